@@ -1,0 +1,1 @@
+//! Reads measure data for Gemba (being written).

@@ -1,0 +1,250 @@
+//! Special-cause rules of NHS *Making Data Count*, as NHSRplotthedots 0.2.2 computes them, with
+//! the options on which the Power BI visual and the IHI run-chart rules differ.
+//!
+//! All rules look within one phase only. Missing values are dropped before the rules run, so
+//! the points either side of a gap are consecutive (REFERENCE.md §2.10, recommendation (a)).
+
+use crate::options::{OnCentre, Rules, TrendTies, TwoInThree};
+use crate::result::PointResult;
+
+fn sign(x: f64) -> i8 {
+    if x > 0.0 {
+        1
+    } else if x < 0.0 {
+        -1
+    } else {
+        0
+    }
+}
+
+/// Applies every rule to the points of one phase. `idx` lists, in time order, the positions in
+/// `points` of the phase's points that have a value; `ys` their values. Sets `special_cause`
+/// and `direction` on those points.
+pub(crate) fn flag_phase(
+    idx: &[usize],
+    ys: &[f64],
+    points: &mut [PointResult],
+    rules: &Rules,
+    outside_only: bool,
+) {
+    let m = idx.len();
+    if m == 0 {
+        return;
+    }
+    // Per-point rule directions, 0 when the rule does not apply.
+    let mut outside = vec![0i8; m];
+    let mut side = vec![0i8; m];
+    for (k, (&i, &y)) in idx.iter().zip(ys).enumerate() {
+        let l = points[i].lines;
+        if let Some(c) = l.centre {
+            side[k] = sign(y - c);
+        }
+        if l.ucl.is_some_and(|u| y > u) {
+            outside[k] = 1;
+        } else if l.lcl.is_some_and(|u| y < u) {
+            outside[k] = -1;
+        }
+    }
+    let mut shift = vec![0i8; m];
+    let mut trend = vec![0i8; m];
+    let mut two = vec![0i8; m];
+    if !outside_only {
+        shift_rule(&side, rules.shift_length, rules.on_centre, &mut shift);
+        trend_rule(ys, rules.trend_length, rules.trend_ties, &mut trend);
+        two_in_three_rule(idx, ys, points, &side, rules, &mut two);
+    }
+    for k in 0..m {
+        let p = &mut points[idx[k]];
+        p.special_cause.outside_limits = outside[k] != 0;
+        p.special_cause.shift = shift[k] != 0;
+        p.special_cause.trend = trend[k] != 0;
+        p.special_cause.two_in_three = two[k] != 0;
+        // NHSRplotthedots precedence: outside > trend > two-in-three > shift.
+        p.direction = [outside[k], trend[k], two[k], shift[k]]
+            .into_iter()
+            .find(|&d| d != 0)
+            .unwrap_or(0);
+    }
+}
+
+/// Shift: `len` consecutive points on the same side of the centre line; all points of every
+/// such window are flagged with their side. With [`OnCentre::Skip`] points on the line are
+/// passed over (not counted, not flagged, not breaking).
+pub(crate) fn shift_rule(side: &[i8], len: usize, on_centre: OnCentre, out: &mut [i8]) {
+    if len == 0 {
+        return;
+    }
+    let mut run_start = 0usize; // first position of the current run
+    let mut run_len = 0usize;
+    let mut run_side = 0i8;
+    let flush = |start: usize, end: usize, count: usize, s: i8, out: &mut [i8]| {
+        if s != 0 && count >= len {
+            for (o, &sd) in out[start..end].iter_mut().zip(&side[start..end]) {
+                if sd == s {
+                    *o = s;
+                }
+            }
+        }
+    };
+    for (k, &s) in side.iter().enumerate() {
+        if s == 0 {
+            match on_centre {
+                OnCentre::Skip => continue,
+                OnCentre::Break => {
+                    flush(run_start, k, run_len, run_side, out);
+                    run_len = 0;
+                    run_side = 0;
+                    continue;
+                }
+            }
+        }
+        if s == run_side {
+            run_len += 1;
+        } else {
+            flush(run_start, k, run_len, run_side, out);
+            run_start = k;
+            run_len = 1;
+            run_side = s;
+        }
+    }
+    flush(run_start, side.len(), run_len, run_side, out);
+}
+
+/// Trend: `len` consecutive points each strictly higher (or lower) than the one before; every
+/// point of such a window is flagged. Direction labels follow NHSRplotthedots: a point whose
+/// next point is also in a trend takes the direction of the step to the next point, else of
+/// the step from the previous one; an unchanged step reads as decreasing.
+/// With [`TrendTies::Skip`] a value equal to its predecessor is passed over.
+pub(crate) fn trend_rule(ys: &[f64], len: usize, ties: TrendTies, out: &mut [i8]) {
+    let m = ys.len();
+    if len < 2 || m < len {
+        return;
+    }
+    // Positions that count (with Skip, drop repeats of the previous counted value).
+    let counted: Vec<usize> = match ties {
+        TrendTies::Break => (0..m).collect(),
+        TrendTies::Skip => {
+            let mut v = Vec::with_capacity(m);
+            for k in 0..m {
+                if v.last().is_none_or(|&j: &usize| ys[j] != ys[k]) {
+                    v.push(k);
+                }
+            }
+            v
+        }
+    };
+    let c = counted.len();
+    if c < len {
+        return;
+    }
+    let mut in_trend = vec![false; c];
+    let mut run = 1usize; // points in the current monotone run ending at j
+    let mut dir = 0i8;
+    for j in 1..c {
+        let d = sign(ys[counted[j]] - ys[counted[j - 1]]);
+        if d != 0 && d == dir {
+            run += 1;
+        } else {
+            run = if d != 0 { 2 } else { 1 };
+            dir = d;
+        }
+        if run >= len {
+            for t in in_trend[j + 1 - len..=j].iter_mut() {
+                *t = true;
+            }
+        }
+    }
+    for j in 0..c {
+        if !in_trend[j] {
+            continue;
+        }
+        let step = if j + 1 < c && in_trend[j + 1] {
+            ys[counted[j + 1]] - ys[counted[j]]
+        } else if j > 0 {
+            ys[counted[j]] - ys[counted[j - 1]]
+        } else {
+            0.0
+        };
+        out[counted[j]] = if step > 0.0 { 1 } else { -1 };
+    }
+}
+
+/// Two out of three consecutive points beyond a 2σ line on the same side. Only the points
+/// beyond 2σ are flagged, with their side.
+fn two_in_three_rule(
+    idx: &[usize],
+    ys: &[f64],
+    points: &[PointResult],
+    side: &[i8],
+    rules: &Rules,
+    out: &mut [i8],
+) {
+    let m = idx.len();
+    if rules.two_in_three == TwoInThree::Off || m < 3 {
+        return;
+    }
+    // close[k]: +1 beyond the upper 2σ line, −1 beyond the lower, 0 otherwise.
+    let close: Vec<i8> = idx
+        .iter()
+        .zip(ys)
+        .map(|(&i, &y)| {
+            let l = points[i].lines;
+            let above = l.upper_2sigma.is_some_and(|u| y > u);
+            let below = l.lower_2sigma.is_some_and(|u| y < u);
+            let beyond3 = l.ucl.is_some_and(|u| y > u) || l.lcl.is_some_and(|u| y < u);
+            if rules.two_in_three == TwoInThree::Between2And3Sigma && beyond3 {
+                0
+            } else if above {
+                1
+            } else if below {
+                -1
+            } else {
+                0
+            }
+        })
+        .collect();
+    for k in 0..m - 2 {
+        let w = k..k + 3;
+        for s in [1i8, -1] {
+            let hits = close[w.clone()].iter().filter(|&&c| c == s).count();
+            if hits < 2 {
+                continue;
+            }
+            if rules.two_in_three_same_side && !side[w.clone()].iter().all(|&sd| sd == s) {
+                continue;
+            }
+            for j in w.clone() {
+                if close[j] == s {
+                    out[j] = s;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shift_break_and_skip() {
+        let side = [1, 1, 1, 0, 1, 1, 1, -1];
+        let mut out = [0i8; 8];
+        shift_rule(&side, 6, OnCentre::Break, &mut out);
+        assert_eq!(out, [0; 8]);
+        shift_rule(&side, 6, OnCentre::Skip, &mut out);
+        assert_eq!(out, [1, 1, 1, 0, 1, 1, 1, 0]);
+    }
+
+    #[test]
+    fn trend_ties_break_or_skip() {
+        // PTD test: 1,2,3,3,4,5,6 is not a 7-point trend.
+        let ys = [1.0, 2.0, 3.0, 3.0, 4.0, 5.0, 6.0];
+        let mut out = [0i8; 7];
+        trend_rule(&ys, 7, TrendTies::Break, &mut out);
+        assert_eq!(out, [0; 7]);
+        // Skipping the tie: 1,2,3,4,5,6 is a 6-point trend; the repeated 3 is not flagged.
+        trend_rule(&ys, 6, TrendTies::Skip, &mut out);
+        assert_eq!(out, [1, 1, 1, 0, 1, 1, 1]);
+    }
+}
