@@ -1,7 +1,6 @@
 //! Errors the engine reports about its input. Messages are written for the person who must fix
 //! the data; indices are 0-based positions in the series (callers map them to rows).
 
-
 /// What is wrong with the input of a chart or a funnel plot.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

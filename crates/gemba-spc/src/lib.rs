@@ -31,7 +31,7 @@ mod stats;
 
 pub use error::SpcError;
 pub use options::{
-    ChartOptions, ChartType, Improvement, OnCentre, RunChartRules, Rules, TrendTies, TwoInThree,
+    ChartOptions, ChartType, Improvement, OnCentre, Rules, RunChartRules, TrendTies, TwoInThree,
     XmrConstant,
 };
 pub use prepare::Data;
@@ -190,13 +190,15 @@ pub fn analyse(data: Data<'_>, options: &ChartOptions) -> Result<ChartResult, Sp
         }
 
         if chart != ChartType::Mr {
-            let signs = points[a..b].iter().filter(|p| !p.excluded).map(|p| {
-                match (p.y, p.lines.centre) {
-                    (Some(y), Some(c)) if y > c => 1i8,
-                    (Some(y), Some(c)) if y < c => -1,
-                    _ => 0,
-                }
-            });
+            let signs =
+                points[a..b]
+                    .iter()
+                    .filter(|p| !p.excluded)
+                    .map(|p| match (p.y, p.lines.centre) {
+                        (Some(y), Some(c)) if y > c => 1i8,
+                        (Some(y), Some(c)) if y < c => -1,
+                        _ => 0,
+                    });
             runs = Some(runs::analyse_signs(signs));
         }
     }

@@ -43,6 +43,8 @@ pub(crate) struct Prepared {
     pub y: Option<f64>,
     /// Denominator or subgroup size.
     pub n: Option<f64>,
+    /// Numerator of a ratio (p, u charts), so pooled rates are exact sums.
+    pub numerator: Option<f64>,
     /// Subgroup mean (Xbar, S, R charts).
     pub mean: Option<f64>,
     /// Subgroup sample standard deviation (n − 1 denominator).
@@ -86,7 +88,7 @@ pub(crate) fn prepare(chart: ChartType, data: Data<'_>) -> Result<Vec<Prepared>,
                     needs: "subgroups of measurements (several rows per date)",
                 });
             }
-            values
+            let mut points = values
                 .iter()
                 .enumerate()
                 .map(|(i, &v)| {
@@ -111,7 +113,20 @@ pub(crate) fn prepare(chart: ChartType, data: Data<'_>) -> Result<Vec<Prepared>,
                         ..Prepared::default()
                     })
                 })
-                .collect()
+                .collect::<Result<Vec<_>, _>>()?;
+            if chart == ChartType::Mr {
+                // The MR chart plots |y_i − y_{i−1}|; the first point has no moving range.
+                let mut prev = None;
+                for p in &mut points {
+                    let y = p.y;
+                    p.y = match (prev, y) {
+                        (Some(a), Some(b)) => Some(f64::abs(b - a)),
+                        _ => None,
+                    };
+                    prev = y;
+                }
+            }
+            Ok(points)
         }
         Data::Ratios {
             numerators,
@@ -161,6 +176,7 @@ pub(crate) fn prepare(chart: ChartType, data: Data<'_>) -> Result<Vec<Prepared>,
                     Ok(Prepared {
                         y: Some(d / n),
                         n: Some(n),
+                        numerator: Some(d),
                         ..Prepared::default()
                     })
                 })
@@ -179,7 +195,10 @@ pub(crate) fn prepare(chart: ChartType, data: Data<'_>) -> Result<Vec<Prepared>,
                 .map(|(i, g)| {
                     for &x in g {
                         if !x.is_finite() {
-                            return Err(SpcError::NotFinite { field: "value", index: i });
+                            return Err(SpcError::NotFinite {
+                                field: "value",
+                                index: i,
+                            });
                         }
                     }
                     Ok(subgroup(chart, g))
@@ -213,6 +232,7 @@ fn subgroup(chart: ChartType, g: &[f64]) -> Prepared {
     Prepared {
         y,
         n: Some(k),
+        numerator: None,
         mean: Some(mean),
         sd,
         range,

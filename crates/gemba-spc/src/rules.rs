@@ -31,9 +31,12 @@ pub(crate) fn flag_phase(
     if m == 0 {
         return;
     }
-    // Per-point rule directions, 0 when the rule does not apply.
-    let mut outside = vec![0i8; m];
-    let mut side = vec![0i8; m];
+    // Per-point rule directions, 0 when the rule does not apply (one allocation for all).
+    let mut scratch = vec![0i8; 5 * m];
+    let (outside, rest) = scratch.split_at_mut(m);
+    let (side, rest) = rest.split_at_mut(m);
+    let (shift, rest) = rest.split_at_mut(m);
+    let (trend, two) = rest.split_at_mut(m);
     for (k, (&i, &y)) in idx.iter().zip(ys).enumerate() {
         let l = points[i].lines;
         if let Some(c) = l.centre {
@@ -45,13 +48,10 @@ pub(crate) fn flag_phase(
             outside[k] = -1;
         }
     }
-    let mut shift = vec![0i8; m];
-    let mut trend = vec![0i8; m];
-    let mut two = vec![0i8; m];
     if !outside_only {
-        shift_rule(&side, rules.shift_length, rules.on_centre, &mut shift);
-        trend_rule(ys, rules.trend_length, rules.trend_ties, &mut trend);
-        two_in_three_rule(idx, ys, points, &side, rules, &mut two);
+        shift_rule(side, rules.shift_length, rules.on_centre, shift);
+        trend_rule(ys, rules.trend_length, rules.trend_ties, trend);
+        two_in_three_rule(idx, ys, points, side, rules, two);
     }
     for k in 0..m {
         let p = &mut points[idx[k]];
@@ -120,9 +120,11 @@ pub(crate) fn trend_rule(ys: &[f64], len: usize, ties: TrendTies, out: &mut [i8]
     if len < 2 || m < len {
         return;
     }
-    // Positions that count (with Skip, drop repeats of the previous counted value).
-    let counted: Vec<usize> = match ties {
-        TrendTies::Break => (0..m).collect(),
+    // Positions that count: all of them, or with Skip only the first of each run of equal
+    // values.
+    let skipped: Vec<usize>;
+    let counted: &[usize] = match ties {
+        TrendTies::Break => &[],
         TrendTies::Skip => {
             let mut v = Vec::with_capacity(m);
             for k in 0..m {
@@ -130,10 +132,22 @@ pub(crate) fn trend_rule(ys: &[f64], len: usize, ties: TrendTies, out: &mut [i8]
                     v.push(k);
                 }
             }
-            v
+            skipped = v;
+            &skipped
         }
     };
-    let c = counted.len();
+    let at = |j: usize| {
+        if ties == TrendTies::Break {
+            j
+        } else {
+            counted[j]
+        }
+    };
+    let c = if ties == TrendTies::Break {
+        m
+    } else {
+        counted.len()
+    };
     if c < len {
         return;
     }
@@ -141,7 +155,7 @@ pub(crate) fn trend_rule(ys: &[f64], len: usize, ties: TrendTies, out: &mut [i8]
     let mut run = 1usize; // points in the current monotone run ending at j
     let mut dir = 0i8;
     for j in 1..c {
-        let d = sign(ys[counted[j]] - ys[counted[j - 1]]);
+        let d = sign(ys[at(j)] - ys[at(j - 1)]);
         if d != 0 && d == dir {
             run += 1;
         } else {
@@ -159,13 +173,13 @@ pub(crate) fn trend_rule(ys: &[f64], len: usize, ties: TrendTies, out: &mut [i8]
             continue;
         }
         let step = if j + 1 < c && in_trend[j + 1] {
-            ys[counted[j + 1]] - ys[counted[j]]
+            ys[at(j + 1)] - ys[at(j)]
         } else if j > 0 {
-            ys[counted[j]] - ys[counted[j - 1]]
+            ys[at(j)] - ys[at(j - 1)]
         } else {
             0.0
         };
-        out[counted[j]] = if step > 0.0 { 1 } else { -1 };
+        out[at(j)] = if step > 0.0 { 1 } else { -1 };
     }
 }
 

@@ -149,7 +149,9 @@ mod tests {
     #[test]
     fn worked_example_run_chart() {
         // REFERENCE.md §7.2: runs [7, 6, 1, 2] over 16 useful points.
-        let signs = [-1i8, -1, 0, -1, -1, -1, -1, -1, 1, 1, 0, 1, 0, 1, 0, 1, 1, -1, 1, 1];
+        let signs = [
+            -1i8, -1, 0, -1, -1, -1, -1, -1, 1, 1, 0, 1, 0, 1, 0, 1, 1, -1, 1, 1,
+        ];
         let r = analyse_signs(signs);
         assert_eq!(r.useful_points, 16);
         assert_eq!(r.longest_run, 7);
