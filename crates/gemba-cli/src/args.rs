@@ -1,0 +1,213 @@
+//! Command-line arguments as clap parses them ("low" args). They are turned into validated
+//! engine options once, in the command modules.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gemba_data::RowFilter;
+
+/// Gemba: statistical process control for quality improvement in health and care.
+#[derive(Debug, Parser)]
+#[command(name = "gemba", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Draw SPC charts (run, XmR, p, u, …) of every series in a CSV or XLSX file.
+    Chart(ChartArgs),
+    /// Compare providers on a funnel plot (proportions, standardised or count ratios).
+    Funnel(FunnelArgs),
+}
+
+/// Output formats of `gemba chart`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChartFormat {
+    /// The JSON contract (docs/json-contract.md).
+    Json,
+    /// One row per point.
+    Csv,
+    /// One SVG chart (or one file per series into a directory given by --out).
+    Svg,
+    /// One self-contained HTML report with every series and a summary table.
+    Html,
+    /// A table in the terminal: one row per series.
+    Summary,
+}
+
+/// Output formats of `gemba funnel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FunnelFormat {
+    /// The JSON contract.
+    Json,
+    /// One row per group.
+    Csv,
+    /// The funnel plot as SVG.
+    Svg,
+    /// A self-contained HTML page with the plot and a table.
+    Html,
+}
+
+/// Improvement direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Direction {
+    /// Higher is better.
+    Increase,
+    /// Lower is better.
+    Decrease,
+    /// Neither.
+    Neutral,
+}
+
+/// On or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
+/// Arguments of `gemba chart`.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// The data: a CSV file (or .tsv) or an Excel workbook (.xlsx), one row per point.
+    #[arg(long, short)]
+    pub input: PathBuf,
+    /// Worksheet of an Excel workbook (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Chart type: run, xmr (i), mr, p, pp (p′), u, up (u′), c, g, t, xbar_s, xbar_r, s, r.
+    #[arg(long, short, default_value = "xmr")]
+    pub chart: String,
+    /// Column holding the value (the numerator when --denominator is given).
+    #[arg(long)]
+    pub value: String,
+    /// Column holding the date of each point.
+    #[arg(long)]
+    pub date: String,
+    /// Column holding the denominator (p, p′, u, u′ charts; or a ratio on run/XmR charts).
+    #[arg(long)]
+    pub denominator: Option<String>,
+    /// Column naming the series: one chart per distinct value.
+    #[arg(long)]
+    pub series: Option<String>,
+    /// Keep only rows where COLUMN holds VALUE, for example `--where type=1`. Repeat to
+    /// combine (all must match).
+    #[arg(long = "where", value_name = "COLUMN=VALUE")]
+    pub filters: Vec<RowFilter>,
+    /// Which direction is better.
+    #[arg(long, value_enum, default_value = "increase")]
+    pub improvement: Direction,
+    /// Target, for the assurance icon.
+    #[arg(long, allow_negative_numbers = true)]
+    pub target: Option<f64>,
+    /// Start a new phase (recompute limits) at the first point on or after this date.
+    /// Repeat for several.
+    #[arg(long)]
+    pub rebase: Vec<String>,
+    /// Compute each phase's limits from its first N points only (baseline).
+    #[arg(long)]
+    pub fix_after: Option<usize>,
+    /// Leave the point at this date out of the limits (still plotted). Repeat for several.
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Rule profile: mdc (NHSRplotthedots, default) or powerbi (the Power BI SPC visual).
+    #[arg(long, default_value = "mdc")]
+    pub rules: String,
+    /// Moving-range screening; off reproduces the MDC Excel tools.
+    #[arg(long, value_enum)]
+    pub screen_outliers: Option<Switch>,
+    /// Run-chart rules: anhoej (default) or ihi.
+    #[arg(long)]
+    pub run_rules: Option<String>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "json")]
+    pub format: ChartFormat,
+    /// Write here instead of standard output (nothing is written if anything fails).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Title of the HTML report.
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+/// Funnel plot data types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FunnelKind {
+    /// Proportions: numerator / denominator (cases).
+    Pr,
+    /// Indirectly standardised ratio: observed / expected.
+    Sr,
+    /// Ratio of counts.
+    Rc,
+}
+
+/// Standardised-ratio method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SrMethodArg {
+    /// NHS Digital SHMI (log scale, truncation).
+    Shmi,
+    /// CQC (square-root scale, Winsorisation).
+    Cqc,
+}
+
+/// Overdispersion adjustment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OverdispersionArg {
+    /// Adjust only when the data are overdispersed (φ > 1).
+    Auto,
+    /// Always adjust.
+    On,
+    /// Never adjust.
+    Off,
+}
+
+/// Arguments of `gemba funnel`.
+#[derive(Debug, Args)]
+pub struct FunnelArgs {
+    /// The data: CSV or XLSX, one row per group (rows of the same group are summed).
+    #[arg(long, short)]
+    pub input: PathBuf,
+    /// Worksheet of an Excel workbook (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Column holding the numerator (events, observed deaths).
+    #[arg(long)]
+    pub numerator: String,
+    /// Column holding the denominator (cases, expected deaths).
+    #[arg(long)]
+    pub denominator: String,
+    /// Column naming the group (provider).
+    #[arg(long)]
+    pub group: String,
+    /// Keep only rows where COLUMN holds VALUE, for example `--where period=2019-03-01`.
+    /// Repeat to combine (all must match).
+    #[arg(long = "where", value_name = "COLUMN=VALUE")]
+    pub filters: Vec<RowFilter>,
+    /// What the data are.
+    #[arg(long = "type", value_enum, default_value = "sr")]
+    pub kind: FunnelKind,
+    /// Method for standardised ratios.
+    #[arg(long, value_enum, default_value = "shmi")]
+    pub sr_method: SrMethodArg,
+    /// Overdispersion adjustment.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub overdispersion: OverdispersionArg,
+    /// Multiply values and limits (for example 100 for percentages).
+    #[arg(long, default_value_t = 1.0)]
+    pub multiplier: f64,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "json")]
+    pub format: FunnelFormat,
+    /// Write here instead of standard output (nothing is written if anything fails).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Title of the plot.
+    #[arg(long)]
+    pub title: Option<String>,
+}

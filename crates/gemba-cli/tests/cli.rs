@@ -1,0 +1,662 @@
+//! The `gemba` binary run as users run it: real files in, files and messages out.
+//!
+//! Expected numbers come from the reference R packages, through the golden fixtures of
+//! `crates/gemba-spc/tests/fixtures/reference/` (their README gives versions and commits).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn gemba(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gemba"))
+        .args(args)
+        .output()
+        .expect("the gemba binary runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn ae() -> String {
+    repo().join("data/ae_attendances.csv").display().to_string()
+}
+
+fn fixture(name: &str) -> Value {
+    let path = repo()
+        .join("crates/gemba-spc/tests/fixtures/reference")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn stdout_json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "gemba failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn validate(doc: &Value, schema_file: &str) {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("docs/schema").join(schema_file)).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .take(5)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "output breaks {schema_file}: {errors:#?}"
+    );
+}
+
+fn close(a: &Value, e: &Value, what: &str) {
+    match (a.as_f64(), e.as_f64()) {
+        (Some(a), Some(e)) => assert!(
+            (a - e).abs() <= 1e-9 * e.abs().max(1e-3),
+            "{what}: expected {e}, got {a}"
+        ),
+        (None, None) => {}
+        _ => panic!("{what}: expected {e}, got {a}"),
+    }
+}
+
+fn series<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    doc["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("series {id} in output"))
+}
+
+#[test]
+fn p_prime_chart_of_every_trust_agrees_with_qicharts2() {
+    let out = gemba(&[
+        "chart",
+        "--input",
+        &ae(),
+        "--chart",
+        "pp",
+        "--value",
+        "breaches",
+        "--denominator",
+        "attendances",
+        "--date",
+        "period",
+        "--series",
+        "org_code",
+        "--where",
+        "type=1",
+        "--improvement",
+        "decrease",
+        "--target",
+        "0.05",
+    ]);
+    let doc = stdout_json(&out);
+    validate(&doc, "chart-result.schema.json");
+    // 137 organisations have type-1 departments in the file.
+    let n = doc["series"].as_array().unwrap().len();
+    let expected_trusts = std::fs::read_to_string(ae())
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(2) == Some("1"))
+        .map(|l| l.split(',').nth(1).unwrap().to_string())
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    assert_eq!(n, expected_trusts);
+
+    let rjz = series(&doc, "RJZ");
+    let reference = fixture("qic_ae_rjz_pp.json");
+    let e = &reference["expected"]["points"];
+    let points = rjz["points"].as_array().unwrap();
+    assert_eq!(points.len(), e["y"].as_array().unwrap().len());
+    for (i, p) in points.iter().enumerate() {
+        close(&p["y"], &e["y"][i], &format!("RJZ y[{i}]"));
+        close(&p["centre"], &e["cl"][i], &format!("RJZ centre[{i}]"));
+        close(&p["lcl"], &e["lcl"][i], &format!("RJZ lcl[{i}]"));
+        close(&p["ucl"], &e["ucl"][i], &format!("RJZ ucl[{i}]"));
+        let outside = p["special_cause"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("outside_limits"));
+        assert_eq!(
+            Value::from(outside),
+            e["sigma_signal"][i],
+            "RJZ signal[{i}]"
+        );
+    }
+    let runs = &reference["expected"]["runs"][0];
+    assert_eq!(rjz["runs"]["useful_points"], runs["n_useful"]);
+    assert_eq!(rjz["runs"]["longest_run"], runs["longest_run"]);
+    assert_eq!(rjz["runs"]["longest_run_limit"], runs["longest_run_max"]);
+    assert_eq!(rjz["runs"]["crossings"], runs["n_crossings"]);
+    assert_eq!(rjz["runs"]["crossings_limit"], runs["n_crossings_min"]);
+    assert_eq!(rjz["runs"]["signal"], runs["runs_signal"]);
+}
+
+/// Writes four-hour performance, 1 − breaches / attendances, of the type-1 departments.
+fn performance_csv(dir: &Path) -> PathBuf {
+    let mut csv = String::from("month,trust,performance\n");
+    for line in std::fs::read_to_string(ae()).unwrap().lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[2] != "1" {
+            continue;
+        }
+        let (a, b): (f64, f64) = (f[3].parse().unwrap(), f[4].parse().unwrap());
+        csv.push_str(&format!("{},{},{}\n", f[0], f[1], 1.0 - b / a));
+    }
+    let path = dir.join("performance.csv");
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+#[test]
+fn xmr_of_four_hour_performance_agrees_with_nhsrplotthedots() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = performance_csv(dir.path());
+    for (trust, extra) in [
+        ("R1H", vec!["--target", "0.95"]),
+        ("RW6", vec!["--target", "0.95"]),
+        ("RQM", vec!["--target", "0.95", "--rebase", "2017-04-01"]),
+        ("RJZ", vec!["--target", "0.6", "--fix-after", "12"]),
+        ("RDU", vec!["--target", "0.85"]),
+    ] {
+        let file = format!("ptd_ae_{}.json", trust.to_lowercase());
+        let reference = fixture(&file);
+        let mut args = vec![
+            "chart",
+            "--input",
+            input.to_str().unwrap(),
+            "--value",
+            "performance",
+            "--date",
+            "month",
+            "--series",
+            "trust",
+        ];
+        args.extend(extra);
+        let doc = stdout_json(&gemba(&args));
+        let s = series(&doc, trust);
+        let e = &reference["expected"];
+        for (i, p) in s["points"].as_array().unwrap().iter().enumerate() {
+            close(
+                &p["centre"],
+                &e["points"]["mean"][i],
+                &format!("{trust} mean[{i}]"),
+            );
+            close(
+                &p["lcl"],
+                &e["points"]["lpl"][i],
+                &format!("{trust} lpl[{i}]"),
+            );
+            close(
+                &p["ucl"],
+                &e["points"]["upl"][i],
+                &format!("{trust} upl[{i}]"),
+            );
+            let expected = match e["points"]["point_type"][i].as_str().unwrap() {
+                "common_cause" => "common_cause",
+                "special_cause_improvement" => "special_cause_improvement",
+                "special_cause_concern" => "special_cause_concern",
+                other => panic!("unexpected point type {other}"),
+            };
+            assert_eq!(p["variation"], expected, "{trust} point {i}");
+        }
+        assert_eq!(s["variation_icon"], e["variation_icon"], "{trust} icon");
+        let assurance = match e["assurance_type"].as_str() {
+            Some("consistent_pass") => "pass",
+            Some("consistent_fail") => "fail",
+            Some("inconsistent") => "hit_and_miss",
+            other => panic!("unexpected assurance {other:?}"),
+        };
+        assert_eq!(s["assurance_icon"], assurance, "{trust} assurance");
+    }
+}
+
+#[test]
+fn funnel_of_trusts_in_one_month_agrees_with_funnelplotr() {
+    let out = gemba(&[
+        "funnel",
+        "--input",
+        &ae(),
+        "--numerator",
+        "breaches",
+        "--denominator",
+        "attendances",
+        "--group",
+        "org_code",
+        "--type",
+        "pr",
+        "--where",
+        "type=1",
+        "--where",
+        "period=2019-03-01",
+    ]);
+    let doc = stdout_json(&out);
+    validate(&doc, "funnel-result.schema.json");
+    let reference = fixture("fpr_ae_2019_03_pr.json");
+    let e = &reference["expected"];
+    close(&doc["target"], &e["target"], "target");
+    close(&doc["phi"], &e["phi"], "phi");
+    close(&doc["tau2"], &e["tau2"], "tau2");
+    assert_eq!(doc["overdispersion_used"], true);
+    let names = reference["input"]["groups"].as_array().unwrap();
+    let groups = doc["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), names.len());
+    for (i, name) in names.iter().enumerate() {
+        let g = groups.iter().find(|g| &g["group"] == name).unwrap();
+        let eg = &e["groups"];
+        close(
+            &g["lower_998"],
+            &eg["od_lcl998"][i],
+            &format!("{name} lower 99.8"),
+        );
+        close(
+            &g["upper_998"],
+            &eg["od_ucl998"][i],
+            &format!("{name} upper 99.8"),
+        );
+        close(
+            &g["lower_95"],
+            &eg["od_lcl95"][i],
+            &format!("{name} lower 95"),
+        );
+        close(
+            &g["upper_95"],
+            &eg["od_ucl95"][i],
+            &format!("{name} upper 95"),
+        );
+        let flagged = g["flag_998"] != "none";
+        assert_eq!(
+            Value::from(flagged),
+            eg["outlier_998"][i]
+                .as_bool()
+                .map(Value::from)
+                .unwrap_or_else(|| Value::from(eg["outlier_998"][i] == 1)),
+            "{name} outlier"
+        );
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+const SHIFT_CSV: &str = "date,ward,falls\n\
+01/01/2024,A,10\n01/02/2024,A,8\n01/03/2024,A,10\n01/04/2024,A,8\n01/05/2024,A,10\n\
+01/06/2024,A,8\n01/07/2024,A,11\n01/08/2024,A,12\n01/09/2024,A,11\n01/10/2024,A,12\n\
+01/11/2024,A,11\n01/12/2024,A,12\n01/01/2025,A,11\n01/02/2025,A,8\n01/03/2025,A,10\n";
+
+#[test]
+fn uk_dates_and_the_worked_shift_example() {
+    // REFERENCE.md §7.1.3: points 7–13 are a shift above the mean 10.1333.
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "falls.csv", SHIFT_CSV);
+    let doc = stdout_json(&gemba(&[
+        "chart",
+        "-i",
+        &input,
+        "--value",
+        "falls",
+        "--date",
+        "date",
+        "--improvement",
+        "decrease",
+    ]));
+    let s = &doc["series"][0];
+    assert_eq!(s["id"], "");
+    let points = s["points"].as_array().unwrap();
+    assert_eq!(points[0]["x"], "2024-01-01");
+    close(&points[0]["centre"], &Value::from(152.0 / 15.0), "mean");
+    let concern: Vec<usize> = points
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p["variation"] == "special_cause_concern")
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(concern, (7..=13).collect::<Vec<_>>());
+    assert_eq!(s["variation_icon"], "common_cause");
+    assert_eq!(s["assurance_icon"], Value::Null);
+    // 15 points: enough for the icons (MDC), more than the 12 that trial limits need.
+    assert_eq!(s["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn rebase_exclude_and_baseline_flags_reach_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "falls.csv", SHIFT_CSV);
+    let base = ["chart", "-i", &input, "--value", "falls", "--date", "date"];
+    let run = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        stdout_json(&gemba(&a))
+    };
+    let doc = run(&["--rebase", "2024-07-01"]);
+    let points = doc["series"][0]["points"].as_array().unwrap();
+    assert_eq!(points[5]["phase"], 1);
+    assert_eq!(points[6]["phase"], 2);
+    close(&points[0]["centre"], &Value::from(9.0), "phase 1 mean");
+    let doc = run(&["--fix-after", "12"]);
+    close(
+        &doc["series"][0]["points"][14]["centre"],
+        &Value::from(10.25),
+        "baseline mean",
+    );
+    let doc = run(&["--exclude", "2025-02-01"]);
+    let points = doc["series"][0]["points"].as_array().unwrap();
+    assert_eq!(points[13]["excluded"], true);
+    close(
+        &points[0]["centre"],
+        &Value::from(144.0 / 14.0),
+        "mean without the excluded point",
+    );
+    let doc = run(&["--rules", "powerbi", "--screen-outliers", "off"]);
+    assert_eq!(doc["series"][0]["rules"]["profile"], "powerbi");
+    assert_eq!(doc["series"][0]["rules"]["screen_moving_ranges"], false);
+}
+
+#[test]
+fn every_output_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = format!(
+        "{SHIFT_CSV}{}",
+        SHIFT_CSV
+            .lines()
+            .skip(1)
+            .map(|l| l.replace(",A,", ",B<&>,") + "\n")
+            .collect::<String>()
+    );
+    let input = write(dir.path(), "wards.csv", &two);
+    let base = [
+        "chart", "-i", &input, "--value", "falls", "--date", "date", "--series", "ward",
+    ];
+    let with = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        gemba(&a)
+    };
+
+    let csv_out = with(&["--format", "csv"]);
+    assert!(csv_out.status.success(), "{}", stderr(&csv_out));
+    let text = String::from_utf8(csv_out.stdout).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    assert_eq!(&header[0], "series");
+    assert_eq!(rows.records().count(), 30);
+
+    let summary = with(&["--format", "summary"]);
+    let text = String::from_utf8(summary.stdout).unwrap();
+    assert!(text.lines().any(|l| l.starts_with("A ")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("B<&>")), "{text}");
+
+    let html = dir.path().join("report.html");
+    let out = with(&[
+        "--format",
+        "html",
+        "--out",
+        html.to_str().unwrap(),
+        "--title",
+        "Falls",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<h1") && page.contains("Falls"));
+    assert!(page.contains("B&lt;&amp;&gt;"), "series names are escaped");
+    assert!(page.matches("<svg").count() >= 2);
+
+    // Several series as SVG need a folder; one file per series.
+    let out = with(&["--format", "svg"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--out FOLDER"), "{}", stderr(&out));
+    let svgs = dir.path().join("svg");
+    let out = with(&["--format", "svg", "--out", svgs.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(svgs.join("A.svg").exists() && svgs.join("B___.svg").exists());
+    let svg = std::fs::read_to_string(svgs.join("A.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("role=\"img\""));
+}
+
+#[test]
+fn spreadsheet_input_with_a_named_sheet() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("measures.xlsx");
+    let mut book = Workbook::new();
+    book.add_worksheet().set_name("Notes").unwrap();
+    let sheet = book.add_worksheet().set_name("Data").unwrap();
+    let date_format = Format::new().set_num_format("dd/mm/yyyy");
+    sheet.write_string(0, 0, "Month").unwrap();
+    sheet.write_string(0, 1, "Pressure ulcers").unwrap();
+    sheet.write_string(0, 2, "Bed days").unwrap();
+    let d = [3, 5, 2, 6, 4, 7, 3, 2];
+    for (i, count) in d.iter().enumerate() {
+        let row = i as u32 + 1;
+        let date = ExcelDateTime::from_ymd(2024, i as u8 + 1, 1).unwrap();
+        sheet
+            .write_datetime_with_format(row, 0, &date, &date_format)
+            .unwrap();
+        sheet.write_number(row, 1, f64::from(*count)).unwrap();
+        sheet.write_number(row, 2, 1000.0).unwrap();
+    }
+    book.save(&path).unwrap();
+    // REFERENCE.md §7.4 c chart: c̄ = 4, UCL = 10, LCL = 0.
+    let doc = stdout_json(&gemba(&[
+        "chart",
+        "-i",
+        path.to_str().unwrap(),
+        "--sheet",
+        "Data",
+        "--chart",
+        "c",
+        "--value",
+        "Pressure ulcers",
+        "--date",
+        "Month",
+    ]));
+    let p = &doc["series"][0]["points"][7];
+    assert_eq!(p["x"], "2024-08-01");
+    close(&p["centre"], &Value::from(4.0), "c̄");
+    close(&p["ucl"], &Value::from(10.0), "UCL");
+    close(&p["lcl"], &Value::from(0.0), "LCL");
+}
+
+/// One bad input: the file, the arguments after the file, and what the message must say.
+struct Bad {
+    csv: &'static str,
+    args: &'static [&'static str],
+    says: &'static [&'static str],
+}
+
+#[test]
+fn bad_input_gets_one_clear_message_and_writes_nothing() {
+    let good = "date,count,cases\n2024-01-01,3,10\n2024-02-01,4,12\n";
+    let cases = [
+        Bad {
+            csv: good,
+            args: &["--value", "cuont", "--date", "date"],
+            says: &["no column \"cuont\"", "did you mean \"count\""],
+        },
+        Bad {
+            csv: "date,count\n2024-01-01,3\n2024-02-01,abc\n",
+            args: &["--value", "count", "--date", "date"],
+            says: &["line 3", "column \"count\"", "\"abc\" is not a number"],
+        },
+        Bad {
+            csv: "date,count\n2024-01-01,3\n2024-02-01,-4\n",
+            args: &["--value", "count", "--date", "date", "--chart", "c"],
+            says: &["line 3", "column \"count\"", "-4 is negative"],
+        },
+        Bad {
+            csv: "date,count,cases\n2024-01-01,3,10\n2024-02-01,4,0\n",
+            args: &[
+                "--value",
+                "count",
+                "--date",
+                "date",
+                "--chart",
+                "p",
+                "--denominator",
+                "cases",
+            ],
+            says: &["line 3", "column \"cases\"", "denominator is 0"],
+        },
+        Bad {
+            csv: "date,count,cases\n2024-01-01,3,10\n2024-02-01,14,12\n",
+            args: &[
+                "--value",
+                "count",
+                "--date",
+                "date",
+                "--chart",
+                "p",
+                "--denominator",
+                "cases",
+            ],
+            says: &["line 3", "14", "larger than the denominator 12"],
+        },
+        Bad {
+            csv: "date,count\n2024-01-01,3\n2024-13-45,4\n",
+            args: &["--value", "count", "--date", "date"],
+            says: &["line 3", "column \"date\"", "\"2024-13-45\" is not a date"],
+        },
+        Bad {
+            csv: "date,count\n2024-01-01,3\n01/01/2024,4\n",
+            args: &["--value", "count", "--date", "date"],
+            says: &["lines 2 and 3", "2024-01-01"],
+        },
+        Bad {
+            csv: good,
+            args: &["--value", "count", "--date", "date", "--chart", "zz"],
+            says: &["unknown chart type 'zz'", "xmr"],
+        },
+        Bad {
+            csv: good,
+            args: &["--value", "count", "--date", "date", "--chart", "p"],
+            says: &["needs --denominator"],
+        },
+        Bad {
+            csv: good,
+            args: &["--value", "count", "--date", "date", "--rules", "nelson"],
+            says: &["unknown rule profile 'nelson'", "mdc, powerbi"],
+        },
+        Bad {
+            csv: good,
+            args: &["--value", "count", "--date", "date", "--rebase", "soon"],
+            says: &["--rebase 'soon' is not a date"],
+        },
+        Bad {
+            csv: "date,count\n2024-01-01,3\n2024-02-01,0\n",
+            args: &["--value", "count", "--date", "date", "--chart", "t"],
+            says: &["line 3", "0 is not above zero"],
+        },
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (k, case) in cases.iter().enumerate() {
+        let input = write(dir.path(), &format!("bad{k}.csv"), case.csv);
+        let out_path = dir.path().join(format!("out{k}.json"));
+        let mut args = vec![
+            "chart",
+            "--input",
+            &input,
+            "--out",
+            out_path.to_str().unwrap(),
+        ];
+        args.extend_from_slice(case.args);
+        let out = gemba(&args);
+        let msg = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "case {k}: {msg}");
+        for s in case.says {
+            assert!(msg.contains(s), "case {k}: {msg:?} should say {s:?}");
+        }
+        if case.says[0].starts_with("line") || case.says[0].starts_with("lines") {
+            assert!(
+                msg.contains(&format!("bad{k}.csv")),
+                "case {k} names the file: {msg}"
+            );
+        }
+        assert_eq!(msg.lines().count(), 1, "case {k}: one message: {msg}");
+        assert!(!out_path.exists(), "case {k}: nothing written to --out");
+        let leftovers = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                let name = name.to_string_lossy();
+                !name.starts_with("bad")
+            })
+            .count();
+        assert_eq!(leftovers, 0, "case {k}: no temporary file left behind");
+    }
+}
+
+#[test]
+fn missing_file_and_unknown_option() {
+    let out = gemba(&[
+        "chart",
+        "--input",
+        "no/such.csv",
+        "--value",
+        "v",
+        "--date",
+        "d",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot open no/such.csv"),
+        "{}",
+        stderr(&out)
+    );
+    let out = gemba(&[
+        "chart", "--input", "x.csv", "--value", "v", "--date", "d", "--colour", "red",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
+    assert!(stderr(&out).contains("--colour"));
+    let out = gemba(&[
+        "chart", "--input", "x.csv", "--value", "v", "--date", "d", "--format", "pdf",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("pdf"));
+}
+
+#[test]
+fn funnel_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "f.csv",
+        "trust,deaths,cases\nA,5,100\nB,120,100\n",
+    );
+    let out = gemba(&[
+        "funnel",
+        "-i",
+        &input,
+        "--numerator",
+        "deaths",
+        "--denominator",
+        "cases",
+        "--group",
+        "trust",
+        "--type",
+        "pr",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let msg = stderr(&out);
+    assert!(
+        msg.contains("group \"B\"") && msg.contains("larger than the denominator"),
+        "{msg}"
+    );
+}
