@@ -660,3 +660,84 @@ fn funnel_bad_input() {
         "{msg}"
     );
 }
+
+#[test]
+fn rows_sharing_a_date_form_the_subgroups_of_an_xbar_chart() {
+    // REFERENCE.md §7.4 (qicharts2 0.8.1): x̿ = 11.666667, UCL = 14.240282, LCL = 9.093051,
+    // S chart centre 1.580745 and UCL 3.582043.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("day,minutes\n");
+    for (day, values) in [
+        ("2024-03-01", [10, 12, 11, 13]),
+        ("2024-03-02", [12, 16, 13, 11]),
+        ("2024-03-03", [9, 11, 10, 12]),
+    ] {
+        for v in values {
+            csv.push_str(&format!("{day},{v}\n"));
+        }
+    }
+    let input = write(dir.path(), "waits.csv", &csv);
+    let xbar = stdout_json(&gemba(&[
+        "chart", "-i", &input, "--chart", "xbar", "--value", "minutes", "--date", "day",
+    ]));
+    let p = &xbar["series"][0]["points"][0];
+    assert_eq!(p["n"], 4.0);
+    let near = |v: &Value, e: f64| assert!((v.as_f64().unwrap() - e).abs() < 1e-6, "{v} vs {e}");
+    near(&p["y"], 11.5);
+    near(&p["centre"], 11.666667);
+    near(&p["ucl"], 14.240282);
+    near(&p["lcl"], 9.093051);
+    let s = stdout_json(&gemba(&[
+        "chart", "-i", &input, "--chart", "s", "--value", "minutes", "--date", "day",
+    ]));
+    near(&s["series"][0]["points"][1]["centre"], 1.580745);
+    near(&s["series"][0]["points"][1]["ucl"], 3.582043);
+    // The same file on an XmR chart repeats dates within one series: an input error.
+    let out = gemba(&["chart", "-i", &input, "--value", "minutes", "--date", "day"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("two rows dated 2024-03-01"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn moving_range_chart() {
+    // REFERENCE.md §7.4: MR chart of §7.1.1, CL = 16/11, UCL = 3.267 × 16/11, LCL = 0.
+    let dir = tempfile::tempdir().unwrap();
+    let y = [10, 12, 11, 13, 12, 14, 13, 11, 12, 10, 11, 12];
+    let mut csv = String::from("month,value\n");
+    for (i, v) in y.iter().enumerate() {
+        csv.push_str(&format!("2024-{:02}-01,{v}\n", i + 1));
+    }
+    let input = write(dir.path(), "mr.csv", &csv);
+    let doc = stdout_json(&gemba(&[
+        "chart", "-i", &input, "--chart", "mr", "--value", "value", "--date", "month",
+    ]));
+    let s = &doc["series"][0];
+    assert_eq!(s["points"][0]["y"], Value::Null);
+    close(
+        &s["points"][1]["y"],
+        &Value::from(2.0),
+        "first moving range",
+    );
+    close(&s["points"][5]["centre"], &Value::from(16.0 / 11.0), "MR̄");
+    close(
+        &s["points"][5]["ucl"],
+        &Value::from(3.267 * 16.0 / 11.0),
+        "UCL",
+    );
+    close(&s["points"][5]["lcl"], &Value::from(0.0), "LCL");
+    assert_eq!(s["runs"], Value::Null);
+    let codes: Vec<&Value> = s["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| &w["code"])
+        .collect();
+    assert!(
+        !codes.contains(&&Value::from("missing_values")),
+        "{codes:?}"
+    );
+}

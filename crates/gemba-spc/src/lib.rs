@@ -89,7 +89,9 @@ pub fn analyse(data: Data<'_>, options: &ChartOptions) -> Result<ChartResult, Sp
     starts.sort_unstable();
     starts.dedup();
 
-    let missing = prepared.iter().filter(|p| p.y.is_none()).count();
+    // The MR chart's first point never has a moving range; that is not a missing value.
+    let structural = usize::from(chart == ChartType::Mr && n > 0);
+    let missing = prepared.iter().filter(|p| p.y.is_none()).count() - structural;
     if missing > 0 {
         warnings.push(Warning::MissingValues { count: missing });
     }
@@ -215,7 +217,7 @@ pub fn analyse(data: Data<'_>, options: &ChartOptions) -> Result<ChartResult, Sp
         }
         _ => None,
     };
-    let valued = n - missing;
+    let valued = n - missing - structural;
     if valued > 0 && valued < rules.min_points_for_icons && chart.has_limits() {
         warnings.push(Warning::FewPointsForIcons {
             points: valued,
