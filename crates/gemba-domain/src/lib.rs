@@ -1,0 +1,16 @@
+//! Gemba's domain: the improvement workspace in its users' words — organisations, teams and
+//! roles; projects with a problem, an aim and a driver diagram; measures and their data;
+//! PDSA cycles — with validated types, the use cases the web app and the CLI share, and the
+//! [`Store`] trait that storage backends implement.
+//!
+//! No SQL, HTTP, async runtime or serde here.
+
+mod chart;
+mod model;
+mod store;
+mod validate;
+
+pub use chart::{measure_chart, Annotation, MeasureChart};
+pub use model::*;
+pub use store::{Session, Store, StoreError};
+pub use validate::{free_text, optional_number, tags, Email, FieldError, NonEmpty};

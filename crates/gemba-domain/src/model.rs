@@ -1,0 +1,510 @@
+//! The things improvement teams work with, in their own words.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use gemba_spc::{ChartType, Improvement};
+
+use crate::validate::{Email, NonEmpty};
+
+macro_rules! id {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+id!(
+    /// An organisation (a trust, a practice, an ICS).
+    OrgId
+);
+id!(
+    /// A team within an organisation.
+    TeamId
+);
+id!(
+    /// A person who signs in.
+    UserId
+);
+id!(
+    /// An improvement project.
+    ProjectId
+);
+id!(
+    /// A measure of a project.
+    MeasureId
+);
+id!(
+    /// A PDSA cycle.
+    PdsaId
+);
+id!(
+    /// A node of a driver diagram.
+    DriverNodeId
+);
+
+/// What a person may do in one organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Manages the organisation, its people and recovers deleted work.
+    Admin,
+    /// QI coach: runs and supports projects across the organisation.
+    ImprovementLead,
+    /// A member of staff on improvement projects.
+    Member,
+    /// A patient or carer partner: a full project member.
+    PatientPartner,
+    /// Reads dashboards and reports; changes nothing.
+    BoardViewer,
+}
+
+impl Role {
+    /// Every role, most powerful first.
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::ImprovementLead,
+        Role::Member,
+        Role::PatientPartner,
+        Role::BoardViewer,
+    ];
+
+    /// Stable name for storage, forms and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::ImprovementLead => "improvement_lead",
+            Role::Member => "member",
+            Role::PatientPartner => "patient_partner",
+            Role::BoardViewer => "board_viewer",
+        }
+    }
+
+    /// For people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::ImprovementLead => "Improvement lead",
+            Role::Member => "Member",
+            Role::PatientPartner => "Patient partner",
+            Role::BoardViewer => "Board viewer",
+        }
+    }
+
+    /// Parses [`Role::name`] (and `coach` for an improvement lead).
+    pub fn parse(s: &str) -> Option<Role> {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
+            "admin" => Some(Role::Admin),
+            "improvement_lead" | "coach" | "lead" => Some(Role::ImprovementLead),
+            "member" => Some(Role::Member),
+            "patient_partner" | "patient" => Some(Role::PatientPartner),
+            "board_viewer" | "board" | "viewer" => Some(Role::BoardViewer),
+            _ => None,
+        }
+    }
+
+    /// Whether the role may create and change projects, measures, data and PDSA cycles.
+    pub fn can_edit(self) -> bool {
+        !matches!(self, Role::BoardViewer)
+    }
+}
+
+/// An organisation within a system.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organisation {
+    /// Its id.
+    pub id: OrgId,
+    /// Its name.
+    pub name: String,
+    /// The integrated care system or group it belongs to, if any.
+    pub system: Option<String>,
+}
+
+/// A team within an organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    /// Its id.
+    pub id: TeamId,
+    /// Its organisation.
+    pub org: OrgId,
+    /// Its name.
+    pub name: String,
+}
+
+/// A person's account. The password hash is not part of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    /// Its id.
+    pub id: UserId,
+    /// Sign-in email.
+    pub email: Email,
+    /// Display name.
+    pub name: String,
+}
+
+/// A user's role in one organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Membership {
+    /// The organisation.
+    pub org: Organisation,
+    /// The role held there.
+    pub role: Role,
+}
+
+/// Where a project is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProjectStatus {
+    /// An idea not yet started.
+    Idea,
+    /// Understanding the problem and setting the aim.
+    Scoping,
+    /// Testing changes in PDSA cycles.
+    Testing,
+    /// Implementing changes that worked.
+    Implementing,
+    /// Holding the gains.
+    Sustaining,
+    /// Spreading to other teams or sites.
+    Spreading,
+    /// Finished.
+    Closed,
+    /// Stopped before finishing.
+    Abandoned,
+}
+
+impl ProjectStatus {
+    /// Every status in lifecycle order.
+    pub const ALL: [ProjectStatus; 8] = [
+        ProjectStatus::Idea,
+        ProjectStatus::Scoping,
+        ProjectStatus::Testing,
+        ProjectStatus::Implementing,
+        ProjectStatus::Sustaining,
+        ProjectStatus::Spreading,
+        ProjectStatus::Closed,
+        ProjectStatus::Abandoned,
+    ];
+
+    /// Stable name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProjectStatus::Idea => "idea",
+            ProjectStatus::Scoping => "scoping",
+            ProjectStatus::Testing => "testing",
+            ProjectStatus::Implementing => "implementing",
+            ProjectStatus::Sustaining => "sustaining",
+            ProjectStatus::Spreading => "spreading",
+            ProjectStatus::Closed => "closed",
+            ProjectStatus::Abandoned => "abandoned",
+        }
+    }
+
+    /// Parses [`ProjectStatus::name`].
+    pub fn parse(s: &str) -> Option<ProjectStatus> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// A project as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    /// Its id.
+    pub id: ProjectId,
+    /// The organisation that owns it.
+    pub org: OrgId,
+    /// The team running it, if any.
+    pub team: Option<TeamId>,
+    /// Title.
+    pub title: String,
+    /// The problem in the team's words.
+    pub problem: String,
+    /// The SMART aim: what, how much, by when.
+    pub aim: String,
+    /// Improvement method (Model for Improvement, Lean, Six Sigma…).
+    pub method: String,
+    /// Lifecycle status.
+    pub status: ProjectStatus,
+    /// Executive sponsor.
+    pub sponsor: String,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+}
+
+/// The fields of a project a user sets (validated).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectFields {
+    /// Title (required).
+    pub title: NonEmpty,
+    /// The problem.
+    pub problem: String,
+    /// The aim.
+    pub aim: String,
+    /// Method.
+    pub method: String,
+    /// Status.
+    pub status: ProjectStatus,
+    /// Team.
+    pub team: Option<TeamId>,
+    /// Sponsor.
+    pub sponsor: String,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// Outcome, process or balancing measure (Model for Improvement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MeasureType {
+    /// Is the system better for patients?
+    Outcome,
+    /// Are the parts of the system doing what they should?
+    Process,
+    /// Are we making things worse elsewhere?
+    Balancing,
+}
+
+impl MeasureType {
+    /// Every type.
+    pub const ALL: [MeasureType; 3] = [
+        MeasureType::Outcome,
+        MeasureType::Process,
+        MeasureType::Balancing,
+    ];
+
+    /// Stable name.
+    pub fn name(self) -> &'static str {
+        match self {
+            MeasureType::Outcome => "outcome",
+            MeasureType::Process => "process",
+            MeasureType::Balancing => "balancing",
+        }
+    }
+
+    /// Parses [`MeasureType::name`].
+    pub fn parse(s: &str) -> Option<MeasureType> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// How a measure is charted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSettings {
+    /// Chart type.
+    pub chart: ChartType,
+    /// Which way is better.
+    pub improvement: Improvement,
+    /// Target for the assurance icon.
+    pub target: Option<f64>,
+    /// Rule profile name (`mdc` or `powerbi`).
+    pub rules: String,
+    /// Dates where a new phase starts.
+    pub rebase: Vec<NaiveDate>,
+    /// Baseline length, if fixed.
+    pub fix_after: Option<usize>,
+}
+
+/// A measure as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// Its id.
+    pub id: MeasureId,
+    /// Its project.
+    pub project: ProjectId,
+    /// Name.
+    pub name: String,
+    /// Outcome, process or balancing.
+    pub kind: MeasureType,
+    /// Operational definition: exactly what is counted and how.
+    pub definition: String,
+    /// Unit (%, days, falls per 1,000 bed days…).
+    pub unit: String,
+    /// Where the data come from.
+    pub data_source: String,
+    /// Chart settings.
+    pub chart: ChartSettings,
+}
+
+/// The fields of a measure a user sets (validated).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureFields {
+    /// Name (required).
+    pub name: NonEmpty,
+    /// Type.
+    pub kind: MeasureType,
+    /// Operational definition.
+    pub definition: String,
+    /// Unit.
+    pub unit: String,
+    /// Data source.
+    pub data_source: String,
+    /// Chart settings.
+    pub chart: ChartSettings,
+}
+
+/// One data point of a measure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DataPoint {
+    /// The date (day, week or month start).
+    pub date: NaiveDate,
+    /// The value, or the numerator when there is a denominator; `None` when missing.
+    pub value: Option<f64>,
+    /// The denominator, for rates and proportions.
+    pub denominator: Option<f64>,
+}
+
+/// What was decided at the end of a PDSA cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActDecision {
+    /// Keep the change.
+    Adopt,
+    /// Change it and test again.
+    Adapt,
+    /// Drop it.
+    Abandon,
+}
+
+impl ActDecision {
+    /// Every decision.
+    pub const ALL: [ActDecision; 3] =
+        [ActDecision::Adopt, ActDecision::Adapt, ActDecision::Abandon];
+
+    /// Stable name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActDecision::Adopt => "adopt",
+            ActDecision::Adapt => "adapt",
+            ActDecision::Abandon => "abandon",
+        }
+    }
+
+    /// Parses [`ActDecision::name`].
+    pub fn parse(s: &str) -> Option<ActDecision> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// The fields of a PDSA cycle (validated).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PdsaFields {
+    /// Title (required).
+    pub title: String,
+    /// The date the cycle started (required; annotated on the charts).
+    pub start_date: Option<NaiveDate>,
+    /// The change idea of the driver diagram being tested.
+    pub change_idea: Option<DriverNodeId>,
+    /// The cycle this one follows in a ramp.
+    pub follows: Option<PdsaId>,
+    /// Plan: the objective.
+    pub objective: String,
+    /// Plan: what we predict will happen.
+    pub prediction: String,
+    /// Plan: who, what, where, when.
+    pub plan: String,
+    /// Plan: data to collect.
+    pub data_plan: String,
+    /// Do: what happened, problems.
+    pub do_notes: String,
+    /// Study: the result against the prediction.
+    pub study: String,
+    /// Act: the decision.
+    pub act: Option<ActDecision>,
+    /// Act: what next.
+    pub act_notes: String,
+}
+
+/// A PDSA cycle as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdsaCycle {
+    /// Its id.
+    pub id: PdsaId,
+    /// Its project.
+    pub project: ProjectId,
+    /// Its fields.
+    pub fields: PdsaFields,
+}
+
+/// The level of a node in a driver diagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DriverKind {
+    /// A primary driver: a big factor that must change to reach the aim.
+    Primary,
+    /// A secondary driver: a part of a primary driver.
+    Secondary,
+    /// A change idea to test.
+    ChangeIdea,
+}
+
+impl DriverKind {
+    /// Stable name.
+    pub fn name(self) -> &'static str {
+        match self {
+            DriverKind::Primary => "primary",
+            DriverKind::Secondary => "secondary",
+            DriverKind::ChangeIdea => "change_idea",
+        }
+    }
+
+    /// Parses [`DriverKind::name`].
+    pub fn parse(s: &str) -> Option<DriverKind> {
+        [
+            DriverKind::Primary,
+            DriverKind::Secondary,
+            DriverKind::ChangeIdea,
+        ]
+        .into_iter()
+        .find(|k| k.name() == s.trim())
+    }
+
+    /// The kind a child of this node has, if any.
+    pub fn child(self) -> Option<DriverKind> {
+        match self {
+            DriverKind::Primary => Some(DriverKind::Secondary),
+            DriverKind::Secondary => Some(DriverKind::ChangeIdea),
+            DriverKind::ChangeIdea => None,
+        }
+    }
+}
+
+/// One node of a project's driver diagram (the aim is the project's aim).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriverNode {
+    /// Its id.
+    pub id: DriverNodeId,
+    /// Its project.
+    pub project: ProjectId,
+    /// Its parent: none for primary drivers.
+    pub parent: Option<DriverNodeId>,
+    /// Its level.
+    pub kind: DriverKind,
+    /// Its text.
+    pub text: String,
+}
+
+/// One entry in a project's history: who changed what, when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    /// When.
+    pub at: NaiveDateTime,
+    /// Who (display name).
+    pub who: String,
+    /// What, in a sentence.
+    pub what: String,
+}

@@ -1,0 +1,200 @@
+//! The storage port: everything the application keeps, behind one trait so that SQLite today
+//! and Postgres later are interchangeable without touching the domain or the web layer.
+//!
+//! Every method that changes a project records a [`HistoryEntry`] for it in the same
+//! transaction. Writes of many rows (data imports) are all-or-nothing.
+
+use async_trait::async_trait;
+use chrono::NaiveDateTime;
+
+use crate::model::*;
+use crate::validate::Email;
+
+/// A storage failure. Not-found is not an error: lookups return `Option`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// A uniqueness rule was broken (an email already registered, an organisation name taken).
+    #[error("{0} already exists")]
+    Conflict(String),
+    /// A referenced row does not exist (for example a driver node of another project).
+    #[error("{0} was not found")]
+    Missing(String),
+    /// The database failed; the message is for the log, not for users.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+/// A sign-in session or API token, looked up by the SHA-256 hash of its secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// Who.
+    pub user: User,
+    /// The session's CSRF token (empty for API tokens).
+    pub csrf: String,
+    /// When it expires.
+    pub expires_at: NaiveDateTime,
+}
+
+/// Everything Gemba stores.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // --- organisations, teams, people -------------------------------------------------------
+
+    /// Creates an organisation.
+    async fn create_org(&self, name: &str, system: Option<&str>) -> Result<OrgId, StoreError>;
+    /// An organisation by exact name.
+    async fn org_by_name(&self, name: &str) -> Result<Option<Organisation>, StoreError>;
+    /// An organisation by id.
+    async fn org(&self, id: OrgId) -> Result<Option<Organisation>, StoreError>;
+    /// Creates a team.
+    async fn create_team(&self, org: OrgId, name: &str) -> Result<TeamId, StoreError>;
+    /// The teams of an organisation, by name.
+    async fn teams(&self, org: OrgId) -> Result<Vec<Team>, StoreError>;
+    /// Creates a user with an argon2 password hash.
+    async fn create_user(
+        &self,
+        email: &Email,
+        name: &str,
+        password_hash: &str,
+    ) -> Result<UserId, StoreError>;
+    /// A user and their password hash, by email, for signing in.
+    async fn login(&self, email: &Email) -> Result<Option<(User, String)>, StoreError>;
+    /// A user by email.
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
+    /// Gives a user a role in an organisation (replacing any role they had there).
+    async fn set_membership(&self, user: UserId, org: OrgId, role: Role) -> Result<(), StoreError>;
+    /// A user's organisations and roles.
+    async fn memberships(&self, user: UserId) -> Result<Vec<Membership>, StoreError>;
+
+    // --- sessions and API tokens ---------------------------------------------------------------
+
+    /// Stores a browser session.
+    async fn create_session(
+        &self,
+        secret_hash: &str,
+        user: UserId,
+        csrf: &str,
+        expires_at: NaiveDateTime,
+    ) -> Result<(), StoreError>;
+    /// The session with this secret hash, if it has not expired at `now`.
+    async fn session(
+        &self,
+        secret_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<Session>, StoreError>;
+    /// Ends a session.
+    async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError>;
+    /// Stores an API token.
+    async fn create_api_token(
+        &self,
+        secret_hash: &str,
+        user: UserId,
+        label: &str,
+    ) -> Result<(), StoreError>;
+    /// The user of an API token.
+    async fn api_token_user(&self, secret_hash: &str) -> Result<Option<User>, StoreError>;
+
+    // --- projects --------------------------------------------------------------------------------
+
+    /// Creates a project.
+    async fn create_project(
+        &self,
+        org: OrgId,
+        fields: &ProjectFields,
+        by: UserId,
+    ) -> Result<ProjectId, StoreError>;
+    /// A project that is not deleted.
+    async fn project(&self, id: ProjectId) -> Result<Option<Project>, StoreError>;
+    /// The organisation's projects that are not deleted, most recently changed first.
+    async fn projects(&self, org: OrgId) -> Result<Vec<Project>, StoreError>;
+    /// Changes a project.
+    async fn update_project(
+        &self,
+        id: ProjectId,
+        fields: &ProjectFields,
+        by: UserId,
+    ) -> Result<(), StoreError>;
+    /// Deletes a project (recoverable by an admin with [`Store::restore_project`]).
+    async fn delete_project(&self, id: ProjectId, by: UserId) -> Result<(), StoreError>;
+    /// Deleted projects of an organisation.
+    async fn deleted_projects(&self, org: OrgId) -> Result<Vec<Project>, StoreError>;
+    /// Brings back a deleted project.
+    async fn restore_project(&self, id: ProjectId, by: UserId) -> Result<(), StoreError>;
+    /// A project's history, newest first.
+    async fn history(&self, project: ProjectId) -> Result<Vec<HistoryEntry>, StoreError>;
+
+    // --- driver diagrams -----------------------------------------------------------------------
+
+    /// Adds a node to a project's driver diagram.
+    async fn add_driver_node(
+        &self,
+        project: ProjectId,
+        parent: Option<DriverNodeId>,
+        kind: DriverKind,
+        text: &str,
+        by: UserId,
+    ) -> Result<DriverNodeId, StoreError>;
+    /// The nodes of a project's driver diagram, in the order they were added.
+    async fn driver_nodes(&self, project: ProjectId) -> Result<Vec<DriverNode>, StoreError>;
+    /// Changes a node's text.
+    async fn update_driver_node(
+        &self,
+        id: DriverNodeId,
+        text: &str,
+        by: UserId,
+    ) -> Result<(), StoreError>;
+    /// Removes a node and its descendants.
+    async fn delete_driver_node(&self, id: DriverNodeId, by: UserId) -> Result<(), StoreError>;
+
+    // --- measures and data -----------------------------------------------------------------------
+
+    /// Creates a measure.
+    async fn create_measure(
+        &self,
+        project: ProjectId,
+        fields: &MeasureFields,
+        by: UserId,
+    ) -> Result<MeasureId, StoreError>;
+    /// A measure.
+    async fn measure(&self, id: MeasureId) -> Result<Option<Measure>, StoreError>;
+    /// A project's measures, in the order they were added.
+    async fn measures(&self, project: ProjectId) -> Result<Vec<Measure>, StoreError>;
+    /// Changes a measure (name, definition, chart settings…).
+    async fn update_measure(
+        &self,
+        id: MeasureId,
+        fields: &MeasureFields,
+        by: UserId,
+    ) -> Result<(), StoreError>;
+    /// Adds or replaces (same date) data points, all or nothing; returns how many were written.
+    async fn put_data(
+        &self,
+        measure: MeasureId,
+        points: &[DataPoint],
+        by: UserId,
+    ) -> Result<usize, StoreError>;
+    /// A measure's data, by date.
+    async fn data(&self, measure: MeasureId) -> Result<Vec<DataPoint>, StoreError>;
+
+    // --- PDSA cycles -----------------------------------------------------------------------------
+
+    /// Creates a PDSA cycle.
+    async fn create_pdsa(
+        &self,
+        project: ProjectId,
+        fields: &PdsaFields,
+        by: UserId,
+    ) -> Result<PdsaId, StoreError>;
+    /// A PDSA cycle.
+    async fn pdsa(&self, id: PdsaId) -> Result<Option<PdsaCycle>, StoreError>;
+    /// A project's PDSA cycles by start date.
+    async fn pdsas(&self, project: ProjectId) -> Result<Vec<PdsaCycle>, StoreError>;
+    /// Changes a PDSA cycle.
+    async fn update_pdsa(
+        &self,
+        id: PdsaId,
+        fields: &PdsaFields,
+        by: UserId,
+    ) -> Result<(), StoreError>;
+}
