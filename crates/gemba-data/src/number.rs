@@ -60,7 +60,10 @@ fn with_thousands_separators(s: &str) -> Option<f64> {
     };
     let mut groups = int.split(',');
     let first = groups.next()?;
-    let first_ok = (1..=3).contains(&first.len()) && first.bytes().all(|c| c.is_ascii_digit());
+    // `0,125` is a decimal comma, not a thousands group: a group never starts with 0.
+    let first_ok = (1..=3).contains(&first.len())
+        && first.bytes().all(|c| c.is_ascii_digit())
+        && !first.starts_with('0');
     let rest_ok = groups.all(|g| g.len() == 3 && g.bytes().all(|c| c.is_ascii_digit()));
     let frac_ok = frac.is_none_or(|f| f.bytes().all(|c| c.is_ascii_digit()));
     if !(first_ok && rest_ok && frac_ok) {
@@ -77,6 +80,8 @@ mod tests {
     fn reads_numbers_missing_values_and_rejects_the_rest() {
         let cases: &[(&str, Result<Option<f64>, ()>)] = &[
             ("12", Ok(Some(12.0))),
+            ("0,125", Err(())),
+            ("0,125,000", Err(())),
             (" 12 ", Ok(Some(12.0))),
             ("-3.5", Ok(Some(-3.5))),
             ("+3.5", Ok(Some(3.5))),

@@ -61,7 +61,7 @@ pub fn analyse(data: Data<'_>, options: &ChartOptions) -> Result<ChartResult, Sp
             reason: "the baseline needs at least 1 point".into(),
         });
     }
-    let prepared = prepare::prepare(chart, data)?;
+    let mut prepared = prepare::prepare(chart, data)?;
     let n = prepared.len();
     let mut warnings = Vec::new();
 
@@ -89,9 +89,22 @@ pub fn analyse(data: Data<'_>, options: &ChartOptions) -> Result<ChartResult, Sp
     starts.sort_unstable();
     starts.dedup();
 
-    // The MR chart's first point never has a moving range; that is not a missing value.
-    let structural = usize::from(chart == ChartType::Mr && n > 0);
-    let missing = prepared.iter().filter(|p| p.y.is_none()).count() - structural;
+    // Each phase is computed on its own (qicharts2 parts): the MR chart's first point of every
+    // phase has no moving range, and that is not a missing value.
+    let mut structural = 0;
+    if chart == ChartType::Mr {
+        for &s in &starts {
+            if let Some(p) = prepared.get_mut(s) {
+                structural += usize::from(p.y.is_some() || s == 0);
+                p.y = None;
+            }
+        }
+    }
+    let missing = prepared
+        .iter()
+        .filter(|p| p.y.is_none())
+        .count()
+        .saturating_sub(structural);
     if missing > 0 {
         warnings.push(Warning::MissingValues { count: missing });
     }
@@ -201,7 +214,9 @@ pub fn analyse(data: Data<'_>, options: &ChartOptions) -> Result<ChartResult, Sp
                         (Some(y), Some(c)) if y < c => -1,
                         _ => 0,
                     });
-            runs = Some(runs::analyse_signs(signs));
+            let r = runs::analyse_signs(signs);
+            // With no useful point the runs analysis does not apply (qicharts2 gives NA).
+            runs = (r.useful_points > 0).then_some(r);
         }
     }
 
@@ -209,9 +224,19 @@ pub fn analyse(data: Data<'_>, options: &ChartOptions) -> Result<ChartResult, Sp
         p.variation = classify(p, options.improvement);
     }
 
-    let last = points.iter().rev().find(|p| p.y.is_some());
-    let variation_icon = last.map(|p| variation_icon(p.variation, p.direction));
-    let assurance_icon = match (options.target, points.last()) {
+    // Both icons read the last point that has a value (a month not yet reported changes
+    // nothing), and only where it could be judged: against a centre line, and for run charts
+    // only under rules that flag points (MDC icons belong to control charts).
+    let last = points
+        .iter()
+        .rev()
+        .find(|p| p.y.is_some())
+        .filter(|p| p.lines.centre.is_some());
+    let judged_by_points = chart.has_limits() || rules.run_chart_rules == RunChartRules::Ihi;
+    let variation_icon = last
+        .filter(|_| judged_by_points)
+        .map(|p| variation_icon(p.variation, p.direction));
+    let assurance_icon = match (options.target, last) {
         (Some(t), Some(p)) if chart.has_limits() => {
             assurance(t, p.lines.lcl, p.lines.ucl, options.improvement)
         }

@@ -45,7 +45,7 @@ pub(crate) struct Prepared {
     pub n: Option<f64>,
     /// Numerator of a ratio (p, u charts), so pooled rates are exact sums.
     pub numerator: Option<f64>,
-    /// Subgroup mean (Xbar, S, R charts).
+    /// Subgroup mean (Xbar, S, R charts); for the t chart, the transformed value y^(1/3.6).
     pub mean: Option<f64>,
     /// Subgroup sample standard deviation (n − 1 denominator).
     pub sd: Option<f64>,
@@ -114,6 +114,16 @@ pub(crate) fn prepare(chart: ChartType, data: Data<'_>) -> Result<Vec<Prepared>,
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            if chart == ChartType::T {
+                // qicharts2 plots the back-transformed transformed value, so that a point and
+                // the lines (computed on y^(1/3.6) and raised to 3.6) share one rounding: a
+                // constant series then lies exactly on its centre line.
+                // The transformed value is kept in `mean` for the t chart's limits.
+                for p in &mut points {
+                    p.mean = p.y.map(|v| v.powf(1.0 / 3.6));
+                    p.y = p.mean.map(|x| x.max(0.0).powf(3.6));
+                }
+            }
             if chart == ChartType::Mr {
                 // The MR chart plots |y_i − y_{i−1}|; the first point has no moving range.
                 let mut prev = None;
@@ -173,8 +183,15 @@ pub(crate) fn prepare(chart: ChartType, data: Data<'_>) -> Result<Vec<Prepared>,
                             denominator: n,
                         });
                     }
+                    let y = d / n;
+                    if !y.is_finite() {
+                        return Err(SpcError::NotFinite {
+                            field: "numerator / denominator",
+                            index: i,
+                        });
+                    }
                     Ok(Prepared {
-                        y: Some(d / n),
+                        y: Some(y),
                         n: Some(n),
                         numerator: Some(d),
                         ..Prepared::default()
@@ -201,7 +218,18 @@ pub(crate) fn prepare(chart: ChartType, data: Data<'_>) -> Result<Vec<Prepared>,
                             });
                         }
                     }
-                    Ok(subgroup(chart, g))
+                    let p = subgroup(chart, g);
+                    if [p.y, p.mean, p.sd, p.range]
+                        .into_iter()
+                        .flatten()
+                        .any(|v| !v.is_finite())
+                    {
+                        return Err(SpcError::NotFinite {
+                            field: "subgroup",
+                            index: i,
+                        });
+                    }
+                    Ok(p)
                 })
                 .collect()
         }
@@ -213,7 +241,9 @@ fn subgroup(chart: ChartType, g: &[f64]) -> Prepared {
         return Prepared::default();
     }
     let k = g.len() as f64;
-    let mean = g.iter().sum::<f64>() / k;
+    let Some(mean) = crate::stats::mean(g.iter().copied()) else {
+        return Prepared::default();
+    };
     let sd = (g.len() > 1).then(|| {
         let ss: f64 = g.iter().map(|x| (x - mean) * (x - mean)).sum();
         (ss / (k - 1.0)).sqrt()

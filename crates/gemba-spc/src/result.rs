@@ -270,19 +270,26 @@ impl std::fmt::Display for Warning {
         match self {
             Warning::ShortPhase { phase, points, minimum } => write!(
                 f,
-                "phase {phase} has {points} points; limits from fewer than {minimum} points are trial limits, not to be trusted yet"
+                "phase {phase} has {}; limits from fewer than {minimum} points are trial limits, not to be trusted yet",
+                plural(*points, "point")
             ),
             Warning::FewPointsForIcons { points, minimum } => write!(
                 f,
-                "the series has {points} points; the variation and assurance icons need at least {minimum} to be relied on"
+                "the series has {}; the variation and assurance icons need at least {minimum} to be relied on",
+                plural(*points, "point")
             ),
             Warning::MissingValues { count } => write!(
                 f,
-                "{count} missing value(s) are shown as gaps and left out of the calculations"
+                "{} shown as gaps and left out of the calculations",
+                if *count == 1 {
+                    "1 missing value is".to_string()
+                } else {
+                    format!("{count} missing values are")
+                }
             ),
             Warning::ConstantPhase { phase } => write!(
                 f,
-                "every value in phase {phase} is the same, so its limits equal the centre line"
+                "every value in phase {phase} is the same, so there is no variation to judge"
             ),
             Warning::EmptyPhase { phase } => {
                 write!(f, "phase {phase} has no usable values, so it has no limits")
@@ -297,6 +304,15 @@ impl std::fmt::Display for Warning {
                 index + 1
             ),
         }
+    }
+}
+
+/// `1 point`, `2 points`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

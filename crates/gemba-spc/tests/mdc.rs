@@ -517,3 +517,110 @@ fn run_chart_worked_example() {
         .collect();
     assert_eq!(trend, vec![6, 7, 8, 9, 10]);
 }
+
+/// Regression (review of issue 3): Σx/n of 0.1 × 20 is not 0.1, which put every point of a
+/// constant series below its own mean and flagged a shift.
+#[test]
+fn a_constant_series_of_inexact_decimals_has_no_signals() {
+    for chart in [
+        ChartType::Xmr,
+        ChartType::T,
+        ChartType::C,
+        ChartType::G,
+        ChartType::Run,
+    ] {
+        for v in [0.1, 2.0, 0.7, 1e-7] {
+            let y: Vec<Option<f64>> = vec![Some(v); 20];
+            let r = analyse(Data::Values(&y), &ChartOptions::new(chart)).unwrap();
+            assert!(
+                r.points.iter().all(|p| !p.special_cause.any()),
+                "{chart} of constant {v}: {:?}",
+                r.points[0]
+            );
+            assert_eq!(
+                r.points[0].lines.centre, r.points[0].y,
+                "{chart} of constant {v}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_assurance_icon_reads_the_last_reported_point() {
+    // p chart, 20 months at 10/100, then a month with nothing reported yet.
+    let mut d: Vec<Option<f64>> = vec![Some(10.0); 20];
+    let mut n: Vec<Option<f64>> = vec![Some(100.0); 20];
+    d.push(None);
+    n.push(None);
+    let mut o = ChartOptions::new(ChartType::P);
+    o.target = Some(0.5);
+    let r = analyse(
+        Data::Ratios {
+            numerators: &d,
+            denominators: &n,
+        },
+        &o,
+    )
+    .unwrap();
+    // p̄ = 0.1, UCL = 0.1 + 3·√(0.09/100) = 0.19 < 0.5: the target is above the limits.
+    assert_eq!(r.assurance_icon, Some(AssuranceIcon::Fail));
+    assert_eq!(r.variation_icon, Some(VariationIcon::CommonCause));
+}
+
+#[test]
+fn moving_ranges_do_not_cross_a_rebase() {
+    // qicharts2 computes each part on its own: the first point of phase 2 has no moving range.
+    let y = [1.0, 2.0, 3.0, 100.0, 101.0, 102.0].map(Some);
+    let mut o = ChartOptions::new(ChartType::Mr);
+    o.phase_starts = vec![3];
+    let r = analyse(Data::Values(&y), &o).unwrap();
+    let ys: Vec<Option<f64>> = r.points.iter().map(|p| p.y).collect();
+    assert_eq!(ys, [None, Some(1.0), Some(1.0), None, Some(1.0), Some(1.0)]);
+    assert_eq!(r.points[4].lines.centre, Some(1.0));
+    assert!(r
+        .warnings
+        .iter()
+        .all(|w| !matches!(w, Warning::MissingValues { .. })));
+}
+
+#[test]
+fn run_charts_carry_no_mdc_icons_and_empty_runs_are_absent() {
+    let y: Vec<Option<f64>> = (0..20).map(|i| Some(f64::from(i))).collect();
+    let r = analyse(Data::Values(&y), &ChartOptions::new(ChartType::Run)).unwrap();
+    assert_eq!(r.variation_icon, None);
+    assert!(
+        r.runs.expect("runs").signal,
+        "20 rising points: one crossing"
+    );
+    let flat = analyse(
+        Data::Values(&[Some(3.0); 15]),
+        &ChartOptions::new(ChartType::Run),
+    )
+    .unwrap();
+    assert_eq!(
+        flat.runs, None,
+        "every point on the median: nothing to analyse"
+    );
+}
+
+#[test]
+fn ratios_and_subgroups_that_overflow_are_errors_not_infinities() {
+    let e = analyse(
+        Data::Ratios {
+            numerators: &[Some(1e300), Some(5.0)],
+            denominators: &[Some(1e-10), Some(1.0)],
+        },
+        &ChartOptions::new(ChartType::U),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "numerator / denominator at point 1 is not a finite number"
+    );
+    let e = analyse(
+        Data::Subgroups(&[vec![1e308, -1e308], vec![1.0, 2.0]]),
+        &ChartOptions::new(ChartType::S),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("point 1"), "{e}");
+}

@@ -157,3 +157,33 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Every chart type, with awkward counts (zeros, huge values, missing points): no NaN or
+    /// infinity anywhere in the output, plotted values included.
+    #[test]
+    fn no_chart_type_outputs_non_finite_numbers(
+        d in prop::collection::vec(proptest::option::of(prop_oneof![Just(0.0), 1.0..1e6, Just(1e12)]), 0..30),
+        chart in prop::sample::select(ChartType::ALL.to_vec()),
+        fix in proptest::option::of(1usize..10),
+    ) {
+        let mut o = ChartOptions::new(chart);
+        o.fix_after = fix;
+        o.target = Some(1.0);
+        let n: Vec<Option<f64>> = d.iter().map(|x| x.map(|x| x * 2.0 + 1.0)).collect();
+        let groups: Vec<Vec<f64>> = d.chunks(3).map(|c| c.iter().flatten().copied().collect()).collect();
+        let data = if chart.uses_subgroups() {
+            Data::Subgroups(&groups)
+        } else if chart.needs_denominator() {
+            Data::Ratios { numerators: &d, denominators: &n }
+        } else {
+            Data::Values(&n)
+        };
+        let r = analyse(data, &o).expect("valid data");
+        for p in &r.points {
+            for v in lines_of(&p.lines).into_iter().chain([p.y, p.n]).flatten() {
+                prop_assert!(v.is_finite(), "{chart}: {p:?}");
+            }
+        }
+    }
+}

@@ -8,48 +8,14 @@
 
 use std::f64::consts::PI;
 
-/// ln √(2π).
-const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
+use crate::stats::ln_gamma;
+
 /// Relative accuracy at which series and continued fractions stop.
 const EPS: f64 = 1e-16;
 /// Iteration cap of series and continued fractions (never reached in the shapes we use).
 const MAX_TERMS: usize = 100_000;
 /// Smallest magnitude the continued fraction's Lentz recurrence lets a denominator take.
 const TINY: f64 = 1e-300;
-
-/// Lanczos coefficients for g = 7, n = 9 (Godfrey's table, as in Numerical Recipes 3rd ed. and
-/// many libraries): about 15 significant digits for ln Γ.
-const LANCZOS: [f64; 9] = [
-    0.999_999_999_999_809_9,
-    676.520_368_121_885_1,
-    -1_259.139_216_722_402_8,
-    771.323_428_777_653_1,
-    -176.615_029_162_140_6,
-    12.507_343_278_686_905,
-    -0.138_571_095_265_720_12,
-    9.984_369_578_019_572e-6,
-    1.505_632_735_149_311_6e-7,
-];
-
-/// ln Γ(x) for x > 0: Lanczos approximation, with the reflection Γ(x)Γ(1 − x) = π / sin(πx)
-/// below ½.
-///
-/// ```text
-/// Γ(x + 1) ≈ √(2π) (x + g + ½)^(x + ½) e^−(x + g + ½) · (c₀ + Σₖ cₖ / (x + k)),  g = 7
-/// ```
-pub(crate) fn ln_gamma(x: f64) -> f64 {
-    if x < 0.5 {
-        (PI / (PI * x).sin()).ln() - ln_gamma(1.0 - x)
-    } else {
-        let x = x - 1.0;
-        let mut s = LANCZOS[0];
-        for (k, c) in LANCZOS.iter().enumerate().skip(1) {
-            s += c / (x + k as f64);
-        }
-        let t = x + 7.5;
-        LN_SQRT_2PI + (x + 0.5) * t.ln() - t + s.ln()
-    }
-}
 
 /// ln Γ*(a), the remainder of Stirling's formula Γ(a) = √(2π/a) (a/e)^a Γ*(a), for a ≥ 10:
 /// 1/(12a) − 1/(360a³) + 1/(1260a⁵) − 1/(1680a⁷) (error below 1e-16 there).

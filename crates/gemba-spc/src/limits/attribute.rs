@@ -133,7 +133,9 @@ const T_POWER: f64 = 3.6;
 /// negative transformed 3σ LCL to 0 but leaves a negative 2σ lower line as NaN (absent); here
 /// every lower line is clipped to 0, as Power BI SPC does.
 pub(crate) fn t(phase: &Phase<'_>, out: &mut [Lines]) {
-    let transform = |p: &Prepared| p.y.filter(|&v| v >= 0.0).map(|v| v.powf(1.0 / T_POWER));
+    // `prepare` keeps y^(1/3.6) in `mean` and plots its back-transform, so points and lines
+    // share one rounding.
+    let transform = |p: &Prepared| p.mean;
     let centre = stats::mean(phase.base_values(transform));
     let mr_bar = mean_moving_range(
         &phase.moving_ranges(transform),
@@ -288,6 +290,8 @@ mod tests {
         ys.iter()
             .map(|&y| Prepared {
                 y,
+                // What `prepare` gives the t chart; the other charts here ignore it.
+                mean: y.map(|v| v.powf(1.0 / T_POWER)),
                 ..Prepared::default()
             })
             .collect()

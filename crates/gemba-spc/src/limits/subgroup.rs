@@ -199,47 +199,14 @@ fn c4(n: f64) -> Option<f64> {
     if !(n >= 2.0 && n.is_finite()) {
         return None;
     }
-    let c = (2.0 / (n - 1.0)).sqrt() * (ln_gamma(n / 2.0) - ln_gamma((n - 1.0) / 2.0)).exp();
+    let c = (2.0 / (n - 1.0)).sqrt()
+        * (stats::ln_gamma(n / 2.0) - stats::ln_gamma((n - 1.0) / 2.0)).exp();
     c.is_finite().then_some(c)
 }
 
 /// c5 = √(1 − c4²), the SD of s in units of σ.
 fn c5(c4: f64) -> f64 {
     (1.0 - c4 * c4).max(0.0).sqrt()
-}
-
-/// Lanczos coefficients for g = 7 and nine terms (Godfrey's values, as printed in Press et al.
-/// *Numerical Recipes*, 3rd ed., §6.1): ln Γ to about 15 significant digits for x ≥ ½.
-const LANCZOS_G7: [f64; 9] = [
-    0.999_999_999_999_809_9,
-    676.520_368_121_885_1,
-    -1_259.139_216_722_402_8,
-    771.323_428_777_653_1,
-    -176.615_029_162_140_6,
-    12.507_343_278_686_905,
-    -0.138_571_095_265_720_12,
-    9.984_369_578_019_572e-6,
-    1.505_632_735_149_311_6e-7,
-];
-
-/// ln Γ(x) for x > 0 (Lanczos 1964, *SIAM J. Numer. Anal.* B 1:86–96):
-///
-/// ```text
-/// Γ(z + 1) ≈ √(2π) · (z + g + ½)^(z + ½) · e^−(z + g + ½) · (a₀ + Σₖ aₖ/(z + k)),  g = 7
-/// ```
-/// Below ½ it steps up with ln Γ(x) = ln Γ(x + 1) − ln x. c4 only needs x ≥ ½.
-fn ln_gamma(x: f64) -> f64 {
-    if x < 0.5 {
-        return ln_gamma(x + 1.0) - x.ln();
-    }
-    let z = x - 1.0;
-    let series = LANCZOS_G7
-        .iter()
-        .enumerate()
-        .skip(1)
-        .fold(LANCZOS_G7[0], |acc, (k, a)| acc + a / (z + k as f64));
-    let t = z + 7.5;
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (z + 0.5) * t.ln() - t + series.ln()
 }
 
 /// d2(n) = `E[W]` and d3(n) = `SD[W]` of the range W of n independent standard normal values, for
@@ -365,7 +332,7 @@ mod tests {
         for (x, want) in cases {
             check_tol(
                 &format!("lnΓ({x})"),
-                Some(ln_gamma(x)),
+                Some(crate::stats::ln_gamma(x)),
                 want,
                 1e-13 * want.abs().max(1.0),
             );

@@ -1,0 +1,295 @@
+//! Measures, their chart settings and their data.
+
+use chrono::NaiveDate;
+use gemba_domain::{
+    ChartSettings, DataPoint, Measure, MeasureFields, MeasureId, MeasureType, ProjectId,
+    StoreError, UserId,
+};
+use gemba_spc::{ChartType, Improvement};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use crate::error::{corrupt, db};
+use crate::history::{and_list, now, record};
+use crate::projects::live_project;
+
+/// Rebase dates as stored: ISO dates separated by commas, `''` for none.
+fn rebase_text(dates: &[NaiveDate]) -> String {
+    dates
+        .iter()
+        .map(|d| d.format("%F").to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn rebase_dates(s: &str) -> Result<Vec<NaiveDate>, StoreError> {
+    s.split(',')
+        .filter(|d| !d.is_empty())
+        .map(|d| NaiveDate::parse_from_str(d, "%F").map_err(|_| corrupt("measures.rebase", s)))
+        .collect()
+}
+
+fn fix_after_int(n: Option<usize>) -> Result<Option<i64>, StoreError> {
+    n.map(|n| {
+        i64::try_from(n)
+            .map_err(|_| StoreError::Database(format!("baseline of {n} points is too long")))
+    })
+    .transpose()
+}
+
+fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
+    let kind: String = r.try_get("kind").map_err(db)?;
+    let chart: String = r.try_get("chart").map_err(db)?;
+    let improvement: String = r.try_get("improvement").map_err(db)?;
+    let rebase: String = r.try_get("rebase").map_err(db)?;
+    let fix_after: Option<i64> = r.try_get("fix_after").map_err(db)?;
+    Ok(Measure {
+        id: MeasureId(r.try_get("id").map_err(db)?),
+        project: ProjectId(r.try_get("project_id").map_err(db)?),
+        name: r.try_get("name").map_err(db)?,
+        kind: MeasureType::parse(&kind).ok_or_else(|| corrupt("measures.kind", &kind))?,
+        definition: r.try_get("definition").map_err(db)?,
+        unit: r.try_get("unit").map_err(db)?,
+        data_source: r.try_get("data_source").map_err(db)?,
+        chart: ChartSettings {
+            chart: chart
+                .parse::<ChartType>()
+                .map_err(|_| corrupt("measures.chart", &chart))?,
+            improvement: improvement
+                .parse::<Improvement>()
+                .map_err(|_| corrupt("measures.improvement", &improvement))?,
+            target: r.try_get("target").map_err(db)?,
+            rules: r.try_get("rules").map_err(db)?,
+            rebase: rebase_dates(&rebase)?,
+            fix_after: fix_after
+                .map(|n| {
+                    usize::try_from(n).map_err(|_| corrupt("measures.fix_after", &n.to_string()))
+                })
+                .transpose()?,
+        },
+    })
+}
+
+async fn load(conn: &mut SqliteConnection, id: MeasureId) -> Result<Option<Measure>, StoreError> {
+    sqlx::query(
+        "SELECT id, project_id, name, kind, definition, unit, data_source, chart, improvement, \
+         target, rules, rebase, fix_after FROM measures WHERE id = ?",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?
+    .as_ref()
+    .map(measure_from)
+    .transpose()
+}
+
+pub(crate) async fn create(
+    pool: &SqlitePool,
+    project: ProjectId,
+    f: &MeasureFields,
+    by: UserId,
+) -> Result<MeasureId, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    live_project(&mut tx, project).await?;
+    let done = sqlx::query(
+        "INSERT INTO measures (project_id, name, kind, definition, unit, data_source, chart, \
+         improvement, target, rules, rebase, fix_after, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(project.0)
+    .bind(f.name.as_str())
+    .bind(f.kind.name())
+    .bind(&f.definition)
+    .bind(&f.unit)
+    .bind(&f.data_source)
+    .bind(f.chart.chart.name())
+    .bind(f.chart.improvement.name())
+    .bind(f.chart.target)
+    .bind(&f.chart.rules)
+    .bind(rebase_text(&f.chart.rebase))
+    .bind(fix_after_int(f.chart.fix_after)?)
+    .bind(at)
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    let id = MeasureId(done.last_insert_rowid());
+    record(
+        &mut tx,
+        project,
+        by,
+        at,
+        &format!("added measure “{}”", f.name),
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(id)
+}
+
+pub(crate) async fn measure(
+    pool: &SqlitePool,
+    id: MeasureId,
+) -> Result<Option<Measure>, StoreError> {
+    let mut conn = pool.acquire().await.map_err(db)?;
+    load(&mut conn, id).await
+}
+
+pub(crate) async fn measures(
+    pool: &SqlitePool,
+    project: ProjectId,
+) -> Result<Vec<Measure>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, project_id, name, kind, definition, unit, data_source, chart, improvement, \
+         target, rules, rebase, fix_after FROM measures WHERE project_id = ? ORDER BY id",
+    )
+    .bind(project.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter().map(measure_from).collect()
+}
+
+/// What changed, as phrases for the history (the name is told apart).
+fn changes(old: &Measure, new: &MeasureFields) -> Vec<String> {
+    let (o, n) = (&old.chart, &new.chart);
+    [
+        (old.kind != new.kind, "the type"),
+        (old.definition != new.definition, "the definition"),
+        (old.unit != new.unit, "the unit"),
+        (old.data_source != new.data_source, "the data source"),
+        (o.chart != n.chart, "the chart type"),
+        (o.improvement != n.improvement, "the improvement direction"),
+        (o.target != n.target, "the target"),
+        (o.rules != n.rules, "the rule profile"),
+        (o.rebase != n.rebase, "the rebase dates"),
+        (o.fix_after != n.fix_after, "the baseline"),
+    ]
+    .into_iter()
+    .filter(|(changed, _)| *changed)
+    .map(|(_, what)| what.to_owned())
+    .collect()
+}
+
+pub(crate) async fn update(
+    pool: &SqlitePool,
+    id: MeasureId,
+    f: &MeasureFields,
+    by: UserId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let old = load(&mut tx, id)
+        .await?
+        .ok_or_else(|| StoreError::Missing(format!("the measure {id}")))?;
+    live_project(&mut tx, old.project).await?;
+    let renamed = old.name != f.name.as_str();
+    let changed = changes(&old, f);
+    let what = match (renamed, changed.is_empty()) {
+        (false, true) => return Ok(()),
+        (false, false) => format!("changed {} of measure “{}”", and_list(&changed), f.name),
+        (true, true) => format!("renamed measure “{}” to “{}”", old.name, f.name),
+        (true, false) => format!(
+            "renamed measure “{}” to “{}” and changed {}",
+            old.name,
+            f.name,
+            and_list(&changed)
+        ),
+    };
+    sqlx::query(
+        "UPDATE measures SET name = ?, kind = ?, definition = ?, unit = ?, data_source = ?, \
+         chart = ?, improvement = ?, target = ?, rules = ?, rebase = ?, fix_after = ?, \
+         updated_at = ? WHERE id = ?",
+    )
+    .bind(f.name.as_str())
+    .bind(f.kind.name())
+    .bind(&f.definition)
+    .bind(&f.unit)
+    .bind(&f.data_source)
+    .bind(f.chart.chart.name())
+    .bind(f.chart.improvement.name())
+    .bind(f.chart.target)
+    .bind(&f.chart.rules)
+    .bind(rebase_text(&f.chart.rebase))
+    .bind(fix_after_int(f.chart.fix_after)?)
+    .bind(at)
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    record(&mut tx, old.project, by, at, &what).await?;
+    tx.commit().await.map_err(db)
+}
+
+pub(crate) async fn put_data(
+    pool: &SqlitePool,
+    measure: MeasureId,
+    points: &[DataPoint],
+    by: UserId,
+) -> Result<usize, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let row = sqlx::query("SELECT project_id, name FROM measures WHERE id = ?")
+        .bind(measure.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .ok_or_else(|| StoreError::Missing(format!("the measure {measure}")))?;
+    let project = ProjectId(row.try_get("project_id").map_err(db)?);
+    let name: String = row.try_get("name").map_err(db)?;
+    live_project(&mut tx, project).await?;
+    if points.is_empty() {
+        return Ok(0);
+    }
+    for p in points {
+        sqlx::query(
+            "INSERT INTO data_points (measure_id, date, value, denominator) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (measure_id, date) \
+             DO UPDATE SET value = excluded.value, denominator = excluded.denominator",
+        )
+        .bind(measure.0)
+        .bind(p.date)
+        .bind(p.value)
+        .bind(p.denominator)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    }
+    let written = points.len();
+    let what = match written {
+        1 => format!("imported 1 data point into “{name}”"),
+        n => format!("imported {n} data points into “{name}”"),
+    };
+    sqlx::query("UPDATE measures SET updated_at = ? WHERE id = ?")
+        .bind(at)
+        .bind(measure.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    record(&mut tx, project, by, at, &what).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(written)
+}
+
+pub(crate) async fn data(
+    pool: &SqlitePool,
+    measure: MeasureId,
+) -> Result<Vec<DataPoint>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT date, value, denominator FROM data_points WHERE measure_id = ? ORDER BY date",
+    )
+    .bind(measure.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            Ok(DataPoint {
+                date: r.try_get("date").map_err(db)?,
+                value: r.try_get("value").map_err(db)?,
+                denominator: r.try_get("denominator").map_err(db)?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,268 @@
+//! PDSA cycles, linked to a change idea and to the cycle they follow in a ramp.
+
+use gemba_domain::{
+    ActDecision, DriverNodeId, PdsaCycle, PdsaFields, PdsaId, ProjectId, StoreError, UserId,
+};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use crate::drivers::check_in_project;
+use crate::error::{corrupt, db};
+use crate::history::{and_list, now, record};
+use crate::projects::live_project;
+
+fn cycle_from(r: &SqliteRow) -> Result<PdsaCycle, StoreError> {
+    let act: Option<String> = r.try_get("act").map_err(db)?;
+    Ok(PdsaCycle {
+        id: PdsaId(r.try_get("id").map_err(db)?),
+        project: ProjectId(r.try_get("project_id").map_err(db)?),
+        fields: PdsaFields {
+            title: r.try_get("title").map_err(db)?,
+            start_date: r.try_get("start_date").map_err(db)?,
+            change_idea: r
+                .try_get::<Option<i64>, _>("change_idea_id")
+                .map_err(db)?
+                .map(DriverNodeId),
+            follows: r
+                .try_get::<Option<i64>, _>("follows_id")
+                .map_err(db)?
+                .map(PdsaId),
+            objective: r.try_get("objective").map_err(db)?,
+            prediction: r.try_get("prediction").map_err(db)?,
+            plan: r.try_get("plan").map_err(db)?,
+            data_plan: r.try_get("data_plan").map_err(db)?,
+            do_notes: r.try_get("do_notes").map_err(db)?,
+            study: r.try_get("study").map_err(db)?,
+            act: act
+                .map(|a| ActDecision::parse(&a).ok_or_else(|| corrupt("pdsa_cycles.act", &a)))
+                .transpose()?,
+            act_notes: r.try_get("act_notes").map_err(db)?,
+        },
+    })
+}
+
+async fn load(conn: &mut SqliteConnection, id: PdsaId) -> Result<Option<PdsaCycle>, StoreError> {
+    sqlx::query(
+        "SELECT id, project_id, change_idea_id, follows_id, title, start_date, objective, \
+         prediction, plan, data_plan, do_notes, study, act, act_notes \
+         FROM pdsa_cycles WHERE id = ?",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?
+    .as_ref()
+    .map(cycle_from)
+    .transpose()
+}
+
+/// Fails unless the change idea and the earlier cycle belong to the project, and unless the
+/// cycle `this` (when it exists already) would not come before itself in its ramp.
+async fn check_links(
+    conn: &mut SqliteConnection,
+    project: ProjectId,
+    this: Option<PdsaId>,
+    f: &PdsaFields,
+) -> Result<(), StoreError> {
+    if let Some(idea) = f.change_idea {
+        check_in_project(conn, idea, project).await?;
+    }
+    let Some(follows) = f.follows else {
+        return Ok(());
+    };
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM pdsa_cycles WHERE id = ? AND project_id = ?")
+            .bind(follows.0)
+            .bind(project.0)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+    if found.is_none() {
+        return Err(StoreError::Missing(format!(
+            "the PDSA cycle {follows} in the project {project}"
+        )));
+    }
+    if let Some(this) = this {
+        // Walk back from the earlier cycle; meeting this one would make the ramp a loop.
+        let looped: Option<i64> = sqlx::query_scalar(
+            "WITH RECURSIVE earlier (id) AS ( \
+                 SELECT ? \
+                 UNION \
+                 SELECT c.follows_id FROM pdsa_cycles c JOIN earlier e ON c.id = e.id \
+                 WHERE c.follows_id IS NOT NULL) \
+             SELECT id FROM earlier WHERE id = ?",
+        )
+        .bind(follows.0)
+        .bind(this.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+        if looped.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "a ramp in which this cycle comes before the PDSA cycle {follows}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn create(
+    pool: &SqlitePool,
+    project: ProjectId,
+    f: &PdsaFields,
+    by: UserId,
+) -> Result<PdsaId, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    live_project(&mut tx, project).await?;
+    check_links(&mut tx, project, None, f).await?;
+    let done = sqlx::query(
+        "INSERT INTO pdsa_cycles (project_id, change_idea_id, follows_id, title, start_date, \
+         objective, prediction, plan, data_plan, do_notes, study, act, act_notes, created_at, \
+         updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(project.0)
+    .bind(f.change_idea.map(|c| c.0))
+    .bind(f.follows.map(|c| c.0))
+    .bind(&f.title)
+    .bind(f.start_date)
+    .bind(&f.objective)
+    .bind(&f.prediction)
+    .bind(&f.plan)
+    .bind(&f.data_plan)
+    .bind(&f.do_notes)
+    .bind(&f.study)
+    .bind(f.act.map(ActDecision::name))
+    .bind(&f.act_notes)
+    .bind(at)
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    let id = PdsaId(done.last_insert_rowid());
+    record(
+        &mut tx,
+        project,
+        by,
+        at,
+        &format!("added PDSA cycle “{}”", f.title),
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(id)
+}
+
+pub(crate) async fn pdsa(pool: &SqlitePool, id: PdsaId) -> Result<Option<PdsaCycle>, StoreError> {
+    let mut conn = pool.acquire().await.map_err(db)?;
+    load(&mut conn, id).await
+}
+
+pub(crate) async fn pdsas(
+    pool: &SqlitePool,
+    project: ProjectId,
+) -> Result<Vec<PdsaCycle>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, project_id, change_idea_id, follows_id, title, start_date, objective, \
+         prediction, plan, data_plan, do_notes, study, act, act_notes \
+         FROM pdsa_cycles WHERE project_id = ? \
+         ORDER BY start_date IS NULL, start_date, id",
+    )
+    .bind(project.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter().map(cycle_from).collect()
+}
+
+/// What changed, as phrases for the history (the title is told apart).
+fn changes(old: &PdsaFields, new: &PdsaFields) -> Vec<String> {
+    let decision = match new.act {
+        Some(a) => format!("the decision to {}", a.name()),
+        None => "the decision".to_owned(),
+    };
+    [
+        (
+            old.start_date != new.start_date,
+            "the start date".to_owned(),
+        ),
+        (
+            old.change_idea != new.change_idea,
+            "the change idea".to_owned(),
+        ),
+        (
+            old.follows != new.follows,
+            "the cycle it follows".to_owned(),
+        ),
+        (old.objective != new.objective, "the objective".to_owned()),
+        (
+            old.prediction != new.prediction,
+            "the prediction".to_owned(),
+        ),
+        (old.plan != new.plan, "the plan".to_owned()),
+        (
+            old.data_plan != new.data_plan,
+            "the data to collect".to_owned(),
+        ),
+        (old.do_notes != new.do_notes, "what happened".to_owned()),
+        (old.study != new.study, "the study".to_owned()),
+        (old.act != new.act, decision),
+        (old.act_notes != new.act_notes, "the next steps".to_owned()),
+    ]
+    .into_iter()
+    .filter(|(changed, _)| *changed)
+    .map(|(_, what)| what)
+    .collect()
+}
+
+pub(crate) async fn update(
+    pool: &SqlitePool,
+    id: PdsaId,
+    f: &PdsaFields,
+    by: UserId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let old = load(&mut tx, id)
+        .await?
+        .ok_or_else(|| StoreError::Missing(format!("the PDSA cycle {id}")))?;
+    let project = old.project;
+    live_project(&mut tx, project).await?;
+    let renamed = old.fields.title != f.title;
+    let changed = changes(&old.fields, f);
+    let what = match (renamed, changed.is_empty()) {
+        (false, true) => return Ok(()),
+        (false, false) => format!("changed {} in PDSA cycle “{}”", and_list(&changed), f.title),
+        (true, true) => format!("renamed PDSA cycle “{}” to “{}”", old.fields.title, f.title),
+        (true, false) => format!(
+            "renamed PDSA cycle “{}” to “{}” and changed {}",
+            old.fields.title,
+            f.title,
+            and_list(&changed)
+        ),
+    };
+    check_links(&mut tx, project, Some(id), f).await?;
+    sqlx::query(
+        "UPDATE pdsa_cycles SET change_idea_id = ?, follows_id = ?, title = ?, start_date = ?, \
+         objective = ?, prediction = ?, plan = ?, data_plan = ?, do_notes = ?, study = ?, \
+         act = ?, act_notes = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(f.change_idea.map(|c| c.0))
+    .bind(f.follows.map(|c| c.0))
+    .bind(&f.title)
+    .bind(f.start_date)
+    .bind(&f.objective)
+    .bind(&f.prediction)
+    .bind(&f.plan)
+    .bind(&f.data_plan)
+    .bind(&f.do_notes)
+    .bind(&f.study)
+    .bind(f.act.map(ActDecision::name))
+    .bind(&f.act_notes)
+    .bind(at)
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    record(&mut tx, project, by, at, &what).await?;
+    tx.commit().await.map_err(db)
+}

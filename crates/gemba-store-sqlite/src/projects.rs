@@ -1,0 +1,316 @@
+//! Projects: created, read, changed, deleted softly and restored, each change in the history.
+
+use std::collections::HashMap;
+
+use gemba_domain::{
+    OrgId, Project, ProjectFields, ProjectId, ProjectStatus, StoreError, TeamId, UserId,
+};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use crate::error::{corrupt, db, missing};
+use crate::history::{and_list, now, record};
+
+/// Fails with `Missing` unless the project exists and is not deleted; returns its organisation.
+/// Every write below a project checks this first, so a deleted project cannot change.
+pub(crate) async fn live_project(
+    conn: &mut SqliteConnection,
+    id: ProjectId,
+) -> Result<OrgId, StoreError> {
+    let org: Option<i64> =
+        sqlx::query_scalar("SELECT org_id FROM projects WHERE id = ? AND deleted_at IS NULL")
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+    org.map(OrgId)
+        .ok_or_else(|| StoreError::Missing(format!("the project {id}")))
+}
+
+/// Fails with `Missing` unless the team belongs to the organisation.
+async fn check_team(
+    conn: &mut SqliteConnection,
+    org: OrgId,
+    team: Option<TeamId>,
+) -> Result<(), StoreError> {
+    let Some(team) = team else { return Ok(()) };
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM teams WHERE id = ? AND org_id = ?")
+        .bind(team.0)
+        .bind(org.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(StoreError::Missing(format!(
+            "the team {team} in the organisation {org}"
+        ))),
+    }
+}
+
+async fn write_tags(
+    conn: &mut SqliteConnection,
+    project: ProjectId,
+    tags: &[String],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM project_tags WHERE project_id = ?")
+        .bind(project.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    for (position, tag) in (0_i64..).zip(tags) {
+        sqlx::query("INSERT INTO project_tags (project_id, position, tag) VALUES (?, ?, ?)")
+            .bind(project.0)
+            .bind(position)
+            .bind(tag)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+    }
+    Ok(())
+}
+
+fn project_from(r: &SqliteRow, tags: Vec<String>) -> Result<Project, StoreError> {
+    let status: String = r.try_get("status").map_err(db)?;
+    Ok(Project {
+        id: ProjectId(r.try_get("id").map_err(db)?),
+        org: OrgId(r.try_get("org_id").map_err(db)?),
+        team: r
+            .try_get::<Option<i64>, _>("team_id")
+            .map_err(db)?
+            .map(TeamId),
+        title: r.try_get("title").map_err(db)?,
+        problem: r.try_get("problem").map_err(db)?,
+        aim: r.try_get("aim").map_err(db)?,
+        method: r.try_get("method").map_err(db)?,
+        status: ProjectStatus::parse(&status).ok_or_else(|| corrupt("projects.status", &status))?,
+        sponsor: r.try_get("sponsor").map_err(db)?,
+        tags,
+        created_at: r.try_get("created_at").map_err(db)?,
+        updated_at: r.try_get("updated_at").map_err(db)?,
+    })
+}
+
+/// The project row, deleted or not, with a flag saying which.
+async fn load(
+    conn: &mut SqliteConnection,
+    id: ProjectId,
+) -> Result<Option<(Project, bool)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at, deleted_at IS NOT NULL AS deleted FROM projects WHERE id = ?",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    let Some(r) = row else { return Ok(None) };
+    let tags: Vec<String> =
+        sqlx::query_scalar("SELECT tag FROM project_tags WHERE project_id = ? ORDER BY position")
+            .bind(id.0)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+    let deleted: bool = r.try_get("deleted").map_err(db)?;
+    Ok(Some((project_from(&r, tags)?, deleted)))
+}
+
+pub(crate) async fn create_project(
+    pool: &SqlitePool,
+    org: OrgId,
+    f: &ProjectFields,
+    by: UserId,
+) -> Result<ProjectId, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    check_team(&mut tx, org, f.team).await?;
+    let done = sqlx::query(
+        "INSERT INTO projects (org_id, team_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(org.0)
+    .bind(f.team.map(|t| t.0))
+    .bind(f.title.as_str())
+    .bind(&f.problem)
+    .bind(&f.aim)
+    .bind(&f.method)
+    .bind(f.status.name())
+    .bind(&f.sponsor)
+    .bind(at)
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(missing(format!("the organisation {org}")))?;
+    let id = ProjectId(done.last_insert_rowid());
+    write_tags(&mut tx, id, &f.tags).await?;
+    record(&mut tx, id, by, at, "created the project").await?;
+    tx.commit().await.map_err(db)?;
+    Ok(id)
+}
+
+pub(crate) async fn project(
+    pool: &SqlitePool,
+    id: ProjectId,
+) -> Result<Option<Project>, StoreError> {
+    let mut conn = pool.acquire().await.map_err(db)?;
+    Ok(match load(&mut conn, id).await? {
+        Some((p, false)) => Some(p),
+        _ => None,
+    })
+}
+
+/// The organisation's projects, deleted or not.
+pub(crate) async fn list(
+    pool: &SqlitePool,
+    org: OrgId,
+    deleted: bool,
+) -> Result<Vec<Project>, StoreError> {
+    let rows = if deleted {
+        sqlx::query(
+            "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
+             created_at, updated_at FROM projects \
+             WHERE org_id = ? AND deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC",
+        )
+    } else {
+        sqlx::query(
+            "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
+             created_at, updated_at FROM projects \
+             WHERE org_id = ? AND deleted_at IS NULL ORDER BY updated_at DESC, id DESC",
+        )
+    }
+    .bind(org.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    let tag_rows = sqlx::query(
+        "SELECT t.project_id, t.tag FROM project_tags t JOIN projects p ON p.id = t.project_id \
+         WHERE p.org_id = ? AND (p.deleted_at IS NOT NULL) = ? ORDER BY t.project_id, t.position",
+    )
+    .bind(org.0)
+    .bind(deleted)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in &tag_rows {
+        let project: i64 = r.try_get("project_id").map_err(db)?;
+        tags.entry(project)
+            .or_default()
+            .push(r.try_get("tag").map_err(db)?);
+    }
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id").map_err(db)?;
+            project_from(r, tags.remove(&id).unwrap_or_default())
+        })
+        .collect()
+}
+
+/// What changed between the stored project and the new fields, as phrases for the history.
+fn changes(old: &Project, new: &ProjectFields) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut note = |changed: bool, what: String| {
+        if changed {
+            out.push(what);
+        }
+    };
+    note(old.title != new.title.as_str(), "the title".into());
+    note(old.problem != new.problem, "the problem".into());
+    note(old.aim != new.aim, "the aim".into());
+    note(old.method != new.method, "the method".into());
+    note(
+        old.status != new.status,
+        format!("the status to {}", new.status.name()),
+    );
+    note(old.team != new.team, "the team".into());
+    note(old.sponsor != new.sponsor, "the sponsor".into());
+    note(old.tags != new.tags, "the tags".into());
+    out
+}
+
+pub(crate) async fn update_project(
+    pool: &SqlitePool,
+    id: ProjectId,
+    f: &ProjectFields,
+    by: UserId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let old = match load(&mut tx, id).await? {
+        Some((p, false)) => p,
+        _ => return Err(StoreError::Missing(format!("the project {id}"))),
+    };
+    let changed = changes(&old, f);
+    if changed.is_empty() {
+        return Ok(());
+    }
+    check_team(&mut tx, old.org, f.team).await?;
+    sqlx::query(
+        "UPDATE projects SET team_id = ?, title = ?, problem = ?, aim = ?, method = ?, \
+         status = ?, sponsor = ? WHERE id = ?",
+    )
+    .bind(f.team.map(|t| t.0))
+    .bind(f.title.as_str())
+    .bind(&f.problem)
+    .bind(&f.aim)
+    .bind(&f.method)
+    .bind(f.status.name())
+    .bind(&f.sponsor)
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    if old.tags != f.tags {
+        write_tags(&mut tx, id, &f.tags).await?;
+    }
+    record(
+        &mut tx,
+        id,
+        by,
+        at,
+        &format!("changed {}", and_list(&changed)),
+    )
+    .await?;
+    tx.commit().await.map_err(db)
+}
+
+pub(crate) async fn delete_project(
+    pool: &SqlitePool,
+    id: ProjectId,
+    by: UserId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    live_project(&mut tx, id).await?;
+    sqlx::query("UPDATE projects SET deleted_at = ?, deleted_by = ? WHERE id = ?")
+        .bind(at)
+        .bind(by.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(missing(format!("the user {by}")))?;
+    record(&mut tx, id, by, at, "deleted the project").await?;
+    tx.commit().await.map_err(db)
+}
+
+pub(crate) async fn restore_project(
+    pool: &SqlitePool,
+    id: ProjectId,
+    by: UserId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let done = sqlx::query(
+        "UPDATE projects SET deleted_at = NULL, deleted_by = NULL \
+         WHERE id = ? AND deleted_at IS NOT NULL",
+    )
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Missing(format!("the deleted project {id}")));
+    }
+    record(&mut tx, id, by, at, "restored the project").await?;
+    tx.commit().await.map_err(db)
+}

@@ -1,0 +1,378 @@
+//! The SQLite store's tests, one binary: the shared [`conformance`] suite (in
+//! `tests/conformance/mod.rs`, written against `&dyn Store` so that every backend runs it) on
+//! an in-memory database and on a database file, then what only SQLite has: the file, its
+//! journal, its migrations, its locks.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+
+#[path = "conformance/mod.rs"]
+mod conformance;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use gemba_domain::*;
+use gemba_store_sqlite::SqliteStore;
+use sqlx::{Connection, SqliteConnection};
+
+/// A store on a new database file in `dir`.
+async fn file_store(dir: &Path) -> SqliteStore {
+    SqliteStore::open(dir.join("gemba.db").to_str().unwrap())
+        .await
+        .unwrap()
+}
+
+/// Runs each conformance function against a fresh in-memory store and a fresh file store.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod in_memory {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+                    crate::conformance::$name(&store).await;
+                }
+            )*
+        }
+        mod file {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let dir = tempfile::tempdir().unwrap();
+                    let store = crate::file_store(dir.path()).await;
+                    crate::conformance::$name(&store).await;
+                    store.close().await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    people,
+    sessions_and_tokens,
+    projects,
+    history,
+    driver_diagram,
+    measures,
+    data,
+    pdsa_cycles,
+    organisations_never_mix,
+);
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn project_fields(title: &str) -> ProjectFields {
+    ProjectFields {
+        title: NonEmpty::parse("title", title).unwrap(),
+        problem: String::new(),
+        aim: "Reduce falls by 30% by March 2026".into(),
+        method: "Model for Improvement".into(),
+        status: ProjectStatus::Testing,
+        team: None,
+        sponsor: String::new(),
+        tags: vec!["falls".into()],
+    }
+}
+
+fn measure_fields(name: &str) -> MeasureFields {
+    MeasureFields {
+        name: NonEmpty::parse("name", name).unwrap(),
+        kind: MeasureType::Outcome,
+        definition: String::new(),
+        unit: String::new(),
+        data_source: String::new(),
+        chart: ChartSettings {
+            chart: gemba_spc::ChartType::PPrime,
+            improvement: gemba_spc::Improvement::Decrease,
+            target: Some(0.05),
+            rules: "mdc".into(),
+            rebase: vec![date(2024, 6, 1)],
+            fix_after: Some(12),
+        },
+    }
+}
+
+fn monthly(n: u32, value: f64) -> Vec<DataPoint> {
+    (0..n)
+        .map(|i| DataPoint {
+            date: date(2022 + (i / 12) as i32, i % 12 + 1, 1),
+            value: Some(value + f64::from(i)),
+            denominator: Some(1000.0),
+        })
+        .collect()
+}
+
+async fn pragma(db: &Path, name: &str) -> String {
+    let url = format!("sqlite://{}", db.display());
+    let mut conn = SqliteConnection::connect(&url).await.unwrap();
+    let sql = match name {
+        "journal_mode" => "PRAGMA journal_mode",
+        "migrations" => "SELECT COUNT(*) || '' FROM _sqlx_migrations",
+        other => panic!("no query for {other}"),
+    };
+    let value: String = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    value
+}
+
+/// What was written survives closing and reopening; reopening migrates nothing twice; the
+/// file is in WAL mode.
+#[tokio::test]
+async fn file_database_persists_across_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested-name.db");
+    assert!(!path.exists());
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert!(path.exists(), "created when missing");
+    let org = store
+        .create_org("Northshire Hospitals", None)
+        .await
+        .unwrap();
+    let user = store
+        .create_user(&Email::parse("asha@nhs.net").unwrap(), "Asha Patel", "hash")
+        .await
+        .unwrap();
+    store.set_membership(user, org, Role::Admin).await.unwrap();
+    let project = store
+        .create_project(org, &project_fields("Falls on Ward 7"), user)
+        .await
+        .unwrap();
+    let measure = store
+        .create_measure(project, &measure_fields("Falls"), user)
+        .await
+        .unwrap();
+    store
+        .put_data(measure, &monthly(24, 5.0), user)
+        .await
+        .unwrap();
+    let before = (
+        store.project(project).await.unwrap().unwrap(),
+        store.measure(measure).await.unwrap().unwrap(),
+        store.data(measure).await.unwrap(),
+        store.history(project).await.unwrap(),
+    );
+    store.close().await;
+
+    assert_eq!(pragma(&path, "journal_mode").await, "wal");
+    assert_eq!(pragma(&path, "migrations").await, "1");
+
+    // Twice, through a URL the second time: the migrations run once.
+    for target in [
+        path.to_str().unwrap().to_owned(),
+        format!("sqlite://{}", path.display()),
+    ] {
+        let store = SqliteStore::open(&target).await.unwrap();
+        let after = (
+            store.project(project).await.unwrap().unwrap(),
+            store.measure(measure).await.unwrap().unwrap(),
+            store.data(measure).await.unwrap(),
+            store.history(project).await.unwrap(),
+        );
+        assert_eq!(after, before);
+        assert_eq!(store.memberships(user).await.unwrap()[0].role, Role::Admin);
+        store.close().await;
+    }
+    assert_eq!(pragma(&path, "migrations").await, "1");
+    assert_eq!(pragma(&path, "journal_mode").await, "wal");
+}
+
+/// A `sqlite:` URL with a relative path, and the in-memory spellings.
+#[tokio::test]
+async fn open_accepts_urls_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("by-url.db");
+    let store = SqliteStore::open(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    store
+        .create_org("Northshire Hospitals", None)
+        .await
+        .unwrap();
+    store.close().await;
+    assert!(path.exists());
+
+    for memory in [":memory:", "sqlite::memory:"] {
+        let store = SqliteStore::open(memory).await.unwrap();
+        let org = store
+            .create_org("Northshire Hospitals", None)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.org(org).await.unwrap().unwrap().name,
+            "Northshire Hospitals"
+        );
+        // A second in-memory store is a different database.
+        let other = SqliteStore::in_memory().await.unwrap();
+        assert_eq!(
+            other.org_by_name("Northshire Hospitals").await.unwrap(),
+            None
+        );
+    }
+
+    let bad = SqliteStore::open(dir.path().join("no-such-dir/x.db").to_str().unwrap()).await;
+    assert!(matches!(bad, Err(StoreError::Database(_))), "{bad:?}");
+}
+
+/// An import that fails on its last row leaves the earlier rows unwritten, the replaced
+/// values as they were and no history. (The failure is forced with a trigger, which only a
+/// SQLite test can add.)
+#[tokio::test]
+async fn import_failing_half_way_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gemba.db");
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let org = store
+        .create_org("Northshire Hospitals", None)
+        .await
+        .unwrap();
+    let user = store
+        .create_user(&Email::parse("asha@nhs.net").unwrap(), "Asha Patel", "hash")
+        .await
+        .unwrap();
+    let project = store
+        .create_project(org, &project_fields("Falls on Ward 7"), user)
+        .await
+        .unwrap();
+    let measure = store
+        .create_measure(project, &measure_fields("Falls"), user)
+        .await
+        .unwrap();
+    let first = monthly(12, 5.0);
+    store.put_data(measure, &first, user).await.unwrap();
+    let history = store.history(project).await.unwrap();
+
+    let mut conn = SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    sqlx::query(
+        "CREATE TRIGGER refuse_666 BEFORE INSERT ON data_points WHEN NEW.value = 666 \
+         BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+
+    // Replaces two existing months, adds two, then fails.
+    let mut batch = monthly(14, 100.0)[10..].to_vec();
+    batch.push(DataPoint {
+        date: date(2030, 1, 1),
+        value: Some(666.0),
+        denominator: None,
+    });
+    let result = store.put_data(measure, &batch, user).await;
+    assert!(matches!(result, Err(StoreError::Database(_))), "{result:?}");
+    assert_eq!(store.data(measure).await.unwrap(), first);
+    assert_eq!(store.history(project).await.unwrap(), history);
+    // The store still works afterwards.
+    assert_eq!(store.put_data(measure, &batch[..4], user).await.unwrap(), 4);
+    assert_eq!(store.data(measure).await.unwrap().len(), 14);
+    store.close().await;
+}
+
+/// Many writers at once on one file: each waits its turn, none fails, nothing is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = file_store(dir.path()).await;
+    let org = store
+        .create_org("Northshire Hospitals", None)
+        .await
+        .unwrap();
+    let user = store
+        .create_user(&Email::parse("asha@nhs.net").unwrap(), "Asha Patel", "hash")
+        .await
+        .unwrap();
+    let project = store
+        .create_project(org, &project_fields("Falls on Ward 7"), user)
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let m = store
+                .create_measure(project, &measure_fields(&format!("Measure {i}")), user)
+                .await?;
+            store.put_data(m, &monthly(60, f64::from(i)), user).await?;
+            let mut f = project_fields("Falls on Ward 7");
+            f.aim = format!("Aim {i}");
+            store.update_project(project, &f, user).await?;
+            store.data(m).await
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap().len(), 60);
+    }
+    assert_eq!(store.measures(project).await.unwrap().len(), 16);
+    // Created, then 16 × (measure added, data imported, aim changed): every aim differs.
+    assert_eq!(store.history(project).await.unwrap().len(), 1 + 16 * 3);
+    store.close().await;
+}
+
+/// The store is usable as a trait object, as the web app holds it.
+#[tokio::test]
+async fn usable_as_a_shared_trait_object() {
+    let store: std::sync::Arc<dyn Store> =
+        std::sync::Arc::new(SqliteStore::in_memory().await.unwrap());
+    let org = store
+        .create_org("Northshire Hospitals", None)
+        .await
+        .unwrap();
+    let handle = {
+        let store = store.clone();
+        tokio::spawn(async move { store.org(org).await })
+    };
+    assert!(handle.await.unwrap().unwrap().is_some());
+}
+
+/// A value changed behind Gemba's back is a database error naming the column, not a panic.
+#[tokio::test]
+async fn unreadable_values_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gemba.db");
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let org = store
+        .create_org("Northshire Hospitals", None)
+        .await
+        .unwrap();
+    let user = store
+        .create_user(&Email::parse("asha@nhs.net").unwrap(), "Asha Patel", "hash")
+        .await
+        .unwrap();
+    let project = store
+        .create_project(org, &project_fields("Falls on Ward 7"), user)
+        .await
+        .unwrap();
+    let measure = store
+        .create_measure(project, &measure_fields("Falls"), user)
+        .await
+        .unwrap();
+    let mut conn = SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE projects SET status = 'paused'",
+        "UPDATE measures SET chart = 'pie', rebase = '2024-13-01'",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+    let e = store.project(project).await.unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Database(m) if m.contains("projects.status") && m.contains("paused")),
+        "{e}"
+    );
+    assert!(matches!(
+        store.projects(org).await,
+        Err(StoreError::Database(_))
+    ));
+    let e = store.measure(measure).await.unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Database(m) if m.contains("measures.chart")),
+        "{e}"
+    );
+    store.close().await;
+}

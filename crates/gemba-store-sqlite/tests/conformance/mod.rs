@@ -1,0 +1,1373 @@
+//! The conformance suite of Gemba's [`Store`]: what every storage backend must do, written
+//! against `&dyn Store` only, so that each backend's test binary runs the same functions (the
+//! SQLite store's `tests/conformance.rs` today, a Postgres store's tomorrow: include this file
+//! with `#[path = "…/gemba-store-sqlite/tests/conformance/mod.rs"] mod conformance;`).
+//!
+//! Each function starts from an empty store and panics on the first broken promise.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use gemba_domain::*;
+use gemba_spc::{ChartType, Improvement};
+
+// --- helpers ---------------------------------------------------------------------------------
+
+fn email(s: &str) -> Email {
+    Email::parse(s).unwrap()
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn time(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32, nanos: u32) -> NaiveDateTime {
+    date(y, m, d).and_hms_nano_opt(h, min, s, nanos).unwrap()
+}
+
+fn point(d: NaiveDate, value: Option<f64>, denominator: Option<f64>) -> DataPoint {
+    DataPoint {
+        date: d,
+        value,
+        denominator,
+    }
+}
+
+fn project_fields(title: &str) -> ProjectFields {
+    ProjectFields {
+        title: NonEmpty::parse("title", title).unwrap(),
+        problem: "Patients fall at night on the ward".into(),
+        aim: "Reduce falls by 30% by March 2026".into(),
+        method: "Model for Improvement".into(),
+        status: ProjectStatus::Scoping,
+        team: None,
+        sponsor: "Director of Nursing".into(),
+        tags: vec!["falls".into(), "frailty".into()],
+    }
+}
+
+fn measure_fields(name: &str) -> MeasureFields {
+    MeasureFields {
+        name: NonEmpty::parse("name", name).unwrap(),
+        kind: MeasureType::Outcome,
+        definition: "Inpatient falls reported on Datix per 1,000 occupied bed days".into(),
+        unit: "falls per 1,000 bed days".into(),
+        data_source: "Datix and the bed census".into(),
+        chart: ChartSettings {
+            chart: ChartType::UPrime,
+            improvement: Improvement::Decrease,
+            target: Some(4.5),
+            rules: "powerbi".into(),
+            rebase: vec![date(2024, 3, 1), date(2024, 6, 1)],
+            fix_after: Some(12),
+        },
+    }
+}
+
+fn pdsa_fields(title: &str, start: Option<NaiveDate>) -> PdsaFields {
+    PdsaFields {
+        title: title.into(),
+        start_date: start,
+        objective: "Test intentional rounding on one bay".into(),
+        prediction: "Fewer falls at night".into(),
+        ..PdsaFields::default()
+    }
+}
+
+fn is_conflict(r: Result<impl std::fmt::Debug, StoreError>, mentions: &str) -> bool {
+    matches!(r, Err(StoreError::Conflict(ref s)) if s.contains(mentions))
+}
+
+fn is_missing(r: Result<impl std::fmt::Debug, StoreError>) -> bool {
+    matches!(r, Err(StoreError::Missing(_)))
+}
+
+/// An organisation with a member and a project.
+struct World {
+    org: OrgId,
+    user: UserId,
+    project: ProjectId,
+}
+
+async fn world(store: &dyn Store, org_name: &str, user_email: &str) -> World {
+    let org = store
+        .create_org(org_name, Some("Northshire ICS"))
+        .await
+        .unwrap();
+    let user = store
+        .create_user(&email(user_email), "Asha Patel", "$argon2id$hash")
+        .await
+        .unwrap();
+    store.set_membership(user, org, Role::Member).await.unwrap();
+    let project = store
+        .create_project(org, &project_fields("Falls on Ward 7"), user)
+        .await
+        .unwrap();
+    World { org, user, project }
+}
+
+/// The sentences of a project's history, newest first.
+async fn sentences(store: &dyn Store, project: ProjectId) -> Vec<String> {
+    store
+        .history(project)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.what)
+        .collect()
+}
+
+// --- organisations, teams, people ------------------------------------------------------------
+
+/// Organisations, teams, users, sign-in and memberships.
+pub async fn people(store: &dyn Store) {
+    let trust = store
+        .create_org("Northshire Hospitals", Some("Northshire ICS"))
+        .await
+        .unwrap();
+    let practice = store.create_org("Eastgate Surgery", None).await.unwrap();
+    assert_ne!(trust, practice);
+    let expected = Organisation {
+        id: trust,
+        name: "Northshire Hospitals".into(),
+        system: Some("Northshire ICS".into()),
+    };
+    assert_eq!(store.org(trust).await.unwrap(), Some(expected.clone()));
+    assert_eq!(
+        store.org_by_name("Northshire Hospitals").await.unwrap(),
+        Some(expected)
+    );
+    assert_eq!(
+        store
+            .org_by_name("Eastgate Surgery")
+            .await
+            .unwrap()
+            .unwrap()
+            .system,
+        None
+    );
+    assert_eq!(store.org_by_name("Nowhere").await.unwrap(), None);
+    assert_eq!(store.org(OrgId(999_999)).await.unwrap(), None);
+    assert!(is_conflict(
+        store.create_org("Northshire Hospitals", None).await,
+        "Northshire Hospitals"
+    ));
+
+    // Teams, by name, within their organisation only.
+    let ward = store.create_team(trust, "Ward 7").await.unwrap();
+    let ed = store
+        .create_team(trust, "Emergency department")
+        .await
+        .unwrap();
+    let gp = store.create_team(practice, "Ward 7").await.unwrap();
+    let teams = store.teams(trust).await.unwrap();
+    assert_eq!(
+        teams,
+        vec![
+            Team {
+                id: ed,
+                org: trust,
+                name: "Emergency department".into()
+            },
+            Team {
+                id: ward,
+                org: trust,
+                name: "Ward 7".into()
+            },
+        ]
+    );
+    assert_eq!(store.teams(practice).await.unwrap()[0].id, gp);
+    assert!(is_conflict(
+        store.create_team(trust, "Ward 7").await,
+        "Ward 7"
+    ));
+    assert!(is_missing(
+        store.create_team(OrgId(999_999), "Ghosts").await
+    ));
+    assert!(store.teams(OrgId(999_999)).await.unwrap().is_empty());
+
+    // Users: one account per email; sign-in gets the hash back.
+    let asha = store
+        .create_user(
+            &email("Asha.Patel@NHS.net"),
+            "Asha Patel",
+            "$argon2id$v=19$asha",
+        )
+        .await
+        .unwrap();
+    let ben = store
+        .create_user(&email("ben@nhs.net"), "Ben Okafor", "$argon2id$v=19$ben")
+        .await
+        .unwrap();
+    let user = User {
+        id: asha,
+        email: email("asha.patel@nhs.net"),
+        name: "Asha Patel".into(),
+    };
+    assert_eq!(
+        store.login(&email("asha.patel@nhs.net")).await.unwrap(),
+        Some((user.clone(), "$argon2id$v=19$asha".to_owned()))
+    );
+    assert_eq!(
+        store
+            .user_by_email(&email("ASHA.PATEL@nhs.net"))
+            .await
+            .unwrap(),
+        Some(user)
+    );
+    assert_eq!(store.login(&email("nobody@nhs.net")).await.unwrap(), None);
+    assert_eq!(
+        store.user_by_email(&email("nobody@nhs.net")).await.unwrap(),
+        None
+    );
+    assert!(is_conflict(
+        store
+            .create_user(&email("asha.patel@nhs.net"), "Someone else", "x")
+            .await,
+        "the email asha.patel@nhs.net"
+    ));
+
+    // Memberships: one role per organisation, replaced when set again.
+    assert!(store.memberships(asha).await.unwrap().is_empty());
+    store
+        .set_membership(asha, trust, Role::Member)
+        .await
+        .unwrap();
+    store
+        .set_membership(asha, trust, Role::ImprovementLead)
+        .await
+        .unwrap();
+    store
+        .set_membership(asha, practice, Role::PatientPartner)
+        .await
+        .unwrap();
+    store
+        .set_membership(ben, trust, Role::BoardViewer)
+        .await
+        .unwrap();
+    let roles: Vec<(String, Role)> = store
+        .memberships(asha)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.org.name, m.role))
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            ("Eastgate Surgery".to_owned(), Role::PatientPartner),
+            ("Northshire Hospitals".to_owned(), Role::ImprovementLead),
+        ]
+    );
+    // Every role is stored and read back.
+    for role in Role::ALL {
+        store.set_membership(ben, trust, role).await.unwrap();
+        let m = store.memberships(ben).await.unwrap();
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].role, role);
+        assert_eq!(m[0].org.id, trust);
+    }
+    assert!(is_missing(
+        store
+            .set_membership(asha, OrgId(999_999), Role::Admin)
+            .await
+    ));
+    assert!(is_missing(
+        store
+            .set_membership(UserId(999_999), trust, Role::Admin)
+            .await
+    ));
+}
+
+/// Sessions expire and end; API tokens find their user.
+pub async fn sessions_and_tokens(store: &dyn Store) {
+    let user = store
+        .create_user(&email("carla@nhs.net"), "Carla Jones", "hash")
+        .await
+        .unwrap();
+    let now = time(2025, 5, 1, 9, 30, 0, 123_456_789);
+    let expires = now + Duration::hours(8);
+    store
+        .create_session("session-hash", user, "csrf-token", expires)
+        .await
+        .unwrap();
+    let s = store.session("session-hash", now).await.unwrap().unwrap();
+    assert_eq!(s.user.id, user);
+    assert_eq!(s.user.email, email("carla@nhs.net"));
+    assert_eq!(s.user.name, "Carla Jones");
+    assert_eq!(s.csrf, "csrf-token");
+    assert_eq!(s.expires_at, expires);
+    // Valid until the very end; gone from the moment it expires.
+    let just_before = expires - Duration::nanoseconds(1);
+    assert!(store
+        .session("session-hash", just_before)
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(store.session("session-hash", expires).await.unwrap(), None);
+    assert_eq!(
+        store
+            .session("session-hash", expires + Duration::days(1))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.session("unknown", now).await.unwrap(), None);
+    assert!(is_conflict(
+        store
+            .create_session("session-hash", user, "x", expires)
+            .await,
+        "session"
+    ));
+    assert!(is_missing(
+        store
+            .create_session("other-hash", UserId(999_999), "x", expires)
+            .await
+    ));
+    // A second session of the same user is independent.
+    store
+        .create_session("phone-hash", user, "csrf-2", expires)
+        .await
+        .unwrap();
+    store.delete_session("session-hash").await.unwrap();
+    assert_eq!(store.session("session-hash", now).await.unwrap(), None);
+    assert_eq!(
+        store
+            .session("phone-hash", now)
+            .await
+            .unwrap()
+            .unwrap()
+            .csrf,
+        "csrf-2"
+    );
+    store.delete_session("never-existed").await.unwrap();
+
+    store
+        .create_api_token("token-hash", user, "Power BI refresh")
+        .await
+        .unwrap();
+    let u = store.api_token_user("token-hash").await.unwrap().unwrap();
+    assert_eq!(u.id, user);
+    assert_eq!(u.email, email("carla@nhs.net"));
+    assert_eq!(store.api_token_user("session-hash").await.unwrap(), None);
+    assert_eq!(store.api_token_user("phone-hash").await.unwrap(), None);
+    assert!(is_conflict(
+        store.create_api_token("token-hash", user, "again").await,
+        "token"
+    ));
+    assert!(is_missing(
+        store.create_api_token("t2", UserId(999_999), "x").await
+    ));
+}
+
+// --- projects -------------------------------------------------------------------------------
+
+/// Projects: create, read, list, change, delete, list deleted, restore.
+pub async fn projects(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let team = store.create_team(w.org, "Ward 7").await.unwrap();
+    let other_org = store
+        .create_org("Southshire Hospitals", None)
+        .await
+        .unwrap();
+    let other_team = store.create_team(other_org, "Ward 7").await.unwrap();
+
+    let first = store.project(w.project).await.unwrap().unwrap();
+    let f = project_fields("Falls on Ward 7");
+    assert_eq!(first.id, w.project);
+    assert_eq!(first.org, w.org);
+    assert_eq!(first.team, None);
+    assert_eq!(first.title, "Falls on Ward 7");
+    assert_eq!(first.problem, f.problem);
+    assert_eq!(first.aim, f.aim);
+    assert_eq!(first.method, f.method);
+    assert_eq!(first.status, ProjectStatus::Scoping);
+    assert_eq!(first.sponsor, f.sponsor);
+    assert_eq!(first.tags, vec!["falls", "frailty"]);
+    assert_eq!(first.created_at, first.updated_at);
+
+    // A second project, with a team and tags in the user's order.
+    let mut g = project_fields("Sepsis screening in ED");
+    g.team = Some(team);
+    g.status = ProjectStatus::Idea;
+    g.tags = vec!["sepsis".into(), "ED".into(), "antibiotics".into()];
+    let second = store.create_project(w.org, &g, w.user).await.unwrap();
+    let p2 = store.project(second).await.unwrap().unwrap();
+    assert_eq!(p2.team, Some(team));
+    assert_eq!(p2.tags, vec!["sepsis", "ED", "antibiotics"]);
+    assert_eq!(p2.status, ProjectStatus::Idea);
+    let ids = |ps: Vec<Project>| ps.into_iter().map(|p| p.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.projects(w.org).await.unwrap()),
+        vec![second, w.project],
+        "most recently changed first"
+    );
+
+    // Changing the first brings it to the top; every field and every status round-trips.
+    let mut changed = project_fields("Falls on Wards 7 and 8");
+    changed.problem = "Falls at night and at weekends".into();
+    changed.aim = "Reduce falls by 40% by June 2026".into();
+    changed.method = "Lean".into();
+    changed.team = Some(team);
+    changed.sponsor = "Chief Nurse".into();
+    changed.tags = vec!["frailty".into()];
+    for status in ProjectStatus::ALL {
+        changed.status = status;
+        store
+            .update_project(w.project, &changed, w.user)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.project(w.project).await.unwrap().unwrap().status,
+            status
+        );
+    }
+    let p1 = store.project(w.project).await.unwrap().unwrap();
+    assert_eq!(p1.title, "Falls on Wards 7 and 8");
+    assert_eq!(p1.problem, changed.problem);
+    assert_eq!(p1.aim, changed.aim);
+    assert_eq!(p1.method, "Lean");
+    assert_eq!(p1.team, Some(team));
+    assert_eq!(p1.sponsor, "Chief Nurse");
+    assert_eq!(p1.tags, vec!["frailty"]);
+    assert_eq!(p1.created_at, first.created_at);
+    assert!(p1.updated_at > first.updated_at);
+    assert_eq!(
+        ids(store.projects(w.org).await.unwrap()),
+        vec![w.project, second]
+    );
+    // Tags cleared, team removed.
+    changed.tags.clear();
+    changed.team = None;
+    store
+        .update_project(w.project, &changed, w.user)
+        .await
+        .unwrap();
+    let p1 = store.project(w.project).await.unwrap().unwrap();
+    assert!(p1.tags.is_empty());
+    assert_eq!(p1.team, None);
+
+    // A team of another organisation is refused and nothing changes.
+    let mut foreign = changed.clone();
+    foreign.team = Some(other_team);
+    foreign.aim = "Something else".into();
+    assert!(is_missing(
+        store.update_project(w.project, &foreign, w.user).await
+    ));
+    assert_eq!(store.project(w.project).await.unwrap().unwrap(), p1);
+    assert!(is_missing(
+        store.create_project(w.org, &foreign, w.user).await
+    ));
+    assert!(is_missing(
+        store
+            .create_project(OrgId(999_999), &project_fields("Nowhere"), w.user)
+            .await
+    ));
+    assert!(is_missing(
+        store
+            .create_project(w.org, &project_fields("By nobody"), UserId(999_999))
+            .await
+    ));
+    assert_eq!(store.projects(w.org).await.unwrap().len(), 2);
+
+    // Unknown projects.
+    assert_eq!(store.project(ProjectId(999_999)).await.unwrap(), None);
+    assert!(is_missing(
+        store
+            .update_project(ProjectId(999_999), &changed, w.user)
+            .await
+    ));
+    assert!(is_missing(
+        store.delete_project(ProjectId(999_999), w.user).await
+    ));
+    assert!(is_missing(
+        store.restore_project(ProjectId(999_999), w.user).await
+    ));
+
+    // Delete, list deleted, restore.
+    assert!(store.deleted_projects(w.org).await.unwrap().is_empty());
+    store.delete_project(second, w.user).await.unwrap();
+    assert_eq!(store.project(second).await.unwrap(), None);
+    assert_eq!(ids(store.projects(w.org).await.unwrap()), vec![w.project]);
+    let deleted = store.deleted_projects(w.org).await.unwrap();
+    assert_eq!(ids(deleted.clone()), vec![second]);
+    assert_eq!(deleted[0].title, "Sepsis screening in ED");
+    assert_eq!(deleted[0].tags, vec!["sepsis", "ED", "antibiotics"]);
+    assert!(store.deleted_projects(other_org).await.unwrap().is_empty());
+    assert!(is_missing(store.delete_project(second, w.user).await));
+    assert!(is_missing(store.restore_project(w.project, w.user).await));
+
+    // A deleted project cannot change, nor can anything in it.
+    assert!(is_missing(store.update_project(second, &g, w.user).await));
+    assert!(is_missing(
+        store
+            .create_measure(second, &measure_fields("Time to antibiotics"), w.user)
+            .await
+    ));
+    assert!(is_missing(
+        store
+            .add_driver_node(second, None, DriverKind::Primary, "Screening", w.user)
+            .await
+    ));
+    assert!(is_missing(
+        store
+            .create_pdsa(second, &pdsa_fields("Sepsis trolley", None), w.user)
+            .await
+    ));
+
+    store.restore_project(second, w.user).await.unwrap();
+    assert_eq!(
+        store.project(second).await.unwrap().unwrap().title,
+        "Sepsis screening in ED"
+    );
+    assert!(store.deleted_projects(w.org).await.unwrap().is_empty());
+    assert_eq!(
+        ids(store.projects(w.org).await.unwrap()),
+        vec![second, w.project],
+        "restoring is a change"
+    );
+}
+
+/// Every change to a project writes one sentence to its history, newest first.
+pub async fn history(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let ben = store
+        .create_user(&email("ben@nhs.net"), "Ben Okafor", "hash")
+        .await
+        .unwrap();
+    let h = store.history(w.project).await.unwrap();
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].what, "created the project");
+    assert_eq!(h[0].who, "Asha Patel");
+
+    let mut f = project_fields("Falls on Ward 7");
+    f.aim = "Reduce falls by 50% by March 2026".into();
+    store.update_project(w.project, &f, w.user).await.unwrap();
+    // Nothing changed: nothing recorded.
+    store.update_project(w.project, &f, w.user).await.unwrap();
+    f.title = NonEmpty::parse("title", "Falls on Wards 7 and 8").unwrap();
+    f.status = ProjectStatus::Testing;
+    f.sponsor = "Chief Nurse".into();
+    store.update_project(w.project, &f, ben).await.unwrap();
+    f.problem = "New problem".into();
+    f.method = "Lean".into();
+    f.tags = vec!["falls".into()];
+    store.update_project(w.project, &f, w.user).await.unwrap();
+
+    let primary = store
+        .add_driver_node(
+            w.project,
+            None,
+            DriverKind::Primary,
+            "Safe environment",
+            w.user,
+        )
+        .await
+        .unwrap();
+    let secondary = store
+        .add_driver_node(
+            w.project,
+            Some(primary),
+            DriverKind::Secondary,
+            "Call bells in reach",
+            w.user,
+        )
+        .await
+        .unwrap();
+    let idea = store
+        .add_driver_node(
+            w.project,
+            Some(secondary),
+            DriverKind::ChangeIdea,
+            "Bay nursing at night",
+            w.user,
+        )
+        .await
+        .unwrap();
+    store
+        .update_driver_node(idea, "Bay nursing at night and weekends", w.user)
+        .await
+        .unwrap();
+    store
+        .update_driver_node(idea, "Bay nursing at night and weekends", w.user)
+        .await
+        .unwrap();
+    let measure = store
+        .create_measure(
+            w.project,
+            &measure_fields("Falls per 1,000 bed days"),
+            w.user,
+        )
+        .await
+        .unwrap();
+    let mut mf = measure_fields("Falls per 1,000 occupied bed days");
+    store.update_measure(measure, &mf, w.user).await.unwrap();
+    mf.chart.target = None;
+    mf.chart.chart = ChartType::Run;
+    store.update_measure(measure, &mf, w.user).await.unwrap();
+    store.update_measure(measure, &mf, w.user).await.unwrap();
+    mf.name = NonEmpty::parse("name", "Falls").unwrap();
+    mf.unit = "falls".into();
+    store.update_measure(measure, &mf, w.user).await.unwrap();
+    let points: Vec<DataPoint> = (1..=24)
+        .map(|m| {
+            point(
+                date(2023 + (m - 1) / 12, ((m - 1) % 12 + 1) as u32, 1),
+                Some(5.0),
+                None,
+            )
+        })
+        .collect();
+    assert_eq!(store.put_data(measure, &points, w.user).await.unwrap(), 24);
+    assert_eq!(
+        store.put_data(measure, &points[..1], w.user).await.unwrap(),
+        1
+    );
+    assert_eq!(store.put_data(measure, &[], w.user).await.unwrap(), 0);
+    let cycle = store
+        .create_pdsa(
+            w.project,
+            &pdsa_fields("Bay nursing on nights", Some(date(2024, 2, 1))),
+            w.user,
+        )
+        .await
+        .unwrap();
+    let mut pf = pdsa_fields("Bay nursing on nights", Some(date(2024, 2, 1)));
+    pf.study = "Falls fell as predicted".into();
+    pf.act = Some(ActDecision::Adopt);
+    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
+    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
+    pf.title = "Bay nursing, nights".into();
+    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
+    pf.title = "Bay nursing at night".into();
+    pf.act = None;
+    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
+    store.delete_driver_node(secondary, w.user).await.unwrap();
+    store.delete_driver_node(primary, w.user).await.unwrap();
+    store.delete_project(w.project, ben).await.unwrap();
+    store.restore_project(w.project, w.user).await.unwrap();
+
+    let expected = [
+        "restored the project",
+        "deleted the project",
+        "deleted primary driver “Safe environment”",
+        "deleted secondary driver “Call bells in reach” and the node under it",
+        "renamed PDSA cycle “Bay nursing, nights” to “Bay nursing at night” and changed the decision",
+        "renamed PDSA cycle “Bay nursing on nights” to “Bay nursing, nights”",
+        "changed the study and the decision to adopt in PDSA cycle “Bay nursing on nights”",
+        "added PDSA cycle “Bay nursing on nights”",
+        "imported 1 data point into “Falls”",
+        "imported 24 data points into “Falls”",
+        "renamed measure “Falls per 1,000 occupied bed days” to “Falls” and changed the unit",
+        "changed the chart type and the target of measure “Falls per 1,000 occupied bed days”",
+        "renamed measure “Falls per 1,000 bed days” to “Falls per 1,000 occupied bed days”",
+        "added measure “Falls per 1,000 bed days”",
+        "changed change idea “Bay nursing at night” to “Bay nursing at night and weekends”",
+        "added change idea “Bay nursing at night”",
+        "added secondary driver “Call bells in reach”",
+        "added primary driver “Safe environment”",
+        "changed the problem, the method and the tags",
+        "changed the title, the status to testing and the sponsor",
+        "changed the aim",
+        "created the project",
+    ];
+    let h = store.history(w.project).await.unwrap();
+    assert_eq!(
+        h.iter().map(|e| e.what.as_str()).collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(h[1].who, "Ben Okafor");
+    assert_eq!(h[0].who, "Asha Patel");
+    assert_eq!(h[expected.len() - 3].who, "Ben Okafor");
+    assert!(
+        h.windows(2).all(|p| p[0].at >= p[1].at),
+        "newest first: {h:?}"
+    );
+    assert!(store.history(ProjectId(999_999)).await.unwrap().is_empty());
+    // A change by an unknown user is refused whole.
+    assert!(is_missing(
+        store
+            .add_driver_node(
+                w.project,
+                None,
+                DriverKind::Primary,
+                "Ghost",
+                UserId(999_999)
+            )
+            .await
+    ));
+    assert!(store.driver_nodes(w.project).await.unwrap().is_empty());
+    assert_eq!(
+        store.history(w.project).await.unwrap().len(),
+        expected.len()
+    );
+}
+
+// --- driver diagrams ---------------------------------------------------------------------------
+
+/// A driver diagram is a tree within one project; deleting a node deletes what hangs from it.
+pub async fn driver_diagram(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let other = store
+        .create_project(w.org, &project_fields("Pressure ulcers"), w.user)
+        .await
+        .unwrap();
+    let add = |project, parent, kind, text: &'static str| {
+        store.add_driver_node(project, parent, kind, text, w.user)
+    };
+    let p1 = add(w.project, None, DriverKind::Primary, "Safe environment")
+        .await
+        .unwrap();
+    let p2 = add(w.project, None, DriverKind::Primary, "Reliable assessment")
+        .await
+        .unwrap();
+    let s1 = add(
+        w.project,
+        Some(p1),
+        DriverKind::Secondary,
+        "Call bells in reach",
+    )
+    .await
+    .unwrap();
+    let c1 = add(w.project, Some(s1), DriverKind::ChangeIdea, "Bay nursing")
+        .await
+        .unwrap();
+    let c2 = add(w.project, Some(s1), DriverKind::ChangeIdea, "Low beds")
+        .await
+        .unwrap();
+    let s2 = add(
+        w.project,
+        Some(p2),
+        DriverKind::Secondary,
+        "Falls risk on admission",
+    )
+    .await
+    .unwrap();
+    let c3 = add(
+        w.project,
+        Some(s2),
+        DriverKind::ChangeIdea,
+        "Lying and standing BP",
+    )
+    .await
+    .unwrap();
+    let o1 = add(other, None, DriverKind::Primary, "Skin checks")
+        .await
+        .unwrap();
+
+    let node = |id, parent, kind, text: &str| DriverNode {
+        id,
+        project: w.project,
+        parent,
+        kind,
+        text: text.into(),
+    };
+    assert_eq!(
+        store.driver_nodes(w.project).await.unwrap(),
+        vec![
+            node(p1, None, DriverKind::Primary, "Safe environment"),
+            node(p2, None, DriverKind::Primary, "Reliable assessment"),
+            node(s1, Some(p1), DriverKind::Secondary, "Call bells in reach"),
+            node(c1, Some(s1), DriverKind::ChangeIdea, "Bay nursing"),
+            node(c2, Some(s1), DriverKind::ChangeIdea, "Low beds"),
+            node(
+                s2,
+                Some(p2),
+                DriverKind::Secondary,
+                "Falls risk on admission"
+            ),
+            node(
+                c3,
+                Some(s2),
+                DriverKind::ChangeIdea,
+                "Lying and standing BP"
+            ),
+        ],
+        "in the order they were added"
+    );
+    assert_eq!(store.driver_nodes(other).await.unwrap().len(), 1);
+
+    // A parent of another project is refused, and nothing is added.
+    assert!(is_missing(
+        add(other, Some(s1), DriverKind::ChangeIdea, "Borrowed").await
+    ));
+    assert!(is_missing(
+        add(w.project, Some(o1), DriverKind::Secondary, "Borrowed").await
+    ));
+    assert!(is_missing(
+        add(
+            w.project,
+            Some(DriverNodeId(999_999)),
+            DriverKind::Secondary,
+            "Orphan"
+        )
+        .await
+    ));
+    assert!(is_missing(
+        add(ProjectId(999_999), None, DriverKind::Primary, "Nowhere").await
+    ));
+    assert_eq!(store.driver_nodes(other).await.unwrap().len(), 1);
+    assert_eq!(store.driver_nodes(w.project).await.unwrap().len(), 7);
+
+    store
+        .update_driver_node(c2, "Low beds and crash mats", w.user)
+        .await
+        .unwrap();
+    assert!(is_missing(
+        store
+            .update_driver_node(DriverNodeId(999_999), "x", w.user)
+            .await
+    ));
+
+    // A PDSA cycle testing a change idea loses the link, not itself, when the idea goes.
+    let mut pf = pdsa_fields("Bay nursing on nights", Some(date(2024, 2, 1)));
+    pf.change_idea = Some(c1);
+    let cycle = store.create_pdsa(w.project, &pf, w.user).await.unwrap();
+
+    store.delete_driver_node(p1, w.user).await.unwrap();
+    let left = store.driver_nodes(w.project).await.unwrap();
+    assert_eq!(
+        left.iter().map(|n| n.id).collect::<Vec<_>>(),
+        vec![p2, s2, c3],
+        "p1, s1, c1 and c2 are gone"
+    );
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "deleted primary driver “Safe environment” and the 3 nodes under it"
+    );
+    let cycle = store.pdsa(cycle).await.unwrap().unwrap();
+    assert_eq!(cycle.fields.change_idea, None);
+    assert_eq!(cycle.fields.title, "Bay nursing on nights");
+    assert!(is_missing(store.delete_driver_node(p1, w.user).await));
+    assert!(is_missing(store.delete_driver_node(c1, w.user).await));
+    assert!(is_missing(
+        store.update_driver_node(c2, "Back", w.user).await
+    ));
+
+    // A leaf goes alone.
+    store.delete_driver_node(c3, w.user).await.unwrap();
+    assert_eq!(
+        store
+            .driver_nodes(w.project)
+            .await
+            .unwrap()
+            .iter()
+            .map(|n| n.id)
+            .collect::<Vec<_>>(),
+        vec![p2, s2]
+    );
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "deleted change idea “Lying and standing BP”"
+    );
+    // Nodes added after deletions still come last.
+    let late = add(w.project, Some(p2), DriverKind::Secondary, "Footwear")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .driver_nodes(w.project)
+            .await
+            .unwrap()
+            .last()
+            .unwrap()
+            .id,
+        late
+    );
+    assert_eq!(store.driver_nodes(other).await.unwrap()[0].id, o1);
+}
+
+// --- measures and data -------------------------------------------------------------------------
+
+/// Measures keep every chart setting.
+pub async fn measures(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let f = measure_fields("Falls per 1,000 bed days");
+    let falls = store.create_measure(w.project, &f, w.user).await.unwrap();
+    let expected = Measure {
+        id: falls,
+        project: w.project,
+        name: "Falls per 1,000 bed days".into(),
+        kind: MeasureType::Outcome,
+        definition: f.definition.clone(),
+        unit: f.unit.clone(),
+        data_source: f.data_source.clone(),
+        chart: f.chart.clone(),
+    };
+    assert_eq!(store.measure(falls).await.unwrap(), Some(expected.clone()));
+
+    // No target, no rebase, no fixed baseline.
+    let g = MeasureFields {
+        name: NonEmpty::parse("name", "Harm-free care").unwrap(),
+        kind: MeasureType::Balancing,
+        definition: String::new(),
+        unit: "%".into(),
+        data_source: String::new(),
+        chart: ChartSettings {
+            chart: ChartType::Xmr,
+            improvement: Improvement::Increase,
+            target: None,
+            rules: "mdc".into(),
+            rebase: vec![],
+            fix_after: None,
+        },
+    };
+    let harm = store.create_measure(w.project, &g, w.user).await.unwrap();
+    let got = store.measure(harm).await.unwrap().unwrap();
+    assert_eq!(got.chart, g.chart);
+    assert_eq!(got.kind, MeasureType::Balancing);
+    assert_eq!(got.unit, "%");
+    assert_eq!(
+        store
+            .measures(w.project)
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect::<Vec<_>>(),
+        vec![falls, harm]
+    );
+
+    // Every chart type, direction, measure type and a range of settings round-trip.
+    let mut h = g.clone();
+    for (i, chart) in ChartType::ALL.into_iter().enumerate() {
+        let improvement = [
+            Improvement::Increase,
+            Improvement::Decrease,
+            Improvement::Neutral,
+        ][i % 3];
+        h.kind = MeasureType::ALL[i % 3];
+        h.chart = ChartSettings {
+            chart,
+            improvement,
+            target: (i % 2 == 0).then_some(i as f64 * 0.125 - 0.3),
+            rules: if i % 2 == 0 { "mdc" } else { "powerbi" }.into(),
+            rebase: (0..i % 4).map(|k| date(2024, 1 + k as u32, 15)).collect(),
+            fix_after: (i % 3 != 0).then_some(i * 2),
+        };
+        store.update_measure(harm, &h, w.user).await.unwrap();
+        let got = store.measure(harm).await.unwrap().unwrap();
+        assert_eq!(got.chart, h.chart, "{chart:?}");
+        assert_eq!(got.kind, h.kind);
+    }
+    // A baseline of zero points is kept, not confused with none.
+    h.chart.fix_after = Some(0);
+    store.update_measure(harm, &h, w.user).await.unwrap();
+    assert_eq!(
+        store.measure(harm).await.unwrap().unwrap().chart.fix_after,
+        Some(0)
+    );
+
+    // Every field of an update.
+    let mut changed = measure_fields("Falls with harm");
+    changed.kind = MeasureType::Process;
+    changed.definition = "Falls graded moderate harm or worse".into();
+    changed.unit = "falls".into();
+    changed.data_source = "Datix".into();
+    changed.chart.chart = ChartType::C;
+    changed.chart.target = None;
+    changed.chart.rebase = vec![date(2025, 1, 6)];
+    changed.chart.fix_after = None;
+    store.update_measure(falls, &changed, w.user).await.unwrap();
+    let got = store.measure(falls).await.unwrap().unwrap();
+    assert_eq!(got.name, "Falls with harm");
+    assert_eq!(got.kind, MeasureType::Process);
+    assert_eq!(got.definition, changed.definition);
+    assert_eq!(got.unit, "falls");
+    assert_eq!(got.data_source, "Datix");
+    assert_eq!(got.chart, changed.chart);
+    assert_eq!(got.project, w.project);
+
+    assert_eq!(store.measure(MeasureId(999_999)).await.unwrap(), None);
+    assert!(is_missing(
+        store.update_measure(MeasureId(999_999), &g, w.user).await
+    ));
+    assert!(is_missing(
+        store.create_measure(ProjectId(999_999), &g, w.user).await
+    ));
+    assert!(store.measures(ProjectId(999_999)).await.unwrap().is_empty());
+}
+
+/// Data are kept by date: added, replaced on the same date, missing values kept as gaps.
+pub async fn data(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let m = store
+        .create_measure(
+            w.project,
+            &measure_fields("Falls per 1,000 bed days"),
+            w.user,
+        )
+        .await
+        .unwrap();
+    assert!(store.data(m).await.unwrap().is_empty());
+    let batch = [
+        point(date(2024, 3, 1), Some(6.5), Some(1210.0)),
+        point(date(2024, 1, 1), Some(7.25), Some(1180.0)),
+        point(date(2024, 2, 1), None, Some(1195.0)),
+        point(date(2023, 12, 1), Some(0.0), None),
+    ];
+    assert_eq!(store.put_data(m, &batch, w.user).await.unwrap(), 4);
+    assert_eq!(
+        store.data(m).await.unwrap(),
+        vec![batch[3], batch[1], batch[2], batch[0]],
+        "by date"
+    );
+
+    // The same date replaces; a new date adds; a value can become missing.
+    let more = [
+        point(date(2024, 2, 1), Some(5.0), Some(1195.0)),
+        point(date(2024, 4, 1), Some(-1.5e-3), Some(0.5)),
+        point(date(2024, 3, 1), None, None),
+    ];
+    assert_eq!(store.put_data(m, &more, w.user).await.unwrap(), 3);
+    assert_eq!(
+        store.data(m).await.unwrap(),
+        vec![batch[3], batch[1], more[0], more[2], more[1]]
+    );
+    assert_eq!(
+        sentences(store, w.project).await[..2],
+        [
+            "imported 3 data points into “Falls per 1,000 bed days”",
+            "imported 4 data points into “Falls per 1,000 bed days”",
+        ]
+    );
+    // Dates across years and days sort as dates.
+    let spread = [
+        point(date(2009, 12, 31), Some(1.0), None),
+        point(date(2024, 1, 9), Some(2.0), None),
+        point(date(2024, 1, 10), Some(3.0), None),
+    ];
+    store.put_data(m, &spread, w.user).await.unwrap();
+    let dates: Vec<NaiveDate> = store
+        .data(m)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.date)
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted);
+    assert_eq!(dates.len(), 8);
+
+    // An empty import changes nothing and records nothing.
+    let before = store.history(w.project).await.unwrap().len();
+    assert_eq!(store.put_data(m, &[], w.user).await.unwrap(), 0);
+    assert_eq!(store.history(w.project).await.unwrap().len(), before);
+
+    // A failing import writes nothing: an unknown measure, a deleted project, an unknown user.
+    let ghost = MeasureId(999_999);
+    assert!(is_missing(store.put_data(ghost, &batch, w.user).await));
+    assert!(store.data(ghost).await.unwrap().is_empty());
+    let other = store
+        .create_measure(w.project, &measure_fields("Harm"), w.user)
+        .await
+        .unwrap();
+    assert!(is_missing(
+        store.put_data(other, &batch, UserId(999_999)).await
+    ));
+    assert!(store.data(other).await.unwrap().is_empty());
+    store.delete_project(w.project, w.user).await.unwrap();
+    assert!(is_missing(store.put_data(other, &batch, w.user).await));
+    assert!(store.data(other).await.unwrap().is_empty());
+    assert_eq!(store.data(m).await.unwrap().len(), 8);
+}
+
+// --- PDSA cycles -----------------------------------------------------------------------------
+
+/// PDSA cycles keep every field, their change idea and their place in a ramp.
+pub async fn pdsa_cycles(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let other = store
+        .create_project(w.org, &project_fields("Pressure ulcers"), w.user)
+        .await
+        .unwrap();
+    let primary = store
+        .add_driver_node(
+            w.project,
+            None,
+            DriverKind::Primary,
+            "Safe environment",
+            w.user,
+        )
+        .await
+        .unwrap();
+    let idea = store
+        .add_driver_node(
+            w.project,
+            Some(primary),
+            DriverKind::ChangeIdea,
+            "Bay nursing",
+            w.user,
+        )
+        .await
+        .unwrap();
+    let foreign_idea = store
+        .add_driver_node(
+            other,
+            None,
+            DriverKind::ChangeIdea,
+            "Turning charts",
+            w.user,
+        )
+        .await
+        .unwrap();
+
+    let first_fields = PdsaFields {
+        title: "Bay nursing on one bay".into(),
+        start_date: Some(date(2024, 2, 5)),
+        change_idea: Some(idea),
+        follows: None,
+        objective: "See whether a nurse in the bay at night is workable".into(),
+        prediction: "No falls in the bay for a week".into(),
+        plan: "Bay 3, nights, 5–11 February; the nurse in charge allocates".into(),
+        data_plan: "Falls and near misses in bay 3, each night".into(),
+        do_notes: "Two nights short-staffed; the bay nurse was pulled away".into(),
+        study: "One fall, against none predicted".into(),
+        act: Some(ActDecision::Adapt),
+        act_notes: "Protect the bay nurse from being moved".into(),
+    };
+    let first = store
+        .create_pdsa(w.project, &first_fields, w.user)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.pdsa(first).await.unwrap(),
+        Some(PdsaCycle {
+            id: first,
+            project: w.project,
+            fields: first_fields.clone(),
+        })
+    );
+
+    // The next cycle of the ramp; cycles list by start date, undated last.
+    let mut second_fields = pdsa_fields("Bay nursing, protected", Some(date(2024, 2, 19)));
+    second_fields.follows = Some(first);
+    second_fields.change_idea = Some(idea);
+    let second = store
+        .create_pdsa(w.project, &second_fields, w.user)
+        .await
+        .unwrap();
+    let undated = store
+        .create_pdsa(w.project, &pdsa_fields("Not started", None), w.user)
+        .await
+        .unwrap();
+    let earliest = store
+        .create_pdsa(
+            w.project,
+            &pdsa_fields("Baseline audit", Some(date(2024, 1, 8))),
+            w.user,
+        )
+        .await
+        .unwrap();
+    let got = store.pdsas(w.project).await.unwrap();
+    assert_eq!(
+        got.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![earliest, first, second, undated]
+    );
+    assert_eq!(got[2].fields, second_fields);
+    assert_eq!(got[3].fields.start_date, None);
+    assert_eq!(got[3].fields.act, None);
+
+    // Every field of an update, each decision.
+    let changed = PdsaFields {
+        title: "Bay nursing, protected nurse".into(),
+        start_date: Some(date(2024, 2, 20)),
+        change_idea: None,
+        follows: Some(earliest),
+        objective: "o".into(),
+        prediction: "p".into(),
+        plan: "pl".into(),
+        data_plan: "d".into(),
+        do_notes: "dn".into(),
+        study: "s".into(),
+        act: Some(ActDecision::Adopt),
+        act_notes: "an".into(),
+    };
+    store.update_pdsa(second, &changed, w.user).await.unwrap();
+    assert_eq!(store.pdsa(second).await.unwrap().unwrap().fields, changed);
+    for act in [
+        Some(ActDecision::Abandon),
+        Some(ActDecision::Adapt),
+        Some(ActDecision::Adopt),
+        None,
+    ] {
+        let f = PdsaFields {
+            act,
+            ..changed.clone()
+        };
+        store.update_pdsa(second, &f, w.user).await.unwrap();
+        assert_eq!(store.pdsa(second).await.unwrap().unwrap().fields.act, act);
+    }
+    let mut back = changed.clone();
+    back.follows = Some(first);
+    back.change_idea = Some(idea);
+    store.update_pdsa(second, &back, w.user).await.unwrap();
+    assert_eq!(store.pdsa(second).await.unwrap().unwrap().fields, back);
+
+    // Links stay inside the project, and a ramp cannot loop.
+    let mut bad = pdsa_fields("Borrowed idea", None);
+    bad.change_idea = Some(foreign_idea);
+    assert!(is_missing(store.create_pdsa(w.project, &bad, w.user).await));
+    let foreign_cycle = store
+        .create_pdsa(other, &pdsa_fields("Skin bundle", None), w.user)
+        .await
+        .unwrap();
+    let mut bad = pdsa_fields("Borrowed ramp", None);
+    bad.follows = Some(foreign_cycle);
+    assert!(is_missing(store.create_pdsa(w.project, &bad, w.user).await));
+    assert!(is_missing(store.update_pdsa(second, &bad, w.user).await));
+    let mut own = first_fields.clone();
+    own.follows = Some(first);
+    assert!(matches!(
+        store.update_pdsa(first, &own, w.user).await,
+        Err(StoreError::Conflict(_))
+    ));
+    own.follows = Some(second);
+    assert!(matches!(
+        store.update_pdsa(first, &own, w.user).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.pdsa(first).await.unwrap().unwrap().fields,
+        first_fields
+    );
+    assert_eq!(store.pdsas(w.project).await.unwrap().len(), 4);
+    assert_eq!(
+        store
+            .pdsas(other)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>(),
+        vec![foreign_cycle]
+    );
+
+    assert_eq!(store.pdsa(PdsaId(999_999)).await.unwrap(), None);
+    assert!(is_missing(
+        store.update_pdsa(PdsaId(999_999), &changed, w.user).await
+    ));
+    assert!(is_missing(
+        store
+            .create_pdsa(ProjectId(999_999), &pdsa_fields("x", None), w.user)
+            .await
+    ));
+    assert!(store.pdsas(ProjectId(999_999)).await.unwrap().is_empty());
+}
+
+/// Two organisations with the same names of things never see each other's.
+pub async fn organisations_never_mix(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;
+    let mut seen = Vec::new();
+    for w in [&a, &b] {
+        let team = store.create_team(w.org, "Ward 7").await.unwrap();
+        let node = store
+            .add_driver_node(
+                w.project,
+                None,
+                DriverKind::Primary,
+                "Safe environment",
+                w.user,
+            )
+            .await
+            .unwrap();
+        let m = store
+            .create_measure(w.project, &measure_fields("Falls"), w.user)
+            .await
+            .unwrap();
+        let value = if w.org == a.org { 1.0 } else { 2.0 };
+        store
+            .put_data(m, &[point(date(2024, 1, 1), Some(value), None)], w.user)
+            .await
+            .unwrap();
+        let c = store
+            .create_pdsa(
+                w.project,
+                &pdsa_fields("Bay nursing", Some(date(2024, 1, 1))),
+                w.user,
+            )
+            .await
+            .unwrap();
+        let gone = store
+            .create_project(w.org, &project_fields("Abandoned"), w.user)
+            .await
+            .unwrap();
+        store.delete_project(gone, w.user).await.unwrap();
+        seen.push((team, node, m, c, gone, value));
+    }
+    for (w, (team, node, m, c, gone, value)) in [&a, &b].into_iter().zip(seen) {
+        let ps = store.projects(w.org).await.unwrap();
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].id, w.project);
+        assert_eq!(ps[0].org, w.org);
+        let ds = store.deleted_projects(w.org).await.unwrap();
+        assert_eq!(ds.iter().map(|p| p.id).collect::<Vec<_>>(), vec![gone]);
+        assert_eq!(
+            store
+                .teams(w.org)
+                .await
+                .unwrap()
+                .iter()
+                .map(|t| t.id)
+                .collect::<Vec<_>>(),
+            vec![team]
+        );
+        assert_eq!(
+            store
+                .driver_nodes(w.project)
+                .await
+                .unwrap()
+                .iter()
+                .map(|n| n.id)
+                .collect::<Vec<_>>(),
+            vec![node]
+        );
+        assert_eq!(
+            store
+                .measures(w.project)
+                .await
+                .unwrap()
+                .iter()
+                .map(|x| x.id)
+                .collect::<Vec<_>>(),
+            vec![m]
+        );
+        assert_eq!(store.measure(m).await.unwrap().unwrap().project, w.project);
+        assert_eq!(
+            store.data(m).await.unwrap(),
+            vec![point(date(2024, 1, 1), Some(value), None)]
+        );
+        assert_eq!(
+            store
+                .pdsas(w.project)
+                .await
+                .unwrap()
+                .iter()
+                .map(|x| x.id)
+                .collect::<Vec<_>>(),
+            vec![c]
+        );
+        assert_eq!(store.pdsa(c).await.unwrap().unwrap().project, w.project);
+        let memberships = store.memberships(w.user).await.unwrap();
+        assert_eq!(memberships.len(), 1);
+        assert_eq!(memberships[0].org.id, w.org);
+        assert_eq!(
+            sentences(store, w.project).await,
+            [
+                "added PDSA cycle “Bay nursing”",
+                "imported 1 data point into “Falls”",
+                "added measure “Falls”",
+                "added primary driver “Safe environment”",
+                "created the project",
+            ]
+        );
+    }
+    // A's team cannot be given to B's project.
+    let a_team = store.teams(a.org).await.unwrap()[0].id;
+    let mut f = project_fields("Falls on Ward 7");
+    f.team = Some(a_team);
+    assert!(is_missing(
+        store.update_project(b.project, &f, b.user).await
+    ));
+    assert!(is_missing(store.create_project(b.org, &f, b.user).await));
+}
