@@ -137,6 +137,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             x_labels: &m36,
             y_label: "Proportion within 4 hours",
             result: &ae_result,
+            annotations: &[],
         },
         SeriesView {
             id: "falls",
@@ -144,6 +145,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             x_labels: &m28,
             y_label: "Falls per 1,000 bed days",
             result: &falls_result,
+            annotations: &[],
         },
         SeriesView {
             id: "rtt-median",
@@ -151,6 +153,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             x_labels: &m20,
             y_label: "Days",
             result: &waits_result,
+            annotations: &[],
         },
     ];
     for view in &series {

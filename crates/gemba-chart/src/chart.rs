@@ -426,14 +426,23 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
     let lcl_d = line_d(|l| l.lcl);
     let y_mid = (top + bottom) / 2.0;
 
+    // Annotations: numbered markers on the plot, listed in words below it.
+    let notes = describe::annotations(view);
+    let list_top = H + 4.0;
+    let total_h = if notes.is_empty() {
+        H
+    } else {
+        list_top + notes.len() as f64 * 17.0 + 8.0
+    };
+
     html! {
         svg xmlns="http://www.w3.org/2000/svg" class="spc-chart" id=(prefix)
-            width=(W) height=(H) viewBox={ "0 0 " (W) " " (H) }
+            width=(W) height=(total_h) viewBox={ "0 0 " (W) " " (total_h) }
             role="img" aria-labelledby={ (title_id) " " (desc_id) }
             font-family=(FONT) {
             title id=(title_id) { (view.title) }
             desc id=(desc_id) { (summary) }
-            rect class="background" width=(W) height=(H) fill="#ffffff" {}
+            rect class="background" width=(W) height=(total_h) fill="#ffffff" {}
             @if show_heading {
                 text class="chart-title" x="16" y="30" font-size="17" font-weight="700"
                     fill=(palette::TEXT) { (truncate(view.title, title_max)) }
@@ -523,6 +532,27 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
                                 }
                                 @if p.excluded { "; excluded from the limits" }
                             }
+                        }
+                    }
+                }
+            }
+            @for (k, (i, _)) in notes.iter().enumerate() {
+                @let ax = px(xs[*i]);
+                g class="annotation" {
+                    line x1=(ax) x2=(ax) y1=(px(top + 16.0)) y2=(px(bottom))
+                        stroke=(palette::NEITHER) stroke-width="1.2" stroke-dasharray="5 3" {}
+                    rect x=(px(xs[*i] - 8.0)) y=(px(top)) width="16" height="16" rx="3"
+                        fill=(palette::NEITHER) {}
+                    text x=(ax) y=(px(top + 12.0)) font-size="11" font-weight="700"
+                        text-anchor="middle" fill="#ffffff" { (k + 1) }
+                }
+            }
+            @if !notes.is_empty() {
+                g class="annotation-list" font-size="12" fill=(palette::TEXT) {
+                    @for (k, (i, label)) in notes.iter().enumerate() {
+                        text x="16" y=(px(list_top + (k + 1) as f64 * 17.0)) {
+                            tspan font-weight="700" fill=(palette::NEITHER) { (k + 1) }
+                            " " (truncate(label, 90)) " (" (describe::x_label(view, *i)) ")"
                         }
                     }
                 }

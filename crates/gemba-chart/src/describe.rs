@@ -37,6 +37,16 @@ pub(crate) fn x_label(view: &SeriesView, i: usize) -> String {
         .unwrap_or_else(|| (i + 1).to_string())
 }
 
+/// The annotations that fall on a point, in the order given: (point index, text).
+pub(crate) fn annotations<'v>(view: &SeriesView<'v>) -> Vec<(usize, &'v str)> {
+    let n = view.result.points.len();
+    view.annotations
+        .iter()
+        .filter(|(i, _)| *i < n)
+        .map(|(i, label)| (*i, label.as_str()))
+        .collect()
+}
+
 /// The points of the last phase (contiguous at the end of the series).
 pub(crate) fn last_phase(result: &ChartResult) -> &[PointResult] {
     let Some(last) = result.points.last() else {
@@ -270,8 +280,19 @@ pub(crate) fn chart_summary(view: &SeriesView) -> String {
     if r.chart == ChartType::Run {
         if let Some(runs) = &r.runs {
             s.push_str(&runs_sentence(runs));
-            s.push('.');
+            s.push_str(". ");
         }
+    }
+    let notes = annotations(view);
+    if !notes.is_empty() {
+        s.push_str("Annotations: ");
+        for (k, (i, label)) in notes.iter().enumerate() {
+            if k > 0 {
+                s.push_str("; ");
+            }
+            s.push_str(&format!("{} {label} ({})", k + 1, x_label(view, *i)));
+        }
+        s.push('.');
     }
     s.trim_end().to_string()
 }

@@ -19,6 +19,7 @@
 //!     x_labels: &labels,
 //!     y_label: "Patients seen",
 //!     result: &result,
+//!     annotations: &[(3, "PDSA: phone reminders".to_string())],
 //! };
 //! let svg = chart_svg(&view);
 //! assert!(svg.starts_with("<svg"));
@@ -52,6 +53,11 @@ pub struct SeriesView<'a> {
     pub y_label: &'a str,
     /// The engine's result.
     pub result: &'a ChartResult,
+    /// Notes to mark on the chart: the index of the point where each applies and its text
+    /// ("PDSA: phone reminders"). Each is drawn as a dashed vertical marker numbered 1, 2…
+    /// with the numbered texts listed below the plot and in the description. Indices beyond
+    /// the last point are ignored.
+    pub annotations: &'a [(usize, String)],
 }
 
 /// A funnel plot to draw.
@@ -73,7 +79,8 @@ pub struct FunnelView<'a> {
 /// One standalone SVG chart: points joined by a line (gaps at missing values), the centre
 /// line, 3σ process limits per phase (steps where they vary), the target, phase dividers,
 /// points marked by reading (colour and shape), the MDC variation and assurance icons, a
-/// legend, axes, and a `<title>` and `<desc>` summarising the chart for screen readers.
+/// legend, axes, numbered annotation markers with their list below the plot, and a `<title>`
+/// and `<desc>` summarising the chart (annotations included) for screen readers.
 pub fn chart_svg(view: &SeriesView) -> String {
     let prefix = format!("spc-{}", chart::slug(view.id));
     chart::svg(view, &prefix, true).into_string()

@@ -50,6 +50,7 @@ fn view<'a>(id: &'a str, x_labels: &'a [String], result: &'a ChartResult) -> Ser
         x_labels,
         y_label: "Value",
         result,
+        annotations: &[],
     }
 }
 
@@ -279,6 +280,73 @@ fn each_phase_has_its_own_lines_and_a_divider() {
 }
 
 #[test]
+fn annotations_are_numbered_markers_listed_below_and_described() {
+    let result = xmr(&SPIKE, |_| {});
+    let x = labels(SPIKE.len());
+    let notes = vec![
+        (3, "PDSA: phone reminders <1>".to_string()),
+        (8, "PDSA: text reminders".to_string()),
+        (99, "beyond the last point".to_string()),
+    ];
+    let v = SeriesView {
+        annotations: &notes,
+        ..view("annotated", &x, &result)
+    };
+    let svg = chart_svg(&v);
+    let doc = parse(&svg);
+    let markers = with_class(&doc, "annotation");
+    assert_eq!(markers.len(), 2, "out-of-range index ignored");
+    let numbers: Vec<String> = markers
+        .iter()
+        .map(|g| {
+            g.descendants()
+                .filter(|n| n.has_tag_name("text"))
+                .filter_map(|n| n.text())
+                .collect()
+        })
+        .collect();
+    assert_eq!(numbers, ["1", "2"]);
+    // Each marker is a dashed vertical line at its point's x.
+    let point_x = |i: usize| {
+        let d = with_class(&doc, "point")[i].attribute("d").unwrap();
+        d.trim_start_matches('M')
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    };
+    for (g, i) in markers.iter().zip([3usize, 8]) {
+        let line = g.descendants().find(|n| n.has_tag_name("line")).unwrap();
+        assert!(line.attribute("stroke-dasharray").is_some());
+        let lx: f64 = line.attribute("x1").unwrap().parse().unwrap();
+        assert_eq!(line.attribute("x1"), line.attribute("x2"));
+        assert!((lx - point_x(i)).abs() < 15.0, "marker {lx} near point {i}");
+    }
+    let list = with_class(&doc, "annotation-list");
+    assert_eq!(list.len(), 1);
+    let list_text: String = list[0].descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        list_text.contains("1 PDSA: phone reminders <1> (2024-04-01)"),
+        "{list_text}"
+    );
+    assert!(
+        list_text.contains("2 PDSA: text reminders (2024-09-01)"),
+        "{list_text}"
+    );
+    let desc = doc.descendants().find(|n| n.has_tag_name("desc")).unwrap();
+    let desc = desc.text().unwrap();
+    assert!(desc.contains("Annotations: 1 PDSA: phone reminders <1> (2024-04-01); 2 PDSA: text reminders (2024-09-01)."), "{desc}");
+    assert!(!svg.contains("<1>"), "escaped");
+    // The drawing grows to hold the list.
+    let root = doc.root_element();
+    assert!(root.attribute("height").unwrap().parse::<f64>().unwrap() > 420.0);
+    // Without annotations nothing is drawn.
+    let plain = chart_svg(&view("plain", &x, &result));
+    assert!(!plain.contains("annotation"));
+}
+
+#[test]
 fn varying_limits_are_drawn_as_steps() {
     let points: Vec<PointResult> = [1.0, 2.0, 1.5, 3.0]
         .iter()
@@ -309,6 +377,7 @@ fn text_is_escaped_everywhere() {
         x_labels: &x,
         y_label: nasty,
         result: &result,
+        annotations: &[],
     };
     let svg = chart_svg(&v);
     assert!(!svg.contains("<script"), "raw tag in SVG");

@@ -22,6 +22,16 @@ pub enum Command {
     Chart(ChartArgs),
     /// Compare providers on a funnel plot (proportions, standardised or count ratios).
     Funnel(FunnelArgs),
+    /// Start the web workspace.
+    Serve(ServerArgs),
+    /// Start the web workspace on a fresh database seeded with a believable demo.
+    Demo(DemoArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 /// Output formats of `gemba chart`.
@@ -210,4 +220,76 @@ pub struct FunnelArgs {
     /// Title of the plot.
     #[arg(long)]
     pub title: Option<String>,
+}
+
+/// Where the workspace keeps its data and listens.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GEMBA_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// SQLite database file (created if missing).
+    #[arg(long, env = "GEMBA_DATABASE_URL", default_value = "gemba.db")]
+    pub database: String,
+    /// Send session cookies without the Secure flag, for a plain-HTTP address other than
+    /// localhost during development. Never use this in production.
+    #[arg(long)]
+    pub insecure_cookies: bool,
+}
+
+/// Arguments of `gemba demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GEMBA_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// The demo database file: deleted and created afresh.
+    #[arg(long, default_value = "gemba-demo.db")]
+    pub database: String,
+    /// Seed the database and exit without serving.
+    #[arg(long)]
+    pub seed_only: bool,
+    /// The A&E data the demo measures are built from.
+    #[arg(long, default_value = "data/ae_attendances.csv")]
+    pub ae_data: PathBuf,
+}
+
+/// `gemba user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user to an organisation with a role; the password is read from standard input.
+    Add {
+        /// The organisation (created if it does not exist).
+        #[arg(long)]
+        org: String,
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// admin, improvement_lead, member, patient_partner or board_viewer.
+        #[arg(long)]
+        role: String,
+        /// Display name (default: the part of the email before @).
+        #[arg(long)]
+        name: Option<String>,
+        /// SQLite database file.
+        #[arg(long, env = "GEMBA_DATABASE_URL", default_value = "gemba.db")]
+        database: String,
+    },
+}
+
+/// `gemba token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it (shown once; stored only as a hash).
+    Create {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        label: String,
+        /// SQLite database file.
+        #[arg(long, env = "GEMBA_DATABASE_URL", default_value = "gemba.db")]
+        database: String,
+    },
 }

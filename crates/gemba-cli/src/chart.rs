@@ -43,7 +43,8 @@ fn parse_dates(flag: &str, given: &[String]) -> Result<Vec<NaiveDate>> {
 impl Plan {
     fn new(args: &ChartArgs) -> Result<Plan> {
         let chart: ChartType = args.chart.parse()?;
-        let mut rules = Rules::profile(&args.rules)?;
+        let profile = Rules::profile(&args.rules)?;
+        let mut rules = profile;
         if let Some(s) = args.screen_outliers {
             rules.screen_moving_ranges = s == Switch::On;
         }
@@ -54,15 +55,19 @@ impl Plan {
                 _ => bail!("unknown --run-rules '{r}'; expected one of: anhoej, ihi"),
             };
         }
+        if rules != profile {
+            // The output must not claim a profile whose rules were overridden.
+            rules.profile = "custom";
+        }
         if chart.needs_denominator() && args.denominator.is_none() {
             bail!(
-                "a {} needs --denominator COLUMN (the number of cases or the exposure for each point)",
+                "the {} needs --denominator COLUMN (the number of cases or the exposure for each point)",
                 chart.title()
             );
         }
         if chart.uses_subgroups() && args.denominator.is_some() {
             bail!(
-                "a {} is drawn from the measurements of each subgroup and takes no --denominator",
+                "the {} is drawn from the measurements of each subgroup and takes no --denominator",
                 chart.title()
             );
         }
@@ -118,7 +123,11 @@ impl Plan {
         o.phase_starts = self
             .rebase
             .iter()
-            .filter_map(|d| s.dates.iter().position(|x| x >= d))
+            .map(|d| {
+                // A date after the last point becomes index n, which the engine reports as
+                // ignored.
+                s.dates.iter().position(|x| x >= d).unwrap_or(s.dates.len())
+            })
             .collect();
         if !self.exclude.is_empty() {
             o.excluded = s
@@ -176,12 +185,12 @@ impl Plan {
             } => {
                 let col = if *field == "denominator" { den_col } else { value_col };
                 format!(
-                    "{}, column \"{col}\"{series}: {value} is negative; a {chart} needs counts of zero or more",
+                    "{}, column \"{col}\"{series}: {value} is negative; the {chart} needs counts of zero or more",
                     at(*index)
                 )
             }
             SpcError::ZeroDenominator { index } => format!(
-                "{}, column \"{den_col}\"{series}: the denominator is 0; a {chart} needs denominators above zero",
+                "{}, column \"{den_col}\"{series}: the denominator is 0; the {chart} needs denominators above zero",
                 at(*index)
             ),
             SpcError::MissingDenominator { index } => format!(
@@ -197,7 +206,7 @@ impl Plan {
                 at(*index)
             ),
             SpcError::NotPositive { index, value, .. } => format!(
-                "{}, column \"{value_col}\"{series}: {value} is not above zero; a {chart} needs times between events greater than zero",
+                "{}, column \"{value_col}\"{series}: {value} is not above zero; the {chart} needs times between events greater than zero",
                 at(*index)
             ),
             other => format!("{}{series}: {other}", self.source.path.display()),
@@ -389,6 +398,7 @@ pub fn run(args: &ChartArgs) -> Result<()> {
                     x_labels: x,
                     y_label: &y_label,
                     result: r,
+                    annotations: &[],
                 })
                 .collect();
             write_visual(args, &views)
@@ -419,13 +429,12 @@ fn write_visual(args: &ChartArgs, views: &[SeriesView<'_>]) -> Result<()> {
                     views.len()
                 );
             };
+            let mut used = HashSet::new();
             let files: Vec<(String, String)> = views
                 .iter()
                 .map(|v| {
-                    (
-                        format!("{}.svg", file_stem(v.id)),
-                        gemba_chart::chart_svg(v),
-                    )
+                    let name = unique_name(&mut used, &file_stem(v.id), "svg");
+                    (name, gemba_chart::chart_svg(v))
                 })
                 .collect();
             write_files(dir, &files)
@@ -466,6 +475,18 @@ fn file_stem(id: &str) -> String {
     } else {
         stem
     }
+}
+
+/// `stem.ext`, or `stem-2.ext`, `stem-3.ext`… when a name (compared without case, for
+/// case-insensitive file systems) is taken: series `A/B` and `A B` must not overwrite each other.
+fn unique_name(used: &mut HashSet<String>, stem: &str, ext: &str) -> String {
+    let mut name = format!("{stem}.{ext}");
+    let mut k = 2;
+    while !used.insert(name.to_lowercase()) {
+        name = format!("{stem}-{k}.{ext}");
+        k += 1;
+    }
+    name
 }
 
 const CSV_HEADER: [&str; 18] = [

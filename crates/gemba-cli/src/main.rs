@@ -5,8 +5,10 @@
 
 mod args;
 mod chart;
+mod demo;
 mod funnel;
 mod output;
+mod workspace;
 
 use std::process::ExitCode;
 
@@ -19,12 +21,30 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Chart(a) => chart::run(a),
         Command::Funnel(a) => funnel::run(a),
+        Command::Serve(a) => workspace::serve(a),
+        Command::Demo(a) => demo::run(a),
+        Command::User(c) => workspace::user(c),
+        Command::Token(c) => workspace::token(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // `gemba chart … | head` closes the pipe early: the reader has what it wanted.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|j| j.io_error_kind())
+                .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -81,8 +81,10 @@ impl Sink {
     }
 }
 
-/// Writes `files` (name, contents) into the folder `dir` all-or-nothing: each is written to a
-/// temporary file first and renamed only once all are written.
+/// Writes `files` (name, contents) into the folder `dir`: each is written to a temporary file
+/// first and the files are renamed into place only once all are written, so a failure while
+/// writing leaves the folder as it was (a failure during the final renames, which only fail on a
+/// broken file system, can leave some in place).
 pub fn write_files(dir: &Path, files: &[(String, String)]) -> Result<()> {
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the folder {}", dir.display()))?;

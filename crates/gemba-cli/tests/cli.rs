@@ -365,9 +365,16 @@ fn rebase_exclude_and_baseline_flags_reach_the_engine() {
         &Value::from(144.0 / 14.0),
         "mean without the excluded point",
     );
-    let doc = run(&["--rules", "powerbi", "--screen-outliers", "off"]);
+    let doc = run(&["--rules", "powerbi"]);
     assert_eq!(doc["series"][0]["rules"]["profile"], "powerbi");
+    assert_eq!(doc["series"][0]["rules"]["trend_length"], 5);
+    // Overriding a rule of a profile makes the rules "custom", not the profile.
+    let doc = run(&["--rules", "powerbi", "--screen-outliers", "off"]);
+    assert_eq!(doc["series"][0]["rules"]["profile"], "custom");
     assert_eq!(doc["series"][0]["rules"]["screen_moving_ranges"], false);
+    // A rebase after the last point is reported, not silently dropped.
+    let doc = run(&["--rebase", "2030-01-01"]);
+    assert_eq!(doc["series"][0]["warnings"][0]["code"], "ignored_index");
 }
 
 #[test]
@@ -427,6 +434,34 @@ fn every_output_format() {
     let out = with(&["--format", "svg", "--out", svgs.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(svgs.join("A.svg").exists() && svgs.join("B___.svg").exists());
+    // Series whose names make the same file name each get their own file.
+    let clash = format!(
+        "{SHIFT_CSV}{}",
+        SHIFT_CSV
+            .lines()
+            .skip(1)
+            .map(|l| l.replace(",A,", ",a,") + "\n")
+            .collect::<String>()
+    );
+    let clash_input = write(dir.path(), "clash.csv", &clash);
+    let clash_dir = dir.path().join("clash");
+    let out = gemba(&[
+        "chart",
+        "-i",
+        &clash_input,
+        "--value",
+        "falls",
+        "--date",
+        "date",
+        "--series",
+        "ward",
+        "--format",
+        "svg",
+        "--out",
+        clash_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(clash_dir.join("A.svg").exists() && clash_dir.join("a-2.svg").exists());
     let svg = std::fs::read_to_string(svgs.join("A.svg")).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("role=\"img\""));
 }

@@ -13,6 +13,8 @@
 //! - [`read_chart_series`] gives one [`SeriesData`] per series key, points sorted by date.
 //! - [`read_funnel_groups`] gives [`FunnelData`], numerators and denominators summed per group.
 //! - [`parse_date`] is the date reader both use for text.
+//! - [`parse_pasted`] and [`read_measure_file`] read one measure's data pasted from a
+//!   spreadsheet or uploaded as a file, listing every bad row.
 //!
 //! Numbers: plain decimals; `1,234` with UK thousands separators; `95%` is read as 95 (the sign
 //! is dropped, not scaled). Missing: an empty cell, `NA`, `N/A`, `#N/A`, `null`, `NaN`, `-`,
@@ -29,6 +31,7 @@ mod date;
 mod error;
 mod filter;
 mod funnel;
+mod import;
 mod number;
 mod source;
 
@@ -37,4 +40,5 @@ pub use date::parse_date;
 pub use error::{DataError, Location};
 pub use filter::{RowFilter, RowFilterError};
 pub use funnel::{read_funnel_groups, FunnelColumns, FunnelData};
+pub use import::{parse_pasted, read_measure_file, MeasureRow, RowProblem};
 pub use source::Source;

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Range, Reader};
@@ -189,6 +189,10 @@ pub(crate) trait Table {
     fn advance(&mut self) -> Result<Option<usize>, DataError>;
     /// A cell of the current row.
     fn cell(&self, column: usize) -> Cell<'_>;
+    /// A cell of the header row as it is in the file, for files that may have no header.
+    fn header_cell(&self, column: usize) -> Cell<'_>;
+    /// The 1-based line or row of the header.
+    fn header_line(&self) -> usize;
     /// The file.
     fn file(&self) -> &Path;
     /// The sheet, for spreadsheets.
@@ -280,9 +284,9 @@ fn closest(headers: &[String], wanted: &str) -> Option<String> {
         .map(|(_, h)| h.clone())
 }
 
-/// An opened source.
-pub(crate) enum Opened {
-    Csv(CsvTable),
+/// An opened source: a CSV file (or bytes, `R = &[u8]`) or a loaded sheet.
+pub(crate) enum Opened<R = File> {
+    Csv(CsvTable<R>),
     Sheet(SheetTable),
 }
 
@@ -308,22 +312,39 @@ pub(crate) fn open(src: &Source) -> Result<Opened, DataError> {
             }
             CsvTable::new(file_name.clone(), file).map(Opened::Csv)
         }
-        _ => SheetTable::new(src, kind, file).map(Opened::Sheet),
+        _ => SheetTable::new(src, kind, BufReader::new(file)).map(Opened::Sheet),
     }
 }
 
-/// A CSV file, read one record at a time into a reused buffer.
-pub(crate) struct CsvTable {
+/// Opens the content of an uploaded file, told apart by `file_name`'s extension like
+/// [`open`]; spreadsheets are read from their first sheet.
+pub(crate) fn open_bytes<'b>(
+    file_name: &Path,
+    bytes: &'b [u8],
+) -> Result<Opened<&'b [u8]>, DataError> {
+    let Some(kind) = kind(file_name) else {
+        return Err(DataError::UnsupportedFileType {
+            file: file_name.to_owned(),
+        });
+    };
+    match kind {
+        Kind::Csv => CsvTable::new(file_name.to_owned(), bytes).map(Opened::Csv),
+        _ => SheetTable::new(&Source::new(file_name), kind, Cursor::new(bytes)).map(Opened::Sheet),
+    }
+}
+
+/// A CSV file (or bytes), read one record at a time into a reused buffer.
+pub(crate) struct CsvTable<R = File> {
     file: PathBuf,
-    reader: csv::Reader<BufReader<File>>,
+    reader: csv::Reader<BufReader<R>>,
     record: csv::ByteRecord,
     headers: Vec<String>,
 }
 
 const BUFFER: usize = 256 * 1024;
 
-impl CsvTable {
-    fn new(path: PathBuf, file: File) -> Result<Self, DataError> {
+impl<R: std::io::Read> CsvTable<R> {
+    fn new(path: PathBuf, file: R) -> Result<Self, DataError> {
         let mut input = BufReader::with_capacity(BUFFER, file);
         let start = input.fill_buf().map_err(|e| DataError::Read {
             file: path.clone(),
@@ -396,7 +417,7 @@ fn csv_error(path: &Path, e: csv::Error) -> DataError {
     }
 }
 
-impl Table for CsvTable {
+impl<R: Read> Table for CsvTable<R> {
     fn headers(&self) -> &[String] {
         &self.headers
     }
@@ -437,6 +458,17 @@ impl Table for CsvTable {
         }
     }
 
+    fn header_cell(&self, column: usize) -> Cell<'_> {
+        match self.headers.get(column) {
+            Some(h) => Cell::Text(h.as_bytes()),
+            None => Cell::Empty,
+        }
+    }
+
+    fn header_line(&self) -> usize {
+        1
+    }
+
     fn file(&self) -> &Path {
         &self.file
     }
@@ -459,14 +491,13 @@ pub(crate) struct SheetTable {
 }
 
 impl SheetTable {
-    fn new(src: &Source, kind: Kind, file: File) -> Result<Self, DataError> {
+    fn new<RS: Read + Seek>(src: &Source, kind: Kind, input: RS) -> Result<Self, DataError> {
         let path = &src.path;
-        let input = BufReader::new(file);
         let spreadsheet_error = |message: String| DataError::Spreadsheet {
             file: path.clone(),
             message,
         };
-        let mut book: calamine::Sheets<BufReader<File>> = match kind {
+        let mut book: calamine::Sheets<RS> = match kind {
             Kind::Xlsx => calamine::open_workbook_from_rs(input)
                 .map(calamine::Sheets::Xlsx)
                 .map_err(|e| spreadsheet_error(e.to_string()))?,
@@ -549,7 +580,30 @@ impl Table for SheetTable {
     }
 
     fn cell(&self, column: usize) -> Cell<'_> {
-        match self.range.get((self.row, column)) {
+        self.cell_at(self.row, column)
+    }
+
+    fn header_cell(&self, column: usize) -> Cell<'_> {
+        self.cell_at(0, column)
+    }
+
+    fn header_line(&self) -> usize {
+        self.first_row + 1
+    }
+
+    fn file(&self) -> &Path {
+        &self.file
+    }
+
+    fn sheet(&self) -> Option<&str> {
+        Some(&self.sheet)
+    }
+}
+
+impl SheetTable {
+    /// A cell of the row at index `row` of the range (0 is the header).
+    fn cell_at(&self, row: usize, column: usize) -> Cell<'_> {
+        match self.range.get((row, column)) {
             None | Some(Data::Empty) => Cell::Empty,
             Some(Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s)) => {
                 Cell::Text(s.as_bytes())
@@ -560,14 +614,6 @@ impl Table for SheetTable {
             Some(Data::DateTime(d)) => Cell::DateTime(*d),
             Some(Data::Error(e)) => Cell::Error(e),
         }
-    }
-
-    fn file(&self) -> &Path {
-        &self.file
-    }
-
-    fn sheet(&self) -> Option<&str> {
-        Some(&self.sheet)
     }
 }
 

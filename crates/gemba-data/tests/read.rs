@@ -835,6 +835,199 @@ fn funnel_from_a_spreadsheet() {
 
 // ---- invariants ------------------------------------------------------------------------------
 
+// ---- one measure's data, pasted or uploaded ---------------------------------------------------
+
+mod import {
+    use super::ymd;
+    use gemba_data::{parse_pasted, read_measure_file, MeasureRow, RowProblem};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    fn shown(problems: &[RowProblem]) -> Vec<String> {
+        problems.iter().map(ToString::to_string).collect()
+    }
+
+    fn row(line: usize, date: (i32, u32, u32), value: Option<f64>, den: Option<f64>) -> MeasureRow {
+        MeasureRow {
+            date: ymd(date.0, date.1, date.2),
+            value,
+            denominator: den,
+            line,
+        }
+    }
+
+    #[test]
+    fn pasted_columns_from_a_spreadsheet_with_or_without_header() {
+        let text = "Month\tFalls\tBed days\r\nJan 2024\t12\t1,200\r\n\r\n01/02/2024\tNA\t1100\r\n2024-03-01\t9\t\r\n";
+        assert_eq!(
+            parse_pasted(text).unwrap(),
+            [
+                row(2, (2024, 1, 1), Some(12.0), Some(1200.0)),
+                row(4, (2024, 2, 1), None, Some(1100.0)),
+                row(5, (2024, 3, 1), Some(9.0), None),
+            ]
+        );
+        // Comma separated, no header, quoted thousands.
+        assert_eq!(
+            parse_pasted("2024-01-01,\"1,234\"\n2024-02-01,5").unwrap(),
+            [
+                row(1, (2024, 1, 1), Some(1234.0), None),
+                row(2, (2024, 2, 1), Some(5.0), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_bad_pasted_row_is_listed() {
+        let text = "date\tvalue\n\
+                    2024-01-01\t10\n\
+                    2024-13-01\t10\n\
+                    2024-03-01\tlots\n\
+                    2024-04-01\n\
+                    2024-05-01\t1\t2\t3\n\
+                    2024-06-01\t4\tfew\n\
+                    2024-01-01\t11\n\
+                    2024-08-01\t\n";
+        let problems = parse_pasted(text).unwrap_err();
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9], "{:#?}", shown(&problems));
+        let s = shown(&problems);
+        assert!(
+            s[0].starts_with("line 3, date: \"2024-13-01\" is not a date"),
+            "{}",
+            s[0]
+        );
+        assert_eq!(s[1], "line 4, value: \"lots\" is not a number");
+        assert_eq!(
+            s[2],
+            "line 5: needs a date and a value, separated by a tab or a comma"
+        );
+        assert!(s[3].starts_with("line 6: has 4 columns"), "{}", s[3]);
+        assert_eq!(s[4], "line 7, denominator: \"few\" is not a number");
+        assert_eq!(
+            s[5],
+            "line 8, date: 01/01/2024 is also on line 2; keep one row per date"
+        );
+        assert_eq!(
+            s[6],
+            "line 9, value: is empty; enter a number, or NA for a missing value"
+        );
+    }
+
+    #[test]
+    fn nothing_pasted_is_a_problem() {
+        for text in ["", "  \n\n", "Month\tFalls\n"] {
+            let problems = parse_pasted(text).unwrap_err();
+            assert_eq!(problems.len(), 1, "{text:?}");
+            assert_eq!(problems[0].line, 0);
+        }
+    }
+
+    #[test]
+    fn csv_upload_finds_columns_by_name() {
+        let csv =
+            "notes,Period,Numerator,Denominator\nfirst,2024-01-01,5,100\n,,,\nx,01/02/2024,7,120\n";
+        assert_eq!(
+            read_measure_file(csv.as_bytes(), "falls.CSV").unwrap(),
+            [
+                row(2, (2024, 1, 1), Some(5.0), Some(100.0)),
+                row(4, (2024, 2, 1), Some(7.0), Some(120.0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_upload_without_known_headers_takes_the_first_columns() {
+        // Unknown headers: the first two columns.
+        let csv = "when;how many\n2024-01-01;5\n2024-02-01;6\n";
+        assert_eq!(read_measure_file(csv.as_bytes(), "a.csv").unwrap().len(), 2);
+        // No header at all: the first row is data.
+        let csv = "2024-01-01,5,50\n2024-02-01,6,60\n";
+        assert_eq!(
+            read_measure_file(csv.as_bytes(), "a.txt").unwrap(),
+            [
+                row(1, (2024, 1, 1), Some(5.0), Some(50.0)),
+                row(2, (2024, 2, 1), Some(6.0), Some(60.0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_bad_uploaded_row_is_listed() {
+        let csv = "date,value\n2024-01-01,1\nnot a date,2\n2024-03-01,x\n2024-01-01,3\n";
+        let problems = read_measure_file(csv.as_bytes(), "a.csv").unwrap_err();
+        let s = shown(&problems);
+        assert_eq!(s.len(), 3, "{s:#?}");
+        assert!(
+            s[0].starts_with("line 3, date: \"not a date\" is not a date"),
+            "{}",
+            s[0]
+        );
+        assert_eq!(s[1], "line 4, value: \"x\" is not a number");
+        assert_eq!(
+            s[2],
+            "line 5, date: 01/01/2024 is also on line 2; keep one row per date"
+        );
+
+        let problems = read_measure_file(b"a,b\n1,2\n", "a.pdf").unwrap_err();
+        assert!(
+            problems[0].message.contains("unsupported file type"),
+            "{problems:?}"
+        );
+        let problems = read_measure_file(b"not a zip", "a.xlsx").unwrap_err();
+        assert!(problems[0].message.contains("cannot read"), "{problems:?}");
+    }
+
+    #[test]
+    fn xlsx_upload_reads_date_cells_and_lists_bad_rows() {
+        let mut book = Workbook::new();
+        let date_format = Format::new().set_num_format("dd/mm/yyyy");
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Week").unwrap();
+        sheet.write_string(0, 1, "Count").unwrap();
+        for (i, m) in (1..=3u8).enumerate() {
+            let r = i as u32 + 1;
+            let d = ExcelDateTime::from_ymd(2024, m, 1).unwrap();
+            sheet
+                .write_datetime_with_format(r, 0, d, &date_format)
+                .unwrap();
+            sheet.write_number(r, 1, f64::from(m) * 10.0).unwrap();
+        }
+        let good = book.save_to_buffer().unwrap();
+        let rows = read_measure_file(&good, "upload.xlsx").unwrap();
+        assert_eq!(
+            rows,
+            [
+                row(2, (2024, 1, 1), Some(10.0), None),
+                row(3, (2024, 2, 1), Some(20.0), None),
+                row(4, (2024, 3, 1), Some(30.0), None),
+            ]
+        );
+
+        sheet_with_bad_rows();
+    }
+
+    fn sheet_with_bad_rows() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "date").unwrap();
+        sheet.write_string(0, 1, "value").unwrap();
+        sheet.write_string(1, 0, "2024-01-01").unwrap();
+        sheet.write_string(1, 1, "ten").unwrap();
+        sheet.write_string(2, 0, "someday").unwrap();
+        sheet.write_number(2, 1, 3).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let problems = read_measure_file(&bytes, "upload.xlsx").unwrap_err();
+        let s = shown(&problems);
+        assert_eq!(s.len(), 2, "{s:#?}");
+        assert_eq!(s[0], "line 2, value: \"ten\" is not a number");
+        assert!(
+            s[1].starts_with("line 3, date: \"someday\" is not a date"),
+            "{}",
+            s[1]
+        );
+    }
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;

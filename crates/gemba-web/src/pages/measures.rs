@@ -1,10 +1,811 @@
-//! (being written)
+//! Measures: create and edit, the chart page with its settings, and data entry (`data`).
 
-use axum::Router;
+mod data;
 
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use gemba_chart::SeriesView;
+use gemba_domain::{
+    free_text, measure_chart, optional_number, ChartSettings, Measure, MeasureFields, MeasureId,
+    MeasureType, NonEmpty, Project, ProjectId, Role,
+};
+use gemba_spc::{ChartResult, ChartType, Improvement, PointVariation};
+use maud::{html, Markup, PreEscaped};
+use serde::Deserialize;
+
+use super::error::PageError;
+use super::form::{self, FieldErrors};
+use super::layout::{self, csrf_field};
+use super::load_project;
+use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
-/// Routes of this module.
+/// The measure routes.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/projects/{id}/measures/new", get(new_page).post(create))
+        .route("/measures/{id}", get(show))
+        .route("/measures/{id}/settings", post(settings))
+        .route("/measures/{id}/edit", get(edit_page).post(update))
+        .merge(data::router())
+}
+
+/// The measure `id`, its project and the user's role there; `NotFound` when it does not exist
+/// or belongs to another organisation.
+pub(crate) async fn load_measure(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(Measure, Project, Role), PageError> {
+    let measure = state
+        .store
+        .measure(MeasureId(id))
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let (project, role) = load_project(state, user, measure.project).await?;
+    Ok((measure, project, role))
+}
+
+/// Chart types a measure of single values or ratios can use (not the subgroup charts).
+const CHARTS: [ChartType; 10] = [
+    ChartType::Run,
+    ChartType::Xmr,
+    ChartType::P,
+    ChartType::PPrime,
+    ChartType::U,
+    ChartType::UPrime,
+    ChartType::C,
+    ChartType::G,
+    ChartType::T,
+    ChartType::Mr,
+];
+
+const DIRECTIONS: [(&str, &str); 3] = [
+    ("increase", "Higher is better"),
+    ("decrease", "Lower is better"),
+    ("neutral", "Neither: no preferred direction"),
+];
+
+const RULE_PROFILES: [(&str, &str); 2] = [
+    ("mdc", "Making Data Count (NHS England, NHSRplotthedots)"),
+    ("powerbi", "NHS Power BI SPC visual"),
+];
+
+fn chart_options() -> Vec<(&'static str, &'static str)> {
+    CHARTS.iter().map(|c| (c.name(), c.title())).collect()
+}
+
+fn kind_label(k: MeasureType) -> &'static str {
+    match k {
+        MeasureType::Outcome => "Outcome measure",
+        MeasureType::Process => "Process measure",
+        MeasureType::Balancing => "Balancing measure",
+    }
+}
+
+/// A date for people: "1 Mar 2024".
+pub(crate) fn uk_date(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// A number for people: no trailing zeros, at most 4 decimals.
+pub(crate) fn num(x: f64) -> String {
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+// --- the measure form ---------------------------------------------------------------------------
+
+/// What the measure form posts, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct MeasureForm {
+    csrf: String,
+    name: String,
+    kind: String,
+    definition: String,
+    unit: String,
+    data_source: String,
+    chart: String,
+    improvement: String,
+    target: String,
+    rules: String,
+}
+
+impl MeasureForm {
+    fn blank() -> Self {
+        MeasureForm {
+            kind: "outcome".into(),
+            chart: "xmr".into(),
+            improvement: "increase".into(),
+            rules: "mdc".into(),
+            ..MeasureForm::default()
+        }
+    }
+
+    fn of(m: &Measure) -> Self {
+        MeasureForm {
+            csrf: String::new(),
+            name: m.name.clone(),
+            kind: m.kind.name().into(),
+            definition: m.definition.clone(),
+            unit: m.unit.clone(),
+            data_source: m.data_source.clone(),
+            chart: m.chart.chart.name().into(),
+            improvement: m.chart.improvement.name().into(),
+            target: m.chart.target.map(num).unwrap_or_default(),
+            rules: m.chart.rules.clone(),
+        }
+    }
+
+    /// The validated fields; rebase dates and the fixed baseline are kept from `keep`.
+    fn fields(&self, keep: Option<&ChartSettings>) -> Result<MeasureFields, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = NonEmpty::parse("name", &self.name)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let kind = MeasureType::parse(&self.kind);
+        if kind.is_none() {
+            errors.insert("kind", "Choose outcome, process or balancing");
+        }
+        let mut text = |field: &'static str, s: &str| match free_text(field, s) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                String::new()
+            }
+        };
+        let definition = text("definition", &self.definition);
+        let data_source = text("data_source", &self.data_source);
+        let unit = match free_text("unit", &self.unit) {
+            Ok(u) if u.chars().count() > 100 => {
+                errors.insert("unit", "Unit must be 100 characters or fewer");
+                String::new()
+            }
+            Ok(u) => u,
+            Err(e) => {
+                errors.push(e);
+                String::new()
+            }
+        };
+        let chart = parse_chart(&self.chart, &mut errors);
+        let improvement = parse_improvement(&self.improvement, &mut errors);
+        let target = parse_target(&self.target, &mut errors);
+        let rules = parse_rules(&self.rules, &mut errors);
+        match (name, kind, chart, improvement, rules) {
+            (Some(name), Some(kind), Some(chart), Some(improvement), Some(rules))
+                if errors.is_empty() =>
+            {
+                Ok(MeasureFields {
+                    name,
+                    kind,
+                    definition,
+                    unit,
+                    data_source,
+                    chart: ChartSettings {
+                        chart,
+                        improvement,
+                        target,
+                        rules,
+                        rebase: keep.map(|k| k.rebase.clone()).unwrap_or_default(),
+                        fix_after: keep.and_then(|k| k.fix_after),
+                    },
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+fn parse_chart(s: &str, errors: &mut FieldErrors) -> Option<ChartType> {
+    match s.parse::<ChartType>() {
+        Ok(c) if CHARTS.contains(&c) => Some(c),
+        _ => {
+            errors.insert("chart", "Choose a chart type from the list");
+            None
+        }
+    }
+}
+
+fn parse_improvement(s: &str, errors: &mut FieldErrors) -> Option<Improvement> {
+    match s.parse::<Improvement>() {
+        Ok(i) => Some(i),
+        Err(_) => {
+            errors.insert(
+                "improvement",
+                "Choose whether higher or lower is better, or neither",
+            );
+            None
+        }
+    }
+}
+
+fn parse_target(s: &str, errors: &mut FieldErrors) -> Option<f64> {
+    optional_number("target", s)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten()
+}
+
+fn parse_rules(s: &str, errors: &mut FieldErrors) -> Option<String> {
+    let s = s.trim().to_ascii_lowercase();
+    if RULE_PROFILES.iter().any(|(v, _)| *v == s) {
+        Some(s)
+    } else {
+        errors.insert("rules", "Choose a rule profile from the list");
+        None
+    }
+}
+
+const FORM_ORDER: [&str; 9] = [
+    "name",
+    "kind",
+    "definition",
+    "unit",
+    "data_source",
+    "chart",
+    "improvement",
+    "target",
+    "rules",
+];
+
+fn measure_form(action: &str, user: &CurrentUser, f: &MeasureForm, e: &FieldErrors) -> Markup {
+    let kinds: Vec<(&str, &str)> = MeasureType::ALL
+        .iter()
+        .map(|k| (k.name(), kind_label(*k)))
+        .collect();
+    html! {
+        (form::error_summary_ordered(e, &FORM_ORDER))
+        form method="post" action=(action) novalidate {
+            (csrf_field(user))
+            (form::text_input("name", "Name", &f.name,
+                Some("For example, \"Patients seen within 4 hours\""), e))
+            (form::select("kind", "Type of measure", &kinds, &f.kind, e))
+            (form::textarea("definition", "Operational definition", &f.definition,
+                Some("Exactly what is counted, how and when, so that anyone would count it the same way"), e))
+            (form::text_input("unit", "Unit", &f.unit,
+                Some("For example, %, days, or falls per 1,000 bed days"), e))
+            (form::text_input("data_source", "Data source", &f.data_source,
+                Some("Where the data come from"), e))
+            (form::select("chart", "Chart type", &chart_options(), &f.chart, e))
+            (form::select("improvement", "Improvement direction", &DIRECTIONS, &f.improvement, e))
+            (form::text_input("target", "Target (optional)", &f.target,
+                Some("A number, for the assurance icon; leave blank for none"), e))
+            (form::select("rules", "Rule profile", &RULE_PROFILES, &f.rules, e))
+            button type="submit" class="button" { "Save measure" }
+        }
+    }
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let (project, role) = load_project(&state, &user, ProjectId(id)).await?;
+    if !role.can_edit() {
+        return Err(PageError::Forbidden);
+    }
+    Ok(new_measure_page(
+        &user,
+        &project,
+        &MeasureForm::blank(),
+        &FieldErrors::new(),
+    ))
+}
+
+fn new_measure_page(user: &CurrentUser, p: &Project, f: &MeasureForm, e: &FieldErrors) -> Markup {
+    let body = html! {
+        a class="back-link" href={ "/projects/" (p.id) } { "Back to " (p.title) }
+        span class="caption" { (p.title) }
+        h1 { "Add a measure" }
+        (measure_form(&format!("/projects/{}/measures/new", p.id), user, f, e))
+    };
+    layout::page(
+        if e.is_empty() {
+            "Add a measure"
+        } else {
+            "Error: Add a measure"
+        },
+        Some(user),
+        body,
+    )
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MeasureForm>,
+) -> Result<Response, PageError> {
+    let (project, role) = load_project(&state, &user, ProjectId(id)).await?;
+    user.check_edit(&f.csrf, role)?;
+    match f.fields(None) {
+        Ok(fields) => {
+            let mid = state
+                .store
+                .create_measure(project.id, &fields, user.user.id)
+                .await?;
+            Ok(see_other(&format!("/measures/{mid}/data")))
+        }
+        Err(e) => Ok((
+            StatusCode::BAD_REQUEST,
+            new_measure_page(&user, &project, &f, &e),
+        )
+            .into_response()),
+    }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let (m, _project, role) = load_measure(&state, &user, id).await?;
+    if !role.can_edit() {
+        return Err(PageError::Forbidden);
+    }
+    Ok(edit_measure_page(
+        &user,
+        &m,
+        &MeasureForm::of(&m),
+        &FieldErrors::new(),
+    ))
+}
+
+fn edit_measure_page(user: &CurrentUser, m: &Measure, f: &MeasureForm, e: &FieldErrors) -> Markup {
+    let body = html! {
+        a class="back-link" href={ "/measures/" (m.id) } { "Back to the chart" }
+        h1 { "Edit " (m.name) }
+        (measure_form(&format!("/measures/{}/edit", m.id), user, f, e))
+    };
+    let title = format!("{}Edit measure", if e.is_empty() { "" } else { "Error: " });
+    layout::page(&title, Some(user), body)
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MeasureForm>,
+) -> Result<Response, PageError> {
+    let (m, _project, role) = load_measure(&state, &user, id).await?;
+    user.check_edit(&f.csrf, role)?;
+    match f.fields(Some(&m.chart)) {
+        Ok(fields) => {
+            state
+                .store
+                .update_measure(m.id, &fields, user.user.id)
+                .await?;
+            Ok(see_other(&format!("/measures/{}", m.id)))
+        }
+        Err(e) => Ok((
+            StatusCode::BAD_REQUEST,
+            edit_measure_page(&user, &m, &f, &e),
+        )
+            .into_response()),
+    }
+}
+
+// --- the chart page -------------------------------------------------------------------------------
+
+/// The chart settings form, as typed.
+#[derive(Debug, Clone, Default)]
+struct SettingsForm {
+    csrf: String,
+    chart: String,
+    improvement: String,
+    target: String,
+    rules: String,
+    fix_after: String,
+    add_rebase: String,
+    remove: Vec<String>,
+}
+
+impl SettingsForm {
+    fn of(m: &Measure) -> Self {
+        let c = &m.chart;
+        SettingsForm {
+            csrf: String::new(),
+            chart: c.chart.name().into(),
+            improvement: c.improvement.name().into(),
+            target: c.target.map(num).unwrap_or_default(),
+            rules: c.rules.clone(),
+            fix_after: c.fix_after.map(|n| n.to_string()).unwrap_or_default(),
+            add_rebase: String::new(),
+            remove: Vec::new(),
+        }
+    }
+
+    /// From the posted pairs (`remove` may repeat).
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut f = SettingsForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "csrf" => f.csrf = v,
+                "chart" => f.chart = v,
+                "improvement" => f.improvement = v,
+                "target" => f.target = v,
+                "rules" => f.rules = v,
+                "fix_after" => f.fix_after = v,
+                "add_rebase" => f.add_rebase = v,
+                "remove" => f.remove.push(v),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The measure's fields with these settings.
+    fn apply(&self, m: &Measure) -> Result<MeasureFields, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let chart = parse_chart(&self.chart, &mut errors);
+        let improvement = parse_improvement(&self.improvement, &mut errors);
+        let target = parse_target(&self.target, &mut errors);
+        let rules = parse_rules(&self.rules, &mut errors);
+        let fix_after = match self.fix_after.trim() {
+            "" => None,
+            t => match t.parse::<usize>() {
+                Ok(n) if n >= 2 => Some(n),
+                _ => {
+                    errors.insert(
+                        "fix_after",
+                        "Enter a whole number of points of 2 or more, or leave it blank",
+                    );
+                    None
+                }
+            },
+        };
+        let mut rebase: Vec<NaiveDate> = m
+            .chart
+            .rebase
+            .iter()
+            .copied()
+            .filter(|d| !self.remove.iter().any(|r| r == &d.to_string()))
+            .collect();
+        if !self.add_rebase.trim().is_empty() {
+            match gemba_data::parse_date(&self.add_rebase) {
+                Some(d) if !rebase.contains(&d) => rebase.push(d),
+                Some(_) => errors.insert("add_rebase", "The chart is already rebased on that date"),
+                None => errors.insert(
+                    "add_rebase",
+                    "Enter a real date, like 2024-03-01 or 01/03/2024",
+                ),
+            }
+        }
+        rebase.sort();
+        let name = NonEmpty::parse("name", &m.name)
+            .map_err(|e| errors.push(e))
+            .ok();
+        match (name, chart, improvement, rules) {
+            (Some(name), Some(chart), Some(improvement), Some(rules)) if errors.is_empty() => {
+                Ok(MeasureFields {
+                    name,
+                    kind: m.kind,
+                    definition: m.definition.clone(),
+                    unit: m.unit.clone(),
+                    data_source: m.data_source.clone(),
+                    chart: ChartSettings {
+                        chart,
+                        improvement,
+                        target,
+                        rules,
+                        rebase,
+                        fix_after,
+                    },
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let (m, project, role) = load_measure(&state, &user, id).await?;
+    let f = SettingsForm::of(&m);
+    measure_page(&state, &user, &m, &project, role, &f, &FieldErrors::new()).await
+}
+
+async fn settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (m, project, role) = load_measure(&state, &user, id).await?;
+    let f = SettingsForm::from_pairs(pairs);
+    user.check_edit(&f.csrf, role)?;
+    match f.apply(&m) {
+        Ok(fields) => {
+            state
+                .store
+                .update_measure(m.id, &fields, user.user.id)
+                .await?;
+            Ok(see_other(&format!("/measures/{}#settings", m.id)))
+        }
+        Err(e) => {
+            let page = measure_page(&state, &user, &m, &project, role, &f, &e).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+    }
+}
+
+/// The index of the first point on or after `date`.
+fn point_on_or_after(dates: &[NaiveDate], date: NaiveDate) -> Option<usize> {
+    dates.iter().position(|d| *d >= date)
+}
+
+fn rule_sentence(name: &str, r: &ChartResult) -> String {
+    match name {
+        "outside_limits" => "A point beyond a process limit".to_owned(),
+        "shift" => format!(
+            "A shift: {} or more points in a row on one side of the centre line",
+            r.rules.shift_length
+        ),
+        "trend" => format!(
+            "A trend: {} or more points in a row going up or down",
+            r.rules.trend_length
+        ),
+        "two_in_three" => "Two of three points close to a limit (beyond 2σ)".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn variation_words(v: PointVariation) -> &'static str {
+    match v {
+        PointVariation::CommonCause => "Common cause",
+        PointVariation::SpecialCauseImprovement => "Special cause improvement",
+        PointVariation::SpecialCauseConcern => "Special cause concern",
+        PointVariation::SpecialCauseNeither => "Special cause, neither",
+    }
+}
+
+async fn measure_page(
+    state: &AppState,
+    user: &CurrentUser,
+    m: &Measure,
+    project: &Project,
+    role: Role,
+    settings: &SettingsForm,
+    errors: &FieldErrors,
+) -> Result<Markup, PageError> {
+    let data = state.store.data(m.id).await?;
+    let pdsas = state.store.pdsas(project.id).await?;
+    let chart = if data.is_empty() {
+        None
+    } else {
+        Some(measure_chart(m, &data, &pdsas))
+    };
+    let edit = role.can_edit();
+    let body = html! {
+        a class="back-link" href={ "/projects/" (project.id) } { "Back to " (project.title) }
+        span class="caption" { (kind_label(m.kind)) " · " (project.title) }
+        h1 { (m.name) }
+        dl class="summary-list" {
+            div { dt { "Operational definition" } dd { @if m.definition.is_empty() { "Not written yet" } @else { (m.definition) } } }
+            div { dt { "Unit" } dd { @if m.unit.is_empty() { "Not set" } @else { (m.unit) } } }
+            div { dt { "Data source" } dd { @if m.data_source.is_empty() { "Not set" } @else { (m.data_source) } } }
+            div { dt { "Chart" } dd { (m.chart.chart.title()) ", " (DIRECTIONS.iter().find(|d| d.0 == m.chart.improvement.name()).map_or("", |d| d.1).to_lowercase()) } }
+        }
+        p class="actions" {
+            @if edit {
+                a href={ "/measures/" (m.id) "/data" } { "Enter data" span class="visually-hidden" { " for " (m.name) } }
+                " · "
+                a href={ "/measures/" (m.id) "/edit" } { "Edit measure" span class="visually-hidden" { " " (m.name) } }
+            } @else {
+                a href={ "/measures/" (m.id) "/data" } { "See the data" }
+            }
+        }
+        h2 { "Chart" }
+        @match &chart {
+            None => {
+                p { "No data yet." }
+                @if edit { p { a class="button" href={ "/measures/" (m.id) "/data" } { "Enter data" } } }
+            }
+            Some(Err(e)) => {
+                div class="warning-callout" role="alert" {
+                    h3 { "The chart cannot be drawn" }
+                    p { (sentence(&e.to_string())) ". Check the data, or choose another chart type below." }
+                }
+            }
+            Some(Ok(mc)) => { (chart_section(m, mc)) }
+        }
+        @if edit {
+            (settings_form(user, m, settings, errors))
+        } @else {
+            h2 id="settings" { "Chart settings" }
+            p { "Rule profile: " (m.chart.rules) ". " @if let Some(t) = m.chart.target { "Target: " (num(t)) "." } }
+        }
+    };
+    let title = if errors.is_empty() {
+        m.name.clone()
+    } else {
+        format!("Error: {}", m.name)
+    };
+    Ok(layout::page(&title, Some(user), body))
+}
+
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
+    let r = &mc.result;
+    let labels: Vec<String> = mc.dates.iter().map(|d| uk_date(*d)).collect();
+    let annotations: Vec<(usize, String)> = mc
+        .annotations
+        .iter()
+        .filter_map(|a| point_on_or_after(&mc.dates, a.date).map(|i| (i, a.label.clone())))
+        .collect();
+    let y_label = if m.unit.is_empty() { &m.name } else { &m.unit };
+    let id = format!("measure-{}", m.id);
+    let svg = gemba_chart::chart_svg(&SeriesView {
+        id: &id,
+        title: &m.name,
+        x_labels: &labels,
+        y_label,
+        result: r,
+        annotations: &annotations,
+    });
+    let mut rules: Vec<&'static str> = Vec::new();
+    for p in &r.points {
+        for n in p.special_cause.names() {
+            if !rules.contains(&n) {
+                rules.push(n);
+            }
+        }
+    }
+    let has_den = r.points.iter().any(|p| p.n.is_some());
+    html! {
+        div class="chart" {
+            // The SVG is maud markup from gemba-chart, escaped there.
+            (PreEscaped(svg))
+        }
+        h3 { "What the chart shows" }
+        ul class="chart-reading" {
+            li { "Variation: " strong { (r.variation_icon.map_or("Not enough points for an icon yet", |i| i.describe())) } }
+            @match (r.assurance_icon, r.target) {
+                (Some(a), Some(t)) => { li { "Assurance: " strong { (a.describe()) } " (target " (num(t)) ")" } }
+                (None, Some(t)) => { li { "Assurance: no icon yet (target " (num(t)) ")" } }
+                _ => { li { "Assurance: no target set" } }
+            }
+            @if rules.is_empty() {
+                li { "No special cause rule fired." }
+            } @else {
+                li { "Rules that fired: "
+                    @for (k, n) in rules.iter().enumerate() {
+                        @if k > 0 { "; " }
+                        (rule_sentence(n, r))
+                    }
+                }
+            }
+            @if let Some(runs) = &r.runs {
+                @if r.chart == ChartType::Run {
+                    li { @if runs.signal { "Runs analysis: signal of non-random variation" } @else { "Runs analysis: no signal" }
+                        " (longest run " (runs.longest_run) ", limit " (runs.longest_run_limit) "; crossings " (runs.crossings) ", limit " (runs.crossings_limit) ")" }
+                }
+            }
+        }
+        @if !r.warnings.is_empty() {
+            div class="warning-callout" {
+                h3 { "Warnings" }
+                ul { @for w in &r.warnings { li { (sentence(&w.to_string())) } } }
+            }
+        }
+        @if !annotations.is_empty() {
+            h3 { "PDSA cycles on the chart" }
+            ol class="annotations" {
+                @for (i, label) in &annotations {
+                    li { (label) " – from " (labels.get(*i).map_or("", String::as_str)) }
+                }
+            }
+        }
+        details class="details" {
+            summary { "The chart's data as a table" }
+            table class="table" {
+                caption { "Data of " (m.name) }
+                thead { tr {
+                    th scope="col" { "Date" }
+                    th scope="col" { "Value" }
+                    @if has_den { th scope="col" { "Denominator" } }
+                    th scope="col" { "Centre" }
+                    th scope="col" { "Lower limit" }
+                    th scope="col" { "Upper limit" }
+                    th scope="col" { "Special cause" }
+                } }
+                tbody {
+                    @for (i, p) in r.points.iter().enumerate() {
+                        tr class=(p.variation.name()) {
+                            th scope="row" { (labels.get(i).map_or("", String::as_str)) }
+                            td { (p.y.map(num).unwrap_or_else(|| "missing".into())) }
+                            @if has_den { td { (p.n.map(num).unwrap_or_default()) } }
+                            td { (p.lines.centre.map(num).unwrap_or_default()) }
+                            td { (p.lines.lcl.map(num).unwrap_or_default()) }
+                            td { (p.lines.ucl.map(num).unwrap_or_default()) }
+                            td {
+                                @if p.variation == PointVariation::CommonCause { "–" } @else {
+                                    (variation_words(p.variation))
+                                    @let names: Vec<String> = p.special_cause.names().map(|n| rule_sentence(n, r).to_lowercase()).collect();
+                                    @if !names.is_empty() { " (" (names.join("; ")) ")" }
+                                }
+                                @if p.excluded { " (excluded from the limits)" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn settings_form(user: &CurrentUser, m: &Measure, f: &SettingsForm, e: &FieldErrors) -> Markup {
+    html! {
+        h2 id="settings" { "Chart settings" }
+        (form::error_summary_ordered(e, &["chart", "improvement", "target", "rules", "fix_after", "add_rebase"]))
+        form method="post" action={ "/measures/" (m.id) "/settings" } novalidate {
+            (csrf_field(user))
+            (form::select("chart", "Chart type", &chart_options(), &f.chart, e))
+            (form::select("improvement", "Improvement direction", &DIRECTIONS, &f.improvement, e))
+            (form::text_input("target", "Target (optional)", &f.target, None, e))
+            (form::select("rules", "Rule profile", &RULE_PROFILES, &f.rules, e))
+            (form::text_input("fix_after", "Fix the baseline after this many points (optional)", &f.fix_after,
+                Some("Each phase's limits are then calculated from its first points only; leave blank to use every point"), e))
+            @if !m.chart.rebase.is_empty() {
+                fieldset class="fieldset" {
+                    legend { "Rebase dates: a new phase starts at the first point on or after each" }
+                    div class="checkboxes" {
+                        @for (k, d) in m.chart.rebase.iter().enumerate() {
+                            div class="checkboxes__item" {
+                                input type="checkbox" id={ "remove-" (k) } name="remove" value=(d.to_string())
+                                    checked[f.remove.iter().any(|r| *r == d.to_string())];
+                                label for={ "remove-" (k) } { "Remove the rebase on " (uk_date(*d)) }
+                            }
+                        }
+                    }
+                }
+            }
+            (form::text_input("add_rebase", "Add a rebase date (optional)", &f.add_rebase,
+                Some("When the process changed, for example 2024-03-01 or 01/03/2024"), e))
+            button type="submit" class="button" { "Save chart settings" }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(num(12.0), "12");
+        assert_eq!(num(0.12345), "0.1235");
+        assert_eq!(num(-0.00001), "0");
+        assert_eq!(num(2.5), "2.5");
+    }
+
+    #[test]
+    fn annotations_go_to_the_point_on_or_after_their_date() {
+        let d = |m| NaiveDate::from_ymd_opt(2024, m, 1).unwrap_or_default();
+        let dates = [d(1), d(2), d(4)];
+        assert_eq!(point_on_or_after(&dates, d(2)), Some(1));
+        assert_eq!(point_on_or_after(&dates, d(3)), Some(2));
+        assert_eq!(point_on_or_after(&dates, d(5)), None);
+    }
 }

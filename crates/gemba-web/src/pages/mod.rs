@@ -4,14 +4,46 @@
 //! projects, driver diagrams, dashboards); `measures` and `pdsa` hold measures, data entry,
 //! charts and PDSA cycles.
 
+mod dashboard;
+mod drivers;
+pub(crate) mod error;
+pub(crate) mod form;
+pub(crate) mod layout;
 mod measures;
 mod pdsa;
+pub(crate) mod projects;
+pub(crate) mod session;
 
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use axum::routing::get;
 use axum::Router;
+
+pub(crate) use projects::load_project;
 
 use crate::AppState;
 
+/// The pages' one style sheet, compiled in.
+const CSS: &str = include_str!("../../static/gemba.css");
+
 /// The pages' routes.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(measures::router()).merge(pdsa::router())
+    Router::new()
+        .route("/static/gemba.css", get(css))
+        .merge(session::router())
+        .merge(dashboard::router())
+        .merge(projects::router())
+        .merge(drivers::router())
+        .merge(measures::router())
+        .merge(pdsa::router())
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
 }

@@ -1,10 +1,552 @@
-//! (being written)
+//! PDSA cycles: log one (the plan), see its four stages and its ramp, and record do, study and
+//! act as the cycle goes.
 
-use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use gemba_domain::{
+    free_text, ActDecision, DriverKind, DriverNode, DriverNodeId, NonEmpty, PdsaCycle, PdsaFields,
+    PdsaId, Project, ProjectId, Role,
+};
+use maud::{html, Markup};
+use serde::Deserialize;
 
+use super::error::PageError;
+use super::form::{self, FieldErrors};
+use super::layout::{self, csrf_field};
+use super::load_project;
+use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
-/// Routes of this module.
+/// The PDSA routes.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/projects/{id}/pdsa/new", get(new_page).post(create))
+        .route("/pdsa/{id}", get(show))
+        .route("/pdsa/{id}/edit", get(edit_page).post(update))
+}
+
+/// The cycle `id`, its project and the user's role there; `NotFound` when it does not exist or
+/// belongs to another organisation.
+async fn load_pdsa(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(PdsaCycle, Project, Role), PageError> {
+    let cycle = state
+        .store
+        .pdsa(PdsaId(id))
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let (project, role) = load_project(state, user, cycle.project).await?;
+    Ok((cycle, project, role))
+}
+
+fn uk_date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+fn act_label(a: ActDecision) -> &'static str {
+    match a {
+        ActDecision::Adopt => "Adopt: keep the change",
+        ActDecision::Adapt => "Adapt: change it and test again",
+        ActDecision::Abandon => "Abandon: drop it",
+    }
+}
+
+/// The PDSA form as typed; `edit` forms also carry do, study and act.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct PdsaForm {
+    csrf: String,
+    title: String,
+    start_date: String,
+    change_idea: String,
+    follows: String,
+    objective: String,
+    prediction: String,
+    plan: String,
+    data_plan: String,
+    do_notes: String,
+    study: String,
+    act: String,
+    act_notes: String,
+}
+
+impl PdsaForm {
+    fn of(f: &PdsaFields) -> Self {
+        PdsaForm {
+            csrf: String::new(),
+            title: f.title.clone(),
+            start_date: f.start_date.map(|d| d.to_string()).unwrap_or_default(),
+            change_idea: f.change_idea.map(|c| c.to_string()).unwrap_or_default(),
+            follows: f.follows.map(|c| c.to_string()).unwrap_or_default(),
+            objective: f.objective.clone(),
+            prediction: f.prediction.clone(),
+            plan: f.plan.clone(),
+            data_plan: f.data_plan.clone(),
+            do_notes: f.do_notes.clone(),
+            study: f.study.clone(),
+            act: f.act.map(|a| a.name().to_owned()).unwrap_or_default(),
+            act_notes: f.act_notes.clone(),
+        }
+    }
+
+    /// The validated fields. The change idea must be one of the project's; the cycle followed
+    /// one of the project's other cycles (`this` when editing).
+    fn fields(
+        &self,
+        ideas: &[DriverNode],
+        cycles: &[PdsaCycle],
+        this: Option<PdsaId>,
+    ) -> Result<PdsaFields, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let title = match NonEmpty::parse("title", &self.title) {
+            Ok(t) => t.as_str().to_owned(),
+            Err(e) => {
+                errors.push(e);
+                String::new()
+            }
+        };
+        let start_date = match self.start_date.trim() {
+            "" => {
+                errors.insert("start_date", "Enter the date the cycle starts");
+                None
+            }
+            t => {
+                let d = gemba_data::parse_date(t);
+                if d.is_none() {
+                    errors.insert(
+                        "start_date",
+                        "Enter a real date, like 2024-03-01 or 01/03/2024",
+                    );
+                }
+                d
+            }
+        };
+        let change_idea = match self.change_idea.trim() {
+            "" => None,
+            t => {
+                let found = t
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|id| ideas.iter().find(|n| n.id == DriverNodeId(id)));
+                if found.is_none() {
+                    errors.insert("change_idea", "Choose a change idea from the list");
+                }
+                found.map(|n| n.id)
+            }
+        };
+        let follows = match self.follows.trim() {
+            "" => None,
+            t => {
+                let found = t.parse::<i64>().ok().and_then(|id| {
+                    cycles
+                        .iter()
+                        .find(|c| c.id == PdsaId(id) && Some(c.id) != this)
+                });
+                if found.is_none() {
+                    errors.insert("follows", "Choose an earlier cycle from the list");
+                }
+                found.map(|c| c.id)
+            }
+        };
+        let act = match self.act.trim() {
+            "" => None,
+            t => {
+                let a = ActDecision::parse(t);
+                if a.is_none() {
+                    errors.insert("act", "Choose adopt, adapt or abandon");
+                }
+                a
+            }
+        };
+        let mut text = |field: &'static str, s: &str| match free_text(field, s) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                String::new()
+            }
+        };
+        let fields = PdsaFields {
+            title,
+            start_date,
+            change_idea,
+            follows,
+            objective: text("objective", &self.objective),
+            prediction: text("prediction", &self.prediction),
+            plan: text("plan", &self.plan),
+            data_plan: text("data_plan", &self.data_plan),
+            do_notes: text("do_notes", &self.do_notes),
+            study: text("study", &self.study),
+            act,
+            act_notes: text("act_notes", &self.act_notes),
+        };
+        if errors.is_empty() {
+            Ok(fields)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+const FORM_ORDER: [&str; 12] = [
+    "title",
+    "start_date",
+    "change_idea",
+    "follows",
+    "objective",
+    "prediction",
+    "plan",
+    "data_plan",
+    "do_notes",
+    "study",
+    "act",
+    "act_notes",
+];
+
+/// The project's change ideas and PDSA cycles, for the form's lists.
+async fn choices(
+    state: &AppState,
+    project: ProjectId,
+) -> Result<(Vec<DriverNode>, Vec<PdsaCycle>), PageError> {
+    let ideas: Vec<DriverNode> = state
+        .store
+        .driver_nodes(project)
+        .await?
+        .into_iter()
+        .filter(|n| n.kind == DriverKind::ChangeIdea)
+        .collect();
+    let cycles = state.store.pdsas(project).await?;
+    Ok((ideas, cycles))
+}
+
+struct FormContext<'a> {
+    action: String,
+    user: &'a CurrentUser,
+    ideas: &'a [DriverNode],
+    cycles: &'a [PdsaCycle],
+    this: Option<PdsaId>,
+}
+
+fn pdsa_form(c: &FormContext, f: &PdsaForm, e: &FieldErrors) -> Markup {
+    let idea_ids: Vec<String> = c.ideas.iter().map(|n| n.id.to_string()).collect();
+    let mut ideas: Vec<(&str, &str)> = vec![("", "None chosen")];
+    ideas.extend(
+        c.ideas
+            .iter()
+            .zip(&idea_ids)
+            .map(|(n, id)| (id.as_str(), n.text.as_str())),
+    );
+    let earlier: Vec<&PdsaCycle> = c.cycles.iter().filter(|x| Some(x.id) != c.this).collect();
+    let cycle_ids: Vec<String> = earlier.iter().map(|x| x.id.to_string()).collect();
+    let mut follows: Vec<(&str, &str)> = vec![("", "None: this is the first cycle of its ramp")];
+    follows.extend(
+        earlier
+            .iter()
+            .zip(&cycle_ids)
+            .map(|(x, id)| (id.as_str(), x.fields.title.as_str())),
+    );
+    let mut acts: Vec<(&str, &str)> = vec![("", "Not decided yet")];
+    acts.extend(ActDecision::ALL.iter().map(|a| (a.name(), act_label(*a))));
+    let editing = c.this.is_some();
+    html! {
+        (form::error_summary_ordered(e, &FORM_ORDER))
+        form method="post" action=(c.action) novalidate {
+            (csrf_field(c.user))
+            (form::text_input("title", "Title", &f.title,
+                Some("For example, \"Cycle 1: phone reminders the day before\""), e))
+            (form::text_input("start_date", "Start date", &f.start_date,
+                Some("For example, 2024-03-01 or 01/03/2024; the cycle is marked on the charts from this date"), e))
+            @if c.ideas.is_empty() {
+                p class="hint" { "The project's driver diagram has no change ideas yet to link this cycle to." }
+            } @else {
+                (form::select("change_idea", "Change idea being tested", &ideas, &f.change_idea, e))
+            }
+            (form::select("follows", "Follows an earlier cycle (for a ramp)", &follows, &f.follows, e))
+            fieldset class="fieldset" {
+                legend class="fieldset__legend" { h2 { "Plan" } }
+                (form::textarea("objective", "Objective", &f.objective,
+                    Some("What this cycle will test"), e))
+                (form::textarea("prediction", "Prediction", &f.prediction,
+                    Some("What you think will happen"), e))
+                (form::textarea("plan", "Who, what, where, when", &f.plan, None, e))
+                (form::textarea("data_plan", "Data to collect", &f.data_plan, None, e))
+            }
+            @if editing {
+                fieldset class="fieldset" {
+                    legend class="fieldset__legend" { h2 { "Do" } }
+                    (form::textarea("do_notes", "What happened, and any problems", &f.do_notes, None, e))
+                }
+                fieldset class="fieldset" {
+                    legend class="fieldset__legend" { h2 { "Study" } }
+                    (form::textarea("study", "The result against the prediction", &f.study,
+                        Some("Look at the measures' charts: the cycle is marked on them"), e))
+                }
+                fieldset class="fieldset" {
+                    legend class="fieldset__legend" { h2 { "Act" } }
+                    (form::select("act", "Decision", &acts, &f.act, e))
+                    (form::textarea("act_notes", "What next", &f.act_notes,
+                        Some("For example, the next cycle of the ramp"), e))
+                }
+            }
+            button type="submit" class="button" { "Save PDSA cycle" }
+        }
+    }
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let (project, role) = load_project(&state, &user, ProjectId(id)).await?;
+    if !role.can_edit() {
+        return Err(PageError::Forbidden);
+    }
+    let (ideas, cycles) = choices(&state, project.id).await?;
+    let ctx = FormContext {
+        action: format!("/projects/{}/pdsa/new", project.id),
+        user: &user,
+        ideas: &ideas,
+        cycles: &cycles,
+        this: None,
+    };
+    Ok(new_pdsa_page(
+        &ctx,
+        &project,
+        &PdsaForm::default(),
+        &FieldErrors::new(),
+    ))
+}
+
+fn new_pdsa_page(c: &FormContext, p: &Project, f: &PdsaForm, e: &FieldErrors) -> Markup {
+    let body = html! {
+        a class="back-link" href={ "/projects/" (p.id) } { "Back to " (p.title) }
+        span class="caption" { (p.title) }
+        h1 { "Log a PDSA cycle" }
+        p { "Plan the cycle now; record what happened, what you learned and what you decided as it goes." }
+        (pdsa_form(c, f, e))
+    };
+    let title = if e.is_empty() {
+        "Log a PDSA cycle"
+    } else {
+        "Error: Log a PDSA cycle"
+    };
+    layout::page(title, Some(c.user), body)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<PdsaForm>,
+) -> Result<Response, PageError> {
+    let (project, role) = load_project(&state, &user, ProjectId(id)).await?;
+    user.check_edit(&f.csrf, role)?;
+    let (ideas, cycles) = choices(&state, project.id).await?;
+    // A new cycle records its plan only; do, study and act come with the edit form.
+    let plan_only = PdsaForm {
+        do_notes: String::new(),
+        study: String::new(),
+        act: String::new(),
+        act_notes: String::new(),
+        ..f
+    };
+    match plan_only.fields(&ideas, &cycles, None) {
+        Ok(fields) => {
+            let pid = state
+                .store
+                .create_pdsa(project.id, &fields, user.user.id)
+                .await?;
+            Ok(see_other(&format!("/pdsa/{pid}")))
+        }
+        Err(e) => {
+            let ctx = FormContext {
+                action: format!("/projects/{}/pdsa/new", project.id),
+                user: &user,
+                ideas: &ideas,
+                cycles: &cycles,
+                this: None,
+            };
+            Ok((
+                StatusCode::BAD_REQUEST,
+                new_pdsa_page(&ctx, &project, &plan_only, &e),
+            )
+                .into_response())
+        }
+    }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
+    if !role.can_edit() {
+        return Err(PageError::Forbidden);
+    }
+    let (ideas, cycles) = choices(&state, project.id).await?;
+    let ctx = FormContext {
+        action: format!("/pdsa/{}/edit", cycle.id),
+        user: &user,
+        ideas: &ideas,
+        cycles: &cycles,
+        this: Some(cycle.id),
+    };
+    Ok(edit_pdsa_page(
+        &ctx,
+        &cycle,
+        &PdsaForm::of(&cycle.fields),
+        &FieldErrors::new(),
+    ))
+}
+
+fn edit_pdsa_page(c: &FormContext, cycle: &PdsaCycle, f: &PdsaForm, e: &FieldErrors) -> Markup {
+    let body = html! {
+        a class="back-link" href={ "/pdsa/" (cycle.id) } { "Back to the cycle" }
+        h1 { "Update " (cycle.fields.title) }
+        (pdsa_form(c, f, e))
+    };
+    let title = format!(
+        "{}Update PDSA cycle",
+        if e.is_empty() { "" } else { "Error: " }
+    );
+    layout::page(&title, Some(c.user), body)
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<PdsaForm>,
+) -> Result<Response, PageError> {
+    let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
+    user.check_edit(&f.csrf, role)?;
+    let (ideas, cycles) = choices(&state, project.id).await?;
+    match f.fields(&ideas, &cycles, Some(cycle.id)) {
+        Ok(fields) => {
+            state
+                .store
+                .update_pdsa(cycle.id, &fields, user.user.id)
+                .await?;
+            Ok(see_other(&format!("/pdsa/{}", cycle.id)))
+        }
+        Err(e) => {
+            let ctx = FormContext {
+                action: format!("/pdsa/{}/edit", cycle.id),
+                user: &user,
+                ideas: &ideas,
+                cycles: &cycles,
+                this: Some(cycle.id),
+            };
+            Ok((
+                StatusCode::BAD_REQUEST,
+                edit_pdsa_page(&ctx, &cycle, &f, &e),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// Text as paragraphs, or `empty` in words when there is none.
+fn prose(text: &str, empty: &str) -> Markup {
+    html! {
+        @if text.trim().is_empty() {
+            p class="hint" { (empty) }
+        } @else {
+            @for para in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+                p {
+                    @for (k, line) in para.lines().enumerate() {
+                        @if k > 0 { br; }
+                        (line)
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
+    let (ideas, cycles) = choices(&state, project.id).await?;
+    let measures = state.store.measures(project.id).await?;
+    let f = &cycle.fields;
+    let idea = f.change_idea.and_then(|i| ideas.iter().find(|n| n.id == i));
+    let previous = f.follows.and_then(|p| cycles.iter().find(|c| c.id == p));
+    let next: Vec<&PdsaCycle> = cycles
+        .iter()
+        .filter(|c| c.fields.follows == Some(cycle.id))
+        .collect();
+    let body = html! {
+        a class="back-link" href={ "/projects/" (project.id) } { "Back to " (project.title) }
+        span class="caption" { "PDSA cycle · " (project.title) }
+        h1 { (f.title) }
+        dl class="summary-list" {
+            div { dt { "Started" } dd { (f.start_date.map(uk_date).unwrap_or_else(|| "Not set".into())) } }
+            div { dt { "Change idea" } dd { (idea.map_or("None chosen", |n| n.text.as_str())) } }
+            div { dt { "Decision" } dd { (f.act.map_or("Not decided yet", act_label)) } }
+        }
+        @if role.can_edit() {
+            p class="actions" {
+                a class="button" href={ "/pdsa/" (cycle.id) "/edit" } {
+                    "Update this cycle" span class="visually-hidden" { ": " (f.title) }
+                }
+            }
+        }
+        nav class="ramp" aria-labelledby="ramp-title" {
+            h2 id="ramp-title" { "Ramp" }
+            ul {
+                li { "Previous cycle: "
+                    @if let Some(p) = previous { a href={ "/pdsa/" (p.id) } { (p.fields.title) } } @else { "none, this is the first" }
+                }
+                li { "Next cycle" @if next.len() > 1 { "s" } ": "
+                    @if next.is_empty() { "none yet" } @else {
+                        @for (k, n) in next.iter().enumerate() {
+                            @if k > 0 { ", " }
+                            a href={ "/pdsa/" (n.id) } { (n.fields.title) }
+                        }
+                    }
+                }
+            }
+        }
+        section class="pdsa-stage" aria-labelledby="plan" {
+            h2 id="plan" { "Plan" }
+            h3 { "Objective" } (prose(&f.objective, "Not written yet."))
+            h3 { "Prediction" } (prose(&f.prediction, "Not written yet."))
+            h3 { "Who, what, where, when" } (prose(&f.plan, "Not written yet."))
+            h3 { "Data to collect" } (prose(&f.data_plan, "Not written yet."))
+        }
+        section class="pdsa-stage" aria-labelledby="do" {
+            h2 id="do" { "Do" }
+            (prose(&f.do_notes, "Nothing recorded yet."))
+        }
+        section class="pdsa-stage" aria-labelledby="study" {
+            h2 id="study" { "Study" }
+            (prose(&f.study, "Nothing recorded yet."))
+            @if measures.is_empty() {
+                p { "The project has no measures yet." }
+            } @else {
+                p { "The project's charts, with this cycle marked from its start date:" }
+                ul {
+                    @for m in &measures {
+                        li { a href={ "/measures/" (m.id) } { (m.name) } }
+                    }
+                }
+            }
+        }
+        section class="pdsa-stage" aria-labelledby="act" {
+            h2 id="act" { "Act" }
+            p { strong { (f.act.map_or("Not decided yet", act_label)) } }
+            (prose(&f.act_notes, ""))
+        }
+    };
+    Ok(layout::page(&f.title, Some(&user), body))
 }

@@ -1,0 +1,809 @@
+//! The workspace's JSON API (`/api/v1`): request and response bodies for projects, measures,
+//! their data and PDSA cycles, and the error body.
+//!
+//! Requests are read into these types, then converted into validated domain types once
+//! (`*Input::to_fields`), with every invalid field reported as a [`FieldError`]. Responses are
+//! built from domain types with `From`. Domain types never derive serde.
+//!
+//! Every request field is optional at the serde level, so that a missing required field is a
+//! validation error naming the field (422), not a parse error. In a `PATCH`, an absent field
+//! (or `null`, for text) keeps its value; `null` clears the nullable fields (`team_id`,
+//! `target`, `fix_after`, `act`, `change_idea_id`, `follows_id`).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use gemba_domain::{
+    free_text, ActDecision, ChartSettings, DataPoint, DriverNodeId, FieldError, Measure,
+    MeasureFields, MeasureType, Membership, NonEmpty, PdsaCycle, PdsaFields, PdsaId, Project,
+    ProjectFields, ProjectStatus, TeamId, User,
+};
+use gemba_spc::{ChartType, Improvement, Rules};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Reads a field that may be absent (`None`), `null` (`Some(None)`) or a value.
+fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Some(Option::deserialize(d)?))
+}
+
+/// A date written ISO (`2024-01-31`) or the UK way (`31/01/2024`, `Jan 2024`…).
+pub fn parse_date_field(field: &'static str, s: &str) -> Result<NaiveDate, FieldError> {
+    gemba_data::parse_date(s).ok_or_else(|| {
+        FieldError::new(
+            field,
+            format!(
+                "'{}' is not a date; write it as 2024-01-31 or 31/01/2024",
+                s.trim()
+            ),
+        )
+    })
+}
+
+fn iso_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn iso_datetime(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Text from `given`, or the current value, or empty; checked with [`free_text`].
+fn text(
+    field: &'static str,
+    given: Option<&str>,
+    current: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    match given {
+        Some(s) => free_text(field, s).unwrap_or_else(|e| {
+            errors.push(e);
+            String::new()
+        }),
+        None => current.unwrap_or_default().to_owned(),
+    }
+}
+
+/// A required short text (title, name): from `given`, else the current value.
+fn required(
+    field: &'static str,
+    given: Option<&str>,
+    current: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<NonEmpty> {
+    match given.or(current) {
+        Some(s) => NonEmpty::parse(field, s).map_err(|e| errors.push(e)).ok(),
+        None => {
+            errors.push(FieldError::new(field, "is required"));
+            None
+        }
+    }
+}
+
+fn one_of(names: &[&str]) -> String {
+    format!("must be one of: {}", names.join(", "))
+}
+
+// --- errors ---------------------------------------------------------------------------------
+
+/// `{"error": {...}, "errors": [...]}`: every error response.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorJson,
+    /// Every problem, when there are several (validation, bad data rows).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorItemJson>,
+}
+
+/// The error: a stable code, a sentence, and the field it is about (or null).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ErrorJson {
+    /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
+    /// `method_not_allowed`, `payload_too_large`, `unsupported_media_type`, `invalid`,
+    /// `internal`.
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// The request field the error is about, or null.
+    pub field: Option<String>,
+}
+
+/// One problem of several: a field, with the line (CSV) or index (JSON array) of a data row.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ErrorItemJson {
+    /// Line of the CSV body (the header is line 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Position in the JSON array, from 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+    /// The field.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl From<FieldError> for ErrorItemJson {
+    fn from(e: FieldError) -> Self {
+        ErrorItemJson {
+            line: None,
+            index: None,
+            field: e.field.to_owned(),
+            message: e.message,
+        }
+    }
+}
+
+// --- people ---------------------------------------------------------------------------------
+
+/// `GET /me`: who the token belongs to, and their organisations.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MeJson {
+    /// User id.
+    pub id: i64,
+    /// Email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Organisations and roles.
+    pub memberships: Vec<MembershipJson>,
+}
+
+/// A role in an organisation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MembershipJson {
+    /// Organisation id.
+    pub org_id: i64,
+    /// Organisation name.
+    pub org_name: String,
+    /// `admin`, `improvement_lead`, `member`, `patient_partner` or `board_viewer`.
+    pub role: String,
+}
+
+impl MeJson {
+    /// The user and their memberships.
+    pub fn new(user: &User, memberships: &[Membership]) -> Self {
+        MeJson {
+            id: user.id.0,
+            email: user.email.to_string(),
+            name: user.name.clone(),
+            memberships: memberships
+                .iter()
+                .map(|m| MembershipJson {
+                    org_id: m.org.id.0,
+                    org_name: m.org.name.clone(),
+                    role: m.role.name().to_owned(),
+                })
+                .collect(),
+        }
+    }
+}
+
+// --- projects -------------------------------------------------------------------------------
+
+/// The body of `POST /projects` and `PATCH /projects/{id}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProjectInput {
+    /// Required on create.
+    pub title: Option<String>,
+    /// The problem.
+    pub problem: Option<String>,
+    /// The SMART aim.
+    pub aim: Option<String>,
+    /// Improvement method.
+    pub method: Option<String>,
+    /// Lifecycle status (default `idea`).
+    pub status: Option<String>,
+    /// The team, or null.
+    #[serde(default, deserialize_with = "nullable")]
+    pub team_id: Option<Option<i64>>,
+    /// Sponsor.
+    pub sponsor: Option<String>,
+    /// Tags.
+    pub tags: Option<Vec<String>>,
+    /// The organisation (create only; required when the user belongs to several).
+    pub org_id: Option<i64>,
+}
+
+impl ProjectInput {
+    /// Validated fields: this input over `current` (for a `PATCH`), or alone (create).
+    /// Whether the team belongs to the organisation is for the caller to check.
+    pub fn to_fields(&self, current: Option<&Project>) -> Result<ProjectFields, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let title = required(
+            "title",
+            self.title.as_deref(),
+            current.map(|p| p.title.as_str()),
+            &mut errors,
+        );
+        let problem = text(
+            "problem",
+            self.problem.as_deref(),
+            current.map(|p| p.problem.as_str()),
+            &mut errors,
+        );
+        let aim = text(
+            "aim",
+            self.aim.as_deref(),
+            current.map(|p| p.aim.as_str()),
+            &mut errors,
+        );
+        let method = text(
+            "method",
+            self.method.as_deref(),
+            current.map(|p| p.method.as_str()),
+            &mut errors,
+        );
+        let sponsor = text(
+            "sponsor",
+            self.sponsor.as_deref(),
+            current.map(|p| p.sponsor.as_str()),
+            &mut errors,
+        );
+        let status = match &self.status {
+            Some(s) => ProjectStatus::parse(s).unwrap_or_else(|| {
+                let names: Vec<&str> = ProjectStatus::ALL.iter().map(|s| s.name()).collect();
+                errors.push(FieldError::new("status", one_of(&names)));
+                ProjectStatus::Idea
+            }),
+            None => current.map_or(ProjectStatus::Idea, |p| p.status),
+        };
+        let team = match self.team_id {
+            Some(t) => t.map(TeamId),
+            None => current.and_then(|p| p.team),
+        };
+        let tags = match &self.tags {
+            Some(given) => {
+                let mut out: Vec<String> = Vec::new();
+                for t in given.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+                    if t.chars().count() > 50 {
+                        errors.push(FieldError::new(
+                            "tags",
+                            "each tag must be 50 characters or fewer",
+                        ));
+                    } else if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
+                        out.push(t.to_owned());
+                    }
+                }
+                out
+            }
+            None => current.map(|p| p.tags.clone()).unwrap_or_default(),
+        };
+        match title {
+            Some(title) if errors.is_empty() => Ok(ProjectFields {
+                title,
+                problem,
+                aim,
+                method,
+                status,
+                team,
+                sponsor,
+                tags,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A project.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ProjectJson {
+    /// Id.
+    pub id: i64,
+    /// Owning organisation.
+    pub org_id: i64,
+    /// Team, or null.
+    pub team_id: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// The problem.
+    pub problem: String,
+    /// The aim.
+    pub aim: String,
+    /// Method.
+    pub method: String,
+    /// Lifecycle status.
+    pub status: String,
+    /// Sponsor.
+    pub sponsor: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Created (UTC, ISO 8601).
+    pub created_at: String,
+    /// Last changed (UTC, ISO 8601).
+    pub updated_at: String,
+}
+
+impl From<&Project> for ProjectJson {
+    fn from(p: &Project) -> Self {
+        ProjectJson {
+            id: p.id.0,
+            org_id: p.org.0,
+            team_id: p.team.map(|t| t.0),
+            title: p.title.clone(),
+            problem: p.problem.clone(),
+            aim: p.aim.clone(),
+            method: p.method.clone(),
+            status: p.status.name().to_owned(),
+            sponsor: p.sponsor.clone(),
+            tags: p.tags.clone(),
+            created_at: iso_datetime(p.created_at),
+            updated_at: iso_datetime(p.updated_at),
+        }
+    }
+}
+
+// --- measures -------------------------------------------------------------------------------
+
+/// The body of `POST /projects/{id}/measures` and `PATCH /measures/{id}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MeasureInput {
+    /// Required on create.
+    pub name: Option<String>,
+    /// `outcome`, `process` or `balancing`; required on create.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Chart type (default `xmr`).
+    pub chart: Option<String>,
+    /// `increase`, `decrease` or `neutral` (default `increase`).
+    pub improvement: Option<String>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Target, or null.
+    #[serde(default, deserialize_with = "nullable")]
+    pub target: Option<Option<f64>>,
+    /// Operational definition.
+    pub definition: Option<String>,
+    /// Data source.
+    pub data_source: Option<String>,
+    /// Rule profile: `mdc` (default) or `powerbi`.
+    pub rules: Option<String>,
+    /// Dates where a new phase starts.
+    pub rebase: Option<Vec<String>>,
+    /// Baseline length, or null.
+    #[serde(default, deserialize_with = "nullable")]
+    pub fix_after: Option<Option<usize>>,
+}
+
+/// The names of the chart types a measure can have: one value per date, so no subgroups.
+pub fn measure_chart_names() -> Vec<&'static str> {
+    ChartType::ALL
+        .iter()
+        .filter(|c| !c.uses_subgroups())
+        .map(|c| c.name())
+        .collect()
+}
+
+impl MeasureInput {
+    /// Validated fields: this input over `current` (for a `PATCH`), or alone (create).
+    pub fn to_fields(&self, current: Option<&Measure>) -> Result<MeasureFields, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = required(
+            "name",
+            self.name.as_deref(),
+            current.map(|m| m.name.as_str()),
+            &mut errors,
+        );
+        let types: Vec<&str> = MeasureType::ALL.iter().map(|t| t.name()).collect();
+        let kind = match (&self.kind, current) {
+            (Some(s), _) => MeasureType::parse(s),
+            (None, Some(m)) => Some(m.kind),
+            (None, None) => {
+                errors.push(FieldError::new(
+                    "type",
+                    format!("is required; {}", one_of(&types)),
+                ));
+                None
+            }
+        };
+        if kind.is_none() && self.kind.is_some() {
+            errors.push(FieldError::new("type", one_of(&types)));
+        }
+        let cur = current.map(|m| &m.chart);
+        let chart = match &self.chart {
+            Some(s) => match s.parse::<ChartType>() {
+                Ok(c) if !c.uses_subgroups() => c,
+                _ => {
+                    errors.push(FieldError::new("chart", one_of(&measure_chart_names())));
+                    ChartType::Xmr
+                }
+            },
+            None => cur.map_or(ChartType::Xmr, |c| c.chart),
+        };
+        let improvement = match &self.improvement {
+            Some(s) => s.parse::<Improvement>().unwrap_or_else(|_| {
+                errors.push(FieldError::new(
+                    "improvement",
+                    one_of(&["increase", "decrease", "neutral"]),
+                ));
+                Improvement::Increase
+            }),
+            None => cur.map_or(Improvement::Increase, |c| c.improvement),
+        };
+        let target = match self.target {
+            Some(t) => t,
+            None => cur.and_then(|c| c.target),
+        };
+        let rules = match &self.rules {
+            Some(s) => match Rules::profile(s) {
+                Ok(r) => r.profile.to_owned(),
+                Err(_) => {
+                    errors.push(FieldError::new("rules", one_of(&["mdc", "powerbi"])));
+                    String::new()
+                }
+            },
+            None => cur.map_or_else(|| "mdc".to_owned(), |c| c.rules.clone()),
+        };
+        let rebase = match &self.rebase {
+            Some(dates) => {
+                let mut out = Vec::new();
+                for d in dates {
+                    match parse_date_field("rebase", d) {
+                        Ok(d) => out.push(d),
+                        Err(e) => errors.push(e),
+                    }
+                }
+                out.sort();
+                out.dedup();
+                out
+            }
+            None => cur.map(|c| c.rebase.clone()).unwrap_or_default(),
+        };
+        let fix_after = match self.fix_after {
+            Some(Some(0)) => {
+                errors.push(FieldError::new("fix_after", "must be at least 1, or null"));
+                None
+            }
+            Some(f) => f,
+            None => cur.and_then(|c| c.fix_after),
+        };
+        let unit = text(
+            "unit",
+            self.unit.as_deref(),
+            current.map(|m| m.unit.as_str()),
+            &mut errors,
+        );
+        let definition = text(
+            "definition",
+            self.definition.as_deref(),
+            current.map(|m| m.definition.as_str()),
+            &mut errors,
+        );
+        let data_source = text(
+            "data_source",
+            self.data_source.as_deref(),
+            current.map(|m| m.data_source.as_str()),
+            &mut errors,
+        );
+        match (name, kind) {
+            (Some(name), Some(kind)) if errors.is_empty() => Ok(MeasureFields {
+                name,
+                kind,
+                definition,
+                unit,
+                data_source,
+                chart: ChartSettings {
+                    chart,
+                    improvement,
+                    target,
+                    rules,
+                    rebase,
+                    fix_after,
+                },
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A measure.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MeasureJson {
+    /// Id.
+    pub id: i64,
+    /// Its project.
+    pub project_id: i64,
+    /// Name.
+    pub name: String,
+    /// `outcome`, `process` or `balancing`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Operational definition.
+    pub definition: String,
+    /// Unit.
+    pub unit: String,
+    /// Data source.
+    pub data_source: String,
+    /// Chart type.
+    pub chart: String,
+    /// Improvement direction.
+    pub improvement: String,
+    /// Target, or null.
+    pub target: Option<f64>,
+    /// Rule profile.
+    pub rules: String,
+    /// Dates where a new phase starts.
+    pub rebase: Vec<String>,
+    /// Baseline length, or null.
+    pub fix_after: Option<usize>,
+}
+
+impl From<&Measure> for MeasureJson {
+    fn from(m: &Measure) -> Self {
+        MeasureJson {
+            id: m.id.0,
+            project_id: m.project.0,
+            name: m.name.clone(),
+            kind: m.kind.name().to_owned(),
+            definition: m.definition.clone(),
+            unit: m.unit.clone(),
+            data_source: m.data_source.clone(),
+            chart: m.chart.chart.name().to_owned(),
+            improvement: m.chart.improvement.name().to_owned(),
+            target: m.chart.target,
+            rules: m.chart.rules.clone(),
+            rebase: m.chart.rebase.iter().copied().map(iso_date).collect(),
+            fix_after: m.chart.fix_after,
+        }
+    }
+}
+
+/// One data point.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DataPointJson {
+    /// ISO date.
+    pub date: String,
+    /// The value (the numerator when there is a denominator), or null when missing.
+    pub value: Option<f64>,
+    /// The denominator, or null.
+    pub denominator: Option<f64>,
+}
+
+impl From<&DataPoint> for DataPointJson {
+    fn from(p: &DataPoint) -> Self {
+        DataPointJson {
+            date: iso_date(p.date),
+            value: p.value,
+            denominator: p.denominator,
+        }
+    }
+}
+
+/// `{"imported": N}`: the answer to a data upload.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ImportedJson {
+    /// Points written (added or replaced).
+    pub imported: usize,
+}
+
+// --- PDSA cycles ----------------------------------------------------------------------------
+
+/// The body of `POST /projects/{id}/pdsa-cycles` and `PATCH /pdsa-cycles/{id}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PdsaInput {
+    /// Required on create.
+    pub title: Option<String>,
+    /// Required on create.
+    pub start_date: Option<String>,
+    /// The change idea (driver diagram node) being tested, or null.
+    #[serde(default, deserialize_with = "nullable")]
+    pub change_idea_id: Option<Option<i64>>,
+    /// The cycle this one follows in a ramp, or null.
+    #[serde(default, deserialize_with = "nullable")]
+    pub follows_id: Option<Option<i64>>,
+    /// Plan: objective.
+    pub objective: Option<String>,
+    /// Plan: prediction.
+    pub prediction: Option<String>,
+    /// Plan: who, what, where, when.
+    pub plan: Option<String>,
+    /// Plan: data to collect.
+    pub data_plan: Option<String>,
+    /// Do: what happened.
+    #[serde(alias = "do")]
+    pub do_notes: Option<String>,
+    /// Study: the result against the prediction.
+    pub study: Option<String>,
+    /// Act: `adopt`, `adapt`, `abandon` or null.
+    #[serde(default, deserialize_with = "nullable")]
+    pub act: Option<Option<String>>,
+    /// Act: what next.
+    pub act_notes: Option<String>,
+}
+
+impl PdsaInput {
+    /// Validated fields: this input over `current` (for a `PATCH`), or alone (create).
+    /// Whether the change idea and the previous cycle belong to the project is for the caller.
+    pub fn to_fields(&self, current: Option<&PdsaFields>) -> Result<PdsaFields, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let title = required(
+            "title",
+            self.title.as_deref(),
+            current.map(|c| c.title.as_str()),
+            &mut errors,
+        );
+        let start_date = match (&self.start_date, current.and_then(|c| c.start_date)) {
+            (Some(s), _) => parse_date_field("start_date", s)
+                .map_err(|e| errors.push(e))
+                .ok(),
+            (None, Some(d)) => Some(d),
+            (None, None) => {
+                errors.push(FieldError::new("start_date", "is required"));
+                None
+            }
+        };
+        let act = match &self.act {
+            Some(Some(s)) => ActDecision::parse(s).or_else(|| {
+                errors.push(FieldError::new(
+                    "act",
+                    one_of(&["adopt", "adapt", "abandon"]),
+                ));
+                None
+            }),
+            Some(None) => None,
+            None => current.and_then(|c| c.act),
+        };
+        let mut t = |field: &'static str, given: &Option<String>, cur: Option<&String>| {
+            text(
+                field,
+                given.as_deref(),
+                cur.map(String::as_str),
+                &mut errors,
+            )
+        };
+        let objective = t("objective", &self.objective, current.map(|c| &c.objective));
+        let prediction = t(
+            "prediction",
+            &self.prediction,
+            current.map(|c| &c.prediction),
+        );
+        let plan = t("plan", &self.plan, current.map(|c| &c.plan));
+        let data_plan = t("data_plan", &self.data_plan, current.map(|c| &c.data_plan));
+        let do_notes = t("do_notes", &self.do_notes, current.map(|c| &c.do_notes));
+        let study = t("study", &self.study, current.map(|c| &c.study));
+        let act_notes = t("act_notes", &self.act_notes, current.map(|c| &c.act_notes));
+        let change_idea = match self.change_idea_id {
+            Some(id) => id.map(DriverNodeId),
+            None => current.and_then(|c| c.change_idea),
+        };
+        let follows = match self.follows_id {
+            Some(id) => id.map(PdsaId),
+            None => current.and_then(|c| c.follows),
+        };
+        match title {
+            Some(title) if errors.is_empty() => Ok(PdsaFields {
+                title: title.as_str().to_owned(),
+                start_date,
+                change_idea,
+                follows,
+                objective,
+                prediction,
+                plan,
+                data_plan,
+                do_notes,
+                study,
+                act,
+                act_notes,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A PDSA cycle.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PdsaJson {
+    /// Id.
+    pub id: i64,
+    /// Its project.
+    pub project_id: i64,
+    /// Title.
+    pub title: String,
+    /// ISO start date, or null.
+    pub start_date: Option<String>,
+    /// The change idea tested, or null.
+    pub change_idea_id: Option<i64>,
+    /// The cycle this one follows, or null.
+    pub follows_id: Option<i64>,
+    /// Plan: objective.
+    pub objective: String,
+    /// Plan: prediction.
+    pub prediction: String,
+    /// Plan: who, what, where, when.
+    pub plan: String,
+    /// Plan: data to collect.
+    pub data_plan: String,
+    /// Do: what happened.
+    pub do_notes: String,
+    /// Study.
+    pub study: String,
+    /// Act: `adopt`, `adapt`, `abandon` or null.
+    pub act: Option<String>,
+    /// Act: what next.
+    pub act_notes: String,
+}
+
+impl From<&PdsaCycle> for PdsaJson {
+    fn from(c: &PdsaCycle) -> Self {
+        let f = &c.fields;
+        PdsaJson {
+            id: c.id.0,
+            project_id: c.project.0,
+            title: f.title.clone(),
+            start_date: f.start_date.map(iso_date),
+            change_idea_id: f.change_idea.map(|n| n.0),
+            follows_id: f.follows.map(|p| p.0),
+            objective: f.objective.clone(),
+            prediction: f.prediction.clone(),
+            plan: f.plan.clone(),
+            data_plan: f.data_plan.clone(),
+            do_notes: f.do_notes.clone(),
+            study: f.study.clone(),
+            act: f.act.map(|a| a.name().to_owned()),
+            act_notes: f.act_notes.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_input_names_every_bad_field() {
+        let input: ProjectInput = serde_json::from_str(r#"{"status":"bogus","aim":"x"}"#).unwrap();
+        let errors = input.to_fields(None).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "status"]);
+    }
+
+    #[test]
+    fn patch_keeps_absent_fields_and_null_clears() {
+        let input: MeasureInput = serde_json::from_str(
+            r#"{"name":"Falls","type":"outcome","chart":"run","target":5,"fix_after":12}"#,
+        )
+        .unwrap();
+        let fields = input.to_fields(None).unwrap();
+        let measure = Measure {
+            id: gemba_domain::MeasureId(1),
+            project: gemba_domain::ProjectId(1),
+            name: fields.name.to_string(),
+            kind: fields.kind,
+            definition: fields.definition,
+            unit: fields.unit,
+            data_source: fields.data_source,
+            chart: fields.chart,
+        };
+        let patch: MeasureInput = serde_json::from_str(r#"{"target":null}"#).unwrap();
+        let patched = patch.to_fields(Some(&measure)).unwrap();
+        assert_eq!(patched.name.as_str(), "Falls");
+        assert_eq!(patched.chart.chart, ChartType::Run);
+        assert_eq!(patched.chart.target, None);
+        assert_eq!(patched.chart.fix_after, Some(12));
+    }
+
+    #[test]
+    fn measure_type_and_subgroup_charts_are_refused() {
+        let input: MeasureInput =
+            serde_json::from_str(r#"{"name":"x","type":"bogus","chart":"xbar_s"}"#).unwrap();
+        let fields: Vec<&str> = input
+            .to_fields(None)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["type", "chart"]);
+    }
+
+    #[test]
+    fn pdsa_dates_read_uk_and_iso() {
+        let input: PdsaInput =
+            serde_json::from_str(r#"{"title":"Huddle","start_date":"03/02/2024","do":"ran"}"#)
+                .unwrap();
+        let f = input.to_fields(None).unwrap();
+        assert_eq!(f.start_date, NaiveDate::from_ymd_opt(2024, 2, 3));
+        assert_eq!(f.do_notes, "ran");
+    }
+}

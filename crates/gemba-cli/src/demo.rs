@@ -1,0 +1,615 @@
+//! `gemba demo`: a fresh database seeded with a believable integrated care system, then served.
+//!
+//! Two trusts of the "North Riverside" system, their teams, one user of every role, projects
+//! at different stages with aims, driver diagrams, measures and PDSA cycles. The emergency
+//! department's four-hour measure is real: trust R1H's type 1 A&E data from
+//! `data/ae_attendances.csv`. The other measures are generated (deterministically) to tell the
+//! story of each project: a stable baseline, a change tested, a shift after it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use chrono::{Datelike, NaiveDate};
+use gemba_data::{read_chart_series, ChartColumns, Grouping, RowFilter, Source};
+use gemba_domain::{
+    ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureType, NonEmpty, OrgId,
+    PdsaFields, ProjectFields, ProjectId, ProjectStatus, Role, Store, TeamId, UserId,
+};
+use gemba_spc::{ChartType, Improvement};
+
+use crate::args::DemoArgs;
+use crate::workspace::{open_store, runtime, serve_store};
+
+/// The password of every demo account (printed by `gemba demo`).
+pub const DEMO_PASSWORD: &str = "improve-together-2026";
+
+/// The demo logins: email, role, organisation.
+pub const DEMO_USERS: [(&str, &str, Role, usize); 7] = [
+    ("admin@riverside.nhs.uk", "Ade Admin", Role::Admin, 0),
+    (
+        "coach@riverside.nhs.uk",
+        "Chris Coach",
+        Role::ImprovementLead,
+        0,
+    ),
+    ("nurse@riverside.nhs.uk", "Nadia Nurse", Role::Member, 0),
+    (
+        "partner@riverside.nhs.uk",
+        "Pat Partner",
+        Role::PatientPartner,
+        0,
+    ),
+    ("board@riverside.nhs.uk", "Bola Board", Role::BoardViewer, 0),
+    (
+        "lead@northfield.nhs.uk",
+        "Lee Lead",
+        Role::ImprovementLead,
+        1,
+    ),
+    ("admin@northfield.nhs.uk", "Ash Admin", Role::Admin, 1),
+];
+
+/// `gemba demo`.
+pub fn run(args: &DemoArgs) -> Result<()> {
+    let path = Path::new(&args.database);
+    for suffix in ["", "-wal", "-shm"] {
+        let p = format!("{}{suffix}", args.database);
+        if Path::new(&p).exists() {
+            std::fs::remove_file(&p).with_context(|| format!("cannot replace {p}"))?;
+        }
+    }
+    runtime()?.block_on(async {
+        let store = open_store(&args.database).await?;
+        seed(&store, &args.ae_data).await?;
+        println!("Seeded the demo database {}", path.display());
+        println!();
+        println!("Sign in with any of these (password: {DEMO_PASSWORD}):");
+        for (email, _, role, org) in DEMO_USERS {
+            let org = [
+                "Riverside University Hospitals",
+                "Northfield Community Health",
+            ][org];
+            println!("  {email:<28} {:<17} {org}", role.label());
+        }
+        println!();
+        if args.seed_only {
+            return Ok(());
+        }
+        serve_store(Arc::new(store), &args.bind, true).await
+    })
+}
+
+/// A small deterministic generator (LCG) for demo noise.
+struct Noise(u64);
+
+impl Noise {
+    /// A value in [−1, 1).
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as f64 / (1u64 << 31) as f64) * 2.0 - 1.0
+    }
+}
+
+fn month(start: NaiveDate, k: u32) -> NaiveDate {
+    let m0 = start.month0() + k;
+    NaiveDate::from_ymd_opt(start.year() + (m0 / 12) as i32, m0 % 12 + 1, 1).unwrap_or(start)
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+fn fields(
+    title: &str,
+    problem: &str,
+    aim: &str,
+    status: ProjectStatus,
+    team: TeamId,
+    sponsor: &str,
+    tags: &[&str],
+) -> Result<ProjectFields> {
+    Ok(ProjectFields {
+        title: NonEmpty::parse("title", title)?,
+        problem: problem.into(),
+        aim: aim.into(),
+        method: "Model for Improvement".into(),
+        status,
+        team: Some(team),
+        sponsor: sponsor.into(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+    })
+}
+
+#[allow(clippy::too_many_arguments)] // one call per demo measure reads best flat
+fn measure(
+    name: &str,
+    kind: MeasureType,
+    definition: &str,
+    unit: &str,
+    source: &str,
+    chart: ChartType,
+    improvement: Improvement,
+    target: Option<f64>,
+) -> Result<MeasureFields> {
+    Ok(MeasureFields {
+        name: NonEmpty::parse("name", name)?,
+        kind,
+        definition: definition.into(),
+        unit: unit.into(),
+        data_source: source.into(),
+        chart: ChartSettings {
+            chart,
+            improvement,
+            target,
+            rules: "mdc".into(),
+            rebase: Vec::new(),
+            fix_after: None,
+        },
+    })
+}
+
+struct Seeded {
+    orgs: [OrgId; 2],
+    users: Vec<UserId>,
+}
+
+async fn people(store: &dyn Store) -> Result<Seeded> {
+    let system = Some("North Riverside Integrated Care System");
+    let riverside = store
+        .create_org("Riverside University Hospitals", system)
+        .await?;
+    let northfield = store
+        .create_org("Northfield Community Health", system)
+        .await?;
+    let orgs = [riverside, northfield];
+    let hash = gemba_web::auth::hash_password(DEMO_PASSWORD)
+        .map_err(|e| anyhow::anyhow!("cannot hash the demo password: {e}"))?;
+    let mut users = Vec::new();
+    for (email, name, role, org) in DEMO_USERS {
+        let id = store
+            .create_user(&Email::parse(email)?, name, &hash)
+            .await?;
+        store.set_membership(id, orgs[org], role).await?;
+        users.push(id);
+    }
+    Ok(Seeded { orgs, users })
+}
+
+/// Seeds the demo into an empty store.
+pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
+    let Seeded { orgs, users } = people(store).await?;
+    let [riverside, northfield] = orgs;
+    let coach = users[1];
+    let nurse = users[2];
+    let partner = users[3];
+    let lead_north = users[5];
+
+    let ed = store.create_team(riverside, "Emergency Department").await?;
+    let ward7 = store.create_team(riverside, "Ward 7 (Frailty)").await?;
+    let maternity = store.create_team(riverside, "Maternity").await?;
+    let district = store.create_team(northfield, "District Nursing").await?;
+    store.create_team(northfield, "Falls Response").await?;
+
+    ed_project(store, riverside, ed, coach, ae_data).await?;
+    falls_project(store, riverside, ward7, nurse, partner).await?;
+
+    let f = fields(
+        "Clearer discharge information for new parents",
+        "Parents tell us the discharge leaflet is long and hard to follow at 2am.",
+        "90% of parents say they knew what to do if worried, within 6 months of testing",
+        ProjectStatus::Idea,
+        maternity,
+        "Director of Midwifery",
+        &["patient experience", "co-design"],
+    )?;
+    store.create_project(riverside, &f, partner).await?;
+
+    let f = fields(
+        "Pressure ulcer prevention in the community",
+        "Category 2+ pressure ulcers acquired on the district nursing caseload rose last winter.",
+        "Reduce caseload-acquired category 2+ pressure ulcers by 30% by March 2027",
+        ProjectStatus::Scoping,
+        district,
+        "Chief Nurse",
+        &["harm free care"],
+    )?;
+    let p = store.create_project(northfield, &f, lead_north).await?;
+    let m = measure(
+        "Caseload-acquired pressure ulcers (category 2+)",
+        MeasureType::Outcome,
+        "New category 2 or worse pressure ulcers first seen on the caseload each month (Datix).",
+        "ulcers per month",
+        "Datix incident reports",
+        ChartType::C,
+        Improvement::Decrease,
+        None,
+    )?;
+    let id = store.create_measure(p, &m, lead_north).await?;
+    let mut noise = Noise(5);
+    let points: Vec<DataPoint> = (0..18)
+        .map(|k| DataPoint {
+            date: month(date(2025, 4, 1), k),
+            value: Some((9.0 + 3.0 * noise.next()).round().max(0.0)),
+            denominator: None,
+        })
+        .collect();
+    store.put_data(id, &points, lead_north).await?;
+    Ok(())
+}
+
+async fn ed_project(
+    store: &dyn Store,
+    org: OrgId,
+    team: TeamId,
+    coach: UserId,
+    ae_data: &Path,
+) -> Result<()> {
+    let f = fields(
+        "Reducing four-hour waits in the Emergency Department",
+        "Too many patients wait more than four hours in ED; crowding harms patients and staff.",
+        "Increase the proportion of type 1 ED patients seen within 4 hours from 80% to 90% by March 2019",
+        ProjectStatus::Testing,
+        team,
+        "Chief Operating Officer",
+        &["urgent care", "flow"],
+    )?;
+    let project = store.create_project(org, &f, coach).await?;
+    let nodes = driver_diagram(store, project, coach).await?;
+
+    // Real data: trust R1H, type 1 department, April 2016 to March 2019.
+    let series = read_chart_series(
+        &Source::new(ae_data),
+        &ChartColumns {
+            value: "breaches".into(),
+            date: "period".into(),
+            denominator: Some("attendances".into()),
+            series: None,
+            filters: vec![
+                RowFilter {
+                    column: "org_code".into(),
+                    value: "R1H".into(),
+                },
+                RowFilter {
+                    column: "type".into(),
+                    value: "1".into(),
+                },
+            ],
+        },
+        Grouping::OnePerDate,
+    )
+    .with_context(|| format!("cannot read the demo A&E data {}", ae_data.display()))?;
+    let ae = series.first().context("the A&E data has no rows for R1H")?;
+    let dens = ae.denominators.as_deref().unwrap_or_default();
+    let within: Vec<DataPoint> = ae
+        .dates
+        .iter()
+        .zip(&ae.values)
+        .zip(dens)
+        .map(|((d, breaches), att)| DataPoint {
+            date: *d,
+            value: breaches.zip(*att).map(|(b, a)| a - b),
+            denominator: *att,
+        })
+        .collect();
+    let m = measure(
+        "Patients seen within 4 hours (type 1)",
+        MeasureType::Outcome,
+        "Type 1 attendances admitted, transferred or discharged within 4 hours of arrival, over all type 1 attendances, per month (NHS England A&E SitRep).",
+        "proportion",
+        "NHS England A&E attendances and emergency admissions",
+        ChartType::PPrime,
+        Improvement::Increase,
+        Some(0.95),
+    )?;
+    let id = store.create_measure(project, &m, coach).await?;
+    store.put_data(id, &within, coach).await?;
+
+    // Process measure: minutes from arrival to initial assessment, falling after the rapid
+    // assessment and treatment tests in autumn 2017.
+    let mut noise = Noise(11);
+    let triage: Vec<DataPoint> = ae
+        .dates
+        .iter()
+        .map(|d| {
+            let level = if *d >= date(2017, 10, 1) { 14.0 } else { 22.0 };
+            DataPoint {
+                date: *d,
+                value: Some((level + 2.5 * noise.next()).round()),
+                denominator: None,
+            }
+        })
+        .collect();
+    let m = measure(
+        "Median minutes from arrival to initial assessment",
+        MeasureType::Process,
+        "Median time from arrival to first clinical assessment for type 1 attendances, per month (ED system).",
+        "minutes",
+        "ED patient tracking system",
+        ChartType::Xmr,
+        Improvement::Decrease,
+        Some(15.0),
+    )?;
+    let id = store.create_measure(project, &m, coach).await?;
+    store.put_data(id, &triage, coach).await?;
+
+    // Balancing measure: emergency admissions, real data.
+    let adm = read_chart_series(
+        &Source::new(ae_data),
+        &ChartColumns {
+            value: "admissions".into(),
+            date: "period".into(),
+            denominator: None,
+            series: None,
+            filters: vec![
+                RowFilter {
+                    column: "org_code".into(),
+                    value: "R1H".into(),
+                },
+                RowFilter {
+                    column: "type".into(),
+                    value: "1".into(),
+                },
+            ],
+        },
+        Grouping::OnePerDate,
+    )?;
+    if let Some(a) = adm.first() {
+        let m = measure(
+            "Emergency admissions via type 1 ED",
+            MeasureType::Balancing,
+            "Emergency admissions via the type 1 department per month: are we admitting more to meet the 4-hour standard?",
+            "admissions per month",
+            "NHS England A&E attendances and emergency admissions",
+            ChartType::Xmr,
+            Improvement::Neutral,
+            None,
+        )?;
+        let id = store.create_measure(project, &m, coach).await?;
+        let points: Vec<DataPoint> = a
+            .dates
+            .iter()
+            .zip(&a.values)
+            .map(|(d, v)| DataPoint {
+                date: *d,
+                value: *v,
+                denominator: None,
+            })
+            .collect();
+        store.put_data(id, &points, coach).await?;
+    }
+
+    let rat = nodes.rapid_assessment;
+    let first = store
+        .create_pdsa(
+            project,
+            &PdsaFields {
+                title: "Rapid assessment by a senior nurse, weekday mornings".into(),
+                start_date: Some(date(2017, 9, 4)),
+                change_idea: Some(rat),
+                objective:
+                    "Does a senior nurse at the front door cut the time to initial assessment?"
+                        .into(),
+                prediction: "Median time to assessment falls below 15 minutes on test days.".into(),
+                plan: "Sister on duty, Monday to Friday 08:00–12:00, one week; majors only.".into(),
+                data_plan: "Arrival and assessment times from the tracking system; staff comments."
+                    .into(),
+                do_notes: "Ran four of five days; Thursday lost to sickness.".into(),
+                study: "Median 13 minutes on test days against 21 before; staff keen, space tight."
+                    .into(),
+                act: Some(gemba_domain::ActDecision::Adapt),
+                act_notes: "Extend to afternoons and add a second cubicle.".into(),
+                ..PdsaFields::default()
+            },
+            coach,
+        )
+        .await?;
+    store
+        .create_pdsa(
+            project,
+            &PdsaFields {
+                title: "Rapid assessment extended to 08:00–20:00".into(),
+                start_date: Some(date(2017, 10, 2)),
+                change_idea: Some(rat),
+                follows: Some(first),
+                objective: "Does the effect hold over a longer day with two cubicles?".into(),
+                prediction: "Median below 15 minutes all day; four-hour performance up 2 points.".into(),
+                plan: "Two cubicles, rota agreed with the nursing leads, four weeks.".into(),
+                data_plan: "Monthly run of the measures; weekly huddle notes.".into(),
+                do_notes: "Ran as planned.".into(),
+                study: "Time to assessment fell and held; four-hour performance moved less than predicted.".into(),
+                act: Some(gemba_domain::ActDecision::Adopt),
+                act_notes: "Adopt; next test the discharge lounge to free cubicles.".into(),
+            },
+            coach,
+        )
+        .await?;
+    store
+        .create_pdsa(
+            project,
+            &PdsaFields {
+                title: "Discharge lounge open from 10:00".into(),
+                start_date: Some(date(2018, 11, 5)),
+                change_idea: Some(nodes.discharge_lounge),
+                objective: "Do earlier discharges free beds for ED admissions before noon?".into(),
+                prediction: "Ten more patients leave wards before noon each weekday.".into(),
+                plan: "Open the lounge at 10:00 for two weeks on the medical wards.".into(),
+                data_plan: "Discharges before noon; ED waits for a bed.".into(),
+                ..PdsaFields::default()
+            },
+            coach,
+        )
+        .await?;
+    Ok(())
+}
+
+struct EdNodes {
+    rapid_assessment: gemba_domain::DriverNodeId,
+    discharge_lounge: gemba_domain::DriverNodeId,
+}
+
+async fn driver_diagram(store: &dyn Store, p: ProjectId, by: UserId) -> Result<EdNodes> {
+    let flow = store
+        .add_driver_node(
+            p,
+            None,
+            DriverKind::Primary,
+            "Flow out of the department",
+            by,
+        )
+        .await?;
+    let senior = store
+        .add_driver_node(p, None, DriverKind::Primary, "Early senior assessment", by)
+        .await?;
+    let beds = store
+        .add_driver_node(
+            p,
+            Some(flow),
+            DriverKind::Secondary,
+            "Beds available before noon",
+            by,
+        )
+        .await?;
+    let front = store
+        .add_driver_node(
+            p,
+            Some(senior),
+            DriverKind::Secondary,
+            "Senior decision at the front door",
+            by,
+        )
+        .await?;
+    let discharge_lounge = store
+        .add_driver_node(
+            p,
+            Some(beds),
+            DriverKind::ChangeIdea,
+            "Discharge lounge open from 10:00",
+            by,
+        )
+        .await?;
+    store
+        .add_driver_node(
+            p,
+            Some(beds),
+            DriverKind::ChangeIdea,
+            "Criteria-led discharge on medical wards",
+            by,
+        )
+        .await?;
+    let rapid_assessment = store
+        .add_driver_node(
+            p,
+            Some(front),
+            DriverKind::ChangeIdea,
+            "Rapid assessment and treatment (RAT)",
+            by,
+        )
+        .await?;
+    Ok(EdNodes {
+        rapid_assessment,
+        discharge_lounge,
+    })
+}
+
+async fn falls_project(
+    store: &dyn Store,
+    org: OrgId,
+    team: TeamId,
+    nurse: UserId,
+    partner: UserId,
+) -> Result<()> {
+    let f = fields(
+        "Fewer falls on Ward 7",
+        "Older patients fall most often at night going to the toilet; falls with harm rose in 2024.",
+        "Reduce inpatient falls on Ward 7 from 9 to 5 per 1,000 bed days by December 2025",
+        ProjectStatus::Implementing,
+        team,
+        "Deputy Chief Nurse",
+        &["falls", "frailty", "harm free care"],
+    )?;
+    let project = store.create_project(org, &f, nurse).await?;
+    let hourly = store
+        .add_driver_node(
+            project,
+            None,
+            DriverKind::Primary,
+            "Patients helped before they try alone",
+            nurse,
+        )
+        .await?;
+    let rounding = store
+        .add_driver_node(
+            project,
+            Some(hourly),
+            DriverKind::Secondary,
+            "Predictable toileting at night",
+            nurse,
+        )
+        .await?;
+    let idea = store
+        .add_driver_node(
+            project,
+            Some(rounding),
+            DriverKind::ChangeIdea,
+            "Intentional rounding every hour, 22:00–06:00",
+            partner,
+        )
+        .await?;
+    let m = measure(
+        "Inpatient falls per 1,000 bed days",
+        MeasureType::Outcome,
+        "All inpatient falls on Ward 7 (Datix), per 1,000 occupied bed days, per month.",
+        "falls per 1,000 bed days",
+        "Datix and bed management",
+        ChartType::U,
+        Improvement::Decrease,
+        Some(5.0),
+    )?;
+    let id = store.create_measure(project, &m, nurse).await?;
+    let mut noise = Noise(23);
+    let points: Vec<DataPoint> = (0..24)
+        .map(|k| {
+            let d = month(date(2024, 1, 1), k);
+            let bed_days = (840.0 + 30.0 * noise.next()).round();
+            let rate = if k >= 14 { 5.2 } else { 9.0 };
+            let falls = (rate * bed_days / 1000.0 + 2.0 * noise.next())
+                .round()
+                .max(0.0);
+            DataPoint {
+                date: d,
+                // u chart per 1,000 bed days: bed days in thousands.
+                value: Some(falls),
+                denominator: Some(bed_days / 1000.0),
+            }
+        })
+        .collect();
+    store.put_data(id, &points, nurse).await?;
+    store
+        .create_pdsa(
+            project,
+            &PdsaFields {
+                title: "Hourly night-time rounding, bays 1–2".into(),
+                start_date: Some(date(2025, 2, 3)),
+                change_idea: Some(idea),
+                objective: "Can two HCAs round hourly at night in two bays, and does it help?"
+                    .into(),
+                prediction: "No falls in the two bays over two weeks; rounding done 9 times in 10."
+                    .into(),
+                plan: "Night HCAs, bays 1 and 2, two weeks; tick sheet at each bed.".into(),
+                data_plan: "Tick sheets, falls on Datix, patient and family comments.".into(),
+                do_notes: "Rounding done 87% of hours; one near miss.".into(),
+                study: "One fall against four in the same fortnight last year; families liked it."
+                    .into(),
+                act: Some(gemba_domain::ActDecision::Adopt),
+                act_notes: "Spread to all bays from March.".into(),
+                ..PdsaFields::default()
+            },
+            partner,
+        )
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! `gemba serve`, `gemba user add` and `gemba token create`: the web workspace and its
+//! administration.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use gemba_domain::{Email, Role, Store};
+use gemba_store_sqlite::SqliteStore;
+use gemba_web::AppState;
+
+use crate::args::{ServerArgs, TokenCommand, UserCommand};
+
+/// A runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Opens (creating and migrating if needed) the SQLite database.
+pub async fn open_store(database: &str) -> Result<SqliteStore> {
+    SqliteStore::open(database)
+        .await
+        .with_context(|| format!("cannot open the database {database}"))
+}
+
+/// Serves the workspace on `bind` until Ctrl-C.
+pub async fn serve_store(store: Arc<dyn Store>, bind: &str, secure_cookies: bool) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}; is another server using it?"))?;
+    let addr = listener.local_addr()?;
+    let mut state = AppState::new(store);
+    state.secure_cookies = secure_cookies;
+    println!("Gemba is running at http://{addr}/  (press Ctrl-C to stop)");
+    axum::serve(listener, gemba_web::router(state))
+        .with_graceful_shutdown(async {
+            // If the signal cannot be listened for, serve until killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await
+        .context("the server stopped with an error")
+}
+
+/// `gemba serve`.
+pub fn serve(args: &ServerArgs) -> Result<()> {
+    runtime()?.block_on(async {
+        let store = open_store(&args.database).await?;
+        serve_store(Arc::new(store), &args.bind, !args.insecure_cookies).await
+    })
+}
+
+/// Reads a password from standard input (one line; at least 12 characters).
+fn read_password() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .context("cannot read the password from standard input")?;
+    let password = s.lines().next().unwrap_or_default().to_string();
+    if password.chars().count() < 12 {
+        bail!("the password (read from standard input) must be at least 12 characters");
+    }
+    Ok(password)
+}
+
+/// `gemba user add`.
+pub fn user(cmd: &UserCommand) -> Result<()> {
+    let UserCommand::Add {
+        org,
+        email,
+        role,
+        name,
+        database,
+    } = cmd;
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {}", e.message))?;
+    let Some(role) = Role::parse(role) else {
+        bail!(
+            "unknown --role '{role}'; expected one of: {}",
+            Role::ALL.map(Role::name).join(", ")
+        );
+    };
+    let org = org.trim();
+    if org.is_empty() {
+        bail!("--org must name the organisation");
+    }
+    let password = read_password()?;
+    let hash = gemba_web::auth::hash_password(&password)
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
+    let name = name.clone().unwrap_or_else(|| {
+        email
+            .as_str()
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    });
+    runtime()?.block_on(async {
+        let store = open_store(database).await?;
+        let org_id = match store.org_by_name(org).await? {
+            Some(o) => o.id,
+            None => {
+                let id = store.create_org(org, None).await?;
+                println!("created the organisation {org}");
+                id
+            }
+        };
+        let user = match store.user_by_email(&email).await? {
+            Some(u) => u.id,
+            None => store.create_user(&email, &name, &hash).await?,
+        };
+        store.set_membership(user, org_id, role).await?;
+        println!("{email} is now {} of {org}", role.label().to_lowercase());
+        Ok(())
+    })
+}
+
+/// `gemba token create`.
+pub fn token(cmd: &TokenCommand) -> Result<()> {
+    let TokenCommand::Create {
+        email,
+        label,
+        database,
+    } = cmd;
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {}", e.message))?;
+    runtime()?.block_on(async {
+        let store = open_store(database).await?;
+        let Some(user) = store.user_by_email(&email).await? else {
+            bail!("no user with the email {email}; add one with `gemba user add`");
+        };
+        let secret = gemba_web::auth::new_secret();
+        store
+            .create_api_token(&gemba_web::auth::secret_hash(&secret), user.id, label)
+            .await?;
+        println!("{secret}");
+        eprintln!("API token for {email} (shown once; use it as `Authorization: Bearer TOKEN`)");
+        Ok(())
+    })
+}

@@ -1,0 +1,173 @@
+//! The API's one error type and its one status match: every failure answers
+//! `{"error": {"code", "message", "field"}}` (with `"errors": [...]` when there are several
+//! problems). Client errors are not logged as errors; internal details are logged, never sent.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use gemba_api::workspace::{ErrorBody, ErrorItemJson, ErrorJson};
+use gemba_domain::{FieldError, StoreError};
+
+/// Largest request body the API reads: 5 MB.
+pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
+
+/// Why an API request failed.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: the body is not JSON (or CSV) that can be read at all.
+    BadRequest {
+        /// What is wrong.
+        message: String,
+        /// The field, when known.
+        field: Option<String>,
+    },
+    /// 401: no token, or a token that is not valid.
+    Unauthorized,
+    /// 403: the user may read this but not change it.
+    Forbidden(&'static str),
+    /// 404: no such thing, or it belongs to an organisation the user is not in.
+    NotFound,
+    /// 405: the path exists but not with this method.
+    MethodNotAllowed,
+    /// 413: the body is larger than [`MAX_BODY_BYTES`].
+    PayloadTooLarge,
+    /// 415: a body in a format the endpoint does not read.
+    UnsupportedMediaType(&'static str),
+    /// 422: well-formed but invalid; every problem, the first is the headline.
+    Invalid(Vec<ErrorItemJson>),
+    /// 500: something broke on our side; the detail goes to the log only.
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 422 about one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Invalid(vec![ErrorItemJson {
+            line: None,
+            index: None,
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    /// The status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        ApiError::Invalid(errors.into_iter().map(ErrorItemJson::from).collect())
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        ApiError::from(vec![e])
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            // A reference to something that is not there (a team, a driver node): the caller
+            // checks these first, so reaching here is a race; answer as for any unknown id.
+            StoreError::Missing(_) => ApiError::NotFound,
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (code, message, field, errors) = match self {
+            ApiError::BadRequest { message, field } => ("bad_request", message, field, vec![]),
+            ApiError::Unauthorized => (
+                "unauthorized",
+                "send a valid API token as 'Authorization: Bearer TOKEN'".to_owned(),
+                None,
+                vec![],
+            ),
+            ApiError::Forbidden(why) => ("forbidden", why.to_owned(), None, vec![]),
+            ApiError::NotFound => ("not_found", "not found".to_owned(), None, vec![]),
+            ApiError::MethodNotAllowed => (
+                "method_not_allowed",
+                "this path does not take that method".to_owned(),
+                None,
+                vec![],
+            ),
+            ApiError::PayloadTooLarge => (
+                "payload_too_large",
+                format!(
+                    "the body is larger than {} MB; send less data at a time",
+                    MAX_BODY_BYTES / (1024 * 1024)
+                ),
+                None,
+                vec![],
+            ),
+            ApiError::UnsupportedMediaType(expected) => (
+                "unsupported_media_type",
+                format!("send the body as {expected}"),
+                None,
+                vec![],
+            ),
+            ApiError::Invalid(errors) => {
+                let (message, field) = match errors.first() {
+                    Some(e) => {
+                        let at = match (e.line, e.index) {
+                            (Some(l), _) => format!("line {l}: "),
+                            (None, Some(i)) => format!("item {i}: "),
+                            (None, None) => String::new(),
+                        };
+                        let more = match errors.len() {
+                            1 => String::new(),
+                            n => format!(" (and {} more problem(s))", n - 1),
+                        };
+                        (
+                            format!("{at}{} {}{more}", e.field, e.message),
+                            Some(e.field.clone()),
+                        )
+                    }
+                    None => ("the request is not valid".to_owned(), None),
+                };
+                ("invalid", message, field, errors)
+            }
+            ApiError::Internal(detail) => {
+                tracing::error!(error = %detail, "API request failed");
+                (
+                    "internal",
+                    "something went wrong on our side; it has been logged".to_owned(),
+                    None,
+                    vec![],
+                )
+            }
+        };
+        let body = ErrorBody {
+            error: ErrorJson {
+                code: code.to_owned(),
+                message,
+                field,
+            },
+            errors,
+        };
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

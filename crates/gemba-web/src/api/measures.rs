@@ -1,0 +1,430 @@
+//! Measures, their data and their charts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use gemba_api::workspace::{
+    parse_date_field, DataPointJson, ErrorItemJson, ImportedJson, MeasureInput, MeasureJson,
+};
+use gemba_api::{ChartDocument, SeriesJson, CONTRACT_VERSION};
+use gemba_domain::{measure_chart, DataPoint, Measure, MeasureId, ProjectId};
+use gemba_spc::SpcError;
+use serde_json::Value;
+
+use super::extract::{body_error, is_json, media_type};
+use super::{
+    created, measure_access, project_access, require_edit, ApiError, ApiUser, Id, JsonBody,
+};
+use crate::AppState;
+
+/// `GET /projects/{id}/measures`.
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<MeasureJson>>, ApiError> {
+    let (project, _) = project_access(&state, &user, ProjectId(id)).await?;
+    let measures = state.store.measures(project.id).await?;
+    Ok(Json(measures.iter().map(MeasureJson::from).collect()))
+}
+
+/// `POST /projects/{id}/measures`.
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<MeasureInput>,
+) -> Result<Response, ApiError> {
+    let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
+    require_edit(role)?;
+    let fields = input.to_fields(None)?;
+    let id = state
+        .store
+        .create_measure(project.id, &fields, user.id)
+        .await?;
+    let measure = state
+        .store
+        .measure(id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("measure {id} vanished after creation")))?;
+    Ok(created(
+        format!("/api/v1/measures/{id}"),
+        MeasureJson::from(&measure),
+    ))
+}
+
+/// `GET /measures/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<MeasureJson>, ApiError> {
+    let (measure, _, _) = measure_access(&state, &user, MeasureId(id)).await?;
+    Ok(Json(MeasureJson::from(&measure)))
+}
+
+/// `PATCH /measures/{id}`: any subset of the fields.
+pub async fn update(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<MeasureInput>,
+) -> Result<Json<MeasureJson>, ApiError> {
+    let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
+    require_edit(role)?;
+    let fields = input.to_fields(Some(&measure))?;
+    state
+        .store
+        .update_measure(measure.id, &fields, user.id)
+        .await?;
+    let measure = state
+        .store
+        .measure(measure.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(MeasureJson::from(&measure)))
+}
+
+/// `GET /measures/{id}/data`: the points by date.
+pub async fn data(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<DataPointJson>>, ApiError> {
+    let (measure, _, _) = measure_access(&state, &user, MeasureId(id)).await?;
+    let points = state.store.data(measure.id).await?;
+    Ok(Json(points.iter().map(DataPointJson::from).collect()))
+}
+
+/// `GET /measures/{id}/chart`: the engine's JSON contract, one series (the measure's id).
+pub async fn chart(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let (measure, project, _) = measure_access(&state, &user, MeasureId(id)).await?;
+    let points = state.store.data(measure.id).await?;
+    let cycles = state.store.pdsas(project.id).await?;
+    let chart = measure_chart(&measure, &points, &cycles)
+        .map_err(|e| ApiError::field("data", format!("cannot be charted: {e}")))?;
+    let labels: Vec<String> = chart
+        .dates
+        .iter()
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .collect();
+    let series_id = measure.id.to_string();
+    let doc = ChartDocument {
+        version: CONTRACT_VERSION,
+        series: vec![SeriesJson::new(&series_id, &labels, &chart.result)],
+    };
+    Ok(Json(doc).into_response())
+}
+
+/// Where an uploaded point came from, for error messages.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    /// Position in a JSON array.
+    Index(usize),
+    /// Line of a CSV body.
+    Line(u64),
+}
+
+fn problem(origin: Origin, field: &str, message: impl Into<String>) -> ErrorItemJson {
+    let (line, index) = match origin {
+        Origin::Index(i) => (None, Some(i)),
+        Origin::Line(l) => (Some(l), None),
+    };
+    ErrorItemJson {
+        line,
+        index,
+        field: field.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// `POST /measures/{id}/data`: a JSON array of `{"date","value","denominator"}` or a CSV with
+/// the header `date,value[,denominator]`. All or nothing: any bad row and nothing is saved,
+/// with every bad row listed.
+pub async fn upload(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ImportedJson>, ApiError> {
+    let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
+    require_edit(role)?;
+    let body = body.map_err(body_error)?;
+    let rows = if is_json(&headers) {
+        rows_from_json(&body)?
+    } else if media_type(&headers)
+        .is_some_and(|m| matches!(m.as_str(), "text/csv" | "application/csv"))
+    {
+        rows_from_csv(&body)?
+    } else {
+        return Err(ApiError::UnsupportedMediaType(
+            "application/json (an array of {\"date\",\"value\",\"denominator\"}) or text/csv",
+        ));
+    };
+    let existing = state.store.data(measure.id).await?;
+    check_with_engine(&measure, &existing, &rows)?;
+    let points: Vec<DataPoint> = rows.iter().map(|(p, _)| *p).collect();
+    let imported = state.store.put_data(measure.id, &points, user.id).await?;
+    Ok(Json(ImportedJson { imported }))
+}
+
+/// The points of a JSON array, or every problem with them.
+fn rows_from_json(body: &[u8]) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::BadRequest {
+        message: format!("the body is not valid JSON: {e}"),
+        field: None,
+    })?;
+    let Value::Array(items) = value else {
+        return Err(ApiError::BadRequest {
+            message: "the body must be a JSON array of {\"date\", \"value\", \"denominator\"}"
+                .to_owned(),
+            field: None,
+        });
+    };
+    let mut rows = Vec::with_capacity(items.len());
+    let mut problems = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = Origin::Index(i);
+        let Value::Object(obj) = item else {
+            problems.push(problem(
+                at,
+                "date",
+                "each item must be an object such as {\"date\": \"2024-01-31\", \"value\": 12}",
+            ));
+            continue;
+        };
+        let date = match obj.get("date") {
+            Some(Value::String(s)) => match parse_date_field("date", s) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    problems.push(problem(at, "date", e.message));
+                    None
+                }
+            },
+            None | Some(Value::Null) => {
+                problems.push(problem(at, "date", "is required"));
+                None
+            }
+            Some(_) => {
+                problems.push(problem(
+                    at,
+                    "date",
+                    "must be a string such as \"2024-01-31\"",
+                ));
+                None
+            }
+        };
+        let mut number = |field: &str| match obj.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => n.as_f64().filter(|x| x.is_finite()).or_else(|| {
+                problems.push(problem(at, field, "must be a finite number"));
+                None
+            }),
+            Some(_) => {
+                problems.push(problem(at, field, "must be a number or null"));
+                None
+            }
+        };
+        let value = number("value");
+        let denominator = number("denominator");
+        if let Some(date) = date {
+            rows.push((
+                DataPoint {
+                    date,
+                    value,
+                    denominator,
+                },
+                at,
+            ));
+        }
+    }
+    finish(rows, problems)
+}
+
+/// The points of a CSV body (`gemba_data::read_measure_file`), or every problem with them.
+fn rows_from_csv(body: &[u8]) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
+    match gemba_data::read_measure_file(body, "upload.csv") {
+        Ok(rows) => finish(
+            rows.iter()
+                .map(|r| {
+                    (
+                        DataPoint {
+                            date: r.date,
+                            value: r.value,
+                            denominator: r.denominator,
+                        },
+                        Origin::Line(r.line as u64),
+                    )
+                })
+                .collect(),
+            vec![],
+        ),
+        Err(problems) if problems.iter().all(|p| p.line == 0) => Err(ApiError::BadRequest {
+            message: problems
+                .iter()
+                .map(|p| p.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            field: None,
+        }),
+        Err(problems) => Err(ApiError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| ErrorItemJson {
+                    line: (p.line > 0).then_some(p.line as u64),
+                    index: None,
+                    field: if p.column.is_empty() {
+                        "row".to_owned()
+                    } else {
+                        p.column
+                    },
+                    message: p.message,
+                })
+                .collect(),
+        )),
+    }
+}
+
+/// Refuses a date given twice; otherwise the rows, or all the problems.
+fn finish(
+    rows: Vec<(DataPoint, Origin)>,
+    mut problems: Vec<ErrorItemJson>,
+) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
+    let mut seen: HashMap<NaiveDate, Origin> = HashMap::new();
+    for (p, at) in &rows {
+        if let Some(first) = seen.insert(p.date, *at) {
+            let where_first = match first {
+                Origin::Index(i) => format!("item {i}"),
+                Origin::Line(l) => format!("line {l}"),
+            };
+            problems.push(problem(
+                *at,
+                "date",
+                format!("{} is given twice (also at {where_first})", p.date),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(ApiError::Invalid(problems))
+    }
+}
+
+/// The point an engine error is about, the field, and a sentence without the engine's
+/// position (which counts the stored points too).
+fn engine_problem(e: &SpcError, chart: &str) -> Option<(usize, &'static str, String)> {
+    let field = |f: &str| {
+        if f == "denominator" {
+            "denominator"
+        } else {
+            "value"
+        }
+    };
+    Some(match e {
+        SpcError::NotFinite { field: f, index } => {
+            (*index, field(f), "is not a finite number".to_owned())
+        }
+        SpcError::Negative {
+            field: f,
+            index,
+            value,
+        } => (
+            *index,
+            field(f),
+            format!("is negative ({value}); a {chart} chart needs zero or more"),
+        ),
+        SpcError::NotPositive {
+            field: f,
+            index,
+            value,
+        } => (
+            *index,
+            field(f),
+            format!("is {value}; a {chart} chart needs values above zero"),
+        ),
+        SpcError::ZeroDenominator { index } => (
+            *index,
+            "denominator",
+            "is zero; a rate or proportion needs a denominator above zero".to_owned(),
+        ),
+        SpcError::MissingDenominator { index } => (
+            *index,
+            "denominator",
+            format!("is required for a {chart} chart"),
+        ),
+        SpcError::NumeratorAboveDenominator {
+            index,
+            numerator,
+            denominator,
+        } => (
+            *index,
+            "value",
+            format!("{numerator} is larger than the denominator {denominator}; a proportion cannot exceed 1"),
+        ),
+        _ => return None,
+    })
+}
+
+/// Runs the measure's chart over its data with the upload merged in, so that nothing is saved
+/// that the chart cannot use; every uploaded point the engine refuses is listed.
+fn check_with_engine(
+    measure: &Measure,
+    existing: &[DataPoint],
+    rows: &[(DataPoint, Origin)],
+) -> Result<(), ApiError> {
+    let chart = measure.chart.chart.name();
+    let uploaded: HashMap<NaiveDate, Origin> = rows.iter().map(|(p, at)| (p.date, *at)).collect();
+    let mut merged: BTreeMap<NaiveDate, DataPoint> =
+        existing.iter().map(|p| (p.date, *p)).collect();
+    merged.extend(rows.iter().map(|(p, _)| (p.date, *p)));
+    let mut problems = Vec::new();
+    if measure.chart.chart.needs_denominator() {
+        for (p, at) in rows {
+            if p.value.is_some() && p.denominator.is_none() {
+                problems.push(problem(
+                    *at,
+                    "denominator",
+                    format!("is required for a {chart} chart"),
+                ));
+                merged.remove(&p.date);
+            }
+        }
+    }
+    // Each pass finds one bad point; leave it out and look again, so every bad row is listed.
+    for _ in 0..=rows.len() {
+        let points: Vec<DataPoint> = merged.values().copied().collect();
+        let Err(e) = measure_chart(measure, &points, &[]) else {
+            break;
+        };
+        let Some((index, field, message)) = engine_problem(&e, chart) else {
+            break;
+        };
+        let Some(date) = points.get(index).map(|p| p.date) else {
+            break;
+        };
+        match uploaded.get(&date) {
+            Some(at) => problems.push(problem(*at, field, message)),
+            // A stored point the chart cannot use: not this upload's fault.
+            None => break,
+        }
+        merged.remove(&date);
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        problems.sort_by_key(|p| (p.line, p.index));
+        Err(ApiError::Invalid(problems))
+    }
+}

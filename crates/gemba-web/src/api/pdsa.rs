@@ -1,0 +1,114 @@
+//! PDSA cycles.
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::Json;
+use gemba_api::workspace::{PdsaInput, PdsaJson};
+use gemba_domain::{DriverKind, PdsaFields, PdsaId, ProjectId};
+
+use super::{created, pdsa_access, project_access, require_edit, ApiError, ApiUser, Id, JsonBody};
+use crate::AppState;
+
+/// 422 unless the change idea is one of the project's and the cycle followed is another of its
+/// cycles.
+async fn check_links(
+    state: &AppState,
+    project: ProjectId,
+    this: Option<PdsaId>,
+    fields: &PdsaFields,
+) -> Result<(), ApiError> {
+    if let Some(idea) = fields.change_idea {
+        let nodes = state.store.driver_nodes(project).await?;
+        if !nodes
+            .iter()
+            .any(|n| n.id == idea && n.kind == DriverKind::ChangeIdea)
+        {
+            return Err(ApiError::field(
+                "change_idea_id",
+                format!("{idea} is not a change idea of this project's driver diagram"),
+            ));
+        }
+    }
+    if let Some(prev) = fields.follows {
+        if Some(prev) == this {
+            return Err(ApiError::field(
+                "follows_id",
+                "a cycle cannot follow itself",
+            ));
+        }
+        let cycles = state.store.pdsas(project).await?;
+        if !cycles.iter().any(|c| c.id == prev) {
+            return Err(ApiError::field(
+                "follows_id",
+                format!("{prev} is not a PDSA cycle of this project"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `GET /projects/{id}/pdsa-cycles`: by start date.
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<PdsaJson>>, ApiError> {
+    let (project, _) = project_access(&state, &user, ProjectId(id)).await?;
+    let cycles = state.store.pdsas(project.id).await?;
+    Ok(Json(cycles.iter().map(PdsaJson::from).collect()))
+}
+
+/// `POST /projects/{id}/pdsa-cycles`.
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<PdsaInput>,
+) -> Result<Response, ApiError> {
+    let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
+    require_edit(role)?;
+    let fields = input.to_fields(None)?;
+    check_links(&state, project.id, None, &fields).await?;
+    let id = state
+        .store
+        .create_pdsa(project.id, &fields, user.id)
+        .await?;
+    let cycle =
+        state.store.pdsa(id).await?.ok_or_else(|| {
+            ApiError::Internal(format!("PDSA cycle {id} vanished after creation"))
+        })?;
+    Ok(created(
+        format!("/api/v1/pdsa-cycles/{id}"),
+        PdsaJson::from(&cycle),
+    ))
+}
+
+/// `GET /pdsa-cycles/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<PdsaJson>, ApiError> {
+    let (cycle, _, _) = pdsa_access(&state, &user, PdsaId(id)).await?;
+    Ok(Json(PdsaJson::from(&cycle)))
+}
+
+/// `PATCH /pdsa-cycles/{id}`: any subset of the fields.
+pub async fn update(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<PdsaInput>,
+) -> Result<Json<PdsaJson>, ApiError> {
+    let (cycle, project, role) = pdsa_access(&state, &user, PdsaId(id)).await?;
+    require_edit(role)?;
+    let fields = input.to_fields(Some(&cycle.fields))?;
+    check_links(&state, project.id, Some(cycle.id), &fields).await?;
+    state.store.update_pdsa(cycle.id, &fields, user.id).await?;
+    let cycle = state
+        .store
+        .pdsa(cycle.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(PdsaJson::from(&cycle)))
+}

@@ -1,0 +1,255 @@
+//! The dashboard: each of the user's organisations, its teams and their projects with status,
+//! and each project's measures with their latest variation and assurance icons.
+//!
+//! Also the small pieces of markup that show a status or an icon, shared with the project
+//! pages.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::Router;
+use gemba_domain::{measure_chart, Measure, Project, ProjectStatus, Store, StoreError};
+use gemba_spc::{AssuranceIcon, VariationIcon};
+use maud::{html, Markup};
+
+use super::error::PageError;
+use super::layout;
+use super::session::CurrentUser;
+use crate::AppState;
+
+/// The dashboard route.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/", get(dashboard))
+}
+
+/// A status for people: "Testing".
+pub(crate) fn status_label(s: ProjectStatus) -> &'static str {
+    match s {
+        ProjectStatus::Idea => "Idea",
+        ProjectStatus::Scoping => "Scoping",
+        ProjectStatus::Testing => "Testing",
+        ProjectStatus::Implementing => "Implementing",
+        ProjectStatus::Sustaining => "Sustaining",
+        ProjectStatus::Spreading => "Spreading",
+        ProjectStatus::Closed => "Closed",
+        ProjectStatus::Abandoned => "Abandoned",
+    }
+}
+
+/// A project's status as a tag.
+pub(crate) fn status_tag(s: ProjectStatus) -> Markup {
+    html! {
+        strong class={ "tag tag--" (s.name()) } { (status_label(s)) }
+    }
+}
+
+/// A measure with what its chart says now.
+pub(crate) struct MeasureSummary {
+    /// The measure.
+    pub measure: Measure,
+    /// How many points it has.
+    pub points: usize,
+    /// The latest variation icon, if the chart could be drawn.
+    pub variation: Option<VariationIcon>,
+    /// The assurance icon, if there is a target and limits.
+    pub assurance: Option<AssuranceIcon>,
+    /// Why there is no chart yet, if there is not.
+    pub problem: Option<&'static str>,
+}
+
+/// The measures of `project` with their latest icons, computed by the engine.
+pub(crate) async fn measure_summaries(
+    store: &dyn Store,
+    project: &Project,
+) -> Result<Vec<MeasureSummary>, StoreError> {
+    let measures = store.measures(project.id).await?;
+    if measures.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pdsas = store.pdsas(project.id).await?;
+    let mut out = Vec::with_capacity(measures.len());
+    for measure in measures {
+        let data = store.data(measure.id).await?;
+        let mut summary = MeasureSummary {
+            measure,
+            points: data.len(),
+            variation: None,
+            assurance: None,
+            problem: None,
+        };
+        if data.is_empty() {
+            summary.problem = Some("No data yet");
+        } else {
+            match measure_chart(&summary.measure, &data, &pdsas) {
+                Ok(chart) => {
+                    summary.variation = chart.result.variation_icon;
+                    summary.assurance = chart.result.assurance_icon;
+                }
+                Err(_) => summary.problem = Some("Not enough data for a chart"),
+            }
+        }
+        out.push(summary);
+    }
+    Ok(out)
+}
+
+/// The class of a variation badge: improvement, concern, neither or common cause.
+fn variation_class(v: VariationIcon) -> &'static str {
+    match v {
+        VariationIcon::CommonCause => "badge badge--common",
+        VariationIcon::ImprovementHigh | VariationIcon::ImprovementLow => {
+            "badge badge--improvement"
+        }
+        VariationIcon::ConcernHigh | VariationIcon::ConcernLow => "badge badge--concern",
+        VariationIcon::NeitherHigh | VariationIcon::NeitherLow => "badge badge--neither",
+    }
+}
+
+/// A short symbol for the direction of a special cause, hidden from screen readers (the words
+/// say it).
+fn variation_symbol(v: VariationIcon) -> &'static str {
+    match v {
+        VariationIcon::CommonCause => "~",
+        VariationIcon::ImprovementHigh
+        | VariationIcon::ConcernHigh
+        | VariationIcon::NeitherHigh => "▲",
+        VariationIcon::ImprovementLow | VariationIcon::ConcernLow | VariationIcon::NeitherLow => {
+            "▼"
+        }
+    }
+}
+
+fn assurance_class(a: AssuranceIcon) -> &'static str {
+    match a {
+        AssuranceIcon::Pass => "badge badge--pass",
+        AssuranceIcon::Fail => "badge badge--fail",
+        AssuranceIcon::HitAndMiss => "badge badge--hit-and-miss",
+    }
+}
+
+fn assurance_words(a: AssuranceIcon) -> &'static str {
+    match a {
+        AssuranceIcon::Pass => "Consistently passes target",
+        AssuranceIcon::Fail => "Consistently fails target",
+        AssuranceIcon::HitAndMiss => "Hits and misses target",
+    }
+}
+
+/// The icons of a measure as small coloured badges with words (colour is never the only cue).
+pub(crate) fn icons(m: &MeasureSummary) -> Markup {
+    html! {
+        span class="icons" {
+            @if let Some(p) = m.problem {
+                span class="badge badge--none" { (p) }
+            }
+            @if let Some(v) = m.variation {
+                span class=(variation_class(v)) data-icon=(v.name()) {
+                    span aria-hidden="true" class="badge__symbol" { (variation_symbol(v)) }
+                    " " (v.describe())
+                }
+            }
+            @if let Some(a) = m.assurance {
+                span class=(assurance_class(a)) data-icon=(a.name()) title=(a.describe()) {
+                    (assurance_words(a))
+                }
+            }
+        }
+    }
+}
+
+/// A list of measures with links and icons.
+pub(crate) fn measure_list(summaries: &[MeasureSummary]) -> Markup {
+    html! {
+        ul class="measure-list" {
+            @for m in summaries {
+                li {
+                    a href={ "/measures/" (m.measure.id) } { (m.measure.name) }
+                    " "
+                    span class="measure-list__kind" {
+                        "(" (m.measure.kind.name())
+                        @if m.points > 0 { ", " (m.points) " points" }
+                        ")"
+                    }
+                    " "
+                    (icons(m))
+                }
+            }
+        }
+    }
+}
+
+/// A project with its measures' summaries.
+type ProjectRow = (Project, Vec<MeasureSummary>);
+
+async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
+    let store = state.store.as_ref();
+    let mut sections = Vec::new();
+    for m in &user.memberships {
+        let teams = store.teams(m.org.id).await?;
+        let projects = store.projects(m.org.id).await?;
+        let mut rows = Vec::with_capacity(projects.len());
+        for p in projects {
+            let summaries = measure_summaries(store, &p).await?;
+            rows.push((p, summaries));
+        }
+        let mut groups: Vec<(String, Vec<&ProjectRow>)> = teams
+            .iter()
+            .map(|t| {
+                let ps = rows.iter().filter(|(p, _)| p.team == Some(t.id)).collect();
+                (t.name.clone(), ps)
+            })
+            .collect();
+        let unassigned: Vec<_> = rows
+            .iter()
+            .filter(|(p, _)| p.team.is_none_or(|id| !teams.iter().any(|t| t.id == id)))
+            .collect();
+        if !unassigned.is_empty() {
+            groups.push(("Projects without a team".to_owned(), unassigned));
+        }
+        sections.push(html! {
+            section class="org" aria-labelledby={ "org-" (m.org.id) } {
+                h2 id={ "org-" (m.org.id) } {
+                    (m.org.name)
+                    " "
+                    span class="caption" { "Your role: " (m.role.label()) }
+                }
+                @if rows.is_empty() {
+                    p { "No projects yet." }
+                }
+                @for (team, ps) in &groups {
+                    h3 { (team) }
+                    @if ps.is_empty() {
+                        p class="hint" { "No projects." }
+                    } @else {
+                        ul class="card-list" {
+                            @for (p, summaries) in ps {
+                                li class="card" {
+                                    h4 class="card__title" {
+                                        a href={ "/projects/" (p.id) } { (p.title) }
+                                    }
+                                    p { "Status: " (status_tag(p.status)) }
+                                    @if summaries.is_empty() {
+                                        p class="hint" { "No measures yet." }
+                                    } @else {
+                                        (measure_list(summaries))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+    let can_create = user.memberships.iter().any(|m| m.role.can_edit());
+    let body = html! {
+        h1 { "Dashboard" }
+        @if can_create {
+            p { a class="button" href="/projects/new" { "Start a project" } }
+        }
+        @if user.memberships.is_empty() {
+            p { "You are not a member of any organisation yet. Ask your organisation's admin to add you." }
+        }
+        @for s in sections { (s) }
+    };
+    Ok(layout::page("Dashboard", Some(&user), body))
+}

@@ -1,0 +1,339 @@
+//! Driver diagrams: aim → primary drivers → secondary drivers → change ideas, drawn as nested
+//! lists (readable on a phone and by screen readers) and edited with plain forms, no
+//! JavaScript needed.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use gemba_domain::{DriverKind, DriverNode, DriverNodeId, NonEmpty, Project, ProjectId};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::error::PageError;
+use super::form::{self, FieldErrors};
+use super::layout::{self, csrf_field};
+use super::load_project;
+use super::session::{see_other, CurrentUser};
+use crate::AppState;
+
+/// The driver diagram routes.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{id}/drivers", get(editor).post(add))
+        .route("/projects/{id}/drivers/{node}/edit", post(edit))
+        .route("/projects/{id}/drivers/{node}/delete", post(delete))
+}
+
+/// "Primary driver", "Secondary driver", "Change idea".
+fn kind_label(k: DriverKind) -> &'static str {
+    match k {
+        DriverKind::Primary => "Primary driver",
+        DriverKind::Secondary => "Secondary driver",
+        DriverKind::ChangeIdea => "Change idea",
+    }
+}
+
+/// The same in the middle of a sentence.
+fn kind_words(k: DriverKind) -> &'static str {
+    match k {
+        DriverKind::Primary => "primary driver",
+        DriverKind::Secondary => "secondary driver",
+        DriverKind::ChangeIdea => "change idea",
+    }
+}
+
+fn children(nodes: &[DriverNode], parent: Option<DriverNodeId>) -> Vec<&DriverNode> {
+    nodes.iter().filter(|n| n.parent == parent).collect()
+}
+
+fn aim_line(project: &Project) -> Markup {
+    html! {
+        p class="driver driver--aim" {
+            span class="driver__kind" { "Aim" }
+            @if project.aim.trim().is_empty() { "No aim yet" } @else { (project.aim) }
+        }
+    }
+}
+
+/// The diagram, read only.
+pub(crate) fn diagram(project: &Project, nodes: &[DriverNode]) -> Markup {
+    fn level(nodes: &[DriverNode], parent: Option<DriverNodeId>) -> Markup {
+        let kids = children(nodes, parent);
+        html! {
+            @if !kids.is_empty() {
+                ul class="driver-list" {
+                    @for n in kids {
+                        li class={ "driver driver--" (n.kind.name()) } {
+                            span class="driver__kind" { (kind_label(n.kind)) }
+                            span class="driver__text" { (n.text) }
+                            (level(nodes, Some(n.id)))
+                        }
+                    }
+                }
+            }
+        }
+    }
+    html! {
+        div class="driver-diagram" {
+            (aim_line(project))
+            @if nodes.is_empty() {
+                p class="hint" { "No drivers yet." }
+            } @else {
+                (level(nodes, None))
+            }
+        }
+    }
+}
+
+/// The editor: every node with a form to change its text, a delete button and a form to add
+/// a child, then a form to add a primary driver.
+fn editor_page(user: &CurrentUser, project: &Project, nodes: &[DriverNode]) -> Markup {
+    fn level(
+        user: &CurrentUser,
+        p: &Project,
+        nodes: &[DriverNode],
+        parent: Option<DriverNodeId>,
+    ) -> Markup {
+        let kids = children(nodes, parent);
+        html! {
+            @if !kids.is_empty() {
+                ul class="driver-list driver-list--edit" {
+                    @for n in kids {
+                        li class={ "driver driver--" (n.kind.name()) } id={ "node-" (n.id) } {
+                            form method="post" class="inline-form"
+                                action={ "/projects/" (p.id) "/drivers/" (n.id) "/edit" } {
+                                (csrf_field(user))
+                                div class="form-group" {
+                                    label class="label" for={ "text-" (n.id) } { (kind_label(n.kind)) }
+                                    input class="input" type="text" id={ "text-" (n.id) }
+                                        name="text" value=(n.text);
+                                }
+                                button type="submit" class="button button--secondary" {
+                                    "Save"
+                                    span class="visually-hidden" { " " (kind_words(n.kind)) " " (n.text) }
+                                }
+                            }
+                            form method="post" class="inline-form"
+                                action={ "/projects/" (p.id) "/drivers/" (n.id) "/delete" } {
+                                (csrf_field(user))
+                                button type="submit" class="button button--warning" {
+                                    "Delete"
+                                    span class="visually-hidden" { " " (kind_words(n.kind)) " " (n.text) }
+                                }
+                            }
+                            (level(user, p, nodes, Some(n.id)))
+                            @if let Some(child) = n.kind.child() {
+                                (add_form(user, p, Some(n), child))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let body = html! {
+        a class="back-link" href={ "/projects/" (project.id) } { "Back to the project" }
+        h1 { "Driver diagram" }
+        p {
+            "Work from the aim to primary drivers (the big factors that must change), "
+            "secondary drivers (their parts) and change ideas to test in PDSA cycles. "
+            "Deleting a driver deletes what is under it."
+        }
+        div class="driver-diagram" {
+            (aim_line(project))
+            (level(user, project, nodes, None))
+            (add_form(user, project, None, DriverKind::Primary))
+        }
+    };
+    layout::page("Driver diagram", Some(user), body)
+}
+
+/// A form adding a node of `kind` under `parent`, with a field id unique on the page.
+fn add_form(
+    user: &CurrentUser,
+    p: &Project,
+    parent: Option<&DriverNode>,
+    kind: DriverKind,
+) -> Markup {
+    let id = match parent {
+        Some(n) => format!("add-under-{}", n.id),
+        None => "add-primary".to_owned(),
+    };
+    html! {
+        form method="post" action={ "/projects/" (p.id) "/drivers" } class="add-form" {
+            (csrf_field(user))
+            @if let Some(n) = parent {
+                input type="hidden" name="parent" value=(n.id);
+            }
+            div class="form-group" {
+                label class="label" for=(id) {
+                    "Add a " (kind_words(kind))
+                    @if let Some(n) = parent {
+                        span class="visually-hidden" { " under " (n.text) }
+                    }
+                }
+                input class="input" type="text" id=(id) name="text";
+            }
+            button type="submit" class="button button--secondary" {
+                "Add" span class="visually-hidden" { " " (kind_words(kind)) }
+            }
+        }
+    }
+}
+
+/// One form shown again with its error (blank or too long text), keeping what was typed.
+struct Retry<'a> {
+    action: String,
+    heading: String,
+    text: &'a str,
+    parent: Option<DriverNodeId>,
+    errors: FieldErrors,
+}
+
+fn retry_page(user: &CurrentUser, p: &Project, r: Retry<'_>) -> Response {
+    let body = html! {
+        a class="back-link" href={ "/projects/" (p.id) "/drivers" } { "Back to the driver diagram" }
+        h1 { (r.heading) }
+        (form::error_summary(&r.errors))
+        form method="post" action=(r.action) novalidate {
+            (csrf_field(user))
+            @if let Some(parent) = r.parent {
+                input type="hidden" name="parent" value=(parent);
+            }
+            (form::text_input("text", "Text", r.text, None, &r.errors))
+            button type="submit" class="button" { "Save" }
+        }
+    };
+    let title = format!("Error: {}", r.heading);
+    (
+        StatusCode::BAD_REQUEST,
+        layout::page(&title, Some(user), body),
+    )
+        .into_response()
+}
+
+async fn editor(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
+    if !role.can_edit() {
+        return Err(PageError::Forbidden);
+    }
+    let nodes = state.store.driver_nodes(p.id).await?;
+    Ok(editor_page(&user, &p, &nodes))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct NodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    parent: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// The node `id` of project `p`'s diagram; a node of another project is not found.
+async fn node_of(state: &AppState, p: &Project, id: i64) -> Result<DriverNode, PageError> {
+    state
+        .store
+        .driver_nodes(p.id)
+        .await?
+        .into_iter()
+        .find(|n| n.id == DriverNodeId(id))
+        .ok_or(PageError::NotFound)
+}
+
+async fn add(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<NodeForm>,
+) -> Result<Response, PageError> {
+    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
+    user.check_edit(&f.csrf, role)?;
+    let (parent, kind) = match f.parent.trim() {
+        "" => (None, DriverKind::Primary),
+        s => {
+            let pid = s.parse::<i64>().map_err(|_| PageError::NotFound)?;
+            let parent = node_of(&state, &p, pid).await?;
+            let kind = parent.kind.child().ok_or_else(|| {
+                PageError::BadRequest("Nothing can be added under a change idea.".to_owned())
+            })?;
+            (Some(parent.id), kind)
+        }
+    };
+    let text = match NonEmpty::parse("text", &f.text) {
+        Ok(t) => t,
+        Err(e) => {
+            let retry = Retry {
+                action: format!("/projects/{}/drivers", p.id),
+                heading: format!("Add a {}", kind_words(kind)),
+                text: &f.text,
+                parent,
+                errors: e.into(),
+            };
+            return Ok(retry_page(&user, &p, retry));
+        }
+    };
+    let node = state
+        .store
+        .add_driver_node(p.id, parent, kind, text.as_str(), user.user.id)
+        .await?;
+    Ok(see_other(&format!(
+        "/projects/{}/drivers#node-{node}",
+        p.id
+    )))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, node)): Path<(i64, i64)>,
+    Form(f): Form<NodeForm>,
+) -> Result<Response, PageError> {
+    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
+    user.check_edit(&f.csrf, role)?;
+    let node = node_of(&state, &p, node).await?;
+    let text = match NonEmpty::parse("text", &f.text) {
+        Ok(t) => t,
+        Err(e) => {
+            let retry = Retry {
+                action: format!("/projects/{}/drivers/{}/edit", p.id, node.id),
+                heading: format!("Change the {}", kind_words(node.kind)),
+                text: &f.text,
+                parent: None,
+                errors: e.into(),
+            };
+            return Ok(retry_page(&user, &p, retry));
+        }
+    };
+    state
+        .store
+        .update_driver_node(node.id, text.as_str(), user.user.id)
+        .await?;
+    Ok(see_other(&format!(
+        "/projects/{}/drivers#node-{}",
+        p.id, node.id
+    )))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, node)): Path<(i64, i64)>,
+    Form(f): Form<NodeForm>,
+) -> Result<Response, PageError> {
+    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
+    user.check_edit(&f.csrf, role)?;
+    let node = node_of(&state, &p, node).await?;
+    state
+        .store
+        .delete_driver_node(node.id, user.user.id)
+        .await?;
+    Ok(see_other(&format!("/projects/{}/drivers", p.id)))
+}

@@ -1,0 +1,69 @@
+//! The pages' one error type and its one status match: validation failures are 4xx and are not
+//! logged; internal failures are logged and shown as a generic message, never their detail.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use gemba_domain::StoreError;
+use maud::html;
+
+use super::layout;
+
+/// Why a page could not be shown.
+#[derive(Debug)]
+pub enum PageError {
+    /// Nothing here, or nothing this user may see (other organisations' ids look missing).
+    NotFound,
+    /// The user may see this but not change it, or the form's CSRF token was wrong.
+    Forbidden,
+    /// The request cannot be understood; the message is shown to the user.
+    BadRequest(String),
+    /// Something failed inside; the message goes to the log only.
+    Internal(String),
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(what) => PageError::BadRequest(format!("{what} already exists")),
+            other => PageError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match self {
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "If you typed the web address, check it is correct. If you followed a link, \
+                 the page may have been deleted or you may not have access to it."
+                    .to_owned(),
+            ),
+            PageError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "You cannot do that",
+                "Your role does not allow this change, or the form had expired. Go back, \
+                 reload the page and try again, or ask your organisation's admin."
+                    .to_owned(),
+            ),
+            PageError::BadRequest(message) => {
+                (StatusCode::BAD_REQUEST, "There is a problem", message)
+            }
+            PageError::Internal(detail) => {
+                eprintln!("gemba-web: internal error: {detail}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, there is a problem with the service",
+                    "Try again later. Nothing you entered has been half-saved.".to_owned(),
+                )
+            }
+        };
+        let body = html! {
+            h1 { (title) }
+            p { (message) }
+            p { a href="/" { "Go to the dashboard" } }
+        };
+        (status, layout::page(title, None, body)).into_response()
+    }
+}

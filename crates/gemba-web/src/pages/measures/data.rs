@@ -1,0 +1,539 @@
+//! Entering a measure's data: one row by form, many rows pasted from a spreadsheet, or a CSV or
+//! Excel file. Every way is all-or-nothing, lists every bad row next to the input and keeps
+//! what was typed; dates already there are replaced, and the page says how many.
+
+use std::collections::HashSet;
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use gemba_data::{parse_pasted, read_measure_file, MeasureRow, RowProblem};
+use gemba_domain::{measure_chart, DataPoint, Measure, Project, Role};
+use gemba_spc::SpcError;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::{load_measure, num, uk_date};
+use crate::pages::error::PageError;
+use crate::pages::form::{self, FieldErrors};
+use crate::pages::layout::{self, csrf_field};
+use crate::pages::session::{see_other, CurrentUser};
+use crate::AppState;
+
+/// The largest file accepted.
+const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+/// The largest upload request read: a little more than the file, so that a file just over the
+/// limit is read to its end and refused with a clear message rather than a dropped connection.
+const MAX_UPLOAD_BODY: usize = 16 * 1024 * 1024;
+
+/// The data entry routes.
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/measures/{id}/data", get(page))
+        .route("/measures/{id}/data/row", post(add_row))
+        .route("/measures/{id}/data/paste", post(paste))
+        .route(
+            "/measures/{id}/data/upload",
+            post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)),
+        )
+}
+
+/// What the page shows besides the data: what was typed and what is wrong with it.
+#[derive(Default)]
+struct Entry {
+    row: RowForm,
+    row_errors: FieldErrors,
+    pasted: String,
+    paste_problems: Vec<RowProblem>,
+    upload_problems: Vec<RowProblem>,
+    saved: Option<(usize, usize)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RowForm {
+    csrf: String,
+    date: String,
+    value: String,
+    denominator: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PasteForm {
+    csrf: String,
+    pasted: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SavedQuery {
+    saved: Option<usize>,
+    replaced: Option<usize>,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Markup, PageError> {
+    let (m, project, role) = load_measure(&state, &user, id).await?;
+    let entry = Entry {
+        saved: q.saved.map(|n| (n, q.replaced.unwrap_or(0))),
+        ..Entry::default()
+    };
+    render(&state, &user, &m, &project, role, &entry).await
+}
+
+async fn add_row(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RowForm>,
+) -> Result<Response, PageError> {
+    let (m, project, role) = load_measure(&state, &user, id).await?;
+    user.check_edit(&f.csrf, role)?;
+    let mut errors = FieldErrors::new();
+    let date = match f.date.trim() {
+        "" => {
+            errors.insert("date", "Enter the date");
+            None
+        }
+        t => {
+            let d = gemba_data::parse_date(t);
+            if d.is_none() {
+                errors.insert(
+                    "date",
+                    "Enter a real date, like 2024-03-01, 01/03/2024 or Mar 2024",
+                );
+            }
+            d
+        }
+    };
+    let value = match f.value.trim() {
+        "" => {
+            errors.insert("value", "Enter the value");
+            None
+        }
+        t => match gemba_domain::optional_number("value", t) {
+            Ok(v) => v,
+            Err(_) => {
+                errors.insert("value", format!("Enter a number; \"{t}\" is not a number"));
+                None
+            }
+        },
+    };
+    let denominator = match gemba_domain::optional_number("denominator", &f.denominator) {
+        Ok(d) => d,
+        Err(_) => {
+            errors.insert("denominator", "Enter a number, or leave it blank");
+            None
+        }
+    };
+    if let (Some(date), true) = (date, errors.is_empty()) {
+        let rows = [MeasureRow {
+            date,
+            value,
+            denominator,
+            line: 1,
+        }];
+        match save(&state, &user, &m, &rows).await? {
+            Ok((n, replaced)) => return Ok(saved_redirect(&m, n, replaced)),
+            Err(problems) => {
+                for p in problems {
+                    errors.insert("value", sentence(&p.message));
+                }
+            }
+        }
+    }
+    let entry = Entry {
+        row: f,
+        row_errors: errors,
+        ..Entry::default()
+    };
+    invalid(render(&state, &user, &m, &project, role, &entry).await?)
+}
+
+async fn paste(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<PasteForm>,
+) -> Result<Response, PageError> {
+    let (m, project, role) = load_measure(&state, &user, id).await?;
+    user.check_edit(&f.csrf, role)?;
+    let problems = match parse_pasted(&f.pasted) {
+        Ok(rows) => match save(&state, &user, &m, &rows).await? {
+            Ok((n, replaced)) => return Ok(saved_redirect(&m, n, replaced)),
+            Err(problems) => problems,
+        },
+        Err(problems) => problems,
+    };
+    let entry = Entry {
+        pasted: f.pasted,
+        paste_problems: problems,
+        ..Entry::default()
+    };
+    invalid(render(&state, &user, &m, &project, role, &entry).await?)
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
+    let (m, project, role) = load_measure(&state, &user, id).await?;
+    let mut multipart = multipart.map_err(|_| {
+        PageError::BadRequest("Send the file with the upload form on the data page.".into())
+    })?;
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut too_big = false;
+    'fields: loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                too_big = true;
+                break;
+            }
+            Err(_) => {
+                return Err(PageError::BadRequest(
+                    "The upload was cut short; try again.".into(),
+                ))
+            }
+        };
+        match field.name() {
+            Some("csrf") => {
+                csrf = field.text().await.map_err(|_| {
+                    PageError::BadRequest("The upload was cut short; try again.".into())
+                })?;
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let mut bytes = Vec::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if bytes.len() + chunk.len() > MAX_FILE_BYTES {
+                                too_big = true;
+                                bytes = Vec::new();
+                            } else if !too_big {
+                                bytes.extend_from_slice(&chunk);
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            too_big = true;
+                            break 'fields;
+                        }
+                        Err(_) => {
+                            return Err(PageError::BadRequest(
+                                "The upload was cut short; try again.".into(),
+                            ))
+                        }
+                    }
+                }
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    if too_big {
+        // The token may not have been read; the check below still guards any change.
+        if !csrf.is_empty() {
+            user.check_edit(&csrf, role)?;
+        } else if !role.can_edit() {
+            return Err(PageError::Forbidden);
+        }
+        let entry = Entry {
+            upload_problems: vec![problem(
+                "The file is larger than 5 MB, so nothing was imported. Split it into smaller \
+                 files, or keep only the date, value and denominator columns.",
+            )],
+            ..Entry::default()
+        };
+        let page = render(&state, &user, &m, &project, role, &entry).await?;
+        return Ok((StatusCode::PAYLOAD_TOO_LARGE, page).into_response());
+    }
+    user.check_edit(&csrf, role)?;
+    let problems = match file {
+        Some((name, bytes)) if !name.is_empty() && !bytes.is_empty() => {
+            match read_measure_file(&bytes, &name) {
+                Ok(rows) => match save(&state, &user, &m, &rows).await? {
+                    Ok((n, replaced)) => return Ok(saved_redirect(&m, n, replaced)),
+                    Err(problems) => problems,
+                },
+                Err(problems) => problems,
+            }
+        }
+        Some((name, _)) if !name.is_empty() => vec![problem("The file is empty")],
+        _ => vec![problem("Choose a CSV or Excel file to upload")],
+    };
+    let entry = Entry {
+        upload_problems: problems,
+        ..Entry::default()
+    };
+    invalid(render(&state, &user, &m, &project, role, &entry).await?)
+}
+
+fn problem(message: &str) -> RowProblem {
+    RowProblem {
+        line: 0,
+        column: String::new(),
+        message: message.to_owned(),
+    }
+}
+
+fn invalid(page: Markup) -> Result<Response, PageError> {
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
+}
+
+fn saved_redirect(m: &Measure, n: usize, replaced: usize) -> Response {
+    see_other(&format!(
+        "/measures/{}/data?saved={n}&replaced={replaced}",
+        m.id
+    ))
+}
+
+/// Checks each row against the measure's chart type with the engine (negative counts, zero
+/// denominators, numerators above denominators…), then saves them all or none. Returns how
+/// many points were written and how many of them replaced a point of the same date.
+async fn save(
+    state: &AppState,
+    user: &CurrentUser,
+    m: &Measure,
+    rows: &[MeasureRow],
+) -> Result<Result<(usize, usize), Vec<RowProblem>>, PageError> {
+    let points: Vec<DataPoint> = rows
+        .iter()
+        .map(|r| DataPoint {
+            date: r.date,
+            value: r.value,
+            denominator: r.denominator,
+        })
+        .collect();
+    let problems: Vec<RowProblem> = rows
+        .iter()
+        .zip(&points)
+        .filter_map(|(r, p)| {
+            let e = measure_chart(m, std::slice::from_ref(p), &[]).err()?;
+            point_error(&e).map(|message| RowProblem {
+                line: r.line,
+                column: String::new(),
+                message,
+            })
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    let existing: HashSet<_> = state
+        .store
+        .data(m.id)
+        .await?
+        .into_iter()
+        .map(|p| p.date)
+        .collect();
+    let replaced = points.iter().filter(|p| existing.contains(&p.date)).count();
+    let n = state.store.put_data(m.id, &points, user.user.id).await?;
+    Ok(Ok((n, replaced)))
+}
+
+/// What is wrong with one point for this chart type, in words about the row; `None` for
+/// errors that are not about a point.
+fn point_error(e: &SpcError) -> Option<String> {
+    Some(match e {
+        SpcError::Negative { field, value, .. } => {
+            format!(
+                "the {field} is negative ({}); it must be zero or more",
+                num(*value)
+            )
+        }
+        SpcError::NotPositive { field, value, .. } => {
+            format!(
+                "the {field} is {}; it must be greater than zero",
+                num(*value)
+            )
+        }
+        SpcError::ZeroDenominator { .. } => {
+            "the denominator is zero; a rate or proportion needs a denominator above zero".into()
+        }
+        SpcError::MissingDenominator { .. } => {
+            "the denominator is missing; this chart type needs a denominator on every row".into()
+        }
+        SpcError::NumeratorAboveDenominator {
+            numerator,
+            denominator,
+            ..
+        } => format!(
+            "the value {} is larger than its denominator {}; a proportion cannot exceed 1",
+            num(*numerator),
+            num(*denominator)
+        ),
+        SpcError::NotFinite { field, .. } => format!("the {field} is not a finite number"),
+        _ => return None,
+    })
+}
+
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// "Line 3, date: …" for a problem, or just the message when it is not about one line.
+fn problem_text(p: &RowProblem) -> String {
+    sentence(&p.to_string())
+}
+
+/// A list of problems next to a field, linked to it by `aria-describedby`.
+fn problem_list(id: &str, problems: &[RowProblem]) -> Markup {
+    html! {
+        div class="error-message" id={ (id) "-error" } {
+            span class="visually-hidden" { "Error: " }
+            @if problems.len() == 1 {
+                (problem_text(&problems[0]))
+            } @else {
+                (problems.len()) " problems; nothing was saved:"
+                ul class="error-list" {
+                    @for p in problems { li { (problem_text(p)) } }
+                }
+            }
+        }
+    }
+}
+
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    m: &Measure,
+    project: &Project,
+    role: Role,
+    entry: &Entry,
+) -> Result<Markup, PageError> {
+    let data = state.store.data(m.id).await?;
+    let edit = role.can_edit();
+    let has_errors = !entry.row_errors.is_empty()
+        || !entry.paste_problems.is_empty()
+        || !entry.upload_problems.is_empty();
+    let needs_den = m.chart.chart.needs_denominator();
+    let body = html! {
+        a class="back-link" href={ "/measures/" (m.id) } { "Back to the chart" }
+        span class="caption" { (project.title) }
+        h1 { "Data for " (m.name) }
+        @if let Some((n, replaced)) = entry.saved {
+            div class="success-callout" role="status" {
+                p {
+                    strong { (n) " point" @if n != 1 { "s" } " saved" }
+                    @if replaced > 0 { " (" (replaced) " replaced)" }
+                    ". "
+                    a href={ "/measures/" (m.id) } { "See the chart" }
+                }
+            }
+        }
+        @if has_errors {
+            div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+                h2 class="error-summary__title" id="error-summary-title" { "There is a problem" }
+                ul class="error-summary__list" {
+                    @for field in ["date", "value", "denominator"] {
+                        @if let Some(message) = entry.row_errors.get(field) {
+                            li { a href={ "#" (field) } { (message) } }
+                        }
+                    }
+                    @for p in &entry.paste_problems {
+                        li { a href="#pasted" { (problem_text(p)) } }
+                    }
+                    @for p in &entry.upload_problems {
+                        li { a href="#file" { (problem_text(p)) } }
+                    }
+                }
+            }
+        }
+        @if edit {
+            p { "Enter one point, paste many from a spreadsheet, or upload a file. Nothing is saved unless every row is right; a date that is already there is replaced." }
+            h2 { "Add one point" }
+            form method="post" action={ "/measures/" (m.id) "/data/row" } novalidate {
+                (csrf_field(user))
+                (form::text_input("date", "Date", &entry.row.date,
+                    Some("For example, 2024-03-01, 01/03/2024 or Mar 2024"), &entry.row_errors))
+                (form::text_input("value", if needs_den { "Value (numerator)" } else { "Value" },
+                    &entry.row.value, Some("A number, or NA for a missing value"), &entry.row_errors))
+                (form::text_input("denominator",
+                    if needs_den { "Denominator" } else { "Denominator (optional)" },
+                    &entry.row.denominator, None, &entry.row_errors))
+                button type="submit" class="button" { "Add point" }
+            }
+            h2 { "Paste from a spreadsheet" }
+            form method="post" action={ "/measures/" (m.id) "/data/paste" } novalidate {
+                (csrf_field(user))
+                @let bad = !entry.paste_problems.is_empty();
+                div class={ "form-group" @if bad { " form-group--error" } } {
+                    label class="label" for="pasted" { "Rows to paste" }
+                    div class="hint" id="pasted-hint" {
+                        "Copy two or three columns – date, value and, for rates and proportions, denominator – and paste them here. A header row is fine."
+                    }
+                    @if bad { (problem_list("pasted", &entry.paste_problems)) }
+                    textarea class={ "textarea" @if bad { " textarea--error" } } id="pasted" name="pasted" rows="12"
+                        aria-invalid=[bad.then_some("true")]
+                        aria-describedby={ "pasted-hint" @if bad { " pasted-error" } } {
+                        (entry.pasted)
+                    }
+                }
+                button type="submit" class="button" { "Save pasted rows" }
+            }
+            h2 { "Upload a file" }
+            form method="post" action={ "/measures/" (m.id) "/data/upload" } enctype="multipart/form-data" novalidate {
+                (csrf_field(user))
+                @let bad = !entry.upload_problems.is_empty();
+                div class={ "form-group" @if bad { " form-group--error" } } {
+                    label class="label" for="file" { "CSV or Excel file (up to 5 MB)" }
+                    div class="hint" id="file-hint" {
+                        "Columns named date (or period, month, week) and value (or count, numerator), and optionally denominator; otherwise the first two or three columns are used."
+                    }
+                    @if bad { (problem_list("file", &entry.upload_problems)) }
+                    input class="file-upload" type="file" id="file" name="file"
+                        accept=".csv,.tsv,.txt,.xlsx,.xlsm,.xlsb,.xls,.ods"
+                        aria-invalid=[bad.then_some("true")]
+                        aria-describedby={ "file-hint" @if bad { " file-error" } };
+                }
+                button type="submit" class="button" { "Upload and save" }
+            }
+        }
+        h2 { "Saved data" }
+        @if data.is_empty() {
+            p { "No data yet." }
+        } @else {
+            table class="table" {
+                caption { (data.len()) " points of " (m.name) }
+                thead { tr {
+                    th scope="col" { "Date" }
+                    th scope="col" { "Value" }
+                    th scope="col" { "Denominator" }
+                } }
+                tbody {
+                    @for p in &data {
+                        tr {
+                            th scope="row" { (uk_date(p.date)) }
+                            td { (p.value.map(num).unwrap_or_else(|| "missing".into())) }
+                            td { (p.denominator.map(num).unwrap_or_default()) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let title = format!(
+        "{}Data for {}",
+        if has_errors { "Error: " } else { "" },
+        m.name
+    );
+    Ok(layout::page(&title, Some(user), body))
+}

@@ -1,0 +1,688 @@
+//! Projects: list, create, view, edit, delete and restore, history.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use gemba_domain::{
+    free_text, tags, NonEmpty, OrgId, Project, ProjectFields, ProjectId, ProjectStatus, Role, Team,
+    TeamId,
+};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::dashboard::{measure_list, measure_summaries, status_label, status_tag};
+use super::drivers::diagram;
+use super::error::PageError;
+use super::form::{self, FieldErrors};
+use super::layout::{self, csrf_field};
+use super::session::{see_other, CurrentUser};
+use crate::AppState;
+
+/// The project routes.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects", get(list))
+        .route("/projects/new", get(new_page).post(create))
+        .route("/projects/{id}", get(show))
+        .route("/projects/{id}/edit", get(edit_page).post(update))
+        .route("/projects/{id}/delete", post(delete))
+        .route("/projects/{id}/restore", post(restore))
+        .route("/projects/{id}/history", get(history))
+        .route("/admin/deleted", get(deleted))
+}
+
+/// The project `id` with the user's role in its organisation.
+///
+/// `NotFound` when it does not exist, is deleted, or belongs to an organisation the user is
+/// not a member of: other organisations' ids look exactly like missing ones.
+pub async fn load_project(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ProjectId,
+) -> Result<(Project, Role), PageError> {
+    let project = state.store.project(id).await?.ok_or(PageError::NotFound)?;
+    let role = user.role_in(project.org).ok_or(PageError::NotFound)?;
+    Ok((project, role))
+}
+
+/// Methods offered in the form (a project's own method is kept even when not listed).
+const METHODS: [&str; 4] = ["Model for Improvement", "Lean", "Six Sigma", "Other"];
+
+/// Whether `role` may delete projects (recoverably).
+fn can_delete(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::ImprovementLead)
+}
+
+// --- list -------------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    status: String,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Markup, PageError> {
+    let filter = ProjectStatus::parse(&q.status);
+    let mut rows = Vec::new();
+    for m in &user.memberships {
+        let teams = state.store.teams(m.org.id).await?;
+        for p in state.store.projects(m.org.id).await? {
+            if filter.is_none_or(|s| s == p.status) {
+                let team = p
+                    .team
+                    .and_then(|t| teams.iter().find(|x| x.id == t))
+                    .map(|t| t.name.clone());
+                rows.push((m.org.name.clone(), team, p));
+            }
+        }
+    }
+    let mut options: Vec<(&str, &str)> = vec![("", "All statuses")];
+    options.extend(ProjectStatus::ALL.map(|s| (s.name(), status_label(s))));
+    let selected = filter.map(|s| s.name()).unwrap_or("");
+    let can_create = user.memberships.iter().any(|m| m.role.can_edit());
+    let body = html! {
+        h1 { "Projects" }
+        @if can_create {
+            p { a class="button" href="/projects/new" { "Start a project" } }
+        }
+        form method="get" action="/projects" class="filter" {
+            (form::select("status", "Status", &options, selected, &FieldErrors::new()))
+            button type="submit" class="button button--secondary" { "Filter" }
+        }
+        @if rows.is_empty() {
+            p { "No projects match." }
+        } @else {
+            div class="table-wrap" {
+                table class="table" {
+                    caption class="visually-hidden" { "Projects" }
+                    thead { tr {
+                        th scope="col" { "Project" }
+                        th scope="col" { "Status" }
+                        th scope="col" { "Organisation" }
+                        th scope="col" { "Team" }
+                        th scope="col" { "Last changed" }
+                    } }
+                    tbody {
+                        @for (org, team, p) in &rows {
+                            tr {
+                                td { a href={ "/projects/" (p.id) } { (p.title) } }
+                                td { (status_tag(p.status)) }
+                                td { (org) }
+                                td { (team.as_deref().unwrap_or("–")) }
+                                td { (p.updated_at.format("%-d %b %Y")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page("Projects", Some(&user), body))
+}
+
+// --- the form ---------------------------------------------------------------------------------
+
+/// What the project form posts, as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+struct ProjectForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    problem: String,
+    #[serde(default)]
+    aim: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    team: String,
+    #[serde(default)]
+    sponsor: String,
+    #[serde(default)]
+    tags: String,
+}
+
+/// The form's fields in order, for the error summary.
+const FIELD_ORDER: [&str; 9] = [
+    "org", "title", "problem", "aim", "method", "status", "team", "sponsor", "tags",
+];
+
+impl ProjectForm {
+    fn from_project(p: &Project) -> Self {
+        ProjectForm {
+            csrf: String::new(),
+            org: p.org.to_string(),
+            title: p.title.clone(),
+            problem: p.problem.clone(),
+            aim: p.aim.clone(),
+            method: p.method.clone(),
+            status: p.status.name().to_owned(),
+            team: p.team.map(|t| t.to_string()).unwrap_or_default(),
+            sponsor: p.sponsor.clone(),
+            tags: p.tags.join(", "),
+        }
+    }
+
+    /// The validated fields, or every error at once. `teams` are the organisation's.
+    fn parse(&self, teams: &[Team]) -> Result<ProjectFields, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let title = NonEmpty::parse("title", &self.title)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let problem = free_text("problem", &self.problem)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let aim = free_text("aim", &self.aim).map_err(|e| errors.push(e)).ok();
+        let method = self.method.trim();
+        if method.chars().count() > 100 {
+            errors.insert("method", "Choose a method from the list");
+        }
+        let status = ProjectStatus::parse(&self.status);
+        if status.is_none() {
+            errors.insert("status", "Choose a status");
+        }
+        let team = match self.team.trim() {
+            "" => Some(None),
+            t => t
+                .parse::<i64>()
+                .ok()
+                .map(TeamId)
+                .filter(|id| teams.iter().any(|x| x.id == *id))
+                .map(Some),
+        };
+        if team.is_none() {
+            errors.insert("team", "Choose a team of the organisation");
+        }
+        let sponsor = if self.sponsor.trim().is_empty() {
+            Some(String::new())
+        } else {
+            NonEmpty::parse("sponsor", &self.sponsor)
+                .map(|s| s.as_str().to_owned())
+                .map_err(|e| errors.push(e))
+                .ok()
+        };
+        let tags = tags(&self.tags);
+        if tags.len() > 20 || tags.iter().any(|t| t.chars().count() > 50) {
+            errors.insert("tags", "Use at most 20 tags of up to 50 characters each");
+        }
+        match (title, problem, aim, status, team, sponsor) {
+            (Some(title), Some(problem), Some(aim), Some(status), Some(team), Some(sponsor))
+                if errors.is_empty() =>
+            {
+                Ok(ProjectFields {
+                    title,
+                    problem,
+                    aim,
+                    method: method.to_owned(),
+                    status,
+                    team,
+                    sponsor,
+                    tags,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The project form's fields (without the organisation choice and the buttons).
+fn project_fields(f: &ProjectForm, teams: &[Team], errors: &FieldErrors) -> Markup {
+    let mut methods: Vec<(&str, &str)> = vec![("", "Choose a method")];
+    methods.extend(METHODS.iter().map(|m| (*m, *m)));
+    let own = f.method.trim();
+    if !own.is_empty() && !METHODS.contains(&own) {
+        methods.push((own, own));
+    }
+    let statuses: Vec<(&str, &str)> = ProjectStatus::ALL
+        .iter()
+        .map(|s| (s.name(), status_label(*s)))
+        .collect();
+    let team_ids: Vec<String> = teams.iter().map(|t| t.id.to_string()).collect();
+    let mut team_options: Vec<(&str, &str)> = vec![("", "No team")];
+    team_options.extend(
+        teams
+            .iter()
+            .zip(&team_ids)
+            .map(|(t, id)| (id.as_str(), t.name.as_str())),
+    );
+    html! {
+        (form::text_input("title", "Title", &f.title, None, errors))
+        (form::textarea("problem", "The problem", &f.problem,
+            Some("What is wrong now, for whom, and how you know"), errors))
+        (form::textarea("aim", "Aim", &f.aim, Some("What, how much, by when"), errors))
+        (form::select("method", "Improvement method", &methods, own, errors))
+        (form::select("status", "Status", &statuses, &f.status, errors))
+        (form::select("team", "Team", &team_options, &f.team, errors))
+        (form::text_input("sponsor", "Sponsor", &f.sponsor,
+            Some("The executive or senior leader who backs the project"), errors))
+        (form::text_input("tags", "Tags", &f.tags,
+            Some("Separate tags with commas, for example: falls, frailty"), errors))
+    }
+}
+
+/// The organisations where the user may create projects.
+fn editable_orgs(user: &CurrentUser) -> Vec<(OrgId, String)> {
+    user.memberships
+        .iter()
+        .filter(|m| m.role.can_edit())
+        .map(|m| (m.org.id, m.org.name.clone()))
+        .collect()
+}
+
+/// Every team of the organisations in `orgs`, for the create form; with several
+/// organisations each team's name says whose it is.
+async fn teams_of(state: &AppState, orgs: &[(OrgId, String)]) -> Result<Vec<Team>, PageError> {
+    let mut out = Vec::new();
+    for (org, org_name) in orgs {
+        for t in state.store.teams(*org).await? {
+            let name = if orgs.len() > 1 {
+                format!("{} ({org_name})", t.name)
+            } else {
+                t.name.clone()
+            };
+            out.push(Team { name, ..t });
+        }
+    }
+    Ok(out)
+}
+
+fn new_form(
+    user: &CurrentUser,
+    orgs: &[(OrgId, String)],
+    teams: &[Team],
+    f: &ProjectForm,
+    errors: &FieldErrors,
+) -> Markup {
+    let org_ids: Vec<String> = orgs.iter().map(|(id, _)| id.to_string()).collect();
+    let org_options: Vec<(&str, &str)> = orgs
+        .iter()
+        .zip(&org_ids)
+        .map(|((_, name), id)| (id.as_str(), name.as_str()))
+        .collect();
+    let body = html! {
+        h1 { "Start a project" }
+        (form::error_summary_ordered(errors, &FIELD_ORDER))
+        form method="post" action="/projects/new" novalidate {
+            (csrf_field(user))
+            @if org_options.len() > 1 {
+                (form::select("org", "Organisation", &org_options, &f.org, errors))
+            } @else if let Some((id, _)) = org_options.first() {
+                input type="hidden" name="org" value=(id);
+            }
+            (project_fields(f, teams, errors))
+            button type="submit" class="button" { "Create project" }
+        }
+    };
+    let title = if errors.is_empty() {
+        "Start a project"
+    } else {
+        "Error: Start a project"
+    };
+    layout::page(title, Some(user), body)
+}
+
+async fn new_page(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
+    let orgs = editable_orgs(&user);
+    if orgs.is_empty() {
+        return Err(PageError::Forbidden);
+    }
+    let teams = teams_of(&state, &orgs).await?;
+    let f = ProjectForm {
+        org: orgs
+            .first()
+            .map(|(id, _)| id.to_string())
+            .unwrap_or_default(),
+        status: ProjectStatus::Idea.name().to_owned(),
+        method: METHODS[0].to_owned(),
+        ..ProjectForm::default()
+    };
+    Ok(new_form(&user, &orgs, &teams, &f, &FieldErrors::new()))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<ProjectForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let orgs = editable_orgs(&user);
+    if orgs.is_empty() {
+        return Err(PageError::Forbidden);
+    }
+    let org = f
+        .org
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .map(OrgId)
+        .filter(|id| orgs.iter().any(|(o, _)| o == id));
+    // Not an organisation where the user may edit: it looks like nothing is there.
+    let org = org.ok_or(PageError::NotFound)?;
+    let org_teams = state.store.teams(org).await?;
+    match f.parse(&org_teams) {
+        Ok(fields) => {
+            let id = state
+                .store
+                .create_project(org, &fields, user.user.id)
+                .await?;
+            Ok(see_other(&format!("/projects/{id}")))
+        }
+        Err(errors) => {
+            let teams = teams_of(&state, &orgs).await?;
+            let page = new_form(&user, &orgs, &teams, &f, &errors);
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+    }
+}
+
+// --- one project ------------------------------------------------------------------------------
+
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
+    let store = state.store.as_ref();
+    let org = user
+        .memberships
+        .iter()
+        .find(|m| m.org.id == p.org)
+        .map(|m| m.org.name.clone())
+        .unwrap_or_default();
+    let team = match p.team {
+        Some(t) => store
+            .teams(p.org)
+            .await?
+            .into_iter()
+            .find(|x| x.id == t)
+            .map(|x| x.name),
+        None => None,
+    };
+    let nodes = store.driver_nodes(p.id).await?;
+    let measures = measure_summaries(store, &p).await?;
+    let pdsas = store.pdsas(p.id).await?;
+    let edit = role.can_edit();
+    let body = html! {
+        span class="caption" { (org) }
+        h1 { (p.title) }
+        p { "Status: " (status_tag(p.status)) }
+        dl class="summary-list" {
+            div { dt { "Team" } dd { (team.as_deref().unwrap_or("No team")) } }
+            div { dt { "Method" } dd { @if p.method.is_empty() { "Not set" } @else { (p.method) } } }
+            div { dt { "Sponsor" } dd { @if p.sponsor.is_empty() { "Not set" } @else { (p.sponsor) } } }
+            div { dt { "Tags" } dd {
+                @if p.tags.is_empty() { "None" } @else {
+                    ul class="tags" { @for t in &p.tags { li class="tag tag--plain" { (t) } } }
+                }
+            } }
+        }
+        p class="actions" {
+            @if edit {
+                a href={ "/projects/" (p.id) "/edit" } {
+                    "Edit project" span class="visually-hidden" { " " (p.title) }
+                }
+                " · "
+            }
+            a href={ "/projects/" (p.id) "/history" } { "History" }
+        }
+        h2 { "The problem" }
+        (paragraphs(&p.problem, "Not described yet."))
+        h2 { "Aim" }
+        (paragraphs(&p.aim, "No aim yet."))
+        h2 id="driver-diagram" { "Driver diagram" }
+        (diagram(&p, &nodes))
+        @if edit {
+            p { a href={ "/projects/" (p.id) "/drivers" } { "Edit the driver diagram" } }
+        }
+        h2 { "Measures" }
+        @if measures.is_empty() { p { "No measures yet." } } @else { (measure_list(&measures)) }
+        @if edit {
+            p { a class="button button--secondary" href={ "/projects/" (p.id) "/measures/new" } { "Add a measure" } }
+        }
+        h2 { "PDSA cycles" }
+        @if pdsas.is_empty() { p { "No PDSA cycles yet." } } @else {
+            ul class="pdsa-list" {
+                @for c in &pdsas {
+                    li {
+                        a href={ "/pdsa/" (c.id) } { (c.fields.title) }
+                        @if let Some(d) = c.fields.start_date {
+                            " – started " (d.format("%-d %b %Y"))
+                        }
+                        @if let Some(a) = c.fields.act {
+                            " – " (a.name())
+                        }
+                    }
+                }
+            }
+        }
+        @if edit {
+            p { a class="button button--secondary" href={ "/projects/" (p.id) "/pdsa/new" } { "Log a PDSA cycle" } }
+        }
+    };
+    Ok(layout::page(&p.title, Some(&user), body))
+}
+
+/// Free text as paragraphs, one per blank-line-separated block.
+fn paragraphs(text: &str, empty: &str) -> Markup {
+    html! {
+        @if text.trim().is_empty() {
+            p class="hint" { (empty) }
+        } @else {
+            @for para in text.split("\n\n").map(str::trim).filter(|s| !s.is_empty()) {
+                p class="prose" { (para) }
+            }
+        }
+    }
+}
+
+fn edit_form(
+    user: &CurrentUser,
+    p: &Project,
+    role: Role,
+    teams: &[Team],
+    f: &ProjectForm,
+    errors: &FieldErrors,
+) -> Markup {
+    let body = html! {
+        a class="back-link" href={ "/projects/" (p.id) } { "Back to the project" }
+        h1 { "Edit " (p.title) }
+        (form::error_summary_ordered(errors, &FIELD_ORDER))
+        form method="post" action={ "/projects/" (p.id) "/edit" } novalidate {
+            (csrf_field(user))
+            (project_fields(f, teams, errors))
+            button type="submit" class="button" { "Save changes" }
+        }
+        @if can_delete(role) {
+            h2 { "Delete this project" }
+            p { "Deleting hides the project from everyone. An admin can restore it." }
+            form method="post" action={ "/projects/" (p.id) "/delete" } {
+                (csrf_field(user))
+                button type="submit" class="button button--warning" { "Delete project" }
+            }
+        }
+    };
+    let title = if errors.is_empty() {
+        "Edit project"
+    } else {
+        "Error: Edit project"
+    };
+    layout::page(title, Some(user), body)
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
+    if !role.can_edit() {
+        return Err(PageError::Forbidden);
+    }
+    let teams = state.store.teams(p.org).await?;
+    let f = ProjectForm::from_project(&p);
+    Ok(edit_form(&user, &p, role, &teams, &f, &FieldErrors::new()))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ProjectForm>,
+) -> Result<Response, PageError> {
+    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
+    user.check_edit(&f.csrf, role)?;
+    let teams = state.store.teams(p.org).await?;
+    match f.parse(&teams) {
+        Ok(fields) => {
+            state
+                .store
+                .update_project(p.id, &fields, user.user.id)
+                .await?;
+            Ok(see_other(&format!("/projects/{}", p.id)))
+        }
+        Err(errors) => {
+            let page = edit_form(&user, &p, role, &teams, &f, &errors);
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
+    user.check_csrf(&f.csrf)?;
+    if !can_delete(role) {
+        return Err(PageError::Forbidden);
+    }
+    state.store.delete_project(p.id, user.user.id).await?;
+    Ok(see_other("/projects"))
+}
+
+async fn deleted(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
+    let admin_orgs: Vec<_> = user
+        .memberships
+        .iter()
+        .filter(|m| m.role == Role::Admin)
+        .collect();
+    if admin_orgs.is_empty() {
+        return Err(PageError::Forbidden);
+    }
+    let mut rows = Vec::new();
+    for m in admin_orgs {
+        for p in state.store.deleted_projects(m.org.id).await? {
+            rows.push((m.org.name.clone(), p));
+        }
+    }
+    let body = html! {
+        h1 { "Deleted projects" }
+        p { "Projects deleted in the organisations you administer. Restoring brings a project back with its measures, data and PDSA cycles." }
+        @if rows.is_empty() {
+            p { "No deleted projects." }
+        } @else {
+            ul class="card-list" {
+                @for (org, p) in &rows {
+                    li class="card" {
+                        h2 class="card__title" { (p.title) }
+                        p { (org) " · last changed " (p.updated_at.format("%-d %b %Y %H:%M")) }
+                        form method="post" action={ "/projects/" (p.id) "/restore" } {
+                            (csrf_field(&user))
+                            button type="submit" class="button button--secondary" {
+                                "Restore" span class="visually-hidden" { " " (p.title) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page("Deleted projects", Some(&user), body))
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let id = ProjectId(id);
+    for m in &user.memberships {
+        let found = state
+            .store
+            .deleted_projects(m.org.id)
+            .await?
+            .into_iter()
+            .any(|p| p.id == id);
+        if found {
+            user.check_csrf(&f.csrf)?;
+            if m.role != Role::Admin {
+                return Err(PageError::Forbidden);
+            }
+            state.store.restore_project(id, user.user.id).await?;
+            return Ok(see_other(&format!("/projects/{id}")));
+        }
+    }
+    Err(PageError::NotFound)
+}
+
+async fn history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let (p, _) = load_project(&state, &user, ProjectId(id)).await?;
+    let entries = state.store.history(p.id).await?;
+    let body = html! {
+        a class="back-link" href={ "/projects/" (p.id) } { "Back to the project" }
+        h1 { "History of " (p.title) }
+        @if entries.is_empty() {
+            p { "No changes recorded yet." }
+        } @else {
+            div class="table-wrap" {
+                table class="table" {
+                    caption class="visually-hidden" { "Changes, newest first" }
+                    thead { tr {
+                        th scope="col" { "When (UTC)" }
+                        th scope="col" { "Who" }
+                        th scope="col" { "What" }
+                    } }
+                    tbody {
+                        @for e in &entries {
+                            tr {
+                                td {
+                                    time datetime=(e.at.format("%Y-%m-%dT%H:%M:%SZ")) {
+                                        (e.at.format("%-d %b %Y %H:%M"))
+                                    }
+                                }
+                                td { (e.who) }
+                                td { (e.what) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page("History", Some(&user), body))
+}

@@ -1,0 +1,1223 @@
+//! The JSON API end to end: the real app on a free port over an in-memory SQLite store,
+//! driven over HTTP with reqwest as a script would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use gemba_domain::{Email, OrgId, Role, Store, TeamId, UserId};
+use gemba_store_sqlite::SqliteStore;
+use gemba_web::api::ROUTES;
+use gemba_web::auth::{new_secret, secret_hash};
+use gemba_web::AppState;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+/// A running app with two organisations and a token per kind of user.
+struct App {
+    base: String,
+    client: reqwest::Client,
+    store: Arc<SqliteStore>,
+    org_a: OrgId,
+    team_a: TeamId,
+    team_b: TeamId,
+    /// Improvement lead of Trust A.
+    lead: String,
+    /// Member of Trust A.
+    member: String,
+    /// Board viewer of Trust A.
+    viewer: String,
+    /// Member of Trust B only.
+    outsider: String,
+    /// Member of both trusts.
+    both: String,
+}
+
+async fn user(store: &SqliteStore, email: &str, memberships: &[(OrgId, Role)]) -> String {
+    let id: UserId = store
+        .create_user(&Email::parse(email).unwrap(), email, "not a real hash")
+        .await
+        .unwrap();
+    for (org, role) in memberships {
+        store.set_membership(id, *org, *role).await.unwrap();
+    }
+    let token = new_secret();
+    store
+        .create_api_token(&secret_hash(&token), id, "test")
+        .await
+        .unwrap();
+    token
+}
+
+async fn spawn_app() -> App {
+    let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let org_a = store
+        .create_org("Trust A", Some("North ICS"))
+        .await
+        .unwrap();
+    let org_b = store
+        .create_org("Trust B", Some("North ICS"))
+        .await
+        .unwrap();
+    let team_a = store.create_team(org_a, "Ward 10").await.unwrap();
+    let team_b = store.create_team(org_b, "Theatres").await.unwrap();
+    let lead = user(&store, "lead@a.nhs.uk", &[(org_a, Role::ImprovementLead)]).await;
+    let member = user(&store, "member@a.nhs.uk", &[(org_a, Role::Member)]).await;
+    let viewer = user(&store, "board@a.nhs.uk", &[(org_a, Role::BoardViewer)]).await;
+    let outsider = user(&store, "member@b.nhs.uk", &[(org_b, Role::Member)]).await;
+    let both = user(
+        &store,
+        "coach@ics.nhs.uk",
+        &[(org_a, Role::Member), (org_b, Role::Admin)],
+    )
+    .await;
+    let state = AppState::new(store.clone() as Arc<dyn Store>);
+    let app = gemba_web::router(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    App {
+        base: format!("http://{addr}/api/v1"),
+        client: reqwest::Client::new(),
+        store,
+        org_a,
+        team_a,
+        team_b,
+        lead,
+        member,
+        viewer,
+        outsider,
+        both,
+    }
+}
+
+/// A response: its status and its JSON body (null when empty).
+struct Reply {
+    status: StatusCode,
+    body: Value,
+    content_type: String,
+}
+
+impl App {
+    async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let content_type = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = res.bytes().await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                panic!(
+                    "{status}: body is not JSON ({e}): {}",
+                    String::from_utf8_lossy(&bytes)
+                )
+            })
+        };
+        Reply {
+            status,
+            body,
+            content_type,
+        }
+    }
+
+    fn req(&self, method: Method, path: &str, token: Option<&str>) -> reqwest::RequestBuilder {
+        let r = self.client.request(method, format!("{}{path}", self.base));
+        match token {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        }
+    }
+
+    async fn call(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> Reply {
+        let mut r = self.req(method, path, Some(token));
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        self.send(r).await
+    }
+
+    async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PATCH, path, token, Some(body)).await
+    }
+
+    /// A project with a measure and a PDSA cycle, made by Trust A's lead: (project, measure,
+    /// cycle) ids.
+    async fn seed_project(&self) -> (i64, i64, i64) {
+        let p = self
+            .post("/projects", &self.lead, project_body("Reduce falls"))
+            .await;
+        assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
+        let pid = p.body["id"].as_i64().unwrap();
+        let m = self
+            .post(
+                &format!("/projects/{pid}/measures"),
+                &self.lead,
+                measure_body(),
+            )
+            .await;
+        assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+        let c = self
+            .post(
+                &format!("/projects/{pid}/pdsa-cycles"),
+                &self.lead,
+                pdsa_body(),
+            )
+            .await;
+        assert_eq!(c.status, StatusCode::CREATED, "{}", c.body);
+        (
+            pid,
+            m.body["id"].as_i64().unwrap(),
+            c.body["id"].as_i64().unwrap(),
+        )
+    }
+}
+
+fn project_body(title: &str) -> Value {
+    json!({
+        "title": title,
+        "problem": "Patients on Ward 10 fall at night.",
+        "aim": "Reduce falls per 1,000 bed days from 8 to 4 by March 2025",
+        "method": "Model for Improvement",
+        "status": "scoping",
+        "tags": ["falls", "frailty", "Falls"]
+    })
+}
+
+fn measure_body() -> Value {
+    json!({
+        "name": "Falls screening completed",
+        "type": "process",
+        "chart": "xmr",
+        "improvement": "increase",
+        "unit": "%",
+        "target": 70,
+        "definition": "Patients over 65 screened within 6 hours of admission"
+    })
+}
+
+fn pdsa_body() -> Value {
+    json!({
+        "title": "Night-time comfort rounds",
+        "start_date": "2023-01-01",
+        "objective": "Test hourly rounds on one bay",
+        "prediction": "Fewer unwitnessed falls"
+    })
+}
+
+/// Asserts the error shape: status, code and field.
+#[track_caller]
+fn assert_error(r: &Reply, status: StatusCode, code: &str, field: Option<&str>) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert!(
+        r.content_type.starts_with("application/json"),
+        "{status} answered {}",
+        r.content_type
+    );
+    let e = &r.body["error"];
+    assert_eq!(e["code"], code, "{}", r.body);
+    assert!(
+        e["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        r.body
+    );
+    assert!(e.as_object().unwrap().contains_key("field"), "{}", r.body);
+    assert_eq!(e["field"].as_str(), field, "{}", r.body);
+}
+
+/// 24 monthly points: 12 around 50 then 12 around 60, a shift upwards.
+fn shifted_points() -> Vec<Value> {
+    let before = [
+        48.0, 52.0, 50.0, 49.0, 51.0, 47.0, 53.0, 50.0, 52.0, 48.0, 51.0, 49.0,
+    ];
+    (0..24)
+        .map(|i| {
+            let value = before[i % 12] + if i >= 12 { 10.0 } else { 0.0 };
+            let (y, m) = (2022 + i / 12, i % 12 + 1);
+            // Some dates the UK way: the API reads both.
+            let date = if i % 5 == 0 {
+                format!("01/{m:02}/{y}")
+            } else {
+                format!("{y}-{m:02}-01")
+            };
+            json!({"date": date, "value": value, "denominator": null})
+        })
+        .collect()
+}
+
+fn chart_schema() -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/schema/chart-result.schema.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_team_runs_a_project_through_the_api() {
+    let app = spawn_app().await;
+
+    // Project.
+    let p = app
+        .post("/projects", &app.lead, project_body("Reduce falls"))
+        .await;
+    assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
+    let pid = p.body["id"].as_i64().unwrap();
+    assert_eq!(p.body["title"], "Reduce falls");
+    assert_eq!(p.body["status"], "scoping");
+    assert_eq!(p.body["org_id"], app.org_a.0);
+    assert_eq!(p.body["tags"], json!(["falls", "frailty"]));
+    let got = app.get(&format!("/projects/{pid}"), &app.member).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body, p.body);
+
+    // Measure.
+    let m = app
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &app.member,
+            measure_body(),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+    let mid = m.body["id"].as_i64().unwrap();
+    assert_eq!(m.body["type"], "process");
+    assert_eq!(m.body["target"], 70.0);
+    assert_eq!(m.body["project_id"], pid);
+    let list = app
+        .get(&format!("/projects/{pid}/measures"), &app.viewer)
+        .await;
+    assert_eq!(list.body.as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.get(&format!("/measures/{mid}"), &app.viewer).await.body,
+        m.body
+    );
+
+    // 24 points with a shift.
+    let up = app
+        .post(
+            &format!("/measures/{mid}/data"),
+            &app.member,
+            Value::Array(shifted_points()),
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::OK, "{}", up.body);
+    assert_eq!(up.body, json!({"imported": 24}));
+    let data = app.get(&format!("/measures/{mid}/data"), &app.viewer).await;
+    let data = data.body.as_array().unwrap().clone();
+    assert_eq!(data.len(), 24);
+    assert_eq!(
+        data[0],
+        json!({"date": "2022-01-01", "value": 48.0, "denominator": null})
+    );
+    assert_eq!(data[23]["date"], "2023-12-01");
+
+    // The chart: the engine's contract, with the shift flagged.
+    let chart = app
+        .get(&format!("/measures/{mid}/chart"), &app.viewer)
+        .await;
+    assert_eq!(chart.status, StatusCode::OK, "{}", chart.body);
+    let schema = chart_schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&chart.body)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "chart breaks the contract: {errors:#?}");
+    assert_eq!(chart.body["version"], "1");
+    let series = chart.body["series"].as_array().unwrap();
+    assert_eq!(series.len(), 1);
+    let s = &series[0];
+    assert_eq!(s["id"], mid.to_string());
+    assert_eq!(s["chart"], "xmr");
+    assert_eq!(s["improvement"], "increase");
+    assert_eq!(s["target"], 70.0);
+    let points = s["points"].as_array().unwrap();
+    assert_eq!(points.len(), 24);
+    for (p, d) in points.iter().zip(&data) {
+        assert_eq!(p["x"], d["date"]);
+        assert_eq!(p["y"], d["value"]);
+    }
+    let flagged: Vec<usize> = points
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            p["special_cause"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == "shift")
+        })
+        .map(|(i, _)| i)
+        .collect();
+    assert!(flagged.len() >= 14, "shift not flagged: {flagged:?}");
+    assert_eq!(points[23]["variation"], "special_cause_improvement");
+    assert_eq!(s["variation_icon"], "improvement_high");
+    assert_eq!(s["runs"]["signal"], true);
+
+    // PDSA cycles.
+    let c = app
+        .post(
+            &format!("/projects/{pid}/pdsa-cycles"),
+            &app.member,
+            pdsa_body(),
+        )
+        .await;
+    assert_eq!(c.status, StatusCode::CREATED, "{}", c.body);
+    let cid = c.body["id"].as_i64().unwrap();
+    assert_eq!(c.body["start_date"], "2023-01-01");
+    assert_eq!(c.body["act"], Value::Null);
+    let second = app
+        .post(
+            &format!("/projects/{pid}/pdsa-cycles"),
+            &app.member,
+            json!({"title": "Rounds on every bay", "start_date": "01/03/2023",
+                   "objective": "Spread", "prediction": "Same effect", "follows_id": cid}),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
+    assert_eq!(second.body["start_date"], "2023-03-01");
+    assert_eq!(second.body["follows_id"], cid);
+    let cycles = app
+        .get(&format!("/projects/{pid}/pdsa-cycles"), &app.viewer)
+        .await;
+    let titles: Vec<&str> = cycles
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Night-time comfort rounds", "Rounds on every bay"]);
+    let studied = app
+        .patch(
+            &format!("/pdsa-cycles/{cid}"),
+            &app.member,
+            json!({"do": "Ran for four weeks", "study": "Falls fell", "act": "adopt"}),
+        )
+        .await;
+    assert_eq!(studied.status, StatusCode::OK, "{}", studied.body);
+    assert_eq!(studied.body["do_notes"], "Ran for four weeks");
+    assert_eq!(studied.body["act"], "adopt");
+    assert_eq!(studied.body["objective"], "Test hourly rounds on one bay");
+    assert_eq!(
+        app.get(&format!("/pdsa-cycles/{cid}"), &app.viewer)
+            .await
+            .body,
+        studied.body
+    );
+
+    // PATCH the project: only what is sent changes.
+    let patched = app
+        .patch(
+            &format!("/projects/{pid}"),
+            &app.member,
+            json!({"status": "testing", "team_id": app.team_a.0, "sponsor": "Chief Nurse"}),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    assert_eq!(patched.body["status"], "testing");
+    assert_eq!(patched.body["team_id"], app.team_a.0);
+    assert_eq!(patched.body["title"], "Reduce falls");
+    assert_eq!(patched.body["aim"], p.body["aim"]);
+    let cleared = app
+        .patch(
+            &format!("/projects/{pid}"),
+            &app.member,
+            json!({"team_id": null}),
+        )
+        .await;
+    assert_eq!(cleared.body["team_id"], Value::Null);
+    assert_eq!(cleared.body["sponsor"], "Chief Nurse");
+    let history = app
+        .store
+        .history(gemba_domain::ProjectId(pid))
+        .await
+        .unwrap();
+    assert!(
+        history.len() >= 5,
+        "changes are in the history: {history:?}"
+    );
+
+    // PATCH the measure.
+    let m2 = app
+        .patch(
+            &format!("/measures/{mid}"),
+            &app.member,
+            json!({"target": null, "rebase": ["2023-01-01"]}),
+        )
+        .await;
+    assert_eq!(m2.status, StatusCode::OK, "{}", m2.body);
+    assert_eq!(m2.body["target"], Value::Null);
+    assert_eq!(m2.body["rebase"], json!(["2023-01-01"]));
+    assert_eq!(m2.body["name"], "Falls screening completed");
+    let rebased = app
+        .get(&format!("/measures/{mid}/chart"), &app.viewer)
+        .await;
+    assert_eq!(rebased.body["series"][0]["points"][23]["phase"], 2);
+
+    // Listing, who am I, deleting.
+    let all = app.get("/projects", &app.viewer).await;
+    assert_eq!(all.body.as_array().unwrap().len(), 1);
+    assert!(app
+        .get("/projects", &app.outsider)
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let me = app.get("/me", &app.both).await;
+    assert_eq!(me.body["memberships"].as_array().unwrap().len(), 2);
+    let gone = app
+        .call(Method::DELETE, &format!("/projects/{pid}"), &app.lead, None)
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    assert_eq!(gone.body, Value::Null);
+    let r = app.get(&format!("/projects/{pid}"), &app.lead).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    let r = app.get(&format!("/measures/{mid}/chart"), &app.lead).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+}
+
+#[tokio::test]
+async fn data_uploads_are_all_or_nothing_with_every_bad_row_listed() {
+    let app = spawn_app().await;
+    let (pid, _, _) = app.seed_project().await;
+    let p = app
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &app.lead,
+            json!({"name": "Screened within 6 hours", "type": "process", "chart": "p",
+                   "improvement": "increase", "unit": "%", "target": 0.9}),
+        )
+        .await;
+    let mid = p.body["id"].as_i64().unwrap();
+    let path = format!("/measures/{mid}/data");
+    let csv = |body: &str| {
+        app.req(Method::POST, &path, Some(&app.lead))
+            .header("content-type", "text/csv; charset=utf-8")
+            .body(body.to_owned())
+    };
+
+    // A good CSV.
+    let r = app
+        .send(csv(
+            "date,value,denominator\n2024-01-01,40,50\n01/02/2024,45,52\n2024-03-01,NA,48\n",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body, json!({"imported": 3}));
+    let data = app.get(&path, &app.lead).await.body;
+    assert_eq!(
+        data,
+        json!([
+            {"date": "2024-01-01", "value": 40.0, "denominator": 50.0},
+            {"date": "2024-02-01", "value": 45.0, "denominator": 52.0},
+            {"date": "2024-03-01", "value": null, "denominator": 48.0}
+        ])
+    );
+
+    // A CSV with bad rows saves nothing and lists them all, by line.
+    let r = app
+        .send(csv("date,value,denominator\n2024-04-01,41,50\n2024-13-01,40,50\nlater,x,50\n2024-05-01,lots,50\n"))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("date"),
+    );
+    let errors = r.body["errors"].as_array().unwrap();
+    let lines: BTreeSet<u64> = errors.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, BTreeSet::from([3, 4, 5]), "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["line"] == 5 && e["field"] == "value"),
+        "{errors:#?}"
+    );
+    assert_eq!(
+        app.get(&path, &app.lead)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // JSON rows: every bad item by index, nothing saved.
+    let r = app
+        .post(
+            &path,
+            &app.lead,
+            json!([
+                {"date": "2024-04-01", "value": 41, "denominator": 50},
+                {"date": "31/04/2024", "value": 41, "denominator": 50},
+                {"date": "2024-05-01", "value": "41", "denominator": 50},
+                {"value": 3, "denominator": 50},
+                {"date": "2024-04-01", "value": 42, "denominator": 50},
+                "2024-06-01"
+            ]),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("date"),
+    );
+    let bad: Vec<(u64, &str)> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["index"].as_u64().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            (1, "date"),
+            (2, "value"),
+            (3, "date"),
+            (5, "date"),
+            (4, "date")
+        ],
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        app.get(&path, &app.lead)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // Values the p chart cannot use are refused too, each by its row.
+    let r = app
+        .post(
+            &path,
+            &app.lead,
+            json!([
+                {"date": "2024-04-01", "value": 41, "denominator": 50},
+                {"date": "2024-05-01", "value": 60, "denominator": 50},
+                {"date": "2024-06-01", "value": 10, "denominator": null},
+                {"date": "2024-07-01", "value": -1, "denominator": 50}
+            ]),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("value"),
+    );
+    let bad: BTreeSet<(u64, String)> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["index"].as_u64().unwrap(),
+                e["field"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bad,
+        BTreeSet::from([
+            (1, "value".to_owned()),
+            (2, "denominator".to_owned()),
+            (3, "value".to_owned())
+        ]),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        app.get(&path, &app.lead)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // Malformed bodies are 400; other media types 415.
+    let r = app
+        .send(
+            app.req(Method::POST, &path, Some(&app.lead))
+                .header("content-type", "application/json")
+                .body("[{\"date\": "),
+        )
+        .await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "bad_request", None);
+    let r = app
+        .post(&path, &app.lead, json!({"date": "2024-01-01"}))
+        .await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "bad_request", None);
+    let r = app.send(csv("")).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "bad_request", None);
+    let r = app
+        .send(
+            app.req(Method::POST, &path, Some(&app.lead))
+                .header("content-type", "application/xml")
+                .body("<points/>"),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        None,
+    );
+
+    // Replacing a date that is stored.
+    let r = app
+        .post(
+            &path,
+            &app.lead,
+            json!([{"date": "2024-03-01", "value": 30, "denominator": 48}]),
+        )
+        .await;
+    assert_eq!(r.body, json!({"imported": 1}));
+    let data = app.get(&path, &app.lead).await.body;
+    assert_eq!(data[2]["value"], 30.0);
+    assert_eq!(data.as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn every_error_has_the_json_shape_and_the_right_status() {
+    let app = spawn_app().await;
+    let (pid, mid, cid) = app.seed_project().await;
+
+    // 422 naming the field.
+    let r = app
+        .post("/projects", &app.lead, json!({"aim": "no title"}))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("title"),
+    );
+    let r = app
+        .post("/projects", &app.lead, json!({"title": "   "}))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("title"),
+    );
+    let r = app
+        .post(
+            "/projects",
+            &app.lead,
+            json!({"title": "x", "status": "finished"}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("status"),
+    );
+    let r = app.post("/projects", &app.lead, json!({"title": 5})).await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("title"),
+    );
+    let r = app
+        .post(
+            "/projects",
+            &app.lead,
+            json!({"title": "x", "team_id": app.team_b.0}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("team_id"),
+    );
+    let mut bad_type = measure_body();
+    bad_type["type"] = json!("outcomes");
+    let r = app
+        .post(&format!("/projects/{pid}/measures"), &app.lead, bad_type)
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("type"),
+    );
+    let r = app
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &app.lead,
+            json!({"name": "x", "type": "outcome", "chart": "pie"}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("chart"),
+    );
+    let r = app
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &app.lead,
+            json!({"type": "outcome", "improvement": "up-ish"}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("name"),
+    );
+    assert_eq!(r.body["errors"].as_array().unwrap().len(), 2, "{}", r.body);
+    let r = app
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &app.lead,
+            json!({"name": "x", "type": "outcome", "target": "high"}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("target"),
+    );
+    let r = app
+        .post(
+            &format!("/projects/{pid}/pdsa-cycles"),
+            &app.lead,
+            json!({"title": "x", "start_date": "31/02/2024"}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("start_date"),
+    );
+    let r = app
+        .post(
+            &format!("/projects/{pid}/pdsa-cycles"),
+            &app.lead,
+            json!({"title": "x"}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("start_date"),
+    );
+    let r = app
+        .patch(
+            &format!("/pdsa-cycles/{cid}"),
+            &app.lead,
+            json!({"act": "keep"}),
+        )
+        .await;
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some("act"));
+    let r = app
+        .patch(
+            &format!("/pdsa-cycles/{cid}"),
+            &app.lead,
+            json!({"follows_id": cid}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("follows_id"),
+    );
+    let r = app
+        .patch(
+            &format!("/pdsa-cycles/{cid}"),
+            &app.lead,
+            json!({"change_idea_id": 999}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("change_idea_id"),
+    );
+    let r = app
+        .post("/projects", &app.both, project_body("Which trust?"))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("org_id"),
+    );
+    let mut in_b = project_body("Theatre starts");
+    in_b["org_id"] = json!(
+        app.store
+            .org_by_name("Trust B")
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .0
+    );
+    let r = app.post("/projects", &app.both, in_b).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // 400: malformed JSON; 415: not JSON.
+    let raw = |body: &'static str, content_type: &'static str| {
+        app.req(Method::POST, "/projects", Some(&app.lead))
+            .header("content-type", content_type)
+            .body(body)
+    };
+    let r = app
+        .send(raw("{\"title\": \"Falls\"", "application/json"))
+        .await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "bad_request", None);
+    let r = app.send(raw("[1, 2]", "application/json")).await;
+    assert_error(&r, StatusCode::BAD_REQUEST, "bad_request", None);
+    let r = app
+        .send(raw("title=Falls", "application/x-www-form-urlencoded"))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        None,
+    );
+
+    // 401: no token, a bad token, another scheme.
+    let r = app.send(app.req(Method::GET, "/projects", None)).await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized", None);
+    let r = app.get("/projects", &new_secret()).await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized", None);
+    let r = app
+        .send(
+            app.req(Method::GET, "/projects", None)
+                .header("authorization", format!("Basic {}", app.lead)),
+        )
+        .await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized", None);
+    let r = app
+        .send(
+            app.req(Method::POST, &format!("/projects/{pid}/measures"), None)
+                .json(&measure_body()),
+        )
+        .await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized", None);
+
+    // 403: a board viewer reads but changes nothing; a member cannot delete.
+    assert_eq!(
+        app.get(&format!("/projects/{pid}"), &app.viewer)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let writes = [
+        (
+            Method::POST,
+            "/projects".to_owned(),
+            project_body("Viewer's project"),
+        ),
+        (
+            Method::PATCH,
+            format!("/projects/{pid}"),
+            json!({"title": "Renamed"}),
+        ),
+        (
+            Method::POST,
+            format!("/projects/{pid}/measures"),
+            measure_body(),
+        ),
+        (
+            Method::PATCH,
+            format!("/measures/{mid}"),
+            json!({"name": "Renamed"}),
+        ),
+        (
+            Method::POST,
+            format!("/measures/{mid}/data"),
+            json!([{"date": "2024-01-01", "value": 1}]),
+        ),
+        (
+            Method::POST,
+            format!("/projects/{pid}/pdsa-cycles"),
+            pdsa_body(),
+        ),
+        (
+            Method::PATCH,
+            format!("/pdsa-cycles/{cid}"),
+            json!({"study": "x"}),
+        ),
+        (Method::DELETE, format!("/projects/{pid}"), Value::Null),
+    ];
+    for (method, path, body) in writes {
+        let body = (!body.is_null()).then_some(body);
+        let r = app.call(method.clone(), &path, &app.viewer, body).await;
+        assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    }
+    let r = app
+        .call(
+            Method::DELETE,
+            &format!("/projects/{pid}"),
+            &app.member,
+            None,
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    assert_eq!(
+        app.get(&format!("/projects/{pid}"), &app.viewer).await.body["title"],
+        "Reduce falls"
+    );
+    assert!(app
+        .get(&format!("/measures/{mid}/data"), &app.viewer)
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // 404: unknown ids, ids that are not numbers, unknown paths; 405.
+    for path in [
+        "/projects/999999".to_owned(),
+        "/projects/abc".to_owned(),
+        "/measures/999999/chart".to_owned(),
+        "/pdsa-cycles/-1".to_owned(),
+        "/projects/999999/measures".to_owned(),
+        "/nothing-here".to_owned(),
+    ] {
+        let r = app.get(&path, &app.lead).await;
+        assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    }
+    let r = app
+        .call(
+            Method::PUT,
+            &format!("/projects/{pid}"),
+            &app.lead,
+            Some(json!({})),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        None,
+    );
+
+    // 413: a body over 5 MB, as JSON and as CSV.
+    let big = format!("{{\"title\": \"{}\"}}", "x".repeat(5 * 1024 * 1024 + 1024));
+    let r = app
+        .send(
+            app.req(Method::POST, "/projects", Some(&app.lead))
+                .header("content-type", "application/json")
+                .body(big),
+        )
+        .await;
+    assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None);
+    let mut big_csv = String::from("date,value\n");
+    while big_csv.len() <= 5 * 1024 * 1024 + 1024 {
+        big_csv.push_str("2024-01-01,1\n");
+    }
+    let r = app
+        .send(
+            app.req(
+                Method::POST,
+                &format!("/measures/{mid}/data"),
+                Some(&app.lead),
+            )
+            .header("content-type", "text/csv")
+            .body(big_csv),
+        )
+        .await;
+    assert_error(&r, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None);
+    assert_eq!(
+        app.get("/projects", &app.lead)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// A valid body for a route, so that only access decides the answer.
+fn body_for(method: &str, path: &str) -> Option<Value> {
+    match (method, path) {
+        ("post", "/projects") => Some(project_body("New")),
+        ("patch", "/projects/{id}") => Some(json!({"title": "Taken over"})),
+        ("post", "/projects/{id}/measures") => Some(measure_body()),
+        ("patch", "/measures/{id}") => Some(json!({"name": "Taken over"})),
+        ("post", "/measures/{id}/data") => Some(json!([{"date": "2024-01-01", "value": 1}])),
+        ("post", "/projects/{id}/pdsa-cycles") => Some(pdsa_body()),
+        ("patch", "/pdsa-cycles/{id}") => Some(json!({"study": "Taken over"})),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn another_organisations_ids_answer_404_on_every_route() {
+    let app = spawn_app().await;
+    let (pid, mid, cid) = app.seed_project().await;
+    let mut checked = 0;
+    for (method, template) in ROUTES {
+        let id = if template.starts_with("/projects/{id}") {
+            pid
+        } else if template.starts_with("/measures/{id}") {
+            mid
+        } else if template.starts_with("/pdsa-cycles/{id}") {
+            cid
+        } else {
+            assert!(
+                !template.contains('{'),
+                "a route with an id the test does not know: {template}"
+            );
+            continue;
+        };
+        let path = template.replace("{id}", &id.to_string());
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let r = app
+            .call(m.clone(), &path, &app.outsider, body_for(method, template))
+            .await;
+        assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+        checked += 1;
+        // A member of both organisations sees it: the 404 is about access, not the route.
+        if m == Method::GET {
+            let r = app.get(&path, &app.both).await;
+            assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.body);
+        }
+        // The same route for a nonexistent id answers exactly the same.
+        let missing = template.replace("{id}", "987654");
+        let r = app
+            .call(m, &missing, &app.outsider, body_for(method, template))
+            .await;
+        assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    }
+    assert!(checked >= 14, "only {checked} routes checked");
+    // Nothing of Trust A changed.
+    let p = app.get(&format!("/projects/{pid}"), &app.lead).await;
+    assert_eq!(p.body["title"], "Reduce falls");
+    assert_eq!(
+        app.get(&format!("/pdsa-cycles/{cid}"), &app.lead)
+            .await
+            .body["study"],
+        ""
+    );
+    let measures = app
+        .get(&format!("/projects/{pid}/measures"), &app.lead)
+        .await;
+    assert_eq!(measures.body.as_array().unwrap().len(), 1);
+    assert_eq!(measures.body[0]["name"], "Falls screening completed");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let app = spawn_app().await;
+    let r = app.send(app.req(Method::GET, "/openapi.json", None)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type.starts_with("application/json"));
+    let doc = r.body;
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.clone(), path.clone()))
+        })
+        .collect();
+    let routed: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(documented, routed, "openapi.json and the router differ");
+
+    // Every operation says what it answers, errors included, and every $ref resolves.
+    for (method, path) in &routed {
+        let op = &doc["paths"][path][method];
+        assert!(op["operationId"].is_string(), "{method} {path}");
+        let responses = op["responses"].as_object().unwrap();
+        if path != "/openapi.json" {
+            assert!(responses.contains_key("401"), "{method} {path} lacks 401");
+            assert!(responses.contains_key("500"), "{method} {path} lacks 500");
+            if path.contains("{id}") {
+                assert!(responses.contains_key("404"), "{method} {path} lacks 404");
+            }
+            if method != "get" {
+                assert!(responses.contains_key("403"), "{method} {path} lacks 403");
+            }
+            if op.get("requestBody").is_some() {
+                for code in ["400", "413", "422"] {
+                    assert!(responses.contains_key(code), "{method} {path} lacks {code}");
+                }
+            }
+        }
+    }
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    match (k.as_str(), v) {
+                        ("$ref", Value::String(r)) => out.push(r.clone()),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc["paths"], &mut all);
+    refs(&doc["components"]["responses"], &mut all);
+    assert!(all.len() > 30);
+    for r in all {
+        let pointer = r.strip_prefix('#').unwrap();
+        assert!(doc.pointer(pointer).is_some(), "dangling $ref {r}");
+    }
+    // The chart schema is the engine contract's own.
+    assert_eq!(
+        doc["components"]["schemas"]["ChartDocument"],
+        chart_schema()
+    );
+    let error = &doc["components"]["schemas"]["Error"]["properties"]["error"];
+    assert_eq!(error["required"], json!(["code", "message", "field"]));
+}

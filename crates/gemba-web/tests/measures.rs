@@ -1,0 +1,892 @@
+//! Measures, data entry, charts and PDSA cycles end to end: the real app on a free port over a
+//! fresh in-memory SQLite store, driven over HTTP as a browser would (redirects by hand).
+
+// Tests may unwrap and panic: a failure is the report (workspace lints deny these in library code).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use gemba_domain::{
+    ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureId, MeasureType, NonEmpty,
+    OrgId, ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
+};
+use gemba_spc::{ChartType, Improvement};
+use gemba_store_sqlite::SqliteStore;
+use gemba_web::{auth, router, AppState};
+use reqwest::cookie::Jar;
+use reqwest::multipart;
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+/// A running app with org A (member, board viewer) and org B (member), and one project of A.
+struct App {
+    base: String,
+    store: Arc<dyn Store>,
+    project: ProjectId,
+}
+
+struct User {
+    client: Client,
+    csrf: String,
+    id: UserId,
+}
+
+async fn spawn_app() -> App {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let org_a = store
+        .create_org("Northshire Hospitals", None)
+        .await
+        .unwrap();
+    let org_b = store.create_org("Southshire Trust", None).await.unwrap();
+    let hash = auth::hash_password("correct horse battery staple").unwrap();
+    let mut member = None;
+    for (email, org, role) in [
+        ("member@a.nhs.uk", org_a, Role::Member),
+        ("board@a.nhs.uk", org_a, Role::BoardViewer),
+        ("member@b.nhs.uk", org_b, Role::Member),
+    ] {
+        let id = store
+            .create_user(&Email::parse(email).unwrap(), email, &hash)
+            .await
+            .unwrap();
+        store.set_membership(id, org, role).await.unwrap();
+        member.get_or_insert(id);
+    }
+    let project = create_project(&*store, org_a, member.unwrap()).await;
+    let mut state = AppState::new(store.clone());
+    state.secure_cookies = false;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, router(state)).await.unwrap();
+    });
+    App {
+        base: format!("http://{addr}"),
+        store,
+        project,
+    }
+}
+
+async fn create_project(store: &dyn Store, org: OrgId, by: UserId) -> ProjectId {
+    let fields = ProjectFields {
+        title: NonEmpty::parse("title", "Fewer falls on Ward 7").unwrap(),
+        problem: "Too many falls at night".into(),
+        aim: "Reduce falls by 30% by March 2026".into(),
+        method: "Model for Improvement".into(),
+        status: ProjectStatus::Testing,
+        team: None,
+        sponsor: "Chief Nurse".into(),
+        tags: Vec::new(),
+    };
+    store.create_project(org, &fields, by).await.unwrap()
+}
+
+impl App {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A signed-in browser for `email`: a session row made directly in the store.
+    async fn user(&self, email: &str) -> User {
+        let user = self
+            .store
+            .user_by_email(&Email::parse(email).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let secret = auth::new_secret();
+        let csrf = auth::new_secret();
+        let expires = NaiveDate::from_ymd_opt(2999, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        self.store
+            .create_session(&auth::secret_hash(&secret), user.id, &csrf, expires)
+            .await
+            .unwrap();
+        let jar = Arc::new(Jar::default());
+        jar.add_cookie_str(
+            &format!("gemba_session={secret}; Path=/"),
+            &self.base.parse().unwrap(),
+        );
+        let client = Client::builder()
+            .cookie_provider(jar)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        User {
+            client,
+            csrf,
+            id: user.id,
+        }
+    }
+
+    /// A measure of the project made through the store, with `values` monthly from Jan 2024.
+    async fn measure_with_data(&self, by: UserId, values: &[f64]) -> MeasureId {
+        let fields = MeasureFields {
+            name: NonEmpty::parse("name", "Falls per 1,000 bed days").unwrap(),
+            kind: MeasureType::Outcome,
+            definition: String::new(),
+            unit: "falls".into(),
+            data_source: String::new(),
+            chart: ChartSettings {
+                chart: ChartType::Xmr,
+                improvement: Improvement::Decrease,
+                target: None,
+                rules: "mdc".into(),
+                rebase: Vec::new(),
+                fix_after: None,
+            },
+        };
+        let id = self
+            .store
+            .create_measure(self.project, &fields, by)
+            .await
+            .unwrap();
+        let points: Vec<DataPoint> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| DataPoint {
+                date: month(i),
+                value: Some(*v),
+                denominator: None,
+            })
+            .collect();
+        self.store.put_data(id, &points, by).await.unwrap();
+        id
+    }
+
+    async fn count(&self, m: MeasureId) -> usize {
+        self.store.data(m).await.unwrap().len()
+    }
+}
+
+/// The first of the `i`-th month from January 2024.
+fn month(i: usize) -> NaiveDate {
+    let i = i as u32;
+    NaiveDate::from_ymd_opt(2024 + (i / 12) as i32, i % 12 + 1, 1).unwrap()
+}
+
+impl User {
+    async fn get(&self, app: &App, path: &str) -> (StatusCode, String) {
+        let res = self.client.get(app.url(path)).send().await.unwrap();
+        let status = res.status();
+        (status, res.text().await.unwrap())
+    }
+
+    /// Posts a form with this user's CSRF token added.
+    async fn post(&self, app: &App, path: &str, form: &[(&str, &str)]) -> Response {
+        let mut fields: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        fields.extend_from_slice(form);
+        self.client
+            .post(app.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads a file with the data page's upload form.
+    async fn upload(&self, app: &App, m: MeasureId, name: &str, bytes: Vec<u8>) -> Response {
+        let form = multipart::Form::new().text("csrf", self.csrf.clone()).part(
+            "file",
+            multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+        self.client
+            .post(app.url(&format!("/measures/{m}/data/upload")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn location(res: &Response) -> String {
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// Follows a 303 by hand and returns the page it leads to.
+async fn follow(user: &User, app: &App, res: Response) -> String {
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let (status, html) = user.get(app, &location(&res)).await;
+    assert_eq!(status, StatusCode::OK);
+    html
+}
+
+fn measure_form<'a>(name: &'a str, target: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        ("kind", "process"),
+        (
+            "definition",
+            "Patients seen by a doctor within 4 hours of arrival",
+        ),
+        ("unit", "patients"),
+        ("data_source", "ED system"),
+        ("chart", "xmr"),
+        ("improvement", "increase"),
+        ("target", target),
+        ("rules", "mdc"),
+    ]
+}
+
+/// 24 monthly points, Jan 2024 to Dec 2025, tab-separated under a header: 16 around 50 then
+/// 8 clearly higher, around 70 — a shift.
+fn shifted_paste() -> String {
+    let mut s = String::from("Month\tPatients\n");
+    for i in 0..24 {
+        let v = if i < 16 {
+            [48.0, 52.0, 50.0, 49.0, 51.0, 53.0, 47.0, 50.0][i % 8]
+        } else {
+            [69.0, 71.0, 70.0, 72.0, 68.0, 70.0, 71.0, 69.0][i % 8]
+        };
+        s.push_str(&format!("{}\t{v}\n", month(i).format("%d/%m/%Y")));
+    }
+    s
+}
+
+// ---- measures and data -----------------------------------------------------------------------
+
+#[tokio::test]
+async fn measure_data_entry_and_chart() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let p = app.project;
+
+    // The form, then its validation errors next to the fields, keeping what was typed.
+    let (status, html) = member
+        .get(&app, &format!("/projects/{p}/measures/new"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<label class=\"label\" for=\"name\">"));
+    assert!(html.contains("value=\"up\"")); // u′ chart offered
+    assert!(!html.contains("value=\"xbar_s\"")); // subgroup charts are not
+    let mut bad = measure_form("  ", "lots");
+    bad.push(("chart", "xbar_s"));
+    bad.retain(|(k, v)| *k != "chart" || *v == "xbar_s");
+    let res = member
+        .post(&app, &format!("/projects/{p}/measures/new"), &bad)
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("There is a problem"));
+    for id in ["name-error", "target-error", "chart-error"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    assert!(html.contains("value=\"lots\""), "typed target kept");
+    assert!(html.contains("Patients seen by a doctor within 4 hours of arrival"));
+
+    // Created: on to its data page.
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{p}/measures/new"),
+            &measure_form("Patients seen within 4 hours", "60"),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let data_path = location(&res);
+    let m: i64 = data_path
+        .trim_start_matches("/measures/")
+        .trim_end_matches("/data")
+        .parse()
+        .unwrap();
+    let m = MeasureId(m);
+    let (status, html) = member.get(&app, &data_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("No data yet."));
+    let (_, html) = member.get(&app, &format!("/measures/{m}")).await;
+    assert!(html.contains("No data yet."));
+
+    // 24 points with a shift, pasted from a spreadsheet.
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/paste"),
+            &[("pasted", &shifted_paste())],
+        )
+        .await;
+    assert_eq!(
+        location(&res),
+        format!("/measures/{m}/data?saved=24&replaced=0")
+    );
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("24 points saved"), "{html}");
+    assert_eq!(app.count(m).await, 24);
+
+    // The chart marks the shift as special cause improvement (higher is better).
+    let (status, html) = member.get(&app, &format!("/measures/{m}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<svg"), "inline SVG");
+    assert!(
+        html.contains("<title id=\"spc-measure-"),
+        "accessible SVG title"
+    );
+    assert!(
+        html.contains("class=\"point improvement\""),
+        "improvement markers"
+    );
+    assert!(html.contains("Special cause improvement"), "in words");
+    assert!(html.contains("A shift:"), "the rule that fired");
+    assert!(html.contains("<caption>Data of Patients seen within 4 hours</caption>"));
+    assert!(html.contains("<th scope=\"row\">1 Dec 2025</th>"));
+    assert!(html.contains("Assurance:"));
+    // The settings form.
+    assert!(html.contains("action=\"/measures/") && html.contains("/settings\""));
+
+    // A paste with bad rows lists every one of them, keeps the text and saves nothing.
+    let bad_paste = "date,value\n\
+                     2026-01-01,80\n\
+                     2026-13-01,81\n\
+                     2026-03-01,lots\n\
+                     2026-04-01\n\
+                     2026-01-01,82\n\
+                     2026-06-01,\n";
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/paste"),
+            &[("pasted", bad_paste)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("5 problems; nothing was saved"), "{html}");
+    for expected in [
+        "Line 3, date: &quot;2026-13-01&quot; is not a date",
+        "Line 4, value: &quot;lots&quot; is not a number",
+        "Line 5: needs a date and a value",
+        "Line 6, date: 01/01/2026 is also on line 2",
+        "Line 7, value: is empty",
+    ] {
+        assert!(html.contains(expected), "{expected}");
+    }
+    assert!(
+        html.contains("2026-13-01,81\n2026-03-01,lots"),
+        "pasted text kept"
+    );
+    assert!(html.contains("id=\"pasted-error\""));
+    assert_eq!(app.count(m).await, 24, "nothing half-saved");
+
+    // Existing dates are replaced, and the page says so.
+    let again = "01/01/2024\t50\n01/02/2024\t51\n01/03/2024\t49\n01/01/2026\t70\n";
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/paste"),
+            &[("pasted", again)],
+        )
+        .await;
+    let html = follow(&member, &app, res).await;
+    assert!(
+        html.contains("4 points saved</strong> (3 replaced)"),
+        "{html}"
+    );
+    assert_eq!(app.count(m).await, 25);
+
+    // One row by form; its errors next to its fields.
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/row"),
+            &[("date", "soon"), ("value", ""), ("denominator", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"date-error\"") && html.contains("id=\"value-error\""));
+    assert!(html.contains("value=\"soon\""));
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/row"),
+            &[("date", "01/02/2026"), ("value", "72"), ("denominator", "")],
+        )
+        .await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("1 point saved"), "{html}");
+    assert_eq!(app.count(m).await, 26);
+
+    // CSV upload, columns found by name.
+    let csv = "period,notes,count\n2026-03-01,x,71\n2026-04-01,y,73\n";
+    let res = member.upload(&app, m, "more.csv", csv.into()).await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("2 points saved"), "{html}");
+    assert_eq!(app.count(m).await, 28);
+
+    // A bad CSV lists every bad row; nothing saved.
+    let csv = "date,value\n2026-05-01,x\nnope,3\n2026-05-01,4\n";
+    let res = member.upload(&app, m, "bad.csv", csv.into()).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Line 2, value: &quot;x&quot; is not a number"),
+        "{html}"
+    );
+    assert!(html.contains("Line 3, date: &quot;nope&quot; is not a date"));
+    assert!(html.contains("id=\"file-error\""));
+    assert_eq!(app.count(m).await, 28);
+
+    // XLSX upload with date cells.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Month").unwrap();
+    sheet.write_string(0, 1, "Value").unwrap();
+    let format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for (r, m) in [(1u32, 5u8), (2, 6), (3, 7)] {
+        let d = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, m, 1).unwrap();
+        sheet.write_datetime_with_format(r, 0, d, &format).unwrap();
+        sheet.write_number(r, 1, 70.0 + f64::from(m)).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let res = member.upload(&app, m, "more.xlsx", bytes).await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("3 points saved"), "{html}");
+    assert_eq!(app.count(m).await, 31);
+
+    // Over 5 MB: refused with a clear message, nothing saved.
+    let mut big = String::from("date,value\n");
+    while big.len() <= 5 * 1024 * 1024 + 1 {
+        big.push_str("2030-01-01,1\n");
+    }
+    let res = member.upload(&app, m, "big.csv", big.into_bytes()).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("The file is larger than 5 MB"));
+    assert_eq!(app.count(m).await, 31);
+
+    // No file chosen.
+    let res = member.upload(&app, m, "", Vec::new()).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Choose a CSV or Excel file"));
+
+    // Settings: rebase and fix the baseline; bad input is shown next to the field.
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/settings"),
+            &[
+                ("chart", "xmr"),
+                ("improvement", "increase"),
+                ("target", "60"),
+                ("rules", "powerbi"),
+                ("fix_after", "x"),
+                ("add_rebase", "31/02/2025"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"fix_after-error\"") && html.contains("id=\"add_rebase-error\""));
+    assert!(html.contains("value=\"31/02/2025\""));
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/settings"),
+            &[
+                ("chart", "run"),
+                ("improvement", "increase"),
+                ("target", "60"),
+                ("rules", "powerbi"),
+                ("fix_after", "12"),
+                ("add_rebase", "01/05/2025"),
+            ],
+        )
+        .await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("Phase 2"), "rebased chart has two phases");
+    assert!(html.contains("Remove the rebase on 1 May 2025"));
+    assert!(html.contains("Run chart"));
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert_eq!(
+        stored.chart.rebase,
+        [NaiveDate::from_ymd_opt(2025, 5, 1).unwrap()]
+    );
+    assert_eq!(stored.chart.fix_after, Some(12));
+    assert_eq!(stored.chart.rules, "powerbi");
+    // Removing the rebase.
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/settings"),
+            &[
+                ("chart", "xmr"),
+                ("improvement", "increase"),
+                ("target", ""),
+                ("rules", "mdc"),
+                ("fix_after", ""),
+                ("remove", "2025-05-01"),
+                ("add_rebase", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert!(stored.chart.rebase.is_empty());
+    assert_eq!(stored.chart.target, None);
+
+    // Edit the measure.
+    let (status, html) = member.get(&app, &format!("/measures/{m}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("value=\"Patients seen within 4 hours\""));
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/edit"),
+            &measure_form("Seen within 4 hours", ""),
+        )
+        .await;
+    assert_eq!(location(&res), format!("/measures/{m}"));
+    assert_eq!(
+        app.store.measure(m).await.unwrap().unwrap().name,
+        "Seen within 4 hours"
+    );
+
+    // A wrong CSRF token changes nothing.
+    let res = member
+        .client
+        .post(app.url(&format!("/measures/{m}/data/row")))
+        .form(&[("csrf", "forged"), ("date", "2027-01-01"), ("value", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count(m).await, 31);
+}
+
+#[tokio::test]
+async fn values_the_chart_type_cannot_take_are_listed_by_row() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let mut form = measure_form("Proportion seen within 4 hours", "");
+    form.retain(|(k, _)| *k != "chart");
+    form.push(("chart", "p"));
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{}/measures/new", app.project),
+            &form,
+        )
+        .await;
+    let path = location(&res);
+    let m = MeasureId(
+        path.trim_start_matches("/measures/")
+            .trim_end_matches("/data")
+            .parse()
+            .unwrap(),
+    );
+    let paste = "2024-01-01\t5\t100\n2024-02-01\t120\t100\n2024-03-01\t5\t0\n2024-04-01\t7\t90\n";
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/paste"),
+            &[("pasted", paste)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Line 2: the value 120 is larger than its denominator 100"),
+        "{html}"
+    );
+    assert!(html.contains("Line 3: the denominator is zero"), "{html}");
+    assert_eq!(app.count(m).await, 0);
+}
+
+// ---- PDSA cycles -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn pdsa_cycles_are_planned_annotated_and_studied() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let p = app.project;
+    let values: Vec<f64> = (0..24).map(|i| 10.0 + f64::from(i % 3)).collect();
+    let m = app.measure_with_data(member.id, &values).await;
+    let primary = app
+        .store
+        .add_driver_node(p, None, DriverKind::Primary, "Safe mobility", member.id)
+        .await
+        .unwrap();
+    let secondary = app
+        .store
+        .add_driver_node(
+            p,
+            Some(primary),
+            DriverKind::Secondary,
+            "Night checks",
+            member.id,
+        )
+        .await
+        .unwrap();
+    let idea = app
+        .store
+        .add_driver_node(
+            p,
+            Some(secondary),
+            DriverKind::ChangeIdea,
+            "Hourly rounding at night",
+            member.id,
+        )
+        .await
+        .unwrap();
+
+    let (status, html) = member.get(&app, &format!("/projects/{p}/pdsa/new")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Hourly rounding at night"));
+
+    // Errors next to the fields, keeping what was typed.
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[
+                ("title", ""),
+                ("start_date", "the 5th"),
+                ("objective", "Test <rounding>"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"title-error\"") && html.contains("id=\"start_date-error\""));
+    assert!(html.contains("value=\"the 5th\"") && html.contains("Test &lt;rounding&gt;"));
+
+    // Cycle 1, starting in the data (UK date), linked to the change idea.
+    let idea_id = idea.to_string();
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[
+                ("title", "Cycle 1: rounding on one bay"),
+                ("start_date", "15/06/2024"),
+                ("change_idea", &idea_id),
+                ("follows", ""),
+                ("objective", "See whether hourly rounding is workable"),
+                ("prediction", "Fewer falls in bay A"),
+                ("plan", "Night staff, bay A, two weeks"),
+                ("data_plan", "Falls, rounds done"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let c1 = location(&res);
+    let (status, html) = member.get(&app, &c1).await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [
+        "<h2 id=\"plan\">Plan</h2>",
+        "<h2 id=\"do\">Do</h2>",
+        "<h2 id=\"study\">Study</h2>",
+        "<h2 id=\"act\">Act</h2>",
+        "Fewer falls in bay A",
+        "Hourly rounding at night",
+        "15 Jun 2024",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    assert!(
+        html.contains(&format!("href=\"/measures/{m}\"")),
+        "links to the charts"
+    );
+
+    // Annotated on the chart at the first point on or after its start (1 Jul 2024).
+    let (_, html) = member.get(&app, &format!("/measures/{m}")).await;
+    assert!(html.contains("class=\"annotation\""), "marker drawn");
+    assert!(
+        html.contains("PDSA: Cycle 1: rounding on one bay"),
+        "labelled"
+    );
+    assert!(html.contains("Annotations: 1 PDSA: Cycle 1: rounding on one bay (1 Jul 2024)"));
+
+    // Cycle 2 follows cycle 1: the ramp.
+    let c1_id = c1.trim_start_matches("/pdsa/").to_owned();
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[
+                ("title", "Cycle 2: all bays"),
+                ("start_date", "2024-08-01"),
+                ("follows", &c1_id),
+            ],
+        )
+        .await;
+    let c2 = location(&res);
+    let (_, html) = member.get(&app, &c2).await;
+    assert!(html.contains(&format!(
+        "<a href=\"{c1}\">Cycle 1: rounding on one bay</a>"
+    )));
+    let (_, html) = member.get(&app, &c1).await;
+    assert!(html.contains(&format!("<a href=\"{c2}\">Cycle 2: all bays</a>")));
+
+    // Do, study, act.
+    let (status, html) = member.get(&app, &format!("{c1}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("value=\"2024-06-15\""));
+    let edit = |act: &'static str| {
+        vec![
+            ("title", "Cycle 1: rounding on one bay"),
+            ("start_date", "2024-06-15"),
+            ("change_idea", idea_id.as_str()),
+            ("objective", "See whether hourly rounding is workable"),
+            ("prediction", "Fewer falls in bay A"),
+            ("do_notes", "Two nights missed: short staffed"),
+            ("study", "Falls fell from 4 to 1, as predicted"),
+            ("act", act),
+            ("act_notes", "Spread to all bays"),
+        ]
+    };
+    let res = member
+        .post(&app, &format!("{c1}/edit"), &edit("maybe"))
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"act-error\""));
+    assert!(
+        html.contains("Falls fell from 4 to 1, as predicted"),
+        "kept"
+    );
+    let res = member
+        .post(&app, &format!("{c1}/edit"), &edit("adopt"))
+        .await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("Adopt: keep the change"));
+    assert!(html.contains("Falls fell from 4 to 1, as predicted"));
+    assert!(html.contains("Two nights missed: short staffed"));
+}
+
+// ---- roles and organisations -----------------------------------------------------------------
+
+#[tokio::test]
+async fn board_viewers_read_only_and_other_organisations_see_nothing() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let board = app.user("board@a.nhs.uk").await;
+    let other = app.user("member@b.nhs.uk").await;
+    let p = app.project;
+    let m = app.measure_with_data(member.id, &[1.0, 2.0, 3.0]).await;
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[("title", "Cycle 1"), ("start_date", "2024-02-01")],
+        )
+        .await;
+    let c = location(&res);
+    assert!(c.starts_with("/pdsa/"), "{c}");
+
+    // The board viewer reads…
+    for path in [
+        format!("/measures/{m}"),
+        format!("/measures/{m}/data"),
+        c.clone(),
+    ] {
+        let (status, html) = board.get(&app, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            !html.contains("/settings\""),
+            "no settings form for viewers: {path}"
+        );
+    }
+    // …but changes nothing.
+    for path in [
+        format!("/projects/{p}/measures/new"),
+        format!("/measures/{m}/edit"),
+        format!("/projects/{p}/pdsa/new"),
+        format!("{c}/edit"),
+    ] {
+        assert_eq!(
+            board.get(&app, &path).await.0,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let posts = [
+        format!("/projects/{p}/measures/new"),
+        format!("/measures/{m}/edit"),
+        format!("/measures/{m}/settings"),
+        format!("/measures/{m}/data/row"),
+        format!("/measures/{m}/data/paste"),
+        format!("/projects/{p}/pdsa/new"),
+        format!("{c}/edit"),
+    ];
+    let form = [
+        ("name", "x"),
+        ("title", "x"),
+        ("start_date", "2024-01-01"),
+        ("date", "2024-09-01"),
+        ("value", "1"),
+        ("pasted", "2024-09-01\t1"),
+        ("chart", "xmr"),
+        ("improvement", "increase"),
+        ("rules", "mdc"),
+        ("kind", "outcome"),
+    ];
+    for path in &posts {
+        let res = board.post(&app, path, &form).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let res = board
+        .upload(&app, m, "a.csv", b"date,value\n2024-09-01,1\n".to_vec())
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count(m).await, 3);
+
+    // Another organisation's ids look like missing ones, on every route.
+    let gets = [
+        format!("/measures/{m}"),
+        format!("/measures/{m}/data"),
+        format!("/measures/{m}/edit"),
+        format!("/projects/{p}/measures/new"),
+        format!("/projects/{p}/pdsa/new"),
+        c.clone(),
+        format!("{c}/edit"),
+        "/measures/999999".to_owned(),
+        "/pdsa/999999".to_owned(),
+    ];
+    for path in &gets {
+        assert_eq!(
+            other.get(&app, path).await.0,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    for path in &posts {
+        let res = other.post(&app, path, &form).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let res = other
+        .upload(&app, m, "a.csv", b"date,value\n2024-09-01,1\n".to_vec())
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.count(m).await, 3);
+    assert_eq!(app.store.pdsas(p).await.unwrap().len(), 1);
+
+    // Signed out: to the sign-in page.
+    let anon = Client::builder().redirect(Policy::none()).build().unwrap();
+    let res = anon
+        .get(app.url(&format!("/measures/{m}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with("/login?next="));
+}

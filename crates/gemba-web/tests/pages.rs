@@ -1,0 +1,777 @@
+//! The HTML pages end to end: the real app on a free port over a fresh in-memory SQLite
+//! store, driven over HTTP as a browser would (cookies on, redirects checked by hand).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use gemba_domain::{
+    ChartSettings, DataPoint, Email, MeasureFields, MeasureType, NonEmpty, OrgId, ProjectFields,
+    ProjectId, ProjectStatus, Role, Store, UserId,
+};
+use gemba_spc::{ChartType, Improvement};
+use gemba_store_sqlite::SqliteStore;
+use gemba_web::{auth, router, AppState};
+use reqwest::cookie::Jar;
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A running app with two organisations and a user of every role.
+struct App {
+    base: String,
+    store: Arc<dyn Store>,
+    org_a: OrgId,
+    org_b: OrgId,
+}
+
+/// Starts the app on 127.0.0.1 with a free port and seeds:
+/// org A (admin, lead, member, patient, board users and a team), org B (one member).
+async fn spawn_app() -> App {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let org_a = store
+        .create_org("Northshire Hospitals", Some("Northshire ICS"))
+        .await
+        .unwrap();
+    let org_b = store.create_org("Southshire Trust", None).await.unwrap();
+    store.create_team(org_a, "Ward 7 (frailty)").await.unwrap();
+    // One argon2 hash for everyone: hashing is slow in debug builds.
+    let hash = auth::hash_password(PASSWORD).unwrap();
+    for (email, name, org, role) in [
+        ("admin@a.nhs.uk", "Ada Admin", org_a, Role::Admin),
+        ("lead@a.nhs.uk", "Lee Lead", org_a, Role::ImprovementLead),
+        ("member@a.nhs.uk", "Mo Member", org_a, Role::Member),
+        (
+            "patient@a.nhs.uk",
+            "Pat Partner",
+            org_a,
+            Role::PatientPartner,
+        ),
+        ("board@a.nhs.uk", "Bo Board", org_a, Role::BoardViewer),
+        ("member@b.nhs.uk", "Bea Other", org_b, Role::Member),
+    ] {
+        let id = store
+            .create_user(&Email::parse(email).unwrap(), name, &hash)
+            .await
+            .unwrap();
+        store.set_membership(id, org, role).await.unwrap();
+    }
+    let mut state = AppState::new(store.clone());
+    state.secure_cookies = false;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, router(state)).await.unwrap();
+    });
+    App {
+        base: format!("http://{addr}"),
+        store,
+        org_a,
+        org_b,
+    }
+}
+
+/// A browser: a cookie jar and no automatic redirects.
+fn browser() -> (Client, Arc<Jar>) {
+    let jar = Arc::new(Jar::default());
+    let client = Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    (client, jar)
+}
+
+/// A signed-in browser for `email`, its session made directly in the store (no argon2), and
+/// its CSRF token.
+struct User {
+    client: Client,
+    csrf: String,
+    id: UserId,
+}
+
+impl App {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn user(&self, email: &str) -> User {
+        let user = self
+            .store
+            .user_by_email(&Email::parse(email).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let secret = auth::new_secret();
+        let csrf = auth::new_secret();
+        let expires = NaiveDate::from_ymd_opt(2999, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        self.store
+            .create_session(&auth::secret_hash(&secret), user.id, &csrf, expires)
+            .await
+            .unwrap();
+        let (client, jar) = browser();
+        jar.add_cookie_str(
+            &format!("gemba_session={secret}; Path=/"),
+            &self.base.parse().unwrap(),
+        );
+        User {
+            client,
+            csrf,
+            id: user.id,
+        }
+    }
+
+    /// A project of org A made through the store.
+    async fn project(&self, title: &str, by: UserId) -> ProjectId {
+        let fields = ProjectFields {
+            title: NonEmpty::parse("title", title).unwrap(),
+            problem: "Too many falls at night".to_owned(),
+            aim: "Reduce falls by 30% by March 2026".to_owned(),
+            method: "Model for Improvement".to_owned(),
+            status: ProjectStatus::Testing,
+            team: None,
+            sponsor: "Chief Nurse".to_owned(),
+            tags: vec!["falls".to_owned()],
+        };
+        self.store
+            .create_project(self.org_a, &fields, by)
+            .await
+            .unwrap()
+    }
+}
+
+impl User {
+    async fn get(&self, app: &App, path: &str) -> (StatusCode, String) {
+        let res = self.client.get(app.url(path)).send().await.unwrap();
+        let status = res.status();
+        (status, res.text().await.unwrap())
+    }
+
+    /// Posts a form with this user's CSRF token added.
+    async fn post(&self, app: &App, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut fields: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        fields.extend_from_slice(form);
+        self.client
+            .post(app.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// The value of the first hidden `csrf` field of a page.
+fn csrf_in(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+fn project_form<'a>(title: &'a str, aim: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("problem", "Patients fall at night"),
+        ("aim", aim),
+        ("method", "Lean"),
+        ("status", "scoping"),
+        ("team", ""),
+        ("sponsor", "Director of Nursing"),
+        ("tags", "falls, frailty"),
+    ]
+}
+
+#[tokio::test]
+async fn sign_in_sign_out_and_rate_limit() {
+    let app = spawn_app().await;
+    let (client, _jar) = browser();
+
+    // Signed out: pages redirect to the sign-in page, remembering where we were going.
+    let res = client
+        .get(app.url("/projects?status=idea"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/login?next=/projects%3Fstatus%3Didea");
+
+    let page = client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("Skip to main content"));
+
+    // Wrong password: the email is kept, the password is not.
+    let res = client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "member@a.nhs.uk"),
+            ("password", "nope"),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("The email address or password is not right"));
+    assert!(html.contains("value=\"member@a.nhs.uk\""));
+    assert!(!html.contains("value=\"nope\""));
+
+    // A malformed email is an error next to the field.
+    let res = client
+        .post(app.url("/login"))
+        .form(&[("email", "nurse"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("id=\"email-error\""));
+
+    // Success: an HttpOnly, SameSite cookie (not Secure on plain HTTP) and the local `next`.
+    let res = client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "Member@A.nhs.uk"),
+            ("password", PASSWORD),
+            ("next", "/projects"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/projects");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("gemba_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert!(cookie.contains("Path=/") && !cookie.contains("Secure"));
+
+    let (status, html) = {
+        let r = client.get(app.url("/")).send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    };
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Dashboard") && html.contains("Northshire Hospitals"));
+
+    // Signing out needs the CSRF token; then the session is gone.
+    let res = client
+        .post(app.url("/logout"))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = client
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf_in(&html))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with("/login"));
+
+    // An absolute `next` is not followed: no open redirect.
+    let (other, _jar) = browser();
+    let res = other
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "lead@a.nhs.uk"),
+            ("password", PASSWORD),
+            ("next", "//evil.example/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/");
+
+    // Five failures lock the account out for a while, even with the right password.
+    for _ in 0..5 {
+        let res = other
+            .post(app.url("/login"))
+            .form(&[("email", "admin@a.nhs.uk"), ("password", "guess")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = other
+        .post(app.url("/login"))
+        .form(&[("email", "admin@a.nhs.uk"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Too many attempts; wait 15 minutes"));
+}
+
+#[tokio::test]
+async fn forms_without_the_right_csrf_token_are_refused() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let mut form = project_form("Night falls", "Fewer falls");
+    form.push(("org", "1"));
+    let res = member
+        .client
+        .post(app.url("/projects/new"))
+        .form(&[("csrf", "not-the-token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let mut fields = vec![("csrf", "not-the-token")];
+    fields.extend(form);
+    let res = member
+        .client
+        .post(app.url("/projects/new"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(app.store.projects(app.org_a).await.unwrap().is_empty());
+
+    let id = app.project("Falls", member.id).await;
+    let res = member
+        .client
+        .post(app.url(&format!("/projects/{id}/drivers")))
+        .form(&[("text", "Staffing")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(app.store.driver_nodes(id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn create_a_project_with_errors_shown_next_to_fields_then_edit_it() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+
+    let (status, html) = member.get(&app, "/projects/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("What, how much, by when"));
+    assert!(html.contains("Model for Improvement") && html.contains("Six Sigma"));
+    assert!(html.contains("Ward 7 (frailty)"));
+
+    // A blank title: the error sits next to the title and everything typed is kept.
+    let org = app.org_a.to_string();
+    let mut form = project_form("   ", "Reduce night falls by 30% by March 2026");
+    form.push(("org", &org));
+    let res = member.post(&app, "/projects/new", &form).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("There is a problem"));
+    assert!(html.contains("href=\"#title\""));
+    assert!(html.contains("id=\"title-error\""));
+    assert!(html.contains("aria-describedby=\"title-error\""));
+    assert!(html.contains("Reduce night falls by 30% by March 2026</textarea>"));
+    assert!(html.contains("value=\"Director of Nursing\""));
+    assert!(html.contains("<option value=\"Lean\" selected>"));
+    assert!(app.store.projects(app.org_a).await.unwrap().is_empty());
+
+    // Corrected: created, and we land on its page.
+    let mut form = project_form(
+        "Night-time falls",
+        "Reduce night falls by 30% by March 2026",
+    );
+    form.push(("org", &org));
+    let res = member.post(&app, "/projects/new", &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let path = location(&res);
+    let projects = app.store.projects(app.org_a).await.unwrap();
+    assert_eq!(projects.len(), 1);
+    let p = &projects[0];
+    assert_eq!(path, format!("/projects/{}", p.id));
+    assert_eq!(p.tags, vec!["falls", "frailty"]);
+    assert_eq!(p.method, "Lean");
+    let (status, html) = member.get(&app, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Night-time falls"));
+    assert!(html.contains("Reduce night falls by 30% by March 2026"));
+    assert!(html.contains(&format!("/projects/{}/measures/new", p.id)));
+    assert!(html.contains(&format!("/projects/{}/pdsa/new", p.id)));
+    assert!(html.contains("Add a measure") && html.contains("Log a PDSA cycle"));
+
+    // Markup typed into a field is shown as text, never run.
+    let mut form = project_form("<script>alert(1)</script>", "x");
+    form.push(("org", &org));
+    let res = member.post(&app, "/projects/new", &form).await;
+    let (_, html) = member.get(&app, &location(&res)).await;
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+
+    // Edit: the form is filled in; a bad team is an error; a good change is saved.
+    let (status, html) = member.get(&app, &format!("{path}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("value=\"Night-time falls\""));
+    let mut bad = project_form("Night-time falls", "Aim");
+    bad.push(("team", "999"));
+    bad.retain(|(k, v)| *k != "team" || *v == "999");
+    let res = member.post(&app, &format!("{path}/edit"), &bad).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("id=\"team-error\""));
+
+    let mut good = project_form(
+        "Fewer night-time falls",
+        "Reduce night falls by 40% by June 2026",
+    );
+    good.retain(|(k, _)| *k != "status");
+    good.push(("status", "implementing"));
+    let res = member.post(&app, &format!("{path}/edit"), &good).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = member.get(&app, &path).await;
+    assert!(html.contains("Fewer night-time falls"));
+    assert!(html.contains("Implementing"));
+
+    // The list filters by status.
+    let (_, html) = member.get(&app, "/projects?status=implementing").await;
+    assert!(html.contains("Fewer night-time falls"));
+    let (_, html) = member.get(&app, "/projects?status=idea").await;
+    assert!(!html.contains("Fewer night-time falls"));
+
+    // History: who changed what, newest first.
+    let (status, html) = member.get(&app, &format!("{path}/history")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Mo Member"));
+    let rows = html.matches("<tr>").count() - 1;
+    assert!(rows >= 2, "{html}");
+}
+
+#[tokio::test]
+async fn driver_diagram_add_edit_delete_without_javascript() {
+    let app = spawn_app().await;
+    // Patient partners edit like members.
+    let patient = app.user("patient@a.nhs.uk").await;
+    let id = app.project("Falls", patient.id).await;
+    let drivers = format!("/projects/{id}/drivers");
+
+    let (status, html) = patient.get(&app, &drivers).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Add a primary driver"));
+
+    let res = patient
+        .post(&app, &drivers, &[("text", "Safe staffing at night")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let nodes = app.store.driver_nodes(id).await.unwrap();
+    let primary = nodes[0].id.to_string();
+    let res = patient
+        .post(
+            &app,
+            &drivers,
+            &[("parent", &primary), ("text", "Enough HCAs on shift")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let nodes = app.store.driver_nodes(id).await.unwrap();
+    let secondary = nodes[1].id.to_string();
+    let res = patient
+        .post(
+            &app,
+            &drivers,
+            &[("parent", &secondary), ("text", "Bay nursing trial")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let nodes = app.store.driver_nodes(id).await.unwrap();
+    assert_eq!(nodes.len(), 3);
+    let idea = nodes[2].id.to_string();
+
+    // Nothing goes under a change idea; blank text is an error next to the field.
+    let res = patient
+        .post(&app, &drivers, &[("parent", &idea), ("text", "x")])
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = patient
+        .post(&app, &drivers, &[("parent", &primary), ("text", "  ")])
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("id=\"text-error\""));
+
+    // The project page shows aim → primary → secondary → change idea as nested lists.
+    let (_, html) = patient.get(&app, &format!("/projects/{id}")).await;
+    let aim = html.find("Reduce falls by 30% by March 2026").unwrap();
+    let p = html.find("Safe staffing at night").unwrap();
+    let s = html.find("Enough HCAs on shift").unwrap();
+    let c = html.find("Bay nursing trial").unwrap();
+    assert!(aim < p && p < s && s < c);
+    assert!(html[p..c].matches("<ul").count() >= 2);
+
+    // Edit the text.
+    let res = patient
+        .post(
+            &app,
+            &format!("{drivers}/{secondary}/edit"),
+            &[("text", "Two HCAs every night")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = patient.get(&app, &format!("/projects/{id}")).await;
+    assert!(html.contains("Two HCAs every night") && !html.contains("Enough HCAs"));
+
+    // A node of another project is not found through this one.
+    let other = app.project("Other", patient.id).await;
+    let res = patient
+        .post(
+            &app,
+            &format!("/projects/{other}/drivers/{secondary}/edit"),
+            &[("text", "x")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Deleting the primary driver removes what hangs from it.
+    let res = patient
+        .post(&app, &format!("{drivers}/{primary}/delete"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(app.store.driver_nodes(id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn board_viewers_read_but_cannot_change_anything() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let board = app.user("board@a.nhs.uk").await;
+    let id = app.project("Falls", member.id).await;
+    let (status, html) = board.get(&app, &format!("/projects/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Falls") && !html.contains("Edit project"));
+    assert!(!html.contains("Add a measure"));
+
+    let (status, _) = board.get(&app, &format!("/projects/{id}/edit")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = board.get(&app, &format!("/projects/{id}/drivers")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = board.get(&app, "/projects/new").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let res = board
+        .post(
+            &app,
+            &format!("/projects/{id}/edit"),
+            &project_form("Hijacked", "x"),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = board
+        .post(&app, &format!("/projects/{id}/drivers"), &[("text", "x")])
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = board
+        .post(&app, &format!("/projects/{id}/delete"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let org = app.org_a.to_string();
+    let mut form = project_form("New", "x");
+    form.push(("org", &org));
+    let res = board.post(&app, "/projects/new", &form).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let p = app.store.project(id).await.unwrap().unwrap();
+    assert_eq!(p.title, "Falls");
+    assert_eq!(app.store.projects(app.org_a).await.unwrap().len(), 1);
+    assert!(app.store.driver_nodes(id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn another_organisations_projects_are_not_found() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let outsider = app.user("member@b.nhs.uk").await;
+    let id = app.project("Secret falls work", member.id).await;
+    let node = app
+        .store
+        .add_driver_node(
+            id,
+            None,
+            gemba_domain::DriverKind::Primary,
+            "Staffing",
+            member.id,
+        )
+        .await
+        .unwrap();
+
+    for path in [
+        format!("/projects/{id}"),
+        format!("/projects/{id}/edit"),
+        format!("/projects/{id}/history"),
+        format!("/projects/{id}/drivers"),
+        "/projects/999999".to_owned(),
+    ] {
+        let (status, html) = outsider.get(&app, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!html.contains("Secret falls work"), "{path}");
+    }
+    for (path, form) in [
+        (
+            format!("/projects/{id}/edit"),
+            project_form("Mine now", "x"),
+        ),
+        (format!("/projects/{id}/delete"), vec![]),
+        (format!("/projects/{id}/restore"), vec![]),
+        (format!("/projects/{id}/drivers"), vec![("text", "Sneaky")]),
+        (
+            format!("/projects/{id}/drivers/{node}/edit"),
+            vec![("text", "Sneaky")],
+        ),
+        (format!("/projects/{id}/drivers/{node}/delete"), vec![]),
+    ] {
+        let res = outsider.post(&app, &path, &form).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    // Creating in an organisation one is not a member of looks like nothing there.
+    let org = app.org_a.to_string();
+    let mut form = project_form("Planted", "x");
+    form.push(("org", &org));
+    let res = outsider.post(&app, "/projects/new", &form).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let p = app.store.project(id).await.unwrap().unwrap();
+    assert_eq!(p.title, "Secret falls work");
+    assert_eq!(app.store.driver_nodes(id).await.unwrap().len(), 1);
+    assert_eq!(app.store.projects(app.org_a).await.unwrap().len(), 1);
+    assert!(app.store.projects(app.org_b).await.unwrap().is_empty());
+    let (_, html) = outsider.get(&app, "/").await;
+    assert!(!html.contains("Secret falls work"));
+    let (_, html) = outsider.get(&app, "/projects").await;
+    assert!(!html.contains("Secret falls work"));
+}
+
+#[tokio::test]
+async fn deleted_projects_are_restored_by_an_admin() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let lead = app.user("lead@a.nhs.uk").await;
+    let admin = app.user("admin@a.nhs.uk").await;
+    let id = app.project("Pressure ulcers", member.id).await;
+    let path = format!("/projects/{id}");
+
+    // Members may not delete; improvement leads may.
+    let res = member.post(&app, &format!("{path}/delete"), &[]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (_, html) = lead.get(&app, &format!("{path}/edit")).await;
+    assert!(html.contains("Delete project"));
+    let res = lead.post(&app, &format!("{path}/delete"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, _) = member.get(&app, &path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Only admins see the deleted projects and restore them.
+    let (status, _) = lead.get(&app, "/admin/deleted").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let res = lead.post(&app, &format!("{path}/restore"), &[]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (status, html) = admin.get(&app, "/admin/deleted").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Pressure ulcers"));
+    let res = admin.post(&app, &format!("{path}/restore"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), path);
+    let (status, html) = member.get(&app, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Pressure ulcers"));
+    let (_, html) = admin.get(&app, "/admin/deleted").await;
+    assert!(!html.contains("Pressure ulcers"));
+
+    // Both the delete and the restore are in the history.
+    let history = app.store.history(id).await.unwrap();
+    assert!(history.len() >= 3, "{history:?}");
+    let (_, html) = admin.get(&app, &format!("{path}/history")).await;
+    assert!(html.contains("Lee Lead") && html.contains("Ada Admin"));
+}
+
+#[tokio::test]
+async fn dashboard_shows_projects_with_measure_icons() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let id = app
+        .project("Sepsis antibiotics within the hour", member.id)
+        .await;
+    let measure = app
+        .store
+        .create_measure(
+            id,
+            &MeasureFields {
+                name: NonEmpty::parse("name", "Antibiotics within 1 hour").unwrap(),
+                kind: MeasureType::Process,
+                definition: "Patients with red-flag sepsis given antibiotics within 60 minutes"
+                    .to_owned(),
+                unit: "%".to_owned(),
+                data_source: "Sepsis audit".to_owned(),
+                chart: ChartSettings {
+                    chart: ChartType::Xmr,
+                    improvement: Improvement::Increase,
+                    target: Some(10.0),
+                    rules: "mdc".to_owned(),
+                    rebase: vec![],
+                    fix_after: None,
+                },
+            },
+            member.id,
+        )
+        .await
+        .unwrap();
+    // Twelve months around 60%, then twelve around 90%: a shift upwards, an improvement.
+    let points: Vec<DataPoint> = (0..24)
+        .map(|i| DataPoint {
+            date: NaiveDate::from_ymd_opt(2023 + i / 12, (i % 12) as u32 + 1, 1).unwrap(),
+            value: Some(if i < 12 { 60.0 } else { 90.0 } + f64::from(i % 3)),
+            denominator: None,
+        })
+        .collect();
+    app.store
+        .put_data(measure, &points, member.id)
+        .await
+        .unwrap();
+    app.store
+        .create_team(app.org_a, "Emergency department")
+        .await
+        .unwrap();
+
+    let (status, html) = member.get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Northshire Hospitals"));
+    assert!(html.contains("Ward 7 (frailty)") && html.contains("Emergency department"));
+    assert!(html.contains("Sepsis antibiotics within the hour"));
+    assert!(html.contains("Testing"));
+    assert!(html.contains(&format!("href=\"/measures/{measure}\"")));
+    assert!(html.contains("Special cause improvement (high)"), "{html}");
+    assert!(html.contains("data-icon=\"improvement_high\""));
+    assert!(html.contains("Consistently passes target"));
+
+    // The project page lists the measure with the same icons.
+    let (_, html) = member.get(&app, &format!("/projects/{id}")).await;
+    assert!(html.contains("Antibiotics within 1 hour"));
+    assert!(html.contains("Special cause improvement (high)"));
+
+    // The style sheet is served.
+    let res = member
+        .client
+        .get(app.url("/static/gemba.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    assert!(res.text().await.unwrap().contains("#005eb8"));
+}
