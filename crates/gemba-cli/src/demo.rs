@@ -76,7 +76,15 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         if args.seed_only {
             return Ok(());
         }
-        serve_store(Arc::new(store), &args.bind, true).await
+        // The demo runs on this machine over plain HTTP: on a loopback address the session
+        // cookie goes without the Secure flag so that every browser keeps it (traffic never
+        // leaves the machine). Anywhere else it stays Secure.
+        let loopback = args
+            .bind
+            .parse::<std::net::SocketAddr>()
+            .is_ok_and(|a| a.ip().is_loopback())
+            || args.bind.starts_with("localhost:");
+        serve_store(Arc::new(store), &args.bind, !loopback).await
     })
 }
 

@@ -32,6 +32,8 @@ pub async fn serve_store(store: Arc<dyn Store>, bind: &str, secure_cookies: bool
         .await
         .with_context(|| format!("cannot listen on {bind}; is another server using it?"))?;
     let addr = listener.local_addr()?;
+    // Server errors are logged (never sent to clients) through `tracing`.
+    let _ = tracing_subscriber::fmt().with_target(false).try_init();
     let mut state = AppState::new(store);
     state.secure_cookies = secure_cookies;
     println!("Gemba is running at http://{addr}/  (press Ctrl-C to stop)");
