@@ -380,14 +380,14 @@ pub fn run(args: &ChartArgs) -> Result<()> {
                 },
             )?;
             bar.finish_and_clear();
-            let titles: Vec<String> = series
-                .iter()
-                .map(|s| series_title(&s.id, &args.value, plan.chart))
-                .collect();
             let y_label = match &args.denominator {
                 Some(d) => format!("{} / {d}", args.value),
                 None => args.value.clone(),
             };
+            let titles: Vec<String> = series
+                .iter()
+                .map(|s| series_title(&s.id, &y_label))
+                .collect();
             let views: Vec<SeriesView<'_>> = series
                 .iter()
                 .zip(&results)
@@ -406,11 +406,13 @@ pub fn run(args: &ChartArgs) -> Result<()> {
     }
 }
 
-fn series_title(id: &str, value: &str, chart: ChartType) -> String {
+/// The chart's title: the series and what is measured. The chart type is shown by the chart
+/// itself (its subtitle and description), so it is not repeated here.
+fn series_title(id: &str, measured: &str) -> String {
     if id.is_empty() {
-        format!("{} of {value}", chart.title())
+        measured.to_string()
     } else {
-        format!("{id}: {} of {value}", chart.title())
+        format!("{id}: {measured}")
     }
 }
 
