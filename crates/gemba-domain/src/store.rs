@@ -1,8 +1,10 @@
 //! The storage port: everything the application keeps, behind one trait so that SQLite today
 //! and Postgres later are interchangeable without touching the domain or the web layer.
 //!
-//! Every method that changes a project records a [`HistoryEntry`] for it in the same
-//! transaction. Writes of many rows (data imports) are all-or-nothing.
+//! Every method that changes a project — its fields, driver diagram, measures, their data or its
+//! PDSA cycles — records a [`HistoryEntry`] for it and moves the project's `updated_at`, in the
+//! same transaction; callers may rely on `updated_at` as the project's version (the web app
+//! caches measure summaries by it). Writes of many rows (data imports) are all-or-nothing.
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;

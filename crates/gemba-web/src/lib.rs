@@ -23,6 +23,8 @@ pub struct AppState {
     pub login_limiter: Arc<auth::LoginLimiter>,
     /// Whether cookies are marked `Secure` (on unless serving plain HTTP for development).
     pub secure_cookies: bool,
+    /// Measures' latest icons per project, while the project is unchanged.
+    pub(crate) summaries: Arc<pages::SummaryCache>,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             store,
             login_limiter: Arc::new(auth::LoginLimiter::default()),
             secure_cookies: true,
+            summaries: Arc::default(),
         }
     }
 }

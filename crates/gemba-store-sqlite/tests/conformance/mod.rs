@@ -998,6 +998,8 @@ pub async fn data(store: &dyn Store) {
         .await
         .unwrap();
     assert!(store.data(m).await.unwrap().is_empty());
+    let project = w.project;
+    let before = store.project(project).await.unwrap().unwrap().updated_at;
     let batch = [
         point(date(2024, 3, 1), Some(6.5), Some(1210.0)),
         point(date(2024, 1, 1), Some(7.25), Some(1180.0)),
@@ -1009,6 +1011,12 @@ pub async fn data(store: &dyn Store) {
         store.data(m).await.unwrap(),
         vec![batch[3], batch[1], batch[2], batch[0]],
         "by date"
+    );
+    // The project's version moves with its data (callers cache by it).
+    let after = store.project(project).await.unwrap().unwrap().updated_at;
+    assert!(
+        after > before,
+        "updated_at moves on import: {before} → {after}"
     );
 
     // The same date replaces; a new date adds; a value can become missing.

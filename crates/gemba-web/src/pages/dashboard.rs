@@ -56,8 +56,59 @@ pub(crate) struct MeasureSummary {
     pub problem: Option<&'static str>,
 }
 
-/// The measures of `project` with their latest icons, computed by the engine.
+/// Measure summaries per project, each valid while its project's `updated_at` is unchanged.
+///
+/// Every change to a project, its measures, their data or its PDSA cycles moves the project's
+/// `updated_at` in the same transaction (the `Store` history invariant), so an entry never
+/// outlives what it summarises. Pages that list many measures (project page, dashboard) then
+/// skip loading every measure's data and re-running the engine on each view.
+#[derive(Default)]
+pub(crate) struct SummaryCache(
+    std::sync::Mutex<
+        std::collections::HashMap<
+            gemba_domain::ProjectId,
+            (chrono::NaiveDateTime, std::sync::Arc<Vec<MeasureSummary>>),
+        >,
+    >,
+);
+
+impl SummaryCache {
+    fn get(&self, project: &Project) -> Option<std::sync::Arc<Vec<MeasureSummary>>> {
+        let map = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.get(&project.id)
+            .filter(|(at, _)| *at == project.updated_at)
+            .map(|(_, s)| std::sync::Arc::clone(s))
+    }
+
+    fn put(&self, project: &Project, summaries: std::sync::Arc<Vec<MeasureSummary>>) {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.insert(project.id, (project.updated_at, summaries));
+    }
+}
+
+/// The measures of `project` with their latest icons, computed by the engine (or taken from
+/// the cache while the project is unchanged).
 pub(crate) async fn measure_summaries(
+    state: &AppState,
+    project: &Project,
+) -> Result<std::sync::Arc<Vec<MeasureSummary>>, StoreError> {
+    if let Some(cached) = state.summaries.get(project) {
+        return Ok(cached);
+    }
+    let computed = std::sync::Arc::new(compute_summaries(state.store.as_ref(), project).await?);
+    state
+        .summaries
+        .put(project, std::sync::Arc::clone(&computed));
+    Ok(computed)
+}
+
+async fn compute_summaries(
     store: &dyn Store,
     project: &Project,
 ) -> Result<Vec<MeasureSummary>, StoreError> {
@@ -178,7 +229,7 @@ pub(crate) fn measure_list(summaries: &[MeasureSummary]) -> Markup {
 }
 
 /// A project with its measures' summaries.
-type ProjectRow = (Project, Vec<MeasureSummary>);
+type ProjectRow = (Project, std::sync::Arc<Vec<MeasureSummary>>);
 
 async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
     let store = state.store.as_ref();
@@ -188,7 +239,7 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
         let projects = store.projects(m.org.id).await?;
         let mut rows = Vec::with_capacity(projects.len());
         for p in projects {
-            let summaries = measure_summaries(store, &p).await?;
+            let summaries = measure_summaries(&state, &p).await?;
             rows.push((p, summaries));
         }
         let mut groups: Vec<(String, Vec<&ProjectRow>)> = teams

@@ -19,6 +19,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 
+pub(crate) use dashboard::SummaryCache;
 pub(crate) use projects::load_project;
 
 use crate::AppState;

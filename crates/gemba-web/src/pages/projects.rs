@@ -411,7 +411,7 @@ async fn show(
         None => None,
     };
     let nodes = store.driver_nodes(p.id).await?;
-    let measures = measure_summaries(store, &p).await?;
+    let measures = measure_summaries(&state, &p).await?;
     let pdsas = store.pdsas(p.id).await?;
     let edit = role.can_edit();
     let body = html! {

@@ -1,0 +1,537 @@
+// End-to-end test of the Gemba web workspace in a real headless browser (Debian's Chromium,
+// driven by playwright-core), with an axe-core accessibility check of the main pages.
+//
+// It builds nothing: it runs the `gemba` binary named by GEMBA_BIN (default
+// target/debug/gemba), on a fresh database in a temporary folder, and drives it as a user would:
+// sign in, start a project with an aim, add an XmR measure, paste 24 monthly points whose last
+// 8 are clearly higher, see the chart flag special cause improvement, log a PDSA cycle and see
+// it annotated on the chart; then check the project page at phone size. Every page visited is
+// checked with axe-core (WCAG 2.0 A/AA, 2.1 AA, 2.2 AA); any serious or critical violation
+// fails the test. On failure a screenshot and the page's HTML go to e2e/artifacts/.
+//
+//   node e2e/run.mjs            (from the repository root, after `cargo build -p gemba-cli`)
+//
+// Environment: GEMBA_BIN (the binary), CHROMIUM (default /usr/bin/chromium),
+// E2E_KEEP=1 (keep the temporary database), E2E_HEADFUL=1 (show the browser).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const ARTIFACTS = join(here, 'artifacts');
+
+const GEMBA_BIN = resolve(root, process.env.GEMBA_BIN || 'target/debug/gemba');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const EMAIL = 'e2e.lead@example.nhs.uk';
+const PASSWORD = 'e2e-password-improve-2026';
+const ORG = 'E2E Test Trust';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
+const FAILING_IMPACTS = new Set(['serious', 'critical']);
+const PHONE = { width: 390, height: 844 };
+
+// --- small helpers -------------------------------------------------------------------------------
+
+class TestFailure extends Error {}
+
+function fail(message) {
+  throw new TestFailure(message);
+}
+
+function check(condition, message) {
+  if (!condition) fail(message);
+}
+
+function log(message) {
+  process.stdout.write(`${message}\n`);
+}
+
+let currentStep = 'setup';
+async function step(name, fn) {
+  currentStep = name;
+  const started = Date.now();
+  log(`\n--> ${name}`);
+  await fn();
+  log(`    ok (${Date.now() - started} ms)`);
+}
+
+function slug(s) {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+// --- the server ----------------------------------------------------------------------------------
+
+function gemba(args, input) {
+  const r = spawnSync(GEMBA_BIN, args, { input, encoding: 'utf8', timeout: 120_000 });
+  if (r.error) fail(`could not run ${GEMBA_BIN} ${args.join(' ')}: ${r.error.message}`);
+  if (r.status !== 0) {
+    fail(`\`gemba ${args.join(' ')}\` exited with ${r.status}:\n${r.stdout}${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+/** Starts `gemba serve` on a free port; resolves with { url, proc, output }. */
+function startServer(database) {
+  return new Promise((resolvePromise, reject) => {
+    const proc = spawn(
+      GEMBA_BIN,
+      ['serve', '--bind', '127.0.0.1:0', '--database', database, '--insecure-cookies'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const output = { text: '' };
+    let done = false;
+    const timer = setTimeout(() => {
+      if (!done) {
+        done = true;
+        reject(new TestFailure(`gemba serve printed no URL within 60 s; it printed:\n${output.text}`));
+      }
+    }, 60_000);
+    const onData = (chunk) => {
+      output.text += chunk.toString();
+      const m = output.text.match(/Gemba is running at (http:\/\/[^\s/]+)\//);
+      if (m && !done) {
+        done = true;
+        clearTimeout(timer);
+        resolvePromise({ url: m[1], proc, output });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', (c) => {
+      output.text += c.toString();
+    });
+    proc.on('error', (e) => {
+      if (!done) {
+        done = true;
+        clearTimeout(timer);
+        reject(new TestFailure(`could not start ${GEMBA_BIN}: ${e.message}`));
+      }
+    });
+    proc.on('exit', (code, signal) => {
+      if (!done) {
+        done = true;
+        clearTimeout(timer);
+        reject(new TestFailure(`gemba serve exited (${code ?? signal}) before it was ready:\n${output.text}`));
+      }
+    });
+  });
+}
+
+async function stopServer(proc) {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGINT'); // the server stops gracefully on Ctrl-C
+  const timeout = new Promise((r) => setTimeout(() => r('timeout'), 5_000));
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    proc.kill('SIGKILL');
+    await exited;
+  }
+}
+
+// --- accessibility -------------------------------------------------------------------------------
+
+/** Every page's axe results, for the summary: { name, url, violations }. */
+const axeResults = [];
+
+async function axeCheck(page, name) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({
+        target: n.target.join(' '),
+        html: n.html.length > 200 ? `${n.html.slice(0, 200)}…` : n.html,
+        summary: n.failureSummary,
+      })),
+    }));
+  }, AXE_TAGS);
+  axeResults.push({ name, url: page.url(), violations });
+  const serious = violations.filter((v) => FAILING_IMPACTS.has(v.impact));
+  const minor = violations.length - serious.length;
+  log(`    axe ${name}: ${serious.length} serious/critical, ${minor} minor/moderate`);
+  for (const v of violations) log(formatViolation(v, '      '));
+  if (serious.length > 0) await saveArtifacts(page, `axe-${slug(name)}`);
+}
+
+function formatViolation(v, indent) {
+  const lines = [`${indent}[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`];
+  for (const n of v.nodes.slice(0, 10)) {
+    lines.push(`${indent}    at ${n.target}`);
+    lines.push(`${indent}       ${n.html}`);
+    for (const s of (n.summary || '').split('\n')) if (s.trim()) lines.push(`${indent}       ${s.trim()}`);
+  }
+  if (v.nodes.length > 10) lines.push(`${indent}    … and ${v.nodes.length - 10} more elements`);
+  return lines.join('\n');
+}
+
+// --- artifacts -----------------------------------------------------------------------------------
+
+async function saveArtifacts(page, name) {
+  try {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const base = join(ARTIFACTS, name);
+    await page.screenshot({ path: `${base}.png`, fullPage: true });
+    writeFileSync(`${base}.html`, await page.content());
+    log(`    saved ${base}.png and .html`);
+  } catch (e) {
+    log(`    (could not save artifacts for ${name}: ${e.message})`);
+  }
+}
+
+// --- the data ------------------------------------------------------------------------------------
+
+/** 24 months from January 2023: 16 around 50, then 8 clearly higher (around 72): a shift. */
+const BASELINE = [50, 53, 47, 51, 49, 52, 48, 50, 54, 46, 51, 49, 50, 52, 48, 51];
+const AFTER = [71, 73, 70, 74, 72, 69, 75, 72];
+const VALUES = [...BASELINE, ...AFTER];
+const MONTHS = VALUES.map((_, i) => {
+  const y = 2023 + Math.floor(i / 12);
+  const m = String((i % 12) + 1).padStart(2, '0');
+  return `${y}-${m}-01`;
+});
+/** The PDSA cycle starts with the shift: the 17th month, May 2024. */
+const PDSA_START = '2024-05-01';
+const PDSA_START_UK = '1 May 2024';
+
+// --- the journey ---------------------------------------------------------------------------------
+
+async function journey(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const state = { page, context };
+  const title = 'Fewer missed doses of time-critical medicines';
+  const aim = 'Raise the share of time-critical doses given on time on ward 7 from 50% to 70% by December 2024.';
+  const measureName = 'Time-critical doses given on time';
+  const pdsaTitle = 'Cycle 1: bleep reminder at dose time';
+
+  try {
+    await step('sign in', async () => {
+      const res = await page.goto(`${base}/login`);
+      check(res && res.ok(), `GET /login answered ${res && res.status()}`);
+      await axeCheck(page, 'Sign in (/login)');
+      await page.getByLabel('Email address').fill(EMAIL);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === '/'),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      check(
+        await page.getByRole('button', { name: /Sign out/ }).isVisible(),
+        'after signing in, the page has no "Sign out" button',
+      );
+      await axeCheck(page, 'Dashboard (/)');
+    });
+
+    let projectUrl;
+    await step('create a project with an aim', async () => {
+      await page.goto(`${base}/projects`);
+      await page.getByRole('link', { name: 'Start a project' }).click();
+      await page.waitForURL(/\/projects\/new$/);
+      await axeCheck(page, 'Start a project (/projects/new)');
+      await page.getByLabel('Title', { exact: true }).fill(title);
+      await page.getByLabel('The problem').fill('Patients with Parkinson\'s disease miss doses on the ward.');
+      await page.getByLabel('Aim', { exact: true }).fill(aim);
+      await page.getByLabel('Improvement method').selectOption({ label: 'Model for Improvement' });
+      await page.getByLabel('Status', { exact: true }).selectOption('testing');
+      await page.getByLabel('Sponsor').fill('Chief Nurse');
+      await page.getByLabel('Tags').fill('medicines, safety');
+      await Promise.all([
+        page.waitForURL(/\/projects\/\d+$/),
+        page.getByRole('button', { name: 'Create project' }).click(),
+      ]);
+      projectUrl = page.url();
+      const h1 = (await page.getByRole('heading', { level: 1 }).textContent()).trim();
+      check(h1 === title, `the project page's heading is "${h1}", expected "${title}"`);
+      // The aim is under its heading (and again at the root of the driver diagram).
+      const aimText = await page.locator('h2:text-is("Aim") + p').textContent();
+      check(aimText.trim() === aim, `the project page's aim reads "${aimText.trim()}", expected "${aim}"`);
+      await axeCheck(page, 'Project page (/projects/{id})');
+    });
+
+    let measureUrl;
+    let dataUrl;
+    await step('add an XmR measure, higher is better', async () => {
+      await page.getByRole('link', { name: 'Add a measure' }).click();
+      await page.waitForURL(/\/projects\/\d+\/measures\/new$/);
+      await axeCheck(page, 'Add a measure (/projects/{id}/measures/new)');
+      await page.getByLabel('Name', { exact: true }).fill(measureName);
+      await page.getByLabel('Type of measure').selectOption('outcome');
+      await page.getByLabel('Operational definition').fill(
+        'Doses of time-critical medicines given within 30 minutes of the prescribed time, as a percentage of those due, from the e-prescribing audit.',
+      );
+      await page.getByLabel('Unit', { exact: true }).fill('%');
+      await page.getByLabel('Data source').fill('ePMA audit report');
+      await page.getByLabel('Chart type').selectOption('xmr');
+      await page.getByLabel('Improvement direction').selectOption('increase');
+      await page.getByLabel('Target (optional)').fill('70');
+      await Promise.all([
+        page.waitForURL(/\/measures\/\d+\/data/),
+        page.getByRole('button', { name: 'Save measure' }).click(),
+      ]);
+      dataUrl = page.url().replace(/[?#].*$/, '');
+      measureUrl = dataUrl.replace(/\/data$/, '');
+      await axeCheck(page, 'Data entry, empty (/measures/{id}/data)');
+    });
+
+    await step('paste 24 monthly points with a shift in the last 8', async () => {
+      const pasted = ['Month\tOn time (%)', ...MONTHS.map((d, i) => `${d}\t${VALUES[i]}`)].join('\n');
+      await page.getByLabel('Rows to paste').fill(pasted);
+      await Promise.all([
+        page.waitForURL(/\/measures\/\d+\/data\?saved=/),
+        page.getByRole('button', { name: 'Save pasted rows' }).click(),
+      ]);
+      const status = (await page.getByRole('status').textContent()).replace(/\s+/g, ' ').trim();
+      check(/24 points saved/.test(status), `after pasting, the page says "${status}", expected "24 points saved"`);
+      const rows = await page.locator('table tbody tr').count();
+      check(rows === 24, `the saved data table has ${rows} rows, expected 24`);
+      await axeCheck(page, 'Data entry, with data (/measures/{id}/data)');
+    });
+
+    await step('the chart flags special cause improvement', async () => {
+      await page.getByRole('link', { name: 'See the chart' }).click();
+      await page.waitForURL((u) => u.toString().replace(/[?#].*$/, '') === measureUrl);
+      const svg = page.locator('svg.spc-chart');
+      check((await svg.count()) === 1, 'the measure page has no chart (svg.spc-chart)');
+      check((await svg.getAttribute('role')) === 'img', 'the chart SVG has no role="img"');
+      const labelled = await svg.getAttribute('aria-labelledby');
+      check(!!labelled, 'the chart SVG has no aria-labelledby');
+      const improving = await svg.locator('path.point.improvement').count();
+      check(improving >= 8, `the SVG marks ${improving} points as improvement, expected at least the last 8`);
+      // The last 8 points must be the improving ones.
+      const lastClasses = await svg.locator('path.point').evaluateAll((ps) => ps.slice(-8).map((p) => p.getAttribute('class')));
+      check(
+        lastClasses.length === 8 && lastClasses.every((c) => /\bimprovement\b/.test(c)),
+        `the last 8 points' classes are ${JSON.stringify(lastClasses)}, expected improvement on each`,
+      );
+      // The words beside the chart.
+      const reading = (await page.locator('ul.chart-reading').textContent()).replace(/\s+/g, ' ');
+      check(/shift/i.test(reading), `"What the chart shows" does not name the shift rule: "${reading.trim()}"`);
+      check(/improv/i.test(reading), `"What the chart shows" does not say improvement: "${reading.trim()}"`);
+      // The data table alternative, opened as a user would.
+      await page.getByText("The chart's data as a table").click();
+      const table = page.getByRole('table', { name: `Data of ${measureName}` });
+      await table.waitFor({ state: 'visible' });
+      const tableRows = table.locator('tbody tr');
+      check((await tableRows.count()) === 24, `the chart's data table has ${await tableRows.count()} rows, expected 24`);
+      for (let i = 16; i < 24; i++) {
+        const text = (await tableRows.nth(i).textContent()).replace(/\s+/g, ' ');
+        check(
+          /Special cause improvement/.test(text),
+          `row ${i + 1} of the chart's data table (${MONTHS[i]}) does not say "Special cause improvement": "${text.trim()}"`,
+        );
+      }
+      await axeCheck(page, 'Measure page with chart (/measures/{id})');
+    });
+
+    let pdsaUrl;
+    await step('log a PDSA cycle starting in the data', async () => {
+      await page.goto(projectUrl);
+      await page.getByRole('link', { name: 'Log a PDSA cycle' }).click();
+      await page.waitForURL(/\/projects\/\d+\/pdsa\/new$/);
+      await axeCheck(page, 'Log a PDSA cycle (/projects/{id}/pdsa/new)');
+      await page.getByLabel('Title', { exact: true }).fill(pdsaTitle);
+      await page.getByLabel('Start date').fill(PDSA_START);
+      await page.getByLabel('Objective').fill('Test whether a bleep at each dose time on one bay gets doses given on time.');
+      await page.getByLabel('Prediction').fill('On-time doses on the bay rise above 65% within a month.');
+      await Promise.all([
+        page.waitForURL(/\/pdsa\/\d+$/),
+        page.getByRole('button', { name: 'Save PDSA cycle' }).click(),
+      ]);
+      pdsaUrl = page.url();
+      const h1 = (await page.getByRole('heading', { level: 1 }).textContent()).trim();
+      check(h1 === pdsaTitle, `the PDSA page's heading is "${h1}", expected "${pdsaTitle}"`);
+      const started = (await page.locator('dl').first().textContent()).replace(/\s+/g, ' ');
+      check(started.includes(PDSA_START_UK), `the PDSA page does not show the start date ${PDSA_START_UK}: "${started.trim()}"`);
+      await axeCheck(page, 'PDSA cycle (/pdsa/{id})');
+    });
+
+    await step('the PDSA cycle is annotated on the chart', async () => {
+      await page.getByRole('link', { name: measureName }).click();
+      await page.waitForURL((u) => u.toString().replace(/[?#].*$/, '') === measureUrl);
+      await page.getByRole('heading', { name: 'PDSA cycles on the chart' }).waitFor();
+      const items = (await page.locator('ol.annotations').textContent()).replace(/\s+/g, ' ');
+      check(
+        items.includes(pdsaTitle) && items.includes(PDSA_START_UK),
+        `the chart's PDSA list does not name "${pdsaTitle}" from ${PDSA_START_UK}: "${items.trim()}"`,
+      );
+      const svg = page.locator('svg.spc-chart');
+      const marks = await svg.locator('g.annotation').count();
+      check(marks === 1, `the SVG has ${marks} PDSA annotation marks (g.annotation), expected 1`);
+      const svgText = (await svg.textContent()).replace(/\s+/g, ' ');
+      check(svgText.includes(pdsaTitle), `the SVG's annotation list does not name "${pdsaTitle}"`);
+      // The mark sits on the first point of the shift (May 2024, the 17th point).
+      const x = await svg.locator('g.annotation line').first().getAttribute('x1');
+      const cx = await svg.locator('path.point').nth(16).evaluate((p) => {
+        const b = p.getBBox();
+        return b.x + b.width / 2;
+      });
+      check(
+        Math.abs(Number(x) - cx) < 1.5,
+        `the PDSA mark is at x=${x}, but the May 2024 point is at x=${cx.toFixed(1)}`,
+      );
+    });
+
+    await step(`phone size (${PHONE.width}×${PHONE.height}): the project page does not overflow`, async () => {
+      const phone = await browser.newContext({
+        viewport: PHONE,
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        storageState: await context.storageState(),
+      });
+      const p = await phone.newPage();
+      p.setDefaultTimeout(30_000);
+      try {
+        const overflow = async (url) => {
+          await p.goto(url);
+          return p.evaluate((w) => {
+            const doc = document.documentElement;
+            // The outermost elements that reach beyond the viewport (whose parent does not).
+            const describe = (el) => {
+              const cls = typeof el.className === 'string' && el.className.trim()
+                ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+              return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${cls}`;
+            };
+            const beyond = (el) => {
+              const r = el.getBoundingClientRect();
+              return r.width > 0 && r.right > w + 1; // off-screen to the left (the skip link) cannot scroll
+            };
+            const wide = [];
+            for (const el of document.body.querySelectorAll('*')) {
+              if (beyond(el) && !(el.parentElement && beyond(el.parentElement))) {
+                const r = el.getBoundingClientRect();
+                wide.push(`${describe(el)} in ${describe(el.parentElement)} spans ${Math.round(r.left)}–${Math.round(r.right)} px`);
+              }
+            }
+            return { scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, wide };
+          }, PHONE.width);
+        };
+        const r = await overflow(projectUrl);
+        log(`    project page: document ${r.scrollWidth} px wide in a ${r.clientWidth} px viewport`);
+        if (r.scrollWidth > r.clientWidth || r.wide.length) await saveArtifacts(p, 'phone-project');
+        check(
+          r.scrollWidth <= r.clientWidth && r.wide.length === 0,
+          `at ${PHONE.width} px the project page scrolls sideways (document ${r.scrollWidth} px wide): ${r.wide.join('; ') || 'no single element found'}`,
+        );
+        // The measure page (chart and data table) must fit a phone too.
+        const m = await overflow(measureUrl);
+        log(`    measure page: document ${m.scrollWidth} px wide in a ${m.clientWidth} px viewport`);
+        if (m.scrollWidth > m.clientWidth) await saveArtifacts(p, 'phone-measure');
+        check(
+          m.scrollWidth <= m.clientWidth,
+          `at ${PHONE.width} px the measure page scrolls sideways (document ${m.scrollWidth} px wide): ${m.wide.join('; ') || 'no single element found'}`,
+        );
+      } finally {
+        await phone.close();
+      }
+    });
+
+    check(pageErrors.length === 0, `the pages threw JavaScript errors: ${pageErrors.join('; ')}`);
+  } catch (e) {
+    await saveArtifacts(page, `failed-${slug(currentStep)}`);
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+// --- main ----------------------------------------------------------------------------------------
+
+async function main() {
+  check(existsSync(GEMBA_BIN), `no gemba binary at ${GEMBA_BIN}; run \`cargo build -p gemba-cli\` or set GEMBA_BIN`);
+  check(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}; install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`);
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+
+  const dir = mkdtempSync(join(tmpdir(), 'gemba-e2e-'));
+  const database = join(dir, 'gemba.db');
+  let server;
+  let browser;
+  let ok = false;
+  try {
+    await step('add a user and start the server', async () => {
+      gemba(['user', 'add', '--org', ORG, '--email', EMAIL, '--role', 'improvement_lead', '--database', database], `${PASSWORD}\n`);
+      server = await startServer(database);
+      log(`    ${server.url} on ${database}`);
+    });
+    await step('launch Chromium', async () => {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: !process.env.E2E_HEADFUL,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          // No --user-data-dir: playwright makes a fresh, empty one for each launch itself
+          // (and refuses the flag in launch()).
+        ].filter((a) => a !== '--headless' || !process.env.E2E_HEADFUL),
+      });
+      log(`    Chromium ${browser.version()}`);
+    });
+    await journey(browser, server.url);
+    ok = true;
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    if (server) await stopServer(server.proc);
+    if (ok && !process.env.E2E_KEEP) rmSync(dir, { recursive: true, force: true });
+    else log(`\nThe test's database is kept in ${dir}`);
+    if (!ok && server) log(`\nThe server printed:\n${server.output.text}`);
+  }
+
+  // The accessibility summary, and the verdict.
+  currentStep = 'accessibility summary';
+  log('\n==> accessibility (axe-core, tags ' + AXE_TAGS.join(', ') + ')');
+  let serious = 0;
+  for (const r of axeResults) {
+    const s = r.violations.filter((v) => FAILING_IMPACTS.has(v.impact));
+    serious += s.length;
+    const summary = r.violations.length === 0
+      ? 'no violations'
+      : r.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`).join(', ');
+    log(`  ${s.length ? 'FAIL' : 'ok  '} ${r.name}: ${summary}`);
+  }
+  if (serious > 0) {
+    log('\nSerious or critical violations:');
+    for (const r of axeResults) {
+      for (const v of r.violations.filter((x) => FAILING_IMPACTS.has(x.impact))) {
+        log(`\n  ${r.name} — ${r.url}`);
+        log(formatViolation(v, '    '));
+      }
+    }
+    fail(`${serious} serious or critical accessibility violation(s); see above (screenshots in ${ARTIFACTS})`);
+  }
+}
+
+main().then(
+  () => {
+    log('\nEnd-to-end test passed.');
+  },
+  (e) => {
+    const where = `in step "${currentStep}"`;
+    if (e instanceof TestFailure) {
+      process.stderr.write(`\nEnd-to-end test FAILED ${where}: ${e.message}\n`);
+    } else {
+      process.stderr.write(`\nEnd-to-end test FAILED ${where}: ${e && e.stack ? e.stack : e}\n`);
+    }
+    process.exitCode = 1;
+  },
+);
