@@ -7,7 +7,11 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
-use gemba_domain::{measure_chart, Measure, Project, ProjectStatus, Store, StoreError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDateTime;
+use gemba_domain::{measure_chart, Measure, Project, ProjectId, ProjectStatus, Store, StoreError};
 use gemba_spc::{AssuranceIcon, VariationIcon};
 use maud::{html, Markup};
 
@@ -63,27 +67,23 @@ pub(crate) struct MeasureSummary {
 /// outlives what it summarises. Pages that list many measures (project page, dashboard) then
 /// skip loading every measure's data and re-running the engine on each view.
 #[derive(Default)]
-pub(crate) struct SummaryCache(
-    std::sync::Mutex<
-        std::collections::HashMap<
-            gemba_domain::ProjectId,
-            (chrono::NaiveDateTime, std::sync::Arc<Vec<MeasureSummary>>),
-        >,
-    >,
-);
+pub(crate) struct SummaryCache(Mutex<HashMap<ProjectId, CachedSummaries>>);
+
+/// A project's measure summaries and the `updated_at` they were computed at.
+type CachedSummaries = (NaiveDateTime, Arc<Vec<MeasureSummary>>);
 
 impl SummaryCache {
-    fn get(&self, project: &Project) -> Option<std::sync::Arc<Vec<MeasureSummary>>> {
+    fn get(&self, project: &Project) -> Option<Arc<Vec<MeasureSummary>>> {
         let map = self
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         map.get(&project.id)
             .filter(|(at, _)| *at == project.updated_at)
-            .map(|(_, s)| std::sync::Arc::clone(s))
+            .map(|(_, s)| Arc::clone(s))
     }
 
-    fn put(&self, project: &Project, summaries: std::sync::Arc<Vec<MeasureSummary>>) {
+    fn put(&self, project: &Project, summaries: Arc<Vec<MeasureSummary>>) {
         let mut map = self
             .0
             .lock()
@@ -97,14 +97,12 @@ impl SummaryCache {
 pub(crate) async fn measure_summaries(
     state: &AppState,
     project: &Project,
-) -> Result<std::sync::Arc<Vec<MeasureSummary>>, StoreError> {
+) -> Result<Arc<Vec<MeasureSummary>>, StoreError> {
     if let Some(cached) = state.summaries.get(project) {
         return Ok(cached);
     }
-    let computed = std::sync::Arc::new(compute_summaries(state.store.as_ref(), project).await?);
-    state
-        .summaries
-        .put(project, std::sync::Arc::clone(&computed));
+    let computed = Arc::new(compute_summaries(state.store.as_ref(), project).await?);
+    state.summaries.put(project, Arc::clone(&computed));
     Ok(computed)
 }
 
@@ -229,7 +227,7 @@ pub(crate) fn measure_list(summaries: &[MeasureSummary]) -> Markup {
 }
 
 /// A project with its measures' summaries.
-type ProjectRow = (Project, std::sync::Arc<Vec<MeasureSummary>>);
+type ProjectRow = (Project, Arc<Vec<MeasureSummary>>);
 
 async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
     let store = state.store.as_ref();
