@@ -258,14 +258,13 @@ impl ProjectInput {
             Some(given) => {
                 let mut out: Vec<String> = Vec::new();
                 for t in given.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-                    if t.chars().count() > 50 {
-                        errors.push(FieldError::new(
-                            "tags",
-                            "each tag must be 50 characters or fewer",
-                        ));
-                    } else if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
+                    if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
                         out.push(t.to_owned());
                     }
+                }
+                // The same limits as the project form.
+                if let Err(e) = gemba_domain::check_tags(&out) {
+                    errors.push(e);
                 }
                 out
             }
@@ -423,7 +422,10 @@ impl MeasureInput {
             None => cur.map_or(Improvement::Increase, |c| c.improvement),
         };
         let target = match self.target {
-            Some(t) => t,
+            Some(Some(t)) => gemba_domain::bounded_number("target", t)
+                .map_err(|e| errors.push(e))
+                .ok(),
+            Some(None) => None,
             None => cur.and_then(|c| c.target),
         };
         let rules = match &self.rules {
@@ -452,11 +454,8 @@ impl MeasureInput {
             None => cur.map(|c| c.rebase.clone()).unwrap_or_default(),
         };
         let fix_after = match self.fix_after {
-            Some(Some(0)) => {
-                errors.push(FieldError::new("fix_after", "must be at least 1, or null"));
-                None
-            }
-            Some(f) => f,
+            Some(Some(n)) => gemba_domain::fix_after(n).map_err(|e| errors.push(e)).ok(),
+            Some(None) => None,
             None => cur.and_then(|c| c.fix_after),
         };
         let unit = text(
@@ -805,5 +804,45 @@ mod tests {
         let f = input.to_fields(None).unwrap();
         assert_eq!(f.start_date, NaiveDate::from_ymd_opt(2024, 2, 3));
         assert_eq!(f.do_notes, "ran");
+    }
+
+    /// Regression: `fix_after` of 1 or of billions passed the API and the store failed (500);
+    /// the API now takes 2 to 100,000, like the settings form.
+    #[test]
+    fn regression_fix_after_out_of_range_is_a_field_error() {
+        for (fix, ok) in [(1u64, false), (2, true), (100_000, true), (100_001, false)] {
+            let input: MeasureInput = serde_json::from_str(&format!(
+                r#"{{"name":"Falls","type":"outcome","fix_after":{fix}}}"#
+            ))
+            .unwrap();
+            match input.to_fields(None) {
+                Ok(f) => assert!(ok, "{fix}: {f:?}"),
+                Err(e) => {
+                    assert!(!ok, "{fix}");
+                    assert_eq!(e[0].field, "fix_after");
+                }
+            }
+        }
+    }
+
+    /// Regression: the API took any number of tags of any length, and targets of any size.
+    #[test]
+    fn regression_api_tags_and_target_are_limited_like_the_forms() {
+        let many: Vec<String> = (0..21).map(|i| format!("tag{i}")).collect();
+        let long = "x".repeat(51);
+        for tags in [serde_json::json!(many), serde_json::json!([long])] {
+            let input: ProjectInput =
+                serde_json::from_value(serde_json::json!({"title": "T", "tags": tags})).unwrap();
+            let errors = input.to_fields(None).unwrap_err();
+            assert_eq!(errors[0].field, "tags");
+        }
+        let twenty: Vec<String> = (0..20).map(|i| format!("tag{i}")).collect();
+        let input: ProjectInput =
+            serde_json::from_value(serde_json::json!({"title": "T", "tags": twenty})).unwrap();
+        assert_eq!(input.to_fields(None).unwrap().tags.len(), 20);
+
+        let input: MeasureInput =
+            serde_json::from_str(r#"{"name":"x","type":"outcome","target":2e15}"#).unwrap();
+        assert_eq!(input.to_fields(None).unwrap_err()[0].field, "target");
     }
 }

@@ -2,6 +2,7 @@
 //! administration.
 
 use std::io::Read;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
@@ -37,7 +38,9 @@ pub async fn serve_store(store: Arc<dyn Store>, bind: &str, secure_cookies: bool
     let mut state = AppState::new(store);
     state.secure_cookies = secure_cookies;
     println!("Gemba is running at http://{addr}/  (press Ctrl-C to stop)");
-    axum::serve(listener, gemba_web::router(state))
+    // With the peer's address, so that sign-in failures are counted per client.
+    let app = gemba_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             // If the signal cannot be listened for, serve until killed.
             if tokio::signal::ctrl_c().await.is_err() {

@@ -56,6 +56,20 @@ impl fmt::Display for RowProblem {
     }
 }
 
+/// The most data rows one paste or file may hold: more is almost surely the wrong file (a
+/// measure has one row per date), and reading stops there rather than spend the server's
+/// memory on it.
+pub const MAX_IMPORT_ROWS: usize = 100_000;
+
+/// The one problem of an input with more than [`MAX_IMPORT_ROWS`] data rows.
+fn too_many_rows() -> Vec<RowProblem> {
+    vec![RowProblem::new(
+        0,
+        "",
+        "the file has more than 100,000 rows; split it into smaller files",
+    )]
+}
+
 /// Header names that mark the date column, the value column and the denominator column.
 const DATE_NAMES: [&str; 6] = ["date", "period", "month", "week", "day", "quarter"];
 const VALUE_NAMES: [&str; 5] = ["value", "count", "numerator", "number", "total"];
@@ -67,7 +81,8 @@ const DENOMINATOR_NAMES: [&str; 2] = ["denominator", "denom"];
 /// Blank lines are skipped. A first line whose first cell is not a date and whose second is
 /// not a number is a header and is skipped. Dates are read by [`crate::parse_date`] (ISO or
 /// UK, day first); numbers as in files (`1,234`, `95%`), and `NA`, `N/A`, `-` mark a missing
-/// value. A date given twice is a problem. Every problem is listed.
+/// value, but `NaN` and infinities are not numbers. A date given twice is a problem. Every
+/// problem is listed; more than [`MAX_IMPORT_ROWS`] rows is one problem.
 ///
 /// ```
 /// use gemba_data::parse_pasted;
@@ -87,6 +102,7 @@ pub fn parse_pasted(text: &str) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut seen_data = false;
+    let mut data_rows = 0usize;
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         if raw.trim().is_empty() {
@@ -106,6 +122,10 @@ pub fn parse_pasted(text: &str) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
             continue;
         }
         seen_data = true;
+        data_rows += 1;
+        if data_rows > MAX_IMPORT_ROWS {
+            return Err(too_many_rows());
+        }
         if used.len() < 2 {
             problems.push(RowProblem::new(
                 line,
@@ -149,14 +169,17 @@ pub fn parse_pasted(text: &str) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
 /// `quarter`; value: `value`, `count`, `numerator`, `number` or `total`; denominator:
 /// `denominator` — in any case; failing that, the first two or three columns are date, value
 /// and denominator, and a first row that starts with a date is data, not a header. Blank rows
-/// are skipped; a date given twice is a problem; every problem is listed.
+/// are skipped; a date given twice is a problem; `NaN` is not a number; every problem is listed.
+///
+/// More than [`MAX_IMPORT_ROWS`] data rows is one problem, found without reading further (an
+/// `.xlsx` or `.xlsb` sheet is unpacked only that far).
 pub fn read_measure_file(
     bytes: &[u8],
     file_name: &str,
 ) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
     let path = Path::new(file_name);
-    let opened =
-        open_bytes(path, bytes).map_err(|e| vec![RowProblem::new(0, "", e.to_string())])?;
+    let opened = open_bytes(path, bytes, MAX_IMPORT_ROWS)
+        .map_err(|e| vec![RowProblem::new(0, "", e.to_string())])?;
     match opened {
         Opened::Csv(mut t) => read_table(&mut t),
         Opened::Sheet(mut t) => read_table(&mut t),
@@ -225,6 +248,7 @@ fn read_table<T: Table>(t: &mut T) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
         }
     };
     let names_ref = [names[0].as_str(), names[1].as_str(), names[2].as_str()];
+    let mut data_rows = rows.len();
     loop {
         let line = match t.advance() {
             Ok(Some(line)) => line,
@@ -255,6 +279,10 @@ fn read_table<T: Table>(t: &mut T) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
         if date.is_empty() && value.is_empty() && denominator.as_ref().is_none_or(Cell::is_empty) {
             continue;
         }
+        data_rows += 1;
+        if data_rows > MAX_IMPORT_ROWS {
+            return Err(too_many_rows());
+        }
         if let Some(row) = read_row(
             line,
             [&date, &value],
@@ -264,6 +292,9 @@ fn read_table<T: Table>(t: &mut T) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
         ) {
             rows.push(row);
         }
+    }
+    if t.truncated() {
+        return Err(too_many_rows());
     }
     finish(rows, problems, names_ref[0])
 }
@@ -343,7 +374,7 @@ fn read_row(
             ));
             None
         }
-        c => match c.number() {
+        c => match measure_number(c) {
             Ok(v) => v,
             Err(p) => {
                 problems.push(cell_problem(line, names[1], c, p, false));
@@ -353,7 +384,7 @@ fn read_row(
     };
     let denominator = match denominator {
         None => None,
-        Some(c) => match c.number() {
+        Some(c) => match measure_number(c) {
             Ok(v) => v,
             Err(p) => {
                 problems.push(cell_problem(line, names[2], c, p, false));
@@ -370,6 +401,17 @@ fn read_row(
         denominator,
         line,
     })
+}
+
+/// A cell's number for a measure: as [`Cell::number`], except that the text `NaN` is not a
+/// number (as in the one-row form), not a missing value; `NA` marks a missing value.
+fn measure_number(cell: &Cell<'_>) -> Result<Option<f64>, CellProblem> {
+    match cell {
+        Cell::Text(b) if b.trim_ascii().eq_ignore_ascii_case(b"nan") => {
+            Err(CellProblem::NotANumber)
+        }
+        c => c.number(),
+    }
 }
 
 fn cell_problem(

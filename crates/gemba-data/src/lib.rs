@@ -40,5 +40,5 @@ pub use date::parse_date;
 pub use error::{DataError, Location};
 pub use filter::{RowFilter, RowFilterError};
 pub use funnel::{read_funnel_groups, FunnelColumns, FunnelData};
-pub use import::{parse_pasted, read_measure_file, MeasureRow, RowProblem};
+pub use import::{parse_pasted, read_measure_file, MeasureRow, RowProblem, MAX_IMPORT_ROWS};
 pub use source::Source;

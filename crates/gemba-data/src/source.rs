@@ -197,6 +197,10 @@ pub(crate) trait Table {
     fn file(&self) -> &Path;
     /// The sheet, for spreadsheets.
     fn sheet(&self) -> Option<&str>;
+    /// Whether rows were left unread because the sheet is longer than the reader's limit.
+    fn truncated(&self) -> bool {
+        false
+    }
 
     /// The place of a line or row.
     fn location(&self, line: usize) -> Location {
@@ -312,15 +316,19 @@ pub(crate) fn open(src: &Source) -> Result<Opened, DataError> {
             }
             CsvTable::new(file_name.clone(), file).map(Opened::Csv)
         }
-        _ => SheetTable::new(src, kind, BufReader::new(file)).map(Opened::Sheet),
+        _ => SheetTable::new(src, kind, BufReader::new(file), None).map(Opened::Sheet),
     }
 }
 
 /// Opens the content of an uploaded file, told apart by `file_name`'s extension like
-/// [`open`]; spreadsheets are read from their first sheet.
+/// [`open`]; spreadsheets are read from their first sheet, and of an `.xlsx`, `.xlsm` or
+/// `.xlsb` sheet at most `max_rows` rows after the first and its first [`MAX_SHEET_COLUMNS`]
+/// columns are unpacked ([`Table::truncated`] tells when rows were left), so that a small file
+/// of millions of cells cannot take the server's memory. Other spreadsheets are loaded whole.
 pub(crate) fn open_bytes<'b>(
     file_name: &Path,
     bytes: &'b [u8],
+    max_rows: usize,
 ) -> Result<Opened<&'b [u8]>, DataError> {
     let Some(kind) = kind(file_name) else {
         return Err(DataError::UnsupportedFileType {
@@ -329,7 +337,13 @@ pub(crate) fn open_bytes<'b>(
     };
     match kind {
         Kind::Csv => CsvTable::new(file_name.to_owned(), bytes).map(Opened::Csv),
-        _ => SheetTable::new(&Source::new(file_name), kind, Cursor::new(bytes)).map(Opened::Sheet),
+        _ => SheetTable::new(
+            &Source::new(file_name),
+            kind,
+            Cursor::new(bytes),
+            Some(max_rows),
+        )
+        .map(Opened::Sheet),
     }
 }
 
@@ -488,10 +502,49 @@ pub(crate) struct SheetTable {
     row: usize,
     /// The spreadsheet row number of `range`'s first row.
     first_row: usize,
+    /// Rows were left unread (see [`open_bytes`]).
+    truncated: bool,
+}
+
+/// The columns of an uploaded sheet that are read; cells further right are ignored.
+pub(crate) const MAX_SHEET_COLUMNS: u32 = 256;
+
+/// A sheet's used cells read one at a time, keeping the first `max_rows + 1` rows (from the
+/// first row with a cell) and [`MAX_SHEET_COLUMNS`] columns; `true` when more rows were left.
+macro_rules! limited_range {
+    ($reader:expr, $max_rows:expr, $error:expr) => {{
+        let mut reader = $reader.map_err(|e| $error(e.to_string()))?;
+        let mut cells: Vec<calamine::Cell<Data>> = Vec::new();
+        let mut first: Option<u32> = None;
+        let mut truncated = false;
+        let last_row =
+            |first: u32| first.saturating_add(u32::try_from($max_rows).unwrap_or(u32::MAX));
+        while let Some(cell) = reader.next_cell().map_err(|e| $error(e.to_string()))? {
+            let (row, col) = cell.get_position();
+            if col >= MAX_SHEET_COLUMNS || matches!(cell.get_value(), calamine::DataRef::Empty) {
+                continue;
+            }
+            let first = *first.get_or_insert(row);
+            if row > last_row(first) {
+                truncated = true;
+                break;
+            }
+            cells.push(calamine::Cell::new(
+                (row, col),
+                Data::from(cell.get_value().clone()),
+            ));
+        }
+        (calamine::Range::from_sparse(cells), truncated)
+    }};
 }
 
 impl SheetTable {
-    fn new<RS: Read + Seek>(src: &Source, kind: Kind, input: RS) -> Result<Self, DataError> {
+    fn new<RS: Read + Seek>(
+        src: &Source,
+        kind: Kind,
+        input: RS,
+        max_rows: Option<usize>,
+    ) -> Result<Self, DataError> {
         let path = &src.path;
         let spreadsheet_error = |message: String| DataError::Spreadsheet {
             file: path.clone(),
@@ -539,9 +592,19 @@ impl SheetTable {
                 }
             }
         };
-        let range = book
-            .worksheet_range(&sheet)
-            .map_err(|e| spreadsheet_error(e.to_string()))?;
+        let (range, truncated) = match (&mut book, max_rows) {
+            (calamine::Sheets::Xlsx(x), Some(max)) => {
+                limited_range!(x.worksheet_cells_reader(&sheet), max, spreadsheet_error)
+            }
+            (calamine::Sheets::Xlsb(x), Some(max)) => {
+                limited_range!(x.worksheet_cells_reader(&sheet), max, spreadsheet_error)
+            }
+            _ => (
+                book.worksheet_range(&sheet)
+                    .map_err(|e| spreadsheet_error(e.to_string()))?,
+                false,
+            ),
+        };
         let (Some((first_row, _)), true) = (range.start(), range.height() > 0) else {
             return Err(DataError::Empty {
                 file: path.clone(),
@@ -562,6 +625,7 @@ impl SheetTable {
             headers,
             row: 0,
             first_row: first_row as usize,
+            truncated,
         })
     }
 }
@@ -597,6 +661,10 @@ impl Table for SheetTable {
 
     fn sheet(&self) -> Option<&str> {
         Some(&self.sheet)
+    }
+
+    fn truncated(&self) -> bool {
+        self.truncated
     }
 }
 

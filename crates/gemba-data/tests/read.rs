@@ -839,6 +839,7 @@ fn funnel_from_a_spreadsheet() {
 
 mod import {
     use super::ymd;
+    use chrono::NaiveDate;
     use gemba_data::{parse_pasted, read_measure_file, MeasureRow, RowProblem};
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
@@ -1025,6 +1026,72 @@ mod import {
             "{}",
             s[1]
         );
+    }
+
+    /// Regression (upload bombs): a 280 KB XLSX of 1.5M rows took 2 GB and 87 s and listed
+    /// every row; more than MAX_IMPORT_ROWS rows is now one problem, found without unpacking
+    /// the rest of the sheet.
+    #[test]
+    fn regression_upload_bomb_more_than_max_import_rows_is_one_problem() {
+        use gemba_data::MAX_IMPORT_ROWS;
+        let expected = "the file has more than 100,000 rows; split it into smaller files";
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "date").unwrap();
+        sheet.write_string(0, 1, "value").unwrap();
+        let rows = MAX_IMPORT_ROWS as u32 + 1;
+        for r in 1..=rows {
+            // Bad rows, so that a reader that kept going would list each one.
+            sheet.write_string(r, 0, "x").unwrap();
+        }
+        // A far row beyond the limit that a whole-sheet load would have to unpack.
+        sheet.write_string(1_000_000, 0, "x").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let started = std::time::Instant::now();
+        let problems = read_measure_file(&bytes, "upload.xlsx").unwrap_err();
+        assert_eq!(shown(&problems), [expected]);
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+
+        let mut csv = String::from("date,value\n");
+        for _ in 0..=MAX_IMPORT_ROWS {
+            csv.push_str("x,1\n");
+        }
+        let problems = read_measure_file(csv.as_bytes(), "upload.csv").unwrap_err();
+        assert_eq!(shown(&problems), [expected]);
+        let problems = parse_pasted(&csv.replace(',', "\t")).unwrap_err();
+        assert_eq!(shown(&problems), [expected]);
+
+        // Exactly the limit is fine.
+        let mut csv = String::from("date,value\n");
+        let start = NaiveDate::from_ymd_opt(1800, 1, 1).unwrap();
+        for d in 0..MAX_IMPORT_ROWS as u64 {
+            csv.push_str(&format!("{},1\n", start + chrono::Days::new(d)));
+        }
+        assert_eq!(
+            read_measure_file(csv.as_bytes(), "upload.csv")
+                .unwrap()
+                .len(),
+            MAX_IMPORT_ROWS
+        );
+    }
+
+    /// Regression: pasted `NaN` was taken as a missing value while the one-row form refused it;
+    /// `NaN` and infinities are now a problem for their row (`NA` stays a missing value).
+    #[test]
+    fn regression_pasted_nan_and_inf_are_row_problems() {
+        let problems = parse_pasted("2024-01-01\tNaN\n2024-02-01\tinf\n2024-03-01\t1\t-Infinity\n")
+            .unwrap_err();
+        assert_eq!(
+            shown(&problems),
+            [
+                "line 1, value: \"NaN\" is not a number",
+                "line 2, value: \"inf\" is not a number",
+                "line 3, denominator: \"-Infinity\" is not a number",
+            ]
+        );
+        let problems = read_measure_file(b"date,value\n2024-01-01,nan\n", "u.csv").unwrap_err();
+        assert_eq!(shown(&problems), ["line 2, value: \"nan\" is not a number"]);
+        assert_eq!(parse_pasted("2024-01-01\tNA\n").unwrap()[0].value, None);
     }
 }
 

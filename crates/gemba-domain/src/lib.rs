@@ -13,4 +13,7 @@ mod validate;
 pub use chart::{measure_chart, Annotation, MeasureChart};
 pub use model::*;
 pub use store::{Session, Store, StoreError};
-pub use validate::{free_text, optional_number, tags, Email, FieldError, NonEmpty};
+pub use validate::{
+    bounded_number, check_tags, fix_after, free_text, optional_number, tags, Email, FieldError,
+    NonEmpty, FIX_AFTER_RANGE, MAX_MAGNITUDE, MAX_TAGS, MAX_TAG_CHARS,
+};

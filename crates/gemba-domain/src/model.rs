@@ -441,6 +441,26 @@ pub struct PdsaCycle {
     pub fields: PdsaFields,
 }
 
+/// Whether `this` cycle following `follows` would close a loop of "follows" links: walks the
+/// ramp back from `follows` through `cycles` (the project's cycles as stored) and answers
+/// `true` if it reaches `this`. A chain that already loops without `this` stops, not spins.
+pub fn follows_makes_loop(cycles: &[PdsaCycle], this: PdsaId, follows: PdsaId) -> bool {
+    let mut at = Some(follows);
+    for _ in 0..=cycles.len() {
+        match at {
+            Some(id) if id == this => return true,
+            Some(id) => {
+                at = cycles
+                    .iter()
+                    .find(|c| c.id == id)
+                    .and_then(|c| c.fields.follows)
+            }
+            None => return false,
+        }
+    }
+    false
+}
+
 /// The level of a node in a driver diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DriverKind {
@@ -507,4 +527,39 @@ pub struct HistoryEntry {
     pub who: String,
     /// What, in a sentence.
     pub what: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cycle(id: i64, follows: Option<i64>) -> PdsaCycle {
+        PdsaCycle {
+            id: PdsaId(id),
+            project: ProjectId(1),
+            fields: PdsaFields {
+                follows: follows.map(PdsaId),
+                ..PdsaFields::default()
+            },
+        }
+    }
+
+    #[test]
+    fn regression_pdsa_follows_loop_is_found_by_walking_the_ramp() {
+        // 7 follows 6, 8 follows 7; 9 stands alone; 10 and 11 already loop (bad old data).
+        let cycles = [
+            cycle(6, None),
+            cycle(7, Some(6)),
+            cycle(8, Some(7)),
+            cycle(9, None),
+            cycle(10, Some(11)),
+            cycle(11, Some(10)),
+        ];
+        assert!(follows_makes_loop(&cycles, PdsaId(6), PdsaId(7)));
+        assert!(follows_makes_loop(&cycles, PdsaId(6), PdsaId(8)));
+        assert!(follows_makes_loop(&cycles, PdsaId(6), PdsaId(6)));
+        assert!(!follows_makes_loop(&cycles, PdsaId(8), PdsaId(6)));
+        assert!(!follows_makes_loop(&cycles, PdsaId(9), PdsaId(8)));
+        assert!(!follows_makes_loop(&cycles, PdsaId(9), PdsaId(10)));
+    }
 }

@@ -119,6 +119,72 @@ pub fn optional_number(field: &'static str, s: &str) -> Result<Option<f64>, Fiel
     }
 }
 
+/// The largest magnitude accepted for a data value, a denominator or a target: beyond it the
+/// engine's sums lose whole units, so such a number is a typing slip, not a measurement.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
+/// A finite number of magnitude at most [`MAX_MAGNITUDE`].
+///
+/// ```
+/// use gemba_domain::bounded_number;
+/// assert_eq!(bounded_number("value", -12.5), Ok(-12.5));
+/// assert!(bounded_number("value", 2e15).is_err());
+/// assert!(bounded_number("value", f64::NAN).is_err());
+/// ```
+pub fn bounded_number(field: &'static str, x: f64) -> Result<f64, FieldError> {
+    if !x.is_finite() {
+        return Err(FieldError::new(field, "must be a finite number"));
+    }
+    if x.abs() > MAX_MAGNITUDE {
+        return Err(FieldError::new(
+            field,
+            "must be between -1,000,000,000,000,000 and 1,000,000,000,000,000",
+        ));
+    }
+    Ok(x)
+}
+
+/// The fewest and most points a chart's baseline may be fixed after: a baseline needs two
+/// points for a moving range, and no measure keeps more than this many points.
+pub const FIX_AFTER_RANGE: std::ops::RangeInclusive<usize> = 2..=100_000;
+
+/// A baseline length (`fix_after`) within [`FIX_AFTER_RANGE`].
+///
+/// ```
+/// use gemba_domain::fix_after;
+/// assert_eq!(fix_after(12), Ok(12));
+/// assert!(fix_after(1).is_err());
+/// assert!(fix_after(100_001).is_err());
+/// ```
+pub fn fix_after(n: usize) -> Result<usize, FieldError> {
+    if FIX_AFTER_RANGE.contains(&n) {
+        Ok(n)
+    } else {
+        Err(FieldError::new(
+            "fix_after",
+            "must be a whole number of points from 2 to 100,000",
+        ))
+    }
+}
+
+/// The most tags a project may have.
+pub const MAX_TAGS: usize = 20;
+/// The longest tag, in characters.
+pub const MAX_TAG_CHARS: usize = 50;
+
+/// Checks a project's tags (already trimmed and deduplicated, as [`tags`] gives them): at most
+/// [`MAX_TAGS`] of at most [`MAX_TAG_CHARS`] characters each.
+pub fn check_tags(tags: &[String]) -> Result<(), FieldError> {
+    if tags.len() > MAX_TAGS || tags.iter().any(|t| t.chars().count() > MAX_TAG_CHARS) {
+        Err(FieldError::new(
+            "tags",
+            format!("use at most {MAX_TAGS} tags of up to {MAX_TAG_CHARS} characters each"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Tags from a comma-separated list: trimmed, blanks dropped, duplicates removed.
 pub fn tags(s: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

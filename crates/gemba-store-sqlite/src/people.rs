@@ -201,6 +201,7 @@ pub(crate) async fn create_session(
     csrf: &str,
     expires_at: NaiveDateTime,
 ) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     sqlx::query(
         "INSERT INTO sessions (secret_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)",
     )
@@ -208,12 +209,25 @@ pub(crate) async fn create_session(
     .bind(user.0)
     .bind(csrf)
     .bind(expires_at)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .map_err(conflict_or_missing(
         "the session",
         format!("the user {user}"),
     ))?;
+    // Sweep the sessions that have expired by the clock, so that they do not pile up; the new
+    // one is kept whatever its time. `julianday` reads either stored text format, and a value it
+    // cannot read is NULL, so such a row is never swept by mistake.
+    sqlx::query(
+        "DELETE FROM sessions \
+         WHERE julianday(expires_at) <= julianday(?) AND secret_hash <> ?",
+    )
+    .bind(now())
+    .bind(secret_hash)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
     Ok(())
 }
 

@@ -376,3 +376,36 @@ async fn unreadable_values_are_errors() {
     );
     store.close().await;
 }
+
+/// Regression: expired sessions were never deleted, so the table grew with every sign-in.
+/// Creating a session now sweeps those that have expired by the clock, and only those.
+#[tokio::test]
+async fn creating_a_session_deletes_expired_ones() {
+    let store = SqliteStore::in_memory().await.unwrap();
+    let user = store
+        .create_user(&Email::parse("ben@nhs.net").unwrap(), "Ben Okafor", "hash")
+        .await
+        .unwrap();
+    let long_ago = date(2020, 1, 1).and_hms_opt(9, 0, 0).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let later = now + chrono::Duration::hours(12);
+    store
+        .create_session("expired-hash", user, "csrf-old", long_ago)
+        .await
+        .unwrap();
+    store
+        .create_session("live-hash", user, "csrf-live", later)
+        .await
+        .unwrap();
+    // Looked up at a time before it expired, a kept row would still be found.
+    let before = long_ago - chrono::Duration::hours(1);
+    assert_eq!(store.session("expired-hash", before).await.unwrap(), None);
+    assert!(store.session("live-hash", now).await.unwrap().is_some());
+    // The new session itself is kept, even when its expiry is already past.
+    store
+        .create_session("new-hash", user, "csrf-new", long_ago)
+        .await
+        .unwrap();
+    assert!(store.session("new-hash", before).await.unwrap().is_some());
+    assert!(store.session("live-hash", now).await.unwrap().is_some());
+}

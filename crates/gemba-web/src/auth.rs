@@ -2,7 +2,8 @@
 //! as SHA-256 hashes (sessions, API tokens), sign-in rate limiting, and the access check.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::{
@@ -12,6 +13,7 @@ use argon2::Argon2;
 use gemba_domain::{OrgId, Role, Store, StoreError, UserId};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 /// Hashes a password with argon2id and a random salt (PHC string).
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
@@ -65,46 +67,208 @@ pub async fn role_in(
         .map(|m| m.role))
 }
 
-/// Counts failed sign-ins per key (email) in a sliding window.
+/// Runs argon2 password checks on tokio's blocking threads, at most a few at a time, so that
+/// sign-ins queue for their turn instead of stalling the async workers that serve every other
+/// request.
+#[derive(Debug)]
+pub struct PasswordChecker {
+    permits: Arc<Semaphore>,
+}
+
+impl Default for PasswordChecker {
+    fn default() -> Self {
+        PasswordChecker::new(Self::DEFAULT_PERMITS)
+    }
+}
+
+impl PasswordChecker {
+    /// Checks that may run at once by default: argon2 is memory- and CPU-hard by design.
+    pub const DEFAULT_PERMITS: usize = 2;
+
+    /// A checker running at most `permits` checks at once.
+    pub fn new(permits: usize) -> Self {
+        PasswordChecker {
+            permits: Arc::new(Semaphore::new(permits.max(1))),
+        }
+    }
+
+    /// Whether `password` matches the stored PHC `hash` ([`verify_password`]), once a permit is
+    /// free. The permit goes with the blocking task, so a client that hangs up cannot make more
+    /// checks run at once.
+    pub async fn verify(&self, password: String, hash: String) -> bool {
+        let Ok(permit) = Arc::clone(&self.permits).acquire_owned().await else {
+            return false;
+        };
+        tokio::task::spawn_blocking(move || {
+            let ok = verify_password(&password, &hash);
+            drop(permit);
+            ok
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    /// Spends the time of a check on [`dummy_hash`], for an email that is not known.
+    pub async fn verify_dummy(&self, password: String) -> bool {
+        self.verify(password, dummy_hash().to_owned()).await
+    }
+}
+
+/// Counts failed sign-ins in a sliding window, keyed two ways:
+///
+/// - per client address *and* email: five failures lock that email out from that address only,
+///   so nobody elsewhere can lock a colleague out;
+/// - per client address across emails: twenty failures lock the address out, so trying many
+///   emails (or one password against many accounts) is limited too.
+///
+/// IPv6 clients are counted per /64 network, as one host usually holds a whole /64. The
+/// memory is bounded: expired entries are swept, and past [`Self::MAX_ENTRIES`] keys the
+/// stalest are dropped.
 #[derive(Debug, Default)]
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    failures: Mutex<Failures>,
+}
+
+#[derive(Debug, Default)]
+struct Failures {
+    per_email: HashMap<(IpAddr, String), Vec<Instant>>,
+    per_client: HashMap<IpAddr, Vec<Instant>>,
+    last_sweep: Option<Instant>,
 }
 
 impl LoginLimiter {
-    /// Failed attempts allowed per window.
+    /// Failed attempts allowed per client address and email in a window.
     pub const MAX_FAILURES: usize = 5;
+    /// Failed attempts allowed per client address, whatever the emails, in a window.
+    pub const MAX_FAILURES_PER_CLIENT: usize = 20;
     /// The window.
     pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+    /// Keys kept per map at most.
+    pub const MAX_ENTRIES: usize = 10_000;
+    /// How often expired entries are swept at most.
+    const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
-    /// Whether `key` may try again now.
-    pub fn allowed(&self, key: &str) -> bool {
-        let now = Instant::now();
-        let mut map = match self.failures.lock() {
-            Ok(m) => m,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let list = map.entry(key.to_owned()).or_default();
-        list.retain(|t| now.duration_since(*t) < Self::WINDOW);
-        list.len() < Self::MAX_FAILURES
+    /// Whether `email` may be tried again now from `client` (`None`: address unknown, counted
+    /// as one shared client).
+    pub fn allowed(&self, client: Option<IpAddr>, email: &str) -> bool {
+        self.allowed_at(Instant::now(), client, email)
     }
 
     /// Records a failed attempt.
-    pub fn failed(&self, key: &str) {
-        let mut map = match self.failures.lock() {
-            Ok(m) => m,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        map.entry(key.to_owned()).or_default().push(Instant::now());
+    pub fn failed(&self, client: Option<IpAddr>, email: &str) {
+        self.failed_at(Instant::now(), client, email);
     }
 
-    /// Forgets failures after a successful sign-in.
-    pub fn succeeded(&self, key: &str) {
-        let mut map = match self.failures.lock() {
+    /// Forgets the failures of `email` from `client` after a successful sign-in. The client's
+    /// count across emails stays, so that signing in to one's own account does not reset it.
+    pub fn succeeded(&self, client: Option<IpAddr>, email: &str) {
+        let key = (client_key(client), email.to_owned());
+        self.lock().per_email.remove(&key);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Failures> {
+        match self.failures.lock() {
             Ok(m) => m,
             Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    fn allowed_at(&self, now: Instant, client: Option<IpAddr>, email: &str) -> bool {
+        let client = client_key(client);
+        let map = self.lock();
+        let recent = |list: Option<&Vec<Instant>>| {
+            list.map_or(0, |l| {
+                l.iter()
+                    .filter(|t| now.duration_since(**t) < Self::WINDOW)
+                    .count()
+            })
         };
-        map.remove(key);
+        recent(map.per_email.get(&(client, email.to_owned()))) < Self::MAX_FAILURES
+            && recent(map.per_client.get(&client)) < Self::MAX_FAILURES_PER_CLIENT
+    }
+
+    fn failed_at(&self, now: Instant, client: Option<IpAddr>, email: &str) {
+        let client = client_key(client);
+        let mut map = self.lock();
+        let due = map
+            .last_sweep
+            .is_none_or(|t| now.duration_since(t) >= Self::SWEEP_EVERY);
+        if due
+            || map.per_email.len() >= Self::MAX_ENTRIES
+            || map.per_client.len() >= Self::MAX_ENTRIES
+        {
+            map.last_sweep = Some(now);
+            sweep(&mut map.per_email, now);
+            sweep(&mut map.per_client, now);
+            cap(&mut map.per_email);
+            cap(&mut map.per_client);
+        }
+        record(
+            map.per_email.entry((client, email.to_owned())).or_default(),
+            now,
+            Self::MAX_FAILURES,
+        );
+        record(
+            map.per_client.entry(client).or_default(),
+            now,
+            Self::MAX_FAILURES_PER_CLIENT,
+        );
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> (usize, usize) {
+        let map = self.lock();
+        (map.per_email.len(), map.per_client.len())
+    }
+}
+
+/// The key of a client: its address, an IPv6 address's /64 network, or "unspecified" when the
+/// address is not known.
+fn client_key(client: Option<IpAddr>) -> IpAddr {
+    match client {
+        None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        Some(IpAddr::V4(v4)) => IpAddr::V4(v4),
+        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+/// Adds a failure at `now`, keeping only the latest `keep` (older ones cannot matter).
+fn record(list: &mut Vec<Instant>, now: Instant, keep: usize) {
+    list.push(now);
+    if list.len() > keep {
+        let extra = list.len() - keep;
+        list.drain(..extra);
+    }
+}
+
+/// Drops the failures older than the window, and the keys left with none.
+fn sweep<K>(map: &mut HashMap<K, Vec<Instant>>, now: Instant) {
+    map.retain(|_, list| {
+        list.retain(|t| now.duration_since(*t) < LoginLimiter::WINDOW);
+        !list.is_empty()
+    });
+}
+
+/// Past [`LoginLimiter::MAX_ENTRIES`] keys, drops the stalest tenth (by latest failure), so
+/// that a flood of new keys costs one sort now and then rather than one per request.
+fn cap<K: Clone + Eq + std::hash::Hash>(map: &mut HashMap<K, Vec<Instant>>) {
+    if map.len() < LoginLimiter::MAX_ENTRIES {
+        return;
+    }
+    let mut by_age: Vec<(Option<Instant>, K)> = map
+        .iter()
+        .map(|(k, list)| (list.last().copied(), k.clone()))
+        .collect();
+    by_age.sort_unstable_by_key(|(latest, _)| *latest);
+    let drop = map.len() - LoginLimiter::MAX_ENTRIES * 9 / 10;
+    for (_, k) in by_age.into_iter().take(drop) {
+        map.remove(&k);
     }
 }
 
@@ -132,16 +296,123 @@ mod tests {
         );
     }
 
+    const HOME: Option<IpAddr> = Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)));
+    const AWAY: Option<IpAddr> = Some(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
+
     #[test]
     fn limiter_blocks_after_five_failures() {
         let l = LoginLimiter::default();
         for _ in 0..5 {
-            assert!(l.allowed("a@b.nhs.uk"));
-            l.failed("a@b.nhs.uk");
+            assert!(l.allowed(HOME, "a@b.nhs.uk"));
+            l.failed(HOME, "a@b.nhs.uk");
         }
-        assert!(!l.allowed("a@b.nhs.uk"));
-        assert!(l.allowed("other@b.nhs.uk"));
-        l.succeeded("a@b.nhs.uk");
-        assert!(l.allowed("a@b.nhs.uk"));
+        assert!(!l.allowed(HOME, "a@b.nhs.uk"));
+        assert!(l.allowed(HOME, "other@b.nhs.uk"));
+        l.succeeded(HOME, "a@b.nhs.uk");
+        assert!(l.allowed(HOME, "a@b.nhs.uk"));
+    }
+
+    /// Regression: failures were counted per email only, so anyone anywhere could lock a
+    /// colleague out for 15 minutes with five wrong passwords.
+    #[test]
+    fn limiter_regression_a_stranger_cannot_lock_someone_out() {
+        let l = LoginLimiter::default();
+        for _ in 0..5 {
+            l.failed(AWAY, "victim@b.nhs.uk");
+        }
+        assert!(!l.allowed(AWAY, "victim@b.nhs.uk"));
+        assert!(l.allowed(HOME, "victim@b.nhs.uk"));
+    }
+
+    /// Regression: trying many emails from one address was never limited.
+    #[test]
+    fn limiter_regression_many_emails_from_one_client_are_limited() {
+        let l = LoginLimiter::default();
+        for i in 0..LoginLimiter::MAX_FAILURES_PER_CLIENT {
+            let email = format!("user{i}@b.nhs.uk");
+            assert!(l.allowed(AWAY, &email), "attempt {i}");
+            l.failed(AWAY, &email);
+        }
+        assert!(!l.allowed(AWAY, "fresh@b.nhs.uk"));
+        assert!(l.allowed(HOME, "fresh@b.nhs.uk"));
+        // Signing in to one's own account does not reset the count across emails.
+        l.succeeded(AWAY, "user0@b.nhs.uk");
+        assert!(!l.allowed(AWAY, "fresh@b.nhs.uk"));
+    }
+
+    #[test]
+    fn limiter_counts_an_ipv6_network_as_one_client() {
+        let l = LoginLimiter::default();
+        for host in 0..5u16 {
+            let ip = Ipv6Addr::new(0x2001, 0xdb8, 1, 2, host, 0, 0, 1);
+            l.failed(Some(IpAddr::V6(ip)), "a@b.nhs.uk");
+        }
+        let neighbour = Ipv6Addr::new(0x2001, 0xdb8, 1, 2, 0xffff, 1, 2, 3);
+        assert!(!l.allowed(Some(IpAddr::V6(neighbour)), "a@b.nhs.uk"));
+        let elsewhere = Ipv6Addr::new(0x2001, 0xdb8, 1, 3, 0, 0, 0, 1);
+        assert!(l.allowed(Some(IpAddr::V6(elsewhere)), "a@b.nhs.uk"));
+    }
+
+    /// Regression: the map of failures grew forever. Failures expire after the window and
+    /// are swept; the number of keys is capped.
+    #[test]
+    fn limiter_regression_forgets_expired_failures_and_stays_bounded() {
+        let l = LoginLimiter::default();
+        let start = Instant::now();
+        for _ in 0..5 {
+            l.failed_at(start, HOME, "a@b.nhs.uk");
+        }
+        assert!(!l.allowed_at(start, HOME, "a@b.nhs.uk"));
+        let later = start + LoginLimiter::WINDOW;
+        assert!(l.allowed_at(later, HOME, "a@b.nhs.uk"));
+        l.failed_at(later, AWAY, "b@b.nhs.uk");
+        assert_eq!(l.len(), (1, 1), "the expired entries were swept");
+
+        let l = LoginLimiter::default();
+        for i in 0..(LoginLimiter::MAX_ENTRIES + 500) {
+            let ip = IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + i as u32));
+            l.failed_at(
+                start + Duration::from_millis(i as u64),
+                Some(ip),
+                "a@b.nhs.uk",
+            );
+        }
+        let (per_email, per_client) = l.len();
+        assert!(per_email <= LoginLimiter::MAX_ENTRIES, "{per_email}");
+        assert!(per_client <= LoginLimiter::MAX_ENTRIES, "{per_client}");
+        // The newest failures are the ones kept.
+        let newest = IpAddr::V4(Ipv4Addr::from(
+            0x0a00_0000 + LoginLimiter::MAX_ENTRIES as u32 + 499,
+        ));
+        assert_eq!(l.lock().per_client.get(&newest).map(Vec::len), Some(1));
+    }
+
+    /// The dummy hash must be a real argon2 hash, else unknown emails fail at once and the
+    /// timing tells which emails have accounts.
+    #[test]
+    fn dummy_hash_takes_a_real_check() {
+        let h = PasswordHash::new(dummy_hash()).unwrap();
+        assert_eq!(h.algorithm.as_str(), "argon2id");
+        assert!(h.hash.is_some());
+    }
+
+    /// Regression: argon2 ran on the async workers, so a few sign-ins stalled every request.
+    /// Checks now run on blocking threads, and at most `permits` at once.
+    #[tokio::test(flavor = "current_thread")]
+    async fn password_checks_leave_the_async_worker_free() {
+        let hash = hash_password("correct horse").unwrap();
+        let checker = Arc::new(PasswordChecker::new(1));
+        let slow = {
+            let (checker, hash) = (Arc::clone(&checker), hash.clone());
+            tokio::spawn(async move { checker.verify("correct horse".into(), hash).await })
+        };
+        // On a single-threaded runtime another task runs while the check is under way only if
+        // the check is off the worker (the check was spawned first, so it would run first).
+        let ticked = tokio::spawn(async { 1 });
+        assert_eq!(ticked.await.unwrap(), 1);
+        assert!(!slow.is_finished(), "the check blocked the async worker");
+        assert!(slow.await.unwrap());
+        assert!(!checker.verify("wrong".into(), hash).await);
+        assert!(!checker.verify_dummy("anything".into()).await);
     }
 }

@@ -11,6 +11,12 @@ pub mod pages;
 
 use std::sync::Arc;
 
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
+use axum::http::HeaderValue;
+use axum::response::Response;
 use axum::Router;
 use gemba_domain::Store;
 
@@ -21,6 +27,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Sign-in attempts, for rate limiting.
     pub login_limiter: Arc<auth::LoginLimiter>,
+    /// Password checks, a few at a time off the async workers.
+    pub passwords: Arc<auth::PasswordChecker>,
     /// Whether cookies are marked `Secure` (on unless serving plain HTTP for development).
     pub secure_cookies: bool,
     /// Measures' latest icons per project, while the project is unchanged.
@@ -33,16 +41,45 @@ impl AppState {
         AppState {
             store,
             login_limiter: Arc::new(auth::LoginLimiter::default()),
+            passwords: Arc::new(auth::PasswordChecker::default()),
             secure_cookies: true,
             summaries: Arc::default(),
         }
     }
 }
 
-/// The whole application: pages and API.
+/// The whole application: pages and API, every response with [`security_headers`].
+///
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so that sign-in
+/// failures are counted per client address; without it all clients share one count.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .nest("/api/v1", api::router())
         .with_state(state)
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+/// What pages may load: our own style sheet and forms only. Charts are inline SVG (no
+/// request); no page has scripts.
+pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; img-src 'self' data:; \
+     style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'";
+
+/// Adds the security headers to every response: no MIME sniffing, no framing, the content
+/// security policy, no referrer sent to other sites; and `Cache-Control: no-store` unless the
+/// handler chose its own caching (the style sheet does), so that signed-in pages and API
+/// answers are not kept by browsers or proxies.
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE),
+    );
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !h.contains_key(CACHE_CONTROL) {
+        h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }

@@ -890,3 +890,210 @@ async fn board_viewers_read_only_and_other_organisations_see_nothing() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).starts_with("/login?next="));
 }
+
+// ---- regressions (security review: import and validation) -----------------------------------
+
+/// Regression (upload bombs): the page listed every bad row twice (summary and field), an
+/// 805 MB page for a big file. Now the field lists at most 50 plus a count; the summary links.
+#[tokio::test]
+async fn regression_upload_problems_are_listed_once_and_at_most_50() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[]).await;
+    let mut csv = String::from("date,value\n");
+    for i in 0..120 {
+        csv.push_str(&format!("{},lots\n", month(i).format("%Y-%m-%d")));
+    }
+    let res = member.upload(&app, m, "data.csv", csv.into_bytes()).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert_eq!(html.matches("is not a number").count(), 50, "{html}");
+    assert_eq!(html.matches("Line 2, value: &quot;lots&quot;").count(), 1);
+    assert!(html.contains("and 70 more problems"), "{html}");
+    assert!(
+        html.contains("<a href=\"#file\">120 problems with the file; nothing was saved</a>"),
+        "{html}"
+    );
+}
+
+/// Regression: a paste over 2 MB answered 413 with an empty body; now the page says why.
+#[tokio::test]
+async fn regression_paste_over_2_mb_renders_the_page_with_a_message() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[]).await;
+    let message = "The pasted text is larger than 2 MB, so nothing was saved; upload it as a file";
+    // Just over the limit, and far over the body limit too.
+    for size in [2 * 1024 * 1024 + 1, 12 * 1024 * 1024] {
+        let pasted = "1".repeat(size);
+        let res = member
+            .post(
+                &app,
+                &format!("/measures/{m}/data/paste"),
+                &[("pasted", &pasted)],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains(message),
+            "{size}: {}",
+            &html[..html.len().min(2000)]
+        );
+    }
+    assert_eq!(app.count(m).await, 0);
+}
+
+/// Regression: pasted `NaN` was saved as missing and values of any size were kept; now `NaN`,
+/// infinities and values beyond 1e15 are row problems, on the form, the paste and uploads.
+#[tokio::test]
+async fn regression_values_must_be_finite_and_at_most_1e15_everywhere() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[]).await;
+    let paste = "2024-01-01\tNaN\n2024-02-01\t2e15\n2024-03-01\tinf\n2024-04-01\t5\n";
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/paste"),
+            &[("pasted", paste)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Line 1, value: &quot;NaN&quot; is not a number"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Line 3, value: &quot;inf&quot; is not a number"),
+        "{html}"
+    );
+    // The big value is checked once the text reads.
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/paste"),
+            &[("pasted", "2024-02-01\t2e15\n")],
+        )
+        .await;
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Line 1, value: must be between"), "{html}");
+    let res = member
+        .upload(&app, m, "d.csv", b"date,value\n2024-01-01,-1e16\n".to_vec())
+        .await;
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Line 2, value: must be between"));
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/row"),
+            &[
+                ("date", "2024-01-01"),
+                ("value", "1e16"),
+                ("denominator", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("Must be between"));
+    assert_eq!(app.count(m).await, 0);
+}
+
+/// Regression: a `fix_after` the store could not keep, or a target beyond 1e15, answered 500;
+/// now a field error on the settings form (2 to 100,000, as in the API).
+#[tokio::test]
+async fn regression_settings_fix_after_and_target_out_of_range_are_field_errors() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[1.0, 2.0, 3.0]).await;
+    for (fix, target, field) in [
+        ("1", "", "fix_after"),
+        ("100001", "", "fix_after"),
+        ("99999999999999999999999", "", "fix_after"),
+        ("", "1e16", "target"),
+    ] {
+        let res = member
+            .post(
+                &app,
+                &format!("/measures/{m}/settings"),
+                &[
+                    ("chart", "xmr"),
+                    ("improvement", "increase"),
+                    ("target", target),
+                    ("rules", "mdc"),
+                    ("fix_after", fix),
+                    ("add_rebase", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{fix} {target}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(&format!("id=\"{field}-error\"")), "{field}");
+    }
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/settings"),
+            &[
+                ("chart", "xmr"),
+                ("improvement", "increase"),
+                ("target", ""),
+                ("rules", "mdc"),
+                ("fix_after", "100000"),
+                ("add_rebase", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+/// Regression: making cycle 6 follow cycle 7 when 7 follows 6 showed a garbled "already
+/// exists already exists" error page and lost the form; now a field error on the form.
+#[tokio::test]
+async fn regression_pdsa_follows_loop_is_a_field_error_keeping_the_form() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let p = app.project;
+    let new = |title: &'static str, follows: String| {
+        let member = &member;
+        let app = &app;
+        async move {
+            let res = member
+                .post(
+                    app,
+                    &format!("/projects/{p}/pdsa/new"),
+                    &[
+                        ("title", title),
+                        ("start_date", "2024-06-15"),
+                        ("follows", &follows),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            location(&res).trim_start_matches("/pdsa/").to_owned()
+        }
+    };
+    let first = new("Cycle 1", String::new()).await;
+    let second = new("Cycle 2", first.clone()).await;
+    let res = member
+        .post(
+            &app,
+            &format!("/pdsa/{first}/edit"),
+            &[
+                ("title", "Cycle 1 kept"),
+                ("start_date", "2024-06-15"),
+                ("follows", &second),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"follows-error\""), "{html}");
+    assert!(html.contains("already comes after this cycle"), "{html}");
+    assert!(html.contains("value=\"Cycle 1 kept\""), "the form is kept");
+    assert!(!html.contains("already exists"));
+}

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -63,7 +64,8 @@ async fn spawn_app() -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, router(state)).await.unwrap();
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app).await.unwrap();
     });
     App {
         base: format!("http://{addr}"),
@@ -774,4 +776,252 @@ async fn dashboard_shows_projects_with_measure_icons() {
         .unwrap()
         .starts_with("text/css"));
     assert!(res.text().await.unwrap().contains("#005eb8"));
+}
+
+/// A team's own dashboard lists its projects only; another organisation's team is not found.
+/// Also pins the summary cache: icons follow new data at once (the project's version moves).
+#[tokio::test]
+async fn team_dashboard_and_icons_follow_new_data() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let ed = app
+        .store
+        .create_team(app.org_a, "Emergency department")
+        .await
+        .unwrap();
+    let mut fields = ProjectFields {
+        title: NonEmpty::parse("title", "Four-hour waits").unwrap(),
+        problem: String::new(),
+        aim: "90% within 4 hours by March".to_owned(),
+        method: "Model for Improvement".to_owned(),
+        status: ProjectStatus::Testing,
+        team: Some(ed),
+        sponsor: String::new(),
+        tags: vec![],
+    };
+    let in_team = app
+        .store
+        .create_project(app.org_a, &fields, member.id)
+        .await
+        .unwrap();
+    fields.title = NonEmpty::parse("title", "Falls at night").unwrap();
+    fields.team = None;
+    app.store
+        .create_project(app.org_a, &fields, member.id)
+        .await
+        .unwrap();
+    let measure = app
+        .store
+        .create_measure(
+            in_team,
+            &MeasureFields {
+                name: NonEmpty::parse("name", "Seen within 4 hours").unwrap(),
+                kind: MeasureType::Outcome,
+                definition: String::new(),
+                unit: "%".to_owned(),
+                data_source: String::new(),
+                chart: ChartSettings {
+                    chart: ChartType::Xmr,
+                    improvement: Improvement::Increase,
+                    target: None,
+                    rules: "mdc".to_owned(),
+                    rebase: vec![],
+                    fix_after: None,
+                },
+            },
+            member.id,
+        )
+        .await
+        .unwrap();
+
+    let (status, html) = member.get(&app, &format!("/teams/{ed}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1>Emergency department</h1>"), "{html}");
+    assert!(html.contains("Four-hour waits") && !html.contains("Falls at night"));
+    assert!(html.contains("No data yet"));
+
+    // New data: the cached "No data yet" must give way to the chart's icon.
+    let points: Vec<DataPoint> = (0..24)
+        .map(|i| DataPoint {
+            date: NaiveDate::from_ymd_opt(2023 + i / 12, (i % 12) as u32 + 1, 1).unwrap(),
+            value: Some(if i < 12 { 80.0 } else { 90.0 } + f64::from(i % 3)),
+            denominator: None,
+        })
+        .collect();
+    app.store
+        .put_data(measure, &points, member.id)
+        .await
+        .unwrap();
+    let (_, html) = member.get(&app, &format!("/teams/{ed}")).await;
+    assert!(!html.contains("No data yet"), "{html}");
+    assert!(html.contains("Special cause improvement (high)"), "{html}");
+    // The home dashboard links the team.
+    let (_, html) = member.get(&app, "/").await;
+    assert!(html.contains(&format!("href=\"/teams/{ed}\"")));
+
+    // Another organisation's member: not found.
+    let other = app.user("member@b.nhs.uk").await;
+    let (status, _) = other.get(&app, &format!("/teams/{ed}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// A browser whose connections come from `ip` (a loopback address such as 127.0.0.2), to play a
+/// second computer.
+fn browser_from(ip: [u8; 4]) -> Client {
+    Client::builder()
+        .cookie_provider(Arc::new(Jar::default()))
+        .redirect(Policy::none())
+        .local_address(std::net::IpAddr::from(ip))
+        .build()
+        .unwrap()
+}
+
+/// Regression: five wrong passwords from anywhere locked the account out for everyone for 15
+/// minutes. The lock is now per client address and email: the person at their own computer
+/// can still sign in.
+#[tokio::test]
+async fn regression_a_stranger_cannot_lock_someone_out() {
+    let app = spawn_app().await;
+    let stranger = browser_from([127, 0, 0, 1]);
+    for _ in 0..5 {
+        let res = stranger
+            .post(app.url("/login"))
+            .form(&[("email", "admin@a.nhs.uk"), ("password", "guess")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = stranger
+        .post(app.url("/login"))
+        .form(&[("email", "admin@a.nhs.uk"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Too many attempts; wait 15 minutes"));
+
+    let owner = browser_from([127, 0, 0, 2]);
+    let res = owner
+        .post(app.url("/login"))
+        .form(&[("email", "admin@a.nhs.uk"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "the owner is not locked out"
+    );
+}
+
+/// Regression (login CSRF): another site could post the sign-in form and sign a visitor in to
+/// an account of its choosing. A post whose `Origin` or `Referer` names another host is now
+/// refused, and no session is made.
+#[tokio::test]
+async fn regression_sign_in_from_another_site_is_refused() {
+    let app = spawn_app().await;
+    let (client, _jar) = browser();
+    let form = [("email", "member@a.nhs.uk"), ("password", PASSWORD)];
+    for (header, value) in [
+        ("origin", "https://evil.example".to_owned()),
+        ("origin", "null".to_owned()),
+        ("referer", "https://evil.example/phish".to_owned()),
+    ] {
+        let res = client
+            .post(app.url("/login"))
+            .header(header, &value)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{header}: {value}");
+        assert!(res.headers().get("set-cookie").is_none());
+    }
+    let res = client
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .header("referer", app.url("/login"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(res.headers().get("set-cookie").is_some());
+}
+
+/// Regression: responses had no security headers, so pages could be framed (clickjacking),
+/// sniffed as another type, and signed-in pages kept in caches.
+#[tokio::test]
+async fn regression_every_response_has_security_headers() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let (anonymous, _jar) = browser();
+    let signed_in = member.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let responses = [
+        ("signed-in page", signed_in),
+        (
+            "sign-in page",
+            anonymous.get(app.url("/login")).send().await.unwrap(),
+        ),
+        (
+            "redirect",
+            anonymous.get(app.url("/projects")).send().await.unwrap(),
+        ),
+        (
+            "not found",
+            member
+                .client
+                .get(app.url("/projects/999999"))
+                .send()
+                .await
+                .unwrap(),
+        ),
+        (
+            "style sheet",
+            anonymous
+                .get(app.url("/static/gemba.css"))
+                .send()
+                .await
+                .unwrap(),
+        ),
+        (
+            "API",
+            anonymous
+                .get(app.url("/api/v1/projects"))
+                .send()
+                .await
+                .unwrap(),
+        ),
+    ];
+    for (what, res) in &responses {
+        let h = res.headers();
+        let get = |name: &str| h.get(name).map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(
+            get("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(get("x-frame-options").as_deref(), Some("DENY"), "{what}");
+        assert_eq!(
+            get("referrer-policy").as_deref(),
+            Some("same-origin"),
+            "{what}"
+        );
+        let csp = get("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("default-src 'self'"), "{what}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+        assert!(csp.contains("form-action 'self'"), "{what}: {csp}");
+        let cache = get("cache-control").unwrap_or_default();
+        if *what == "style sheet" {
+            assert!(cache.starts_with("public"), "{what}: {cache}");
+        } else {
+            assert_eq!(cache, "no-store", "{what}");
+        }
+    }
 }

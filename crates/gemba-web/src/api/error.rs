@@ -29,6 +29,8 @@ pub enum ApiError {
     NotFound,
     /// 405: the path exists but not with this method.
     MethodNotAllowed,
+    /// 409: the change clashes with what is stored (a name taken, a link that already exists).
+    Conflict(String),
     /// 413: the body is larger than [`MAX_BODY_BYTES`].
     PayloadTooLarge,
     /// 415: a body in a format the endpoint does not read.
@@ -58,6 +60,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -84,9 +87,29 @@ impl From<StoreError> for ApiError {
             // A reference to something that is not there (a team, a driver node): the caller
             // checks these first, so reaching here is a race; answer as for any unknown id.
             StoreError::Missing(_) => ApiError::NotFound,
+            // A uniqueness rule the handler did not foresee: the client's to resolve, not ours.
+            StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
             other => ApiError::Internal(other.to_string()),
         }
     }
+}
+
+/// The most problems listed in one answer; the rest are counted in a last item.
+pub const MAX_LISTED_PROBLEMS: usize = 50;
+
+/// The first [`MAX_LISTED_PROBLEMS`] problems and, if there were more, an item saying how many.
+fn capped(mut errors: Vec<ErrorItemJson>) -> Vec<ErrorItemJson> {
+    if errors.len() > MAX_LISTED_PROBLEMS {
+        let more = errors.len() - MAX_LISTED_PROBLEMS;
+        errors.truncate(MAX_LISTED_PROBLEMS);
+        errors.push(ErrorItemJson {
+            line: None,
+            index: None,
+            field: "data".to_owned(),
+            message: format!("and {more} more problems"),
+        });
+    }
+    errors
 }
 
 impl IntoResponse for ApiError {
@@ -108,6 +131,7 @@ impl IntoResponse for ApiError {
                 None,
                 vec![],
             ),
+            ApiError::Conflict(message) => ("conflict", message, None, vec![]),
             ApiError::PayloadTooLarge => (
                 "payload_too_large",
                 format!(
@@ -142,7 +166,7 @@ impl IntoResponse for ApiError {
                     }
                     None => ("the request is not valid".to_owned(), None),
                 };
-                ("invalid", message, field, errors)
+                ("invalid", message, field, capped(errors))
             }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "API request failed");
@@ -169,5 +193,25 @@ impl IntoResponse for ApiError {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: a store conflict (a "follows" loop, a taken name) answered 500.
+    #[test]
+    fn regression_store_conflict_is_409_and_missing_is_404_never_500() {
+        let conflict = ApiError::from(StoreError::Conflict("that link".into()));
+        assert_eq!(conflict.status(), StatusCode::CONFLICT);
+        let response = conflict.into_response();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
+        let missing = ApiError::from(StoreError::Missing("team 9".into()));
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     }
 }

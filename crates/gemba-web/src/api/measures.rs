@@ -1,6 +1,6 @@
 //! Measures, their data and their charts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -13,7 +13,7 @@ use gemba_api::workspace::{
     parse_date_field, DataPointJson, ErrorItemJson, ImportedJson, MeasureInput, MeasureJson,
 };
 use gemba_api::{ChartDocument, SeriesJson, CONTRACT_VERSION};
-use gemba_domain::{measure_chart, DataPoint, Measure, MeasureId, ProjectId};
+use gemba_domain::{bounded_number, measure_chart, DataPoint, Measure, MeasureId, ProjectId};
 use gemba_spc::SpcError;
 use serde_json::Value;
 
@@ -161,20 +161,28 @@ pub async fn upload(
     let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
     require_edit(role)?;
     let body = body.map_err(body_error)?;
-    let rows = if is_json(&headers) {
-        rows_from_json(&body)?
-    } else if media_type(&headers)
-        .is_some_and(|m| matches!(m.as_str(), "text/csv" | "application/csv"))
+    let json = is_json(&headers);
+    if !json
+        && !media_type(&headers)
+            .is_some_and(|m| matches!(m.as_str(), "text/csv" | "application/csv"))
     {
-        rows_from_csv(&body)?
-    } else {
         return Err(ApiError::UnsupportedMediaType(
             "application/json (an array of {\"date\",\"value\",\"denominator\"}) or text/csv",
         ));
-    };
-    let existing = state.store.data(measure.id).await?;
-    check_with_engine(&measure, &existing, &rows)?;
-    let points: Vec<DataPoint> = rows.iter().map(|(p, _)| *p).collect();
+    }
+    // Reading and checking up to 5 MB is CPU work: keep it off the async workers.
+    let checked = measure.clone();
+    let points = tokio::task::spawn_blocking(move || -> Result<Vec<DataPoint>, ApiError> {
+        let rows = if json {
+            rows_from_json(&body)?
+        } else {
+            rows_from_csv(&body)?
+        };
+        check_points(&checked, &rows)?;
+        Ok(rows.into_iter().map(|(p, _)| p).collect())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("checking an upload failed: {e}")))??;
     let imported = state.store.put_data(measure.id, &points, user.id).await?;
     Ok(Json(ImportedJson { imported }))
 }
@@ -377,49 +385,36 @@ fn engine_problem(e: &SpcError, chart: &str) -> Option<(usize, &'static str, Str
     })
 }
 
-/// Runs the measure's chart over its data with the upload merged in, so that nothing is saved
-/// that the chart cannot use; every uploaded point the engine refuses is listed.
-fn check_with_engine(
-    measure: &Measure,
-    existing: &[DataPoint],
-    rows: &[(DataPoint, Origin)],
-) -> Result<(), ApiError> {
+/// Checks each uploaded point on its own against the measure's chart type, in one pass (as the
+/// data page does), so that nothing is saved that the chart cannot use; every uploaded point
+/// that is out of range or that the engine refuses is listed.
+fn check_points(measure: &Measure, rows: &[(DataPoint, Origin)]) -> Result<(), ApiError> {
     let chart = measure.chart.chart.name();
-    let uploaded: HashMap<NaiveDate, Origin> = rows.iter().map(|(p, at)| (p.date, *at)).collect();
-    let mut merged: BTreeMap<NaiveDate, DataPoint> =
-        existing.iter().map(|p| (p.date, *p)).collect();
-    merged.extend(rows.iter().map(|(p, _)| (p.date, *p)));
     let mut problems = Vec::new();
-    if measure.chart.chart.needs_denominator() {
-        for (p, at) in rows {
-            if p.value.is_some() && p.denominator.is_none() {
-                problems.push(problem(
-                    *at,
-                    "denominator",
-                    format!("is required for a {chart} chart"),
-                ));
-                merged.remove(&p.date);
+    for (p, at) in rows {
+        let mut in_range = true;
+        for (field, x) in [("value", p.value), ("denominator", p.denominator)] {
+            if let Some(Err(e)) = x.map(|x| bounded_number(field, x)) {
+                problems.push(problem(*at, field, e.message));
+                in_range = false;
             }
         }
-    }
-    // Each pass finds one bad point; leave it out and look again, so every bad row is listed.
-    for _ in 0..=rows.len() {
-        let points: Vec<DataPoint> = merged.values().copied().collect();
-        let Err(e) = measure_chart(measure, &points, &[]) else {
-            break;
-        };
-        let Some((index, field, message)) = engine_problem(&e, chart) else {
-            break;
-        };
-        let Some(date) = points.get(index).map(|p| p.date) else {
-            break;
-        };
-        match uploaded.get(&date) {
-            Some(at) => problems.push(problem(*at, field, message)),
-            // A stored point the chart cannot use: not this upload's fault.
-            None => break,
+        if !in_range {
+            continue;
         }
-        merged.remove(&date);
+        if measure.chart.chart.needs_denominator() && p.value.is_some() && p.denominator.is_none() {
+            problems.push(problem(
+                *at,
+                "denominator",
+                format!("is required for a {chart} chart"),
+            ));
+            continue;
+        }
+        if let Err(e) = measure_chart(measure, std::slice::from_ref(p), &[]) {
+            if let Some((_, field, message)) = engine_problem(&e, chart) {
+                problems.push(problem(*at, field, message));
+            }
+        }
     }
     if problems.is_empty() {
         Ok(())

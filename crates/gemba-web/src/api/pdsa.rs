@@ -4,13 +4,13 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{PdsaInput, PdsaJson};
-use gemba_domain::{DriverKind, PdsaFields, PdsaId, ProjectId};
+use gemba_domain::{follows_makes_loop, DriverKind, PdsaFields, PdsaId, ProjectId};
 
 use super::{created, pdsa_access, project_access, require_edit, ApiError, ApiUser, Id, JsonBody};
 use crate::AppState;
 
 /// 422 unless the change idea is one of the project's and the cycle followed is another of its
-/// cycles.
+/// cycles that does not itself come after this one (a loop of "follows" links).
 async fn check_links(
     state: &AppState,
     project: ProjectId,
@@ -41,6 +41,12 @@ async fn check_links(
             return Err(ApiError::field(
                 "follows_id",
                 format!("{prev} is not a PDSA cycle of this project"),
+            ));
+        }
+        if this.is_some_and(|this| follows_makes_loop(&cycles, this, prev)) {
+            return Err(ApiError::field(
+                "follows_id",
+                format!("PDSA cycle {prev} already comes after this cycle in its ramp; a cycle cannot follow a later one"),
             ));
         }
     }

@@ -4,14 +4,16 @@
 //! Also the small pieces of markup that show a status or an icon, shared with the project
 //! pages.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::Router;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDateTime;
-use gemba_domain::{measure_chart, Measure, Project, ProjectId, ProjectStatus, Store, StoreError};
+use gemba_domain::{
+    measure_chart, Measure, Project, ProjectId, ProjectStatus, Store, StoreError, TeamId,
+};
 use gemba_spc::{AssuranceIcon, VariationIcon};
 use maud::{html, Markup};
 
@@ -22,7 +24,9 @@ use crate::AppState;
 
 /// The dashboard route.
 pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/", get(dashboard))
+    Router::new()
+        .route("/", get(dashboard))
+        .route("/teams/{id}", get(team_dashboard))
 }
 
 /// A status for people: "Testing".
@@ -226,6 +230,84 @@ pub(crate) fn measure_list(summaries: &[MeasureSummary]) -> Markup {
     }
 }
 
+/// Project cards: title, status and each measure's icons; `heading` is the cards' heading
+/// level so the outline stays right on every page.
+fn project_cards(ps: &[&ProjectRow], heading: &str) -> Markup {
+    html! {
+        @if ps.is_empty() {
+            p class="hint" { "No projects." }
+        } @else {
+            ul class="card-list" {
+                @for (p, summaries) in ps {
+                    li class="card" {
+                        @let title = html! { a href={ "/projects/" (p.id) } { (p.title) } };
+                        @if heading == "h3" {
+                            h3 class="card__title" { (title) }
+                        } @else {
+                            h4 class="card__title" { (title) }
+                        }
+                        p { "Status: " (status_tag(p.status)) }
+                        @if summaries.is_empty() {
+                            p class="hint" { "No measures yet." }
+                        } @else {
+                            (measure_list(summaries))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A team's dashboard: its projects with their status, and each project's measures with their
+/// latest variation and assurance icons. A team of an organisation the user is not in is 404.
+async fn team_dashboard(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    let store = state.store.as_ref();
+    let mut found = None;
+    for m in &user.memberships {
+        if let Some(t) = store
+            .teams(m.org.id)
+            .await?
+            .into_iter()
+            .find(|t| t.id.0 == id)
+        {
+            found = Some((t, m));
+            break;
+        }
+    }
+    let Some((team, membership)) = found else {
+        return Err(PageError::NotFound);
+    };
+    let mut rows: Vec<ProjectRow> = Vec::new();
+    for p in store.projects(team.org).await? {
+        if p.team == Some(team.id) {
+            let summaries = measure_summaries(&state, &p).await?;
+            rows.push((p, summaries));
+        }
+    }
+    let active = rows
+        .iter()
+        .filter(|(p, _)| !matches!(p.status, ProjectStatus::Closed | ProjectStatus::Abandoned))
+        .count();
+    let measures: usize = rows.iter().map(|(_, s)| s.len()).sum();
+    let refs: Vec<&ProjectRow> = rows.iter().collect();
+    let body = html! {
+        span class="caption" { (membership.org.name) }
+        h1 { (team.name) }
+        p { (rows.len()) " projects (" (active) " active), " (measures) " measures." }
+        @if membership.role.can_edit() {
+            p { a class="button" href="/projects/new" { "Start a project" } }
+        }
+        h2 { "Projects" }
+        (project_cards(&refs, "h3"))
+    };
+    Ok(layout::page(&team.name, Some(&user), body))
+}
+
 /// A project with its measures' summaries.
 type ProjectRow = (Project, Arc<Vec<MeasureSummary>>);
 
@@ -240,11 +322,11 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
             let summaries = measure_summaries(&state, &p).await?;
             rows.push((p, summaries));
         }
-        let mut groups: Vec<(String, Vec<&ProjectRow>)> = teams
+        let mut groups: Vec<(String, Option<TeamId>, Vec<&ProjectRow>)> = teams
             .iter()
             .map(|t| {
                 let ps = rows.iter().filter(|(p, _)| p.team == Some(t.id)).collect();
-                (t.name.clone(), ps)
+                (t.name.clone(), Some(t.id), ps)
             })
             .collect();
         let unassigned: Vec<_> = rows
@@ -252,7 +334,7 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
             .filter(|(p, _)| p.team.is_none_or(|id| !teams.iter().any(|t| t.id == id)))
             .collect();
         if !unassigned.is_empty() {
-            groups.push(("Projects without a team".to_owned(), unassigned));
+            groups.push(("Projects without a team".to_owned(), None, unassigned));
         }
         sections.push(html! {
             section class="org" aria-labelledby={ "org-" (m.org.id) } {
@@ -264,27 +346,15 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
                 @if rows.is_empty() {
                     p { "No projects yet." }
                 }
-                @for (team, ps) in &groups {
-                    h3 { (team) }
-                    @if ps.is_empty() {
-                        p class="hint" { "No projects." }
-                    } @else {
-                        ul class="card-list" {
-                            @for (p, summaries) in ps {
-                                li class="card" {
-                                    h4 class="card__title" {
-                                        a href={ "/projects/" (p.id) } { (p.title) }
-                                    }
-                                    p { "Status: " (status_tag(p.status)) }
-                                    @if summaries.is_empty() {
-                                        p class="hint" { "No measures yet." }
-                                    } @else {
-                                        (measure_list(summaries))
-                                    }
-                                }
-                            }
+                @for (team, id, ps) in &groups {
+                    h3 {
+                        @if let Some(id) = id {
+                            a href={ "/teams/" (id) } { (team) }
+                        } @else {
+                            (team)
                         }
                     }
+                    (project_cards(ps, "h4"))
                 }
             }
         });

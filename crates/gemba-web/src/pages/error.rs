@@ -51,7 +51,7 @@ impl IntoResponse for PageError {
                 (StatusCode::BAD_REQUEST, "There is a problem", message)
             }
             PageError::Internal(detail) => {
-                eprintln!("gemba-web: internal error: {detail}");
+                tracing::error!(error = %detail, "page failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Sorry, there is a problem with the service",

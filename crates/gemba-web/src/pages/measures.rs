@@ -231,6 +231,10 @@ fn parse_improvement(s: &str, errors: &mut FieldErrors) -> Option<Improvement> {
 
 fn parse_target(s: &str, errors: &mut FieldErrors) -> Option<f64> {
     optional_number("target", s)
+        .and_then(|t| {
+            t.map(|t| gemba_domain::bounded_number("target", t))
+                .transpose()
+        })
         .map_err(|e| errors.push(e))
         .ok()
         .flatten()
@@ -454,12 +458,12 @@ impl SettingsForm {
         let rules = parse_rules(&self.rules, &mut errors);
         let fix_after = match self.fix_after.trim() {
             "" => None,
-            t => match t.parse::<usize>() {
-                Ok(n) if n >= 2 => Some(n),
+            t => match t.parse::<usize>().ok().map(gemba_domain::fix_after) {
+                Some(Ok(n)) => Some(n),
                 _ => {
                     errors.insert(
                         "fix_after",
-                        "Enter a whole number of points of 2 or more, or leave it blank",
+                        "Enter a whole number of points from 2 to 100,000, or leave it blank",
                     );
                     None
                 }

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use gemba_domain::{
-    free_text, ActDecision, DriverKind, DriverNode, DriverNodeId, NonEmpty, PdsaCycle, PdsaFields,
-    PdsaId, Project, ProjectId, Role,
+    follows_makes_loop, free_text, ActDecision, DriverKind, DriverNode, DriverNodeId, NonEmpty,
+    PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Role,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -147,8 +147,19 @@ impl PdsaForm {
                         .iter()
                         .find(|c| c.id == PdsaId(id) && Some(c.id) != this)
                 });
-                if found.is_none() {
-                    errors.insert("follows", "Choose an earlier cycle from the list");
+                match found {
+                    None => errors.insert("follows", "Choose an earlier cycle from the list"),
+                    Some(c) if this.is_some_and(|this| follows_makes_loop(cycles, this, c.id)) => {
+                        errors.insert(
+                            "follows",
+                            format!(
+                                "\u{201c}{}\u{201d} already comes after this cycle in its ramp; \
+                                 choose a cycle that comes before it",
+                                c.fields.title
+                            ),
+                        );
+                    }
+                    Some(_) => {}
                 }
                 found.map(|c| c.id)
             }

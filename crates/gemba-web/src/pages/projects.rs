@@ -213,7 +213,7 @@ impl ProjectForm {
                 .ok()
         };
         let tags = tags(&self.tags);
-        if tags.len() > 20 || tags.iter().any(|t| t.chars().count() > 50) {
+        if gemba_domain::check_tags(&tags).is_err() {
             errors.insert("tags", "Use at most 20 tags of up to 50 characters each");
         }
         match (title, problem, aim, status, team, sponsor) {

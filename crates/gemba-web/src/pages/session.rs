@@ -1,10 +1,13 @@
 //! Who is signed in: the `gemba_session` cookie, looked up by the hash of its secret; and the
 //! sign-in and sign-out pages.
 
-use axum::extract::{FromRequestParts, Query, State};
-use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::http::header::{COOKIE, HOST, LOCATION, ORIGIN, REFERER, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -171,6 +174,55 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
+/// The client's address, when the server was started with connect info
+/// (`into_make_service_with_connect_info::<SocketAddr>()`), else `None`.
+///
+/// This is the peer of the TCP connection: behind a reverse proxy every client shares the
+/// proxy's address (forwarding headers are not trusted, as anyone can send them).
+pub(crate) struct ClientAddr(pub(crate) Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
+}
+
+/// Whether a form post came from one of our own pages: its `Origin` (or, failing that, its
+/// `Referer`) names the host the request was sent to. Requests with neither (old browsers,
+/// scripts) pass; `Origin: null` (sandboxed or privacy-redirected documents) does not.
+fn same_origin(headers: &HeaderMap, uri: &Uri) -> bool {
+    let source = headers
+        .get(ORIGIN)
+        .or_else(|| headers.get(REFERER))
+        .map(|v| v.to_str().ok().and_then(authority_of));
+    let Some(source) = source else {
+        return true;
+    };
+    let host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()));
+    matches!((source, host), (Some(s), Some(h)) if s.eq_ignore_ascii_case(h.trim()))
+}
+
+/// The `host[:port]` of an absolute URL, or `None` for anything else (such as `null`).
+fn authority_of(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // Credentials in a URL (`user@host`) have no place in an origin.
+    (!authority.is_empty() && !authority.contains('@')).then_some(authority)
+}
+
 /// The routes of signing in and out.
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -244,9 +296,15 @@ async fn login_page(
 
 async fn login(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    uri: Uri,
     headers: HeaderMap,
-    Form(f): Form<LoginForm>,
+    Form(mut f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
+    // Login CSRF: another site must not sign a visitor in to an account of its choosing.
+    if !same_origin(&headers, &uri) {
+        return Err(PageError::Forbidden);
+    }
     let mut errors = FieldErrors::new();
     let email = match Email::parse(&f.email) {
         Ok(e) => Some(e),
@@ -263,7 +321,7 @@ async fn login(
         return Ok(login_response(StatusCode::BAD_REQUEST, body));
     };
     let key = email.as_str();
-    if !state.login_limiter.allowed(key) {
+    if !state.login_limiter.allowed(client, key) {
         let body = login_form(
             &f.email,
             &f.next,
@@ -272,16 +330,24 @@ async fn login(
         );
         return Ok(login_response(StatusCode::TOO_MANY_REQUESTS, body));
     }
-    // Unknown emails are checked against a dummy hash, so that timing does not tell.
+    // Unknown emails are checked against a dummy hash, so that timing does not tell. Checks
+    // queue for a blocking thread: argon2 must not stall the async workers.
     let user = match state.store.login(&email).await? {
-        Some((user, hash)) => auth::verify_password(&f.password, &hash).then_some(user),
+        Some((user, hash)) => state
+            .passwords
+            .verify(std::mem::take(&mut f.password), hash)
+            .await
+            .then_some(user),
         None => {
-            auth::verify_password(&f.password, auth::dummy_hash());
+            state
+                .passwords
+                .verify_dummy(std::mem::take(&mut f.password))
+                .await;
             None
         }
     };
     let Some(user) = user else {
-        state.login_limiter.failed(key);
+        state.login_limiter.failed(client, key);
         let body = login_form(
             &f.email,
             &f.next,
@@ -290,7 +356,7 @@ async fn login(
         );
         return Ok(login_response(StatusCode::UNAUTHORIZED, body));
     };
-    state.login_limiter.succeeded(key);
+    state.login_limiter.succeeded(client, key);
     if let Some(old) = session_cookie(&headers) {
         state.store.delete_session(&auth::secret_hash(&old)).await?;
     }
@@ -374,6 +440,60 @@ mod tests {
         assert_eq!(local_path("//evil.example"), "/");
         assert_eq!(local_path("/\\evil.example"), "/");
         assert_eq!(local_path(""), "/");
+    }
+
+    fn headers(pairs: &[(axum::http::HeaderName, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.insert(name.clone(), HeaderValue::from_static(value));
+        }
+        h
+    }
+
+    #[test]
+    fn sign_in_posts_must_come_from_this_site() {
+        let uri = Uri::from_static("/login");
+        let host = (HOST, "gemba.example.nhs.uk");
+        let ok =
+            |pairs: &[(axum::http::HeaderName, &'static str)]| same_origin(&headers(pairs), &uri);
+        assert!(ok(std::slice::from_ref(&host)), "no Origin, no Referer");
+        assert!(ok(&[
+            host.clone(),
+            (ORIGIN, "https://gemba.example.nhs.uk")
+        ]));
+        assert!(ok(&[
+            host.clone(),
+            (ORIGIN, "https://Gemba.Example.nhs.uk")
+        ]));
+        assert!(ok(&[
+            host.clone(),
+            (REFERER, "https://gemba.example.nhs.uk/login?next=/")
+        ]));
+        assert!(!ok(&[host.clone(), (ORIGIN, "https://evil.example")]));
+        assert!(!ok(&[host.clone(), (ORIGIN, "null")]));
+        assert!(!ok(&[
+            host.clone(),
+            (ORIGIN, "https://gemba.example.nhs.uk.evil.example")
+        ]));
+        assert!(!ok(&[
+            host.clone(),
+            (ORIGIN, "https://gemba.example.nhs.uk:8443")
+        ]));
+        assert!(!ok(&[
+            host.clone(),
+            (REFERER, "https://evil.example/gemba.example.nhs.uk")
+        ]));
+        assert!(!ok(&[
+            host.clone(),
+            (REFERER, "https://gemba.example.nhs.uk@evil.example/")
+        ]));
+        assert!(!ok(&[(ORIGIN, "https://gemba.example.nhs.uk")]), "no Host");
+        // Origin wins over Referer.
+        assert!(!ok(&[
+            host,
+            (ORIGIN, "https://evil.example"),
+            (REFERER, "https://gemba.example.nhs.uk/login")
+        ]));
     }
 
     #[test]

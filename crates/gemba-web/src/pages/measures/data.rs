@@ -5,13 +5,14 @@
 use std::collections::HashSet;
 
 use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use gemba_data::{parse_pasted, read_measure_file, MeasureRow, RowProblem};
-use gemba_domain::{measure_chart, DataPoint, Measure, Project, Role};
+use gemba_domain::{bounded_number, measure_chart, DataPoint, Measure, Project, Role};
 use gemba_spc::SpcError;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -29,12 +30,23 @@ const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 /// limit is read to its end and refused with a clear message rather than a dropped connection.
 const MAX_UPLOAD_BODY: usize = 16 * 1024 * 1024;
 
+/// The largest paste accepted, in bytes of text.
+const MAX_PASTE_BYTES: usize = 2 * 1024 * 1024;
+/// The largest paste request read: form encoding can triple text (a tab is `%09`), so that a
+/// paste just over the limit is read and refused with a page rather than an empty 413.
+const MAX_PASTE_BODY: usize = 3 * MAX_PASTE_BYTES + 64 * 1024;
+/// The most problems listed for one paste or file; the rest are counted.
+const MAX_LISTED_PROBLEMS: usize = 50;
+
 /// The data entry routes.
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/measures/{id}/data", get(page))
         .route("/measures/{id}/data/row", post(add_row))
-        .route("/measures/{id}/data/paste", post(paste))
+        .route(
+            "/measures/{id}/data/paste",
+            post(paste).layer(DefaultBodyLimit::max(MAX_PASTE_BODY)),
+        )
         .route(
             "/measures/{id}/data/upload",
             post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)),
@@ -141,7 +153,7 @@ async fn add_row(
             denominator,
             line: 1,
         }];
-        match save(&state, &user, &m, &rows).await? {
+        match save(&state, &user, &m, rows.to_vec()).await? {
             Ok((n, replaced)) => return Ok(saved_redirect(&m, n, replaced)),
             Err(problems) => {
                 for p in problems {
@@ -162,23 +174,75 @@ async fn paste(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<PasteForm>,
+    form: Result<Form<PasteForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let (m, project, role) = load_measure(&state, &user, id).await?;
+    let f = match form {
+        Ok(Form(f)) if f.pasted.len() <= MAX_PASTE_BYTES => f,
+        Ok(Form(f)) => {
+            user.check_edit(&f.csrf, role)?;
+            return paste_too_big(&state, &user, &m, &project, role).await;
+        }
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            // The token was not read; nothing is changed, and only editors see the form.
+            if !role.can_edit() {
+                return Err(PageError::Forbidden);
+            }
+            return paste_too_big(&state, &user, &m, &project, role).await;
+        }
+        Err(_) => {
+            return Err(PageError::BadRequest(
+                "Send the rows with the paste form on the data page.".into(),
+            ))
+        }
+    };
     user.check_edit(&f.csrf, role)?;
-    let problems = match parse_pasted(&f.pasted) {
-        Ok(rows) => match save(&state, &user, &m, &rows).await? {
+    let pasted = f.pasted;
+    let (pasted, parsed) = blocking(move || {
+        let parsed = parse_pasted(&pasted);
+        (pasted, parsed)
+    })
+    .await?;
+    let problems = match parsed {
+        Ok(rows) => match save(&state, &user, &m, rows).await? {
             Ok((n, replaced)) => return Ok(saved_redirect(&m, n, replaced)),
             Err(problems) => problems,
         },
         Err(problems) => problems,
     };
     let entry = Entry {
-        pasted: f.pasted,
+        pasted,
         paste_problems: problems,
         ..Entry::default()
     };
     invalid(render(&state, &user, &m, &project, role, &entry).await?)
+}
+
+/// The data page saying that a paste was too large (413), with nothing saved.
+async fn paste_too_big(
+    state: &AppState,
+    user: &CurrentUser,
+    m: &Measure,
+    project: &Project,
+    role: Role,
+) -> Result<Response, PageError> {
+    let entry = Entry {
+        paste_problems: vec![problem(
+            "The pasted text is larger than 2 MB, so nothing was saved; upload it as a file",
+        )],
+        ..Entry::default()
+    };
+    let page = render(state, user, m, project, role, &entry).await?;
+    Ok((StatusCode::PAYLOAD_TOO_LARGE, page).into_response())
+}
+
+/// Runs parsing or checking work off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PageError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| PageError::Internal(format!("data import task failed: {e}")))
 }
 
 async fn upload(
@@ -264,8 +328,8 @@ async fn upload(
     user.check_edit(&csrf, role)?;
     let problems = match file {
         Some((name, bytes)) if !name.is_empty() && !bytes.is_empty() => {
-            match read_measure_file(&bytes, &name) {
-                Ok(rows) => match save(&state, &user, &m, &rows).await? {
+            match blocking(move || read_measure_file(&bytes, &name)).await? {
+                Ok(rows) => match save(&state, &user, &m, rows).await? {
                     Ok((n, replaced)) => return Ok(saved_redirect(&m, n, replaced)),
                     Err(problems) => problems,
                 },
@@ -301,35 +365,18 @@ fn saved_redirect(m: &Measure, n: usize, replaced: usize) -> Response {
     ))
 }
 
-/// Checks each row against the measure's chart type with the engine (negative counts, zero
-/// denominators, numerators above denominators…), then saves them all or none. Returns how
-/// many points were written and how many of them replaced a point of the same date.
+/// Checks each row (values finite and at most [`gemba_domain::MAX_MAGNITUDE`] in size; then against the
+/// measure's chart type with the engine: negative counts, zero denominators, numerators above
+/// denominators…), off the async workers, then saves them all or none. Returns how many points
+/// were written and how many of them replaced a point of the same date.
 async fn save(
     state: &AppState,
     user: &CurrentUser,
     m: &Measure,
-    rows: &[MeasureRow],
+    rows: Vec<MeasureRow>,
 ) -> Result<Result<(usize, usize), Vec<RowProblem>>, PageError> {
-    let points: Vec<DataPoint> = rows
-        .iter()
-        .map(|r| DataPoint {
-            date: r.date,
-            value: r.value,
-            denominator: r.denominator,
-        })
-        .collect();
-    let problems: Vec<RowProblem> = rows
-        .iter()
-        .zip(&points)
-        .filter_map(|(r, p)| {
-            let e = measure_chart(m, std::slice::from_ref(p), &[]).err()?;
-            point_error(&e).map(|message| RowProblem {
-                line: r.line,
-                column: String::new(),
-                message,
-            })
-        })
-        .collect();
+    let measure = m.clone();
+    let (points, problems) = blocking(move || check_rows(&measure, &rows)).await?;
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
@@ -343,6 +390,44 @@ async fn save(
     let replaced = points.iter().filter(|p| existing.contains(&p.date)).count();
     let n = state.store.put_data(m.id, &points, user.user.id).await?;
     Ok(Ok((n, replaced)))
+}
+
+/// The rows as points, and what is wrong with each row that the chart cannot take.
+fn check_rows(m: &Measure, rows: &[MeasureRow]) -> (Vec<DataPoint>, Vec<RowProblem>) {
+    let mut points = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    for r in rows {
+        let p = DataPoint {
+            date: r.date,
+            value: r.value,
+            denominator: r.denominator,
+        };
+        points.push(p);
+        let out_of_range: Vec<RowProblem> = [("value", r.value), ("denominator", r.denominator)]
+            .into_iter()
+            .filter_map(|(field, x)| bounded_number(field, x?).err())
+            .map(|e| RowProblem {
+                line: r.line,
+                column: e.field.to_owned(),
+                message: e.message,
+            })
+            .collect();
+        if !out_of_range.is_empty() {
+            problems.extend(out_of_range);
+            continue;
+        }
+        if let Some(message) = measure_chart(m, std::slice::from_ref(&p), &[])
+            .err()
+            .and_then(|e| point_error(&e))
+        {
+            problems.push(RowProblem {
+                line: r.line,
+                column: String::new(),
+                message,
+            });
+        }
+    }
+    (points, problems)
 }
 
 /// What is wrong with one point for this chart type, in words about the row; `None` for
@@ -394,6 +479,15 @@ fn problem_text(p: &RowProblem) -> String {
     sentence(&p.to_string())
 }
 
+/// The error summary's line for the problems of a paste or file, which are listed in full
+/// next to the field: the problem when there is one, else how many.
+fn summary_text(problems: &[RowProblem], what: &str) -> String {
+    match problems {
+        [one] => problem_text(one),
+        many => format!("{} problems with the {what}; nothing was saved", many.len()),
+    }
+}
+
 /// A list of problems next to a field, linked to it by `aria-describedby`.
 fn problem_list(id: &str, problems: &[RowProblem]) -> Markup {
     html! {
@@ -404,7 +498,10 @@ fn problem_list(id: &str, problems: &[RowProblem]) -> Markup {
             } @else {
                 (problems.len()) " problems; nothing was saved:"
                 ul class="error-list" {
-                    @for p in problems { li { (problem_text(p)) } }
+                    @for p in problems.iter().take(MAX_LISTED_PROBLEMS) { li { (problem_text(p)) } }
+                    @if problems.len() > MAX_LISTED_PROBLEMS {
+                        li { "and " (problems.len() - MAX_LISTED_PROBLEMS) " more problems" }
+                    }
                 }
             }
         }
@@ -448,11 +545,11 @@ async fn render(
                             li { a href={ "#" (field) } { (message) } }
                         }
                     }
-                    @for p in &entry.paste_problems {
-                        li { a href="#pasted" { (problem_text(p)) } }
+                    @if !entry.paste_problems.is_empty() {
+                        li { a href="#pasted" { (summary_text(&entry.paste_problems, "pasted rows")) } }
                     }
-                    @for p in &entry.upload_problems {
-                        li { a href="#file" { (problem_text(p)) } }
+                    @if !entry.upload_problems.is_empty() {
+                        li { a href="#file" { (summary_text(&entry.upload_problems, "file")) } }
                     }
                 }
             }
