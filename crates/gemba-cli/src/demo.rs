@@ -202,8 +202,17 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     let district = store.create_team(northfield, "District Nursing").await?;
     store.create_team(northfield, "Falls Response").await?;
 
-    ed_project(store, riverside, ed, coach, ae_data).await?;
-    falls_project(store, riverside, ward7, nurse, partner).await?;
+    let ed_id = ed_project(store, riverside, ed, coach, ae_data).await?;
+    let falls_id = falls_project(store, riverside, ward7, nurse, partner).await?;
+    // Project teams: patient partners are full members.
+    for (project, people) in [
+        (ed_id, vec![coach, nurse, partner]),
+        (falls_id, vec![nurse, partner, coach]),
+    ] {
+        for person in people {
+            store.add_project_member(project, person, coach).await?;
+        }
+    }
 
     let f = fields(
         "Clearer discharge information for new parents",
@@ -255,7 +264,7 @@ async fn ed_project(
     team: TeamId,
     coach: UserId,
     ae_data: &Path,
-) -> Result<()> {
+) -> Result<ProjectId> {
     let f = fields(
         "Reducing four-hour waits in the Emergency Department",
         "Too many patients wait more than four hours in ED; crowding harms patients and staff.",
@@ -451,7 +460,7 @@ async fn ed_project(
             coach,
         )
         .await?;
-    Ok(())
+    Ok(project)
 }
 
 struct EdNodes {
@@ -529,7 +538,7 @@ async fn falls_project(
     team: TeamId,
     nurse: UserId,
     partner: UserId,
-) -> Result<()> {
+) -> Result<ProjectId> {
     let f = fields(
         "Fewer falls on Ward 7",
         "Older patients fall most often at night going to the toilet; falls with harm rose in 2024.",
@@ -619,5 +628,5 @@ async fn falls_project(
             partner,
         )
         .await?;
-    Ok(())
+    Ok(project)
 }

@@ -123,6 +123,25 @@ pub trait Store: Send + Sync + 'static {
     async fn deleted_projects(&self, org: OrgId) -> Result<Vec<Project>, StoreError>;
     /// Brings back a deleted project.
     async fn restore_project(&self, id: ProjectId, by: UserId) -> Result<(), StoreError>;
+    /// The members of an organisation with their roles, by name (people who can join its
+    /// project teams).
+    async fn org_members(&self, org: OrgId) -> Result<Vec<(User, Role)>, StoreError>;
+    /// The people on a project's team, by name.
+    async fn project_members(&self, project: ProjectId) -> Result<Vec<User>, StoreError>;
+    /// Puts a member of the project's organisation on its team (`Missing` for anyone else).
+    async fn add_project_member(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        by: UserId,
+    ) -> Result<(), StoreError>;
+    /// Takes someone off a project's team.
+    async fn remove_project_member(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        by: UserId,
+    ) -> Result<(), StoreError>;
     /// A project's history, newest first.
     async fn history(&self, project: ProjectId) -> Result<Vec<HistoryEntry>, StoreError>;
 

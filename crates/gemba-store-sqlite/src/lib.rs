@@ -42,6 +42,7 @@ mod drivers;
 mod error;
 mod history;
 mod measures;
+mod members;
 mod pdsa;
 mod people;
 mod projects;
@@ -254,6 +255,32 @@ impl Store for SqliteStore {
 
     async fn restore_project(&self, id: ProjectId, by: UserId) -> Result<(), StoreError> {
         projects::restore_project(&self.pool, id, by).await
+    }
+
+    async fn org_members(&self, org: OrgId) -> Result<Vec<(User, Role)>, StoreError> {
+        members::org_members(&self.pool, org).await
+    }
+
+    async fn project_members(&self, project: ProjectId) -> Result<Vec<User>, StoreError> {
+        members::project_members(&self.pool, project).await
+    }
+
+    async fn add_project_member(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        by: UserId,
+    ) -> Result<(), StoreError> {
+        members::add_project_member(&self.pool, project, user, by).await
+    }
+
+    async fn remove_project_member(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        by: UserId,
+    ) -> Result<(), StoreError> {
+        members::remove_project_member(&self.pool, project, user, by).await
     }
 
     async fn history(&self, project: ProjectId) -> Result<Vec<HistoryEntry>, StoreError> {

@@ -56,6 +56,7 @@ conformance!(
     measures,
     data,
     pdsa_cycles,
+    project_team,
     organisations_never_mix,
 );
 

@@ -48,7 +48,7 @@ impl AppState {
     }
 }
 
-/// The whole application: pages and API, every response with [`security_headers`].
+/// The whole application: pages and API, every response with the security headers of `security_headers`.
 ///
 /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so that sign-in
 /// failures are counted per client address; without it all clients share one count.

@@ -1025,3 +1025,97 @@ async fn regression_every_response_has_security_headers() {
         }
     }
 }
+
+/// The project team: editors add and remove members of the organisation (patient partners
+/// too); each change is in the history; board viewers, forged forms and other organisations
+/// change nothing.
+#[tokio::test]
+async fn project_team_members_are_added_and_removed() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let id = app.project("Night-time falls", member.id).await;
+    let partner = app
+        .store
+        .user_by_email(&Email::parse("patient@a.nhs.uk").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+
+    let (_, html) = member.get(&app, &format!("/projects/{id}")).await;
+    assert!(html.contains("Project team") && html.contains("No one has joined the team yet."));
+    assert!(
+        html.contains("Pat Partner (Patient partner)"),
+        "a candidate: {html}"
+    );
+
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{id}/members"),
+            &[("user", &partner.id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let team = app.store.project_members(id).await.unwrap();
+    assert_eq!(team.len(), 1);
+    assert_eq!(team[0].name, "Pat Partner");
+    let (_, html) = member.get(&app, &format!("/projects/{id}/history")).await;
+    assert!(
+        html.contains("added Pat Partner to the project team"),
+        "{html}"
+    );
+
+    // Someone of another organisation cannot be added: not found, nothing changes.
+    let outsider = app
+        .store
+        .user_by_email(&Email::parse("member@b.nhs.uk").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{id}/members"),
+            &[("user", &outsider.id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // A board viewer and a forged form change nothing; another organisation sees nothing.
+    let board = app.user("board@a.nhs.uk").await;
+    let res = board
+        .post(
+            &app,
+            &format!("/projects/{id}/members/{}/remove", partner.id),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = member
+        .client
+        .post(app.url(&format!("/projects/{id}/members/{}/remove", partner.id)))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let other = app.user("member@b.nhs.uk").await;
+    let res = other
+        .post(
+            &app,
+            &format!("/projects/{id}/members"),
+            &[("user", &outsider.id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.store.project_members(id).await.unwrap().len(), 1);
+
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{id}/members/{}/remove", partner.id),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(app.store.project_members(id).await.unwrap().is_empty());
+}

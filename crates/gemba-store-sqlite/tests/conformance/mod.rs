@@ -1263,6 +1263,70 @@ pub async fn pdsa_cycles(store: &dyn Store) {
 }
 
 /// Two organisations with the same names of things never see each other's.
+/// Project teams: members of the project's organisation only, each change in the history.
+pub async fn project_team(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;
+    let partner = store
+        .create_user(&email("pat@north.nhs.uk"), "Pat Partner", "$argon2id$hash")
+        .await
+        .unwrap();
+    store
+        .set_membership(partner, a.org, Role::PatientPartner)
+        .await
+        .unwrap();
+    let members = store.org_members(a.org).await.unwrap();
+    let names: Vec<(&str, Role)> = members.iter().map(|(u, r)| (u.name.as_str(), *r)).collect();
+    assert_eq!(
+        names,
+        [
+            ("Asha Patel", Role::Member),
+            ("Pat Partner", Role::PatientPartner)
+        ]
+    );
+    assert!(store.project_members(a.project).await.unwrap().is_empty());
+    store
+        .add_project_member(a.project, partner, a.user)
+        .await
+        .unwrap();
+    store
+        .add_project_member(a.project, a.user, a.user)
+        .await
+        .unwrap();
+    // Adding twice changes nothing and writes no second history line.
+    store
+        .add_project_member(a.project, a.user, a.user)
+        .await
+        .unwrap();
+    let team: Vec<String> = store
+        .project_members(a.project)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(team, ["Asha Patel", "Pat Partner"]);
+    // Someone of another organisation cannot join.
+    assert!(matches!(
+        store.add_project_member(a.project, b.user, a.user).await,
+        Err(StoreError::Missing(_))
+    ));
+    store
+        .remove_project_member(a.project, partner, a.user)
+        .await
+        .unwrap();
+    let history = sentences(store, a.project).await;
+    assert_eq!(
+        history[..3],
+        [
+            "removed Pat Partner from the project team".to_string(),
+            "added Asha Patel to the project team".to_string(),
+            "added Pat Partner to the project team".to_string(),
+        ]
+    );
+    assert!(store.project_members(b.project).await.unwrap().is_empty());
+}
+
 pub async fn organisations_never_mix(store: &dyn Store) {
     let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
     let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;

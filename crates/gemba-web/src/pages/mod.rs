@@ -10,6 +10,7 @@ pub(crate) mod error;
 pub(crate) mod form;
 pub(crate) mod layout;
 mod measures;
+mod members;
 mod pdsa;
 pub(crate) mod projects;
 pub(crate) mod session;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(projects::router())
         .merge(drivers::router())
+        .merge(members::router())
         .merge(measures::router())
         .merge(pdsa::router())
 }

@@ -414,6 +414,8 @@ async fn show(
     let measures = measure_summaries(&state, &p).await?;
     let pdsas = store.pdsas(p.id).await?;
     let edit = role.can_edit();
+    let members = store.project_members(p.id).await?;
+    let organisation = store.org_members(p.org).await?;
     let body = html! {
         span class="caption" { (org) }
         h1 { (p.title) }
@@ -437,6 +439,7 @@ async fn show(
             }
             a href={ "/projects/" (p.id) "/history" } { "History" }
         }
+        (super::members::team_section(&user, p.id, &members, &organisation, edit))
         h2 { "The problem" }
         (paragraphs(&p.problem, "Not described yet."))
         h2 { "Aim" }

@@ -1,0 +1,128 @@
+//! Who is on a project's team, and who could be: the members of its organisation.
+
+use gemba_domain::{OrgId, ProjectId, Role, StoreError, User, UserId};
+use sqlx::{Row, SqlitePool};
+
+use crate::error::{corrupt, db};
+use crate::history::{now, record};
+use crate::people::user_from;
+use crate::projects::live_project;
+
+pub(crate) async fn org_members(
+    pool: &SqlitePool,
+    org: OrgId,
+) -> Result<Vec<(User, Role)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT u.id AS user_id, u.email, u.name, m.role FROM memberships m \
+         JOIN users u ON u.id = m.user_id WHERE m.org_id = ? ORDER BY u.name, u.id",
+    )
+    .bind(org.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let role: String = r.try_get("role").map_err(db)?;
+            let role = Role::parse(&role).ok_or_else(|| corrupt("memberships.role", &role))?;
+            Ok((user_from(r)?, role))
+        })
+        .collect()
+}
+
+pub(crate) async fn project_members(
+    pool: &SqlitePool,
+    project: ProjectId,
+) -> Result<Vec<User>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT u.id AS user_id, u.email, u.name FROM project_members pm \
+         JOIN users u ON u.id = pm.user_id WHERE pm.project_id = ? ORDER BY u.name, u.id",
+    )
+    .bind(project.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter().map(user_from).collect()
+}
+
+/// Adds `user` to the project's team; they must be a member of the project's organisation.
+pub(crate) async fn add_project_member(
+    pool: &SqlitePool,
+    project: ProjectId,
+    user: UserId,
+    by: UserId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let org = live_project(&mut tx, project).await?;
+    let name: Option<String> = sqlx::query_scalar(
+        "SELECT u.name FROM users u JOIN memberships m ON m.user_id = u.id \
+         WHERE u.id = ? AND m.org_id = ?",
+    )
+    .bind(user.0)
+    .bind(org.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    let name = name.ok_or_else(|| {
+        StoreError::Missing(format!("the user {user} in the project's organisation"))
+    })?;
+    let at = now();
+    let added = sqlx::query(
+        "INSERT INTO project_members (project_id, user_id, added_at) VALUES (?, ?, ?) \
+         ON CONFLICT (project_id, user_id) DO NOTHING",
+    )
+    .bind(project.0)
+    .bind(user.0)
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?
+    .rows_affected();
+    if added > 0 {
+        record(
+            &mut tx,
+            project,
+            by,
+            at,
+            &format!("added {name} to the project team"),
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(db)
+}
+
+/// Takes `user` off the project's team (nothing happens if they were not on it).
+pub(crate) async fn remove_project_member(
+    pool: &SqlitePool,
+    project: ProjectId,
+    user: UserId,
+    by: UserId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    live_project(&mut tx, project).await?;
+    let name: Option<String> = sqlx::query_scalar(
+        "SELECT u.name FROM project_members pm JOIN users u ON u.id = pm.user_id \
+         WHERE pm.project_id = ? AND pm.user_id = ?",
+    )
+    .bind(project.0)
+    .bind(user.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    if let Some(name) = name {
+        sqlx::query("DELETE FROM project_members WHERE project_id = ? AND user_id = ?")
+            .bind(project.0)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        record(
+            &mut tx,
+            project,
+            by,
+            now(),
+            &format!("removed {name} from the project team"),
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(db)
+}
