@@ -439,11 +439,11 @@ async fn show(
             }
             a href={ "/projects/" (p.id) "/history" } { "History" }
         }
-        (super::members::team_section(&user, p.id, &members, &organisation, edit))
         h2 { "The problem" }
         (paragraphs(&p.problem, "Not described yet."))
         h2 { "Aim" }
         (paragraphs(&p.aim, "No aim yet."))
+        (super::members::team_section(&user, p.id, &members, &organisation, edit))
         h2 id="driver-diagram" { "Driver diagram" }
         (diagram(&p, &nodes))
         @if edit {
