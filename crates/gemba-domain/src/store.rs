@@ -5,9 +5,13 @@
 //! PDSA cycles — records a [`HistoryEntry`] for it and moves the project's `updated_at`, in the
 //! same transaction; callers may rely on `updated_at` as the project's version (the web app
 //! caches measure summaries by it). Writes of many rows (data imports) are all-or-nothing.
+//!
+//! Nothing a user deletes is lost: projects, measures and PDSA cycles are deleted softly and an
+//! admin can restore them; a removed data point is written out in full in the history. Every
+//! write below a deleted project fails with [`StoreError::Missing`].
 
 use async_trait::async_trait;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::model::*;
 use crate::validate::Email;
@@ -195,8 +199,24 @@ pub trait Store: Send + Sync + 'static {
         points: &[DataPoint],
         by: UserId,
     ) -> Result<usize, StoreError>;
-    /// A measure's data, by date.
+    /// A measure's data, by date (a deleted measure keeps its data, readable by id).
     async fn data(&self, measure: MeasureId) -> Result<Vec<DataPoint>, StoreError>;
+    /// Removes one data point of a live measure (`Missing` when there is no point on `date`).
+    /// The point is gone from the data, but the history sentence keeps its date, value and
+    /// denominator, so it can be entered again by hand.
+    async fn delete_data_point(
+        &self,
+        measure: MeasureId,
+        date: NaiveDate,
+        by: UserId,
+    ) -> Result<(), StoreError>;
+    /// Deletes a measure softly: [`Store::measure`] and [`Store::measures`] no longer see it,
+    /// its data stays, and an admin can bring it back with [`Store::restore_measure`].
+    async fn delete_measure(&self, id: MeasureId, by: UserId) -> Result<(), StoreError>;
+    /// A project's deleted measures, most recently deleted first.
+    async fn deleted_measures(&self, project: ProjectId) -> Result<Vec<Measure>, StoreError>;
+    /// Brings back a deleted measure with its data (`Missing` unless it is deleted).
+    async fn restore_measure(&self, id: MeasureId, by: UserId) -> Result<(), StoreError>;
 
     // --- PDSA cycles -----------------------------------------------------------------------------
 
@@ -218,4 +238,12 @@ pub trait Store: Send + Sync + 'static {
         fields: &PdsaFields,
         by: UserId,
     ) -> Result<(), StoreError>;
+    /// Deletes a PDSA cycle softly: [`Store::pdsa`] and [`Store::pdsas`] (and so the charts'
+    /// annotations) no longer see it, and an admin can bring it back with
+    /// [`Store::restore_pdsa`]. Cycles that follow it keep their link.
+    async fn delete_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError>;
+    /// A project's deleted PDSA cycles, most recently deleted first.
+    async fn deleted_pdsas(&self, project: ProjectId) -> Result<Vec<PdsaCycle>, StoreError>;
+    /// Brings back a deleted PDSA cycle (`Missing` unless it is deleted).
+    async fn restore_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError>;
 }

@@ -354,6 +354,27 @@ impl Store for SqliteStore {
         measures::data(&self.pool, measure).await
     }
 
+    async fn delete_data_point(
+        &self,
+        measure: MeasureId,
+        date: chrono::NaiveDate,
+        by: UserId,
+    ) -> Result<(), StoreError> {
+        measures::delete_point(&self.pool, measure, date, by).await
+    }
+
+    async fn delete_measure(&self, id: MeasureId, by: UserId) -> Result<(), StoreError> {
+        measures::delete(&self.pool, id, by).await
+    }
+
+    async fn deleted_measures(&self, project: ProjectId) -> Result<Vec<Measure>, StoreError> {
+        measures::deleted(&self.pool, project).await
+    }
+
+    async fn restore_measure(&self, id: MeasureId, by: UserId) -> Result<(), StoreError> {
+        measures::restore(&self.pool, id, by).await
+    }
+
     async fn create_pdsa(
         &self,
         project: ProjectId,
@@ -378,5 +399,17 @@ impl Store for SqliteStore {
         by: UserId,
     ) -> Result<(), StoreError> {
         pdsa::update(&self.pool, id, fields, by).await
+    }
+
+    async fn delete_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError> {
+        pdsa::delete(&self.pool, id, by).await
+    }
+
+    async fn deleted_pdsas(&self, project: ProjectId) -> Result<Vec<PdsaCycle>, StoreError> {
+        pdsa::deleted(&self.pool, project).await
+    }
+
+    async fn restore_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError> {
+        pdsa::restore(&self.pool, id, by).await
     }
 }

@@ -1,4 +1,5 @@
-//! Measures, their chart settings and their data.
+//! Measures, their chart settings and their data; measures are deleted softly and restored,
+//! a data point is removed with its old value written in the history.
 
 use chrono::NaiveDate;
 use gemba_domain::{
@@ -9,7 +10,7 @@ use gemba_spc::{ChartType, Improvement};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
-use crate::error::{corrupt, db};
+use crate::error::{corrupt, db, missing};
 use crate::history::{and_list, now, record};
 use crate::projects::live_project;
 
@@ -70,11 +71,21 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
     })
 }
 
+/// The columns [`measure_from`] reads (a macro, so that queries stay static strings).
+macro_rules! columns {
+    () => {
+        "id, project_id, name, kind, definition, unit, data_source, chart, improvement, \
+         target, rules, rebase, fix_after"
+    };
+}
+
+/// A measure that is not deleted.
 async fn load(conn: &mut SqliteConnection, id: MeasureId) -> Result<Option<Measure>, StoreError> {
-    sqlx::query(
-        "SELECT id, project_id, name, kind, definition, unit, data_source, chart, improvement, \
-         target, rules, rebase, fix_after FROM measures WHERE id = ?",
-    )
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM measures WHERE id = ? AND deleted_at IS NULL"
+    ))
     .bind(id.0)
     .fetch_optional(&mut *conn)
     .await
@@ -140,15 +151,158 @@ pub(crate) async fn measures(
     pool: &SqlitePool,
     project: ProjectId,
 ) -> Result<Vec<Measure>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, project_id, name, kind, definition, unit, data_source, chart, improvement, \
-         target, rules, rebase, fix_after FROM measures WHERE project_id = ? ORDER BY id",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM measures WHERE project_id = ? AND deleted_at IS NULL ORDER BY id"
+    ))
     .bind(project.0)
     .fetch_all(pool)
     .await
     .map_err(db)?;
     rows.iter().map(measure_from).collect()
+}
+
+pub(crate) async fn deleted(
+    pool: &SqlitePool,
+    project: ProjectId,
+) -> Result<Vec<Measure>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM measures WHERE project_id = ? AND deleted_at IS NOT NULL \
+         ORDER BY deleted_at DESC, id DESC"
+    ))
+    .bind(project.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter().map(measure_from).collect()
+}
+
+/// The project and name of the measure `id` when it is deleted (`deleted`) or live (not),
+/// else `Missing`; then checks that its project is live.
+async fn project_and_name(
+    conn: &mut SqliteConnection,
+    id: MeasureId,
+    deleted: bool,
+) -> Result<(ProjectId, String), StoreError> {
+    let row = sqlx::query(
+        "SELECT project_id, name FROM measures WHERE id = ? AND (deleted_at IS NOT NULL) = ?",
+    )
+    .bind(id.0)
+    .bind(deleted)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?
+    .ok_or_else(|| {
+        StoreError::Missing(if deleted {
+            format!("the deleted measure {id}")
+        } else {
+            format!("the measure {id}")
+        })
+    })?;
+    let project = ProjectId(row.try_get("project_id").map_err(db)?);
+    let name: String = row.try_get("name").map_err(db)?;
+    live_project(conn, project).await?;
+    Ok((project, name))
+}
+
+pub(crate) async fn delete(pool: &SqlitePool, id: MeasureId, by: UserId) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let (project, name) = project_and_name(&mut tx, id, false).await?;
+    sqlx::query("UPDATE measures SET deleted_at = ?, deleted_by = ? WHERE id = ?")
+        .bind(at)
+        .bind(by.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(missing(format!("the user {by}")))?;
+    record(
+        &mut tx,
+        project,
+        by,
+        at,
+        &format!("deleted measure “{name}”"),
+    )
+    .await?;
+    tx.commit().await.map_err(db)
+}
+
+pub(crate) async fn restore(
+    pool: &SqlitePool,
+    id: MeasureId,
+    by: UserId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let (project, name) = project_and_name(&mut tx, id, true).await?;
+    sqlx::query("UPDATE measures SET deleted_at = NULL, deleted_by = NULL WHERE id = ?")
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    record(
+        &mut tx,
+        project,
+        by,
+        at,
+        &format!("restored measure “{name}”"),
+    )
+    .await?;
+    tx.commit().await.map_err(db)
+}
+
+/// A number as the history writes it: `12`, `0.5`.
+fn number(x: f64) -> String {
+    format!("{x}")
+}
+
+pub(crate) async fn delete_point(
+    pool: &SqlitePool,
+    measure: MeasureId,
+    date: NaiveDate,
+    by: UserId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let (project, name) = project_and_name(&mut tx, measure, false).await?;
+    let row = sqlx::query(
+        "DELETE FROM data_points WHERE measure_id = ? AND date = ? RETURNING value, denominator",
+    )
+    .bind(measure.0)
+    .bind(date)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?
+    .ok_or_else(|| {
+        StoreError::Missing(format!(
+            "the data point of {} in the measure {measure}",
+            date.format("%F")
+        ))
+    })?;
+    let value: Option<f64> = row.try_get("value").map_err(db)?;
+    let denominator: Option<f64> = row.try_get("denominator").map_err(db)?;
+    let mut old = match value {
+        Some(v) => format!("value {}", number(v)),
+        None => "value missing".to_owned(),
+    };
+    if let Some(d) = denominator {
+        old.push_str(&format!(", denominator {}", number(d)));
+    }
+    let what = format!(
+        "removed the {} point ({old}) of “{name}”",
+        date.format("%F")
+    );
+    sqlx::query("UPDATE measures SET updated_at = ? WHERE id = ?")
+        .bind(at)
+        .bind(measure.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    record(&mut tx, project, by, at, &what).await?;
+    tx.commit().await.map_err(db)
 }
 
 /// What changed, as phrases for the history (the name is told apart).
@@ -230,15 +384,7 @@ pub(crate) async fn put_data(
 ) -> Result<usize, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
-    let row = sqlx::query("SELECT project_id, name FROM measures WHERE id = ?")
-        .bind(measure.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?
-        .ok_or_else(|| StoreError::Missing(format!("the measure {measure}")))?;
-    let project = ProjectId(row.try_get("project_id").map_err(db)?);
-    let name: String = row.try_get("name").map_err(db)?;
-    live_project(&mut tx, project).await?;
+    let (project, name) = project_and_name(&mut tx, measure, false).await?;
     if points.is_empty() {
         return Ok(0);
     }

@@ -1,4 +1,5 @@
-//! PDSA cycles, linked to a change idea and to the cycle they follow in a ramp.
+//! PDSA cycles, linked to a change idea and to the cycle they follow in a ramp; deleted softly
+//! and restored.
 
 use gemba_domain::{
     ActDecision, DriverNodeId, PdsaCycle, PdsaFields, PdsaId, ProjectId, StoreError, UserId,
@@ -7,7 +8,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::drivers::check_in_project;
-use crate::error::{corrupt, db};
+use crate::error::{corrupt, db, missing};
 use crate::history::{and_list, now, record};
 use crate::projects::live_project;
 
@@ -41,12 +42,21 @@ fn cycle_from(r: &SqliteRow) -> Result<PdsaCycle, StoreError> {
     })
 }
 
+/// The columns [`cycle_from`] reads (a macro, so that queries stay static strings).
+macro_rules! columns {
+    () => {
+        "id, project_id, change_idea_id, follows_id, title, start_date, objective, prediction, \
+         plan, data_plan, do_notes, study, act, act_notes"
+    };
+}
+
+/// A cycle that is not deleted.
 async fn load(conn: &mut SqliteConnection, id: PdsaId) -> Result<Option<PdsaCycle>, StoreError> {
-    sqlx::query(
-        "SELECT id, project_id, change_idea_id, follows_id, title, start_date, objective, \
-         prediction, plan, data_plan, do_notes, study, act, act_notes \
-         FROM pdsa_cycles WHERE id = ?",
-    )
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM pdsa_cycles WHERE id = ? AND deleted_at IS NULL"
+    ))
     .bind(id.0)
     .fetch_optional(&mut *conn)
     .await
@@ -161,17 +171,104 @@ pub(crate) async fn pdsas(
     pool: &SqlitePool,
     project: ProjectId,
 ) -> Result<Vec<PdsaCycle>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, project_id, change_idea_id, follows_id, title, start_date, objective, \
-         prediction, plan, data_plan, do_notes, study, act, act_notes \
-         FROM pdsa_cycles WHERE project_id = ? \
-         ORDER BY start_date IS NULL, start_date, id",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM pdsa_cycles WHERE project_id = ? AND deleted_at IS NULL \
+         ORDER BY start_date IS NULL, start_date, id"
+    ))
     .bind(project.0)
     .fetch_all(pool)
     .await
     .map_err(db)?;
     rows.iter().map(cycle_from).collect()
+}
+
+pub(crate) async fn deleted(
+    pool: &SqlitePool,
+    project: ProjectId,
+) -> Result<Vec<PdsaCycle>, StoreError> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM pdsa_cycles WHERE project_id = ? AND deleted_at IS NOT NULL \
+         ORDER BY deleted_at DESC, id DESC"
+    ))
+    .bind(project.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter().map(cycle_from).collect()
+}
+
+/// The project and title of the cycle `id` when it is deleted (`deleted`) or live (not), else
+/// `Missing`; then checks that its project is live.
+async fn project_and_title(
+    conn: &mut SqliteConnection,
+    id: PdsaId,
+    deleted: bool,
+) -> Result<(ProjectId, String), StoreError> {
+    let row = sqlx::query(
+        "SELECT project_id, title FROM pdsa_cycles WHERE id = ? AND (deleted_at IS NOT NULL) = ?",
+    )
+    .bind(id.0)
+    .bind(deleted)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?
+    .ok_or_else(|| {
+        StoreError::Missing(if deleted {
+            format!("the deleted PDSA cycle {id}")
+        } else {
+            format!("the PDSA cycle {id}")
+        })
+    })?;
+    let project = ProjectId(row.try_get("project_id").map_err(db)?);
+    let title: String = row.try_get("title").map_err(db)?;
+    live_project(conn, project).await?;
+    Ok((project, title))
+}
+
+pub(crate) async fn delete(pool: &SqlitePool, id: PdsaId, by: UserId) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let (project, title) = project_and_title(&mut tx, id, false).await?;
+    sqlx::query("UPDATE pdsa_cycles SET deleted_at = ?, deleted_by = ? WHERE id = ?")
+        .bind(at)
+        .bind(by.0)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(missing(format!("the user {by}")))?;
+    record(
+        &mut tx,
+        project,
+        by,
+        at,
+        &format!("deleted PDSA cycle “{title}”"),
+    )
+    .await?;
+    tx.commit().await.map_err(db)
+}
+
+pub(crate) async fn restore(pool: &SqlitePool, id: PdsaId, by: UserId) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let (project, title) = project_and_title(&mut tx, id, true).await?;
+    sqlx::query("UPDATE pdsa_cycles SET deleted_at = NULL, deleted_by = NULL WHERE id = ?")
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    record(
+        &mut tx,
+        project,
+        by,
+        at,
+        &format!("restored PDSA cycle “{title}”"),
+    )
+    .await?;
+    tx.commit().await.map_err(db)
 }
 
 /// What changed, as phrases for the history (the title is told apart).

@@ -58,6 +58,7 @@ conformance!(
     pdsa_cycles,
     project_team,
     organisations_never_mix,
+    deleting_measures_cycles_and_points,
 );
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -1097,3 +1097,219 @@ async fn regression_pdsa_follows_loop_is_a_field_error_keeping_the_form() {
     assert!(html.contains("value=\"Cycle 1 kept\""), "the form is kept");
     assert!(!html.contains("already exists"));
 }
+
+/// Measures and PDSA cycles are deleted by leads and admins and restored by admins; a wrong
+/// data point is removed by an editor, with its value kept in the history.
+#[tokio::test]
+async fn measures_and_cycles_are_deleted_and_restored_points_removed() {
+    let app = spawn_app().await;
+    let org_a = app
+        .store
+        .org_by_name("Northshire Hospitals")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let hash = auth::hash_password("correct horse battery staple").unwrap();
+    for (email, role) in [
+        ("lead@a.nhs.uk", Role::ImprovementLead),
+        ("admin@a.nhs.uk", Role::Admin),
+    ] {
+        let id = app
+            .store
+            .create_user(&Email::parse(email).unwrap(), email, &hash)
+            .await
+            .unwrap();
+        app.store.set_membership(id, org_a, role).await.unwrap();
+    }
+    let member = app.user("member@a.nhs.uk").await;
+    let board = app.user("board@a.nhs.uk").await;
+    let lead = app.user("lead@a.nhs.uk").await;
+    let admin = app.user("admin@a.nhs.uk").await;
+    let outsider = app.user("member@b.nhs.uk").await;
+    let p = app.project;
+    let m = app
+        .measure_with_data(member.id, &[5.0, 7.0, 6.0, 8.0, 5.0, 6.0, 7.0, 6.0, 99.0])
+        .await;
+    let points = |html: &str| html.matches("class=\"point ").count();
+    let (_, html) = member.get(&app, &format!("/measures/{m}")).await;
+    assert_eq!(points(&html), 9);
+
+    // --- a wrong data point ---
+    let (_, html) = member.get(&app, &format!("/measures/{m}/data")).await;
+    assert!(html.contains("/data/remove") && html.contains("value=\"2024-09-01\""));
+    let (_, html) = board.get(&app, &format!("/measures/{m}/data")).await;
+    assert!(
+        !html.contains("/data/remove"),
+        "no button for board viewers"
+    );
+    let remove = format!("/measures/{m}/data/remove");
+    let sep = [("date", "2024-09-01")];
+    let res = board.post(&app, &remove, &sep).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = outsider.post(&app, &remove, &sep).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = member
+        .client
+        .post(app.url(&remove))
+        .form(&[("csrf", "forged"), ("date", "2024-09-01")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count(m).await, 9);
+    let res = member.post(&app, &remove, &sep).await;
+    assert_eq!(
+        location(&res),
+        format!("/measures/{m}/data?removed=2024-09-01")
+    );
+    let html = follow(&member, &app, res).await;
+    assert!(
+        html.contains("The point of 1 Sep 2024 was removed"),
+        "{html}"
+    );
+    assert_eq!(app.count(m).await, 8);
+    let history = app.store.history(p).await.unwrap();
+    assert_eq!(
+        history[0].what,
+        "removed the 2024-09-01 point (value 99) of “Falls per 1,000 bed days”"
+    );
+    let (_, html) = member.get(&app, &format!("/projects/{p}/history")).await;
+    assert!(html.contains("removed the 2024-09-01 point (value 99)"));
+    let (_, html) = member.get(&app, &format!("/measures/{m}")).await;
+    assert_eq!(points(&html), 8, "the chart has one point fewer");
+    // Again: there is nothing on that date any more; a bad date is refused.
+    let res = member.post(&app, &remove, &sep).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = member.post(&app, &remove, &[("date", "ninth")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.count(m).await, 8);
+
+    // --- a measure ---
+    let measure = format!("/measures/{m}");
+    let (_, html) = member.get(&app, &measure).await;
+    assert!(!html.contains("Delete measure"), "members may not delete");
+    let (_, html) = lead.get(&app, &measure).await;
+    assert!(html.contains("Delete measure"));
+    for (user, status) in [
+        (&member, StatusCode::FORBIDDEN),
+        (&board, StatusCode::FORBIDDEN),
+        (&outsider, StatusCode::NOT_FOUND),
+    ] {
+        let res = user.post(&app, &format!("{measure}/delete"), &[]).await;
+        assert_eq!(res.status(), status);
+    }
+    let res = lead
+        .client
+        .post(app.url(&format!("{measure}/delete")))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(app.store.measure(m).await.unwrap().is_some());
+    let res = lead.post(&app, &format!("{measure}/delete"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/projects/{p}"));
+    let (status, _) = member.get(&app, &measure).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, html) = member.get(&app, &format!("/projects/{p}")).await;
+    assert!(!html.contains("Falls per 1,000 bed days"));
+
+    // --- a PDSA cycle ---
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[
+                ("title", "Cycle 1: night rounding"),
+                ("start_date", "2024-03-01"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cycle = location(&res);
+    let (_, html) = member.get(&app, &cycle).await;
+    assert!(!html.contains("Delete PDSA cycle"));
+    let (_, html) = lead.get(&app, &cycle).await;
+    assert!(html.contains("Delete PDSA cycle"));
+    for (user, status) in [
+        (&member, StatusCode::FORBIDDEN),
+        (&board, StatusCode::FORBIDDEN),
+        (&outsider, StatusCode::NOT_FOUND),
+    ] {
+        let res = user.post(&app, &format!("{cycle}/delete"), &[]).await;
+        assert_eq!(res.status(), status);
+    }
+    let res = admin
+        .client
+        .post(app.url(&format!("{cycle}/delete")))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = lead.post(&app, &format!("{cycle}/delete"), &[]).await;
+    assert_eq!(location(&res), format!("/projects/{p}"));
+    let (status, _) = member.get(&app, &cycle).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, html) = member.get(&app, &format!("/projects/{p}")).await;
+    assert!(!html.contains("Cycle 1: night rounding"));
+
+    // --- restoring: admins only; other organisations see nothing ---
+    let (status, _) = lead.get(&app, "/admin/deleted").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, html) = admin.get(&app, "/admin/deleted").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Falls per 1,000 bed days"));
+    assert!(html.contains("Cycle 1: night rounding"));
+    let (_, html) = outsider.get(&app, "/admin/deleted").await;
+    assert!(!html.contains("Falls per 1,000 bed days"));
+    for path in [format!("{measure}/restore"), format!("{cycle}/restore")] {
+        for (user, status) in [
+            (&lead, StatusCode::FORBIDDEN),
+            (&board, StatusCode::FORBIDDEN),
+            (&outsider, StatusCode::NOT_FOUND),
+        ] {
+            let res = user.post(&app, &path, &[]).await;
+            assert_eq!(res.status(), status, "{path}");
+        }
+        let res = admin
+            .client
+            .post(app.url(&path))
+            .form(&[("csrf", "forged")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+        let res = admin.post(&app, &path, &[]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        // Restored: restoring again finds nothing deleted.
+        let res = admin.post(&app, &path, &[]).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, html) = member.get(&app, &measure).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(points(&html), 8, "restored with its data");
+    let (status, _) = member.get(&app, &cycle).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, html) = admin.get(&app, "/admin/deleted").await;
+    assert!(!html.contains("Falls per 1,000 bed days"));
+    assert!(html.contains("No deleted measures.") && html.contains("No deleted PDSA cycles."));
+    let sentences: Vec<String> = app
+        .store
+        .history(p)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.what)
+        .collect();
+    for s in [
+        "deleted measure “Falls per 1,000 bed days”",
+        "restored measure “Falls per 1,000 bed days”",
+        "deleted PDSA cycle “Cycle 1: night rounding”",
+        "restored PDSA cycle “Cycle 1: night rounding”",
+    ] {
+        assert!(sentences.iter().any(|x| x == s), "{s}: {sentences:?}");
+    }
+}

@@ -1443,3 +1443,180 @@ pub async fn organisations_never_mix(store: &dyn Store) {
     ));
     assert!(is_missing(store.create_project(b.org, &f, b.user).await));
 }
+
+/// Measures and PDSA cycles are deleted softly and restored; a data point is removed with its
+/// old value in the history; nothing changes under a deleted project.
+pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let other = world(store, "Southshire Trust", "ben@nhs.net").await;
+    let falls = store
+        .create_measure(w.project, &measure_fields("Falls"), w.user)
+        .await
+        .unwrap();
+    let harm = store
+        .create_measure(w.project, &measure_fields("Harm"), w.user)
+        .await
+        .unwrap();
+    let points = [
+        point(date(2024, 1, 1), Some(10.0), Some(100.0)),
+        point(date(2024, 2, 1), None, None),
+        point(date(2024, 3, 1), Some(12.0), Some(100.0)),
+    ];
+    store.put_data(falls, &points, w.user).await.unwrap();
+
+    // Removing a data point: gone from the data, written out in full in the history.
+    let before = store.project(w.project).await.unwrap().unwrap().updated_at;
+    store
+        .delete_data_point(falls, date(2024, 3, 1), w.user)
+        .await
+        .unwrap();
+    assert_eq!(store.data(falls).await.unwrap(), points[..2].to_vec());
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "removed the 2024-03-01 point (value 12, denominator 100) of “Falls”"
+    );
+    let after = store.project(w.project).await.unwrap().unwrap().updated_at;
+    assert!(after > before, "updated_at moves: {before} → {after}");
+    store
+        .delete_data_point(falls, date(2024, 2, 1), w.user)
+        .await
+        .unwrap();
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "removed the 2024-02-01 point (value missing) of “Falls”"
+    );
+    let history = store.history(w.project).await.unwrap();
+    assert!(is_missing(
+        store
+            .delete_data_point(falls, date(2024, 3, 1), w.user)
+            .await
+    ));
+    assert!(is_missing(
+        store
+            .delete_data_point(MeasureId(9999), date(2024, 1, 1), w.user)
+            .await
+    ));
+    assert_eq!(
+        store.history(w.project).await.unwrap(),
+        history,
+        "failures write nothing"
+    );
+
+    // Deleting a measure hides it, keeps its data, and an admin can restore it.
+    store.delete_measure(falls, w.user).await.unwrap();
+    assert_eq!(store.measure(falls).await.unwrap(), None);
+    let live: Vec<_> = store.measures(w.project).await.unwrap();
+    assert_eq!(live.iter().map(|m| m.id).collect::<Vec<_>>(), vec![harm]);
+    let deleted = store.deleted_measures(w.project).await.unwrap();
+    assert_eq!(
+        deleted.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![falls]
+    );
+    assert_eq!(deleted[0].name, "Falls");
+    assert_eq!(store.data(falls).await.unwrap().len(), 1, "data kept");
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "deleted measure “Falls”"
+    );
+    // A deleted measure cannot change, be deleted again or take data.
+    assert!(is_missing(store.delete_measure(falls, w.user).await));
+    assert!(is_missing(
+        store
+            .update_measure(falls, &measure_fields("Falls 2"), w.user)
+            .await
+    ));
+    assert!(is_missing(
+        store.put_data(falls, &points[..1], w.user).await
+    ));
+    assert!(is_missing(
+        store
+            .delete_data_point(falls, date(2024, 1, 1), w.user)
+            .await
+    ));
+    // Only a deleted measure is restored.
+    assert!(is_missing(store.restore_measure(harm, w.user).await));
+    assert!(store
+        .deleted_measures(other.project)
+        .await
+        .unwrap()
+        .is_empty());
+    store.restore_measure(falls, w.user).await.unwrap();
+    assert_eq!(store.measure(falls).await.unwrap().unwrap().name, "Falls");
+    assert_eq!(store.measures(w.project).await.unwrap().len(), 2);
+    assert!(store.deleted_measures(w.project).await.unwrap().is_empty());
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "restored measure “Falls”"
+    );
+    assert!(is_missing(store.restore_measure(falls, w.user).await));
+
+    // PDSA cycles likewise.
+    let first = store
+        .create_pdsa(
+            w.project,
+            &pdsa_fields("Rounding", Some(date(2024, 2, 1))),
+            w.user,
+        )
+        .await
+        .unwrap();
+    let second = store
+        .create_pdsa(w.project, &pdsa_fields("Rounding at night", None), w.user)
+        .await
+        .unwrap();
+    store.delete_pdsa(first, w.user).await.unwrap();
+    assert_eq!(store.pdsa(first).await.unwrap(), None);
+    let ids = |v: Vec<PdsaCycle>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.pdsas(w.project).await.unwrap()), vec![second]);
+    assert_eq!(
+        ids(store.deleted_pdsas(w.project).await.unwrap()),
+        vec![first]
+    );
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "deleted PDSA cycle “Rounding”"
+    );
+    assert!(is_missing(store.delete_pdsa(first, w.user).await));
+    assert!(is_missing(
+        store
+            .update_pdsa(first, &pdsa_fields("Rounding 2", None), w.user)
+            .await
+    ));
+    assert!(is_missing(store.restore_pdsa(second, w.user).await));
+    store.restore_pdsa(first, w.user).await.unwrap();
+    assert_eq!(
+        store.pdsa(first).await.unwrap().unwrap().fields.title,
+        "Rounding"
+    );
+    assert_eq!(
+        ids(store.pdsas(w.project).await.unwrap()),
+        vec![first, second]
+    );
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "restored PDSA cycle “Rounding”"
+    );
+
+    // Under a deleted project nothing is deleted, removed or restored.
+    store.delete_measure(harm, w.user).await.unwrap();
+    store.delete_pdsa(second, w.user).await.unwrap();
+    store.delete_project(w.project, w.user).await.unwrap();
+    let history = store.history(w.project).await.unwrap();
+    assert!(is_missing(store.delete_measure(falls, w.user).await));
+    assert!(is_missing(store.restore_measure(harm, w.user).await));
+    assert!(is_missing(
+        store
+            .delete_data_point(falls, date(2024, 1, 1), w.user)
+            .await
+    ));
+    assert!(is_missing(store.delete_pdsa(first, w.user).await));
+    assert!(is_missing(store.restore_pdsa(second, w.user).await));
+    assert_eq!(store.history(w.project).await.unwrap(), history);
+    assert_eq!(store.data(falls).await.unwrap().len(), 1);
+    // Restoring the project brings back what was live in it; the rest stays deleted.
+    store.restore_project(w.project, w.user).await.unwrap();
+    assert_eq!(store.measures(w.project).await.unwrap().len(), 1);
+    assert_eq!(
+        ids(store.deleted_pdsas(w.project).await.unwrap()),
+        vec![second]
+    );
+}

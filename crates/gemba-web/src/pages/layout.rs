@@ -33,7 +33,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                                     li { a href="/" { "Dashboard" } }
                                     li { a href="/projects" { "Projects" } }
                                     @if is_admin {
-                                        li { a href="/admin/deleted" { "Deleted projects" } }
+                                        li { a href="/admin/deleted" { "Deleted items" } }
                                     }
                                     li {
                                         form method="post" action="/logout" class="header__signout" {

@@ -21,6 +21,7 @@ use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
+use super::projects::{can_delete, CsrfForm};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/measures/{id}", get(show))
         .route("/measures/{id}/settings", post(settings))
         .route("/measures/{id}/edit", get(edit_page).post(update))
+        .route("/measures/{id}/delete", post(delete))
+        .route("/measures/{id}/restore", post(restore))
         .merge(data::router())
 }
 
@@ -547,6 +550,52 @@ async fn settings(
     }
 }
 
+/// Deletes a measure (recoverably): admins and improvement leads only.
+async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let (m, project, role) = load_measure(&state, &user, id).await?;
+    user.check_csrf(&f.csrf)?;
+    if !can_delete(role) {
+        return Err(PageError::Forbidden);
+    }
+    state.store.delete_measure(m.id, user.user.id).await?;
+    Ok(see_other(&format!("/projects/{}", project.id)))
+}
+
+/// Brings back a deleted measure of a live project: admins only. Deleted measures of other
+/// organisations, and ids that are not deleted measures, look missing.
+async fn restore(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let id = MeasureId(id);
+    for m in &user.memberships {
+        for p in state.store.projects(m.org.id).await? {
+            let found = state
+                .store
+                .deleted_measures(p.id)
+                .await?
+                .iter()
+                .any(|x| x.id == id);
+            if found {
+                user.check_csrf(&f.csrf)?;
+                if m.role != Role::Admin {
+                    return Err(PageError::Forbidden);
+                }
+                state.store.restore_measure(id, user.user.id).await?;
+                return Ok(see_other(&format!("/measures/{id}")));
+            }
+        }
+    }
+    Err(PageError::NotFound)
+}
+
 /// The index of the first point on or after `date`.
 fn point_on_or_after(dates: &[NaiveDate], date: NaiveDate) -> Option<usize> {
     dates.iter().position(|d| *d >= date)
@@ -632,6 +681,16 @@ async fn measure_page(
         } @else {
             h2 id="settings" { "Chart settings" }
             p { "Rule profile: " (m.chart.rules) ". " @if let Some(t) = m.chart.target { "Target: " (num(t)) "." } }
+        }
+        @if can_delete(role) {
+            h2 { "Delete this measure" }
+            p { "Deleting hides the measure and its chart from everyone. An admin can restore it with its data." }
+            form method="post" action={ "/measures/" (m.id) "/delete" } {
+                (csrf_field(user))
+                button type="submit" class="button button--warning" {
+                    "Delete measure" span class="visually-hidden" { " " (m.name) }
+                }
+            }
         }
     };
     let title = if errors.is_empty() {

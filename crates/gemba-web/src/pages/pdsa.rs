@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use gemba_domain::{
     follows_makes_loop, free_text, ActDecision, DriverKind, DriverNode, DriverNodeId, NonEmpty,
@@ -17,6 +17,7 @@ use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
+use super::projects::{can_delete, CsrfForm};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
@@ -26,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/pdsa/new", get(new_page).post(create))
         .route("/pdsa/{id}", get(show))
         .route("/pdsa/{id}/edit", get(edit_page).post(update))
+        .route("/pdsa/{id}/delete", post(delete))
+        .route("/pdsa/{id}/restore", post(restore))
 }
 
 /// The cycle `id`, its project and the user's role there; `NotFound` when it does not exist or
@@ -558,6 +561,62 @@ async fn show(
             p { strong { (f.act.map_or("Not decided yet", act_label)) } }
             (prose(&f.act_notes, ""))
         }
+        @if can_delete(role) {
+            h2 { "Delete this cycle" }
+            p { "Deleting hides the cycle and its chart annotations from everyone. An admin can restore it." }
+            form method="post" action={ "/pdsa/" (cycle.id) "/delete" } {
+                (csrf_field(&user))
+                button type="submit" class="button button--warning" {
+                    "Delete PDSA cycle" span class="visually-hidden" { " " (f.title) }
+                }
+            }
+        }
     };
     Ok(layout::page(&f.title, Some(&user), body))
+}
+
+/// Deletes a PDSA cycle (recoverably): admins and improvement leads only.
+async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
+    user.check_csrf(&f.csrf)?;
+    if !can_delete(role) {
+        return Err(PageError::Forbidden);
+    }
+    state.store.delete_pdsa(cycle.id, user.user.id).await?;
+    Ok(see_other(&format!("/projects/{}", project.id)))
+}
+
+/// Brings back a deleted PDSA cycle of a live project: admins only. Deleted cycles of other
+/// organisations, and ids that are not deleted cycles, look missing.
+async fn restore(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let id = PdsaId(id);
+    for m in &user.memberships {
+        for p in state.store.projects(m.org.id).await? {
+            let found = state
+                .store
+                .deleted_pdsas(p.id)
+                .await?
+                .iter()
+                .any(|c| c.id == id);
+            if found {
+                user.check_csrf(&f.csrf)?;
+                if m.role != Role::Admin {
+                    return Err(PageError::Forbidden);
+                }
+                state.store.restore_pdsa(id, user.user.id).await?;
+                return Ok(see_other(&format!("/pdsa/{id}")));
+            }
+        }
+    }
+    Err(PageError::NotFound)
 }

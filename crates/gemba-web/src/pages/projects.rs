@@ -50,8 +50,8 @@ pub async fn load_project(
 /// Methods offered in the form (a project's own method is kept even when not listed).
 const METHODS: [&str; 4] = ["Model for Improvement", "Lean", "Six Sigma", "Other"];
 
-/// Whether `role` may delete projects (recoverably).
-fn can_delete(role: Role) -> bool {
+/// Whether `role` may delete projects, measures and PDSA cycles (recoverably).
+pub(crate) fn can_delete(role: Role) -> bool {
     matches!(role, Role::Admin | Role::ImprovementLead)
 }
 
@@ -562,10 +562,11 @@ async fn update(
     }
 }
 
+/// A form that carries nothing but its CSRF token.
 #[derive(Debug, Default, Deserialize)]
-struct CsrfForm {
+pub(crate) struct CsrfForm {
     #[serde(default)]
-    csrf: String,
+    pub(crate) csrf: String,
 }
 
 async fn delete(
@@ -592,22 +593,35 @@ async fn deleted(State(state): State<AppState>, user: CurrentUser) -> Result<Mar
     if admin_orgs.is_empty() {
         return Err(PageError::Forbidden);
     }
-    let mut rows = Vec::new();
+    let mut projects = Vec::new();
+    let mut measures = Vec::new();
+    let mut cycles = Vec::new();
     for m in admin_orgs {
         for p in state.store.deleted_projects(m.org.id).await? {
-            rows.push((m.org.name.clone(), p));
+            projects.push((m.org.name.clone(), p));
+        }
+        // Measures and cycles of deleted projects come back with their project.
+        for p in state.store.projects(m.org.id).await? {
+            for x in state.store.deleted_measures(p.id).await? {
+                measures.push((p.title.clone(), x));
+            }
+            for c in state.store.deleted_pdsas(p.id).await? {
+                cycles.push((p.title.clone(), c));
+            }
         }
     }
     let body = html! {
-        h1 { "Deleted projects" }
-        p { "Projects deleted in the organisations you administer. Restoring brings a project back with its measures, data and PDSA cycles." }
-        @if rows.is_empty() {
+        h1 { "Deleted items" }
+        p { "Projects, measures and PDSA cycles deleted in the organisations you administer. Restoring brings them back as they were." }
+        h2 { "Projects" }
+        @if projects.is_empty() {
             p { "No deleted projects." }
         } @else {
+            p { "Restoring a project brings it back with its measures, data and PDSA cycles." }
             ul class="card-list" {
-                @for (org, p) in &rows {
+                @for (org, p) in &projects {
                     li class="card" {
-                        h2 class="card__title" { (p.title) }
+                        h3 class="card__title" { (p.title) }
                         p { (org) " · last changed " (p.updated_at.format("%-d %b %Y %H:%M")) }
                         form method="post" action={ "/projects/" (p.id) "/restore" } {
                             (csrf_field(&user))
@@ -619,8 +633,47 @@ async fn deleted(State(state): State<AppState>, user: CurrentUser) -> Result<Mar
                 }
             }
         }
+        h2 { "Measures" }
+        @if measures.is_empty() {
+            p { "No deleted measures." }
+        } @else {
+            p { "Restoring a measure brings it back with its data." }
+            ul class="card-list" {
+                @for (project, m) in &measures {
+                    li class="card" {
+                        h3 class="card__title" { (m.name) }
+                        p { "Measure of " (project) }
+                        form method="post" action={ "/measures/" (m.id) "/restore" } {
+                            (csrf_field(&user))
+                            button type="submit" class="button button--secondary" {
+                                "Restore" span class="visually-hidden" { " measure " (m.name) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "PDSA cycles" }
+        @if cycles.is_empty() {
+            p { "No deleted PDSA cycles." }
+        } @else {
+            ul class="card-list" {
+                @for (project, c) in &cycles {
+                    li class="card" {
+                        h3 class="card__title" { (c.fields.title) }
+                        p { "PDSA cycle of " (project) }
+                        form method="post" action={ "/pdsa/" (c.id) "/restore" } {
+                            (csrf_field(&user))
+                            button type="submit" class="button button--secondary" {
+                                "Restore" span class="visually-hidden" { " PDSA cycle " (c.fields.title) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     };
-    Ok(layout::page("Deleted projects", Some(&user), body))
+    Ok(layout::page("Deleted items", Some(&user), body))
 }
 
 async fn restore(

@@ -1,6 +1,7 @@
 //! Entering a measure's data: one row by form, many rows pasted from a spreadsheet, or a CSV or
 //! Excel file. Every way is all-or-nothing, lists every bad row next to the input and keeps
-//! what was typed; dates already there are replaced, and the page says how many.
+//! what was typed; dates already there are replaced, and the page says how many. A wrong point
+//! is removed with its own button; the history keeps its value.
 
 use std::collections::HashSet;
 
@@ -11,8 +12,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use chrono::NaiveDate;
 use gemba_data::{parse_pasted, read_measure_file, MeasureRow, RowProblem};
-use gemba_domain::{bounded_number, measure_chart, DataPoint, Measure, Project, Role};
+use gemba_domain::{bounded_number, measure_chart, DataPoint, Measure, Project, Role, StoreError};
 use gemba_spc::SpcError;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -43,6 +45,7 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/measures/{id}/data", get(page))
         .route("/measures/{id}/data/row", post(add_row))
+        .route("/measures/{id}/data/remove", post(remove))
         .route(
             "/measures/{id}/data/paste",
             post(paste).layer(DefaultBodyLimit::max(MAX_PASTE_BODY)),
@@ -62,6 +65,7 @@ struct Entry {
     paste_problems: Vec<RowProblem>,
     upload_problems: Vec<RowProblem>,
     saved: Option<(usize, usize)>,
+    removed: Option<NaiveDate>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -85,6 +89,14 @@ struct PasteForm {
 struct SavedQuery {
     saved: Option<usize>,
     replaced: Option<usize>,
+    removed: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RemoveForm {
+    csrf: String,
+    date: String,
 }
 
 async fn page(
@@ -96,9 +108,42 @@ async fn page(
     let (m, project, role) = load_measure(&state, &user, id).await?;
     let entry = Entry {
         saved: q.saved.map(|n| (n, q.replaced.unwrap_or(0))),
+        removed: q
+            .removed
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%F").ok()),
         ..Entry::default()
     };
     render(&state, &user, &m, &project, role, &entry).await
+}
+
+/// Removes the point of one date; the history keeps its value, so nothing is lost.
+async fn remove(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RemoveForm>,
+) -> Result<Response, PageError> {
+    let (m, _, role) = load_measure(&state, &user, id).await?;
+    user.check_edit(&f.csrf, role)?;
+    let date = NaiveDate::parse_from_str(f.date.trim(), "%F").map_err(|_| {
+        PageError::BadRequest("Remove a point with its button on the data page.".into())
+    })?;
+    match state
+        .store
+        .delete_data_point(m.id, date, user.user.id)
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!(
+            "/measures/{}/data?removed={}",
+            m.id,
+            date.format("%F")
+        ))),
+        Err(StoreError::Missing(_)) => Err(PageError::BadRequest(format!(
+            "There is no point on {}; it may have been removed already.",
+            uk_date(date)
+        ))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn add_row(
@@ -536,6 +581,16 @@ async fn render(
                 }
             }
         }
+        @if let Some(d) = entry.removed {
+            div class="success-callout" role="status" {
+                p {
+                    strong { "The point of " (uk_date(d)) " was removed" }
+                    ". Its value is kept in the "
+                    a href={ "/projects/" (project.id) "/history" } { "project's history" }
+                    "."
+                }
+            }
+        }
         @if has_errors {
             div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
                 h2 class="error-summary__title" id="error-summary-title" { "There is a problem" }
@@ -614,6 +669,7 @@ async fn render(
                     th scope="col" { "Date" }
                     th scope="col" { "Value" }
                     th scope="col" { "Denominator" }
+                    @if edit { th scope="col" { span class="visually-hidden" { "Remove" } } }
                 } }
                 tbody {
                     @for p in &data {
@@ -621,6 +677,17 @@ async fn render(
                             th scope="row" { (uk_date(p.date)) }
                             td { (p.value.map(num).unwrap_or_else(|| "missing".into())) }
                             td { (p.denominator.map(num).unwrap_or_default()) }
+                            @if edit {
+                                td {
+                                    form class="table__form" method="post" action={ "/measures/" (m.id) "/data/remove" } {
+                                        (csrf_field(user))
+                                        input type="hidden" name="date" value=(p.date.format("%F"));
+                                        button type="submit" class="button button--link" {
+                                            "Remove" span class="visually-hidden" { " the point of " (uk_date(p.date)) }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
