@@ -6,8 +6,8 @@
 //! same transaction; callers may rely on `updated_at` as the project's version (the web app
 //! caches measure summaries by it). Writes of many rows (data imports) are all-or-nothing.
 //!
-//! Nothing a user deletes is lost: projects, measures and PDSA cycles are deleted softly and an
-//! admin can restore them; a removed data point is written out in full in the history. Every
+//! Nothing a user deletes is lost: projects, driver diagram nodes, measures and PDSA cycles are
+//! deleted softly and an admin can restore them; a removed data point is written out in full in the history. Every
 //! write below a deleted project fails with [`StoreError::Missing`].
 
 use async_trait::async_trait;
@@ -160,7 +160,8 @@ pub trait Store: Send + Sync + 'static {
         text: &str,
         by: UserId,
     ) -> Result<DriverNodeId, StoreError>;
-    /// The nodes of a project's driver diagram, in the order they were added.
+    /// The nodes of a project's driver diagram that are not deleted, in the order they were
+    /// added.
     async fn driver_nodes(&self, project: ProjectId) -> Result<Vec<DriverNode>, StoreError>;
     /// Changes a node's text.
     async fn update_driver_node(
@@ -169,8 +170,18 @@ pub trait Store: Send + Sync + 'static {
         text: &str,
         by: UserId,
     ) -> Result<(), StoreError>;
-    /// Removes a node and its descendants.
+    /// Deletes a node and its descendants softly, together: [`Store::driver_nodes`] no longer
+    /// sees them, PDSA cycles keep their link to a deleted change idea, and an admin can bring
+    /// them back with [`Store::restore_driver_node`].
     async fn delete_driver_node(&self, id: DriverNodeId, by: UserId) -> Result<(), StoreError>;
+    /// The deleted nodes of a live project's driver diagram, most recently deleted first. A node
+    /// whose parent is not among them (or that has no parent) can be restored; the others went
+    /// with a deleted ancestor and come back with it.
+    async fn deleted_driver_nodes(&self, project: ProjectId)
+        -> Result<Vec<DriverNode>, StoreError>;
+    /// Brings back a deleted node with the descendants deleted with it (`Missing` unless it is
+    /// deleted, its project is live and its parent, if any, is not deleted).
+    async fn restore_driver_node(&self, id: DriverNodeId, by: UserId) -> Result<(), StoreError>;
 
     // --- measures and data -----------------------------------------------------------------------
 

@@ -1,10 +1,12 @@
-//! Driver diagrams: primary drivers, secondary drivers and change ideas as a tree of nodes.
+//! Driver diagrams: primary drivers, secondary drivers and change ideas as a tree of nodes,
+//! deleted softly with their descendants and restored together with them.
 
 use gemba_domain::{DriverKind, DriverNode, DriverNodeId, ProjectId, StoreError, UserId};
+use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
-use crate::error::{corrupt, db};
-use crate::history::{now, record};
+use crate::error::{corrupt, db, missing};
+use crate::history::{now, quoted, record};
 use crate::projects::live_project;
 
 /// How the history names a node's level.
@@ -20,17 +22,19 @@ fn kind(s: &str) -> Result<DriverKind, StoreError> {
     DriverKind::parse(s).ok_or_else(|| corrupt("driver_nodes.kind", s))
 }
 
-/// A node's project, kind and text.
+/// A live node's project, kind and text.
 async fn node(
     conn: &mut SqliteConnection,
     id: DriverNodeId,
 ) -> Result<(ProjectId, DriverKind, String), StoreError> {
-    let row = sqlx::query("SELECT project_id, kind, text FROM driver_nodes WHERE id = ?")
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?
-        .ok_or_else(|| StoreError::Missing(format!("the driver diagram node {id}")))?;
+    let row = sqlx::query(
+        "SELECT project_id, kind, text FROM driver_nodes WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?
+    .ok_or_else(|| StoreError::Missing(format!("the driver diagram node {id}")))?;
     let k: String = row.try_get("kind").map_err(db)?;
     Ok((
         ProjectId(row.try_get("project_id").map_err(db)?),
@@ -39,19 +43,20 @@ async fn node(
     ))
 }
 
-/// Fails with `Missing` unless the node belongs to the project.
+/// Fails with `Missing` unless the node belongs to the project and is not deleted.
 pub(crate) async fn check_in_project(
     conn: &mut SqliteConnection,
     id: DriverNodeId,
     project: ProjectId,
 ) -> Result<(), StoreError> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM driver_nodes WHERE id = ? AND project_id = ?")
-            .bind(id.0)
-            .bind(project.0)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db)?;
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM driver_nodes WHERE id = ? AND project_id = ? AND deleted_at IS NULL",
+    )
+    .bind(id.0)
+    .bind(project.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
     match found {
         Some(_) => Ok(()),
         None => Err(StoreError::Missing(format!(
@@ -100,33 +105,77 @@ pub(crate) async fn add(
     Ok(id)
 }
 
+fn node_from(r: &SqliteRow) -> Result<DriverNode, StoreError> {
+    let k: String = r.try_get("kind").map_err(db)?;
+    Ok(DriverNode {
+        id: DriverNodeId(r.try_get("id").map_err(db)?),
+        project: ProjectId(r.try_get("project_id").map_err(db)?),
+        parent: r
+            .try_get::<Option<i64>, _>("parent_id")
+            .map_err(db)?
+            .map(DriverNodeId),
+        kind: kind(&k)?,
+        text: r.try_get("text").map_err(db)?,
+    })
+}
+
 pub(crate) async fn nodes(
     pool: &SqlitePool,
     project: ProjectId,
 ) -> Result<Vec<DriverNode>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, project_id, parent_id, kind, text FROM driver_nodes \
-         WHERE project_id = ? ORDER BY position, id",
+         WHERE project_id = ? AND deleted_at IS NULL ORDER BY position, id",
     )
     .bind(project.0)
     .fetch_all(pool)
     .await
     .map_err(db)?;
-    rows.iter()
-        .map(|r| {
-            let k: String = r.try_get("kind").map_err(db)?;
-            Ok(DriverNode {
-                id: DriverNodeId(r.try_get("id").map_err(db)?),
-                project: ProjectId(r.try_get("project_id").map_err(db)?),
-                parent: r
-                    .try_get::<Option<i64>, _>("parent_id")
-                    .map_err(db)?
-                    .map(DriverNodeId),
-                kind: kind(&k)?,
-                text: r.try_get("text").map_err(db)?,
-            })
-        })
-        .collect()
+    rows.iter().map(node_from).collect()
+}
+
+pub(crate) async fn deleted(
+    pool: &SqlitePool,
+    project: ProjectId,
+) -> Result<Vec<DriverNode>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, project_id, parent_id, kind, text FROM driver_nodes \
+         WHERE project_id = ? AND deleted_at IS NOT NULL \
+         ORDER BY deleted_at DESC, deleted_with DESC, position, id",
+    )
+    .bind(project.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter().map(node_from).collect()
+}
+
+/// The text of a node, deleted or not, for history sentences about a link to it.
+pub(crate) async fn text_of(
+    conn: &mut SqliteConnection,
+    id: Option<DriverNodeId>,
+) -> Result<String, StoreError> {
+    let Some(id) = id else {
+        return Ok("none".to_owned());
+    };
+    let text: Option<String> = sqlx::query_scalar("SELECT text FROM driver_nodes WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(match text {
+        Some(t) => quoted(&t),
+        None => format!("node {id}"),
+    })
+}
+
+/// " and the node under it", " and the 3 nodes under it", or nothing.
+fn under(n: u64) -> String {
+    match n {
+        0 => String::new(),
+        1 => " and the node under it".to_owned(),
+        n => format!(" and the {n} nodes under it"),
+    }
 }
 
 pub(crate) async fn update(
@@ -148,7 +197,12 @@ pub(crate) async fn update(
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-    let what = format!("changed {} “{old}” to “{text}”", label(kind));
+    let what = format!(
+        "changed {} {} to {}",
+        label(kind),
+        quoted(&old),
+        quoted(text)
+    );
     record(&mut tx, project, by, at, &what).await?;
     tx.commit().await.map_err(db)
 }
@@ -162,30 +216,89 @@ pub(crate) async fn delete(
     let at = now();
     let (project, kind, text) = node(&mut tx, id).await?;
     live_project(&mut tx, project).await?;
-    let below: i64 = sqlx::query_scalar(
+    // The node and its live descendants go together, marked with the node's id so that they
+    // come back together; descendants deleted earlier keep their own deletion. PDSA cycles that
+    // test a deleted change idea keep their link.
+    let done = sqlx::query(
         "WITH RECURSIVE below (id) AS ( \
-             SELECT id FROM driver_nodes WHERE parent_id = ? \
+             SELECT ? \
              UNION ALL \
-             SELECT d.id FROM driver_nodes d JOIN below b ON d.parent_id = b.id) \
-         SELECT COUNT(*) FROM below",
+             SELECT d.id FROM driver_nodes d JOIN below b ON d.parent_id = b.id \
+             WHERE d.deleted_at IS NULL) \
+         UPDATE driver_nodes SET deleted_at = ?, deleted_by = ?, deleted_with = ? \
+         WHERE id IN (SELECT id FROM below)",
     )
     .bind(id.0)
-    .fetch_one(&mut *tx)
+    .bind(at)
+    .bind(by.0)
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(missing(format!("the user {by}")))?;
+    let what = format!(
+        "deleted {} “{text}”{}",
+        label(kind),
+        under(done.rows_affected().saturating_sub(1))
+    );
+    record(&mut tx, project, by, at, &what).await?;
+    tx.commit().await.map_err(db)
+}
+
+pub(crate) async fn restore(
+    pool: &SqlitePool,
+    id: DriverNodeId,
+    by: UserId,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let row = sqlx::query(
+        "SELECT project_id, parent_id, kind, text, deleted_with FROM driver_nodes \
+         WHERE id = ? AND deleted_at IS NOT NULL",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?
+    .ok_or_else(|| StoreError::Missing(format!("the deleted driver diagram node {id}")))?;
+    let project = ProjectId(row.try_get("project_id").map_err(db)?);
+    let parent: Option<i64> = row.try_get("parent_id").map_err(db)?;
+    let k: String = row.try_get("kind").map_err(db)?;
+    let text: String = row.try_get("text").map_err(db)?;
+    let batch: Option<i64> = row.try_get("deleted_with").map_err(db)?;
+    live_project(&mut tx, project).await?;
+    if let Some(parent) = parent {
+        let live: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM driver_nodes WHERE id = ? AND deleted_at IS NULL")
+                .bind(parent)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+        if live.is_none() {
+            return Err(StoreError::Missing(format!(
+                "the parent (node {parent}, deleted) of the driver diagram node {id}"
+            )));
+        }
+    }
+    // The node and the descendants deleted with it; those deleted on their own stay deleted.
+    let done = sqlx::query(
+        "WITH RECURSIVE below (id) AS ( \
+             SELECT ? \
+             UNION ALL \
+             SELECT d.id FROM driver_nodes d JOIN below b ON d.parent_id = b.id \
+             WHERE d.deleted_at IS NOT NULL AND d.deleted_with = ?) \
+         UPDATE driver_nodes SET deleted_at = NULL, deleted_by = NULL, deleted_with = NULL \
+         WHERE id IN (SELECT id FROM below)",
+    )
+    .bind(id.0)
+    .bind(batch)
+    .execute(&mut *tx)
     .await
     .map_err(db)?;
-    // The foreign key's ON DELETE CASCADE removes the descendants; PDSA cycles that tested a
-    // removed change idea keep their place with no change idea (ON DELETE SET NULL).
-    sqlx::query("DELETE FROM driver_nodes WHERE id = ?")
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-    let mut what = format!("deleted {} “{text}”", label(kind));
-    match below {
-        0 => {}
-        1 => what.push_str(" and the node under it"),
-        n => what.push_str(&format!(" and the {n} nodes under it")),
-    }
+    let what = format!(
+        "restored {} “{text}”{}",
+        label(kind(&k)?),
+        under(done.rows_affected().saturating_sub(1))
+    );
     record(&mut tx, project, by, at, &what).await?;
     tx.commit().await.map_err(db)
 }

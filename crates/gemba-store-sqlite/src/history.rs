@@ -62,6 +62,28 @@ pub(crate) async fn history(
         .collect()
 }
 
+/// The longest value, in characters, that a history sentence quotes in full.
+const QUOTED_CHARS: usize = 80;
+
+/// A text value as a history sentence quotes it: “in quotes”, cut to about 80 characters with
+/// an ellipsis; an empty value is `none`.
+pub(crate) fn quoted(s: &str) -> String {
+    let s = s.trim();
+    if s.is_empty() {
+        return "none".to_owned();
+    }
+    if s.chars().count() <= QUOTED_CHARS {
+        return format!("“{s}”");
+    }
+    let cut: String = s.chars().take(QUOTED_CHARS - 1).collect();
+    format!("“{}…”", cut.trim_end())
+}
+
+/// A phrase naming a change with its old and new values: "the aim from “a” to “b”".
+pub(crate) fn from_to(what: &str, old: &str, new: &str) -> String {
+    format!("{what} from {old} to {new}")
+}
+
 /// Joins phrases as people write them: "a", "a and b", "a, b and c".
 pub(crate) fn and_list(items: &[String]) -> String {
     match items {
@@ -73,7 +95,23 @@ pub(crate) fn and_list(items: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::and_list;
+    use super::{and_list, quoted};
+
+    #[test]
+    fn values_are_quoted_and_cut() {
+        assert_eq!(quoted(""), "none");
+        assert_eq!(quoted("  "), "none");
+        assert_eq!(quoted("Reduce falls"), "“Reduce falls”");
+        let long = "a".repeat(200);
+        let q = quoted(&long);
+        assert_eq!(
+            q.chars().count(),
+            82,
+            "quotes, 79 characters and the ellipsis"
+        );
+        assert!(q.ends_with("…”"));
+        assert_eq!(quoted(&"é".repeat(80)), format!("“{}”", "é".repeat(80)));
+    }
 
     #[test]
     fn lists_read_like_sentences() {

@@ -315,6 +315,17 @@ impl Store for SqliteStore {
         drivers::delete(&self.pool, id, by).await
     }
 
+    async fn deleted_driver_nodes(
+        &self,
+        project: ProjectId,
+    ) -> Result<Vec<DriverNode>, StoreError> {
+        drivers::deleted(&self.pool, project).await
+    }
+
+    async fn restore_driver_node(&self, id: DriverNodeId, by: UserId) -> Result<(), StoreError> {
+        drivers::restore(&self.pool, id, by).await
+    }
+
     async fn create_measure(
         &self,
         project: ProjectId,

@@ -11,7 +11,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::error::{corrupt, db, missing};
-use crate::history::{and_list, now, record};
+use crate::history::{and_list, from_to, now, quoted, record};
 use crate::projects::live_project;
 
 /// Rebase dates as stored: ISO dates separated by commas, `''` for none.
@@ -305,24 +305,70 @@ pub(crate) async fn delete_point(
     tx.commit().await.map_err(db)
 }
 
-/// What changed, as phrases for the history (the name is told apart).
+/// A value of a choice (chart type, rule profile…) as the history writes it, `none` if empty.
+fn plain(s: &str) -> String {
+    if s.is_empty() {
+        "none".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+/// What changed, as phrases for the history with the old and new values (the name is told
+/// apart; the definition is prose, named only).
 fn changes(old: &Measure, new: &MeasureFields) -> Vec<String> {
     let (o, n) = (&old.chart, &new.chart);
+    let target = |t: Option<f64>| t.map_or_else(|| "none".to_owned(), number);
+    let rebase = |d: &[NaiveDate]| {
+        plain(
+            &d.iter()
+                .map(|d| d.format("%F").to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    };
+    let baseline = |b: Option<usize>| match b {
+        None => "none".to_owned(),
+        Some(1) => "the first point".to_owned(),
+        Some(n) => format!("the first {n} points"),
+    };
+    let text = |what: &str, a: &str, b: &str| from_to(what, &quoted(a), &quoted(b));
+    let phrase = |what: &str, a: String, b: String| from_to(what, &a, &b);
     [
-        (old.kind != new.kind, "the type"),
-        (old.definition != new.definition, "the definition"),
-        (old.unit != new.unit, "the unit"),
-        (old.data_source != new.data_source, "the data source"),
-        (o.chart != n.chart, "the chart type"),
-        (o.improvement != n.improvement, "the improvement direction"),
-        (o.target != n.target, "the target"),
-        (o.rules != n.rules, "the rule profile"),
-        (o.rebase != n.rebase, "the rebase dates"),
-        (o.fix_after != n.fix_after, "the baseline"),
+        (old.kind != new.kind).then(|| {
+            phrase(
+                "the type",
+                old.kind.name().to_owned(),
+                new.kind.name().to_owned(),
+            )
+        }),
+        (old.definition != new.definition).then(|| "the definition".to_owned()),
+        (old.unit != new.unit).then(|| text("the unit", &old.unit, &new.unit)),
+        (old.data_source != new.data_source)
+            .then(|| text("the data source", &old.data_source, &new.data_source)),
+        (o.chart != n.chart).then(|| {
+            phrase(
+                "the chart type",
+                o.chart.title().to_owned(),
+                n.chart.title().to_owned(),
+            )
+        }),
+        (o.improvement != n.improvement).then(|| {
+            phrase(
+                "the improvement direction",
+                o.improvement.name().to_owned(),
+                n.improvement.name().to_owned(),
+            )
+        }),
+        (o.target != n.target).then(|| phrase("the target", target(o.target), target(n.target))),
+        (o.rules != n.rules).then(|| phrase("the rule profile", plain(&o.rules), plain(&n.rules))),
+        (o.rebase != n.rebase)
+            .then(|| phrase("the rebase dates", rebase(&o.rebase), rebase(&n.rebase))),
+        (o.fix_after != n.fix_after)
+            .then(|| phrase("the baseline", baseline(o.fix_after), baseline(n.fix_after))),
     ]
     .into_iter()
-    .filter(|(changed, _)| *changed)
-    .map(|(_, what)| what.to_owned())
+    .flatten()
     .collect()
 }
 

@@ -7,9 +7,9 @@ use gemba_domain::{
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
-use crate::drivers::check_in_project;
+use crate::drivers::{check_in_project, text_of};
 use crate::error::{corrupt, db, missing};
-use crate::history::{and_list, now, record};
+use crate::history::{and_list, from_to, now, quoted, record};
 use crate::projects::live_project;
 
 fn cycle_from(r: &SqliteRow) -> Result<PdsaCycle, StoreError> {
@@ -66,17 +66,20 @@ async fn load(conn: &mut SqliteConnection, id: PdsaId) -> Result<Option<PdsaCycl
     .transpose()
 }
 
-/// Fails unless the change idea and the earlier cycle belong to the project, and unless the
-/// cycle `this` (when it exists already) would not come before itself in its ramp.
+/// Fails unless the change idea (a live one, unless it is the one the cycle `this` already
+/// tests, which may since have been deleted) and the earlier cycle belong to the project, and
+/// unless the cycle `this` (when it exists already) would not come before itself in its ramp.
 async fn check_links(
     conn: &mut SqliteConnection,
     project: ProjectId,
-    this: Option<PdsaId>,
+    this: Option<(PdsaId, &PdsaFields)>,
     f: &PdsaFields,
 ) -> Result<(), StoreError> {
-    if let Some(idea) = f.change_idea {
+    let kept = this.is_some_and(|(_, old)| old.change_idea == f.change_idea);
+    if let (Some(idea), false) = (f.change_idea, kept) {
         check_in_project(conn, idea, project).await?;
     }
+    let this = this.map(|(id, _)| id);
     let Some(follows) = f.follows else {
         return Ok(());
     };
@@ -271,44 +274,77 @@ pub(crate) async fn restore(pool: &SqlitePool, id: PdsaId, by: UserId) -> Result
     tx.commit().await.map_err(db)
 }
 
-/// What changed, as phrases for the history (the title is told apart).
-fn changes(old: &PdsaFields, new: &PdsaFields) -> Vec<String> {
-    let decision = match new.act {
-        Some(a) => format!("the decision to {}", a.name()),
-        None => "the decision".to_owned(),
+/// The title of a cycle, deleted or not, for a history sentence about a link to it.
+async fn title_of(conn: &mut SqliteConnection, id: Option<PdsaId>) -> Result<String, StoreError> {
+    let Some(id) = id else {
+        return Ok("none".to_owned());
     };
-    [
-        (
-            old.start_date != new.start_date,
-            "the start date".to_owned(),
-        ),
-        (
-            old.change_idea != new.change_idea,
-            "the change idea".to_owned(),
-        ),
-        (
-            old.follows != new.follows,
-            "the cycle it follows".to_owned(),
-        ),
-        (old.objective != new.objective, "the objective".to_owned()),
-        (
-            old.prediction != new.prediction,
-            "the prediction".to_owned(),
-        ),
-        (old.plan != new.plan, "the plan".to_owned()),
-        (
-            old.data_plan != new.data_plan,
-            "the data to collect".to_owned(),
-        ),
-        (old.do_notes != new.do_notes, "what happened".to_owned()),
-        (old.study != new.study, "the study".to_owned()),
-        (old.act != new.act, decision),
-        (old.act_notes != new.act_notes, "the next steps".to_owned()),
-    ]
-    .into_iter()
-    .filter(|(changed, _)| *changed)
-    .map(|(_, what)| what)
-    .collect()
+    let title: Option<String> = sqlx::query_scalar("SELECT title FROM pdsa_cycles WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(title.map_or_else(|| format!("cycle {id}"), |t| quoted(&t)))
+}
+
+/// What changed, as phrases for the history (the title is told apart), with the old and new
+/// values of the start date, the links and the decision; the prose fields are named only.
+async fn changes(
+    conn: &mut SqliteConnection,
+    old: &PdsaFields,
+    new: &PdsaFields,
+) -> Result<Vec<String>, StoreError> {
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map_or_else(|| "none".to_owned(), |d| d.format("%F").to_string())
+    };
+    let decision = |a: Option<ActDecision>| a.map_or("none", ActDecision::name);
+    let mut out = Vec::new();
+    if old.start_date != new.start_date {
+        out.push(from_to(
+            "the start date",
+            &date(old.start_date),
+            &date(new.start_date),
+        ));
+    }
+    if old.change_idea != new.change_idea {
+        let (o, n) = (
+            text_of(conn, old.change_idea).await?,
+            text_of(conn, new.change_idea).await?,
+        );
+        out.push(from_to("the change idea", &o, &n));
+    }
+    if old.follows != new.follows {
+        let (o, n) = (
+            title_of(conn, old.follows).await?,
+            title_of(conn, new.follows).await?,
+        );
+        out.push(from_to("the cycle it follows", &o, &n));
+    }
+    let named = [
+        (old.objective != new.objective, "the objective"),
+        (old.prediction != new.prediction, "the prediction"),
+        (old.plan != new.plan, "the plan"),
+        (old.data_plan != new.data_plan, "the data to collect"),
+        (old.do_notes != new.do_notes, "what happened"),
+        (old.study != new.study, "the study"),
+    ];
+    out.extend(
+        named
+            .into_iter()
+            .filter(|(changed, _)| *changed)
+            .map(|(_, what)| what.to_owned()),
+    );
+    if old.act != new.act {
+        out.push(from_to(
+            "the decision",
+            decision(old.act),
+            decision(new.act),
+        ));
+    }
+    if old.act_notes != new.act_notes {
+        out.push("the next steps".to_owned());
+    }
+    Ok(out)
 }
 
 pub(crate) async fn update(
@@ -325,7 +361,7 @@ pub(crate) async fn update(
     let project = old.project;
     live_project(&mut tx, project).await?;
     let renamed = old.fields.title != f.title;
-    let changed = changes(&old.fields, f);
+    let changed = changes(&mut tx, &old.fields, f).await?;
     let what = match (renamed, changed.is_empty()) {
         (false, true) => return Ok(()),
         (false, false) => format!("changed {} in PDSA cycle “{}”", and_list(&changed), f.title),
@@ -337,7 +373,7 @@ pub(crate) async fn update(
             and_list(&changed)
         ),
     };
-    check_links(&mut tx, project, Some(id), f).await?;
+    check_links(&mut tx, project, Some((id, &old.fields)), f).await?;
     sqlx::query(
         "UPDATE pdsa_cycles SET change_idea_id = ?, follows_id = ?, title = ?, start_date = ?, \
          objective = ?, prediction = ?, plan = ?, data_plan = ?, do_notes = ?, study = ?, \

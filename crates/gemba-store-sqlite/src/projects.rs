@@ -9,7 +9,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::error::{corrupt, db, missing};
-use crate::history::{and_list, now, record};
+use crate::history::{and_list, from_to, now, quoted, record};
 
 /// Fails with `Missing` unless the project exists and is not deleted; returns its organisation.
 /// Every write below a project checks this first, so a deleted project cannot change.
@@ -206,26 +206,60 @@ pub(crate) async fn list(
         .collect()
 }
 
-/// What changed between the stored project and the new fields, as phrases for the history.
-fn changes(old: &Project, new: &ProjectFields) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut note = |changed: bool, what: String| {
-        if changed {
-            out.push(what);
-        }
+/// A team as the history names it: “Ward 7 team”, or `none`.
+async fn team_name(
+    conn: &mut SqliteConnection,
+    team: Option<TeamId>,
+) -> Result<String, StoreError> {
+    let Some(team) = team else {
+        return Ok("none".to_owned());
     };
-    note(old.title != new.title.as_str(), "the title".into());
-    note(old.problem != new.problem, "the problem".into());
-    note(old.aim != new.aim, "the aim".into());
-    note(old.method != new.method, "the method".into());
-    note(
-        old.status != new.status,
-        format!("the status to {}", new.status.name()),
-    );
-    note(old.team != new.team, "the team".into());
-    note(old.sponsor != new.sponsor, "the sponsor".into());
-    note(old.tags != new.tags, "the tags".into());
-    out
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM teams WHERE id = ?")
+        .bind(team.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(name.map_or_else(|| format!("team {team}"), |n| quoted(&n)))
+}
+
+/// What changed between the stored project and the new fields, as phrases for the history,
+/// with the old and new values of the short fields (the problem is prose, named only).
+async fn changes(
+    conn: &mut SqliteConnection,
+    old: &Project,
+    new: &ProjectFields,
+) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    let text = |what: &str, o: &str, n: &str| from_to(what, &quoted(o), &quoted(n));
+    if old.title != new.title.as_str() {
+        out.push(text("the title", &old.title, new.title.as_str()));
+    }
+    if old.problem != new.problem {
+        out.push("the problem".to_owned());
+    }
+    if old.aim != new.aim {
+        out.push(text("the aim", &old.aim, &new.aim));
+    }
+    if old.method != new.method {
+        out.push(text("the method", &old.method, &new.method));
+    }
+    if old.status != new.status {
+        out.push(from_to("the status", old.status.name(), new.status.name()));
+    }
+    if old.team != new.team {
+        let (o, n) = (
+            team_name(conn, old.team).await?,
+            team_name(conn, new.team).await?,
+        );
+        out.push(from_to("the team", &o, &n));
+    }
+    if old.sponsor != new.sponsor {
+        out.push(text("the sponsor", &old.sponsor, &new.sponsor));
+    }
+    if old.tags != new.tags {
+        out.push(text("the tags", &old.tags.join(", "), &new.tags.join(", ")));
+    }
+    Ok(out)
 }
 
 pub(crate) async fn update_project(
@@ -240,11 +274,13 @@ pub(crate) async fn update_project(
         Some((p, false)) => p,
         _ => return Err(StoreError::Missing(format!("the project {id}"))),
     };
-    let changed = changes(&old, f);
+    if f.team != old.team {
+        check_team(&mut tx, old.org, f.team).await?;
+    }
+    let changed = changes(&mut tx, &old, f).await?;
     if changed.is_empty() {
         return Ok(());
     }
-    check_team(&mut tx, old.org, f.team).await?;
     sqlx::query(
         "UPDATE projects SET team_id = ?, title = ?, problem = ?, aim = ?, method = ?, \
          status = ?, sponsor = ? WHERE id = ?",

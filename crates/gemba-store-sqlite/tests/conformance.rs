@@ -53,6 +53,8 @@ conformance!(
     projects,
     history,
     driver_diagram,
+    deleting_and_restoring_driver_nodes,
+    history_keeps_old_values,
     measures,
     data,
     pdsa_cycles,

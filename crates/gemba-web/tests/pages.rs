@@ -700,6 +700,137 @@ async fn deleted_projects_are_restored_by_an_admin() {
 }
 
 #[tokio::test]
+async fn deleted_driver_nodes_are_restored_by_an_admin() {
+    use gemba_domain::{DriverKind, PdsaFields};
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let board = app.user("board@a.nhs.uk").await;
+    let admin = app.user("admin@a.nhs.uk").await;
+    let outsider = app.user("member@b.nhs.uk").await;
+    // An admin of the other organisation.
+    let other_admin = app
+        .store
+        .create_user(
+            &Email::parse("admin@b.nhs.uk").unwrap(),
+            "Abe Other",
+            "$argon2id$unused",
+        )
+        .await
+        .unwrap();
+    app.store
+        .set_membership(other_admin, app.org_b, Role::Admin)
+        .await
+        .unwrap();
+    let other_admin = app.user("admin@b.nhs.uk").await;
+
+    let id = app.project("Falls", member.id).await;
+    let add = |parent, kind, text: &'static str| {
+        app.store.add_driver_node(id, parent, kind, text, member.id)
+    };
+    let primary = add(None, DriverKind::Primary, "Safe staffing at night")
+        .await
+        .unwrap();
+    let secondary = add(Some(primary), DriverKind::Secondary, "Enough HCAs on shift")
+        .await
+        .unwrap();
+    let idea = add(Some(secondary), DriverKind::ChangeIdea, "Bay nursing trial")
+        .await
+        .unwrap();
+    let cycle = app
+        .store
+        .create_pdsa(
+            id,
+            &PdsaFields {
+                title: "Bay nursing on nights".into(),
+                start_date: NaiveDate::from_ymd_opt(2024, 2, 1),
+                change_idea: Some(idea),
+                ..PdsaFields::default()
+            },
+            member.id,
+        )
+        .await
+        .unwrap();
+
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{id}/drivers/{primary}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(app.store.driver_nodes(id).await.unwrap().is_empty());
+    // The cycle keeps its change idea, shown as deleted; new cycles are not offered it.
+    let (_, html) = member.get(&app, &format!("/pdsa/{cycle}")).await;
+    assert!(html.contains("Bay nursing trial (deleted)"), "{html}");
+    let (_, html) = member.get(&app, &format!("/pdsa/{cycle}/edit")).await;
+    assert!(html.contains("Bay nursing trial (deleted)"));
+    let (_, html) = member.get(&app, &format!("/projects/{id}/pdsa/new")).await;
+    assert!(!html.contains("Bay nursing trial"));
+
+    // Only admins of the project's organisation see and restore deleted nodes.
+    let restore = |node: gemba_domain::DriverNodeId| format!("/drivers/{node}/restore");
+    let (status, _) = member.get(&app, "/admin/deleted").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    for user in [&member, &board] {
+        let res = user.post(&app, &restore(primary), &[]).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+    for user in [&outsider, &other_admin] {
+        let res = user.post(&app, &restore(primary), &[]).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+    let (_, html) = other_admin.get(&app, "/admin/deleted").await;
+    assert!(!html.contains("Safe staffing at night"));
+    let res = admin
+        .post(&app, &restore(gemba_domain::DriverNodeId(999_999)), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // A live node is not a deleted one.
+    let live = add(None, DriverKind::Primary, "Falls risk assessment")
+        .await
+        .unwrap();
+    let res = admin.post(&app, &restore(live), &[]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = admin
+        .client
+        .post(app.url(&restore(primary)))
+        .form(&[("csrf", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let (status, html) = admin.get(&app, "/admin/deleted").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Driver diagram nodes"));
+    assert!(html.contains("Safe staffing at night"));
+    assert!(
+        !html.contains("Enough HCAs on shift"),
+        "nodes deleted with their parent come back with it"
+    );
+    // A node deleted with its parent cannot come back alone.
+    let res = admin.post(&app, &restore(secondary), &[]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+    let res = admin.post(&app, &restore(primary), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&res),
+        format!("/projects/{id}/drivers#node-{primary}")
+    );
+    assert_eq!(app.store.driver_nodes(id).await.unwrap().len(), 4);
+    assert_eq!(
+        app.store.history(id).await.unwrap()[0].what,
+        "restored primary driver “Safe staffing at night” and the 2 nodes under it"
+    );
+    let (_, html) = admin.get(&app, "/admin/deleted").await;
+    assert!(html.contains("No deleted driver diagram nodes."));
+    let (_, html) = member.get(&app, &format!("/pdsa/{cycle}")).await;
+    assert!(html.contains("Bay nursing trial") && !html.contains("(deleted)"));
+}
+
+#[tokio::test]
 async fn dashboard_shows_projects_with_measure_icons() {
     let app = spawn_app().await;
     let member = app.user("member@a.nhs.uk").await;

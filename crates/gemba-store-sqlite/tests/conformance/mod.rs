@@ -650,23 +650,23 @@ pub async fn history(store: &dyn Store) {
         "deleted the project",
         "deleted primary driver “Safe environment”",
         "deleted secondary driver “Call bells in reach” and the node under it",
-        "renamed PDSA cycle “Bay nursing, nights” to “Bay nursing at night” and changed the decision",
+        "renamed PDSA cycle “Bay nursing, nights” to “Bay nursing at night” and changed the decision from adopt to none",
         "renamed PDSA cycle “Bay nursing on nights” to “Bay nursing, nights”",
-        "changed the study and the decision to adopt in PDSA cycle “Bay nursing on nights”",
+        "changed the study and the decision from none to adopt in PDSA cycle “Bay nursing on nights”",
         "added PDSA cycle “Bay nursing on nights”",
         "imported 1 data point into “Falls”",
         "imported 24 data points into “Falls”",
-        "renamed measure “Falls per 1,000 occupied bed days” to “Falls” and changed the unit",
-        "changed the chart type and the target of measure “Falls per 1,000 occupied bed days”",
+        "renamed measure “Falls per 1,000 occupied bed days” to “Falls” and changed the unit from “falls per 1,000 bed days” to “falls”",
+        "changed the chart type from u′ chart (Laney) to Run chart and the target from 4.5 to none of measure “Falls per 1,000 occupied bed days”",
         "renamed measure “Falls per 1,000 bed days” to “Falls per 1,000 occupied bed days”",
         "added measure “Falls per 1,000 bed days”",
         "changed change idea “Bay nursing at night” to “Bay nursing at night and weekends”",
         "added change idea “Bay nursing at night”",
         "added secondary driver “Call bells in reach”",
         "added primary driver “Safe environment”",
-        "changed the problem, the method and the tags",
-        "changed the title, the status to testing and the sponsor",
-        "changed the aim",
+        "changed the problem, the method from “Model for Improvement” to “Lean” and the tags from “falls, frailty” to “falls”",
+        "changed the title from “Falls on Ward 7” to “Falls on Wards 7 and 8”, the status from scoping to testing and the sponsor from “Director of Nursing” to “Chief Nurse”",
+        "changed the aim from “Reduce falls by 30% by March 2026” to “Reduce falls by 50% by March 2026”",
         "created the project",
     ];
     let h = store.history(w.project).await.unwrap();
@@ -817,7 +817,7 @@ pub async fn driver_diagram(store: &dyn Store) {
             .await
     ));
 
-    // A PDSA cycle testing a change idea loses the link, not itself, when the idea goes.
+    // A PDSA cycle testing a change idea keeps the link when the idea is deleted (softly).
     let mut pf = pdsa_fields("Bay nursing on nights", Some(date(2024, 2, 1)));
     pf.change_idea = Some(c1);
     let cycle = store.create_pdsa(w.project, &pf, w.user).await.unwrap();
@@ -834,7 +834,7 @@ pub async fn driver_diagram(store: &dyn Store) {
         "deleted primary driver “Safe environment” and the 3 nodes under it"
     );
     let cycle = store.pdsa(cycle).await.unwrap().unwrap();
-    assert_eq!(cycle.fields.change_idea, None);
+    assert_eq!(cycle.fields.change_idea, Some(c1));
     assert_eq!(cycle.fields.title, "Bay nursing on nights");
     assert!(is_missing(store.delete_driver_node(p1, w.user).await));
     assert!(is_missing(store.delete_driver_node(c1, w.user).await));
@@ -873,6 +873,188 @@ pub async fn driver_diagram(store: &dyn Store) {
         late
     );
     assert_eq!(store.driver_nodes(other).await.unwrap()[0].id, o1);
+}
+
+/// Deleting a node deletes it and its live descendants softly, together; restoring brings back
+/// exactly those, once the parent is live; PDSA cycles keep their link to a deleted idea.
+pub async fn deleting_and_restoring_driver_nodes(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let other = world(store, "Southshire Trust", "sam@nhs.net").await;
+    let add = |parent, kind, text: &'static str| {
+        store.add_driver_node(w.project, parent, kind, text, w.user)
+    };
+    let p1 = add(None, DriverKind::Primary, "Safe environment")
+        .await
+        .unwrap();
+    let p2 = add(None, DriverKind::Primary, "Reliable assessment")
+        .await
+        .unwrap();
+    let s1 = add(Some(p1), DriverKind::Secondary, "Call bells in reach")
+        .await
+        .unwrap();
+    let c1 = add(Some(s1), DriverKind::ChangeIdea, "Bay nursing")
+        .await
+        .unwrap();
+    let c2 = add(Some(s1), DriverKind::ChangeIdea, "Low beds")
+        .await
+        .unwrap();
+    let s2 = add(Some(p2), DriverKind::Secondary, "Falls risk on admission")
+        .await
+        .unwrap();
+    let ids = |nodes: Vec<DriverNode>| nodes.into_iter().map(|n| n.id).collect::<Vec<_>>();
+    let mut pf = pdsa_fields("Bay nursing on nights", Some(date(2024, 2, 1)));
+    pf.change_idea = Some(c1);
+    let cycle = store.create_pdsa(w.project, &pf, w.user).await.unwrap();
+
+    // A leaf alone, then a primary driver with what is still under it.
+    store.delete_driver_node(c2, w.user).await.unwrap();
+    store.delete_driver_node(p1, w.user).await.unwrap();
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "deleted primary driver “Safe environment” and the 2 nodes under it"
+    );
+    assert_eq!(
+        ids(store.driver_nodes(w.project).await.unwrap()),
+        vec![p2, s2]
+    );
+    let deleted = store.deleted_driver_nodes(w.project).await.unwrap();
+    assert_eq!(
+        ids(deleted.clone()),
+        vec![p1, s1, c1, c2],
+        "most recently deleted first"
+    );
+    assert_eq!(deleted[0].parent, None);
+    assert_eq!(deleted[3].parent, Some(s1));
+    assert!(store
+        .deleted_driver_nodes(other.project)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Deleted nodes cannot change, take children or be linked to anew.
+    assert!(is_missing(store.update_driver_node(s1, "x", w.user).await));
+    assert!(is_missing(
+        add(Some(s1), DriverKind::ChangeIdea, "Under a deleted node").await
+    ));
+    assert!(is_missing(store.delete_driver_node(s1, w.user).await));
+    let mut linked = pdsa_fields("Low beds trial", None);
+    linked.change_idea = Some(c2);
+    assert!(is_missing(
+        store.create_pdsa(w.project, &linked, w.user).await
+    ));
+
+    // The cycle keeps its link and can still be edited with it.
+    let kept = store.pdsa(cycle).await.unwrap().unwrap();
+    assert_eq!(kept.fields.change_idea, Some(c1));
+    pf.prediction = "Half as many falls at night".into();
+    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
+    assert_eq!(
+        store.pdsa(cycle).await.unwrap().unwrap().fields.change_idea,
+        Some(c1)
+    );
+
+    // Nothing comes back while its parent is deleted, and only deleted nodes come back.
+    assert!(is_missing(store.restore_driver_node(c1, w.user).await));
+    assert!(is_missing(store.restore_driver_node(c2, w.user).await));
+    assert!(is_missing(store.restore_driver_node(p2, w.user).await));
+    assert!(is_missing(
+        store
+            .restore_driver_node(DriverNodeId(999_999), w.user)
+            .await
+    ));
+    let before = sentences(store, w.project).await.len();
+
+    store.restore_driver_node(p1, other.user).await.unwrap();
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "restored primary driver “Safe environment” and the 2 nodes under it"
+    );
+    assert_eq!(sentences(store, w.project).await.len(), before + 1);
+    assert_eq!(
+        ids(store.driver_nodes(w.project).await.unwrap()),
+        vec![p1, p2, s1, c1, s2],
+        "the leaf deleted on its own stays deleted"
+    );
+    assert_eq!(
+        ids(store.deleted_driver_nodes(w.project).await.unwrap()),
+        vec![c2]
+    );
+    assert!(is_missing(store.restore_driver_node(p1, w.user).await));
+    store.restore_driver_node(c2, w.user).await.unwrap();
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "restored change idea “Low beds”"
+    );
+    assert_eq!(store.driver_nodes(w.project).await.unwrap().len(), 6);
+    assert!(store
+        .deleted_driver_nodes(w.project)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The link to the change idea shows in the history with the idea's text.
+    pf.change_idea = Some(c2);
+    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "changed the change idea from “Bay nursing” to “Low beds” in PDSA cycle “Bay nursing on nights”"
+    );
+
+    // A node of a deleted project cannot come back until the project does.
+    store.delete_driver_node(s2, w.user).await.unwrap();
+    store.delete_project(w.project, w.user).await.unwrap();
+    assert!(is_missing(store.restore_driver_node(s2, w.user).await));
+    store.restore_project(w.project, w.user).await.unwrap();
+    store.restore_driver_node(s2, w.user).await.unwrap();
+    assert_eq!(store.driver_nodes(w.project).await.unwrap().len(), 6);
+}
+
+/// History sentences keep the old value of a change, cut short when it is long.
+pub async fn history_keeps_old_values(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let mut f = project_fields("Falls on Ward 7");
+    let long = format!("Reduce falls {}", "and harm ".repeat(20));
+    f.aim = long.clone();
+    f.sponsor = String::new();
+    store.update_project(w.project, &f, w.user).await.unwrap();
+    let cut: String = long.chars().take(79).collect();
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        format!(
+            "changed the aim from “Reduce falls by 30% by March 2026” to “{}…” and the sponsor \
+             from “Director of Nursing” to none",
+            cut.trim_end()
+        )
+    );
+    let node = store
+        .add_driver_node(w.project, None, DriverKind::Primary, "Safe", w.user)
+        .await
+        .unwrap();
+    store.update_driver_node(node, &long, w.user).await.unwrap();
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        format!("changed primary driver “Safe” to “{}…”", cut.trim_end())
+    );
+    let measure = store
+        .create_measure(w.project, &measure_fields("Falls"), w.user)
+        .await
+        .unwrap();
+    let mut mf = measure_fields("Falls");
+    mf.kind = MeasureType::Process;
+    mf.chart.improvement = Improvement::Increase;
+    mf.chart.rules = "mdc".into();
+    mf.chart.rebase = vec![];
+    mf.chart.fix_after = None;
+    mf.data_source = "Datix".into();
+    mf.definition = "Another definition".into();
+    store.update_measure(measure, &mf, w.user).await.unwrap();
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "changed the type from outcome to process, the definition, the data source from \
+         “Datix and the bed census” to “Datix”, the improvement direction from decrease to \
+         increase, the rule profile from powerbi to mdc, the rebase dates from 2024-03-01, \
+         2024-06-01 to none and the baseline from the first 12 points to none of measure “Falls”"
+    );
 }
 
 // --- measures and data -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use gemba_domain::{DriverKind, DriverNode, DriverNodeId, NonEmpty, Project, ProjectId};
+use gemba_domain::{DriverKind, DriverNode, DriverNodeId, NonEmpty, Project, ProjectId, Role};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -15,6 +15,7 @@ use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
+use super::projects::CsrfForm;
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
@@ -24,10 +25,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/projects/{id}/drivers", get(editor).post(add))
         .route("/projects/{id}/drivers/{node}/edit", post(edit))
         .route("/projects/{id}/drivers/{node}/delete", post(delete))
+        .route("/drivers/{node}/restore", post(restore))
 }
 
 /// "Primary driver", "Secondary driver", "Change idea".
-fn kind_label(k: DriverKind) -> &'static str {
+pub(crate) fn kind_label(k: DriverKind) -> &'static str {
     match k {
         DriverKind::Primary => "Primary driver",
         DriverKind::Secondary => "Secondary driver",
@@ -36,7 +38,7 @@ fn kind_label(k: DriverKind) -> &'static str {
 }
 
 /// The same in the middle of a sentence.
-fn kind_words(k: DriverKind) -> &'static str {
+pub(crate) fn kind_words(k: DriverKind) -> &'static str {
     match k {
         DriverKind::Primary => "primary driver",
         DriverKind::Secondary => "secondary driver",
@@ -139,7 +141,7 @@ fn editor_page(user: &CurrentUser, project: &Project, nodes: &[DriverNode]) -> M
         p {
             "Work from the aim to primary drivers (the big factors that must change), "
             "secondary drivers (their parts) and change ideas to test in PDSA cycles. "
-            "Deleting a driver deletes what is under it."
+            "Deleting a driver deletes what is under it; an admin can restore them together."
         }
         div class="driver-diagram" {
             (aim_line(project))
@@ -336,4 +338,46 @@ async fn delete(
         .delete_driver_node(node.id, user.user.id)
         .await?;
     Ok(see_other(&format!("/projects/{}/drivers", p.id)))
+}
+
+/// The deleted nodes of a project's diagram that can be restored now: those whose parent is
+/// live (the others come back with a deleted ancestor), most recently deleted first.
+pub(crate) fn restorable(deleted: &[DriverNode]) -> Vec<&DriverNode> {
+    deleted
+        .iter()
+        .filter(|n| n.parent.is_none_or(|p| !deleted.iter().any(|d| d.id == p)))
+        .collect()
+}
+
+/// Brings back a deleted node, with the nodes deleted with it, in a live project: admins only.
+/// Deleted nodes of other organisations, and ids that are not deleted nodes, look missing.
+async fn restore(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let id = DriverNodeId(id);
+    for m in &user.memberships {
+        for p in state.store.projects(m.org.id).await? {
+            let deleted = state.store.deleted_driver_nodes(p.id).await?;
+            let Some(node) = deleted.iter().find(|n| n.id == id) else {
+                continue;
+            };
+            user.check_csrf(&f.csrf)?;
+            if m.role != Role::Admin {
+                return Err(PageError::Forbidden);
+            }
+            if !restorable(&deleted).iter().any(|n| n.id == id) {
+                return Err(PageError::BadRequest(format!(
+                    "The {} “{}” was deleted with a driver above it: restore that one first.",
+                    kind_words(node.kind),
+                    node.text
+                )));
+            }
+            state.store.restore_driver_node(id, user.user.id).await?;
+            return Ok(see_other(&format!("/projects/{}/drivers#node-{id}", p.id)));
+        }
+    }
+    Err(PageError::NotFound)
 }

@@ -237,6 +237,28 @@ async fn choices(
     Ok((ideas, cycles))
 }
 
+/// Adds the change idea a cycle already tests to `ideas` when that idea has been deleted since,
+/// marked as deleted, so that editing the cycle keeps its link (other deleted ideas are not
+/// offered).
+async fn keep_deleted_idea(
+    state: &AppState,
+    cycle: &PdsaCycle,
+    ideas: &mut Vec<DriverNode>,
+) -> Result<(), PageError> {
+    let Some(id) = cycle.fields.change_idea else {
+        return Ok(());
+    };
+    if ideas.iter().any(|n| n.id == id) {
+        return Ok(());
+    }
+    let deleted = state.store.deleted_driver_nodes(cycle.project).await?;
+    if let Some(mut n) = deleted.into_iter().find(|n| n.id == id) {
+        n.text = format!("{} (deleted)", n.text);
+        ideas.push(n);
+    }
+    Ok(())
+}
+
 struct FormContext<'a> {
     action: String,
     user: &'a CurrentUser,
@@ -403,7 +425,8 @@ async fn edit_page(
     if !role.can_edit() {
         return Err(PageError::Forbidden);
     }
-    let (ideas, cycles) = choices(&state, project.id).await?;
+    let (mut ideas, cycles) = choices(&state, project.id).await?;
+    keep_deleted_idea(&state, &cycle, &mut ideas).await?;
     let ctx = FormContext {
         action: format!("/pdsa/{}/edit", cycle.id),
         user: &user,
@@ -440,7 +463,8 @@ async fn update(
 ) -> Result<Response, PageError> {
     let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
     user.check_edit(&f.csrf, role)?;
-    let (ideas, cycles) = choices(&state, project.id).await?;
+    let (mut ideas, cycles) = choices(&state, project.id).await?;
+    keep_deleted_idea(&state, &cycle, &mut ideas).await?;
     match f.fields(&ideas, &cycles, Some(cycle.id)) {
         Ok(fields) => {
             state
@@ -490,7 +514,8 @@ async fn show(
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
     let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
-    let (ideas, cycles) = choices(&state, project.id).await?;
+    let (mut ideas, cycles) = choices(&state, project.id).await?;
+    keep_deleted_idea(&state, &cycle, &mut ideas).await?;
     let measures = state.store.measures(project.id).await?;
     let f = &cycle.fields;
     let idea = f.change_idea.and_then(|i| ideas.iter().find(|n| n.id == i));

@@ -596,6 +596,7 @@ async fn deleted(State(state): State<AppState>, user: CurrentUser) -> Result<Mar
     let mut projects = Vec::new();
     let mut measures = Vec::new();
     let mut cycles = Vec::new();
+    let mut nodes = Vec::new();
     for m in admin_orgs {
         for p in state.store.deleted_projects(m.org.id).await? {
             projects.push((m.org.name.clone(), p));
@@ -608,11 +609,15 @@ async fn deleted(State(state): State<AppState>, user: CurrentUser) -> Result<Mar
             for c in state.store.deleted_pdsas(p.id).await? {
                 cycles.push((p.title.clone(), c));
             }
+            let deleted = state.store.deleted_driver_nodes(p.id).await?;
+            for n in super::drivers::restorable(&deleted) {
+                nodes.push((p.title.clone(), n.clone()));
+            }
         }
     }
     let body = html! {
         h1 { "Deleted items" }
-        p { "Projects, measures and PDSA cycles deleted in the organisations you administer. Restoring brings them back as they were." }
+        p { "Projects, measures, PDSA cycles and driver diagram nodes deleted in the organisations you administer. Restoring brings them back as they were." }
         h2 { "Projects" }
         @if projects.is_empty() {
             p { "No deleted projects." }
@@ -666,6 +671,26 @@ async fn deleted(State(state): State<AppState>, user: CurrentUser) -> Result<Mar
                             (csrf_field(&user))
                             button type="submit" class="button button--secondary" {
                                 "Restore" span class="visually-hidden" { " PDSA cycle " (c.fields.title) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Driver diagram nodes" }
+        @if nodes.is_empty() {
+            p { "No deleted driver diagram nodes." }
+        } @else {
+            p { "Restoring a driver brings it back with the nodes deleted with it." }
+            ul class="card-list" {
+                @for (project, n) in &nodes {
+                    li class="card" {
+                        h3 class="card__title" { (n.text) }
+                        p { (super::drivers::kind_label(n.kind)) " in the driver diagram of " (project) }
+                        form method="post" action={ "/drivers/" (n.id) "/restore" } {
+                            (csrf_field(&user))
+                            button type="submit" class="button button--secondary" {
+                                "Restore" span class="visually-hidden" { " " (super::drivers::kind_words(n.kind)) " " (n.text) }
                             }
                         }
                     }
