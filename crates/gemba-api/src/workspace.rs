@@ -1,5 +1,5 @@
-//! The workspace's JSON API (`/api/v1`): request and response bodies for projects, measures,
-//! their data and PDSA cycles, and the error body.
+//! The workspace's JSON API (`/api/v1`): request and response bodies for projects, their teams,
+//! history and driver diagrams, measures, their data and PDSA cycles, and the error body.
 //!
 //! Requests are read into these types, then converted into validated domain types once
 //! (`*Input::to_fields`), with every invalid field reported as a [`FieldError`]. Responses are
@@ -12,9 +12,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use gemba_domain::{
-    free_text, ActDecision, ChartSettings, DataPoint, DriverNodeId, FieldError, Measure,
-    MeasureFields, MeasureType, Membership, NonEmpty, PdsaCycle, PdsaFields, PdsaId, Project,
-    ProjectFields, ProjectStatus, TeamId, User,
+    free_text, ActDecision, ChartSettings, DataPoint, DriverNode, DriverNodeId, FieldError,
+    HistoryEntry, Measure, MeasureFields, MeasureType, Membership, NonEmpty, PdsaCycle, PdsaFields,
+    PdsaId, Project, ProjectFields, ProjectStatus, TeamId, User, UserId,
 };
 use gemba_spc::{ChartType, Improvement, Rules};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -330,6 +330,118 @@ impl From<&Project> for ProjectJson {
             tags: p.tags.clone(),
             created_at: iso_datetime(p.created_at),
             updated_at: iso_datetime(p.updated_at),
+        }
+    }
+}
+
+// --- project teams and history --------------------------------------------------------------
+
+/// A person on a project's team.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MemberJson {
+    /// User id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+}
+
+impl From<&User> for MemberJson {
+    fn from(u: &User) -> Self {
+        MemberJson {
+            id: u.id.0,
+            name: u.name.clone(),
+            email: u.email.to_string(),
+        }
+    }
+}
+
+/// The body of `POST /projects/{id}/members`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MemberInput {
+    /// The user to add: a member of the project's organisation. Required.
+    pub user_id: Option<i64>,
+}
+
+impl MemberInput {
+    /// The user to add. Whether they belong to the project's organisation is for the caller.
+    pub fn to_user(&self) -> Result<UserId, FieldError> {
+        self.user_id
+            .map(UserId)
+            .ok_or_else(|| FieldError::new("user_id", "is required"))
+    }
+}
+
+/// One entry of a project's history.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HistoryJson {
+    /// When (UTC, ISO 8601).
+    pub at: String,
+    /// Who (display name).
+    pub who: String,
+    /// What, in a sentence.
+    pub what: String,
+}
+
+impl From<&HistoryEntry> for HistoryJson {
+    fn from(e: &HistoryEntry) -> Self {
+        HistoryJson {
+            at: iso_datetime(e.at),
+            who: e.who.clone(),
+            what: e.what.clone(),
+        }
+    }
+}
+
+// --- driver diagrams ------------------------------------------------------------------------
+
+/// The body of `POST /projects/{id}/driver-nodes` and `PATCH /driver-nodes/{id}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DriverNodeInput {
+    /// The parent node (create only): none for a primary driver, a primary driver for a
+    /// secondary driver, a secondary driver for a change idea.
+    #[serde(default, deserialize_with = "nullable")]
+    pub parent_id: Option<Option<i64>>,
+    /// The text. Required.
+    pub text: Option<String>,
+}
+
+impl DriverNodeInput {
+    /// The parent given (create), `None` for a primary driver.
+    pub fn parent(&self) -> Option<DriverNodeId> {
+        self.parent_id.flatten().map(DriverNodeId)
+    }
+
+    /// The checked text: required, not blank, at most [`NonEmpty::MAX`] characters.
+    pub fn to_text(&self) -> Result<NonEmpty, FieldError> {
+        match &self.text {
+            Some(t) => NonEmpty::parse("text", t),
+            None => Err(FieldError::new("text", "is required")),
+        }
+    }
+}
+
+/// A node of a project's driver diagram.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DriverNodeJson {
+    /// Id.
+    pub id: i64,
+    /// The parent node, or null for a primary driver.
+    pub parent_id: Option<i64>,
+    /// `primary`, `secondary` or `change_idea`.
+    pub kind: String,
+    /// The text.
+    pub text: String,
+}
+
+impl From<&DriverNode> for DriverNodeJson {
+    fn from(n: &DriverNode) -> Self {
+        DriverNodeJson {
+            id: n.id.0,
+            parent_id: n.parent.map(|p| p.0),
+            kind: n.kind.name().to_owned(),
+            text: n.text.clone(),
         }
     }
 }

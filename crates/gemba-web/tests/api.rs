@@ -1070,6 +1070,272 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
     );
 }
 
+/// The team, the history and the driver diagram, and deleting measures, data points and PDSA
+/// cycles: what the pages can do, through the API.
+#[tokio::test]
+async fn a_team_keeps_its_members_history_and_driver_diagram_through_the_api() {
+    let app = spawn_app().await;
+    let (pid, mid, cid) = app.seed_project().await;
+    let id_of = |r: &Reply| r.body["id"].as_i64().unwrap();
+    let member_id = id_of(&app.get("/me", &app.member).await);
+    let outsider_id = id_of(&app.get("/me", &app.outsider).await);
+    let members = format!("/projects/{pid}/members");
+
+    // Team.
+    assert_eq!(app.get(&members, &app.viewer).await.body, json!([]));
+    let r = app
+        .post(&members, &app.lead, json!({"user_id": member_id}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let person = json!({"id": member_id, "name": "member@a.nhs.uk", "email": "member@a.nhs.uk"});
+    assert_eq!(r.body, person);
+    // Adding them again changes nothing.
+    let r = app
+        .post(&members, &app.member, json!({"user_id": member_id}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(app.get(&members, &app.viewer).await.body, json!([person]));
+    for body in [
+        json!({"user_id": outsider_id}),
+        json!({"user_id": 987654}),
+        json!({}),
+    ] {
+        let r = app.post(&members, &app.lead, body).await;
+        assert_error(
+            &r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("user_id"),
+        );
+    }
+    let r = app
+        .post(&members, &app.viewer, json!({"user_id": member_id}))
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let one = format!("{members}/{member_id}");
+    let r = app.call(Method::DELETE, &one, &app.viewer, None).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let r = app.call(Method::DELETE, &one, &app.member, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    for gone in [
+        one.clone(),
+        format!("{members}/{outsider_id}"),
+        format!("{members}/x"),
+    ] {
+        let r = app.call(Method::DELETE, &gone, &app.lead, None).await;
+        assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    }
+    assert_eq!(app.get(&members, &app.lead).await.body, json!([]));
+
+    // Driver diagram: the kind follows from the parent.
+    let nodes = format!("/projects/{pid}/driver-nodes");
+    let add = |parent: Option<i64>, text: &str| {
+        let body = match parent {
+            Some(p) => json!({"parent_id": p, "text": text}),
+            None => json!({"text": text}),
+        };
+        app.post(&nodes, &app.member, body)
+    };
+    let primary = add(None, "Reliable night checks").await;
+    assert_eq!(primary.status, StatusCode::CREATED, "{}", primary.body);
+    let primary_id = id_of(&primary);
+    assert_eq!(primary.body["kind"], "primary");
+    assert_eq!(primary.body["parent_id"], Value::Null);
+    let secondary = add(Some(primary_id), "Hourly comfort rounds").await;
+    assert_eq!(secondary.status, StatusCode::CREATED, "{}", secondary.body);
+    assert_eq!(secondary.body["kind"], "secondary");
+    assert_eq!(secondary.body["parent_id"], primary_id);
+    let idea = add(Some(id_of(&secondary)), "  Bay rounds at 2am  ").await;
+    assert_eq!(idea.status, StatusCode::CREATED, "{}", idea.body);
+    assert_eq!(idea.body["kind"], "change_idea");
+    assert_eq!(idea.body["text"], "Bay rounds at 2am");
+    let idea_id = id_of(&idea);
+    let r = add(Some(idea_id), "Too deep").await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("parent_id"),
+    );
+    // A parent in another project (of the same organisation) is not this diagram's.
+    let other = app
+        .post("/projects", &app.lead, project_body("Other"))
+        .await;
+    let elsewhere = app
+        .post(
+            &format!("/projects/{}/driver-nodes", id_of(&other)),
+            &app.lead,
+            json!({"text": "Elsewhere"}),
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::CREATED, "{}", elsewhere.body);
+    let r = add(Some(id_of(&elsewhere)), "Borrowed").await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("parent_id"),
+    );
+    for body in [
+        json!({}),
+        json!({"text": "  "}),
+        json!({"text": "x".repeat(201)}),
+    ] {
+        let r = app.post(&nodes, &app.member, body).await;
+        assert_error(
+            &r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("text"),
+        );
+    }
+    let r = app.post(&nodes, &app.viewer, json!({"text": "No"})).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let listed = app.get(&nodes, &app.viewer).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(
+        listed.body,
+        json!([primary.body, secondary.body, idea.body])
+    );
+
+    let node = format!("/driver-nodes/{idea_id}");
+    let r = app
+        .patch(&node, &app.member, json!({"text": "Bay rounds at 1am"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["text"], "Bay rounds at 1am");
+    assert_eq!(r.body["kind"], "change_idea");
+    let r = app.patch(&node, &app.member, json!({"text": ""})).await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("text"),
+    );
+    let r = app
+        .patch(
+            &node,
+            &app.member,
+            json!({"parent_id": primary_id, "text": "Moved"}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("parent_id"),
+    );
+    let r = app.patch(&node, &app.viewer, json!({"text": "No"})).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let top = format!("/driver-nodes/{primary_id}");
+    let r = app.call(Method::DELETE, &top, &app.viewer, None).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let r = app.call(Method::DELETE, &top, &app.member, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    // Everything under it went with it.
+    assert_eq!(app.get(&nodes, &app.member).await.body, json!([]));
+    let r = app.patch(&node, &app.member, json!({"text": "Back"})).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    let r = app.call(Method::DELETE, &top, &app.member, None).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+
+    // Data points: editors remove one date at a time.
+    let r = app
+        .post(
+            &format!("/measures/{mid}/data"),
+            &app.member,
+            json!(shifted_points()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let point = format!("/measures/{mid}/data/2022-03-01");
+    let r = app.call(Method::DELETE, &point, &app.viewer, None).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let r = app.call(Method::DELETE, &point, &app.member, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    for gone in [
+        point.clone(),
+        format!("/measures/{mid}/data/2099-01-01"),
+        format!("/measures/{mid}/data/not-a-date"),
+    ] {
+        let r = app.call(Method::DELETE, &gone, &app.member, None).await;
+        assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    }
+    let data = app.get(&format!("/measures/{mid}/data"), &app.member).await;
+    let dates: Vec<&str> = data
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates.len(), 23);
+    assert!(!dates.contains(&"2022-03-01"));
+
+    // Measures and PDSA cycles: only admins and improvement leads delete them.
+    for (path, what) in [
+        (format!("/measures/{mid}"), "measure"),
+        (format!("/pdsa-cycles/{cid}"), "cycle"),
+    ] {
+        for token in [&app.member, &app.viewer] {
+            let r = app.call(Method::DELETE, &path, token, None).await;
+            assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+        }
+        assert_eq!(
+            app.get(&path, &app.member).await.status,
+            StatusCode::OK,
+            "{what}"
+        );
+        let r = app.call(Method::DELETE, &path, &app.lead, None).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{what}: {}", r.body);
+        assert_error(
+            &app.get(&path, &app.lead).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+            None,
+        );
+        let r = app.call(Method::DELETE, &path, &app.lead, None).await;
+        assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    }
+    assert_eq!(
+        app.get(&format!("/projects/{pid}/measures"), &app.lead)
+            .await
+            .body,
+        json!([])
+    );
+    assert_eq!(
+        app.get(&format!("/projects/{pid}/pdsa-cycles"), &app.lead)
+            .await
+            .body,
+        json!([])
+    );
+
+    // History: every change above, newest first, readable by any role.
+    let h = app
+        .get(&format!("/projects/{pid}/history"), &app.viewer)
+        .await;
+    assert_eq!(h.status, StatusCode::OK, "{}", h.body);
+    let entries = h.body.as_array().unwrap();
+    for e in entries {
+        let keys: BTreeSet<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, BTreeSet::from(["at", "who", "what"]), "{e}");
+        let at = e["at"].as_str().unwrap();
+        assert!(at.len() == 20 && at.ends_with('Z'), "{at}");
+    }
+    let whats: Vec<&str> = entries
+        .iter()
+        .map(|e| e["what"].as_str().unwrap())
+        .collect();
+    assert!(whats.len() >= 10, "{whats:?}");
+    assert!(whats.iter().any(|w| w.contains("team")), "{whats:?}");
+    let ats: Vec<&str> = entries.iter().map(|e| e["at"].as_str().unwrap()).collect();
+    assert!(
+        ats.windows(2).all(|w| w[0] >= w[1]),
+        "not newest first: {ats:?}"
+    );
+    assert_eq!(entries[0]["who"], "lead@a.nhs.uk");
+}
+
 /// A valid body for a route, so that only access decides the answer.
 fn body_for(method: &str, path: &str) -> Option<Value> {
     match (method, path) {
@@ -1080,6 +1346,9 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("post", "/measures/{id}/data") => Some(json!([{"date": "2024-01-01", "value": 1}])),
         ("post", "/projects/{id}/pdsa-cycles") => Some(pdsa_body()),
         ("patch", "/pdsa-cycles/{id}") => Some(json!({"study": "Taken over"})),
+        ("post", "/projects/{id}/members") => Some(json!({"user_id": 1})),
+        ("post", "/projects/{id}/driver-nodes") => Some(json!({"text": "Taken over"})),
+        ("patch", "/driver-nodes/{id}") => Some(json!({"text": "Taken over"})),
         _ => None,
     }
 }
@@ -1088,6 +1357,39 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
 async fn another_organisations_ids_answer_404_on_every_route() {
     let app = spawn_app().await;
     let (pid, mid, cid) = app.seed_project().await;
+    // Something behind every other path parameter: a team member, a driver node, a data point.
+    let lead_id = app.get("/me", &app.lead).await.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/projects/{pid}/members"),
+            &app.lead,
+            json!({"user_id": lead_id}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .post(
+            &format!("/projects/{pid}/driver-nodes"),
+            &app.lead,
+            json!({"text": "Reliable night checks"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let nid = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/measures/{mid}/data"),
+            &app.lead,
+            json!([{"date": "2024-01-01", "value": 40}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let fill = |template: &str, id: &str| {
+        template
+            .replace("{id}", id)
+            .replace("{user_id}", &lead_id.to_string())
+            .replace("{date}", "2024-01-01")
+    };
     let mut checked = 0;
     for (method, template) in ROUTES {
         let id = if template.starts_with("/projects/{id}") {
@@ -1096,6 +1398,8 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             mid
         } else if template.starts_with("/pdsa-cycles/{id}") {
             cid
+        } else if template.starts_with("/driver-nodes/{id}") {
+            nid
         } else {
             assert!(
                 !template.contains('{'),
@@ -1103,7 +1407,7 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             );
             continue;
         };
-        let path = template.replace("{id}", &id.to_string());
+        let path = fill(template, &id.to_string());
         let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let r = app
             .call(m.clone(), &path, &app.outsider, body_for(method, template))
@@ -1116,13 +1420,13 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.body);
         }
         // The same route for a nonexistent id answers exactly the same.
-        let missing = template.replace("{id}", "987654");
+        let missing = fill(template, "987654");
         let r = app
             .call(m, &missing, &app.outsider, body_for(method, template))
             .await;
         assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
     }
-    assert!(checked >= 14, "only {checked} routes checked");
+    assert!(checked >= 25, "only {checked} routes checked");
     // Nothing of Trust A changed.
     let p = app.get(&format!("/projects/{pid}"), &app.lead).await;
     assert_eq!(p.body["title"], "Reduce falls");
@@ -1137,6 +1441,25 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .await;
     assert_eq!(measures.body.as_array().unwrap().len(), 1);
     assert_eq!(measures.body[0]["name"], "Falls screening completed");
+    let team = app
+        .get(&format!("/projects/{pid}/members"), &app.lead)
+        .await;
+    assert_eq!(team.body.as_array().unwrap().len(), 1);
+    let nodes = app
+        .get(&format!("/projects/{pid}/driver-nodes"), &app.lead)
+        .await;
+    assert_eq!(
+        nodes.body,
+        json!([{"id": nid, "parent_id": null, "kind": "primary", "text": "Reliable night checks"}])
+    );
+    let data = app.get(&format!("/measures/{mid}/data"), &app.lead).await;
+    assert_eq!(data.body.as_array().unwrap().len(), 1);
+    assert!(
+        app.get(&format!("/pdsa-cycles/{cid}"), &app.lead)
+            .await
+            .status
+            == StatusCode::OK
+    );
 }
 
 #[tokio::test]

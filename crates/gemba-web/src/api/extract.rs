@@ -1,5 +1,5 @@
-//! The API's extractors: the bearer-token user, a numeric id from the path, and a JSON body
-//! whose every rejection is an [`ApiError`] naming the field.
+//! The API's extractors: the bearer-token user, a numeric id (and a second segment) from the
+//! path, and a JSON body whose every rejection is an [`ApiError`] naming the field.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -52,6 +52,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
             .await
             .map_err(|_| ApiError::NotFound)?;
         raw.parse::<i64>().map(Id).map_err(|_| ApiError::NotFound)
+    }
+}
+
+/// The `{id}` of a path with a second segment (`{user_id}`, `{date}`), which is given as
+/// written for the handler to read; an `{id}` that is not a whole number does not exist.
+#[derive(Debug, Clone)]
+pub struct IdAnd(pub i64, pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdAnd {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path((raw, second)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+        let id = raw.parse::<i64>().map_err(|_| ApiError::NotFound)?;
+        Ok(IdAnd(id, second))
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
@@ -19,7 +19,8 @@ use serde_json::Value;
 
 use super::extract::{body_error, is_json, media_type};
 use super::{
-    created, measure_access, project_access, require_edit, ApiError, ApiUser, Id, JsonBody,
+    created, measure_access, project_access, require_edit, require_lead, ApiError, ApiUser, Id,
+    IdAnd, JsonBody,
 };
 use crate::AppState;
 
@@ -89,6 +90,41 @@ pub async fn update(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(MeasureJson::from(&measure)))
+}
+
+/// `DELETE /measures/{id}`: admins and improvement leads; the data stays and an admin can
+/// restore the measure.
+pub async fn remove(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
+    require_lead(
+        role,
+        "only an admin or an improvement lead can delete a measure",
+    )?;
+    state.store.delete_measure(measure.id, user.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /measures/{id}/data/{date}`: removes the point of that date (ISO, `2024-01-31`);
+/// 404 when there is none. The history keeps what it was.
+pub async fn remove_point(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    IdAnd(id, date): IdAnd,
+) -> Result<StatusCode, ApiError> {
+    let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
+    require_edit(role)?;
+    // A date that cannot be read is a point that does not exist, like an id that is not a number.
+    let date = parse_date_field("date", &date).map_err(|_| ApiError::NotFound)?;
+    // `Missing` (no point on that date) is 404.
+    state
+        .store
+        .delete_data_point(measure.id, date, user.id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /measures/{id}/data`: the points by date.

@@ -3,15 +3,18 @@
 //! Every route but `GET /openapi.json` needs `Authorization: Bearer TOKEN` (an API token made
 //! with `gemba token create`). A project, and everything in it, is visible only to members of
 //! the organisation that owns it: to anyone else its id answers 404, exactly like an id that
-//! does not exist. Changes need a role that may edit (403 otherwise); deleting a project needs
-//! an admin or an improvement lead. Bodies are JSON (`gemba_api::workspace` holds their types;
-//! data uploads may also be CSV), at most 5 MB; every error is
-//! `{"error": {"code", "message", "field"}}` (see [`ApiError`]). The OpenAPI 3.1 document,
-//! `openapi.json` beside this file, describes every route; a test keeps the two in step.
+//! does not exist. Changes need a role that may edit (403 otherwise); deleting a project, a
+//! measure or a PDSA cycle needs an admin or an improvement lead. Bodies are JSON
+//! (`gemba_api::workspace` holds their types; data uploads may also be CSV), at most 5 MB;
+//! every error is `{"error": {"code", "message", "field"}}` (see [`ApiError`]). The OpenAPI
+//! 3.1 document, `openapi.json` beside this file, describes every route; a test keeps the two
+//! in step.
 
+mod drivers;
 mod error;
 mod extract;
 mod measures;
+mod members;
 mod pdsa;
 mod projects;
 
@@ -21,10 +24,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use axum::Json;
 use axum::Router;
-use gemba_domain::{Measure, MeasureId, PdsaCycle, PdsaId, Project, ProjectId, Role, User};
+use gemba_domain::{
+    DriverNode, DriverNodeId, Measure, MeasureId, PdsaCycle, PdsaId, Project, ProjectId, Role, User,
+};
 
 pub use error::{ApiError, MAX_BODY_BYTES};
-pub use extract::{ApiUser, Id, JsonBody};
+pub use extract::{ApiUser, Id, IdAnd, JsonBody};
 
 use crate::AppState;
 
@@ -52,17 +57,28 @@ api_routes! {
     get "/projects/{id}" => projects::show;
     patch "/projects/{id}" => projects::update;
     delete "/projects/{id}" => projects::remove;
+    get "/projects/{id}/members" => members::list;
+    post "/projects/{id}/members" => members::add;
+    delete "/projects/{id}/members/{user_id}" => members::remove;
+    get "/projects/{id}/history" => projects::history;
+    get "/projects/{id}/driver-nodes" => drivers::list;
+    post "/projects/{id}/driver-nodes" => drivers::create;
+    patch "/driver-nodes/{id}" => drivers::update;
+    delete "/driver-nodes/{id}" => drivers::remove;
     get "/projects/{id}/measures" => measures::list;
     post "/projects/{id}/measures" => measures::create;
     get "/measures/{id}" => measures::show;
     patch "/measures/{id}" => measures::update;
+    delete "/measures/{id}" => measures::remove;
     get "/measures/{id}/data" => measures::data;
     post "/measures/{id}/data" => measures::upload;
+    delete "/measures/{id}/data/{date}" => measures::remove_point;
     get "/measures/{id}/chart" => measures::chart;
     get "/projects/{id}/pdsa-cycles" => pdsa::list;
     post "/projects/{id}/pdsa-cycles" => pdsa::create;
     get "/pdsa-cycles/{id}" => pdsa::show;
     patch "/pdsa-cycles/{id}" => pdsa::update;
+    delete "/pdsa-cycles/{id}" => pdsa::remove;
 }
 
 /// The API's routes (mounted under `/api/v1`).
@@ -126,6 +142,35 @@ async fn pdsa_access(
     let cycle = state.store.pdsa(id).await?.ok_or(ApiError::NotFound)?;
     let (project, role) = project_access(state, user, cycle.project).await?;
     Ok((cycle, project, role))
+}
+
+/// A driver diagram node the user may see, its project and their role; 404 otherwise.
+///
+/// The store looks nodes up by project only, so this looks through the diagrams of the
+/// projects of the user's organisations: a node of any other organisation is never reached.
+async fn driver_node_access(
+    state: &AppState,
+    user: &User,
+    id: DriverNodeId,
+) -> Result<(DriverNode, Project, Role), ApiError> {
+    for m in state.store.memberships(user.id).await? {
+        for project in state.store.projects(m.org.id).await? {
+            let nodes = state.store.driver_nodes(project.id).await?;
+            if let Some(node) = nodes.into_iter().find(|n| n.id == id) {
+                return Ok((node, project, m.role));
+            }
+        }
+    }
+    Err(ApiError::NotFound)
+}
+
+/// 403 unless the role may delete (an admin or an improvement lead); `why` says what.
+fn require_lead(role: Role, why: &'static str) -> Result<(), ApiError> {
+    if matches!(role, Role::Admin | Role::ImprovementLead) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(why))
+    }
 }
 
 /// 403 unless the role may change projects, measures, data and PDSA cycles.

@@ -1,12 +1,16 @@
 //! PDSA cycles.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{PdsaInput, PdsaJson};
 use gemba_domain::{follows_makes_loop, DriverKind, PdsaFields, PdsaId, ProjectId};
 
-use super::{created, pdsa_access, project_access, require_edit, ApiError, ApiUser, Id, JsonBody};
+use super::{
+    created, pdsa_access, project_access, require_edit, require_lead, ApiError, ApiUser, Id,
+    JsonBody,
+};
 use crate::AppState;
 
 /// 422 unless the change idea is one of the project's and the cycle followed is another of its
@@ -117,4 +121,20 @@ pub async fn update(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(PdsaJson::from(&cycle)))
+}
+
+/// `DELETE /pdsa-cycles/{id}`: admins and improvement leads; an admin can restore it. Cycles
+/// that follow it keep their link.
+pub async fn remove(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    let (cycle, _, role) = pdsa_access(&state, &user, PdsaId(id)).await?;
+    require_lead(
+        role,
+        "only an admin or an improvement lead can delete a PDSA cycle",
+    )?;
+    state.store.delete_pdsa(cycle.id, user.id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,13 +1,13 @@
-//! `/me` and `/projects`.
+//! `/me`, `/projects` and a project's history.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use gemba_api::workspace::{MeJson, ProjectInput, ProjectJson};
-use gemba_domain::{OrgId, ProjectFields, ProjectId, Role};
+use gemba_api::workspace::{HistoryJson, MeJson, ProjectInput, ProjectJson};
+use gemba_domain::{OrgId, ProjectFields, ProjectId};
 
-use super::{created, project_access, require_edit, ApiError, ApiUser, Id, JsonBody};
+use super::{created, project_access, require_edit, require_lead, ApiError, ApiUser, Id, JsonBody};
 use crate::AppState;
 
 /// `GET /me`: the token's user and their organisations.
@@ -149,11 +149,21 @@ pub async fn remove(
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
-    if !matches!(role, Role::Admin | Role::ImprovementLead) {
-        return Err(ApiError::Forbidden(
-            "only an admin or an improvement lead can delete a project",
-        ));
-    }
+    require_lead(
+        role,
+        "only an admin or an improvement lead can delete a project",
+    )?;
     state.store.delete_project(project.id, user.id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /projects/{id}/history`: who changed what, newest first.
+pub async fn history(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<HistoryJson>>, ApiError> {
+    let (project, _) = project_access(&state, &user, ProjectId(id)).await?;
+    let entries = state.store.history(project.id).await?;
+    Ok(Json(entries.iter().map(HistoryJson::from).collect()))
 }

@@ -1,0 +1,113 @@
+//! Driver diagrams: primary drivers, secondary drivers and change ideas under a project's aim.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use gemba_api::workspace::{DriverNodeInput, DriverNodeJson};
+use gemba_domain::{DriverKind, DriverNodeId, ProjectId};
+
+use super::{
+    created, driver_node_access, project_access, require_edit, ApiError, ApiUser, Id, JsonBody,
+};
+use crate::AppState;
+
+/// `GET /projects/{id}/driver-nodes`: every node, in the order they were added.
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<DriverNodeJson>>, ApiError> {
+    let (project, _) = project_access(&state, &user, ProjectId(id)).await?;
+    let nodes = state.store.driver_nodes(project.id).await?;
+    Ok(Json(nodes.iter().map(DriverNodeJson::from).collect()))
+}
+
+/// `POST /projects/{id}/driver-nodes`: the kind follows from the parent (none: a primary
+/// driver; a primary driver: a secondary driver; a secondary driver: a change idea). A parent
+/// that is a change idea, or not a node of this project, is 422 `parent_id`.
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<DriverNodeInput>,
+) -> Result<Response, ApiError> {
+    let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
+    require_edit(role)?;
+    let kind = match input.parent() {
+        None => DriverKind::Primary,
+        Some(parent) => {
+            let nodes = state.store.driver_nodes(project.id).await?;
+            let parent = nodes.iter().find(|n| n.id == parent).ok_or_else(|| {
+                ApiError::field(
+                    "parent_id",
+                    format!("{parent} is not a node of this project's driver diagram"),
+                )
+            })?;
+            parent.kind.child().ok_or_else(|| {
+                ApiError::field("parent_id", "nothing can be added under a change idea")
+            })?
+        }
+    };
+    let text = input.to_text()?;
+    let node = state
+        .store
+        .add_driver_node(project.id, input.parent(), kind, text.as_str(), user.id)
+        .await?;
+    let created_node = state
+        .store
+        .driver_nodes(project.id)
+        .await?
+        .into_iter()
+        .find(|n| n.id == node)
+        .ok_or_else(|| ApiError::Internal(format!("driver node {node} vanished after creation")))?;
+    Ok(created(
+        format!("/api/v1/driver-nodes/{node}"),
+        DriverNodeJson::from(&created_node),
+    ))
+}
+
+/// `PATCH /driver-nodes/{id}`: changes the text; a node cannot move to another parent.
+pub async fn update(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<DriverNodeInput>,
+) -> Result<Json<DriverNodeJson>, ApiError> {
+    let (node, project, role) = driver_node_access(&state, &user, DriverNodeId(id)).await?;
+    require_edit(role)?;
+    if input
+        .parent_id
+        .is_some_and(|p| p.map(DriverNodeId) != node.parent)
+    {
+        return Err(ApiError::field(
+            "parent_id",
+            "a node cannot move to another parent",
+        ));
+    }
+    let text = input.to_text()?;
+    state
+        .store
+        .update_driver_node(node.id, text.as_str(), user.id)
+        .await?;
+    let node = state
+        .store
+        .driver_nodes(project.id)
+        .await?
+        .into_iter()
+        .find(|n| n.id == node.id)
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(DriverNodeJson::from(&node)))
+}
+
+/// `DELETE /driver-nodes/{id}`: the node and everything under it.
+pub async fn remove(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    let (node, _, role) = driver_node_access(&state, &user, DriverNodeId(id)).await?;
+    require_edit(role)?;
+    state.store.delete_driver_node(node.id, user.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
