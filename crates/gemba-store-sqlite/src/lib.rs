@@ -46,6 +46,7 @@ mod members;
 mod pdsa;
 mod people;
 mod projects;
+mod soft_delete;
 
 use error::db;
 
@@ -375,7 +376,7 @@ impl Store for SqliteStore {
     }
 
     async fn delete_measure(&self, id: MeasureId, by: UserId) -> Result<(), StoreError> {
-        measures::delete(&self.pool, id, by).await
+        soft_delete::delete(&self.pool, &soft_delete::MEASURES, id.0, by).await
     }
 
     async fn deleted_measures(&self, project: ProjectId) -> Result<Vec<Measure>, StoreError> {
@@ -383,7 +384,7 @@ impl Store for SqliteStore {
     }
 
     async fn restore_measure(&self, id: MeasureId, by: UserId) -> Result<(), StoreError> {
-        measures::restore(&self.pool, id, by).await
+        soft_delete::restore(&self.pool, &soft_delete::MEASURES, id.0, by).await
     }
 
     async fn create_pdsa(
@@ -413,7 +414,7 @@ impl Store for SqliteStore {
     }
 
     async fn delete_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError> {
-        pdsa::delete(&self.pool, id, by).await
+        soft_delete::delete(&self.pool, &soft_delete::PDSA_CYCLES, id.0, by).await
     }
 
     async fn deleted_pdsas(&self, project: ProjectId) -> Result<Vec<PdsaCycle>, StoreError> {
@@ -421,6 +422,6 @@ impl Store for SqliteStore {
     }
 
     async fn restore_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError> {
-        pdsa::restore(&self.pool, id, by).await
+        soft_delete::restore(&self.pool, &soft_delete::PDSA_CYCLES, id.0, by).await
     }
 }

@@ -10,7 +10,7 @@ use gemba_spc::{ChartType, Improvement};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
-use crate::error::{corrupt, db, missing};
+use crate::error::{corrupt, db};
 use crate::history::{and_list, from_to, now, quoted, record};
 use crate::projects::live_project;
 
@@ -180,80 +180,6 @@ pub(crate) async fn deleted(
     rows.iter().map(measure_from).collect()
 }
 
-/// The project and name of the measure `id` when it is deleted (`deleted`) or live (not),
-/// else `Missing`; then checks that its project is live.
-async fn project_and_name(
-    conn: &mut SqliteConnection,
-    id: MeasureId,
-    deleted: bool,
-) -> Result<(ProjectId, String), StoreError> {
-    let row = sqlx::query(
-        "SELECT project_id, name FROM measures WHERE id = ? AND (deleted_at IS NOT NULL) = ?",
-    )
-    .bind(id.0)
-    .bind(deleted)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?
-    .ok_or_else(|| {
-        StoreError::Missing(if deleted {
-            format!("the deleted measure {id}")
-        } else {
-            format!("the measure {id}")
-        })
-    })?;
-    let project = ProjectId(row.try_get("project_id").map_err(db)?);
-    let name: String = row.try_get("name").map_err(db)?;
-    live_project(conn, project).await?;
-    Ok((project, name))
-}
-
-pub(crate) async fn delete(pool: &SqlitePool, id: MeasureId, by: UserId) -> Result<(), StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-    let at = now();
-    let (project, name) = project_and_name(&mut tx, id, false).await?;
-    sqlx::query("UPDATE measures SET deleted_at = ?, deleted_by = ? WHERE id = ?")
-        .bind(at)
-        .bind(by.0)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(missing(format!("the user {by}")))?;
-    record(
-        &mut tx,
-        project,
-        by,
-        at,
-        &format!("deleted measure “{name}”"),
-    )
-    .await?;
-    tx.commit().await.map_err(db)
-}
-
-pub(crate) async fn restore(
-    pool: &SqlitePool,
-    id: MeasureId,
-    by: UserId,
-) -> Result<(), StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-    let at = now();
-    let (project, name) = project_and_name(&mut tx, id, true).await?;
-    sqlx::query("UPDATE measures SET deleted_at = NULL, deleted_by = NULL WHERE id = ?")
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-    record(
-        &mut tx,
-        project,
-        by,
-        at,
-        &format!("restored measure “{name}”"),
-    )
-    .await?;
-    tx.commit().await.map_err(db)
-}
-
 /// A number as the history writes it: `12`, `0.5`.
 fn number(x: f64) -> String {
     format!("{x}")
@@ -267,7 +193,13 @@ pub(crate) async fn delete_point(
 ) -> Result<(), StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
-    let (project, name) = project_and_name(&mut tx, measure, false).await?;
+    let (project, name) = crate::soft_delete::project_and_label(
+        &mut tx,
+        &crate::soft_delete::MEASURES,
+        measure.0,
+        false,
+    )
+    .await?;
     let row = sqlx::query(
         "DELETE FROM data_points WHERE measure_id = ? AND date = ? RETURNING value, denominator",
     )
@@ -430,7 +362,13 @@ pub(crate) async fn put_data(
 ) -> Result<usize, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
-    let (project, name) = project_and_name(&mut tx, measure, false).await?;
+    let (project, name) = crate::soft_delete::project_and_label(
+        &mut tx,
+        &crate::soft_delete::MEASURES,
+        measure.0,
+        false,
+    )
+    .await?;
     if points.is_empty() {
         return Ok(0);
     }

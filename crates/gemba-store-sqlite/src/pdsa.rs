@@ -8,7 +8,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::drivers::{check_in_project, text_of};
-use crate::error::{corrupt, db, missing};
+use crate::error::{corrupt, db};
 use crate::history::{and_list, from_to, now, quoted, record};
 use crate::projects::live_project;
 
@@ -202,76 +202,6 @@ pub(crate) async fn deleted(
     .await
     .map_err(db)?;
     rows.iter().map(cycle_from).collect()
-}
-
-/// The project and title of the cycle `id` when it is deleted (`deleted`) or live (not), else
-/// `Missing`; then checks that its project is live.
-async fn project_and_title(
-    conn: &mut SqliteConnection,
-    id: PdsaId,
-    deleted: bool,
-) -> Result<(ProjectId, String), StoreError> {
-    let row = sqlx::query(
-        "SELECT project_id, title FROM pdsa_cycles WHERE id = ? AND (deleted_at IS NOT NULL) = ?",
-    )
-    .bind(id.0)
-    .bind(deleted)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?
-    .ok_or_else(|| {
-        StoreError::Missing(if deleted {
-            format!("the deleted PDSA cycle {id}")
-        } else {
-            format!("the PDSA cycle {id}")
-        })
-    })?;
-    let project = ProjectId(row.try_get("project_id").map_err(db)?);
-    let title: String = row.try_get("title").map_err(db)?;
-    live_project(conn, project).await?;
-    Ok((project, title))
-}
-
-pub(crate) async fn delete(pool: &SqlitePool, id: PdsaId, by: UserId) -> Result<(), StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-    let at = now();
-    let (project, title) = project_and_title(&mut tx, id, false).await?;
-    sqlx::query("UPDATE pdsa_cycles SET deleted_at = ?, deleted_by = ? WHERE id = ?")
-        .bind(at)
-        .bind(by.0)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(missing(format!("the user {by}")))?;
-    record(
-        &mut tx,
-        project,
-        by,
-        at,
-        &format!("deleted PDSA cycle “{title}”"),
-    )
-    .await?;
-    tx.commit().await.map_err(db)
-}
-
-pub(crate) async fn restore(pool: &SqlitePool, id: PdsaId, by: UserId) -> Result<(), StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-    let at = now();
-    let (project, title) = project_and_title(&mut tx, id, true).await?;
-    sqlx::query("UPDATE pdsa_cycles SET deleted_at = NULL, deleted_by = NULL WHERE id = ?")
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-    record(
-        &mut tx,
-        project,
-        by,
-        at,
-        &format!("restored PDSA cycle “{title}”"),
-    )
-    .await?;
-    tx.commit().await.map_err(db)
 }
 
 /// The title of a cycle, deleted or not, for a history sentence about a link to it.

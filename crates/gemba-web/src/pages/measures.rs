@@ -21,7 +21,7 @@ use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
-use super::projects::{can_delete, CsrfForm};
+use super::projects::{can_delete, deleted_item_role, CsrfForm, DeletedItem};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
@@ -575,25 +575,13 @@ async fn restore(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     let id = MeasureId(id);
-    for m in &user.memberships {
-        for p in state.store.projects(m.org.id).await? {
-            let found = state
-                .store
-                .deleted_measures(p.id)
-                .await?
-                .iter()
-                .any(|x| x.id == id);
-            if found {
-                user.check_csrf(&f.csrf)?;
-                if m.role != Role::Admin {
-                    return Err(PageError::Forbidden);
-                }
-                state.store.restore_measure(id, user.user.id).await?;
-                return Ok(see_other(&format!("/measures/{id}")));
-            }
-        }
+    let role = deleted_item_role(&state, &user, DeletedItem::Measure(id)).await?;
+    user.check_csrf(&f.csrf)?;
+    if role != Role::Admin {
+        return Err(PageError::Forbidden);
     }
-    Err(PageError::NotFound)
+    state.store.restore_measure(id, user.user.id).await?;
+    Ok(see_other(&format!("/measures/{id}")))
 }
 
 /// The index of the first point on or after `date`.

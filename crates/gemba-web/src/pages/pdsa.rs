@@ -17,7 +17,7 @@ use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
-use super::projects::{can_delete, CsrfForm};
+use super::projects::{can_delete, deleted_item_role, CsrfForm, DeletedItem};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
@@ -625,23 +625,11 @@ async fn restore(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     let id = PdsaId(id);
-    for m in &user.memberships {
-        for p in state.store.projects(m.org.id).await? {
-            let found = state
-                .store
-                .deleted_pdsas(p.id)
-                .await?
-                .iter()
-                .any(|c| c.id == id);
-            if found {
-                user.check_csrf(&f.csrf)?;
-                if m.role != Role::Admin {
-                    return Err(PageError::Forbidden);
-                }
-                state.store.restore_pdsa(id, user.user.id).await?;
-                return Ok(see_other(&format!("/pdsa/{id}")));
-            }
-        }
+    let role = deleted_item_role(&state, &user, DeletedItem::Pdsa(id)).await?;
+    user.check_csrf(&f.csrf)?;
+    if role != Role::Admin {
+        return Err(PageError::Forbidden);
     }
-    Err(PageError::NotFound)
+    state.store.restore_pdsa(id, user.user.id).await?;
+    Ok(see_other(&format!("/pdsa/{id}")))
 }

@@ -50,6 +50,45 @@ pub async fn load_project(
 /// Methods offered in the form (a project's own method is kept even when not listed).
 const METHODS: [&str; 4] = ["Model for Improvement", "Lean", "Six Sigma", "Other"];
 
+/// Something deleted under a project, found for restoring.
+pub(crate) enum DeletedItem {
+    /// A deleted measure.
+    Measure(gemba_domain::MeasureId),
+    /// A deleted PDSA cycle.
+    Pdsa(gemba_domain::PdsaId),
+}
+
+/// The user's role in the organisation whose live project holds the deleted `item`; 404 when
+/// no project of the user's organisations does (other organisations' items look missing).
+pub(crate) async fn deleted_item_role(
+    state: &AppState,
+    user: &CurrentUser,
+    item: DeletedItem,
+) -> Result<Role, PageError> {
+    for m in &user.memberships {
+        for p in state.store.projects(m.org.id).await? {
+            let found = match item {
+                DeletedItem::Measure(id) => state
+                    .store
+                    .deleted_measures(p.id)
+                    .await?
+                    .iter()
+                    .any(|x| x.id == id),
+                DeletedItem::Pdsa(id) => state
+                    .store
+                    .deleted_pdsas(p.id)
+                    .await?
+                    .iter()
+                    .any(|c| c.id == id),
+            };
+            if found {
+                return Ok(m.role);
+            }
+        }
+    }
+    Err(PageError::NotFound)
+}
+
 /// Whether `role` may delete projects, measures and PDSA cycles (recoverably).
 pub(crate) fn can_delete(role: Role) -> bool {
     matches!(role, Role::Admin | Role::ImprovementLead)
