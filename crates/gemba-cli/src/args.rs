@@ -235,6 +235,16 @@ pub struct ServerArgs {
     /// localhost during development. Never use this in production.
     #[arg(long)]
     pub insecure_cookies: bool,
+    /// A reverse proxy (address or CIDR range, repeatable or comma-separated) whose
+    /// `Forwarded`/`X-Forwarded-For` header names the client. Only requests from these
+    /// addresses are believed; set it to the proxy in front of Gemba, and nothing wider.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "CIDR",
+        env = "GEMBA_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// Arguments of `gemba demo`.
@@ -259,9 +269,13 @@ pub struct DemoArgs {
 pub enum UserCommand {
     /// Add a user to an organisation with a role; the password is read from standard input.
     Add {
-        /// The organisation (created if it does not exist).
+        /// The organisation, by its exact name.
         #[arg(long)]
         org: String,
+        /// Create the organisation if no organisation has that name (without it, an unknown
+        /// name is an error, so that a typo cannot create a second trust).
+        #[arg(long)]
+        create_org: bool,
         /// Sign-in email.
         #[arg(long)]
         email: String,

@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use gemba_data::{read_chart_series, ChartColumns, Grouping, RowFilter, Source};
 use gemba_domain::{
@@ -17,6 +17,9 @@ use gemba_domain::{
     PdsaFields, ProjectFields, ProjectId, ProjectStatus, Role, Store, TeamId, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
+
+use gemba_store_sqlite::ExistingDatabase;
+use gemba_web::auth::TrustedProxies;
 
 use crate::args::DemoArgs;
 use crate::workspace::{open_store, runtime, serve_store};
@@ -53,6 +56,15 @@ pub const DEMO_USERS: [(&str, &str, Role, usize); 7] = [
 /// `gemba demo`.
 pub fn run(args: &DemoArgs) -> Result<()> {
     let path = Path::new(&args.database);
+    // Never wipe a file that the demo did not make (a real database given by mistake).
+    match runtime()?.block_on(gemba_store_sqlite::existing_database(path)) {
+        ExistingDatabase::Nothing | ExistingDatabase::Demo => {}
+        ExistingDatabase::Other(what) => bail!(
+            "refusing to replace {}: {what}, and `gemba demo` only ever replaces its own demo \
+             databases; choose another file with --database (nothing was changed)",
+            path.display()
+        ),
+    }
     for suffix in ["", "-wal", "-shm"] {
         let p = format!("{}{suffix}", args.database);
         if Path::new(&p).exists() {
@@ -61,6 +73,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     }
     runtime()?.block_on(async {
         let store = open_store(&args.database).await?;
+        store.mark_as_demo().await?;
         seed(&store, &args.ae_data).await?;
         println!("Seeded the demo database {}", path.display());
         println!();
@@ -84,7 +97,13 @@ pub fn run(args: &DemoArgs) -> Result<()> {
             .parse::<std::net::SocketAddr>()
             .is_ok_and(|a| a.ip().is_loopback())
             || args.bind.starts_with("localhost:");
-        serve_store(Arc::new(store), &args.bind, !loopback).await
+        serve_store(
+            Arc::new(store),
+            &args.bind,
+            !loopback,
+            TrustedProxies::default(),
+        )
+        .await
     })
 }
 

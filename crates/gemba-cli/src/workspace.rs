@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use gemba_domain::{Email, Role, Store};
 use gemba_store_sqlite::SqliteStore;
+use gemba_web::auth::TrustedProxies;
 use gemba_web::AppState;
 
 use crate::args::{ServerArgs, TokenCommand, UserCommand};
@@ -28,7 +29,12 @@ pub async fn open_store(database: &str) -> Result<SqliteStore> {
 }
 
 /// Serves the workspace on `bind` until Ctrl-C.
-pub async fn serve_store(store: Arc<dyn Store>, bind: &str, secure_cookies: bool) -> Result<()> {
+pub async fn serve_store(
+    store: Arc<dyn Store>,
+    bind: &str,
+    secure_cookies: bool,
+    trusted_proxies: TrustedProxies,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}; is another server using it?"))?;
@@ -37,6 +43,10 @@ pub async fn serve_store(store: Arc<dyn Store>, bind: &str, secure_cookies: bool
     let _ = tracing_subscriber::fmt().with_target(false).try_init();
     let mut state = AppState::new(store);
     state.secure_cookies = secure_cookies;
+    if !trusted_proxies.is_empty() {
+        println!("Client addresses are taken from the forwarding headers of {trusted_proxies}");
+    }
+    state.trusted_proxies = Arc::new(trusted_proxies);
     println!("Gemba is running at http://{addr}/  (press Ctrl-C to stop)");
     // With the peer's address, so that sign-in failures are counted per client.
     let app = gemba_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -53,9 +63,11 @@ pub async fn serve_store(store: Arc<dyn Store>, bind: &str, secure_cookies: bool
 
 /// `gemba serve`.
 pub fn serve(args: &ServerArgs) -> Result<()> {
+    let proxies = TrustedProxies::parse(args.trusted_proxies.iter().map(String::as_str))
+        .context("--trusted-proxy (or GEMBA_TRUSTED_PROXIES)")?;
     runtime()?.block_on(async {
         let store = open_store(&args.database).await?;
-        serve_store(Arc::new(store), &args.bind, !args.insecure_cookies).await
+        serve_store(Arc::new(store), &args.bind, !args.insecure_cookies, proxies).await
     })
 }
 
@@ -76,6 +88,7 @@ fn read_password() -> Result<String> {
 pub fn user(cmd: &UserCommand) -> Result<()> {
     let UserCommand::Add {
         org,
+        create_org,
         email,
         role,
         name,
@@ -107,11 +120,15 @@ pub fn user(cmd: &UserCommand) -> Result<()> {
         let store = open_store(database).await?;
         let org_id = match store.org_by_name(org).await? {
             Some(o) => o.id,
-            None => {
+            None if *create_org => {
                 let id = store.create_org(org, None).await?;
                 println!("created the organisation {org}");
                 id
             }
+            None => bail!(
+                "no organisation is called '{org}'; check the name (it must match exactly), or \
+                 add --create-org to create it"
+            ),
         };
         let user = match store.user_by_email(&email).await? {
             Some(u) => u.id,

@@ -123,6 +123,15 @@ impl SqliteStore {
         Self::migrated(pool).await
     }
 
+    /// Marks this database as one seeded by `gemba demo` (see [`existing_database`]).
+    pub async fn mark_as_demo(&self) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO demo_marker (seeded_at) VALUES (datetime('now'))")
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
     async fn migrated(pool: SqlitePool) -> Result<SqliteStore, StoreError> {
         sqlx::migrate!("./migrations")
             .run(&pool)
@@ -423,5 +432,57 @@ impl Store for SqliteStore {
 
     async fn restore_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError> {
         soft_delete::restore(&self.pool, &soft_delete::PDSA_CYCLES, id.0, by).await
+    }
+}
+
+/// What a file that `gemba demo` would replace holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExistingDatabase {
+    /// Nothing (no file, or an empty one): safe to create.
+    Nothing,
+    /// A database that `gemba demo` seeded: safe to replace.
+    Demo,
+    /// Anything else (a real Gemba database, another program's file…): never to be replaced;
+    /// says what it is.
+    Other(String),
+}
+
+/// Looks at `path` without changing it (read-only, no migration), to tell whether `gemba demo`
+/// may delete it.
+pub async fn existing_database(path: &std::path::Path) -> ExistingDatabase {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return ExistingDatabase::Nothing,
+        Err(e) => return ExistingDatabase::Other(format!("it cannot be read ({e})")),
+        Ok(m) if m.is_dir() => return ExistingDatabase::Other("it is a folder".into()),
+        Ok(m) if m.len() == 0 => return ExistingDatabase::Nothing,
+        Ok(_) => {}
+    }
+    let mut header = [0u8; 16];
+    let is_sqlite = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header))
+        .is_ok_and(|()| &header == b"SQLite format 3\0");
+    if !is_sqlite {
+        return ExistingDatabase::Other("it is not a SQLite database".into());
+    }
+    let options = SqliteConnectOptions::new().filename(path).read_only(true);
+    let pool = match SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+    {
+        Ok(pool) => pool,
+        Err(_) => return ExistingDatabase::Other("it is not a SQLite database".into()),
+    };
+    let marked: Result<i64, _> = sqlx::query_scalar("SELECT count(*) FROM demo_marker")
+        .fetch_one(&pool)
+        .await;
+    let projects: Result<i64, _> = sqlx::query_scalar("SELECT count(*) FROM projects")
+        .fetch_one(&pool)
+        .await;
+    pool.close().await;
+    match (marked, projects) {
+        (Ok(n), _) if n > 0 => ExistingDatabase::Demo,
+        (_, Ok(_)) => ExistingDatabase::Other("it is a Gemba database that holds real work".into()),
+        _ => ExistingDatabase::Other("it is not a Gemba demo database".into()),
     }
 }

@@ -114,56 +114,120 @@ impl PasswordChecker {
     }
 }
 
-/// Counts failed sign-ins in a sliding window, keyed two ways:
+/// Counts failed sign-ins in a sliding window and slows down whoever keeps failing, keyed two
+/// ways:
 ///
-/// - per client address *and* email: five failures lock that email out from that address only,
-///   so nobody elsewhere can lock a colleague out;
-/// - per client address across emails: twenty failures lock the address out, so trying many
-///   emails (or one password against many accounts) is limited too.
+/// - per client *and* account: after [`Self::FREE_FAILURES`] failures each further attempt
+///   waits twice as long as the last (30 s, 1 min, 2 min … up to the window), so a person who
+///   mistyped waits half a minute, while guessing gets a handful of tries an hour;
+/// - per client address across accounts: past [`Self::FREE_FAILURES_PER_CLIENT`] failures the
+///   same backoff applies to the address, so trying many emails (or one password against many
+///   accounts) is slowed too.
+///
+/// Nothing locks an account for everyone: failures from one client never slow another. A
+/// browser that signed in to an account before carries a device cookie for it
+/// ([`DEVICE_COOKIE`]); with it, that account is counted for that browser alone and the
+/// address's count does not apply, so a real user behind a busy NAT or proxy address is not
+/// locked out by others' failures there (OWASP's "device cookies").
+///
+/// The check and the count are one step ([`Self::begin`]): an attempt is counted as failed
+/// before its password is checked and forgiven if it succeeds, so concurrent guesses cannot all
+/// pass the check before any is counted.
 ///
 /// IPv6 clients are counted per /64 network, as one host usually holds a whole /64. The
 /// memory is bounded: expired entries are swept, and past [`Self::MAX_ENTRIES`] keys the
-/// stalest are dropped.
+/// stalest are dropped. Counts live in memory: a restart forgets them (and the device cookies).
 #[derive(Debug, Default)]
 pub struct LoginLimiter {
     failures: Mutex<Failures>,
 }
 
+/// Whom a failure is counted against: an address (IPv6: its /64), or a known device.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ClientKey {
+    Address(IpAddr),
+    Device(String),
+}
+
 #[derive(Debug, Default)]
 struct Failures {
-    per_email: HashMap<(IpAddr, String), Vec<Instant>>,
+    per_account: HashMap<(ClientKey, String), Vec<Instant>>,
     per_client: HashMap<IpAddr, Vec<Instant>>,
+    /// SHA-256 of a device cookie's secret → the account (lower-case email) it signed in to.
+    devices: HashMap<String, (String, Instant)>,
     last_sweep: Option<Instant>,
 }
 
+/// The cookie that marks a browser which has signed in to an account before.
+pub const DEVICE_COOKIE: &str = "gemba_device";
+
+/// A sign-in attempt under way: counted as a failure until [`Attempt::succeeded`].
+#[derive(Debug)]
+#[must_use = "an attempt stays counted as failed unless it succeeds"]
+pub struct Attempt<'a> {
+    limiter: &'a LoginLimiter,
+    key: (ClientKey, String),
+    address: Option<IpAddr>,
+    at: Instant,
+}
+
+impl Attempt<'_> {
+    /// Forgets this client's failures for the account (the address's count across accounts
+    /// keeps the earlier ones, so signing in to one's own account does not reset it) and
+    /// returns the secret of a new device cookie for the account.
+    pub fn succeeded(self) -> String {
+        let mut map = self.limiter.lock();
+        map.per_account.remove(&self.key);
+        if let Some(address) = self.address {
+            if let Some(list) = map.per_client.get_mut(&address) {
+                if let Some(i) = list.iter().rposition(|t| *t == self.at) {
+                    list.remove(i);
+                }
+            }
+        }
+        let secret = new_secret();
+        if map.devices.len() >= LoginLimiter::MAX_ENTRIES {
+            let oldest = map
+                .devices
+                .iter()
+                .min_by_key(|(_, (_, at))| *at)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                map.devices.remove(&k);
+            }
+        }
+        map.devices
+            .insert(secret_hash(&secret), (self.key.1.clone(), self.at));
+        secret
+    }
+}
+
 impl LoginLimiter {
-    /// Failed attempts allowed per client address and email in a window.
-    pub const MAX_FAILURES: usize = 5;
-    /// Failed attempts allowed per client address, whatever the emails, in a window.
-    pub const MAX_FAILURES_PER_CLIENT: usize = 20;
-    /// The window.
+    /// Failed attempts per client and account before the backoff starts.
+    pub const FREE_FAILURES: usize = 5;
+    /// Failed attempts per client address, whatever the accounts, before the backoff starts.
+    pub const FREE_FAILURES_PER_CLIENT: usize = 20;
+    /// The first wait once the free failures are used; each further failure doubles it.
+    pub const FIRST_WAIT: Duration = Duration::from_secs(30);
+    /// How long a failure counts, and the longest wait.
     pub const WINDOW: Duration = Duration::from_secs(15 * 60);
     /// Keys kept per map at most.
     pub const MAX_ENTRIES: usize = 10_000;
     /// How often expired entries are swept at most.
     const SWEEP_EVERY: Duration = Duration::from_secs(60);
+    /// Failures kept per key: enough to reach the longest wait past the larger free count.
+    const KEEP: usize = Self::FREE_FAILURES_PER_CLIENT + 11;
 
-    /// Whether `email` may be tried again now from `client` (`None`: address unknown, counted
-    /// as one shared client).
-    pub fn allowed(&self, client: Option<IpAddr>, email: &str) -> bool {
-        self.allowed_at(Instant::now(), client, email)
-    }
-
-    /// Records a failed attempt.
-    pub fn failed(&self, client: Option<IpAddr>, email: &str) {
-        self.failed_at(Instant::now(), client, email);
-    }
-
-    /// Forgets the failures of `email` from `client` after a successful sign-in. The client's
-    /// count across emails stays, so that signing in to one's own account does not reset it.
-    pub fn succeeded(&self, client: Option<IpAddr>, email: &str) {
-        let key = (client_key(client), email.to_owned());
-        self.lock().per_email.remove(&key);
+    /// Starts a sign-in attempt for `email` from `client` (`None`: address unknown, counted
+    /// as one shared client), with the browser's device cookie if it sent one. `Err` is how
+    /// long the client must wait first; nothing is counted then.
+    pub fn begin(
+        &self,
+        client: Option<IpAddr>,
+        device: Option<&str>,
+        email: &str,
+    ) -> Result<Attempt<'_>, Duration> {
+        self.begin_at(Instant::now(), client, device, email)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Failures> {
@@ -173,52 +237,112 @@ impl LoginLimiter {
         }
     }
 
-    fn allowed_at(&self, now: Instant, client: Option<IpAddr>, email: &str) -> bool {
-        let client = client_key(client);
-        let map = self.lock();
-        let recent = |list: Option<&Vec<Instant>>| {
-            list.map_or(0, |l| {
-                l.iter()
-                    .filter(|t| now.duration_since(**t) < Self::WINDOW)
-                    .count()
-            })
-        };
-        recent(map.per_email.get(&(client, email.to_owned()))) < Self::MAX_FAILURES
-            && recent(map.per_client.get(&client)) < Self::MAX_FAILURES_PER_CLIENT
-    }
-
-    fn failed_at(&self, now: Instant, client: Option<IpAddr>, email: &str) {
-        let client = client_key(client);
+    fn begin_at(
+        &self,
+        now: Instant,
+        client: Option<IpAddr>,
+        device: Option<&str>,
+        email: &str,
+    ) -> Result<Attempt<'_>, Duration> {
+        let email = email.to_lowercase();
+        let address = client_key(client);
         let mut map = self.lock();
-        let due = map
-            .last_sweep
-            .is_none_or(|t| now.duration_since(t) >= Self::SWEEP_EVERY);
-        if due
-            || map.per_email.len() >= Self::MAX_ENTRIES
-            || map.per_client.len() >= Self::MAX_ENTRIES
-        {
-            map.last_sweep = Some(now);
-            sweep(&mut map.per_email, now);
-            sweep(&mut map.per_client, now);
-            cap(&mut map.per_email);
-            cap(&mut map.per_client);
+        map.sweep_if_due(now);
+        // A device cookie counts only for the account it signed in to.
+        let device = device
+            .map(secret_hash)
+            .filter(|h| map.devices.get(h).is_some_and(|(e, _)| *e == email));
+        let key = match device {
+            Some(hash) => (ClientKey::Device(hash), email),
+            None => (ClientKey::Address(address), email),
+        };
+        let known_device = matches!(key.0, ClientKey::Device(_));
+        let mut wait = wait_for(map.per_account.get(&key), now, Self::FREE_FAILURES);
+        if !known_device {
+            wait = wait.max(wait_for(
+                map.per_client.get(&address),
+                now,
+                Self::FREE_FAILURES_PER_CLIENT,
+            ));
         }
-        record(
-            map.per_email.entry((client, email.to_owned())).or_default(),
-            now,
-            Self::MAX_FAILURES,
-        );
-        record(
-            map.per_client.entry(client).or_default(),
-            now,
-            Self::MAX_FAILURES_PER_CLIENT,
-        );
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+        record(map.per_account.entry(key.clone()).or_default(), now);
+        let counted_address = (!known_device).then_some(address);
+        if let Some(a) = counted_address {
+            record(map.per_client.entry(a).or_default(), now);
+        }
+        Ok(Attempt {
+            limiter: self,
+            key,
+            address: counted_address,
+            at: now,
+        })
     }
 
     #[cfg(test)]
     fn len(&self) -> (usize, usize) {
         let map = self.lock();
-        (map.per_email.len(), map.per_client.len())
+        (map.per_account.len(), map.per_client.len())
+    }
+}
+
+impl Failures {
+    fn sweep_if_due(&mut self, now: Instant) {
+        let due = self
+            .last_sweep
+            .is_none_or(|t| now.duration_since(t) >= LoginLimiter::SWEEP_EVERY);
+        if due
+            || self.per_account.len() >= LoginLimiter::MAX_ENTRIES
+            || self.per_client.len() >= LoginLimiter::MAX_ENTRIES
+        {
+            self.last_sweep = Some(now);
+            sweep(&mut self.per_account, now);
+            sweep(&mut self.per_client, now);
+            cap(&mut self.per_account);
+            cap(&mut self.per_client);
+        }
+    }
+}
+
+/// How long a key with these failures must wait at `now`: nothing while fewer than `free`
+/// failures fall in the window, then [`LoginLimiter::FIRST_WAIT`] doubled for each failure
+/// past `free`, counted from the latest failure and capped at the window.
+fn wait_for(list: Option<&Vec<Instant>>, now: Instant, free: usize) -> Duration {
+    let Some(list) = list else {
+        return Duration::ZERO;
+    };
+    let recent: Vec<&Instant> = list
+        .iter()
+        .filter(|t| now.duration_since(**t) < LoginLimiter::WINDOW)
+        .collect();
+    let (Some(latest), true) = (recent.last(), recent.len() >= free) else {
+        return Duration::ZERO;
+    };
+    let doublings = u32::try_from(recent.len() - free)
+        .unwrap_or(u32::MAX)
+        .min(10);
+    let wait = LoginLimiter::FIRST_WAIT
+        .saturating_mul(1 << doublings)
+        .min(LoginLimiter::WINDOW);
+    wait.saturating_sub(now.duration_since(**latest))
+}
+
+/// A wait in whole seconds, rounded up, at least 1 (for `Retry-After`).
+pub fn whole_seconds(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+/// "30 seconds", "2 minutes": a wait in words, rounded up.
+pub fn wait_in_words(wait: Duration) -> String {
+    let secs = whole_seconds(wait);
+    if secs < 60 {
+        let s = secs;
+        format!("{s} second{}", if s == 1 { "" } else { "s" })
+    } else {
+        let m = secs.div_ceil(60);
+        format!("{m} minute{}", if m == 1 { "" } else { "s" })
     }
 }
 
@@ -238,11 +362,11 @@ fn client_key(client: Option<IpAddr>) -> IpAddr {
     }
 }
 
-/// Adds a failure at `now`, keeping only the latest `keep` (older ones cannot matter).
-fn record(list: &mut Vec<Instant>, now: Instant, keep: usize) {
+/// Adds a failure at `now`, keeping only the latest few (older ones cannot matter).
+fn record(list: &mut Vec<Instant>, now: Instant) {
     list.push(now);
-    if list.len() > keep {
-        let extra = list.len() - keep;
+    if list.len() > LoginLimiter::KEEP {
+        let extra = list.len() - LoginLimiter::KEEP;
         list.drain(..extra);
     }
 }
@@ -272,6 +396,137 @@ fn cap<K: Clone + Eq + std::hash::Hash>(map: &mut HashMap<K, Vec<Instant>>) {
     }
 }
 
+/// The reverse proxies whose forwarding headers are believed (`gemba serve --trusted-proxy`).
+///
+/// With none (the default), the client is the peer of the TCP connection and forwarding
+/// headers are ignored, as anyone can send them. When the peer is a trusted proxy, the client
+/// is found in its `Forwarded` (RFC 7239) or, failing that, `X-Forwarded-For` header: the
+/// addresses are read from the right (the one the trusted proxy added) and trusted proxies are
+/// skipped, so the first address not in the list is the client. A client cannot spoof its
+/// address by sending these headers itself: whatever it wrote stands to the left of what the
+/// proxy appended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<ipnet::IpNet>);
+
+/// A `--trusted-proxy` value that is not an address or a CIDR range.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("'{0}' is not an IP address or a CIDR range such as 10.0.0.0/8 or ::1/128")]
+pub struct BadProxy(pub String);
+
+impl TrustedProxies {
+    /// Parses addresses and CIDR ranges (`10.0.0.0/8`, `192.0.2.7`, `::1`), separated by
+    /// commas or spaces.
+    pub fn parse<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Self, BadProxy> {
+        let mut nets = Vec::new();
+        for item in items
+            .into_iter()
+            .flat_map(|s| s.split([',', ' ']))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let net = item
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| BadProxy(item.to_owned()))?;
+            nets.push(net);
+        }
+        Ok(TrustedProxies(nets))
+    }
+
+    /// Whether none is configured.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn trusts(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        self.0.iter().any(|n| n.contains(&ip))
+    }
+
+    /// The client of a request that came from `peer` with these headers.
+    pub fn client(&self, peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+        if !self.trusts(peer) {
+            return peer;
+        }
+        let forwarded: Vec<&str> = headers
+            .get_all("forwarded")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let chain: Vec<Option<IpAddr>> = if !forwarded.is_empty() {
+            forwarded
+                .iter()
+                .flat_map(|v| v.split(','))
+                .map(forwarded_for)
+                .collect()
+        } else {
+            headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(|s| parse_node(s.trim()))
+                .collect()
+        };
+        let mut client = peer;
+        for hop in chain.into_iter().rev() {
+            match hop {
+                // An unknown or obfuscated hop: the trusted chain ends at the last proxy.
+                None => break,
+                Some(ip) => {
+                    client = ip;
+                    if !self.trusts(ip) {
+                        break;
+                    }
+                }
+            }
+        }
+        client
+    }
+}
+
+impl std::fmt::Display for TrustedProxies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, net) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{net}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The `for=` node of one element of a `Forwarded` header, if it is an address.
+fn forwarded_for(element: &str) -> Option<IpAddr> {
+    element.split(';').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("for")
+            .then(|| parse_node(v.trim().trim_matches('"')))
+            .flatten()
+    })
+}
+
+/// An address as forwarding headers write it: `192.0.2.1`, `192.0.2.1:4711`, `2001:db8::1`,
+/// `[2001:db8::1]:4711`.
+fn parse_node(node: &str) -> Option<IpAddr> {
+    if let Ok(ip) = node.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Some(rest) = node.strip_prefix('[') {
+        return rest.split_once(']')?.0.parse().ok();
+    }
+    node.rsplit_once(':')?
+        .0
+        .parse::<Ipv4Addr>()
+        .ok()
+        .map(IpAddr::V4)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,59 +553,154 @@ mod tests {
 
     const HOME: Option<IpAddr> = Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)));
     const AWAY: Option<IpAddr> = Some(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
+    const SECOND: Duration = Duration::from_secs(1);
+
+    /// Fails `n` attempts at `now`.
+    fn fail(l: &LoginLimiter, now: Instant, client: Option<IpAddr>, email: &str, n: usize) {
+        for i in 0..n {
+            let attempt = l.begin_at(now, client, None, email);
+            assert!(attempt.is_ok(), "attempt {i} was refused");
+        }
+    }
 
     #[test]
-    fn limiter_blocks_after_five_failures() {
+    fn limiter_slows_after_five_failures_with_a_doubling_wait() {
         let l = LoginLimiter::default();
-        for _ in 0..5 {
-            assert!(l.allowed(HOME, "a@b.nhs.uk"));
-            l.failed(HOME, "a@b.nhs.uk");
+        let t0 = Instant::now();
+        fail(&l, t0, HOME, "a@b.nhs.uk", 5);
+        // Five free failures, then 30 s, 60 s, 120 s … after the latest one.
+        assert_eq!(
+            l.begin_at(t0, HOME, None, "a@b.nhs.uk").unwrap_err(),
+            30 * SECOND
+        );
+        assert_eq!(
+            l.begin_at(t0 + 10 * SECOND, HOME, None, "a@b.nhs.uk")
+                .unwrap_err(),
+            20 * SECOND
+        );
+        let t1 = t0 + 30 * SECOND;
+        fail(&l, t1, HOME, "a@b.nhs.uk", 1);
+        assert_eq!(
+            l.begin_at(t1, HOME, None, "a@b.nhs.uk").unwrap_err(),
+            60 * SECOND
+        );
+        // Another account from the same client is not slowed.
+        assert!(l.begin_at(t1, HOME, None, "other@b.nhs.uk").is_ok());
+        // The wait never exceeds the window.
+        let l = LoginLimiter::default();
+        let mut t = t0;
+        for _ in 0..14 {
+            let _ = l.begin_at(t, HOME, None, "a@b.nhs.uk");
+            t += LoginLimiter::WINDOW / 16;
         }
-        assert!(!l.allowed(HOME, "a@b.nhs.uk"));
-        assert!(l.allowed(HOME, "other@b.nhs.uk"));
-        l.succeeded(HOME, "a@b.nhs.uk");
-        assert!(l.allowed(HOME, "a@b.nhs.uk"));
+        let wait = l.begin_at(t, HOME, None, "a@b.nhs.uk").unwrap_err();
+        assert!(wait <= LoginLimiter::WINDOW, "{wait:?}");
+    }
+
+    #[test]
+    fn limiter_forgives_a_successful_sign_in() {
+        let l = LoginLimiter::default();
+        let t0 = Instant::now();
+        fail(&l, t0, HOME, "a@b.nhs.uk", 4);
+        let ok = l.begin_at(t0, HOME, None, "a@b.nhs.uk").unwrap();
+        let _device = ok.succeeded();
+        fail(&l, t0, HOME, "a@b.nhs.uk", 5);
+        // The success itself is not counted against the address.
+        assert_eq!(l.lock().per_client[&HOME.unwrap()].len(), 4 + 5);
     }
 
     /// Regression: failures were counted per email only, so anyone anywhere could lock a
-    /// colleague out for 15 minutes with five wrong passwords.
+    /// colleague out with five wrong passwords.
     #[test]
     fn limiter_regression_a_stranger_cannot_lock_someone_out() {
         let l = LoginLimiter::default();
-        for _ in 0..5 {
-            l.failed(AWAY, "victim@b.nhs.uk");
-        }
-        assert!(!l.allowed(AWAY, "victim@b.nhs.uk"));
-        assert!(l.allowed(HOME, "victim@b.nhs.uk"));
+        let t0 = Instant::now();
+        fail(&l, t0, AWAY, "victim@b.nhs.uk", 5);
+        assert!(l.begin_at(t0, AWAY, None, "victim@b.nhs.uk").is_err());
+        assert!(l.begin_at(t0, HOME, None, "victim@b.nhs.uk").is_ok());
     }
 
     /// Regression: trying many emails from one address was never limited.
     #[test]
     fn limiter_regression_many_emails_from_one_client_are_limited() {
         let l = LoginLimiter::default();
-        for i in 0..LoginLimiter::MAX_FAILURES_PER_CLIENT {
-            let email = format!("user{i}@b.nhs.uk");
-            assert!(l.allowed(AWAY, &email), "attempt {i}");
-            l.failed(AWAY, &email);
+        let t0 = Instant::now();
+        for i in 0..LoginLimiter::FREE_FAILURES_PER_CLIENT {
+            fail(&l, t0, AWAY, &format!("user{i}@b.nhs.uk"), 1);
         }
-        assert!(!l.allowed(AWAY, "fresh@b.nhs.uk"));
-        assert!(l.allowed(HOME, "fresh@b.nhs.uk"));
-        // Signing in to one's own account does not reset the count across emails.
-        l.succeeded(AWAY, "user0@b.nhs.uk");
-        assert!(!l.allowed(AWAY, "fresh@b.nhs.uk"));
+        assert!(l.begin_at(t0, AWAY, None, "fresh@b.nhs.uk").is_err());
+        assert!(l.begin_at(t0, HOME, None, "fresh@b.nhs.uk").is_ok());
+    }
+
+    /// Regression (issue 8): behind one shared address, 20 failures with made-up emails locked
+    /// every user out, renewable forever. A browser that signed in to its account before is
+    /// counted on its own, whatever others do from the same address.
+    #[test]
+    fn limiter_regression_a_known_browser_is_not_locked_out_by_its_neighbours() {
+        let l = LoginLimiter::default();
+        let t0 = Instant::now();
+        let device = l
+            .begin_at(t0, HOME, None, "nurse@b.nhs.uk")
+            .unwrap()
+            .succeeded();
+        for i in 0..100 {
+            let _ = l.begin_at(t0, HOME, None, &format!("made-up{i}@b.nhs.uk"));
+            let _ = l.begin_at(t0, HOME, None, "nurse@b.nhs.uk");
+        }
+        assert!(l.begin_at(t0, HOME, None, "nurse@b.nhs.uk").is_err());
+        assert!(l
+            .begin_at(t0, HOME, Some(&device), "NURSE@b.nhs.uk")
+            .is_ok());
+        // The cookie is worth nothing for another account.
+        assert!(l
+            .begin_at(t0, HOME, Some(&device), "ward-manager@b.nhs.uk")
+            .is_err());
+        // And a device's own failures still slow it down.
+        for _ in 0..LoginLimiter::FREE_FAILURES {
+            let _ = l.begin_at(t0, HOME, Some(&device), "nurse@b.nhs.uk");
+        }
+        assert!(l
+            .begin_at(t0, HOME, Some(&device), "nurse@b.nhs.uk")
+            .is_err());
+    }
+
+    /// Regression (issue 8): the check and the count were two steps, so 40 concurrent attempts
+    /// got 39 wrong passwords checked against a limit of 5.
+    #[test]
+    fn limiter_regression_concurrent_attempts_are_counted_before_they_are_checked() {
+        let l = Arc::new(LoginLimiter::default());
+        let started = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..40 {
+                s.spawn(|| {
+                    if let Ok(attempt) = l.begin(HOME, None, "a@b.nhs.uk") {
+                        started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        // The password check would run here, the attempt still held.
+                        std::thread::sleep(Duration::from_millis(5));
+                        drop(attempt);
+                    }
+                });
+            }
+        });
+        assert_eq!(started.into_inner(), LoginLimiter::FREE_FAILURES);
     }
 
     #[test]
     fn limiter_counts_an_ipv6_network_as_one_client() {
         let l = LoginLimiter::default();
+        let t0 = Instant::now();
         for host in 0..5u16 {
             let ip = Ipv6Addr::new(0x2001, 0xdb8, 1, 2, host, 0, 0, 1);
-            l.failed(Some(IpAddr::V6(ip)), "a@b.nhs.uk");
+            fail(&l, t0, Some(IpAddr::V6(ip)), "a@b.nhs.uk", 1);
         }
         let neighbour = Ipv6Addr::new(0x2001, 0xdb8, 1, 2, 0xffff, 1, 2, 3);
-        assert!(!l.allowed(Some(IpAddr::V6(neighbour)), "a@b.nhs.uk"));
+        assert!(l
+            .begin_at(t0, Some(IpAddr::V6(neighbour)), None, "a@b.nhs.uk")
+            .is_err());
         let elsewhere = Ipv6Addr::new(0x2001, 0xdb8, 1, 3, 0, 0, 0, 1);
-        assert!(l.allowed(Some(IpAddr::V6(elsewhere)), "a@b.nhs.uk"));
+        assert!(l
+            .begin_at(t0, Some(IpAddr::V6(elsewhere)), None, "a@b.nhs.uk")
+            .is_ok());
     }
 
     /// Regression: the map of failures grew forever. Failures expire after the window and
@@ -359,32 +709,117 @@ mod tests {
     fn limiter_regression_forgets_expired_failures_and_stays_bounded() {
         let l = LoginLimiter::default();
         let start = Instant::now();
-        for _ in 0..5 {
-            l.failed_at(start, HOME, "a@b.nhs.uk");
-        }
-        assert!(!l.allowed_at(start, HOME, "a@b.nhs.uk"));
+        fail(&l, start, HOME, "a@b.nhs.uk", 5);
+        assert!(l.begin_at(start, HOME, None, "a@b.nhs.uk").is_err());
         let later = start + LoginLimiter::WINDOW;
-        assert!(l.allowed_at(later, HOME, "a@b.nhs.uk"));
-        l.failed_at(later, AWAY, "b@b.nhs.uk");
+        fail(&l, later, AWAY, "b@b.nhs.uk", 1);
         assert_eq!(l.len(), (1, 1), "the expired entries were swept");
+        assert!(l.begin_at(later, HOME, None, "a@b.nhs.uk").is_ok());
 
         let l = LoginLimiter::default();
         for i in 0..(LoginLimiter::MAX_ENTRIES + 500) {
             let ip = IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + i as u32));
-            l.failed_at(
+            fail(
+                &l,
                 start + Duration::from_millis(i as u64),
                 Some(ip),
                 "a@b.nhs.uk",
+                1,
             );
         }
-        let (per_email, per_client) = l.len();
-        assert!(per_email <= LoginLimiter::MAX_ENTRIES, "{per_email}");
+        let (per_account, per_client) = l.len();
+        assert!(per_account <= LoginLimiter::MAX_ENTRIES, "{per_account}");
         assert!(per_client <= LoginLimiter::MAX_ENTRIES, "{per_client}");
         // The newest failures are the ones kept.
         let newest = IpAddr::V4(Ipv4Addr::from(
             0x0a00_0000 + LoginLimiter::MAX_ENTRIES as u32 + 499,
         ));
         assert_eq!(l.lock().per_client.get(&newest).map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn waits_read_in_words() {
+        assert_eq!(wait_in_words(Duration::from_millis(200)), "1 second");
+        assert_eq!(wait_in_words(30 * SECOND), "30 seconds");
+        assert_eq!(wait_in_words(61 * SECOND), "2 minutes");
+        assert_eq!(wait_in_words(LoginLimiter::WINDOW), "15 minutes");
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> axum::http::HeaderMap {
+        let mut h = axum::http::HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(
+                axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        h
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarding_headers_are_ignored_unless_the_peer_is_a_trusted_proxy() {
+        let none = TrustedProxies::default();
+        let spoof = headers(&[("x-forwarded-for", "203.0.113.9")]);
+        assert_eq!(none.client(ip("198.51.100.7"), &spoof), ip("198.51.100.7"));
+        let proxy = TrustedProxies::parse(["10.0.0.0/8"]).unwrap();
+        // A client talking to Gemba directly cannot claim another address.
+        assert_eq!(proxy.client(ip("198.51.100.7"), &spoof), ip("198.51.100.7"));
+        // Through the proxy, its address is the one the proxy appended.
+        assert_eq!(proxy.client(ip("10.1.2.3"), &spoof), ip("203.0.113.9"));
+    }
+
+    #[test]
+    fn the_client_is_the_rightmost_untrusted_forwarded_address() {
+        let proxies = TrustedProxies::parse(["10.0.0.0/8, 192.0.2.7", "::1"]).unwrap();
+        // The client wrote a fake first hop; the proxies appended the real one and themselves.
+        let h = headers(&[("x-forwarded-for", "1.2.3.4, 203.0.113.9, 192.0.2.7")]);
+        assert_eq!(proxies.client(ip("10.0.0.1"), &h), ip("203.0.113.9"));
+        // Two header lines are one list.
+        let h = headers(&[
+            ("x-forwarded-for", "1.2.3.4"),
+            ("x-forwarded-for", "203.0.113.9:5555"),
+        ]);
+        assert_eq!(proxies.client(ip("::1"), &h), ip("203.0.113.9"));
+        // RFC 7239 wins over X-Forwarded-For, with quoted IPv6 and ports.
+        let h = headers(&[
+            ("x-forwarded-for", "1.2.3.4"),
+            (
+                "forwarded",
+                r#"for=1.2.3.4, for="[2001:db8:cafe::17]:4711";proto=https, For=192.0.2.7"#,
+            ),
+        ]);
+        assert_eq!(proxies.client(ip("10.0.0.1"), &h), ip("2001:db8:cafe::17"));
+        // An obfuscated hop ends the trusted chain at the proxy before it.
+        let h = headers(&[("forwarded", "for=203.0.113.9, for=_hidden, for=192.0.2.7")]);
+        assert_eq!(proxies.client(ip("10.0.0.1"), &h), ip("192.0.2.7"));
+        // No header: the proxy itself.
+        assert_eq!(
+            proxies.client(ip("10.0.0.1"), &headers(&[])),
+            ip("10.0.0.1")
+        );
+        // IPv4-mapped IPv6 peers match IPv4 ranges.
+        assert_eq!(
+            proxies.client(
+                ip("::ffff:10.0.0.1"),
+                &headers(&[("x-forwarded-for", "203.0.113.9")])
+            ),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_parse_or_say_what_is_wrong() {
+        assert!(TrustedProxies::parse(["127.0.0.1"]).is_ok());
+        assert!(TrustedProxies::parse([""]).unwrap().is_empty());
+        assert_eq!(
+            TrustedProxies::parse(["10.0.0.0/8,proxy.local"]),
+            Err(BadProxy("proxy.local".into()))
+        );
+        assert!(BadProxy("x".into()).to_string().contains("CIDR"));
     }
 
     /// The dummy hash must be a real argon2 hash, else unknown emails fail at once and the

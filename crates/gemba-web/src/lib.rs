@@ -29,6 +29,8 @@ pub struct AppState {
     pub login_limiter: Arc<auth::LoginLimiter>,
     /// Password checks, a few at a time off the async workers.
     pub passwords: Arc<auth::PasswordChecker>,
+    /// Reverse proxies whose forwarding headers name the client (none by default).
+    pub trusted_proxies: Arc<auth::TrustedProxies>,
     /// Whether cookies are marked `Secure` (on unless serving plain HTTP for development).
     pub secure_cookies: bool,
     /// Measures' latest icons per project, while the project is unchanged.
@@ -42,6 +44,7 @@ impl AppState {
             store,
             login_limiter: Arc::new(auth::LoginLimiter::default()),
             passwords: Arc::new(auth::PasswordChecker::default()),
+            trusted_proxies: Arc::default(),
             secure_cookies: true,
             summaries: Arc::default(),
         }

@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
-use axum::http::header::{COOKIE, HOST, LOCATION, ORIGIN, REFERER, SET_COOKIE};
+use axum::http::header::{COOKIE, HOST, LOCATION, ORIGIN, REFERER, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -96,13 +96,18 @@ pub(crate) fn now() -> NaiveDateTime {
 
 /// The value of the session cookie in `headers`, if any.
 pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name`, if the request carries it and it is not empty.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.trim().to_owned())
         .filter(|v| !v.is_empty())
 }
@@ -177,20 +182,22 @@ impl FromRequestParts<AppState> for CurrentUser {
 /// The client's address, when the server was started with connect info
 /// (`into_make_service_with_connect_info::<SocketAddr>()`), else `None`.
 ///
-/// This is the peer of the TCP connection: behind a reverse proxy every client shares the
-/// proxy's address (forwarding headers are not trusted, as anyone can send them).
+/// This is the peer of the TCP connection, unless the peer is one of the app's trusted
+/// reverse proxies ([`auth::TrustedProxies`]): then it is the client the proxy names in its
+/// forwarding headers.
 pub(crate) struct ClientAddr(pub(crate) Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        Ok(ClientAddr(peer.map(|peer| {
+            state.trusted_proxies.client(peer, &parts.headers)
+        })))
     }
 }
 
@@ -320,16 +327,26 @@ async fn login(
         let body = login_form(&f.email, &f.next, &errors, None);
         return Ok(login_response(StatusCode::BAD_REQUEST, body));
     };
-    let key = email.as_str();
-    if !state.login_limiter.allowed(client, key) {
-        let body = login_form(
-            &f.email,
-            &f.next,
-            &FieldErrors::new(),
-            Some("Too many attempts; wait 15 minutes before you try again."),
-        );
-        return Ok(login_response(StatusCode::TOO_MANY_REQUESTS, body));
-    }
+    // Counted before the password is checked, so concurrent guesses cannot slip past the limit.
+    let device = cookie(&headers, auth::DEVICE_COOKIE);
+    let attempt = match state
+        .login_limiter
+        .begin(client, device.as_deref(), email.as_str())
+    {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            let message = format!(
+                "Too many attempts; wait {} before you try again.",
+                auth::wait_in_words(wait)
+            );
+            let body = login_form(&f.email, &f.next, &FieldErrors::new(), Some(&message));
+            let mut res = login_response(StatusCode::TOO_MANY_REQUESTS, body);
+            if let Ok(v) = HeaderValue::from_str(&auth::whole_seconds(wait).to_string()) {
+                res.headers_mut().insert(RETRY_AFTER, v);
+            }
+            return Ok(res);
+        }
+    };
     // Unknown emails are checked against a dummy hash, so that timing does not tell. Checks
     // queue for a blocking thread: argon2 must not stall the async workers.
     let user = match state.store.login(&email).await? {
@@ -347,7 +364,8 @@ async fn login(
         }
     };
     let Some(user) = user else {
-        state.login_limiter.failed(client, key);
+        // The attempt stays counted.
+        drop(attempt);
         let body = login_form(
             &f.email,
             &f.next,
@@ -356,7 +374,7 @@ async fn login(
         );
         return Ok(login_response(StatusCode::UNAUTHORIZED, body));
     };
-    state.login_limiter.succeeded(client, key);
+    let device = attempt.succeeded();
     if let Some(old) = session_cookie(&headers) {
         state.store.delete_session(&auth::secret_hash(&old)).await?;
     }
@@ -378,8 +396,18 @@ async fn login(
     );
     let value = HeaderValue::from_str(&cookie)
         .map_err(|e| PageError::Internal(format!("session cookie: {e}")))?;
+    // Marks this browser as one that signed in to this account, so that others' failures from
+    // the same address do not slow it down (see `auth::LoginLimiter`).
+    let device_cookie = format!(
+        "{}={device}; HttpOnly; SameSite=Lax; Path=/login; Max-Age={}{secure}",
+        auth::DEVICE_COOKIE,
+        180 * 24 * 3600
+    );
+    let device_value = HeaderValue::from_str(&device_cookie)
+        .map_err(|e| PageError::Internal(format!("device cookie: {e}")))?;
     let mut res = see_other(local_path(&f.next));
     res.headers_mut().insert(SET_COOKIE, value);
+    res.headers_mut().append(SET_COOKIE, device_value);
     Ok(res)
 }
 

@@ -1,0 +1,191 @@
+//! The workspace commands (`gemba demo`, `gemba user`, `gemba serve`) run as an operator runs
+//! them: real database files, exit codes and messages.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use gemba_domain::{Email, Store};
+use gemba_store_sqlite::SqliteStore;
+
+/// Runs `gemba` with `stdin` as its standard input.
+fn gemba(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gemba"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the gemba binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn ae() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/ae_attendances.csv")
+        .display()
+        .to_string()
+}
+
+fn demo(db: &Path) -> Output {
+    gemba(
+        &[
+            "demo",
+            "--seed-only",
+            "--database",
+            db.to_str().unwrap(),
+            "--ae-data",
+            &ae(),
+        ],
+        "",
+    )
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Regression (issue 8): `gemba demo --database FILE` deleted whatever FILE was (107,429 real
+/// data points, exit 0). It now replaces only databases it seeded itself.
+#[test]
+fn regression_demo_never_wipes_a_real_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let real: PathBuf = dir.path().join("trust.db");
+    let out = gemba(
+        &[
+            "user",
+            "add",
+            "--org",
+            "Riverside Trust",
+            "--create-org",
+            "--email",
+            "admin@riverside.nhs.uk",
+            "--role",
+            "admin",
+            "--database",
+            real.to_str().unwrap(),
+        ],
+        "a long enough password\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = std::fs::read(&real).unwrap();
+
+    let out = demo(&real);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(message.contains("refusing to replace"), "{message}");
+    assert!(message.contains("holds real work"), "{message}");
+    assert_eq!(
+        std::fs::read(&real).unwrap(),
+        before,
+        "the file is untouched"
+    );
+    runtime().block_on(async {
+        let store = SqliteStore::open(real.to_str().unwrap()).await.unwrap();
+        let email = Email::parse("admin@riverside.nhs.uk").unwrap();
+        assert!(store.user_by_email(&email).await.unwrap().is_some());
+    });
+
+    // Nor any other file.
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "minutes of the quality committee").unwrap();
+    let out = demo(&notes);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not a SQLite database"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap(),
+        "minutes of the quality committee"
+    );
+
+    // Its own demo database it replaces, as often as asked.
+    let own = dir.path().join("demo.db");
+    for _ in 0..2 {
+        let out = demo(&own);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+}
+
+/// Regression (issue 8): `--org` with a typo silently created a second trust.
+#[test]
+fn regression_user_add_refuses_an_unknown_organisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db");
+    let db = db.to_str().unwrap();
+    let add = |org: &str, email: &str, extra: &[&str]| {
+        let mut args = vec![
+            "user",
+            "add",
+            "--org",
+            org,
+            "--email",
+            email,
+            "--role",
+            "member",
+            "--database",
+            db,
+        ];
+        args.extend_from_slice(extra);
+        gemba(&args, "a long enough password\n")
+    };
+    let out = add("Riverside Trust", "a@riverside.nhs.uk", &["--create-org"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = add("Riverside Trsut", "b@riverside.nhs.uk", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains("no organisation is called 'Riverside Trsut'"),
+        "{message}"
+    );
+    assert!(message.contains("--create-org"), "{message}");
+    runtime().block_on(async {
+        let store = SqliteStore::open(db).await.unwrap();
+        assert!(store
+            .org_by_name("Riverside Trsut")
+            .await
+            .unwrap()
+            .is_none());
+        let b = Email::parse("b@riverside.nhs.uk").unwrap();
+        assert!(store.user_by_email(&b).await.unwrap().is_none());
+    });
+}
+
+#[test]
+fn serve_refuses_a_trusted_proxy_that_is_not_an_address() {
+    let out = gemba(
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database",
+            ":memory:",
+            "--trusted-proxy",
+            "10.0.0.0/8,proxy.local",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(message.contains("--trusted-proxy"), "{message}");
+    assert!(
+        message.contains("'proxy.local' is not an IP address"),
+        "{message}"
+    );
+}
