@@ -8,8 +8,8 @@ pub mod workspace;
 
 use gemba_spc::funnel::{FunnelGroup, FunnelLimits, FunnelResult, FunnelType, SrMethod};
 use gemba_spc::{
-    ChartResult, OnCentre, PointResult, Rules, RunChartRules, RunsAnalysis, SpecialCauses,
-    TrendTies, TwoInThree, Warning, XmrConstant,
+    ChartResult, MissingValues, OnCentre, PointResult, Rules, RunChartRules, RunsAnalysis,
+    SpecialCauses, TrendDirection, TrendTies, TwoInThree, Warning, XmrConstant,
 };
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
@@ -54,7 +54,7 @@ pub struct SeriesJson<'a> {
 /// The rule settings, so a reader can tell which profile produced the result.
 #[derive(Debug, Serialize)]
 pub struct RulesJson {
-    /// `mdc`, `powerbi` or `custom`.
+    /// `mdc`, `powerbi`, `qic` or `custom`.
     pub profile: &'static str,
     /// Multiplier of MR̄ for XmR limits (2.66 or 3/1.128).
     pub xmr_constant: f64,
@@ -72,6 +72,14 @@ pub struct RulesJson {
     pub two_in_three: &'static str,
     /// Whether all three points must be on one side.
     pub two_in_three_same_side: bool,
+    /// Whether a point beyond 2σ on the other side cancels one in the window (Power BI).
+    pub two_in_three_opposite_cancels: bool,
+    /// `step_to_next` (NHSRplotthedots) or `window` (Power BI): how a point that ends one
+    /// trend and starts another reads.
+    pub trend_direction: &'static str,
+    /// `gap` (a missing value breaks the moving ranges) or `dropped` (the moving range is
+    /// taken across it).
+    pub missing_values: &'static str,
     /// `anhoej` or `ihi`.
     pub run_chart_rules: &'static str,
 }
@@ -96,6 +104,15 @@ impl From<&Rules> for RulesJson {
                 TwoInThree::Beyond2Sigma => "beyond_2_sigma",
             },
             two_in_three_same_side: r.two_in_three_same_side,
+            two_in_three_opposite_cancels: r.two_in_three_opposite_cancels,
+            trend_direction: match r.trend_direction {
+                TrendDirection::StepToNext => "step_to_next",
+                TrendDirection::Window => "window",
+            },
+            missing_values: match r.missing_values {
+                MissingValues::Gap => "gap",
+                MissingValues::Dropped => "dropped",
+            },
             run_chart_rules: match r.run_chart_rules {
                 RunChartRules::Anhoej => "anhoej",
                 RunChartRules::Ihi => "ihi",

@@ -126,7 +126,8 @@ pub struct ChartArgs {
     /// Leave the point at this date out of the limits (still plotted). Repeat for several.
     #[arg(long)]
     pub exclude: Vec<String>,
-    /// Rule profile: mdc (NHSRplotthedots, default) or powerbi (the Power BI SPC visual).
+    /// Rule profile: mdc (NHSRplotthedots, default), powerbi (the Power BI SPC visual) or qic
+    /// (qicharts2).
     #[arg(long, default_value = "mdc")]
     pub rules: String,
     /// Moving-range screening; off reproduces the MDC Excel tools.

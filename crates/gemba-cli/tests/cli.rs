@@ -377,6 +377,49 @@ fn rebase_exclude_and_baseline_flags_reach_the_engine() {
     assert_eq!(doc["series"][0]["warnings"][0]["code"], "ignored_index");
 }
 
+/// Issue 10: `--rules qic` reproduces qicharts2's I chart (3/1.128 with screened moving
+/// ranges), where the MDC constant 2.66 differs in the sixth significant figure.
+#[test]
+fn rules_qic_reproduces_qicharts2() {
+    let fx = fixture("qic_7_1_1_i.json");
+    let values = fx["input"]["values"].as_array().unwrap();
+    let mut csv = String::from("date,value\n");
+    for (i, v) in values.iter().enumerate() {
+        csv += &format!("2024-{:02}-01,{v}\n", i + 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "qic.csv", &csv);
+    let run = |rules: &str| {
+        stdout_json(&gemba(&[
+            "chart", "-i", &input, "--value", "value", "--date", "date", "--chart", "i", "--rules",
+            rules,
+        ]))
+    };
+    let doc = run("qic");
+    assert_eq!(doc["series"][0]["rules"]["profile"], "qic");
+    let points = doc["series"][0]["points"].as_array().unwrap();
+    let expected = &fx["expected"]["points"];
+    assert_eq!(points.len(), values.len());
+    for (i, p) in points.iter().enumerate() {
+        for (ours, theirs) in [("centre", "cl"), ("lcl", "lcl"), ("ucl", "ucl")] {
+            close(
+                &p[ours],
+                &expected[theirs][i],
+                &format!("point {} {ours}", i + 1),
+            );
+        }
+    }
+    let mdc = run("mdc");
+    let (a, b) = (
+        mdc["series"][0]["points"][0]["ucl"].as_f64().unwrap(),
+        expected["ucl"][0].as_f64().unwrap(),
+    );
+    assert!(
+        (a - b).abs() > 1e-6 * b,
+        "mdc differs from qicharts2: {a} vs {b}"
+    );
+}
+
 #[test]
 fn every_output_format() {
     let dir = tempfile::tempdir().unwrap();

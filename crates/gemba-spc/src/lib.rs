@@ -31,8 +31,8 @@ mod stats;
 
 pub use error::SpcError;
 pub use options::{
-    ChartOptions, ChartType, Improvement, OnCentre, Rules, RunChartRules, TrendTies, TwoInThree,
-    XmrConstant,
+    ChartOptions, ChartType, Improvement, MissingValues, OnCentre, Rules, RunChartRules,
+    TrendDirection, TrendTies, TwoInThree, XmrConstant,
 };
 pub use prepare::Data;
 pub use result::{
@@ -61,7 +61,8 @@ pub fn analyse(data: Data<'_>, options: &ChartOptions) -> Result<ChartResult, Sp
             reason: "the baseline needs at least 1 point".into(),
         });
     }
-    let mut prepared = prepare::prepare(chart, data)?;
+    let mut prepared =
+        prepare::prepare(chart, data, rules.missing_values == MissingValues::Dropped)?;
     let n = prepared.len();
     let mut warnings = Vec::new();
 

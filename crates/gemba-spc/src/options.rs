@@ -231,6 +231,30 @@ pub enum TrendTies {
     Skip,
 }
 
+/// Which direction a point of a trend reads when it belongs to two trends, or ends one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrendDirection {
+    /// A point whose next point is also in a trend takes the direction of the step to that
+    /// point, else of the step from the one before; an unchanged step reads as decreasing
+    /// (NHSRplotthedots 0.2.2).
+    StepToNext,
+    /// Every window of `trend_length` points that trends labels all its points with its own
+    /// direction, later windows over earlier ones (the Power BI SPC visual): a point that ends
+    /// one trend keeps that trend's direction unless a later trend window contains it.
+    Window,
+}
+
+/// How a missing value affects the moving ranges (XmR, MR, p′, u′ and t charts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingValues {
+    /// A missing value breaks the moving ranges: no range is taken across it
+    /// (NHSRplotthedots, qicharts2).
+    Gap,
+    /// A missing value's row is dropped, so the moving range is taken across it, between the
+    /// points either side (the Power BI SPC visual, which drops blank rows).
+    Dropped,
+}
+
 /// Which points count towards "two out of three beyond 2σ".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TwoInThree {
@@ -295,6 +319,14 @@ pub struct Rules {
     /// Whether all three points of a two-in-three window must be on the same side of the
     /// centre line (NHSRplotthedots: yes; Power BI: no).
     pub two_in_three_same_side: bool,
+    /// Whether a point beyond 2σ on the other side of the centre line cancels one in the
+    /// window (Power BI: the window signals when the sum of its signs, +1 beyond the upper 2σ
+    /// line and −1 beyond the lower, is at least 2 in size).
+    pub two_in_three_opposite_cancels: bool,
+    /// Which direction a point at the junction of two trends reads.
+    pub trend_direction: TrendDirection,
+    /// Whether moving ranges bridge missing values.
+    pub missing_values: MissingValues,
     /// Rules for run charts.
     pub run_chart_rules: RunChartRules,
     /// A phase with fewer points than this gets a "too short to trust" warning.
@@ -315,14 +347,20 @@ impl Rules {
         trend_ties: TrendTies::Break,
         two_in_three: TwoInThree::Between2And3Sigma,
         two_in_three_same_side: true,
+        two_in_three_opposite_cancels: false,
+        trend_direction: TrendDirection::StepToNext,
+        missing_values: MissingValues::Gap,
         run_chart_rules: RunChartRules::Anhoej,
         min_points_for_limits: 12,
         min_points_for_icons: 15,
     };
 
-    /// The Power BI SPC visual (AUS-DOH-Safety-and-Quality/PowerBI-SPC) defaults: 3/1.128,
-    /// screening on, shift 7, trend 5, two-in-three counting every point beyond 2σ with no
-    /// same-side requirement.
+    /// The Power BI SPC visual (AUS-DOH-Safety-and-Quality/PowerBI-SPC, version 1.7.4.28) with
+    /// its outlier rules switched on as the NHS uses them (the visual has every rule off by
+    /// default): limits at 3/1.128 × MR̄ with moving ranges screened, astronomical points
+    /// beyond 3σ, a shift of 7, a trend of 5 (each window labels its own points), two in three
+    /// beyond 2σ counting points beyond 3σ, with no same-side requirement and opposite-side
+    /// points cancelling; blank rows dropped, so moving ranges bridge missing values.
     pub const POWERBI: Rules = Rules {
         profile: "powerbi",
         xmr_constant: XmrConstant::Exact,
@@ -333,20 +371,50 @@ impl Rules {
         trend_ties: TrendTies::Break,
         two_in_three: TwoInThree::Beyond2Sigma,
         two_in_three_same_side: false,
+        two_in_three_opposite_cancels: true,
+        trend_direction: TrendDirection::Window,
+        missing_values: MissingValues::Dropped,
         run_chart_rules: RunChartRules::Anhoej,
         min_points_for_limits: 12,
         min_points_for_icons: 15,
     };
 
-    /// The named profile: `mdc` or `powerbi`.
+    /// qicharts2 0.8.1 (Anhøj) with `qic.screenedmr = TRUE`, as `library(qicharts2)` sets it:
+    /// I-chart limits at 3/1.128 × MR̄ with moving ranges screened; a point signals only
+    /// beyond the 3σ limits (qicharts2's `sigma.signal`); no shift, trend or two-in-three
+    /// rules, since qicharts2 judges runs around the centre line with the Anhøj rules instead
+    /// (reported for every chart but the MR chart); missing values break the moving ranges.
+    pub const QIC: Rules = Rules {
+        profile: "qic",
+        xmr_constant: XmrConstant::Exact,
+        screen_moving_ranges: true,
+        shift_length: 0,
+        on_centre: OnCentre::Break,
+        trend_length: 0,
+        trend_ties: TrendTies::Break,
+        two_in_three: TwoInThree::Off,
+        two_in_three_same_side: true,
+        two_in_three_opposite_cancels: false,
+        trend_direction: TrendDirection::StepToNext,
+        missing_values: MissingValues::Gap,
+        run_chart_rules: RunChartRules::Anhoej,
+        min_points_for_limits: 12,
+        min_points_for_icons: 15,
+    };
+
+    /// The names of the profiles, as [`Rules::profile`] takes them.
+    pub const PROFILE_NAMES: [&'static str; 3] = ["mdc", "powerbi", "qic"];
+
+    /// The named profile: `mdc`, `powerbi` or `qic`.
     pub fn profile(name: &str) -> Result<Rules, SpcError> {
         match name.trim().to_ascii_lowercase().as_str() {
             "mdc" | "nhsrplotthedots" | "ptd" => Ok(Rules::MDC),
             "powerbi" | "power-bi" | "pbi" => Ok(Rules::POWERBI),
+            "qic" | "qicharts2" => Ok(Rules::QIC),
             _ => Err(SpcError::UnknownName {
                 what: "rule profile",
                 given: name.to_string(),
-                expected: "mdc, powerbi",
+                expected: "mdc, powerbi, qic",
             }),
         }
     }

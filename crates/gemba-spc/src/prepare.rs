@@ -73,7 +73,14 @@ fn non_negative(field: &'static str, index: usize, v: f64) -> Result<f64, SpcErr
 }
 
 /// Checks the data against the chart and computes the plotted values.
-pub(crate) fn prepare(chart: ChartType, data: Data<'_>) -> Result<Vec<Prepared>, SpcError> {
+///
+/// With `bridge_missing` the MR chart takes a point's moving range from the last point with a
+/// value before it (missing values dropped, as the Power BI visual drops blank rows).
+pub(crate) fn prepare(
+    chart: ChartType,
+    data: Data<'_>,
+    bridge_missing: bool,
+) -> Result<Vec<Prepared>, SpcError> {
     match data {
         Data::Values(values) => {
             if chart.needs_denominator() {
@@ -115,13 +122,10 @@ pub(crate) fn prepare(chart: ChartType, data: Data<'_>) -> Result<Vec<Prepared>,
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             if chart == ChartType::T {
-                // qicharts2 plots the back-transformed transformed value, so that a point and
-                // the lines (computed on y^(1/3.6) and raised to 3.6) share one rounding: a
-                // constant series then lies exactly on its centre line.
-                // The transformed value is kept in `mean` for the t chart's limits.
+                // The t chart's lines are computed on y^(1/3.6) (kept in `mean`); the point
+                // itself is plotted as entered, so that 32 reads 32.
                 for p in &mut points {
                     p.mean = p.y.map(|v| v.powf(1.0 / 3.6));
-                    p.y = p.mean.map(|x| x.max(0.0).powf(3.6));
                 }
             }
             if chart == ChartType::Mr {
@@ -133,7 +137,9 @@ pub(crate) fn prepare(chart: ChartType, data: Data<'_>) -> Result<Vec<Prepared>,
                         (Some(a), Some(b)) => Some(f64::abs(b - a)),
                         _ => None,
                     };
-                    prev = y;
+                    if y.is_some() || !bridge_missing {
+                        prev = y;
+                    }
                 }
             }
             Ok(points)

@@ -4,7 +4,7 @@
 //! All rules look within one phase only. Missing values are dropped before the rules run, so
 //! the points either side of a gap are consecutive (REFERENCE.md §2.10, recommendation (a)).
 
-use crate::options::{OnCentre, Rules, TrendTies, TwoInThree};
+use crate::options::{OnCentre, Rules, TrendDirection, TrendTies, TwoInThree};
 use crate::result::PointResult;
 
 fn sign(x: f64) -> i8 {
@@ -50,7 +50,12 @@ pub(crate) fn flag_phase(
     }
     if !outside_only {
         shift_rule(side, rules.shift_length, rules.on_centre, shift);
-        trend_rule(ys, rules.trend_length, rules.trend_ties, trend);
+        match (rules.trend_direction, rules.trend_ties) {
+            (TrendDirection::Window, TrendTies::Break) => {
+                trend_windows(ys, rules.trend_length, trend)
+            }
+            _ => trend_rule(ys, rules.trend_length, rules.trend_ties, trend),
+        }
         two_in_three_rule(idx, ys, points, side, rules, two);
     }
     for k in 0..m {
@@ -183,8 +188,46 @@ pub(crate) fn trend_rule(ys: &[f64], len: usize, ties: TrendTies, out: &mut [i8]
     }
 }
 
+/// Trend as the Power BI SPC visual finds it: at each point, the signs of the last
+/// `len − 1` steps (clipped at the start of the phase) are summed; when the sum is ±(len − 1)
+/// the point and the `len − 1` before it are labelled with that direction, later windows over
+/// earlier ones. A point that ends one trend and starts another therefore keeps the direction
+/// of the first unless a window of the second contains it: in `1,2,3,4,5,5,6,7,8,9` (len 5)
+/// the first 5 reads increasing. An unchanged step adds 0 and so breaks a trend.
+pub(crate) fn trend_windows(ys: &[f64], len: usize, out: &mut [i8]) {
+    let m = ys.len();
+    if len < 2 || m < len {
+        return;
+    }
+    let need = (len - 1) as i64;
+    let steps: Vec<i64> = (0..m)
+        .map(|k| {
+            if k == 0 {
+                0
+            } else {
+                i64::from(sign(ys[k] - ys[k - 1]))
+            }
+        })
+        .collect();
+    for k in 0..m {
+        let from = (k + 2).saturating_sub(len);
+        let sum: i64 = steps[from..=k].iter().sum();
+        if sum.abs() >= need {
+            let d = if sum > 0 { 1 } else { -1 };
+            for o in out[(k + 1).saturating_sub(len)..=k].iter_mut() {
+                *o = d;
+            }
+        }
+    }
+}
+
 /// Two out of three consecutive points beyond a 2σ line on the same side. Only the points
 /// beyond 2σ are flagged, with their side.
+///
+/// With `two_in_three_opposite_cancels` (Power BI), each window ending at a point (clipped at
+/// the start of the phase) sums +1 for a point beyond the upper 2σ line and −1 for one beyond
+/// the lower: it signals when the sum is ±2 or ±3, so a point beyond 2σ on the other side
+/// cancels one.
 fn two_in_three_rule(
     idx: &[usize],
     ys: &[f64],
@@ -217,6 +260,25 @@ fn two_in_three_rule(
             }
         })
         .collect();
+    if rules.two_in_three_opposite_cancels {
+        for k in 0..m {
+            let w = k.saturating_sub(2)..k + 1;
+            let sum: i32 = close[w.clone()].iter().map(|&c| i32::from(c)).sum();
+            if sum.abs() < 2 {
+                continue;
+            }
+            let s = if sum > 0 { 1 } else { -1 };
+            if rules.two_in_three_same_side && !side[w.clone()].iter().all(|&sd| sd == s) {
+                continue;
+            }
+            for j in w {
+                if close[j] == s {
+                    out[j] = s;
+                }
+            }
+        }
+        return;
+    }
     for k in 0..m - 2 {
         let w = k..k + 3;
         for s in [1i8, -1] {
@@ -248,6 +310,32 @@ mod tests {
         assert_eq!(out, [0; 8]);
         shift_rule(&side, 6, OnCentre::Skip, &mut out);
         assert_eq!(out, [1, 1, 1, 0, 1, 1, 1, 0]);
+    }
+
+    /// Issue 10: in `1,2,3,4,5,5,6,7,8,9` (trend of 5) the Power BI visual reads the first 5
+    /// as increasing (its window is the first trend's); NHSRplotthedots reads it by the
+    /// unchanged step to the next point, as decreasing.
+    #[test]
+    fn trend_end_reads_by_window_or_by_next_step() {
+        let ys = [1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 6.0, 7.0, 8.0, 9.0];
+        let mut out = [0i8; 10];
+        trend_windows(&ys, 5, &mut out);
+        assert_eq!(out, [1; 10]);
+        let mut out = [0i8; 10];
+        trend_rule(&ys, 5, TrendTies::Break, &mut out);
+        assert_eq!(out, [1, 1, 1, 1, -1, 1, 1, 1, 1, 1]);
+        // A peak belongs to both trends; the later window labels it, as the next step does.
+        let ys = [1.0, 2.0, 3.0, 4.0, 5.0, 4.0, 3.0, 2.0, 1.0];
+        let mut a = [0i8; 9];
+        trend_windows(&ys, 5, &mut a);
+        let mut b = [0i8; 9];
+        trend_rule(&ys, 5, TrendTies::Break, &mut b);
+        assert_eq!(a, [1, 1, 1, 1, -1, -1, -1, -1, -1]);
+        assert_eq!(a, b);
+        // Four steps up are not a trend of 6.
+        let mut out = [0i8; 9];
+        trend_windows(&ys, 6, &mut out);
+        assert_eq!(out, [0; 9]);
     }
 
     #[test]

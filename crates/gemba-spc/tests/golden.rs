@@ -17,7 +17,7 @@ use fixtures::{bools, f64s, indices, opt_f64s, strings, Fixture, Report};
 use gemba_spc::funnel::{funnel, FunnelOptions, FunnelType, OutlierFlag, Overdispersion, SrMethod};
 use gemba_spc::{
     analyse, AssuranceIcon, ChartOptions, ChartResult, ChartType, Data, Improvement, PointResult,
-    PointVariation, Rules, XmrConstant,
+    PointVariation, Rules,
 };
 
 /// Relative tolerance where the engine uses the reference's own formula. The fixtures hold 15
@@ -221,11 +221,8 @@ fn check_qic(fx: &Fixture) -> Report {
         chart,
         improvement: Improvement::Increase,
         target: None,
-        // qicharts2 uses 3/1.128 and (with qic.screenedmr = TRUE) screens moving ranges.
-        rules: Rules {
-            xmr_constant: XmrConstant::Exact,
-            ..Rules::MDC
-        },
+        // The `qic` profile: 3/1.128, screened moving ranges (qic.screenedmr = TRUE).
+        rules: Rules::QIC,
         // QIC part = k: a new part starts after position k, i.e. at 0-based index k.
         phase_starts: indices(&engine["phase_starts"]),
         // QIC freeze = k: the first k points are the baseline.

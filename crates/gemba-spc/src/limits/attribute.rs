@@ -133,15 +133,24 @@ const T_POWER: f64 = 3.6;
 /// negative transformed 3σ LCL to 0 but leaves a negative 2σ lower line as NaN (absent); here
 /// every lower line is clipped to 0, as Power BI SPC does.
 pub(crate) fn t(phase: &Phase<'_>, out: &mut [Lines]) {
-    // `prepare` keeps y^(1/3.6) in `mean` and plots its back-transform, so points and lines
-    // share one rounding.
+    // `prepare` keeps y^(1/3.6) in `mean` and y as entered. A line whose transformed value is
+    // exactly a baseline point's takes that point's value, so that a constant series lies
+    // exactly on its lines (32^(1/3.6) raised to 3.6 is 32.000000000000014).
     let transform = |p: &Prepared| p.mean;
+    let base: Vec<(f64, f64)> = phase
+        .base()
+        .filter_map(|k| Some((phase.points[k].mean?, phase.points[k].y?)))
+        .collect();
     let centre = stats::mean(phase.base_values(transform));
     let mr_bar = mean_moving_range(
         &phase.moving_ranges(transform),
         phase.rules.screen_moving_ranges,
     );
-    let back = |x: f64| x.max(0.0).powf(T_POWER);
+    let back = |x: f64| {
+        base.iter()
+            .find(|(t, _)| *t == x)
+            .map_or_else(|| x.max(0.0).powf(T_POWER), |&(_, y)| y)
+    };
     let lines = match (centre, mr_bar) {
         (Some(x_bar), Some(mr)) => {
             let s = symmetric(x_bar, mr / D2);
@@ -302,7 +311,7 @@ mod tests {
             numerators: d,
             denominators: n,
         };
-        let prepared = prepare(chart, data);
+        let prepared = prepare(chart, data, false);
         assert!(prepared.is_ok(), "test data rejected: {prepared:?}");
         prepared.unwrap_or_default()
     }

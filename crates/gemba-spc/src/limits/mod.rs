@@ -6,7 +6,7 @@
 mod attribute;
 mod subgroup;
 
-use crate::options::{ChartType, Rules};
+use crate::options::{ChartType, MissingValues, Rules};
 use crate::prepare::Prepared;
 use crate::result::Lines;
 use crate::stats;
@@ -48,8 +48,9 @@ impl Phase<'_> {
     }
 
     /// Moving ranges |v_k − v_j| between consecutive baseline points: excluded points are
-    /// bridged (qicharts2), missing values are not (NHSRplotthedots), and the range between
-    /// the last baseline point and the next point is never taken.
+    /// bridged (qicharts2), missing values are not (NHSRplotthedots) unless the rules drop them
+    /// ([`MissingValues::Dropped`], Power BI), and the range between the last baseline point
+    /// and the next point is never taken.
     pub fn moving_ranges(&self, value: impl Fn(&Prepared) -> Option<f64>) -> Vec<f64> {
         let mut out = Vec::with_capacity(self.baseline_len.min(self.points.len()));
         let mut prev: Option<f64> = None;
@@ -58,7 +59,8 @@ impl Phase<'_> {
                 continue;
             }
             match value(&self.points[k]) {
-                None => prev = None,
+                None if self.rules.missing_values == MissingValues::Gap => prev = None,
+                None => {}
                 Some(v) => {
                     if let Some(p) = prev {
                         out.push((v - p).abs());

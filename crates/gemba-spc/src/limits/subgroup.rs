@@ -288,7 +288,7 @@ mod tests {
 
     fn groups(chart: ChartType, gs: &[&[f64]]) -> Vec<Prepared> {
         let owned: Vec<Vec<f64>> = gs.iter().map(|g| g.to_vec()).collect();
-        let prepared = prepare(chart, Data::Subgroups(&owned));
+        let prepared = prepare(chart, Data::Subgroups(&owned), false);
         assert!(prepared.is_ok(), "test data rejected: {prepared:?}");
         prepared.unwrap_or_default()
     }
