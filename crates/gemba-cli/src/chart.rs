@@ -141,6 +141,44 @@ impl Plan {
         o
     }
 
+    /// Every `--exclude` date must be the date of a point (of some series): a date that matches
+    /// nothing is a mistake (a day instead of the month's first, a typo), not a no-op.
+    fn check_excluded_dates(&self, series: &[SeriesData]) -> Result<()> {
+        let mut unmatched: Vec<NaiveDate> = self
+            .exclude
+            .iter()
+            .copied()
+            .filter(|d| !series.iter().any(|s| s.dates.contains(d)))
+            .collect();
+        unmatched.sort_unstable();
+        let Some(first) = unmatched.first() else {
+            return Ok(());
+        };
+        let (lo, hi) = series
+            .iter()
+            .flat_map(|s| s.dates.first().into_iter().chain(s.dates.last()))
+            .fold((None::<NaiveDate>, None::<NaiveDate>), |(lo, hi), d| {
+                (
+                    Some(lo.map_or(*d, |l| l.min(*d))),
+                    Some(hi.map_or(*d, |h| h.max(*d))),
+                )
+            });
+        let range = match (lo, hi) {
+            (Some(lo), Some(hi)) => format!("; the points run from {lo} to {hi}"),
+            _ => String::new(),
+        };
+        let any = if self.columns.series.is_some() {
+            " in any series"
+        } else {
+            ""
+        };
+        bail!(
+            "--exclude {first}: no point has this date{any} in {}{range}; give the date of a \
+             point exactly as the data have it",
+            self.source.path.display()
+        )
+    }
+
     fn analyse(&self, s: &SeriesData) -> Result<ChartResult> {
         let data = if let Some(groups) = &s.subgroups {
             Data::Subgroups(groups)
@@ -309,6 +347,7 @@ pub fn run(args: &ChartArgs) -> Result<()> {
     if series.is_empty() {
         bail!("{} has no data rows", plan.source.path.display());
     }
+    plan.check_excluded_dates(&series)?;
     let bar = progress(series.len());
 
     match args.format {

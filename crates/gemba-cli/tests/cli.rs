@@ -420,6 +420,35 @@ fn rules_qic_reproduces_qicharts2() {
     );
 }
 
+/// Issue 10: an `--exclude` date that matches no point was silently ignored.
+#[test]
+fn exclude_of_a_date_without_a_point_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "falls.csv", SHIFT_CSV);
+    let out_path = dir.path().join("out.json");
+    let out = gemba(&[
+        "chart",
+        "-i",
+        &input,
+        "--value",
+        "falls",
+        "--date",
+        "date",
+        "--exclude",
+        "2025-02-15",
+        "--out",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains("--exclude 2025-02-15: no point has this date"),
+        "{message}"
+    );
+    assert!(message.contains("from 2024-01-01 to"), "{message}");
+    assert!(!out_path.exists(), "nothing is written");
+}
+
 #[test]
 fn every_output_format() {
     let dir = tempfile::tempdir().unwrap();
