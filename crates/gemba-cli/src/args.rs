@@ -260,9 +260,10 @@ pub struct DemoArgs {
     /// Seed the database and exit without serving.
     #[arg(long)]
     pub seed_only: bool,
-    /// The A&E data the demo measures are built from.
-    #[arg(long, default_value = "data/ae_attendances.csv")]
-    pub ae_data: PathBuf,
+    /// The A&E data the demo measures are built from (default: the copy of
+    /// data/ae_attendances.csv built into gemba, so the demo runs from any folder).
+    #[arg(long)]
+    pub ae_data: Option<PathBuf>,
 }
 
 /// `gemba user …`.

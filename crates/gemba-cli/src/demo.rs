@@ -53,6 +53,10 @@ pub const DEMO_USERS: [(&str, &str, Role, usize); 7] = [
     ("admin@northfield.nhs.uk", "Ash Admin", Role::Admin, 1),
 ];
 
+/// NHS England's A&E attendances and emergency admissions, April 2016 to March 2019
+/// (data/README.md), built into the binary so that `gemba demo` runs from any folder.
+const AE_ATTENDANCES: &str = include_str!("../../../data/ae_attendances.csv");
+
 /// `gemba demo`.
 pub fn run(args: &DemoArgs) -> Result<()> {
     let path = Path::new(&args.database);
@@ -74,7 +78,20 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     runtime()?.block_on(async {
         let store = open_store(&args.database).await?;
         store.mark_as_demo().await?;
-        seed(&store, &args.ae_data).await?;
+        match &args.ae_data {
+            Some(path) => seed(&store, path).await?,
+            None => {
+                // The data are built into the binary; the readers take a file.
+                let mut file = tempfile::Builder::new()
+                    .prefix("gemba-demo-ae-")
+                    .suffix(".csv")
+                    .tempfile()
+                    .context("cannot write the built-in A&E data to a temporary file")?;
+                std::io::Write::write_all(&mut file, AE_ATTENDANCES.as_bytes())
+                    .context("cannot write the built-in A&E data to a temporary file")?;
+                seed(&store, file.path()).await?;
+            }
+        }
         println!("Seeded the demo database {}", path.display());
         println!();
         println!("Sign in with any of these (password: {DEMO_PASSWORD}):");

@@ -123,6 +123,42 @@ fn regression_demo_never_wipes_a_real_database() {
     }
 }
 
+/// Issue 10: `gemba demo` failed outside the repository root without `--ae-data`; its data are
+/// now built in. Run from an empty folder, it seeds trust R1H's 36 months of real data.
+#[test]
+fn demo_runs_from_any_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gemba"))
+        .args(["demo", "--seed-only", "--database", "here.db"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    runtime().block_on(async {
+        let store = SqliteStore::open(dir.path().join("here.db").to_str().unwrap())
+            .await
+            .unwrap();
+        let org = store
+            .org_by_name("Riverside University Hospitals")
+            .await
+            .unwrap()
+            .unwrap();
+        let projects = store.projects(org.id).await.unwrap();
+        let ed = projects
+            .iter()
+            .find(|p| p.title.contains("four-hour"))
+            .expect("the ED project");
+        let measures = store.measures(ed.id).await.unwrap();
+        let data = store.data(measures[0].id).await.unwrap();
+        assert_eq!(data.len(), 36, "April 2016 to March 2019");
+        // R1H type 1, April 2016 (data/ae_attendances.csv line 1839): 27,396 attendances,
+        // 5,099 breaches, so 22,297 seen within four hours.
+        let first = &data[0];
+        assert_eq!(first.denominator, Some(27396.0));
+        assert_eq!(first.value, Some(22297.0));
+    });
+}
+
 /// Regression (issue 8): `--org` with a typo silently created a second trust.
 #[test]
 fn regression_user_add_refuses_an_unknown_organisation() {
