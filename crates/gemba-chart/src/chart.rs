@@ -3,7 +3,7 @@
 use gemba_spc::{ChartType, Lines, PointResult, PointVariation};
 use maud::{html, Markup};
 
-use crate::axis::{fmt_num, nice_ticks, px, tick_label, Scale};
+use crate::axis::{fmt_num, nice_ticks, px, tick_label, Scale, Ticks};
 use crate::describe::{self, finite, value};
 use crate::{icons, palette, SeriesView};
 
@@ -224,6 +224,38 @@ fn step_path(
 /// The SVG of one chart; `prefix` makes its ids unique in a page. Without `show_heading` the
 /// visible title and subtitle are left out (a page shows them as a heading); the accessible
 /// `<title>` and `<desc>` are always there.
+/// The values a chart's y-axis can show: counts, rates, ranges and times are never below
+/// zero, and proportions lie between 0 and 1, so the axis never offers an impossible value.
+pub(crate) fn value_bounds(chart: ChartType) -> (f64, f64) {
+    match chart {
+        ChartType::P | ChartType::PPrime => (0.0, 1.0),
+        ChartType::U
+        | ChartType::UPrime
+        | ChartType::C
+        | ChartType::G
+        | ChartType::T
+        | ChartType::Mr
+        | ChartType::S
+        | ChartType::R => (0.0, f64::INFINITY),
+        _ => (f64::NEG_INFINITY, f64::INFINITY),
+    }
+}
+
+/// Nice ticks over `[lo, hi]` kept within `bounds` (the padding and the rounding to nice
+/// steps never cross them).
+pub(crate) fn bounded_ticks(lo: f64, hi: f64, (floor, ceiling): (f64, f64)) -> Ticks {
+    let lo = lo.max(floor);
+    let hi = hi.min(ceiling).max(lo);
+    let mut ticks = nice_ticks(lo, hi, 6);
+    let slack = ticks.step.abs() * 1e-9;
+    ticks.lo = ticks.lo.max(floor);
+    ticks.hi = ticks.hi.min(ceiling);
+    ticks
+        .values
+        .retain(|v| *v >= floor - slack && *v <= ceiling + slack);
+    ticks
+}
+
 pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup {
     let r = view.result;
     let points = &r.points;
@@ -371,7 +403,7 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
         (lo, hi) = (0.0, 1.0);
     }
     let pad = (hi - lo) * 0.03;
-    let ticks = nice_ticks(lo - pad, hi + pad, 6);
+    let ticks = bounded_ticks(lo - pad, hi + pad, value_bounds(r.chart));
     let y = Scale::new(ticks.lo, ticks.hi, bottom, top);
     let plot_l = LEFT;
     let plot_r = W - RIGHT;

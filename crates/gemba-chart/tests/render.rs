@@ -663,3 +663,56 @@ fn hand_made_points_read_as_the_engine_would() {
     assert_eq!(p.variation, PointVariation::CommonCause);
     assert_eq!(p.special_cause, SpecialCauses::default());
 }
+
+/// The y-axis tick labels of a chart.
+fn y_ticks(svg: &str) -> Vec<f64> {
+    let doc = parse(svg);
+    let axis = with_class(&doc, "y-axis");
+    axis[0]
+        .children()
+        .filter(|n| n.has_tag_name("text") && !has_class(n, "axis-label"))
+        .map(|n| n.text().unwrap().parse::<f64>().unwrap())
+        .collect()
+}
+
+/// Issue 10: the y-axis of counts, rates and proportions never shows impossible values: a
+/// p chart hugging 100 % had a tick above 1, a c chart near zero a tick below 0.
+#[test]
+fn y_axis_never_shows_impossible_values() {
+    let nums: Vec<Option<f64>> = [
+        98., 99., 100., 97., 99., 100., 98., 99., 100., 99., 98., 100.,
+    ]
+    .map(Some)
+    .to_vec();
+    let dens = vec![Some(100.0); 12];
+    let p = analyse(
+        Data::Ratios {
+            numerators: &nums,
+            denominators: &dens,
+        },
+        &ChartOptions::new(ChartType::P),
+    )
+    .unwrap();
+    let x = labels(12);
+    let ticks = y_ticks(&chart_svg(&view("p", &x, &p)));
+    assert!(ticks.len() >= 2, "{ticks:?}");
+    assert!(ticks.iter().all(|t| (0.0..=1.0).contains(t)), "{ticks:?}");
+
+    let counts: Vec<Option<f64>> = [0., 1., 0., 2., 0., 1., 0., 0., 1., 0., 3., 0.]
+        .map(Some)
+        .to_vec();
+    let c = chart(ChartType::C, &counts, |_| {});
+    let ticks = y_ticks(&chart_svg(&view("c", &x, &c)));
+    assert!(ticks.iter().all(|t| *t >= 0.0), "{ticks:?}");
+    assert!(ticks.contains(&0.0), "{ticks:?}");
+
+    // An XmR chart may go below zero (a change in weight, a balance).
+    let xmr = xmr(
+        &[
+            0.5, -0.5, 0.2, -0.3, 0.1, 0.0, -0.2, 0.4, -0.1, 0.3, -0.4, 0.2,
+        ],
+        |_| {},
+    );
+    let ticks = y_ticks(&chart_svg(&view("x", &x, &xmr)));
+    assert!(ticks.iter().any(|t| *t < 0.0), "{ticks:?}");
+}
