@@ -438,6 +438,28 @@ async function journey(browser, base) {
           m.scrollWidth <= m.clientWidth,
           `at ${PHONE.width} px the measure page scrolls sideways (document ${m.scrollWidth} px wide): ${m.wide.join('; ') || 'no single element found'}`,
         );
+        // Issue 10: the chart was scaled to the phone's width, its text to 4–5 px. Every text of
+        // the chart must render at 12 CSS px or more (the chart scrolls in its own frame).
+        const text = await p.evaluate(() => {
+          const svg = document.querySelector('.chart svg');
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          let min = Infinity;
+          let smallest = '';
+          for (const t of svg.querySelectorAll('text')) {
+            const size = parseFloat(getComputedStyle(t).fontSize) * scale;
+            if (size < min) {
+              min = size;
+              smallest = t.textContent;
+            }
+          }
+          const frame = svg.closest('.chart');
+          return { min, smallest, scrolls: frame.scrollWidth > frame.clientWidth };
+        });
+        log(`    chart text at least ${text.min.toFixed(1)} px ("${text.smallest}"); frame scrolls: ${text.scrolls}`);
+        check(
+          text.min >= 11.99,
+          `at ${PHONE.width} px the chart's text "${text.smallest}" renders at ${text.min.toFixed(1)} px, under 12 px`,
+        );
       } finally {
         await phone.close();
       }

@@ -17,7 +17,7 @@ const BOTTOM: f64 = 40.0;
 /// An NHS.UK-like system font stack.
 pub(crate) const FONT: &str = "Frutiger, 'Frutiger W01', Arial, Helvetica, sans-serif";
 /// Approximate width of one character of 11.5px text.
-const CHAR_W: f64 = 6.9;
+const CHAR_W: f64 = 7.2;
 
 /// The marker shape of a reading: shapes as well as colours tell the readings apart.
 #[derive(Clone, Copy)]
@@ -116,7 +116,7 @@ pub(crate) fn legend(items: &[(Key, String)], x0: f64, y0: f64, x_max: f64) -> (
     }
     let rows = if items.is_empty() { 0 } else { row + 1 };
     let markup = html! {
-        g class="legend" font-size="11.5" fill=(palette::TEXT) {
+        g class="legend" font-size="12" fill=(palette::TEXT) {
             @for (x, y, key, label) in &placed {
                 @match key {
                     Key::Marker { shape, fill, stroke } => {
@@ -492,7 +492,7 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
                         stroke=(palette::GRID) stroke-width="1" {}
                 }
             }
-            g class="axis y-axis" font-size="11.5" fill=(palette::SECONDARY) text-anchor="end" {
+            g class="axis y-axis" font-size="12" fill=(palette::SECONDARY) text-anchor="end" {
                 @for t in &ticks.values {
                     text x=(px(plot_l - 8.0)) y=(px(y.map(*t) + 4.0)) { (tick_label(*t, ticks.step)) }
                 }
@@ -500,7 +500,7 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
                     transform={ "rotate(-90 18 " (px(y_mid)) ")" } font-size="12.5"
                     fill=(palette::TEXT) { (view.y_label) }
             }
-            g class="axis x-axis" font-size="11.5" fill=(palette::SECONDARY) text-anchor="middle" {
+            g class="axis x-axis" font-size="12" fill=(palette::SECONDARY) text-anchor="middle" {
                 line x1=(px(plot_l)) x2=(px(plot_r)) y1=(px(bottom)) y2=(px(bottom))
                     stroke=(palette::SECONDARY) stroke-width="1" {}
                 @for (i, label) in labels.iter().enumerate() {
@@ -516,7 +516,7 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
                 g class="phase-divider" {
                     line x1=(dx) x2=(dx) y1=(px(top)) y2=(px(bottom)) stroke=(palette::SECONDARY)
                         stroke-width="1.2" stroke-dasharray="2 4" {}
-                    text x={ (dx) } dx="4" y=(px(top + 12.0)) font-size="10.5"
+                    text x={ (dx) } dx="4" y=(px(top + 12.0)) font-size="12"
                         fill=(palette::SECONDARY) { "Phase " (k + 1) }
                 }
             }
@@ -575,7 +575,7 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
                         stroke=(palette::NEITHER) stroke-width="1.2" stroke-dasharray="5 3" {}
                     rect x=(px(xs[*i] - 8.0)) y=(px(top)) width="16" height="16" rx="3"
                         fill=(palette::NEITHER) {}
-                    text x=(ax) y=(px(top + 12.0)) font-size="11" font-weight="700"
+                    text x=(ax) y=(px(top + 12.0)) font-size="12" font-weight="700"
                         text-anchor="middle" fill="#ffffff" { (k + 1) }
                 }
             }

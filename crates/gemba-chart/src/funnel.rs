@@ -314,7 +314,7 @@ pub(crate) fn svg(view: &FunnelView, prefix: &str, show_heading: bool) -> Markup
                     line x1=(px(LEFT)) x2=(px(W - RIGHT)) y1=(ty) y2=(ty) stroke=(palette::GRID) {}
                 }
             }
-            g class="axis y-axis" font-size="11.5" fill=(palette::SECONDARY) text-anchor="end" {
+            g class="axis y-axis" font-size="12" fill=(palette::SECONDARY) text-anchor="end" {
                 @for t in &yt.values {
                     text x=(px(LEFT - 8.0)) y=(px(y.map(*t) + 4.0)) { (tick_label(*t, yt.step)) }
                 }
@@ -322,7 +322,7 @@ pub(crate) fn svg(view: &FunnelView, prefix: &str, show_heading: bool) -> Markup
                     transform={ "rotate(-90 18 " (px(y_mid)) ")" } font-size="12.5"
                     fill=(palette::TEXT) { (view.y_label) }
             }
-            g class="axis x-axis" font-size="11.5" fill=(palette::SECONDARY) text-anchor="middle" {
+            g class="axis x-axis" font-size="12" fill=(palette::SECONDARY) text-anchor="middle" {
                 line x1=(px(LEFT)) x2=(px(W - RIGHT)) y1=(px(bottom)) y2=(px(bottom))
                     stroke=(palette::SECONDARY) {}
                 @for t in &xt.values {
@@ -399,7 +399,7 @@ pub(crate) fn page(view: &FunnelView) -> Markup {
                         "."
                     }
                 }
-                figure class="plot" { (svg(view, "funnel", false)) }
+                figure class="plot" tabindex="0" { (svg(view, "funnel", false)) }
             }
             section class="card" aria-labelledby="groups-heading" {
                 h2 id="groups-heading" { "Groups" }

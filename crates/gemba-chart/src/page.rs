@@ -27,7 +27,7 @@ h2{font-size:1.5rem;line-height:1.25;margin:0 0 .5rem}
 .lede{color:var(--secondary);margin:0 0 1rem}
 figure{margin:0}
 figure.plot{overflow-x:auto;-webkit-overflow-scrolling:touch}
-svg.spc-chart,svg.funnel-plot{display:block;width:100%;height:auto;max-width:1000px}
+svg.spc-chart,svg.funnel-plot{display:block;width:100%;height:auto;min-width:800px;max-width:1000px}
 svg.badge{width:1.75rem;height:1.75rem;flex:none}
 .table-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:0 0 .5rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem;background:#fff}
@@ -53,7 +53,7 @@ summary{cursor:pointer;color:var(--blue);font-weight:600;padding:.25rem 0;text-d
 .back{font-size:.95rem;margin:.5rem 0 0}
 .site-footer{border-top:4px solid var(--blue);background:#fff;color:var(--secondary);font-size:.9rem}
 .site-footer .wrap{padding-top:1rem;padding-bottom:1rem}
-@media (max-width:640px){svg.spc-chart,svg.funnel-plot{min-width:560px}h1{font-size:1.6rem}h2{font-size:1.25rem}.card{padding:.75rem}th,td{padding:.4rem .5rem}.tagline{display:none}}
+@media (max-width:640px){h1{font-size:1.6rem}h2{font-size:1.25rem}.card{padding:.75rem}th,td{padding:.4rem .5rem}.tagline{display:none}}
 @media print{body{background:#fff}.site-header{background:#fff;color:var(--text);border-bottom:2px solid var(--text)}.card{border:none;break-inside:avoid}details>*{display:block}}
 "#;
 
@@ -250,7 +250,7 @@ fn chart_section(i: usize, view: &SeriesView) -> Markup {
                 (view.id) " · " (r.chart.title()) " · " (describe::improvement_label(r.improvement))
                 " · " (r.points.len()) " points"
             }
-            figure class="plot" {
+            figure class="plot" tabindex="0" {
                 (chart::svg(view, &format!("{id}-svg"), false))
             }
             @if r.chart == gemba_spc::ChartType::Run {

@@ -725,7 +725,8 @@ fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
     }
     let has_den = r.points.iter().any(|p| p.n.is_some());
     html! {
-        div class="chart" {
+        // Full size, so that its text stays readable; on a phone it scrolls sideways in its frame.
+        div class="chart" role="region" aria-label="Chart (scrolls sideways on small screens)" tabindex="0" {
             // The SVG is maud markup from gemba-chart, escaped there.
             (PreEscaped(svg))
         }
