@@ -488,7 +488,7 @@ async function main() {
   let ok = false;
   try {
     await step('add a user and start the server', async () => {
-      gemba(['user', 'add', '--org', ORG, '--email', EMAIL, '--role', 'improvement_lead', '--database', database], `${PASSWORD}\n`);
+      gemba(['user', 'add', '--org', ORG, '--create-org', '--email', EMAIL, '--role', 'improvement_lead', '--database', database], `${PASSWORD}\n`);
       server = await startServer(database);
       log(`    ${server.url} on ${database}`);
     });
