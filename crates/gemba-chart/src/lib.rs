@@ -36,6 +36,8 @@ mod page;
 mod palette;
 mod text;
 
+pub use icons::{assurance_icon_svg, variation_icon_svg};
+
 use gemba_spc::funnel::FunnelResult;
 use gemba_spc::ChartResult;
 

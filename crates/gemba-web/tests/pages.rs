@@ -894,6 +894,17 @@ async fn dashboard_shows_projects_with_measure_icons() {
     assert!(html.contains("Special cause improvement (high)"), "{html}");
     assert!(html.contains("data-icon=\"improvement_high\""));
     assert!(html.contains("Consistently passes target"));
+    // Issue 10: one icon set: the dashboard draws the same Making Data Count icons as the chart.
+    assert!(
+        html.contains("class=\"icon variation-icon improvement_high\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("class=\"icon assurance-icon pass\""),
+        "{html}"
+    );
+    let (_, chart_page) = member.get(&app, &format!("/measures/{measure}")).await;
+    assert!(chart_page.contains("class=\"icon variation-icon improvement_high\""));
 
     // The project page lists the measure with the same icons.
     let (_, html) = member.get(&app, &format!("/projects/{id}")).await;

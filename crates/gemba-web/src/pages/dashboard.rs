@@ -15,7 +15,7 @@ use gemba_domain::{
     measure_chart, Measure, Project, ProjectId, ProjectStatus, Store, StoreError, TeamId,
 };
 use gemba_spc::{AssuranceIcon, VariationIcon};
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 
 use super::error::PageError;
 use super::layout;
@@ -157,20 +157,6 @@ fn variation_class(v: VariationIcon) -> &'static str {
     }
 }
 
-/// A short symbol for the direction of a special cause, hidden from screen readers (the words
-/// say it).
-fn variation_symbol(v: VariationIcon) -> &'static str {
-    match v {
-        VariationIcon::CommonCause => "~",
-        VariationIcon::ImprovementHigh
-        | VariationIcon::ConcernHigh
-        | VariationIcon::NeitherHigh => "▲",
-        VariationIcon::ImprovementLow | VariationIcon::ConcernLow | VariationIcon::NeitherLow => {
-            "▼"
-        }
-    }
-}
-
 fn assurance_class(a: AssuranceIcon) -> &'static str {
     match a {
         AssuranceIcon::Pass => "badge badge--pass",
@@ -196,13 +182,15 @@ pub(crate) fn icons(m: &MeasureSummary) -> Markup {
             }
             @if let Some(v) = m.variation {
                 span class=(variation_class(v)) data-icon=(v.name()) {
-                    span aria-hidden="true" class="badge__symbol" { (variation_symbol(v)) }
+                    // The Making Data Count icon, as on the chart; the words say it.
+                    (PreEscaped(gemba_chart::variation_icon_svg(v, 24)))
                     " " (v.describe())
                 }
             }
             @if let Some(a) = m.assurance {
                 span class=(assurance_class(a)) data-icon=(a.name()) title=(a.describe()) {
-                    (assurance_words(a))
+                    (PreEscaped(gemba_chart::assurance_icon_svg(a, 24)))
+                    " " (assurance_words(a))
                 }
             }
         }
