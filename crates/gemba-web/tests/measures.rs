@@ -775,6 +775,67 @@ async fn pdsa_cycles_are_planned_annotated_and_studied() {
 
 // ---- roles and organisations -----------------------------------------------------------------
 
+/// Issue 10: the chart's reading in words. Run charts say they carry no icon (not "not enough
+/// points" with 36 of them); rules that fired only before a rebase are told apart from the
+/// latest phase's; and nobody reads an internal code such as "Rule profile: mdc".
+#[tokio::test]
+async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let board = app.user("board@a.nhs.uk").await;
+    // Phase 1: seven points around 5.5 then seven around 9.5, a shift on both sides of the
+    // mean; phase 2 (from month 15): 10, 11 alternating, no rule fires.
+    let mut values = vec![
+        5.0, 6.0, 5.0, 6.0, 5.0, 6.0, 5.0, 9.0, 10.0, 9.0, 10.0, 9.0, 10.0, 9.0,
+    ];
+    values.extend([10.0, 11.0].repeat(6));
+    let settings = |chart: ChartType, rebase: Vec<NaiveDate>| MeasureFields {
+        name: NonEmpty::parse("name", "Falls per 1,000 bed days").unwrap(),
+        kind: MeasureType::Outcome,
+        definition: String::new(),
+        unit: "falls".into(),
+        data_source: String::new(),
+        chart: ChartSettings {
+            chart,
+            improvement: Improvement::Decrease,
+            target: None,
+            rules: "mdc".into(),
+            rebase,
+            fix_after: None,
+        },
+    };
+    let m = app.measure_with_data(member.id, &values).await;
+    let fields = settings(ChartType::Xmr, vec![month(14)]);
+    app.store
+        .update_measure(m, &fields, member.id)
+        .await
+        .unwrap();
+    let (status, html) = board.get(&app, &format!("/measures/{m}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Rules that fired in the latest phase: none"),
+        "{html}"
+    );
+    assert!(html.contains("Only in earlier phases: A shift"), "{html}");
+    assert!(html.contains("Making Data Count (NHS England, NHSRplotthedots)"));
+    assert!(!html.contains("mdc"), "an internal code reached the page");
+
+    // A run chart of 36 points.
+    let run: Vec<f64> = (0..36).map(|i| f64::from(i % 5)).collect();
+    let r = app.measure_with_data(member.id, &run).await;
+    let fields = settings(ChartType::Run, Vec::new());
+    app.store
+        .update_measure(r, &fields, member.id)
+        .await
+        .unwrap();
+    let (_, html) = board.get(&app, &format!("/measures/{r}")).await;
+    assert!(
+        html.contains("Run charts carry no Making Data Count icon"),
+        "{html}"
+    );
+    assert!(!html.contains("Not enough points for an icon"));
+}
+
 #[tokio::test]
 async fn board_viewers_read_only_and_other_organisations_see_nothing() {
     let app = spawn_app().await;

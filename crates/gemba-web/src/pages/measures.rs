@@ -78,6 +78,14 @@ const RULE_PROFILES: [(&str, &str); 2] = [
     ("powerbi", "NHS Power BI SPC visual"),
 ];
 
+/// A rule profile in words, never its code.
+fn profile_label(code: &str) -> &str {
+    RULE_PROFILES
+        .iter()
+        .find(|(v, _)| *v == code)
+        .map_or("custom rules", |(_, label)| label)
+}
+
 fn chart_options() -> Vec<(&'static str, &'static str)> {
     CHARTS.iter().map(|c| (c.name(), c.title())).collect()
 }
@@ -668,7 +676,7 @@ async fn measure_page(
             (settings_form(user, m, settings, errors))
         } @else {
             h2 id="settings" { "Chart settings" }
-            p { "Rule profile: " (m.chart.rules) ". " @if let Some(t) = m.chart.target { "Target: " (num(t)) "." } }
+            p { "Rules: " (profile_label(&m.chart.rules)) ". " @if let Some(t) = m.chart.target { "Target: " (num(t)) "." } }
         }
         @if can_delete(role) {
             h2 { "Delete this measure" }
@@ -715,14 +723,30 @@ fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
         result: r,
         annotations: &annotations,
     });
-    let mut rules: Vec<&'static str> = Vec::new();
+    // The rules that fired in the latest phase, which the icons read, apart from those that
+    // fired only before it (history, not the current process).
+    let latest_phase = r.points.iter().map(|p| p.phase).max().unwrap_or(1);
+    let mut latest: Vec<&'static str> = Vec::new();
+    let mut earlier: Vec<&'static str> = Vec::new();
     for p in &r.points {
+        let list = if p.phase == latest_phase {
+            &mut latest
+        } else {
+            &mut earlier
+        };
         for n in p.special_cause.names() {
-            if !rules.contains(&n) {
-                rules.push(n);
+            if !list.contains(&n) {
+                list.push(n);
             }
         }
     }
+    earlier.retain(|n| !latest.contains(n));
+    let phased = latest_phase > 1;
+    let variation_text = match (r.variation_icon, r.chart) {
+        (Some(i), _) => i.describe().to_owned(),
+        (None, ChartType::Run) => "run charts carry no Making Data Count icon; the runs analysis below says whether the variation is random".to_owned(),
+        (None, _) => "not enough points for an icon yet".to_owned(),
+    };
     let has_den = r.points.iter().any(|p| p.n.is_some());
     html! {
         // Full size, so that its text stays readable; on a phone it scrolls sideways in its frame.
@@ -732,19 +756,29 @@ fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
         }
         h3 { "What the chart shows" }
         ul class="chart-reading" {
-            li { "Variation: " strong { (r.variation_icon.map_or("Not enough points for an icon yet", |i| i.describe())) } }
+            li { "Variation: " strong { (sentence(&variation_text)) } }
             @match (r.assurance_icon, r.target) {
                 (Some(a), Some(t)) => { li { "Assurance: " strong { (a.describe()) } " (target " (num(t)) ")" } }
                 (None, Some(t)) => { li { "Assurance: no icon yet (target " (num(t)) ")" } }
                 _ => { li { "Assurance: no target set" } }
             }
-            @if rules.is_empty() {
+            @if latest.is_empty() && earlier.is_empty() {
                 li { "No special cause rule fired." }
             } @else {
-                li { "Rules that fired: "
-                    @for (k, n) in rules.iter().enumerate() {
+                li {
+                    @if phased { "Rules that fired in the latest phase: " } @else { "Rules that fired: " }
+                    @if latest.is_empty() { "none" }
+                    @for (k, n) in latest.iter().enumerate() {
                         @if k > 0 { "; " }
                         (rule_sentence(n, r))
+                    }
+                }
+                @if !earlier.is_empty() {
+                    li { "Only in earlier phases: "
+                        @for (k, n) in earlier.iter().enumerate() {
+                            @if k > 0 { "; " }
+                            (rule_sentence(n, r))
+                        }
                     }
                 }
             }
