@@ -225,3 +225,161 @@ fn serve_refuses_a_trusted_proxy_that_is_not_an_address() {
         "{message}"
     );
 }
+
+/// Starts `gemba serve` on a free port over `db`; returns the child and its base URL.
+fn serve(db: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gemba"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database",
+            db.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("gemba serve printed its address")
+            .unwrap();
+        if let Some(rest) = line.split("running at ").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_owned();
+        }
+    };
+    // Keep reading so that the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, base)
+}
+
+/// SECURITY.md promise: an acknowledged write survives a crash of the server. Eight clients
+/// create projects through the API while the server is killed with SIGKILL; after a restart,
+/// every project the server answered 201 for is there.
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db");
+    let out = gemba(
+        &[
+            "user",
+            "add",
+            "--org",
+            "Riverside Trust",
+            "--create-org",
+            "--email",
+            "lead@riverside.nhs.uk",
+            "--role",
+            "improvement_lead",
+            "--database",
+            db.to_str().unwrap(),
+        ],
+        "a long enough password\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = gemba(
+        &[
+            "token",
+            "create",
+            "--email",
+            "lead@riverside.nhs.uk",
+            "--database",
+            db.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+
+    let (mut server, base) = serve(&db);
+    let acknowledged = runtime().block_on(async {
+        let client = reqwest::Client::new();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut writers = Vec::new();
+        for w in 0..8 {
+            let (client, base, token, stop) =
+                (client.clone(), base.clone(), token.clone(), stop.clone());
+            writers.push(tokio::spawn(async move {
+                let mut ids = Vec::new();
+                for i in 0..1_000 {
+                    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
+                    let body = serde_json::json!({
+                        "title": format!("Project {w}-{i}"),
+                        "problem": "", "aim": "", "method": "", "status": "idea", "tags": []
+                    });
+                    let Ok(res) = client
+                        .post(format!("{base}/api/v1/projects"))
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await
+                    else {
+                        break; // the server is gone
+                    };
+                    if res.status() != reqwest::StatusCode::CREATED {
+                        break;
+                    }
+                    let Ok(v) = res.json::<serde_json::Value>().await else {
+                        break;
+                    };
+                    ids.push(v["id"].as_i64().unwrap());
+                }
+                ids
+            }));
+        }
+        // Let the writers get going, then pull the plug on the server mid-stream.
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        server.kill().unwrap();
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let mut all = Vec::new();
+        for w in writers {
+            all.extend(w.await.unwrap());
+        }
+        all
+    });
+    let _ = server.wait();
+    assert!(
+        acknowledged.len() > 8,
+        "only {} writes before the kill",
+        acknowledged.len()
+    );
+    eprintln!("{} writes acknowledged before the kill", acknowledged.len());
+
+    let (mut server, base) = serve(&db);
+    let found: Vec<i64> = runtime().block_on(async {
+        let res = reqwest::Client::new()
+            .get(format!("{base}/api/v1/projects"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let v: serde_json::Value = res.json().await.unwrap();
+        let list = v
+            .as_array()
+            .or_else(|| v["projects"].as_array())
+            .unwrap()
+            .clone();
+        list.iter().map(|p| p["id"].as_i64().unwrap()).collect()
+    });
+    server.kill().unwrap();
+    let _ = server.wait();
+    let missing: Vec<&i64> = acknowledged
+        .iter()
+        .filter(|id| !found.contains(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "acknowledged but lost after kill -9: {missing:?}"
+    );
+}

@@ -3,7 +3,8 @@
 //! - **One file, embedded migrations.** [`SqliteStore::open`] creates the database file if it
 //!   is missing and applies `migrations/*.sql` (compiled into the binary), so a fresh
 //!   `gemba serve` needs nothing but a path. Migrations once committed are never edited.
-//! - **Safe against crashes.** WAL journal, `synchronous = NORMAL`, foreign keys on, a 5-second
+//! - **Safe against crashes.** WAL journal, `synchronous = FULL` (a write is on disk before it
+//!   is acknowledged, so it survives a power cut as well as a crash), foreign keys on, a 5-second
 //!   busy timeout; every write is one transaction begun with `BEGIN IMMEDIATE`, so concurrent
 //!   writers wait for each other instead of failing half-way.
 //! - **History with every change.** Each change to a project (its fields, driver diagram,
@@ -77,7 +78,7 @@ impl SqliteStore {
     /// and brings its schema up to date. `:memory:` and `sqlite::memory:` give
     /// [`SqliteStore::in_memory`].
     ///
-    /// The connections use WAL journal mode, `synchronous = NORMAL`, foreign keys and a
+    /// The connections use WAL journal mode, `synchronous = FULL`, foreign keys and a
     /// 5-second busy timeout.
     pub async fn open(path_or_url: &str) -> Result<SqliteStore, StoreError> {
         let target = path_or_url.trim();
@@ -94,7 +95,7 @@ impl SqliteStore {
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
