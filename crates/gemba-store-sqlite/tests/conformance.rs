@@ -61,6 +61,11 @@ conformance!(
     project_team,
     organisations_never_mix,
     deleting_measures_cycles_and_points,
+    people_are_added_changed_and_deactivated,
+    api_tokens_expire_and_are_revoked,
+    password_resets_are_single_use,
+    teams_are_renamed_archived_and_restored,
+    organisations_of_a_system,
 );
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
