@@ -239,6 +239,24 @@ async function journey(browser, base) {
       await axeCheck(page, 'Dashboard (/)');
     });
 
+    await step('the account page: make an API token, shown once, that works', async () => {
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === '/account'),
+        page.getByRole('link', { name: 'Account', exact: true }).click(),
+      ]);
+      await axeCheck(page, 'Your account (/account)');
+      await page.getByLabel('What is it for?').fill('End-to-end script');
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === '/account/tokens'),
+        page.getByRole('button', { name: 'Make token' }).click(),
+      ]);
+      const secret = await page.locator('#new-token').inputValue();
+      check(/^[0-9a-f]{64}$/.test(secret), `the new API token is not shown: "${secret}"`);
+      const res = await page.request.get(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
+      check(res.ok(), `the new API token answered ${res.status()} on /api/v1/me`);
+      await axeCheck(page, 'New API token (/account/tokens)');
+    });
+
     let projectUrl;
     await step('create a project with an aim', async () => {
       await page.goto(`${base}/projects`);
