@@ -102,6 +102,22 @@ pub async fn role_in(
         .map(|m| m.role))
 }
 
+/// Whether `admin` may issue a password reset link for `person`: only when they are an admin of
+/// every organisation where `person` is active. Otherwise the admin of one organisation could
+/// take over an account that holds more power elsewhere (an admin of another trust).
+pub async fn may_reset_password(
+    store: &dyn Store,
+    admin: UserId,
+    person: UserId,
+) -> Result<bool, StoreError> {
+    let mine = store.memberships(admin).await?;
+    let theirs = store.memberships(person).await?;
+    Ok(theirs.iter().all(|t| {
+        mine.iter()
+            .any(|m| m.org.id == t.org.id && m.role == Role::Admin)
+    }))
+}
+
 /// Runs argon2 password checks on tokio's blocking threads, at most a few at a time, so that
 /// sign-ins queue for their turn instead of stalling the async workers that serve every other
 /// request.

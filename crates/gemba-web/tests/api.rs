@@ -2012,6 +2012,18 @@ async fn admins_run_people_through_the_api() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert!(r.body["path"].as_str().unwrap().starts_with("/reset/"));
 
+    // Someone who is also an admin of Trust B: Trust A's admin cannot take over their account
+    // with a reset link.
+    let both_id = app.get("/me", &app.both).await.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("{people}/{both_id}/reset-link"),
+            &app.admin,
+            json!({}),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+
     // The last admin can neither step down nor leave.
     let admin_id = app.get("/me", &app.admin).await.body["id"]
         .as_i64()

@@ -240,7 +240,8 @@ pub async fn update_person(
 }
 
 /// `POST /organisations/{id}/people/{user_id}/reset-link`: a new one-time link with which the
-/// person sets a new password (shown once). 409 for someone deactivated.
+/// person sets a new password (shown once). 409 for someone deactivated; 403 for someone who
+/// is also in an organisation the caller does not administer.
 pub async fn reset_link(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -251,6 +252,12 @@ pub async fn reset_link(
     if !person.active {
         return Err(ApiError::Conflict(
             "this person is deactivated; reactivate them first".to_owned(),
+        ));
+    }
+    if !auth::may_reset_password(state.store.as_ref(), user.id, person.user.id).await? {
+        return Err(ApiError::Forbidden(
+            "this person also belongs to an organisation you do not administer; \
+             an admin of each of their organisations can make them a link",
         ));
     }
     let (secret, reset) = auth::new_reset(now());

@@ -331,7 +331,14 @@ async fn add_person(
     Ok((StatusCode::CREATED, body).into_response())
 }
 
-async fn person_page(user: &CurrentUser, org: &Organisation, p: &Person, notice: Markup) -> Markup {
+async fn person_page(
+    state: &AppState,
+    user: &CurrentUser,
+    org: &Organisation,
+    p: &Person,
+    notice: Markup,
+) -> Result<Markup, PageError> {
+    let may_reset = auth::may_reset_password(state.store.as_ref(), user.user.id, p.user.id).await?;
     let base = format!("/admin/orgs/{}/people/{}", org.id, p.user.id);
     let body = html! {
         p { a class="back-link" href={ "/admin/orgs/" (org.id) "/people" } { "Back to people" } }
@@ -349,10 +356,14 @@ async fn person_page(user: &CurrentUser, org: &Organisation, p: &Person, notice:
         }
         @if p.active {
             h2 { "Password" }
-            p { "If they forgot their password, give them a new link to set one. Using it signs them out everywhere." }
-            form method="post" action={ (base) "/reset-link" } {
-                (csrf_field(user))
-                button type="submit" class="button button--secondary" { "Make a password link" }
+            @if may_reset {
+                p { "If they forgot their password, give them a new link to set one. Using it signs them out everywhere." }
+                form method="post" action={ (base) "/reset-link" } {
+                    (csrf_field(user))
+                    button type="submit" class="button button--secondary" { "Make a password link" }
+                }
+            } @else {
+                p { "They also belong to an organisation you do not administer, so only an admin of each of their organisations can make them a password link." }
             }
             h2 { "Leaving" }
             p { "Deactivate someone who has left: they lose their role here at once. If they are in no other organisation, they can no longer sign in and their sessions and API tokens stop working." }
@@ -365,7 +376,7 @@ async fn person_page(user: &CurrentUser, org: &Organisation, p: &Person, notice:
             }
         }
     };
-    admin_page(user, org, Section::People, &p.user.name, body)
+    Ok(admin_page(user, org, Section::People, &p.user.name, body))
 }
 
 async fn person(
@@ -375,7 +386,7 @@ async fn person(
 ) -> Result<Markup, PageError> {
     let org = admin_of(&user, &org)?;
     let p = person_of(&state, org.id, &person).await?;
-    Ok(person_page(&user, &org, &p, html! {}).await)
+    person_page(&state, &user, &org, &p, html! {}).await
 }
 
 #[derive(Default, Deserialize)]
@@ -410,7 +421,7 @@ async fn after_change(
         Err(e) => return Err(e.into()),
     };
     let p = person_of(state, org.id, person).await?;
-    Ok((status, person_page(user, org, &p, notice).await).into_response())
+    Ok((status, person_page(state, user, org, &p, notice).await?).into_response())
 }
 
 async fn set_role(
@@ -509,6 +520,9 @@ async fn reset_link(
             p.user.name
         )));
     }
+    if !auth::may_reset_password(state.store.as_ref(), user.user.id, p.user.id).await? {
+        return Err(PageError::Forbidden);
+    }
     let (secret, reset) = auth::new_reset(now());
     state.store.create_password_reset(p.user.id, &reset).await?;
     let notice = link_notice(
@@ -518,7 +532,7 @@ async fn reset_link(
     );
     Ok((
         StatusCode::CREATED,
-        person_page(&user, &org, &p, notice).await,
+        person_page(&state, &user, &org, &p, notice).await?,
     )
         .into_response())
 }
