@@ -571,6 +571,46 @@ async fn a_user_changes_their_password_and_their_other_sessions_end() {
             .await,
         StatusCode::SEE_OTHER
     );
+    // Guessing the current password is limited like signing in (five failures per address and
+    // account): then even the right one is refused for now, and nothing changes.
+    for _ in 0..5 {
+        let (status, _) = laptop
+            .post(
+                &app,
+                "/account/password",
+                &[
+                    ("current_password", "guess"),
+                    ("new_password", "taken over now"),
+                    ("confirm_password", "taken over now"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+    let (status, page) = laptop
+        .post(
+            &app,
+            "/account/password",
+            &[
+                ("current_password", "a new passphrase"),
+                ("new_password", "taken over now"),
+                ("confirm_password", "taken over now"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{page}");
+    assert!(page.contains("Too many attempts"));
+    let stored = app
+        .store
+        .login(&Email::parse("member@a.nhs.uk").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .1;
+    assert!(
+        auth::verify_password("a new passphrase", &stored),
+        "the password did not change"
+    );
 }
 
 /// API tokens on the account page: made with a name and an expiry, the secret shown once,

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{csrf_field, page};
-use super::session::{current_user, now, same_origin, session_cookie, CurrentUser};
+use super::session::{current_user, now, same_origin, session_cookie, ClientAddr, CurrentUser};
 use crate::auth;
 use crate::AppState;
 
@@ -208,10 +208,23 @@ fn check_new(new: &str, confirm: &str, errors: &mut FieldErrors) {
 async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
+    // The current password is checked like a sign-in, and counted with sign-ins: someone with a
+    // stolen session cannot guess it at leisure.
+    let key = user.user.email.as_str();
+    if !state.login_limiter.allowed(client, key) {
+        let mut errors = FieldErrors::new();
+        errors.insert(
+            "current_password",
+            "Too many attempts; wait 15 minutes before you try again",
+        );
+        let body = account_page(&state, &user, Notice::None, &Entered::default(), &errors).await?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, body).into_response());
+    }
     let mut errors = FieldErrors::new();
     check_new(&f.new_password, &f.confirm_password, &mut errors);
     let stored = state.store.login(&user.user.email).await?;
@@ -225,6 +238,7 @@ async fn change_password(
         _ => false,
     };
     if !current_ok {
+        state.login_limiter.failed(client, key);
         errors.insert(
             "current_password",
             "Enter your current password as it is now",
