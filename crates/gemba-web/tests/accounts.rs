@@ -700,6 +700,21 @@ async fn an_admin_runs_teams_in_the_browser() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("is now called “Ward 10 (surgery)”"));
+    // A rename to a taken or blank name says which team was not renamed, and changes nothing.
+    for taken in [" ward 10 ", "  "] {
+        let (status, page) = admin
+            .post(&app, &format!("{teams}/{ward}/rename"), &[("name", taken)])
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{taken:?}");
+        assert!(
+            page.contains("“Ward 10 (surgery)” was not renamed"),
+            "{page}"
+        );
+    }
+    assert_eq!(
+        app.store.team(ward).await.unwrap().unwrap().name,
+        "Ward 10 (surgery)"
+    );
     let (_, form) = admin.get(&app, "/projects/new").await;
     assert!(form.contains("Ward 10 (surgery)"));
     let (status, _) = admin

@@ -145,6 +145,16 @@ fn admin_page(
     )
 }
 
+/// A problem that is not about one field of a form, for the top of a page.
+fn problem(message: &str) -> Markup {
+    html! {
+        div class="error-summary" role="alert" tabindex="-1" {
+            h2 class="error-summary__title" { "There is a problem" }
+            p { (message) }
+        }
+    }
+}
+
 /// A short confirmation for the top of a page.
 fn done(message: &str) -> Markup {
     html! { div class="card" role="status" { p { (message) } } }
@@ -411,12 +421,7 @@ async fn after_change(
         Ok(()) => (StatusCode::OK, done(message)),
         Err(StoreError::Refused(why)) => (
             StatusCode::BAD_REQUEST,
-            html! {
-                div class="error-summary" role="alert" tabindex="-1" {
-                    h2 class="error-summary__title" { "There is a problem" }
-                    p { "Nothing was changed: " (why) "." }
-                }
-            },
+            problem(&format!("Nothing was changed: {why}.")),
         ),
         Err(e) => return Err(e.into()),
     };
@@ -712,23 +717,42 @@ async fn rename_team(
     let org = admin_of(&user, &org)?;
     user.check_csrf(&f.csrf)?;
     let team = team_of(&state, org.id, &team).await?;
-    let name = match team_name(&f) {
-        Ok(n) => n,
-        Err(errors) => {
-            let body = teams_page(&state, &user, &org, html! {}, "", &errors).await?;
-            return Ok((StatusCode::BAD_REQUEST, body).into_response());
+    // A problem is shown above the table: the field in error is a row's, not the create form's.
+    let refused = |why: String| {
+        let state = state.clone();
+        let (user, org) = (user.clone(), org.clone());
+        let old = team.name.clone();
+        async move {
+            let box_ = problem(&format!("“{old}” was not renamed: {why}."));
+            let body = teams_page(&state, &user, &org, box_, "", &FieldErrors::new()).await?;
+            Ok::<Response, PageError>((StatusCode::BAD_REQUEST, body).into_response())
         }
     };
-    let outcome = state.store.rename_team(team.id, name.as_str()).await;
-    team_outcome(
-        &state,
-        &user,
-        &org,
-        outcome,
-        &f.name,
-        &format!("“{}” is now called “{name}”.", team.name),
-    )
-    .await
+    let name = match NonEmpty::parse("name", &f.name) {
+        Ok(n) => n,
+        Err(e) => {
+            return refused(format!(
+                "the new name must not be blank and at most {} characters ({})",
+                NonEmpty::MAX,
+                e.message
+            ))
+            .await
+        }
+    };
+    match state.store.rename_team(team.id, name.as_str()).await {
+        Ok(()) => {
+            let message = format!("“{}” is now called “{name}”.", team.name);
+            Ok(
+                teams_page(&state, &user, &org, done(&message), "", &FieldErrors::new())
+                    .await?
+                    .into_response(),
+            )
+        }
+        Err(StoreError::Conflict(_)) => {
+            refused(format!("{} already has a team called “{name}”", org.name)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn archive_or_restore(
