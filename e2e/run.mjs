@@ -33,6 +33,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const EMAIL = 'e2e.lead@example.nhs.uk';
 const PASSWORD = 'e2e-password-improve-2026';
 const ORG = 'E2E Test Trust';
+const ADMIN_EMAIL = 'e2e.admin@example.nhs.uk';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
 const FAILING_IMPACTS = new Set(['serious', 'critical']);
 const PHONE = { width: 390, height: 844 };
@@ -237,6 +238,24 @@ async function journey(browser, base) {
         'after signing in, the page has no "Sign out" button',
       );
       await axeCheck(page, 'Dashboard (/)');
+    });
+
+    await step('the account page: make an API token, shown once, that works', async () => {
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === '/account'),
+        page.getByRole('link', { name: 'Account', exact: true }).click(),
+      ]);
+      await axeCheck(page, 'Your account (/account)');
+      await page.getByLabel('What is it for?').fill('End-to-end script');
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === '/account/tokens'),
+        page.getByRole('button', { name: 'Make token' }).click(),
+      ]);
+      const secret = await page.locator('#new-token').inputValue();
+      check(/^[0-9a-f]{64}$/.test(secret), `the new API token is not shown: "${secret}"`);
+      const res = await page.request.get(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
+      check(res.ok(), `the new API token answered ${res.status()} on /api/v1/me`);
+      await axeCheck(page, 'New API token (/account/tokens)');
     });
 
     let projectUrl;
@@ -474,6 +493,110 @@ async function journey(browser, base) {
   }
 }
 
+/** Whether a page at phone width scrolls sideways: { scrollWidth, clientWidth }. */
+async function phoneWidth(page) {
+  return page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+}
+
+/** An admin runs the organisation: a team, a new person and their one-time link, the pages. */
+async function adminJourney(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  try {
+    await step('an admin signs in and opens Admin', async () => {
+      await page.goto(`${base}/login`);
+      await page.getByLabel('Email address').fill(ADMIN_EMAIL);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === '/'),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === '/admin'),
+        page.getByRole('link', { name: 'Admin', exact: true }).click(),
+      ]);
+      await axeCheck(page, 'Administration (/admin)');
+    });
+
+    await step('the admin creates a team', async () => {
+      await page.getByRole('link', { name: /^Teams/ }).first().click();
+      await page.getByLabel('Team name').fill('Ward 7');
+      await page.getByRole('button', { name: 'Create team' }).click();
+      await page.getByText('The team “Ward 7” has been created.').waitFor();
+      await axeCheck(page, 'Teams (/admin/orgs/{id}/teams)');
+    });
+
+    let personUrl;
+    await step('the admin adds a person, whose one-time link sets their password', async () => {
+      await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'People' }).click();
+      await page.getByLabel('Email address').fill('e2e.nurse@example.nhs.uk');
+      await page.getByLabel('Full name').fill('Nia Nurse');
+      await page.getByLabel('Role').selectOption('member');
+      await page.getByRole('button', { name: 'Add person' }).click();
+      const link = await page.locator('#reset-link').inputValue();
+      check(/\/reset\/[0-9a-f]{64}$/.test(link), `no one-time link shown: "${link}"`);
+      await axeCheck(page, 'People, with a new link (/admin/orgs/{id}/people)');
+      const other = await browser.newContext();
+      try {
+        const p = await other.newPage();
+        await p.goto(link);
+        await axeCheck(p, 'Set your password (/reset/{secret})');
+        await p.getByLabel('New password', { exact: true }).fill('a long e2e passphrase');
+        await p.getByLabel('Type the new password again').fill('a long e2e passphrase');
+        await p.getByRole('button', { name: 'Set password' }).click();
+        await p.getByRole('heading', { name: 'Your password is set' }).waitFor();
+        await p.goto(link);
+        await p.getByRole('heading', { name: 'This link cannot be used' }).waitFor();
+      } finally {
+        await other.close();
+      }
+      await page.getByRole('link', { name: 'Nia Nurse' }).click();
+      personUrl = page.url();
+      await axeCheck(page, 'A person (/admin/orgs/{id}/people/{user})');
+      await page.getByRole('link', { name: 'Deactivate Nia Nurse' }).click();
+      await page.getByRole('button', { name: 'Yes, deactivate Nia Nurse' }).waitFor();
+      await axeCheck(page, 'Deactivate? (/admin/orgs/{id}/people/{user}/deactivate)');
+    });
+
+    await step('the organisations of the system', async () => {
+      await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Organisations' }).click();
+      await page.getByRole('heading', { name: 'Add an organisation' }).waitFor();
+      await axeCheck(page, 'Organisations (/admin/orgs/{id}/organisations)');
+    });
+
+    await step(`phone size (${PHONE.width}×${PHONE.height}): the admin pages do not overflow`, async () => {
+      const phone = await browser.newContext({
+        viewport: PHONE,
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        storageState: await context.storageState(),
+      });
+      const p = await phone.newPage();
+      try {
+        for (const url of [personUrl, personUrl.replace(/\/people\/\d+$/, '/people'), `${base}/account`]) {
+          await p.goto(url);
+          const r = await phoneWidth(p);
+          log(`    ${new URL(url).pathname}: document ${r.scrollWidth} px wide in a ${r.clientWidth} px viewport`);
+          if (r.scrollWidth > r.clientWidth) await saveArtifacts(p, 'phone-admin');
+          check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px ${url} scrolls sideways (${r.scrollWidth} px)`);
+        }
+      } finally {
+        await phone.close();
+      }
+    });
+  } catch (e) {
+    await saveArtifacts(page, `failed-${slug(currentStep)}`);
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
 // --- main ----------------------------------------------------------------------------------------
 
 async function main() {
@@ -489,6 +612,7 @@ async function main() {
   try {
     await step('add a user and start the server', async () => {
       gemba(['user', 'add', '--org', ORG, '--create-org', '--email', EMAIL, '--role', 'improvement_lead', '--database', database], `${PASSWORD}\n`);
+      gemba(['user', 'add', '--org', ORG, '--email', ADMIN_EMAIL, '--role', 'admin', '--database', database], `${PASSWORD}\n`);
       server = await startServer(database);
       log(`    ${server.url} on ${database}`);
     });
@@ -512,6 +636,7 @@ async function main() {
       log(`    Chromium ${browser.version()}`);
     });
     await journey(browser, server.url);
+    await adminJourney(browser, server.url);
     ok = true;
   } finally {
     if (browser) await browser.close().catch(() => {});

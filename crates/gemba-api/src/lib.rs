@@ -4,6 +4,7 @@
 //! Only this crate derives `Serialize`; the engine's types stay free of serde. The DTOs borrow
 //! from the engine's results, so writing a large file allocates little.
 
+pub mod accounts;
 pub mod workspace;
 
 use gemba_spc::funnel::{FunnelGroup, FunnelLimits, FunnelResult, FunnelType, SrMethod};

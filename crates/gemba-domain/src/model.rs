@@ -47,6 +47,10 @@ id!(
     /// A node of a driver diagram.
     DriverNodeId
 );
+id!(
+    /// An API token (not its secret).
+    ApiTokenId
+);
 
 /// What a person may do in one organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,6 +142,8 @@ pub struct Team {
     pub org: OrgId,
     /// Its name.
     pub name: String,
+    /// Whether it is archived: kept, but left out of pickers and dashboards.
+    pub archived: bool,
 }
 
 /// A person's account. The password hash is not part of it.
@@ -158,6 +164,68 @@ pub struct Membership {
     pub org: Organisation,
     /// The role held there.
     pub role: Role,
+}
+
+/// A person as an organisation's admin sees them: their account, role and status there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// Their account.
+    pub user: User,
+    /// Their role in the organisation.
+    pub role: Role,
+    /// Whether they are active there; a deactivated person (a leaver) holds no role.
+    pub active: bool,
+}
+
+/// An API token as its owner sees it: never the secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiToken {
+    /// Its id.
+    pub id: ApiTokenId,
+    /// What it is for ("Power BI refresh").
+    pub name: String,
+    /// When it was made.
+    pub created_at: NaiveDateTime,
+    /// When it stops working; `None` for a token that does not expire.
+    pub expires_at: Option<NaiveDateTime>,
+    /// When it was last used (to the minute), if ever.
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+impl ApiToken {
+    /// Whether the token has expired at `now`.
+    pub fn expired(&self, now: NaiveDateTime) -> bool {
+        self.expires_at.is_some_and(|e| e <= now)
+    }
+}
+
+/// A one-time secret for setting a password, as the store keeps it: the SHA-256 hash of the
+/// secret and its expiry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResetSecret {
+    /// The SHA-256 hash of the secret (hex).
+    pub secret_hash: String,
+    /// When the link stops working.
+    pub expires_at: NaiveDateTime,
+}
+
+/// What [`crate::Store::add_person`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    /// A new account was made; the reset secret passed in is its "set your password" link.
+    NewAccount(UserId),
+    /// Someone who already had an account (in another organisation) joined; they sign in with
+    /// their own password and the reset secret was not stored.
+    ExistingAccount(UserId),
+}
+
+impl Added {
+    /// The person's account.
+    pub fn user(self) -> UserId {
+        match self {
+            Added::NewAccount(u) | Added::ExistingAccount(u) => u,
+        }
+    }
 }
 
 /// Where a project is in its life.

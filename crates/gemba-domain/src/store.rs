@@ -26,6 +26,10 @@ pub enum StoreError {
     /// A referenced row does not exist (for example a driver node of another project).
     #[error("{0} was not found")]
     Missing(String),
+    /// The change breaks a rule of the accounts (it would leave an organisation without an
+    /// admin); the message says which, for the user.
+    #[error("{0}")]
+    Refused(String),
     /// The database failed; the message is for the log, not for users.
     #[error("database error: {0}")]
     Database(String),
@@ -53,10 +57,31 @@ pub trait Store: Send + Sync + 'static {
     async fn org_by_name(&self, name: &str) -> Result<Option<Organisation>, StoreError>;
     /// An organisation by id.
     async fn org(&self, id: OrgId) -> Result<Option<Organisation>, StoreError>;
+    /// The organisations of a system (integrated care system or group), by name.
+    async fn orgs_in_system(&self, system: &str) -> Result<Vec<Organisation>, StoreError>;
+    /// Creates an organisation in `system` with `admin` as its first admin, together.
+    async fn create_org_with_admin(
+        &self,
+        name: &str,
+        system: Option<&str>,
+        admin: UserId,
+    ) -> Result<OrgId, StoreError>;
+    /// Renames an organisation (`Conflict` when the name is taken, `Missing` when there is no
+    /// such organisation).
+    async fn rename_org(&self, id: OrgId, name: &str) -> Result<(), StoreError>;
     /// Creates a team.
     async fn create_team(&self, org: OrgId, name: &str) -> Result<TeamId, StoreError>;
-    /// The teams of an organisation, by name.
+    /// The teams of an organisation that are not archived, by name: what pickers and
+    /// dashboards offer.
     async fn teams(&self, org: OrgId) -> Result<Vec<Team>, StoreError>;
+    /// Every team of an organisation, archived ones included, by name.
+    async fn all_teams(&self, org: OrgId) -> Result<Vec<Team>, StoreError>;
+    /// A team, archived or not.
+    async fn team(&self, id: TeamId) -> Result<Option<Team>, StoreError>;
+    /// Renames a team (`Conflict` when its organisation has a team of that name).
+    async fn rename_team(&self, id: TeamId, name: &str) -> Result<(), StoreError>;
+    /// Archives a team or brings it back; its projects keep their link either way.
+    async fn set_team_archived(&self, id: TeamId, archived: bool) -> Result<(), StoreError>;
     /// Creates a user with an argon2 password hash.
     async fn create_user(
         &self,
@@ -64,14 +89,37 @@ pub trait Store: Send + Sync + 'static {
         name: &str,
         password_hash: &str,
     ) -> Result<UserId, StoreError>;
-    /// A user and their password hash, by email, for signing in.
+    /// A user and their password hash, by email, for signing in: `None` for someone who is
+    /// active in no organisation (a leaver cannot sign in).
     async fn login(&self, email: &Email) -> Result<Option<(User, String)>, StoreError>;
     /// A user by email.
     async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
     /// Gives a user a role in an organisation (replacing any role they had there).
     async fn set_membership(&self, user: UserId, org: OrgId, role: Role) -> Result<(), StoreError>;
-    /// A user's organisations and roles.
+    /// A user's organisations and roles, where they are active (a deactivated membership
+    /// gives no role).
     async fn memberships(&self, user: UserId) -> Result<Vec<Membership>, StoreError>;
+    /// Everyone of an organisation with their role and whether they are active, by name.
+    async fn org_people(&self, org: OrgId) -> Result<Vec<Person>, StoreError>;
+    /// Adds a person to an organisation with `role`, together: a new account (with no
+    /// password, and `reset` as its one-time "set your password" secret) when the email is
+    /// unknown, else the existing account. `Conflict` when they are already in it.
+    async fn add_person(
+        &self,
+        org: OrgId,
+        email: &Email,
+        name: &str,
+        role: Role,
+        reset: &ResetSecret,
+    ) -> Result<Added, StoreError>;
+    /// Changes a person's role in an organisation (`Missing` when they are not in it;
+    /// `Refused` when that would leave it without an active admin).
+    async fn set_role(&self, org: OrgId, user: UserId, role: Role) -> Result<(), StoreError>;
+    /// Deactivates (a leaver) or reactivates a person in an organisation. Deactivating leaves
+    /// them no role there at once; when they are then active nowhere, their sessions, API
+    /// tokens and reset links are deleted in the same transaction. `Missing` when they are not
+    /// in it; `Refused` when it would leave the organisation without an active admin.
+    async fn set_active(&self, org: OrgId, user: UserId, active: bool) -> Result<(), StoreError>;
 
     // --- sessions and API tokens ---------------------------------------------------------------
 
@@ -83,7 +131,8 @@ pub trait Store: Send + Sync + 'static {
         csrf: &str,
         expires_at: NaiveDateTime,
     ) -> Result<(), StoreError>;
-    /// The session with this secret hash, if it has not expired at `now`.
+    /// The session with this secret hash, if it has not expired at `now` and its user is active
+    /// in some organisation.
     async fn session(
         &self,
         secret_hash: &str,
@@ -91,15 +140,67 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<Session>, StoreError>;
     /// Ends a session.
     async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError>;
-    /// Stores an API token.
+    /// Ends every session of a user but `keep` (the hash of the session to keep, if any).
+    async fn delete_sessions_of(&self, user: UserId, keep: Option<&str>) -> Result<(), StoreError>;
+    /// Stores an API token that does not expire, named `label`.
     async fn create_api_token(
         &self,
         secret_hash: &str,
         user: UserId,
         label: &str,
     ) -> Result<(), StoreError>;
-    /// The user of an API token.
-    async fn api_token_user(&self, secret_hash: &str) -> Result<Option<User>, StoreError>;
+    /// Stores an API token named `name`, working until `expires_at` (`None`: no expiry).
+    async fn issue_api_token(
+        &self,
+        secret_hash: &str,
+        user: UserId,
+        name: &str,
+        expires_at: Option<NaiveDateTime>,
+    ) -> Result<ApiTokenId, StoreError>;
+    /// The user of an API token that has not expired at `now` and whose user is active in
+    /// some organisation; notes the time of use (to the minute).
+    async fn api_token_user(
+        &self,
+        secret_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<User>, StoreError>;
+    /// A user's API tokens, newest first, expired ones included.
+    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError>;
+    /// Revokes (deletes) one of the user's API tokens; `false` when the user has no such token.
+    async fn revoke_api_token(&self, user: UserId, id: ApiTokenId) -> Result<bool, StoreError>;
+
+    // --- passwords -------------------------------------------------------------------------------
+
+    /// Stores a one-time password reset secret for a user.
+    async fn create_password_reset(
+        &self,
+        user: UserId,
+        reset: &ResetSecret,
+    ) -> Result<(), StoreError>;
+    /// The user a reset secret is for, if it is unused, has not expired at `now` and the user
+    /// is active somewhere.
+    async fn password_reset_user(
+        &self,
+        secret_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<User>, StoreError>;
+    /// Uses a reset secret: sets the password hash, marks the secret used and ends every
+    /// session of the user, together. `None` (and nothing changed) when the secret is unknown,
+    /// used, expired at `now` or its user is active nowhere.
+    async fn use_password_reset(
+        &self,
+        secret_hash: &str,
+        password_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<UserId>, StoreError>;
+    /// Sets a user's password hash and ends every session of theirs but `keep_session` (the
+    /// hash of the session to keep), together.
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<(), StoreError>;
 
     // --- projects --------------------------------------------------------------------------------
 
@@ -127,8 +228,8 @@ pub trait Store: Send + Sync + 'static {
     async fn deleted_projects(&self, org: OrgId) -> Result<Vec<Project>, StoreError>;
     /// Brings back a deleted project.
     async fn restore_project(&self, id: ProjectId, by: UserId) -> Result<(), StoreError>;
-    /// The members of an organisation with their roles, by name (people who can join its
-    /// project teams).
+    /// The active members of an organisation with their roles, by name (people who can join
+    /// its project teams).
     async fn org_members(&self, org: OrgId) -> Result<Vec<(User, Role)>, StoreError>;
     /// The people on a project's team, by name.
     async fn project_members(&self, project: ProjectId) -> Result<Vec<User>, StoreError>;

@@ -39,6 +39,7 @@ use gemba_domain::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+mod accounts;
 mod drivers;
 mod error;
 mod history;
@@ -167,7 +168,40 @@ impl Store for SqliteStore {
     }
 
     async fn teams(&self, org: OrgId) -> Result<Vec<Team>, StoreError> {
-        people::teams(&self.pool, org).await
+        people::teams(&self.pool, org, false).await
+    }
+
+    async fn all_teams(&self, org: OrgId) -> Result<Vec<Team>, StoreError> {
+        people::teams(&self.pool, org, true).await
+    }
+
+    async fn team(&self, id: TeamId) -> Result<Option<Team>, StoreError> {
+        accounts::team(&self.pool, id).await
+    }
+
+    async fn rename_team(&self, id: TeamId, name: &str) -> Result<(), StoreError> {
+        accounts::rename_team(&self.pool, id, name).await
+    }
+
+    async fn set_team_archived(&self, id: TeamId, archived: bool) -> Result<(), StoreError> {
+        accounts::set_team_archived(&self.pool, id, archived).await
+    }
+
+    async fn orgs_in_system(&self, system: &str) -> Result<Vec<Organisation>, StoreError> {
+        accounts::orgs_in_system(&self.pool, system).await
+    }
+
+    async fn create_org_with_admin(
+        &self,
+        name: &str,
+        system: Option<&str>,
+        admin: UserId,
+    ) -> Result<OrgId, StoreError> {
+        accounts::create_org_with_admin(&self.pool, name, system, admin).await
+    }
+
+    async fn rename_org(&self, id: OrgId, name: &str) -> Result<(), StoreError> {
+        accounts::rename_org(&self.pool, id, name).await
     }
 
     async fn create_user(
@@ -193,6 +227,29 @@ impl Store for SqliteStore {
 
     async fn memberships(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
         people::memberships(&self.pool, user).await
+    }
+
+    async fn org_people(&self, org: OrgId) -> Result<Vec<Person>, StoreError> {
+        accounts::org_people(&self.pool, org).await
+    }
+
+    async fn add_person(
+        &self,
+        org: OrgId,
+        email: &Email,
+        name: &str,
+        role: Role,
+        reset: &ResetSecret,
+    ) -> Result<Added, StoreError> {
+        accounts::add_person(&self.pool, org, email, name, role, reset).await
+    }
+
+    async fn set_role(&self, org: OrgId, user: UserId, role: Role) -> Result<(), StoreError> {
+        accounts::set_role(&self.pool, org, user, role).await
+    }
+
+    async fn set_active(&self, org: OrgId, user: UserId, active: bool) -> Result<(), StoreError> {
+        accounts::set_active(&self.pool, org, user, active).await
     }
 
     async fn create_session(
@@ -223,11 +280,73 @@ impl Store for SqliteStore {
         user: UserId,
         label: &str,
     ) -> Result<(), StoreError> {
-        people::create_api_token(&self.pool, secret_hash, user, label).await
+        accounts::issue_api_token(&self.pool, secret_hash, user, label, None)
+            .await
+            .map(|_| ())
     }
 
-    async fn api_token_user(&self, secret_hash: &str) -> Result<Option<User>, StoreError> {
-        people::api_token_user(&self.pool, secret_hash).await
+    async fn delete_sessions_of(&self, user: UserId, keep: Option<&str>) -> Result<(), StoreError> {
+        accounts::delete_sessions_of(&self.pool, user, keep).await
+    }
+
+    async fn issue_api_token(
+        &self,
+        secret_hash: &str,
+        user: UserId,
+        name: &str,
+        expires_at: Option<NaiveDateTime>,
+    ) -> Result<ApiTokenId, StoreError> {
+        accounts::issue_api_token(&self.pool, secret_hash, user, name, expires_at).await
+    }
+
+    async fn api_token_user(
+        &self,
+        secret_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<User>, StoreError> {
+        accounts::api_token_user(&self.pool, secret_hash, now).await
+    }
+
+    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
+        accounts::api_tokens(&self.pool, user).await
+    }
+
+    async fn revoke_api_token(&self, user: UserId, id: ApiTokenId) -> Result<bool, StoreError> {
+        accounts::revoke_api_token(&self.pool, user, id).await
+    }
+
+    async fn create_password_reset(
+        &self,
+        user: UserId,
+        reset: &ResetSecret,
+    ) -> Result<(), StoreError> {
+        accounts::create_password_reset(&self.pool, user, reset).await
+    }
+
+    async fn password_reset_user(
+        &self,
+        secret_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<User>, StoreError> {
+        accounts::password_reset_user(&self.pool, secret_hash, now).await
+    }
+
+    async fn use_password_reset(
+        &self,
+        secret_hash: &str,
+        password_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<UserId>, StoreError> {
+        accounts::use_password_reset(&self.pool, secret_hash, password_hash, now).await
+    }
+
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<(), StoreError> {
+        accounts::set_password(&self.pool, user, password_hash, keep_session).await
     }
 
     async fn create_project(

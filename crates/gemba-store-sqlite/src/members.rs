@@ -14,7 +14,8 @@ pub(crate) async fn org_members(
 ) -> Result<Vec<(User, Role)>, StoreError> {
     let rows = sqlx::query(
         "SELECT u.id AS user_id, u.email, u.name, m.role FROM memberships m \
-         JOIN users u ON u.id = m.user_id WHERE m.org_id = ? ORDER BY u.name, u.id",
+         JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND m.deactivated_at IS NULL \
+         ORDER BY u.name, u.id",
     )
     .bind(org.0)
     .fetch_all(pool)

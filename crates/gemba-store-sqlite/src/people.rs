@@ -10,6 +10,29 @@ use sqlx::{Row, SqlitePool};
 use crate::error::{conflict, conflict_or_missing, corrupt, db, missing};
 use crate::history::now;
 
+/// SQL condition (a literal, for `concat!`): the user `u` may sign in, because they are active
+/// in some organisation or belong to none yet. Someone whose every membership is deactivated
+/// (a leaver) may not.
+macro_rules! user_active {
+    () => {
+        "(EXISTS (SELECT 1 FROM memberships am \
+         WHERE am.user_id = u.id AND am.deactivated_at IS NULL) \
+         OR NOT EXISTS (SELECT 1 FROM memberships am WHERE am.user_id = u.id))"
+    };
+}
+pub(crate) use user_active;
+
+/// A team from a row with `id`, `org_id`, `name` and `archived_at`.
+pub(crate) fn team_from(r: &SqliteRow) -> Result<Team, StoreError> {
+    let archived: Option<String> = r.try_get("archived_at").map_err(db)?;
+    Ok(Team {
+        id: TeamId(r.try_get("id").map_err(db)?),
+        org: OrgId(r.try_get("org_id").map_err(db)?),
+        name: r.try_get("name").map_err(db)?,
+        archived: archived.is_some(),
+    })
+}
+
 fn org_from(r: &SqliteRow) -> Result<Organisation, StoreError> {
     Ok(Organisation {
         id: OrgId(r.try_get("id").map_err(db)?),
@@ -84,21 +107,22 @@ pub(crate) async fn create_team(
     Ok(TeamId(done.last_insert_rowid()))
 }
 
-pub(crate) async fn teams(pool: &SqlitePool, org: OrgId) -> Result<Vec<Team>, StoreError> {
-    let rows = sqlx::query("SELECT id, org_id, name FROM teams WHERE org_id = ? ORDER BY name, id")
-        .bind(org.0)
-        .fetch_all(pool)
-        .await
-        .map_err(db)?;
-    rows.iter()
-        .map(|r| {
-            Ok(Team {
-                id: TeamId(r.try_get("id").map_err(db)?),
-                org: OrgId(r.try_get("org_id").map_err(db)?),
-                name: r.try_get("name").map_err(db)?,
-            })
-        })
-        .collect()
+/// The teams of `org`, by name: with `archived` the archived ones too.
+pub(crate) async fn teams(
+    pool: &SqlitePool,
+    org: OrgId,
+    archived: bool,
+) -> Result<Vec<Team>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, org_id, name, archived_at FROM teams \
+         WHERE org_id = ? AND (? OR archived_at IS NULL) ORDER BY name, id",
+    )
+    .bind(org.0)
+    .bind(archived)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter().map(team_from).collect()
 }
 
 pub(crate) async fn create_user(
@@ -121,12 +145,15 @@ pub(crate) async fn login(
     pool: &SqlitePool,
     email: &Email,
 ) -> Result<Option<(User, String)>, StoreError> {
-    let row =
-        sqlx::query("SELECT id AS user_id, email, name, password_hash FROM users WHERE email = ?")
-            .bind(email.as_str())
-            .fetch_optional(pool)
-            .await
-            .map_err(db)?;
+    let row = sqlx::query(concat!(
+        "SELECT u.id AS user_id, u.email, u.name, u.password_hash FROM users u \
+             WHERE u.email = ? AND ",
+        user_active!()
+    ))
+    .bind(email.as_str())
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
     match row {
         None => Ok(None),
         Some(r) => Ok(Some((
@@ -177,7 +204,8 @@ pub(crate) async fn memberships(
 ) -> Result<Vec<Membership>, StoreError> {
     let rows = sqlx::query(
         "SELECT o.id, o.name, o.system, m.role FROM memberships m \
-         JOIN orgs o ON o.id = m.org_id WHERE m.user_id = ? ORDER BY o.name, o.id",
+         JOIN orgs o ON o.id = m.org_id WHERE m.user_id = ? AND m.deactivated_at IS NULL \
+         ORDER BY o.name, o.id",
     )
     .bind(user.0)
     .fetch_all(pool)
@@ -236,10 +264,11 @@ pub(crate) async fn session(
     secret_hash: &str,
     now: NaiveDateTime,
 ) -> Result<Option<Session>, StoreError> {
-    let row = sqlx::query(
+    let row = sqlx::query(concat!(
         "SELECT s.csrf, s.expires_at, u.id AS user_id, u.email, u.name \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.secret_hash = ?",
-    )
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.secret_hash = ? AND ",
+        user_active!()
+    ))
     .bind(secret_hash)
     .fetch_optional(pool)
     .await
@@ -264,43 +293,4 @@ pub(crate) async fn delete_session(pool: &SqlitePool, secret_hash: &str) -> Resu
         .await
         .map_err(db)?;
     Ok(())
-}
-
-pub(crate) async fn create_api_token(
-    pool: &SqlitePool,
-    secret_hash: &str,
-    user: UserId,
-    label: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO api_tokens (secret_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)",
-    )
-    .bind(secret_hash)
-    .bind(user.0)
-    .bind(label)
-    .bind(now())
-    .execute(pool)
-    .await
-    .map_err(conflict_or_missing(
-        "the API token",
-        format!("the user {user}"),
-    ))?;
-    Ok(())
-}
-
-pub(crate) async fn api_token_user(
-    pool: &SqlitePool,
-    secret_hash: &str,
-) -> Result<Option<User>, StoreError> {
-    sqlx::query(
-        "SELECT u.id AS user_id, u.email, u.name FROM api_tokens t \
-         JOIN users u ON u.id = t.user_id WHERE t.secret_hash = ?",
-    )
-    .bind(secret_hash)
-    .fetch_optional(pool)
-    .await
-    .map_err(db)?
-    .as_ref()
-    .map(user_from)
-    .transpose()
 }

@@ -61,6 +61,11 @@ conformance!(
     project_team,
     organisations_never_mix,
     deleting_measures_cycles_and_points,
+    people_are_added_changed_and_deactivated,
+    api_tokens_expire_and_are_revoked,
+    password_resets_are_single_use,
+    teams_are_renamed_archived_and_restored,
+    organisations_of_a_system,
 );
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -420,4 +425,61 @@ async fn creating_a_session_deletes_expired_ones() {
         .unwrap();
     assert!(store.session("new-hash", before).await.unwrap().is_some());
     assert!(store.session("live-hash", now).await.unwrap().is_some());
+}
+
+/// A database made before migration 0006 keeps its API tokens (now with an id and no expiry),
+/// its teams (not archived) and its people (active) after the upgrade.
+#[tokio::test]
+async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut conn = SqliteConnection::connect(&url).await.unwrap();
+    let mut before = sqlx::migrate::Migrator::new(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/migrations"
+    )))
+    .await
+    .unwrap();
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 6)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&mut conn).await.unwrap();
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO teams (id, org_id, name) VALUES (1, 1, 'Ward 7')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'admin')",
+        "INSERT INTO api_tokens (secret_hash, user_id, label, created_at) \
+         VALUES ('old-token', 1, 'nightly', '2025-01-02 03:04:05')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let user = store
+        .api_token_user("old-token", now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.email.as_str(), "asha@nhs.net");
+    let tokens = store.api_tokens(user.id).await.unwrap();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0].name, "nightly");
+    assert_eq!(tokens[0].expires_at, None);
+    assert_eq!(
+        tokens[0].created_at,
+        date(2025, 1, 2).and_hms_opt(3, 4, 5).unwrap()
+    );
+    assert!(store.revoke_api_token(user.id, tokens[0].id).await.unwrap());
+    assert!(!store.teams(OrgId(1)).await.unwrap()[0].archived);
+    let people = store.org_people(OrgId(1)).await.unwrap();
+    assert!(people[0].active && people[0].role == Role::Admin);
+    store.close().await;
 }

@@ -52,6 +52,41 @@ pub fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// Fewest characters of a new password (the CLI's rule too).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Most characters of a new password: enough for any passphrase, and a bound on the work of
+/// hashing it.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+/// How long a password reset ("set your password") link works.
+pub const RESET_HOURS: i64 = 72;
+
+/// Whether `password` may become someone's password; the message says why not.
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        Err(format!(
+            "Enter a password of at least {MIN_PASSWORD_CHARS} characters"
+        ))
+    } else if n > MAX_PASSWORD_CHARS {
+        Err(format!(
+            "Enter a password of at most {MAX_PASSWORD_CHARS} characters"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A new one-time reset secret working for [`RESET_HOURS`] from `now`: the secret for the
+/// link, and what the store keeps (its hash and expiry).
+pub fn new_reset(now: chrono::NaiveDateTime) -> (String, gemba_domain::ResetSecret) {
+    let secret = new_secret();
+    let reset = gemba_domain::ResetSecret {
+        secret_hash: secret_hash(&secret),
+        expires_at: now + chrono::Duration::hours(RESET_HOURS),
+    };
+    (secret, reset)
+}
+
 /// The role `user` holds in `org`, or `None` when they are not a member: callers then answer
 /// 404, so that another organisation's ids are indistinguishable from ids that do not exist.
 pub async fn role_in(
@@ -65,6 +100,22 @@ pub async fn role_in(
         .into_iter()
         .find(|m| m.org.id == org)
         .map(|m| m.role))
+}
+
+/// Whether `admin` may issue a password reset link for `person`: only when they are an admin of
+/// every organisation where `person` is active. Otherwise the admin of one organisation could
+/// take over an account that holds more power elsewhere (an admin of another trust).
+pub async fn may_reset_password(
+    store: &dyn Store,
+    admin: UserId,
+    person: UserId,
+) -> Result<bool, StoreError> {
+    let mine = store.memberships(admin).await?;
+    let theirs = store.memberships(person).await?;
+    Ok(theirs.iter().all(|t| {
+        mine.iter()
+            .any(|m| m.org.id == t.org.id && m.role == Role::Admin)
+    }))
 }
 
 /// Runs argon2 password checks on tokio's blocking threads, at most a few at a time, so that
@@ -106,6 +157,21 @@ impl PasswordChecker {
         })
         .await
         .unwrap_or(false)
+    }
+
+    /// Hashes a new password ([`hash_password`]) once a permit is free, off the async workers.
+    pub async fn hash(&self, password: String) -> Result<String, String> {
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(|e| e.to_string())?;
+        tokio::task::spawn_blocking(move || {
+            let hashed = hash_password(&password).map_err(|e| e.to_string());
+            drop(permit);
+            hashed
+        })
+        .await
+        .map_err(|e| e.to_string())?
     }
 
     /// Spends the time of a check on [`dummy_hash`], for an email that is not known.
@@ -538,6 +604,36 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("wrong", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn new_passwords_have_a_length_between_12_and_1024() {
+        assert!(check_new_password("eleven char").is_err());
+        assert!(check_new_password("twelve chars").is_ok());
+        assert!(
+            check_new_password("ééééééééééé").is_err(),
+            "11 characters, 22 bytes"
+        );
+        assert!(check_new_password(&"x".repeat(1024)).is_ok());
+        assert!(check_new_password(&"x".repeat(1025)).is_err());
+    }
+
+    #[test]
+    fn reset_links_last_72_hours_and_keep_only_a_hash() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let (secret, reset) = new_reset(now);
+        assert_eq!(reset.secret_hash, secret_hash(&secret));
+        assert_ne!(reset.secret_hash, secret);
+        assert_eq!(
+            reset.expires_at,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 4)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap()
+        );
     }
 
     #[test]

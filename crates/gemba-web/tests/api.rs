@@ -32,6 +32,8 @@ struct App {
     outsider: String,
     /// Member of both trusts.
     both: String,
+    /// Admin of Trust A.
+    admin: String,
 }
 
 async fn user(store: &SqliteStore, email: &str, memberships: &[(OrgId, Role)]) -> String {
@@ -72,6 +74,7 @@ async fn spawn_app() -> App {
         &[(org_a, Role::Member), (org_b, Role::Admin)],
     )
     .await;
+    let admin = user(&store, "admin@a.nhs.uk", &[(org_a, Role::Admin)]).await;
     let state = AppState::new(store.clone() as Arc<dyn Store>);
     let app = gemba_web::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -91,6 +94,7 @@ async fn spawn_app() -> App {
         viewer,
         outsider,
         both,
+        admin,
     }
 }
 
@@ -1349,6 +1353,14 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("post", "/projects/{id}/members") => Some(json!({"user_id": 1})),
         ("post", "/projects/{id}/driver-nodes") => Some(json!({"text": "Taken over"})),
         ("patch", "/driver-nodes/{id}") => Some(json!({"text": "Taken over"})),
+        ("patch", "/organisations/{id}") => Some(json!({"name": "Taken over"})),
+        ("post", "/organisations/{id}/system") => Some(json!({"name": "Taken over"})),
+        ("post", "/organisations/{id}/people") => {
+            Some(json!({"email": "spy@b.nhs.uk", "name": "Spy", "role": "admin"}))
+        }
+        ("patch", "/organisations/{id}/people/{user_id}") => Some(json!({"active": false})),
+        ("post", "/organisations/{id}/teams") => Some(json!({"name": "Taken over"})),
+        ("patch", "/teams/{id}") => Some(json!({"name": "Taken over", "archived": true})),
         _ => None,
     }
 }
@@ -1384,6 +1396,12 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // One of the lead's API tokens (a token of Trust A).
+    let r = app
+        .post("/tokens", &app.lead, json!({"name": "Power BI"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let tid = r.body["id"].as_i64().unwrap();
     let fill = |template: &str, id: &str| {
         template
             .replace("{id}", id)
@@ -1400,6 +1418,12 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             cid
         } else if template.starts_with("/driver-nodes/{id}") {
             nid
+        } else if template.starts_with("/organisations/{id}") {
+            app.org_a.0
+        } else if template.starts_with("/teams/{id}") {
+            app.team_a.0
+        } else if template.starts_with("/tokens/{id}") {
+            tid
         } else {
             assert!(
                 !template.contains('{'),
@@ -1414,9 +1438,15 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             .await;
         assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
         checked += 1;
-        // A member of both organisations sees it: the 404 is about access, not the route.
+        // A member of both organisations sees it (an admin of Trust A for the admin routes):
+        // the 404 is about access, not the route.
         if m == Method::GET {
-            let r = app.get(&path, &app.both).await;
+            let who = if template.starts_with("/organisations/") {
+                &app.admin
+            } else {
+                &app.both
+            };
+            let r = app.get(&path, who).await;
             assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.body);
         }
         // The same route for a nonexistent id answers exactly the same.
@@ -1426,7 +1456,7 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             .await;
         assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
     }
-    assert!(checked >= 25, "only {checked} routes checked");
+    assert!(checked >= 36, "only {checked} routes checked");
     // Nothing of Trust A changed.
     let p = app.get(&format!("/projects/{pid}"), &app.lead).await;
     assert_eq!(p.body["title"], "Reduce falls");
@@ -1454,6 +1484,40 @@ async fn another_organisations_ids_answer_404_on_every_route() {
     );
     let data = app.get(&format!("/measures/{mid}/data"), &app.lead).await;
     assert_eq!(data.body.as_array().unwrap().len(), 1);
+    // Trust A's accounts are as they were: its name, people, teams and the lead's token.
+    let orgs = app
+        .get(&format!("/organisations/{}/system", app.org_a), &app.admin)
+        .await;
+    let names: Vec<&str> = orgs
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Trust A", "Trust B"]);
+    let people = app
+        .get(&format!("/organisations/{}/people", app.org_a), &app.admin)
+        .await;
+    let people = people.body.as_array().unwrap();
+    assert_eq!(people.len(), 5);
+    assert!(people
+        .iter()
+        .all(|p| p["active"] == true && p["email"] != "spy@b.nhs.uk"));
+    let teams = app
+        .get(&format!("/organisations/{}/teams", app.org_a), &app.admin)
+        .await;
+    assert_eq!(
+        teams.body,
+        json!([{"id": app.team_a.0, "name": "Ward 10", "archived": false}])
+    );
+    let tokens = app.get("/tokens", &app.lead).await;
+    assert!(tokens
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == tid));
     assert!(
         app.get(&format!("/pdsa-cycles/{cid}"), &app.lead)
             .await
@@ -1699,5 +1763,419 @@ async fn regression_pdsa_follows_loop_is_422_follows_id() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid",
         Some("follows_id"),
+    );
+}
+
+// ---- accounts --------------------------------------------------------------------------------
+
+/// A user lists, makes and revokes their API tokens; a revoked or expired token is 401 at once,
+/// and the secret is shown only when the token is made.
+#[tokio::test]
+async fn api_tokens_are_listed_made_and_revoked() {
+    let app = spawn_app().await;
+    let r = app
+        .post(
+            "/tokens",
+            &app.member,
+            json!({"name": "Power BI", "expires_in_days": 30}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let secret = r.body["secret"].as_str().unwrap().to_owned();
+    let id = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["name"], "Power BI");
+    assert_eq!(r.body["expired"], false);
+    // 30 days from the creation time, to the second.
+    let created = chrono::NaiveDateTime::parse_from_str(
+        r.body["created_at"].as_str().unwrap(),
+        "%Y-%m-%dT%H:%M:%SZ",
+    )
+    .unwrap();
+    let expires = chrono::NaiveDateTime::parse_from_str(
+        r.body["expires_at"].as_str().unwrap(),
+        "%Y-%m-%dT%H:%M:%SZ",
+    )
+    .unwrap();
+    assert_eq!(expires - created, chrono::Duration::days(30));
+    // The new token works, and its use is noted.
+    let me = app.get("/me", &secret).await;
+    assert_eq!(me.body["email"], "member@a.nhs.uk");
+    let list = app.get("/tokens", &secret).await;
+    let list = list.body.as_array().unwrap().clone();
+    assert_eq!(list.len(), 2, "the test token and the new one: {list:?}");
+    let listed = list.iter().find(|t| t["id"] == id).unwrap();
+    assert!(listed["last_used_at"].is_string(), "{listed}");
+    assert!(
+        list.iter().all(|t| t.get("secret").is_none()),
+        "a secret was listed"
+    );
+    assert!(!serde_json::to_string(&list).unwrap().contains(&secret));
+    // Another user's token is not theirs to revoke.
+    let r = app
+        .call(Method::DELETE, &format!("/tokens/{id}"), &app.lead, None)
+        .await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    assert_eq!(app.get("/me", &secret).await.status, StatusCode::OK);
+    // Revoked: 401 from the next request.
+    let r = app
+        .call(Method::DELETE, &format!("/tokens/{id}"), &secret, None)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_error(
+        &app.get("/me", &secret).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        None,
+    );
+    // Bad input names the field.
+    let r = app
+        .post("/tokens", &app.member, json!({"expires_in_days": 400}))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("name"),
+    );
+    assert_eq!(r.body["errors"].as_array().unwrap().len(), 2);
+    // A token past its expiry is 401.
+    let user = app
+        .store
+        .user_by_email(&Email::parse("member@a.nhs.uk").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let old = new_secret();
+    let yesterday = chrono::Utc::now().naive_utc() - chrono::Duration::days(1);
+    app.store
+        .issue_api_token(&secret_hash(&old), user.id, "old", Some(yesterday))
+        .await
+        .unwrap();
+    assert_error(
+        &app.get("/me", &old).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        None,
+    );
+    let list = app.get("/tokens", &app.member).await;
+    let old_listed = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "old")
+        .cloned()
+        .unwrap();
+    assert_eq!(old_listed["expired"], true);
+}
+
+/// An admin adds a person (who sets their password with the one-time link), changes their
+/// role, deactivates them as a leaver (their token stops at once) and reactivates them;
+/// the last admin cannot step down; non-admins get 403.
+#[tokio::test]
+async fn admins_run_people_through_the_api() {
+    let app = spawn_app().await;
+    let people = format!("/organisations/{}/people", app.org_a);
+    let r = app
+        .post(
+            &people,
+            &app.admin,
+            json!({"email": "Nurse@A.nhs.uk", "name": "Nia Nurse", "role": "member"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["email"], "nurse@a.nhs.uk");
+    assert_eq!(
+        (r.body["role"].as_str(), r.body["active"].as_bool()),
+        (Some("member"), Some(true))
+    );
+    let nia = r.body["id"].as_i64().unwrap();
+    let path = r.body["reset_link"]["path"].as_str().unwrap().to_owned();
+    assert!(path.starts_with("/reset/"), "{path}");
+    // Only the hash of the link is stored: the secret is nowhere in the database.
+    let secret = path.trim_start_matches("/reset/");
+    assert_eq!(
+        app.store
+            .password_reset_user(secret, chrono::Utc::now().naive_utc())
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(app
+        .store
+        .password_reset_user(&secret_hash(secret), chrono::Utc::now().naive_utc())
+        .await
+        .unwrap()
+        .is_some());
+    // Adding them again is a conflict; bad fields are named.
+    let r = app
+        .post(
+            &people,
+            &app.admin,
+            json!({"email": "nurse@a.nhs.uk", "name": "Again"}),
+        )
+        .await;
+    assert_error(&r, StatusCode::CONFLICT, "conflict", None);
+    let r = app
+        .post(
+            &people,
+            &app.admin,
+            json!({"email": "nurse", "name": "X", "role": "boss"}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("email"),
+    );
+    // Someone with an account elsewhere joins without a link.
+    let r = app
+        .post(
+            &people,
+            &app.admin,
+            json!({"email": "member@b.nhs.uk", "name": "ignored"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["reset_link"], Value::Null);
+    assert_eq!(r.body["name"], "member@b.nhs.uk", "their own name is kept");
+
+    // Non-admins: 403, whatever they ask.
+    for token in [&app.lead, &app.member, &app.viewer] {
+        assert_error(
+            &app.get(&people, token).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            None,
+        );
+        let r = app
+            .post(&people, token, json!({"email": "x@a.nhs.uk", "name": "X"}))
+            .await;
+        assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    }
+
+    // Role change, then deactivation of a leaver: their token stops at once.
+    let lead_id = app.get("/me", &app.lead).await.body["id"].as_i64().unwrap();
+    let person = format!("{people}/{lead_id}");
+    let r = app
+        .patch(&person, &app.admin, json!({"role": "board_viewer"}))
+        .await;
+    assert_eq!(
+        (r.status, r.body["role"].as_str()),
+        (StatusCode::OK, Some("board_viewer"))
+    );
+    let r = app
+        .patch(&person, &app.admin, json!({"role": "chief"}))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("role"),
+    );
+    assert_eq!(app.get("/projects", &app.lead).await.status, StatusCode::OK);
+    let r = app
+        .patch(&person, &app.admin, json!({"active": false}))
+        .await;
+    assert_eq!(
+        (r.status, r.body["active"].as_bool()),
+        (StatusCode::OK, Some(false))
+    );
+    assert_error(
+        &app.get("/me", &app.lead).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        None,
+    );
+    let r = app
+        .post(&format!("{person}/reset-link"), &app.admin, json!({}))
+        .await;
+    assert_error(&r, StatusCode::CONFLICT, "conflict", None);
+    // Reactivated: the role is back, the old token stays revoked.
+    let r = app
+        .patch(&person, &app.admin, json!({"active": true}))
+        .await;
+    assert_eq!(
+        (r.status, r.body["active"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+    assert_error(
+        &app.get("/me", &app.lead).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        None,
+    );
+    let r = app
+        .post(&format!("{person}/reset-link"), &app.admin, json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert!(r.body["path"].as_str().unwrap().starts_with("/reset/"));
+
+    // Someone who is also an admin of Trust B: Trust A's admin cannot take over their account
+    // with a reset link.
+    let both_id = app.get("/me", &app.both).await.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("{people}/{both_id}/reset-link"),
+            &app.admin,
+            json!({}),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+
+    // The last admin can neither step down nor leave.
+    let admin_id = app.get("/me", &app.admin).await.body["id"]
+        .as_i64()
+        .unwrap();
+    let me = format!("{people}/{admin_id}");
+    for body in [json!({"role": "member"}), json!({"active": false})] {
+        let r = app.patch(&me, &app.admin, body).await;
+        assert_error(&r, StatusCode::CONFLICT, "conflict", None);
+        assert!(r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("last active admin"));
+    }
+    // Someone not in the organisation: 404.
+    let r = app
+        .patch(
+            &format!("{people}/987654"),
+            &app.admin,
+            json!({"active": false}),
+        )
+        .await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    let list = app.get(&people, &app.admin).await;
+    let nia = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == nia)
+        .cloned()
+        .unwrap();
+    assert_eq!(nia["name"], "Nia Nurse");
+}
+
+/// An admin makes, renames, archives and restores teams; archived teams leave the project
+/// pickers (a project cannot be put on one) but stay listed for admins. Organisations of the
+/// system are listed, added (the admin becomes the new one's admin) and renamed.
+#[tokio::test]
+async fn admins_run_teams_and_organisations_through_the_api() {
+    let app = spawn_app().await;
+    let teams = format!("/organisations/{}/teams", app.org_a);
+    let r = app
+        .post(&teams, &app.admin, json!({"name": "Ward 11"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let ward11 = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(&teams, &app.admin, json!({"name": "Ward 10"}))
+        .await;
+    assert_error(&r, StatusCode::CONFLICT, "conflict", None);
+    let r = app.post(&teams, &app.admin, json!({})).await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("name"),
+    );
+    assert_error(
+        &app.post(&teams, &app.lead, json!({"name": "X"})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        None,
+    );
+    let r = app
+        .patch(
+            &format!("/teams/{ward11}"),
+            &app.admin,
+            json!({"name": "Ward 11 (surgery)", "archived": true}),
+        )
+        .await;
+    assert_eq!(
+        r.body,
+        json!({"id": ward11, "name": "Ward 11 (surgery)", "archived": true})
+    );
+    let r = app
+        .patch(
+            &format!("/teams/{ward11}"),
+            &app.lead,
+            json!({"archived": false}),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    // Archived: not offered for projects, still listed for the admin.
+    let mut body = project_body("On an archived team");
+    body["team_id"] = json!(ward11);
+    let r = app.post("/projects", &app.lead, body.clone()).await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("team_id"),
+    );
+    let listed = app.get(&teams, &app.admin).await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 2);
+    let r = app
+        .patch(
+            &format!("/teams/{ward11}"),
+            &app.admin,
+            json!({"archived": false}),
+        )
+        .await;
+    assert_eq!(r.body["archived"], false);
+    let r = app.post("/projects", &app.lead, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // Organisations of the system.
+    let system = format!("/organisations/{}/system", app.org_a);
+    let r = app
+        .post(
+            &system,
+            &app.admin,
+            json!({"name": "North Community Trust"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["system"], "North ICS");
+    let new_org = r.body["id"].as_i64().unwrap();
+    let me = app.get("/me", &app.admin).await;
+    assert!(me.body["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["org_id"] == new_org && m["role"] == "admin"));
+    let r = app
+        .post(&system, &app.admin, json!({"name": "Trust B"}))
+        .await;
+    assert_error(&r, StatusCode::CONFLICT, "conflict", None);
+    let r = app
+        .patch(
+            &format!("/organisations/{}", app.org_a),
+            &app.admin,
+            json!({"name": "Trust A Teaching"}),
+        )
+        .await;
+    assert_eq!(r.body["name"], "Trust A Teaching");
+    let names: Vec<String> = app
+        .get(&system, &app.admin)
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["North Community Trust", "Trust A Teaching", "Trust B"]
+    );
+    assert_error(
+        &app.get(&system, &app.member).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        None,
     );
 }

@@ -165,12 +165,14 @@ pub async fn people(store: &dyn Store) {
             Team {
                 id: ed,
                 org: trust,
-                name: "Emergency department".into()
+                name: "Emergency department".into(),
+                archived: false,
             },
             Team {
                 id: ward,
                 org: trust,
-                name: "Ward 7".into()
+                name: "Ward 7".into(),
+                archived: false,
             },
         ]
     );
@@ -344,11 +346,18 @@ pub async fn sessions_and_tokens(store: &dyn Store) {
         .create_api_token("token-hash", user, "Power BI refresh")
         .await
         .unwrap();
-    let u = store.api_token_user("token-hash").await.unwrap().unwrap();
+    let u = store
+        .api_token_user("token-hash", now)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(u.id, user);
     assert_eq!(u.email, email("carla@nhs.net"));
-    assert_eq!(store.api_token_user("session-hash").await.unwrap(), None);
-    assert_eq!(store.api_token_user("phone-hash").await.unwrap(), None);
+    assert_eq!(
+        store.api_token_user("session-hash", now).await.unwrap(),
+        None
+    );
+    assert_eq!(store.api_token_user("phone-hash", now).await.unwrap(), None);
     assert!(is_conflict(
         store.create_api_token("token-hash", user, "again").await,
         "token"
@@ -1801,4 +1810,516 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
         ids(store.deleted_pdsas(w.project).await.unwrap()),
         vec![second]
     );
+}
+
+// --- accounts ----------------------------------------------------------------------------------
+
+fn reset(hash: &str, expires_at: NaiveDateTime) -> ResetSecret {
+    ResetSecret {
+        secret_hash: hash.to_owned(),
+        expires_at,
+    }
+}
+
+/// An admin adds people (a new account gets a one-time link, an existing account simply
+/// joins), changes roles and deactivates a leaver: a leaver's sessions, tokens and links stop
+/// working at once, and the last active admin cannot be demoted or deactivated.
+pub async fn people_are_added_changed_and_deactivated(store: &dyn Store) {
+    let now = chrono::Utc::now().naive_utc();
+    let later = now + Duration::hours(72);
+    let trust = store
+        .create_org("Northshire Hospitals", None)
+        .await
+        .unwrap();
+    let practice = store.create_org("Eastgate Surgery", None).await.unwrap();
+    let admin = store
+        .create_user(&email("admin@nhs.net"), "Ada Admin", "$argon2id$admin")
+        .await
+        .unwrap();
+    store
+        .set_membership(admin, trust, Role::Admin)
+        .await
+        .unwrap();
+
+    // A new account: no password yet, a reset link, the role given.
+    let added = store
+        .add_person(
+            trust,
+            &email("Dev@NHS.net"),
+            "Dev Rao",
+            Role::Member,
+            &reset("dev-link", later),
+        )
+        .await
+        .unwrap();
+    let Added::NewAccount(dev) = added else {
+        panic!("{added:?}")
+    };
+    assert_eq!(
+        store
+            .password_reset_user("dev-link", now)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        dev
+    );
+    // No password matches an account nobody has set one for.
+    let (_, hash) = store.login(&email("dev@nhs.net")).await.unwrap().unwrap();
+    assert!(!hash.starts_with("$argon2"), "{hash}");
+    // An existing account joins; the link passed in is not stored.
+    store
+        .add_person(
+            practice,
+            &email("dev@nhs.net"),
+            "ignored",
+            Role::PatientPartner,
+            &reset("unused", later),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.password_reset_user("unused", now).await.unwrap(),
+        None
+    );
+    assert!(is_conflict(
+        store
+            .add_person(
+                trust,
+                &email("dev@nhs.net"),
+                "Dev",
+                Role::Member,
+                &reset("x", later)
+            )
+            .await,
+        "dev@nhs.net"
+    ));
+    assert!(is_missing(
+        store
+            .add_person(
+                OrgId(999_999),
+                &email("new@nhs.net"),
+                "New",
+                Role::Member,
+                &reset("y", later)
+            )
+            .await
+    ));
+    // The failed add left nothing behind: no account for new@.
+    assert_eq!(
+        store.user_by_email(&email("new@nhs.net")).await.unwrap(),
+        None
+    );
+
+    let people = store.org_people(trust).await.unwrap();
+    let summary: Vec<(&str, Role, bool)> = people
+        .iter()
+        .map(|p| (p.user.name.as_str(), p.role, p.active))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("Ada Admin", Role::Admin, true),
+            ("Dev Rao", Role::Member, true)
+        ]
+    );
+
+    // Roles change; someone who is not in the organisation is Missing.
+    store
+        .set_role(trust, dev, Role::ImprovementLead)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.org_people(trust).await.unwrap()[1].role,
+        Role::ImprovementLead
+    );
+    assert!(is_missing(
+        store.set_role(trust, UserId(999_999), Role::Member).await
+    ));
+    assert!(is_missing(
+        store.set_active(trust, UserId(999_999), false).await
+    ));
+
+    // The last active admin can be neither demoted nor deactivated.
+    for r in [
+        store.set_role(trust, admin, Role::Member).await,
+        store.set_active(trust, admin, false).await,
+    ] {
+        assert!(
+            matches!(r, Err(StoreError::Refused(ref m)) if m.contains("last active admin")),
+            "{r:?}"
+        );
+    }
+    assert_eq!(store.memberships(admin).await.unwrap()[0].role, Role::Admin);
+    // With a second admin, the first may step down.
+    store.set_role(trust, dev, Role::Admin).await.unwrap();
+    store.set_role(trust, admin, Role::Member).await.unwrap();
+    store.set_role(trust, admin, Role::Admin).await.unwrap();
+    store.set_role(trust, dev, Role::Member).await.unwrap();
+
+    // Dev signs in (session) and has a token; deactivated in one organisation they keep the
+    // other, so they still sign in but hold no role in the first.
+    store
+        .create_session("dev-session", dev, "csrf", later)
+        .await
+        .unwrap();
+    store
+        .create_api_token("dev-token", dev, "script")
+        .await
+        .unwrap();
+    store.set_active(trust, dev, false).await.unwrap();
+    let roles: Vec<OrgId> = store
+        .memberships(dev)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.org.id)
+        .collect();
+    assert_eq!(roles, vec![practice]);
+    assert!(store
+        .org_members(trust)
+        .await
+        .unwrap()
+        .iter()
+        .all(|(u, _)| u.id != dev));
+    assert!(!store.org_people(trust).await.unwrap()[1].active);
+    assert!(store.session("dev-session", now).await.unwrap().is_some());
+    // Deactivated in their last organisation: a leaver. Nothing of theirs works any more.
+    store
+        .create_password_reset(dev, &reset("dev-link-2", later))
+        .await
+        .unwrap();
+    store.set_active(practice, dev, false).await.unwrap();
+    assert!(store.memberships(dev).await.unwrap().is_empty());
+    assert_eq!(store.session("dev-session", now).await.unwrap(), None);
+    assert_eq!(store.api_token_user("dev-token", now).await.unwrap(), None);
+    assert!(store.api_tokens(dev).await.unwrap().is_empty());
+    assert_eq!(
+        store.password_reset_user("dev-link-2", now).await.unwrap(),
+        None
+    );
+    assert_eq!(store.login(&email("dev@nhs.net")).await.unwrap(), None);
+    // A session made after (a race with sign-in) is not found either.
+    store
+        .create_session("dev-late", dev, "csrf", later)
+        .await
+        .unwrap();
+    assert_eq!(store.session("dev-late", now).await.unwrap(), None);
+    // Deactivating twice changes nothing; reactivating brings the role back.
+    store.set_active(practice, dev, false).await.unwrap();
+    store.set_active(trust, dev, true).await.unwrap();
+    let m = store.memberships(dev).await.unwrap();
+    assert_eq!((m.len(), m[0].org.id, m[0].role), (1, trust, Role::Member));
+    assert!(store.login(&email("dev@nhs.net")).await.unwrap().is_some());
+    assert!(store.session("dev-late", now).await.unwrap().is_some());
+}
+
+/// API tokens have a name and an expiry, are listed without their secret, note their last
+/// use, and stop working at once when they expire or are revoked.
+pub async fn api_tokens_expire_and_are_revoked(store: &dyn Store) {
+    let user = store
+        .create_user(&email("eve@nhs.net"), "Eve", "hash")
+        .await
+        .unwrap();
+    let other = store
+        .create_user(&email("fay@nhs.net"), "Fay", "hash")
+        .await
+        .unwrap();
+    let now = time(2025, 6, 1, 12, 0, 0, 0);
+    let expires = now + Duration::days(30);
+    let id = store
+        .issue_api_token("eve-bi", user, "Power BI", Some(expires))
+        .await
+        .unwrap();
+    let forever = store
+        .issue_api_token("eve-forever", user, "Nightly export", None)
+        .await
+        .unwrap();
+    assert_ne!(id, forever);
+    let list = store.api_tokens(user).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].id, forever, "newest first");
+    assert_eq!(list[1].name, "Power BI");
+    assert_eq!(list[1].expires_at, Some(expires));
+    assert_eq!(list[1].last_used_at, None);
+    assert_eq!(list[0].expires_at, None);
+    // Used: the time is noted.
+    assert_eq!(
+        store
+            .api_token_user("eve-bi", now)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        user
+    );
+    assert_eq!(
+        store.api_tokens(user).await.unwrap()[1].last_used_at,
+        Some(now)
+    );
+    // Within the minute it is not written again; after it, it is.
+    let soon = now + Duration::seconds(30);
+    store.api_token_user("eve-bi", soon).await.unwrap().unwrap();
+    assert_eq!(
+        store.api_tokens(user).await.unwrap()[1].last_used_at,
+        Some(now)
+    );
+    let next = now + Duration::minutes(2);
+    store.api_token_user("eve-bi", next).await.unwrap().unwrap();
+    assert_eq!(
+        store.api_tokens(user).await.unwrap()[1].last_used_at,
+        Some(next)
+    );
+    // Valid to the last instant; not from the moment it expires.
+    assert!(store
+        .api_token_user("eve-bi", expires - Duration::nanoseconds(1))
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(store.api_token_user("eve-bi", expires).await.unwrap(), None);
+    assert!(store.api_tokens(user).await.unwrap()[1].expired(expires));
+    // Another user cannot revoke it; its owner can, once.
+    assert!(!store.revoke_api_token(other, id).await.unwrap());
+    assert!(store
+        .api_tokens(user)
+        .await
+        .unwrap()
+        .iter()
+        .any(|t| t.id == id));
+    assert!(store.revoke_api_token(user, id).await.unwrap());
+    assert!(!store.revoke_api_token(user, id).await.unwrap());
+    assert_eq!(store.api_token_user("eve-bi", now).await.unwrap(), None);
+    assert_eq!(store.api_tokens(user).await.unwrap().len(), 1);
+    assert!(store
+        .api_token_user("eve-forever", now + Duration::days(3650))
+        .await
+        .unwrap()
+        .is_some());
+    assert!(is_conflict(
+        store
+            .issue_api_token("eve-forever", other, "again", None)
+            .await,
+        "token"
+    ));
+}
+
+/// A reset link works once, until it expires; using it sets the password and ends every
+/// session of the user. Changing a password ends the other sessions.
+pub async fn password_resets_are_single_use(store: &dyn Store) {
+    let user = store
+        .create_user(&email("gus@nhs.net"), "Gus", "old-hash")
+        .await
+        .unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let expires = now + Duration::hours(72);
+    store
+        .create_session("laptop", user, "c1", expires)
+        .await
+        .unwrap();
+    store
+        .create_session("phone", user, "c2", expires)
+        .await
+        .unwrap();
+    store
+        .create_password_reset(user, &reset("link-1", expires))
+        .await
+        .unwrap();
+    store
+        .create_password_reset(user, &reset("link-2", expires))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.password_reset_user("unknown", now).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.password_reset_user("link-1", expires).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        store
+            .use_password_reset("link-1", "new-hash", expires)
+            .await
+            .unwrap(),
+        None,
+        "an expired link changes nothing"
+    );
+    assert_eq!(
+        store.login(&email("gus@nhs.net")).await.unwrap().unwrap().1,
+        "old-hash"
+    );
+    assert_eq!(
+        store
+            .password_reset_user("link-1", now)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        user
+    );
+    assert_eq!(
+        store
+            .use_password_reset("link-1", "new-hash", now)
+            .await
+            .unwrap(),
+        Some(user)
+    );
+    assert_eq!(
+        store.login(&email("gus@nhs.net")).await.unwrap().unwrap().1,
+        "new-hash"
+    );
+    assert_eq!(store.session("laptop", now).await.unwrap(), None);
+    assert_eq!(store.session("phone", now).await.unwrap(), None);
+    // Used once: neither it nor the other open link works again.
+    assert_eq!(
+        store
+            .use_password_reset("link-1", "evil", now)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .use_password_reset("link-2", "evil", now)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.login(&email("gus@nhs.net")).await.unwrap().unwrap().1,
+        "new-hash"
+    );
+    assert!(is_missing(
+        store
+            .create_password_reset(UserId(999_999), &reset("x", expires))
+            .await
+    ));
+
+    // A password change keeps this session and ends the others.
+    store
+        .create_session("laptop", user, "c1", expires)
+        .await
+        .unwrap();
+    store
+        .create_session("phone", user, "c2", expires)
+        .await
+        .unwrap();
+    store
+        .set_password(user, "third-hash", Some("laptop"))
+        .await
+        .unwrap();
+    assert!(store.session("laptop", now).await.unwrap().is_some());
+    assert_eq!(store.session("phone", now).await.unwrap(), None);
+    assert_eq!(
+        store.login(&email("gus@nhs.net")).await.unwrap().unwrap().1,
+        "third-hash"
+    );
+    assert!(is_missing(
+        store.set_password(UserId(999_999), "h", None).await
+    ));
+    store.delete_sessions_of(user, None).await.unwrap();
+    assert_eq!(store.session("laptop", now).await.unwrap(), None);
+}
+
+/// Teams are renamed and archived: an archived team is left out of `teams` but kept, listed by
+/// `all_teams` and restorable; projects keep their link.
+pub async fn teams_are_renamed_archived_and_restored(store: &dyn Store) {
+    let org = store.create_org("Westbrook Trust", None).await.unwrap();
+    let other = store.create_org("Other Trust", None).await.unwrap();
+    let user = store
+        .create_user(&email("hal@nhs.net"), "Hal", "h")
+        .await
+        .unwrap();
+    let ward = store.create_team(org, "Ward 1").await.unwrap();
+    let ed = store.create_team(org, "ED").await.unwrap();
+    store.create_team(other, "Ward 2").await.unwrap();
+    let mut fields = project_fields("Falls");
+    fields.team = Some(ward);
+    let project = store.create_project(org, &fields, user).await.unwrap();
+
+    store.rename_team(ward, "Ward 2").await.unwrap(); // taken in another organisation only
+    assert!(is_conflict(store.rename_team(ward, "ED").await, "ED"));
+    assert!(is_missing(store.rename_team(TeamId(999_999), "X").await));
+    store.set_team_archived(ward, true).await.unwrap();
+    store.set_team_archived(ward, true).await.unwrap();
+    let names: Vec<String> = store
+        .teams(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, vec!["ED".to_owned()]);
+    let all = store.all_teams(org).await.unwrap();
+    assert_eq!(
+        all.iter().map(|t| (t.id, t.archived)).collect::<Vec<_>>(),
+        vec![(ed, false), (ward, true)]
+    );
+    let t = store.team(ward).await.unwrap().unwrap();
+    assert_eq!((t.org, t.name.as_str(), t.archived), (org, "Ward 2", true));
+    assert_eq!(
+        store.project(project).await.unwrap().unwrap().team,
+        Some(ward)
+    );
+    store.set_team_archived(ward, false).await.unwrap();
+    assert_eq!(store.teams(org).await.unwrap().len(), 2);
+    assert!(is_missing(
+        store.set_team_archived(TeamId(999_999), true).await
+    ));
+    assert_eq!(store.team(TeamId(999_999)).await.unwrap(), None);
+}
+
+/// The organisations of a system; a new one comes with its first admin; renames.
+pub async fn organisations_of_a_system(store: &dyn Store) {
+    let admin = store
+        .create_user(&email("ida@nhs.net"), "Ida", "h")
+        .await
+        .unwrap();
+    let a = store
+        .create_org("Northshire Hospitals", Some("North ICS"))
+        .await
+        .unwrap();
+    store
+        .create_org("Elsewhere", Some("South ICS"))
+        .await
+        .unwrap();
+    store.create_org("Alone", None).await.unwrap();
+    let b = store
+        .create_org_with_admin("Northshire Community", Some("North ICS"), admin)
+        .await
+        .unwrap();
+    let names: Vec<String> = store
+        .orgs_in_system("North ICS")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    assert_eq!(names, vec!["Northshire Community", "Northshire Hospitals"]);
+    let m = store.memberships(admin).await.unwrap();
+    assert_eq!((m.len(), m[0].org.id, m[0].role), (1, b, Role::Admin));
+    // A taken name or a missing user: nothing is created.
+    assert!(is_conflict(
+        store
+            .create_org_with_admin("Elsewhere", Some("North ICS"), admin)
+            .await,
+        "Elsewhere"
+    ));
+    assert!(is_missing(
+        store
+            .create_org_with_admin("Ghost Trust", Some("North ICS"), UserId(999_999))
+            .await
+    ));
+    assert_eq!(store.org_by_name("Ghost Trust").await.unwrap(), None);
+    store
+        .rename_org(a, "Northshire Teaching Hospitals")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.org(a).await.unwrap().unwrap().name,
+        "Northshire Teaching Hospitals"
+    );
+    assert!(is_conflict(store.rename_org(a, "Alone").await, "Alone"));
+    assert!(is_missing(store.rename_org(OrgId(999_999), "X").await));
 }

@@ -89,6 +89,8 @@ impl From<StoreError> for ApiError {
             StoreError::Missing(_) => ApiError::NotFound,
             // A uniqueness rule the handler did not foresee: the client's to resolve, not ours.
             StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
+            // A rule of the accounts (the last admin): its message is for the client.
+            StoreError::Refused(why) => ApiError::Conflict(why),
             other => ApiError::Internal(other.to_string()),
         }
     }

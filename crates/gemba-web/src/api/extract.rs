@@ -33,7 +33,7 @@ impl FromRequestParts<AppState> for ApiUser {
         }
         state
             .store
-            .api_token_user(&secret_hash(token))
+            .api_token_user(&secret_hash(token), crate::pages::session::now())
             .await?
             .map(ApiUser)
             .ok_or(ApiError::Unauthorized)

@@ -1,7 +1,8 @@
 //! The JSON API under `/api/v1`, for scripts and other systems.
 //!
 //! Every route but `GET /openapi.json` needs `Authorization: Bearer TOKEN` (an API token made
-//! with `gemba token create`). A project, and everything in it, is visible only to members of
+//! on the account page, with `POST /tokens` or with `gemba token create`; an expired or
+//! revoked token, or a leaver's, is 401). A project, and everything in it, is visible only to members of
 //! the organisation that owns it: to anyone else its id answers 404, exactly like an id that
 //! does not exist. Changes need a role that may edit (403 otherwise); deleting a project, a
 //! measure or a PDSA cycle needs an admin or an improvement lead. Bodies are JSON
@@ -10,6 +11,7 @@
 //! 3.1 document, `openapi.json` beside this file, describes every route; a test keeps the two
 //! in step.
 
+mod accounts;
 mod drivers;
 mod error;
 mod extract;
@@ -79,6 +81,19 @@ api_routes! {
     get "/pdsa-cycles/{id}" => pdsa::show;
     patch "/pdsa-cycles/{id}" => pdsa::update;
     delete "/pdsa-cycles/{id}" => pdsa::remove;
+    get "/tokens" => accounts::tokens;
+    post "/tokens" => accounts::create_token;
+    delete "/tokens/{id}" => accounts::revoke_token;
+    patch "/organisations/{id}" => accounts::rename_org;
+    get "/organisations/{id}/system" => accounts::system;
+    post "/organisations/{id}/system" => accounts::add_org;
+    get "/organisations/{id}/people" => accounts::people;
+    post "/organisations/{id}/people" => accounts::add_person;
+    patch "/organisations/{id}/people/{user_id}" => accounts::update_person;
+    post "/organisations/{id}/people/{user_id}/reset-link" => accounts::reset_link;
+    get "/organisations/{id}/teams" => accounts::teams;
+    post "/organisations/{id}/teams" => accounts::create_team;
+    patch "/teams/{id}" => accounts::update_team;
 }
 
 /// The API's routes (mounted under `/api/v1`).

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{HistoryJson, MeJson, ProjectInput, ProjectJson};
-use gemba_domain::{OrgId, ProjectFields, ProjectId};
+use gemba_domain::{OrgId, ProjectFields, ProjectId, TeamId};
 
 use super::{created, project_access, require_edit, require_lead, ApiError, ApiUser, Id, JsonBody};
 use crate::AppState;
@@ -38,9 +38,15 @@ pub async fn list(
     Ok(Json(out))
 }
 
-/// 422 unless the project's team (if any) is a team of `org`.
-async fn check_team(state: &AppState, org: OrgId, fields: &ProjectFields) -> Result<(), ApiError> {
-    if let Some(team) = fields.team {
+/// 422 unless the project's team (if any) is a team of `org` that is not archived, or the
+/// team it already has (`current`), which it keeps when that team is archived.
+async fn check_team(
+    state: &AppState,
+    org: OrgId,
+    fields: &ProjectFields,
+    current: Option<TeamId>,
+) -> Result<(), ApiError> {
+    if let Some(team) = fields.team.filter(|t| Some(*t) != current) {
         if !state.store.teams(org).await?.iter().any(|t| t.id == team) {
             return Err(ApiError::field(
                 "team_id",
@@ -90,7 +96,7 @@ pub async fn create(
     require_edit(membership.role)?;
     let org = membership.org.id;
     let fields = input.to_fields(None)?;
-    check_team(&state, org, &fields).await?;
+    check_team(&state, org, &fields, None).await?;
     let id = state.store.create_project(org, &fields, user.id).await?;
     let project = state
         .store
@@ -129,7 +135,7 @@ pub async fn update(
         ));
     }
     let fields = input.to_fields(Some(&project))?;
-    check_team(&state, project.org, &fields).await?;
+    check_team(&state, project.org, &fields, project.team).await?;
     state
         .store
         .update_project(project.id, &fields, user.id)

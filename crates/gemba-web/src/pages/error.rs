@@ -25,9 +25,23 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(what) => PageError::BadRequest(format!("{what} already exists")),
+            StoreError::Refused(why) => PageError::BadRequest(sentence(&why)),
             other => PageError::Internal(other.to_string()),
         }
     }
+}
+
+/// A message as a sentence: capital first letter, full stop.
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    let mut out: String = match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    };
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
 }
 
 impl IntoResponse for PageError {

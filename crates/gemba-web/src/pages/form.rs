@@ -127,6 +127,28 @@ pub fn input_of_type(
     }
 }
 
+/// A field for a new password (`autocomplete="new-password"`, so that password managers offer
+/// to make one); it is never filled in again.
+pub fn new_password_input(
+    name: &str,
+    label: &str,
+    hint: Option<&str>,
+    errors: &FieldErrors,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div class=(group_class(error.is_some())) {
+            label class="label" for=(name) { (label) }
+            (hint_and_error(name, hint, error))
+            input class={ "input" @if error.is_some() { " input--error" } }
+                type="password" id=(name) name=(name) value=""
+                autocomplete="new-password"
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[described_by(name, hint.is_some(), error.is_some())];
+        }
+    }
+}
+
 /// A multi-line text field.
 pub fn textarea(
     name: &str,

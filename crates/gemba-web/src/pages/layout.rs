@@ -33,8 +33,9 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                                     li { a href="/" { "Dashboard" } }
                                     li { a href="/projects" { "Projects" } }
                                     @if is_admin {
-                                        li { a href="/admin/deleted" { "Deleted items" } }
+                                        li { a href="/admin" { "Admin" } }
                                     }
+                                    li { a href="/account" { "Account" } }
                                     li {
                                         form method="post" action="/logout" class="header__signout" {
                                             (csrf_field(u))

@@ -4,6 +4,8 @@
 //! projects, driver diagrams, dashboards); `measures` and `pdsa` hold measures, data entry,
 //! charts and PDSA cycles.
 
+mod account;
+mod admin;
 mod dashboard;
 mod drivers;
 pub(crate) mod error;
@@ -33,6 +35,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/static/gemba.css", get(css))
         .merge(session::router())
+        .merge(account::router())
+        .merge(admin::router())
         .merge(dashboard::router())
         .merge(projects::router())
         .merge(drivers::router())

@@ -110,7 +110,8 @@ async fn list(
     let filter = ProjectStatus::parse(&q.status);
     let mut rows = Vec::new();
     for m in &user.memberships {
-        let teams = state.store.teams(m.org.id).await?;
+        // Archived teams too: a project keeps the team it had.
+        let teams = state.store.all_teams(m.org.id).await?;
         for p in state.store.projects(m.org.id).await? {
             if filter.is_none_or(|s| s == p.status) {
                 let team = p
@@ -442,7 +443,7 @@ async fn show(
         .unwrap_or_default();
     let team = match p.team {
         Some(t) => store
-            .teams(p.org)
+            .all_teams(p.org)
             .await?
             .into_iter()
             .find(|x| x.id == t)
@@ -563,6 +564,18 @@ fn edit_form(
     layout::page(title, Some(user), body)
 }
 
+/// The teams a project may be put on: those of its organisation that are not archived, and
+/// the team it has even when that one is archived (so that saving keeps it).
+async fn teams_for_edit(state: &AppState, p: &Project) -> Result<Vec<Team>, PageError> {
+    Ok(state
+        .store
+        .all_teams(p.org)
+        .await?
+        .into_iter()
+        .filter(|t| !t.archived || Some(t.id) == p.team)
+        .collect())
+}
+
 async fn edit_page(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -572,7 +585,7 @@ async fn edit_page(
     if !role.can_edit() {
         return Err(PageError::Forbidden);
     }
-    let teams = state.store.teams(p.org).await?;
+    let teams = teams_for_edit(&state, &p).await?;
     let f = ProjectForm::from_project(&p);
     Ok(edit_form(&user, &p, role, &teams, &f, &FieldErrors::new()))
 }
@@ -585,7 +598,7 @@ async fn update(
 ) -> Result<Response, PageError> {
     let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
     user.check_edit(&f.csrf, role)?;
-    let teams = state.store.teams(p.org).await?;
+    let teams = teams_for_edit(&state, &p).await?;
     match f.parse(&teams) {
         Ok(fields) => {
             state

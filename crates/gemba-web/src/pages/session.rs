@@ -204,7 +204,7 @@ impl FromRequestParts<AppState> for ClientAddr {
 /// Whether a form post came from one of our own pages: its `Origin` (or, failing that, its
 /// `Referer`) names the host the request was sent to. Requests with neither (old browsers,
 /// scripts) pass; `Origin: null` (sandboxed or privacy-redirected documents) does not.
-fn same_origin(headers: &HeaderMap, uri: &Uri) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap, uri: &Uri) -> bool {
     let source = headers
         .get(ORIGIN)
         .or_else(|| headers.get(REFERER))
