@@ -269,7 +269,8 @@ pub struct DemoArgs {
 /// `gemba user …`.
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Add a user to an organisation with a role; the password is read from standard input.
+    /// Add a new user to an organisation with a role; the password is read from standard
+    /// input. An existing account is an error: see `set-password`, or the People page.
     Add {
         /// The organisation, by its exact name.
         #[arg(long)]
@@ -287,6 +288,15 @@ pub enum UserCommand {
         /// Display name (default: the part of the email before @).
         #[arg(long)]
         name: Option<String>,
+        /// SQLite database file.
+        #[arg(long, env = "GEMBA_DATABASE_URL", default_value = "gemba.db")]
+        database: String,
+    },
+    /// Set an existing user's password (read from standard input) and end all their sessions.
+    SetPassword {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
         /// SQLite database file.
         #[arg(long, env = "GEMBA_DATABASE_URL", default_value = "gemba.db")]
         database: String,

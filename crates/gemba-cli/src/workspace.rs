@@ -84,16 +84,48 @@ fn read_password() -> Result<String> {
     Ok(password)
 }
 
-/// `gemba user add`.
+/// `gemba user …`.
 pub fn user(cmd: &UserCommand) -> Result<()> {
-    let UserCommand::Add {
-        org,
-        create_org,
-        email,
-        role,
-        name,
-        database,
-    } = cmd;
+    match cmd {
+        UserCommand::Add {
+            org,
+            create_org,
+            email,
+            role,
+            name,
+            database,
+        } => add_user(org, *create_org, email, role, name.as_deref(), database),
+        UserCommand::SetPassword { email, database } => set_password(email, database),
+    }
+}
+
+/// `gemba user set-password`: a new password for an existing account; every session of the
+/// user ends.
+fn set_password(email: &str, database: &str) -> Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {}", e.message))?;
+    let password = read_password()?;
+    let hash = gemba_web::auth::hash_password(&password)
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
+    runtime()?.block_on(async {
+        let store = open_store(database).await?;
+        let Some(user) = store.user_by_email(&email).await? else {
+            bail!("no user has the email {email}; add one with `gemba user add`");
+        };
+        store.set_password(user.id, &hash, None).await?;
+        println!("set a new password for {email}; their sessions have ended");
+        Ok(())
+    })
+}
+
+/// `gemba user add`.
+fn add_user(
+    org: &str,
+    create_org: bool,
+    email: &str,
+    role: &str,
+    name: Option<&str>,
+    database: &str,
+) -> Result<()> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {}", e.message))?;
     let Some(role) = Role::parse(role) else {
         bail!(
@@ -108,7 +140,7 @@ pub fn user(cmd: &UserCommand) -> Result<()> {
     let password = read_password()?;
     let hash = gemba_web::auth::hash_password(&password)
         .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?;
-    let name = name.clone().unwrap_or_else(|| {
+    let name = name.map(str::to_owned).unwrap_or_else(|| {
         email
             .as_str()
             .split('@')
@@ -120,7 +152,7 @@ pub fn user(cmd: &UserCommand) -> Result<()> {
         let store = open_store(database).await?;
         let org_id = match store.org_by_name(org).await? {
             Some(o) => o.id,
-            None if *create_org => {
+            None if create_org => {
                 let id = store.create_org(org, None).await?;
                 println!("created the organisation {org}");
                 id
@@ -130,10 +162,17 @@ pub fn user(cmd: &UserCommand) -> Result<()> {
                  add --create-org to create it"
             ),
         };
-        let user = match store.user_by_email(&email).await? {
-            Some(u) => u.id,
-            None => store.create_user(&email, &name, &hash).await?,
-        };
+        // An existing account is never changed here (this once kept the old password silently
+        // and changed the role).
+        if store.user_by_email(&email).await?.is_some() {
+            bail!(
+                "{email} already has an account (nothing was changed); to give it a new \
+                 password use `gemba user set-password --email {email}`, and to add it to \
+                 another organisation or change its role use that organisation's People page \
+                 (Admin, in the browser) or the API"
+            );
+        }
+        let user = store.create_user(&email, &name, &hash).await?;
         store.set_membership(user, org_id, role).await?;
         println!("{email} is now {} of {org}", role.label().to_lowercase());
         Ok(())

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use gemba_domain::{Email, Store};
+use gemba_domain::{Email, Role, Store};
 use gemba_store_sqlite::SqliteStore;
 
 /// Runs `gemba` with `stdin` as its standard input.
@@ -201,6 +201,112 @@ fn regression_user_add_refuses_an_unknown_organisation() {
         let b = Email::parse("b@riverside.nhs.uk").unwrap();
         assert!(store.user_by_email(&b).await.unwrap().is_none());
     });
+}
+
+/// Regression (issue 8): `gemba user add` on an existing email silently kept the old password
+/// and changed the role. It is now an error naming `gemba user set-password`, which sets a new
+/// password and ends the user's sessions.
+#[test]
+fn regression_user_add_never_changes_an_existing_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db");
+    let db = db.to_str().unwrap();
+    let add = |role: &str, password: &str| {
+        gemba(
+            &[
+                "user",
+                "add",
+                "--org",
+                "Riverside Trust",
+                "--create-org",
+                "--email",
+                "ward7@riverside.nhs.uk",
+                "--role",
+                role,
+                "--database",
+                db,
+            ],
+            &format!("{password}\n"),
+        )
+    };
+    let out = add("member", "the first password");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = add("admin", "a second password");
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(message.contains("already has an account"), "{message}");
+    assert!(
+        message.contains("gemba user set-password --email ward7@riverside.nhs.uk"),
+        "{message}"
+    );
+
+    let email = Email::parse("ward7@riverside.nhs.uk").unwrap();
+    let check = |password: &'static str| {
+        let email = email.clone();
+        runtime().block_on(async move {
+            let store = SqliteStore::open(db).await.unwrap();
+            let (user, hash) = store.login(&email).await.unwrap().unwrap();
+            let roles: Vec<Role> = store
+                .memberships(user.id)
+                .await
+                .unwrap()
+                .iter()
+                .map(|m| m.role)
+                .collect();
+            (gemba_web::auth::verify_password(password, &hash), roles)
+        })
+    };
+    assert_eq!(check("the first password"), (true, vec![Role::Member]));
+    assert!(!check("a second password").0);
+
+    // A session, to see it end.
+    runtime().block_on(async {
+        let store = SqliteStore::open(db).await.unwrap();
+        let user = store.user_by_email(&email).await.unwrap().unwrap();
+        let far = chrono::NaiveDate::from_ymd_opt(2999, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        store
+            .create_session("session-hash", user.id, "csrf", far)
+            .await
+            .unwrap();
+    });
+    let out = gemba(
+        &[
+            "user",
+            "set-password",
+            "--email",
+            "ward7@riverside.nhs.uk",
+            "--database",
+            db,
+        ],
+        "a brand new password\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(check("a brand new password").0);
+    assert!(!check("the first password").0);
+    runtime().block_on(async {
+        let store = SqliteStore::open(db).await.unwrap();
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        assert!(store.session("session-hash", now).await.unwrap().is_none());
+    });
+    let out = gemba(
+        &[
+            "user",
+            "set-password",
+            "--email",
+            "nobody@riverside.nhs.uk",
+            "--database",
+            db,
+        ],
+        "a brand new password\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no user has the email"));
 }
 
 #[test]
