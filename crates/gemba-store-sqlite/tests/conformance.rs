@@ -61,6 +61,10 @@ conformance!(
     project_team,
     organisations_never_mix,
     deleting_measures_cycles_and_points,
+    stale_writes_are_refused,
+    concurrent_writers_exactly_one_wins,
+    replaced_and_removed_values_can_be_put_back,
+    writes_racing_a_deletion_are_missing,
 );
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -311,7 +315,20 @@ async fn concurrent_writers_take_turns() {
             store.put_data(m, &monthly(60, f64::from(i)), user).await?;
             let mut f = project_fields("Falls on Ward 7");
             f.aim = format!("Aim {i}");
-            store.update_project(project, &f, user).await?;
+            // Read, merge, write; when another task saved in between, read again.
+            loop {
+                let read = store.project(project).await?.map(|p| p.version);
+                match store
+                    .update_project(project, &f, read.unwrap_or(Version(1)), user)
+                    .await
+                {
+                    Err(StoreError::Stale(_)) => continue,
+                    done => {
+                        done?;
+                        break;
+                    }
+                };
+            }
             store.data(m).await
         }));
     }

@@ -162,6 +162,25 @@ impl App {
     async fn count(&self, m: MeasureId) -> usize {
         self.store.data(m).await.unwrap().len()
     }
+
+    /// The stored version of a measure, as its forms carry it.
+    async fn measure_version(&self, m: MeasureId) -> String {
+        self.store
+            .measure(m)
+            .await
+            .unwrap()
+            .unwrap()
+            .version
+            .to_string()
+    }
+
+    /// The stored version of a PDSA cycle (`c` is its page path, `/pdsa/ID`), as its form
+    /// carries it.
+    async fn pdsa_version(&self, c: &str) -> String {
+        let id = c.trim_start_matches("/pdsa/").parse().unwrap();
+        let cycle = self.store.pdsa(gemba_domain::PdsaId(id)).await.unwrap();
+        cycle.unwrap().version.to_string()
+    }
 }
 
 /// The first of the `i`-th month from January 2024.
@@ -484,6 +503,7 @@ async fn measure_data_entry_and_chart() {
             &app,
             &format!("/measures/{m}/settings"),
             &[
+                ("version", &app.measure_version(m).await),
                 ("chart", "xmr"),
                 ("improvement", "increase"),
                 ("target", "60"),
@@ -502,6 +522,7 @@ async fn measure_data_entry_and_chart() {
             &app,
             &format!("/measures/{m}/settings"),
             &[
+                ("version", &app.measure_version(m).await),
                 ("chart", "run"),
                 ("improvement", "increase"),
                 ("target", "60"),
@@ -528,6 +549,7 @@ async fn measure_data_entry_and_chart() {
             &app,
             &format!("/measures/{m}/settings"),
             &[
+                ("version", &app.measure_version(m).await),
                 ("chart", "xmr"),
                 ("improvement", "increase"),
                 ("target", ""),
@@ -547,12 +569,11 @@ async fn measure_data_entry_and_chart() {
     let (status, html) = member.get(&app, &format!("/measures/{m}/edit")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("value=\"Patients seen within 4 hours\""));
+    let mut form = measure_form("Seen within 4 hours", "");
+    let version = app.measure_version(m).await;
+    form.push(("version", &version));
     let res = member
-        .post(
-            &app,
-            &format!("/measures/{m}/edit"),
-            &measure_form("Seen within 4 hours", ""),
-        )
+        .post(&app, &format!("/measures/{m}/edit"), &form)
         .await;
     assert_eq!(location(&res), format!("/measures/{m}"));
     assert_eq!(
@@ -764,9 +785,10 @@ async fn pdsa_cycles_are_planned_annotated_and_studied() {
         html.contains("Falls fell from 4 to 1, as predicted"),
         "kept"
     );
-    let res = member
-        .post(&app, &format!("{c1}/edit"), &edit("adopt"))
-        .await;
+    let version = app.pdsa_version(&c1).await;
+    let mut adopt = edit("adopt");
+    adopt.push(("version", &version));
+    let res = member.post(&app, &format!("{c1}/edit"), &adopt).await;
     let html = follow(&member, &app, res).await;
     assert!(html.contains("Adopt: keep the change"));
     assert!(html.contains("Falls fell from 4 to 1, as predicted"));
@@ -1021,6 +1043,7 @@ async fn regression_settings_fix_after_and_target_out_of_range_are_field_errors(
                 &app,
                 &format!("/measures/{m}/settings"),
                 &[
+                    ("version", &app.measure_version(m).await),
                     ("chart", "xmr"),
                     ("improvement", "increase"),
                     ("target", target),
@@ -1039,6 +1062,7 @@ async fn regression_settings_fix_after_and_target_out_of_range_are_field_errors(
             &app,
             &format!("/measures/{m}/settings"),
             &[
+                ("version", &app.measure_version(m).await),
                 ("chart", "xmr"),
                 ("improvement", "increase"),
                 ("target", ""),

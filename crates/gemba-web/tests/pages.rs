@@ -436,6 +436,15 @@ async fn create_a_project_with_errors_shown_next_to_fields_then_edit_it() {
     );
     good.retain(|(k, _)| *k != "status");
     good.push(("status", "implementing"));
+    let version = app
+        .store
+        .project(p.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string();
+    good.push(("version", &version));
     let res = member.post(&app, &format!("{path}/edit"), &good).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = member.get(&app, &path).await;
@@ -521,7 +530,7 @@ async fn driver_diagram_add_edit_delete_without_javascript() {
         .post(
             &app,
             &format!("{drivers}/{secondary}/edit"),
-            &[("text", "Two HCAs every night")],
+            &[("text", "Two HCAs every night"), ("version", "1")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);

@@ -17,6 +17,9 @@ pub enum PageError {
     Forbidden,
     /// The request cannot be understood; the message is shown to the user.
     BadRequest(String),
+    /// Someone else changed or deleted the thing between this page's read and its write (a
+    /// form without a conflict page of its own); the message names it.
+    Stale(String),
     /// Something failed inside; the message goes to the log only.
     Internal(String),
 }
@@ -25,6 +28,10 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(what) => PageError::BadRequest(format!("{what} already exists")),
+            // Deleted (or never there) between the page's access check and its write: as for
+            // any id that does not exist.
+            StoreError::Missing(_) => PageError::NotFound,
+            StoreError::Stale(what) => PageError::Stale(what),
             other => PageError::Internal(other.to_string()),
         }
     }
@@ -46,6 +53,15 @@ impl IntoResponse for PageError {
                 "Your role does not allow this change, or the form had expired. Go back, \
                  reload the page and try again, or ask your organisation's admin."
                     .to_owned(),
+            ),
+            PageError::Stale(what) => (
+                StatusCode::CONFLICT,
+                "Someone else changed this first",
+                format!(
+                    "{what} was changed by someone else while you were working on it, so your \
+                     change was not saved. Go back, reload the page to see their change, and \
+                     make yours again."
+                ),
             ),
             PageError::BadRequest(message) => {
                 (StatusCode::BAD_REQUEST, "There is a problem", message)

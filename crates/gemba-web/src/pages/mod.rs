@@ -4,6 +4,7 @@
 //! projects, driver diagrams, dashboards); `measures` and `pdsa` hold measures, data entry,
 //! charts and PDSA cycles.
 
+mod conflict;
 mod dashboard;
 mod drivers;
 pub(crate) mod error;

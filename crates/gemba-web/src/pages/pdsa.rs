@@ -8,11 +8,12 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use gemba_domain::{
     follows_makes_loop, free_text, ActDecision, DriverKind, DriverNode, DriverNodeId, NonEmpty,
-    PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Role,
+    PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Role, StoreError, Version,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::conflict;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
@@ -76,6 +77,8 @@ struct PdsaForm {
     study: String,
     act: String,
     act_notes: String,
+    /// The version of the cycle the form was loaded with (edits only).
+    version: String,
 }
 
 impl PdsaForm {
@@ -94,7 +97,37 @@ impl PdsaForm {
             study: f.study.clone(),
             act: f.act.map(|a| a.name().to_owned()).unwrap_or_default(),
             act_notes: f.act_notes.clone(),
+            version: String::new(),
         }
+    }
+
+    /// The fields as people read them, in the form's order, for the conflict notice; links by
+    /// the text and title they point to.
+    fn shown(&self, ideas: &[DriverNode], cycles: &[PdsaCycle]) -> Vec<conflict::Shown> {
+        let idea = ideas
+            .iter()
+            .find(|n| n.id.to_string() == self.change_idea.trim())
+            .map_or_else(|| "None chosen".to_owned(), |n| n.text.clone());
+        let follows = cycles
+            .iter()
+            .find(|c| c.id.to_string() == self.follows.trim())
+            .map_or_else(|| "None".to_owned(), |c| c.fields.title.clone());
+        let act = ActDecision::parse(&self.act)
+            .map_or_else(|| "Not decided yet".to_owned(), |a| act_label(a).to_owned());
+        vec![
+            ("Title", self.title.clone()),
+            ("Start date", self.start_date.clone()),
+            ("Change idea being tested", idea),
+            ("Follows an earlier cycle", follows),
+            ("Objective", self.objective.clone()),
+            ("Prediction", self.prediction.clone()),
+            ("Plan", self.plan.clone()),
+            ("Data to collect", self.data_plan.clone()),
+            ("What happened", self.do_notes.clone()),
+            ("Study", self.study.clone()),
+            ("Decision", act),
+            ("What next", self.act_notes.clone()),
+        ]
     }
 
     /// The validated fields. The change idea must be one of the project's; the cycle followed
@@ -265,6 +298,8 @@ struct FormContext<'a> {
     ideas: &'a [DriverNode],
     cycles: &'a [PdsaCycle],
     this: Option<PdsaId>,
+    /// The version of the cycle being edited, which the form carries.
+    version: Option<Version>,
 }
 
 fn pdsa_form(c: &FormContext, f: &PdsaForm, e: &FieldErrors) -> Markup {
@@ -292,6 +327,9 @@ fn pdsa_form(c: &FormContext, f: &PdsaForm, e: &FieldErrors) -> Markup {
         (form::error_summary_ordered(e, &FORM_ORDER))
         form method="post" action=(c.action) novalidate {
             (csrf_field(c.user))
+            @if let Some(v) = c.version {
+                (conflict::version_field(v))
+            }
             (form::text_input("title", "Title", &f.title,
                 Some("For example, \"Cycle 1: phone reminders the day before\""), e))
             (form::text_input("start_date", "Start date", &f.start_date,
@@ -349,6 +387,7 @@ async fn new_page(
         ideas: &ideas,
         cycles: &cycles,
         this: None,
+        version: None,
     };
     Ok(new_pdsa_page(
         &ctx,
@@ -406,6 +445,7 @@ async fn create(
                 ideas: &ideas,
                 cycles: &cycles,
                 this: None,
+                version: None,
             };
             Ok((
                 StatusCode::BAD_REQUEST,
@@ -433,25 +473,44 @@ async fn edit_page(
         ideas: &ideas,
         cycles: &cycles,
         this: Some(cycle.id),
+        version: Some(cycle.version),
     };
     Ok(edit_pdsa_page(
         &ctx,
         &cycle,
         &PdsaForm::of(&cycle.fields),
         &FieldErrors::new(),
+        None,
     ))
 }
 
-fn edit_pdsa_page(c: &FormContext, cycle: &PdsaCycle, f: &PdsaForm, e: &FieldErrors) -> Markup {
+/// The edit page of `cycle` (as stored now), filled with `f`; with a conflict notice when a
+/// save was refused because someone else saved first.
+fn edit_pdsa_page(
+    c: &FormContext,
+    cycle: &PdsaCycle,
+    f: &PdsaForm,
+    e: &FieldErrors,
+    clash: Option<Markup>,
+) -> Markup {
+    let title = format!(
+        "{}Update PDSA cycle",
+        if clash.is_some() {
+            "Changed by someone else: "
+        } else if e.is_empty() {
+            ""
+        } else {
+            "Error: "
+        }
+    );
     let body = html! {
         a class="back-link" href={ "/pdsa/" (cycle.id) } { "Back to the cycle" }
         h1 { "Update " (cycle.fields.title) }
+        @if let Some(clash) = clash {
+            (clash)
+        }
         (pdsa_form(c, f, e))
     };
-    let title = format!(
-        "{}Update PDSA cycle",
-        if e.is_empty() { "" } else { "Error: " }
-    );
     layout::page(&title, Some(c.user), body)
 }
 
@@ -465,28 +524,47 @@ async fn update(
     user.check_edit(&f.csrf, role)?;
     let (mut ideas, cycles) = choices(&state, project.id).await?;
     keep_deleted_idea(&state, &cycle, &mut ideas).await?;
-    match f.fields(&ideas, &cycles, Some(cycle.id)) {
-        Ok(fields) => {
+    let ctx = |version| FormContext {
+        action: format!("/pdsa/{}/edit", cycle.id),
+        user: &user,
+        ideas: &ideas,
+        cycles: &cycles,
+        this: Some(cycle.id),
+        version: Some(version),
+    };
+    let fields = match f.fields(&ideas, &cycles, Some(cycle.id)) {
+        Ok(fields) => fields,
+        Err(e) => {
+            let page = edit_pdsa_page(&ctx(cycle.version), &cycle, &f, &e, None);
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+    };
+    let saved = match conflict::parse(&f.version) {
+        Some(v) => {
             state
                 .store
-                .update_pdsa(cycle.id, &fields, user.user.id)
-                .await?;
-            Ok(see_other(&format!("/pdsa/{}", cycle.id)))
+                .update_pdsa(cycle.id, &fields, v, user.user.id)
+                .await
         }
-        Err(e) => {
-            let ctx = FormContext {
-                action: format!("/pdsa/{}/edit", cycle.id),
-                user: &user,
-                ideas: &ideas,
-                cycles: &cycles,
-                this: Some(cycle.id),
-            };
-            Ok((
-                StatusCode::BAD_REQUEST,
-                edit_pdsa_page(&ctx, &cycle, &f, &e),
-            )
-                .into_response())
+        None => Err(StoreError::Stale(format!("the PDSA cycle {}", cycle.id))),
+    };
+    match saved {
+        Ok(_) => Ok(see_other(&format!("/pdsa/{}", cycle.id))),
+        Err(StoreError::Stale(_)) => {
+            // Someone else saved first: show theirs beside ours, keep ours in the form.
+            let (now, _, _) = load_pdsa(&state, &user, id).await?;
+            let theirs = PdsaForm::of(&now.fields).shown(&ideas, &cycles);
+            let clash = conflict::notice("PDSA cycle", &theirs, &f.shown(&ideas, &cycles));
+            let page = edit_pdsa_page(
+                &ctx(now.version),
+                &now,
+                &f,
+                &FieldErrors::new(),
+                Some(clash),
+            );
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -612,7 +690,10 @@ async fn delete(
     if !can_delete(role) {
         return Err(PageError::Forbidden);
     }
-    state.store.delete_pdsa(cycle.id, user.user.id).await?;
+    state
+        .store
+        .delete_pdsa(cycle.id, None, user.user.id)
+        .await?;
     Ok(see_other(&format!("/projects/{}", project.id)))
 }
 
