@@ -1337,3 +1337,164 @@ async fn measures_and_cycles_are_deleted_and_restored_points_removed() {
         assert!(sentences.iter().any(|x| x == s), "{s}: {sentences:?}");
     }
 }
+
+/// A stale save of a measure, its chart settings or a PDSA cycle answers 409 with both
+/// versions side by side, what was typed kept and the new version carried; nothing is written.
+#[tokio::test]
+async fn stale_measure_settings_and_pdsa_saves_show_a_conflict_page() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[1.0, 2.0, 3.0]).await;
+
+    // The measure form.
+    let edit = format!("/measures/{m}/edit");
+    let mut theirs = measure_form("Falls", "");
+    theirs.push(("version", "1"));
+    assert_eq!(
+        member.post(&app, &edit, &theirs).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let mut mine = measure_form("Falls per 1,000 bed days", "4");
+    mine.push(("version", "1"));
+    let res = member.post(&app, &edit, &mine).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Someone else changed this measure"), "{html}");
+    assert!(html.contains("<th scope=\"row\">Name</th><td data-label=\"Saved now by someone else\">Falls</td><td data-label=\"Your version\">Falls per 1,000 bed days</td>"), "{html}");
+    assert!(html.contains("value=\"4\""), "the typed target is kept");
+    assert!(html.contains("name=\"version\" value=\"2\""));
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert_eq!((stored.name.as_str(), stored.chart.target), ("Falls", None));
+
+    // The chart settings form, from the page read at version 2.
+    let settings = format!("/measures/{m}/settings");
+    let form = |rules: &'static str, version: &'static str| {
+        vec![
+            ("chart", "xmr"),
+            ("improvement", "increase"),
+            ("target", ""),
+            ("rules", rules),
+            ("fix_after", ""),
+            ("add_rebase", ""),
+            ("version", version),
+        ]
+    };
+    assert_eq!(
+        member
+            .post(&app, &settings, &form("powerbi", "2"))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = member.post(&app, &settings, &form("mdc", "2")).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<th scope=\"row\">Rule profile</th>"),
+        "{html}"
+    );
+    assert!(html.contains("name=\"version\" value=\"3\""));
+    assert_eq!(
+        app.store.measure(m).await.unwrap().unwrap().chart.rules,
+        "powerbi"
+    );
+
+    // A PDSA cycle.
+    let p = app.project;
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[("title", "Cycle 1"), ("start_date", "2024-06-15")],
+        )
+        .await;
+    let c = location(&res);
+    let pdsa = |study: &'static str| {
+        vec![
+            ("title", "Cycle 1"),
+            ("start_date", "2024-06-15"),
+            ("study", study),
+            ("version", "1"),
+        ]
+    };
+    let cycle_edit = format!("{c}/edit");
+    assert_eq!(
+        member
+            .post(&app, &cycle_edit, &pdsa("Falls fell"))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = member.post(&app, &cycle_edit, &pdsa("No change")).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Someone else changed this PDSA cycle"),
+        "{html}"
+    );
+    assert!(html.contains("<td data-label=\"Saved now by someone else\">Falls fell</td><td data-label=\"Your version\">No change</td>"));
+    assert!(html.contains(">No change</textarea>"));
+    assert!(html.contains("name=\"version\" value=\"2\""));
+}
+
+/// A re-upload that replaces a value, and a removed point, are listed on the data page with a
+/// Put back button (editors, CSRF); putting back restores the old value.
+#[tokio::test]
+async fn replaced_and_removed_values_are_put_back_from_the_data_page() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let board = app.user("board@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[5.0, 7.0, 6.0]).await;
+    let data = format!("/measures/{m}/data");
+    let (_, html) = member.get(&app, &data).await;
+    assert!(html.contains("None: no upload has replaced a value"));
+    // Re-upload January 2024 with another value, and remove February.
+    let res = member
+        .upload(&app, m, "fix.csv", b"date,value\n2024-01-01,50\n".to_vec())
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = member
+        .post(&app, &format!("{data}/remove"), &[("date", "2024-02-01")])
+        .await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("where you can put it back"));
+    assert!(html.contains("Replaced and removed values"));
+    let revisions = app.store.data_revisions(m).await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    let replaced = revisions[1].id;
+    assert!(html.contains(&format!("{data}/revisions/{replaced}/restore")));
+    assert!(html.contains("Put back<span class=\"visually-hidden\"> the value 5 of 1 Jan 2024"));
+
+    // Board viewers see the list but cannot put back; a missing CSRF token is refused.
+    let (_, html) = board.get(&app, &data).await;
+    assert!(html.contains("Replaced and removed values") && !html.contains("Put back"));
+    let restore = format!("{data}/revisions/{replaced}/restore");
+    assert_eq!(
+        board.post(&app, &restore, &[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = member
+        .client
+        .post(app.url(&restore))
+        .form(&[("csrf", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.store.data(m).await.unwrap()[0].value, Some(50.0));
+
+    // Put back: January is 5 again, and the 50 it replaced is listed in turn.
+    let res = member.post(&app, &restore, &[]).await;
+    let html = follow(&member, &app, res).await;
+    assert!(
+        html.contains("The value of 1 Jan 2024 was put back"),
+        "{html}"
+    );
+    assert_eq!(app.store.data(m).await.unwrap()[0].value, Some(5.0));
+    let left = app.store.data_revisions(m).await.unwrap();
+    assert_eq!(left.len(), 2);
+    assert_eq!(left[0].old.value, Some(50.0));
+    // Again: not there any more, a clear 400.
+    let res = member.post(&app, &restore, &[]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}

@@ -83,3 +83,18 @@ impl IntoResponse for PageError {
         (status, layout::page(title, None, body)).into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: a write that lost a race with a deletion (the store's `Missing`) showed
+    /// the 500 page; it is a 404 like any id that is not there, and a stale write a 409.
+    #[test]
+    fn regression_missing_is_404_and_stale_is_409_never_500() {
+        let missing = PageError::from(StoreError::Missing("the measure 3".into()));
+        assert_eq!(missing.into_response().status(), StatusCode::NOT_FOUND);
+        let stale = PageError::from(StoreError::Stale("the measure “Falls”".into()));
+        assert_eq!(stale.into_response().status(), StatusCode::CONFLICT);
+    }
+}
