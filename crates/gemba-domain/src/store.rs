@@ -3,8 +3,9 @@
 //!
 //! Every method that changes a project — its fields, driver diagram, measures, their data or its
 //! PDSA cycles — records a [`HistoryEntry`] for it and moves the project's `updated_at`, in the
-//! same transaction; callers may rely on `updated_at` as the project's version (the web app
-//! caches measure summaries by it). Writes of many rows (data imports) are all-or-nothing.
+//! same transaction; callers may rely on `updated_at` as the version of the project and
+//! everything in it (the web app caches measure summaries by it), whereas [`Project::version`]
+//! counts changes of the project's own fields. Writes of many rows (data imports) are all-or-nothing.
 //!
 //! Every edit is a compare-and-swap on the object's [`Version`]: `update_*` and `delete_*` name
 //! the version their caller read (`None` for a delete means "whatever is stored"), the store
