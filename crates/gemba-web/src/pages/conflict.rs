@@ -60,7 +60,7 @@ pub(crate) fn notice(noun: &str, theirs: &[Shown], yours: &[Shown]) -> Markup {
             }
             p {
                 "Your changes have not been saved yet, and nothing you typed is lost: it is in the "
-                "form below. Compare it with what is saved now. To keep your version, check the "
+                "form on this page. Compare it with what is saved now. To keep your version, check the "
                 "form and save again: this replaces what is saved now. To keep theirs, leave this "
                 "page without saving."
             }

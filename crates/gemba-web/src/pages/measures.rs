@@ -769,10 +769,15 @@ async fn measure_page(
         Some(measure_chart(m, &data, &pdsas))
     };
     let edit = role.can_edit();
+    let conflicted = clash.is_some();
     let body = html! {
         a class="back-link" href={ "/projects/" (project.id) } { "Back to " (project.title) }
         span class="caption" { (kind_label(m.kind)) " · " (project.title) }
         h1 { (m.name) }
+        @if let Some(clash) = clash {
+            (clash)
+            p { a href="#settings" { "Go to your chart settings" } }
+        }
         dl class="summary-list" {
             div { dt { "Operational definition" } dd { @if m.definition.is_empty() { "Not written yet" } @else { (m.definition) } } }
             div { dt { "Unit" } dd { @if m.unit.is_empty() { "Not set" } @else { (m.unit) } } }
@@ -803,7 +808,7 @@ async fn measure_page(
             Some(Ok(mc)) => { (chart_section(m, mc)) }
         }
         @if edit {
-            (settings_form(user, m, settings, errors, clash))
+            (settings_form(user, m, settings, errors))
         } @else {
             h2 id="settings" { "Chart settings" }
             p { "Rule profile: " (m.chart.rules) ". " @if let Some(t) = m.chart.target { "Target: " (num(t)) "." } }
@@ -819,7 +824,9 @@ async fn measure_page(
             }
         }
     };
-    let title = if errors.is_empty() {
+    let title = if conflicted {
+        format!("Changed by someone else: {}", m.name)
+    } else if errors.is_empty() {
         m.name.clone()
     } else {
         format!("Error: {}", m.name)
@@ -944,18 +951,9 @@ fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
     }
 }
 
-fn settings_form(
-    user: &CurrentUser,
-    m: &Measure,
-    f: &SettingsForm,
-    e: &FieldErrors,
-    clash: Option<Markup>,
-) -> Markup {
+fn settings_form(user: &CurrentUser, m: &Measure, f: &SettingsForm, e: &FieldErrors) -> Markup {
     html! {
         h2 id="settings" { "Chart settings" }
-        @if let Some(clash) = clash {
-            (clash)
-        }
         (form::error_summary_ordered(e, &["chart", "improvement", "target", "rules", "fix_after", "add_rebase"]))
         form method="post" action={ "/measures/" (m.id) "/settings" } novalidate {
             (csrf_field(user))
