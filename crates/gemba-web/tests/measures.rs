@@ -1394,6 +1394,7 @@ async fn stale_measure_settings_and_pdsa_saves_show_a_conflict_page() {
         "{html}"
     );
     assert!(html.contains("name=\"version\" value=\"3\""));
+    assert!(html.contains("<title>Changed by someone else: Falls"));
     assert_eq!(
         app.store.measure(m).await.unwrap().unwrap().chart.rules,
         "powerbi"
