@@ -895,6 +895,23 @@ async fn board_viewers_read_only_and_other_organisations_see_nothing() {
         let res = other.post(&app, path, &form).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
     }
+    // …putting back an old value of a measure of theirs included.
+    let first = app.store.data(m).await.unwrap()[0];
+    let changed = DataPoint {
+        value: Some(123.0),
+        ..first
+    };
+    app.store.put_data(m, &[changed], member.id).await.unwrap();
+    let revision = app.store.data_revisions(m).await.unwrap()[0].id;
+    let res = other
+        .post(
+            &app,
+            &format!("/measures/{m}/data/revisions/{revision}/restore"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.store.data(m).await.unwrap()[0].value, Some(123.0));
     let res = other
         .upload(&app, m, "a.csv", b"date,value\n2024-09-01,1\n".to_vec())
         .await;
