@@ -1380,3 +1380,37 @@ async fn a_stale_driver_node_save_or_delete_is_a_conflict() {
     assert_eq!(nodes.len(), 1);
     assert_eq!(nodes[0].text, "Safe staffing at night");
 }
+
+/// Regression: a form sent back for an invalid field carried the version stored by then, so
+/// that fixing the field and saving again silently overwrote a change made meanwhile. It keeps
+/// the version it was loaded with.
+#[tokio::test]
+async fn regression_fixing_an_invalid_field_never_skips_a_conflict() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let id = app.project("Falls", member.id).await;
+    let path = format!("/projects/{id}/edit");
+    // Someone saves while I edit version 1.
+    let mut theirs = project_form("Falls", "Halve falls by June 2026");
+    theirs.push(("version", "1"));
+    assert_eq!(
+        member.post(&app, &path, &theirs).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // My save has an empty title: sent back with my version, 1.
+    let mut mine = project_form("", "My aim");
+    mine.push(("version", "1"));
+    let res = member.post(&app, &path, &mine).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("name=\"version\" value=\"1\""), "{html}");
+    // Fixed and saved again: a conflict, not an overwrite.
+    let mut fixed = project_form("Falls", "My aim");
+    fixed.push(("version", "1"));
+    let res = member.post(&app, &path, &fixed).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        app.store.project(id).await.unwrap().unwrap().aim,
+        "Halve falls by June 2026"
+    );
+}

@@ -334,7 +334,7 @@ async fn edit(
                 text: &f.text,
                 parent: None,
                 errors: e.into(),
-                version: Some(node.version),
+                version: conflict::parse(&f.version),
                 clash: None,
             };
             return Ok(retry_page(&user, &p, retry));

@@ -413,7 +413,8 @@ async fn edit_page(
 }
 
 /// The edit page of `m` (as stored now), filled with `f`; with a conflict notice when a save
-/// was refused because someone else saved first.
+/// was refused because someone else saved first. The form carries `f`'s version (the one it
+/// was loaded with, so that fixing an invalid field never skips a conflict).
 fn edit_measure_page(
     user: &CurrentUser,
     m: &Measure,
@@ -437,7 +438,7 @@ fn edit_measure_page(
         @if let Some(clash) = clash {
             (clash)
         }
-        (measure_form(&format!("/measures/{}/edit", m.id), user, Some(m.version), f, e))
+        (measure_form(&format!("/measures/{}/edit", m.id), user, conflict::parse(&f.version), f, e))
     };
     layout::page(&title, Some(user), body)
 }
@@ -472,6 +473,10 @@ async fn update(
             // Someone else saved first: show theirs beside ours, keep ours in the form.
             let (now, _, _) = load_measure(&state, &user, id).await?;
             let clash = conflict::notice("measure", &MeasureForm::of(&now).shown(), &f.shown());
+            let f = MeasureForm {
+                version: now.version.to_string(),
+                ..f
+            };
             let page = edit_measure_page(&user, &now, &f, &FieldErrors::new(), Some(clash));
             Ok((StatusCode::CONFLICT, page).into_response())
         }

@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use gemba_domain::{
     follows_makes_loop, free_text, ActDecision, DriverKind, DriverNode, DriverNodeId, NonEmpty,
-    PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Role, StoreError, Version,
+    PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Role, StoreError,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -298,8 +298,6 @@ struct FormContext<'a> {
     ideas: &'a [DriverNode],
     cycles: &'a [PdsaCycle],
     this: Option<PdsaId>,
-    /// The version of the cycle being edited, which the form carries.
-    version: Option<Version>,
 }
 
 fn pdsa_form(c: &FormContext, f: &PdsaForm, e: &FieldErrors) -> Markup {
@@ -327,7 +325,7 @@ fn pdsa_form(c: &FormContext, f: &PdsaForm, e: &FieldErrors) -> Markup {
         (form::error_summary_ordered(e, &FORM_ORDER))
         form method="post" action=(c.action) novalidate {
             (csrf_field(c.user))
-            @if let Some(v) = c.version {
+            @if let (true, Some(v)) = (editing, conflict::parse(&f.version)) {
                 (conflict::version_field(v))
             }
             (form::text_input("title", "Title", &f.title,
@@ -387,7 +385,6 @@ async fn new_page(
         ideas: &ideas,
         cycles: &cycles,
         this: None,
-        version: None,
     };
     Ok(new_pdsa_page(
         &ctx,
@@ -445,7 +442,6 @@ async fn create(
                 ideas: &ideas,
                 cycles: &cycles,
                 this: None,
-                version: None,
             };
             Ok((
                 StatusCode::BAD_REQUEST,
@@ -473,19 +469,17 @@ async fn edit_page(
         ideas: &ideas,
         cycles: &cycles,
         this: Some(cycle.id),
-        version: Some(cycle.version),
     };
-    Ok(edit_pdsa_page(
-        &ctx,
-        &cycle,
-        &PdsaForm::of(&cycle.fields),
-        &FieldErrors::new(),
-        None,
-    ))
+    let f = PdsaForm {
+        version: cycle.version.to_string(),
+        ..PdsaForm::of(&cycle.fields)
+    };
+    Ok(edit_pdsa_page(&ctx, &cycle, &f, &FieldErrors::new(), None))
 }
 
 /// The edit page of `cycle` (as stored now), filled with `f`; with a conflict notice when a
-/// save was refused because someone else saved first.
+/// save was refused because someone else saved first. The form carries `f`'s version (the one
+/// it was loaded with, so that fixing an invalid field never skips a conflict).
 fn edit_pdsa_page(
     c: &FormContext,
     cycle: &PdsaCycle,
@@ -524,18 +518,17 @@ async fn update(
     user.check_edit(&f.csrf, role)?;
     let (mut ideas, cycles) = choices(&state, project.id).await?;
     keep_deleted_idea(&state, &cycle, &mut ideas).await?;
-    let ctx = |version| FormContext {
+    let ctx = FormContext {
         action: format!("/pdsa/{}/edit", cycle.id),
         user: &user,
         ideas: &ideas,
         cycles: &cycles,
         this: Some(cycle.id),
-        version: Some(version),
     };
     let fields = match f.fields(&ideas, &cycles, Some(cycle.id)) {
         Ok(fields) => fields,
         Err(e) => {
-            let page = edit_pdsa_page(&ctx(cycle.version), &cycle, &f, &e, None);
+            let page = edit_pdsa_page(&ctx, &cycle, &f, &e, None);
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
@@ -555,13 +548,11 @@ async fn update(
             let (now, _, _) = load_pdsa(&state, &user, id).await?;
             let theirs = PdsaForm::of(&now.fields).shown(&ideas, &cycles);
             let clash = conflict::notice("PDSA cycle", &theirs, &f.shown(&ideas, &cycles));
-            let page = edit_pdsa_page(
-                &ctx(now.version),
-                &now,
-                &f,
-                &FieldErrors::new(),
-                Some(clash),
-            );
+            let f = PdsaForm {
+                version: now.version.to_string(),
+                ..f
+            };
+            let page = edit_pdsa_page(&ctx, &now, &f, &FieldErrors::new(), Some(clash));
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(e) => Err(e.into()),

@@ -555,7 +555,8 @@ fn paragraphs(text: &str, empty: &str) -> Markup {
 }
 
 /// The edit form of project `p` (as stored now), filled with `f`; with a conflict notice when
-/// a save was refused because someone else saved first. The form carries `p`'s version.
+/// a save was refused because someone else saved first. The form carries `f`'s version: the
+/// one it was loaded with, so that fixing an invalid field never skips a conflict.
 fn edit_form(
     user: &CurrentUser,
     p: &Project,
@@ -575,7 +576,9 @@ fn edit_form(
         (form::error_summary_ordered(errors, &FIELD_ORDER))
         form method="post" action={ "/projects/" (p.id) "/edit" } novalidate {
             (csrf_field(user))
-            (conflict::version_field(p.version))
+            @if let Some(v) = conflict::parse(&f.version) {
+                (conflict::version_field(v))
+            }
             (project_fields(f, teams, errors))
             button type="submit" class="button" { "Save changes" }
         }
@@ -647,6 +650,10 @@ async fn update(
                     let (now, _) = load_project(&state, &user, p.id).await?;
                     let theirs = ProjectForm::from_project(&now).shown(&teams);
                     let clash = conflict::notice("project", &theirs, &f.shown(&teams));
+                    let f = ProjectForm {
+                        version: now.version.to_string(),
+                        ..f
+                    };
                     let page = edit_form(
                         &user,
                         &now,
