@@ -200,8 +200,9 @@ fn point_text(value: Option<f64>, denominator: Option<f64>) -> String {
     out
 }
 
-/// Keeps the stored point of `date`, if any and if it differs from (`value`, `denominator`), as
-/// a revision of kind `kind`; returns whether it did.
+/// Keeps the stored point of `date`, if there is one, as a revision of kind `kind`: when `new`
+/// (the value and denominator about to be written) differs from it, or always when `new` is
+/// `None` (the point is being removed). Returns whether it kept one.
 async fn keep_old(
     conn: &mut SqliteConnection,
     measure: MeasureId,

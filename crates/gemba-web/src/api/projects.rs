@@ -5,8 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{HistoryJson, MeJson, ProjectInput, ProjectJson};
-use gemba_domain::StoreError;
-use gemba_domain::{OrgId, ProjectFields, ProjectId};
+use gemba_domain::{OrgId, ProjectFields, ProjectId, StoreError};
 
 use super::{
     check_if_match, created_tagged, delete_refused, project_access, require_edit, require_lead,
