@@ -1516,3 +1516,104 @@ async fn replaced_and_removed_values_are_put_back_from_the_data_page() {
     let res = member.post(&app, &restore, &[]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
+
+/// A delete button carries the version its page showed: deleting a measure, a PDSA cycle or a
+/// project that someone changed since is a 409 that deletes nothing; from a fresh page it
+/// deletes.
+#[tokio::test]
+async fn a_delete_from_a_stale_page_is_a_conflict() {
+    let app = spawn_app().await;
+    let org_a = app
+        .store
+        .org_by_name("Northshire Hospitals")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let id = app
+        .store
+        .create_user(
+            &Email::parse("lead@a.nhs.uk").unwrap(),
+            "Lead",
+            "not a hash",
+        )
+        .await
+        .unwrap();
+    app.store
+        .set_membership(id, org_a, Role::ImprovementLead)
+        .await
+        .unwrap();
+    let lead = app.user("lead@a.nhs.uk").await;
+    let m = app.measure_with_data(lead.id, &[1.0, 2.0]).await;
+    let (_, html) = lead.get(&app, &format!("/measures/{m}")).await;
+    assert!(html.contains("name=\"version\" value=\"1\""));
+    // Someone renames the measure after the page was shown.
+    let mut f = measure_form("Falls (all)", "");
+    f.push(("version", "1"));
+    assert_eq!(
+        lead.post(&app, &format!("/measures/{m}/edit"), &f)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let delete = format!("/measures/{m}/delete");
+    let res = lead.post(&app, &delete, &[("version", "1")]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("was changed by someone else while you were working on it"));
+    assert!(app.store.measure(m).await.unwrap().is_some());
+    let res = lead.post(&app, &delete, &[("version", "2")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(app.store.measure(m).await.unwrap().is_none());
+
+    // The same for a PDSA cycle and the project.
+    let p = app.project;
+    let res = lead
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[("title", "Cycle 1"), ("start_date", "2024-06-15")],
+        )
+        .await;
+    let c = location(&res);
+    let edit = [
+        ("title", "Cycle 1b"),
+        ("start_date", "2024-06-15"),
+        ("version", "1"),
+    ];
+    lead.post(&app, &format!("{c}/edit"), &edit).await;
+    let res = lead
+        .post(&app, &format!("{c}/delete"), &[("version", "1")])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(app.store.pdsas(p).await.unwrap().len(), 1);
+    // The project's page was shown at its version; then someone renames it.
+    let shown = app.store.project(p).await.unwrap().unwrap();
+    let renamed = ProjectFields {
+        title: NonEmpty::parse("title", "Falls, renamed").unwrap(),
+        problem: shown.problem.clone(),
+        aim: shown.aim.clone(),
+        method: shown.method.clone(),
+        status: shown.status,
+        team: shown.team,
+        sponsor: shown.sponsor.clone(),
+        tags: shown.tags.clone(),
+    };
+    app.store
+        .update_project(p, &renamed, shown.version, lead.id)
+        .await
+        .unwrap();
+    let stale = shown.version.to_string();
+    let res = lead
+        .post(
+            &app,
+            &format!("/projects/{p}/delete"),
+            &[("version", &stale)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(app.store.project(p).await.unwrap().is_some());
+}

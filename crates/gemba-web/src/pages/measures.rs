@@ -22,7 +22,7 @@ use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
-use super::projects::{can_delete, deleted_item_role, CsrfForm, DeletedItem};
+use super::projects::{can_delete, deleted_item_role, CsrfForm, DeleteForm, DeletedItem};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
@@ -686,14 +686,18 @@ async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
     let (m, project, role) = load_measure(&state, &user, id).await?;
     user.check_csrf(&f.csrf)?;
     if !can_delete(role) {
         return Err(PageError::Forbidden);
     }
-    state.store.delete_measure(m.id, None, user.user.id).await?;
+    let expected = conflict::parse(&f.version);
+    state
+        .store
+        .delete_measure(m.id, expected, user.user.id)
+        .await?;
     Ok(see_other(&format!("/projects/{}", project.id)))
 }
 
@@ -823,6 +827,7 @@ async fn measure_page(
             p { "Deleting hides the measure and its chart from everyone. An admin can restore it with its data." }
             form method="post" action={ "/measures/" (m.id) "/delete" } {
                 (csrf_field(user))
+                (conflict::version_field(m.version))
                 button type="submit" class="button button--warning" {
                     "Delete measure" span class="visually-hidden" { " " (m.name) }
                 }

@@ -18,7 +18,7 @@ use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
-use super::projects::{can_delete, deleted_item_role, CsrfForm, DeletedItem};
+use super::projects::{can_delete, deleted_item_role, CsrfForm, DeleteForm, DeletedItem};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
@@ -660,6 +660,7 @@ async fn show(
             p { "Deleting hides the cycle and its chart annotations from everyone. An admin can restore it." }
             form method="post" action={ "/pdsa/" (cycle.id) "/delete" } {
                 (csrf_field(&user))
+                (conflict::version_field(cycle.version))
                 button type="submit" class="button button--warning" {
                     "Delete PDSA cycle" span class="visually-hidden" { " " (f.title) }
                 }
@@ -674,16 +675,17 @@ async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
     let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
     user.check_csrf(&f.csrf)?;
     if !can_delete(role) {
         return Err(PageError::Forbidden);
     }
+    let expected = conflict::parse(&f.version);
     state
         .store
-        .delete_pdsa(cycle.id, None, user.user.id)
+        .delete_pdsa(cycle.id, expected, user.user.id)
         .await?;
     Ok(see_other(&format!("/projects/{}", project.id)))
 }

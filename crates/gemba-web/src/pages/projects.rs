@@ -587,6 +587,7 @@ fn edit_form(
             p { "Deleting hides the project from everyone. An admin can restore it." }
             form method="post" action={ "/projects/" (p.id) "/delete" } {
                 (csrf_field(user))
+                (conflict::version_field(p.version))
                 button type="submit" class="button button--warning" { "Delete project" }
             }
         }
@@ -675,6 +676,16 @@ async fn update(
     }
 }
 
+/// A delete button's form: its CSRF token and the version of what it deletes as the page
+/// showed it (a form without one deletes whatever is stored).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DeleteForm {
+    #[serde(default)]
+    pub(crate) csrf: String,
+    #[serde(default)]
+    pub(crate) version: String,
+}
+
 /// A form that carries nothing but its CSRF token.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct CsrfForm {
@@ -686,14 +697,18 @@ async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
     let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
     user.check_csrf(&f.csrf)?;
     if !can_delete(role) {
         return Err(PageError::Forbidden);
     }
-    state.store.delete_project(p.id, None, user.user.id).await?;
+    let expected = conflict::parse(&f.version);
+    state
+        .store
+        .delete_project(p.id, expected, user.user.id)
+        .await?;
     Ok(see_other("/projects"))
 }
 
