@@ -202,7 +202,7 @@ fn point_text(value: Option<f64>, denominator: Option<f64>) -> String {
 
 /// Keeps the stored point of `date`, if there is one, as a revision of kind `kind`: when `new`
 /// (the value and denominator about to be written) differs from it, or always when `new` is
-/// `None` (the point is being removed). Returns whether it kept one.
+/// `None` (the point is being removed). Returns the value and denominator it kept, if any.
 async fn keep_old(
     conn: &mut SqliteConnection,
     measure: MeasureId,
@@ -211,13 +211,14 @@ async fn keep_old(
     kind: RevisionKind,
     by: UserId,
     at: chrono::NaiveDateTime,
-) -> Result<bool, StoreError> {
+) -> Result<Option<(Option<f64>, Option<f64>)>, StoreError> {
     let (value, denominator) = new.unwrap_or((None, None));
     let done = sqlx::query(
         "INSERT INTO data_point_revisions \
          (measure_id, date, value, denominator, change, user_id, at) \
          SELECT measure_id, date, value, denominator, ?, ?, ? FROM data_points \
-         WHERE measure_id = ? AND date = ? AND (? OR value IS NOT ? OR denominator IS NOT ?)",
+         WHERE measure_id = ? AND date = ? AND (? OR value IS NOT ? OR denominator IS NOT ?) \
+         RETURNING value, denominator",
     )
     .bind(kind.name())
     .bind(by.0)
@@ -227,10 +228,16 @@ async fn keep_old(
     .bind(new.is_none())
     .bind(value)
     .bind(denominator)
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await
     .map_err(crate::error::missing(format!("the user {by}")))?;
-    Ok(done.rows_affected() > 0)
+    done.map(|r| {
+        Ok((
+            r.try_get("value").map_err(db)?,
+            r.try_get("denominator").map_err(db)?,
+        ))
+    })
+    .transpose()
 }
 
 pub(crate) async fn delete_point(
@@ -351,7 +358,8 @@ pub(crate) async fn restore_revision(
         by,
         at,
     )
-    .await?;
+    .await?
+    .is_some();
     sqlx::query(
         "INSERT INTO data_points (measure_id, date, value, denominator) VALUES (?, ?, ?, ?) \
          ON CONFLICT (measure_id, date) \
@@ -511,6 +519,9 @@ pub(crate) async fn update(
     Ok(next(expected))
 }
 
+/// How many replaced values an import's history sentence writes out in full.
+const REPLACED_LISTED: usize = 3;
+
 pub(crate) async fn put_data(
     pool: &SqlitePool,
     measure: MeasureId,
@@ -523,10 +534,12 @@ pub(crate) async fn put_data(
     if points.is_empty() {
         return Ok(0);
     }
-    let mut replaced = 0_usize;
+    // The points whose values this import replaces, with their old values (kept as
+    // revisions), for the history sentence.
+    let mut replaced = Vec::new();
     for p in points {
         let new = Some((p.value, p.denominator));
-        if keep_old(
+        let kept = keep_old(
             &mut tx,
             measure,
             p.date,
@@ -535,9 +548,13 @@ pub(crate) async fn put_data(
             by,
             at,
         )
-        .await?
-        {
-            replaced += 1;
+        .await?;
+        if let Some((value, denominator)) = kept {
+            replaced.push(format!(
+                "the {} point ({})",
+                p.date.format("%F"),
+                point_text(value, denominator)
+            ));
         }
         sqlx::query(
             "INSERT INTO data_points (measure_id, date, value, denominator) VALUES (?, ?, ?, ?) \
@@ -557,10 +574,19 @@ pub(crate) async fn put_data(
         1 => format!("imported 1 data point into “{name}”"),
         n => format!("imported {n} data points into “{name}”"),
     };
-    match replaced {
+    // The old values, in full for a few; counted, with the first ones, for many.
+    match replaced.len() {
         0 => {}
-        1 => what.push_str(", replacing 1 earlier value"),
-        n => what.push_str(&format!(", replacing {n} earlier values")),
+        n if n <= REPLACED_LISTED => {
+            what.push_str(&format!(", replacing {}", and_list(&replaced)));
+        }
+        n => {
+            replaced.truncate(REPLACED_LISTED);
+            what.push_str(&format!(
+                ", replacing {n} earlier values, among them {}",
+                and_list(&replaced)
+            ));
+        }
     }
     touch(&mut tx, measure, at).await?;
     record(&mut tx, project, by, at, &what).await?;

@@ -1347,7 +1347,9 @@ pub async fn data(store: &dyn Store) {
         sentences(store, w.project).await[..2],
         [
             // 1 February and 1 March had other values, kept as revisions.
-            "imported 3 data points into “Falls per 1,000 bed days”, replacing 2 earlier values",
+            "imported 3 data points into “Falls per 1,000 bed days”, replacing the 2024-02-01 \
+             point (value missing, denominator 1195) and the 2024-03-01 point (value 6.5, \
+             denominator 1210)",
             "imported 4 data points into “Falls per 1,000 bed days”",
         ]
     );
@@ -2244,6 +2246,21 @@ pub async fn replaced_and_removed_values_can_be_put_back(store: &dyn Store) {
     assert!(is_missing(
         store.restore_data_revision(m, left[0].id, w.user).await
     ));
+    // A big re-upload writes out the first three old values and counts the rest.
+    let months = |v: f64| {
+        (1..=5)
+            .map(|mo| point(date(2023, mo, 1), Some(v), None))
+            .collect::<Vec<_>>()
+    };
+    store.put_data(other, &months(1.0), w.user).await.unwrap();
+    store.put_data(other, &months(2.0), w.user).await.unwrap();
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "imported 5 data points into “Harms”, replacing 5 earlier values, among them the \
+         2023-01-01 point (value 1), the 2023-02-01 point (value 1) and the 2023-03-01 point \
+         (value 1)"
+    );
+    assert_eq!(store.data_revisions(other).await.unwrap().len(), 5);
 }
 
 /// Writes that lose a race with a deletion fail with `Missing` (or `Stale`), never a database
