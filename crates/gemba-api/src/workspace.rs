@@ -12,9 +12,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use gemba_domain::{
-    free_text, ActDecision, ChartSettings, DataPoint, DriverNode, DriverNodeId, FieldError,
-    HistoryEntry, Measure, MeasureFields, MeasureType, Membership, NonEmpty, PdsaCycle, PdsaFields,
-    PdsaId, Project, ProjectFields, ProjectStatus, TeamId, User, UserId,
+    free_text, ActDecision, ChartSettings, DataPoint, DataPointRevision, DriverNode, DriverNodeId,
+    FieldError, HistoryEntry, Measure, MeasureFields, MeasureType, Membership, NonEmpty, PdsaCycle,
+    PdsaFields, PdsaId, Project, ProjectFields, ProjectStatus, TeamId, User, UserId,
 };
 use gemba_spc::{ChartType, Improvement, Rules};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -313,6 +313,9 @@ pub struct ProjectJson {
     pub created_at: String,
     /// Last changed (UTC, ISO 8601).
     pub updated_at: String,
+    /// The version: 1 when created, one more after every change. Also the `ETag` (`"3"`);
+    /// send it back as `If-Match` to change or delete only what you read.
+    pub version: i64,
 }
 
 impl From<&Project> for ProjectJson {
@@ -330,6 +333,7 @@ impl From<&Project> for ProjectJson {
             tags: p.tags.clone(),
             created_at: iso_datetime(p.created_at),
             updated_at: iso_datetime(p.updated_at),
+            version: p.version.0,
         }
     }
 }
@@ -433,6 +437,9 @@ pub struct DriverNodeJson {
     pub kind: String,
     /// The text.
     pub text: String,
+    /// The version: 1 when created, one more after every change. Also the `ETag` (`"3"`);
+    /// send it back as `If-Match` to change or delete only what you read.
+    pub version: i64,
 }
 
 impl From<&DriverNode> for DriverNodeJson {
@@ -442,6 +449,7 @@ impl From<&DriverNode> for DriverNodeJson {
             parent_id: n.parent.map(|p| p.0),
             kind: n.kind.name().to_owned(),
             text: n.text.clone(),
+            version: n.version.0,
         }
     }
 }
@@ -639,6 +647,9 @@ pub struct MeasureJson {
     pub rebase: Vec<String>,
     /// Baseline length, or null.
     pub fix_after: Option<usize>,
+    /// The version: 1 when created, one more after every change. Also the `ETag` (`"3"`);
+    /// send it back as `If-Match` to change or delete only what you read.
+    pub version: i64,
 }
 
 impl From<&Measure> for MeasureJson {
@@ -657,6 +668,7 @@ impl From<&Measure> for MeasureJson {
             rules: m.chart.rules.clone(),
             rebase: m.chart.rebase.iter().copied().map(iso_date).collect(),
             fix_after: m.chart.fix_after,
+            version: m.version.0,
         }
     }
 }
@@ -678,6 +690,40 @@ impl From<&DataPoint> for DataPointJson {
             date: iso_date(p.date),
             value: p.value,
             denominator: p.denominator,
+        }
+    }
+}
+
+/// The old value of a data point that an import replaced or a user removed, which
+/// `POST /measures/{id}/data/revisions/{revision_id}/restore` puts back.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DataRevisionJson {
+    /// Id.
+    pub id: i64,
+    /// ISO date of the point.
+    pub date: String,
+    /// The old value, or null when it was missing.
+    pub value: Option<f64>,
+    /// The old denominator, or null.
+    pub denominator: Option<f64>,
+    /// `replaced` (by an import) or `removed`.
+    pub change: String,
+    /// Who replaced or removed it.
+    pub by: String,
+    /// When (UTC, ISO 8601).
+    pub at: String,
+}
+
+impl From<&DataPointRevision> for DataRevisionJson {
+    fn from(r: &DataPointRevision) -> Self {
+        DataRevisionJson {
+            id: r.id.0,
+            date: iso_date(r.old.date),
+            value: r.old.value,
+            denominator: r.old.denominator,
+            change: r.kind.name().to_owned(),
+            by: r.who.clone(),
+            at: iso_datetime(r.at),
         }
     }
 }
@@ -834,6 +880,9 @@ pub struct PdsaJson {
     pub act: Option<String>,
     /// Act: what next.
     pub act_notes: String,
+    /// The version: 1 when created, one more after every change. Also the `ETag` (`"3"`);
+    /// send it back as `If-Match` to change or delete only what you read.
+    pub version: i64,
 }
 
 impl From<&PdsaCycle> for PdsaJson {
@@ -854,6 +903,7 @@ impl From<&PdsaCycle> for PdsaJson {
             study: f.study.clone(),
             act: f.act.map(|a| a.name().to_owned()),
             act_notes: f.act_notes.clone(),
+            version: c.version.0,
         }
     }
 }
@@ -886,6 +936,7 @@ mod tests {
             unit: fields.unit,
             data_source: fields.data_source,
             chart: fields.chart,
+            version: gemba_domain::Version(1),
         };
         let patch: MeasureInput = serde_json::from_str(r#"{"target":null}"#).unwrap();
         let patched = patch.to_fields(Some(&measure)).unwrap();

@@ -24,6 +24,17 @@ id!(
     OrgId
 );
 id!(
+    /// The version of an editable object (project, measure, PDSA cycle, driver diagram node):
+    /// 1 when it is created and one more after every change to it, its deletion and restoring
+    /// included. A write names the version it was based on; the store refuses it when the
+    /// object has changed since ([`crate::StoreError::Stale`]).
+    Version
+);
+id!(
+    /// A stored old value of a data point (see [`DataPointRevision`]).
+    RevisionId
+);
+id!(
     /// A team within an organisation.
     TeamId
 );
@@ -309,8 +320,10 @@ pub struct Project {
     pub tags: Vec<String>,
     /// Created.
     pub created_at: NaiveDateTime,
-    /// Last changed.
+    /// Last changed (this project or anything in it).
     pub updated_at: NaiveDateTime,
+    /// The version of the project's own fields.
+    pub version: Version,
 }
 
 /// The fields of a project a user sets (validated).
@@ -406,6 +419,8 @@ pub struct Measure {
     pub data_source: String,
     /// Chart settings.
     pub chart: ChartSettings,
+    /// Its version.
+    pub version: Version,
 }
 
 /// The fields of a measure a user sets (validated).
@@ -507,6 +522,8 @@ pub struct PdsaCycle {
     pub project: ProjectId,
     /// Its fields.
     pub fields: PdsaFields,
+    /// Its version.
+    pub version: Version,
 }
 
 /// Whether `this` cycle following `follows` would close a loop of "follows" links: walks the
@@ -584,6 +601,53 @@ pub struct DriverNode {
     pub kind: DriverKind,
     /// Its text.
     pub text: String,
+    /// Its version.
+    pub version: Version,
+}
+
+/// What happened to the old value of a data point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevisionKind {
+    /// An import (form, paste, file or API) wrote another value on the same date.
+    Replaced,
+    /// A user removed the point.
+    Removed,
+}
+
+impl RevisionKind {
+    /// The stored name: `replaced`, `removed`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RevisionKind::Replaced => "replaced",
+            RevisionKind::Removed => "removed",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<RevisionKind> {
+        match s {
+            "replaced" => Some(RevisionKind::Replaced),
+            "removed" => Some(RevisionKind::Removed),
+            _ => None,
+        }
+    }
+}
+
+/// The old value of a data point that was replaced or removed and has not been put back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataPointRevision {
+    /// Its id.
+    pub id: RevisionId,
+    /// The measure.
+    pub measure: MeasureId,
+    /// The point as it was (date, old value, old denominator).
+    pub old: DataPoint,
+    /// Replaced or removed.
+    pub kind: RevisionKind,
+    /// Who replaced or removed it (display name).
+    pub who: String,
+    /// When.
+    pub at: NaiveDateTime,
 }
 
 /// One entry in a project's history: who changed what, when.
@@ -609,6 +673,7 @@ mod tests {
                 follows: follows.map(PdsaId),
                 ..PdsaFields::default()
             },
+            version: Version(1),
         }
     }
 

@@ -3,11 +3,18 @@
 //!
 //! Every method that changes a project — its fields, driver diagram, measures, their data or its
 //! PDSA cycles — records a [`HistoryEntry`] for it and moves the project's `updated_at`, in the
-//! same transaction; callers may rely on `updated_at` as the project's version (the web app
-//! caches measure summaries by it). Writes of many rows (data imports) are all-or-nothing.
+//! same transaction; callers may rely on `updated_at` as the version of the project and
+//! everything in it (the web app caches measure summaries by it), whereas [`Project::version`]
+//! counts changes of the project's own fields. Writes of many rows (data imports) are all-or-nothing.
+//!
+//! Every edit is a compare-and-swap on the object's [`Version`]: `update_*` and `delete_*` name
+//! the version their caller read (`None` for a delete means "whatever is stored"), the store
+//! writes only if it is still the stored version, and bumps it with the write and its history
+//! row; otherwise it fails with [`StoreError::Stale`] and writes nothing.
 //!
 //! Nothing a user deletes is lost: projects, driver diagram nodes, measures and PDSA cycles are
-//! deleted softly and an admin can restore them; a removed data point is written out in full in the history. Every
+//! deleted softly and an admin can restore them; the old value of a data point that an import replaced or a user removed is kept as a
+//! [`DataPointRevision`] and can be put back. Every
 //! write below a deleted project fails with [`StoreError::Missing`].
 
 use async_trait::async_trait;
@@ -30,6 +37,11 @@ pub enum StoreError {
     /// admin); the message says which, for the user.
     #[error("{0}")]
     Refused(String),
+    /// The object changed since the version the write was based on (someone else saved it, or
+    /// deleted or restored it, in between); nothing was written. The caller re-reads the
+    /// current object to show it. The text names the object.
+    #[error("{0} was changed by someone else")]
+    Stale(String),
     /// The database failed; the message is for the log, not for users.
     #[error("database error: {0}")]
     Database(String),
@@ -215,15 +227,23 @@ pub trait Store: Send + Sync + 'static {
     async fn project(&self, id: ProjectId) -> Result<Option<Project>, StoreError>;
     /// The organisation's projects that are not deleted, most recently changed first.
     async fn projects(&self, org: OrgId) -> Result<Vec<Project>, StoreError>;
-    /// Changes a project.
+    /// Changes a project that is still at version `expected`; returns its new version
+    /// (`expected` itself when nothing changed). `Stale` if it has changed since.
     async fn update_project(
         &self,
         id: ProjectId,
         fields: &ProjectFields,
+        expected: Version,
+        by: UserId,
+    ) -> Result<Version, StoreError>;
+    /// Deletes a project (recoverable by an admin with [`Store::restore_project`]); with
+    /// `expected`, only if it is still at that version (`Stale` otherwise).
+    async fn delete_project(
+        &self,
+        id: ProjectId,
+        expected: Option<Version>,
         by: UserId,
     ) -> Result<(), StoreError>;
-    /// Deletes a project (recoverable by an admin with [`Store::restore_project`]).
-    async fn delete_project(&self, id: ProjectId, by: UserId) -> Result<(), StoreError>;
     /// Deleted projects of an organisation.
     async fn deleted_projects(&self, org: OrgId) -> Result<Vec<Project>, StoreError>;
     /// Brings back a deleted project.
@@ -264,17 +284,26 @@ pub trait Store: Send + Sync + 'static {
     /// The nodes of a project's driver diagram that are not deleted, in the order they were
     /// added.
     async fn driver_nodes(&self, project: ProjectId) -> Result<Vec<DriverNode>, StoreError>;
-    /// Changes a node's text.
+    /// A node that is not deleted, by id.
+    async fn driver_node(&self, id: DriverNodeId) -> Result<Option<DriverNode>, StoreError>;
+    /// Changes the text of a node that is still at version `expected`; returns its new version.
     async fn update_driver_node(
         &self,
         id: DriverNodeId,
         text: &str,
+        expected: Version,
         by: UserId,
-    ) -> Result<(), StoreError>;
+    ) -> Result<Version, StoreError>;
     /// Deletes a node and its descendants softly, together: [`Store::driver_nodes`] no longer
     /// sees them, PDSA cycles keep their link to a deleted change idea, and an admin can bring
-    /// them back with [`Store::restore_driver_node`].
-    async fn delete_driver_node(&self, id: DriverNodeId, by: UserId) -> Result<(), StoreError>;
+    /// them back with [`Store::restore_driver_node`]. With `expected`, only if the node is still
+    /// at that version.
+    async fn delete_driver_node(
+        &self,
+        id: DriverNodeId,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<(), StoreError>;
     /// The deleted nodes of a live project's driver diagram, most recently deleted first. A node
     /// whose parent is not among them (or that has no parent) can be restored; the others went
     /// with a deleted ancestor and come back with it.
@@ -297,14 +326,17 @@ pub trait Store: Send + Sync + 'static {
     async fn measure(&self, id: MeasureId) -> Result<Option<Measure>, StoreError>;
     /// A project's measures, in the order they were added.
     async fn measures(&self, project: ProjectId) -> Result<Vec<Measure>, StoreError>;
-    /// Changes a measure (name, definition, chart settings…).
+    /// Changes a measure (name, definition, chart settings…) that is still at version
+    /// `expected`; returns its new version.
     async fn update_measure(
         &self,
         id: MeasureId,
         fields: &MeasureFields,
+        expected: Version,
         by: UserId,
-    ) -> Result<(), StoreError>;
+    ) -> Result<Version, StoreError>;
     /// Adds or replaces (same date) data points, all or nothing; returns how many were written.
+    /// A replaced value that differs is kept as a [`DataPointRevision`].
     async fn put_data(
         &self,
         measure: MeasureId,
@@ -314,8 +346,8 @@ pub trait Store: Send + Sync + 'static {
     /// A measure's data, by date (a deleted measure keeps its data, readable by id).
     async fn data(&self, measure: MeasureId) -> Result<Vec<DataPoint>, StoreError>;
     /// Removes one data point of a live measure (`Missing` when there is no point on `date`).
-    /// The point is gone from the data, but the history sentence keeps its date, value and
-    /// denominator, so it can be entered again by hand.
+    /// The point is gone from the data, but its value is kept as a [`DataPointRevision`] (and
+    /// in the history sentence), so it can be put back.
     async fn delete_data_point(
         &self,
         measure: MeasureId,
@@ -323,12 +355,34 @@ pub trait Store: Send + Sync + 'static {
         by: UserId,
     ) -> Result<(), StoreError>;
     /// Deletes a measure softly: [`Store::measure`] and [`Store::measures`] no longer see it,
-    /// its data stays, and an admin can bring it back with [`Store::restore_measure`].
-    async fn delete_measure(&self, id: MeasureId, by: UserId) -> Result<(), StoreError>;
+    /// its data stays, and an admin can bring it back with [`Store::restore_measure`]. With
+    /// `expected`, only if it is still at that version.
+    async fn delete_measure(
+        &self,
+        id: MeasureId,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<(), StoreError>;
     /// A project's deleted measures, most recently deleted first.
     async fn deleted_measures(&self, project: ProjectId) -> Result<Vec<Measure>, StoreError>;
     /// Brings back a deleted measure with its data (`Missing` unless it is deleted).
     async fn restore_measure(&self, id: MeasureId, by: UserId) -> Result<(), StoreError>;
+    /// The replaced and removed values of a measure's data that have not been put back, newest
+    /// first.
+    async fn data_revisions(
+        &self,
+        measure: MeasureId,
+    ) -> Result<Vec<DataPointRevision>, StoreError>;
+    /// Puts back a replaced or removed value of a live measure: the point on its date gets the
+    /// old value and denominator again (a value there now is kept as a revision in turn), and
+    /// the history says so. `Missing` unless the revision belongs to the measure and has not
+    /// been put back already.
+    async fn restore_data_revision(
+        &self,
+        measure: MeasureId,
+        revision: RevisionId,
+        by: UserId,
+    ) -> Result<DataPoint, StoreError>;
 
     // --- PDSA cycles -----------------------------------------------------------------------------
 
@@ -343,17 +397,24 @@ pub trait Store: Send + Sync + 'static {
     async fn pdsa(&self, id: PdsaId) -> Result<Option<PdsaCycle>, StoreError>;
     /// A project's PDSA cycles by start date.
     async fn pdsas(&self, project: ProjectId) -> Result<Vec<PdsaCycle>, StoreError>;
-    /// Changes a PDSA cycle.
+    /// Changes a PDSA cycle that is still at version `expected`; returns its new version.
     async fn update_pdsa(
         &self,
         id: PdsaId,
         fields: &PdsaFields,
+        expected: Version,
         by: UserId,
-    ) -> Result<(), StoreError>;
+    ) -> Result<Version, StoreError>;
     /// Deletes a PDSA cycle softly: [`Store::pdsa`] and [`Store::pdsas`] (and so the charts'
     /// annotations) no longer see it, and an admin can bring it back with
-    /// [`Store::restore_pdsa`]. Cycles that follow it keep their link.
-    async fn delete_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError>;
+    /// [`Store::restore_pdsa`]. Cycles that follow it keep their link. With `expected`, only if
+    /// it is still at that version.
+    async fn delete_pdsa(
+        &self,
+        id: PdsaId,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<(), StoreError>;
     /// A project's deleted PDSA cycles, most recently deleted first.
     async fn deleted_pdsas(&self, project: ProjectId) -> Result<Vec<PdsaCycle>, StoreError>;
     /// Brings back a deleted PDSA cycle (`Missing` unless it is deleted).

@@ -1,13 +1,14 @@
 //! Driver diagrams: primary drivers, secondary drivers and change ideas as a tree of nodes,
 //! deleted softly with their descendants and restored together with them.
 
-use gemba_domain::{DriverKind, DriverNode, DriverNodeId, ProjectId, StoreError, UserId};
+use gemba_domain::{DriverKind, DriverNode, DriverNodeId, ProjectId, StoreError, UserId, Version};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::error::{corrupt, db, missing};
 use crate::history::{now, quoted, record};
 use crate::projects::live_project;
+use crate::version::{check, next, swapped};
 
 /// How the history names a node's level.
 fn label(kind: DriverKind) -> &'static str {
@@ -22,13 +23,14 @@ fn kind(s: &str) -> Result<DriverKind, StoreError> {
     DriverKind::parse(s).ok_or_else(|| corrupt("driver_nodes.kind", s))
 }
 
-/// A live node's project, kind and text.
+/// A live node's project, kind, text and version.
 async fn node(
     conn: &mut SqliteConnection,
     id: DriverNodeId,
-) -> Result<(ProjectId, DriverKind, String), StoreError> {
+) -> Result<(ProjectId, DriverKind, String, Version), StoreError> {
     let row = sqlx::query(
-        "SELECT project_id, kind, text FROM driver_nodes WHERE id = ? AND deleted_at IS NULL",
+        "SELECT project_id, kind, text, version FROM driver_nodes \
+         WHERE id = ? AND deleted_at IS NULL",
     )
     .bind(id.0)
     .fetch_optional(&mut *conn)
@@ -40,6 +42,7 @@ async fn node(
         ProjectId(row.try_get("project_id").map_err(db)?),
         kind(&k)?,
         row.try_get("text").map_err(db)?,
+        Version(row.try_get("version").map_err(db)?),
     ))
 }
 
@@ -116,6 +119,7 @@ fn node_from(r: &SqliteRow) -> Result<DriverNode, StoreError> {
             .map(DriverNodeId),
         kind: kind(&k)?,
         text: r.try_get("text").map_err(db)?,
+        version: Version(r.try_get("version").map_err(db)?),
     })
 }
 
@@ -124,7 +128,7 @@ pub(crate) async fn nodes(
     project: ProjectId,
 ) -> Result<Vec<DriverNode>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, project_id, parent_id, kind, text FROM driver_nodes \
+        "SELECT id, project_id, parent_id, kind, text, version FROM driver_nodes \
          WHERE project_id = ? AND deleted_at IS NULL ORDER BY position, id",
     )
     .bind(project.0)
@@ -134,12 +138,29 @@ pub(crate) async fn nodes(
     rows.iter().map(node_from).collect()
 }
 
+pub(crate) async fn node_by_id(
+    pool: &SqlitePool,
+    id: DriverNodeId,
+) -> Result<Option<DriverNode>, StoreError> {
+    sqlx::query(
+        "SELECT id, project_id, parent_id, kind, text, version FROM driver_nodes \
+         WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(id.0)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?
+    .as_ref()
+    .map(node_from)
+    .transpose()
+}
+
 pub(crate) async fn deleted(
     pool: &SqlitePool,
     project: ProjectId,
 ) -> Result<Vec<DriverNode>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, project_id, parent_id, kind, text FROM driver_nodes \
+        "SELECT id, project_id, parent_id, kind, text, version FROM driver_nodes \
          WHERE project_id = ? AND deleted_at IS NOT NULL \
          ORDER BY deleted_at DESC, deleted_with DESC, position, id",
     )
@@ -182,21 +203,29 @@ pub(crate) async fn update(
     pool: &SqlitePool,
     id: DriverNodeId,
     text: &str,
+    expected: Version,
     by: UserId,
-) -> Result<(), StoreError> {
+) -> Result<Version, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
-    let (project, kind, old) = node(&mut tx, id).await?;
+    let (project, kind, old, version) = node(&mut tx, id).await?;
     live_project(&mut tx, project).await?;
+    let name = || format!("the {} {}", label(kind), quoted(&old));
+    check(name, version, Some(expected))?;
     if old == text {
-        return Ok(());
+        return Ok(expected);
     }
-    sqlx::query("UPDATE driver_nodes SET text = ? WHERE id = ?")
-        .bind(text)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+    let done = sqlx::query(
+        "UPDATE driver_nodes SET text = ?, version = version + 1 \
+         WHERE id = ? AND version = ? AND deleted_at IS NULL",
+    )
+    .bind(text)
+    .bind(id.0)
+    .bind(expected.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    swapped(name, done.rows_affected())?;
     let what = format!(
         "changed {} {} to {}",
         label(kind),
@@ -204,29 +233,36 @@ pub(crate) async fn update(
         quoted(text)
     );
     record(&mut tx, project, by, at, &what).await?;
-    tx.commit().await.map_err(db)
+    tx.commit().await.map_err(db)?;
+    Ok(next(expected))
 }
 
 pub(crate) async fn delete(
     pool: &SqlitePool,
     id: DriverNodeId,
+    expected: Option<Version>,
     by: UserId,
 ) -> Result<(), StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
-    let (project, kind, text) = node(&mut tx, id).await?;
+    let (project, kind, text, version) = node(&mut tx, id).await?;
     live_project(&mut tx, project).await?;
+    check(
+        || format!("the {} {}", label(kind), quoted(&text)),
+        version,
+        expected,
+    )?;
     // The node and its live descendants go together, marked with the node's id so that they
     // come back together; descendants deleted earlier keep their own deletion. PDSA cycles that
-    // test a deleted change idea keep their link.
+    // test a deleted change idea keep their link. Each node's version moves on.
     let done = sqlx::query(
         "WITH RECURSIVE below (id) AS ( \
              SELECT ? \
              UNION ALL \
              SELECT d.id FROM driver_nodes d JOIN below b ON d.parent_id = b.id \
              WHERE d.deleted_at IS NULL) \
-         UPDATE driver_nodes SET deleted_at = ?, deleted_by = ?, deleted_with = ? \
-         WHERE id IN (SELECT id FROM below)",
+         UPDATE driver_nodes SET deleted_at = ?, deleted_by = ?, deleted_with = ?, \
+         version = version + 1 WHERE id IN (SELECT id FROM below)",
     )
     .bind(id.0)
     .bind(at)
@@ -286,8 +322,8 @@ pub(crate) async fn restore(
              UNION ALL \
              SELECT d.id FROM driver_nodes d JOIN below b ON d.parent_id = b.id \
              WHERE d.deleted_at IS NOT NULL AND d.deleted_with = ?) \
-         UPDATE driver_nodes SET deleted_at = NULL, deleted_by = NULL, deleted_with = NULL \
-         WHERE id IN (SELECT id FROM below)",
+         UPDATE driver_nodes SET deleted_at = NULL, deleted_by = NULL, deleted_with = NULL, \
+         version = version + 1 WHERE id IN (SELECT id FROM below)",
     )
     .bind(id.0)
     .bind(batch)

@@ -49,6 +49,7 @@ mod pdsa;
 mod people;
 mod projects;
 mod soft_delete;
+mod version;
 
 use error::db;
 
@@ -370,13 +371,19 @@ impl Store for SqliteStore {
         &self,
         id: ProjectId,
         fields: &ProjectFields,
+        expected: Version,
         by: UserId,
-    ) -> Result<(), StoreError> {
-        projects::update_project(&self.pool, id, fields, by).await
+    ) -> Result<Version, StoreError> {
+        projects::update_project(&self.pool, id, fields, expected, by).await
     }
 
-    async fn delete_project(&self, id: ProjectId, by: UserId) -> Result<(), StoreError> {
-        projects::delete_project(&self.pool, id, by).await
+    async fn delete_project(
+        &self,
+        id: ProjectId,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<(), StoreError> {
+        projects::delete_project(&self.pool, id, expected, by).await
     }
 
     async fn deleted_projects(&self, org: OrgId) -> Result<Vec<Project>, StoreError> {
@@ -432,17 +439,27 @@ impl Store for SqliteStore {
         drivers::nodes(&self.pool, project).await
     }
 
+    async fn driver_node(&self, id: DriverNodeId) -> Result<Option<DriverNode>, StoreError> {
+        drivers::node_by_id(&self.pool, id).await
+    }
+
     async fn update_driver_node(
         &self,
         id: DriverNodeId,
         text: &str,
+        expected: Version,
         by: UserId,
-    ) -> Result<(), StoreError> {
-        drivers::update(&self.pool, id, text, by).await
+    ) -> Result<Version, StoreError> {
+        drivers::update(&self.pool, id, text, expected, by).await
     }
 
-    async fn delete_driver_node(&self, id: DriverNodeId, by: UserId) -> Result<(), StoreError> {
-        drivers::delete(&self.pool, id, by).await
+    async fn delete_driver_node(
+        &self,
+        id: DriverNodeId,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<(), StoreError> {
+        drivers::delete(&self.pool, id, expected, by).await
     }
 
     async fn deleted_driver_nodes(
@@ -477,9 +494,10 @@ impl Store for SqliteStore {
         &self,
         id: MeasureId,
         fields: &MeasureFields,
+        expected: Version,
         by: UserId,
-    ) -> Result<(), StoreError> {
-        measures::update(&self.pool, id, fields, by).await
+    ) -> Result<Version, StoreError> {
+        measures::update(&self.pool, id, fields, expected, by).await
     }
 
     async fn put_data(
@@ -504,8 +522,13 @@ impl Store for SqliteStore {
         measures::delete_point(&self.pool, measure, date, by).await
     }
 
-    async fn delete_measure(&self, id: MeasureId, by: UserId) -> Result<(), StoreError> {
-        soft_delete::delete(&self.pool, &soft_delete::MEASURES, id.0, by).await
+    async fn delete_measure(
+        &self,
+        id: MeasureId,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<(), StoreError> {
+        soft_delete::delete(&self.pool, &soft_delete::MEASURES, id.0, expected, by).await
     }
 
     async fn deleted_measures(&self, project: ProjectId) -> Result<Vec<Measure>, StoreError> {
@@ -514,6 +537,22 @@ impl Store for SqliteStore {
 
     async fn restore_measure(&self, id: MeasureId, by: UserId) -> Result<(), StoreError> {
         soft_delete::restore(&self.pool, &soft_delete::MEASURES, id.0, by).await
+    }
+
+    async fn data_revisions(
+        &self,
+        measure: MeasureId,
+    ) -> Result<Vec<DataPointRevision>, StoreError> {
+        measures::revisions(&self.pool, measure).await
+    }
+
+    async fn restore_data_revision(
+        &self,
+        measure: MeasureId,
+        revision: RevisionId,
+        by: UserId,
+    ) -> Result<DataPoint, StoreError> {
+        measures::restore_revision(&self.pool, measure, revision, by).await
     }
 
     async fn create_pdsa(
@@ -537,13 +576,19 @@ impl Store for SqliteStore {
         &self,
         id: PdsaId,
         fields: &PdsaFields,
+        expected: Version,
         by: UserId,
-    ) -> Result<(), StoreError> {
-        pdsa::update(&self.pool, id, fields, by).await
+    ) -> Result<Version, StoreError> {
+        pdsa::update(&self.pool, id, fields, expected, by).await
     }
 
-    async fn delete_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError> {
-        soft_delete::delete(&self.pool, &soft_delete::PDSA_CYCLES, id.0, by).await
+    async fn delete_pdsa(
+        &self,
+        id: PdsaId,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<(), StoreError> {
+        soft_delete::delete(&self.pool, &soft_delete::PDSA_CYCLES, id.0, expected, by).await
     }
 
     async fn deleted_pdsas(&self, project: ProjectId) -> Result<Vec<PdsaCycle>, StoreError> {

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use gemba_domain::{
-    ChartSettings, DataPoint, Measure, MeasureFields, MeasureId, MeasureType, ProjectId,
-    StoreError, UserId,
+    ChartSettings, DataPoint, DataPointRevision, Measure, MeasureFields, MeasureId, MeasureType,
+    ProjectId, RevisionId, RevisionKind, StoreError, UserId, Version,
 };
 use gemba_spc::{ChartType, Improvement};
 use sqlx::sqlite::SqliteRow;
@@ -13,6 +13,8 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 use crate::error::{corrupt, db};
 use crate::history::{and_list, from_to, now, quoted, record};
 use crate::projects::live_project;
+use crate::soft_delete::{row_state, MEASURES};
+use crate::version::{check, next, swapped};
 
 /// Rebase dates as stored: ISO dates separated by commas, `''` for none.
 fn rebase_text(dates: &[NaiveDate]) -> String {
@@ -68,6 +70,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
                 })
                 .transpose()?,
         },
+        version: Version(r.try_get("version").map_err(db)?),
     })
 }
 
@@ -75,7 +78,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
 macro_rules! columns {
     () => {
         "id, project_id, name, kind, definition, unit, data_source, chart, improvement, \
-         target, rules, rebase, fix_after"
+         target, rules, rebase, fix_after, version"
     };
 }
 
@@ -185,6 +188,58 @@ fn number(x: f64) -> String {
     format!("{x}")
 }
 
+/// A point's value as a history sentence writes it: "value 12, denominator 40".
+fn point_text(value: Option<f64>, denominator: Option<f64>) -> String {
+    let mut out = match value {
+        Some(v) => format!("value {}", number(v)),
+        None => "value missing".to_owned(),
+    };
+    if let Some(d) = denominator {
+        out.push_str(&format!(", denominator {}", number(d)));
+    }
+    out
+}
+
+/// Keeps the stored point of `date`, if there is one, as a revision of kind `kind`: when `new`
+/// (the value and denominator about to be written) differs from it, or always when `new` is
+/// `None` (the point is being removed). Returns the value and denominator it kept, if any.
+async fn keep_old(
+    conn: &mut SqliteConnection,
+    measure: MeasureId,
+    date: NaiveDate,
+    new: Option<(Option<f64>, Option<f64>)>,
+    kind: RevisionKind,
+    by: UserId,
+    at: chrono::NaiveDateTime,
+) -> Result<Option<(Option<f64>, Option<f64>)>, StoreError> {
+    let (value, denominator) = new.unwrap_or((None, None));
+    let done = sqlx::query(
+        "INSERT INTO data_point_revisions \
+         (measure_id, date, value, denominator, change, user_id, at) \
+         SELECT measure_id, date, value, denominator, ?, ?, ? FROM data_points \
+         WHERE measure_id = ? AND date = ? AND (? OR value IS NOT ? OR denominator IS NOT ?) \
+         RETURNING value, denominator",
+    )
+    .bind(kind.name())
+    .bind(by.0)
+    .bind(at)
+    .bind(measure.0)
+    .bind(date)
+    .bind(new.is_none())
+    .bind(value)
+    .bind(denominator)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(crate::error::missing(format!("the user {by}")))?;
+    done.map(|r| {
+        Ok((
+            r.try_get("value").map_err(db)?,
+            r.try_get("denominator").map_err(db)?,
+        ))
+    })
+    .transpose()
+}
+
 pub(crate) async fn delete_point(
     pool: &SqlitePool,
     measure: MeasureId,
@@ -193,13 +248,8 @@ pub(crate) async fn delete_point(
 ) -> Result<(), StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
-    let (project, name) = crate::soft_delete::project_and_label(
-        &mut tx,
-        &crate::soft_delete::MEASURES,
-        measure.0,
-        false,
-    )
-    .await?;
+    let (project, name, _) = row_state(&mut tx, &MEASURES, measure.0, false).await?;
+    keep_old(&mut tx, measure, date, None, RevisionKind::Removed, by, at).await?;
     let row = sqlx::query(
         "DELETE FROM data_points WHERE measure_id = ? AND date = ? RETURNING value, denominator",
     )
@@ -216,25 +266,133 @@ pub(crate) async fn delete_point(
     })?;
     let value: Option<f64> = row.try_get("value").map_err(db)?;
     let denominator: Option<f64> = row.try_get("denominator").map_err(db)?;
-    let mut old = match value {
-        Some(v) => format!("value {}", number(v)),
-        None => "value missing".to_owned(),
-    };
-    if let Some(d) = denominator {
-        old.push_str(&format!(", denominator {}", number(d)));
-    }
     let what = format!(
-        "removed the {} point ({old}) of “{name}”",
-        date.format("%F")
+        "removed the {} point ({}) of “{name}”",
+        date.format("%F"),
+        point_text(value, denominator)
     );
+    touch(&mut tx, measure, at).await?;
+    record(&mut tx, project, by, at, &what).await?;
+    tx.commit().await.map_err(db)
+}
+
+/// Marks the measure's data changed at `at`.
+async fn touch(
+    conn: &mut SqliteConnection,
+    measure: MeasureId,
+    at: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE measures SET updated_at = ? WHERE id = ?")
         .bind(at)
         .bind(measure.0)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await
         .map_err(db)?;
+    Ok(())
+}
+
+fn revision_from(r: &SqliteRow) -> Result<DataPointRevision, StoreError> {
+    let kind: String = r.try_get("change").map_err(db)?;
+    Ok(DataPointRevision {
+        id: RevisionId(r.try_get("id").map_err(db)?),
+        measure: MeasureId(r.try_get("measure_id").map_err(db)?),
+        old: DataPoint {
+            date: r.try_get("date").map_err(db)?,
+            value: r.try_get("value").map_err(db)?,
+            denominator: r.try_get("denominator").map_err(db)?,
+        },
+        kind: RevisionKind::parse(&kind)
+            .ok_or_else(|| corrupt("data_point_revisions.change", &kind))?,
+        who: r.try_get("who").map_err(db)?,
+        at: r.try_get("at").map_err(db)?,
+    })
+}
+
+pub(crate) async fn revisions(
+    pool: &SqlitePool,
+    measure: MeasureId,
+) -> Result<Vec<DataPointRevision>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.measure_id, r.date, r.value, r.denominator, r.change, r.at, \
+         COALESCE(u.name, 'a removed user') AS who \
+         FROM data_point_revisions r LEFT JOIN users u ON u.id = r.user_id \
+         WHERE r.measure_id = ? AND r.restored_at IS NULL ORDER BY r.id DESC",
+    )
+    .bind(measure.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter().map(revision_from).collect()
+}
+
+pub(crate) async fn restore_revision(
+    pool: &SqlitePool,
+    measure: MeasureId,
+    revision: RevisionId,
+    by: UserId,
+) -> Result<DataPoint, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let at = now();
+    let (project, name, _) = row_state(&mut tx, &MEASURES, measure.0, false).await?;
+    let row = sqlx::query(
+        "SELECT id, measure_id, date, value, denominator, change, at, '' AS who \
+         FROM data_point_revisions WHERE id = ? AND measure_id = ? AND restored_at IS NULL",
+    )
+    .bind(revision.0)
+    .bind(measure.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?
+    .ok_or_else(|| {
+        StoreError::Missing(format!(
+            "the old value {revision} (not yet put back) of the measure {measure}"
+        ))
+    })?;
+    let old = revision_from(&row)?.old;
+    let replaced = keep_old(
+        &mut tx,
+        measure,
+        old.date,
+        Some((old.value, old.denominator)),
+        RevisionKind::Replaced,
+        by,
+        at,
+    )
+    .await?
+    .is_some();
+    sqlx::query(
+        "INSERT INTO data_points (measure_id, date, value, denominator) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (measure_id, date) \
+         DO UPDATE SET value = excluded.value, denominator = excluded.denominator",
+    )
+    .bind(measure.0)
+    .bind(old.date)
+    .bind(old.value)
+    .bind(old.denominator)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    sqlx::query("UPDATE data_point_revisions SET restored_at = ?, restored_by = ? WHERE id = ?")
+        .bind(at)
+        .bind(by.0)
+        .bind(revision.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::error::missing(format!("the user {by}")))?;
+    let instead = if replaced {
+        " instead of the value it had"
+    } else {
+        ""
+    };
+    let what = format!(
+        "put back the {} point ({}) of “{name}”{instead}",
+        old.date.format("%F"),
+        point_text(old.value, old.denominator)
+    );
+    touch(&mut tx, measure, at).await?;
     record(&mut tx, project, by, at, &what).await?;
-    tx.commit().await.map_err(db)
+    tx.commit().await.map_err(db)?;
+    Ok(old)
 }
 
 /// A value of a choice (chart type, rule profile…) as the history writes it, `none` if empty.
@@ -308,18 +466,21 @@ pub(crate) async fn update(
     pool: &SqlitePool,
     id: MeasureId,
     f: &MeasureFields,
+    expected: Version,
     by: UserId,
-) -> Result<(), StoreError> {
+) -> Result<Version, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
     let old = load(&mut tx, id)
         .await?
         .ok_or_else(|| StoreError::Missing(format!("the measure {id}")))?;
     live_project(&mut tx, old.project).await?;
+    let name = || format!("the measure “{}”", old.name);
+    check(name, old.version, Some(expected))?;
     let renamed = old.name != f.name.as_str();
     let changed = changes(&old, f);
     let what = match (renamed, changed.is_empty()) {
-        (false, true) => return Ok(()),
+        (false, true) => return Ok(expected),
         (false, false) => format!("changed {} of measure “{}”", and_list(&changed), f.name),
         (true, true) => format!("renamed measure “{}” to “{}”", old.name, f.name),
         (true, false) => format!(
@@ -329,10 +490,11 @@ pub(crate) async fn update(
             and_list(&changed)
         ),
     };
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE measures SET name = ?, kind = ?, definition = ?, unit = ?, data_source = ?, \
          chart = ?, improvement = ?, target = ?, rules = ?, rebase = ?, fix_after = ?, \
-         updated_at = ? WHERE id = ?",
+         updated_at = ?, version = version + 1 \
+         WHERE id = ? AND version = ? AND deleted_at IS NULL",
     )
     .bind(f.name.as_str())
     .bind(f.kind.name())
@@ -347,12 +509,18 @@ pub(crate) async fn update(
     .bind(fix_after_int(f.chart.fix_after)?)
     .bind(at)
     .bind(id.0)
+    .bind(expected.0)
     .execute(&mut *tx)
     .await
     .map_err(db)?;
+    swapped(name, done.rows_affected())?;
     record(&mut tx, old.project, by, at, &what).await?;
-    tx.commit().await.map_err(db)
+    tx.commit().await.map_err(db)?;
+    Ok(next(expected))
 }
+
+/// How many replaced values an import's history sentence writes out in full.
+const REPLACED_LISTED: usize = 3;
 
 pub(crate) async fn put_data(
     pool: &SqlitePool,
@@ -362,17 +530,32 @@ pub(crate) async fn put_data(
 ) -> Result<usize, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
-    let (project, name) = crate::soft_delete::project_and_label(
-        &mut tx,
-        &crate::soft_delete::MEASURES,
-        measure.0,
-        false,
-    )
-    .await?;
+    let (project, name, _) = row_state(&mut tx, &MEASURES, measure.0, false).await?;
     if points.is_empty() {
         return Ok(0);
     }
+    // The points whose values this import replaces, with their old values (kept as
+    // revisions), for the history sentence.
+    let mut replaced = Vec::new();
     for p in points {
+        let new = Some((p.value, p.denominator));
+        let kept = keep_old(
+            &mut tx,
+            measure,
+            p.date,
+            new,
+            RevisionKind::Replaced,
+            by,
+            at,
+        )
+        .await?;
+        if let Some((value, denominator)) = kept {
+            replaced.push(format!(
+                "the {} point ({})",
+                p.date.format("%F"),
+                point_text(value, denominator)
+            ));
+        }
         sqlx::query(
             "INSERT INTO data_points (measure_id, date, value, denominator) VALUES (?, ?, ?, ?) \
              ON CONFLICT (measure_id, date) \
@@ -387,16 +570,25 @@ pub(crate) async fn put_data(
         .map_err(db)?;
     }
     let written = points.len();
-    let what = match written {
+    let mut what = match written {
         1 => format!("imported 1 data point into “{name}”"),
         n => format!("imported {n} data points into “{name}”"),
     };
-    sqlx::query("UPDATE measures SET updated_at = ? WHERE id = ?")
-        .bind(at)
-        .bind(measure.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+    // The old values, in full for a few; counted, with the first ones, for many.
+    match replaced.len() {
+        0 => {}
+        n if n <= REPLACED_LISTED => {
+            what.push_str(&format!(", replacing {}", and_list(&replaced)));
+        }
+        n => {
+            replaced.truncate(REPLACED_LISTED);
+            what.push_str(&format!(
+                ", replacing {n} earlier values, among them {}",
+                and_list(&replaced)
+            ));
+        }
+    }
+    touch(&mut tx, measure, at).await?;
     record(&mut tx, project, by, at, &what).await?;
     tx.commit().await.map_err(db)?;
     Ok(written)

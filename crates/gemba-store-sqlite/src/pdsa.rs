@@ -3,6 +3,7 @@
 
 use gemba_domain::{
     ActDecision, DriverNodeId, PdsaCycle, PdsaFields, PdsaId, ProjectId, StoreError, UserId,
+    Version,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -11,6 +12,7 @@ use crate::drivers::{check_in_project, text_of};
 use crate::error::{corrupt, db};
 use crate::history::{and_list, from_to, now, quoted, record};
 use crate::projects::live_project;
+use crate::version::{check, next, swapped};
 
 fn cycle_from(r: &SqliteRow) -> Result<PdsaCycle, StoreError> {
     let act: Option<String> = r.try_get("act").map_err(db)?;
@@ -39,6 +41,7 @@ fn cycle_from(r: &SqliteRow) -> Result<PdsaCycle, StoreError> {
                 .transpose()?,
             act_notes: r.try_get("act_notes").map_err(db)?,
         },
+        version: Version(r.try_get("version").map_err(db)?),
     })
 }
 
@@ -46,7 +49,7 @@ fn cycle_from(r: &SqliteRow) -> Result<PdsaCycle, StoreError> {
 macro_rules! columns {
     () => {
         "id, project_id, change_idea_id, follows_id, title, start_date, objective, prediction, \
-         plan, data_plan, do_notes, study, act, act_notes"
+         plan, data_plan, do_notes, study, act, act_notes, version"
     };
 }
 
@@ -281,8 +284,9 @@ pub(crate) async fn update(
     pool: &SqlitePool,
     id: PdsaId,
     f: &PdsaFields,
+    expected: Version,
     by: UserId,
-) -> Result<(), StoreError> {
+) -> Result<Version, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
     let old = load(&mut tx, id)
@@ -290,10 +294,12 @@ pub(crate) async fn update(
         .ok_or_else(|| StoreError::Missing(format!("the PDSA cycle {id}")))?;
     let project = old.project;
     live_project(&mut tx, project).await?;
+    let name = || format!("the PDSA cycle “{}”", old.fields.title);
+    check(name, old.version, Some(expected))?;
     let renamed = old.fields.title != f.title;
     let changed = changes(&mut tx, &old.fields, f).await?;
     let what = match (renamed, changed.is_empty()) {
-        (false, true) => return Ok(()),
+        (false, true) => return Ok(expected),
         (false, false) => format!("changed {} in PDSA cycle “{}”", and_list(&changed), f.title),
         (true, true) => format!("renamed PDSA cycle “{}” to “{}”", old.fields.title, f.title),
         (true, false) => format!(
@@ -304,10 +310,11 @@ pub(crate) async fn update(
         ),
     };
     check_links(&mut tx, project, Some((id, &old.fields)), f).await?;
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE pdsa_cycles SET change_idea_id = ?, follows_id = ?, title = ?, start_date = ?, \
          objective = ?, prediction = ?, plan = ?, data_plan = ?, do_notes = ?, study = ?, \
-         act = ?, act_notes = ?, updated_at = ? WHERE id = ?",
+         act = ?, act_notes = ?, updated_at = ?, version = version + 1 \
+         WHERE id = ? AND version = ? AND deleted_at IS NULL",
     )
     .bind(f.change_idea.map(|c| c.0))
     .bind(f.follows.map(|c| c.0))
@@ -323,9 +330,12 @@ pub(crate) async fn update(
     .bind(&f.act_notes)
     .bind(at)
     .bind(id.0)
+    .bind(expected.0)
     .execute(&mut *tx)
     .await
     .map_err(db)?;
+    swapped(name, done.rows_affected())?;
     record(&mut tx, project, by, at, &what).await?;
-    tx.commit().await.map_err(db)
+    tx.commit().await.map_err(db)?;
+    Ok(next(expected))
 }

@@ -3,13 +3,14 @@
 use std::collections::HashMap;
 
 use gemba_domain::{
-    OrgId, Project, ProjectFields, ProjectId, ProjectStatus, StoreError, TeamId, UserId,
+    OrgId, Project, ProjectFields, ProjectId, ProjectStatus, StoreError, TeamId, UserId, Version,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::error::{corrupt, db, missing};
 use crate::history::{and_list, from_to, now, quoted, record};
+use crate::version::{check, next, swapped};
 
 /// Fails with `Missing` unless the project exists and is not deleted; returns its organisation.
 /// Every write below a project checks this first, so a deleted project cannot change.
@@ -88,6 +89,7 @@ fn project_from(r: &SqliteRow, tags: Vec<String>) -> Result<Project, StoreError>
         tags,
         created_at: r.try_get("created_at").map_err(db)?,
         updated_at: r.try_get("updated_at").map_err(db)?,
+        version: Version(r.try_get("version").map_err(db)?),
     })
 }
 
@@ -98,7 +100,8 @@ async fn load(
 ) -> Result<Option<(Project, bool)>, StoreError> {
     let row = sqlx::query(
         "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-         created_at, updated_at, deleted_at IS NOT NULL AS deleted FROM projects WHERE id = ?",
+         created_at, updated_at, version, deleted_at IS NOT NULL AS deleted FROM projects \
+         WHERE id = ?",
     )
     .bind(id.0)
     .fetch_optional(&mut *conn)
@@ -168,13 +171,13 @@ pub(crate) async fn list(
     let rows = if deleted {
         sqlx::query(
             "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-             created_at, updated_at FROM projects \
+             created_at, updated_at, version FROM projects \
              WHERE org_id = ? AND deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC",
         )
     } else {
         sqlx::query(
             "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-             created_at, updated_at FROM projects \
+             created_at, updated_at, version FROM projects \
              WHERE org_id = ? AND deleted_at IS NULL ORDER BY updated_at DESC, id DESC",
         )
     }
@@ -266,24 +269,28 @@ pub(crate) async fn update_project(
     pool: &SqlitePool,
     id: ProjectId,
     f: &ProjectFields,
+    expected: Version,
     by: UserId,
-) -> Result<(), StoreError> {
+) -> Result<Version, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
     let old = match load(&mut tx, id).await? {
         Some((p, false)) => p,
         _ => return Err(StoreError::Missing(format!("the project {id}"))),
     };
+    let what = || format!("the project “{}”", old.title);
+    check(what, old.version, Some(expected))?;
     if f.team != old.team {
         check_team(&mut tx, old.org, f.team).await?;
     }
     let changed = changes(&mut tx, &old, f).await?;
     if changed.is_empty() {
-        return Ok(());
+        return Ok(expected);
     }
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE projects SET team_id = ?, title = ?, problem = ?, aim = ?, method = ?, \
-         status = ?, sponsor = ? WHERE id = ?",
+         status = ?, sponsor = ?, version = version + 1 \
+         WHERE id = ? AND version = ? AND deleted_at IS NULL",
     )
     .bind(f.team.map(|t| t.0))
     .bind(f.title.as_str())
@@ -293,9 +300,11 @@ pub(crate) async fn update_project(
     .bind(f.status.name())
     .bind(&f.sponsor)
     .bind(id.0)
+    .bind(expected.0)
     .execute(&mut *tx)
     .await
-    .map_err(db)?;
+    .map_err(missing(format!("the team of the project {id}")))?;
+    swapped(what, done.rows_affected())?;
     if old.tags != f.tags {
         write_tags(&mut tx, id, &f.tags).await?;
     }
@@ -307,24 +316,36 @@ pub(crate) async fn update_project(
         &format!("changed {}", and_list(&changed)),
     )
     .await?;
-    tx.commit().await.map_err(db)
+    tx.commit().await.map_err(db)?;
+    Ok(next(expected))
 }
 
 pub(crate) async fn delete_project(
     pool: &SqlitePool,
     id: ProjectId,
+    expected: Option<Version>,
     by: UserId,
 ) -> Result<(), StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
-    live_project(&mut tx, id).await?;
-    sqlx::query("UPDATE projects SET deleted_at = ?, deleted_by = ? WHERE id = ?")
-        .bind(at)
-        .bind(by.0)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(missing(format!("the user {by}")))?;
+    let old = match load(&mut tx, id).await? {
+        Some((p, false)) => p,
+        _ => return Err(StoreError::Missing(format!("the project {id}"))),
+    };
+    let what = || format!("the project “{}”", old.title);
+    check(what, old.version, expected)?;
+    let done = sqlx::query(
+        "UPDATE projects SET deleted_at = ?, deleted_by = ?, version = version + 1 \
+         WHERE id = ? AND version = ? AND deleted_at IS NULL",
+    )
+    .bind(at)
+    .bind(by.0)
+    .bind(id.0)
+    .bind(old.version.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(missing(format!("the user {by}")))?;
+    swapped(what, done.rows_affected())?;
     record(&mut tx, id, by, at, "deleted the project").await?;
     tx.commit().await.map_err(db)
 }
@@ -337,7 +358,7 @@ pub(crate) async fn restore_project(
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
     let done = sqlx::query(
-        "UPDATE projects SET deleted_at = NULL, deleted_by = NULL \
+        "UPDATE projects SET deleted_at = NULL, deleted_by = NULL, version = version + 1 \
          WHERE id = ? AND deleted_at IS NOT NULL",
     )
     .bind(id.0)

@@ -2,12 +2,13 @@
 //! and `deleted_by`, reads skip it, and an admin can restore it. Each change is one
 //! transaction with its history sentence, and the project must be live.
 
-use gemba_domain::{ProjectId, StoreError, UserId};
+use gemba_domain::{ProjectId, StoreError, UserId, Version};
 use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use crate::error::{db, missing};
 use crate::history::{now, record};
 use crate::projects::live_project;
+use crate::version::{check, swapped};
 
 /// A table whose rows are deleted softly. The SQL below is built from these constants only,
 /// never from input.
@@ -42,8 +43,20 @@ pub(crate) async fn project_and_label(
     id: i64,
     deleted: bool,
 ) -> Result<(ProjectId, String), StoreError> {
+    let (project, label, _) = row_state(conn, what, id, deleted).await?;
+    Ok((project, label))
+}
+
+/// Like [`project_and_label`], with the row's version.
+pub(crate) async fn row_state(
+    conn: &mut SqliteConnection,
+    what: &Deletable,
+    id: i64,
+    deleted: bool,
+) -> Result<(ProjectId, String, Version), StoreError> {
     let sql = format!(
-        "SELECT project_id, {} AS label FROM {} WHERE id = ? AND (deleted_at IS NOT NULL) = ?",
+        "SELECT project_id, {} AS label, version FROM {} \
+         WHERE id = ? AND (deleted_at IS NOT NULL) = ?",
         what.label, what.table
     );
     let row = sqlx::query(AssertSqlSafe(sql))
@@ -58,31 +71,39 @@ pub(crate) async fn project_and_label(
         })?;
     let project = ProjectId(row.try_get("project_id").map_err(db)?);
     let label: String = row.try_get("label").map_err(db)?;
+    let version = Version(row.try_get("version").map_err(db)?);
     live_project(conn, project).await?;
-    Ok((project, label))
+    Ok((project, label, version))
 }
 
-/// Deletes row `id` softly: "deleted measure “Falls”".
+/// Deletes row `id` softly, if it is still at version `expected` (when given): "deleted
+/// measure “Falls”".
 pub(crate) async fn delete(
     pool: &SqlitePool,
     what: &Deletable,
     id: i64,
+    expected: Option<Version>,
     by: UserId,
 ) -> Result<(), StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     let at = now();
-    let (project, label) = project_and_label(&mut tx, what, id, false).await?;
+    let (project, label, version) = row_state(&mut tx, what, id, false).await?;
+    let name = || format!("the {} “{label}”", what.noun);
+    check(name, version, expected)?;
     let sql = format!(
-        "UPDATE {} SET deleted_at = ?, deleted_by = ? WHERE id = ?",
+        "UPDATE {} SET deleted_at = ?, deleted_by = ?, version = version + 1 \
+         WHERE id = ? AND version = ? AND deleted_at IS NULL",
         what.table
     );
-    sqlx::query(AssertSqlSafe(sql))
+    let done = sqlx::query(AssertSqlSafe(sql))
         .bind(at)
         .bind(by.0)
         .bind(id)
+        .bind(version.0)
         .execute(&mut *tx)
         .await
         .map_err(missing(format!("the user {by}")))?;
+    swapped(name, done.rows_affected())?;
     let sentence = format!("deleted {} “{label}”", what.noun);
     record(&mut tx, project, by, at, &sentence).await?;
     tx.commit().await.map_err(db)
@@ -99,7 +120,7 @@ pub(crate) async fn restore(
     let at = now();
     let (project, label) = project_and_label(&mut tx, what, id, true).await?;
     let sql = format!(
-        "UPDATE {} SET deleted_at = NULL, deleted_by = NULL WHERE id = ?",
+        "UPDATE {} SET deleted_at = NULL, deleted_by = NULL, version = version + 1 WHERE id = ?",
         what.table
     );
     sqlx::query(AssertSqlSafe(sql))

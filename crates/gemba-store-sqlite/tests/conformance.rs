@@ -66,6 +66,10 @@ conformance!(
     password_resets_are_single_use,
     teams_are_renamed_archived_and_restored,
     organisations_of_a_system,
+    stale_writes_are_refused,
+    concurrent_writers_exactly_one_wins,
+    replaced_and_removed_values_can_be_put_back,
+    writes_racing_a_deletion_are_missing,
 );
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -316,7 +320,20 @@ async fn concurrent_writers_take_turns() {
             store.put_data(m, &monthly(60, f64::from(i)), user).await?;
             let mut f = project_fields("Falls on Ward 7");
             f.aim = format!("Aim {i}");
-            store.update_project(project, &f, user).await?;
+            // Read, merge, write; when another task saved in between, read again.
+            loop {
+                let read = store.project(project).await?.map(|p| p.version);
+                match store
+                    .update_project(project, &f, read.unwrap_or(Version(1)), user)
+                    .await
+                {
+                    Err(StoreError::Stale(_)) => continue,
+                    done => {
+                        done?;
+                        break;
+                    }
+                };
+            }
             store.data(m).await
         }));
     }

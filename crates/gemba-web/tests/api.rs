@@ -103,6 +103,7 @@ struct Reply {
     status: StatusCode,
     body: Value,
     content_type: String,
+    etag: Option<String>,
 }
 
 impl App {
@@ -114,6 +115,10 @@ impl App {
             .get("content-type")
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
+        let etag = res
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_owned());
         let bytes = res.bytes().await.unwrap();
         let body = if bytes.is_empty() {
             Value::Null
@@ -129,6 +134,7 @@ impl App {
             status,
             body,
             content_type,
+            etag,
         }
     }
 
@@ -1402,11 +1408,25 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let tid = r.body["id"].as_i64().unwrap();
+    // A replaced value, for the revision routes.
+    let r = app
+        .post(
+            &format!("/measures/{mid}/data"),
+            &app.lead,
+            json!([{"date": "2024-01-01", "value": 41}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let revisions = app
+        .get(&format!("/measures/{mid}/data/revisions"), &app.lead)
+        .await;
+    let rid = revisions.body[0]["id"].as_i64().unwrap();
     let fill = |template: &str, id: &str| {
         template
             .replace("{id}", id)
             .replace("{user_id}", &lead_id.to_string())
             .replace("{date}", "2024-01-01")
+            .replace("{revision_id}", &rid.to_string())
     };
     let mut checked = 0;
     for (method, template) in ROUTES {
@@ -1480,7 +1500,7 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .await;
     assert_eq!(
         nodes.body,
-        json!([{"id": nid, "parent_id": null, "kind": "primary", "text": "Reliable night checks"}])
+        json!([{"id": nid, "parent_id": null, "kind": "primary", "text": "Reliable night checks", "version": 1}])
     );
     let data = app.get(&format!("/measures/{mid}/data"), &app.lead).await;
     assert_eq!(data.body.as_array().unwrap().len(), 1);
@@ -1518,6 +1538,11 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .unwrap()
         .iter()
         .any(|t| t["id"] == tid));
+    assert_eq!(data.body[0]["value"], 41.0, "the outsider put nothing back");
+    let revisions = app
+        .get(&format!("/measures/{mid}/data/revisions"), &app.lead)
+        .await;
+    assert_eq!(revisions.body.as_array().unwrap().len(), 1);
     assert!(
         app.get(&format!("/pdsa-cycles/{cid}"), &app.lead)
             .await
@@ -1575,6 +1600,18 @@ async fn the_openapi_document_describes_every_route() {
                 for code in ["400", "413", "422"] {
                     assert!(responses.contains_key(code), "{method} {path} lacks {code}");
                 }
+            }
+            // Changes of versioned objects document If-Match and its 412.
+            let versioned = [
+                "/projects/{id}",
+                "/measures/{id}",
+                "/pdsa-cycles/{id}",
+                "/driver-nodes/{id}",
+            ];
+            if versioned.contains(&path.as_str()) && (method == "patch" || method == "delete") {
+                assert!(responses.contains_key("412"), "{method} {path} lacks 412");
+                let params = op["parameters"].to_string();
+                assert!(params.contains("IfMatch"), "{method} {path} lacks If-Match");
             }
         }
     }
@@ -2178,4 +2215,418 @@ async fn admins_run_teams_and_organisations_through_the_api() {
         "forbidden",
         None,
     );
+}
+// --- concurrent edits: versions, ETag and If-Match ---------------------------------------------
+
+impl App {
+    /// A request with an `If-Match` header.
+    async fn call_if_match(
+        &self,
+        method: Method,
+        path: &str,
+        etag: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut r = self
+            .req(method, path, Some(&self.lead))
+            .header("If-Match", etag);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        self.send(r).await
+    }
+}
+
+/// The ETag of a version, as the API writes it.
+fn etag_of(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// Regression: two people PATCHed different fields of a project from the same read, and the
+/// later save rewrote every field from its stale read, so the earlier change vanished while
+/// both got 200. Now a PATCH changes only what it names; with If-Match the second is refused.
+#[tokio::test]
+async fn regression_two_patches_from_one_read_both_apply_or_the_second_gets_412() {
+    let app = spawn_app().await;
+    let (pid, _, _) = app.seed_project().await;
+    let path = format!("/projects/{pid}");
+    let read = app.get(&path, &app.lead).await;
+    assert_eq!(read.body["version"], 1);
+    assert_eq!(read.etag.as_deref(), Some("\"1\""));
+
+    // Without If-Match: both changes stay.
+    let a = app
+        .patch(&path, &app.lead, json!({"aim": "Halve falls by June"}))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body["version"], 2);
+    assert_eq!(a.etag.as_deref(), Some("\"2\""));
+    let b = app
+        .patch(&path, &app.member, json!({"sponsor": "Chief Nurse"}))
+        .await;
+    assert_eq!(b.status, StatusCode::OK, "{}", b.body);
+    let now = app.get(&path, &app.lead).await;
+    assert_eq!(now.body["aim"], "Halve falls by June");
+    assert_eq!(now.body["sponsor"], "Chief Nurse");
+    assert_eq!(now.body["version"], 3);
+
+    // With If-Match from one read: the first wins, the second is told and shown the first.
+    let read = app.get(&path, &app.lead).await;
+    let tag = read.etag.clone().unwrap();
+    let first = app
+        .call_if_match(Method::PATCH, &path, &tag, Some(json!({"method": "Lean"})))
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let second = app
+        .call_if_match(
+            Method::PATCH,
+            &path,
+            &tag,
+            Some(json!({"method": "Six Sigma", "sponsor": "Medical Director"})),
+        )
+        .await;
+    assert_error(
+        &second,
+        StatusCode::PRECONDITION_FAILED,
+        "version_conflict",
+        Some("If-Match"),
+    );
+    assert_eq!(second.body["current"]["method"], "Lean");
+    assert_eq!(second.body["current"]["version"], 4);
+    assert_eq!(second.etag.as_deref(), Some("\"4\""));
+    let stored = app.get(&path, &app.lead).await;
+    assert_eq!(stored.body["method"], "Lean");
+    assert_eq!(stored.body["sponsor"], "Chief Nurse");
+    // Sent again with the current ETag, it applies.
+    let again = app
+        .call_if_match(
+            Method::PATCH,
+            &path,
+            &etag_of(4),
+            Some(json!({"method": "Six Sigma"})),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(again.body["method"], "Six Sigma");
+    // A malformed If-Match is a 400 naming the header.
+    let bad = app
+        .call_if_match(Method::PATCH, &path, "4", Some(json!({"aim": "x"})))
+        .await;
+    assert_error(
+        &bad,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        Some("If-Match"),
+    );
+}
+
+/// 100 rounds of two simultaneous PATCHes of different fields of one project, measure, PDSA
+/// cycle: nothing is lost (before versions, 97 rounds in 100 lost a change).
+#[tokio::test]
+async fn concurrent_patches_of_different_fields_lose_nothing_in_100_rounds() {
+    let app = spawn_app().await;
+    let (pid, mid, cid) = app.seed_project().await;
+    let (project, measure, cycle) = (
+        format!("/projects/{pid}"),
+        format!("/measures/{mid}"),
+        format!("/pdsa-cycles/{cid}"),
+    );
+    for round in 0..100 {
+        let (a, b, c, d, e, f) = tokio::join!(
+            app.patch(&project, &app.lead, json!({"aim": format!("Aim {round}")})),
+            app.patch(
+                &project,
+                &app.member,
+                json!({"sponsor": format!("Sponsor {round}")})
+            ),
+            app.patch(
+                &measure,
+                &app.lead,
+                json!({"unit": format!("Unit {round}")})
+            ),
+            app.patch(
+                &measure,
+                &app.member,
+                json!({"definition": format!("Def {round}")})
+            ),
+            app.patch(
+                &cycle,
+                &app.lead,
+                json!({"study": format!("Study {round}")})
+            ),
+            app.patch(
+                &cycle,
+                &app.member,
+                json!({"plan": format!("Plan {round}")})
+            ),
+        );
+        for r in [&a, &b, &c, &d, &e, &f] {
+            assert_eq!(r.status, StatusCode::OK, "round {round}: {}", r.body);
+        }
+        let p = app.get(&project, &app.lead).await.body;
+        assert_eq!(p["aim"], format!("Aim {round}"), "round {round}");
+        assert_eq!(p["sponsor"], format!("Sponsor {round}"), "round {round}");
+        let m = app.get(&measure, &app.lead).await.body;
+        assert_eq!(m["unit"], format!("Unit {round}"), "round {round}");
+        assert_eq!(m["definition"], format!("Def {round}"), "round {round}");
+        let c = app.get(&cycle, &app.lead).await.body;
+        assert_eq!(c["study"], format!("Study {round}"), "round {round}");
+        assert_eq!(c["plan"], format!("Plan {round}"), "round {round}");
+    }
+    // Two changes a round, each one version (round 0 starts from version 1).
+    let p = app.get(&project, &app.lead).await.body;
+    assert_eq!(p["version"], 1 + 2 * 100);
+}
+
+/// Every object answers its version in the body and as the ETag on GET, POST and PATCH; a stale
+/// If-Match refuses a PATCH or DELETE of each kind with 412 and the current object, and the
+/// current ETag lets it through.
+#[tokio::test]
+async fn etags_and_if_match_on_every_editable_object() {
+    let app = spawn_app().await;
+    let (pid, mid, cid) = app.seed_project().await;
+    let node = app
+        .post(
+            &format!("/projects/{pid}/driver-nodes"),
+            &app.lead,
+            json!({"text": "Safe wards"}),
+        )
+        .await;
+    assert_eq!(node.status, StatusCode::CREATED, "{}", node.body);
+    assert_eq!(node.etag.as_deref(), Some("\"1\""));
+    assert_eq!(node.body["version"], 1);
+    let nid = node.body["id"].as_i64().unwrap();
+    let objects = [
+        (format!("/measures/{mid}"), json!({"unit": "falls"}), "unit"),
+        (
+            format!("/pdsa-cycles/{cid}"),
+            json!({"study": "Fewer falls"}),
+            "study",
+        ),
+        (
+            format!("/driver-nodes/{nid}"),
+            json!({"text": "Safer wards"}),
+            "text",
+        ),
+        (
+            format!("/projects/{pid}"),
+            json!({"aim": "Fewer falls"}),
+            "aim",
+        ),
+    ];
+    for (path, change, field) in objects {
+        let read = app.get(&path, &app.lead).await;
+        assert_eq!(read.status, StatusCode::OK, "GET {path}: {}", read.body);
+        assert_eq!(read.etag.as_deref(), Some("\"1\""), "GET {path}");
+        assert_eq!(read.body["version"], 1, "GET {path}");
+        let changed = app
+            .call_if_match(Method::PATCH, &path, "\"1\"", Some(change.clone()))
+            .await;
+        assert_eq!(
+            changed.status,
+            StatusCode::OK,
+            "PATCH {path}: {}",
+            changed.body
+        );
+        assert_eq!(changed.etag.as_deref(), Some("\"2\""), "PATCH {path}");
+        assert_eq!(changed.body[field], change[field]);
+        let stale = app
+            .call_if_match(Method::PATCH, &path, "\"1\"", Some(change.clone()))
+            .await;
+        assert_error(
+            &stale,
+            StatusCode::PRECONDITION_FAILED,
+            "version_conflict",
+            Some("If-Match"),
+        );
+        assert_eq!(stale.body["current"][field], change[field]);
+        let refused = app
+            .call_if_match(Method::DELETE, &path, "\"1\"", None)
+            .await;
+        assert_error(
+            &refused,
+            StatusCode::PRECONDITION_FAILED,
+            "version_conflict",
+            Some("If-Match"),
+        );
+        assert_eq!(refused.body["current"]["version"], 2);
+        assert_eq!(app.get(&path, &app.lead).await.status, StatusCode::OK);
+        let deleted = app
+            .call_if_match(Method::DELETE, &path, "\"2\"", None)
+            .await;
+        assert_eq!(
+            deleted.status,
+            StatusCode::NO_CONTENT,
+            "DELETE {path}: {}",
+            deleted.body
+        );
+        assert_eq!(
+            app.get(&path, &app.lead).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    // POST answers the ETag of what it made.
+    let p = app.post("/projects", &app.lead, project_body("New")).await;
+    assert_eq!(p.etag.as_deref(), Some("\"1\""));
+}
+
+/// A re-upload that replaces a value keeps the old one, listed by the API, and it can be put
+/// back (once); a removed point too; each put-back is in the history.
+#[tokio::test]
+async fn replaced_and_removed_values_are_listed_and_put_back() {
+    let app = spawn_app().await;
+    let (pid, mid, _) = app.seed_project().await;
+    let data = format!("/measures/{mid}/data");
+    let r = app
+        .post(
+            &data,
+            &app.lead,
+            json!([{"date": "2024-01-01", "value": 40}, {"date": "2024-02-01", "value": 42}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .post(
+            &data,
+            &app.member,
+            json!([{"date": "2024-01-01", "value": 55}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .call(
+            Method::DELETE,
+            &format!("{data}/2024-02-01"),
+            &app.lead,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let list = app.get(&format!("{data}/revisions"), &app.lead).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let items = list.body.as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["change"], "removed");
+    assert_eq!(items[0]["date"], "2024-02-01");
+    assert_eq!(items[0]["value"], 42.0);
+    assert_eq!(items[1]["change"], "replaced");
+    assert_eq!(items[1]["value"], 40.0);
+    assert_eq!(items[1]["by"], "member@a.nhs.uk");
+    let replaced = items[1]["id"].as_i64().unwrap();
+    let removed = items[0]["id"].as_i64().unwrap();
+
+    // A board viewer may not put values back.
+    let r = app
+        .call(
+            Method::POST,
+            &format!("{data}/revisions/{replaced}/restore"),
+            &app.viewer,
+            None,
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    for id in [replaced, removed] {
+        let r = app
+            .call(
+                Method::POST,
+                &format!("{data}/revisions/{id}/restore"),
+                &app.lead,
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let points = app.get(&data, &app.lead).await.body;
+    assert_eq!(
+        points,
+        json!([
+            {"date": "2024-01-01", "value": 40.0, "denominator": null},
+            {"date": "2024-02-01", "value": 42.0, "denominator": null}
+        ])
+    );
+    // Once only; the 55 that the put-back replaced is kept in turn.
+    let r = app
+        .call(
+            Method::POST,
+            &format!("{data}/revisions/{replaced}/restore"),
+            &app.lead,
+            None,
+        )
+        .await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    let list = app.get(&format!("{data}/revisions"), &app.lead).await.body;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["value"], 55.0);
+    let history = app
+        .get(&format!("/projects/{pid}/history"), &app.lead)
+        .await
+        .body;
+    let whats: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["what"].as_str().unwrap())
+        .collect();
+    assert!(
+        whats
+            .iter()
+            .filter(|w| w.starts_with("put back the"))
+            .count()
+            == 2,
+        "{whats:?}"
+    );
+}
+
+/// Writes racing the deletion of what they write to answer 404 or 409 (or succeed just before
+/// it), never 500: measure edits, data uploads and PDSA cycles against deletes.
+#[tokio::test]
+async fn writes_racing_a_deletion_answer_404_or_409_never_500() {
+    let app = spawn_app().await;
+    let allowed = [
+        StatusCode::OK,
+        StatusCode::CREATED,
+        StatusCode::NO_CONTENT,
+        StatusCode::NOT_FOUND,
+        StatusCode::CONFLICT,
+    ];
+    for round in 0..15 {
+        let (pid, mid, cid) = app.seed_project().await;
+        let (measure, data) = (format!("/measures/{mid}"), format!("/measures/{mid}/data"));
+        let project = format!("/projects/{pid}");
+        let (cycles, measures) = (
+            format!("{project}/pdsa-cycles"),
+            format!("{project}/measures"),
+        );
+        let cycle = format!("/pdsa-cycles/{cid}");
+        let (del_m, patch_m, upload, del_p, new_c, patch_c, new_m) = tokio::join!(
+            app.call(Method::DELETE, &measure, &app.lead, None),
+            app.patch(&measure, &app.member, json!({"unit": "u"})),
+            app.post(
+                &data,
+                &app.member,
+                json!([{"date": "2024-01-01", "value": round}])
+            ),
+            app.call(Method::DELETE, &project, &app.lead, None),
+            app.post(&cycles, &app.member, pdsa_body()),
+            app.patch(&cycle, &app.member, json!({"study": "s"})),
+            app.post(&measures, &app.member, measure_body()),
+        );
+        for (what, r) in [
+            ("DELETE measure", &del_m),
+            ("PATCH measure", &patch_m),
+            ("POST data", &upload),
+            ("DELETE project", &del_p),
+            ("POST PDSA cycle", &new_c),
+            ("PATCH PDSA cycle", &patch_c),
+            ("POST measure", &new_m),
+        ] {
+            assert!(
+                allowed.contains(&r.status),
+                "round {round}: {what} answered {}: {}",
+                r.status,
+                r.body
+            );
+        }
+        assert_eq!(del_p.status, StatusCode::NO_CONTENT);
+    }
 }

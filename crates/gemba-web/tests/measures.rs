@@ -162,6 +162,25 @@ impl App {
     async fn count(&self, m: MeasureId) -> usize {
         self.store.data(m).await.unwrap().len()
     }
+
+    /// The stored version of a measure, as its forms carry it.
+    async fn measure_version(&self, m: MeasureId) -> String {
+        self.store
+            .measure(m)
+            .await
+            .unwrap()
+            .unwrap()
+            .version
+            .to_string()
+    }
+
+    /// The stored version of a PDSA cycle (`c` is its page path, `/pdsa/ID`), as its form
+    /// carries it.
+    async fn pdsa_version(&self, c: &str) -> String {
+        let id = c.trim_start_matches("/pdsa/").parse().unwrap();
+        let cycle = self.store.pdsa(gemba_domain::PdsaId(id)).await.unwrap();
+        cycle.unwrap().version.to_string()
+    }
 }
 
 /// The first of the `i`-th month from January 2024.
@@ -484,6 +503,7 @@ async fn measure_data_entry_and_chart() {
             &app,
             &format!("/measures/{m}/settings"),
             &[
+                ("version", &app.measure_version(m).await),
                 ("chart", "xmr"),
                 ("improvement", "increase"),
                 ("target", "60"),
@@ -502,6 +522,7 @@ async fn measure_data_entry_and_chart() {
             &app,
             &format!("/measures/{m}/settings"),
             &[
+                ("version", &app.measure_version(m).await),
                 ("chart", "run"),
                 ("improvement", "increase"),
                 ("target", "60"),
@@ -528,6 +549,7 @@ async fn measure_data_entry_and_chart() {
             &app,
             &format!("/measures/{m}/settings"),
             &[
+                ("version", &app.measure_version(m).await),
                 ("chart", "xmr"),
                 ("improvement", "increase"),
                 ("target", ""),
@@ -547,12 +569,11 @@ async fn measure_data_entry_and_chart() {
     let (status, html) = member.get(&app, &format!("/measures/{m}/edit")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("value=\"Patients seen within 4 hours\""));
+    let mut form = measure_form("Seen within 4 hours", "");
+    let version = app.measure_version(m).await;
+    form.push(("version", &version));
     let res = member
-        .post(
-            &app,
-            &format!("/measures/{m}/edit"),
-            &measure_form("Seen within 4 hours", ""),
-        )
+        .post(&app, &format!("/measures/{m}/edit"), &form)
         .await;
     assert_eq!(location(&res), format!("/measures/{m}"));
     assert_eq!(
@@ -764,9 +785,10 @@ async fn pdsa_cycles_are_planned_annotated_and_studied() {
         html.contains("Falls fell from 4 to 1, as predicted"),
         "kept"
     );
-    let res = member
-        .post(&app, &format!("{c1}/edit"), &edit("adopt"))
-        .await;
+    let version = app.pdsa_version(&c1).await;
+    let mut adopt = edit("adopt");
+    adopt.push(("version", &version));
+    let res = member.post(&app, &format!("{c1}/edit"), &adopt).await;
     let html = follow(&member, &app, res).await;
     assert!(html.contains("Adopt: keep the change"));
     assert!(html.contains("Falls fell from 4 to 1, as predicted"));
@@ -807,7 +829,7 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
     let m = app.measure_with_data(member.id, &values).await;
     let fields = settings(ChartType::Xmr, vec![month(14)]);
     app.store
-        .update_measure(m, &fields, member.id)
+        .update_measure(m, &fields, gemba_domain::Version(1), member.id)
         .await
         .unwrap();
     let (status, html) = board.get(&app, &format!("/measures/{m}")).await;
@@ -825,7 +847,7 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
     let r = app.measure_with_data(member.id, &run).await;
     let fields = settings(ChartType::Run, Vec::new());
     app.store
-        .update_measure(r, &fields, member.id)
+        .update_measure(r, &fields, gemba_domain::Version(1), member.id)
         .await
         .unwrap();
     let (_, html) = board.get(&app, &format!("/measures/{r}")).await;
@@ -934,6 +956,23 @@ async fn board_viewers_read_only_and_other_organisations_see_nothing() {
         let res = other.post(&app, path, &form).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
     }
+    // …putting back an old value of a measure of theirs included.
+    let first = app.store.data(m).await.unwrap()[0];
+    let changed = DataPoint {
+        value: Some(123.0),
+        ..first
+    };
+    app.store.put_data(m, &[changed], member.id).await.unwrap();
+    let revision = app.store.data_revisions(m).await.unwrap()[0].id;
+    let res = other
+        .post(
+            &app,
+            &format!("/measures/{m}/data/revisions/{revision}/restore"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.store.data(m).await.unwrap()[0].value, Some(123.0));
     let res = other
         .upload(&app, m, "a.csv", b"date,value\n2024-09-01,1\n".to_vec())
         .await;
@@ -1082,6 +1121,7 @@ async fn regression_settings_fix_after_and_target_out_of_range_are_field_errors(
                 &app,
                 &format!("/measures/{m}/settings"),
                 &[
+                    ("version", &app.measure_version(m).await),
                     ("chart", "xmr"),
                     ("improvement", "increase"),
                     ("target", target),
@@ -1100,6 +1140,7 @@ async fn regression_settings_fix_after_and_target_out_of_range_are_field_errors(
             &app,
             &format!("/measures/{m}/settings"),
             &[
+                ("version", &app.measure_version(m).await),
                 ("chart", "xmr"),
                 ("improvement", "increase"),
                 ("target", ""),
@@ -1373,4 +1414,267 @@ async fn measures_and_cycles_are_deleted_and_restored_points_removed() {
     ] {
         assert!(sentences.iter().any(|x| x == s), "{s}: {sentences:?}");
     }
+}
+
+/// A stale save of a measure, its chart settings or a PDSA cycle answers 409 with both
+/// versions side by side, what was typed kept and the new version carried; nothing is written.
+#[tokio::test]
+async fn stale_measure_settings_and_pdsa_saves_show_a_conflict_page() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[1.0, 2.0, 3.0]).await;
+
+    // The measure form.
+    let edit = format!("/measures/{m}/edit");
+    let mut theirs = measure_form("Falls", "");
+    theirs.push(("version", "1"));
+    assert_eq!(
+        member.post(&app, &edit, &theirs).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let mut mine = measure_form("Falls per 1,000 bed days", "4");
+    mine.push(("version", "1"));
+    let res = member.post(&app, &edit, &mine).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Someone else changed this measure"), "{html}");
+    assert!(html.contains("<th scope=\"row\">Name</th><td data-label=\"Saved now by someone else\">Falls</td><td data-label=\"Your version\">Falls per 1,000 bed days</td>"), "{html}");
+    assert!(html.contains("value=\"4\""), "the typed target is kept");
+    assert!(html.contains("name=\"version\" value=\"2\""));
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert_eq!((stored.name.as_str(), stored.chart.target), ("Falls", None));
+
+    // The chart settings form, from the page read at version 2.
+    let settings = format!("/measures/{m}/settings");
+    let form = |rules: &'static str, version: &'static str| {
+        vec![
+            ("chart", "xmr"),
+            ("improvement", "increase"),
+            ("target", ""),
+            ("rules", rules),
+            ("fix_after", ""),
+            ("add_rebase", ""),
+            ("version", version),
+        ]
+    };
+    assert_eq!(
+        member
+            .post(&app, &settings, &form("powerbi", "2"))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = member.post(&app, &settings, &form("mdc", "2")).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<th scope=\"row\">Rule profile</th>"),
+        "{html}"
+    );
+    assert!(html.contains("name=\"version\" value=\"3\""));
+    assert!(html.contains("<title>Changed by someone else: Falls"));
+    assert_eq!(
+        app.store.measure(m).await.unwrap().unwrap().chart.rules,
+        "powerbi"
+    );
+
+    // A PDSA cycle.
+    let p = app.project;
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[("title", "Cycle 1"), ("start_date", "2024-06-15")],
+        )
+        .await;
+    let c = location(&res);
+    let pdsa = |study: &'static str| {
+        vec![
+            ("title", "Cycle 1"),
+            ("start_date", "2024-06-15"),
+            ("study", study),
+            ("version", "1"),
+        ]
+    };
+    let cycle_edit = format!("{c}/edit");
+    assert_eq!(
+        member
+            .post(&app, &cycle_edit, &pdsa("Falls fell"))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = member.post(&app, &cycle_edit, &pdsa("No change")).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Someone else changed this PDSA cycle"),
+        "{html}"
+    );
+    assert!(html.contains("<td data-label=\"Saved now by someone else\">Falls fell</td><td data-label=\"Your version\">No change</td>"));
+    assert!(html.contains(">No change</textarea>"));
+    assert!(html.contains("name=\"version\" value=\"2\""));
+}
+
+/// A re-upload that replaces a value, and a removed point, are listed on the data page with a
+/// Put back button (editors, CSRF); putting back restores the old value.
+#[tokio::test]
+async fn replaced_and_removed_values_are_put_back_from_the_data_page() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let board = app.user("board@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[5.0, 7.0, 6.0]).await;
+    let data = format!("/measures/{m}/data");
+    let (_, html) = member.get(&app, &data).await;
+    assert!(html.contains("None: no upload has replaced a value"));
+    // Re-upload January 2024 with another value, and remove February.
+    let res = member
+        .upload(&app, m, "fix.csv", b"date,value\n2024-01-01,50\n".to_vec())
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = member
+        .post(&app, &format!("{data}/remove"), &[("date", "2024-02-01")])
+        .await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("where you can put it back"));
+    assert!(html.contains("Replaced and removed values"));
+    let revisions = app.store.data_revisions(m).await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    let replaced = revisions[1].id;
+    assert!(html.contains(&format!("{data}/revisions/{replaced}/restore")));
+    assert!(html.contains("Put back<span class=\"visually-hidden\"> the value 5 of 1 Jan 2024"));
+
+    // Board viewers see the list but cannot put back; a missing CSRF token is refused.
+    let (_, html) = board.get(&app, &data).await;
+    assert!(html.contains("Replaced and removed values") && !html.contains("Put back"));
+    let restore = format!("{data}/revisions/{replaced}/restore");
+    assert_eq!(
+        board.post(&app, &restore, &[]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = member
+        .client
+        .post(app.url(&restore))
+        .form(&[("csrf", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.store.data(m).await.unwrap()[0].value, Some(50.0));
+
+    // Put back: January is 5 again, and the 50 it replaced is listed in turn.
+    let res = member.post(&app, &restore, &[]).await;
+    let html = follow(&member, &app, res).await;
+    assert!(
+        html.contains("The value of 1 Jan 2024 was put back"),
+        "{html}"
+    );
+    assert_eq!(app.store.data(m).await.unwrap()[0].value, Some(5.0));
+    let left = app.store.data_revisions(m).await.unwrap();
+    assert_eq!(left.len(), 2);
+    assert_eq!(left[0].old.value, Some(50.0));
+    // Again: not there any more, a clear 400.
+    let res = member.post(&app, &restore, &[]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+/// A delete button carries the version its page showed: deleting a measure, a PDSA cycle or a
+/// project that someone changed since is a 409 that deletes nothing; from a fresh page it
+/// deletes.
+#[tokio::test]
+async fn a_delete_from_a_stale_page_is_a_conflict() {
+    let app = spawn_app().await;
+    let org_a = app
+        .store
+        .org_by_name("Northshire Hospitals")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let id = app
+        .store
+        .create_user(
+            &Email::parse("lead@a.nhs.uk").unwrap(),
+            "Lead",
+            "not a hash",
+        )
+        .await
+        .unwrap();
+    app.store
+        .set_membership(id, org_a, Role::ImprovementLead)
+        .await
+        .unwrap();
+    let lead = app.user("lead@a.nhs.uk").await;
+    let m = app.measure_with_data(lead.id, &[1.0, 2.0]).await;
+    let (_, html) = lead.get(&app, &format!("/measures/{m}")).await;
+    assert!(html.contains("name=\"version\" value=\"1\""));
+    // Someone renames the measure after the page was shown.
+    let mut f = measure_form("Falls (all)", "");
+    f.push(("version", "1"));
+    assert_eq!(
+        lead.post(&app, &format!("/measures/{m}/edit"), &f)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let delete = format!("/measures/{m}/delete");
+    let res = lead.post(&app, &delete, &[("version", "1")]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("was changed by someone else while you were working on it"));
+    assert!(app.store.measure(m).await.unwrap().is_some());
+    let res = lead.post(&app, &delete, &[("version", "2")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(app.store.measure(m).await.unwrap().is_none());
+
+    // The same for a PDSA cycle and the project.
+    let p = app.project;
+    let res = lead
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[("title", "Cycle 1"), ("start_date", "2024-06-15")],
+        )
+        .await;
+    let c = location(&res);
+    let edit = [
+        ("title", "Cycle 1b"),
+        ("start_date", "2024-06-15"),
+        ("version", "1"),
+    ];
+    lead.post(&app, &format!("{c}/edit"), &edit).await;
+    let res = lead
+        .post(&app, &format!("{c}/delete"), &[("version", "1")])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(app.store.pdsas(p).await.unwrap().len(), 1);
+    // The project's page was shown at its version; then someone renames it.
+    let shown = app.store.project(p).await.unwrap().unwrap();
+    let renamed = ProjectFields {
+        title: NonEmpty::parse("title", "Falls, renamed").unwrap(),
+        problem: shown.problem.clone(),
+        aim: shown.aim.clone(),
+        method: shown.method.clone(),
+        status: shown.status,
+        team: shown.team,
+        sponsor: shown.sponsor.clone(),
+        tags: shown.tags.clone(),
+    };
+    app.store
+        .update_project(p, &renamed, shown.version, lead.id)
+        .await
+        .unwrap();
+    let stale = shown.version.to_string();
+    let res = lead
+        .post(
+            &app,
+            &format!("/projects/{p}/delete"),
+            &[("version", &stale)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(app.store.project(p).await.unwrap().is_some());
 }

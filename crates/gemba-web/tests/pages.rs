@@ -442,6 +442,15 @@ async fn create_a_project_with_errors_shown_next_to_fields_then_edit_it() {
     );
     good.retain(|(k, _)| *k != "status");
     good.push(("status", "implementing"));
+    let version = app
+        .store
+        .project(p.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string();
+    good.push(("version", &version));
     let res = member.post(&app, &format!("{path}/edit"), &good).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = member.get(&app, &path).await;
@@ -527,7 +536,7 @@ async fn driver_diagram_add_edit_delete_without_javascript() {
         .post(
             &app,
             &format!("{drivers}/{secondary}/edit"),
-            &[("text", "Two HCAs every night")],
+            &[("text", "Two HCAs every night"), ("version", "1")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -1411,4 +1420,159 @@ async fn project_team_members_are_added_and_removed() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(app.store.project_members(id).await.unwrap().is_empty());
+}
+
+/// Regression: two people editing the same project at once; the later save rewrote every field
+/// from its stale form and the other change disappeared. Now the later save gets a 409 page
+/// that compares both versions field by field, keeps what was typed and carries the new
+/// version, so that saving again is a deliberate overwrite.
+#[tokio::test]
+async fn regression_a_stale_project_save_shows_both_versions_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let id = app.project("Falls", member.id).await;
+    let path = format!("/projects/{id}/edit");
+    // Both open the form at version 1.
+    let (_, html) = member.get(&app, &path).await;
+    assert!(html.contains("name=\"version\" value=\"1\""), "{html}");
+
+    // One saves a new aim.
+    let mut theirs = project_form("Falls", "Halve falls by June 2026");
+    theirs.push(("version", "1"));
+    let res = member.post(&app, &path, &theirs).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // The other, from the same version, changes the sponsor only.
+    let mut mine = project_form("Falls", "Reduce falls by 30% by March 2026");
+    mine.retain(|(k, _)| *k != "sponsor");
+    mine.push(("sponsor", "Medical Director"));
+    mine.push(("version", "1"));
+    let res = member.post(&app, &path, &mine).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<title>Changed by someone else: Edit project"),
+        "{html}"
+    );
+    assert!(html.contains("Someone else changed this project while you were editing it"));
+    // Field by field: theirs beside mine, only where they differ.
+    assert!(html.contains("<th scope=\"row\">Aim</th><td data-label=\"Saved now by someone else\">Halve falls by June 2026</td><td data-label=\"Your version\">Reduce falls by 30% by March 2026</td>"), "{html}");
+    assert!(html.contains("<th scope=\"row\">Sponsor</th>"));
+    assert!(!html.contains("<th scope=\"row\">Title</th>"));
+    // What was typed stays in the form, which now carries version 2.
+    assert!(html.contains("value=\"Medical Director\""));
+    assert!(html.contains("name=\"version\" value=\"2\""));
+    // Nothing of mine was written; theirs is intact.
+    let stored = app.store.project(id).await.unwrap().unwrap();
+    assert_eq!(stored.aim, "Halve falls by June 2026");
+    assert_eq!(
+        stored.sponsor, "Director of Nursing",
+        "their form's sponsor"
+    );
+    assert_eq!(stored.version, gemba_domain::Version(2));
+
+    // Saving again from the conflict page is a deliberate overwrite.
+    mine.retain(|(k, _)| *k != "version");
+    mine.push(("version", "2"));
+    let res = member.post(&app, &path, &mine).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.store.project(id).await.unwrap().unwrap();
+    assert_eq!(stored.sponsor, "Medical Director");
+    assert_eq!(stored.aim, "Reduce falls by 30% by March 2026");
+
+    // A form without a version cannot overwrite blindly either.
+    let res = member
+        .post(&app, &path, &project_form("Falls", "Blind"))
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        app.store.project(id).await.unwrap().unwrap().aim,
+        "Reduce falls by 30% by March 2026"
+    );
+}
+
+/// A driver node saved from a stale diagram shows the other person's text beside one's own;
+/// a stale delete is refused with a 409 page and deletes nothing.
+#[tokio::test]
+async fn a_stale_driver_node_save_or_delete_is_a_conflict() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let id = app.project("Falls", member.id).await;
+    let node = app
+        .store
+        .add_driver_node(
+            id,
+            None,
+            gemba_domain::DriverKind::Primary,
+            "Safe staffing",
+            member.id,
+        )
+        .await
+        .unwrap();
+    let edit = format!("/projects/{id}/drivers/{node}/edit");
+    let res = member
+        .post(
+            &app,
+            &edit,
+            &[("text", "Safe staffing at night"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = member
+        .post(&app, &edit, &[("text", "Enough nurses"), ("version", "1")])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Someone else changed this primary driver"),
+        "{html}"
+    );
+    assert!(html.contains("Safe staffing at night</td>"));
+    assert!(html.contains("value=\"Enough nurses\""));
+    assert!(html.contains("name=\"version\" value=\"2\""));
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{id}/drivers/{node}/delete"),
+            &[("version", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let nodes = app.store.driver_nodes(id).await.unwrap();
+    assert_eq!(nodes.len(), 1);
+    assert_eq!(nodes[0].text, "Safe staffing at night");
+}
+
+/// Regression: a form sent back for an invalid field carried the version stored by then, so
+/// that fixing the field and saving again silently overwrote a change made meanwhile. It keeps
+/// the version it was loaded with.
+#[tokio::test]
+async fn regression_fixing_an_invalid_field_never_skips_a_conflict() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let id = app.project("Falls", member.id).await;
+    let path = format!("/projects/{id}/edit");
+    // Someone saves while I edit version 1.
+    let mut theirs = project_form("Falls", "Halve falls by June 2026");
+    theirs.push(("version", "1"));
+    assert_eq!(
+        member.post(&app, &path, &theirs).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // My save has an empty title: sent back with my version, 1.
+    let mut mine = project_form("", "My aim");
+    mine.push(("version", "1"));
+    let res = member.post(&app, &path, &mine).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("name=\"version\" value=\"1\""), "{html}");
+    // Fixed and saved again: a conflict, not an overwrite.
+    let mut fixed = project_form("Falls", "My aim");
+    fixed.push(("version", "1"));
+    let res = member.post(&app, &path, &fixed).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        app.store.project(id).await.unwrap().unwrap().aim,
+        "Halve falls by June 2026"
+    );
 }

@@ -80,6 +80,30 @@ fn is_missing(r: Result<impl std::fmt::Debug, StoreError>) -> bool {
     matches!(r, Err(StoreError::Missing(_)))
 }
 
+/// The stored version of a project (1 when there is none, for writes that must fail anyway).
+async fn vp(store: &dyn Store, id: ProjectId) -> Version {
+    let p = store.project(id).await.unwrap();
+    p.map_or(Version(1), |p| p.version)
+}
+
+/// The stored version of a measure.
+async fn vm(store: &dyn Store, id: MeasureId) -> Version {
+    let m = store.measure(id).await.unwrap();
+    m.map_or(Version(1), |m| m.version)
+}
+
+/// The stored version of a PDSA cycle.
+async fn vc(store: &dyn Store, id: PdsaId) -> Version {
+    let c = store.pdsa(id).await.unwrap();
+    c.map_or(Version(1), |c| c.version)
+}
+
+/// The stored version of a driver diagram node.
+async fn vn(store: &dyn Store, id: DriverNodeId) -> Version {
+    let n = store.driver_node(id).await.unwrap();
+    n.map_or(Version(1), |n| n.version)
+}
+
 /// An organisation with a member and a project.
 struct World {
     org: OrgId,
@@ -421,7 +445,7 @@ pub async fn projects(store: &dyn Store) {
     for status in ProjectStatus::ALL {
         changed.status = status;
         store
-            .update_project(w.project, &changed, w.user)
+            .update_project(w.project, &changed, vp(store, w.project).await, w.user)
             .await
             .unwrap();
         assert_eq!(
@@ -447,7 +471,7 @@ pub async fn projects(store: &dyn Store) {
     changed.tags.clear();
     changed.team = None;
     store
-        .update_project(w.project, &changed, w.user)
+        .update_project(w.project, &changed, vp(store, w.project).await, w.user)
         .await
         .unwrap();
     let p1 = store.project(w.project).await.unwrap().unwrap();
@@ -459,7 +483,9 @@ pub async fn projects(store: &dyn Store) {
     foreign.team = Some(other_team);
     foreign.aim = "Something else".into();
     assert!(is_missing(
-        store.update_project(w.project, &foreign, w.user).await
+        store
+            .update_project(w.project, &foreign, vp(store, w.project).await, w.user)
+            .await
     ));
     assert_eq!(store.project(w.project).await.unwrap().unwrap(), p1);
     assert!(is_missing(
@@ -481,11 +507,16 @@ pub async fn projects(store: &dyn Store) {
     assert_eq!(store.project(ProjectId(999_999)).await.unwrap(), None);
     assert!(is_missing(
         store
-            .update_project(ProjectId(999_999), &changed, w.user)
+            .update_project(
+                ProjectId(999_999),
+                &changed,
+                vp(store, ProjectId(999_999)).await,
+                w.user
+            )
             .await
     ));
     assert!(is_missing(
-        store.delete_project(ProjectId(999_999), w.user).await
+        store.delete_project(ProjectId(999_999), None, w.user).await
     ));
     assert!(is_missing(
         store.restore_project(ProjectId(999_999), w.user).await
@@ -493,7 +524,7 @@ pub async fn projects(store: &dyn Store) {
 
     // Delete, list deleted, restore.
     assert!(store.deleted_projects(w.org).await.unwrap().is_empty());
-    store.delete_project(second, w.user).await.unwrap();
+    store.delete_project(second, None, w.user).await.unwrap();
     assert_eq!(store.project(second).await.unwrap(), None);
     assert_eq!(ids(store.projects(w.org).await.unwrap()), vec![w.project]);
     let deleted = store.deleted_projects(w.org).await.unwrap();
@@ -501,11 +532,15 @@ pub async fn projects(store: &dyn Store) {
     assert_eq!(deleted[0].title, "Sepsis screening in ED");
     assert_eq!(deleted[0].tags, vec!["sepsis", "ED", "antibiotics"]);
     assert!(store.deleted_projects(other_org).await.unwrap().is_empty());
-    assert!(is_missing(store.delete_project(second, w.user).await));
+    assert!(is_missing(store.delete_project(second, None, w.user).await));
     assert!(is_missing(store.restore_project(w.project, w.user).await));
 
     // A deleted project cannot change, nor can anything in it.
-    assert!(is_missing(store.update_project(second, &g, w.user).await));
+    assert!(is_missing(
+        store
+            .update_project(second, &g, vp(store, second).await, w.user)
+            .await
+    ));
     assert!(is_missing(
         store
             .create_measure(second, &measure_fields("Time to antibiotics"), w.user)
@@ -549,17 +584,29 @@ pub async fn history(store: &dyn Store) {
 
     let mut f = project_fields("Falls on Ward 7");
     f.aim = "Reduce falls by 50% by March 2026".into();
-    store.update_project(w.project, &f, w.user).await.unwrap();
+    store
+        .update_project(w.project, &f, vp(store, w.project).await, w.user)
+        .await
+        .unwrap();
     // Nothing changed: nothing recorded.
-    store.update_project(w.project, &f, w.user).await.unwrap();
+    store
+        .update_project(w.project, &f, vp(store, w.project).await, w.user)
+        .await
+        .unwrap();
     f.title = NonEmpty::parse("title", "Falls on Wards 7 and 8").unwrap();
     f.status = ProjectStatus::Testing;
     f.sponsor = "Chief Nurse".into();
-    store.update_project(w.project, &f, ben).await.unwrap();
+    store
+        .update_project(w.project, &f, vp(store, w.project).await, ben)
+        .await
+        .unwrap();
     f.problem = "New problem".into();
     f.method = "Lean".into();
     f.tags = vec!["falls".into()];
-    store.update_project(w.project, &f, w.user).await.unwrap();
+    store
+        .update_project(w.project, &f, vp(store, w.project).await, w.user)
+        .await
+        .unwrap();
 
     let primary = store
         .add_driver_node(
@@ -592,11 +639,21 @@ pub async fn history(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .update_driver_node(idea, "Bay nursing at night and weekends", w.user)
+        .update_driver_node(
+            idea,
+            "Bay nursing at night and weekends",
+            vn(store, idea).await,
+            w.user,
+        )
         .await
         .unwrap();
     store
-        .update_driver_node(idea, "Bay nursing at night and weekends", w.user)
+        .update_driver_node(
+            idea,
+            "Bay nursing at night and weekends",
+            vn(store, idea).await,
+            w.user,
+        )
         .await
         .unwrap();
     let measure = store
@@ -608,14 +665,26 @@ pub async fn history(store: &dyn Store) {
         .await
         .unwrap();
     let mut mf = measure_fields("Falls per 1,000 occupied bed days");
-    store.update_measure(measure, &mf, w.user).await.unwrap();
+    store
+        .update_measure(measure, &mf, vm(store, measure).await, w.user)
+        .await
+        .unwrap();
     mf.chart.target = None;
     mf.chart.chart = ChartType::Run;
-    store.update_measure(measure, &mf, w.user).await.unwrap();
-    store.update_measure(measure, &mf, w.user).await.unwrap();
+    store
+        .update_measure(measure, &mf, vm(store, measure).await, w.user)
+        .await
+        .unwrap();
+    store
+        .update_measure(measure, &mf, vm(store, measure).await, w.user)
+        .await
+        .unwrap();
     mf.name = NonEmpty::parse("name", "Falls").unwrap();
     mf.unit = "falls".into();
-    store.update_measure(measure, &mf, w.user).await.unwrap();
+    store
+        .update_measure(measure, &mf, vm(store, measure).await, w.user)
+        .await
+        .unwrap();
     let points: Vec<DataPoint> = (1..=24)
         .map(|m| {
             point(
@@ -642,16 +711,34 @@ pub async fn history(store: &dyn Store) {
     let mut pf = pdsa_fields("Bay nursing on nights", Some(date(2024, 2, 1)));
     pf.study = "Falls fell as predicted".into();
     pf.act = Some(ActDecision::Adopt);
-    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
-    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
+    store
+        .update_pdsa(cycle, &pf, vc(store, cycle).await, w.user)
+        .await
+        .unwrap();
+    store
+        .update_pdsa(cycle, &pf, vc(store, cycle).await, w.user)
+        .await
+        .unwrap();
     pf.title = "Bay nursing, nights".into();
-    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
+    store
+        .update_pdsa(cycle, &pf, vc(store, cycle).await, w.user)
+        .await
+        .unwrap();
     pf.title = "Bay nursing at night".into();
     pf.act = None;
-    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
-    store.delete_driver_node(secondary, w.user).await.unwrap();
-    store.delete_driver_node(primary, w.user).await.unwrap();
-    store.delete_project(w.project, ben).await.unwrap();
+    store
+        .update_pdsa(cycle, &pf, vc(store, cycle).await, w.user)
+        .await
+        .unwrap();
+    store
+        .delete_driver_node(secondary, None, w.user)
+        .await
+        .unwrap();
+    store
+        .delete_driver_node(primary, None, w.user)
+        .await
+        .unwrap();
+    store.delete_project(w.project, None, ben).await.unwrap();
     store.restore_project(w.project, w.user).await.unwrap();
 
     let expected = [
@@ -768,6 +855,7 @@ pub async fn driver_diagram(store: &dyn Store) {
         parent,
         kind,
         text: text.into(),
+        version: Version(1),
     };
     assert_eq!(
         store.driver_nodes(w.project).await.unwrap(),
@@ -817,12 +905,17 @@ pub async fn driver_diagram(store: &dyn Store) {
     assert_eq!(store.driver_nodes(w.project).await.unwrap().len(), 7);
 
     store
-        .update_driver_node(c2, "Low beds and crash mats", w.user)
+        .update_driver_node(c2, "Low beds and crash mats", vn(store, c2).await, w.user)
         .await
         .unwrap();
     assert!(is_missing(
         store
-            .update_driver_node(DriverNodeId(999_999), "x", w.user)
+            .update_driver_node(
+                DriverNodeId(999_999),
+                "x",
+                vn(store, DriverNodeId(999_999)).await,
+                w.user
+            )
             .await
     ));
 
@@ -831,7 +924,7 @@ pub async fn driver_diagram(store: &dyn Store) {
     pf.change_idea = Some(c1);
     let cycle = store.create_pdsa(w.project, &pf, w.user).await.unwrap();
 
-    store.delete_driver_node(p1, w.user).await.unwrap();
+    store.delete_driver_node(p1, None, w.user).await.unwrap();
     let left = store.driver_nodes(w.project).await.unwrap();
     assert_eq!(
         left.iter().map(|n| n.id).collect::<Vec<_>>(),
@@ -845,14 +938,16 @@ pub async fn driver_diagram(store: &dyn Store) {
     let cycle = store.pdsa(cycle).await.unwrap().unwrap();
     assert_eq!(cycle.fields.change_idea, Some(c1));
     assert_eq!(cycle.fields.title, "Bay nursing on nights");
-    assert!(is_missing(store.delete_driver_node(p1, w.user).await));
-    assert!(is_missing(store.delete_driver_node(c1, w.user).await));
+    assert!(is_missing(store.delete_driver_node(p1, None, w.user).await));
+    assert!(is_missing(store.delete_driver_node(c1, None, w.user).await));
     assert!(is_missing(
-        store.update_driver_node(c2, "Back", w.user).await
+        store
+            .update_driver_node(c2, "Back", vn(store, c2).await, w.user)
+            .await
     ));
 
     // A leaf goes alone.
-    store.delete_driver_node(c3, w.user).await.unwrap();
+    store.delete_driver_node(c3, None, w.user).await.unwrap();
     assert_eq!(
         store
             .driver_nodes(w.project)
@@ -916,8 +1011,8 @@ pub async fn deleting_and_restoring_driver_nodes(store: &dyn Store) {
     let cycle = store.create_pdsa(w.project, &pf, w.user).await.unwrap();
 
     // A leaf alone, then a primary driver with what is still under it.
-    store.delete_driver_node(c2, w.user).await.unwrap();
-    store.delete_driver_node(p1, w.user).await.unwrap();
+    store.delete_driver_node(c2, None, w.user).await.unwrap();
+    store.delete_driver_node(p1, None, w.user).await.unwrap();
     assert_eq!(
         sentences(store, w.project).await[0],
         "deleted primary driver “Safe environment” and the 2 nodes under it"
@@ -941,11 +1036,15 @@ pub async fn deleting_and_restoring_driver_nodes(store: &dyn Store) {
         .is_empty());
 
     // Deleted nodes cannot change, take children or be linked to anew.
-    assert!(is_missing(store.update_driver_node(s1, "x", w.user).await));
+    assert!(is_missing(
+        store
+            .update_driver_node(s1, "x", vn(store, s1).await, w.user)
+            .await
+    ));
     assert!(is_missing(
         add(Some(s1), DriverKind::ChangeIdea, "Under a deleted node").await
     ));
-    assert!(is_missing(store.delete_driver_node(s1, w.user).await));
+    assert!(is_missing(store.delete_driver_node(s1, None, w.user).await));
     let mut linked = pdsa_fields("Low beds trial", None);
     linked.change_idea = Some(c2);
     assert!(is_missing(
@@ -956,7 +1055,10 @@ pub async fn deleting_and_restoring_driver_nodes(store: &dyn Store) {
     let kept = store.pdsa(cycle).await.unwrap().unwrap();
     assert_eq!(kept.fields.change_idea, Some(c1));
     pf.prediction = "Half as many falls at night".into();
-    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
+    store
+        .update_pdsa(cycle, &pf, vc(store, cycle).await, w.user)
+        .await
+        .unwrap();
     assert_eq!(
         store.pdsa(cycle).await.unwrap().unwrap().fields.change_idea,
         Some(c1)
@@ -1003,15 +1105,18 @@ pub async fn deleting_and_restoring_driver_nodes(store: &dyn Store) {
 
     // The link to the change idea shows in the history with the idea's text.
     pf.change_idea = Some(c2);
-    store.update_pdsa(cycle, &pf, w.user).await.unwrap();
+    store
+        .update_pdsa(cycle, &pf, vc(store, cycle).await, w.user)
+        .await
+        .unwrap();
     assert_eq!(
         sentences(store, w.project).await[0],
         "changed the change idea from “Bay nursing” to “Low beds” in PDSA cycle “Bay nursing on nights”"
     );
 
     // A node of a deleted project cannot come back until the project does.
-    store.delete_driver_node(s2, w.user).await.unwrap();
-    store.delete_project(w.project, w.user).await.unwrap();
+    store.delete_driver_node(s2, None, w.user).await.unwrap();
+    store.delete_project(w.project, None, w.user).await.unwrap();
     assert!(is_missing(store.restore_driver_node(s2, w.user).await));
     store.restore_project(w.project, w.user).await.unwrap();
     store.restore_driver_node(s2, w.user).await.unwrap();
@@ -1025,7 +1130,10 @@ pub async fn history_keeps_old_values(store: &dyn Store) {
     let long = format!("Reduce falls {}", "and harm ".repeat(20));
     f.aim = long.clone();
     f.sponsor = String::new();
-    store.update_project(w.project, &f, w.user).await.unwrap();
+    store
+        .update_project(w.project, &f, vp(store, w.project).await, w.user)
+        .await
+        .unwrap();
     let cut: String = long.chars().take(79).collect();
     assert_eq!(
         sentences(store, w.project).await[0],
@@ -1039,7 +1147,10 @@ pub async fn history_keeps_old_values(store: &dyn Store) {
         .add_driver_node(w.project, None, DriverKind::Primary, "Safe", w.user)
         .await
         .unwrap();
-    store.update_driver_node(node, &long, w.user).await.unwrap();
+    store
+        .update_driver_node(node, &long, vn(store, node).await, w.user)
+        .await
+        .unwrap();
     assert_eq!(
         sentences(store, w.project).await[0],
         format!("changed primary driver “Safe” to “{}…”", cut.trim_end())
@@ -1056,7 +1167,10 @@ pub async fn history_keeps_old_values(store: &dyn Store) {
     mf.chart.fix_after = None;
     mf.data_source = "Datix".into();
     mf.definition = "Another definition".into();
-    store.update_measure(measure, &mf, w.user).await.unwrap();
+    store
+        .update_measure(measure, &mf, vm(store, measure).await, w.user)
+        .await
+        .unwrap();
     assert_eq!(
         sentences(store, w.project).await[0],
         "changed the type from outcome to process, the definition, the data source from \
@@ -1082,6 +1196,7 @@ pub async fn measures(store: &dyn Store) {
         unit: f.unit.clone(),
         data_source: f.data_source.clone(),
         chart: f.chart.clone(),
+        version: Version(1),
     };
     assert_eq!(store.measure(falls).await.unwrap(), Some(expected.clone()));
 
@@ -1134,14 +1249,20 @@ pub async fn measures(store: &dyn Store) {
             rebase: (0..i % 4).map(|k| date(2024, 1 + k as u32, 15)).collect(),
             fix_after: (i % 3 != 0).then_some(i * 2),
         };
-        store.update_measure(harm, &h, w.user).await.unwrap();
+        store
+            .update_measure(harm, &h, vm(store, harm).await, w.user)
+            .await
+            .unwrap();
         let got = store.measure(harm).await.unwrap().unwrap();
         assert_eq!(got.chart, h.chart, "{chart:?}");
         assert_eq!(got.kind, h.kind);
     }
     // A baseline of zero points is kept, not confused with none.
     h.chart.fix_after = Some(0);
-    store.update_measure(harm, &h, w.user).await.unwrap();
+    store
+        .update_measure(harm, &h, vm(store, harm).await, w.user)
+        .await
+        .unwrap();
     assert_eq!(
         store.measure(harm).await.unwrap().unwrap().chart.fix_after,
         Some(0)
@@ -1157,7 +1278,10 @@ pub async fn measures(store: &dyn Store) {
     changed.chart.target = None;
     changed.chart.rebase = vec![date(2025, 1, 6)];
     changed.chart.fix_after = None;
-    store.update_measure(falls, &changed, w.user).await.unwrap();
+    store
+        .update_measure(falls, &changed, vm(store, falls).await, w.user)
+        .await
+        .unwrap();
     let got = store.measure(falls).await.unwrap().unwrap();
     assert_eq!(got.name, "Falls with harm");
     assert_eq!(got.kind, MeasureType::Process);
@@ -1169,7 +1293,14 @@ pub async fn measures(store: &dyn Store) {
 
     assert_eq!(store.measure(MeasureId(999_999)).await.unwrap(), None);
     assert!(is_missing(
-        store.update_measure(MeasureId(999_999), &g, w.user).await
+        store
+            .update_measure(
+                MeasureId(999_999),
+                &g,
+                vm(store, MeasureId(999_999)).await,
+                w.user
+            )
+            .await
     ));
     assert!(is_missing(
         store.create_measure(ProjectId(999_999), &g, w.user).await
@@ -1224,7 +1355,10 @@ pub async fn data(store: &dyn Store) {
     assert_eq!(
         sentences(store, w.project).await[..2],
         [
-            "imported 3 data points into “Falls per 1,000 bed days”",
+            // 1 February and 1 March had other values, kept as revisions.
+            "imported 3 data points into “Falls per 1,000 bed days”, replacing the 2024-02-01 \
+             point (value missing, denominator 1195) and the 2024-03-01 point (value 6.5, \
+             denominator 1210)",
             "imported 4 data points into “Falls per 1,000 bed days”",
         ]
     );
@@ -1264,7 +1398,7 @@ pub async fn data(store: &dyn Store) {
         store.put_data(other, &batch, UserId(999_999)).await
     ));
     assert!(store.data(other).await.unwrap().is_empty());
-    store.delete_project(w.project, w.user).await.unwrap();
+    store.delete_project(w.project, None, w.user).await.unwrap();
     assert!(is_missing(store.put_data(other, &batch, w.user).await));
     assert!(store.data(other).await.unwrap().is_empty());
     assert_eq!(store.data(m).await.unwrap().len(), 8);
@@ -1334,6 +1468,7 @@ pub async fn pdsa_cycles(store: &dyn Store) {
             id: first,
             project: w.project,
             fields: first_fields.clone(),
+            version: Version(1),
         })
     );
 
@@ -1381,7 +1516,10 @@ pub async fn pdsa_cycles(store: &dyn Store) {
         act: Some(ActDecision::Adopt),
         act_notes: "an".into(),
     };
-    store.update_pdsa(second, &changed, w.user).await.unwrap();
+    store
+        .update_pdsa(second, &changed, vc(store, second).await, w.user)
+        .await
+        .unwrap();
     assert_eq!(store.pdsa(second).await.unwrap().unwrap().fields, changed);
     for act in [
         Some(ActDecision::Abandon),
@@ -1393,13 +1531,19 @@ pub async fn pdsa_cycles(store: &dyn Store) {
             act,
             ..changed.clone()
         };
-        store.update_pdsa(second, &f, w.user).await.unwrap();
+        store
+            .update_pdsa(second, &f, vc(store, second).await, w.user)
+            .await
+            .unwrap();
         assert_eq!(store.pdsa(second).await.unwrap().unwrap().fields.act, act);
     }
     let mut back = changed.clone();
     back.follows = Some(first);
     back.change_idea = Some(idea);
-    store.update_pdsa(second, &back, w.user).await.unwrap();
+    store
+        .update_pdsa(second, &back, vc(store, second).await, w.user)
+        .await
+        .unwrap();
     assert_eq!(store.pdsa(second).await.unwrap().unwrap().fields, back);
 
     // Links stay inside the project, and a ramp cannot loop.
@@ -1413,16 +1557,24 @@ pub async fn pdsa_cycles(store: &dyn Store) {
     let mut bad = pdsa_fields("Borrowed ramp", None);
     bad.follows = Some(foreign_cycle);
     assert!(is_missing(store.create_pdsa(w.project, &bad, w.user).await));
-    assert!(is_missing(store.update_pdsa(second, &bad, w.user).await));
+    assert!(is_missing(
+        store
+            .update_pdsa(second, &bad, vc(store, second).await, w.user)
+            .await
+    ));
     let mut own = first_fields.clone();
     own.follows = Some(first);
     assert!(matches!(
-        store.update_pdsa(first, &own, w.user).await,
+        store
+            .update_pdsa(first, &own, vc(store, first).await, w.user)
+            .await,
         Err(StoreError::Conflict(_))
     ));
     own.follows = Some(second);
     assert!(matches!(
-        store.update_pdsa(first, &own, w.user).await,
+        store
+            .update_pdsa(first, &own, vc(store, first).await, w.user)
+            .await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(
@@ -1443,7 +1595,14 @@ pub async fn pdsa_cycles(store: &dyn Store) {
 
     assert_eq!(store.pdsa(PdsaId(999_999)).await.unwrap(), None);
     assert!(is_missing(
-        store.update_pdsa(PdsaId(999_999), &changed, w.user).await
+        store
+            .update_pdsa(
+                PdsaId(999_999),
+                &changed,
+                vc(store, PdsaId(999_999)).await,
+                w.user
+            )
+            .await
     ));
     assert!(is_missing(
         store
@@ -1555,7 +1714,7 @@ pub async fn organisations_never_mix(store: &dyn Store) {
             .create_project(w.org, &project_fields("Abandoned"), w.user)
             .await
             .unwrap();
-        store.delete_project(gone, w.user).await.unwrap();
+        store.delete_project(gone, None, w.user).await.unwrap();
         seen.push((team, node, m, c, gone, value));
     }
     for (w, (team, node, m, c, gone, value)) in [&a, &b].into_iter().zip(seen) {
@@ -1630,7 +1789,9 @@ pub async fn organisations_never_mix(store: &dyn Store) {
     let mut f = project_fields("Falls on Ward 7");
     f.team = Some(a_team);
     assert!(is_missing(
-        store.update_project(b.project, &f, b.user).await
+        store
+            .update_project(b.project, &f, vp(store, b.project).await, b.user)
+            .await
     ));
     assert!(is_missing(store.create_project(b.org, &f, b.user).await));
 }
@@ -1694,7 +1855,7 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
     );
 
     // Deleting a measure hides it, keeps its data, and an admin can restore it.
-    store.delete_measure(falls, w.user).await.unwrap();
+    store.delete_measure(falls, None, w.user).await.unwrap();
     assert_eq!(store.measure(falls).await.unwrap(), None);
     let live: Vec<_> = store.measures(w.project).await.unwrap();
     assert_eq!(live.iter().map(|m| m.id).collect::<Vec<_>>(), vec![harm]);
@@ -1710,10 +1871,15 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
         "deleted measure “Falls”"
     );
     // A deleted measure cannot change, be deleted again or take data.
-    assert!(is_missing(store.delete_measure(falls, w.user).await));
+    assert!(is_missing(store.delete_measure(falls, None, w.user).await));
     assert!(is_missing(
         store
-            .update_measure(falls, &measure_fields("Falls 2"), w.user)
+            .update_measure(
+                falls,
+                &measure_fields("Falls 2"),
+                vm(store, falls).await,
+                w.user
+            )
             .await
     ));
     assert!(is_missing(
@@ -1754,7 +1920,7 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
         .create_pdsa(w.project, &pdsa_fields("Rounding at night", None), w.user)
         .await
         .unwrap();
-    store.delete_pdsa(first, w.user).await.unwrap();
+    store.delete_pdsa(first, None, w.user).await.unwrap();
     assert_eq!(store.pdsa(first).await.unwrap(), None);
     let ids = |v: Vec<PdsaCycle>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
     assert_eq!(ids(store.pdsas(w.project).await.unwrap()), vec![second]);
@@ -1766,10 +1932,15 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
         sentences(store, w.project).await[0],
         "deleted PDSA cycle “Rounding”"
     );
-    assert!(is_missing(store.delete_pdsa(first, w.user).await));
+    assert!(is_missing(store.delete_pdsa(first, None, w.user).await));
     assert!(is_missing(
         store
-            .update_pdsa(first, &pdsa_fields("Rounding 2", None), w.user)
+            .update_pdsa(
+                first,
+                &pdsa_fields("Rounding 2", None),
+                vc(store, first).await,
+                w.user
+            )
             .await
     ));
     assert!(is_missing(store.restore_pdsa(second, w.user).await));
@@ -1788,18 +1959,18 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
     );
 
     // Under a deleted project nothing is deleted, removed or restored.
-    store.delete_measure(harm, w.user).await.unwrap();
-    store.delete_pdsa(second, w.user).await.unwrap();
-    store.delete_project(w.project, w.user).await.unwrap();
+    store.delete_measure(harm, None, w.user).await.unwrap();
+    store.delete_pdsa(second, None, w.user).await.unwrap();
+    store.delete_project(w.project, None, w.user).await.unwrap();
     let history = store.history(w.project).await.unwrap();
-    assert!(is_missing(store.delete_measure(falls, w.user).await));
+    assert!(is_missing(store.delete_measure(falls, None, w.user).await));
     assert!(is_missing(store.restore_measure(harm, w.user).await));
     assert!(is_missing(
         store
             .delete_data_point(falls, date(2024, 1, 1), w.user)
             .await
     ));
-    assert!(is_missing(store.delete_pdsa(first, w.user).await));
+    assert!(is_missing(store.delete_pdsa(first, None, w.user).await));
     assert!(is_missing(store.restore_pdsa(second, w.user).await));
     assert_eq!(store.history(w.project).await.unwrap(), history);
     assert_eq!(store.data(falls).await.unwrap().len(), 1);
@@ -2322,4 +2493,363 @@ pub async fn organisations_of_a_system(store: &dyn Store) {
     );
     assert!(is_conflict(store.rename_org(a, "Alone").await, "Alone"));
     assert!(is_missing(store.rename_org(OrgId(999_999), "X").await));
+}
+
+// --- versions: every edit is a compare-and-swap ----------------------------------------------
+
+fn is_stale(r: Result<impl std::fmt::Debug, StoreError>) -> bool {
+    matches!(r, Err(StoreError::Stale(_)))
+}
+
+/// Every editable object starts at version 1 and moves on by one with each change, its deletion
+/// and its restoring; a write based on an older version is refused with `Stale` and writes
+/// nothing, not even a history row.
+pub async fn stale_writes_are_refused(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let v = |n| Version(n);
+
+    // Projects.
+    assert_eq!(vp(store, w.project).await, v(1));
+    let mut mine = project_fields("Falls on Ward 7");
+    mine.aim = "Halve falls by March".into();
+    let mut theirs = project_fields("Falls on Ward 7");
+    theirs.sponsor = "Chief Nurse".into();
+    assert_eq!(
+        store
+            .update_project(w.project, &mine, v(1), w.user)
+            .await
+            .unwrap(),
+        v(2)
+    );
+    let history = store.history(w.project).await.unwrap().len();
+    let stored = store.project(w.project).await.unwrap().unwrap();
+    assert!(is_stale(
+        store.update_project(w.project, &theirs, v(1), w.user).await
+    ));
+    assert_eq!(store.project(w.project).await.unwrap().unwrap(), stored);
+    assert_eq!(stored.aim, "Halve falls by March");
+    assert_eq!(stored.sponsor, project_fields("Falls on Ward 7").sponsor);
+    assert_eq!(store.history(w.project).await.unwrap().len(), history);
+    // Saving what is stored changes nothing and keeps the version.
+    assert_eq!(
+        store
+            .update_project(w.project, &mine, v(2), w.user)
+            .await
+            .unwrap(),
+        v(2)
+    );
+    assert_eq!(store.history(w.project).await.unwrap().len(), history);
+    // A stale delete is refused too; delete and restore move the version on.
+    assert!(is_stale(
+        store.delete_project(w.project, Some(v(1)), w.user).await
+    ));
+    assert!(store.project(w.project).await.unwrap().is_some());
+    store
+        .delete_project(w.project, Some(v(2)), w.user)
+        .await
+        .unwrap();
+    store.restore_project(w.project, w.user).await.unwrap();
+    assert_eq!(vp(store, w.project).await, v(4));
+
+    // Measures.
+    let m = store
+        .create_measure(w.project, &measure_fields("Falls"), w.user)
+        .await
+        .unwrap();
+    let mut mf = measure_fields("Falls");
+    mf.unit = "falls".into();
+    assert_eq!(
+        store.update_measure(m, &mf, v(1), w.user).await.unwrap(),
+        v(2)
+    );
+    let stored = store.measure(m).await.unwrap().unwrap();
+    let history = store.history(w.project).await.unwrap().len();
+    let mut other = measure_fields("Falls");
+    other.definition = "Every fall, witnessed or not".into();
+    assert!(is_stale(
+        store.update_measure(m, &other, v(1), w.user).await
+    ));
+    assert_eq!(store.measure(m).await.unwrap().unwrap(), stored);
+    assert_eq!(store.history(w.project).await.unwrap().len(), history);
+    assert!(is_stale(store.delete_measure(m, Some(v(1)), w.user).await));
+    store.delete_measure(m, Some(v(2)), w.user).await.unwrap();
+    store.restore_measure(m, w.user).await.unwrap();
+    assert_eq!(vm(store, m).await, v(4));
+
+    // PDSA cycles.
+    let c = store
+        .create_pdsa(w.project, &pdsa_fields("Bay nursing", None), w.user)
+        .await
+        .unwrap();
+    let mut cf = pdsa_fields("Bay nursing", None);
+    cf.study = "Falls fell".into();
+    assert_eq!(store.update_pdsa(c, &cf, v(1), w.user).await.unwrap(), v(2));
+    let stored = store.pdsa(c).await.unwrap().unwrap();
+    let mut other = pdsa_fields("Bay nursing", None);
+    other.plan = "Nights only".into();
+    assert!(is_stale(store.update_pdsa(c, &other, v(1), w.user).await));
+    assert_eq!(store.pdsa(c).await.unwrap().unwrap(), stored);
+    assert!(is_stale(store.delete_pdsa(c, Some(v(1)), w.user).await));
+    store.delete_pdsa(c, None, w.user).await.unwrap();
+    store.restore_pdsa(c, w.user).await.unwrap();
+    assert_eq!(vc(store, c).await, v(4));
+
+    // Driver diagram nodes.
+    let n = store
+        .add_driver_node(w.project, None, DriverKind::Primary, "Safe ward", w.user)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .update_driver_node(n, "Safe environment", v(1), w.user)
+            .await
+            .unwrap(),
+        v(2)
+    );
+    let history = store.history(w.project).await.unwrap().len();
+    assert!(is_stale(
+        store
+            .update_driver_node(n, "Safer ward", v(1), w.user)
+            .await
+    ));
+    assert_eq!(
+        store.driver_node(n).await.unwrap().unwrap().text,
+        "Safe environment"
+    );
+    assert_eq!(store.history(w.project).await.unwrap().len(), history);
+    assert!(is_stale(
+        store.delete_driver_node(n, Some(v(1)), w.user).await
+    ));
+    store
+        .delete_driver_node(n, Some(v(2)), w.user)
+        .await
+        .unwrap();
+    assert!(store.driver_node(n).await.unwrap().is_none());
+    store.restore_driver_node(n, w.user).await.unwrap();
+    assert_eq!(vn(store, n).await, v(4));
+}
+
+/// Six writers save the same project, each from version 1: exactly one wins, the others are
+/// told it is stale, and the project holds the winner's change with one history row for it.
+pub async fn concurrent_writers_exactly_one_wins(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let history = store.history(w.project).await.unwrap().len();
+    let save = |i: u32| async move {
+        let mut f = project_fields("Falls on Ward 7");
+        f.aim = format!("Aim {i}");
+        (
+            i,
+            store
+                .update_project(w.project, &f, Version(1), w.user)
+                .await,
+        )
+    };
+    let results = tokio::join!(save(0), save(1), save(2), save(3), save(4), save(5));
+    let results = [
+        results.0, results.1, results.2, results.3, results.4, results.5,
+    ];
+    let winners: Vec<u32> = results
+        .iter()
+        .filter(|(_, r)| r.is_ok())
+        .map(|(i, _)| *i)
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one writer wins: {results:?}");
+    assert_eq!(
+        results.iter().filter(|(_, r)| is_stale_ref(r)).count(),
+        5,
+        "the others are stale: {results:?}"
+    );
+    let p = store.project(w.project).await.unwrap().unwrap();
+    assert_eq!(p.aim, format!("Aim {}", winners[0]));
+    assert_eq!(p.version, Version(2));
+    assert_eq!(store.history(w.project).await.unwrap().len(), history + 1);
+}
+
+fn is_stale_ref(r: &Result<Version, StoreError>) -> bool {
+    matches!(r, Err(StoreError::Stale(_)))
+}
+
+/// A re-upload that replaces a value, and a removal, keep the old value; it can be put back,
+/// once, and putting it back keeps the value it replaces in turn.
+pub async fn replaced_and_removed_values_can_be_put_back(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let m = store
+        .create_measure(w.project, &measure_fields("Falls"), w.user)
+        .await
+        .unwrap();
+    let jan = date(2024, 1, 1);
+    let feb = date(2024, 2, 1);
+    store
+        .put_data(
+            m,
+            &[
+                point(jan, Some(7.0), Some(100.0)),
+                point(feb, Some(5.0), None),
+            ],
+            w.user,
+        )
+        .await
+        .unwrap();
+    assert!(store.data_revisions(m).await.unwrap().is_empty());
+    // The same value again replaces nothing.
+    store
+        .put_data(m, &[point(feb, Some(5.0), None)], w.user)
+        .await
+        .unwrap();
+    assert!(store.data_revisions(m).await.unwrap().is_empty());
+    // A re-upload of January with another value keeps 7 / 100.
+    store
+        .put_data(m, &[point(jan, Some(9.0), Some(100.0))], w.user)
+        .await
+        .unwrap();
+    // February removed.
+    store.delete_data_point(m, feb, w.user).await.unwrap();
+    let revisions = store.data_revisions(m).await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(revisions[0].kind, RevisionKind::Removed, "newest first");
+    assert_eq!(revisions[0].old, point(feb, Some(5.0), None));
+    assert_eq!(revisions[0].who, "Asha Patel");
+    assert_eq!(revisions[1].kind, RevisionKind::Replaced);
+    assert_eq!(revisions[1].old, point(jan, Some(7.0), Some(100.0)));
+    assert_eq!(revisions[1].measure, m);
+
+    // Put February back.
+    let back = store
+        .restore_data_revision(m, revisions[0].id, w.user)
+        .await
+        .unwrap();
+    assert_eq!(back, point(feb, Some(5.0), None));
+    assert_eq!(
+        store.data(m).await.unwrap(),
+        vec![
+            point(jan, Some(9.0), Some(100.0)),
+            point(feb, Some(5.0), None)
+        ]
+    );
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "put back the 2024-02-01 point (value 5) of “Falls”"
+    );
+    // Not twice.
+    assert!(is_missing(
+        store
+            .restore_data_revision(m, revisions[0].id, w.user)
+            .await
+    ));
+    // Put January's 7 back: the 9 it replaces is kept in turn.
+    store
+        .restore_data_revision(m, revisions[1].id, w.user)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.data(m).await.unwrap()[0],
+        point(jan, Some(7.0), Some(100.0))
+    );
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "put back the 2024-01-01 point (value 7, denominator 100) of “Falls” instead of the \
+         value it had"
+    );
+    let left = store.data_revisions(m).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].kind, RevisionKind::Replaced);
+    assert_eq!(left[0].old, point(jan, Some(9.0), Some(100.0)));
+
+    // A revision of another measure, or of a deleted measure, is not found.
+    let other = store
+        .create_measure(w.project, &measure_fields("Harms"), w.user)
+        .await
+        .unwrap();
+    assert!(is_missing(
+        store.restore_data_revision(other, left[0].id, w.user).await
+    ));
+    store.delete_measure(m, None, w.user).await.unwrap();
+    assert!(is_missing(
+        store.restore_data_revision(m, left[0].id, w.user).await
+    ));
+    // A big re-upload writes out the first three old values and counts the rest.
+    let months = |v: f64| {
+        (1..=5)
+            .map(|mo| point(date(2023, mo, 1), Some(v), None))
+            .collect::<Vec<_>>()
+    };
+    store.put_data(other, &months(1.0), w.user).await.unwrap();
+    store.put_data(other, &months(2.0), w.user).await.unwrap();
+    assert_eq!(
+        sentences(store, w.project).await[0],
+        "imported 5 data points into “Harms”, replacing 5 earlier values, among them the \
+         2023-01-01 point (value 1), the 2023-02-01 point (value 1) and the 2023-03-01 point \
+         (value 1)"
+    );
+    assert_eq!(store.data_revisions(other).await.unwrap().len(), 5);
+}
+
+/// Writes that lose a race with a deletion fail with `Missing` (or `Stale`), never a database
+/// error: edits, imports, removals and new things under a deleted measure or project.
+pub async fn writes_racing_a_deletion_are_missing(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let m = store
+        .create_measure(w.project, &measure_fields("Falls"), w.user)
+        .await
+        .unwrap();
+    let c = store
+        .create_pdsa(w.project, &pdsa_fields("Bay nursing", None), w.user)
+        .await
+        .unwrap();
+    store
+        .put_data(m, &[point(date(2024, 1, 1), Some(1.0), None)], w.user)
+        .await
+        .unwrap();
+    // The measure goes while someone edits it from version 1.
+    store.delete_measure(m, None, w.user).await.unwrap();
+    let gone = |r: Result<(), StoreError>| {
+        matches!(r, Err(StoreError::Missing(_)) | Err(StoreError::Stale(_)))
+    };
+    assert!(gone(
+        store
+            .update_measure(m, &measure_fields("Falls"), Version(1), w.user)
+            .await
+            .map(drop)
+    ));
+    assert!(gone(
+        store
+            .put_data(m, &[point(date(2024, 2, 1), Some(2.0), None)], w.user)
+            .await
+            .map(drop)
+    ));
+    assert!(gone(
+        store.delete_data_point(m, date(2024, 1, 1), w.user).await
+    ));
+    // The project goes: nothing under it can be created or changed.
+    store.delete_project(w.project, None, w.user).await.unwrap();
+    assert!(gone(
+        store
+            .create_pdsa(w.project, &pdsa_fields("Late", None), w.user)
+            .await
+            .map(drop)
+    ));
+    assert!(gone(
+        store
+            .create_measure(w.project, &measure_fields("Late"), w.user)
+            .await
+            .map(drop)
+    ));
+    assert!(gone(
+        store
+            .update_pdsa(c, &pdsa_fields("Late", None), Version(1), w.user)
+            .await
+            .map(drop)
+    ));
+    assert!(gone(
+        store
+            .add_driver_node(w.project, None, DriverKind::Primary, "Late", w.user)
+            .await
+            .map(drop)
+    ));
+    assert!(gone(
+        store
+            .update_project(w.project, &project_fields("Late"), Version(1), w.user)
+            .await
+            .map(drop)
+    ));
 }

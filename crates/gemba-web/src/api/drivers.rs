@@ -5,10 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{DriverNodeInput, DriverNodeJson};
-use gemba_domain::{DriverKind, DriverNodeId, ProjectId};
+use gemba_domain::{DriverKind, DriverNodeId, ProjectId, StoreError};
 
 use super::{
-    created, driver_node_access, project_access, require_edit, ApiError, ApiUser, Id, JsonBody,
+    check_if_match, created_tagged, delete_refused, driver_node_access, project_access,
+    require_edit, tagged, ApiError, ApiUser, Id, IfMatch, JsonBody, MERGE_ATTEMPTS,
 };
 use crate::AppState;
 
@@ -56,25 +57,36 @@ pub async fn create(
         .await?;
     let created_node = state
         .store
-        .driver_nodes(project.id)
+        .driver_node(node)
         .await?
-        .into_iter()
-        .find(|n| n.id == node)
-        .ok_or_else(|| ApiError::Internal(format!("driver node {node} vanished after creation")))?;
-    Ok(created(
+        .ok_or(ApiError::NotFound)?;
+    Ok(created_tagged(
         format!("/api/v1/driver-nodes/{node}"),
+        created_node.version,
         DriverNodeJson::from(&created_node),
     ))
 }
 
-/// `PATCH /driver-nodes/{id}`: changes the text; a node cannot move to another parent.
+/// `GET /driver-nodes/{id}`, with its `ETag`.
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let (node, _, _) = driver_node_access(&state, &user, DriverNodeId(id)).await?;
+    Ok(tagged(node.version, DriverNodeJson::from(&node)))
+}
+
+/// `PATCH /driver-nodes/{id}`: changes the text; a node cannot move to another parent. With
+/// `If-Match`, only if the node is still at that version (412 with the current node otherwise).
 pub async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
+    IfMatch(if_match): IfMatch,
     JsonBody(input): JsonBody<DriverNodeInput>,
-) -> Result<Json<DriverNodeJson>, ApiError> {
-    let (node, project, role) = driver_node_access(&state, &user, DriverNodeId(id)).await?;
+) -> Result<Response, ApiError> {
+    let (node, _, role) = driver_node_access(&state, &user, DriverNodeId(id)).await?;
     require_edit(role)?;
     if input
         .parent_id
@@ -86,28 +98,56 @@ pub async fn update(
         ));
     }
     let text = input.to_text()?;
-    state
-        .store
-        .update_driver_node(node.id, text.as_str(), user.id)
-        .await?;
+    let id = node.id;
+    let mut current = node;
+    for round in 1..=MERGE_ATTEMPTS {
+        check_if_match(if_match, current.version, || DriverNodeJson::from(&current))?;
+        match state
+            .store
+            .update_driver_node(id, text.as_str(), current.version, user.id)
+            .await
+        {
+            Err(StoreError::Stale(_)) if round < MERGE_ATTEMPTS => {
+                current = state
+                    .store
+                    .driver_node(id)
+                    .await?
+                    .ok_or(ApiError::NotFound)?;
+            }
+            done => {
+                done?;
+                break;
+            }
+        }
+    }
     let node = state
         .store
-        .driver_nodes(project.id)
+        .driver_node(id)
         .await?
-        .into_iter()
-        .find(|n| n.id == node.id)
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(DriverNodeJson::from(&node)))
+    Ok(tagged(node.version, DriverNodeJson::from(&node)))
 }
 
-/// `DELETE /driver-nodes/{id}`: the node and everything under it.
+/// `DELETE /driver-nodes/{id}`: the node and everything under it. With `If-Match`, only if the
+/// node is still at that version.
 pub async fn remove(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
+    IfMatch(if_match): IfMatch,
 ) -> Result<StatusCode, ApiError> {
     let (node, _, role) = driver_node_access(&state, &user, DriverNodeId(id)).await?;
     require_edit(role)?;
-    state.store.delete_driver_node(node.id, user.id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    match state
+        .store
+        .delete_driver_node(node.id, if_match, user.id)
+        .await
+    {
+        Err(StoreError::Stale(_)) => Err(delete_refused(
+            state.store.driver_node(node.id).await?,
+            |n| n.version,
+            |n| DriverNodeJson::from(n),
+        )),
+        done => Ok(done.map(|()| StatusCode::NO_CONTENT)?),
+    }
 }

@@ -6,7 +6,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gemba_api::workspace::{ErrorBody, ErrorItemJson, ErrorJson};
-use gemba_domain::{FieldError, StoreError};
+use gemba_domain::{FieldError, StoreError, Version};
 
 /// Largest request body the API reads: 5 MB.
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
@@ -31,6 +31,17 @@ pub enum ApiError {
     MethodNotAllowed,
     /// 409: the change clashes with what is stored (a name taken, a link that already exists).
     Conflict(String),
+    /// 409: someone else changed the object between this request's read and its write, and
+    /// merging the request again kept failing; what changed is named.
+    Stale(String),
+    /// 412: `If-Match` names a version that is no longer the stored one; the answer carries the
+    /// current object (and its `ETag`) so that the client can merge and try again.
+    VersionConflict {
+        /// The stored version.
+        version: Version,
+        /// The object as stored now, as its GET answers it.
+        current: Box<serde_json::Value>,
+    },
     /// 413: the body is larger than [`MAX_BODY_BYTES`].
     PayloadTooLarge,
     /// 415: a body in a format the endpoint does not read.
@@ -60,7 +71,8 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Stale(_) => StatusCode::CONFLICT,
+            ApiError::VersionConflict { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -91,6 +103,9 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
             // A rule of the accounts (the last admin): its message is for the client.
             StoreError::Refused(why) => ApiError::Conflict(why),
+            // A concurrent edit won: the handler merges again or answers with the current
+            // object; reaching here means it gave up.
+            StoreError::Stale(what) => ApiError::Stale(what),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -117,6 +132,7 @@ fn capped(mut errors: Vec<ErrorItemJson>) -> Vec<ErrorItemJson> {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let mut current = None;
         let (code, message, field, errors) = match self {
             ApiError::BadRequest { message, field } => ("bad_request", message, field, vec![]),
             ApiError::Unauthorized => (
@@ -134,6 +150,27 @@ impl IntoResponse for ApiError {
                 vec![],
             ),
             ApiError::Conflict(message) => ("conflict", message, None, vec![]),
+            ApiError::Stale(what) => (
+                "version_conflict",
+                format!("{what} was changed by someone else; read it again and redo your change"),
+                None,
+                vec![],
+            ),
+            ApiError::VersionConflict {
+                version,
+                current: now,
+            } => {
+                current = Some((version, now));
+                (
+                    "version_conflict",
+                    "it was changed by someone else since the version in If-Match; \
+                     `current` is what is stored now: merge your change into it and send it \
+                     again with its ETag"
+                        .to_owned(),
+                    Some("If-Match".to_owned()),
+                    vec![],
+                )
+            }
             ApiError::PayloadTooLarge => (
                 "payload_too_large",
                 format!(
@@ -188,7 +225,20 @@ impl IntoResponse for ApiError {
             },
             errors,
         };
-        let mut response = (status, Json(body)).into_response();
+        let mut response = match current {
+            None => (status, Json(body)).into_response(),
+            Some((version, now)) => {
+                let mut json = serde_json::to_value(&body).unwrap_or_default();
+                if let Some(map) = json.as_object_mut() {
+                    map.insert("current".to_owned(), *now);
+                }
+                let mut response = (status, Json(json)).into_response();
+                if let Ok(tag) = HeaderValue::from_str(&super::etag(version)) {
+                    response.headers_mut().insert(header::ETAG, tag);
+                }
+                response
+            }
+        };
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -6,7 +6,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
-use gemba_domain::User;
+use gemba_domain::{User, Version};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
@@ -37,6 +37,37 @@ impl FromRequestParts<AppState> for ApiUser {
             .await?
             .map(ApiUser)
             .ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// The version a write is based on, from the request's `If-Match: "3"` (an `ETag` this API
+/// sent); `None` without the header or with `If-Match: *` (any version). Anything else is a
+/// 400 naming the header.
+#[derive(Debug, Clone, Copy)]
+pub struct IfMatch(pub Option<Version>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(header::IF_MATCH) else {
+            return Ok(IfMatch(None));
+        };
+        let bad = || ApiError::BadRequest {
+            message: "If-Match must be one ETag this API sent, like \"3\" (or *)".to_owned(),
+            field: Some("If-Match".to_owned()),
+        };
+        let value = value.to_str().map_err(|_| bad())?.trim();
+        if value == "*" {
+            return Ok(IfMatch(None));
+        }
+        value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|v| *v > 0)
+            .map(|v| IfMatch(Some(Version(v))))
+            .ok_or_else(bad)
     }
 }
 

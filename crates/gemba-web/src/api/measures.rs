@@ -10,17 +10,20 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use gemba_api::workspace::{
-    parse_date_field, DataPointJson, ErrorItemJson, ImportedJson, MeasureInput, MeasureJson,
+    parse_date_field, DataPointJson, DataRevisionJson, ErrorItemJson, ImportedJson, MeasureInput,
+    MeasureJson,
 };
 use gemba_api::{ChartDocument, SeriesJson, CONTRACT_VERSION};
-use gemba_domain::{bounded_number, measure_chart, DataPoint, Measure, MeasureId, ProjectId};
+use gemba_domain::{
+    bounded_number, measure_chart, DataPoint, Measure, MeasureId, ProjectId, RevisionId, StoreError,
+};
 use gemba_spc::SpcError;
 use serde_json::Value;
 
 use super::extract::{body_error, is_json, media_type};
 use super::{
-    created, measure_access, project_access, require_edit, require_lead, ApiError, ApiUser, Id,
-    IdAnd, JsonBody,
+    check_if_match, created_tagged, delete_refused, measure_access, project_access, require_edit,
+    require_lead, tagged, ApiError, ApiUser, Id, IdAnd, IfMatch, JsonBody, MERGE_ATTEMPTS,
 };
 use crate::AppState;
 
@@ -49,63 +52,114 @@ pub async fn create(
         .store
         .create_measure(project.id, &fields, user.id)
         .await?;
-    let measure = state
-        .store
-        .measure(id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("measure {id} vanished after creation")))?;
-    Ok(created(
+    let measure = state.store.measure(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(created_tagged(
         format!("/api/v1/measures/{id}"),
+        measure.version,
         MeasureJson::from(&measure),
     ))
 }
 
-/// `GET /measures/{id}`.
+/// `GET /measures/{id}`, with its `ETag`.
 pub async fn show(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
-) -> Result<Json<MeasureJson>, ApiError> {
+) -> Result<Response, ApiError> {
     let (measure, _, _) = measure_access(&state, &user, MeasureId(id)).await?;
-    Ok(Json(MeasureJson::from(&measure)))
+    Ok(tagged(measure.version, MeasureJson::from(&measure)))
 }
 
-/// `PATCH /measures/{id}`: any subset of the fields.
+/// `PATCH /measures/{id}`: any subset of the fields; the others keep their stored values even
+/// when someone else changes them meanwhile. With `If-Match`, only if the measure is still at
+/// that version (412 with the current measure otherwise).
 pub async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
+    IfMatch(if_match): IfMatch,
     JsonBody(input): JsonBody<MeasureInput>,
-) -> Result<Json<MeasureJson>, ApiError> {
+) -> Result<Response, ApiError> {
     let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
     require_edit(role)?;
-    let fields = input.to_fields(Some(&measure))?;
-    state
-        .store
-        .update_measure(measure.id, &fields, user.id)
-        .await?;
-    let measure = state
-        .store
-        .measure(measure.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(MeasureJson::from(&measure)))
+    let id = measure.id;
+    let mut current = measure;
+    for round in 1..=MERGE_ATTEMPTS {
+        check_if_match(if_match, current.version, || MeasureJson::from(&current))?;
+        let fields = input.to_fields(Some(&current))?;
+        match state
+            .store
+            .update_measure(id, &fields, current.version, user.id)
+            .await
+        {
+            Err(StoreError::Stale(_)) if round < MERGE_ATTEMPTS => {
+                current = state.store.measure(id).await?.ok_or(ApiError::NotFound)?;
+            }
+            done => {
+                done?;
+                break;
+            }
+        }
+    }
+    let measure = state.store.measure(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(tagged(measure.version, MeasureJson::from(&measure)))
 }
 
 /// `DELETE /measures/{id}`: admins and improvement leads; the data stays and an admin can
-/// restore the measure.
+/// restore the measure. With `If-Match`, only if the measure is still at that version.
 pub async fn remove(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
+    IfMatch(if_match): IfMatch,
 ) -> Result<StatusCode, ApiError> {
     let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
     require_lead(
         role,
         "only an admin or an improvement lead can delete a measure",
     )?;
-    state.store.delete_measure(measure.id, user.id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    match state
+        .store
+        .delete_measure(measure.id, if_match, user.id)
+        .await
+    {
+        Err(StoreError::Stale(_)) => Err(delete_refused(
+            state.store.measure(measure.id).await?,
+            |m| m.version,
+            |m| MeasureJson::from(m),
+        )),
+        done => Ok(done.map(|()| StatusCode::NO_CONTENT)?),
+    }
+}
+
+/// `GET /measures/{id}/data/revisions`: the values that imports replaced and removals took
+/// away, not yet put back, newest first.
+pub async fn revisions(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<DataRevisionJson>>, ApiError> {
+    let (measure, _, _) = measure_access(&state, &user, MeasureId(id)).await?;
+    let revisions = state.store.data_revisions(measure.id).await?;
+    Ok(Json(revisions.iter().map(DataRevisionJson::from).collect()))
+}
+
+/// `POST /measures/{id}/data/revisions/{revision_id}/restore`: puts an old value back on its
+/// date (the value there now is kept as a revision in turn); answers the point as restored.
+/// 404 when the revision is not one of this measure's or was put back already.
+pub async fn restore_revision(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    IdAnd(id, revision): IdAnd,
+) -> Result<Json<DataPointJson>, ApiError> {
+    let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
+    require_edit(role)?;
+    let revision = revision.parse::<i64>().map_err(|_| ApiError::NotFound)?;
+    let point = state
+        .store
+        .restore_data_revision(measure.id, RevisionId(revision), user.id)
+        .await?;
+    Ok(Json(DataPointJson::from(&point)))
 }
 
 /// `DELETE /measures/{id}/data/{date}`: removes the point of that date (ISO, `2024-01-31`);

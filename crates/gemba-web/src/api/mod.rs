@@ -27,11 +27,12 @@ use axum::routing::{delete, get, patch, post};
 use axum::Json;
 use axum::Router;
 use gemba_domain::{
-    DriverNode, DriverNodeId, Measure, MeasureId, PdsaCycle, PdsaId, Project, ProjectId, Role, User,
+    DriverNode, DriverNodeId, Measure, MeasureId, PdsaCycle, PdsaId, Project, ProjectId, Role,
+    User, Version,
 };
 
 pub use error::{ApiError, MAX_BODY_BYTES};
-pub use extract::{ApiUser, Id, IdAnd, JsonBody};
+pub use extract::{ApiUser, Id, IdAnd, IfMatch, JsonBody};
 
 use crate::AppState;
 
@@ -65,6 +66,7 @@ api_routes! {
     get "/projects/{id}/history" => projects::history;
     get "/projects/{id}/driver-nodes" => drivers::list;
     post "/projects/{id}/driver-nodes" => drivers::create;
+    get "/driver-nodes/{id}" => drivers::show;
     patch "/driver-nodes/{id}" => drivers::update;
     delete "/driver-nodes/{id}" => drivers::remove;
     get "/projects/{id}/measures" => measures::list;
@@ -75,6 +77,8 @@ api_routes! {
     get "/measures/{id}/data" => measures::data;
     post "/measures/{id}/data" => measures::upload;
     delete "/measures/{id}/data/{date}" => measures::remove_point;
+    get "/measures/{id}/data/revisions" => measures::revisions;
+    post "/measures/{id}/data/revisions/{revision_id}/restore" => measures::restore_revision;
     get "/measures/{id}/chart" => measures::chart;
     get "/projects/{id}/pdsa-cycles" => pdsa::list;
     post "/projects/{id}/pdsa-cycles" => pdsa::create;
@@ -112,6 +116,11 @@ async fn openapi() -> impl IntoResponse {
     )
 }
 
+/// An object's `ETag`: its version as a strong entity tag, `"3"`.
+pub fn etag(version: Version) -> String {
+    format!("\"{version}\"")
+}
+
 /// 201 Created with the new object and its `Location`.
 fn created<T: serde::Serialize>(location: String, body: T) -> Response {
     (
@@ -120,6 +129,66 @@ fn created<T: serde::Serialize>(location: String, body: T) -> Response {
         Json(body),
     )
         .into_response()
+}
+
+/// 201 Created with the new object, its `Location` and its `ETag`.
+fn created_tagged<T: serde::Serialize>(location: String, version: Version, body: T) -> Response {
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, location), (header::ETAG, etag(version))],
+        Json(body),
+    )
+        .into_response()
+}
+
+/// 200 OK with an object and its `ETag`.
+fn tagged<T: serde::Serialize>(version: Version, body: T) -> Response {
+    (StatusCode::OK, [(header::ETAG, etag(version))], Json(body)).into_response()
+}
+
+/// How many times a PATCH without `If-Match` reads and merges again after someone else saved
+/// the same object in between, before it answers 409.
+const MERGE_ATTEMPTS: usize = 8;
+
+/// The 412 answer for an object whose stored version is not the one in `If-Match`.
+fn version_conflict<T: serde::Serialize>(version: Version, current: T) -> ApiError {
+    match serde_json::to_value(current) {
+        Ok(current) => ApiError::VersionConflict {
+            version,
+            current: Box::new(current),
+        },
+        Err(e) => ApiError::Internal(format!("cannot write the current object: {e}")),
+    }
+}
+
+/// The first step of each round of a read–merge–write (a PATCH changes only the fields it
+/// names: it merges them into the object as read and saves that against the version read): with
+/// `If-Match`, a stored version other than the one named is a 412 carrying the current object.
+/// Without it, a handler whose write is refused as stale reads again and merges again, up to
+/// [`MERGE_ATTEMPTS`] rounds, so fields the request does not name are never written from a
+/// stale read.
+fn check_if_match<J: serde::Serialize>(
+    if_match: Option<Version>,
+    stored: Version,
+    current: impl FnOnce() -> J,
+) -> Result<(), ApiError> {
+    match if_match {
+        Some(expected) if expected != stored => Err(version_conflict(stored, current())),
+        _ => Ok(()),
+    }
+}
+
+/// The answer to a DELETE with `If-Match` that the store refused as stale: 412 with the
+/// current object, or 404 when it is gone.
+fn delete_refused<T, J: serde::Serialize>(
+    current: Option<T>,
+    version: impl Fn(&T) -> Version,
+    json: impl Fn(&T) -> J,
+) -> ApiError {
+    match current {
+        Some(c) => version_conflict(version(&c), json(&c)),
+        None => ApiError::NotFound,
+    }
 }
 
 // --- access: every handler goes through one of these -----------------------------------------
@@ -160,23 +229,18 @@ async fn pdsa_access(
 }
 
 /// A driver diagram node the user may see, its project and their role; 404 otherwise.
-///
-/// The store looks nodes up by project only, so this looks through the diagrams of the
-/// projects of the user's organisations: a node of any other organisation is never reached.
 async fn driver_node_access(
     state: &AppState,
     user: &User,
     id: DriverNodeId,
 ) -> Result<(DriverNode, Project, Role), ApiError> {
-    for m in state.store.memberships(user.id).await? {
-        for project in state.store.projects(m.org.id).await? {
-            let nodes = state.store.driver_nodes(project.id).await?;
-            if let Some(node) = nodes.into_iter().find(|n| n.id == id) {
-                return Ok((node, project, m.role));
-            }
-        }
-    }
-    Err(ApiError::NotFound)
+    let node = state
+        .store
+        .driver_node(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let (project, role) = project_access(state, user, node.project).await?;
+    Ok((node, project, role))
 }
 
 /// 403 unless the role may delete (an admin or an improvement lead); `why` says what.

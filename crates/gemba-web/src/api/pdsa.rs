@@ -5,11 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{PdsaInput, PdsaJson};
-use gemba_domain::{follows_makes_loop, DriverKind, PdsaFields, PdsaId, ProjectId};
+use gemba_domain::{follows_makes_loop, DriverKind, PdsaFields, PdsaId, ProjectId, StoreError};
 
 use super::{
-    created, pdsa_access, project_access, require_edit, require_lead, ApiError, ApiUser, Id,
-    JsonBody,
+    check_if_match, created_tagged, delete_refused, pdsa_access, project_access, require_edit,
+    require_lead, tagged, ApiError, ApiUser, Id, IfMatch, JsonBody, MERGE_ATTEMPTS,
 };
 use crate::AppState;
 
@@ -83,58 +83,79 @@ pub async fn create(
         .store
         .create_pdsa(project.id, &fields, user.id)
         .await?;
-    let cycle =
-        state.store.pdsa(id).await?.ok_or_else(|| {
-            ApiError::Internal(format!("PDSA cycle {id} vanished after creation"))
-        })?;
-    Ok(created(
+    let cycle = state.store.pdsa(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(created_tagged(
         format!("/api/v1/pdsa-cycles/{id}"),
+        cycle.version,
         PdsaJson::from(&cycle),
     ))
 }
 
-/// `GET /pdsa-cycles/{id}`.
+/// `GET /pdsa-cycles/{id}`, with its `ETag`.
 pub async fn show(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
-) -> Result<Json<PdsaJson>, ApiError> {
+) -> Result<Response, ApiError> {
     let (cycle, _, _) = pdsa_access(&state, &user, PdsaId(id)).await?;
-    Ok(Json(PdsaJson::from(&cycle)))
+    Ok(tagged(cycle.version, PdsaJson::from(&cycle)))
 }
 
-/// `PATCH /pdsa-cycles/{id}`: any subset of the fields.
+/// `PATCH /pdsa-cycles/{id}`: any subset of the fields; the others keep their stored values
+/// even when someone else changes them meanwhile. With `If-Match`, only if the cycle is still
+/// at that version (412 with the current cycle otherwise).
 pub async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
+    IfMatch(if_match): IfMatch,
     JsonBody(input): JsonBody<PdsaInput>,
-) -> Result<Json<PdsaJson>, ApiError> {
+) -> Result<Response, ApiError> {
     let (cycle, project, role) = pdsa_access(&state, &user, PdsaId(id)).await?;
     require_edit(role)?;
-    let fields = input.to_fields(Some(&cycle.fields))?;
-    check_links(&state, project.id, Some(cycle.id), &fields).await?;
-    state.store.update_pdsa(cycle.id, &fields, user.id).await?;
-    let cycle = state
-        .store
-        .pdsa(cycle.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(PdsaJson::from(&cycle)))
+    let id = cycle.id;
+    let mut current = cycle;
+    for round in 1..=MERGE_ATTEMPTS {
+        check_if_match(if_match, current.version, || PdsaJson::from(&current))?;
+        let fields = input.to_fields(Some(&current.fields))?;
+        check_links(&state, project.id, Some(id), &fields).await?;
+        match state
+            .store
+            .update_pdsa(id, &fields, current.version, user.id)
+            .await
+        {
+            Err(StoreError::Stale(_)) if round < MERGE_ATTEMPTS => {
+                current = state.store.pdsa(id).await?.ok_or(ApiError::NotFound)?;
+            }
+            done => {
+                done?;
+                break;
+            }
+        }
+    }
+    let cycle = state.store.pdsa(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(tagged(cycle.version, PdsaJson::from(&cycle)))
 }
 
 /// `DELETE /pdsa-cycles/{id}`: admins and improvement leads; an admin can restore it. Cycles
-/// that follow it keep their link.
+/// that follow it keep their link. With `If-Match`, only if the cycle is still at that version.
 pub async fn remove(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
+    IfMatch(if_match): IfMatch,
 ) -> Result<StatusCode, ApiError> {
     let (cycle, _, role) = pdsa_access(&state, &user, PdsaId(id)).await?;
     require_lead(
         role,
         "only an admin or an improvement lead can delete a PDSA cycle",
     )?;
-    state.store.delete_pdsa(cycle.id, user.id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    match state.store.delete_pdsa(cycle.id, if_match, user.id).await {
+        Err(StoreError::Stale(_)) => Err(delete_refused(
+            state.store.pdsa(cycle.id).await?,
+            |c| c.version,
+            |c| PdsaJson::from(c),
+        )),
+        done => Ok(done.map(|()| StatusCode::NO_CONTENT)?),
+    }
 }

@@ -5,9 +5,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{HistoryJson, MeJson, ProjectInput, ProjectJson};
-use gemba_domain::{OrgId, ProjectFields, ProjectId, TeamId};
+use gemba_domain::{OrgId, ProjectFields, ProjectId, StoreError, TeamId};
 
-use super::{created, project_access, require_edit, require_lead, ApiError, ApiUser, Id, JsonBody};
+use super::{
+    check_if_match, created_tagged, delete_refused, project_access, require_edit, require_lead,
+    tagged, ApiError, ApiUser, Id, IfMatch, JsonBody, MERGE_ATTEMPTS,
+};
 use crate::AppState;
 
 /// `GET /me`: the token's user and their organisations.
@@ -98,34 +101,34 @@ pub async fn create(
     let fields = input.to_fields(None)?;
     check_team(&state, org, &fields, None).await?;
     let id = state.store.create_project(org, &fields, user.id).await?;
-    let project = state
-        .store
-        .project(id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("project {id} vanished after creation")))?;
-    Ok(created(
+    let project = state.store.project(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(created_tagged(
         format!("/api/v1/projects/{id}"),
+        project.version,
         ProjectJson::from(&project),
     ))
 }
 
-/// `GET /projects/{id}`.
+/// `GET /projects/{id}`, with its `ETag`.
 pub async fn show(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
-) -> Result<Json<ProjectJson>, ApiError> {
+) -> Result<Response, ApiError> {
     let (project, _) = project_access(&state, &user, ProjectId(id)).await?;
-    Ok(Json(ProjectJson::from(&project)))
+    Ok(tagged(project.version, ProjectJson::from(&project)))
 }
 
-/// `PATCH /projects/{id}`: any subset of the fields.
+/// `PATCH /projects/{id}`: any subset of the fields; the others keep their stored values even
+/// when someone else changes them meanwhile. With `If-Match`, only if the project is still at
+/// that version (412 with the current project otherwise).
 pub async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
+    IfMatch(if_match): IfMatch,
     JsonBody(input): JsonBody<ProjectInput>,
-) -> Result<Json<ProjectJson>, ApiError> {
+) -> Result<Response, ApiError> {
     let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
     require_edit(role)?;
     if input.org_id.is_some_and(|o| o != project.org.0) {
@@ -134,33 +137,55 @@ pub async fn update(
             "a project cannot move to another organisation",
         ));
     }
-    let fields = input.to_fields(Some(&project))?;
-    check_team(&state, project.org, &fields, project.team).await?;
-    state
-        .store
-        .update_project(project.id, &fields, user.id)
-        .await?;
-    let project = state
-        .store
-        .project(project.id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(ProjectJson::from(&project)))
+    let id = project.id;
+    let mut current = project;
+    for round in 1..=MERGE_ATTEMPTS {
+        check_if_match(if_match, current.version, || ProjectJson::from(&current))?;
+        let fields = input.to_fields(Some(&current))?;
+        check_team(&state, current.org, &fields, current.team).await?;
+        match state
+            .store
+            .update_project(id, &fields, current.version, user.id)
+            .await
+        {
+            Err(StoreError::Stale(_)) if round < MERGE_ATTEMPTS => {
+                current = state.store.project(id).await?.ok_or(ApiError::NotFound)?;
+            }
+            done => {
+                done?;
+                break;
+            }
+        }
+    }
+    let project = state.store.project(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(tagged(project.version, ProjectJson::from(&project)))
 }
 
-/// `DELETE /projects/{id}`: admins and improvement leads; an admin can restore it.
+/// `DELETE /projects/{id}`: admins and improvement leads; an admin can restore it. With
+/// `If-Match`, only if the project is still at that version.
 pub async fn remove(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
+    IfMatch(if_match): IfMatch,
 ) -> Result<StatusCode, ApiError> {
     let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
     require_lead(
         role,
         "only an admin or an improvement lead can delete a project",
     )?;
-    state.store.delete_project(project.id, user.id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    match state
+        .store
+        .delete_project(project.id, if_match, user.id)
+        .await
+    {
+        Err(StoreError::Stale(_)) => Err(delete_refused(
+            state.store.project(project.id).await?,
+            |p| p.version,
+            |p| ProjectJson::from(p),
+        )),
+        done => Ok(done.map(|()| StatusCode::NO_CONTENT)?),
+    }
 }
 
 /// `GET /projects/{id}/history`: who changed what, newest first.

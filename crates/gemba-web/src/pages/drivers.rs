@@ -7,10 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use gemba_domain::{DriverKind, DriverNode, DriverNodeId, NonEmpty, Project, ProjectId, Role};
+use gemba_domain::{
+    DriverKind, DriverNode, DriverNodeId, NonEmpty, Project, ProjectId, Role, StoreError, Version,
+};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::conflict;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
@@ -107,6 +110,7 @@ fn editor_page(user: &CurrentUser, project: &Project, nodes: &[DriverNode]) -> M
                             form method="post" class="inline-form"
                                 action={ "/projects/" (p.id) "/drivers/" (n.id) "/edit" } {
                                 (csrf_field(user))
+                                (conflict::version_field(n.version))
                                 div class="form-group" {
                                     label class="label" for={ "text-" (n.id) } { (kind_label(n.kind)) }
                                     input class="input" type="text" id={ "text-" (n.id) }
@@ -120,6 +124,7 @@ fn editor_page(user: &CurrentUser, project: &Project, nodes: &[DriverNode]) -> M
                             form method="post" class="inline-form"
                                 action={ "/projects/" (p.id) "/drivers/" (n.id) "/delete" } {
                                 (csrf_field(user))
+                                (conflict::version_field(n.version))
                                 button type="submit" class="button button--warning" {
                                     "Delete"
                                     span class="visually-hidden" { " " (kind_words(n.kind)) " " (n.text) }
@@ -192,28 +197,42 @@ struct Retry<'a> {
     text: &'a str,
     parent: Option<DriverNodeId>,
     errors: FieldErrors,
+    /// The version of the node being changed, which the form carries.
+    version: Option<Version>,
+    /// The conflict notice, when a save was refused because someone else saved first.
+    clash: Option<Markup>,
 }
 
 fn retry_page(user: &CurrentUser, p: &Project, r: Retry<'_>) -> Response {
+    let conflicted = r.clash.is_some();
     let body = html! {
         a class="back-link" href={ "/projects/" (p.id) "/drivers" } { "Back to the driver diagram" }
         h1 { (r.heading) }
+        @if let Some(clash) = r.clash {
+            (clash)
+        }
         (form::error_summary(&r.errors))
         form method="post" action=(r.action) novalidate {
             (csrf_field(user))
             @if let Some(parent) = r.parent {
                 input type="hidden" name="parent" value=(parent);
             }
+            @if let Some(v) = r.version {
+                (conflict::version_field(v))
+            }
             (form::text_input("text", "Text", r.text, None, &r.errors))
             button type="submit" class="button" { "Save" }
         }
     };
-    let title = format!("Error: {}", r.heading);
-    (
-        StatusCode::BAD_REQUEST,
-        layout::page(&title, Some(user), body),
-    )
-        .into_response()
+    let (status, title) = if conflicted {
+        (
+            StatusCode::CONFLICT,
+            format!("Changed by someone else: {}", r.heading),
+        )
+    } else {
+        (StatusCode::BAD_REQUEST, format!("Error: {}", r.heading))
+    };
+    (status, layout::page(&title, Some(user), body)).into_response()
 }
 
 async fn editor(
@@ -237,6 +256,9 @@ struct NodeForm {
     parent: String,
     #[serde(default)]
     text: String,
+    /// The version of the node the form was loaded with (edits and deletes).
+    #[serde(default)]
+    version: String,
 }
 
 /// The node `id` of project `p`'s diagram; a node of another project is not found.
@@ -278,6 +300,8 @@ async fn add(
                 text: &f.text,
                 parent,
                 errors: e.into(),
+                version: None,
+                clash: None,
             };
             return Ok(retry_page(&user, &p, retry));
         }
@@ -310,14 +334,45 @@ async fn edit(
                 text: &f.text,
                 parent: None,
                 errors: e.into(),
+                version: conflict::parse(&f.version),
+                clash: None,
             };
             return Ok(retry_page(&user, &p, retry));
         }
     };
-    state
-        .store
-        .update_driver_node(node.id, text.as_str(), user.user.id)
-        .await?;
+    let saved = match conflict::parse(&f.version) {
+        Some(v) => {
+            state
+                .store
+                .update_driver_node(node.id, text.as_str(), v, user.user.id)
+                .await
+        }
+        None => Err(StoreError::Stale(format!("the node {}", node.id))),
+    };
+    match saved {
+        Ok(_) => {}
+        Err(StoreError::Stale(_)) => {
+            // Someone else saved first: their text beside ours, ours kept in the form.
+            let now = node_of(&state, &p, node.id.0).await?;
+            let label = kind_label(now.kind);
+            let clash = conflict::notice(
+                kind_words(now.kind),
+                &[(label, now.text.clone())],
+                &[(label, f.text.clone())],
+            );
+            let retry = Retry {
+                action: format!("/projects/{}/drivers/{}/edit", p.id, now.id),
+                heading: format!("Change the {}", kind_words(now.kind)),
+                text: &f.text,
+                parent: None,
+                errors: FieldErrors::new(),
+                version: Some(now.version),
+                clash: Some(clash),
+            };
+            return Ok(retry_page(&user, &p, retry));
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(see_other(&format!(
         "/projects/{}/drivers#node-{}",
         p.id, node.id
@@ -333,9 +388,11 @@ async fn delete(
     let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
     user.check_edit(&f.csrf, role)?;
     let node = node_of(&state, &p, node).await?;
+    // A form that names no version deletes whatever is stored (as before versions).
+    let expected = conflict::parse(&f.version);
     state
         .store
-        .delete_driver_node(node.id, user.user.id)
+        .delete_driver_node(node.id, expected, user.user.id)
         .await?;
     Ok(see_other(&format!("/projects/{}/drivers", p.id)))
 }

@@ -17,6 +17,9 @@ pub enum PageError {
     Forbidden,
     /// The request cannot be understood; the message is shown to the user.
     BadRequest(String),
+    /// Someone else changed or deleted the thing between this page's read and its write (a
+    /// form without a conflict page of its own); the message names it.
+    Stale(String),
     /// Something failed inside; the message goes to the log only.
     Internal(String),
 }
@@ -26,6 +29,10 @@ impl From<StoreError> for PageError {
         match e {
             StoreError::Conflict(what) => PageError::BadRequest(format!("{what} already exists")),
             StoreError::Refused(why) => PageError::BadRequest(sentence(&why)),
+            // Deleted (or never there) between the page's access check and its write: as for
+            // any id that does not exist.
+            StoreError::Missing(_) => PageError::NotFound,
+            StoreError::Stale(what) => PageError::Stale(what),
             other => PageError::Internal(other.to_string()),
         }
     }
@@ -61,6 +68,15 @@ impl IntoResponse for PageError {
                  reload the page and try again, or ask your organisation's admin."
                     .to_owned(),
             ),
+            PageError::Stale(what) => (
+                StatusCode::CONFLICT,
+                "Someone else changed this first",
+                format!(
+                    "{what} was changed by someone else while you were working on it, so your \
+                     change was not saved. Go back, reload the page to see their change, and \
+                     make yours again."
+                ),
+            ),
             PageError::BadRequest(message) => {
                 (StatusCode::BAD_REQUEST, "There is a problem", message)
             }
@@ -79,5 +95,20 @@ impl IntoResponse for PageError {
             p { a href="/" { "Go to the dashboard" } }
         };
         (status, layout::page(title, None, body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: a write that lost a race with a deletion (the store's `Missing`) showed
+    /// the 500 page; it is a 404 like any id that is not there, and a stale write a 409.
+    #[test]
+    fn regression_missing_is_404_and_stale_is_409_never_500() {
+        let missing = PageError::from(StoreError::Missing("the measure 3".into()));
+        assert_eq!(missing.into_response().status(), StatusCode::NOT_FOUND);
+        let stale = PageError::from(StoreError::Stale("the measure “Falls”".into()));
+        assert_eq!(stale.into_response().status(), StatusCode::CONFLICT);
     }
 }

@@ -11,17 +11,18 @@ use chrono::NaiveDate;
 use gemba_chart::SeriesView;
 use gemba_domain::{
     free_text, measure_chart, optional_number, ChartSettings, Measure, MeasureFields, MeasureId,
-    MeasureType, NonEmpty, Project, ProjectId, Role,
+    MeasureType, NonEmpty, Project, ProjectId, Role, StoreError, Version,
 };
 use gemba_spc::{ChartResult, ChartType, Improvement, PointVariation};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
+use super::conflict;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
-use super::projects::{can_delete, deleted_item_role, CsrfForm, DeletedItem};
+use super::projects::{can_delete, deleted_item_role, CsrfForm, DeleteForm, DeletedItem};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
@@ -130,9 +131,39 @@ struct MeasureForm {
     improvement: String,
     target: String,
     rules: String,
+    /// The version of the measure the form was loaded with (edits only).
+    version: String,
+}
+
+/// The label of `value` among `options`, or the value itself.
+fn label_in(options: &[(&'static str, &'static str)], value: &str) -> String {
+    options
+        .iter()
+        .find(|(v, _)| *v == value.trim())
+        .map_or_else(|| value.to_owned(), |(_, l)| (*l).to_owned())
 }
 
 impl MeasureForm {
+    /// The fields as people read them, in the form's order, for the conflict notice.
+    fn shown(&self) -> Vec<conflict::Shown> {
+        let kind = MeasureType::parse(&self.kind)
+            .map_or_else(|| self.kind.clone(), |k| kind_label(k).to_owned());
+        vec![
+            ("Name", self.name.clone()),
+            ("Type of measure", kind),
+            ("Operational definition", self.definition.clone()),
+            ("Unit", self.unit.clone()),
+            ("Data source", self.data_source.clone()),
+            ("Chart type", label_in(&chart_options(), &self.chart)),
+            (
+                "Improvement direction",
+                label_in(&DIRECTIONS, &self.improvement),
+            ),
+            ("Target", self.target.clone()),
+            ("Rule profile", label_in(&RULE_PROFILES, &self.rules)),
+        ]
+    }
+
     fn blank() -> Self {
         MeasureForm {
             kind: "outcome".into(),
@@ -155,6 +186,7 @@ impl MeasureForm {
             improvement: m.chart.improvement.name().into(),
             target: m.chart.target.map(num).unwrap_or_default(),
             rules: m.chart.rules.clone(),
+            version: m.version.to_string(),
         }
     }
 
@@ -273,7 +305,14 @@ const FORM_ORDER: [&str; 9] = [
     "rules",
 ];
 
-fn measure_form(action: &str, user: &CurrentUser, f: &MeasureForm, e: &FieldErrors) -> Markup {
+/// The measure form posting to `action`; an edit carries the version it was loaded with.
+fn measure_form(
+    action: &str,
+    user: &CurrentUser,
+    version: Option<Version>,
+    f: &MeasureForm,
+    e: &FieldErrors,
+) -> Markup {
     let kinds: Vec<(&str, &str)> = MeasureType::ALL
         .iter()
         .map(|k| (k.name(), kind_label(*k)))
@@ -282,6 +321,9 @@ fn measure_form(action: &str, user: &CurrentUser, f: &MeasureForm, e: &FieldErro
         (form::error_summary_ordered(e, &FORM_ORDER))
         form method="post" action=(action) novalidate {
             (csrf_field(user))
+            @if let Some(v) = version {
+                (conflict::version_field(v))
+            }
             (form::text_input("name", "Name", &f.name,
                 Some("For example, \"Patients seen within 4 hours\""), e))
             (form::select("kind", "Type of measure", &kinds, &f.kind, e))
@@ -323,7 +365,7 @@ fn new_measure_page(user: &CurrentUser, p: &Project, f: &MeasureForm, e: &FieldE
         a class="back-link" href={ "/projects/" (p.id) } { "Back to " (p.title) }
         span class="caption" { (p.title) }
         h1 { "Add a measure" }
-        (measure_form(&format!("/projects/{}/measures/new", p.id), user, f, e))
+        (measure_form(&format!("/projects/{}/measures/new", p.id), user, None, f, e))
     };
     layout::page(
         if e.is_empty() {
@@ -374,16 +416,38 @@ async fn edit_page(
         &m,
         &MeasureForm::of(&m),
         &FieldErrors::new(),
+        None,
     ))
 }
 
-fn edit_measure_page(user: &CurrentUser, m: &Measure, f: &MeasureForm, e: &FieldErrors) -> Markup {
+/// The edit page of `m` (as stored now), filled with `f`; with a conflict notice when a save
+/// was refused because someone else saved first. The form carries `f`'s version (the one it
+/// was loaded with, so that fixing an invalid field never skips a conflict).
+fn edit_measure_page(
+    user: &CurrentUser,
+    m: &Measure,
+    f: &MeasureForm,
+    e: &FieldErrors,
+    clash: Option<Markup>,
+) -> Markup {
+    let title = format!(
+        "{}Edit measure",
+        if clash.is_some() {
+            "Changed by someone else: "
+        } else if e.is_empty() {
+            ""
+        } else {
+            "Error: "
+        }
+    );
     let body = html! {
         a class="back-link" href={ "/measures/" (m.id) } { "Back to the chart" }
         h1 { "Edit " (m.name) }
-        (measure_form(&format!("/measures/{}/edit", m.id), user, f, e))
+        @if let Some(clash) = clash {
+            (clash)
+        }
+        (measure_form(&format!("/measures/{}/edit", m.id), user, conflict::parse(&f.version), f, e))
     };
-    let title = format!("{}Edit measure", if e.is_empty() { "" } else { "Error: " });
     layout::page(&title, Some(user), body)
 }
 
@@ -395,19 +459,36 @@ async fn update(
 ) -> Result<Response, PageError> {
     let (m, _project, role) = load_measure(&state, &user, id).await?;
     user.check_edit(&f.csrf, role)?;
-    match f.fields(Some(&m.chart)) {
-        Ok(fields) => {
+    let fields = match f.fields(Some(&m.chart)) {
+        Ok(fields) => fields,
+        Err(e) => {
+            let page = edit_measure_page(&user, &m, &f, &e, None);
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+    };
+    let saved = match conflict::parse(&f.version) {
+        Some(v) => {
             state
                 .store
-                .update_measure(m.id, &fields, user.user.id)
-                .await?;
-            Ok(see_other(&format!("/measures/{}", m.id)))
+                .update_measure(m.id, &fields, v, user.user.id)
+                .await
         }
-        Err(e) => Ok((
-            StatusCode::BAD_REQUEST,
-            edit_measure_page(&user, &m, &f, &e),
-        )
-            .into_response()),
+        None => Err(StoreError::Stale(format!("the measure {}", m.id))),
+    };
+    match saved {
+        Ok(_) => Ok(see_other(&format!("/measures/{}", m.id))),
+        Err(StoreError::Stale(_)) => {
+            // Someone else saved first: show theirs beside ours, keep ours in the form.
+            let (now, _, _) = load_measure(&state, &user, id).await?;
+            let clash = conflict::notice("measure", &MeasureForm::of(&now).shown(), &f.shown());
+            let f = MeasureForm {
+                version: now.version.to_string(),
+                ..f
+            };
+            let page = edit_measure_page(&user, &now, &f, &FieldErrors::new(), Some(clash));
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -424,6 +505,8 @@ struct SettingsForm {
     fix_after: String,
     add_rebase: String,
     remove: Vec<String>,
+    /// The version of the measure the form was loaded with.
+    version: String,
 }
 
 impl SettingsForm {
@@ -438,7 +521,23 @@ impl SettingsForm {
             fix_after: c.fix_after.map(|n| n.to_string()).unwrap_or_default(),
             add_rebase: String::new(),
             remove: Vec::new(),
+            version: m.version.to_string(),
         }
+    }
+
+    /// The settings as people read them, for the conflict notice (rebase changes are changes
+    /// to what is stored now, so they are not compared).
+    fn shown(&self) -> Vec<conflict::Shown> {
+        vec![
+            ("Chart type", label_in(&chart_options(), &self.chart)),
+            (
+                "Improvement direction",
+                label_in(&DIRECTIONS, &self.improvement),
+            ),
+            ("Target", self.target.clone()),
+            ("Rule profile", label_in(&RULE_PROFILES, &self.rules)),
+            ("Baseline points", self.fix_after.clone()),
+        ]
     }
 
     /// From the posted pairs (`remove` may repeat).
@@ -454,6 +553,7 @@ impl SettingsForm {
                 "fix_after" => f.fix_after = v,
                 "add_rebase" => f.add_rebase = v,
                 "remove" => f.remove.push(v),
+                "version" => f.version = v,
                 _ => {}
             }
         }
@@ -531,7 +631,12 @@ async fn show(
 ) -> Result<Markup, PageError> {
     let (m, project, role) = load_measure(&state, &user, id).await?;
     let f = SettingsForm::of(&m);
-    measure_page(&state, &user, &m, &project, role, &f, &FieldErrors::new()).await
+    let settings = Settings {
+        form: &f,
+        errors: &FieldErrors::new(),
+        clash: None,
+    };
+    measure_page(&state, &user, &m, &project, role, settings).await
 }
 
 async fn settings(
@@ -543,18 +648,44 @@ async fn settings(
     let (m, project, role) = load_measure(&state, &user, id).await?;
     let f = SettingsForm::from_pairs(pairs);
     user.check_edit(&f.csrf, role)?;
-    match f.apply(&m) {
-        Ok(fields) => {
+    let fields = match f.apply(&m) {
+        Ok(fields) => fields,
+        Err(e) => {
+            let settings = Settings {
+                form: &f,
+                errors: &e,
+                clash: None,
+            };
+            let page = measure_page(&state, &user, &m, &project, role, settings).await?;
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+    };
+    let saved = match conflict::parse(&f.version) {
+        Some(v) => {
             state
                 .store
-                .update_measure(m.id, &fields, user.user.id)
-                .await?;
-            Ok(see_other(&format!("/measures/{}#settings", m.id)))
+                .update_measure(m.id, &fields, v, user.user.id)
+                .await
         }
-        Err(e) => {
-            let page = measure_page(&state, &user, &m, &project, role, &f, &e).await?;
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        None => Err(StoreError::Stale(format!("the measure {}", m.id))),
+    };
+    match saved {
+        Ok(_) => Ok(see_other(&format!("/measures/{}#settings", m.id))),
+        Err(StoreError::Stale(_)) => {
+            // Someone else saved first: their settings beside ours, ours kept in the form.
+            let (now, project, role) = load_measure(&state, &user, id).await?;
+            let clash = conflict::notice("measure", &SettingsForm::of(&now).shown(), &f.shown());
+            let mut f = f;
+            f.version = now.version.to_string();
+            let settings = Settings {
+                form: &f,
+                errors: &FieldErrors::new(),
+                clash: Some(clash),
+            };
+            let page = measure_page(&state, &user, &now, &project, role, settings).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -563,14 +694,18 @@ async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
     let (m, project, role) = load_measure(&state, &user, id).await?;
     user.check_csrf(&f.csrf)?;
     if !can_delete(role) {
         return Err(PageError::Forbidden);
     }
-    state.store.delete_measure(m.id, user.user.id).await?;
+    let expected = conflict::parse(&f.version);
+    state
+        .store
+        .delete_measure(m.id, expected, user.user.id)
+        .await?;
     Ok(see_other(&format!("/projects/{}", project.id)))
 }
 
@@ -622,15 +757,27 @@ fn variation_words(v: PointVariation) -> &'static str {
     }
 }
 
+/// The chart settings form as the measure page shows it: what was typed, its errors, and the
+/// conflict notice when a save was refused because someone else saved first.
+struct Settings<'a> {
+    form: &'a SettingsForm,
+    errors: &'a FieldErrors,
+    clash: Option<Markup>,
+}
+
 async fn measure_page(
     state: &AppState,
     user: &CurrentUser,
     m: &Measure,
     project: &Project,
     role: Role,
-    settings: &SettingsForm,
-    errors: &FieldErrors,
+    settings: Settings<'_>,
 ) -> Result<Markup, PageError> {
+    let Settings {
+        form: settings,
+        errors,
+        clash,
+    } = settings;
     let data = state.store.data(m.id).await?;
     let pdsas = state.store.pdsas(project.id).await?;
     let chart = if data.is_empty() {
@@ -639,10 +786,15 @@ async fn measure_page(
         Some(measure_chart(m, &data, &pdsas))
     };
     let edit = role.can_edit();
+    let conflicted = clash.is_some();
     let body = html! {
         a class="back-link" href={ "/projects/" (project.id) } { "Back to " (project.title) }
         span class="caption" { (kind_label(m.kind)) " · " (project.title) }
         h1 { (m.name) }
+        @if let Some(clash) = clash {
+            (clash)
+            p { a href="#settings" { "Go to your chart settings" } }
+        }
         dl class="summary-list" {
             div { dt { "Operational definition" } dd { @if m.definition.is_empty() { "Not written yet" } @else { (m.definition) } } }
             div { dt { "Unit" } dd { @if m.unit.is_empty() { "Not set" } @else { (m.unit) } } }
@@ -683,13 +835,16 @@ async fn measure_page(
             p { "Deleting hides the measure and its chart from everyone. An admin can restore it with its data." }
             form method="post" action={ "/measures/" (m.id) "/delete" } {
                 (csrf_field(user))
+                (conflict::version_field(m.version))
                 button type="submit" class="button button--warning" {
                     "Delete measure" span class="visually-hidden" { " " (m.name) }
                 }
             }
         }
     };
-    let title = if errors.is_empty() {
+    let title = if conflicted {
+        format!("Changed by someone else: {}", m.name)
+    } else if errors.is_empty() {
         m.name.clone()
     } else {
         format!("Error: {}", m.name)
@@ -847,6 +1002,7 @@ fn settings_form(user: &CurrentUser, m: &Measure, f: &SettingsForm, e: &FieldErr
         (form::error_summary_ordered(e, &["chart", "improvement", "target", "rules", "fix_after", "add_rebase"]))
         form method="post" action={ "/measures/" (m.id) "/settings" } novalidate {
             (csrf_field(user))
+            input type="hidden" name="version" value=(f.version);
             (form::select("chart", "Chart type", &chart_options(), &f.chart, e))
             (form::select("improvement", "Improvement direction", &DIRECTIONS, &f.improvement, e))
             (form::text_input("target", "Target (optional)", &f.target, None, e))

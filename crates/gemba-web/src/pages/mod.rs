@@ -6,6 +6,7 @@
 
 mod account;
 mod admin;
+mod conflict;
 mod dashboard;
 mod drivers;
 pub(crate) mod error;

@@ -8,16 +8,17 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use gemba_domain::{
     follows_makes_loop, free_text, ActDecision, DriverKind, DriverNode, DriverNodeId, NonEmpty,
-    PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Role,
+    PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Role, StoreError,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::conflict;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
-use super::projects::{can_delete, deleted_item_role, CsrfForm, DeletedItem};
+use super::projects::{can_delete, deleted_item_role, CsrfForm, DeleteForm, DeletedItem};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
@@ -76,6 +77,8 @@ struct PdsaForm {
     study: String,
     act: String,
     act_notes: String,
+    /// The version of the cycle the form was loaded with (edits only).
+    version: String,
 }
 
 impl PdsaForm {
@@ -94,7 +97,37 @@ impl PdsaForm {
             study: f.study.clone(),
             act: f.act.map(|a| a.name().to_owned()).unwrap_or_default(),
             act_notes: f.act_notes.clone(),
+            version: String::new(),
         }
+    }
+
+    /// The fields as people read them, in the form's order, for the conflict notice; links by
+    /// the text and title they point to.
+    fn shown(&self, ideas: &[DriverNode], cycles: &[PdsaCycle]) -> Vec<conflict::Shown> {
+        let idea = ideas
+            .iter()
+            .find(|n| n.id.to_string() == self.change_idea.trim())
+            .map_or_else(|| "None chosen".to_owned(), |n| n.text.clone());
+        let follows = cycles
+            .iter()
+            .find(|c| c.id.to_string() == self.follows.trim())
+            .map_or_else(|| "None".to_owned(), |c| c.fields.title.clone());
+        let act = ActDecision::parse(&self.act)
+            .map_or_else(|| "Not decided yet".to_owned(), |a| act_label(a).to_owned());
+        vec![
+            ("Title", self.title.clone()),
+            ("Start date", self.start_date.clone()),
+            ("Change idea being tested", idea),
+            ("Follows an earlier cycle", follows),
+            ("Objective", self.objective.clone()),
+            ("Prediction", self.prediction.clone()),
+            ("Plan", self.plan.clone()),
+            ("Data to collect", self.data_plan.clone()),
+            ("What happened", self.do_notes.clone()),
+            ("Study", self.study.clone()),
+            ("Decision", act),
+            ("What next", self.act_notes.clone()),
+        ]
     }
 
     /// The validated fields. The change idea must be one of the project's; the cycle followed
@@ -292,6 +325,9 @@ fn pdsa_form(c: &FormContext, f: &PdsaForm, e: &FieldErrors) -> Markup {
         (form::error_summary_ordered(e, &FORM_ORDER))
         form method="post" action=(c.action) novalidate {
             (csrf_field(c.user))
+            @if let (true, Some(v)) = (editing, conflict::parse(&f.version)) {
+                (conflict::version_field(v))
+            }
             (form::text_input("title", "Title", &f.title,
                 Some("For example, \"Cycle 1: phone reminders the day before\""), e))
             (form::text_input("start_date", "Start date", &f.start_date,
@@ -434,24 +470,41 @@ async fn edit_page(
         cycles: &cycles,
         this: Some(cycle.id),
     };
-    Ok(edit_pdsa_page(
-        &ctx,
-        &cycle,
-        &PdsaForm::of(&cycle.fields),
-        &FieldErrors::new(),
-    ))
+    let f = PdsaForm {
+        version: cycle.version.to_string(),
+        ..PdsaForm::of(&cycle.fields)
+    };
+    Ok(edit_pdsa_page(&ctx, &cycle, &f, &FieldErrors::new(), None))
 }
 
-fn edit_pdsa_page(c: &FormContext, cycle: &PdsaCycle, f: &PdsaForm, e: &FieldErrors) -> Markup {
+/// The edit page of `cycle` (as stored now), filled with `f`; with a conflict notice when a
+/// save was refused because someone else saved first. The form carries `f`'s version (the one
+/// it was loaded with, so that fixing an invalid field never skips a conflict).
+fn edit_pdsa_page(
+    c: &FormContext,
+    cycle: &PdsaCycle,
+    f: &PdsaForm,
+    e: &FieldErrors,
+    clash: Option<Markup>,
+) -> Markup {
+    let title = format!(
+        "{}Update PDSA cycle",
+        if clash.is_some() {
+            "Changed by someone else: "
+        } else if e.is_empty() {
+            ""
+        } else {
+            "Error: "
+        }
+    );
     let body = html! {
         a class="back-link" href={ "/pdsa/" (cycle.id) } { "Back to the cycle" }
         h1 { "Update " (cycle.fields.title) }
+        @if let Some(clash) = clash {
+            (clash)
+        }
         (pdsa_form(c, f, e))
     };
-    let title = format!(
-        "{}Update PDSA cycle",
-        if e.is_empty() { "" } else { "Error: " }
-    );
     layout::page(&title, Some(c.user), body)
 }
 
@@ -465,28 +518,44 @@ async fn update(
     user.check_edit(&f.csrf, role)?;
     let (mut ideas, cycles) = choices(&state, project.id).await?;
     keep_deleted_idea(&state, &cycle, &mut ideas).await?;
-    match f.fields(&ideas, &cycles, Some(cycle.id)) {
-        Ok(fields) => {
+    let ctx = FormContext {
+        action: format!("/pdsa/{}/edit", cycle.id),
+        user: &user,
+        ideas: &ideas,
+        cycles: &cycles,
+        this: Some(cycle.id),
+    };
+    let fields = match f.fields(&ideas, &cycles, Some(cycle.id)) {
+        Ok(fields) => fields,
+        Err(e) => {
+            let page = edit_pdsa_page(&ctx, &cycle, &f, &e, None);
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+    };
+    let saved = match conflict::parse(&f.version) {
+        Some(v) => {
             state
                 .store
-                .update_pdsa(cycle.id, &fields, user.user.id)
-                .await?;
-            Ok(see_other(&format!("/pdsa/{}", cycle.id)))
+                .update_pdsa(cycle.id, &fields, v, user.user.id)
+                .await
         }
-        Err(e) => {
-            let ctx = FormContext {
-                action: format!("/pdsa/{}/edit", cycle.id),
-                user: &user,
-                ideas: &ideas,
-                cycles: &cycles,
-                this: Some(cycle.id),
+        None => Err(StoreError::Stale(format!("the PDSA cycle {}", cycle.id))),
+    };
+    match saved {
+        Ok(_) => Ok(see_other(&format!("/pdsa/{}", cycle.id))),
+        Err(StoreError::Stale(_)) => {
+            // Someone else saved first: show theirs beside ours, keep ours in the form.
+            let (now, _, _) = load_pdsa(&state, &user, id).await?;
+            let theirs = PdsaForm::of(&now.fields).shown(&ideas, &cycles);
+            let clash = conflict::notice("PDSA cycle", &theirs, &f.shown(&ideas, &cycles));
+            let f = PdsaForm {
+                version: now.version.to_string(),
+                ..f
             };
-            Ok((
-                StatusCode::BAD_REQUEST,
-                edit_pdsa_page(&ctx, &cycle, &f, &e),
-            )
-                .into_response())
+            let page = edit_pdsa_page(&ctx, &now, &f, &FieldErrors::new(), Some(clash));
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -591,6 +660,7 @@ async fn show(
             p { "Deleting hides the cycle and its chart annotations from everyone. An admin can restore it." }
             form method="post" action={ "/pdsa/" (cycle.id) "/delete" } {
                 (csrf_field(&user))
+                (conflict::version_field(cycle.version))
                 button type="submit" class="button button--warning" {
                     "Delete PDSA cycle" span class="visually-hidden" { " " (f.title) }
                 }
@@ -605,14 +675,18 @@ async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
     let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
     user.check_csrf(&f.csrf)?;
     if !can_delete(role) {
         return Err(PageError::Forbidden);
     }
-    state.store.delete_pdsa(cycle.id, user.user.id).await?;
+    let expected = conflict::parse(&f.version);
+    state
+        .store
+        .delete_pdsa(cycle.id, expected, user.user.id)
+        .await?;
     Ok(see_other(&format!("/projects/{}", project.id)))
 }
 

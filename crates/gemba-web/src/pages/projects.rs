@@ -6,12 +6,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use gemba_domain::{
-    free_text, tags, NonEmpty, OrgId, Project, ProjectFields, ProjectId, ProjectStatus, Role, Team,
-    TeamId,
+    free_text, tags, NonEmpty, OrgId, Project, ProjectFields, ProjectId, ProjectStatus, Role,
+    StoreError, Team, TeamId,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::conflict;
 use super::dashboard::{measure_list, measure_summaries, status_label, status_tag};
 use super::drivers::diagram;
 use super::error::PageError;
@@ -191,6 +192,9 @@ struct ProjectForm {
     sponsor: String,
     #[serde(default)]
     tags: String,
+    /// The version of the project the form was loaded with.
+    #[serde(default)]
+    version: String,
 }
 
 /// The form's fields in order, for the error summary.
@@ -211,7 +215,28 @@ impl ProjectForm {
             team: p.team.map(|t| t.to_string()).unwrap_or_default(),
             sponsor: p.sponsor.clone(),
             tags: p.tags.join(", "),
+            version: p.version.to_string(),
         }
+    }
+
+    /// The fields as people read them, in the form's order, for the conflict notice.
+    fn shown(&self, teams: &[Team]) -> Vec<conflict::Shown> {
+        let team = teams
+            .iter()
+            .find(|t| t.id.to_string() == self.team.trim())
+            .map_or_else(|| "No team".to_owned(), |t| t.name.clone());
+        let status = ProjectStatus::parse(&self.status)
+            .map_or_else(|| self.status.clone(), |s| status_label(s).to_owned());
+        vec![
+            ("Title", self.title.clone()),
+            ("The problem", self.problem.clone()),
+            ("Aim", self.aim.clone()),
+            ("Improvement method", self.method.clone()),
+            ("Status", status),
+            ("Team", team),
+            ("Sponsor", self.sponsor.clone()),
+            ("Tags", tags(&self.tags).join(", ")),
+        ]
     }
 
     /// The validated fields, or every error at once. `teams` are the organisation's.
@@ -530,6 +555,9 @@ fn paragraphs(text: &str, empty: &str) -> Markup {
     }
 }
 
+/// The edit form of project `p` (as stored now), filled with `f`; with a conflict notice when
+/// a save was refused because someone else saved first. The form carries `f`'s version: the
+/// one it was loaded with, so that fixing an invalid field never skips a conflict.
 fn edit_form(
     user: &CurrentUser,
     p: &Project,
@@ -537,13 +565,21 @@ fn edit_form(
     teams: &[Team],
     f: &ProjectForm,
     errors: &FieldErrors,
+    clash: Option<Markup>,
 ) -> Markup {
+    let conflicted = clash.is_some();
     let body = html! {
         a class="back-link" href={ "/projects/" (p.id) } { "Back to the project" }
         h1 { "Edit " (p.title) }
+        @if let Some(clash) = clash {
+            (clash)
+        }
         (form::error_summary_ordered(errors, &FIELD_ORDER))
         form method="post" action={ "/projects/" (p.id) "/edit" } novalidate {
             (csrf_field(user))
+            @if let Some(v) = conflict::parse(&f.version) {
+                (conflict::version_field(v))
+            }
             (project_fields(f, teams, errors))
             button type="submit" class="button" { "Save changes" }
         }
@@ -552,11 +588,14 @@ fn edit_form(
             p { "Deleting hides the project from everyone. An admin can restore it." }
             form method="post" action={ "/projects/" (p.id) "/delete" } {
                 (csrf_field(user))
+                (conflict::version_field(p.version))
                 button type="submit" class="button button--warning" { "Delete project" }
             }
         }
     };
-    let title = if errors.is_empty() {
+    let title = if conflicted {
+        "Changed by someone else: Edit project"
+    } else if errors.is_empty() {
         "Edit project"
     } else {
         "Error: Edit project"
@@ -587,7 +626,15 @@ async fn edit_page(
     }
     let teams = teams_for_edit(&state, &p).await?;
     let f = ProjectForm::from_project(&p);
-    Ok(edit_form(&user, &p, role, &teams, &f, &FieldErrors::new()))
+    Ok(edit_form(
+        &user,
+        &p,
+        role,
+        &teams,
+        &f,
+        &FieldErrors::new(),
+        None,
+    ))
 }
 
 async fn update(
@@ -601,17 +648,55 @@ async fn update(
     let teams = teams_for_edit(&state, &p).await?;
     match f.parse(&teams) {
         Ok(fields) => {
-            state
-                .store
-                .update_project(p.id, &fields, user.user.id)
-                .await?;
-            Ok(see_other(&format!("/projects/{}", p.id)))
+            let saved = match conflict::parse(&f.version) {
+                Some(v) => {
+                    state
+                        .store
+                        .update_project(p.id, &fields, v, user.user.id)
+                        .await
+                }
+                None => Err(StoreError::Stale(format!("the project {}", p.id))),
+            };
+            match saved {
+                Ok(_) => Ok(see_other(&format!("/projects/{}", p.id))),
+                Err(StoreError::Stale(_)) => {
+                    // Someone else saved first: show theirs beside ours, keep ours in the form.
+                    let (now, _) = load_project(&state, &user, p.id).await?;
+                    let theirs = ProjectForm::from_project(&now).shown(&teams);
+                    let clash = conflict::notice("project", &theirs, &f.shown(&teams));
+                    let f = ProjectForm {
+                        version: now.version.to_string(),
+                        ..f
+                    };
+                    let page = edit_form(
+                        &user,
+                        &now,
+                        role,
+                        &teams,
+                        &f,
+                        &FieldErrors::new(),
+                        Some(clash),
+                    );
+                    Ok((StatusCode::CONFLICT, page).into_response())
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Err(errors) => {
-            let page = edit_form(&user, &p, role, &teams, &f, &errors);
+            let page = edit_form(&user, &p, role, &teams, &f, &errors, None);
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
     }
+}
+
+/// A delete button's form: its CSRF token and the version of what it deletes as the page
+/// showed it (a form without one deletes whatever is stored).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DeleteForm {
+    #[serde(default)]
+    pub(crate) csrf: String,
+    #[serde(default)]
+    pub(crate) version: String,
 }
 
 /// A form that carries nothing but its CSRF token.
@@ -625,14 +710,18 @@ async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
     let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
     user.check_csrf(&f.csrf)?;
     if !can_delete(role) {
         return Err(PageError::Forbidden);
     }
-    state.store.delete_project(p.id, user.user.id).await?;
+    let expected = conflict::parse(&f.version);
+    state
+        .store
+        .delete_project(p.id, expected, user.user.id)
+        .await?;
     Ok(see_other("/projects"))
 }
 

@@ -1,7 +1,8 @@
 //! Entering a measure's data: one row by form, many rows pasted from a spreadsheet, or a CSV or
 //! Excel file. Every way is all-or-nothing, lists every bad row next to the input and keeps
 //! what was typed; dates already there are replaced, and the page says how many. A wrong point
-//! is removed with its own button; the history keeps its value.
+//! is removed with its own button. A value that an upload replaced or a removal took away is
+//! listed under "Replaced and removed values" and can be put back.
 
 use std::collections::HashSet;
 
@@ -14,7 +15,10 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use gemba_data::{parse_pasted, read_measure_file, MeasureRow, RowProblem};
-use gemba_domain::{bounded_number, measure_chart, DataPoint, Measure, Project, Role, StoreError};
+use gemba_domain::{
+    bounded_number, measure_chart, DataPoint, Measure, Project, RevisionId, RevisionKind, Role,
+    StoreError,
+};
 use gemba_spc::SpcError;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -23,6 +27,7 @@ use super::{load_measure, num, uk_date};
 use crate::pages::error::PageError;
 use crate::pages::form::{self, FieldErrors};
 use crate::pages::layout::{self, csrf_field};
+use crate::pages::projects::CsrfForm;
 use crate::pages::session::{see_other, CurrentUser};
 use crate::AppState;
 
@@ -47,6 +52,10 @@ pub(super) fn router() -> Router<AppState> {
         .route("/measures/{id}/data/row", post(add_row))
         .route("/measures/{id}/data/remove", post(remove))
         .route(
+            "/measures/{id}/data/revisions/{revision}/restore",
+            post(put_back),
+        )
+        .route(
             "/measures/{id}/data/paste",
             post(paste).layer(DefaultBodyLimit::max(MAX_PASTE_BODY)),
         )
@@ -66,6 +75,7 @@ struct Entry {
     upload_problems: Vec<RowProblem>,
     saved: Option<(usize, usize)>,
     removed: Option<NaiveDate>,
+    restored: Option<NaiveDate>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -90,6 +100,7 @@ struct SavedQuery {
     saved: Option<usize>,
     replaced: Option<usize>,
     removed: Option<String>,
+    restored: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -110,6 +121,9 @@ async fn page(
         saved: q.saved.map(|n| (n, q.replaced.unwrap_or(0))),
         removed: q
             .removed
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%F").ok()),
+        restored: q
+            .restored
             .and_then(|d| NaiveDate::parse_from_str(&d, "%F").ok()),
         ..Entry::default()
     };
@@ -142,6 +156,35 @@ async fn remove(
             "There is no point on {}; it may have been removed already.",
             uk_date(date)
         ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Puts back a value that an upload replaced or a removal took away; the history says so.
+async fn put_back(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, revision)): Path<(i64, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let (m, _, role) = load_measure(&state, &user, id).await?;
+    user.check_edit(&f.csrf, role)?;
+    let revision = revision.parse::<i64>().map_err(|_| PageError::NotFound)?;
+    match state
+        .store
+        .restore_data_revision(m.id, RevisionId(revision), user.user.id)
+        .await
+    {
+        Ok(point) => Ok(see_other(&format!(
+            "/measures/{}/data?restored={}",
+            m.id,
+            point.date.format("%F")
+        ))),
+        Err(StoreError::Missing(_)) => Err(PageError::BadRequest(
+            "That value is not among this measure's replaced and removed values; it may have \
+             been put back already."
+                .into(),
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -562,6 +605,7 @@ async fn render(
     entry: &Entry,
 ) -> Result<Markup, PageError> {
     let data = state.store.data(m.id).await?;
+    let revisions = state.store.data_revisions(m.id).await?;
     let edit = role.can_edit();
     let has_errors = !entry.row_errors.is_empty()
         || !entry.paste_problems.is_empty()
@@ -585,9 +629,19 @@ async fn render(
             div class="success-callout" role="status" {
                 p {
                     strong { "The point of " (uk_date(d)) " was removed" }
-                    ". Its value is kept in the "
+                    ". Its value is kept under "
+                    a href="#revisions" { "Replaced and removed values" }
+                    ", where you can put it back."
+                }
+            }
+        }
+        @if let Some(d) = entry.restored {
+            div class="success-callout" role="status" {
+                p {
+                    strong { "The value of " (uk_date(d)) " was put back" }
+                    ". The "
                     a href={ "/projects/" (project.id) "/history" } { "project's history" }
-                    "."
+                    " records it."
                 }
             }
         }
@@ -684,6 +738,55 @@ async fn render(
                                         input type="hidden" name="date" value=(p.date.format("%F"));
                                         button type="submit" class="button button--link" {
                                             "Remove" span class="visually-hidden" { " the point of " (uk_date(p.date)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 id="revisions" { "Replaced and removed values" }
+        @if revisions.is_empty() {
+            p { "None: no upload has replaced a value and no point has been removed." }
+        } @else {
+            p { "Values that an upload replaced or that someone removed, newest first. Putting one back writes it on its date again; a value there now is kept here in turn." }
+            div class="table-wrap" {
+                table class="table" {
+                    caption class="visually-hidden" { "Replaced and removed values of " (m.name) }
+                    thead { tr {
+                        th scope="col" { "Date" }
+                        th scope="col" { "Old value" }
+                        th scope="col" { "Old denominator" }
+                        th scope="col" { "What happened" }
+                        @if edit { th scope="col" { span class="visually-hidden" { "Put back" } } }
+                    } }
+                    tbody {
+                        @for r in &revisions {
+                            tr {
+                                th scope="row" { (uk_date(r.old.date)) }
+                                td { (r.old.value.map(num).unwrap_or_else(|| "missing".into())) }
+                                td { (r.old.denominator.map(num).unwrap_or_default()) }
+                                td {
+                                    (match r.kind {
+                                        RevisionKind::Replaced => "Replaced",
+                                        RevisionKind::Removed => "Removed",
+                                    })
+                                    " by " (r.who) " on " (r.at.format("%-d %b %Y at %H:%M"))
+                                }
+                                @if edit {
+                                    td {
+                                        form class="table__form" method="post"
+                                            action={ "/measures/" (m.id) "/data/revisions/" (r.id) "/restore" } {
+                                            (csrf_field(user))
+                                            button type="submit" class="button button--link" {
+                                                "Put back"
+                                                span class="visually-hidden" {
+                                                    " the value " (r.old.value.map(num).unwrap_or_else(|| "missing".into()))
+                                                    " of " (uk_date(r.old.date))
+                                                }
+                                            }
                                         }
                                     }
                                 }
