@@ -117,7 +117,7 @@ pub(crate) fn variation(icon: VariationIcon, cx: f64, cy: f64, r: f64) -> Markup
             circle cx=(px(cx)) cy=(px(cy)) r=(px(r)) fill="#ffffff" stroke=(stroke)
                 stroke-width=(px((r / 7.0).max(1.5))) {}
             @if let Some(l) = letter {
-                (letter_text(l, cx, cy - r * 0.3, r * 0.7, stroke))
+                (letter_text(l, cx, cy - r * 0.3, r * 0.75, stroke))
             }
             path d=(line) fill="none" stroke=(palette::COMMON_DARK) stroke-width=(px(r / 16.0)) {}
             @for (x, y, special) in &dots {
@@ -148,7 +148,7 @@ pub(crate) fn assurance(icon: AssuranceIcon, cx: f64, cy: f64, r: f64) -> Markup
             title { (title) }
             circle cx=(px(cx)) cy=(px(cy)) r=(px(r)) fill="#ffffff" stroke=(stroke)
                 stroke-width=(px((r / 7.0).max(1.5))) {}
-            (letter_text(letter, cx, cy - r * 0.3, r * 0.7, stroke))
+            (letter_text(letter, cx, cy - r * 0.3, r * 0.75, stroke))
             rect x=(px(cx - r * 0.6)) y=(px(band_top)) width=(px(r * 1.2)) height=(px(band_h))
                 fill=(palette::COMMON) fill-opacity="0.45" {}
             line x1=(px(cx - r * 0.56)) x2=(px(cx + r * 0.56)) y1=(px(target_y)) y2=(px(target_y))
