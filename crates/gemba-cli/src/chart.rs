@@ -305,7 +305,12 @@ pub fn run(args: &ChartArgs) -> Result<()> {
     } else {
         Grouping::OnePerDate
     };
-    let series = gemba_data::read_chart_series(&plan.source, &plan.columns, grouping)?;
+    let series = gemba_data::read_chart_series(
+        &plan.source,
+        &plan.columns,
+        grouping,
+        &crate::sheet_reader()?,
+    )?;
     if series.is_empty() {
         bail!("{} has no data rows", plan.source.path.display());
     }

@@ -45,7 +45,7 @@ pub fn run(args: &FunnelArgs) -> Result<()> {
         denominator: args.denominator.clone(),
         group: args.group.clone(),
     };
-    let data = gemba_data::read_funnel_groups(&source, &columns)?;
+    let data = gemba_data::read_funnel_groups(&source, &columns, &crate::sheet_reader()?)?;
     let result = funnel(&data.numerators, &data.denominators, &options).map_err(|e| {
         let file = args.input.display();
         let group = |i: usize| data.groups.get(i).map_or("", String::as_str).to_string();

@@ -72,7 +72,15 @@ async fn spawn_app() -> App {
         &[(org_a, Role::Member), (org_b, Role::Admin)],
     )
     .await;
-    let state = AppState::new(store.clone() as Arc<dyn Store>);
+    let mut state = AppState::new(store.clone() as Arc<dyn Store>);
+    // Spreadsheets are read by the real sandboxed child process.
+    state.sheets = Arc::new(gemba_web::sheets::SheetImport::new(
+        gemba_data::SheetReader::new(
+            env!("CARGO_BIN_EXE_gemba-web-sheet-reader"),
+            Vec::<String>::new(),
+        ),
+        gemba_web::sheets::SheetImport::DEFAULT_PERMITS,
+    ));
     let app = gemba_web::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -58,6 +58,14 @@ async fn spawn_app() -> App {
     let project = create_project(&*store, org_a, member.unwrap()).await;
     let mut state = AppState::new(store.clone());
     state.secure_cookies = false;
+    // Spreadsheets are read by the real sandboxed child process.
+    state.sheets = Arc::new(gemba_web::sheets::SheetImport::new(
+        gemba_data::SheetReader::new(
+            env!("CARGO_BIN_EXE_gemba-web-sheet-reader"),
+            Vec::<String>::new(),
+        ),
+        gemba_web::sheets::SheetImport::DEFAULT_PERMITS,
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
