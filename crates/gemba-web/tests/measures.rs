@@ -1321,3 +1321,61 @@ async fn measures_and_cycles_are_deleted_and_restored_points_removed() {
         assert!(sentences.iter().any(|x| x == s), "{s}: {sentences:?}");
     }
 }
+
+#[path = "../../gemba-data/tests/hostile/mod.rs"]
+mod hostile;
+
+/// Regression (issue 8): the hostile spreadsheets that aborted or exhausted the server are
+/// refused on the upload page with the reason, nothing is saved, and the server keeps
+/// answering; a good spreadsheet still imports afterwards.
+#[tokio::test]
+async fn hostile_spreadsheet_uploads_are_refused_and_the_server_keeps_answering() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[]).await;
+    for (name, bytes, why) in [
+        (
+            "strings.xlsx",
+            hostile::unique_count_xlsx(),
+            "it declares 100000000000 shared strings",
+        ),
+        (
+            "rows.ods",
+            hostile::rows_repeated_ods(),
+            "it has too many rows",
+        ),
+        (
+            "bomb.xlsx",
+            hostile::shared_strings_bomb_xlsx(),
+            "when unpacked",
+        ),
+    ] {
+        let res = member.upload(&app, m, name, bytes).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{name}");
+        // The page starts the message with a capital: "Strings.xlsx: …".
+        let html = res.text().await.unwrap().to_lowercase();
+        assert!(
+            html.contains(&format!(
+                "{name}: this spreadsheet could not be read safely: "
+            )),
+            "{name}: {html}"
+        );
+        assert!(html.contains(why), "{name}: {html}");
+        assert!(html.contains("id=\"file-error\""), "{name}");
+        assert_eq!(app.count(m).await, 0, "{name}: nothing saved");
+        let (status, _) = member.get(&app, &format!("/measures/{m}/data")).await;
+        assert_eq!(status, StatusCode::OK, "the server answers after {name}");
+    }
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "date").unwrap();
+    sheet.write_string(0, 1, "value").unwrap();
+    sheet.write_string(1, 0, "2026-01-01").unwrap();
+    sheet.write_number(1, 1, 4.0).unwrap();
+    let res = member
+        .upload(&app, m, "good.xlsx", book.save_to_buffer().unwrap())
+        .await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("1 point saved"), "{html}");
+    assert_eq!(app.count(m).await, 1);
+}
