@@ -353,4 +353,25 @@ mod tests {
         .unwrap_err();
         assert!(matches!(err, Refusal::CompressionRatio { .. }), "{err:?}");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, failure_persistence: None, ..Default::default() })]
+
+        /// Our own checks run before any parser: whatever the bytes, they answer, never panic.
+        #[test]
+        fn the_checks_never_panic(
+            xml in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            edits in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 0..8),
+        ) {
+            let mut bytes = zip_of(&[("xl/sharedStrings.xml", &xml), ("content.xml", &xml)]);
+            let n = bytes.len();
+            for (at, b) in edits {
+                bytes[at % n] = b;
+            }
+            let _ = check_archive(&bytes, ArchiveKind::OfficeOpenXml);
+            let _ = check_archive(&bytes, ArchiveKind::OpenDocument);
+            let _ = check_repeats(&xml[..]);
+            let _ = check_shared_strings(&xml[..], xml.len() as u64);
+        }
+    }
 }

@@ -1042,4 +1042,19 @@ mod tests {
             assert!(decode_answer(&out[..n]).is_err());
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, failure_persistence: None, ..Default::default() })]
+
+        /// Whatever a (broken or hostile) child writes, the parent decodes it or says garbled.
+        #[test]
+        fn decoding_never_panics(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let mut raw = ANSWER_MAGIC.to_vec();
+            raw.extend_from_slice(&tail);
+            let _ = decode_answer(&raw);
+            let mut req = REQUEST_MAGIC.to_vec();
+            req.extend_from_slice(&tail);
+            let _ = parse_request(&req);
+        }
+    }
 }
