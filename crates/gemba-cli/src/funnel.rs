@@ -93,8 +93,9 @@ pub fn run(args: &FunnelArgs) -> Result<()> {
                 "upper_998",
             ])?;
             for (name, g) in data.groups.iter().zip(&result.groups) {
+                // The group name comes from the file: neutralised; numbers stay numbers.
                 w.write_record([
-                    name.as_str(),
+                    crate::output::csv_text(name).as_ref(),
                     &g.numerator.to_string(),
                     &g.denominator.to_string(),
                     &g.value.to_string(),

@@ -1012,3 +1012,115 @@ fn regression_gemba_serve_survives_hostile_uploads() {
         "the server is still running"
     );
 }
+
+/// Section 5 of issue 8: CSV output neutralises text cells a spreadsheet would run as formulas
+/// (OWASP: a leading single quote), while numbers, negative ones included, stay numbers.
+#[test]
+fn csv_output_neutralises_formulas_in_text_cells_but_not_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "series.csv",
+        "date,org,value,n\n\
+         2024-01-01,=HYPERLINK(\"http://evil\"),-1.5,10\n\
+         2024-02-01,=HYPERLINK(\"http://evil\"),-2.5,10\n\
+         2024-01-01,@SUM(A1),3,10\n\
+         2024-02-01,@SUM(A1),4,10\n\
+         2024-01-01,-x,5,10\n\
+         2024-02-01,-x,6,10\n\
+         2024-01-01,+44,7,10\n\
+         2024-02-01,+44,8,10\n\
+         2024-01-01,RX1,9,10\n\
+         2024-02-01,RX1,10,10\n",
+    );
+    let out = gemba(&[
+        "chart", "-i", &input, "--value", "value", "--date", "date", "--series", "org", "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (series, value) = (col("series"), col("y"));
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for row in reader.records() {
+        let row = row.unwrap();
+        seen.push((row[series].to_owned(), row[value].to_owned()));
+    }
+    let ids: std::collections::BTreeSet<&str> = seen.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(
+        ids,
+        std::collections::BTreeSet::from([
+            "'=HYPERLINK(\"http://evil\")",
+            "'@SUM(A1)",
+            "'-x",
+            "'+44",
+            "RX1"
+        ])
+    );
+    let evil: Vec<&str> = seen
+        .iter()
+        .filter(|(s, _)| s.starts_with("'=HYP"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(evil, ["-1.5", "-2.5"], "negative numbers stay numbers");
+
+    let groups = write(
+        dir.path(),
+        "groups.csv",
+        "org,breaches,attendances\n=1+2,3,100\n@SUM(A1),4,120\nRX1,5,110\n",
+    );
+    let out = gemba(&[
+        "funnel",
+        "-i",
+        &groups,
+        "--numerator",
+        "breaches",
+        "--denominator",
+        "attendances",
+        "--group",
+        "org",
+        "--type",
+        "pr",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let firsts: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(firsts, ["'=1+2", "'@SUM(A1)", "RX1"], "{text}");
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("'=1+2,3,100,0.03,"),
+        "{text}"
+    );
+}
+
+/// Section 5 of issue 8: a value from the file is quoted in the message with its control
+/// characters escaped, so a terminal escape in a cell cannot drive the user's terminal.
+#[test]
+fn messages_escape_control_characters_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "esc.csv",
+        "date,value\n2024-01-01,1\n2024-02-01,\u{1b}]0;owned\u{7}\u{1b}[2J\n",
+    );
+    let out = gemba(&["chart", "-i", &input, "--value", "value", "--date", "date"]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        !message.trim_end().chars().any(char::is_control),
+        "{message:?}"
+    );
+    assert!(
+        message.contains(r#""\x1b]0;owned\x07\x1b[2J" is not a number"#),
+        "{message}"
+    );
+}
