@@ -37,6 +37,15 @@ pub async fn serve_store(store: Arc<dyn Store>, bind: &str, secure_cookies: bool
     let _ = tracing_subscriber::fmt().with_target(false).try_init();
     let mut state = AppState::new(store);
     state.secure_cookies = secure_cookies;
+    // Uploaded spreadsheets are read by this binary's `read-sheet` subcommand in a child
+    // process; refuse to start rather than find out at the first upload that it cannot run.
+    let sheets = Arc::clone(&state.sheets);
+    tokio::task::spawn_blocking(move || sheets.reader().check())
+        .await
+        .context("checking the spreadsheet reader failed")?
+        .map_err(|reason| {
+            anyhow::anyhow!("the sandboxed spreadsheet reader does not work: {reason}")
+        })?;
     println!("Gemba is running at http://{addr}/  (press Ctrl-C to stop)");
     // With the peer's address, so that sign-in failures are counted per client.
     let app = gemba_web::router(state).into_make_service_with_connect_info::<SocketAddr>();

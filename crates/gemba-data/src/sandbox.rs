@@ -230,6 +230,16 @@ impl SheetReader {
         &self.program
     }
 
+    /// Runs the reader once on an empty file, to find out before serving whether it starts,
+    /// limits itself and answers: `Err` says why not (never a reason to read in process).
+    pub fn check(&self) -> Result<(), Refusal> {
+        match self.read(Path::new("check.xlsx"), SheetKind::Xlsx, &[], None, Some(1)) {
+            Err(DataError::Unsafe { reason, .. }) => Err(reason),
+            // An empty file is not a workbook: the reader said so, so it works.
+            Ok(_) | Err(_) => Ok(()),
+        }
+    }
+
     /// Reads `sheet` (the first when `None`) of the spreadsheet `bytes` of `kind` in the child
     /// process; at most `max_rows` rows after the first with a cell (and then only the first
     /// [`MAX_SHEET_COLUMNS`](crate::source::MAX_SHEET_COLUMNS) columns) when given.

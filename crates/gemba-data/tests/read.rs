@@ -1317,6 +1317,11 @@ mod refused {
         );
         assert!(err.to_string().contains("reading it took too long"));
         let missing = gemba_data::SheetReader::new("/nonexistent/gemba", ["read-sheet"]);
+        assert!(matches!(
+            missing.check(),
+            Err(Refusal::ReaderUnavailable { .. })
+        ));
+        assert_eq!(sheets().check(), Ok(()));
         let err = read(&missing);
         assert!(
             matches!(
