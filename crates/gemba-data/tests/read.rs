@@ -1261,6 +1261,30 @@ mod refused {
         assert!(err.to_string().contains("could not be read safely"));
     }
 
+    /// Defence in depth: a workbook that passes every archive check (60 MB of shared strings,
+    /// compressed 60 times, declaring no more strings than those bytes could hold) still makes
+    /// the parser reserve 288 MB; the child's own 256 MB address-space limit stops it, and the
+    /// caller gets a refusal, not an abort.
+    #[test]
+    fn the_memory_limit_stops_what_the_checks_let_through() {
+        let hog = hostile::memory_hog_xlsx();
+        assert!(hog.len() < 4 * 1024 * 1024, "{} bytes", hog.len());
+        let err = chart_file("hog.xlsx", &hog).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::TooMuchMemory,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err
+            .to_string()
+            .contains("this spreadsheet could not be read safely: reading it needed too much memory (more than 256 MB)"));
+    }
+
     /// A fault inside the third-party parser (calamine panics on a short shared-strings record
     /// of an `.xlsb`) costs one read: the child process stops, the caller gets a refusal.
     #[test]

@@ -20,38 +20,80 @@ pub fn rows_repeated_ods() -> Vec<u8> {
 pub const BOMB_UNPACKED: u64 = 300 * 1024 * 1024;
 
 /// A valid one-sheet workbook whose `xl/sharedStrings.xml` unpacks to [`BOMB_UNPACKED`] bytes
-/// (about 2.4 million strings) from well under a megabyte.
-///
-/// Built fast, without deflating 300 MB: one 1 MiB run of strings is deflated once with a full
-/// flush (which makes the compressed segment independent of what came before), and the segment
-/// is repeated; the zip entry is written by hand and copied into the workbook raw.
+/// (about 2.4 million strings) from about a megabyte.
 pub fn shared_strings_bomb_xlsx() -> Vec<u8> {
-    use flate2::{Compress, Compression, FlushCompress};
-    let head = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"2\" uniqueCount=\"2\"><si><t>date</t></si><si><t>value</t></si>".to_vec();
-    let tail = b"</sst>".to_vec();
+    let head = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"2\" uniqueCount=\"2\"><si><t>date</t></si><si><t>value</t></si>";
     let item = b"<si><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></si>";
-    let chunk_len = 1024 * 1024 / item.len() * item.len();
-    let chunk: Vec<u8> = item.iter().copied().cycle().take(chunk_len).collect();
-    let repeats = (BOMB_UNPACKED as usize - head.len() - tail.len()) / chunk_len;
+    let chunk: Vec<u8> = item
+        .iter()
+        .copied()
+        .cycle()
+        .take(1024 * 1024 / item.len() * item.len())
+        .collect();
+    workbook_with_repeated_shared_strings(head, &chunk, BOMB_UNPACKED)
+}
+
+/// How many distinct strings [`memory_hog_xlsx`] declares: 12 million, whose `String`s alone
+/// (24 bytes each) need 288 MB, more than the reader's 256 MB.
+pub const HOG_STRINGS: u64 = 12_000_000;
+
+/// A workbook that passes every archive check but needs more memory than the reader may
+/// have: shared strings declaring [`HOG_STRINGS`] strings, with the 60 MB of bytes that many
+/// strings could take (an XML comment that compresses only about 60 times, from 1 MB).
+pub fn memory_hog_xlsx() -> Vec<u8> {
+    let head = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"2\" uniqueCount=\"{HOG_STRINGS}\"><si><t>date</t></si><si><t>value</t></si><!--"
+    );
+    // One pseudo-random letter in every 64 bytes keeps the compression ratio near 60.
+    let mut state: u32 = 0x2545_f491;
+    let chunk: Vec<u8> = (0..1024 * 1024)
+        .map(|i| {
+            if i % 64 == 0 {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                b'a' + (state % 26) as u8
+            } else {
+                b'a'
+            }
+        })
+        .collect();
+    workbook_with_repeated_shared_strings(head.as_bytes(), &chunk, HOG_STRINGS * 5 + 1024)
+}
+
+/// A one-sheet workbook whose shared strings are `head`, then `chunk` repeated to about
+/// `unpacked` bytes, then the end (a comment is closed first if `head` opened one).
+///
+/// Built fast, without deflating it all: `chunk` is deflated once with a full flush (which
+/// makes the compressed segment independent of what came before), and the segment is
+/// repeated; the zip entry is written by hand and copied into the workbook raw.
+fn workbook_with_repeated_shared_strings(head: &[u8], chunk: &[u8], unpacked: u64) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress};
+    let tail: &[u8] = if head.ends_with(b"<!--") {
+        b"--></sst>"
+    } else {
+        b"</sst>"
+    };
+    let repeats = (unpacked as usize).saturating_sub(head.len() + tail.len()) / chunk.len() + 1;
     let deflate = |data: &[u8], flush: FlushCompress| {
         let mut c = Compress::new(Compression::best(), false);
         let mut out = Vec::with_capacity(data.len() + 1024);
         c.compress_vec(data, &mut out, flush).unwrap();
         out
     };
-    let chunk_z = deflate(&chunk, FlushCompress::Full);
-    let mut stream = deflate(&head, FlushCompress::Full);
+    let chunk_z = deflate(chunk, FlushCompress::Full);
+    let mut stream = deflate(head, FlushCompress::Full);
     for _ in 0..repeats {
         stream.extend_from_slice(&chunk_z);
     }
-    stream.extend_from_slice(&deflate(&tail, FlushCompress::Finish));
+    stream.extend_from_slice(&deflate(tail, FlushCompress::Finish));
     let mut crc = crc32fast::Hasher::new();
-    crc.update(&head);
+    crc.update(head);
     for _ in 0..repeats {
-        crc.update(&chunk);
+        crc.update(chunk);
     }
-    crc.update(&tail);
-    let size = (head.len() + repeats * chunk_len + tail.len()) as u32;
+    crc.update(tail);
+    let size = (head.len() + repeats * chunk.len() + tail.len()) as u32;
     let one_entry = zip_by_hand("xl/sharedStrings.xml", &stream, crc.finalize(), size);
 
     let mut source = zip::ZipArchive::new(Cursor::new(one_entry)).unwrap();
@@ -122,7 +164,7 @@ fn zip_by_hand(name: &str, deflated: &[u8], crc: u32, size: u32) -> Vec<u8> {
     out.extend_from_slice(&packed.to_le_bytes());
     out.extend_from_slice(&size.to_le_bytes());
     out.extend_from_slice(&n.to_le_bytes());
-    out.extend_from_slice(&[0; 12]); // extra, comment, disk, internal attributes
+    out.extend_from_slice(&[0; 8]); // extra and comment lengths, disk, internal attributes
     out.extend_from_slice(&0u32.to_le_bytes()); // external attributes
     out.extend_from_slice(&0u32.to_le_bytes()); // local header offset
     out.extend_from_slice(name.as_bytes());
