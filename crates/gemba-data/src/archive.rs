@@ -65,22 +65,32 @@ pub(crate) fn check_archive(bytes: &[u8], kind: ArchiveKind) -> Result<(), Refus
     let mut shared_strings: Option<(usize, u64)> = None;
     let mut content: Option<usize> = None;
     for i in 0..zip.len() {
-        let Ok(mut entry) = zip.by_index(i) else {
-            // An entry that cannot be opened (encrypted, unknown compression): the parser
-            // will fail on it, or never touch it.
+        let Ok(entry) = zip.by_index_raw(i) else {
+            // An entry that cannot be opened: the parser will fail on it, or never touch it.
             continue;
         };
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
-        declared_total = declared_total.saturating_add(entry.size());
+        let declared = entry.size();
+        let packed = entry.compressed_size();
+        declared_total = declared_total.saturating_add(declared);
         if declared_total > MAX_UNPACKED_BYTES {
             return Err(Refusal::TooBigUnpacked {
                 limit: MAX_UNPACKED_BYTES,
             });
         }
-        // Never trust the header: unpack, counting, and stop one byte past what is left.
+        // Never trust the header: unpack the raw stream ourselves, counting, and stop one
+        // byte past what is left.
         let allowed = MAX_UNPACKED_BYTES - actual_total;
         let mut counter = Counter(0);
-        let copied = io::copy(&mut (&mut entry).take(allowed + 1), &mut counter);
+        let copied = match entry.compression() {
+            zip::CompressionMethod::Stored => io::copy(&mut entry.take(allowed + 1), &mut counter),
+            zip::CompressionMethod::Deflated => io::copy(
+                &mut flate2::read::DeflateDecoder::new(entry).take(allowed + 1),
+                &mut counter,
+            ),
+            // Methods the parser cannot read either: it will refuse the part if it needs it.
+            _ => continue,
+        };
         let unpacked = counter.0;
         actual_total = actual_total.saturating_add(unpacked);
         if unpacked > allowed {
@@ -88,11 +98,16 @@ pub(crate) fn check_archive(bytes: &[u8], kind: ArchiveKind) -> Result<(), Refus
                 limit: MAX_UNPACKED_BYTES,
             });
         }
+        if unpacked > declared {
+            // A part that unpacks to more than its header says was built to slip past size
+            // checks (the zip library itself stops at the declared size).
+            return Err(Refusal::SizeMismatch { entry: name });
+        }
         if copied.is_err() {
-            // A corrupt stream: the parser will report it (or never read this entry).
+            // A corrupt stream: the parser will report it (or never read this part).
             continue;
         }
-        let packed = entry.compressed_size().max(1);
+        let packed = packed.max(1);
         if unpacked >= RATIO_CHECKED_FROM && unpacked / packed > MAX_COMPRESSION_RATIO {
             return Err(Refusal::CompressionRatio {
                 entry: name,
@@ -334,6 +349,23 @@ mod tests {
             row(1, value)
         );
         assert!(check_repeats(gap.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn a_part_larger_than_its_header_declares_is_refused() {
+        let mut bytes = zip_of(&[("xl/worksheets/sheet1.xml", &[b'x'; 2000][..])]);
+        // Declare 10 bytes unpacked, in the local header and the central directory.
+        for (signature, offset) in [(&b"PK\x03\x04"[..], 22), (&b"PK\x01\x02"[..], 24)] {
+            let at = bytes.windows(4).position(|w| w == signature).unwrap() + offset;
+            bytes[at..at + 4].copy_from_slice(&10u32.to_le_bytes());
+        }
+        let err = check_archive(&bytes, ArchiveKind::OfficeOpenXml).unwrap_err();
+        assert_eq!(
+            err,
+            Refusal::SizeMismatch {
+                entry: "xl/worksheets/sheet1.xml".into()
+            }
+        );
     }
 
     #[test]

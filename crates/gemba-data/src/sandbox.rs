@@ -78,6 +78,11 @@ pub enum Refusal {
         /// The limit.
         limit: u64,
     },
+    /// An archive part unpacks to more than its header declares.
+    SizeMismatch {
+        /// The part's name inside the archive.
+        entry: String,
+    },
     /// The shared strings declare a count their bytes cannot hold.
     DeclaredCount {
         /// The count declared.
@@ -143,6 +148,12 @@ impl fmt::Display for Refusal {
                 f,
                 "its part \"{}\" unpacks to {ratio} times its packed size, more than a real \
                  spreadsheet (at most {limit} times)",
+                shown(entry)
+            ),
+            Refusal::SizeMismatch { entry } => write!(
+                f,
+                "its part \"{}\" unpacks to more than its header declares; the file is damaged \
+                 or was built to crash spreadsheet readers",
                 shown(entry)
             ),
             Refusal::DeclaredCount { declared, possible } => write!(
@@ -602,6 +613,7 @@ fn write_error(out: &mut impl Write, e: &ChildError) -> io::Result<()> {
                 Refusal::TooMuchData { limit } => (9, *limit, 0, ""),
                 Refusal::ReaderFailed { detail } => (10, 0, 0, detail.as_str()),
                 Refusal::ReaderUnavailable { detail } => (11, 0, 0, detail.as_str()),
+                Refusal::SizeMismatch { entry } => (12, 0, 0, entry.as_str()),
             };
             out.write_all(&[4, code])?;
             out.write_all(&a.to_le_bytes())?;
@@ -974,6 +986,7 @@ fn decode_error(d: &mut Decoder<'_>) -> Option<Decoded> {
                 9 => Refusal::TooMuchData { limit: a },
                 10 => Refusal::ReaderFailed { detail: text },
                 11 => Refusal::ReaderUnavailable { detail: text },
+                12 => Refusal::SizeMismatch { entry: text },
                 _ => return None,
             })
         }

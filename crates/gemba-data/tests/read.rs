@@ -1259,6 +1259,19 @@ mod refused {
             "{err:?}"
         );
         assert!(err.to_string().contains("could not be read safely"));
+
+        // The same with headers declaring 1 KB: unpacking the raw stream finds the truth.
+        let err = chart_file("liar.xlsx", &hostile::lying_shared_strings_bomb_xlsx()).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::TooBigUnpacked { .. },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 
     /// Defence in depth: a workbook that passes every archive check (60 MB of shared strings,

@@ -30,7 +30,21 @@ pub fn shared_strings_bomb_xlsx() -> Vec<u8> {
         .cycle()
         .take(1024 * 1024 / item.len() * item.len())
         .collect();
-    workbook_with_repeated_shared_strings(head, &chunk, BOMB_UNPACKED)
+    workbook_with_repeated_shared_strings(head, &chunk, BOMB_UNPACKED, false)
+}
+
+/// [`shared_strings_bomb_xlsx`] with headers that lie: they declare the shared strings
+/// unpack to 1 KB, so only unpacking (with a hard limit) finds the 300 MB.
+pub fn lying_shared_strings_bomb_xlsx() -> Vec<u8> {
+    let head = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"2\" uniqueCount=\"2\"><si><t>date</t></si><si><t>value</t></si>";
+    let item = b"<si><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></si>";
+    let chunk: Vec<u8> = item
+        .iter()
+        .copied()
+        .cycle()
+        .take(1024 * 1024 / item.len() * item.len())
+        .collect();
+    workbook_with_repeated_shared_strings(head, &chunk, BOMB_UNPACKED, true)
 }
 
 /// How many distinct strings [`memory_hog_xlsx`] declares: 12 million, whose `String`s alone
@@ -58,16 +72,22 @@ pub fn memory_hog_xlsx() -> Vec<u8> {
             }
         })
         .collect();
-    workbook_with_repeated_shared_strings(head.as_bytes(), &chunk, HOG_STRINGS * 5 + 1024)
+    workbook_with_repeated_shared_strings(head.as_bytes(), &chunk, HOG_STRINGS * 5 + 1024, false)
 }
 
 /// A one-sheet workbook whose shared strings are `head`, then `chunk` repeated to about
-/// `unpacked` bytes, then the end (a comment is closed first if `head` opened one).
+/// `unpacked` bytes, then the end (a comment is closed first if `head` opened one). With `lie`
+/// the zip headers declare 1 KB unpacked.
 ///
 /// Built fast, without deflating it all: `chunk` is deflated once with a full flush (which
 /// makes the compressed segment independent of what came before), and the segment is
 /// repeated; the zip entry is written by hand and copied into the workbook raw.
-fn workbook_with_repeated_shared_strings(head: &[u8], chunk: &[u8], unpacked: u64) -> Vec<u8> {
+fn workbook_with_repeated_shared_strings(
+    head: &[u8],
+    chunk: &[u8],
+    unpacked: u64,
+    lie: bool,
+) -> Vec<u8> {
     use flate2::{Compress, Compression, FlushCompress};
     let tail: &[u8] = if head.ends_with(b"<!--") {
         b"--></sst>"
@@ -93,7 +113,11 @@ fn workbook_with_repeated_shared_strings(head: &[u8], chunk: &[u8], unpacked: u6
         crc.update(chunk);
     }
     crc.update(tail);
-    let size = (head.len() + repeats * chunk.len() + tail.len()) as u32;
+    let size = if lie {
+        1024
+    } else {
+        (head.len() + repeats * chunk.len() + tail.len()) as u32
+    };
     let one_entry = zip_by_hand("xl/sharedStrings.xml", &stream, crc.finalize(), size);
 
     let mut source = zip::ZipArchive::new(Cursor::new(one_entry)).unwrap();
