@@ -41,9 +41,10 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(20);
 /// The largest spreadsheet file that is read at all: 64 MiB.
 pub const MAX_SPREADSHEET_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The largest answer the parent accepts from the reading process: 64 MiB of encoded cells
-/// (a few million cells).
-pub const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+/// The largest answer the parent accepts from the reading process: 32 MiB of encoded cells,
+/// about 1.5 million cells (e.g. 400,000 rows of four columns), which take about 100 MB in the
+/// parent once decoded. Larger data belongs in a CSV file, which is streamed.
+pub const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
 
 /// Why a spreadsheet was refused rather than read. Shown after "this spreadsheet could not be
 /// read safely: ".
@@ -453,12 +454,13 @@ impl SheetKind {
     }
 }
 
-/// What the child read: the sheet's name, its non-empty cells (absolute 0-based row and
-/// column, sorted by row then column), and whether rows were left unread.
+/// What the child read: the sheet's name, its rows holding non-empty cells (absolute 0-based
+/// row, then its cells by absolute 0-based column, both sorted), and whether rows were left
+/// unread. Grouped by row as decoded, so that a large sheet is held once, not twice.
 #[derive(Debug, Default)]
 pub(crate) struct Answer {
     pub(crate) sheet: String,
-    pub(crate) cells: Vec<(u32, u32, Data)>,
+    pub(crate) rows: Vec<(u32, Vec<(u32, Data)>)>,
     pub(crate) truncated: bool,
 }
 
@@ -896,18 +898,39 @@ fn decode_answer(raw: &[u8]) -> Result<Answer, Decoded> {
             b'T' => answer.truncated = true,
             b'S' => answer.sheet = d.str().ok_or_else(garbled)?,
             b'C' => {
-                let cell = decode_cell(&mut d).ok_or_else(garbled)?;
-                if let Some(last) = answer.cells.last() {
-                    sorted &= (last.0, last.1) <= (cell.0, cell.1);
+                let (row, col, value) = decode_cell(&mut d).ok_or_else(garbled)?;
+                match answer.rows.last_mut() {
+                    Some((r, cells)) if *r == row => {
+                        sorted &= cells.last().is_none_or(|c| c.0 < col);
+                        cells.push((col, value));
+                    }
+                    last => {
+                        sorted &= last.is_none_or(|(r, _)| *r < row);
+                        answer.rows.push((row, vec![(col, value)]));
+                    }
                 }
-                answer.cells.push(cell);
             }
             b'E' => return Err(decode_error(&mut d).ok_or_else(garbled)?),
             _ => return Err(garbled()),
         }
     }
     if !sorted {
-        answer.cells.sort_by_key(|c| (c.0, c.1));
+        // Rare (cells out of order in the file): sort, merge rows met twice, keep the last
+        // value of a cell given twice.
+        let mut cells: Vec<(u32, u32, Data)> = std::mem::take(&mut answer.rows)
+            .into_iter()
+            .flat_map(|(r, cells)| cells.into_iter().map(move |(c, v)| (r, c, v)))
+            .collect();
+        cells.sort_by_key(|c| (c.0, c.1));
+        for (row, col, value) in cells {
+            match answer.rows.last_mut() {
+                Some((r, cells)) if *r == row => match cells.last_mut() {
+                    Some(last) if last.0 == col => last.1 = value,
+                    _ => cells.push((col, value)),
+                },
+                _ => answer.rows.push((row, vec![(col, value)])),
+            }
+        }
     }
     Ok(answer)
 }
@@ -1031,11 +1054,16 @@ mod tests {
         assert_eq!(a.sheet, "Data");
         assert!(a.truncated);
         assert_eq!(
-            a.cells,
+            a.rows,
             vec![
-                (3, 1, Data::String("period".into())),
-                (4, 1, Data::Float(-1.5)),
-                (4, 2, Data::Error(calamine::CellErrorType::NA)),
+                (3, vec![(1, Data::String("period".into()))]),
+                (
+                    4,
+                    vec![
+                        (1, Data::Float(-1.5)),
+                        (2, Data::Error(calamine::CellErrorType::NA))
+                    ]
+                ),
             ]
         );
 
@@ -1064,6 +1092,32 @@ mod tests {
         for n in 0..out.len() {
             assert!(decode_answer(&out[..n]).is_err());
         }
+    }
+
+    #[test]
+    fn cells_out_of_order_are_sorted_and_a_cell_given_twice_keeps_its_last_value() {
+        let mut out = ANSWER_MAGIC.to_vec();
+        {
+            let mut sink = CellSink {
+                out: &mut out,
+                first_row: None,
+                max_rows: 100,
+                max_columns: 100,
+                truncated: false,
+            };
+            for (row, col, x) in [(2, 0, 1.0), (1, 1, 2.0), (1, 0, 3.0), (2, 0, 4.0)] {
+                sink.push(row, col, &Data::Float(x)).unwrap();
+            }
+        }
+        out.push(b'.');
+        let a = decode_answer(&out).ok().unwrap();
+        assert_eq!(
+            a.rows,
+            vec![
+                (1, vec![(0, Data::Float(3.0)), (1, Data::Float(2.0))]),
+                (2, vec![(0, Data::Float(4.0))]),
+            ]
+        );
     }
 
     proptest::proptest! {

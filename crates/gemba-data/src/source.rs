@@ -557,22 +557,17 @@ impl SheetTable {
             Kind::Ods | Kind::Csv => SheetKind::Ods,
         };
         let answer = reader.read(path, kind, input, src.sheet.as_deref(), max_rows)?;
-        let (Some(first), Some(last)) = (answer.cells.first(), answer.cells.last()) else {
+        let (Some(first), Some(last)) = (answer.rows.first(), answer.rows.last()) else {
             return Err(DataError::Empty {
                 file: path.clone(),
                 sheet: Some(answer.sheet),
             });
         };
         let (first_row, last_row) = (first.0, last.0);
-        let first_column = answer.cells.iter().map(|c| c.1).min().unwrap_or(0);
-        let last_column = answer.cells.iter().map(|c| c.1).max().unwrap_or(0);
-        let mut rows: Vec<(u32, Vec<(u32, Data)>)> = Vec::new();
-        for (row, col, value) in answer.cells {
-            match rows.last_mut() {
-                Some((r, cells)) if *r == row => cells.push((col, value)),
-                _ => rows.push((row, vec![(col, value)])),
-            }
-        }
+        let columns = || answer.rows.iter().flat_map(|r| r.1.iter().map(|c| c.0));
+        let first_column = columns().min().unwrap_or(0);
+        let last_column = columns().max().unwrap_or(0);
+        let rows = answer.rows;
         let mut table = SheetTable {
             file: path.clone(),
             sheet: answer.sheet,
