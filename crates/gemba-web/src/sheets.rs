@@ -67,3 +67,42 @@ impl Default for SheetImport {
         SheetImport::new(reader, Self::DEFAULT_PERMITS)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    /// However many uploads arrive at once, no more readers run than there are permits: each
+    /// fake reader takes a lock directory (mkdir is atomic) and records an overlap if it is
+    /// already taken.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_readers_run_at_once_than_there_are_permits() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = format!(
+            "cat >/dev/null; if mkdir '{d}/lock' 2>/dev/null; then sleep 0.2; rmdir '{d}/lock'; \
+             else touch '{d}/overlap'; fi; exit 1",
+            d = dir.path().display()
+        );
+        let import = Arc::new(SheetImport::new(SheetReader::new("sh", ["-c", &script]), 1));
+        let reads: Vec<_> = (0..4)
+            .map(|i| {
+                let import = Arc::clone(&import);
+                tokio::spawn(async move {
+                    import
+                        .read_measure_file(b"PK".to_vec(), format!("f{i}.xlsx"))
+                        .await
+                })
+            })
+            .collect();
+        for r in reads {
+            let problems = r.await.unwrap().unwrap().unwrap_err();
+            assert!(problems[0].refused, "{problems:?}");
+        }
+        assert!(
+            !dir.path().join("overlap").exists(),
+            "two readers ran at once with one permit"
+        );
+    }
+}
