@@ -32,6 +32,10 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The sandboxed spreadsheet reader: reads one request on standard input and answers on
+    /// standard output, within its own memory and CPU limits. Run by gemba itself.
+    #[command(hide = true)]
+    ReadSheet,
 }
 
 /// Output formats of `gemba chart`.

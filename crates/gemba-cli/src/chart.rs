@@ -343,7 +343,12 @@ pub fn run(args: &ChartArgs) -> Result<()> {
     } else {
         Grouping::OnePerDate
     };
-    let series = gemba_data::read_chart_series(&plan.source, &plan.columns, grouping)?;
+    let series = gemba_data::read_chart_series(
+        &plan.source,
+        &plan.columns,
+        grouping,
+        &crate::sheet_reader()?,
+    )?;
     if series.is_empty() {
         bail!("{} has no data rows", plan.source.path.display());
     }
@@ -561,15 +566,17 @@ fn write_csv_rows<W: Write>(
     x: &[String],
     r: &ChartResult,
 ) -> Result<()> {
+    use crate::output::csv_text;
     let icon = r.variation_icon.map_or("", |v| v.name());
     let assurance = r.assurance_icon.map_or("", |a| a.name());
     for (p, x) in r.points.iter().zip(x) {
         let l = p.lines;
         let causes: Vec<&str> = p.special_cause.names().collect();
+        // Text cells from the file are neutralised; numbers are written as numbers.
         w.write_record([
-            id,
+            csv_text(id).as_ref(),
             r.chart.name(),
-            x,
+            csv_text(x).as_ref(),
             &num(p.y),
             &num(p.n),
             &num(l.centre),

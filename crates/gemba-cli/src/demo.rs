@@ -333,6 +333,7 @@ async fn ed_project(
             ],
         },
         Grouping::OnePerDate,
+        &crate::sheet_reader()?,
     )
     .with_context(|| format!("cannot read the demo A&E data {}", ae_data.display()))?;
     let ae = series.first().context("the A&E data has no rows for R1H")?;
@@ -409,6 +410,7 @@ async fn ed_project(
             ],
         },
         Grouping::OnePerDate,
+        &crate::sheet_reader()?,
     )?;
     if let Some(a) = adm.first() {
         let m = measure(

@@ -45,7 +45,7 @@ pub fn run(args: &FunnelArgs) -> Result<()> {
         denominator: args.denominator.clone(),
         group: args.group.clone(),
     };
-    let data = gemba_data::read_funnel_groups(&source, &columns)?;
+    let data = gemba_data::read_funnel_groups(&source, &columns, &crate::sheet_reader()?)?;
     let result = funnel(&data.numerators, &data.denominators, &options).map_err(|e| {
         let file = args.input.display();
         let group = |i: usize| data.groups.get(i).map_or("", String::as_str).to_string();
@@ -93,8 +93,9 @@ pub fn run(args: &FunnelArgs) -> Result<()> {
                 "upper_998",
             ])?;
             for (name, g) in data.groups.iter().zip(&result.groups) {
+                // The group name comes from the file: neutralised; numbers stay numbers.
                 w.write_record([
-                    name.as_str(),
+                    crate::output::csv_text(name).as_ref(),
                     &g.numerator.to_string(),
                     &g.denominator.to_string(),
                     &g.value.to_string(),

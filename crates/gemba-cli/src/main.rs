@@ -18,6 +18,9 @@ use args::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::ReadSheet = cli.command {
+        return gemba_data::child_main();
+    }
     let result = match &cli.command {
         Command::Chart(a) => chart::run(a),
         Command::Funnel(a) => funnel::run(a),
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
         Command::Demo(a) => demo::run(a),
         Command::User(c) => workspace::user(c),
         Command::Token(c) => workspace::token(c),
+        Command::ReadSheet => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -35,6 +39,13 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The sandboxed spreadsheet reader: this executable's hidden `read-sheet` subcommand.
+pub fn sheet_reader() -> anyhow::Result<gemba_data::SheetReader> {
+    use anyhow::Context;
+    gemba_data::SheetReader::current_exe(["read-sheet"])
+        .context("cannot find the gemba executable to read spreadsheets with")
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

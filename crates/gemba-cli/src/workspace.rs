@@ -47,6 +47,15 @@ pub async fn serve_store(
         println!("Client addresses are taken from the forwarding headers of {trusted_proxies}");
     }
     state.trusted_proxies = Arc::new(trusted_proxies);
+    // Uploaded spreadsheets are read by this binary's `read-sheet` subcommand in a child
+    // process; refuse to start rather than find out at the first upload that it cannot run.
+    let sheets = Arc::clone(&state.sheets);
+    tokio::task::spawn_blocking(move || sheets.reader().check())
+        .await
+        .context("checking the spreadsheet reader failed")?
+        .map_err(|reason| {
+            anyhow::anyhow!("the sandboxed spreadsheet reader does not work: {reason}")
+        })?;
     println!("Gemba is running at http://{addr}/  (press Ctrl-C to stop)");
     // With the peer's address, so that sign-in failures are counted per client.
     let app = gemba_web::router(state).into_make_service_with_connect_info::<SocketAddr>();

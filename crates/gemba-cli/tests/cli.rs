@@ -848,3 +848,352 @@ fn moving_range_chart() {
         "{codes:?}"
     );
 }
+
+// ---- hostile spreadsheets (issue 8) ------------------------------------------------------------
+
+#[path = "../../gemba-data/tests/hostile/mod.rs"]
+mod hostile;
+
+/// The three hostile files of issue 8, as (file name, bytes, what the message says).
+fn hostile_files() -> [(&'static str, Vec<u8>, &'static str); 3] {
+    [
+        (
+            "strings.xlsx",
+            hostile::unique_count_xlsx(),
+            "it declares 100000000000 shared strings",
+        ),
+        (
+            "rows.ods",
+            hostile::rows_repeated_ods(),
+            "it has too many rows",
+        ),
+        (
+            "bomb.xlsx",
+            hostile::shared_strings_bomb_xlsx(),
+            "too big when unpacked",
+        ),
+    ]
+}
+
+/// Regression (issue 8): `gemba chart -i` on the uniqueCount file exited 134 (abort); the
+/// repeated-rows `.ods` and the shared-strings bomb took 48 s / 6 GB and 13 s / 1 GB. Each is
+/// now refused through the sandboxed reader: exit 1, the file named, nothing at `--out`.
+#[test]
+fn regression_hostile_spreadsheets_exit_1_naming_the_file_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, why) in hostile_files() {
+        let input = dir.path().join(name);
+        std::fs::write(&input, bytes).unwrap();
+        let out = dir.path().join("out.csv");
+        let input_s = input.display().to_string();
+        let out_s = out.display().to_string();
+        let run = gemba(&[
+            "chart", "-i", &input_s, "--value", "value", "--date", "date", "--format", "csv",
+            "--out", &out_s,
+        ]);
+        assert_eq!(run.status.code(), Some(1), "{name}: {}", stderr(&run));
+        let message = stderr(&run);
+        assert!(
+            message.contains(&format!(
+                "{input_s}: this spreadsheet could not be read safely: "
+            )) && message.contains(why),
+            "{name}: {message}"
+        );
+        assert_eq!(message.lines().count(), 1, "one message: {message}");
+        assert!(!out.exists(), "{name}: nothing written");
+
+        let run = gemba(&[
+            "funnel",
+            "-i",
+            &input_s,
+            "--numerator",
+            "value",
+            "--denominator",
+            "value",
+            "--group",
+            "date",
+        ]);
+        assert_eq!(run.status.code(), Some(1), "{name}: {}", stderr(&run));
+        assert!(stderr(&run).contains("could not be read safely"));
+    }
+}
+
+/// Kills the server when dropped, so a failing test leaves no process behind.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Regression (issue 8), end to end: `gemba serve` (the real binary, reading spreadsheets with
+/// its own `read-sheet` subcommand) refuses each hostile upload with a 422 and keeps answering;
+/// the process is still alive afterwards and imports a good file.
+#[test]
+fn regression_gemba_serve_survives_hostile_uploads() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gemba.db").display().to_string();
+    let mut add = Command::new(env!("CARGO_BIN_EXE_gemba"))
+        .args([
+            "user",
+            "add",
+            "--org",
+            "Trust A",
+            "--create-org",
+            "--email",
+            "lead@a.nhs.uk",
+            "--role",
+            "improvement_lead",
+            "--database",
+            &db,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery staple\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+    let token = gemba(&[
+        "token",
+        "create",
+        "--email",
+        "lead@a.nhs.uk",
+        "--database",
+        &db,
+    ]);
+    assert!(token.status.success(), "{}", stderr(&token));
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
+
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_gemba"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--database", &db])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let api = format!("{base}/api/v1");
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let client = reqwest::Client::new();
+        let auth = format!("Bearer {token}");
+        let project: Value = client
+            .post(format!("{api}/projects"))
+            .header("authorization", &auth)
+            .json(&serde_json::json!({"title": "Fewer falls"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let pid = project["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{project}"));
+        let measure: Value = client
+            .post(format!("{api}/projects/{pid}/measures"))
+            .header("authorization", &auth)
+            .json(
+                &serde_json::json!({"name": "Falls", "type": "outcome", "chart": "c",
+                                      "improvement": "decrease"}),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let data = format!("{api}/measures/{}/data", measure["id"].as_i64().unwrap());
+        let media = |name: &str| {
+            if name.ends_with(".ods") {
+                "application/vnd.oasis.opendocument.spreadsheet"
+            } else {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        };
+        for (name, bytes, why) in hostile_files() {
+            let r = client
+                .post(&data)
+                .header("authorization", &auth)
+                .header("content-type", media(name))
+                .body(bytes)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 422, "{name}");
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "unsafe_file", "{body}");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(
+                message.contains("this spreadsheet could not be read safely")
+                    && message.contains(why),
+                "{name}: {message}"
+            );
+            // Still serving, nothing saved.
+            let points: Value = client
+                .get(&data)
+                .header("authorization", &auth)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(points, serde_json::json!([]), "{name}");
+        }
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "date").unwrap();
+        sheet.write_string(0, 1, "value").unwrap();
+        sheet.write_string(1, 0, "2024-01-01").unwrap();
+        sheet.write_number(1, 1, 2.0).unwrap();
+        let r = client
+            .post(&data)
+            .header("authorization", &auth)
+            .header("content-type", media("good.xlsx"))
+            .body(book.save_to_buffer().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{}", r.text().await.unwrap());
+    });
+    assert!(
+        server.0.try_wait().unwrap().is_none(),
+        "the server is still running"
+    );
+}
+
+/// Section 5 of issue 8: CSV output neutralises text cells a spreadsheet would run as formulas
+/// (OWASP: a leading single quote), while numbers, negative ones included, stay numbers.
+#[test]
+fn csv_output_neutralises_formulas_in_text_cells_but_not_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "series.csv",
+        "date,org,value,n\n\
+         2024-01-01,=HYPERLINK(\"http://evil\"),-1.5,10\n\
+         2024-02-01,=HYPERLINK(\"http://evil\"),-2.5,10\n\
+         2024-01-01,@SUM(A1),3,10\n\
+         2024-02-01,@SUM(A1),4,10\n\
+         2024-01-01,-x,5,10\n\
+         2024-02-01,-x,6,10\n\
+         2024-01-01,+44,7,10\n\
+         2024-02-01,+44,8,10\n\
+         2024-01-01,RX1,9,10\n\
+         2024-02-01,RX1,10,10\n",
+    );
+    let out = gemba(&[
+        "chart", "-i", &input, "--value", "value", "--date", "date", "--series", "org", "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (series, value) = (col("series"), col("y"));
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for row in reader.records() {
+        let row = row.unwrap();
+        seen.push((row[series].to_owned(), row[value].to_owned()));
+    }
+    let ids: std::collections::BTreeSet<&str> = seen.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(
+        ids,
+        std::collections::BTreeSet::from([
+            "'=HYPERLINK(\"http://evil\")",
+            "'@SUM(A1)",
+            "'-x",
+            "'+44",
+            "RX1"
+        ])
+    );
+    let evil: Vec<&str> = seen
+        .iter()
+        .filter(|(s, _)| s.starts_with("'=HYP"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(evil, ["-1.5", "-2.5"], "negative numbers stay numbers");
+
+    let groups = write(
+        dir.path(),
+        "groups.csv",
+        "org,breaches,attendances\n=1+2,3,100\n@SUM(A1),4,120\nRX1,5,110\n",
+    );
+    let out = gemba(&[
+        "funnel",
+        "-i",
+        &groups,
+        "--numerator",
+        "breaches",
+        "--denominator",
+        "attendances",
+        "--group",
+        "org",
+        "--type",
+        "pr",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let firsts: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(firsts, ["'=1+2", "'@SUM(A1)", "RX1"], "{text}");
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("'=1+2,3,100,0.03,"),
+        "{text}"
+    );
+}
+
+/// Section 5 of issue 8: a value from the file is quoted in the message with its control
+/// characters escaped, so a terminal escape in a cell cannot drive the user's terminal.
+#[test]
+fn messages_escape_control_characters_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "esc.csv",
+        "date,value\n2024-01-01,1\n2024-02-01,\u{1b}]0;owned\u{7}\u{1b}[2J\n",
+    );
+    let out = gemba(&["chart", "-i", &input, "--value", "value", "--date", "date"]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        !message.trim_end().chars().any(char::is_control),
+        "{message:?}"
+    );
+    assert!(
+        message.contains(r#""\x1b]0;owned\x07\x1b[2J" is not a number"#),
+        "{message}"
+    );
+}

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::error::DataError;
 use crate::filter::{FilterColumns, RowFilter};
+use crate::sandbox::SheetReader;
 use crate::source::{open, Cell, Opened, Source, Table};
 
 /// The columns holding a chart's data, by header name.
@@ -70,7 +71,7 @@ pub struct SeriesData {
 /// [`SeriesData::lines`] to name the row.
 ///
 /// ```
-/// use gemba_data::{read_chart_series, ChartColumns, Grouping, Source};
+/// use gemba_data::{read_chart_series, ChartColumns, Grouping, SheetReader, Source};
 ///
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("ae.csv");
@@ -82,7 +83,8 @@ pub struct SeriesData {
 ///     denominator: None,
 ///     series: Some("org".into()),
 /// };
-/// let series = read_chart_series(&Source::new(&path), &cols, Grouping::OnePerDate)?;
+/// let sheets = SheetReader::new("gemba", ["read-sheet"]); // runs only for spreadsheets
+/// let series = read_chart_series(&Source::new(&path), &cols, Grouping::OnePerDate, &sheets)?;
 /// assert_eq!(series[0].id, "RX1");
 /// assert_eq!(series[0].values, [Some(5.0), Some(7.0)]); // sorted by date
 /// assert_eq!(series[0].lines, [3, 2]);
@@ -93,11 +95,12 @@ pub fn read_chart_series(
     src: &Source,
     cols: &ChartColumns,
     grouping: Grouping,
+    sheets: &SheetReader,
 ) -> Result<Vec<SeriesData>, DataError> {
     if grouping == Grouping::Subgroups && cols.denominator.is_some() {
         return Err(DataError::DenominatorWithSubgroups);
     }
-    match open(src)? {
+    match open(src, sheets)? {
         Opened::Csv(mut t) => read_chart(&mut t, cols, grouping),
         Opened::Sheet(mut t) => read_chart(&mut t, cols, grouping),
     }

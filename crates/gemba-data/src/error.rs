@@ -1,11 +1,13 @@
 //! What can go wrong reading a data file, worded for the person who must fix the file.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
 use crate::date::DATE_FORMATS_HINT;
+use crate::sandbox::Refusal;
 use crate::source::is_spreadsheet_path;
 
 /// A place in a data file: the file, the sheet (spreadsheets) and the 1-based line or row.
@@ -40,8 +42,8 @@ struct Table<'a>(&'a Path, &'a Option<String>);
 impl fmt::Display for Table<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.1 {
-            Some(sheet) => write!(f, "{} sheet \"{sheet}\"", self.0.display()),
-            None => write!(f, "{}", self.0.display()),
+            Some(sheet) => write!(f, "{} sheet \"{}\"", path(self.0), shown(sheet)),
+            None => write!(f, "{}", path(self.0)),
         }
     }
 }
@@ -52,7 +54,7 @@ impl fmt::Display for Table<'_> {
 #[non_exhaustive]
 pub enum DataError {
     /// The file could not be opened: it does not exist, or cannot be read.
-    #[error("cannot open {}: {}", file.display(), io_message(error))]
+    #[error("cannot open {}: {}", path(file), io_message(error))]
     Open {
         /// The file.
         file: PathBuf,
@@ -60,7 +62,7 @@ pub enum DataError {
         error: std::io::Error,
     },
     /// The file opened but reading it failed part way (an I/O error or malformed CSV).
-    #[error("cannot read {}{}: {message}", file.display(), line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    #[error("cannot read {}{}: {message}", path(file), line.map(|l| format!(" line {l}")).unwrap_or_default())]
     Read {
         /// The file.
         file: PathBuf,
@@ -73,14 +75,14 @@ pub enum DataError {
     #[error(
         "{}: unsupported file type; use a CSV file (.csv, .tsv or .txt; comma, semicolon or tab \
          separated) or a spreadsheet (.xlsx, .xlsm, .xlsb, .xls or .ods)",
-        file.display()
+        path(file)
     )]
     UnsupportedFileType {
         /// The file.
         file: PathBuf,
     },
     /// The spreadsheet could not be read (corrupt, encrypted, or not really a spreadsheet).
-    #[error("cannot read {} as a spreadsheet: {message}", file.display())]
+    #[error("cannot read {} as a spreadsheet: {}", path(file), shown(message))]
     Spreadsheet {
         /// The file.
         file: PathBuf,
@@ -88,7 +90,12 @@ pub enum DataError {
         message: String,
     },
     /// The requested sheet is not in the workbook.
-    #[error("{}: no sheet \"{sheet}\" (sheets: {})", file.display(), quoted_list(sheets))]
+    #[error(
+        "{}: no sheet \"{}\" (sheets: {})",
+        path(file),
+        shown(sheet),
+        quoted_list(sheets)
+    )]
     SheetNotFound {
         /// The file.
         file: PathBuf,
@@ -98,13 +105,17 @@ pub enum DataError {
         sheets: Vec<String>,
     },
     /// The workbook has no sheets.
-    #[error("{} has no sheets", file.display())]
+    #[error("{} has no sheets", path(file))]
     NoSheets {
         /// The file.
         file: PathBuf,
     },
     /// A sheet was named for a CSV file, which has none.
-    #[error("{} is a CSV file, which has no sheets; leave out the sheet name \"{sheet}\"", file.display())]
+    #[error(
+        "{} is a CSV file, which has no sheets; leave out the sheet name \"{}\"",
+        path(file),
+        shown(sheet)
+    )]
     SheetInCsv {
         /// The file.
         file: PathBuf,
@@ -123,7 +134,7 @@ pub enum DataError {
         sheet: Option<String>,
     },
     /// No row matches the row filters.
-    #[error("{}: no rows match {filters}", file.display())]
+    #[error("{}: no rows match {filters}", path(file))]
     NoRowsMatch {
         /// The file.
         file: PathBuf,
@@ -140,9 +151,10 @@ pub enum DataError {
     },
     /// A column asked for is not in the header row.
     #[error(
-        "{}: no column \"{column}\"{} (columns: {})",
+        "{}: no column \"{}\"{} (columns: {})",
         Table(file, sheet),
-        suggestion.as_ref().map(|s| format!("; did you mean \"{s}\"?")).unwrap_or_default(),
+        shown(column),
+        suggestion.as_ref().map(|s| format!("; did you mean \"{}\"?", shown(s))).unwrap_or_default(),
         column_list(columns)
     )]
     MissingColumn {
@@ -159,8 +171,9 @@ pub enum DataError {
     },
     /// More than one column matches the name asked for.
     #[error(
-        "{}: more than one column is called \"{column}\" (columns {}); rename one",
+        "{}: more than one column is called \"{}\" (columns {}); rename one",
         Table(file, sheet),
+        shown(column),
         positions.iter().map(usize::to_string).collect::<Vec<_>>().join(" and ")
     )]
     AmbiguousColumn {
@@ -184,7 +197,11 @@ pub enum DataError {
         found: usize,
     },
     /// A cell that must hold a number holds something else.
-    #[error("{at}, column \"{column}\": \"{value}\" is not a number")]
+    #[error(
+        "{at}, column \"{}\": \"{}\" is not a number",
+        shown(column),
+        shown(value)
+    )]
     NotANumber {
         /// Where.
         at: Location,
@@ -194,7 +211,11 @@ pub enum DataError {
         value: String,
     },
     /// A cell in the date column is not a date in a supported format.
-    #[error("{at}, column \"{column}\": \"{value}\" is not a date; {DATE_FORMATS_HINT}")]
+    #[error(
+        "{at}, column \"{}\": \"{}\" is not a date; {DATE_FORMATS_HINT}",
+        shown(column),
+        shown(value)
+    )]
     NotADate {
         /// Where.
         at: Location,
@@ -204,7 +225,10 @@ pub enum DataError {
         value: String,
     },
     /// A cell that every row needs (date, series, group) is empty.
-    #[error("{at}, column \"{column}\" is empty; every row needs a value there")]
+    #[error(
+        "{at}, column \"{}\" is empty; every row needs a value there",
+        shown(column)
+    )]
     EmptyCell {
         /// Where.
         at: Location,
@@ -213,8 +237,9 @@ pub enum DataError {
     },
     /// A funnel plot numerator or denominator is missing (empty, `NA`, ...).
     #[error(
-        "{at}, column \"{column}\" {}; a funnel plot needs a number on every row",
-        if value.is_empty() { "is empty".to_owned() } else { format!("is missing (\"{value}\")") }
+        "{at}, column \"{}\" {}; a funnel plot needs a number on every row",
+        shown(column),
+        if value.is_empty() { "is empty".to_owned() } else { format!("is missing (\"{}\")", shown(value)) }
     )]
     MissingNumber {
         /// Where.
@@ -226,7 +251,7 @@ pub enum DataError {
     },
     /// A spreadsheet cell holds an error such as `#DIV/0!` (`#N/A` in a value column is read
     /// as missing).
-    #[error("{at}, column \"{column}\": the cell holds the spreadsheet error {error}; fix the formula or clear the cell")]
+    #[error("{at}, column \"{}\": the cell holds the spreadsheet error {error}; fix the formula or clear the cell", shown(column))]
     CellError {
         /// Where.
         at: Location,
@@ -241,7 +266,7 @@ pub enum DataError {
         Table(&first.file, &first.sheet),
         if is_spreadsheet_path(&first.file) { "rows" } else { "lines" },
         first.line,
-        if series.is_empty() { "there are".to_owned() } else { format!("series \"{series}\" has") },
+        if series.is_empty() { "there are".to_owned() } else { format!("series \"{}\" has", shown(series)) },
         if series.is_empty() { ", name a series column, or chart rows sharing a date as subgroups" } else { ", or chart rows sharing a date as subgroups" }
     )]
     DuplicateDate {
@@ -258,6 +283,64 @@ pub enum DataError {
     /// averages the rows of a date and has no use for one.
     #[error("a denominator column cannot be used with subgroups (rows sharing a date are averaged as one subgroup); leave out the denominator or chart one row per date")]
     DenominatorWithSubgroups,
+    /// A spreadsheet refused before or while it was read, because reading it would cost more
+    /// than the limits allow or the reader failed on it (see [`crate::SheetReader`]).
+    #[error("{}: this spreadsheet could not be read safely: {reason}", path(file))]
+    Unsafe {
+        /// The file.
+        file: PathBuf,
+        /// Why.
+        reason: Refusal,
+    },
+}
+
+impl DataError {
+    /// Sets the file of an error made where the file name was not known (in the reader).
+    pub(crate) fn set_file(&mut self, name: &Path) {
+        if let DataError::Spreadsheet { file, .. }
+        | DataError::NoSheets { file }
+        | DataError::SheetNotFound { file, .. }
+        | DataError::Unsafe { file, .. } = self
+        {
+            *file = name.to_owned();
+        }
+    }
+}
+
+/// Text from a user's file made safe to print in a message: control characters (terminal
+/// escapes, carriage returns, bidirectional overrides) are shown escaped, e.g. ESC as `\x1b`,
+/// so that a message can never drive the terminal or hide part of itself.
+///
+/// ```text
+/// "\u{1b}[31mred" → "\x1b[31mred"
+/// ```
+pub(crate) fn shown(s: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            let n = u32::from(c);
+            if n < 0x80 {
+                out.push_str(&format!("\\x{n:02x}"));
+            } else {
+                out.push_str(&format!("\\u{{{n:x}}}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A path for a message, with control characters escaped (see [`shown`]).
+fn path(p: &Path) -> String {
+    shown(&p.display().to_string()).into_owned()
 }
 
 /// An I/O error's message without the trailing ` (os error 2)`.
@@ -272,7 +355,7 @@ fn io_message(e: &std::io::Error) -> String {
 fn quoted_list(items: &[String]) -> String {
     items
         .iter()
-        .map(|s| format!("\"{s}\""))
+        .map(|s| format!("\"{}\"", shown(s)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -283,7 +366,13 @@ fn column_list(columns: &[String]) -> String {
     let mut s = columns
         .iter()
         .take(MAX)
-        .map(|c| if c.is_empty() { "(blank)" } else { c.as_str() })
+        .map(|c| {
+            if c.is_empty() {
+                Cow::Borrowed("(blank)")
+            } else {
+                shown(c)
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ");
     if columns.len() > MAX {

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::error::DataError;
 use crate::filter::{FilterColumns, RowFilter};
+use crate::sandbox::SheetReader;
 use crate::source::{open, Cell, Opened, Source, Table};
 
 /// The columns holding a funnel plot's data, by header name (matched as for
@@ -46,7 +47,7 @@ pub struct FunnelData {
 /// denominators) are the caller's.
 ///
 /// ```
-/// use gemba_data::{read_funnel_groups, FunnelColumns, Source};
+/// use gemba_data::{read_funnel_groups, FunnelColumns, SheetReader, Source};
 ///
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("ae.csv");
@@ -57,15 +58,20 @@ pub struct FunnelData {
 ///     denominator: "attendances".into(),
 ///     group: "org".into(),
 /// };
-/// let funnel = read_funnel_groups(&Source::new(&path), &cols)?;
+/// let sheets = SheetReader::new("gemba", ["read-sheet"]); // runs only for spreadsheets
+/// let funnel = read_funnel_groups(&Source::new(&path), &cols, &sheets)?;
 /// assert_eq!(funnel.groups, ["RX1", "RY2"]);
 /// assert_eq!(funnel.numerators, [12.0, 1.0]);
 /// assert_eq!(funnel.denominators, [220.0, 50.0]);
 /// assert_eq!(funnel.lines, [vec![2, 4], vec![3]]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn read_funnel_groups(src: &Source, cols: &FunnelColumns) -> Result<FunnelData, DataError> {
-    match open(src)? {
+pub fn read_funnel_groups(
+    src: &Source,
+    cols: &FunnelColumns,
+    sheets: &SheetReader,
+) -> Result<FunnelData, DataError> {
+    match open(src, sheets)? {
         Opened::Csv(mut t) => read_funnel(&mut t, cols),
         Opened::Sheet(mut t) => read_funnel(&mut t, cols),
     }

@@ -9,6 +9,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::date::DATE_FORMATS_HINT;
+use crate::sandbox::SheetReader;
 use crate::source::{open_bytes, Cell, CellProblem, Opened, Table};
 
 /// One row of a measure's data.
@@ -34,6 +35,9 @@ pub struct RowProblem {
     pub column: String,
     /// What is wrong and how to fix it.
     pub message: String,
+    /// The whole file was refused as unsafe to read ([`DataError::Unsafe`](crate::DataError)):
+    /// too big when unpacked, too many cells, too slow… rather than wrong in a row.
+    pub refused: bool,
 }
 
 impl RowProblem {
@@ -42,6 +46,7 @@ impl RowProblem {
             line,
             column: column.to_owned(),
             message: message.into(),
+            refused: false,
         }
     }
 }
@@ -176,10 +181,16 @@ pub fn parse_pasted(text: &str) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
 pub fn read_measure_file(
     bytes: &[u8],
     file_name: &str,
+    sheets: &SheetReader,
 ) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
     let path = Path::new(file_name);
-    let opened = open_bytes(path, bytes, MAX_IMPORT_ROWS)
-        .map_err(|e| vec![RowProblem::new(0, "", e.to_string())])?;
+    let opened = open_bytes(path, bytes, MAX_IMPORT_ROWS, sheets).map_err(|e| {
+        let refused = matches!(e, crate::DataError::Unsafe { .. });
+        vec![RowProblem {
+            refused,
+            ..RowProblem::new(0, "", e.to_string())
+        }]
+    })?;
     match opened {
         Opened::Csv(mut t) => read_table(&mut t),
         Opened::Sheet(mut t) => read_table(&mut t),
@@ -201,7 +212,7 @@ fn read_table<T: Table>(t: &mut T) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
     let mut problems = Vec::new();
     let (date_col, value_col, denominator_col, names) = match by_name {
         Some((d, v, den)) => {
-            let name = |c: usize| headers[c].clone();
+            let name = |c: usize| crate::error::shown(&headers[c]).into_owned();
             (
                 d,
                 v,
@@ -225,7 +236,7 @@ fn read_table<T: Table>(t: &mut T) -> Result<Vec<MeasureRow>, Vec<RowProblem>> {
                 if headerless || headers[c].is_empty() {
                     format!("column {}", c + 1)
                 } else {
-                    headers[c].clone()
+                    crate::error::shown(&headers[c]).into_owned()
                 }
             };
             let names = [name(0), name(1), den.map(name).unwrap_or_default()];

@@ -24,8 +24,11 @@
 //! dropped), and plain numbers in a spreadsheet's date column as spreadsheet serial dates.
 //!
 //! The CSV reader streams: memory grows with the points kept (about 32 bytes a row while
-//! reading), not with the file. Spreadsheets are loaded one sheet at a time.
+//! reading), not with the file. Spreadsheets are loaded one sheet at a time, and never in this
+//! process: a [`SheetReader`] runs the parser in a child process with memory and CPU limits,
+//! after checking the file's archive (see the limits re-exported here, and [`Refusal`]).
 
+mod archive;
 mod chart;
 mod date;
 mod error;
@@ -33,12 +36,21 @@ mod filter;
 mod funnel;
 mod import;
 mod number;
+mod sandbox;
 mod source;
 
+pub use archive::{
+    MAX_ARCHIVE_ENTRIES, MAX_COMPRESSION_RATIO, MAX_SHEET_CELLS, MAX_UNPACKED_BYTES,
+    MIN_SHARED_STRING_BYTES, RATIO_CHECKED_FROM,
+};
 pub use chart::{read_chart_series, ChartColumns, Grouping, SeriesData};
 pub use date::parse_date;
 pub use error::{DataError, Location};
 pub use filter::{RowFilter, RowFilterError};
 pub use funnel::{read_funnel_groups, FunnelColumns, FunnelData};
 pub use import::{parse_pasted, read_measure_file, MeasureRow, RowProblem, MAX_IMPORT_ROWS};
+pub use sandbox::{
+    child_main, Refusal, SheetReader, MAX_ANSWER_BYTES, MAX_READER_CPU_SECONDS, MAX_READER_MEMORY,
+    MAX_SPREADSHEET_BYTES, READ_TIMEOUT,
+};
 pub use source::Source;

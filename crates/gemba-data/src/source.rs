@@ -2,15 +2,16 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, Read, Seek};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Range, Reader};
+use calamine::Data;
 use chrono::NaiveDate;
 
 use crate::date::parse_date;
 use crate::error::{DataError, Location};
 use crate::number::parse_number;
+use crate::sandbox::{Refusal, SheetKind, SheetReader, MAX_SPREADSHEET_BYTES};
 
 /// A data file to read: CSV or a spreadsheet, told apart by the file name's extension.
 ///
@@ -113,10 +114,11 @@ impl Cell<'_> {
             Cell::Error(e) => e.to_string(),
         };
         const MAX: usize = 60;
-        match s.char_indices().nth(MAX) {
+        let s = match s.char_indices().nth(MAX) {
             Some((i, _)) => format!("{}…", &s[..i]),
             None => s,
-        }
+        };
+        crate::error::shown(&s).into_owned()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -294,8 +296,8 @@ pub(crate) enum Opened<R = File> {
     Sheet(SheetTable),
 }
 
-/// Opens `src`: reads the CSV header, or loads the sheet.
-pub(crate) fn open(src: &Source) -> Result<Opened, DataError> {
+/// Opens `src`: reads the CSV header, or loads the sheet with `reader`.
+pub(crate) fn open(src: &Source, reader: &SheetReader) -> Result<Opened, DataError> {
     let file_name = &src.path;
     let Some(kind) = kind(file_name) else {
         return Err(DataError::UnsupportedFileType {
@@ -316,19 +318,47 @@ pub(crate) fn open(src: &Source) -> Result<Opened, DataError> {
             }
             CsvTable::new(file_name.clone(), file).map(Opened::Csv)
         }
-        _ => SheetTable::new(src, kind, BufReader::new(file), None).map(Opened::Sheet),
+        _ => {
+            let bytes = read_limited(file_name, file)?;
+            SheetTable::new(src, kind, &bytes, None, reader).map(Opened::Sheet)
+        }
     }
+}
+
+/// The bytes of a spreadsheet file, refused unread past [`MAX_SPREADSHEET_BYTES`].
+fn read_limited(file_name: &Path, file: File) -> Result<Vec<u8>, DataError> {
+    let read_error = |e: std::io::Error| DataError::Read {
+        file: file_name.to_owned(),
+        line: None,
+        message: e.to_string(),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_SPREADSHEET_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_SPREADSHEET_BYTES {
+        let size = std::fs::metadata(file_name).map_or(bytes.len() as u64, |m| m.len());
+        return Err(DataError::Unsafe {
+            file: file_name.to_owned(),
+            reason: Refusal::FileTooLarge {
+                bytes: size,
+                limit: MAX_SPREADSHEET_BYTES,
+            },
+        });
+    }
+    Ok(bytes)
 }
 
 /// Opens the content of an uploaded file, told apart by `file_name`'s extension like
 /// [`open`]; spreadsheets are read from their first sheet, and of an `.xlsx`, `.xlsm` or
 /// `.xlsb` sheet at most `max_rows` rows after the first and its first [`MAX_SHEET_COLUMNS`]
-/// columns are unpacked ([`Table::truncated`] tells when rows were left), so that a small file
-/// of millions of cells cannot take the server's memory. Other spreadsheets are loaded whole.
+/// columns are read ([`Table::truncated`] tells when rows were left), so that a small file
+/// of millions of cells cannot take the server's memory. Spreadsheets are read by `reader`.
 pub(crate) fn open_bytes<'b>(
     file_name: &Path,
     bytes: &'b [u8],
     max_rows: usize,
+    reader: &SheetReader,
 ) -> Result<Opened<&'b [u8]>, DataError> {
     let Some(kind) = kind(file_name) else {
         return Err(DataError::UnsupportedFileType {
@@ -337,13 +367,8 @@ pub(crate) fn open_bytes<'b>(
     };
     match kind {
         Kind::Csv => CsvTable::new(file_name.to_owned(), bytes).map(Opened::Csv),
-        _ => SheetTable::new(
-            &Source::new(file_name),
-            kind,
-            Cursor::new(bytes),
-            Some(max_rows),
-        )
-        .map(Opened::Sheet),
+        _ => SheetTable::new(&Source::new(file_name), kind, bytes, Some(max_rows), reader)
+            .map(Opened::Sheet),
     }
 }
 
@@ -492,15 +517,21 @@ impl<R: Read> Table for CsvTable<R> {
     }
 }
 
-/// One sheet of a workbook, loaded whole.
+/// One sheet of a workbook, as the sandboxed reader answered it: its non-empty cells, sparse.
 pub(crate) struct SheetTable {
     file: PathBuf,
     sheet: String,
-    range: Range<Data>,
+    /// Rows holding cells: the absolute 0-based row, and its cells (absolute column, value),
+    /// both sorted.
+    rows: Vec<(u32, Vec<(u32, Data)>)>,
+    /// Rows from the first row with a cell to the last, blank ones included.
+    height: usize,
+    /// The first column with a cell: column 0 of the table.
+    first_column: u32,
     headers: Vec<String>,
-    /// The current row, as an index into `range` (0 is the header).
+    /// The current row, as an index from the first row with a cell (0 is the header).
     row: usize,
-    /// The spreadsheet row number of `range`'s first row.
+    /// The spreadsheet row number (0-based) of the first row with a cell.
     first_row: usize,
     /// Rows were left unread (see [`open_bytes`]).
     truncated: bool,
@@ -509,124 +540,63 @@ pub(crate) struct SheetTable {
 /// The columns of an uploaded sheet that are read; cells further right are ignored.
 pub(crate) const MAX_SHEET_COLUMNS: u32 = 256;
 
-/// A sheet's used cells read one at a time, keeping the first `max_rows + 1` rows (from the
-/// first row with a cell) and [`MAX_SHEET_COLUMNS`] columns; `true` when more rows were left.
-macro_rules! limited_range {
-    ($reader:expr, $max_rows:expr, $error:expr) => {{
-        let mut reader = $reader.map_err(|e| $error(e.to_string()))?;
-        let mut cells: Vec<calamine::Cell<Data>> = Vec::new();
-        let mut first: Option<u32> = None;
-        let mut truncated = false;
-        let last_row =
-            |first: u32| first.saturating_add(u32::try_from($max_rows).unwrap_or(u32::MAX));
-        while let Some(cell) = reader.next_cell().map_err(|e| $error(e.to_string()))? {
-            let (row, col) = cell.get_position();
-            if col >= MAX_SHEET_COLUMNS || matches!(cell.get_value(), calamine::DataRef::Empty) {
-                continue;
-            }
-            let first = *first.get_or_insert(row);
-            if row > last_row(first) {
-                truncated = true;
-                break;
-            }
-            cells.push(calamine::Cell::new(
-                (row, col),
-                Data::from(cell.get_value().clone()),
-            ));
-        }
-        (calamine::Range::from_sparse(cells), truncated)
-    }};
-}
-
 impl SheetTable {
-    fn new<RS: Read + Seek>(
+    /// Reads the sheet of `src` (its bytes `input`) in the sandboxed reader.
+    fn new(
         src: &Source,
         kind: Kind,
-        input: RS,
+        input: &[u8],
         max_rows: Option<usize>,
+        reader: &SheetReader,
     ) -> Result<Self, DataError> {
         let path = &src.path;
-        let spreadsheet_error = |message: String| DataError::Spreadsheet {
-            file: path.clone(),
-            message,
+        let kind = match kind {
+            Kind::Xlsx => SheetKind::Xlsx,
+            Kind::Xlsb => SheetKind::Xlsb,
+            Kind::Xls => SheetKind::Xls,
+            Kind::Ods | Kind::Csv => SheetKind::Ods,
         };
-        let mut book: calamine::Sheets<RS> = match kind {
-            Kind::Xlsx => calamine::open_workbook_from_rs(input)
-                .map(calamine::Sheets::Xlsx)
-                .map_err(|e| spreadsheet_error(e.to_string()))?,
-            Kind::Xlsb => calamine::open_workbook_from_rs(input)
-                .map(calamine::Sheets::Xlsb)
-                .map_err(|e| spreadsheet_error(e.to_string()))?,
-            Kind::Xls => calamine::open_workbook_from_rs(input)
-                .map(calamine::Sheets::Xls)
-                .map_err(|e| spreadsheet_error(e.to_string()))?,
-            Kind::Ods | Kind::Csv => calamine::open_workbook_from_rs(input)
-                .map(calamine::Sheets::Ods)
-                .map_err(|e| spreadsheet_error(e.to_string()))?,
-        };
-        let sheets = book.sheet_names();
-        let sheet = match &src.sheet {
-            None => sheets
-                .first()
-                .cloned()
-                .ok_or_else(|| DataError::NoSheets { file: path.clone() })?,
-            Some(wanted) => {
-                let found = sheets.iter().find(|s| *s == wanted).or_else(|| {
-                    let mut ci = sheets
-                        .iter()
-                        .filter(|s| s.eq_ignore_ascii_case(wanted.trim()));
-                    match (ci.next(), ci.next()) {
-                        (Some(s), None) => Some(s),
-                        _ => None,
-                    }
-                });
-                match found {
-                    Some(s) => s.clone(),
-                    None => {
-                        return Err(DataError::SheetNotFound {
-                            file: path.clone(),
-                            sheet: wanted.clone(),
-                            sheets,
-                        })
-                    }
-                }
-            }
-        };
-        let (range, truncated) = match (&mut book, max_rows) {
-            (calamine::Sheets::Xlsx(x), Some(max)) => {
-                limited_range!(x.worksheet_cells_reader(&sheet), max, spreadsheet_error)
-            }
-            (calamine::Sheets::Xlsb(x), Some(max)) => {
-                limited_range!(x.worksheet_cells_reader(&sheet), max, spreadsheet_error)
-            }
-            _ => (
-                book.worksheet_range(&sheet)
-                    .map_err(|e| spreadsheet_error(e.to_string()))?,
-                false,
-            ),
-        };
-        let (Some((first_row, _)), true) = (range.start(), range.height() > 0) else {
+        let answer = reader.read(path, kind, input, src.sheet.as_deref(), max_rows)?;
+        let (Some(first), Some(last)) = (answer.rows.first(), answer.rows.last()) else {
             return Err(DataError::Empty {
                 file: path.clone(),
-                sheet: Some(sheet),
+                sheet: Some(answer.sheet),
             });
         };
-        let headers: Vec<String> = (0..range.width())
-            .map(|c| match range.get((0, c)) {
+        let (first_row, last_row) = (first.0, last.0);
+        let columns = || answer.rows.iter().flat_map(|r| r.1.iter().map(|c| c.0));
+        let first_column = columns().min().unwrap_or(0);
+        let last_column = columns().max().unwrap_or(0);
+        let rows = answer.rows;
+        let mut table = SheetTable {
+            file: path.clone(),
+            sheet: answer.sheet,
+            rows,
+            height: (last_row - first_row) as usize + 1,
+            first_column,
+            headers: Vec::new(),
+            row: 0,
+            first_row: first_row as usize,
+            truncated: answer.truncated,
+        };
+        let width = (last_column - first_column) as usize + 1;
+        table.headers = (0..width)
+            .map(|c| match table.value_at(0, c) {
                 Some(Data::String(s)) => s.trim().to_owned(),
                 Some(Data::Empty) | None => String::new(),
                 Some(other) => other.to_string(),
             })
             .collect();
-        Ok(SheetTable {
-            file: path.clone(),
-            sheet,
-            range,
-            headers,
-            row: 0,
-            first_row: first_row as usize,
-            truncated,
-        })
+        Ok(table)
+    }
+
+    /// The value at a row index (0 is the header) and column index of the table, if any.
+    fn value_at(&self, row: usize, column: usize) -> Option<&Data> {
+        let row = u32::try_from(self.first_row + row).ok()?;
+        let col = self.first_column.checked_add(u32::try_from(column).ok()?)?;
+        let cells = &self.rows[self.rows.binary_search_by_key(&row, |r| r.0).ok()?].1;
+        let i = cells.binary_search_by_key(&col, |c| c.0).ok()?;
+        Some(&cells[i].1)
     }
 }
 
@@ -636,7 +606,7 @@ impl Table for SheetTable {
     }
 
     fn advance(&mut self) -> Result<Option<usize>, DataError> {
-        if self.row + 1 >= self.range.height() {
+        if self.row + 1 >= self.height {
             return Ok(None);
         }
         self.row += 1;
@@ -671,7 +641,7 @@ impl Table for SheetTable {
 impl SheetTable {
     /// A cell of the row at index `row` of the range (0 is the header).
     fn cell_at(&self, row: usize, column: usize) -> Cell<'_> {
-        match self.range.get((row, column)) {
+        match self.value_at(row, column) {
             None | Some(Data::Empty) => Cell::Empty,
             Some(Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s)) => {
                 Cell::Text(s.as_bytes())

@@ -8,12 +8,20 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use gemba_data::{
     read_chart_series, read_funnel_groups, ChartColumns, DataError, FunnelColumns, Grouping,
-    SeriesData, Source,
+    SeriesData, SheetReader, Source,
 };
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 use tempfile::TempDir;
 
 // ---- helpers ---------------------------------------------------------------------------------
+
+/// The real sandboxed reader, as `gemba` runs it (this crate's small `gemba-sheet-reader`).
+fn sheets() -> SheetReader {
+    SheetReader::new(
+        env!("CARGO_BIN_EXE_gemba-sheet-reader"),
+        Vec::<String>::new(),
+    )
+}
 
 /// A temporary directory holding one data file.
 struct Fixture {
@@ -47,7 +55,7 @@ fn chart(
     cols: &ChartColumns,
     grouping: Grouping,
 ) -> Result<Vec<SeriesData>, DataError> {
-    read_chart_series(&Source::new(path), cols, grouping)
+    read_chart_series(&Source::new(path), cols, grouping, &sheets())
 }
 
 fn funnel_cols() -> FunnelColumns {
@@ -546,6 +554,7 @@ fn empty_files_and_files_without_data_rows() {
             denominator: "v".into(),
             group: "d".into(),
         },
+        &sheets(),
     )
     .unwrap_err();
     assert!(matches!(err, DataError::NoDataRows { .. }));
@@ -558,6 +567,7 @@ fn a_sheet_name_for_a_csv_file_is_an_error() {
         &Source::with_sheet(&file.path, "Data"),
         &cols("v", "d", None, None),
         Grouping::OnePerDate,
+        &sheets(),
     )
     .unwrap_err();
     assert_message(&err, &["data.csv is a CSV file", "\"Data\""]);
@@ -572,7 +582,7 @@ fn funnel_rows_of_a_group_are_summed_in_order_of_first_appearance() {
         "period,org,attendances,breaches\n2024-01-01,RY2,50,1\n2024-01-01,RX1,100,5\n\
          2024-02-01,RY2,60,2\n,,,\n2024-02-01,RX1,\"1,000\",7\n",
     );
-    let f = read_funnel_groups(&Source::new(&file.path), &funnel_cols()).unwrap();
+    let f = read_funnel_groups(&Source::new(&file.path), &funnel_cols(), &sheets()).unwrap();
     assert_eq!(f.groups, ["RY2", "RX1"]);
     assert_eq!(f.numerators, [3.0, 12.0]);
     assert_eq!(f.denominators, [110.0, 1100.0]);
@@ -582,7 +592,7 @@ fn funnel_rows_of_a_group_are_summed_in_order_of_first_appearance() {
 #[test]
 fn funnel_numbers_must_be_present_and_numeric() {
     let file = csv_file("data.csv", "org,attendances,breaches\nA,100,5\nB,NA,1\n");
-    let err = read_funnel_groups(&Source::new(&file.path), &funnel_cols()).unwrap_err();
+    let err = read_funnel_groups(&Source::new(&file.path), &funnel_cols(), &sheets()).unwrap_err();
     assert!(
         matches!(&err, DataError::MissingNumber { at, column, value }
         if at.line == 3 && column == "attendances" && value == "NA")
@@ -593,18 +603,18 @@ fn funnel_numbers_must_be_present_and_numeric() {
     );
 
     let file = csv_file("data.csv", "org,attendances,breaches\nA,100,\n");
-    let err = read_funnel_groups(&Source::new(&file.path), &funnel_cols()).unwrap_err();
+    let err = read_funnel_groups(&Source::new(&file.path), &funnel_cols(), &sheets()).unwrap_err();
     assert_message(&err, &["data.csv line 2, column \"breaches\" is empty"]);
 
     let file = csv_file("data.csv", "org,attendances,breaches\nA,100,x1\n");
-    let err = read_funnel_groups(&Source::new(&file.path), &funnel_cols()).unwrap_err();
+    let err = read_funnel_groups(&Source::new(&file.path), &funnel_cols(), &sheets()).unwrap_err();
     assert_eq!(
         msg(&err, &file),
         "data.csv line 2, column \"breaches\": \"x1\" is not a number"
     );
 
     let file = csv_file("data.csv", "org,attendances,breaches\n,100,1\n");
-    let err = read_funnel_groups(&Source::new(&file.path), &funnel_cols()).unwrap_err();
+    let err = read_funnel_groups(&Source::new(&file.path), &funnel_cols(), &sheets()).unwrap_err();
     assert_message(&err, &["data.csv line 2, column \"org\" is empty"]);
 }
 
@@ -678,6 +688,7 @@ fn xlsx_date_cells_text_dates_and_serials_are_read() {
         &src,
         &cols("breaches", "period", Some("attendances"), Some("org")),
         Grouping::OnePerDate,
+        &sheets(),
     )
     .unwrap();
     assert_eq!(s.len(), 2);
@@ -712,6 +723,7 @@ fn the_first_sheet_is_read_unless_one_is_named() {
         &Source::with_sheet(&file.path, "data"),
         &cols("breaches", "period", None, Some("org")),
         Grouping::OnePerDate,
+        &sheets(),
     )
     .unwrap();
     assert_eq!(s.len(), 2, "sheet names match ignoring case");
@@ -724,6 +736,7 @@ fn an_unknown_sheet_lists_the_sheets() {
         &Source::with_sheet(&file.path, "Dta"),
         &cols("v", "d", None, None),
         Grouping::OnePerDate,
+        &sheets(),
     )
     .unwrap_err();
     assert!(
@@ -824,6 +837,7 @@ fn funnel_from_a_spreadsheet() {
             denominator: "attendances".into(),
             group: "org".into(),
         },
+        &sheets(),
     )
     .unwrap_err();
     // Row 5's breaches is the #N/A error: missing, which a funnel cannot sum.
@@ -838,7 +852,7 @@ fn funnel_from_a_spreadsheet() {
 // ---- one measure's data, pasted or uploaded ---------------------------------------------------
 
 mod import {
-    use super::ymd;
+    use super::{sheets, ymd};
     use chrono::NaiveDate;
     use gemba_data::{parse_pasted, read_measure_file, MeasureRow, RowProblem};
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -928,7 +942,7 @@ mod import {
         let csv =
             "notes,Period,Numerator,Denominator\nfirst,2024-01-01,5,100\n,,,\nx,01/02/2024,7,120\n";
         assert_eq!(
-            read_measure_file(csv.as_bytes(), "falls.CSV").unwrap(),
+            read_measure_file(csv.as_bytes(), "falls.CSV", &sheets()).unwrap(),
             [
                 row(2, (2024, 1, 1), Some(5.0), Some(100.0)),
                 row(4, (2024, 2, 1), Some(7.0), Some(120.0)),
@@ -940,11 +954,16 @@ mod import {
     fn csv_upload_without_known_headers_takes_the_first_columns() {
         // Unknown headers: the first two columns.
         let csv = "when;how many\n2024-01-01;5\n2024-02-01;6\n";
-        assert_eq!(read_measure_file(csv.as_bytes(), "a.csv").unwrap().len(), 2);
+        assert_eq!(
+            read_measure_file(csv.as_bytes(), "a.csv", &sheets())
+                .unwrap()
+                .len(),
+            2
+        );
         // No header at all: the first row is data.
         let csv = "2024-01-01,5,50\n2024-02-01,6,60\n";
         assert_eq!(
-            read_measure_file(csv.as_bytes(), "a.txt").unwrap(),
+            read_measure_file(csv.as_bytes(), "a.txt", &sheets()).unwrap(),
             [
                 row(1, (2024, 1, 1), Some(5.0), Some(50.0)),
                 row(2, (2024, 2, 1), Some(6.0), Some(60.0)),
@@ -955,7 +974,7 @@ mod import {
     #[test]
     fn every_bad_uploaded_row_is_listed() {
         let csv = "date,value\n2024-01-01,1\nnot a date,2\n2024-03-01,x\n2024-01-01,3\n";
-        let problems = read_measure_file(csv.as_bytes(), "a.csv").unwrap_err();
+        let problems = read_measure_file(csv.as_bytes(), "a.csv", &sheets()).unwrap_err();
         let s = shown(&problems);
         assert_eq!(s.len(), 3, "{s:#?}");
         assert!(
@@ -969,12 +988,12 @@ mod import {
             "line 5, date: 01/01/2024 is also on line 2; keep one row per date"
         );
 
-        let problems = read_measure_file(b"a,b\n1,2\n", "a.pdf").unwrap_err();
+        let problems = read_measure_file(b"a,b\n1,2\n", "a.pdf", &sheets()).unwrap_err();
         assert!(
             problems[0].message.contains("unsupported file type"),
             "{problems:?}"
         );
-        let problems = read_measure_file(b"not a zip", "a.xlsx").unwrap_err();
+        let problems = read_measure_file(b"not a zip", "a.xlsx", &sheets()).unwrap_err();
         assert!(problems[0].message.contains("cannot read"), "{problems:?}");
     }
 
@@ -994,7 +1013,7 @@ mod import {
             sheet.write_number(r, 1, f64::from(m) * 10.0).unwrap();
         }
         let good = book.save_to_buffer().unwrap();
-        let rows = read_measure_file(&good, "upload.xlsx").unwrap();
+        let rows = read_measure_file(&good, "upload.xlsx", &sheets()).unwrap();
         assert_eq!(
             rows,
             [
@@ -1017,7 +1036,7 @@ mod import {
         sheet.write_string(2, 0, "someday").unwrap();
         sheet.write_number(2, 1, 3).unwrap();
         let bytes = book.save_to_buffer().unwrap();
-        let problems = read_measure_file(&bytes, "upload.xlsx").unwrap_err();
+        let problems = read_measure_file(&bytes, "upload.xlsx", &sheets()).unwrap_err();
         let s = shown(&problems);
         assert_eq!(s.len(), 2, "{s:#?}");
         assert_eq!(s[0], "line 2, value: \"ten\" is not a number");
@@ -1048,7 +1067,7 @@ mod import {
         sheet.write_string(1_000_000, 0, "x").unwrap();
         let bytes = book.save_to_buffer().unwrap();
         let started = std::time::Instant::now();
-        let problems = read_measure_file(&bytes, "upload.xlsx").unwrap_err();
+        let problems = read_measure_file(&bytes, "upload.xlsx", &sheets()).unwrap_err();
         assert_eq!(shown(&problems), [expected]);
         assert!(started.elapsed() < std::time::Duration::from_secs(30));
 
@@ -1056,7 +1075,7 @@ mod import {
         for _ in 0..=MAX_IMPORT_ROWS {
             csv.push_str("x,1\n");
         }
-        let problems = read_measure_file(csv.as_bytes(), "upload.csv").unwrap_err();
+        let problems = read_measure_file(csv.as_bytes(), "upload.csv", &sheets()).unwrap_err();
         assert_eq!(shown(&problems), [expected]);
         let problems = parse_pasted(&csv.replace(',', "\t")).unwrap_err();
         assert_eq!(shown(&problems), [expected]);
@@ -1068,7 +1087,7 @@ mod import {
             csv.push_str(&format!("{},1\n", start + chrono::Days::new(d)));
         }
         assert_eq!(
-            read_measure_file(csv.as_bytes(), "upload.csv")
+            read_measure_file(csv.as_bytes(), "upload.csv", &sheets())
                 .unwrap()
                 .len(),
             MAX_IMPORT_ROWS
@@ -1089,7 +1108,8 @@ mod import {
                 "line 3, denominator: \"-Infinity\" is not a number",
             ]
         );
-        let problems = read_measure_file(b"date,value\n2024-01-01,nan\n", "u.csv").unwrap_err();
+        let problems =
+            read_measure_file(b"date,value\n2024-01-01,nan\n", "u.csv", &sheets()).unwrap_err();
         assert_eq!(shown(&problems), ["line 2, value: \"nan\" is not a number"]);
         assert_eq!(parse_pasted("2024-01-01\tNA\n").unwrap()[0].value, None);
     }
@@ -1144,5 +1164,265 @@ mod properties {
                 }
             }
         }
+    }
+}
+
+// ---- hostile spreadsheets (issue 8) ------------------------------------------------------------
+
+#[path = "hostile/mod.rs"]
+mod hostile;
+
+mod refused {
+    use super::{cols, hostile, sheets};
+    use gemba_data::{read_chart_series, read_measure_file, DataError, Grouping, Refusal, Source};
+
+    fn chart_file(name: &str, bytes: &[u8]) -> Result<(), DataError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        read_chart_series(
+            &Source::new(&path),
+            &cols("value", "date", None, None),
+            Grouping::OnePerDate,
+            &sheets(),
+        )
+        .map(|_| ())
+    }
+
+    /// Regression (issue 8): a 1.8 KB workbook declaring 100 billion shared strings aborted the
+    /// whole process; it is refused before the parser reserves anything.
+    #[test]
+    fn regression_unique_count_xlsx_is_refused() {
+        let err = chart_file("strings.xlsx", &hostile::unique_count_xlsx()).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::DeclaredCount {
+                        declared: 100_000_000_000,
+                        ..
+                    },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.contains("strings.xlsx: this spreadsheet could not be read safely: it declares 100000000000 shared strings"),
+            "{message}"
+        );
+    }
+
+    /// Regression (issue 8): 5,000,000 repeated rows of an 836-byte `.ods` took 48 s and 6 GB.
+    #[test]
+    fn regression_rows_repeated_ods_is_refused() {
+        let err = chart_file("rows.ods", &hostile::rows_repeated_ods()).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::TooManyCells { limit: 4_000_000 },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let problems =
+            read_measure_file(&hostile::rows_repeated_ods(), "up.ods", &sheets()).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].refused);
+        assert!(problems[0]
+            .message
+            .contains("this spreadsheet could not be read safely: it has too many rows"));
+    }
+
+    /// Regression (issue 8): shared strings that unpack to 300 MB took 13 s and 1 GB; the
+    /// archive check stops unpacking at 128 MB.
+    #[test]
+    fn regression_shared_strings_bomb_is_refused() {
+        let bomb = hostile::shared_strings_bomb_xlsx();
+        assert!(
+            bomb.len() < 2 * 1024 * 1024,
+            "the bomb is {} bytes",
+            bomb.len()
+        );
+        let err = chart_file("bomb.xlsx", &bomb).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::TooBigUnpacked { .. } | Refusal::CompressionRatio { .. },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("could not be read safely"));
+
+        // The same with headers declaring 1 KB: unpacking the raw stream finds the truth.
+        let err = chart_file("liar.xlsx", &hostile::lying_shared_strings_bomb_xlsx()).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::TooBigUnpacked { .. },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    /// Defence in depth: a workbook that passes every archive check (60 MB of shared strings,
+    /// compressed 60 times, declaring no more strings than those bytes could hold) still makes
+    /// the parser reserve 288 MB; the child's own 256 MB address-space limit stops it, and the
+    /// caller gets a refusal, not an abort.
+    #[test]
+    fn the_memory_limit_stops_what_the_checks_let_through() {
+        let hog = hostile::memory_hog_xlsx();
+        assert!(hog.len() < 4 * 1024 * 1024, "{} bytes", hog.len());
+        let err = chart_file("hog.xlsx", &hog).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::TooMuchMemory,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err
+            .to_string()
+            .contains("this spreadsheet could not be read safely: reading it needed too much memory (more than 256 MB)"));
+    }
+
+    /// A fault inside the third-party parser (calamine panics on a short shared-strings record
+    /// of an `.xlsb`) costs one read: the child process stops, the caller gets a refusal.
+    #[test]
+    fn a_parser_panic_in_the_child_is_a_refusal_not_a_crash() {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file(
+            "xl/sharedStrings.bin",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut zip, &[0x9F, 0x01, 0x00]).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        let err = chart_file("short.xlsb", &bytes).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::ReaderFailed { .. },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    /// The parent kills a reader that takes too long, and says so; a reader that cannot be
+    /// started refuses the file rather than reading it in this process.
+    #[test]
+    fn a_slow_or_missing_reader_refuses_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ok.xlsx");
+        std::fs::write(&path, hostile::unique_count_xlsx()).unwrap();
+        let read = |reader: &gemba_data::SheetReader| {
+            read_chart_series(
+                &Source::new(&path),
+                &cols("value", "date", None, None),
+                Grouping::OnePerDate,
+                reader,
+            )
+            .unwrap_err()
+        };
+        let slow = gemba_data::SheetReader::new("sh", ["-c", "sleep 30"])
+            .with_timeout(std::time::Duration::from_millis(300));
+        let err = read(&slow);
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::TookTooLong,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("reading it took too long"));
+        let missing = gemba_data::SheetReader::new("/nonexistent/gemba", ["read-sheet"]);
+        assert!(matches!(
+            missing.check(),
+            Err(Refusal::ReaderUnavailable { .. })
+        ));
+        assert_eq!(sheets().check(), Ok(()));
+        let err = read(&missing);
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::ReaderUnavailable { .. },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        // An allocation failure reported by the child (the abort Rust makes of it) is memory.
+        let oom = gemba_data::SheetReader::new(
+            "sh",
+            ["-c", "cat >/dev/null; echo 'memory allocation of 2400000000000 bytes failed' >&2; kill -ABRT $$"],
+        );
+        let err = read(&oom);
+        assert!(
+            matches!(
+                &err,
+                DataError::Unsafe {
+                    reason: Refusal::TooMuchMemory,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err
+            .to_string()
+            .contains("needed too much memory (more than 256 MB)"));
+    }
+
+    /// Messages quote values from the file with control characters escaped: a cell holding a
+    /// terminal escape cannot recolour or rewrite the user's terminal.
+    #[test]
+    fn control_characters_from_the_file_are_escaped_in_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("esc.csv");
+        std::fs::write(
+            &path,
+            "date,value\n2024-01-01,\u{1b}[2J\u{1b}]0;pwned\u{7}\r\n",
+        )
+        .unwrap();
+        let err = read_chart_series(
+            &Source::new(&path),
+            &cols("value", "date", None, None),
+            Grouping::OnePerDate,
+            &sheets(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(!err.chars().any(|c| c.is_control()), "{err:?}");
+        assert!(
+            err.contains(r#""\x1b[2J\x1b]0;pwned\x07" is not a number"#),
+            "{err}"
+        );
+        let err = read_chart_series(
+            &Source::new(&path),
+            &cols("val\u{1b}[31mue", "date", None, None),
+            Grouping::OnePerDate,
+            &sheets(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(!err.chars().any(|c| c.is_control()), "{err:?}");
     }
 }

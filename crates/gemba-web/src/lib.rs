@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod pages;
+pub mod sheets;
 
 use std::sync::Arc;
 
@@ -35,6 +36,10 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Measures' latest icons per project, while the project is unchanged.
     pub(crate) summaries: Arc<pages::SummaryCache>,
+    /// Uploaded data files: spreadsheets are read by a sandboxed child process, a few at a
+    /// time. By default the running executable's `read-sheet` subcommand, which the `gemba`
+    /// binary has; a program embedding the app (or a test) sets its own reader.
+    pub sheets: Arc<sheets::SheetImport>,
 }
 
 impl AppState {
@@ -47,6 +52,7 @@ impl AppState {
             trusted_proxies: Arc::default(),
             secure_cookies: true,
             summaries: Arc::default(),
+            sheets: Arc::default(),
         }
     }
 }

@@ -75,7 +75,15 @@ async fn spawn_app() -> App {
     )
     .await;
     let admin = user(&store, "admin@a.nhs.uk", &[(org_a, Role::Admin)]).await;
-    let state = AppState::new(store.clone() as Arc<dyn Store>);
+    let mut state = AppState::new(store.clone() as Arc<dyn Store>);
+    // Spreadsheets are read by the real sandboxed child process.
+    state.sheets = Arc::new(gemba_web::sheets::SheetImport::new(
+        gemba_data::SheetReader::new(
+            env!("CARGO_BIN_EXE_gemba-web-sheet-reader"),
+            Vec::<String>::new(),
+        ),
+        gemba_web::sheets::SheetImport::DEFAULT_PERMITS,
+    ));
     let app = gemba_web::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -2629,4 +2637,83 @@ async fn writes_racing_a_deletion_answer_404_or_409_never_500() {
         }
         assert_eq!(del_p.status, StatusCode::NO_CONTENT);
     }
+}
+
+#[path = "../../gemba-data/tests/hostile/mod.rs"]
+mod hostile;
+
+/// Regression (issue 8): the data import takes spreadsheets too, read by the sandboxed reader;
+/// the hostile files that aborted or exhausted the server answer 422 `unsafe_file` with the
+/// reason, nothing is saved, and the server keeps answering.
+#[tokio::test]
+async fn spreadsheet_imports_are_read_safely() {
+    let app = spawn_app().await;
+    let (pid, _, _) = app.seed_project().await;
+    let m = app
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &app.lead,
+            json!({"name": "Falls", "type": "outcome", "chart": "c", "improvement": "decrease"}),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+    let path = format!("/measures/{}/data", m.body["id"].as_i64().unwrap());
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    const ODS: &str = "application/vnd.oasis.opendocument.spreadsheet";
+    let upload = |media: &str, bytes: Vec<u8>| {
+        app.req(Method::POST, &path, Some(&app.lead))
+            .header("content-type", media)
+            .body(bytes)
+    };
+
+    for (media, bytes, why) in [
+        (
+            XLSX,
+            hostile::unique_count_xlsx(),
+            "it declares 100000000000 shared strings",
+        ),
+        (ODS, hostile::rows_repeated_ods(), "it has too many rows"),
+        (XLSX, hostile::shared_strings_bomb_xlsx(), "when unpacked"),
+    ] {
+        let r = app.send(upload(media, bytes)).await;
+        assert_error(
+            &r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unsafe_file",
+            Some("body"),
+        );
+        let message = r.body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("this spreadsheet could not be read safely: ")
+                && message.contains(why),
+            "{message}"
+        );
+        let data = app.get(&path, &app.lead).await;
+        assert_eq!(
+            data.status,
+            StatusCode::OK,
+            "the server answers after {why}"
+        );
+        assert_eq!(data.body, json!([]), "nothing saved");
+    }
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["date", "value"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "2024-01-01").unwrap();
+    sheet.write_number(1, 1, 3.0).unwrap();
+    sheet.write_string(2, 0, "2024-02-01").unwrap();
+    sheet.write_number(2, 1, 5.0).unwrap();
+    let r = app.send(upload(XLSX, book.save_to_buffer().unwrap())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body, json!({"imported": 2}));
+    assert_eq!(
+        app.get(&path, &app.lead).await.body,
+        json!([
+            {"date": "2024-01-01", "value": 3.0, "denominator": null},
+            {"date": "2024-02-01", "value": 5.0, "denominator": null}
+        ])
+    );
 }

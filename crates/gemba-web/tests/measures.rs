@@ -58,6 +58,14 @@ async fn spawn_app() -> App {
     let project = create_project(&*store, org_a, member.unwrap()).await;
     let mut state = AppState::new(store.clone());
     state.secure_cookies = false;
+    // Spreadsheets are read by the real sandboxed child process.
+    state.sheets = Arc::new(gemba_web::sheets::SheetImport::new(
+        gemba_data::SheetReader::new(
+            env!("CARGO_BIN_EXE_gemba-web-sheet-reader"),
+            Vec::<String>::new(),
+        ),
+        gemba_web::sheets::SheetImport::DEFAULT_PERMITS,
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -1677,4 +1685,62 @@ async fn a_delete_from_a_stale_page_is_a_conflict() {
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(app.store.project(p).await.unwrap().is_some());
+}
+
+#[path = "../../gemba-data/tests/hostile/mod.rs"]
+mod hostile;
+
+/// Regression (issue 8): the hostile spreadsheets that aborted or exhausted the server are
+/// refused on the upload page with the reason, nothing is saved, and the server keeps
+/// answering; a good spreadsheet still imports afterwards.
+#[tokio::test]
+async fn hostile_spreadsheet_uploads_are_refused_and_the_server_keeps_answering() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[]).await;
+    for (name, bytes, why) in [
+        (
+            "strings.xlsx",
+            hostile::unique_count_xlsx(),
+            "it declares 100000000000 shared strings",
+        ),
+        (
+            "rows.ods",
+            hostile::rows_repeated_ods(),
+            "it has too many rows",
+        ),
+        (
+            "bomb.xlsx",
+            hostile::shared_strings_bomb_xlsx(),
+            "when unpacked",
+        ),
+    ] {
+        let res = member.upload(&app, m, name, bytes).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{name}");
+        // The page starts the message with a capital: "Strings.xlsx: …".
+        let html = res.text().await.unwrap().to_lowercase();
+        assert!(
+            html.contains(&format!(
+                "{name}: this spreadsheet could not be read safely: "
+            )),
+            "{name}: {html}"
+        );
+        assert!(html.contains(why), "{name}: {html}");
+        assert!(html.contains("id=\"file-error\""), "{name}");
+        assert_eq!(app.count(m).await, 0, "{name}: nothing saved");
+        let (status, _) = member.get(&app, &format!("/measures/{m}/data")).await;
+        assert_eq!(status, StatusCode::OK, "the server answers after {name}");
+    }
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "date").unwrap();
+    sheet.write_string(0, 1, "value").unwrap();
+    sheet.write_string(1, 0, "2026-01-01").unwrap();
+    sheet.write_number(1, 1, 4.0).unwrap();
+    let res = member
+        .upload(&app, m, "good.xlsx", book.save_to_buffer().unwrap())
+        .await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("1 point saved"), "{html}");
+    assert_eq!(app.count(m).await, 1);
 }

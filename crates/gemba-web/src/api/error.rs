@@ -48,6 +48,9 @@ pub enum ApiError {
     UnsupportedMediaType(&'static str),
     /// 422: well-formed but invalid; every problem, the first is the headline.
     Invalid(Vec<ErrorItemJson>),
+    /// 422: an uploaded spreadsheet that could not be read safely (too big when unpacked, too
+    /// many cells, too slow…): the message says why; nothing was saved.
+    UnsafeFile(String),
     /// 500: something broke on our side; the detail goes to the log only.
     Internal(String),
 }
@@ -75,7 +78,7 @@ impl ApiError {
             ApiError::VersionConflict { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid(_) | ApiError::UnsafeFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -206,6 +209,9 @@ impl IntoResponse for ApiError {
                     None => ("the request is not valid".to_owned(), None),
                 };
                 ("invalid", message, field, capped(errors))
+            }
+            ApiError::UnsafeFile(message) => {
+                ("unsafe_file", message, Some("body".to_owned()), vec![])
             }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "API request failed");

@@ -252,21 +252,28 @@ pub async fn upload(
     require_edit(role)?;
     let body = body.map_err(body_error)?;
     let json = is_json(&headers);
-    if !json
-        && !media_type(&headers)
-            .is_some_and(|m| matches!(m.as_str(), "text/csv" | "application/csv"))
-    {
-        return Err(ApiError::UnsupportedMediaType(
-            "application/json (an array of {\"date\",\"value\",\"denominator\"}) or text/csv",
-        ));
-    }
+    let file_name = match media_type(&headers) {
+        _ if json => None,
+        Some(m) => Some(upload_file_name(&m).ok_or(ApiError::UnsupportedMediaType(UPLOAD_TYPES))?),
+        None => return Err(ApiError::UnsupportedMediaType(UPLOAD_TYPES)),
+    };
+    let rows = match file_name {
+        None => None,
+        // Spreadsheets are parsed in the sandboxed reader, a few at a time.
+        Some(name) => Some(
+            state
+                .sheets
+                .read_measure_file(body.to_vec(), name.to_owned())
+                .await
+                .ok_or_else(|| ApiError::Internal("reading an upload failed".to_owned()))?,
+        ),
+    };
     // Reading and checking up to 5 MB is CPU work: keep it off the async workers.
     let checked = measure.clone();
     let points = tokio::task::spawn_blocking(move || -> Result<Vec<DataPoint>, ApiError> {
-        let rows = if json {
-            rows_from_json(&body)?
-        } else {
-            rows_from_csv(&body)?
+        let rows = match rows {
+            None => rows_from_json(&body)?,
+            Some(read) => rows_from_file(read)?,
         };
         check_points(&checked, &rows)?;
         Ok(rows.into_iter().map(|(p, _)| p).collect())
@@ -350,9 +357,32 @@ fn rows_from_json(body: &[u8]) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
     finish(rows, problems)
 }
 
-/// The points of a CSV body (`gemba_data::read_measure_file`), or every problem with them.
-fn rows_from_csv(body: &[u8]) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
-    match gemba_data::read_measure_file(body, "upload.csv") {
+/// The media types of the data upload, for the 415 answer.
+const UPLOAD_TYPES: &str = "application/json (an array of {\"date\",\"value\",\"denominator\"}), \
+     text/csv, or a spreadsheet (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet \
+     for .xlsx, application/vnd.oasis.opendocument.spreadsheet for .ods, application/vnd.ms-excel \
+     for .xls)";
+
+/// The file name that tells `gemba_data::read_measure_file` the format of a body of media type
+/// `m`, for the file types it reads.
+fn upload_file_name(m: &str) -> Option<&'static str> {
+    Some(match m {
+        "text/csv" | "application/csv" => "upload.csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "upload.xlsx",
+        "application/vnd.ms-excel.sheet.macroenabled.12" => "upload.xlsm",
+        "application/vnd.ms-excel.sheet.binary.macroenabled.12" => "upload.xlsb",
+        "application/vnd.ms-excel" => "upload.xls",
+        "application/vnd.oasis.opendocument.spreadsheet" => "upload.ods",
+        _ => return None,
+    })
+}
+
+/// The points of a CSV or spreadsheet body as `gemba_data::read_measure_file` read them, or
+/// every problem with them. A spreadsheet refused as unsafe to read is a 422 `unsafe_file`.
+fn rows_from_file(
+    read: Result<Vec<gemba_data::MeasureRow>, Vec<gemba_data::RowProblem>>,
+) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
+    match read {
         Ok(rows) => finish(
             rows.iter()
                 .map(|r| {
@@ -368,6 +398,13 @@ fn rows_from_csv(body: &[u8]) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
                 .collect(),
             vec![],
         ),
+        Err(problems) if problems.iter().any(|p| p.refused) => Err(ApiError::UnsafeFile(
+            problems
+                .into_iter()
+                .map(|p| p.message)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
         Err(problems) if problems.iter().all(|p| p.line == 0) => Err(ApiError::BadRequest {
             message: problems
                 .iter()

@@ -6,7 +6,7 @@
 //! the organisation that owns it: to anyone else its id answers 404, exactly like an id that
 //! does not exist. Changes need a role that may edit (403 otherwise); deleting a project, a
 //! measure or a PDSA cycle needs an admin or an improvement lead. Bodies are JSON
-//! (`gemba_api::workspace` holds their types; data uploads may also be CSV), at most 5 MB;
+//! (`gemba_api::workspace` holds their types; data uploads may also be CSV or a spreadsheet), at most 5 MB;
 //! every error is `{"error": {"code", "message", "field"}}` (see [`ApiError`]). The OpenAPI
 //! 3.1 document, `openapi.json` beside this file, describes every route; a test keeps the two
 //! in step.

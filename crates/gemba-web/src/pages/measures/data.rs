@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
-use gemba_data::{parse_pasted, read_measure_file, MeasureRow, RowProblem};
+use gemba_data::{parse_pasted, MeasureRow, RowProblem};
 use gemba_domain::{
     bounded_number, measure_chart, DataPoint, Measure, Project, RevisionId, RevisionKind, Role,
     StoreError,
@@ -416,7 +416,8 @@ async fn upload(
     user.check_edit(&csrf, role)?;
     let problems = match file {
         Some((name, bytes)) if !name.is_empty() && !bytes.is_empty() => {
-            match blocking(move || read_measure_file(&bytes, &name)).await? {
+            let read = state.sheets.read_measure_file(bytes, name).await;
+            match read.ok_or_else(|| PageError::Internal("data import task failed".into()))? {
                 Ok(rows) => match save(&state, &user, &m, rows).await? {
                     Ok((n, replaced)) => return Ok(saved_redirect(&m, n, replaced)),
                     Err(problems) => problems,
@@ -439,6 +440,7 @@ fn problem(message: &str) -> RowProblem {
         line: 0,
         column: String::new(),
         message: message.to_owned(),
+        refused: false,
     }
 }
 
@@ -495,6 +497,7 @@ fn check_rows(m: &Measure, rows: &[MeasureRow]) -> (Vec<DataPoint>, Vec<RowProbl
             .into_iter()
             .filter_map(|(field, x)| bounded_number(field, x?).err())
             .map(|e| RowProblem {
+                refused: false,
                 line: r.line,
                 column: e.field.to_owned(),
                 message: e.message,
@@ -509,6 +512,7 @@ fn check_rows(m: &Measure, rows: &[MeasureRow]) -> (Vec<DataPoint>, Vec<RowProbl
             .and_then(|e| point_error(&e))
         {
             problems.push(RowProblem {
+                refused: false,
                 line: r.line,
                 column: String::new(),
                 message,
