@@ -65,6 +65,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .nest("/api/v1", api::router())
+        // Unknown paths and methods outside the API: the styled "Page not found".
+        .fallback(pages::not_found)
+        .method_not_allowed_fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::error_pages_with_header,
+        ))
         .with_state(state)
         .layer(axum::middleware::map_response(security_headers))
 }

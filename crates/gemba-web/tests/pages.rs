@@ -607,6 +607,52 @@ async fn board_viewers_read_but_cannot_change_anything() {
     assert!(app.store.driver_nodes(id).await.unwrap().is_empty());
 }
 
+/// Issue 10: unknown paths and malformed ids got axum's raw text (`Invalid URL: Cannot parse
+/// "new" to a "i64"`) or an empty 404. Every one is now the styled "Page not found", with the
+/// signed-in header for a signed-in user; the API keeps its JSON errors.
+#[tokio::test]
+async fn unknown_paths_and_malformed_ids_get_the_styled_not_found_page() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    for path in [
+        "/measures/new",
+        "/projects/12abc",
+        "/pdsa/-",
+        "/no/such/page",
+        "/projects/1/nothing",
+        "/logout",
+    ] {
+        let res = member.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        let html = res.text().await.unwrap();
+        assert!(html.contains("<h1>Page not found</h1>"), "{path}: {html}");
+        assert!(html.contains("Mo Member"), "{path}: no signed-in header");
+        assert!(!html.contains("Invalid URL"), "{path}");
+    }
+    // Signed out: the same page, without anyone's header (pages that need a session send
+    // the visitor to sign in first).
+    let (anon, _jar) = browser();
+    let res = anon.get(app.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Page not found") && !html.contains("Mo Member"));
+    // The API answers in JSON.
+    let res = anon
+        .get(app.url("/api/v1/no-such-route"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+}
+
 #[tokio::test]
 async fn another_organisations_projects_are_not_found() {
     let app = spawn_app().await;

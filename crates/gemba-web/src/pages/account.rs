@@ -2,7 +2,8 @@
 //! their other sessions), their API tokens (named, with an expiry, revocable; the secret shown
 //! once), and the one-time "set your password" page an admin's link opens.
 
-use axum::extract::{Path, State};
+use crate::pages::Path;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

@@ -4,7 +4,8 @@
 //! its system (add one, rename this one). Anyone else: 404 for an organisation they are not
 //! in, 403 for one where they are not an admin.
 
-use axum::extract::{Path, State};
+use crate::pages::Path;
+use axum::extract::State;
 use axum::http::header::HOST;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

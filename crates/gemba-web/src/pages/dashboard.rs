@@ -4,7 +4,8 @@
 //! Also the small pieces of markup that show a status or an icon, shared with the project
 //! pages.
 
-use axum::extract::{Path, State};
+use crate::pages::Path;
+use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
 use std::collections::HashMap;

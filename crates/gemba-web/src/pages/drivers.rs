@@ -2,7 +2,8 @@
 //! lists (readable on a phone and by screen readers) and edited with plain forms, no
 //! JavaScript needed.
 
-use axum::extract::{Path, State};
+use crate::pages::Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

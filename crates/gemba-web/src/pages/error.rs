@@ -89,12 +89,30 @@ impl IntoResponse for PageError {
                 )
             }
         };
+        let page = ErrorPage { title, message };
+        let mut res = (status, page.render(None)).into_response();
+        res.extensions_mut().insert(page);
+        res
+    }
+}
+
+/// What an error page says, kept on its response so that it can be drawn again with the
+/// signed-in header (`pages::error_pages_with_header`).
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorPage {
+    title: &'static str,
+    message: String,
+}
+
+impl ErrorPage {
+    /// The page, with the header of `user` when known.
+    pub(crate) fn render(&self, user: Option<&super::session::CurrentUser>) -> maud::Markup {
         let body = html! {
-            h1 { (title) }
-            p { (message) }
+            h1 { (self.title) }
+            p { (self.message) }
             p { a href="/" { "Go to the dashboard" } }
         };
-        (status, layout::page(title, None, body)).into_response()
+        layout::page(self.title, user, body)
     }
 }
 

@@ -2,7 +2,8 @@
 
 mod data;
 
-use axum::extract::{Path, State};
+use crate::pages::Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

@@ -2,7 +2,8 @@
 //! members of the project's organisation. Shown on the project page; every change is in the
 //! project's history.
 
-use axum::extract::{Path, State};
+use crate::pages::Path;
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Form, Router};

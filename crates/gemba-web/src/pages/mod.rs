@@ -18,10 +18,14 @@ mod pdsa;
 pub(crate) mod projects;
 pub(crate) mod session;
 
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::response::IntoResponse;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use serde::de::DeserializeOwned;
 
 pub(crate) use dashboard::SummaryCache;
 pub(crate) use projects::load_project;
@@ -44,6 +48,53 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(measures::router())
         .merge(pdsa::router())
+}
+
+/// A path parameter of a page (an id): one that does not parse ("new", "12abc") is a page that
+/// does not exist, answered with the styled "Page not found", never axum's plain-text message.
+pub(crate) struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = error::PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(t)| Path(t))
+            .map_err(|_| error::PageError::NotFound)
+    }
+}
+
+/// The answer to a path no page or API route has, and to a method a page does not take.
+pub(crate) async fn not_found() -> error::PageError {
+    error::PageError::NotFound
+}
+
+/// Error pages are rendered without knowing who asked (a handler's error has no user); this
+/// draws them again with the signed-in header (their name, Account, Admin, Sign out) when the
+/// request came from a signed-in user, so that a missing page still looks like Gemba.
+pub(crate) async fn error_pages_with_header(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let headers = req.headers().clone();
+    let res = next.run(req).await;
+    let Some(info) = res.extensions().get::<error::ErrorPage>().cloned() else {
+        return res;
+    };
+    match session::current_user(&headers, &state).await {
+        Ok(Some(user)) => {
+            let mut again = (res.status(), info.render(Some(&user))).into_response();
+            again.extensions_mut().insert(info);
+            again
+        }
+        _ => res,
+    }
 }
 
 async fn css() -> impl IntoResponse {

@@ -1,7 +1,8 @@
 //! PDSA cycles: log one (the plan), see its four stages and its ramp, and record do, study and
 //! act as the cycle goes.
 
-use axum::extract::{Path, State};
+use crate::pages::Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};

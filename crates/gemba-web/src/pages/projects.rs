@@ -1,6 +1,7 @@
 //! Projects: list, create, view, edit, delete and restore, history.
 
-use axum::extract::{Path, Query, State};
+use crate::pages::Path;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
