@@ -506,8 +506,10 @@ fn write_visual(args: &ChartArgs, views: &[SeriesView<'_>]) -> Result<()> {
 
 /// A file name from a series key: letters, digits, `-` and `_` kept, the rest `_`.
 fn file_stem(id: &str) -> String {
+    // ASCII only, and short enough for any file system (names may be 255 bytes at most).
     let stem: String = id
         .chars()
+        .take(100)
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
                 c

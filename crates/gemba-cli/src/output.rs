@@ -81,10 +81,11 @@ impl Sink {
     }
 }
 
-/// Writes `files` (name, contents) into the folder `dir`: each is written to a temporary file
-/// first and the files are renamed into place only once all are written, so a failure while
-/// writing leaves the folder as it was (a failure during the final renames, which only fail on a
-/// broken file system, can leave some in place).
+/// Writes `files` (name, contents) into the folder `dir`, all or nothing: each is written to a
+/// temporary file first; then files already at those names are moved aside, the new ones renamed
+/// into place, and only when every rename succeeded are the old ones deleted. If any step fails
+/// (a name the file system refuses, a full disk), the new files are removed and the old ones put
+/// back, so the folder is as it was.
 pub fn write_files(dir: &Path, files: &[(String, String)]) -> Result<()> {
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the folder {}", dir.display()))?;
@@ -96,13 +97,45 @@ pub fn write_files(dir: &Path, files: &[(String, String)]) -> Result<()> {
             .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
         staged.push((tmp, dir.join(name)));
     }
-    for (tmp, path) in staged {
-        let file = tmp
-            .persist(&path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        readable(&file);
+    // Move aside what the new files replace.
+    let mut aside: Vec<(PathBuf, tempfile::TempPath)> = Vec::new();
+    let mut placed: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<()> {
+        for (_, path) in &staged {
+            if path.exists() {
+                let backup = tempfile::Builder::new()
+                    .prefix(".gemba-old-")
+                    .tempfile_in(dir)
+                    .with_context(|| format!("cannot write in the folder {}", dir.display()))?
+                    .into_temp_path();
+                fs::rename(path, &backup)
+                    .with_context(|| format!("cannot replace {}", path.display()))?;
+                aside.push((path.clone(), backup));
+            }
+        }
+        for (tmp, path) in staged {
+            let file = tmp
+                .persist(&path)
+                .map_err(|e| e.error)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            readable(&file);
+            placed.push(path);
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for path in &placed {
+            let _ = fs::remove_file(path);
+        }
+        for (path, backup) in aside {
+            // Best effort: put the old file back where it was.
+            let _ = fs::rename(&backup, &path);
+            let _ = backup.keep();
+        }
+        return result;
     }
+    // The old files go when their temporary paths drop.
+    drop(aside);
     Ok(())
 }
 

@@ -449,6 +449,101 @@ fn exclude_of_a_date_without_a_point_is_an_error() {
     assert!(!out_path.exists(), "nothing is written");
 }
 
+/// Issue 10: `--format svg --out DIR` left the other series' files behind when one failed (a
+/// series name over 255 bytes). Names are now kept short, and a failure leaves the folder
+/// exactly as it was, old files included.
+#[test]
+fn svg_folder_is_written_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "W".repeat(300);
+    let mut csv = String::from("date,ward,falls\n");
+    for ward in ["A", "B", long.as_str()] {
+        for m in 1..=12 {
+            csv += &format!("2024-{m:02}-01,{ward},{}\n", m % 4 + 3);
+        }
+    }
+    let input = write(dir.path(), "wards.csv", &csv);
+    let out = dir.path().join("charts");
+    let run = || {
+        gemba(&[
+            "chart",
+            "-i",
+            &input,
+            "--series",
+            "ward",
+            "--value",
+            "falls",
+            "--date",
+            "date",
+            "--format",
+            "svg",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    // A long series name gets a short file name.
+    let res = run();
+    assert!(res.status.success(), "{}", stderr(&res));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.iter().all(|n| n.len() <= 104), "{names:?}");
+
+    // A failure part-way (B.svg is a folder) leaves everything as it was.
+    std::fs::remove_dir_all(&out).unwrap();
+    std::fs::create_dir_all(out.join("B.svg")).unwrap();
+    std::fs::write(out.join("A.svg"), "the old chart").unwrap();
+    let res = run();
+    assert_eq!(res.status.code(), Some(1), "{}", stderr(&res));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["A.svg", "B.svg"], "nothing new, no temporary files");
+    assert_eq!(
+        std::fs::read_to_string(out.join("A.svg")).unwrap(),
+        "the old chart"
+    );
+}
+
+/// Issue 10: UTF-16 input and a doubled byte-order mark are named as the problem, not reported
+/// as a missing column.
+#[test]
+fn utf16_and_doubled_byte_order_marks_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "date,falls\n2024-01-01,3\n2024-02-01,4\n";
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let doubled = [&[0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat();
+    for (name, bytes, expected) in [
+        ("unicode.csv", utf16, "UTF-16"),
+        ("doubled.csv", doubled, "two UTF-8 byte-order marks"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = gemba(&[
+            "chart",
+            "-i",
+            path.to_str().unwrap(),
+            "--value",
+            "falls",
+            "--date",
+            "date",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let message = stderr(&out);
+        assert!(message.contains(expected), "{name}: {message}");
+        assert!(message.contains("CSV UTF-8"), "{name}: {message}");
+        assert!(message.contains(name), "{name}: {message}");
+    }
+}
+
 #[test]
 fn every_output_format() {
     let dir = tempfile::tempdir().unwrap();

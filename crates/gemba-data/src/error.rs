@@ -71,6 +71,18 @@ pub enum DataError {
         /// What went wrong.
         message: String,
     },
+    /// A CSV file in an encoding we do not read (UTF-16, as Excel's "Unicode text" saves it),
+    /// or with its UTF-8 byte-order mark doubled (which would hide the first column's name).
+    #[error(
+        "{}: {problem}; save it as \"CSV UTF-8 (comma delimited)\" and try again",
+        path(file)
+    )]
+    Encoding {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong with it, in words.
+        problem: &'static str,
+    },
     /// The file name's extension is not one we read.
     #[error(
         "{}: unsupported file type; use a CSV file (.csv, .tsv or .txt; comma, semicolon or tab \

@@ -390,6 +390,12 @@ impl<R: std::io::Read> CsvTable<R> {
             line: Some(1),
             message: e.to_string(),
         })?;
+        if let Some(problem) = encoding_problem(start) {
+            return Err(DataError::Encoding {
+                file: path,
+                problem,
+            });
+        }
         let delimiter = sniff_delimiter(start);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -417,6 +423,26 @@ impl<R: std::io::Read> CsvTable<R> {
             headers,
         })
     }
+}
+
+/// Why the start of a CSV file shows it cannot be read as UTF-8 text, if it does: a UTF-16
+/// byte-order mark, UTF-16 without one (every other byte of the first line zero), or a UTF-8
+/// byte-order mark twice (the CSV reader drops one; the second would stick to the first
+/// column's name).
+fn encoding_problem(start: &[u8]) -> Option<&'static str> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if start.starts_with(b"\xFF\xFE") || start.starts_with(b"\xFE\xFF") {
+        return Some("the file is saved as UTF-16 (\"Unicode text\"), not UTF-8");
+    }
+    let sample = &start[..start.len().min(64)];
+    let zeros = sample.iter().filter(|b| **b == 0).count();
+    if sample.len() >= 8 && zeros * 3 >= sample.len() {
+        return Some("the file looks like UTF-16 (\"Unicode text\"): every other byte is zero");
+    }
+    if start.starts_with(BOM) && start[BOM.len()..].starts_with(BOM) {
+        return Some("the file starts with two UTF-8 byte-order marks");
+    }
+    None
 }
 
 /// `,`, `;` or tab: whichever occurs most (outside quotes) in the first line; `,` if none.
@@ -658,6 +684,24 @@ impl SheetTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_and_a_doubled_byte_order_mark_are_named() {
+        let utf16: Vec<u8> = "date,value\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let with_bom = [&b"\xFF\xFE"[..], &utf16].concat();
+        assert!(encoding_problem(&with_bom).unwrap().contains("UTF-16"));
+        assert!(encoding_problem(&utf16).unwrap().contains("UTF-16"));
+        let doubled = b"\xEF\xBB\xBF\xEF\xBB\xBFdate,value\n";
+        assert!(encoding_problem(doubled)
+            .unwrap()
+            .contains("two UTF-8 byte-order marks"));
+        assert_eq!(encoding_problem(b"\xEF\xBB\xBFdate,value\n"), None);
+        assert_eq!(encoding_problem("date,cas évités\n".as_bytes()), None);
+        assert_eq!(encoding_problem(b""), None);
+    }
 
     #[test]
     fn sniffs_the_separator_from_the_header_line() {
