@@ -1318,9 +1318,26 @@ async fn measures_and_cycles_are_deleted_and_restored_points_removed() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(app.store.measure(m).await.unwrap().is_some());
+    // Deleting asks first, naming the measure; nothing is deleted until "Yes".
     let res = lead.post(&app, &format!("{measure}/delete"), &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Delete this measure?") && html.contains("Falls per 1,000 bed days"));
+    assert!(html.contains("Yes, delete measure"));
+    assert!(app.store.measure(m).await.unwrap().is_some());
+    let res = lead
+        .post(&app, &format!("{measure}/delete"), &[("confirm", "yes")])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), format!("/projects/{p}"));
+    // Then says what happened, and leads back to the project.
+    let (status, html) = lead.get(&app, &location(&res)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Measure deleted"), "{html}");
+    assert!(
+        html.contains("“Falls per 1,000 bed days” was deleted"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("href=\"/projects/{p}\"")), "{html}");
     let (status, _) = member.get(&app, &measure).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, html) = member.get(&app, &format!("/projects/{p}")).await;
@@ -1359,8 +1376,12 @@ async fn measures_and_cycles_are_deleted_and_restored_points_removed() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = lead.post(&app, &format!("{cycle}/delete"), &[]).await;
-    assert_eq!(location(&res), format!("/projects/{p}"));
+    let res = lead
+        .post(&app, &format!("{cycle}/delete"), &[("confirm", "yes")])
+        .await;
+    assert!(location(&res).starts_with("/deleted?kind=pdsa_cycle"));
+    let (_, html) = lead.get(&app, &location(&res)).await;
+    assert!(html.contains("PDSA cycle deleted"), "{html}");
     let (status, _) = member.get(&app, &cycle).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, html) = member.get(&app, &format!("/projects/{p}")).await;
@@ -1626,7 +1647,9 @@ async fn a_delete_from_a_stale_page_is_a_conflict() {
         StatusCode::SEE_OTHER
     );
     let delete = format!("/measures/{m}/delete");
-    let res = lead.post(&app, &delete, &[("version", "1")]).await;
+    let res = lead
+        .post(&app, &delete, &[("version", "1"), ("confirm", "yes")])
+        .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(res
         .text()
@@ -1634,7 +1657,9 @@ async fn a_delete_from_a_stale_page_is_a_conflict() {
         .unwrap()
         .contains("was changed by someone else while you were working on it"));
     assert!(app.store.measure(m).await.unwrap().is_some());
-    let res = lead.post(&app, &delete, &[("version", "2")]).await;
+    let res = lead
+        .post(&app, &delete, &[("version", "2"), ("confirm", "yes")])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(app.store.measure(m).await.unwrap().is_none());
 
@@ -1655,7 +1680,11 @@ async fn a_delete_from_a_stale_page_is_a_conflict() {
     ];
     lead.post(&app, &format!("{c}/edit"), &edit).await;
     let res = lead
-        .post(&app, &format!("{c}/delete"), &[("version", "1")])
+        .post(
+            &app,
+            &format!("{c}/delete"),
+            &[("version", "1"), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(app.store.pdsas(p).await.unwrap().len(), 1);
@@ -1680,7 +1709,7 @@ async fn a_delete_from_a_stale_page_is_a_conflict() {
         .post(
             &app,
             &format!("/projects/{p}/delete"),
-            &[("version", &stale)],
+            &[("version", &stale), ("confirm", "yes")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);

@@ -555,10 +555,28 @@ async fn driver_diagram_add_edit_delete_without_javascript() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // Deleting the primary driver removes what hangs from it.
+    // Deleting asks first: nothing is deleted until the confirmation page's button is pressed.
     let res = patient
         .post(&app, &format!("{drivers}/{primary}/delete"), &[])
         .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Delete this driver diagram entry?"), "{html}");
+    assert!(html.contains("name=\"confirm\" value=\"yes\""));
+    assert!(!app.store.driver_nodes(id).await.unwrap().is_empty());
+    let res = patient
+        .post(
+            &app,
+            &format!("{drivers}/{primary}/delete"),
+            &[("confirm", "yes")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(&res).starts_with("/deleted?"),
+        "{}",
+        location(&res)
+    );
     assert!(app.store.driver_nodes(id).await.unwrap().is_empty());
 }
 
@@ -731,8 +749,14 @@ async fn deleted_projects_are_restored_by_an_admin() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let (_, html) = lead.get(&app, &format!("{path}/edit")).await;
     assert!(html.contains("Delete project"));
-    let res = lead.post(&app, &format!("{path}/delete"), &[]).await;
+    let res = lead
+        .post(&app, &format!("{path}/delete"), &[("confirm", "yes")])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The next page says what happened.
+    let (status, html) = lead.get(&app, &location(&res)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Project deleted"), "{html}");
     let (status, _) = member.get(&app, &path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -816,7 +840,7 @@ async fn deleted_driver_nodes_are_restored_by_an_admin() {
         .post(
             &app,
             &format!("/projects/{id}/drivers/{primary}/delete"),
-            &[],
+            &[("confirm", "yes")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -1580,7 +1604,7 @@ async fn a_stale_driver_node_save_or_delete_is_a_conflict() {
         .post(
             &app,
             &format!("/projects/{id}/drivers/{node}/delete"),
-            &[("version", "1")],
+            &[("version", "1"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);

@@ -14,6 +14,7 @@ use gemba_domain::{
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::confirm;
 use super::conflict;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
@@ -260,6 +261,9 @@ struct NodeForm {
     /// The version of the node the form was loaded with (edits and deletes).
     #[serde(default)]
     version: String,
+    /// `yes` from the delete confirmation page; anything else asks first.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// The node `id` of project `p`'s diagram; a node of another project is not found.
@@ -391,11 +395,28 @@ async fn delete(
     let node = node_of(&state, &p, node).await?;
     // A form that names no version deletes whatever is stored (as before versions).
     let expected = conflict::parse(&f.version);
+    let diagram = format!("/projects/{}/drivers", p.id);
+    if f.confirm != confirm::YES {
+        let action = format!("/projects/{}/drivers/{}/delete", p.id, node.id);
+        return Ok(confirm::ask(
+            &user,
+            confirm::Kind::DriverNode,
+            &node.text,
+            &action,
+            expected,
+            &diagram,
+        )
+        .into_response());
+    }
     state
         .store
         .delete_driver_node(node.id, expected, user.user.id)
         .await?;
-    Ok(see_other(&format!("/projects/{}/drivers", p.id)))
+    Ok(confirm::done(
+        confirm::Kind::DriverNode,
+        &node.text,
+        &diagram,
+    ))
 }
 
 /// The deleted nodes of a project's diagram that can be restored now: those whose parent is

@@ -18,6 +18,7 @@ use gemba_spc::{ChartResult, ChartType, Improvement, PointVariation};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
+use super::confirm;
 use super::conflict;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
@@ -703,11 +704,28 @@ async fn delete(
         return Err(PageError::Forbidden);
     }
     let expected = conflict::parse(&f.version);
+    if f.confirm != confirm::YES {
+        let action = format!("/measures/{}/delete", m.id);
+        let back = format!("/measures/{}", m.id);
+        return Ok(confirm::ask(
+            &user,
+            confirm::Kind::Measure,
+            &m.name,
+            &action,
+            expected,
+            &back,
+        )
+        .into_response());
+    }
     state
         .store
         .delete_measure(m.id, expected, user.user.id)
         .await?;
-    Ok(see_other(&format!("/projects/{}", project.id)))
+    Ok(confirm::done(
+        confirm::Kind::Measure,
+        &m.name,
+        &format!("/projects/{}", project.id),
+    ))
 }
 
 /// Brings back a deleted measure of a live project: admins only. Deleted measures of other

@@ -6,6 +6,7 @@
 
 mod account;
 mod admin;
+mod confirm;
 mod conflict;
 mod dashboard;
 mod drivers;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(measures::router())
         .merge(pdsa::router())
+        .merge(confirm::router())
 }
 
 /// A path parameter of a page (an id): one that does not parse ("new", "12abc") is a page that

@@ -14,6 +14,7 @@ use gemba_domain::{
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::confirm;
 use super::conflict;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
@@ -684,11 +685,29 @@ async fn delete(
         return Err(PageError::Forbidden);
     }
     let expected = conflict::parse(&f.version);
+    if f.confirm != confirm::YES {
+        let action = format!("/pdsa/{}/delete", cycle.id);
+        let back = format!("/pdsa/{}", cycle.id);
+        let name = cycle.fields.title.as_str().to_owned();
+        return Ok(confirm::ask(
+            &user,
+            confirm::Kind::PdsaCycle,
+            &name,
+            &action,
+            expected,
+            &back,
+        )
+        .into_response());
+    }
     state
         .store
         .delete_pdsa(cycle.id, expected, user.user.id)
         .await?;
-    Ok(see_other(&format!("/projects/{}", project.id)))
+    Ok(confirm::done(
+        confirm::Kind::PdsaCycle,
+        cycle.fields.title.as_str(),
+        &format!("/projects/{}", project.id),
+    ))
 }
 
 /// Brings back a deleted PDSA cycle of a live project: admins only. Deleted cycles of other

@@ -13,6 +13,7 @@ use gemba_domain::{
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::confirm;
 use super::conflict;
 use super::dashboard::{measure_list, measure_summaries, status_label, status_tag};
 use super::drivers::diagram;
@@ -698,6 +699,9 @@ pub(crate) struct DeleteForm {
     pub(crate) csrf: String,
     #[serde(default)]
     pub(crate) version: String,
+    /// `yes` from the confirmation page; anything else asks first.
+    #[serde(default)]
+    pub(crate) confirm: String,
 }
 
 /// A form that carries nothing but its CSRF token.
@@ -719,11 +723,24 @@ async fn delete(
         return Err(PageError::Forbidden);
     }
     let expected = conflict::parse(&f.version);
+    if f.confirm != confirm::YES {
+        let action = format!("/projects/{}/delete", p.id);
+        let back = format!("/projects/{}/edit", p.id);
+        return Ok(confirm::ask(
+            &user,
+            confirm::Kind::Project,
+            &p.title,
+            &action,
+            expected,
+            &back,
+        )
+        .into_response());
+    }
     state
         .store
         .delete_project(p.id, expected, user.user.id)
         .await?;
-    Ok(see_other("/projects"))
+    Ok(confirm::done(confirm::Kind::Project, &p.title, "/projects"))
 }
 
 async fn deleted(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {

@@ -238,7 +238,7 @@ pub(crate) fn router() -> Router<AppState> {
 }
 
 /// `next` when it is a path on this site, else the dashboard: never an open redirect.
-fn local_path(next: &str) -> &str {
+pub(crate) fn local_path(next: &str) -> &str {
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.chars().any(|c| c.is_control() || c == '\\');
