@@ -552,7 +552,7 @@ impl MeasureInput {
             Some(s) => match Rules::profile(s) {
                 Ok(r) => r.profile.to_owned(),
                 Err(_) => {
-                    errors.push(FieldError::new("rules", one_of(&["mdc", "powerbi"])));
+                    errors.push(FieldError::new("rules", one_of(&Rules::PROFILE_NAMES)));
                     String::new()
                 }
             },

@@ -76,9 +76,10 @@ const DIRECTIONS: [(&str, &str); 3] = [
     ("neutral", "Neither: no preferred direction"),
 ];
 
-const RULE_PROFILES: [(&str, &str); 2] = [
+const RULE_PROFILES: [(&str, &str); 3] = [
     ("mdc", "Making Data Count (NHS England, NHSRplotthedots)"),
     ("powerbi", "NHS Power BI SPC visual"),
+    ("qic", "qicharts2 (Anhøj runs, 3σ limits)"),
 ];
 
 /// A rule profile in words, never its code.
@@ -1068,5 +1069,14 @@ mod tests {
         assert_eq!(point_on_or_after(&dates, d(2)), Some(1));
         assert_eq!(point_on_or_after(&dates, d(3)), Some(2));
         assert_eq!(point_on_or_after(&dates, d(5)), None);
+    }
+
+    /// The form offers exactly the engine's rule profiles, as the API accepts them.
+    #[test]
+    fn the_form_offers_every_rule_profile_of_the_engine() {
+        let codes: Vec<&str> = RULE_PROFILES.iter().map(|(code, _)| *code).collect();
+        assert_eq!(codes, gemba_spc::Rules::PROFILE_NAMES);
+        assert_eq!(profile_label("qic"), "qicharts2 (Anhøj runs, 3σ limits)");
+        assert_eq!(profile_label("made-up"), "custom rules");
     }
 }
