@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use gemba_domain::{
     ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureId, MeasureType, NonEmpty,
-    OrgId, ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
+    OrgId, Period, ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
 use gemba_store_sqlite::SqliteStore;
@@ -139,6 +139,7 @@ impl App {
                 rules: "mdc".into(),
                 rebase: Vec::new(),
                 fix_after: None,
+                period: Period::Month,
             },
         };
         let id = self
@@ -728,14 +729,19 @@ async fn pdsa_cycles_are_planned_annotated_and_studied() {
         "links to the charts"
     );
 
-    // Annotated on the chart at the first point on or after its start (1 Jul 2024).
+    // Regression: annotated at the point whose month contains its start (June 2024's), not
+    // at the first point on or after it (1 Jul 2024): June's figure already has the change.
     let (_, html) = member.get(&app, &format!("/measures/{m}")).await;
     assert!(html.contains("class=\"annotation\""), "marker drawn");
     assert!(
         html.contains("PDSA: Cycle 1: rounding on one bay"),
         "labelled"
     );
-    assert!(html.contains("Annotations: 1 PDSA: Cycle 1: rounding on one bay (1 Jul 2024)"));
+    assert!(
+        html.contains("Annotations: 1 PDSA: Cycle 1: rounding on one bay (1 Jun 2024)"),
+        "{html}"
+    );
+    assert!(html.contains("started 15 Jun 2024, marked at Jun 2024"));
 
     // Cycle 2 follows cycle 1: the ramp.
     let c1_id = c1.trim_start_matches("/pdsa/").to_owned();
@@ -757,6 +763,26 @@ async fn pdsa_cycles_are_planned_annotated_and_studied() {
     )));
     let (_, html) = member.get(&app, &c1).await;
     assert!(html.contains(&format!("<a href=\"{c2}\">Cycle 2: all bays</a>")));
+
+    // Regression: a cycle that starts after the latest point (Dec 2025) was neither drawn nor
+    // listed; it now sits at the right edge and says so.
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[("title", "Cycle 3: next year"), ("start_date", "2026-02-10")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = member.get(&app, &format!("/measures/{m}")).await;
+    assert_eq!(html.matches("class=\"annotation\"").count(), 3, "three markers");
+    assert!(
+        html.contains("3 PDSA: Cycle 3: next year (after 1 Dec 2025, the latest point)"),
+        "{html}"
+    );
+    assert!(html.contains(
+        "PDSA: Cycle 3: next year – started 10 Feb 2026: starts after the latest data"
+    ));
 
     // Do, study, act.
     let (status, html) = member.get(&app, &format!("{c1}/edit")).await;
@@ -824,6 +850,7 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
             rules: "mdc".into(),
             rebase,
             fix_after: None,
+            period: Period::Month,
         },
     };
     let m = app.measure_with_data(member.id, &values).await;

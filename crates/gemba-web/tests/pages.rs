@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use gemba_domain::{
-    ChartSettings, DataPoint, Email, MeasureFields, MeasureType, NonEmpty, OrgId, ProjectFields,
-    ProjectId, ProjectStatus, Role, Store, UserId,
+    ChartSettings, DataPoint, Email, MeasureFields, MeasureType, NonEmpty, OrgId, Period,
+    ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
 use gemba_store_sqlite::SqliteStore;
@@ -870,6 +870,7 @@ async fn dashboard_shows_projects_with_measure_icons() {
                     rules: "mdc".to_owned(),
                     rebase: vec![],
                     fix_after: None,
+                    period: Period::Month,
                 },
             },
             member.id,
@@ -984,6 +985,7 @@ async fn team_dashboard_and_icons_follow_new_data() {
                     rules: "mdc".to_owned(),
                     rebase: vec![],
                     fix_after: None,
+                    period: Period::Month,
                 },
             },
             member.id,
