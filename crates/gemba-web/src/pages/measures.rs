@@ -1074,7 +1074,7 @@ fn settings_form(user: &CurrentUser, m: &Measure, f: &SettingsForm, e: &FieldErr
                 Some("Each phase's limits are then calculated from its first points only; leave blank to use every point"), e))
             @if !m.chart.rebase.is_empty() {
                 fieldset class="fieldset" {
-                    legend { "Rebase dates: a new phase starts at the first point on or after each" }
+                    legend { "Rebase dates: a new phase starts at the point whose period contains each" }
                     div class="checkboxes" {
                         @for (k, d) in m.chart.rebase.iter().enumerate() {
                             div class="checkboxes__item" {
