@@ -966,7 +966,9 @@ async fn dashboards_show_latest_value_period_target_and_overdue_data() {
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     // Today by the clock, as the server reads it (UTC).
     let today = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive();
-    let measures: [(&str, Period, Option<f64>, Vec<(NaiveDate, f64)>); 4] = [
+    /// A measure to make: its name, period, target and (date, value) points.
+    type Made<'a> = (&'a str, Period, Option<f64>, Vec<(NaiveDate, f64)>);
+    let measures: [Made; 4] = [
         (
             "Discharges before noon",
             Period::Month,
