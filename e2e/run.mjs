@@ -203,9 +203,15 @@ const MONTHS = VALUES.map((_, i) => {
   const m = String((i % 12) + 1).padStart(2, '0');
   return `${y}-${m}-01`;
 });
-/** The PDSA cycle starts with the shift: the 17th month, May 2024. */
-const PDSA_START = '2024-05-01';
-const PDSA_START_UK = '1 May 2024';
+/**
+ * The PDSA cycle starts with the shift, on the 2nd of the 17th month: May 2024's point (a
+ * monthly point stands for its whole month), not June's, the first point after the date.
+ */
+const PDSA_START = '2024-05-02';
+const PDSA_START_UK = '2 May 2024';
+/** A second cycle starts after the latest data (December 2024). */
+const LATER_START = '2025-02-10';
+const LATER_START_UK = '10 Feb 2025';
 
 // --- the journey ---------------------------------------------------------------------------------
 
@@ -300,6 +306,10 @@ async function journey(browser, base) {
       await page.getByLabel('Chart type').selectOption('xmr');
       await page.getByLabel('Improvement direction').selectOption('increase');
       await page.getByLabel('Target (optional)').fill('70');
+      const period = page.getByLabel('Period of each point');
+      const periodHint = await period.getAttribute('aria-describedby');
+      check(periodHint === 'period-hint', `the period select is described by "${periodHint}", expected its hint`);
+      await period.selectOption('month');
       await Promise.all([
         page.waitForURL(/\/measures\/\d+\/data/),
         page.getByRole('button', { name: 'Save measure' }).click(),
@@ -387,15 +397,16 @@ async function journey(browser, base) {
       await page.getByRole('heading', { name: 'PDSA cycles on the chart' }).waitFor();
       const items = (await page.locator('ol.annotations').textContent()).replace(/\s+/g, ' ');
       check(
-        items.includes(pdsaTitle) && items.includes(PDSA_START_UK),
-        `the chart's PDSA list does not name "${pdsaTitle}" from ${PDSA_START_UK}: "${items.trim()}"`,
+        items.includes(pdsaTitle) && items.includes(`started ${PDSA_START_UK}, marked at May 2024`),
+        `the chart's PDSA list does not name "${pdsaTitle}" started ${PDSA_START_UK}, marked at May 2024: "${items.trim()}"`,
       );
       const svg = page.locator('svg.spc-chart');
       const marks = await svg.locator('g.annotation').count();
       check(marks === 1, `the SVG has ${marks} PDSA annotation marks (g.annotation), expected 1`);
       const svgText = (await svg.textContent()).replace(/\s+/g, ' ');
       check(svgText.includes(pdsaTitle), `the SVG's annotation list does not name "${pdsaTitle}"`);
-      // The mark sits on the first point of the shift (May 2024, the 17th point).
+      // The mark sits on the first point of the shift (May 2024, the 17th point), whose month
+      // contains the start date (2 May), not on June's.
       const x = await svg.locator('g.annotation line').first().getAttribute('x1');
       const cx = await svg.locator('path.point').nth(16).evaluate((p) => {
         const b = p.getBBox();
@@ -405,6 +416,65 @@ async function journey(browser, base) {
         Math.abs(Number(x) - cx) < 1.5,
         `the PDSA mark is at x=${x}, but the May 2024 point is at x=${cx.toFixed(1)}`,
       );
+    });
+
+    await step('a cycle that starts after the latest data is shown at the right edge', async () => {
+      const later = 'Cycle 2: bleep reminders on every bay';
+      await page.goto(projectUrl);
+      await page.getByRole('link', { name: 'Log a PDSA cycle' }).click();
+      await page.waitForURL(/\/projects\/\d+\/pdsa\/new$/);
+      await page.getByLabel('Title', { exact: true }).fill(later);
+      await page.getByLabel('Start date').fill(LATER_START);
+      await Promise.all([
+        page.waitForURL(/\/pdsa\/\d+$/),
+        page.getByRole('button', { name: 'Save PDSA cycle' }).click(),
+      ]);
+      await page.goto(measureUrl);
+      const items = (await page.locator('ol.annotations').textContent()).replace(/\s+/g, ' ');
+      check(
+        items.includes(later) && items.includes(`started ${LATER_START_UK}: starts after the latest data`),
+        `the chart's PDSA list does not say "${later}" starts after the latest data: "${items.trim()}"`,
+      );
+      const svg = page.locator('svg.spc-chart');
+      const marks = await svg.locator('g.annotation').count();
+      check(marks === 2, `the SVG has ${marks} PDSA annotation marks, expected 2`);
+      const x = Number(await svg.locator('g.annotation line').nth(1).getAttribute('x1'));
+      const lastX = await svg.locator('path.point').last().evaluate((p) => {
+        const b = p.getBBox();
+        return b.x + b.width / 2;
+      });
+      const edge = Number(await svg.locator('g.x-axis line').first().getAttribute('x2'));
+      check(
+        x > lastX && Math.abs(x - edge) < 1.5,
+        `the later cycle's mark is at x=${x}; expected the right edge x=${edge}, after the latest point at x=${lastX.toFixed(1)}`,
+      );
+      // No label covers another (the numbered marks' boxes are apart).
+      const boxes = await svg.locator('rect.label').evaluateAll((rs) => rs.map((r) => {
+        const b = r.getBBox();
+        return [b.x, b.y, b.x + b.width, b.y + b.height];
+      }));
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          const apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
+          check(apart, `chart labels ${i + 1} and ${j + 1} overlap: ${JSON.stringify(a)} ${JSON.stringify(b)}`);
+        }
+      }
+      await axeCheck(page, 'Measure page with a cycle after the data (/measures/{id})');
+    });
+
+    await step('the dashboard shows the latest value, its month, the target and that data are overdue', async () => {
+      await page.goto(`${base}/`);
+      const item = page.locator('ul.measure-list li', { hasText: measureName }).first();
+      const text = (await item.textContent()).replace(/\s+/g, ' ');
+      check(text.includes('Latest Dec 2024: 72 %'), `the dashboard's line for the measure does not read "Latest Dec 2024: 72 %": "${text.trim()}"`);
+      check(text.includes('Target 70'), `the dashboard's line for the measure has no "Target 70": "${text.trim()}"`);
+      // December 2024 is the latest point; January 2025 has long ended.
+      check(
+        text.includes('Overdue') && text.includes('latest point: Dec 2024; Jan 2025 has ended without data'),
+        `the dashboard does not flag the measure's data as overdue: "${text.trim()}"`,
+      );
+      await axeCheck(page, 'Dashboard with measures (/)');
     });
 
     await step(`phone size (${PHONE.width}×${PHONE.height}): the project page does not overflow`, async () => {

@@ -14,7 +14,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use gemba_domain::{
     free_text, ActDecision, ChartSettings, DataPoint, DataPointRevision, DriverNode, DriverNodeId,
     FieldError, HistoryEntry, Measure, MeasureFields, MeasureType, Membership, NonEmpty, PdsaCycle,
-    PdsaFields, PdsaId, Project, ProjectFields, ProjectStatus, TeamId, User, UserId,
+    PdsaFields, PdsaId, Period, Project, ProjectFields, ProjectStatus, TeamId, User, UserId,
 };
 use gemba_spc::{ChartType, Improvement, Rules};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -484,6 +484,8 @@ pub struct MeasureInput {
     /// Baseline length, or null.
     #[serde(default, deserialize_with = "nullable")]
     pub fix_after: Option<Option<usize>>,
+    /// What one point stands for: `day`, `week`, `month` (default) or `quarter`.
+    pub period: Option<String>,
 }
 
 /// The names of the chart types a measure can have: one value per date, so no subgroups.
@@ -578,6 +580,14 @@ impl MeasureInput {
             Some(None) => None,
             None => cur.and_then(|c| c.fix_after),
         };
+        let period = match &self.period {
+            Some(s) => Period::parse(s).unwrap_or_else(|| {
+                let names: Vec<&str> = Period::ALL.iter().map(|p| p.name()).collect();
+                errors.push(FieldError::new("period", one_of(&names)));
+                Period::default()
+            }),
+            None => cur.map_or_else(Period::default, |c| c.period),
+        };
         let unit = text(
             "unit",
             self.unit.as_deref(),
@@ -610,6 +620,7 @@ impl MeasureInput {
                     rules,
                     rebase,
                     fix_after,
+                    period,
                 },
             }),
             _ => Err(errors),
@@ -647,6 +658,8 @@ pub struct MeasureJson {
     pub rebase: Vec<String>,
     /// Baseline length, or null.
     pub fix_after: Option<usize>,
+    /// What one point stands for: `day`, `week`, `month` or `quarter`.
+    pub period: String,
     /// The version: 1 when created, one more after every change. Also the `ETag` (`"3"`);
     /// send it back as `If-Match` to change or delete only what you read.
     pub version: i64,
@@ -668,6 +681,7 @@ impl From<&Measure> for MeasureJson {
             rules: m.chart.rules.clone(),
             rebase: m.chart.rebase.iter().copied().map(iso_date).collect(),
             fix_after: m.chart.fix_after,
+            period: m.chart.period.name().to_owned(),
             version: m.version.0,
         }
     }
@@ -944,6 +958,26 @@ mod tests {
         assert_eq!(patched.chart.chart, ChartType::Run);
         assert_eq!(patched.chart.target, None);
         assert_eq!(patched.chart.fix_after, Some(12));
+        assert_eq!(patched.chart.period, Period::Month, "the default");
+        let weekly: MeasureInput = serde_json::from_str(r#"{"period":"week"}"#).unwrap();
+        let weekly = weekly.to_fields(Some(&measure)).unwrap();
+        assert_eq!(weekly.chart.period, Period::Week);
+        assert_eq!(weekly.chart.target, Some(5.0));
+    }
+
+    #[test]
+    fn an_unknown_period_names_the_field_and_the_choices() {
+        let input: MeasureInput =
+            serde_json::from_str(r#"{"name":"Falls","type":"outcome","period":"fortnight"}"#)
+                .unwrap();
+        let errors = input.to_fields(None).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "period");
+        assert!(
+            errors[0].message.contains("day, week, month, quarter"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]

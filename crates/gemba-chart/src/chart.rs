@@ -5,7 +5,8 @@ use maud::{html, Markup};
 
 use crate::axis::{fmt_num, nice_ticks, px, tick_label, Scale, Ticks};
 use crate::describe::{self, finite, value};
-use crate::{icons, palette, SeriesView};
+use crate::layout::{self, BOX_H, ROW_H};
+use crate::{icons, palette, Place, SeriesView};
 
 /// Width of the drawing in SVG units.
 pub(crate) const W: f64 = 800.0;
@@ -18,6 +19,10 @@ const BOTTOM: f64 = 40.0;
 pub(crate) const FONT: &str = "Frutiger, 'Frutiger W01', Arial, Helvetica, sans-serif";
 /// Approximate width of one character of 11.5px text.
 const CHAR_W: f64 = 7.2;
+/// Approximate width of one character of 12px text, generously (labels above the plot).
+const LABEL_CHAR_W: f64 = 7.6;
+/// The least height of the plot, however many rows of labels sit above it.
+const MIN_PLOT_H: f64 = 200.0;
 
 /// The marker shape of a reading: shapes as well as colours tell the readings apart.
 #[derive(Clone, Copy)]
@@ -380,8 +385,88 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
         (34.0, icons_left)
     };
     let (legend_markup, rows) = legend(&items, 16.0, legend_y, legend_right);
-    let top = (legend_y + rows.saturating_sub(1) as f64 * 18.0 + 18.0).max(60.0);
-    let bottom = H - BOTTOM;
+    let labels_top = (legend_y + rows.saturating_sub(1) as f64 * 18.0 + 18.0).max(60.0);
+    let plot_l = LEFT;
+    let plot_r = W - RIGHT;
+    let inner = 12.0;
+    let xs: Vec<f64> = (0..n)
+        .map(|i| {
+            if n <= 1 {
+                (plot_l + plot_r) / 2.0
+            } else {
+                plot_l + inner + i as f64 * (plot_r - plot_l - 2.0 * inner) / (n - 1) as f64
+            }
+        })
+        .collect();
+
+    // Labels above the plot: phase labels, then the numbered annotation markers, each in the
+    // first row where it covers no other.
+    let notes = describe::annotations(view);
+    let x_of = |place: Place| match place {
+        Place::At(f) => {
+            let i = (f.floor().max(0.0) as usize).min(n.saturating_sub(1));
+            let frac = f - i as f64;
+            match (xs.get(i), xs.get(i + 1)) {
+                (Some(a), Some(b)) => a + frac * (b - a),
+                (Some(a), None) => *a,
+                _ => (plot_l + plot_r) / 2.0,
+            }
+        }
+        Place::AfterLast => plot_r,
+    };
+    let dividers: Vec<(f64, String)> = phases
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, &(start, _))| {
+            let dx = match (start.checked_sub(1).and_then(|i| xs.get(i)), xs.get(start)) {
+                (Some(a), Some(b)) => (a + b) / 2.0,
+                _ => plot_l,
+            };
+            (dx, format!("Phase {}", k + 1))
+        })
+        .collect();
+    // Spans: a phase label to the right of its divider (to the left near the right edge); a
+    // marker centred on its place.
+    let mut spans: Vec<(f64, f64)> = dividers
+        .iter()
+        .map(|(dx, text)| {
+            let w = text.chars().count() as f64 * LABEL_CHAR_W + 6.0;
+            if dx + 2.0 + w <= plot_r {
+                (dx + 2.0, dx + 2.0 + w)
+            } else {
+                (dx - 2.0 - w, dx - 2.0)
+            }
+        })
+        .collect();
+    let note_xs: Vec<f64> = notes.iter().map(|(place, _)| x_of(*place)).collect();
+    for (k, x) in note_xs.iter().enumerate() {
+        let w = ((k + 1).to_string().len() as f64 * 8.0 + 6.0).max(16.0);
+        spans.push((x - w / 2.0, x + w / 2.0));
+    }
+    let (label_rows, row_count) = layout::rows(&spans);
+    let top = labels_top + row_count as f64 * ROW_H;
+    let extra = (MIN_PLOT_H - (H - BOTTOM - top)).max(0.0);
+    let height = H + extra;
+    let bottom = height - BOTTOM;
+    let row_y = |k: usize| labels_top + label_rows.get(k).copied().unwrap_or(0) as f64 * ROW_H;
+    let phase_labels: Vec<(f64, f64, f64, f64, &str)> = dividers
+        .iter()
+        .enumerate()
+        .map(|(k, (dx, text))| {
+            let (l, r) = spans[k];
+            (*dx, l, r - l, row_y(k), text.as_str())
+        })
+        .collect();
+    let markers: Vec<(f64, f64, f64, f64)> = note_xs
+        .iter()
+        .enumerate()
+        .map(|(k, x)| {
+            let j = dividers.len() + k;
+            let (l, r) = spans[j];
+            (*x, l, r - l, row_y(j))
+        })
+        .collect();
 
     // Scales.
     let mut lo = f64::INFINITY;
@@ -405,18 +490,6 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
     let pad = (hi - lo) * 0.03;
     let ticks = bounded_ticks(lo - pad, hi + pad, value_bounds(r.chart));
     let y = Scale::new(ticks.lo, ticks.hi, bottom, top);
-    let plot_l = LEFT;
-    let plot_r = W - RIGHT;
-    let inner = 12.0;
-    let xs: Vec<f64> = (0..n)
-        .map(|i| {
-            if n <= 1 {
-                (plot_l + plot_r) / 2.0
-            } else {
-                plot_l + inner + i as f64 * (plot_r - plot_l - 2.0 * inner) / (n - 1) as f64
-            }
-        })
-        .collect();
 
     // Thinned x labels.
     let labels: Vec<String> = (0..n)
@@ -459,10 +532,9 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
     let y_mid = (top + bottom) / 2.0;
 
     // Annotations: numbered markers on the plot, listed in words below it.
-    let notes = describe::annotations(view);
-    let list_top = H + 4.0;
+    let list_top = height + 4.0;
     let total_h = if notes.is_empty() {
-        H
+        height
     } else {
         list_top + notes.len() as f64 * 17.0 + 8.0
     };
@@ -511,13 +583,14 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
                     }
                 }
             }
-            @for (k, &(start, _)) in phases.iter().enumerate().skip(1) {
-                @let dx = px((xs[start - 1] + xs[start]) / 2.0);
+            @for (dx, l, w, ly, text) in &phase_labels {
                 g class="phase-divider" {
-                    line x1=(dx) x2=(dx) y1=(px(top)) y2=(px(bottom)) stroke=(palette::SECONDARY)
-                        stroke-width="1.2" stroke-dasharray="2 4" {}
-                    text x={ (dx) } dx="4" y=(px(top + 12.0)) font-size="12"
-                        fill=(palette::SECONDARY) { "Phase " (k + 1) }
+                    line x1=(px(*dx)) x2=(px(*dx)) y1=(px(*ly)) y2=(px(bottom))
+                        stroke=(palette::SECONDARY) stroke-width="1.2" stroke-dasharray="2 4" {}
+                    rect class="label" x=(px(*l)) y=(px(*ly)) width=(px(*w)) height=(px(BOX_H))
+                        fill="#ffffff" {}
+                    text x=(px(l + 3.0)) y=(px(ly + 12.0)) font-size="12"
+                        fill=(palette::SECONDARY) { (text) }
                 }
             }
             @if !ucl_d.is_empty() {
@@ -568,23 +641,22 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
                     }
                 }
             }
-            @for (k, (i, _)) in notes.iter().enumerate() {
-                @let ax = px(xs[*i]);
+            @for (k, (ax, l, w, ly)) in markers.iter().enumerate() {
                 g class="annotation" {
-                    line x1=(ax) x2=(ax) y1=(px(top + 16.0)) y2=(px(bottom))
+                    line x1=(px(*ax)) x2=(px(*ax)) y1=(px(ly + BOX_H)) y2=(px(bottom))
                         stroke=(palette::NEITHER) stroke-width="1.2" stroke-dasharray="5 3" {}
-                    rect x=(px(xs[*i] - 8.0)) y=(px(top)) width="16" height="16" rx="3"
-                        fill=(palette::NEITHER) {}
-                    text x=(ax) y=(px(top + 12.0)) font-size="12" font-weight="700"
+                    rect class="label" x=(px(*l)) y=(px(*ly)) width=(px(*w)) height=(px(BOX_H))
+                        rx="3" fill=(palette::NEITHER) {}
+                    text x=(px(l + w / 2.0)) y=(px(ly + 12.0)) font-size="12" font-weight="700"
                         text-anchor="middle" fill="#ffffff" { (k + 1) }
                 }
             }
             @if !notes.is_empty() {
                 g class="annotation-list" font-size="12" fill=(palette::TEXT) {
-                    @for (k, (i, label)) in notes.iter().enumerate() {
+                    @for (k, (place, label)) in notes.iter().enumerate() {
                         text x="16" y=(px(list_top + (k + 1) as f64 * 17.0)) {
                             tspan font-weight="700" fill=(palette::NEITHER) { (k + 1) }
-                            " " (truncate(label, 90)) " (" (describe::x_label(view, *i)) ")"
+                            " " (truncate(label, 90)) " (" (describe::place_label(view, *place)) ")"
                         }
                     }
                 }

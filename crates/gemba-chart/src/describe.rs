@@ -6,7 +6,7 @@ use gemba_spc::{
 };
 
 use crate::axis::fmt_num;
-use crate::SeriesView;
+use crate::{Place, SeriesView};
 
 /// A finite plotted value, or `None` (missing, or a non-finite value the engine should never
 /// return).
@@ -37,14 +37,37 @@ pub(crate) fn x_label(view: &SeriesView, i: usize) -> String {
         .unwrap_or_else(|| (i + 1).to_string())
 }
 
-/// The annotations that fall on a point, in the order given: (point index, text).
-pub(crate) fn annotations<'v>(view: &SeriesView<'v>) -> Vec<(usize, &'v str)> {
+/// The annotations that can be drawn, in the order given: those at a place within the points
+/// and those after the latest point (when there is one).
+pub(crate) fn annotations<'v>(view: &SeriesView<'v>) -> Vec<(Place, &'v str)> {
     let n = view.result.points.len();
     view.annotations
         .iter()
-        .filter(|(i, _)| *i < n)
-        .map(|(i, label)| (*i, label.as_str()))
+        .filter(|(place, _)| match place {
+            Place::At(f) => f.is_finite() && *f >= 0.0 && *f <= n as f64 - 1.0,
+            Place::AfterLast => n > 0,
+        })
+        .map(|(place, label)| (*place, label.as_str()))
         .collect()
+}
+
+/// Where an annotation sits, in words: the point's label ("2024-04-01"), "between 2024-04-01
+/// and 2024-05-01", or "after 2024-12-01, the latest point".
+pub(crate) fn place_label(view: &SeriesView, place: Place) -> String {
+    match place {
+        Place::At(f) => {
+            let i = f.floor().max(0.0) as usize;
+            if f - f.floor() < 1e-9 {
+                x_label(view, i)
+            } else {
+                format!("between {} and {}", x_label(view, i), x_label(view, i + 1))
+            }
+        }
+        Place::AfterLast => {
+            let last = view.result.points.len().saturating_sub(1);
+            format!("after {}, the latest point", x_label(view, last))
+        }
+    }
 }
 
 /// The points of the last phase (contiguous at the end of the series).
@@ -286,11 +309,15 @@ pub(crate) fn chart_summary(view: &SeriesView) -> String {
     let notes = annotations(view);
     if !notes.is_empty() {
         s.push_str("Annotations: ");
-        for (k, (i, label)) in notes.iter().enumerate() {
+        for (k, (place, label)) in notes.iter().enumerate() {
             if k > 0 {
                 s.push_str("; ");
             }
-            s.push_str(&format!("{} {label} ({})", k + 1, x_label(view, *i)));
+            s.push_str(&format!(
+                "{} {label} ({})",
+                k + 1,
+                place_label(view, *place)
+            ));
         }
         s.push('.');
     }

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use gemba_spc::{analyse, ChartOptions, ChartType, Data};
-//! use gemba_chart::{chart_svg, SeriesView};
+//! use gemba_chart::{chart_svg, Place, SeriesView};
 //!
 //! let y = [10., 12., 11., 13., 12., 14., 13., 11., 12., 10., 11., 12.].map(Some);
 //! let result = analyse(Data::Values(&y), &ChartOptions::new(ChartType::Xmr))?;
@@ -19,7 +19,7 @@
 //!     x_labels: &labels,
 //!     y_label: "Patients seen",
 //!     result: &result,
-//!     annotations: &[(3, "PDSA: phone reminders".to_string())],
+//!     annotations: &[(Place::At(3.0), "PDSA: phone reminders".to_string())],
 //! };
 //! let svg = chart_svg(&view);
 //! assert!(svg.starts_with("<svg"));
@@ -32,6 +32,7 @@ mod chart;
 mod describe;
 mod funnel;
 mod icons;
+mod layout;
 mod page;
 mod palette;
 mod text;
@@ -55,11 +56,22 @@ pub struct SeriesView<'a> {
     pub y_label: &'a str,
     /// The engine's result.
     pub result: &'a ChartResult,
-    /// Notes to mark on the chart: the index of the point where each applies and its text
-    /// ("PDSA: phone reminders"). Each is drawn as a dashed vertical marker numbered 1, 2…
-    /// with the numbered texts listed below the plot and in the description. Indices beyond
-    /// the last point are ignored.
-    pub annotations: &'a [(usize, String)],
+    /// Notes to mark on the chart: where each sits on the time axis and its text ("PDSA:
+    /// phone reminders"). Each is drawn as a dashed vertical marker numbered 1, 2… with the
+    /// numbered texts listed below the plot and in the description. Places outside the
+    /// points are ignored, except [`Place::AfterLast`].
+    pub annotations: &'a [(Place, String)],
+}
+
+/// Where an annotation sits on the time axis of a chart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Place {
+    /// A position counted in points from 0: `3.0` is the fourth point, `2.5` halfway between
+    /// the third and the fourth (something dated in a period without a point).
+    At(f64),
+    /// After the latest point (something that starts after the latest data): drawn at the
+    /// right edge of the plot.
+    AfterLast,
 }
 
 /// A funnel plot to draw.

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use gemba_chart::{
-    chart_svg, funnel_html, funnel_svg, report_html, summary_table, FunnelView, SeriesView,
+    chart_svg, funnel_html, funnel_svg, report_html, summary_table, FunnelView, Place, SeriesView,
 };
 use gemba_spc::funnel::{FunnelGroup, FunnelLimits, FunnelResult, OutlierFlag};
 use gemba_spc::{
@@ -284,9 +284,10 @@ fn annotations_are_numbered_markers_listed_below_and_described() {
     let result = xmr(&SPIKE, |_| {});
     let x = labels(SPIKE.len());
     let notes = vec![
-        (3, "PDSA: phone reminders <1>".to_string()),
-        (8, "PDSA: text reminders".to_string()),
-        (99, "beyond the last point".to_string()),
+        (Place::At(3.0), "PDSA: phone reminders <1>".to_string()),
+        (Place::At(8.0), "PDSA: text reminders".to_string()),
+        (Place::At(99.0), "beyond the last point".to_string()),
+        (Place::At(-1.0), "before the first point".to_string()),
     ];
     let v = SeriesView {
         annotations: &notes,
@@ -295,7 +296,7 @@ fn annotations_are_numbered_markers_listed_below_and_described() {
     let svg = chart_svg(&v);
     let doc = parse(&svg);
     let markers = with_class(&doc, "annotation");
-    assert_eq!(markers.len(), 2, "out-of-range index ignored");
+    assert_eq!(markers.len(), 2, "out-of-range places ignored");
     let numbers: Vec<String> = markers
         .iter()
         .map(|g| {
@@ -344,6 +345,152 @@ fn annotations_are_numbered_markers_listed_below_and_described() {
     // Without annotations nothing is drawn.
     let plain = chart_svg(&view("plain", &x, &result));
     assert!(!plain.contains("annotation"));
+}
+
+/// The x of the point `i`, read from its marker's path (the circle starts 0.8 × 4.5 to the
+/// left of its centre).
+fn point_centre_x(doc: &Document, i: usize) -> f64 {
+    let d = with_class(doc, "point")[i].attribute("d").unwrap();
+    let start: f64 = d
+        .trim_start_matches('M')
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    start + 0.8 * 4.5
+}
+
+/// The x of the vertical line of each annotation marker.
+fn marker_xs(doc: &Document) -> Vec<f64> {
+    with_class(doc, "annotation")
+        .iter()
+        .map(|g| {
+            let line = g.descendants().find(|n| n.has_tag_name("line")).unwrap();
+            line.attribute("x1").unwrap().parse().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn annotations_sit_at_their_place_on_the_time_axis() {
+    // Twelve common-cause points: every marker is a circle.
+    let values = [10., 12., 11., 13., 12., 14., 13., 11., 12., 10., 11., 12.];
+    let result = xmr(&values, |_| {});
+    let x = labels(values.len());
+    let notes = vec![
+        (Place::At(4.0), "on the fifth point".to_string()),
+        (
+            Place::At(6.25),
+            "a quarter of the way to the eighth".to_string(),
+        ),
+        (Place::AfterLast, "after the latest data".to_string()),
+    ];
+    let v = SeriesView {
+        annotations: &notes,
+        ..view("places", &x, &result)
+    };
+    let svg = chart_svg(&v);
+    let doc = parse(&svg);
+    let xs = marker_xs(&doc);
+    assert_eq!(xs.len(), 3);
+    assert!((xs[0] - point_centre_x(&doc, 4)).abs() < 0.2, "{xs:?}");
+    let (p6, p7) = (point_centre_x(&doc, 6), point_centre_x(&doc, 7));
+    assert!((xs[1] - (p6 + 0.25 * (p7 - p6))).abs() < 0.2, "{xs:?}");
+    // After the latest point: at the right edge of the plot (the x-axis line's end).
+    let axis = with_class(&doc, "x-axis")[0]
+        .descendants()
+        .find(|n| n.has_tag_name("line"))
+        .unwrap();
+    let right: f64 = axis.attribute("x2").unwrap().parse().unwrap();
+    assert!(xs[2] > point_centre_x(&doc, 11), "{xs:?}");
+    assert!((xs[2] - right).abs() < 0.2, "{xs:?} {right}");
+    let list: String = with_class(&doc, "annotation-list")[0]
+        .descendants()
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        list.contains("2 a quarter of the way to the eighth (between 2024-07-01 and 2024-08-01)"),
+        "{list}"
+    );
+    assert!(
+        list.contains("3 after the latest data (after 2024-12-01, the latest point)"),
+        "{list}"
+    );
+}
+
+/// A box `(left, top, right, bottom)` from a `rect`'s attributes.
+fn rect_box(n: &Node) -> (f64, f64, f64, f64) {
+    let get = |a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+    let (x, y) = (get("x"), get("y"));
+    (x, y, x + get("width"), y + get("height"))
+}
+
+/// Regression: a PDSA marker on the date of a rebase covered the "Phase 2" label, and two
+/// markers on one point covered each other. Every label's box is clear of every other, and
+/// each label's words fit in its box.
+#[test]
+fn labels_above_the_plot_never_overlap() {
+    let values: Vec<f64> = (0..24)
+        .map(|i| if i < 12 { 10.0 } else { 20.0 } + f64::from(i % 3))
+        .collect();
+    let result = xmr(&values, |o| o.phase_starts = vec![8, 9, 16, 23]);
+    let x = labels(values.len());
+    // Markers on the rebased points, several on one point, one between two, one after all.
+    let mut notes: Vec<(Place, String)> = [8.0, 8.0, 8.0, 9.0, 15.5, 16.0, 23.0]
+        .iter()
+        .map(|&f| (Place::At(f), format!("PDSA at {f}")))
+        .collect();
+    notes.push((Place::AfterLast, "PDSA after the data".into()));
+    let v = SeriesView {
+        annotations: &notes,
+        ..view("crowded", &x, &result)
+    };
+    let svg = chart_svg(&v);
+    let doc = parse(&svg);
+    let mut boxes = Vec::new();
+    for class in ["phase-divider", "annotation"] {
+        for g in with_class(&doc, class) {
+            let rect = g
+                .children()
+                .find(|n| n.has_tag_name("rect"))
+                .unwrap_or_else(|| panic!("a {class} without a box"));
+            let b = rect_box(&rect);
+            let text = g.children().find(|n| n.has_tag_name("text")).unwrap();
+            let words = text.text().unwrap();
+            let tx: f64 = text.attribute("x").unwrap().parse().unwrap();
+            // 12px text in a sans-serif font: at most 7 units per character.
+            let width = words.chars().count() as f64 * 7.0;
+            let (l, r) = if text.attribute("text-anchor") == Some("middle") {
+                (tx - width / 2.0, tx + width / 2.0)
+            } else {
+                (tx, tx + width)
+            };
+            assert!(l >= b.0 && r <= b.2, "{words:?} [{l}, {r}] outside {b:?}");
+            assert!(
+                b.0 >= 0.0 && b.2 <= 800.0,
+                "{words:?} off the drawing: {b:?}"
+            );
+            boxes.push((words.to_string(), b));
+        }
+    }
+    assert_eq!(boxes.len(), 4 + 8, "four phase labels and eight markers");
+    for (i, (a, p)) in boxes.iter().enumerate() {
+        for (b, q) in &boxes[i + 1..] {
+            let apart = p.2 <= q.0 || q.2 <= p.0 || p.3 <= q.1 || q.3 <= p.1;
+            assert!(apart, "{a:?} {p:?} overlaps {b:?} {q:?}");
+        }
+    }
+    // The labels sit above every point.
+    let lowest_label = boxes.iter().map(|(_, b)| b.3).fold(0.0, f64::max);
+    for p in with_class(&doc, "point") {
+        let d = p.attribute("d").unwrap();
+        let y: f64 = d.split(' ').nth(1).unwrap().parse().unwrap();
+        assert!(
+            y - 4.5 > lowest_label,
+            "point at {y} under a label ending {lowest_label}"
+        );
+    }
 }
 
 #[test]

@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use gemba_data::{read_chart_series, ChartColumns, Grouping, RowFilter, Source};
 use gemba_domain::{
     ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureType, NonEmpty, OrgId,
-    PdsaFields, ProjectFields, ProjectId, ProjectStatus, Role, Store, TeamId, UserId,
+    PdsaFields, Period, ProjectFields, ProjectId, ProjectStatus, Role, Store, TeamId, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
 
@@ -192,6 +192,8 @@ fn measure(
             rules: "mdc".into(),
             rebase: Vec::new(),
             fix_after: None,
+            // Every demo measure has one figure a month, dated on the 1st.
+            period: Period::Month,
         },
     })
 }

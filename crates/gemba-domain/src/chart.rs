@@ -4,12 +4,17 @@ use chrono::NaiveDate;
 use gemba_spc::{analyse, ChartOptions, ChartResult, Data, Rules, SpcError};
 
 use crate::model::{DataPoint, Measure, PdsaCycle};
+use crate::period::{locate, Position};
 
 /// A dated note to draw on a chart (a PDSA cycle starting).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Annotation {
     /// The date.
     pub date: NaiveDate,
+    /// Where the date falls among the points ([`locate`]): on the point whose period
+    /// contains it, between two points, or after the latest ([`Position::After`]); never
+    /// [`Position::Before`].
+    pub position: Position,
     /// What to write.
     pub label: String,
 }
@@ -21,12 +26,14 @@ pub struct MeasureChart {
     pub dates: Vec<NaiveDate>,
     /// The engine's result.
     pub result: ChartResult,
-    /// PDSA cycles that started within the charted period.
+    /// PDSA cycles that started within the charted periods or after them, in the order given.
     pub annotations: Vec<Annotation>,
 }
 
 /// Computes a measure's chart from its data (sorted by date) and its settings; PDSA cycles
-/// become annotations on their start dates.
+/// become annotations on their start dates. A rebase or a cycle dated inside a point's period
+/// (2 Oct 2017 on a monthly measure) falls on that point (October 2017's), see [`locate`];
+/// cycles that start after the latest point are kept, those before the first are left out.
 pub fn measure_chart(
     measure: &Measure,
     data: &[DataPoint],
@@ -38,10 +45,11 @@ pub fn measure_chart(
     options.target = s.target;
     options.rules = Rules::profile(&s.rules).unwrap_or_default();
     options.fix_after = s.fix_after;
+    let dates: Vec<NaiveDate> = data.iter().map(|p| p.date).collect();
     options.phase_starts = s
         .rebase
         .iter()
-        .filter_map(|d| data.iter().position(|p| p.date >= *d))
+        .filter_map(|d| locate(&dates, s.period, *d).point_from())
         .collect();
     let values: Vec<Option<f64>> = data.iter().map(|p| p.value).collect();
     let result = if s.chart.needs_denominator() || data.iter().any(|p| p.denominator.is_some()) {
@@ -56,22 +64,110 @@ pub fn measure_chart(
     } else {
         analyse(Data::Values(&values), &options)?
     };
-    let first = data.first().map(|p| p.date);
-    let last = data.last().map(|p| p.date);
     let annotations = pdsas
         .iter()
         .filter_map(|c| {
-            let d = c.fields.start_date?;
-            let within = first.is_some_and(|f| d >= f) && last.is_some_and(|l| d <= l);
-            within.then(|| Annotation {
-                date: d,
+            let date = c.fields.start_date?;
+            let position = locate(&dates, s.period, date);
+            (position != Position::Before).then(|| Annotation {
+                date,
+                position,
                 label: format!("PDSA: {}", c.fields.title),
             })
         })
         .collect();
     Ok(MeasureChart {
-        dates: data.iter().map(|p| p.date).collect(),
+        dates,
         result,
         annotations,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ChartSettings, MeasureId, MeasureType, PdsaFields, PdsaId, ProjectId};
+    use crate::period::Period;
+    use crate::Version;
+    use gemba_spc::{ChartType, Improvement};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn monthly(rebase: Vec<NaiveDate>) -> Measure {
+        Measure {
+            id: MeasureId(1),
+            project: ProjectId(1),
+            name: "Falls".into(),
+            kind: MeasureType::Outcome,
+            definition: String::new(),
+            unit: String::new(),
+            data_source: String::new(),
+            chart: ChartSettings {
+                chart: ChartType::Xmr,
+                improvement: Improvement::Decrease,
+                target: None,
+                rules: "mdc".into(),
+                rebase,
+                fix_after: None,
+                period: Period::Month,
+            },
+            version: Version(1),
+        }
+    }
+
+    fn cycle(id: i64, title: &str, start: NaiveDate) -> PdsaCycle {
+        PdsaCycle {
+            id: PdsaId(id),
+            project: ProjectId(1),
+            fields: PdsaFields {
+                title: title.into(),
+                start_date: Some(start),
+                ..PdsaFields::default()
+            },
+            version: Version(1),
+        }
+    }
+
+    /// Monthly points on the 1st, July 2017 to December 2017.
+    fn data() -> Vec<DataPoint> {
+        (7..=12)
+            .map(|m| DataPoint {
+                date: d(2017, m, 1),
+                value: Some(f64::from(m)),
+                denominator: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_cycle_started_on_2_october_falls_on_october_not_november() {
+        let cycles = [
+            cycle(1, "Early", d(2017, 10, 2)),
+            cycle(2, "Later", d(2018, 2, 14)),
+            cycle(3, "Before", d(2017, 6, 30)),
+        ];
+        let chart = measure_chart(&monthly(vec![]), &data(), &cycles).unwrap();
+        let placed: Vec<(&str, Position)> = chart
+            .annotations
+            .iter()
+            .map(|a| (a.label.as_str(), a.position))
+            .collect();
+        // October is the fourth point (July, August, September, October).
+        assert_eq!(
+            placed,
+            [
+                ("PDSA: Early", Position::At(3)),
+                ("PDSA: Later", Position::After)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rebase_inside_a_month_starts_the_phase_at_that_month() {
+        let chart = measure_chart(&monthly(vec![d(2017, 10, 2)]), &data(), &[]).unwrap();
+        let phases: Vec<usize> = chart.result.points.iter().map(|p| p.phase).collect();
+        assert_eq!(phases, [1, 1, 1, 2, 2, 2]);
+    }
 }

@@ -7,11 +7,13 @@
 
 mod chart;
 mod model;
+mod period;
 mod store;
 mod validate;
 
 pub use chart::{measure_chart, Annotation, MeasureChart};
 pub use model::*;
+pub use period::{locate, Period, Position};
 pub use store::{Session, Store, StoreError};
 pub use validate::{
     bounded_number, check_tags, fix_after, free_text, optional_number, tags, Email, FieldError,

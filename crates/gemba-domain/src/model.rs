@@ -1,6 +1,8 @@
 //! The things improvement teams work with, in their own words.
 
 use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::period::Period;
 use gemba_spc::{ChartType, Improvement};
 
 use crate::validate::{Email, NonEmpty};
@@ -398,6 +400,9 @@ pub struct ChartSettings {
     pub rebase: Vec<NaiveDate>,
     /// Baseline length, if fixed.
     pub fix_after: Option<usize>,
+    /// What one point stands for (a day, week, month or quarter); PDSA cycles and rebases
+    /// fall on the point whose period contains their date.
+    pub period: Period,
 }
 
 /// A measure as stored.

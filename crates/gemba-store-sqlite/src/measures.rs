@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use gemba_domain::{
     ChartSettings, DataPoint, DataPointRevision, Measure, MeasureFields, MeasureId, MeasureType,
-    ProjectId, RevisionId, RevisionKind, StoreError, UserId, Version,
+    Period, ProjectId, RevisionId, RevisionKind, StoreError, UserId, Version,
 };
 use gemba_spc::{ChartType, Improvement};
 use sqlx::sqlite::SqliteRow;
@@ -46,6 +46,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
     let improvement: String = r.try_get("improvement").map_err(db)?;
     let rebase: String = r.try_get("rebase").map_err(db)?;
     let fix_after: Option<i64> = r.try_get("fix_after").map_err(db)?;
+    let period: String = r.try_get("period").map_err(db)?;
     Ok(Measure {
         id: MeasureId(r.try_get("id").map_err(db)?),
         project: ProjectId(r.try_get("project_id").map_err(db)?),
@@ -69,6 +70,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
                     usize::try_from(n).map_err(|_| corrupt("measures.fix_after", &n.to_string()))
                 })
                 .transpose()?,
+            period: Period::parse(&period).ok_or_else(|| corrupt("measures.period", &period))?,
         },
         version: Version(r.try_get("version").map_err(db)?),
     })
@@ -78,7 +80,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
 macro_rules! columns {
     () => {
         "id, project_id, name, kind, definition, unit, data_source, chart, improvement, \
-         target, rules, rebase, fix_after, version"
+         target, rules, rebase, fix_after, period, version"
     };
 }
 
@@ -109,8 +111,8 @@ pub(crate) async fn create(
     live_project(&mut tx, project).await?;
     let done = sqlx::query(
         "INSERT INTO measures (project_id, name, kind, definition, unit, data_source, chart, \
-         improvement, target, rules, rebase, fix_after, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         improvement, target, rules, rebase, fix_after, period, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(project.0)
     .bind(f.name.as_str())
@@ -124,6 +126,7 @@ pub(crate) async fn create(
     .bind(&f.chart.rules)
     .bind(rebase_text(&f.chart.rebase))
     .bind(fix_after_int(f.chart.fix_after)?)
+    .bind(f.chart.period.name())
     .bind(at)
     .bind(at)
     .execute(&mut *tx)
@@ -456,6 +459,13 @@ fn changes(old: &Measure, new: &MeasureFields) -> Vec<String> {
             .then(|| phrase("the rebase dates", rebase(&o.rebase), rebase(&n.rebase))),
         (o.fix_after != n.fix_after)
             .then(|| phrase("the baseline", baseline(o.fix_after), baseline(n.fix_after))),
+        (o.period != n.period).then(|| {
+            phrase(
+                "the period",
+                o.period.name().to_owned(),
+                n.period.name().to_owned(),
+            )
+        }),
     ]
     .into_iter()
     .flatten()
@@ -493,7 +503,7 @@ pub(crate) async fn update(
     let done = sqlx::query(
         "UPDATE measures SET name = ?, kind = ?, definition = ?, unit = ?, data_source = ?, \
          chart = ?, improvement = ?, target = ?, rules = ?, rebase = ?, fix_after = ?, \
-         updated_at = ?, version = version + 1 \
+         period = ?, updated_at = ?, version = version + 1 \
          WHERE id = ? AND version = ? AND deleted_at IS NULL",
     )
     .bind(f.name.as_str())
@@ -507,6 +517,7 @@ pub(crate) async fn update(
     .bind(&f.chart.rules)
     .bind(rebase_text(&f.chart.rebase))
     .bind(fix_after_int(f.chart.fix_after)?)
+    .bind(f.chart.period.name())
     .bind(at)
     .bind(id.0)
     .bind(expected.0)

@@ -103,6 +103,7 @@ fn measure_fields(name: &str) -> MeasureFields {
             rules: "mdc".into(),
             rebase: vec![date(2024, 6, 1)],
             fix_after: Some(12),
+            period: Period::Month,
         },
     }
 }
@@ -390,6 +391,9 @@ async fn unreadable_values_are_errors() {
     for sql in [
         "UPDATE projects SET status = 'paused'",
         "UPDATE measures SET chart = 'pie', rebase = '2024-13-01'",
+        // The column's CHECK refuses this, so a corrupt file is the only way in.
+        "PRAGMA ignore_check_constraints = ON",
+        "UPDATE measures SET chart = 'xmr', rebase = '', period = 'fortnight'",
     ] {
         sqlx::query(sql).execute(&mut conn).await.unwrap();
     }
@@ -405,7 +409,7 @@ async fn unreadable_values_are_errors() {
     ));
     let e = store.measure(measure).await.unwrap_err();
     assert!(
-        matches!(&e, StoreError::Database(m) if m.contains("measures.chart")),
+        matches!(&e, StoreError::Database(m) if m.contains("measures.period") && m.contains("fortnight")),
         "{e}"
     );
     store.close().await;
@@ -499,4 +503,51 @@ async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     let people = store.org_people(OrgId(1)).await.unwrap();
     assert!(people[0].active && people[0].role == Role::Admin);
     store.close().await;
+}
+
+/// Measures made before migration 0008 had no period; they were monthly in practice and read
+/// back as monthly, and the new column refuses a period Gemba does not know.
+#[tokio::test]
+async fn upgrade_to_measure_periods_makes_old_measures_monthly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut conn = SqliteConnection::connect(&url).await.unwrap();
+    let mut before = sqlx::migrate::Migrator::new(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/migrations"
+    )))
+    .await
+    .unwrap();
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 8)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&mut conn).await.unwrap();
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:05')",
+        "INSERT INTO measures (id, project_id, name, kind, definition, unit, data_source, chart, \
+         improvement, rules, created_at, updated_at) VALUES (1, 1, 'Falls', 'outcome', '', '', \
+         '', 'xmr', 'decrease', 'mdc', '2025-01-02 03:04:05', '2025-01-02 03:04:05')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let m = store.measure(MeasureId(1)).await.unwrap().unwrap();
+    assert_eq!(m.chart.period, Period::Month);
+    store.close().await;
+    let mut conn = SqliteConnection::connect(&url).await.unwrap();
+    let refused = sqlx::query("UPDATE measures SET period = 'fortnight'")
+        .execute(&mut conn)
+        .await;
+    assert!(refused.is_err(), "the CHECK constraint refuses it");
+    conn.close().await.unwrap();
 }

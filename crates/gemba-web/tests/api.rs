@@ -2717,3 +2717,38 @@ async fn spreadsheet_imports_are_read_safely() {
         ])
     );
 }
+
+/// Issue 10 §3: a measure's `period` through the API: `month` unless given, one of `day`,
+/// `week`, `month`, `quarter`, kept by a `PATCH` that does not name it.
+#[tokio::test]
+async fn a_measure_period_is_set_checked_and_kept_through_the_api() {
+    let app = spawn_app().await;
+    let (pid, mid, _) = app.seed_project().await;
+    let m = format!("/measures/{mid}");
+    let r = app.get(&m, &app.lead).await;
+    assert_eq!(r.body["period"], "month", "the default: {}", r.body);
+    let r = app
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &app.lead,
+            json!({"name": "Delayed transfers", "type": "balancing", "period": "quarter"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["period"], "quarter");
+    let r = app
+        .patch(&m, &app.lead, json!({"period": "fortnight"}))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("period"),
+    );
+    let r = app.patch(&m, &app.lead, json!({"period": "week"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["period"], "week");
+    let r = app.patch(&m, &app.lead, json!({"target": 3})).await;
+    assert_eq!(r.body["period"], "week", "kept: {}", r.body);
+    assert_eq!(app.get(&m, &app.lead).await.body["period"], "week");
+}

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use gemba_domain::{
     ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureId, MeasureType, NonEmpty,
-    OrgId, ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
+    OrgId, Period, ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
 use gemba_store_sqlite::SqliteStore;
@@ -147,6 +147,7 @@ impl App {
                 rules: "mdc".into(),
                 rebase: Vec::new(),
                 fix_after: None,
+                period: Period::Month,
             },
         };
         let id = self
@@ -601,6 +602,115 @@ async fn measure_data_entry_and_chart() {
     assert_eq!(app.count(m).await, 31);
 }
 
+/// Issue 10 §3: a measure's period is an accessible select with a hint on its form, checked,
+/// kept by edits and chart settings, and shown on its page; a rebase dated inside a period
+/// starts the new phase at that period's point.
+#[tokio::test]
+async fn a_measure_period_is_chosen_on_its_form_and_shown_on_its_page() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let p = app.project;
+    let (_, html) = member
+        .get(&app, &format!("/projects/{p}/measures/new"))
+        .await;
+    assert!(html.contains("<label class=\"label\" for=\"period\">Period of each point</label>"));
+    assert!(html.contains("aria-describedby=\"period-hint\""), "{html}");
+    assert!(html.contains("id=\"period-hint\""));
+    assert!(
+        html.contains("<option value=\"month\" selected>Monthly</option>"),
+        "the default"
+    );
+    for option in ["day", "week", "quarter"] {
+        assert!(
+            html.contains(&format!("<option value=\"{option}\">")),
+            "{option}"
+        );
+    }
+
+    let mut form = measure_form("Weekend discharges", "");
+    form.push(("period", "fortnight"));
+    let res = member
+        .post(&app, &format!("/projects/{p}/measures/new"), &form)
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"period-error\""), "{html}");
+    assert!(html.contains("Choose what one point stands for: a day, a week, a month or a quarter"));
+    assert!(html.contains("href=\"#period\""), "linked from the summary");
+
+    form.pop();
+    form.push(("period", "week"));
+    let res = member
+        .post(&app, &format!("/projects/{p}/measures/new"), &form)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let m: i64 = location(&res)
+        .trim_start_matches("/measures/")
+        .trim_end_matches("/data")
+        .parse()
+        .unwrap();
+    let m = MeasureId(m);
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert_eq!(stored.chart.period, Period::Week);
+    let (_, html) = member.get(&app, &format!("/measures/{m}")).await;
+    assert!(
+        html.contains("<dt>Period of each point</dt><dd>Weekly</dd>"),
+        "{html}"
+    );
+    let (_, html) = member.get(&app, &format!("/measures/{m}/edit")).await;
+    assert!(html.contains("<option value=\"week\" selected>Weekly</option>"));
+
+    // Weekly points on Wednesdays; a rebase on Thursday 14 March starts the new phase at the
+    // point of that week (Wednesday 13 March), not at the first point after it (20 March).
+    let weeks: Vec<DataPoint> = (0..12)
+        .map(|i| DataPoint {
+            date: NaiveDate::from_ymd_opt(2019, 2, 6).unwrap() + chrono::Days::new(7 * i),
+            value: Some(if i < 5 { 10.0 } else { 20.0 } + (i % 3) as f64),
+            denominator: None,
+        })
+        .collect();
+    app.store.put_data(m, &weeks, member.id).await.unwrap();
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/settings"),
+            &[
+                ("version", &app.measure_version(m).await),
+                ("chart", "xmr"),
+                ("improvement", "increase"),
+                ("target", ""),
+                ("rules", "mdc"),
+                ("fix_after", ""),
+                ("add_rebase", "2019-03-14"),
+            ],
+        )
+        .await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("Phase 2"), "rebased");
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert_eq!(
+        stored.chart.period,
+        Period::Week,
+        "kept by the settings form"
+    );
+    let data = app.store.data(m).await.unwrap();
+    let chart = gemba_domain::measure_chart(&stored, &data, &[]).unwrap();
+    let phases: Vec<usize> = chart.result.points.iter().map(|p| p.phase).collect();
+    // 6, 13, 20, 27 Feb, 6 Mar in phase 1; 13 Mar (the week of 11 March) starts phase 2.
+    assert_eq!(phases, [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2]);
+
+    // An edit without the field (a page loaded before it existed) keeps the period.
+    let version = app.measure_version(m).await;
+    let mut edit = measure_form("Weekend discharges", "");
+    edit.push(("version", &version));
+    let res = member
+        .post(&app, &format!("/measures/{m}/edit"), &edit)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert_eq!(stored.chart.period, Period::Week);
+}
+
 #[tokio::test]
 async fn values_the_chart_type_cannot_take_are_listed_by_row() {
     let app = spawn_app().await;
@@ -736,14 +846,19 @@ async fn pdsa_cycles_are_planned_annotated_and_studied() {
         "links to the charts"
     );
 
-    // Annotated on the chart at the first point on or after its start (1 Jul 2024).
+    // Regression: annotated at the point whose month contains its start (June 2024's), not
+    // at the first point on or after it (1 Jul 2024): June's figure already has the change.
     let (_, html) = member.get(&app, &format!("/measures/{m}")).await;
     assert!(html.contains("class=\"annotation\""), "marker drawn");
     assert!(
         html.contains("PDSA: Cycle 1: rounding on one bay"),
         "labelled"
     );
-    assert!(html.contains("Annotations: 1 PDSA: Cycle 1: rounding on one bay (1 Jul 2024)"));
+    assert!(
+        html.contains("Annotations: 1 PDSA: Cycle 1: rounding on one bay (1 Jun 2024)"),
+        "{html}"
+    );
+    assert!(html.contains("started 15 Jun 2024, marked at Jun 2024"));
 
     // Cycle 2 follows cycle 1: the ramp.
     let c1_id = c1.trim_start_matches("/pdsa/").to_owned();
@@ -765,6 +880,32 @@ async fn pdsa_cycles_are_planned_annotated_and_studied() {
     )));
     let (_, html) = member.get(&app, &c1).await;
     assert!(html.contains(&format!("<a href=\"{c2}\">Cycle 2: all bays</a>")));
+
+    // Regression: a cycle that starts after the latest point (Dec 2025) was neither drawn nor
+    // listed; it now sits at the right edge and says so.
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{p}/pdsa/new"),
+            &[
+                ("title", "Cycle 3: next year"),
+                ("start_date", "2026-02-10"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = member.get(&app, &format!("/measures/{m}")).await;
+    assert_eq!(
+        html.matches("class=\"annotation\"").count(),
+        3,
+        "three markers"
+    );
+    assert!(
+        html.contains("3 PDSA: Cycle 3: next year (after 1 Dec 2025, the latest point)"),
+        "{html}"
+    );
+    assert!(html
+        .contains("PDSA: Cycle 3: next year – started 10 Feb 2026: starts after the latest data"));
 
     // Do, study, act.
     let (status, html) = member.get(&app, &format!("{c1}/edit")).await;
@@ -832,6 +973,7 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
             rules: "mdc".into(),
             rebase,
             fix_after: None,
+            period: Period::Month,
         },
     };
     let m = app.measure_with_data(member.id, &values).await;

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use gemba_domain::{
-    ChartSettings, DataPoint, Email, MeasureFields, MeasureType, NonEmpty, OrgId, ProjectFields,
-    ProjectId, ProjectStatus, Role, Store, UserId,
+    ChartSettings, DataPoint, Email, MeasureFields, MeasureType, NonEmpty, OrgId, Period,
+    ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
 use gemba_store_sqlite::SqliteStore;
@@ -940,6 +940,7 @@ async fn dashboard_shows_projects_with_measure_icons() {
                     rules: "mdc".to_owned(),
                     rebase: vec![],
                     fix_after: None,
+                    period: Period::Month,
                 },
             },
             member.id,
@@ -1005,6 +1006,160 @@ async fn dashboard_shows_projects_with_measure_icons() {
     assert!(res.text().await.unwrap().contains("#005eb8"));
 }
 
+/// Issue 10 §4: every list of measures (organisation dashboard, team dashboard, project page)
+/// shows the latest value with its period and the target, and flags a measure whose next
+/// figure is overdue: a monthly measure whose latest point is March 2019 has missed April's.
+#[tokio::test]
+async fn dashboards_show_latest_value_period_target_and_overdue_data() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let team = app
+        .store
+        .create_team(app.org_a, "Patient flow")
+        .await
+        .unwrap();
+    let fields = ProjectFields {
+        title: NonEmpty::parse("title", "Discharge before noon").unwrap(),
+        problem: String::new(),
+        aim: "Half of discharges before noon".to_owned(),
+        method: "Model for Improvement".to_owned(),
+        status: ProjectStatus::Testing,
+        team: Some(team),
+        sponsor: String::new(),
+        tags: vec![],
+    };
+    let project = app
+        .store
+        .create_project(app.org_a, &fields, member.id)
+        .await
+        .unwrap();
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    // Today by the clock, as the server reads it (UTC).
+    let today = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive();
+    /// A measure to make: its name, period, target and (date, value) points.
+    type Made<'a> = (&'a str, Period, Option<f64>, Vec<(NaiveDate, f64)>);
+    let measures: [Made; 4] = [
+        (
+            "Discharges before noon",
+            Period::Month,
+            Some(10.0),
+            vec![
+                (d(2019, 1, 1), 10.0),
+                (d(2019, 2, 1), 11.0),
+                (d(2019, 3, 1), 12.5),
+            ],
+        ),
+        (
+            "Delayed transfers",
+            Period::Quarter,
+            None,
+            vec![(d(2018, 10, 1), 40.0), (d(2019, 2, 14), 35.0)],
+        ),
+        (
+            "Weekend discharges",
+            Period::Week,
+            None,
+            vec![(d(2019, 2, 27), 7.0), (d(2019, 3, 6), 9.0)],
+        ),
+        (
+            "Beds free by noon",
+            Period::Month,
+            Some(4.0),
+            vec![(today, 3.0)],
+        ),
+    ];
+    for (name, period, target, points) in &measures {
+        let id = app
+            .store
+            .create_measure(
+                project,
+                &MeasureFields {
+                    name: NonEmpty::parse("name", name).unwrap(),
+                    kind: MeasureType::Process,
+                    definition: String::new(),
+                    unit: "%".to_owned(),
+                    data_source: String::new(),
+                    chart: ChartSettings {
+                        chart: ChartType::Xmr,
+                        improvement: Improvement::Increase,
+                        target: *target,
+                        rules: "mdc".to_owned(),
+                        rebase: vec![],
+                        fix_after: None,
+                        period: *period,
+                    },
+                },
+                member.id,
+            )
+            .await
+            .unwrap();
+        let points: Vec<DataPoint> = points
+            .iter()
+            .map(|(date, v)| DataPoint {
+                date: *date,
+                value: Some(*v),
+                denominator: None,
+            })
+            .collect();
+        app.store.put_data(id, &points, member.id).await.unwrap();
+    }
+    /// The list item of the measure `name` in a page.
+    fn item<'h>(html: &'h str, name: &str) -> &'h str {
+        let start = html
+            .find(&format!(">{name}</a>"))
+            .unwrap_or_else(|| panic!("{name} not listed:\n{html}"));
+        let end = html[start..].find("</li>").unwrap() + start;
+        &html[start..end]
+    }
+    for page in [
+        "/".to_owned(),
+        format!("/teams/{team}"),
+        format!("/projects/{project}"),
+    ] {
+        let (status, html) = member.get(&app, &page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let monthly = item(&html, "Discharges before noon");
+        assert!(
+            monthly.contains(
+                "Latest <span class=\"measure-list__period\">Mar 2019</span>: \
+                 <strong class=\"measure-list__value\">12.5</strong> %"
+            ),
+            "{page}: {monthly}"
+        );
+        assert!(
+            monthly.contains("Target <span class=\"measure-list__target\">10</span>"),
+            "{page}: {monthly}"
+        );
+        assert!(monthly.contains("Overdue"), "{page}: {monthly}");
+        assert!(
+            monthly.contains("latest point: Mar 2019; Apr 2019 has ended without data"),
+            "{page}: {monthly}"
+        );
+        let quarterly = item(&html, "Delayed transfers");
+        assert!(quarterly.contains(">Q1 2019</span>"), "{page}: {quarterly}");
+        assert!(quarterly.contains("No target"), "{page}: {quarterly}");
+        assert!(
+            quarterly.contains("latest point: Q1 2019; Q2 2019 has ended without data"),
+            "{page}: {quarterly}"
+        );
+        // Wednesday 6 March 2019 is in the week of Monday 4 March.
+        let weekly = item(&html, "Weekend discharges");
+        assert!(
+            weekly.contains(">week of 4 Mar 2019</span>"),
+            "{page}: {weekly}"
+        );
+        assert!(weekly.contains("Overdue"), "{page}: {weekly}");
+        // This month's figure is in: nothing is overdue.
+        let current = item(&html, "Beds free by noon");
+        assert!(
+            current.contains(&format!(">{}</span>", today.format("%b %Y"))),
+            "{page}: {current}"
+        );
+        assert!(current.contains("Target <span class=\"measure-list__target\">4</span>"));
+        assert!(!current.contains("Overdue"), "{page}: {current}");
+    }
+}
+
 /// A team's own dashboard lists its projects only; another organisation's team is not found.
 /// Also pins the summary cache: icons follow new data at once (the project's version moves).
 #[tokio::test]
@@ -1054,6 +1209,7 @@ async fn team_dashboard_and_icons_follow_new_data() {
                     rules: "mdc".to_owned(),
                     rebase: vec![],
                     fix_after: None,
+                    period: Period::Month,
                 },
             },
             member.id,

@@ -58,6 +58,7 @@ fn measure_fields(name: &str) -> MeasureFields {
             rules: "powerbi".into(),
             rebase: vec![date(2024, 3, 1), date(2024, 6, 1)],
             fix_after: Some(12),
+            period: Period::Month,
         },
     }
 }
@@ -1165,6 +1166,7 @@ pub async fn history_keeps_old_values(store: &dyn Store) {
     mf.chart.rules = "mdc".into();
     mf.chart.rebase = vec![];
     mf.chart.fix_after = None;
+    mf.chart.period = Period::Week;
     mf.data_source = "Datix".into();
     mf.definition = "Another definition".into();
     store
@@ -1176,7 +1178,8 @@ pub async fn history_keeps_old_values(store: &dyn Store) {
         "changed the type from outcome to process, the definition, the data source from \
          “Datix and the bed census” to “Datix”, the improvement direction from decrease to \
          increase, the rule profile from powerbi to mdc, the rebase dates from 2024-03-01, \
-         2024-06-01 to none and the baseline from the first 12 points to none of measure “Falls”"
+         2024-06-01 to none, the baseline from the first 12 points to none and the period from \
+         month to week of measure “Falls”"
     );
 }
 
@@ -1214,6 +1217,7 @@ pub async fn measures(store: &dyn Store) {
             rules: "mdc".into(),
             rebase: vec![],
             fix_after: None,
+            period: Period::Week,
         },
     };
     let harm = store.create_measure(w.project, &g, w.user).await.unwrap();
@@ -1248,6 +1252,7 @@ pub async fn measures(store: &dyn Store) {
             rules: if i % 2 == 0 { "mdc" } else { "powerbi" }.into(),
             rebase: (0..i % 4).map(|k| date(2024, 1 + k as u32, 15)).collect(),
             fix_after: (i % 3 != 0).then_some(i * 2),
+            period: Period::ALL[i % 4],
         };
         store
             .update_measure(harm, &h, vm(store, harm).await, w.user)
@@ -1278,6 +1283,7 @@ pub async fn measures(store: &dyn Store) {
     changed.chart.target = None;
     changed.chart.rebase = vec![date(2025, 1, 6)];
     changed.chart.fix_after = None;
+    changed.chart.period = Period::Quarter;
     store
         .update_measure(falls, &changed, vm(store, falls).await, w.user)
         .await

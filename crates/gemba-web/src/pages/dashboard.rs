@@ -1,5 +1,6 @@
 //! The dashboard: each of the user's organisations, its teams and their projects with status,
-//! and each project's measures with their latest variation and assurance icons.
+//! and each project's measures with their latest value and its period, the target, the latest
+//! variation and assurance icons, and a flag when the next figure is overdue.
 //!
 //! Also the small pieces of markup that show a status or an icon, shared with the project
 //! pages.
@@ -11,7 +12,7 @@ use axum::Router;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use gemba_domain::{
     measure_chart, Measure, Project, ProjectId, ProjectStatus, Store, StoreError, TeamId,
 };
@@ -20,6 +21,7 @@ use maud::{html, Markup, PreEscaped};
 
 use super::error::PageError;
 use super::layout;
+use super::measures::num;
 use super::session::CurrentUser;
 use crate::AppState;
 
@@ -57,6 +59,8 @@ pub(crate) struct MeasureSummary {
     pub measure: Measure,
     /// How many points it has.
     pub points: usize,
+    /// The latest point with a value: its date and value.
+    pub latest: Option<(NaiveDate, f64)>,
     /// The latest variation icon, if the chart could be drawn.
     pub variation: Option<VariationIcon>,
     /// The assurance icon, if there is a target and limits.
@@ -126,6 +130,15 @@ async fn compute_summaries(
         let mut summary = MeasureSummary {
             measure,
             points: data.len(),
+            // As entered (a ratio for a measure with denominators) until the chart says what
+            // it plots.
+            latest: data.iter().rev().find_map(|p| {
+                let v = match (p.value, p.denominator) {
+                    (Some(v), Some(d)) if d != 0.0 => Some(v / d),
+                    (v, _) => v,
+                };
+                v.filter(|v| v.is_finite()).map(|v| (p.date, v))
+            }),
             variation: None,
             assurance: None,
             problem: None,
@@ -137,6 +150,16 @@ async fn compute_summaries(
                 Ok(chart) => {
                     summary.variation = chart.result.variation_icon;
                     summary.assurance = chart.result.assurance_icon;
+                    // The value the chart plots for its latest point.
+                    if let Some((date, y)) = chart
+                        .dates
+                        .iter()
+                        .zip(&chart.result.points)
+                        .rev()
+                        .find_map(|(d, p)| p.y.filter(|y| y.is_finite()).map(|y| (*d, y)))
+                    {
+                        summary.latest = Some((date, y));
+                    }
                 }
                 Err(_) => summary.problem = Some("Not enough data for a chart"),
             }
@@ -198,8 +221,50 @@ pub(crate) fn icons(m: &MeasureSummary) -> Markup {
     }
 }
 
-/// A list of measures with links and icons.
-pub(crate) fn measure_list(summaries: &[MeasureSummary]) -> Markup {
+/// Today's date (UTC) by the server's clock: the edge where the real clock is read; the
+/// domain is given the date.
+pub(crate) fn today() -> NaiveDate {
+    super::session::now().date()
+}
+
+/// A measure's latest value with its period ("Mar 2019"), its target, and "Overdue" when the
+/// period after the latest point has ended by `today` without a figure.
+fn latest_line(m: &MeasureSummary, today: NaiveDate) -> Markup {
+    let measure = &m.measure;
+    let period = measure.chart.period;
+    html! {
+        span class="measure-list__latest" {
+            @if let Some((date, value)) = m.latest {
+                "Latest " span class="measure-list__period" { (period.describe(date)) } ": "
+                strong class="measure-list__value" { (num(value)) }
+                @if !measure.unit.is_empty() { " " (measure.unit) }
+            } @else {
+                "No values yet"
+            }
+            " · "
+            @if let Some(t) = measure.chart.target {
+                "Target " span class="measure-list__target" { (num(t)) }
+            } @else {
+                "No target"
+            }
+            @if let Some((date, _)) = m.latest.filter(|(d, _)| period.overdue(*d, today)) {
+                " "
+                strong class="tag tag--overdue" {
+                    "Overdue" span class="visually-hidden" { ": " }
+                }
+                " "
+                span class="measure-list__stale" {
+                    "latest point: " (period.describe(date)) "; "
+                    (period.describe(period.next(date))) " has ended without data"
+                }
+            }
+        }
+    }
+}
+
+/// A list of measures with links, icons and their latest value; `today` decides which are
+/// overdue.
+pub(crate) fn measure_list(summaries: &[MeasureSummary], today: NaiveDate) -> Markup {
     html! {
         ul class="measure-list" {
             @for m in summaries {
@@ -213,6 +278,8 @@ pub(crate) fn measure_list(summaries: &[MeasureSummary]) -> Markup {
                     }
                     " "
                     (icons(m))
+                    " "
+                    (latest_line(m, today))
                 }
             }
         }
@@ -221,7 +288,7 @@ pub(crate) fn measure_list(summaries: &[MeasureSummary]) -> Markup {
 
 /// Project cards: title, status and each measure's icons; `heading` is the cards' heading
 /// level so the outline stays right on every page.
-fn project_cards(ps: &[&ProjectRow], heading: &str) -> Markup {
+fn project_cards(ps: &[&ProjectRow], heading: &str, today: NaiveDate) -> Markup {
     html! {
         @if ps.is_empty() {
             p class="hint" { "No projects." }
@@ -239,7 +306,7 @@ fn project_cards(ps: &[&ProjectRow], heading: &str) -> Markup {
                         @if summaries.is_empty() {
                             p class="hint" { "No measures yet." }
                         } @else {
-                            (measure_list(summaries))
+                            (measure_list(summaries, today))
                         }
                     }
                 }
@@ -292,7 +359,7 @@ async fn team_dashboard(
             p { a class="button" href="/projects/new" { "Start a project" } }
         }
         h2 { "Projects" }
-        (project_cards(&refs, "h3"))
+        (project_cards(&refs, "h3", today()))
     };
     Ok(layout::page(&team.name, Some(&user), body))
 }
@@ -302,6 +369,7 @@ type ProjectRow = (Project, Arc<Vec<MeasureSummary>>);
 
 async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
     let store = state.store.as_ref();
+    let today = today();
     let mut sections = Vec::new();
     for m in &user.memberships {
         let teams = store.teams(m.org.id).await?;
@@ -343,7 +411,7 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
                             (team)
                         }
                     }
-                    (project_cards(ps, "h4"))
+                    (project_cards(ps, "h4", today))
                 }
             }
         });

@@ -180,15 +180,27 @@ pub fn select(
     selected: &str,
     errors: &FieldErrors,
 ) -> Markup {
+    select_with_hint(name, label, options, selected, None, errors)
+}
+
+/// A drop-down list with a hint under its label (read out with the list).
+pub fn select_with_hint(
+    name: &str,
+    label: &str,
+    options: &[(&str, &str)],
+    selected: &str,
+    hint: Option<&str>,
+    errors: &FieldErrors,
+) -> Markup {
     let error = errors.get(name);
     html! {
         div class=(group_class(error.is_some())) {
             label class="label" for=(name) { (label) }
-            (hint_and_error(name, None, error))
+            (hint_and_error(name, hint, error))
             select class={ "select" @if error.is_some() { " select--error" } }
                 id=(name) name=(name)
                 aria-invalid=[error.map(|_| "true")]
-                aria-describedby=[described_by(name, false, error.is_some())] {
+                aria-describedby=[described_by(name, hint.is_some(), error.is_some())] {
                 @for (value, text) in options {
                     option value=(value) selected[*value == selected] { (text) }
                 }

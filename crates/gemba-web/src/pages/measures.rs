@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
-use gemba_chart::SeriesView;
+use gemba_chart::{Place, SeriesView};
 use gemba_domain::{
     free_text, measure_chart, optional_number, ChartSettings, Measure, MeasureFields, MeasureId,
-    MeasureType, NonEmpty, Project, ProjectId, Role, StoreError, Version,
+    MeasureType, NonEmpty, Period, Position, Project, ProjectId, Role, StoreError, Version,
 };
 use gemba_spc::{ChartResult, ChartType, Improvement, PointVariation};
 use maud::{html, Markup, PreEscaped};
@@ -90,6 +90,11 @@ fn profile_label(code: &str) -> &str {
         .map_or("custom rules", |(_, label)| label)
 }
 
+/// The periods a measure can have, for the select: ("month", "Monthly").
+fn period_options() -> Vec<(&'static str, &'static str)> {
+    Period::ALL.iter().map(|p| (p.name(), p.label())).collect()
+}
+
 fn chart_options() -> Vec<(&'static str, &'static str)> {
     CHARTS.iter().map(|c| (c.name(), c.title())).collect()
 }
@@ -134,6 +139,7 @@ struct MeasureForm {
     improvement: String,
     target: String,
     rules: String,
+    period: String,
     /// The version of the measure the form was loaded with (edits only).
     version: String,
 }
@@ -164,6 +170,10 @@ impl MeasureForm {
             ),
             ("Target", self.target.clone()),
             ("Rule profile", label_in(&RULE_PROFILES, &self.rules)),
+            (
+                "Period of each point",
+                label_in(&period_options(), &self.period),
+            ),
         ]
     }
 
@@ -173,6 +183,7 @@ impl MeasureForm {
             chart: "xmr".into(),
             improvement: "increase".into(),
             rules: "mdc".into(),
+            period: Period::Month.name().into(),
             ..MeasureForm::default()
         }
     }
@@ -189,11 +200,13 @@ impl MeasureForm {
             improvement: m.chart.improvement.name().into(),
             target: m.chart.target.map(num).unwrap_or_default(),
             rules: m.chart.rules.clone(),
+            period: m.chart.period.name().into(),
             version: m.version.to_string(),
         }
     }
 
-    /// The validated fields; rebase dates and the fixed baseline are kept from `keep`.
+    /// The validated fields; rebase dates and the fixed baseline are kept from `keep`, and so
+    /// is the period when the form does not send one.
     fn fields(&self, keep: Option<&ChartSettings>) -> Result<MeasureFields, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = NonEmpty::parse("name", &self.name)
@@ -227,8 +240,20 @@ impl MeasureForm {
         let improvement = parse_improvement(&self.improvement, &mut errors);
         let target = parse_target(&self.target, &mut errors);
         let rules = parse_rules(&self.rules, &mut errors);
-        match (name, kind, chart, improvement, rules) {
-            (Some(name), Some(kind), Some(chart), Some(improvement), Some(rules))
+        // A form without the field (an old page still open) keeps the period, or a month.
+        let period = if self.period.trim().is_empty() {
+            Some(keep.map_or_else(Period::default, |k| k.period))
+        } else {
+            Period::parse(&self.period)
+        };
+        if period.is_none() {
+            errors.insert(
+                "period",
+                "Choose what one point stands for: a day, a week, a month or a quarter",
+            );
+        }
+        match (name, kind, chart, improvement, rules, period) {
+            (Some(name), Some(kind), Some(chart), Some(improvement), Some(rules), Some(period))
                 if errors.is_empty() =>
             {
                 Ok(MeasureFields {
@@ -244,6 +269,7 @@ impl MeasureForm {
                         rules,
                         rebase: keep.map(|k| k.rebase.clone()).unwrap_or_default(),
                         fix_after: keep.and_then(|k| k.fix_after),
+                        period,
                     },
                 })
             }
@@ -296,7 +322,7 @@ fn parse_rules(s: &str, errors: &mut FieldErrors) -> Option<String> {
     }
 }
 
-const FORM_ORDER: [&str; 9] = [
+const FORM_ORDER: [&str; 10] = [
     "name",
     "kind",
     "definition",
@@ -306,6 +332,7 @@ const FORM_ORDER: [&str; 9] = [
     "improvement",
     "target",
     "rules",
+    "period",
 ];
 
 /// The measure form posting to `action`; an edit carries the version it was loaded with.
@@ -341,6 +368,8 @@ fn measure_form(
             (form::text_input("target", "Target (optional)", &f.target,
                 Some("A number, for the assurance icon; leave blank for none"), e))
             (form::select("rules", "Rule profile", &RULE_PROFILES, &f.rules, e))
+            (form::select_with_hint("period", "Period of each point", &period_options(), &f.period,
+                Some("What one data point stands for. A PDSA cycle or a rebase dated inside a period is marked at that period's point: on a monthly measure, 2 October goes to October's point"), e))
             button type="submit" class="button" { "Save measure" }
         }
     }
@@ -619,6 +648,7 @@ impl SettingsForm {
                         rules,
                         rebase,
                         fix_after,
+                        period: m.chart.period,
                     },
                 })
             }
@@ -747,11 +777,6 @@ async fn restore(
     Ok(see_other(&format!("/measures/{id}")))
 }
 
-/// The index of the first point on or after `date`.
-fn point_on_or_after(dates: &[NaiveDate], date: NaiveDate) -> Option<usize> {
-    dates.iter().position(|d| *d >= date)
-}
-
 fn rule_sentence(name: &str, r: &ChartResult) -> String {
     match name {
         "outside_limits" => "A point beyond a process limit".to_owned(),
@@ -819,6 +844,7 @@ async fn measure_page(
             div { dt { "Operational definition" } dd { @if m.definition.is_empty() { "Not written yet" } @else { (m.definition) } } }
             div { dt { "Unit" } dd { @if m.unit.is_empty() { "Not set" } @else { (m.unit) } } }
             div { dt { "Data source" } dd { @if m.data_source.is_empty() { "Not set" } @else { (m.data_source) } } }
+            div { dt { "Period of each point" } dd { (m.chart.period.label()) } }
             div { dt { "Chart" } dd { (m.chart.chart.title()) ", " (DIRECTIONS.iter().find(|d| d.0 == m.chart.improvement.name()).map_or("", |d| d.1).to_lowercase()) } }
         }
         p class="actions" {
@@ -883,10 +909,47 @@ fn sentence(s: &str) -> String {
 fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
     let r = &mc.result;
     let labels: Vec<String> = mc.dates.iter().map(|d| uk_date(*d)).collect();
-    let annotations: Vec<(usize, String)> = mc
+    let period = m.chart.period;
+    let described = |i: usize| {
+        mc.dates
+            .get(i)
+            .map_or_else(String::new, |d| period.describe(*d))
+    };
+    // Each PDSA cycle where its start date falls: its period's point, between two points
+    // when no point stands for its period, or at the right edge after the latest data.
+    let marks: Vec<(Place, String, String)> = mc
         .annotations
         .iter()
-        .filter_map(|a| point_on_or_after(&mc.dates, a.date).map(|i| (i, a.label.clone())))
+        .filter_map(|a| {
+            let started = uk_date(a.date);
+            let (place, at) = match a.position {
+                Position::Before => return None,
+                Position::At(i) => (
+                    Place::At(i as f64),
+                    format!("started {started}, marked at {}", described(i)),
+                ),
+                Position::Between(i, f) => (
+                    Place::At(i as f64 + f),
+                    format!(
+                        "started {started}, marked between {} and {} (no data for {})",
+                        described(i),
+                        described(i + 1),
+                        period.describe(a.date)
+                    ),
+                ),
+                Position::After => (
+                    Place::AfterLast,
+                    format!(
+                        "started {started}: starts after the latest data, marked at the right edge"
+                    ),
+                ),
+            };
+            Some((place, a.label.clone(), at))
+        })
+        .collect();
+    let annotations: Vec<(Place, String)> = marks
+        .iter()
+        .map(|(place, label, _)| (*place, label.clone()))
         .collect();
     let y_label = if m.unit.is_empty() { &m.name } else { &m.unit };
     let id = format!("measure-{}", m.id);
@@ -973,8 +1036,8 @@ fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
         @if !annotations.is_empty() {
             h3 { "PDSA cycles on the chart" }
             ol class="annotations" {
-                @for (i, label) in &annotations {
-                    li { (label) " – from " (labels.get(*i).map_or("", String::as_str)) }
+                @for (_, label, at) in &marks {
+                    li { (label) " – " (at) }
                 }
             }
         }
@@ -1031,7 +1094,7 @@ fn settings_form(user: &CurrentUser, m: &Measure, f: &SettingsForm, e: &FieldErr
                 Some("Each phase's limits are then calculated from its first points only; leave blank to use every point"), e))
             @if !m.chart.rebase.is_empty() {
                 fieldset class="fieldset" {
-                    legend { "Rebase dates: a new phase starts at the first point on or after each" }
+                    legend { "Rebase dates: a new phase starts at the point whose period contains each" }
                     div class="checkboxes" {
                         @for (k, d) in m.chart.rebase.iter().enumerate() {
                             div class="checkboxes__item" {
@@ -1060,15 +1123,6 @@ mod tests {
         assert_eq!(num(0.12345), "0.1235");
         assert_eq!(num(-0.00001), "0");
         assert_eq!(num(2.5), "2.5");
-    }
-
-    #[test]
-    fn annotations_go_to_the_point_on_or_after_their_date() {
-        let d = |m| NaiveDate::from_ymd_opt(2024, m, 1).unwrap_or_default();
-        let dates = [d(1), d(2), d(4)];
-        assert_eq!(point_on_or_after(&dates, d(2)), Some(1));
-        assert_eq!(point_on_or_after(&dates, d(3)), Some(2));
-        assert_eq!(point_on_or_after(&dates, d(5)), None);
     }
 
     /// The form offers exactly the engine's rule profiles, as the API accepts them.

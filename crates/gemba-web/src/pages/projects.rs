@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::confirm;
 use super::conflict;
-use super::dashboard::{measure_list, measure_summaries, status_label, status_tag};
+use super::dashboard::{measure_list, measure_summaries, status_label, status_tag, today};
 use super::drivers::diagram;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
@@ -517,7 +517,7 @@ async fn show(
             p { a href={ "/projects/" (p.id) "/drivers" } { "Edit the driver diagram" } }
         }
         h2 { "Measures" }
-        @if measures.is_empty() { p { "No measures yet." } } @else { (measure_list(&measures)) }
+        @if measures.is_empty() { p { "No measures yet." } } @else { (measure_list(&measures, today())) }
         @if edit {
             p { a class="button button--secondary" href={ "/projects/" (p.id) "/measures/new" } { "Add a measure" } }
         }
