@@ -58,7 +58,7 @@ impl Kind {
 
 /// The page that asks before deleting: posts `action` again with `confirm=yes`, the version
 /// the user saw and the CSRF token; "No" goes back to `back`.
-pub(crate) fn ask(
+fn ask(
     user: &CurrentUser,
     kind: Kind,
     name: &str,
@@ -82,6 +82,50 @@ pub(crate) fn ask(
     layout::page(&title, Some(user), body)
 }
 
+/// One deletion as a page does it: what, its name, where the button posts, where "No" and
+/// "Continue" lead.
+pub(crate) struct Deletion<'a> {
+    /// What is deleted.
+    pub(crate) kind: Kind,
+    /// Its name, as the user knows it.
+    pub(crate) name: &'a str,
+    /// The delete form's action (posted again with `confirm=yes`).
+    pub(crate) action: String,
+    /// The page "No, go back" returns to.
+    pub(crate) back: String,
+    /// The page after the deletion.
+    pub(crate) next: String,
+}
+
+impl Deletion<'_> {
+    /// Asks first unless the form said `yes` (`confirm`); then runs `delete` and answers with
+    /// the page that says what happened.
+    pub(crate) async fn run<F>(
+        self,
+        user: &CurrentUser,
+        confirm: &str,
+        version: Option<Version>,
+        delete: F,
+    ) -> Result<Response, PageError>
+    where
+        F: std::future::Future<Output = Result<(), gemba_domain::StoreError>>,
+    {
+        if confirm != YES {
+            let page = ask(
+                user,
+                self.kind,
+                self.name,
+                &self.action,
+                version,
+                &self.back,
+            );
+            return Ok(axum::response::IntoResponse::into_response(page));
+        }
+        delete.await?;
+        Ok(done(self.kind, self.name, &self.next))
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Deleted {
     kind: Kind,
@@ -90,7 +134,7 @@ struct Deleted {
 }
 
 /// After a delete: to the page that says what was deleted, which leads on to `next`.
-pub(crate) fn done(kind: Kind, name: &str, next: &str) -> Response {
+fn done(kind: Kind, name: &str, next: &str) -> Response {
     let query = serde_urlencoded::to_string(Deleted {
         kind,
         name: name.chars().take(300).collect(),

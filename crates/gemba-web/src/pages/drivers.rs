@@ -396,27 +396,22 @@ async fn delete(
     // A form that names no version deletes whatever is stored (as before versions).
     let expected = conflict::parse(&f.version);
     let diagram = format!("/projects/{}/drivers", p.id);
-    if f.confirm != confirm::YES {
-        let action = format!("/projects/{}/drivers/{}/delete", p.id, node.id);
-        return Ok(confirm::ask(
-            &user,
-            confirm::Kind::DriverNode,
-            &node.text,
-            &action,
-            expected,
-            &diagram,
-        )
-        .into_response());
+    confirm::Deletion {
+        kind: confirm::Kind::DriverNode,
+        name: &node.text,
+        action: format!("/projects/{}/drivers/{}/delete", p.id, node.id),
+        back: diagram.clone(),
+        next: diagram,
     }
-    state
-        .store
-        .delete_driver_node(node.id, expected, user.user.id)
-        .await?;
-    Ok(confirm::done(
-        confirm::Kind::DriverNode,
-        &node.text,
-        &diagram,
-    ))
+    .run(
+        &user,
+        &f.confirm,
+        expected,
+        state
+            .store
+            .delete_driver_node(node.id, expected, user.user.id),
+    )
+    .await
 }
 
 /// The deleted nodes of a project's diagram that can be restored now: those whose parent is

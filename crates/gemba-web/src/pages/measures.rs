@@ -735,28 +735,20 @@ async fn delete(
         return Err(PageError::Forbidden);
     }
     let expected = conflict::parse(&f.version);
-    if f.confirm != confirm::YES {
-        let action = format!("/measures/{}/delete", m.id);
-        let back = format!("/measures/{}", m.id);
-        return Ok(confirm::ask(
-            &user,
-            confirm::Kind::Measure,
-            &m.name,
-            &action,
-            expected,
-            &back,
-        )
-        .into_response());
+    confirm::Deletion {
+        kind: confirm::Kind::Measure,
+        name: &m.name,
+        action: format!("/measures/{}/delete", m.id),
+        back: format!("/measures/{}", m.id),
+        next: format!("/projects/{}", project.id),
     }
-    state
-        .store
-        .delete_measure(m.id, expected, user.user.id)
-        .await?;
-    Ok(confirm::done(
-        confirm::Kind::Measure,
-        &m.name,
-        &format!("/projects/{}", project.id),
-    ))
+    .run(
+        &user,
+        &f.confirm,
+        expected,
+        state.store.delete_measure(m.id, expected, user.user.id),
+    )
+    .await
 }
 
 /// Brings back a deleted measure of a live project: admins only. Deleted measures of other

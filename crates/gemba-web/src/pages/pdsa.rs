@@ -685,29 +685,20 @@ async fn delete(
         return Err(PageError::Forbidden);
     }
     let expected = conflict::parse(&f.version);
-    if f.confirm != confirm::YES {
-        let action = format!("/pdsa/{}/delete", cycle.id);
-        let back = format!("/pdsa/{}", cycle.id);
-        let name = cycle.fields.title.as_str().to_owned();
-        return Ok(confirm::ask(
-            &user,
-            confirm::Kind::PdsaCycle,
-            &name,
-            &action,
-            expected,
-            &back,
-        )
-        .into_response());
+    confirm::Deletion {
+        kind: confirm::Kind::PdsaCycle,
+        name: cycle.fields.title.as_str(),
+        action: format!("/pdsa/{}/delete", cycle.id),
+        back: format!("/pdsa/{}", cycle.id),
+        next: format!("/projects/{}", project.id),
     }
-    state
-        .store
-        .delete_pdsa(cycle.id, expected, user.user.id)
-        .await?;
-    Ok(confirm::done(
-        confirm::Kind::PdsaCycle,
-        cycle.fields.title.as_str(),
-        &format!("/projects/{}", project.id),
-    ))
+    .run(
+        &user,
+        &f.confirm,
+        expected,
+        state.store.delete_pdsa(cycle.id, expected, user.user.id),
+    )
+    .await
 }
 
 /// Brings back a deleted PDSA cycle of a live project: admins only. Deleted cycles of other

@@ -723,24 +723,20 @@ async fn delete(
         return Err(PageError::Forbidden);
     }
     let expected = conflict::parse(&f.version);
-    if f.confirm != confirm::YES {
-        let action = format!("/projects/{}/delete", p.id);
-        let back = format!("/projects/{}/edit", p.id);
-        return Ok(confirm::ask(
-            &user,
-            confirm::Kind::Project,
-            &p.title,
-            &action,
-            expected,
-            &back,
-        )
-        .into_response());
+    confirm::Deletion {
+        kind: confirm::Kind::Project,
+        name: &p.title,
+        action: format!("/projects/{}/delete", p.id),
+        back: format!("/projects/{}/edit", p.id),
+        next: "/projects".to_owned(),
     }
-    state
-        .store
-        .delete_project(p.id, expected, user.user.id)
-        .await?;
-    Ok(confirm::done(confirm::Kind::Project, &p.title, "/projects"))
+    .run(
+        &user,
+        &f.confirm,
+        expected,
+        state.store.delete_project(p.id, expected, user.user.id),
+    )
+    .await
 }
 
 async fn deleted(State(state): State<AppState>, user: CurrentUser) -> Result<Markup, PageError> {
