@@ -13,8 +13,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use gemba_domain::{
     free_text, ActDecision, ChartSettings, DataPoint, DataPointRevision, DriverNode, DriverNodeId,
-    FieldError, HistoryEntry, Measure, MeasureFields, MeasureType, Membership, NonEmpty, PdsaCycle,
-    PdsaFields, PdsaId, Project, ProjectFields, ProjectStatus, TeamId, User, UserId,
+    FieldError, HistoryEntry, Measure, MeasureFields, MeasureType, Membership, Multiplier,
+    NonEmpty, PdsaCycle, PdsaFields, PdsaId, Project, ProjectFields, ProjectStatus, TeamId, User,
+    UserId,
 };
 use gemba_spc::{ChartType, Improvement, Rules};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -484,6 +485,12 @@ pub struct MeasureInput {
     /// Baseline length, or null.
     #[serde(default, deserialize_with = "nullable")]
     pub fix_after: Option<Option<usize>>,
+    /// What values are multiplied by to be shown: 1 (default), 100 (a percentage for a p or
+    /// p′ chart, run, XmR or MR chart; per 100 for a u chart), 1000, 10000 or 100000. The
+    /// target is in these display units.
+    pub multiplier: Option<u32>,
+    /// What the denominator counts ("bed days", "doses due").
+    pub denominator_label: Option<String>,
 }
 
 /// The names of the chart types a measure can have: one value per date, so no subgroups.
@@ -596,6 +603,39 @@ impl MeasureInput {
             current.map(|m| m.data_source.as_str()),
             &mut errors,
         );
+        let denominator_label = text(
+            "denominator_label",
+            self.denominator_label.as_deref(),
+            current.map(|m| m.denominator_label.as_str()),
+            &mut errors,
+        );
+        if denominator_label.chars().count() > 100 {
+            errors.push(FieldError::new(
+                "denominator_label",
+                "must be 100 characters or fewer",
+            ));
+        }
+        let multiplier = match self.multiplier {
+            Some(n) => Multiplier::new(n).unwrap_or_else(|e| {
+                errors.push(e);
+                Multiplier::ONE
+            }),
+            None => cur.map_or(Multiplier::ONE, |c| c.multiplier),
+        };
+        let chart = ChartSettings {
+            chart,
+            improvement,
+            target,
+            rules,
+            rebase,
+            fix_after,
+            multiplier,
+        };
+        if errors.is_empty() {
+            if let Err(e) = gemba_domain::check_chart_settings(&chart) {
+                errors.push(e);
+            }
+        }
         match (name, kind) {
             (Some(name), Some(kind)) if errors.is_empty() => Ok(MeasureFields {
                 name,
@@ -603,14 +643,8 @@ impl MeasureInput {
                 definition,
                 unit,
                 data_source,
-                chart: ChartSettings {
-                    chart,
-                    improvement,
-                    target,
-                    rules,
-                    rebase,
-                    fix_after,
-                },
+                denominator_label,
+                chart,
             }),
             _ => Err(errors),
         }
@@ -647,6 +681,13 @@ pub struct MeasureJson {
     pub rebase: Vec<String>,
     /// Baseline length, or null.
     pub fix_after: Option<usize>,
+    /// What values are multiplied by to be shown (1, 100, 1000, 10000 or 100000); values
+    /// and denominators are stored raw, the target and charts are in display units.
+    pub multiplier: u32,
+    /// Whether values are shown as percentages (a multiplier of 100 on a proportion).
+    pub percent: bool,
+    /// What the denominator counts ("bed days"); empty when not said.
+    pub denominator_label: String,
     /// The version: 1 when created, one more after every change. Also the `ETag` (`"3"`);
     /// send it back as `If-Match` to change or delete only what you read.
     pub version: i64,
@@ -668,6 +709,9 @@ impl From<&Measure> for MeasureJson {
             rules: m.chart.rules.clone(),
             rebase: m.chart.rebase.iter().copied().map(iso_date).collect(),
             fix_after: m.chart.fix_after,
+            multiplier: m.chart.multiplier.get(),
+            percent: m.chart.shows_percent(),
+            denominator_label: m.denominator_label.clone(),
             version: m.version.0,
         }
     }
@@ -935,6 +979,7 @@ mod tests {
             definition: fields.definition,
             unit: fields.unit,
             data_source: fields.data_source,
+            denominator_label: fields.denominator_label,
             chart: fields.chart,
             version: gemba_domain::Version(1),
         };

@@ -377,6 +377,8 @@ fn text_is_escaped_everywhere() {
         x_labels: &x,
         y_label: nasty,
         result: &result,
+        multiplier: 1.0,
+        value_suffix: "",
         annotations: &[],
     };
     let svg = chart_svg(&v);
@@ -403,6 +405,8 @@ fn text_is_escaped_everywhere() {
         x_label: nasty,
         y_label: nasty,
         result: &funnel,
+        multiplier: 1.0,
+        value_suffix: "",
     };
     assert!(!funnel_svg(&fv).contains("<script"));
     assert!(!funnel_html(&fv).contains("<script"));
@@ -594,6 +598,8 @@ fn funnel_svg_marks_outliers_and_names_groups() {
         x_label: "Cases",
         y_label: "Proportion",
         result: &result,
+        multiplier: 1.0,
+        value_suffix: "",
     };
     let svg = funnel_svg(&v);
     let doc = parse(&svg);
@@ -638,6 +644,8 @@ fn empty_funnel_does_not_panic() {
         x_label: "x",
         y_label: "y",
         result: &result,
+        multiplier: 1.0,
+        value_suffix: "",
     };
     let doc_text = funnel_svg(&v);
     let doc = parse(&doc_text);

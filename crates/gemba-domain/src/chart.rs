@@ -26,7 +26,8 @@ pub struct MeasureChart {
 }
 
 /// Computes a measure's chart from its data (sorted by date) and its settings; PDSA cycles
-/// become annotations on their start dates.
+/// become annotations on their start dates. The result is in display units: values, lines
+/// and the target multiplied by the measure's multiplier (a percentage, a rate per 1,000).
 pub fn measure_chart(
     measure: &Measure,
     data: &[DataPoint],
@@ -35,7 +36,7 @@ pub fn measure_chart(
     let s = &measure.chart;
     let mut options = ChartOptions::new(s.chart);
     options.improvement = s.improvement;
-    options.target = s.target;
+    options.target = s.target.map(|t| s.from_display(t));
     options.rules = Rules::profile(&s.rules).unwrap_or_default();
     options.fix_after = s.fix_after;
     options.phase_starts = s
@@ -56,6 +57,7 @@ pub fn measure_chart(
     } else {
         analyse(Data::Values(&values), &options)?
     };
+    let result = result.scaled(s.multiplier.factor());
     let first = data.first().map(|p| p.date);
     let last = data.last().map(|p| p.date);
     let annotations = pdsas

@@ -96,6 +96,7 @@ fn measure_fields(name: &str) -> MeasureFields {
         definition: String::new(),
         unit: String::new(),
         data_source: String::new(),
+        denominator_label: String::new(),
         chart: ChartSettings {
             chart: gemba_spc::ChartType::PPrime,
             improvement: gemba_spc::Improvement::Decrease,
@@ -103,6 +104,7 @@ fn measure_fields(name: &str) -> MeasureFields {
             rules: "mdc".into(),
             rebase: vec![date(2024, 6, 1)],
             fix_after: Some(12),
+            multiplier: gemba_domain::Multiplier::ONE,
         },
     }
 }

@@ -140,6 +140,7 @@ impl App {
             definition: String::new(),
             unit: "falls".into(),
             data_source: String::new(),
+            denominator_label: String::new(),
             chart: ChartSettings {
                 chart: ChartType::Xmr,
                 improvement: Improvement::Decrease,
@@ -147,6 +148,7 @@ impl App {
                 rules: "mdc".into(),
                 rebase: Vec::new(),
                 fix_after: None,
+                multiplier: gemba_domain::Multiplier::ONE,
             },
         };
         let id = self
@@ -825,6 +827,7 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
         definition: String::new(),
         unit: "falls".into(),
         data_source: String::new(),
+        denominator_label: String::new(),
         chart: ChartSettings {
             chart,
             improvement: Improvement::Decrease,
@@ -832,6 +835,7 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
             rules: "mdc".into(),
             rebase,
             fix_after: None,
+            multiplier: gemba_domain::Multiplier::ONE,
         },
     };
     let m = app.measure_with_data(member.id, &values).await;

@@ -863,6 +863,7 @@ async fn dashboard_shows_projects_with_measure_icons() {
                     .to_owned(),
                 unit: "%".to_owned(),
                 data_source: "Sepsis audit".to_owned(),
+                denominator_label: String::new(),
                 chart: ChartSettings {
                     chart: ChartType::Xmr,
                     improvement: Improvement::Increase,
@@ -870,6 +871,7 @@ async fn dashboard_shows_projects_with_measure_icons() {
                     rules: "mdc".to_owned(),
                     rebase: vec![],
                     fix_after: None,
+                    multiplier: gemba_domain::Multiplier::ONE,
                 },
             },
             member.id,
@@ -977,6 +979,7 @@ async fn team_dashboard_and_icons_follow_new_data() {
                 definition: String::new(),
                 unit: "%".to_owned(),
                 data_source: String::new(),
+                denominator_label: String::new(),
                 chart: ChartSettings {
                     chart: ChartType::Xmr,
                     improvement: Improvement::Increase,
@@ -984,6 +987,7 @@ async fn team_dashboard_and_icons_follow_new_data() {
                     rules: "mdc".to_owned(),
                     rebase: vec![],
                     fix_after: None,
+                    multiplier: gemba_domain::Multiplier::ONE,
                 },
             },
             member.id,

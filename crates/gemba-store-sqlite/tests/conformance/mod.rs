@@ -51,6 +51,7 @@ fn measure_fields(name: &str) -> MeasureFields {
         definition: "Inpatient falls reported on Datix per 1,000 occupied bed days".into(),
         unit: "falls per 1,000 bed days".into(),
         data_source: "Datix and the bed census".into(),
+        denominator_label: String::new(),
         chart: ChartSettings {
             chart: ChartType::UPrime,
             improvement: Improvement::Decrease,
@@ -58,6 +59,7 @@ fn measure_fields(name: &str) -> MeasureFields {
             rules: "powerbi".into(),
             rebase: vec![date(2024, 3, 1), date(2024, 6, 1)],
             fix_after: Some(12),
+            multiplier: gemba_domain::Multiplier::ONE,
         },
     }
 }
@@ -1207,6 +1209,7 @@ pub async fn measures(store: &dyn Store) {
         definition: String::new(),
         unit: "%".into(),
         data_source: String::new(),
+        denominator_label: String::new(),
         chart: ChartSettings {
             chart: ChartType::Xmr,
             improvement: Improvement::Increase,
@@ -1214,6 +1217,7 @@ pub async fn measures(store: &dyn Store) {
             rules: "mdc".into(),
             rebase: vec![],
             fix_after: None,
+            multiplier: gemba_domain::Multiplier::ONE,
         },
     };
     let harm = store.create_measure(w.project, &g, w.user).await.unwrap();
@@ -1248,6 +1252,7 @@ pub async fn measures(store: &dyn Store) {
             rules: if i % 2 == 0 { "mdc" } else { "powerbi" }.into(),
             rebase: (0..i % 4).map(|k| date(2024, 1 + k as u32, 15)).collect(),
             fix_after: (i % 3 != 0).then_some(i * 2),
+            multiplier: gemba_domain::Multiplier::ONE,
         };
         store
             .update_measure(harm, &h, vm(store, harm).await, w.user)
