@@ -76,14 +76,20 @@ pub enum EntryProblem {
         /// The value given.
         value: f64,
     },
-    /// A denominator, or a time between events, is zero or negative.
+    /// A denominator is zero or negative.
+    #[error("the denominator is {value}; a rate or proportion needs a denominator above zero")]
+    DenominatorNotPositive {
+        /// The value given.
+        value: f64,
+    },
+    /// A time between events is zero or negative.
     #[error("{value} must be greater than zero")]
     NotPositive {
         /// The value given.
         value: f64,
     },
     /// A proportion's numerator is above its denominator.
-    #[error("the value {numerator} is larger than its denominator {denominator}; a proportion cannot be more than all of them")]
+    #[error("the value {numerator} is larger than its denominator {denominator}; a proportion cannot exceed 1")]
     AboveDenominator {
         /// The numerator.
         numerator: f64,
@@ -387,7 +393,10 @@ fn chart_problems(m: &Measure, p: &DataPoint) -> Vec<(EntryField, EntryProblem)>
                     },
                 },
             )),
-            Some(d) if d <= 0.0 => out.push((Denominator, EntryProblem::NotPositive { value: d })),
+            Some(d) if d <= 0.0 => out.push((
+                Denominator,
+                EntryProblem::DenominatorNotPositive { value: d },
+            )),
             Some(d) if matches!(chart, ChartType::P | ChartType::PPrime) && d.fract() != 0.0 => {
                 out.push((
                     Denominator,
@@ -444,7 +453,7 @@ fn engine_problem(e: &SpcError) -> Option<(EntryField, EntryProblem)> {
         } => (field(f), EntryProblem::NotPositive { value: *value }),
         SpcError::ZeroDenominator { .. } => (
             EntryField::Denominator,
-            EntryProblem::NotPositive { value: 0.0 },
+            EntryProblem::DenominatorNotPositive { value: 0.0 },
         ),
         SpcError::NumeratorAboveDenominator {
             numerator,

@@ -632,7 +632,8 @@ async fn confirm_page(
         p { "If the rows are right, save them. Otherwise go back and correct them: for example, enter a rate's denominator in the same units as the saved points" @if !m.denominator_label.is_empty() { " (" (m.denominator_label) ")" } "." }
         form method="post" action={ "/measures/" (m.id) "/data/confirm" } novalidate {
             (csrf_field(user))
-            input type="hidden" name="rows" value=(rows_text(points));
+            // A hidden text area keeps the rows' tabs and line ends exactly.
+            textarea name="rows" hidden { (rows_text(points)) }
             button type="submit" class="button" {
                 "Save " (points.len()) @if points.len() == 1 { " point" } @else { " points" } " anyway"
             }
