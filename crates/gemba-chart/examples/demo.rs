@@ -181,8 +181,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         x_label: "Discharges",
         y_label: "Proportion before noon",
         result: &funnel,
-        multiplier: 1.0,
-        value_suffix: "",
     };
     std::fs::write(dir.join("funnel.svg"), funnel_svg(&view))?;
     std::fs::write(dir.join("funnel.html"), funnel_html(&view))?;
