@@ -67,6 +67,7 @@ conformance!(
     teams_are_renamed_archived_and_restored,
     organisations_of_a_system,
     stale_writes_are_refused,
+    measure_units_are_kept,
     concurrent_writers_exactly_one_wins,
     replaced_and_removed_values_can_be_put_back,
     writes_racing_a_deletion_are_missing,

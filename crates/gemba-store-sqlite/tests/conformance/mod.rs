@@ -1197,6 +1197,7 @@ pub async fn measures(store: &dyn Store) {
         definition: f.definition.clone(),
         unit: f.unit.clone(),
         data_source: f.data_source.clone(),
+        denominator_label: f.denominator_label.clone(),
         chart: f.chart.clone(),
         version: Version(1),
     };
@@ -2857,4 +2858,47 @@ pub async fn writes_racing_a_deletion_are_missing(store: &dyn Store) {
             .await
             .map(drop)
     ));
+}
+
+/// A measure's display multiplier and what its denominator counts are kept, changed with a
+/// history sentence naming old and new, and a measure made before them shows values as
+/// entered (multiplier 1, no label).
+pub async fn measure_units_are_kept(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let plain = store
+        .create_measure(w.project, &measure_fields("Plain"), w.user)
+        .await
+        .unwrap();
+    let got = store.measure(plain).await.unwrap().unwrap();
+    assert_eq!(got.chart.multiplier, gemba_domain::Multiplier::ONE);
+    assert_eq!(got.denominator_label, "");
+    let mut f = measure_fields("Falls per 1,000 bed days");
+    f.chart.chart = ChartType::U;
+    f.chart.multiplier = gemba_domain::Multiplier::new(1000).unwrap();
+    f.denominator_label = "bed days".into();
+    let falls = store.create_measure(w.project, &f, w.user).await.unwrap();
+    let got = store.measure(falls).await.unwrap().unwrap();
+    assert_eq!(got.chart.multiplier.get(), 1000);
+    assert_eq!(got.denominator_label, "bed days");
+    let mut g = f.clone();
+    g.chart.multiplier = gemba_domain::Multiplier::new(10_000).unwrap();
+    g.denominator_label = "occupied bed days".into();
+    store
+        .update_measure(falls, &g, Version(1), w.user)
+        .await
+        .unwrap();
+    let got = store.measure(falls).await.unwrap().unwrap();
+    assert_eq!(got.chart.multiplier.get(), 10_000);
+    assert_eq!(got.denominator_label, "occupied bed days");
+    let history = store.history(w.project).await.unwrap();
+    let changed = history
+        .iter()
+        .find(|h| h.what.contains("the multiplier"))
+        .map(|h| h.what.as_str())
+        .unwrap_or_default();
+    assert!(
+        changed.contains("the multiplier from 1,000 to 10,000"),
+        "{history:?}"
+    );
+    assert!(changed.contains("what the denominator counts"), "{changed}");
 }
