@@ -182,13 +182,13 @@ pub fn check_chart_settings(s: &ChartSettings) -> Result<(), FieldError> {
                 ));
             }
         }
-        ChartType::U | ChartType::UPrime | ChartType::C | ChartType::G | ChartType::T => {
-            if t < 0.0 {
-                return Err(FieldError::new(
-                    "target",
-                    "the target of a rate, count or time between events must be zero or more",
-                ));
-            }
+        ChartType::U | ChartType::UPrime | ChartType::C | ChartType::G | ChartType::T
+            if t < 0.0 =>
+        {
+            return Err(FieldError::new(
+                "target",
+                "the target of a rate, count or time between events must be zero or more",
+            ));
         }
         _ => {}
     }
