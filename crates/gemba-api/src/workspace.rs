@@ -622,6 +622,14 @@ impl MeasureInput {
             }),
             None => cur.map_or(Multiplier::ONE, |c| c.multiplier),
         };
+        // A patch that changes the multiplier but not the target keeps the target's meaning:
+        // 0.95 as entered is 95 as a percentage.
+        let target = match (self.target, cur) {
+            (None, Some(c)) if c.multiplier != multiplier => {
+                target.map(|t| t / c.multiplier.factor() * multiplier.factor())
+            }
+            _ => target,
+        };
         let chart = ChartSettings {
             chart,
             improvement,
@@ -989,6 +997,38 @@ mod tests {
         assert_eq!(patched.chart.chart, ChartType::Run);
         assert_eq!(patched.chart.target, None);
         assert_eq!(patched.chart.fix_after, Some(12));
+    }
+
+    /// A patch that changes the multiplier alone keeps what the target means: a p chart's
+    /// 0.95 as entered becomes 95 as a percentage.
+    #[test]
+    fn a_new_multiplier_rescales_the_kept_target() {
+        let input: MeasureInput =
+            serde_json::from_str(r#"{"name":"Doses","type":"process","chart":"p","target":0.95}"#)
+                .unwrap();
+        let fields = input.to_fields(None).unwrap();
+        let measure = Measure {
+            id: gemba_domain::MeasureId(1),
+            project: gemba_domain::ProjectId(1),
+            name: fields.name.to_string(),
+            kind: fields.kind,
+            definition: fields.definition,
+            unit: fields.unit,
+            data_source: fields.data_source,
+            denominator_label: fields.denominator_label,
+            chart: fields.chart,
+            version: gemba_domain::Version(1),
+        };
+        let patch: MeasureInput = serde_json::from_str(r#"{"multiplier":100}"#).unwrap();
+        let patched = patch.to_fields(Some(&measure)).unwrap();
+        assert_eq!(patched.chart.multiplier.get(), 100);
+        assert!((patched.chart.target.unwrap() - 95.0).abs() < 1e-9);
+        let patch: MeasureInput =
+            serde_json::from_str(r#"{"multiplier":100,"target":90}"#).unwrap();
+        assert_eq!(
+            patch.to_fields(Some(&measure)).unwrap().chart.target,
+            Some(90.0)
+        );
     }
 
     #[test]

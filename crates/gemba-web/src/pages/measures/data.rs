@@ -898,7 +898,9 @@ async fn render(
                     th scope="col" { "Date" }
                     th scope="col" { "Value" }
                     th scope="col" { "Denominator" @if !m.denominator_label.is_empty() { " (" (m.denominator_label) ")" } }
-                    @if m.chart.multiplier.get() > 1 && needs_den { th scope="col" { "Rate" (m.chart.display_suffix()) } }
+                    @if m.chart.multiplier.get() > 1 && needs_den {
+                        th scope="col" { @if m.chart.shows_percent() { "Percentage" } @else { "Rate" (m.chart.display_suffix()) } }
+                    }
                     @if edit { th scope="col" { span class="visually-hidden" { "Remove" } } }
                 } }
                 tbody {
