@@ -477,6 +477,43 @@ async function journey(browser, base) {
       await axeCheck(page, 'Dashboard with measures (/)');
     });
 
+    await step('a u chart per 1,000 bed days takes raw bed days: 3 falls in 830 bed days is 3.61 per 1,000', async () => {
+      await page.goto(projectUrl);
+      await page.getByRole('link', { name: 'Add a measure' }).click();
+      await page.waitForURL(/\/projects\/\d+\/measures\/new$/);
+      await page.getByLabel('Name', { exact: true }).fill('Inpatient falls per 1,000 bed days');
+      await page.getByLabel('Type of measure').selectOption('outcome');
+      await page.getByLabel('Unit', { exact: true }).fill('falls per 1,000 bed days');
+      await page.getByLabel('What the denominator counts').fill('bed days');
+      await page.getByLabel('Chart type').selectOption('u');
+      await page.getByLabel('Show values').selectOption('1000');
+      await page.getByLabel('Improvement direction').selectOption('decrease');
+      await page.getByLabel('Target (optional)').fill('5');
+      await Promise.all([
+        page.waitForURL(/\/measures\/\d+\/data/),
+        page.getByRole('button', { name: 'Save measure' }).click(),
+      ]);
+      const fallsData = page.url().replace(/[?#].*$/, '');
+      await page.getByLabel('Date', { exact: true }).fill('01/01/2024');
+      await page.getByLabel('Value (numerator)').fill('3');
+      await page.getByLabel('Denominator: bed days').fill('830');
+      await Promise.all([
+        page.waitForURL(/\/measures\/\d+\/data\?saved=/),
+        page.getByRole('button', { name: 'Add point' }).click(),
+      ]);
+      const saved = (await page.locator('table tbody').first().textContent()).replace(/\s+/g, ' ');
+      check(saved.includes('830'), `the data table does not show the raw 830 bed days: "${saved.trim()}"`);
+      check(saved.includes('3.6145 per 1,000'), `the data table does not show the rate 3.6145 per 1,000: "${saved.trim()}"`);
+      await axeCheck(page, 'Data entry of a rate per 1,000 (/measures/{id}/data)');
+      await page.goto(fallsData.replace(/\/data$/, ''));
+      await page.getByText("The chart's data as a table").click();
+      const cells = await page.locator('details table tbody tr').first().locator('td').allTextContents();
+      check(cells[0].trim() === '3.6145', `the chart's table shows the value "${cells[0]}", expected the rate 3.6145 per 1,000`);
+      check(cells[1].trim() === '830', `the chart's table shows the denominator "${cells[1]}", expected the raw 830 bed days`);
+      const svgText = (await page.locator('svg.spc-chart').textContent()).replace(/\s+/g, ' ');
+      check(svgText.includes('3.614'), `the chart does not show the point as 3.614 per 1,000: "${svgText.slice(0, 300)}"`);
+    });
+
     await step(`phone size (${PHONE.width}×${PHONE.height}): the project page does not overflow`, async () => {
       const phone = await browser.newContext({
         viewport: PHONE,

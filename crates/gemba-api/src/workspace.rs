@@ -13,8 +13,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use gemba_domain::{
     free_text, ActDecision, ChartSettings, DataPoint, DataPointRevision, DriverNode, DriverNodeId,
-    FieldError, HistoryEntry, Measure, MeasureFields, MeasureType, Membership, NonEmpty, PdsaCycle,
-    PdsaFields, PdsaId, Period, Project, ProjectFields, ProjectStatus, TeamId, User, UserId,
+    FieldError, HistoryEntry, Measure, MeasureFields, MeasureType, Membership, Multiplier,
+    NonEmpty, PdsaCycle, PdsaFields, PdsaId, Period, Project, ProjectFields, ProjectStatus, TeamId,
+    User, UserId,
 };
 use gemba_spc::{ChartType, Improvement, Rules};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -486,6 +487,12 @@ pub struct MeasureInput {
     pub fix_after: Option<Option<usize>>,
     /// What one point stands for: `day`, `week`, `month` (default) or `quarter`.
     pub period: Option<String>,
+    /// What values are multiplied by to be shown: 1 (default), 100 (a percentage for a p or
+    /// p′ chart, run, XmR or MR chart; per 100 for a u chart), 1000, 10000 or 100000. The
+    /// target is in these display units.
+    pub multiplier: Option<u32>,
+    /// What the denominator counts ("bed days", "doses due").
+    pub denominator_label: Option<String>,
 }
 
 /// The names of the chart types a measure can have: one value per date, so no subgroups.
@@ -606,6 +613,48 @@ impl MeasureInput {
             current.map(|m| m.data_source.as_str()),
             &mut errors,
         );
+        let denominator_label = text(
+            "denominator_label",
+            self.denominator_label.as_deref(),
+            current.map(|m| m.denominator_label.as_str()),
+            &mut errors,
+        );
+        if denominator_label.chars().count() > 100 {
+            errors.push(FieldError::new(
+                "denominator_label",
+                "must be 100 characters or fewer",
+            ));
+        }
+        let multiplier = match self.multiplier {
+            Some(n) => Multiplier::new(n).unwrap_or_else(|e| {
+                errors.push(e);
+                Multiplier::ONE
+            }),
+            None => cur.map_or(Multiplier::ONE, |c| c.multiplier),
+        };
+        // A patch that changes the multiplier but not the target keeps the target's meaning:
+        // 0.95 as entered is 95 as a percentage.
+        let target = match (self.target, cur) {
+            (None, Some(c)) if c.multiplier != multiplier => {
+                target.map(|t| t / c.multiplier.factor() * multiplier.factor())
+            }
+            _ => target,
+        };
+        let chart = ChartSettings {
+            chart,
+            improvement,
+            target,
+            rules,
+            rebase,
+            fix_after,
+            period,
+            multiplier,
+        };
+        if errors.is_empty() {
+            if let Err(e) = gemba_domain::check_chart_settings(&chart) {
+                errors.push(e);
+            }
+        }
         match (name, kind) {
             (Some(name), Some(kind)) if errors.is_empty() => Ok(MeasureFields {
                 name,
@@ -613,15 +662,8 @@ impl MeasureInput {
                 definition,
                 unit,
                 data_source,
-                chart: ChartSettings {
-                    chart,
-                    improvement,
-                    target,
-                    rules,
-                    rebase,
-                    fix_after,
-                    period,
-                },
+                denominator_label,
+                chart,
             }),
             _ => Err(errors),
         }
@@ -660,6 +702,13 @@ pub struct MeasureJson {
     pub fix_after: Option<usize>,
     /// What one point stands for: `day`, `week`, `month` or `quarter`.
     pub period: String,
+    /// What values are multiplied by to be shown (1, 100, 1000, 10000 or 100000); values
+    /// and denominators are stored raw, the target and charts are in display units.
+    pub multiplier: u32,
+    /// Whether values are shown as percentages (a multiplier of 100 on a proportion).
+    pub percent: bool,
+    /// What the denominator counts ("bed days"); empty when not said.
+    pub denominator_label: String,
     /// The version: 1 when created, one more after every change. Also the `ETag` (`"3"`);
     /// send it back as `If-Match` to change or delete only what you read.
     pub version: i64,
@@ -682,6 +731,9 @@ impl From<&Measure> for MeasureJson {
             rebase: m.chart.rebase.iter().copied().map(iso_date).collect(),
             fix_after: m.chart.fix_after,
             period: m.chart.period.name().to_owned(),
+            multiplier: m.chart.multiplier.get(),
+            percent: m.chart.shows_percent(),
+            denominator_label: m.denominator_label.clone(),
             version: m.version.0,
         }
     }
@@ -949,6 +1001,7 @@ mod tests {
             definition: fields.definition,
             unit: fields.unit,
             data_source: fields.data_source,
+            denominator_label: fields.denominator_label,
             chart: fields.chart,
             version: gemba_domain::Version(1),
         };
@@ -977,6 +1030,38 @@ mod tests {
             errors[0].message.contains("day, week, month, quarter"),
             "{}",
             errors[0].message
+        );
+    }
+
+    /// A patch that changes the multiplier alone keeps what the target means: a p chart's
+    /// 0.95 as entered becomes 95 as a percentage.
+    #[test]
+    fn a_new_multiplier_rescales_the_kept_target() {
+        let input: MeasureInput =
+            serde_json::from_str(r#"{"name":"Doses","type":"process","chart":"p","target":0.95}"#)
+                .unwrap();
+        let fields = input.to_fields(None).unwrap();
+        let measure = Measure {
+            id: gemba_domain::MeasureId(1),
+            project: gemba_domain::ProjectId(1),
+            name: fields.name.to_string(),
+            kind: fields.kind,
+            definition: fields.definition,
+            unit: fields.unit,
+            data_source: fields.data_source,
+            denominator_label: fields.denominator_label,
+            chart: fields.chart,
+            version: gemba_domain::Version(1),
+        };
+        let patch: MeasureInput = serde_json::from_str(r#"{"multiplier":100}"#).unwrap();
+        let patched = patch.to_fields(Some(&measure)).unwrap();
+        assert_eq!(patched.chart.multiplier.get(), 100);
+        assert!((patched.chart.target.unwrap() - 95.0).abs() < 1e-9);
+        let patch: MeasureInput =
+            serde_json::from_str(r#"{"multiplier":100,"target":90}"#).unwrap();
+        assert_eq!(
+            patch.to_fields(Some(&measure)).unwrap().chart.target,
+            Some(90.0)
         );
     }
 

@@ -137,6 +137,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             x_labels: &m36,
             y_label: "Proportion within 4 hours",
             result: &ae_result,
+            multiplier: 1.0,
+            value_suffix: "",
             annotations: &[],
         },
         SeriesView {
@@ -145,6 +147,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             x_labels: &m28,
             y_label: "Falls per 1,000 bed days",
             result: &falls_result,
+            multiplier: 1.0,
+            value_suffix: "",
             annotations: &[],
         },
         SeriesView {
@@ -153,6 +157,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             x_labels: &m20,
             y_label: "Days",
             result: &waits_result,
+            multiplier: 1.0,
+            value_suffix: "",
             annotations: &[],
         },
     ];

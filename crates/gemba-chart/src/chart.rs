@@ -231,9 +231,14 @@ fn step_path(
 /// `<title>` and `<desc>` are always there.
 /// The values a chart's y-axis can show: counts, rates, ranges and times are never below
 /// zero, and proportions lie between 0 and 1, so the axis never offers an impossible value.
-pub(crate) fn value_bounds(chart: ChartType) -> (f64, f64) {
+pub(crate) fn value_bounds(chart: ChartType, multiplier: f64) -> (f64, f64) {
+    let top = if multiplier.is_finite() && multiplier > 0.0 {
+        multiplier
+    } else {
+        1.0
+    };
     match chart {
-        ChartType::P | ChartType::PPrime => (0.0, 1.0),
+        ChartType::P | ChartType::PPrime => (0.0, top),
         ChartType::U
         | ChartType::UPrime
         | ChartType::C
@@ -366,7 +371,7 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
                 dash: Some("3 3"),
                 width: 2.0,
             },
-            format!("Target {}", fmt_num(t)),
+            format!("Target {}{}", fmt_num(t), view.value_suffix),
         ));
     }
     if r.chart == ChartType::Run {
@@ -488,7 +493,7 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
         (lo, hi) = (0.0, 1.0);
     }
     let pad = (hi - lo) * 0.03;
-    let ticks = bounded_ticks(lo - pad, hi + pad, value_bounds(r.chart));
+    let ticks = bounded_ticks(lo - pad, hi + pad, value_bounds(r.chart, view.multiplier));
     let y = Scale::new(ticks.lo, ticks.hi, bottom, top);
 
     // Thinned x labels.
@@ -566,7 +571,7 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
             }
             g class="axis y-axis" font-size="12" fill=(palette::SECONDARY) text-anchor="end" {
                 @for t in &ticks.values {
-                    text x=(px(plot_l - 8.0)) y=(px(y.map(*t) + 4.0)) { (tick_label(*t, ticks.step)) }
+                    text x=(px(plot_l - 8.0)) y=(px(y.map(*t) + 4.0)) { (tick_label(*t, ticks.step)) (view.value_suffix) }
                 }
                 text class="axis-label" x="18" y=(px(y_mid)) text-anchor="middle"
                     transform={ "rotate(-90 18 " (px(y_mid)) ")" } font-size="12.5"
@@ -625,7 +630,7 @@ pub(crate) fn svg(view: &SeriesView, prefix: &str, show_heading: bool) -> Markup
                             fill=(if p.excluded { "#ffffff" } else { fill })
                             stroke=(stroke) stroke-width="1.2" {
                             title {
-                                (describe::x_label(view, i)) ": " (fmt_num(v)) " — "
+                                (describe::x_label(view, i)) ": " (fmt_num(v)) (view.value_suffix) " — "
                                 (describe::variation_label(p.variation))
                                 @if !rules.is_empty() {
                                     " ("

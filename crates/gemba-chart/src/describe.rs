@@ -241,19 +241,30 @@ pub(crate) fn chart_summary(view: &SeriesView) -> String {
         s.push_str(&format!(" ({missing} missing)"));
     }
     match latest(r) {
-        Some((i, v)) => s.push_str(&format!(", latest {} ({})", fmt_num(v), x_label(view, i))),
+        Some((i, v)) => s.push_str(&format!(
+            ", latest {}{} ({})",
+            fmt_num(v),
+            view.value_suffix,
+            x_label(view, i)
+        )),
         None => s.push_str(", no values to plot"),
     }
     if let Some(last) = r.points.last() {
         if let Some(c) = finite(last.lines.centre) {
             s.push_str(&format!(
-                ", {} {}",
+                ", {} {}{}",
                 centre_name(r.chart).to_lowercase(),
-                fmt_num(c)
+                fmt_num(c),
+                view.value_suffix
             ));
         }
         if let (Some(l), Some(u)) = (finite(last.lines.lcl), finite(last.lines.ucl)) {
-            s.push_str(&format!(", limits {} to {}", fmt_num(l), fmt_num(u)));
+            s.push_str(&format!(
+                ", limits {}{u_} to {}{u_}",
+                fmt_num(l),
+                fmt_num(u),
+                u_ = view.value_suffix
+            ));
         }
     }
     let phases = phases(&r.points).len();
@@ -296,8 +307,13 @@ pub(crate) fn chart_summary(view: &SeriesView) -> String {
         s.push_str(&format!(" ({}). ", labels.join(", ")));
     }
     match (r.assurance_icon, finite(r.target)) {
-        (Some(a), Some(t)) => s.push_str(&format!("{} {}. ", a.describe(), fmt_num(t))),
-        (None, Some(t)) => s.push_str(&format!("Target {}. ", fmt_num(t))),
+        (Some(a), Some(t)) => s.push_str(&format!(
+            "{} {}{}. ",
+            a.describe(),
+            fmt_num(t),
+            view.value_suffix
+        )),
+        (None, Some(t)) => s.push_str(&format!("Target {}{}. ", fmt_num(t), view.value_suffix)),
         _ => {}
     }
     if r.chart == ChartType::Run {

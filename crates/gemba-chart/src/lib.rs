@@ -19,6 +19,8 @@
 //!     x_labels: &labels,
 //!     y_label: "Patients seen",
 //!     result: &result,
+//!     multiplier: 1.0,
+//!     value_suffix: "",
 //!     annotations: &[(Place::At(3.0), "PDSA: phone reminders".to_string())],
 //! };
 //! let svg = chart_svg(&view);
@@ -54,8 +56,13 @@ pub struct SeriesView<'a> {
     pub x_labels: &'a [String],
     /// What the values are ("Proportion seen within 4 hours").
     pub y_label: &'a str,
-    /// The engine's result.
+    /// The engine's result, in the units to show (see [`gemba_spc::ChartResult::scaled`]).
     pub result: &'a ChartResult,
+    /// What the result's values were multiplied by to be shown (100 for percentages, 1,000
+    /// for a rate per 1,000; 1 for none), so that the axis of a proportion ends at 100 %.
+    pub multiplier: f64,
+    /// Written after every value, line and target shown (`"%"`), or empty.
+    pub value_suffix: &'a str,
     /// Notes to mark on the chart: where each sits on the time axis and its text ("PDSA:
     /// phone reminders"). Each is drawn as a dashed vertical marker numbered 1, 2… with the
     /// numbered texts listed below the plot and in the description. Places outside the

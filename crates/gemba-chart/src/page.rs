@@ -145,7 +145,7 @@ fn summary_section(series: &[SeriesView]) -> Markup {
                                 td class="num" {
                                     @match latest {
                                         Some((k, v)) => {
-                                            (fmt_num(v)) br;
+                                            (fmt_num(v)) (view.value_suffix) br;
                                             span class="muted" { (describe::x_label(view, k)) }
                                         }
                                         None => { "–" }
@@ -166,10 +166,10 @@ fn summary_section(series: &[SeriesView]) -> Markup {
                                             (icons::badge(icons::assurance(icon, 14.0, 14.0, 12.5)))
                                             span {
                                                 (icon.describe())
-                                                @if let Some(t) = target { " " (fmt_num(t)) }
+                                                @if let Some(t) = target { " " (fmt_num(t)) (view.value_suffix) }
                                             }
                                         },
-                                        (None, Some(t)) => span { "Target " (fmt_num(t)) },
+                                        (None, Some(t)) => span { "Target " (fmt_num(t)) (view.value_suffix) },
                                         (None, None) => span class="muted" { "No target" },
                                     }
                                 }
@@ -192,7 +192,8 @@ fn data_table(view: &SeriesView) -> Markup {
         .any(|p| finite(p.lines.lcl).is_some() || finite(p.lines.ucl).is_some());
     let has_n = r.points.iter().any(|p| finite(p.n).is_some());
     let phased = describe::phases(&r.points).len() > 1;
-    let cell = |v: Option<f64>| finite(v).map_or("–".to_string(), fmt_num);
+    let with_suffix = |v: f64| format!("{}{}", fmt_num(v), view.value_suffix);
+    let cell = |v: Option<f64>| finite(v).map_or("–".to_string(), with_suffix);
     html! {
         details {
             summary { "Data table for " (view.title) }
@@ -218,8 +219,8 @@ fn data_table(view: &SeriesView) -> Markup {
                         @for (i, p) in r.points.iter().enumerate() {
                             tr {
                                 th scope="row" { (describe::x_label(view, i)) }
-                                td class="num" { (value(p).map_or("missing".to_string(), fmt_num)) }
-                                @if has_n { td class="num" { (cell(p.n)) } }
+                                td class="num" { (value(p).map_or("missing".to_string(), with_suffix)) }
+                                @if has_n { td class="num" { (finite(p.n).map_or("–".to_string(), fmt_num)) } }
                                 td class="num" { (cell(p.lines.centre)) }
                                 @if has_limits {
                                     td class="num" { (cell(p.lines.lcl)) }

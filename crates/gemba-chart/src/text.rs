@@ -31,12 +31,16 @@ pub(crate) fn summary_table(series: &[SeriesView]) -> String {
     let mut rows: Vec<[String; 7]> = vec![HEADER.map(String::from)];
     for view in series {
         let r = view.result;
-        let latest = describe::latest(r).map_or("-".into(), |(_, v)| fmt_num(v));
+        let latest = describe::latest(r).map_or("-".into(), |(_, v)| {
+            format!("{}{}", fmt_num(v), view.value_suffix)
+        });
         let centre = r
             .points
             .last()
             .and_then(|p| finite(p.lines.centre))
-            .map_or("-".into(), fmt_num);
+            .map_or("-".into(), |c| {
+                format!("{}{}", fmt_num(c), view.value_suffix)
+            });
         let rules = describe::rules_fired_with_runs(r, &r.points);
         rows.push([
             clean(view.id),

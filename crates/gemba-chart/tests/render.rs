@@ -50,6 +50,8 @@ fn view<'a>(id: &'a str, x_labels: &'a [String], result: &'a ChartResult) -> Ser
         x_labels,
         y_label: "Value",
         result,
+        multiplier: 1.0,
+        value_suffix: "",
         annotations: &[],
     }
 }
@@ -524,6 +526,8 @@ fn text_is_escaped_everywhere() {
         x_labels: &x,
         y_label: nasty,
         result: &result,
+        multiplier: 1.0,
+        value_suffix: "",
         annotations: &[],
     };
     let svg = chart_svg(&v);
@@ -862,4 +866,57 @@ fn y_axis_never_shows_impossible_values() {
     );
     let ticks = y_ticks(&chart_svg(&view("x", &x, &xmr)));
     assert!(ticks.iter().any(|t| *t < 0.0), "{ticks:?}");
+}
+
+/// Regression (issue 10): a p chart's values were shown as proportions (0.81) whatever the
+/// measure's unit. A result scaled by 100 with the suffix `%` shows 81% on the axis, in the
+/// description, the target and the data table, and the axis of a proportion ends at 100 %.
+#[test]
+fn regression_a_proportion_scaled_to_percent_shows_percent_signs() {
+    let d = [81., 95., 80., 85., 88., 90., 84., 86., 83., 87., 89., 82.].map(Some);
+    let n = [Some(100.0); 12];
+    let mut options = ChartOptions::new(ChartType::P);
+    options.target = Some(0.9);
+    let result = analyse(
+        Data::Ratios {
+            numerators: &d,
+            denominators: &n,
+        },
+        &options,
+    )
+    .unwrap()
+    .scaled(100.0);
+    assert!((result.points[0].y.unwrap() - 81.0).abs() < 1e-9);
+    assert!((result.target.unwrap() - 90.0).abs() < 1e-9);
+    let x = labels(12);
+    let v = SeriesView {
+        multiplier: 100.0,
+        value_suffix: "%",
+        ..view("doses", &x, &result)
+    };
+    let svg = chart_svg(&v);
+    let doc = parse(&svg);
+    let ticks: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("axis y-axis"))
+        .flat_map(|g| g.children().filter(|c| c.has_tag_name("text")))
+        .filter(|t| t.attribute("class").is_none())
+        .filter_map(|t| t.text().map(str::to_owned))
+        .collect();
+    assert!(!ticks.is_empty());
+    assert!(ticks.iter().all(|t| t.ends_with('%')), "{ticks:?}");
+    // No tick beyond 100 %: a proportion cannot exceed all of them.
+    assert!(
+        ticks
+            .iter()
+            .all(|t| t.trim_end_matches('%').parse::<f64>().unwrap() <= 100.0),
+        "{ticks:?}"
+    );
+    assert!(svg.contains("Target 90%"), "{svg}");
+    // The pooled proportion of 1,030 of 1,200 is 85.83 %.
+    assert!(svg.contains("85.83%"), "{svg}");
+    let page = report_html("Doses", &[v]);
+    assert!(page.contains("81%"), "{page}");
+    let table = summary_table(&[v]);
+    assert!(table.contains("82%"), "{table}");
 }

@@ -117,9 +117,13 @@ pub struct ChartArgs {
     /// Which direction is better.
     #[arg(long, value_enum, default_value = "increase")]
     pub improvement: Direction,
-    /// Target, for the assurance icon.
+    /// Target, for the assurance icon, in the units shown (after --multiplier: 95 for 95 %).
     #[arg(long, allow_negative_numbers = true)]
     pub target: Option<f64>,
+    /// Multiply values, lines and the target's scale for display: 100 shows a proportion as a
+    /// percentage (p and p′ charts then write `%`), 1000 a rate per 1,000.
+    #[arg(long, default_value_t = 1.0)]
+    pub multiplier: f64,
     /// Start a new phase (recompute limits) at the first point on or after this date.
     /// Repeat for several.
     #[arg(long)]

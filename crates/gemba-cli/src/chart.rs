@@ -20,6 +20,8 @@ use crate::output::{write_files, Sink};
 /// The validated options of one `gemba chart` run ("high" args).
 struct Plan {
     chart: ChartType,
+    /// What results are multiplied by to be shown (`--multiplier`).
+    multiplier: f64,
     options: ChartOptions,
     rebase: Vec<NaiveDate>,
     exclude: HashSet<NaiveDate>,
@@ -71,9 +73,27 @@ impl Plan {
                 chart.title()
             );
         }
+        if !(args.multiplier.is_finite() && args.multiplier > 0.0) {
+            bail!("--multiplier must be a number above zero, such as 100 or 1000");
+        }
         if let Some(t) = args.target {
             if !t.is_finite() {
                 bail!("--target must be a number");
+            }
+            if matches!(chart, ChartType::P | ChartType::PPrime)
+                && !(0.0..=args.multiplier).contains(&t)
+            {
+                if args.multiplier == 100.0 {
+                    bail!(
+                        "--target of a {} is a percentage from 0 to 100 (with --multiplier 100)",
+                        chart.title()
+                    );
+                }
+                bail!(
+                    "--target of a {} is a proportion from 0 to {} (give --multiplier 100 and a target from 0 to 100 for a percentage)",
+                    chart.title(),
+                    args.multiplier
+                );
             }
         }
         if args.fix_after == Some(0) {
@@ -91,10 +111,12 @@ impl Plan {
             .collect();
         Ok(Plan {
             chart,
+            multiplier: args.multiplier,
             options: ChartOptions {
                 chart,
                 improvement,
-                target: args.target,
+                // The engine works on raw proportions and rates; the target is given as shown.
+                target: args.target.map(|t| t / args.multiplier),
                 rules,
                 phase_starts: Vec::new(),
                 fix_after: args.fix_after,
@@ -190,7 +212,18 @@ impl Plan {
         } else {
             Data::Values(&s.values)
         };
-        analyse(data, &self.options_for(s)).map_err(|e| self.locate(e, s))
+        analyse(data, &self.options_for(s))
+            .map(|r| r.scaled(self.multiplier))
+            .map_err(|e| self.locate(e, s))
+    }
+
+    /// What follows each value shown: `%` for a proportion shown as a percentage.
+    fn value_suffix(&self) -> &'static str {
+        if self.multiplier == 100.0 && matches!(self.chart, ChartType::P | ChartType::PPrime) {
+            "%"
+        } else {
+            ""
+        }
     }
 
     /// Turns an engine error about point `i` into a message naming file, line and column.
@@ -442,6 +475,8 @@ pub fn run(args: &ChartArgs) -> Result<()> {
                     x_labels: x,
                     y_label: &y_label,
                     result: r,
+                    multiplier: plan.multiplier,
+                    value_suffix: plan.value_suffix(),
                     annotations: &[],
                 })
                 .collect();

@@ -13,8 +13,9 @@ use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use gemba_data::{read_chart_series, ChartColumns, Grouping, RowFilter, Source};
 use gemba_domain::{
-    ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureType, NonEmpty, OrgId,
-    PdsaFields, Period, ProjectFields, ProjectId, ProjectStatus, Role, Store, TeamId, UserId,
+    ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureType, Multiplier, NonEmpty,
+    OrgId, PdsaFields, Period, ProjectFields, ProjectId, ProjectStatus, Role, Store, TeamId,
+    UserId,
 };
 use gemba_spc::{ChartType, Improvement};
 
@@ -185,6 +186,7 @@ fn measure(
         definition: definition.into(),
         unit: unit.into(),
         data_source: source.into(),
+        denominator_label: String::new(),
         chart: ChartSettings {
             chart,
             improvement,
@@ -194,6 +196,7 @@ fn measure(
             fix_after: None,
             // Every demo measure has one figure a month, dated on the 1st.
             period: Period::Month,
+            multiplier: Multiplier::ONE,
         },
     })
 }
@@ -351,16 +354,19 @@ async fn ed_project(
             denominator: *att,
         })
         .collect();
-    let m = measure(
+    let mut m = measure(
         "Patients seen within 4 hours (type 1)",
         MeasureType::Outcome,
         "Type 1 attendances admitted, transferred or discharged within 4 hours of arrival, over all type 1 attendances, per month (NHS England A&E SitRep).",
-        "proportion",
+        "% of type 1 attendances",
         "NHS England A&E attendances and emergency admissions",
         ChartType::PPrime,
         Improvement::Increase,
-        Some(0.95),
+        Some(95.0),
     )?;
+    // A proportion shown as a percentage; the target is in those units.
+    m.chart.multiplier = Multiplier::new(100)?;
+    m.denominator_label = "type 1 attendances".into();
     let id = store.create_measure(project, &m, coach).await?;
     store.put_data(id, &within, coach).await?;
 
@@ -616,7 +622,7 @@ async fn falls_project(
             partner,
         )
         .await?;
-    let m = measure(
+    let mut m = measure(
         "Inpatient falls per 1,000 bed days",
         MeasureType::Outcome,
         "All inpatient falls on Ward 7 (Datix), per 1,000 occupied bed days, per month.",
@@ -626,6 +632,9 @@ async fn falls_project(
         Improvement::Decrease,
         Some(5.0),
     )?;
+    // Raw bed days are entered; the chart shows falls per 1,000 of them.
+    m.chart.multiplier = Multiplier::new(1000)?;
+    m.denominator_label = "occupied bed days".into();
     let id = store.create_measure(project, &m, nurse).await?;
     let mut noise = Noise(23);
     let points: Vec<DataPoint> = (0..24)
@@ -638,9 +647,8 @@ async fn falls_project(
                 .max(0.0);
             DataPoint {
                 date: d,
-                // u chart per 1,000 bed days: bed days in thousands.
                 value: Some(falls),
-                denominator: Some(bed_days / 1000.0),
+                denominator: Some(bed_days),
             }
         })
         .collect();

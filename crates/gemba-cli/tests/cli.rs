@@ -1292,3 +1292,61 @@ fn messages_escape_control_characters_from_the_file() {
         "{message}"
     );
 }
+
+/// Regression (issue 10): `gemba chart` had no multiplier, so proportions showed as 0.81 and a
+/// percentage target of 95 was compared with them. `--multiplier 100` shows a p chart in
+/// percent (JSON values × 100, `%` in the summary and HTML) and reads the target as shown.
+#[test]
+fn regression_multiplier_shows_proportions_as_percentages() {
+    let dir = tempfile::tempdir().unwrap();
+    // 81 of 100, then 19 of 20 and 80 of 100: 0.81, 0.95, 0.80; the pooled proportion is
+    // 180 / 220 = 0.8181…, 81.8181… %.
+    let input = write(
+        dir.path(),
+        "doses.csv",
+        "date,given,due\n2024-01-01,81,100\n2024-02-01,19,20\n2024-03-01,80,100\n",
+    );
+    let base = [
+        "chart",
+        "-i",
+        &input,
+        "--chart",
+        "p",
+        "--value",
+        "given",
+        "--date",
+        "date",
+        "--denominator",
+        "due",
+    ];
+    let with = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        gemba(&a)
+    };
+    let doc = stdout_json(&with(&["--multiplier", "100", "--target", "95"]));
+    let s = &doc["series"][0];
+    close(&s["points"][0]["y"], &Value::from(81.0), "81 %");
+    close(&s["points"][1]["y"], &Value::from(95.0), "95 %");
+    close(
+        &s["points"][0]["centre"],
+        &Value::from(180.0 / 220.0 * 100.0),
+        "pooled %",
+    );
+    close(&s["target"], &Value::from(95.0), "target as shown");
+    let out = with(&["--multiplier", "100", "--format", "summary"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("80%"), "{text}");
+    assert!(text.contains("81.82%"), "{text}");
+    // A proportion's target beyond 100 %, or a percentage without the multiplier, is refused.
+    for extra in [
+        &["--multiplier", "100", "--target", "101"][..],
+        &["--target", "95"][..],
+        &["--multiplier", "0"][..],
+    ] {
+        let out = with(extra);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        assert!(stderr(&out).contains("--"), "{}", stderr(&out));
+    }
+}

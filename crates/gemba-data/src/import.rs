@@ -19,8 +19,13 @@ pub struct MeasureRow {
     pub date: NaiveDate,
     /// The value (or numerator); `None` for a missing value written `NA`, `-` and the like.
     pub value: Option<f64>,
+    /// The value was written with a `%` sign (`6.5%` is read as 6.5 with this set), which
+    /// the measure's rules then understand or refuse; never silently a plain 6.5.
+    pub value_percent: bool,
     /// The denominator, when given.
     pub denominator: Option<f64>,
+    /// The denominator was written with a `%` sign.
+    pub denominator_percent: bool,
     /// The 1-based line of the paste, or the line (CSV) or row (spreadsheet) of the file.
     pub line: usize,
 }
@@ -369,6 +374,7 @@ fn read_row(
     problems: &mut Vec<RowProblem>,
 ) -> Option<MeasureRow> {
     let before = problems.len();
+    let (value_cell, denominator_cell) = (value, denominator);
     let date = match date.date() {
         Ok(d) => Some(d),
         Err(p) => {
@@ -409,9 +415,16 @@ fn read_row(
     Some(MeasureRow {
         date: date?,
         value,
+        value_percent: value.is_some() && is_percent(value_cell),
         denominator,
+        denominator_percent: denominator.is_some() && denominator_cell.is_some_and(is_percent),
         line,
     })
+}
+
+/// Whether a cell's text is a number written with a `%` sign.
+fn is_percent(cell: &Cell<'_>) -> bool {
+    matches!(cell, Cell::Text(b) if b.trim_ascii().ends_with(b"%"))
 }
 
 /// A cell's number for a measure: as [`Cell::number`], except that the text `NaN` is not a

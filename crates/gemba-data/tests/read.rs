@@ -865,9 +865,23 @@ mod import {
         MeasureRow {
             date: ymd(date.0, date.1, date.2),
             value,
+            value_percent: false,
             denominator: den,
+            denominator_percent: false,
             line,
         }
+    }
+
+    /// Regression (issue 10): a pasted `6.5%` was stored as 6.5 with nothing to tell it from
+    /// a plain 6.5; the row now says the value had a `%` sign, for the measure's rules.
+    #[test]
+    fn regression_a_percent_sign_is_kept_with_the_row() {
+        let rows = parse_pasted("2024-01-01\t6.5%\n2024-02-01\t7\t10%\n").unwrap();
+        assert_eq!(rows[0].value, Some(6.5));
+        assert!(rows[0].value_percent);
+        assert!(!rows[0].denominator_percent);
+        assert!(!rows[1].value_percent);
+        assert!(rows[1].denominator_percent);
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct MeasureChart {
 /// become annotations on their start dates. A rebase or a cycle dated inside a point's period
 /// (2 Oct 2017 on a monthly measure) falls on that point (October 2017's), see [`locate`];
 /// cycles that start after the latest point are kept, those before the first are left out.
+/// The result is in display units: values, lines and the target multiplied by the measure's
+/// multiplier (a percentage, a rate per 1,000).
 pub fn measure_chart(
     measure: &Measure,
     data: &[DataPoint],
@@ -42,7 +44,7 @@ pub fn measure_chart(
     let s = &measure.chart;
     let mut options = ChartOptions::new(s.chart);
     options.improvement = s.improvement;
-    options.target = s.target;
+    options.target = s.target.map(|t| s.from_display(t));
     options.rules = Rules::profile(&s.rules).unwrap_or_default();
     options.fix_after = s.fix_after;
     let dates: Vec<NaiveDate> = data.iter().map(|p| p.date).collect();
@@ -64,6 +66,7 @@ pub fn measure_chart(
     } else {
         analyse(Data::Values(&values), &options)?
     };
+    let result = result.scaled(s.multiplier.factor());
     let annotations = pdsas
         .iter()
         .filter_map(|c| {
@@ -104,6 +107,7 @@ mod tests {
             definition: String::new(),
             unit: String::new(),
             data_source: String::new(),
+            denominator_label: String::new(),
             chart: ChartSettings {
                 chart: ChartType::Xmr,
                 improvement: Improvement::Decrease,
@@ -112,6 +116,7 @@ mod tests {
                 rebase,
                 fix_after: None,
                 period: Period::Month,
+                multiplier: crate::Multiplier::ONE,
             },
             version: Version(1),
         }

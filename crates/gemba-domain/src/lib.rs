@@ -6,15 +6,22 @@
 //! No SQL, HTTP, async runtime or serde here.
 
 mod chart;
+mod entry;
 mod model;
 mod period;
 mod store;
+mod units;
 mod validate;
 
 pub use chart::{measure_chart, Annotation, MeasureChart};
+pub use entry::{
+    check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,
+    EntryProblem, EntryRefusal, EntryRow,
+};
 pub use model::*;
 pub use period::{locate, Period, Position};
 pub use store::{Session, Store, StoreError};
+pub use units::{chart_takes_multiplier, check_chart_settings, Multiplier};
 pub use validate::{
     bounded_number, check_tags, fix_after, free_text, optional_number, tags, Email, FieldError,
     NonEmpty, FIX_AFTER_RANGE, MAX_MAGNITUDE, MAX_TAGS, MAX_TAG_CHARS,

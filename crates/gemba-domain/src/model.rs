@@ -403,6 +403,10 @@ pub struct ChartSettings {
     /// What one point stands for (a day, week, month or quarter); PDSA cycles and rebases
     /// fall on the point whose period contains their date.
     pub period: Period,
+    /// What values are multiplied by to be shown (100 for a percentage, 1,000 for a rate per
+    /// 1,000); values, denominators and the engine's input are stored raw, the target is in
+    /// display units.
+    pub multiplier: crate::units::Multiplier,
 }
 
 /// A measure as stored.
@@ -422,6 +426,8 @@ pub struct Measure {
     pub unit: String,
     /// Where the data come from.
     pub data_source: String,
+    /// What the denominator counts ("bed days", "doses due"); empty when not said.
+    pub denominator_label: String,
     /// Chart settings.
     pub chart: ChartSettings,
     /// Its version.
@@ -441,6 +447,8 @@ pub struct MeasureFields {
     pub unit: String,
     /// Data source.
     pub data_source: String,
+    /// What the denominator counts ("bed days"); empty when not said.
+    pub denominator_label: String,
     /// Chart settings.
     pub chart: ChartSettings,
 }

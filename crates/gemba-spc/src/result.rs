@@ -22,6 +22,23 @@ pub struct Lines {
     pub upper_2sigma: Option<f64>,
 }
 
+impl Lines {
+    /// The lines multiplied by `k` (a display multiplier: 100 for a percentage, 1,000 for a
+    /// rate per 1,000).
+    pub fn scaled(self, k: f64) -> Lines {
+        let m = |x: Option<f64>| x.map(|x| x * k);
+        Lines {
+            centre: m(self.centre),
+            lcl: m(self.lcl),
+            ucl: m(self.ucl),
+            lower_1sigma: m(self.lower_1sigma),
+            upper_1sigma: m(self.upper_1sigma),
+            lower_2sigma: m(self.lower_2sigma),
+            upper_2sigma: m(self.upper_2sigma),
+        }
+    }
+}
+
 /// Which special-cause rules a point is part of. A point can be part of several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct SpecialCauses {
@@ -338,4 +355,32 @@ pub struct ChartResult {
     pub runs: Option<RunsAnalysis>,
     /// Things the user should know.
     pub warnings: Vec<Warning>,
+}
+
+impl ChartResult {
+    /// The result in display units: every plotted value, line and the target multiplied by
+    /// `k` (100 shows proportions as percentages, 1,000 shows a rate per 1,000). Readings,
+    /// icons and warnings do not change with the scale, so they are kept as they are. A `k`
+    /// that is not finite and positive leaves the result unchanged.
+    ///
+    /// ```
+    /// use gemba_spc::{analyse, ChartOptions, ChartType, Data};
+    /// let d = [Some(3.0), Some(5.0)];
+    /// let n = [Some(830.0), Some(1000.0)];
+    /// let r = analyse(Data::Ratios { numerators: &d, denominators: &n }, &ChartOptions::new(ChartType::U))?;
+    /// let per_1000 = r.scaled(1000.0);
+    /// assert!((per_1000.points[1].y.unwrap() - 5.0).abs() < 1e-12);
+    /// # Ok::<(), gemba_spc::SpcError>(())
+    /// ```
+    pub fn scaled(mut self, k: f64) -> ChartResult {
+        if !(k.is_finite() && k > 0.0) || k == 1.0 {
+            return self;
+        }
+        for p in &mut self.points {
+            p.y = p.y.map(|y| y * k);
+            p.lines = p.lines.scaled(k);
+        }
+        self.target = self.target.map(|t| t * k);
+        self
+    }
 }

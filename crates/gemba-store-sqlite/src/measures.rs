@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use gemba_domain::{
     ChartSettings, DataPoint, DataPointRevision, Measure, MeasureFields, MeasureId, MeasureType,
-    Period, ProjectId, RevisionId, RevisionKind, StoreError, UserId, Version,
+    Multiplier, Period, ProjectId, RevisionId, RevisionKind, StoreError, UserId, Version,
 };
 use gemba_spc::{ChartType, Improvement};
 use sqlx::sqlite::SqliteRow;
@@ -47,6 +47,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
     let rebase: String = r.try_get("rebase").map_err(db)?;
     let fix_after: Option<i64> = r.try_get("fix_after").map_err(db)?;
     let period: String = r.try_get("period").map_err(db)?;
+    let multiplier: i64 = r.try_get("multiplier").map_err(db)?;
     Ok(Measure {
         id: MeasureId(r.try_get("id").map_err(db)?),
         project: ProjectId(r.try_get("project_id").map_err(db)?),
@@ -55,6 +56,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
         definition: r.try_get("definition").map_err(db)?,
         unit: r.try_get("unit").map_err(db)?,
         data_source: r.try_get("data_source").map_err(db)?,
+        denominator_label: r.try_get("denominator_label").map_err(db)?,
         chart: ChartSettings {
             chart: chart
                 .parse::<ChartType>()
@@ -71,6 +73,10 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
                 })
                 .transpose()?,
             period: Period::parse(&period).ok_or_else(|| corrupt("measures.period", &period))?,
+            multiplier: u32::try_from(multiplier)
+                .ok()
+                .and_then(|n| Multiplier::new(n).ok())
+                .ok_or_else(|| corrupt("measures.multiplier", &multiplier.to_string()))?,
         },
         version: Version(r.try_get("version").map_err(db)?),
     })
@@ -80,7 +86,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
 macro_rules! columns {
     () => {
         "id, project_id, name, kind, definition, unit, data_source, chart, improvement, \
-         target, rules, rebase, fix_after, period, version"
+         target, rules, rebase, fix_after, period, multiplier, denominator_label, version"
     };
 }
 
@@ -111,8 +117,9 @@ pub(crate) async fn create(
     live_project(&mut tx, project).await?;
     let done = sqlx::query(
         "INSERT INTO measures (project_id, name, kind, definition, unit, data_source, chart, \
-         improvement, target, rules, rebase, fix_after, period, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         improvement, target, rules, rebase, fix_after, period, multiplier, denominator_label, \
+         created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(project.0)
     .bind(f.name.as_str())
@@ -127,6 +134,8 @@ pub(crate) async fn create(
     .bind(rebase_text(&f.chart.rebase))
     .bind(fix_after_int(f.chart.fix_after)?)
     .bind(f.chart.period.name())
+    .bind(i64::from(f.chart.multiplier.get()))
+    .bind(&f.denominator_label)
     .bind(at)
     .bind(at)
     .execute(&mut *tx)
@@ -453,6 +462,20 @@ fn changes(old: &Measure, new: &MeasureFields) -> Vec<String> {
                 n.improvement.name().to_owned(),
             )
         }),
+        (old.denominator_label != new.denominator_label).then(|| {
+            text(
+                "what the denominator counts",
+                &old.denominator_label,
+                &new.denominator_label,
+            )
+        }),
+        (o.multiplier != n.multiplier).then(|| {
+            phrase(
+                "the multiplier",
+                o.multiplier.to_string(),
+                n.multiplier.to_string(),
+            )
+        }),
         (o.target != n.target).then(|| phrase("the target", target(o.target), target(n.target))),
         (o.rules != n.rules).then(|| phrase("the rule profile", plain(&o.rules), plain(&n.rules))),
         (o.rebase != n.rebase)
@@ -503,7 +526,7 @@ pub(crate) async fn update(
     let done = sqlx::query(
         "UPDATE measures SET name = ?, kind = ?, definition = ?, unit = ?, data_source = ?, \
          chart = ?, improvement = ?, target = ?, rules = ?, rebase = ?, fix_after = ?, \
-         period = ?, updated_at = ?, version = version + 1 \
+         period = ?, multiplier = ?, denominator_label = ?, updated_at = ?, version = version + 1 \
          WHERE id = ? AND version = ? AND deleted_at IS NULL",
     )
     .bind(f.name.as_str())
@@ -518,6 +541,8 @@ pub(crate) async fn update(
     .bind(rebase_text(&f.chart.rebase))
     .bind(fix_after_int(f.chart.fix_after)?)
     .bind(f.chart.period.name())
+    .bind(i64::from(f.chart.multiplier.get()))
+    .bind(&f.denominator_label)
     .bind(at)
     .bind(id.0)
     .bind(expected.0)

@@ -67,6 +67,7 @@ conformance!(
     teams_are_renamed_archived_and_restored,
     organisations_of_a_system,
     stale_writes_are_refused,
+    measure_units_are_kept,
     concurrent_writers_exactly_one_wins,
     replaced_and_removed_values_can_be_put_back,
     writes_racing_a_deletion_are_missing,
@@ -96,6 +97,7 @@ fn measure_fields(name: &str) -> MeasureFields {
         definition: String::new(),
         unit: String::new(),
         data_source: String::new(),
+        denominator_label: String::new(),
         chart: ChartSettings {
             chart: gemba_spc::ChartType::PPrime,
             improvement: gemba_spc::Improvement::Decrease,
@@ -104,6 +106,7 @@ fn measure_fields(name: &str) -> MeasureFields {
             rebase: vec![date(2024, 6, 1)],
             fix_after: Some(12),
             period: Period::Month,
+            multiplier: gemba_domain::Multiplier::ONE,
         },
     }
 }

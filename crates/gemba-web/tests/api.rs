@@ -2752,3 +2752,146 @@ async fn a_measure_period_is_set_checked_and_kept_through_the_api() {
     assert_eq!(r.body["period"], "week", "kept: {}", r.body);
     assert_eq!(app.get(&m, &app.lead).await.body["period"], "week");
 }
+
+/// Regression (issue 10): the API had no multiplier and took a p chart's target of 5 on
+/// proportions. Now `multiplier` and `denominator_label` are read and answered, and the target
+/// is checked in display units.
+#[tokio::test]
+async fn regression_measures_have_a_multiplier_and_a_denominator_label() {
+    let app = spawn_app().await;
+    let (pid, _, _) = app.seed_project().await;
+    let r = app
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &app.lead,
+            json!({"name": "Falls", "type": "outcome", "chart": "u", "multiplier": 1000,
+                   "denominator_label": "bed days", "target": 5}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["multiplier"], 1000);
+    assert_eq!(r.body["denominator_label"], "bed days");
+    assert_eq!(r.body["percent"], false);
+    let mid = r.body["id"].as_i64().unwrap();
+    // 3 falls in 830 bed days: 3 / 830 × 1,000 = 3.6145 per 1,000 on the chart.
+    let r = app
+        .post(
+            &format!("/measures/{mid}/data"),
+            &app.lead,
+            json!([{"date": "2024-01-01", "value": 3, "denominator": 830}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let chart = app.get(&format!("/measures/{mid}/chart"), &app.lead).await;
+    let y = chart.body["series"][0]["points"][0]["y"].as_f64().unwrap();
+    assert!((y - 3.0 / 830.0 * 1000.0).abs() < 1e-9, "{}", chart.body);
+    for (body, field) in [
+        (
+            json!({"name": "Doses", "type": "process", "chart": "p", "target": 5}),
+            "target",
+        ),
+        (
+            json!({"name": "Doses", "type": "process", "chart": "p", "multiplier": 100, "target": 101}),
+            "target",
+        ),
+        (
+            json!({"name": "Doses", "type": "process", "chart": "p", "multiplier": 50}),
+            "multiplier",
+        ),
+        (
+            json!({"name": "Ulcers", "type": "outcome", "chart": "c", "multiplier": 100}),
+            "multiplier",
+        ),
+    ] {
+        let r = app
+            .post(&format!("/projects/{pid}/measures"), &app.lead, body)
+            .await;
+        assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(field));
+    }
+    let r = app
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &app.lead,
+            json!({"name": "Doses", "type": "process", "chart": "p", "multiplier": 100, "target": 95}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["percent"], true);
+}
+
+/// Regression (issue 10): the API saved a p point without a denominator, 3.5 as a count and a
+/// date in the future with no question. Refusals name the item and field; a future date needs
+/// `?confirm=true`.
+#[tokio::test]
+async fn regression_api_data_obeys_the_entry_rules() {
+    let app = spawn_app().await;
+    let (pid, _, _) = app.seed_project().await;
+    let make = |chart: &'static str| json!({"name": chart, "type": "process", "chart": chart});
+    let p = app
+        .post(&format!("/projects/{pid}/measures"), &app.lead, make("p"))
+        .await;
+    let p = p.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/measures/{p}/data"),
+            &app.lead,
+            json!([{"date": "2024-01-01", "value": 3, "denominator": 10},
+                   {"date": "2024-02-01", "value": 3}]),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("denominator"),
+    );
+    assert_eq!(r.body["errors"][0]["index"], 1);
+    let c = app
+        .post(&format!("/projects/{pid}/measures"), &app.lead, make("c"))
+        .await;
+    let c = c.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/measures/{c}/data"),
+            &app.lead,
+            json!([{"date": "2024-01-01", "value": 3.5}]),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("value"),
+    );
+    let future = json!([{"date": "2999-01-01", "value": 3}]);
+    let r = app
+        .post(&format!("/measures/{c}/data"), &app.lead, future.clone())
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "needs_confirmation",
+        Some("date"),
+    );
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("?confirm=true"),
+        "{}",
+        r.body
+    );
+    for m in [p, c] {
+        let data = app.get(&format!("/measures/{m}/data"), &app.lead).await;
+        assert_eq!(data.body, json!([]));
+    }
+    let r = app
+        .post(
+            &format!("/measures/{c}/data?confirm=true"),
+            &app.lead,
+            future,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["imported"], 1);
+}

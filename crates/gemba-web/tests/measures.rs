@@ -140,6 +140,7 @@ impl App {
             definition: String::new(),
             unit: "falls".into(),
             data_source: String::new(),
+            denominator_label: String::new(),
             chart: ChartSettings {
                 chart: ChartType::Xmr,
                 improvement: Improvement::Decrease,
@@ -148,6 +149,7 @@ impl App {
                 rebase: Vec::new(),
                 fix_after: None,
                 period: Period::Month,
+                multiplier: gemba_domain::Multiplier::ONE,
             },
         };
         let id = self
@@ -743,10 +745,13 @@ async fn values_the_chart_type_cannot_take_are_listed_by_row() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let html = res.text().await.unwrap();
     assert!(
-        html.contains("Line 2: the value 120 is larger than its denominator 100"),
+        html.contains("Line 2, value: the value 120 is larger than its denominator 100"),
         "{html}"
     );
-    assert!(html.contains("Line 3: the denominator is zero"), "{html}");
+    assert!(
+        html.contains("Line 3, denominator: the denominator is 0; a rate or proportion needs a denominator above zero"),
+        "{html}"
+    );
     assert_eq!(app.count(m).await, 0);
 }
 
@@ -966,6 +971,7 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
         definition: String::new(),
         unit: "falls".into(),
         data_source: String::new(),
+        denominator_label: String::new(),
         chart: ChartSettings {
             chart,
             improvement: Improvement::Decrease,
@@ -974,6 +980,7 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
             rebase,
             fix_after: None,
             period: Period::Month,
+            multiplier: gemba_domain::Multiplier::ONE,
         },
     };
     let m = app.measure_with_data(member.id, &values).await;
@@ -1914,4 +1921,264 @@ async fn hostile_spreadsheet_uploads_are_refused_and_the_server_keeps_answering(
     let html = follow(&member, &app, res).await;
     assert!(html.contains("1 point saved"), "{html}");
     assert_eq!(app.count(m).await, 1);
+}
+
+// ---- units and data entry rules (issue 10) ---------------------------------------------------
+
+/// Creates a measure with the form and returns its id.
+async fn create_measure(app: &App, user: &User, form: &[(&str, &str)]) -> MeasureId {
+    let res = user
+        .post(
+            app,
+            &format!("/projects/{}/measures/new", app.project),
+            form,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let path = location(&res);
+    MeasureId(
+        path.trim_start_matches("/measures/")
+            .trim_end_matches("/data")
+            .parse()
+            .unwrap(),
+    )
+}
+
+/// The measure form with `chart`, `multiplier`, `denominator_label` and `target` changed.
+fn unit_form<'a>(
+    chart: &'a str,
+    multiplier: &'a str,
+    label: &'a str,
+    target: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    let mut form = measure_form("Inpatient falls per 1,000 bed days", target);
+    form.retain(|(k, _)| *k != "chart");
+    form.extend([
+        ("chart", chart),
+        ("multiplier", multiplier),
+        ("denominator_label", label),
+    ]);
+    form
+}
+
+/// Regression (issue 10): a per-1,000 rate had no multiplier, so raw bed days gave a rate
+/// 1,000 times too small. Now 3 falls in 830 bed days show as 3/830 × 1,000 = 3.6145 per
+/// 1,000 on the chart's table and the data page, and the denominator says what it counts.
+#[tokio::test]
+async fn regression_a_rate_per_1000_takes_raw_bed_days() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = create_measure(&app, &member, &unit_form("u", "1000", "bed days", "5")).await;
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/row"),
+            &[
+                ("date", "2024-01-01"),
+                ("value", "3"),
+                ("denominator", "830"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.store.data(m).await.unwrap();
+    assert_eq!(stored[0].denominator, Some(830.0));
+    let (_, data) = member.get(&app, &format!("/measures/{m}/data")).await;
+    assert!(data.contains("Denominator: bed days"), "{data}");
+    assert!(data.contains("3.6145 per 1,000"), "{data}");
+    let (_, page) = member.get(&app, &format!("/measures/{m}")).await;
+    assert!(page.contains("Per 1,000"), "{page}");
+    assert!(page.contains("<td>3.6145</td>"), "{page}");
+    assert!(page.contains("Value (per 1,000)"), "{page}");
+    assert!(
+        page.contains("Target: 5 per 1,000") || page.contains("target 5 per 1,000"),
+        "{page}"
+    );
+}
+
+/// Regression (issue 10): a p chart took a target of 5 with values stored as proportions, so
+/// the chart said it would consistently meet it. Targets are in display units and checked
+/// against the chart's range.
+#[tokio::test]
+async fn regression_a_proportion_target_is_checked_in_display_units() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    for (multiplier, target, says) in [
+        ("1", "5", "a proportion from 0 to 1"),
+        ("100", "150", "a percentage from 0 to 100"),
+    ] {
+        let res = member
+            .post(
+                &app,
+                &format!("/projects/{}/measures/new", app.project),
+                &unit_form("p", multiplier, "doses due", target),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(says), "{html}");
+    }
+    // A rate's target is zero or more.
+    let res = member
+        .post(
+            &app,
+            &format!("/projects/{}/measures/new", app.project),
+            &unit_form("u", "1000", "bed days", "-1"),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // 5 % is a good target of a percentage: 2 of 40 doses (5 %) shows as 5%.
+    let m = create_measure(&app, &member, &unit_form("p", "100", "doses due", "5")).await;
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/paste"),
+            &[("pasted", "2024-01-01\t2\t40\n2024-02-01\t4\t40\n")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = member.get(&app, &format!("/measures/{m}")).await;
+    assert!(page.contains("As a percentage"), "{page}");
+    assert!(page.contains("<td>5</td>"), "{page}");
+    assert!(page.contains("<td>10</td>"), "{page}");
+    assert!(
+        page.contains("Target: 5%") || page.contains("target 5%"),
+        "{page}"
+    );
+}
+
+/// Regression (issue 10): a p point without a denominator was saved and then dropped from
+/// the chart; 3.5 was a count; a pasted 6.5% was stored as 6.5. All refused, naming the row
+/// and field, with nothing saved.
+#[tokio::test]
+async fn regression_entries_the_chart_cannot_take_are_refused() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let p = create_measure(&app, &member, &unit_form("p", "100", "doses due", "")).await;
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{p}/data/row"),
+            &[("date", "2024-01-01"), ("value", "3"), ("denominator", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("The denominator is missing; a p chart needs the denominator (doses due)"),
+        "{html}"
+    );
+    let c = create_measure(&app, &member, &unit_form("c", "1", "", "")).await;
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{c}/data/paste"),
+            &[("pasted", "2024-01-01\t3\n2024-02-01\t3.5\n")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Line 2, value: 3.5 is not a whole number"),
+        "{html}"
+    );
+    let x = create_measure(&app, &member, &unit_form("xmr", "1", "", "")).await;
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{x}/data/paste"),
+            &[("pasted", "2024-01-01\t6.5%\n")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Line 1, value: 6.5% is a percentage"),
+        "{html}"
+    );
+    for m in [p, c, x] {
+        assert_eq!(app.count(m).await, 0);
+    }
+    // Shown as a percentage, 6.5% is stored as the proportion 0.065.
+    let pct = create_measure(&app, &member, &unit_form("xmr", "100", "", "")).await;
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{pct}/data/row"),
+            &[("date", "2024-01-01"), ("value", "6.5%")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store.data(pct).await.unwrap()[0].value, Some(0.065));
+}
+
+/// Regression (issue 10): a future date, and bed days entered raw where the saved ones are
+/// in thousands, were saved with no question. Now the page lists them and saves only when
+/// the user confirms.
+#[tokio::test]
+async fn regression_future_dates_and_unusual_scales_ask_for_confirmation() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = create_measure(&app, &member, &unit_form("u", "1", "thousand bed days", "")).await;
+    let saved: Vec<DataPoint> = [0.811, 0.79, 0.83]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| DataPoint {
+            date: month(i),
+            value: Some(7.0),
+            denominator: Some(*d),
+        })
+        .collect();
+    app.store.put_data(m, &saved, member.id).await.unwrap();
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/paste"),
+            &[("pasted", "2024-06-01\t3\t830\n")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Check these rows before they are saved"),
+        "{html}"
+    );
+    assert!(
+        html.contains("830 is more than 10 times the usual denominator (thousand bed days)"),
+        "{html}"
+    );
+    assert_eq!(app.count(m).await, 3);
+    // The confirmation posts the rows back; they are saved as entered.
+    let rows = html
+        .split("<textarea name=\"rows\" hidden>")
+        .nth(1)
+        .and_then(|s| s.split("</textarea>").next())
+        .unwrap()
+        .to_owned();
+    assert!(rows.starts_with("2024-06-01"), "{rows}");
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/confirm"),
+            &[("rows", &rows)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count(m).await, 4);
+    // A date in the future.
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/row"),
+            &[
+                ("date", "01/01/2999"),
+                ("value", "2"),
+                ("denominator", "0.8"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("1 Jan 2999 is in the future"), "{html}");
+    assert_eq!(app.count(m).await, 4);
 }

@@ -933,6 +933,7 @@ async fn dashboard_shows_projects_with_measure_icons() {
                     .to_owned(),
                 unit: "%".to_owned(),
                 data_source: "Sepsis audit".to_owned(),
+                denominator_label: String::new(),
                 chart: ChartSettings {
                     chart: ChartType::Xmr,
                     improvement: Improvement::Increase,
@@ -941,6 +942,7 @@ async fn dashboard_shows_projects_with_measure_icons() {
                     rebase: vec![],
                     fix_after: None,
                     period: Period::Month,
+                    multiplier: gemba_domain::Multiplier::ONE,
                 },
             },
             member.id,
@@ -1079,6 +1081,7 @@ async fn dashboards_show_latest_value_period_target_and_overdue_data() {
                     definition: String::new(),
                     unit: "%".to_owned(),
                     data_source: String::new(),
+                    denominator_label: String::new(),
                     chart: ChartSettings {
                         chart: ChartType::Xmr,
                         improvement: Improvement::Increase,
@@ -1087,6 +1090,7 @@ async fn dashboards_show_latest_value_period_target_and_overdue_data() {
                         rebase: vec![],
                         fix_after: None,
                         period: *period,
+                        multiplier: gemba_domain::Multiplier::ONE,
                     },
                 },
                 member.id,
@@ -1202,6 +1206,7 @@ async fn team_dashboard_and_icons_follow_new_data() {
                 definition: String::new(),
                 unit: "%".to_owned(),
                 data_source: String::new(),
+                denominator_label: String::new(),
                 chart: ChartSettings {
                     chart: ChartType::Xmr,
                     improvement: Improvement::Increase,
@@ -1210,6 +1215,7 @@ async fn team_dashboard_and_icons_follow_new_data() {
                     rebase: vec![],
                     fix_after: None,
                     period: Period::Month,
+                    multiplier: gemba_domain::Multiplier::ONE,
                 },
             },
             member.id,

@@ -51,6 +51,7 @@ fn measure_fields(name: &str) -> MeasureFields {
         definition: "Inpatient falls reported on Datix per 1,000 occupied bed days".into(),
         unit: "falls per 1,000 bed days".into(),
         data_source: "Datix and the bed census".into(),
+        denominator_label: String::new(),
         chart: ChartSettings {
             chart: ChartType::UPrime,
             improvement: Improvement::Decrease,
@@ -59,6 +60,7 @@ fn measure_fields(name: &str) -> MeasureFields {
             rebase: vec![date(2024, 3, 1), date(2024, 6, 1)],
             fix_after: Some(12),
             period: Period::Month,
+            multiplier: gemba_domain::Multiplier::ONE,
         },
     }
 }
@@ -1198,6 +1200,7 @@ pub async fn measures(store: &dyn Store) {
         definition: f.definition.clone(),
         unit: f.unit.clone(),
         data_source: f.data_source.clone(),
+        denominator_label: f.denominator_label.clone(),
         chart: f.chart.clone(),
         version: Version(1),
     };
@@ -1210,6 +1213,7 @@ pub async fn measures(store: &dyn Store) {
         definition: String::new(),
         unit: "%".into(),
         data_source: String::new(),
+        denominator_label: String::new(),
         chart: ChartSettings {
             chart: ChartType::Xmr,
             improvement: Improvement::Increase,
@@ -1218,6 +1222,7 @@ pub async fn measures(store: &dyn Store) {
             rebase: vec![],
             fix_after: None,
             period: Period::Week,
+            multiplier: gemba_domain::Multiplier::ONE,
         },
     };
     let harm = store.create_measure(w.project, &g, w.user).await.unwrap();
@@ -1253,6 +1258,7 @@ pub async fn measures(store: &dyn Store) {
             rebase: (0..i % 4).map(|k| date(2024, 1 + k as u32, 15)).collect(),
             fix_after: (i % 3 != 0).then_some(i * 2),
             period: Period::ALL[i % 4],
+            multiplier: gemba_domain::Multiplier::ONE,
         };
         store
             .update_measure(harm, &h, vm(store, harm).await, w.user)
@@ -2858,4 +2864,47 @@ pub async fn writes_racing_a_deletion_are_missing(store: &dyn Store) {
             .await
             .map(drop)
     ));
+}
+
+/// A measure's display multiplier and what its denominator counts are kept, changed with a
+/// history sentence naming old and new, and a measure made before them shows values as
+/// entered (multiplier 1, no label).
+pub async fn measure_units_are_kept(store: &dyn Store) {
+    let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
+    let plain = store
+        .create_measure(w.project, &measure_fields("Plain"), w.user)
+        .await
+        .unwrap();
+    let got = store.measure(plain).await.unwrap().unwrap();
+    assert_eq!(got.chart.multiplier, gemba_domain::Multiplier::ONE);
+    assert_eq!(got.denominator_label, "");
+    let mut f = measure_fields("Falls per 1,000 bed days");
+    f.chart.chart = ChartType::U;
+    f.chart.multiplier = gemba_domain::Multiplier::new(1000).unwrap();
+    f.denominator_label = "bed days".into();
+    let falls = store.create_measure(w.project, &f, w.user).await.unwrap();
+    let got = store.measure(falls).await.unwrap().unwrap();
+    assert_eq!(got.chart.multiplier.get(), 1000);
+    assert_eq!(got.denominator_label, "bed days");
+    let mut g = f.clone();
+    g.chart.multiplier = gemba_domain::Multiplier::new(10_000).unwrap();
+    g.denominator_label = "occupied bed days".into();
+    store
+        .update_measure(falls, &g, Version(1), w.user)
+        .await
+        .unwrap();
+    let got = store.measure(falls).await.unwrap().unwrap();
+    assert_eq!(got.chart.multiplier.get(), 10_000);
+    assert_eq!(got.denominator_label, "occupied bed days");
+    let history = store.history(w.project).await.unwrap();
+    let changed = history
+        .iter()
+        .find(|h| h.what.contains("the multiplier"))
+        .map(|h| h.what.as_str())
+        .unwrap_or_default();
+    assert!(
+        changed.contains("the multiplier from 1,000 to 10,000"),
+        "{history:?}"
+    );
+    assert!(changed.contains("what the denominator counts"), "{changed}");
 }

@@ -48,6 +48,9 @@ pub enum ApiError {
     UnsupportedMediaType(&'static str),
     /// 422: well-formed but invalid; every problem, the first is the headline.
     Invalid(Vec<ErrorItemJson>),
+    /// 422: rows that look wrong (a date in the future, a number far from the measure's usual
+    /// scale) and are saved only when the request confirms them (`?confirm=true`).
+    NeedsConfirmation(Vec<ErrorItemJson>),
     /// 422: an uploaded spreadsheet that could not be read safely (too big when unpacked, too
     /// many cells, too slow…): the message says why; nothing was saved.
     UnsafeFile(String),
@@ -78,7 +81,9 @@ impl ApiError {
             ApiError::VersionConflict { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Invalid(_) | ApiError::UnsafeFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid(_) | ApiError::UnsafeFile(_) | ApiError::NeedsConfirmation(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -209,6 +214,31 @@ impl IntoResponse for ApiError {
                     None => ("the request is not valid".to_owned(), None),
                 };
                 ("invalid", message, field, capped(errors))
+            }
+            ApiError::NeedsConfirmation(errors) => {
+                let first = errors.first().map(|e| {
+                    let at = match (e.line, e.index) {
+                        (Some(l), _) => format!("line {l}: "),
+                        (None, Some(i)) => format!("item {i}: "),
+                        (None, None) => String::new(),
+                    };
+                    (format!("{at}{} {}", e.field, e.message), e.field.clone())
+                });
+                let (message, field) = match first {
+                    Some((m, f)) => (
+                        format!(
+                            "nothing was saved: {} row(s) need confirming ({m}); check them and \
+                             send the request again with ?confirm=true to save them",
+                            errors.len()
+                        ),
+                        Some(f),
+                    ),
+                    None => (
+                        "nothing was saved; confirm with ?confirm=true".to_owned(),
+                        None,
+                    ),
+                };
+                ("needs_confirmation", message, field, capped(errors))
             }
             ApiError::UnsafeFile(message) => {
                 ("unsafe_file", message, Some("body".to_owned()), vec![])

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,9 +15,9 @@ use gemba_api::workspace::{
 };
 use gemba_api::{ChartDocument, SeriesJson, CONTRACT_VERSION};
 use gemba_domain::{
-    bounded_number, measure_chart, DataPoint, Measure, MeasureId, ProjectId, RevisionId, StoreError,
+    check_entries, measure_chart, DataPoint, EntryRow, Measure, MeasureId, ProjectId, RevisionId,
+    StoreError,
 };
-use gemba_spc::SpcError;
 use serde_json::Value;
 
 use super::extract::{body_error, is_json, media_type};
@@ -240,14 +240,18 @@ fn problem(origin: Origin, field: &str, message: impl Into<String>) -> ErrorItem
 
 /// `POST /measures/{id}/data`: a JSON array of `{"date","value","denominator"}` or a CSV with
 /// the header `date,value[,denominator]`. All or nothing: any bad row and nothing is saved,
-/// with every bad row listed.
+/// with every bad row listed (422 `invalid`). Rows with a date in the future or a number far
+/// from the measure's usual scale are listed with 422 `needs_confirmation` and saved only when
+/// the request says `?confirm=true`.
 pub async fn upload(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ImportedJson>, ApiError> {
+    let confirmed = confirm_flag(query.as_deref())?;
     let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
     require_edit(role)?;
     let body = body.map_err(body_error)?;
@@ -270,13 +274,14 @@ pub async fn upload(
     };
     // Reading and checking up to 5 MB is CPU work: keep it off the async workers.
     let checked = measure.clone();
+    let existing = state.store.data(measure.id).await?;
+    let today = crate::pages::today();
     let points = tokio::task::spawn_blocking(move || -> Result<Vec<DataPoint>, ApiError> {
         let rows = match rows {
             None => rows_from_json(&body)?,
             Some(read) => rows_from_file(read)?,
         };
-        check_points(&checked, &rows)?;
-        Ok(rows.into_iter().map(|(p, _)| p).collect())
+        check_points(&checked, &rows, &existing, today, confirmed)
     })
     .await
     .map_err(|e| ApiError::Internal(format!("checking an upload failed: {e}")))??;
@@ -285,7 +290,7 @@ pub async fn upload(
 }
 
 /// The points of a JSON array, or every problem with them.
-fn rows_from_json(body: &[u8]) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
+fn rows_from_json(body: &[u8]) -> Result<Vec<(EntryRow, Origin)>, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::BadRequest {
         message: format!("the body is not valid JSON: {e}"),
         field: None,
@@ -344,14 +349,7 @@ fn rows_from_json(body: &[u8]) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
         let value = number("value");
         let denominator = number("denominator");
         if let Some(date) = date {
-            rows.push((
-                DataPoint {
-                    date,
-                    value,
-                    denominator,
-                },
-                at,
-            ));
+            rows.push((entry_row(date, value, denominator), at));
         }
     }
     finish(rows, problems)
@@ -381,16 +379,16 @@ fn upload_file_name(m: &str) -> Option<&'static str> {
 /// every problem with them. A spreadsheet refused as unsafe to read is a 422 `unsafe_file`.
 fn rows_from_file(
     read: Result<Vec<gemba_data::MeasureRow>, Vec<gemba_data::RowProblem>>,
-) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
+) -> Result<Vec<(EntryRow, Origin)>, ApiError> {
     match read {
         Ok(rows) => finish(
             rows.iter()
                 .map(|r| {
                     (
-                        DataPoint {
-                            date: r.date,
-                            value: r.value,
-                            denominator: r.denominator,
+                        EntryRow {
+                            value_percent: r.value_percent,
+                            denominator_percent: r.denominator_percent,
+                            ..entry_row(r.date, r.value, r.denominator)
                         },
                         Origin::Line(r.line as u64),
                     )
@@ -433,9 +431,9 @@ fn rows_from_file(
 
 /// Refuses a date given twice; otherwise the rows, or all the problems.
 fn finish(
-    rows: Vec<(DataPoint, Origin)>,
+    rows: Vec<(EntryRow, Origin)>,
     mut problems: Vec<ErrorItemJson>,
-) -> Result<Vec<(DataPoint, Origin)>, ApiError> {
+) -> Result<Vec<(EntryRow, Origin)>, ApiError> {
     let mut seen: HashMap<NaiveDate, Origin> = HashMap::new();
     for (p, at) in &rows {
         if let Some(first) = seen.insert(p.date, *at) {
@@ -457,96 +455,85 @@ fn finish(
     }
 }
 
-/// The point an engine error is about, the field, and a sentence without the engine's
-/// position (which counts the stored points too).
-fn engine_problem(e: &SpcError, chart: &str) -> Option<(usize, &'static str, String)> {
-    let field = |f: &str| {
-        if f == "denominator" {
-            "denominator"
-        } else {
-            "value"
-        }
-    };
-    Some(match e {
-        SpcError::NotFinite { field: f, index } => {
-            (*index, field(f), "is not a finite number".to_owned())
-        }
-        SpcError::Negative {
-            field: f,
-            index,
-            value,
-        } => (
-            *index,
-            field(f),
-            format!("is negative ({value}); a {chart} chart needs zero or more"),
-        ),
-        SpcError::NotPositive {
-            field: f,
-            index,
-            value,
-        } => (
-            *index,
-            field(f),
-            format!("is {value}; a {chart} chart needs values above zero"),
-        ),
-        SpcError::ZeroDenominator { index } => (
-            *index,
-            "denominator",
-            "is zero; a rate or proportion needs a denominator above zero".to_owned(),
-        ),
-        SpcError::MissingDenominator { index } => (
-            *index,
-            "denominator",
-            format!("is required for a {chart} chart"),
-        ),
-        SpcError::NumeratorAboveDenominator {
-            index,
-            numerator,
-            denominator,
-        } => (
-            *index,
-            "value",
-            format!("{numerator} is larger than the denominator {denominator}; a proportion cannot exceed 1"),
-        ),
-        _ => return None,
-    })
+/// A row as read, before the measure's rules.
+fn entry_row(date: NaiveDate, value: Option<f64>, denominator: Option<f64>) -> EntryRow {
+    EntryRow {
+        line: 0,
+        date,
+        value,
+        value_percent: false,
+        denominator,
+        denominator_percent: false,
+    }
 }
 
-/// Checks each uploaded point on its own against the measure's chart type, in one pass (as the
-/// data page does), so that nothing is saved that the chart cannot use; every uploaded point
-/// that is out of range or that the engine refuses is listed.
-fn check_points(measure: &Measure, rows: &[(DataPoint, Origin)]) -> Result<(), ApiError> {
-    let chart = measure.chart.chart.name();
-    let mut problems = Vec::new();
-    for (p, at) in rows {
-        let mut in_range = true;
-        for (field, x) in [("value", p.value), ("denominator", p.denominator)] {
-            if let Some(Err(e)) = x.map(|x| bounded_number(field, x)) {
-                problems.push(problem(*at, field, e.message));
-                in_range = false;
-            }
-        }
-        if !in_range {
-            continue;
-        }
-        if measure.chart.chart.needs_denominator() && p.value.is_some() && p.denominator.is_none() {
-            problems.push(problem(
-                *at,
-                "denominator",
-                format!("is required for a {chart} chart"),
-            ));
-            continue;
-        }
-        if let Err(e) = measure_chart(measure, std::slice::from_ref(p), &[]) {
-            if let Some((_, field, message)) = engine_problem(&e, chart) {
-                problems.push(problem(*at, field, message));
-            }
+/// `confirm=true` (or `1`) in the query string: save rows that need confirmation.
+fn confirm_flag(query: Option<&str>) -> Result<bool, ApiError> {
+    let mut confirmed = false;
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if k == "confirm" {
+            confirmed = match v {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => {
+                    return Err(ApiError::BadRequest {
+                        message: "confirm must be true or false".to_owned(),
+                        field: Some("confirm".to_owned()),
+                    })
+                }
+            };
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        problems.sort_by_key(|p| (p.line, p.index));
-        Err(ApiError::Invalid(problems))
+    Ok(confirmed)
+}
+
+/// Checks the uploaded rows with the measure's rules ([`check_entries`]): every refused row
+/// is a 422 `invalid` item naming its item or line and field; when none is refused, rows in
+/// doubt are a 422 `needs_confirmation` unless `confirmed`. Returns the points to save.
+fn check_points(
+    measure: &Measure,
+    rows: &[(EntryRow, Origin)],
+    existing: &[DataPoint],
+    today: NaiveDate,
+    confirmed: bool,
+) -> Result<Vec<DataPoint>, ApiError> {
+    let entries: Vec<EntryRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (r, _))| EntryRow { line: i + 1, ..*r })
+        .collect();
+    let check = check_entries(measure, &entries, existing, today);
+    let origin = |line: usize| {
+        rows.get(line.wrapping_sub(1))
+            .map_or(Origin::Index(0), |r| r.1)
+    };
+    if !check.refusals.is_empty() {
+        return Err(ApiError::Invalid(
+            check
+                .refusals
+                .iter()
+                .map(|r| problem(origin(r.line), r.field.name(), r.problem.to_string()))
+                .collect(),
+        ));
     }
+    if !check.doubts.is_empty() && !confirmed {
+        return Err(ApiError::NeedsConfirmation(
+            check
+                .doubts
+                .iter()
+                .map(|d| {
+                    let text = d.to_string();
+                    // The item or line is given apart; the sentence is what follows it.
+                    let message = text.split_once(": ").map_or(text.as_str(), |(_, m)| m);
+                    problem(origin(d.line), d.field.name(), message)
+                })
+                .collect(),
+        ));
+    }
+    Ok(check.points)
 }

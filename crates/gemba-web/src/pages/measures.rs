@@ -11,8 +11,9 @@ use axum::{Form, Router};
 use chrono::NaiveDate;
 use gemba_chart::{Place, SeriesView};
 use gemba_domain::{
-    free_text, measure_chart, optional_number, ChartSettings, Measure, MeasureFields, MeasureId,
-    MeasureType, NonEmpty, Period, Position, Project, ProjectId, Role, StoreError, Version,
+    check_chart_settings, free_text, measure_chart, optional_number, ChartSettings, Measure,
+    MeasureFields, MeasureId, MeasureType, Multiplier, NonEmpty, Period, Position, Project,
+    ProjectId, Role, StoreError, Version,
 };
 use gemba_spc::{ChartResult, ChartType, Improvement, PointVariation};
 use maud::{html, Markup, PreEscaped};
@@ -140,6 +141,8 @@ struct MeasureForm {
     target: String,
     rules: String,
     period: String,
+    multiplier: String,
+    denominator_label: String,
     /// The version of the measure the form was loaded with (edits only).
     version: String,
 }
@@ -163,7 +166,12 @@ impl MeasureForm {
             ("Operational definition", self.definition.clone()),
             ("Unit", self.unit.clone()),
             ("Data source", self.data_source.clone()),
+            (
+                "What the denominator counts",
+                self.denominator_label.clone(),
+            ),
             ("Chart type", label_in(&chart_options(), &self.chart)),
+            ("Show values", label_in(&MULTIPLIERS, &self.multiplier)),
             (
                 "Improvement direction",
                 label_in(&DIRECTIONS, &self.improvement),
@@ -184,6 +192,7 @@ impl MeasureForm {
             improvement: "increase".into(),
             rules: "mdc".into(),
             period: Period::Month.name().into(),
+            multiplier: "1".into(),
             ..MeasureForm::default()
         }
     }
@@ -201,6 +210,8 @@ impl MeasureForm {
             target: m.chart.target.map(num).unwrap_or_default(),
             rules: m.chart.rules.clone(),
             period: m.chart.period.name().into(),
+            multiplier: m.chart.multiplier.get().to_string(),
+            denominator_label: m.denominator_label.clone(),
             version: m.version.to_string(),
         }
     }
@@ -225,6 +236,9 @@ impl MeasureForm {
         };
         let definition = text("definition", &self.definition);
         let data_source = text("data_source", &self.data_source);
+        let denominator_label =
+            short_text("denominator_label", &self.denominator_label, &mut errors);
+        let multiplier = parse_multiplier(&self.multiplier, &mut errors);
         let unit = match free_text("unit", &self.unit) {
             Ok(u) if u.chars().count() > 100 => {
                 errors.insert("unit", "Unit must be 100 characters or fewer");
@@ -256,21 +270,28 @@ impl MeasureForm {
             (Some(name), Some(kind), Some(chart), Some(improvement), Some(rules), Some(period))
                 if errors.is_empty() =>
             {
+                let chart = ChartSettings {
+                    chart,
+                    improvement,
+                    target,
+                    rules,
+                    rebase: keep.map(|k| k.rebase.clone()).unwrap_or_default(),
+                    fix_after: keep.and_then(|k| k.fix_after),
+                    period,
+                    multiplier,
+                };
+                if let Err(e) = check_chart_settings(&chart) {
+                    errors.push(e);
+                    return Err(errors);
+                }
                 Ok(MeasureFields {
                     name,
                     kind,
                     definition,
                     unit,
                     data_source,
-                    chart: ChartSettings {
-                        chart,
-                        improvement,
-                        target,
-                        rules,
-                        rebase: keep.map(|k| k.rebase.clone()).unwrap_or_default(),
-                        fix_after: keep.and_then(|k| k.fix_after),
-                        period,
-                    },
+                    denominator_label,
+                    chart,
                 })
             }
             _ => Err(errors),
@@ -312,6 +333,35 @@ fn parse_target(s: &str, errors: &mut FieldErrors) -> Option<f64> {
         .flatten()
 }
 
+/// The multipliers offered, as the form posts them, with what they mean.
+const MULTIPLIERS: [(&str, &str); 5] = [
+    ("1", "As entered (no multiplier)"),
+    ("100", "As a percentage (a proportion × 100), or per 100"),
+    ("1000", "Per 1,000 (for example falls per 1,000 bed days)"),
+    ("10000", "Per 10,000"),
+    ("100000", "Per 100,000"),
+];
+
+fn parse_multiplier(s: &str, errors: &mut FieldErrors) -> Multiplier {
+    Multiplier::parse(s).unwrap_or_else(|_| {
+        errors.insert("multiplier", "Choose how to show the values from the list");
+        Multiplier::ONE
+    })
+}
+
+/// A short optional text (at most 100 characters).
+fn short_text(field: &'static str, s: &str, errors: &mut FieldErrors) -> String {
+    let t = s.trim();
+    if t.chars().count() > 100 {
+        errors.push(gemba_domain::FieldError::new(
+            field,
+            "must be 100 characters or fewer",
+        ));
+        return String::new();
+    }
+    t.to_owned()
+}
+
 fn parse_rules(s: &str, errors: &mut FieldErrors) -> Option<String> {
     let s = s.trim().to_ascii_lowercase();
     if RULE_PROFILES.iter().any(|(v, _)| *v == s) {
@@ -322,13 +372,15 @@ fn parse_rules(s: &str, errors: &mut FieldErrors) -> Option<String> {
     }
 }
 
-const FORM_ORDER: [&str; 10] = [
+const FORM_ORDER: [&str; 12] = [
     "name",
     "kind",
     "definition",
     "unit",
     "data_source",
+    "denominator_label",
     "chart",
+    "multiplier",
     "improvement",
     "target",
     "rules",
@@ -363,10 +415,13 @@ fn measure_form(
                 Some("For example, %, days, or falls per 1,000 bed days"), e))
             (form::text_input("data_source", "Data source", &f.data_source,
                 Some("Where the data come from"), e))
+            (form::text_input("denominator_label", "What the denominator counts (for rates and proportions)", &f.denominator_label,
+                Some("For example, bed days or doses due; shown next to the denominator when data are entered"), e))
             (form::select("chart", "Chart type", &chart_options(), &f.chart, e))
+            (form::select("multiplier", "Show values", &MULTIPLIERS, &f.multiplier, e))
             (form::select("improvement", "Improvement direction", &DIRECTIONS, &f.improvement, e))
             (form::text_input("target", "Target (optional)", &f.target,
-                Some("A number, for the assurance icon; leave blank for none"), e))
+                Some("In the units the chart shows: a percentage from 0 to 100 for a proportion shown as a percentage, a rate per 1,000 for a rate per 1,000; leave blank for none"), e))
             (form::select("rules", "Rule profile", &RULE_PROFILES, &f.rules, e))
             (form::select_with_hint("period", "Period of each point", &period_options(), &f.period,
                 Some("What one data point stands for. A PDSA cycle or a rebase dated inside a period is marked at that period's point: on a monthly measure, 2 October goes to October's point"), e))
@@ -635,21 +690,35 @@ impl SettingsForm {
             .ok();
         match (name, chart, improvement, rules) {
             (Some(name), Some(chart), Some(improvement), Some(rules)) if errors.is_empty() => {
+                let chart = ChartSettings {
+                    chart,
+                    improvement,
+                    target,
+                    rules,
+                    rebase,
+                    fix_after,
+                    period: m.chart.period,
+                    multiplier: m.chart.multiplier,
+                };
+                if let Err(e) = check_chart_settings(&chart) {
+                    // The multiplier is set on the measure's edit form; here it is the chart
+                    // type that does not suit it.
+                    let field = if e.field == "multiplier" {
+                        "chart"
+                    } else {
+                        e.field
+                    };
+                    errors.insert(field, sentence(&e.message));
+                    return Err(errors);
+                }
                 Ok(MeasureFields {
                     name,
                     kind: m.kind,
                     definition: m.definition.clone(),
                     unit: m.unit.clone(),
                     data_source: m.data_source.clone(),
-                    chart: ChartSettings {
-                        chart,
-                        improvement,
-                        target,
-                        rules,
-                        rebase,
-                        fix_after,
-                        period: m.chart.period,
-                    },
+                    denominator_label: m.denominator_label.clone(),
+                    chart,
                 })
             }
             _ => Err(errors),
@@ -837,6 +906,10 @@ async fn measure_page(
             div { dt { "Unit" } dd { @if m.unit.is_empty() { "Not set" } @else { (m.unit) } } }
             div { dt { "Data source" } dd { @if m.data_source.is_empty() { "Not set" } @else { (m.data_source) } } }
             div { dt { "Period of each point" } dd { (m.chart.period.label()) } }
+            div { dt { "Values shown" } dd { (scale_words(&m.chart)) } }
+            @if m.chart.chart.needs_denominator() {
+                div { dt { "The denominator counts" } dd { @if m.denominator_label.is_empty() { "Not said" } @else { (m.denominator_label) } } }
+            }
             div { dt { "Chart" } dd { (m.chart.chart.title()) ", " (DIRECTIONS.iter().find(|d| d.0 == m.chart.improvement.name()).map_or("", |d| d.1).to_lowercase()) } }
         }
         p class="actions" {
@@ -866,7 +939,7 @@ async fn measure_page(
             (settings_form(user, m, settings, errors))
         } @else {
             h2 id="settings" { "Chart settings" }
-            p { "Rules: " (profile_label(&m.chart.rules)) ". " @if let Some(t) = m.chart.target { "Target: " (num(t)) "." } }
+            p { "Rules: " (profile_label(&m.chart.rules)) ". " @if let Some(t) = m.chart.target { "Target: " (shown(&m.chart, t)) "." } }
         }
         @if can_delete(role) {
             h2 { "Delete this measure" }
@@ -888,6 +961,37 @@ async fn measure_page(
         format!("Error: {}", m.name)
     };
     Ok(layout::page(&title, Some(user), body))
+}
+
+/// How a measure's values are shown, for people.
+fn scale_words(c: &ChartSettings) -> String {
+    match c.multiplier.get() {
+        1 => "As entered".to_owned(),
+        100 if c.shows_percent() => "As a percentage".to_owned(),
+        _ => format!("Per {}", c.multiplier),
+    }
+}
+
+/// " (%)" or " (per 1,000)" after a column's name, or nothing.
+fn unit_note(c: &ChartSettings) -> String {
+    match c.display_suffix().trim() {
+        "" => String::new(),
+        s => format!(" ({s})"),
+    }
+}
+
+/// A value in display units with its unit: "81%", "3.614 per 1,000".
+pub(crate) fn shown(c: &ChartSettings, x: f64) -> String {
+    format!("{}{}", num(x), c.display_suffix())
+}
+
+/// The target field's hint: which units the target is in.
+fn target_hint(c: &ChartSettings) -> String {
+    match c.multiplier.get() {
+        1 => "In the units of the values, as entered; leave blank for none".to_owned(),
+        100 if c.shows_percent() => "A percentage from 0 to 100; leave blank for none".to_owned(),
+        _ => format!("A rate per {}; leave blank for none", c.multiplier),
+    }
 }
 
 fn sentence(s: &str) -> String {
@@ -951,6 +1055,8 @@ fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
         x_labels: &labels,
         y_label,
         result: r,
+        multiplier: m.chart.multiplier.factor(),
+        value_suffix: if m.chart.shows_percent() { "%" } else { "" },
         annotations: &annotations,
     });
     // The rules that fired in the latest phase, which the icons read, apart from those that
@@ -988,8 +1094,8 @@ fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
         ul class="chart-reading" {
             li { "Variation: " strong { (sentence(&variation_text)) } }
             @match (r.assurance_icon, r.target) {
-                (Some(a), Some(t)) => { li { "Assurance: " strong { (a.describe()) } " (target " (num(t)) ")" } }
-                (None, Some(t)) => { li { "Assurance: no icon yet (target " (num(t)) ")" } }
+                (Some(a), Some(t)) => { li { "Assurance: " strong { (a.describe()) } " (target " (shown(&m.chart, t)) ")" } }
+                (None, Some(t)) => { li { "Assurance: no icon yet (target " (shown(&m.chart, t)) ")" } }
                 _ => { li { "Assurance: no target set" } }
             }
             @if latest.is_empty() && earlier.is_empty() {
@@ -1039,8 +1145,8 @@ fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
                 caption { "Data of " (m.name) }
                 thead { tr {
                     th scope="col" { "Date" }
-                    th scope="col" { "Value" }
-                    @if has_den { th scope="col" { "Denominator" } }
+                    th scope="col" { "Value" (unit_note(&m.chart)) }
+                    @if has_den { th scope="col" { "Denominator" @if !m.denominator_label.is_empty() { " (" (m.denominator_label) ")" } } }
                     th scope="col" { "Centre" }
                     th scope="col" { "Lower limit" }
                     th scope="col" { "Upper limit" }
@@ -1080,7 +1186,8 @@ fn settings_form(user: &CurrentUser, m: &Measure, f: &SettingsForm, e: &FieldErr
             input type="hidden" name="version" value=(f.version);
             (form::select("chart", "Chart type", &chart_options(), &f.chart, e))
             (form::select("improvement", "Improvement direction", &DIRECTIONS, &f.improvement, e))
-            (form::text_input("target", "Target (optional)", &f.target, None, e))
+            (form::text_input("target", "Target (optional)", &f.target,
+                Some(&target_hint(&m.chart)), e))
             (form::select("rules", "Rule profile", &RULE_PROFILES, &f.rules, e))
             (form::text_input("fix_after", "Fix the baseline after this many points (optional)", &f.fix_after,
                 Some("Each phase's limits are then calculated from its first points only; leave blank to use every point"), e))

@@ -33,6 +33,16 @@ pub(crate) use projects::load_project;
 
 use crate::AppState;
 
+/// Today's date (UTC), for the check of dates in the future.
+pub(crate) fn today() -> chrono::NaiveDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|e| e.checked_add_days(chrono::Days::new(days)))
+        .unwrap_or(chrono::NaiveDate::MAX)
+}
+
 /// The pages' one style sheet, compiled in.
 const CSS: &str = include_str!("../../static/gemba.css");
 

@@ -17,14 +17,13 @@ use axum::{Form, Router};
 use chrono::NaiveDate;
 use gemba_data::{parse_pasted, MeasureRow, RowProblem};
 use gemba_domain::{
-    bounded_number, measure_chart, DataPoint, Measure, Project, RevisionId, RevisionKind, Role,
-    StoreError,
+    check_entries, DataPoint, EntryDoubt, EntryRow, Measure, Project, RevisionId, RevisionKind,
+    Role, StoreError,
 };
-use gemba_spc::SpcError;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{load_measure, num, uk_date};
+use super::{load_measure, num, shown, uk_date};
 use crate::pages::error::PageError;
 use crate::pages::form::{self, FieldErrors};
 use crate::pages::layout::{self, csrf_field};
@@ -61,6 +60,10 @@ pub(super) fn router() -> Router<AppState> {
             post(paste).layer(DefaultBodyLimit::max(MAX_PASTE_BODY)),
         )
         .route(
+            "/measures/{id}/data/confirm",
+            post(confirm).layer(DefaultBodyLimit::max(MAX_PASTE_BODY)),
+        )
+        .route(
             "/measures/{id}/data/upload",
             post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)),
         )
@@ -93,6 +96,14 @@ struct RowForm {
 struct PasteForm {
     csrf: String,
     pasted: String,
+}
+
+/// The confirmation page's form: the checked rows again, to save as they are.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ConfirmForm {
+    csrf: String,
+    rows: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -215,20 +226,24 @@ async fn add_row(
             d
         }
     };
-    let value = match f.value.trim() {
-        "" => {
+    let (value_text, value_percent) = percent_split(&f.value);
+    let value = match value_text {
+        "" if !value_percent => {
             errors.insert("value", "Enter the value");
             None
         }
+        t if is_missing_marker(t) && !value_percent => None,
         t => match gemba_domain::optional_number("value", t) {
             Ok(v) => v,
             Err(_) => {
+                let t = f.value.trim();
                 errors.insert("value", format!("Enter a number; \"{t}\" is not a number"));
                 None
             }
         },
     };
-    let denominator = match gemba_domain::optional_number("denominator", &f.denominator) {
+    let (den_text, denominator_percent) = percent_split(&f.denominator);
+    let denominator = match gemba_domain::optional_number("denominator", den_text) {
         Ok(d) => d,
         Err(_) => {
             errors.insert("denominator", "Enter a number, or leave it blank");
@@ -236,17 +251,27 @@ async fn add_row(
         }
     };
     if let (Some(date), true) = (date, errors.is_empty()) {
-        let rows = [MeasureRow {
+        let rows = vec![EntryRow {
+            line: 1,
             date,
             value,
+            value_percent,
             denominator,
-            line: 1,
+            denominator_percent,
         }];
-        match save(&state, &user, &m, rows.to_vec()).await? {
-            Ok((n, replaced)) => return Ok(saved_redirect(&m, n, replaced)),
-            Err(problems) => {
+        match save(&state, &user, &m, rows, false).await? {
+            Saved::Done(n, replaced) => return Ok(saved_redirect(&m, n, replaced)),
+            Saved::Doubted(doubts, points) => {
+                return confirm_page(&state, &user, &m, &project, &doubts, &points).await
+            }
+            Saved::Refused(problems) => {
                 for p in problems {
-                    errors.insert("value", sentence(&p.message));
+                    let field = match p.column.as_str() {
+                        "denominator" => "denominator",
+                        "date" => "date",
+                        _ => "value",
+                    };
+                    errors.insert(field, sentence(&p.message));
                 }
             }
         }
@@ -293,9 +318,12 @@ async fn paste(
     })
     .await?;
     let problems = match parsed {
-        Ok(rows) => match save(&state, &user, &m, rows).await? {
-            Ok((n, replaced)) => return Ok(saved_redirect(&m, n, replaced)),
-            Err(problems) => problems,
+        Ok(rows) => match save(&state, &user, &m, entry_rows(&rows), false).await? {
+            Saved::Done(n, replaced) => return Ok(saved_redirect(&m, n, replaced)),
+            Saved::Doubted(doubts, points) => {
+                return confirm_page(&state, &user, &m, &project, &doubts, &points).await
+            }
+            Saved::Refused(problems) => problems,
         },
         Err(problems) => problems,
     };
@@ -419,9 +447,12 @@ async fn upload(
         Some((name, bytes)) if !name.is_empty() && !bytes.is_empty() => {
             let read = state.sheets.read_measure_file(bytes, name).await;
             match read.ok_or_else(|| PageError::Internal("data import task failed".into()))? {
-                Ok(rows) => match save(&state, &user, &m, rows).await? {
-                    Ok((n, replaced)) => return Ok(saved_redirect(&m, n, replaced)),
-                    Err(problems) => problems,
+                Ok(rows) => match save(&state, &user, &m, entry_rows(&rows), false).await? {
+                    Saved::Done(n, replaced) => return Ok(saved_redirect(&m, n, replaced)),
+                    Saved::Doubted(doubts, points) => {
+                        return confirm_page(&state, &user, &m, &project, &doubts, &points).await
+                    }
+                    Saved::Refused(problems) => problems,
                 },
                 Err(problems) => problems,
             }
@@ -456,107 +487,233 @@ fn saved_redirect(m: &Measure, n: usize, replaced: usize) -> Response {
     ))
 }
 
-/// Checks each row (values finite and at most [`gemba_domain::MAX_MAGNITUDE`] in size; then against the
-/// measure's chart type with the engine: negative counts, zero denominators, numerators above
-/// denominators…), off the async workers, then saves them all or none. Returns how many points
-/// were written and how many of them replaced a point of the same date.
+/// What became of rows sent to be saved.
+enum Saved {
+    /// All saved: how many points, and how many of them replaced a point of the same date.
+    Done(usize, usize),
+    /// Nothing saved: rows the user must confirm first, and the points as checked.
+    Doubted(Vec<EntryDoubt>, Vec<DataPoint>),
+    /// Nothing saved: what is wrong, row by row.
+    Refused(Vec<RowProblem>),
+}
+
+/// Checks the rows with the measure's rules ([`check_entries`], off the async workers), then
+/// saves them all or none. Rows in doubt (a future date, a number far from the measure's
+/// usual scale) are saved only when `confirmed`.
 async fn save(
     state: &AppState,
     user: &CurrentUser,
     m: &Measure,
-    rows: Vec<MeasureRow>,
-) -> Result<Result<(usize, usize), Vec<RowProblem>>, PageError> {
+    rows: Vec<EntryRow>,
+    confirmed: bool,
+) -> Result<Saved, PageError> {
+    let existing = state.store.data(m.id).await?;
     let measure = m.clone();
-    let (points, problems) = blocking(move || check_rows(&measure, &rows)).await?;
-    if !problems.is_empty() {
-        return Ok(Err(problems));
+    let dates: HashSet<_> = existing.iter().map(|p| p.date).collect();
+    let today = crate::pages::today();
+    let check = blocking(move || check_entries(&measure, &rows, &existing, today)).await?;
+    if !check.refusals.is_empty() {
+        return Ok(Saved::Refused(
+            check
+                .refusals
+                .iter()
+                .map(|r| RowProblem {
+                    line: r.line,
+                    column: r.field.name().to_owned(),
+                    message: r.problem.to_string(),
+                    refused: false,
+                })
+                .collect(),
+        ));
     }
-    let existing: HashSet<_> = state
+    if !check.doubts.is_empty() && !confirmed {
+        return Ok(Saved::Doubted(check.doubts, check.points));
+    }
+    let replaced = check
+        .points
+        .iter()
+        .filter(|p| dates.contains(&p.date))
+        .count();
+    let n = state
         .store
-        .data(m.id)
-        .await?
-        .into_iter()
-        .map(|p| p.date)
-        .collect();
-    let replaced = points.iter().filter(|p| existing.contains(&p.date)).count();
-    let n = state.store.put_data(m.id, &points, user.user.id).await?;
-    Ok(Ok((n, replaced)))
+        .put_data(m.id, &check.points, user.user.id)
+        .await?;
+    Ok(Saved::Done(n, replaced))
 }
 
-/// The rows as points, and what is wrong with each row that the chart cannot take.
-fn check_rows(m: &Measure, rows: &[MeasureRow]) -> (Vec<DataPoint>, Vec<RowProblem>) {
-    let mut points = Vec::with_capacity(rows.len());
-    let mut problems = Vec::new();
-    for r in rows {
-        let p = DataPoint {
+/// The rows read from a paste or a file, for the measure's rules.
+fn entry_rows(rows: &[MeasureRow]) -> Vec<EntryRow> {
+    rows.iter()
+        .map(|r| EntryRow {
+            line: r.line,
             date: r.date,
             value: r.value,
+            value_percent: r.value_percent,
             denominator: r.denominator,
-        };
-        points.push(p);
-        let out_of_range: Vec<RowProblem> = [("value", r.value), ("denominator", r.denominator)]
-            .into_iter()
-            .filter_map(|(field, x)| bounded_number(field, x?).err())
-            .map(|e| RowProblem {
-                refused: false,
-                line: r.line,
-                column: e.field.to_owned(),
-                message: e.message,
-            })
-            .collect();
-        if !out_of_range.is_empty() {
-            problems.extend(out_of_range);
-            continue;
-        }
-        if let Some(message) = measure_chart(m, std::slice::from_ref(&p), &[])
-            .err()
-            .and_then(|e| point_error(&e))
-        {
-            problems.push(RowProblem {
-                refused: false,
-                line: r.line,
-                column: String::new(),
-                message,
-            });
-        }
-    }
-    (points, problems)
+            denominator_percent: r.denominator_percent,
+        })
+        .collect()
 }
 
-/// What is wrong with one point for this chart type, in words about the row; `None` for
-/// errors that are not about a point.
-fn point_error(e: &SpcError) -> Option<String> {
-    Some(match e {
-        SpcError::Negative { field, value, .. } => {
-            format!(
-                "the {field} is negative ({}); it must be zero or more",
-                num(*value)
-            )
+/// A typed number without its `%` sign, and whether it had one.
+fn percent_split(s: &str) -> (&str, bool) {
+    let t = s.trim();
+    match t.strip_suffix('%') {
+        Some(n) => (n.trim_end(), true),
+        None => (t, false),
+    }
+}
+
+/// The words that mark a missing value, as in pasted rows.
+fn is_missing_marker(s: &str) -> bool {
+    ["na", "n/a", "-", "missing"]
+        .iter()
+        .any(|m| s.eq_ignore_ascii_case(m))
+}
+
+/// The points as rows to send back from the confirmation page: ISO date, value (or NA) and
+/// denominator, tab-separated, numbers written so that they read back exactly.
+fn rows_text(points: &[DataPoint]) -> String {
+    let mut out = String::new();
+    for p in points {
+        out.push_str(&p.date.format("%F").to_string());
+        out.push('\t');
+        match p.value {
+            Some(v) => out.push_str(&v.to_string()),
+            None => out.push_str("NA"),
         }
-        SpcError::NotPositive { field, value, .. } => {
-            format!(
-                "the {field} is {}; it must be greater than zero",
-                num(*value)
-            )
+        if let Some(d) = p.denominator {
+            out.push('\t');
+            out.push_str(&d.to_string());
         }
-        SpcError::ZeroDenominator { .. } => {
-            "the denominator is zero; a rate or proportion needs a denominator above zero".into()
+        out.push('\n');
+    }
+    out
+}
+
+/// The page that asks the user to confirm rows before anything is saved (200: nothing is
+/// wrong, but nothing is saved yet).
+async fn confirm_page(
+    state: &AppState,
+    user: &CurrentUser,
+    m: &Measure,
+    project: &Project,
+    doubts: &[EntryDoubt],
+    points: &[DataPoint],
+) -> Result<Response, PageError> {
+    let _ = state;
+    let body = html! {
+        a class="back-link" href={ "/measures/" (m.id) "/data" } { "Back to the data" }
+        span class="caption" { (project.title) }
+        h1 { "Check these rows before they are saved" }
+        div class="warning-callout" role="alert" {
+            p { "Nothing has been saved yet. "
+                (doubts.len()) @if doubts.len() == 1 { " row looks" } @else { " rows look" }
+                " unusual for " (m.name) ":" }
         }
-        SpcError::MissingDenominator { .. } => {
-            "the denominator is missing; this chart type needs a denominator on every row".into()
+        table class="table" {
+            caption { "Rows to check" }
+            thead { tr {
+                th scope="col" { "Line" }
+                th scope="col" { "Date" }
+                th scope="col" { "Field" }
+                th scope="col" { "Why it needs checking" }
+            } }
+            tbody {
+                @for d in doubts {
+                    tr {
+                        th scope="row" { (d.line) }
+                        td { (uk_date(d.date)) }
+                        td { (d.field.name()) }
+                        td { (doubt_text(m, d)) }
+                    }
+                }
+            }
         }
-        SpcError::NumeratorAboveDenominator {
-            numerator,
-            denominator,
-            ..
-        } => format!(
-            "the value {} is larger than its denominator {}; a proportion cannot exceed 1",
-            num(*numerator),
-            num(*denominator)
+        p { "If the rows are right, save them. Otherwise go back and correct them: for example, enter a rate's denominator in the same units as the saved points" @if !m.denominator_label.is_empty() { " (" (m.denominator_label) ")" } "." }
+        form method="post" action={ "/measures/" (m.id) "/data/confirm" } novalidate {
+            (csrf_field(user))
+            // A hidden text area keeps the rows' tabs and line ends exactly.
+            textarea name="rows" hidden { (rows_text(points)) }
+            button type="submit" class="button" {
+                "Save " (points.len()) @if points.len() == 1 { " point" } @else { " points" } " anyway"
+            }
+        }
+        p { a href={ "/measures/" (m.id) "/data" } { "Go back without saving" } }
+    };
+    let page = layout::page(&format!("Check rows: {}", m.name), Some(user), body);
+    Ok(page.into_response())
+}
+
+/// Why a row needs checking, in the measure's words.
+fn doubt_text(m: &Measure, d: &EntryDoubt) -> String {
+    match d.reason {
+        gemba_domain::DoubtReason::FutureDate { today } => format!(
+            "{} is in the future (today is {}); the chart would plot it as the next point",
+            uk_date(d.date),
+            uk_date(today)
         ),
-        SpcError::NotFinite { field, .. } => format!("the {field} is not a finite number"),
-        _ => return None,
-    })
+        gemba_domain::DoubtReason::FarFromUsual { given, median } => {
+            let how = if given.abs() > median.abs() {
+                "more than 10 times"
+            } else {
+                "less than a tenth of"
+            };
+            let what = match d.field {
+                gemba_domain::EntryField::Denominator if !m.denominator_label.is_empty() => {
+                    format!("denominator ({})", m.denominator_label)
+                }
+                f => f.name().to_owned(),
+            };
+            format!(
+                "{} is {how} the usual {what}: the saved points have a median of {}",
+                num(given),
+                num(median)
+            )
+        }
+    }
+}
+
+/// Saves rows the user confirmed on the confirmation page, checked again (a refusal is
+/// still refused; only the doubts are waived).
+async fn confirm(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    form: Result<Form<ConfirmForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let (m, project, role) = load_measure(&state, &user, id).await?;
+    let Ok(Form(f)) = form else {
+        return Err(PageError::BadRequest(
+            "Send the rows with the confirmation page's button.".into(),
+        ));
+    };
+    user.check_edit(&f.csrf, role)?;
+    let text = f.rows;
+    let parsed = blocking(move || parse_pasted(&text)).await?;
+    let problems = match parsed {
+        Ok(rows) => match save(&state, &user, &m, entry_rows(&rows), true).await? {
+            Saved::Done(n, replaced) => return Ok(saved_redirect(&m, n, replaced)),
+            Saved::Doubted(..) => {
+                vec![problem("The rows could not be confirmed; enter them again")]
+            }
+            Saved::Refused(problems) => problems,
+        },
+        Err(problems) => problems,
+    };
+    let entry = Entry {
+        paste_problems: problems,
+        ..Entry::default()
+    };
+    invalid(render(&state, &user, &m, &project, role, &entry).await?)
+}
+
+/// A point's rate or proportion in display units (3 falls in 830 bed days per 1,000: 3.614).
+fn rate(m: &Measure, p: &DataPoint) -> Option<f64> {
+    match (p.value, p.denominator) {
+        (Some(v), Some(d)) if d > 0.0 => Some(m.chart.to_display(v / d)),
+        _ => None,
+    }
 }
 
 fn sentence(s: &str) -> String {
@@ -616,6 +773,20 @@ async fn render(
         || !entry.paste_problems.is_empty()
         || !entry.upload_problems.is_empty();
     let needs_den = m.chart.chart.needs_denominator();
+    let den_label = match (needs_den, m.denominator_label.is_empty()) {
+        (true, true) => "Denominator".to_owned(),
+        (true, false) => format!("Denominator: {}", m.denominator_label),
+        (false, true) => "Denominator (optional)".to_owned(),
+        (false, false) => format!("Denominator: {} (optional)", m.denominator_label),
+    };
+    let den_hint = if m.chart.multiplier.get() > 1 && needs_den {
+        format!(
+            "The raw number, not in thousands: the chart shows the rate {}",
+            m.chart.display_suffix().trim()
+        )
+    } else {
+        "A whole number of cases, days or doses".to_owned()
+    };
     let body = html! {
         a class="back-link" href={ "/measures/" (m.id) } { "Back to the chart" }
         span class="caption" { (project.title) }
@@ -678,8 +849,8 @@ async fn render(
                 (form::text_input("value", if needs_den { "Value (numerator)" } else { "Value" },
                     &entry.row.value, Some("A number, or NA for a missing value"), &entry.row_errors))
                 (form::text_input("denominator",
-                    if needs_den { "Denominator" } else { "Denominator (optional)" },
-                    &entry.row.denominator, None, &entry.row_errors))
+                    &den_label,
+                    &entry.row.denominator, Some(&den_hint), &entry.row_errors))
                 button type="submit" class="button" { "Add point" }
             }
             h2 { "Paste from a spreadsheet" }
@@ -727,7 +898,10 @@ async fn render(
                 thead { tr {
                     th scope="col" { "Date" }
                     th scope="col" { "Value" }
-                    th scope="col" { "Denominator" }
+                    th scope="col" { "Denominator" @if !m.denominator_label.is_empty() { " (" (m.denominator_label) ")" } }
+                    @if m.chart.multiplier.get() > 1 && needs_den {
+                        th scope="col" { @if m.chart.shows_percent() { "Percentage" } @else { "Rate" (m.chart.display_suffix()) } }
+                    }
                     @if edit { th scope="col" { span class="visually-hidden" { "Remove" } } }
                 } }
                 tbody {
@@ -736,6 +910,9 @@ async fn render(
                             th scope="row" { (uk_date(p.date)) }
                             td { (p.value.map(num).unwrap_or_else(|| "missing".into())) }
                             td { (p.denominator.map(num).unwrap_or_default()) }
+                            @if m.chart.multiplier.get() > 1 && needs_den {
+                                td { (rate(m, p).map(|r| shown(&m.chart, r)).unwrap_or_default()) }
+                            }
                             @if edit {
                                 td {
                                     form class="table__form" method="post" action={ "/measures/" (m.id) "/data/remove" } {
