@@ -143,6 +143,22 @@ pub enum DoubtReason {
         /// Today.
         today: NaiveDate,
     },
+    /// Another point (saved, or earlier in the same entry) already stands for the period that
+    /// contains the date: a monthly measure has one point a month.
+    PeriodTaken {
+        /// The period, for people ("May 2024").
+        period: String,
+        /// The date of the point already there.
+        other: NaiveDate,
+    },
+    /// The measure's points are dated on the first day of their period (1 May for May) and
+    /// this date is not: it may be meant for another period.
+    OffPeriodStart {
+        /// The period, for people ("May 2024").
+        period: String,
+        /// The first day of that period.
+        start: NaiveDate,
+    },
     /// The number is 10 times the median of the measure's existing ones, or a tenth of it.
     FarFromUsual {
         /// The number entered.
@@ -175,6 +191,18 @@ impl fmt::Display for EntryDoubt {
                 self.date.format("%-d %b %Y"),
                 today.format("%-d %b %Y")
             ),
+            DoubtReason::PeriodTaken { period, other } => write!(
+                f,
+                "{period} already has a point, dated {}; this measure has one point per {}",
+                other.format("%-d %b %Y"),
+                self_period_word(period)
+            ),
+            DoubtReason::OffPeriodStart { period, start } => write!(
+                f,
+                "{} is not the first day of {period} ({}), the day this measure's points are dated",
+                self.date.format("%-d %b %Y"),
+                start.format("%-d %b %Y")
+            ),
             DoubtReason::FarFromUsual { given, median } => {
                 let how = if given.abs() > median.abs() {
                     "more than 10 times"
@@ -188,6 +216,20 @@ impl fmt::Display for EntryDoubt {
                 )
             }
         }
+    }
+}
+
+/// "month" for "May 2024", "quarter" for "Q2 2024", "week" for "week of 6 May 2024", "day"
+/// for "6 May 2024".
+fn self_period_word(described: &str) -> &'static str {
+    if described.starts_with("week of") {
+        "week"
+    } else if described.starts_with('Q') {
+        "quarter"
+    } else if described.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        "day"
+    } else {
+        "month"
     }
 }
 
@@ -217,7 +259,10 @@ const SCALE_FACTOR: f64 = 10.0;
 /// a percentage (then `6.5%` is stored as 0.065), a denominator written with `%`; a number
 /// beyond [`MAX_MAGNITUDE`]; anything else the chart's engine refuses (a t chart's time of 0).
 ///
-/// Doubted (saved only when the user confirms): a date after `today`; a value or denominator
+/// Doubted (saved only when the user confirms): a date after `today`; a date whose period
+/// (the measure's day, week, month or quarter) already has a point on another date, saved or
+/// earlier in the same entry; a date that is not the first day of its period when every saved
+/// point is dated on the first day of its period; a value or denominator
 /// more than 10 times the median of the measure's saved ones, or less than a tenth of it
 /// (judged when at least three are saved, and never for a zero).
 ///
@@ -243,6 +288,16 @@ pub fn check_entries(
     let mut out = EntryCheck::default();
     let value_median = median(existing.iter().filter_map(|p| p.value));
     let den_median = median(existing.iter().filter_map(|p| p.denominator));
+    let period = measure.chart.period;
+    // The convention of the saved points: all on the first day of their period.
+    let dated_at_start = !existing.is_empty()
+        && period != crate::Period::Day
+        && existing.iter().all(|p| period.start(p.date) == p.date);
+    // The dates standing for each period so far: the saved points, then the rows checked.
+    let mut taken: std::collections::HashMap<NaiveDate, NaiveDate> = existing
+        .iter()
+        .map(|p| (period.start(p.date), p.date))
+        .collect();
     for r in rows {
         let before = out.refusals.len();
         let (point, refusals) = check_row(measure, r);
@@ -259,6 +314,31 @@ pub fn check_entries(
                 reason: DoubtReason::FutureDate { today },
             });
         }
+        let start = period.start(r.date);
+        match taken.get(&start) {
+            // Another date already stands for this period (the same date replaces its value).
+            Some(other) if *other != r.date => out.doubts.push(EntryDoubt {
+                line: r.line,
+                date: r.date,
+                field: EntryField::Date,
+                reason: DoubtReason::PeriodTaken {
+                    period: period.describe(r.date),
+                    other: *other,
+                },
+            }),
+            Some(_) => {}
+            None if dated_at_start && start != r.date => out.doubts.push(EntryDoubt {
+                line: r.line,
+                date: r.date,
+                field: EntryField::Date,
+                reason: DoubtReason::OffPeriodStart {
+                    period: period.describe(r.date),
+                    start,
+                },
+            }),
+            None => {}
+        }
+        taken.entry(start).or_insert(r.date);
         for (field, x, med) in [
             (EntryField::Value, point.value, value_median),
             (EntryField::Denominator, point.denominator, den_median),
@@ -654,7 +734,9 @@ mod tests {
 
     #[test]
     fn a_future_date_and_an_unusual_scale_need_confirming() {
-        let m = doc_example_measure(ChartType::U);
+        // Daily points (one a day, so no two share a period).
+        let mut m = doc_example_measure(ChartType::U);
+        m.chart.period = crate::Period::Day;
         let existing: Vec<DataPoint> = [0.811, 0.79, 0.83, 0.80]
             .iter()
             .enumerate()
@@ -710,5 +792,87 @@ mod tests {
         assert!(!far_from(10.0, 1.0));
         assert!(far_from(0.09, 1.0));
         assert!(!far_from(0.0, 1.0));
+    }
+
+    /// Issue 10 §2: a date off the measure's period needs confirmation. A monthly measure
+    /// whose points are dated on the 1st: 15 Feb 2024 is not the 1st of February, 10 Jan 2024
+    /// falls in January, which has its point already (1 Jan), and two rows for March in one
+    /// entry doubt the second. 1 Apr 2024 is fine, as is 1 Jan again (it replaces the value).
+    #[test]
+    fn a_date_off_the_measures_period_needs_confirmation() {
+        let m = doc_example_measure(ChartType::Xmr);
+        let d = |mo, da| NaiveDate::from_ymd_opt(2024, mo, da).unwrap();
+        let saved: Vec<DataPoint> = [d(1, 1)]
+            .iter()
+            .map(|date| DataPoint {
+                date: *date,
+                value: Some(4.0),
+                denominator: None,
+            })
+            .collect();
+        let r = |line, date| EntryRow {
+            line,
+            date,
+            value: Some(4.0),
+            value_percent: false,
+            denominator: None,
+            denominator_percent: false,
+        };
+        let rows = [
+            r(1, d(2, 15)),
+            r(2, d(1, 10)),
+            r(3, d(3, 1)),
+            r(4, d(3, 20)),
+            r(5, d(4, 1)),
+            r(6, d(1, 1)),
+        ];
+        let check = check_entries(&m, &rows, &saved, d(12, 31));
+        assert!(check.refusals.is_empty());
+        let got: Vec<(usize, String)> = check
+            .doubts
+            .iter()
+            .map(|x| (x.line, x.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    1,
+                    "line 1, date: 15 Feb 2024 is not the first day of Feb 2024 (1 Feb 2024), \
+                     the day this measure's points are dated"
+                        .to_owned()
+                ),
+                (
+                    2,
+                    "line 2, date: Jan 2024 already has a point, dated 1 Jan 2024; this measure \
+                     has one point per month"
+                        .to_owned()
+                ),
+                (
+                    4,
+                    "line 4, date: Mar 2024 already has a point, dated 1 Mar 2024; this measure \
+                     has one point per month"
+                        .to_owned()
+                ),
+            ]
+        );
+        // With no saved points there is no convention yet: only a second row for a period
+        // is doubted.
+        let check = check_entries(&m, &rows[..2], &[], d(12, 31));
+        assert!(check.doubts.is_empty(), "{:?}", check.doubts);
+        // A weekly measure: Wednesday 6 Mar 2024 is in the week of Monday 4 Mar.
+        let mut w = doc_example_measure(ChartType::Xmr);
+        w.chart.period = crate::Period::Week;
+        let monday = vec![DataPoint {
+            date: d(3, 4),
+            value: Some(1.0),
+            denominator: None,
+        }];
+        let check = check_entries(&w, &[r(1, d(3, 6))], &monday, d(12, 31));
+        assert_eq!(
+            check.doubts[0].to_string(),
+            "line 1, date: week of 4 Mar 2024 already has a point, dated 4 Mar 2024; this \
+             measure has one point per week"
+        );
     }
 }

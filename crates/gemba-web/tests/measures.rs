@@ -2112,6 +2112,38 @@ async fn regression_entries_the_chart_cannot_take_are_refused() {
     assert_eq!(app.store.data(pct).await.unwrap()[0].value, Some(0.065));
 }
 
+/// Issue 10 §2: a date off the measure's period needs confirmation, the same from paste as
+/// from every other way in (they share the domain's check): a monthly measure dated on the
+/// 1st is sent 15 Apr 2024 and 20 Jan 2024 (January has its point already).
+#[tokio::test]
+async fn a_date_off_the_measures_period_asks_for_confirmation() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let m = app.measure_with_data(member.id, &[1.0, 2.0, 3.0]).await;
+    let res = member
+        .post(
+            &app,
+            &format!("/measures/{m}/data/paste"),
+            &[("pasted", "15/04/2024\t4\n20/01/2024\t5\n")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Check these rows before they are saved"),
+        "{html}"
+    );
+    assert!(
+        html.contains("15 Apr 2024 is not the first day of Apr 2024 (1 Apr 2024)"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Jan 2024 already has a point, dated 1 Jan 2024"),
+        "{html}"
+    );
+    assert_eq!(app.count(m).await, 3, "nothing saved before confirmation");
+}
+
 /// Regression (issue 10): a future date, and bed days entered raw where the saved ones are
 /// in thousands, were saved with no question. Now the page lists them and saves only when
 /// the user confirms.

@@ -653,6 +653,17 @@ fn doubt_text(m: &Measure, d: &EntryDoubt) -> String {
             uk_date(d.date),
             uk_date(today)
         ),
+        gemba_domain::DoubtReason::PeriodTaken { ref period, other } => format!(
+            "{period} already has a point, dated {}; saving both puts two points on the chart \
+             for one {}",
+            uk_date(other),
+            m.chart.period.name()
+        ),
+        gemba_domain::DoubtReason::OffPeriodStart { ref period, start } => format!(
+            "{} is not the first day of {period} ({}), the day this measure's points are dated",
+            uk_date(d.date),
+            uk_date(start)
+        ),
         gemba_domain::DoubtReason::FarFromUsual { given, median } => {
             let how = if given.abs() > median.abs() {
                 "more than 10 times"
