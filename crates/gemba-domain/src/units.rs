@@ -47,6 +47,22 @@ impl Multiplier {
         }
     }
 
+    /// What a new measure shows when nobody chose: a proportion (p, p′ chart) as a
+    /// percentage, anything else as entered.
+    ///
+    /// ```
+    /// use gemba_domain::Multiplier;
+    /// use gemba_spc::ChartType;
+    /// assert_eq!(Multiplier::default_for(ChartType::P).get(), 100);
+    /// assert_eq!(Multiplier::default_for(ChartType::U).get(), 1);
+    /// ```
+    pub fn default_for(chart: ChartType) -> Multiplier {
+        match chart {
+            ChartType::P | ChartType::PPrime => Multiplier(100),
+            _ => Multiplier::ONE,
+        }
+    }
+
     /// A multiplier as typed: `1000`, `1,000`; blank is 1.
     pub fn parse(s: &str) -> Result<Multiplier, FieldError> {
         let t: String = s.trim().chars().filter(|c| *c != ',').collect();

@@ -554,3 +554,65 @@ async fn upgrade_to_measure_periods_makes_old_measures_monthly() {
     assert!(refused.is_err(), "the CHECK constraint refuses it");
     conn.close().await.unwrap();
 }
+
+/// Issue 10: proportions show as percentages. A database from before migration 0010 has a p
+/// chart with target 0.95 and a p′ chart without one, shown as entered; after the upgrade
+/// both show percentages and the target reads 95, while a u chart is unchanged and no stored
+/// value moves.
+#[tokio::test]
+async fn upgrade_shows_old_proportions_as_percentages() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let mut conn = SqliteConnection::connect(&url).await.unwrap();
+    let mut before = sqlx::migrate::Migrator::new(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/migrations"
+    )))
+    .await
+    .unwrap();
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&mut conn).await.unwrap();
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Sepsis', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:05')",
+        "INSERT INTO measures (id, project_id, name, kind, definition, unit, data_source, chart, \
+         improvement, target, rules, created_at, updated_at) VALUES \
+         (1, 1, 'Antibiotics within 1 hour', 'process', '', '', '', 'p', 'increase', 0.95, 'mdc', \
+          '2025-01-02 03:04:05', '2025-01-02 03:04:05'), \
+         (2, 1, 'Screened', 'process', '', '', '', 'pp', 'increase', NULL, 'mdc', \
+          '2025-01-02 03:04:05', '2025-01-02 03:04:05'), \
+         (3, 1, 'Falls', 'outcome', '', '', '', 'u', 'decrease', 4.5, 'mdc', \
+          '2025-01-02 03:04:05', '2025-01-02 03:04:05')",
+        "INSERT INTO data_points (measure_id, date, value, denominator) VALUES \
+         (1, '2025-01-01', 81, 100)",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let p = store.measure(MeasureId(1)).await.unwrap().unwrap();
+    assert_eq!(
+        (p.chart.multiplier.get(), p.chart.target),
+        (100, Some(95.0))
+    );
+    let pp = store.measure(MeasureId(2)).await.unwrap().unwrap();
+    assert_eq!((pp.chart.multiplier.get(), pp.chart.target), (100, None));
+    let u = store.measure(MeasureId(3)).await.unwrap().unwrap();
+    assert_eq!((u.chart.multiplier.get(), u.chart.target), (1, Some(4.5)));
+    let data = store.data(MeasureId(1)).await.unwrap();
+    assert_eq!(
+        (data[0].value, data[0].denominator),
+        (Some(81.0), Some(100.0))
+    );
+    store.close().await;
+}

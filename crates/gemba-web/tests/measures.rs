@@ -1961,6 +1961,31 @@ fn unit_form<'a>(
     form
 }
 
+/// Issue 10: proportions show as 0.81 nowhere by default. A new p chart left on "Automatic"
+/// shows percentages (its target is entered as 90, meaning 90 %); a u chart left on
+/// "Automatic" shows values as entered. The form offers "Automatic" first, chosen.
+#[tokio::test]
+async fn a_new_proportion_shows_percentages_unless_told_otherwise() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let (_, html) = member
+        .get(&app, &format!("/projects/{}/measures/new", app.project))
+        .await;
+    assert!(
+        html.contains("<option value=\"auto\" selected>Automatic"),
+        "{html}"
+    );
+    let p = create_measure(&app, &member, &unit_form("p", "auto", "doses due", "90")).await;
+    let m = app.store.measure(p).await.unwrap().unwrap();
+    assert_eq!(
+        (m.chart.multiplier.get(), m.chart.target),
+        (100, Some(90.0))
+    );
+    let u = create_measure(&app, &member, &unit_form("u", "auto", "bed days", "5")).await;
+    let m = app.store.measure(u).await.unwrap().unwrap();
+    assert_eq!(m.chart.multiplier.get(), 1);
+}
+
 /// Regression (issue 10): a per-1,000 rate had no multiplier, so raw bed days gave a rate
 /// 1,000 times too small. Now 3 falls in 830 bed days show as 3/830 × 1,000 = 3.6145 per
 /// 1,000 on the chart's table and the data page, and the denominator says what it counts.

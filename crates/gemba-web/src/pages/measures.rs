@@ -192,7 +192,7 @@ impl MeasureForm {
             improvement: "increase".into(),
             rules: "mdc".into(),
             period: Period::Month.name().into(),
-            multiplier: "1".into(),
+            multiplier: AUTOMATIC.into(),
             ..MeasureForm::default()
         }
     }
@@ -238,7 +238,6 @@ impl MeasureForm {
         let data_source = text("data_source", &self.data_source);
         let denominator_label =
             short_text("denominator_label", &self.denominator_label, &mut errors);
-        let multiplier = parse_multiplier(&self.multiplier, &mut errors);
         let unit = match free_text("unit", &self.unit) {
             Ok(u) if u.chars().count() > 100 => {
                 errors.insert("unit", "Unit must be 100 characters or fewer");
@@ -251,6 +250,7 @@ impl MeasureForm {
             }
         };
         let chart = parse_chart(&self.chart, &mut errors);
+        let multiplier = parse_multiplier(&self.multiplier, chart, &mut errors);
         let improvement = parse_improvement(&self.improvement, &mut errors);
         let target = parse_target(&self.target, &mut errors);
         let rules = parse_rules(&self.rules, &mut errors);
@@ -334,7 +334,11 @@ fn parse_target(s: &str, errors: &mut FieldErrors) -> Option<f64> {
 }
 
 /// The multipliers offered, as the form posts them, with what they mean.
-const MULTIPLIERS: [(&str, &str); 5] = [
+const MULTIPLIERS: [(&str, &str); 6] = [
+    (
+        AUTOMATIC,
+        "Automatic: a p or p′ chart as percentages, anything else as entered",
+    ),
     ("1", "As entered (no multiplier)"),
     ("100", "As a percentage (a proportion × 100), or per 100"),
     ("1000", "Per 1,000 (for example falls per 1,000 bed days)"),
@@ -342,7 +346,13 @@ const MULTIPLIERS: [(&str, &str); 5] = [
     ("100000", "Per 100,000"),
 ];
 
-fn parse_multiplier(s: &str, errors: &mut FieldErrors) -> Multiplier {
+/// The form's value for [`Multiplier::default_for`] the chart chosen.
+const AUTOMATIC: &str = "auto";
+
+fn parse_multiplier(s: &str, chart: Option<ChartType>, errors: &mut FieldErrors) -> Multiplier {
+    if s == AUTOMATIC {
+        return chart.map_or(Multiplier::ONE, Multiplier::default_for);
+    }
     Multiplier::parse(s).unwrap_or_else(|_| {
         errors.insert("multiplier", "Choose how to show the values from the list");
         Multiplier::ONE
