@@ -94,7 +94,11 @@ pub(crate) async fn error_pages_with_header(
     req: Request,
     next: Next,
 ) -> Response {
-    let headers = req.headers().clone();
+    // Only the session cookie is needed to know who asked.
+    let mut headers = axum::http::HeaderMap::new();
+    for cookie in req.headers().get_all(axum::http::header::COOKIE) {
+        headers.append(axum::http::header::COOKIE, cookie.clone());
+    }
     let res = next.run(req).await;
     let Some(info) = res.extensions().get::<error::ErrorPage>().cloned() else {
         return res;
