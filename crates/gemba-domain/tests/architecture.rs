@@ -52,3 +52,82 @@ fn the_domain_knows_no_storage_web_runtime_or_serde() {
         );
     }
 }
+
+/// Which workspace crates each crate may depend on (ARCHITECTURE.md: dependencies point
+/// inward), and which outside crates only some may use: SQL only in the stores, HTTP and the
+/// async runtime only in the web app and the binary, `anyhow` only at the binary's edge, HTML
+/// only where pages and charts are drawn. A new crate must be added here, so that the rule is
+/// decided for it rather than forgotten.
+const LAYERS: [(&str, &[&str]); 8] = [
+    ("gemba-spc", &[]),
+    ("gemba-data", &[]),
+    ("gemba-domain", &["gemba-spc"]),
+    ("gemba-chart", &["gemba-spc"]),
+    ("gemba-store-sqlite", &["gemba-domain", "gemba-spc"]),
+    ("gemba-api", &["gemba-spc", "gemba-domain", "gemba-data"]),
+    (
+        "gemba-web",
+        &[
+            "gemba-spc",
+            "gemba-domain",
+            "gemba-data",
+            "gemba-api",
+            "gemba-chart",
+        ],
+    ),
+    (
+        "gemba-cli",
+        &[
+            "gemba-spc",
+            "gemba-domain",
+            "gemba-data",
+            "gemba-api",
+            "gemba-chart",
+            "gemba-store-sqlite",
+            "gemba-web",
+        ],
+    ),
+];
+
+/// Outside crates and the workspace crates allowed to use them.
+const CONFINED: [(&str, &[&str]); 5] = [
+    ("sqlx", &["gemba-store-sqlite"]),
+    ("axum", &["gemba-web", "gemba-cli"]),
+    ("tokio", &["gemba-web", "gemba-cli"]),
+    ("anyhow", &["gemba-cli"]),
+    ("maud", &["gemba-chart", "gemba-web"]),
+];
+
+#[test]
+fn every_crate_depends_only_inward() {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut found: Vec<String> = std::fs::read_dir(&crates)
+        .unwrap()
+        .filter_map(|e| {
+            let e = e.ok()?;
+            e.path()
+                .join("Cargo.toml")
+                .exists()
+                .then(|| e.file_name().to_string_lossy().into_owned())
+        })
+        .collect();
+    found.sort();
+    let mut listed: Vec<String> = LAYERS.iter().map(|(c, _)| c.to_string()).collect();
+    listed.sort();
+    assert_eq!(found, listed, "every crate has its place in LAYERS");
+    for (name, allowed) in LAYERS {
+        let manifest = std::fs::read_to_string(crates.join(name).join("Cargo.toml")).unwrap();
+        let deps = dependencies(&manifest);
+        for d in deps.iter().filter(|d| d.starts_with("gemba-")) {
+            assert!(
+                allowed.contains(&d.as_str()),
+                "{name} depends on {d}, which is not inward of it"
+            );
+        }
+        for (outside, users) in CONFINED {
+            if deps.iter().any(|d| d == outside) {
+                assert!(users.contains(&name), "{name} depends on {outside}");
+            }
+        }
+    }
+}
