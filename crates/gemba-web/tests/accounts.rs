@@ -9,46 +9,25 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{value_of, Base, PASSWORD};
-use gemba_domain::{Email, OrgId, Role, Store, UserId};
+use common::{value_of, Orgs, PASSWORD};
+use gemba_domain::{Email, Role, Store, UserId};
 use gemba_web::auth;
 use reqwest::{Client, Method, StatusCode};
 
-struct App {
-    base: String,
-    store: Arc<dyn Store>,
-    org_a: OrgId,
-    org_b: OrgId,
-}
-
-impl Base for App {
-    fn base(&self) -> &str {
-        &self.base
-    }
-}
+/// A running app: org A with an admin and a member, org B with an admin.
+type App = common::App<Orgs>;
 
 async fn spawn_app() -> App {
     let store: Arc<dyn Store> = common::in_memory().await;
-    let org_a = store
-        .create_org("Northshire Hospitals", Some("Northshire ICS"))
-        .await
-        .unwrap();
-    let org_b = store.create_org("Southshire Trust", None).await.unwrap();
-    let hash = common::password_hash();
-    for (email, name, org, role) in [
+    let orgs = common::northshire_and_southshire(&*store).await;
+    let (org_a, org_b) = (orgs.org_a, orgs.org_b);
+    let people = [
         ("admin@a.nhs.uk", "Ada Admin", org_a, Role::Admin),
         ("member@a.nhs.uk", "Mo Member", org_a, Role::Member),
         ("admin@b.nhs.uk", "Bea Admin", org_b, Role::Admin),
-    ] {
-        common::add_user(&*store, email, name, &hash, &[(org, role)]).await;
-    }
-    let base = common::serve(store.clone(), |_| {}).await;
-    App {
-        base,
-        store,
-        org_a,
-        org_b,
-    }
+    ];
+    common::add_users(&*store, &common::password_hash(), &people).await;
+    App::start(store, orgs, |_| {}).await
 }
 
 /// A browser that signs in through the sign-in form: a cookie jar, redirects not followed (so

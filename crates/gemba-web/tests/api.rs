@@ -10,7 +10,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use common::{Api, Reply};
-use gemba_domain::{Email, OrgId, Role, Store, TeamId};
+use gemba_domain::{OrgId, Role, Store, TeamId};
 use gemba_store_sqlite::SqliteStore;
 use gemba_web::api::ROUTES;
 use gemba_web::auth::{new_secret, secret_hash};
@@ -1803,16 +1803,11 @@ async fn api_tokens_are_listed_made_and_revoked() {
     );
     assert_eq!(r.body["errors"].as_array().unwrap().len(), 2);
     // A token past its expiry is 401.
-    let user = app
-        .store
-        .user_by_email(&Email::parse("member@a.nhs.uk").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let member = common::user_id(&*app.store, "member@a.nhs.uk").await;
     let old = new_secret();
     let yesterday = chrono::Utc::now().naive_utc() - chrono::Duration::days(1);
     app.store
-        .issue_api_token(&secret_hash(&old), user.id, "old", Some(yesterday))
+        .issue_api_token(&secret_hash(&old), member, "old", Some(yesterday))
         .await
         .unwrap();
     assert_error(

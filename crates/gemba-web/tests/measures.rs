@@ -9,7 +9,7 @@ mod common;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use common::{location, Base, User};
+use common::{location, User};
 use gemba_domain::{
     ChartSettings, DataPoint, DriverKind, MeasureFields, MeasureId, MeasureType, NonEmpty, OrgId,
     Period, ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
@@ -20,18 +20,14 @@ use reqwest::{Response, StatusCode};
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-/// A running app with org A (member, board viewer) and org B (member), and one project of A.
-struct App {
-    base: String,
-    store: Arc<dyn Store>,
+/// What the running app was seeded with besides its people.
+struct Seeds {
+    /// The one project of org A.
     project: ProjectId,
 }
 
-impl Base for App {
-    fn base(&self) -> &str {
-        &self.base
-    }
-}
+/// A running app with org A (member, board viewer) and org B (member), and one project of A.
+type App = common::App<Seeds>;
 
 async fn spawn_app() -> App {
     let store: Arc<dyn Store> = common::in_memory().await;
@@ -40,23 +36,14 @@ async fn spawn_app() -> App {
         .await
         .unwrap();
     let org_b = store.create_org("Southshire Trust", None).await.unwrap();
-    let hash = common::password_hash();
-    let mut member = None;
-    for (email, org, role) in [
-        ("member@a.nhs.uk", org_a, Role::Member),
-        ("board@a.nhs.uk", org_a, Role::BoardViewer),
-        ("member@b.nhs.uk", org_b, Role::Member),
-    ] {
-        let id = common::add_user(&*store, email, email, &hash, &[(org, role)]).await;
-        member.get_or_insert(id);
-    }
-    let project = create_project(&*store, org_a, member.unwrap()).await;
-    let base = common::serve(store.clone(), |_| {}).await;
-    App {
-        base,
-        store,
-        project,
-    }
+    let people = [
+        ("member@a.nhs.uk", "member@a.nhs.uk", org_a, Role::Member),
+        ("board@a.nhs.uk", "board@a.nhs.uk", org_a, Role::BoardViewer),
+        ("member@b.nhs.uk", "member@b.nhs.uk", org_b, Role::Member),
+    ];
+    let ids = common::add_users(&*store, &common::password_hash(), &people).await;
+    let project = create_project(&*store, org_a, ids[0]).await;
+    App::start(store, Seeds { project }, |_| {}).await
 }
 
 async fn create_project(store: &dyn Store, org: OrgId, by: UserId) -> ProjectId {
@@ -74,11 +61,6 @@ async fn create_project(store: &dyn Store, org: OrgId, by: UserId) -> ProjectId 
 }
 
 impl App {
-    /// A signed-in browser for `email`: a session row made directly in the store.
-    async fn user(&self, email: &str) -> User {
-        common::signed_in(&*self.store, &self.base, email).await
-    }
-
     /// A measure of the project made through the store, with `values` monthly from Jan 2024.
     async fn measure_with_data(&self, by: UserId, values: &[f64]) -> MeasureId {
         let fields = MeasureFields {

@@ -8,28 +8,17 @@ mod common;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use common::{browser, csrf_in, location, Base, User, PASSWORD};
+use common::{browser, csrf_in, location, Orgs, PASSWORD};
 use gemba_domain::{
-    ChartSettings, DataPoint, Email, MeasureFields, MeasureType, NonEmpty, OrgId, Period,
-    ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
+    ChartSettings, DataPoint, MeasureFields, MeasureType, NonEmpty, Period, ProjectFields,
+    ProjectId, ProjectStatus, Role, Store, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
 use gemba_web::{auth, AppState};
 use reqwest::{Client, StatusCode};
 
 /// A running app with two organisations and a user of every role.
-struct App {
-    base: String,
-    store: Arc<dyn Store>,
-    org_a: OrgId,
-    org_b: OrgId,
-}
-
-impl Base for App {
-    fn base(&self) -> &str {
-        &self.base
-    }
-}
+type App = common::App<Orgs>;
 
 /// Starts the app on 127.0.0.1 with a free port and seeds:
 /// org A (admin, lead, member, patient, board users and a team), org B (one member).
@@ -40,14 +29,10 @@ async fn spawn_app() -> App {
 /// [`spawn_app`], with the app's settings changed by `configure`.
 async fn spawn_app_with(configure: impl FnOnce(&mut AppState)) -> App {
     let store: Arc<dyn Store> = common::in_memory().await;
-    let org_a = store
-        .create_org("Northshire Hospitals", Some("Northshire ICS"))
-        .await
-        .unwrap();
-    let org_b = store.create_org("Southshire Trust", None).await.unwrap();
+    let orgs = common::northshire_and_southshire(&*store).await;
+    let (org_a, org_b) = (orgs.org_a, orgs.org_b);
     store.create_team(org_a, "Ward 7 (frailty)").await.unwrap();
-    let hash = common::password_hash();
-    for (email, name, org, role) in [
+    let people = [
         ("admin@a.nhs.uk", "Ada Admin", org_a, Role::Admin),
         ("lead@a.nhs.uk", "Lee Lead", org_a, Role::ImprovementLead),
         ("member@a.nhs.uk", "Mo Member", org_a, Role::Member),
@@ -59,24 +44,12 @@ async fn spawn_app_with(configure: impl FnOnce(&mut AppState)) -> App {
         ),
         ("board@a.nhs.uk", "Bo Board", org_a, Role::BoardViewer),
         ("member@b.nhs.uk", "Bea Other", org_b, Role::Member),
-    ] {
-        common::add_user(&*store, email, name, &hash, &[(org, role)]).await;
-    }
-    let base = common::serve(store.clone(), configure).await;
-    App {
-        base,
-        store,
-        org_a,
-        org_b,
-    }
+    ];
+    common::add_users(&*store, &common::password_hash(), &people).await;
+    App::start(store, orgs, configure).await
 }
 
 impl App {
-    /// A signed-in browser for `email`, its session made directly in the store.
-    async fn user(&self, email: &str) -> User {
-        common::signed_in(&*self.store, &self.base, email).await
-    }
-
     /// A project of org A made through the store.
     async fn project(&self, title: &str, by: UserId) -> ProjectId {
         let fields = ProjectFields {
@@ -1459,12 +1432,7 @@ async fn project_team_members_are_added_and_removed() {
     let app = spawn_app().await;
     let member = app.user("member@a.nhs.uk").await;
     let id = app.project("Night-time falls", member.id).await;
-    let partner = app
-        .store
-        .user_by_email(&Email::parse("patient@a.nhs.uk").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let partner = common::user_id(&*app.store, "patient@a.nhs.uk").await;
 
     let (_, html) = member.get(&app, &format!("/projects/{id}")).await;
     assert!(html.contains("Project team") && html.contains("No one has joined the team yet."));
@@ -1477,7 +1445,7 @@ async fn project_team_members_are_added_and_removed() {
         .post(
             &app,
             &format!("/projects/{id}/members"),
-            &[("user", &partner.id.to_string())],
+            &[("user", &partner.to_string())],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -1491,17 +1459,12 @@ async fn project_team_members_are_added_and_removed() {
     );
 
     // Someone of another organisation cannot be added: not found, nothing changes.
-    let outsider = app
-        .store
-        .user_by_email(&Email::parse("member@b.nhs.uk").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let outsider = common::user_id(&*app.store, "member@b.nhs.uk").await;
     let res = member
         .post(
             &app,
             &format!("/projects/{id}/members"),
-            &[("user", &outsider.id.to_string())],
+            &[("user", &outsider.to_string())],
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -1510,14 +1473,14 @@ async fn project_team_members_are_added_and_removed() {
     let res = board
         .post(
             &app,
-            &format!("/projects/{id}/members/{}/remove", partner.id),
+            &format!("/projects/{id}/members/{}/remove", partner),
             &[],
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = member
         .client
-        .post(app.url(&format!("/projects/{id}/members/{}/remove", partner.id)))
+        .post(app.url(&format!("/projects/{id}/members/{}/remove", partner)))
         .form(&[("csrf", "forged")])
         .send()
         .await
@@ -1528,7 +1491,7 @@ async fn project_team_members_are_added_and_removed() {
         .post(
             &app,
             &format!("/projects/{id}/members"),
-            &[("user", &outsider.id.to_string())],
+            &[("user", &outsider.to_string())],
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -1537,7 +1500,7 @@ async fn project_team_members_are_added_and_removed() {
     let res = member
         .post(
             &app,
-            &format!("/projects/{id}/members/{}/remove", partner.id),
+            &format!("/projects/{id}/members/{}/remove", partner),
             &[],
         )
         .await;

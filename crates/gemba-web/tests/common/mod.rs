@@ -74,6 +74,37 @@ pub async fn add_user(
     id
 }
 
+/// The two organisations most files seed: A, Northshire Hospitals of Northshire ICS, and B,
+/// Southshire Trust.
+pub struct Orgs {
+    pub org_a: OrgId,
+    pub org_b: OrgId,
+}
+
+/// Makes [`Orgs`] in `store`.
+pub async fn northshire_and_southshire(store: &dyn Store) -> Orgs {
+    let org_a = store
+        .create_org("Northshire Hospitals", Some("Northshire ICS"))
+        .await
+        .unwrap();
+    let org_b = store.create_org("Southshire Trust", None).await.unwrap();
+    Orgs { org_a, org_b }
+}
+
+/// Adds each `(email, name, organisation, role)`, all with the password hash `hash`: their ids
+/// in the same order.
+pub async fn add_users(
+    store: &dyn Store,
+    hash: &str,
+    people: &[(&str, &str, OrgId, Role)],
+) -> Vec<UserId> {
+    let mut ids = Vec::new();
+    for (email, name, org, role) in people {
+        ids.push(add_user(store, email, name, hash, &[(*org, *role)]).await);
+    }
+    ids
+}
+
 /// A new API token of `user`, made in the store.
 pub async fn api_token(store: &dyn Store, user: UserId) -> String {
     let token = auth::new_secret();
@@ -94,14 +125,42 @@ pub async fn user_id(store: &dyn Store, email: &str) -> UserId {
         .id
 }
 
-/// A running app, as the helpers below need it: its base URL.
-pub trait Base {
+/// A running app over its store, with what a test file seeded (`S`, reached through `Deref`:
+/// `app.org_a` is `app.seeds.org_a`).
+pub struct App<S> {
     /// `http://127.0.0.1:PORT`.
-    fn base(&self) -> &str;
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub seeds: S,
+}
+
+impl<S> App<S> {
+    /// Starts the app over `store`, already seeded with `seeds`; see [`serve`] for `configure`.
+    pub async fn start(
+        store: Arc<dyn Store>,
+        seeds: S,
+        configure: impl FnOnce(&mut AppState),
+    ) -> Self {
+        let base = serve(store.clone(), configure).await;
+        App { base, store, seeds }
+    }
 
     /// The full URL of `path`.
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base())
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A signed-in browser for `email`, its session made directly in the store.
+    pub async fn user(&self, email: &str) -> User {
+        signed_in(&*self.store, &self.base, email).await
+    }
+}
+
+impl<S> std::ops::Deref for App<S> {
+    type Target = S;
+
+    fn deref(&self) -> &S {
+        &self.seeds
     }
 }
 
@@ -156,14 +215,14 @@ pub async fn signed_in(store: &dyn Store, base: &str, email: &str) -> User {
 
 impl User {
     /// Gets a page: its status and body.
-    pub async fn get(&self, app: &impl Base, path: &str) -> (StatusCode, String) {
+    pub async fn get<S>(&self, app: &App<S>, path: &str) -> (StatusCode, String) {
         let res = self.client.get(app.url(path)).send().await.unwrap();
         let status = res.status();
         (status, res.text().await.unwrap())
     }
 
     /// Posts a form with this user's CSRF token added.
-    pub async fn post(&self, app: &impl Base, path: &str, form: &[(&str, &str)]) -> Response {
+    pub async fn post<S>(&self, app: &App<S>, path: &str, form: &[(&str, &str)]) -> Response {
         let mut fields: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
         fields.extend_from_slice(form);
         self.client
