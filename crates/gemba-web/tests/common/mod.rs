@@ -74,8 +74,8 @@ pub async fn add_user(
     id
 }
 
-/// The two organisations most files seed: A, Northshire Hospitals of Northshire ICS, and B,
-/// Southshire Trust.
+/// The two organisations the page and account tests seed: A, Northshire Hospitals of Northshire
+/// ICS, and B, Southshire Trust.
 pub struct Orgs {
     pub org_a: OrgId,
     pub org_b: OrgId,
