@@ -5,109 +5,70 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
-use std::net::SocketAddr;
+mod common;
+
 use std::sync::Arc;
 
-use gemba_domain::{Email, OrgId, Role, Store, UserId};
-use gemba_store_sqlite::SqliteStore;
-use gemba_web::{auth, router, AppState};
-use reqwest::cookie::Jar;
-use reqwest::redirect::Policy;
-use reqwest::{Client, StatusCode};
+use common::{value_of, Orgs, PASSWORD};
+use gemba_domain::{Email, Role, Store, UserId};
+use gemba_web::auth;
+use reqwest::{Client, Method, StatusCode};
 
-const PASSWORD: &str = "correct horse battery staple";
-
-struct App {
-    base: String,
-    store: Arc<dyn Store>,
-    org_a: OrgId,
-    org_b: OrgId,
-}
+/// A running app: org A with an admin and a member, org B with an admin.
+type App = common::App<Orgs>;
 
 async fn spawn_app() -> App {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
-    let org_a = store
-        .create_org("Northshire Hospitals", Some("Northshire ICS"))
-        .await
-        .unwrap();
-    let org_b = store.create_org("Southshire Trust", None).await.unwrap();
-    let hash = auth::hash_password(PASSWORD).unwrap();
-    for (email, name, org, role) in [
+    let store: Arc<dyn Store> = common::in_memory().await;
+    let orgs = common::northshire_and_southshire(&*store).await;
+    let (org_a, org_b) = (orgs.org_a, orgs.org_b);
+    let people = [
         ("admin@a.nhs.uk", "Ada Admin", org_a, Role::Admin),
         ("member@a.nhs.uk", "Mo Member", org_a, Role::Member),
         ("admin@b.nhs.uk", "Bea Admin", org_b, Role::Admin),
-    ] {
-        let id = store
-            .create_user(&Email::parse(email).unwrap(), name, &hash)
-            .await
-            .unwrap();
-        store.set_membership(id, org, role).await.unwrap();
-    }
-    let mut state = AppState::new(store.clone());
-    state.secure_cookies = false;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app).await.unwrap();
-    });
-    App {
-        base: format!("http://{addr}"),
-        store,
-        org_a,
-        org_b,
-    }
+    ];
+    common::add_users(&*store, &common::password_hash(), &people).await;
+    App::start(store, orgs, |_| {}).await
 }
 
-/// A browser: a cookie jar, redirects not followed (so that tests see them).
+/// A browser that signs in through the sign-in form: a cookie jar, redirects not followed (so
+/// that tests see them).
 struct Browser {
     client: Client,
 }
 
 impl Browser {
     fn new() -> Self {
-        let jar = Arc::new(Jar::default());
-        let client = Client::builder()
-            .cookie_provider(jar)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        Browser { client }
+        Browser {
+            client: common::browser().0,
+        }
     }
 
     async fn get(&self, app: &App, path: &str) -> (StatusCode, String) {
-        let res = self
-            .client
-            .get(format!("{}{path}", app.base))
-            .send()
-            .await
-            .unwrap();
+        let res = self.client.get(app.url(path)).send().await.unwrap();
         let status = res.status();
         (status, res.text().await.unwrap())
     }
 
-    /// Posts a form as it is (no CSRF token added).
+    /// Posts a form as it is (no CSRF token added): the status and the redirect's location,
+    /// or the body when there is none.
     async fn post_raw(&self, app: &App, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
         let res = self
             .client
-            .post(format!("{}{path}", app.base))
+            .post(app.url(path))
             .form(form)
             .send()
             .await
             .unwrap();
         let status = res.status();
-        let location = res
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned());
+        let location = common::location(&res);
         let body = res.text().await.unwrap();
-        (status, location.unwrap_or(body))
+        (status, if location.is_empty() { body } else { location })
     }
 
     /// Posts a form with the CSRF token of the session (read from the account page).
     async fn post(&self, app: &App, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
         let (_, page) = self.get(app, "/account").await;
-        let csrf = value_of(&page, "name=\"csrf\" value=\"");
+        let csrf = common::csrf_in(&page);
         let mut fields = vec![("csrf", csrf.as_str())];
         fields.extend_from_slice(form);
         self.post_raw(app, path, &fields).await
@@ -131,32 +92,15 @@ async fn signed_in(app: &App, email: &str) -> Browser {
     b
 }
 
-/// The text after `marker` up to the next `"`.
-fn value_of(html: &str, marker: &str) -> String {
-    let start = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("no {marker} in {html}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
 async fn user_id(app: &App, email: &str) -> UserId {
-    app.store
-        .user_by_email(&Email::parse(email).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    common::user_id(&*app.store, email).await
 }
 
+/// The status of `GET /api/v1/me` with `token`.
 async fn api_me(app: &App, token: &str) -> StatusCode {
-    Client::new()
-        .get(format!("{}/api/v1/me", app.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
+    let api = common::Api::new(&app.base);
+    let req = api.req(Method::GET, "/me", Some(token));
+    req.send().await.unwrap().status()
 }
 
 #[tokio::test]

@@ -3,21 +3,24 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
+mod common;
+
 use std::collections::BTreeSet;
+use std::ops::Deref;
 use std::sync::Arc;
 
-use gemba_domain::{Email, OrgId, Role, Store, TeamId, UserId};
+use common::{Api, Reply};
+use gemba_domain::{OrgId, Role, Store, TeamId};
 use gemba_store_sqlite::SqliteStore;
 use gemba_web::api::ROUTES;
 use gemba_web::auth::{new_secret, secret_hash};
-use gemba_web::AppState;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-/// A running app with two organisations and a token per kind of user.
+/// A running app with two organisations and a token per kind of user; its API client's
+/// requests (`get`, `post`, `patch`, `call`, `req`, `send`) are the app's.
 struct App {
-    base: String,
-    client: reqwest::Client,
+    api: Api,
     store: Arc<SqliteStore>,
     org_a: OrgId,
     team_a: TeamId,
@@ -36,24 +39,22 @@ struct App {
     admin: String,
 }
 
-async fn user(store: &SqliteStore, email: &str, memberships: &[(OrgId, Role)]) -> String {
-    let id: UserId = store
-        .create_user(&Email::parse(email).unwrap(), email, "not a real hash")
-        .await
-        .unwrap();
-    for (org, role) in memberships {
-        store.set_membership(id, *org, *role).await.unwrap();
+impl Deref for App {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
     }
-    let token = new_secret();
-    store
-        .create_api_token(&secret_hash(&token), id, "test")
-        .await
-        .unwrap();
-    token
+}
+
+/// A person with `memberships` (and no usable password): their API token.
+async fn user(store: &SqliteStore, email: &str, memberships: &[(OrgId, Role)]) -> String {
+    let id = common::add_user(store, email, email, "not a real hash", memberships).await;
+    common::api_token(store, id).await
 }
 
 async fn spawn_app() -> App {
-    let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let store = common::in_memory().await;
     let org_a = store
         .create_org("Trust A", Some("North ICS"))
         .await
@@ -75,24 +76,9 @@ async fn spawn_app() -> App {
     )
     .await;
     let admin = user(&store, "admin@a.nhs.uk", &[(org_a, Role::Admin)]).await;
-    let mut state = AppState::new(store.clone() as Arc<dyn Store>);
-    // Spreadsheets are read by the real sandboxed child process.
-    state.sheets = Arc::new(gemba_web::sheets::SheetImport::new(
-        gemba_data::SheetReader::new(
-            env!("CARGO_BIN_EXE_gemba-web-sheet-reader"),
-            Vec::<String>::new(),
-        ),
-        gemba_web::sheets::SheetImport::DEFAULT_PERMITS,
-    ));
-    let app = gemba_web::router(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
+    let base = common::serve(store.clone() as Arc<dyn Store>, |_| {}).await;
     App {
-        base: format!("http://{addr}/api/v1"),
-        client: reqwest::Client::new(),
+        api: Api::new(&base),
         store,
         org_a,
         team_a,
@@ -106,74 +92,7 @@ async fn spawn_app() -> App {
     }
 }
 
-/// A response: its status and its JSON body (null when empty).
-struct Reply {
-    status: StatusCode,
-    body: Value,
-    content_type: String,
-    etag: Option<String>,
-}
-
 impl App {
-    async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let content_type = res
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let etag = res
-            .headers()
-            .get("etag")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let bytes = res.bytes().await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-                panic!(
-                    "{status}: body is not JSON ({e}): {}",
-                    String::from_utf8_lossy(&bytes)
-                )
-            })
-        };
-        Reply {
-            status,
-            body,
-            content_type,
-            etag,
-        }
-    }
-
-    fn req(&self, method: Method, path: &str, token: Option<&str>) -> reqwest::RequestBuilder {
-        let r = self.client.request(method, format!("{}{path}", self.base));
-        match token {
-            Some(t) => r.bearer_auth(t),
-            None => r,
-        }
-    }
-
-    async fn call(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> Reply {
-        let mut r = self.req(method, path, Some(token));
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        self.send(r).await
-    }
-
-    async fn get(&self, path: &str, token: &str) -> Reply {
-        self.call(Method::GET, path, token, None).await
-    }
-
-    async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.call(Method::POST, path, token, Some(body)).await
-    }
-
-    async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.call(Method::PATCH, path, token, Some(body)).await
-    }
-
     /// A project with a measure and a PDSA cycle, made by Trust A's lead: (project, measure,
     /// cycle) ids.
     async fn seed_project(&self) -> (i64, i64, i64) {
@@ -1884,16 +1803,11 @@ async fn api_tokens_are_listed_made_and_revoked() {
     );
     assert_eq!(r.body["errors"].as_array().unwrap().len(), 2);
     // A token past its expiry is 401.
-    let user = app
-        .store
-        .user_by_email(&Email::parse("member@a.nhs.uk").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let member = common::user_id(&*app.store, "member@a.nhs.uk").await;
     let old = new_secret();
     let yesterday = chrono::Utc::now().naive_utc() - chrono::Duration::days(1);
     app.store
-        .issue_api_token(&secret_hash(&old), user.id, "old", Some(yesterday))
+        .issue_api_token(&secret_hash(&old), member, "old", Some(yesterday))
         .await
         .unwrap();
     assert_error(

@@ -4,78 +4,46 @@
 // Tests may unwrap and panic: a failure is the report (workspace lints deny these in library code).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use common::{location, User};
 use gemba_domain::{
-    ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureId, MeasureType, NonEmpty,
-    OrgId, Period, ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
+    ChartSettings, DataPoint, DriverKind, MeasureFields, MeasureId, MeasureType, NonEmpty, OrgId,
+    Period, ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
-use gemba_store_sqlite::SqliteStore;
-use gemba_web::{auth, router, AppState};
-use reqwest::cookie::Jar;
 use reqwest::multipart;
-use reqwest::redirect::Policy;
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-/// A running app with org A (member, board viewer) and org B (member), and one project of A.
-struct App {
-    base: String,
-    store: Arc<dyn Store>,
+/// What the running app was seeded with besides its people.
+struct Seeds {
+    /// The one project of org A.
     project: ProjectId,
 }
 
-struct User {
-    client: Client,
-    csrf: String,
-    id: UserId,
-}
+/// A running app with org A (member, board viewer) and org B (member), and one project of A.
+type App = common::App<Seeds>;
 
 async fn spawn_app() -> App {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let store: Arc<dyn Store> = common::in_memory().await;
     let org_a = store
         .create_org("Northshire Hospitals", None)
         .await
         .unwrap();
     let org_b = store.create_org("Southshire Trust", None).await.unwrap();
-    let hash = auth::hash_password("correct horse battery staple").unwrap();
-    let mut member = None;
-    for (email, org, role) in [
-        ("member@a.nhs.uk", org_a, Role::Member),
-        ("board@a.nhs.uk", org_a, Role::BoardViewer),
-        ("member@b.nhs.uk", org_b, Role::Member),
-    ] {
-        let id = store
-            .create_user(&Email::parse(email).unwrap(), email, &hash)
-            .await
-            .unwrap();
-        store.set_membership(id, org, role).await.unwrap();
-        member.get_or_insert(id);
-    }
-    let project = create_project(&*store, org_a, member.unwrap()).await;
-    let mut state = AppState::new(store.clone());
-    state.secure_cookies = false;
-    // Spreadsheets are read by the real sandboxed child process.
-    state.sheets = Arc::new(gemba_web::sheets::SheetImport::new(
-        gemba_data::SheetReader::new(
-            env!("CARGO_BIN_EXE_gemba-web-sheet-reader"),
-            Vec::<String>::new(),
-        ),
-        gemba_web::sheets::SheetImport::DEFAULT_PERMITS,
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, router(state)).await.unwrap();
-    });
-    App {
-        base: format!("http://{addr}"),
-        store,
-        project,
-    }
+    let people = [
+        ("member@a.nhs.uk", "member@a.nhs.uk", org_a, Role::Member),
+        ("board@a.nhs.uk", "board@a.nhs.uk", org_a, Role::BoardViewer),
+        ("member@b.nhs.uk", "member@b.nhs.uk", org_b, Role::Member),
+    ];
+    let ids = common::add_users(&*store, &common::password_hash(), &people).await;
+    let project = create_project(&*store, org_a, ids[0]).await;
+    App::start(store, Seeds { project }, |_| {}).await
 }
 
 async fn create_project(store: &dyn Store, org: OrgId, by: UserId) -> ProjectId {
@@ -93,45 +61,6 @@ async fn create_project(store: &dyn Store, org: OrgId, by: UserId) -> ProjectId 
 }
 
 impl App {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// A signed-in browser for `email`: a session row made directly in the store.
-    async fn user(&self, email: &str) -> User {
-        let user = self
-            .store
-            .user_by_email(&Email::parse(email).unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-        let secret = auth::new_secret();
-        let csrf = auth::new_secret();
-        let expires = NaiveDate::from_ymd_opt(2999, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap();
-        self.store
-            .create_session(&auth::secret_hash(&secret), user.id, &csrf, expires)
-            .await
-            .unwrap();
-        let jar = Arc::new(Jar::default());
-        jar.add_cookie_str(
-            &format!("gemba_session={secret}; Path=/"),
-            &self.base.parse().unwrap(),
-        );
-        let client = Client::builder()
-            .cookie_provider(jar)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        User {
-            client,
-            csrf,
-            id: user.id,
-        }
-    }
-
     /// A measure of the project made through the store, with `values` monthly from Jan 2024.
     async fn measure_with_data(&self, by: UserId, values: &[f64]) -> MeasureId {
         let fields = MeasureFields {
@@ -201,24 +130,6 @@ fn month(i: usize) -> NaiveDate {
 }
 
 impl User {
-    async fn get(&self, app: &App, path: &str) -> (StatusCode, String) {
-        let res = self.client.get(app.url(path)).send().await.unwrap();
-        let status = res.status();
-        (status, res.text().await.unwrap())
-    }
-
-    /// Posts a form with this user's CSRF token added.
-    async fn post(&self, app: &App, path: &str, form: &[(&str, &str)]) -> Response {
-        let mut fields: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
-        fields.extend_from_slice(form);
-        self.client
-            .post(app.url(path))
-            .form(&fields)
-            .send()
-            .await
-            .unwrap()
-    }
-
     /// Uploads a file with the data page's upload form.
     async fn upload(&self, app: &App, m: MeasureId, name: &str, bytes: Vec<u8>) -> Response {
         let form = multipart::Form::new().text("csrf", self.csrf.clone()).part(
@@ -232,13 +143,6 @@ impl User {
             .await
             .unwrap()
     }
-}
-
-fn location(res: &Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
 }
 
 /// Follows a 303 by hand and returns the page it leads to.
@@ -1138,7 +1042,7 @@ async fn board_viewers_read_only_and_other_organisations_see_nothing() {
     assert_eq!(app.store.pdsas(p).await.unwrap().len(), 1);
 
     // Signed out: to the sign-in page.
-    let anon = Client::builder().redirect(Policy::none()).build().unwrap();
+    let (anon, _jar) = common::browser();
     let res = anon
         .get(app.url(&format!("/measures/{m}")))
         .send()
@@ -1369,17 +1273,12 @@ async fn measures_and_cycles_are_deleted_and_restored_points_removed() {
         .unwrap()
         .unwrap()
         .id;
-    let hash = auth::hash_password("correct horse battery staple").unwrap();
+    let hash = common::password_hash();
     for (email, role) in [
         ("lead@a.nhs.uk", Role::ImprovementLead),
         ("admin@a.nhs.uk", Role::Admin),
     ] {
-        let id = app
-            .store
-            .create_user(&Email::parse(email).unwrap(), email, &hash)
-            .await
-            .unwrap();
-        app.store.set_membership(id, org_a, role).await.unwrap();
+        common::add_user(&*app.store, email, email, &hash, &[(org_a, role)]).await;
     }
     let member = app.user("member@a.nhs.uk").await;
     let board = app.user("board@a.nhs.uk").await;
@@ -1769,19 +1668,14 @@ async fn a_delete_from_a_stale_page_is_a_conflict() {
         .unwrap()
         .unwrap()
         .id;
-    let id = app
-        .store
-        .create_user(
-            &Email::parse("lead@a.nhs.uk").unwrap(),
-            "Lead",
-            "not a hash",
-        )
-        .await
-        .unwrap();
-    app.store
-        .set_membership(id, org_a, Role::ImprovementLead)
-        .await
-        .unwrap();
+    common::add_user(
+        &*app.store,
+        "lead@a.nhs.uk",
+        "Lead",
+        "not a hash",
+        &[(org_a, Role::ImprovementLead)],
+    )
+    .await;
     let lead = app.user("lead@a.nhs.uk").await;
     let m = app.measure_with_data(lead.id, &[1.0, 2.0]).await;
     let (_, html) = lead.get(&app, &format!("/measures/{m}")).await;

@@ -3,30 +3,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
 
-use std::net::SocketAddr;
+mod common;
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use common::{browser, csrf_in, location, Orgs, PASSWORD};
 use gemba_domain::{
-    ChartSettings, DataPoint, Email, MeasureFields, MeasureType, NonEmpty, OrgId, Period,
-    ProjectFields, ProjectId, ProjectStatus, Role, Store, UserId,
+    ChartSettings, DataPoint, MeasureFields, MeasureType, NonEmpty, Period, ProjectFields,
+    ProjectId, ProjectStatus, Role, Store, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
-use gemba_store_sqlite::SqliteStore;
-use gemba_web::{auth, router, AppState};
-use reqwest::cookie::Jar;
-use reqwest::redirect::Policy;
+use gemba_web::{auth, AppState};
 use reqwest::{Client, StatusCode};
 
-const PASSWORD: &str = "correct horse battery staple";
-
 /// A running app with two organisations and a user of every role.
-struct App {
-    base: String,
-    store: Arc<dyn Store>,
-    org_a: OrgId,
-    org_b: OrgId,
-}
+type App = common::App<Orgs>;
 
 /// Starts the app on 127.0.0.1 with a free port and seeds:
 /// org A (admin, lead, member, patient, board users and a team), org B (one member).
@@ -36,16 +28,11 @@ async fn spawn_app() -> App {
 
 /// [`spawn_app`], with the app's settings changed by `configure`.
 async fn spawn_app_with(configure: impl FnOnce(&mut AppState)) -> App {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
-    let org_a = store
-        .create_org("Northshire Hospitals", Some("Northshire ICS"))
-        .await
-        .unwrap();
-    let org_b = store.create_org("Southshire Trust", None).await.unwrap();
+    let store: Arc<dyn Store> = common::in_memory().await;
+    let orgs = common::northshire_and_southshire(&*store).await;
+    let (org_a, org_b) = (orgs.org_a, orgs.org_b);
     store.create_team(org_a, "Ward 7 (frailty)").await.unwrap();
-    // One argon2 hash for everyone: hashing is slow in debug builds.
-    let hash = auth::hash_password(PASSWORD).unwrap();
-    for (email, name, org, role) in [
+    let people = [
         ("admin@a.nhs.uk", "Ada Admin", org_a, Role::Admin),
         ("lead@a.nhs.uk", "Lee Lead", org_a, Role::ImprovementLead),
         ("member@a.nhs.uk", "Mo Member", org_a, Role::Member),
@@ -57,83 +44,12 @@ async fn spawn_app_with(configure: impl FnOnce(&mut AppState)) -> App {
         ),
         ("board@a.nhs.uk", "Bo Board", org_a, Role::BoardViewer),
         ("member@b.nhs.uk", "Bea Other", org_b, Role::Member),
-    ] {
-        let id = store
-            .create_user(&Email::parse(email).unwrap(), name, &hash)
-            .await
-            .unwrap();
-        store.set_membership(id, org, role).await.unwrap();
-    }
-    let mut state = AppState::new(store.clone());
-    state.secure_cookies = false;
-    configure(&mut state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app).await.unwrap();
-    });
-    App {
-        base: format!("http://{addr}"),
-        store,
-        org_a,
-        org_b,
-    }
-}
-
-/// A browser: a cookie jar and no automatic redirects.
-fn browser() -> (Client, Arc<Jar>) {
-    let jar = Arc::new(Jar::default());
-    let client = Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    (client, jar)
-}
-
-/// A signed-in browser for `email`, its session made directly in the store (no argon2), and
-/// its CSRF token.
-struct User {
-    client: Client,
-    csrf: String,
-    id: UserId,
+    ];
+    common::add_users(&*store, &common::password_hash(), &people).await;
+    App::start(store, orgs, configure).await
 }
 
 impl App {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn user(&self, email: &str) -> User {
-        let user = self
-            .store
-            .user_by_email(&Email::parse(email).unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-        let secret = auth::new_secret();
-        let csrf = auth::new_secret();
-        let expires = NaiveDate::from_ymd_opt(2999, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap();
-        self.store
-            .create_session(&auth::secret_hash(&secret), user.id, &csrf, expires)
-            .await
-            .unwrap();
-        let (client, jar) = browser();
-        jar.add_cookie_str(
-            &format!("gemba_session={secret}; Path=/"),
-            &self.base.parse().unwrap(),
-        );
-        User {
-            client,
-            csrf,
-            id: user.id,
-        }
-    }
-
     /// A project of org A made through the store.
     async fn project(&self, title: &str, by: UserId) -> ProjectId {
         let fields = ProjectFields {
@@ -151,39 +67,6 @@ impl App {
             .await
             .unwrap()
     }
-}
-
-impl User {
-    async fn get(&self, app: &App, path: &str) -> (StatusCode, String) {
-        let res = self.client.get(app.url(path)).send().await.unwrap();
-        let status = res.status();
-        (status, res.text().await.unwrap())
-    }
-
-    /// Posts a form with this user's CSRF token added.
-    async fn post(&self, app: &App, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let mut fields: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
-        fields.extend_from_slice(form);
-        self.client
-            .post(app.url(path))
-            .form(&fields)
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
-/// The value of the first hidden `csrf` field of a page.
-fn csrf_in(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-    html[start..].split('"').next().unwrap().to_owned()
 }
 
 fn project_form<'a>(title: &'a str, aim: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -793,19 +676,14 @@ async fn deleted_driver_nodes_are_restored_by_an_admin() {
     let admin = app.user("admin@a.nhs.uk").await;
     let outsider = app.user("member@b.nhs.uk").await;
     // An admin of the other organisation.
-    let other_admin = app
-        .store
-        .create_user(
-            &Email::parse("admin@b.nhs.uk").unwrap(),
-            "Abe Other",
-            "$argon2id$unused",
-        )
-        .await
-        .unwrap();
-    app.store
-        .set_membership(other_admin, app.org_b, Role::Admin)
-        .await
-        .unwrap();
+    common::add_user(
+        &*app.store,
+        "admin@b.nhs.uk",
+        "Abe Other",
+        "$argon2id$unused",
+        &[(app.org_b, Role::Admin)],
+    )
+    .await;
     let other_admin = app.user("admin@b.nhs.uk").await;
 
     let id = app.project("Falls", member.id).await;
@@ -1257,12 +1135,7 @@ async fn team_dashboard_and_icons_follow_new_data() {
 /// A browser whose connections come from `ip` (a loopback address such as 127.0.0.2), to play a
 /// second computer.
 fn browser_from(ip: [u8; 4]) -> Client {
-    Client::builder()
-        .cookie_provider(Arc::new(Jar::default()))
-        .redirect(Policy::none())
-        .local_address(std::net::IpAddr::from(ip))
-        .build()
-        .unwrap()
+    common::browser_from(ip).0
 }
 
 /// Regression: five wrong passwords from anywhere locked the account out for everyone for 15
@@ -1420,16 +1293,7 @@ async fn regression_concurrent_guesses_cannot_pass_the_limit() {
 #[tokio::test]
 async fn a_known_browser_signs_in_whatever_its_neighbours_do() {
     let app = spawn_app().await;
-    let (nurse, _jar) = {
-        let jar = Arc::new(Jar::default());
-        let client = Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(Policy::none())
-            .local_address(std::net::IpAddr::from([127, 0, 0, 5]))
-            .build()
-            .unwrap();
-        (client, jar)
-    };
+    let (nurse, _jar) = common::browser_from([127, 0, 0, 5]);
     assert_eq!(
         sign_in_as(&app, &nurse, "member@a.nhs.uk", PASSWORD, None).await,
         StatusCode::SEE_OTHER
@@ -1568,12 +1432,7 @@ async fn project_team_members_are_added_and_removed() {
     let app = spawn_app().await;
     let member = app.user("member@a.nhs.uk").await;
     let id = app.project("Night-time falls", member.id).await;
-    let partner = app
-        .store
-        .user_by_email(&Email::parse("patient@a.nhs.uk").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let partner = common::user_id(&*app.store, "patient@a.nhs.uk").await;
 
     let (_, html) = member.get(&app, &format!("/projects/{id}")).await;
     assert!(html.contains("Project team") && html.contains("No one has joined the team yet."));
@@ -1586,7 +1445,7 @@ async fn project_team_members_are_added_and_removed() {
         .post(
             &app,
             &format!("/projects/{id}/members"),
-            &[("user", &partner.id.to_string())],
+            &[("user", &partner.to_string())],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -1600,17 +1459,12 @@ async fn project_team_members_are_added_and_removed() {
     );
 
     // Someone of another organisation cannot be added: not found, nothing changes.
-    let outsider = app
-        .store
-        .user_by_email(&Email::parse("member@b.nhs.uk").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let outsider = common::user_id(&*app.store, "member@b.nhs.uk").await;
     let res = member
         .post(
             &app,
             &format!("/projects/{id}/members"),
-            &[("user", &outsider.id.to_string())],
+            &[("user", &outsider.to_string())],
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -1619,14 +1473,14 @@ async fn project_team_members_are_added_and_removed() {
     let res = board
         .post(
             &app,
-            &format!("/projects/{id}/members/{}/remove", partner.id),
+            &format!("/projects/{id}/members/{}/remove", partner),
             &[],
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = member
         .client
-        .post(app.url(&format!("/projects/{id}/members/{}/remove", partner.id)))
+        .post(app.url(&format!("/projects/{id}/members/{}/remove", partner)))
         .form(&[("csrf", "forged")])
         .send()
         .await
@@ -1637,7 +1491,7 @@ async fn project_team_members_are_added_and_removed() {
         .post(
             &app,
             &format!("/projects/{id}/members"),
-            &[("user", &outsider.id.to_string())],
+            &[("user", &outsider.to_string())],
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -1646,7 +1500,7 @@ async fn project_team_members_are_added_and_removed() {
     let res = member
         .post(
             &app,
-            &format!("/projects/{id}/members/{}/remove", partner.id),
+            &format!("/projects/{id}/members/{}/remove", partner),
             &[],
         )
         .await;
