@@ -451,10 +451,9 @@ async fn creating_a_session_deletes_expired_ones() {
     assert!(store.session("live-hash", now).await.unwrap().is_some());
 }
 
-/// A database made before migration 0006 keeps its API tokens (now with an id and no expiry),
-/// its teams (not archived) and its people (active) after the upgrade.
-#[tokio::test]
-async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
+/// A database file migrated up to, not including, migration `version`: the state of a
+/// deployment before an upgrade. Returns its folder, its URL and a connection to it.
+async fn database_before(version: i64) -> (tempfile::TempDir, String, SqliteConnection) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     let url = format!("sqlite://{}?mode=rwc", path.display());
@@ -468,11 +467,20 @@ async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     before.migrations = before
         .migrations
         .iter()
-        .filter(|m| m.version < 6)
+        .filter(|m| m.version < version)
         .cloned()
         .collect::<Vec<_>>()
         .into();
     before.run(&mut conn).await.unwrap();
+    (dir, url, conn)
+}
+
+/// A database made before migration 0006 keeps its API tokens (now with an id and no expiry),
+/// its teams (not archived) and its people (active) after the upgrade.
+#[tokio::test]
+async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
+    let (dir, _, mut conn) = database_before(6).await;
+    let path = dir.path().join("old.db");
     for sql in [
         "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
         "INSERT INTO teams (id, org_id, name) VALUES (1, 1, 'Ward 7')",
@@ -512,24 +520,8 @@ async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
 /// back as monthly, and the new column refuses a period Gemba does not know.
 #[tokio::test]
 async fn upgrade_to_measure_periods_makes_old_measures_monthly() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, url, mut conn) = database_before(8).await;
     let path = dir.path().join("old.db");
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let mut conn = SqliteConnection::connect(&url).await.unwrap();
-    let mut before = sqlx::migrate::Migrator::new(Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/migrations"
-    )))
-    .await
-    .unwrap();
-    before.migrations = before
-        .migrations
-        .iter()
-        .filter(|m| m.version < 8)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    before.run(&mut conn).await.unwrap();
     for sql in [
         "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
         "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
@@ -561,24 +553,8 @@ async fn upgrade_to_measure_periods_makes_old_measures_monthly() {
 /// value moves.
 #[tokio::test]
 async fn upgrade_shows_old_proportions_as_percentages() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, _, mut conn) = database_before(10).await;
     let path = dir.path().join("old.db");
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let mut conn = SqliteConnection::connect(&url).await.unwrap();
-    let mut before = sqlx::migrate::Migrator::new(Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/migrations"
-    )))
-    .await
-    .unwrap();
-    before.migrations = before
-        .migrations
-        .iter()
-        .filter(|m| m.version < 10)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    before.run(&mut conn).await.unwrap();
     for sql in [
         "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
         "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
