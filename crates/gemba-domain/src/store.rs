@@ -42,9 +42,39 @@ pub enum StoreError {
     /// current object to show it. The text names the object.
     #[error("{0} was changed by someone else")]
     Stale(String),
-    /// The database failed; the message is for the log, not for users.
-    #[error("database error: {0}")]
-    Database(String),
+    /// A value read back from the database is not one Gemba writes (an unknown status, a
+    /// malformed date): the database was changed behind Gemba's back. For the log.
+    #[error("unreadable value '{value}' in {column}")]
+    Corrupt {
+        /// Where, as `table.column`.
+        column: String,
+        /// What was there.
+        value: String,
+    },
+    /// The database could not do what was asked (it cannot be opened, a disk is full, a
+    /// statement failed); `what` says what was being done, `cause` keeps the driver's error.
+    /// For the log, never for users.
+    #[error("database error: {what}")]
+    Unavailable {
+        /// What was being done ("cannot open gemba.db", "a statement failed").
+        what: String,
+        /// The underlying error, kept for the log.
+        #[source]
+        cause: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl StoreError {
+    /// The database failed while doing `what`, because of `cause`.
+    pub fn unavailable(
+        what: impl Into<String>,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> StoreError {
+        StoreError::Unavailable {
+            what: what.into(),
+            cause: cause.into(),
+        }
+    }
 }
 
 /// A sign-in session or API token, looked up by the SHA-256 hash of its secret.

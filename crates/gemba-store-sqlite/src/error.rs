@@ -1,6 +1,7 @@
 //! sqlx errors to [`StoreError`]: a broken uniqueness rule is a `Conflict` naming the thing, a
-//! broken reference is `Missing` where the caller knows what was referenced, anything else is
-//! `Database` with sqlx's message (for the log).
+//! broken reference is `Missing` where the caller knows what was referenced, a value that does
+//! not read back is `Corrupt`, anything else is `Unavailable` keeping sqlx's error as its cause
+//! (for the log).
 
 use gemba_domain::StoreError;
 use sqlx::error::ErrorKind;
@@ -13,9 +14,9 @@ fn kind(e: &sqlx::Error) -> Option<ErrorKind> {
     }
 }
 
-/// Any sqlx error as a database failure.
+/// Any sqlx error as a database failure, keeping it as the cause.
 pub(crate) fn db(e: sqlx::Error) -> StoreError {
-    StoreError::Database(e.to_string())
+    StoreError::unavailable(e.to_string(), e)
 }
 
 /// Maps a unique violation to `Conflict(what)`, anything else to [`db`].
@@ -50,5 +51,8 @@ pub(crate) fn conflict_or_missing(
 /// A stored value that does not parse back (an unknown enum name, a malformed date): the
 /// database was changed behind Gemba's back.
 pub(crate) fn corrupt(column: &str, value: &str) -> StoreError {
-    StoreError::Database(format!("unreadable value '{value}' in {column}"))
+    StoreError::Corrupt {
+        column: column.to_owned(),
+        value: value.to_owned(),
+    }
 }

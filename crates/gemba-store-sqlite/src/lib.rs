@@ -89,7 +89,7 @@ impl SqliteStore {
         }
         let options = if target.starts_with("sqlite:") {
             SqliteConnectOptions::from_str(target).map_err(|e| {
-                StoreError::Database(format!("cannot read the database URL {target}: {e}"))
+                StoreError::unavailable(format!("cannot read the database URL {target}"), e)
             })?
         } else {
             SqliteConnectOptions::new().filename(target)
@@ -104,7 +104,7 @@ impl SqliteStore {
             .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
             .await
-            .map_err(|e| StoreError::Database(format!("cannot open {target}: {e}")))?;
+            .map_err(|e| StoreError::unavailable(format!("cannot open {target}"), e))?;
         Self::migrated(pool).await
     }
 
@@ -139,7 +139,7 @@ impl SqliteStore {
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
-            .map_err(|e| StoreError::Database(format!("cannot migrate the database: {e}")))?;
+            .map_err(|e| StoreError::unavailable("cannot migrate the database", e))?;
         Ok(SqliteStore { pool })
     }
 

@@ -35,7 +35,7 @@ fn rebase_dates(s: &str) -> Result<Vec<NaiveDate>, StoreError> {
 fn fix_after_int(n: Option<usize>) -> Result<Option<i64>, StoreError> {
     n.map(|n| {
         i64::try_from(n)
-            .map_err(|_| StoreError::Database(format!("baseline of {n} points is too long")))
+            .map_err(|e| StoreError::unavailable(format!("a baseline of {n} points"), e))
     })
     .transpose()
 }

@@ -237,7 +237,14 @@ async fn open_accepts_urls_and_memory() {
     }
 
     let bad = SqliteStore::open(dir.path().join("no-such-dir/x.db").to_str().unwrap()).await;
-    assert!(matches!(bad, Err(StoreError::Database(_))), "{bad:?}");
+    match bad {
+        Err(StoreError::Unavailable { what, cause }) => {
+            assert!(what.contains("cannot open"), "{what}");
+            // The driver's error is kept as the cause, for the log.
+            assert!(!cause.to_string().is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// An import that fails on its last row leaves the earlier rows unwritten, the replaced
@@ -288,7 +295,10 @@ async fn import_failing_half_way_writes_nothing() {
         denominator: None,
     });
     let result = store.put_data(measure, &batch, user).await;
-    assert!(matches!(result, Err(StoreError::Database(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(StoreError::Unavailable { .. })),
+        "{result:?}"
+    );
     assert_eq!(store.data(measure).await.unwrap(), first);
     assert_eq!(store.history(project).await.unwrap(), history);
     // The store still works afterwards.
@@ -403,16 +413,16 @@ async fn unreadable_values_are_errors() {
     conn.close().await.unwrap();
     let e = store.project(project).await.unwrap_err();
     assert!(
-        matches!(&e, StoreError::Database(m) if m.contains("projects.status") && m.contains("paused")),
+        matches!(&e, StoreError::Corrupt { column, value } if column == "projects.status" && value == "paused"),
         "{e}"
     );
     assert!(matches!(
         store.projects(org).await,
-        Err(StoreError::Database(_))
+        Err(StoreError::Corrupt { .. })
     ));
     let e = store.measure(measure).await.unwrap_err();
     assert!(
-        matches!(&e, StoreError::Database(m) if m.contains("measures.period") && m.contains("fortnight")),
+        matches!(&e, StoreError::Corrupt { column, value } if column == "measures.period" && value == "fortnight"),
         "{e}"
     );
     store.close().await;

@@ -76,6 +76,22 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(security_headers))
 }
 
+/// An error and its causes in one line, for the log: "database error: cannot open x.db:
+/// unable to open database file".
+pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = c.source();
+    }
+    out
+}
+
 /// What pages may load: our own style sheet and forms only. Charts are inline SVG (no
 /// request); no page has scripts.
 pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; img-src 'self' data:; \

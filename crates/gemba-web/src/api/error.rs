@@ -114,7 +114,7 @@ impl From<StoreError> for ApiError {
             // A concurrent edit won: the handler merges again or answers with the current
             // object; reaching here means it gave up.
             StoreError::Stale(what) => ApiError::Stale(what),
-            other => ApiError::Internal(other.to_string()),
+            other => ApiError::Internal(crate::with_causes(&other)),
         }
     }
 }

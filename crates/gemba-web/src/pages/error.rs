@@ -33,7 +33,7 @@ impl From<StoreError> for PageError {
             // any id that does not exist.
             StoreError::Missing(_) => PageError::NotFound,
             StoreError::Stale(what) => PageError::Stale(what),
-            other => PageError::Internal(other.to_string()),
+            other => PageError::Internal(crate::with_causes(&other)),
         }
     }
 }
@@ -128,5 +128,26 @@ mod tests {
         assert_eq!(missing.into_response().status(), StatusCode::NOT_FOUND);
         let stale = PageError::from(StoreError::Stale("the measure “Falls”".into()));
         assert_eq!(stale.into_response().status(), StatusCode::CONFLICT);
+    }
+
+    /// A store failure's cause reaches the log with it (issue 9: typed store errors keep their
+    /// cause), and never the page.
+    #[test]
+    fn a_database_failure_logs_its_cause_and_shows_none() {
+        let e = StoreError::unavailable(
+            "cannot open gemba.db",
+            std::io::Error::other("disk I/O error"),
+        );
+        let logged = crate::with_causes(&e);
+        assert_eq!(
+            logged,
+            "database error: cannot open gemba.db: disk I/O error"
+        );
+        let page = PageError::from(e);
+        assert!(matches!(&page, PageError::Internal(m) if m == &logged));
+        assert_eq!(
+            page.into_response().status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }
