@@ -986,14 +986,9 @@ mod tests {
         assert_eq!(fields, ["title", "status"]);
     }
 
-    #[test]
-    fn patch_keeps_absent_fields_and_null_clears() {
-        let input: MeasureInput = serde_json::from_str(
-            r#"{"name":"Falls","type":"outcome","chart":"run","target":5,"fix_after":12}"#,
-        )
-        .unwrap();
-        let fields = input.to_fields(None).unwrap();
-        let measure = Measure {
+    /// The measure a store would hold for `fields`, at version 1.
+    fn stored(fields: MeasureFields) -> Measure {
+        Measure {
             id: gemba_domain::MeasureId(1),
             project: gemba_domain::ProjectId(1),
             name: fields.name.to_string(),
@@ -1004,7 +999,17 @@ mod tests {
             denominator_label: fields.denominator_label,
             chart: fields.chart,
             version: gemba_domain::Version(1),
-        };
+        }
+    }
+
+    #[test]
+    fn patch_keeps_absent_fields_and_null_clears() {
+        let input: MeasureInput = serde_json::from_str(
+            r#"{"name":"Falls","type":"outcome","chart":"run","target":5,"fix_after":12}"#,
+        )
+        .unwrap();
+        let fields = input.to_fields(None).unwrap();
+        let measure = stored(fields);
         let patch: MeasureInput = serde_json::from_str(r#"{"target":null}"#).unwrap();
         let patched = patch.to_fields(Some(&measure)).unwrap();
         assert_eq!(patched.name.as_str(), "Falls");
@@ -1041,18 +1046,7 @@ mod tests {
             serde_json::from_str(r#"{"name":"Doses","type":"process","chart":"p","target":0.95}"#)
                 .unwrap();
         let fields = input.to_fields(None).unwrap();
-        let measure = Measure {
-            id: gemba_domain::MeasureId(1),
-            project: gemba_domain::ProjectId(1),
-            name: fields.name.to_string(),
-            kind: fields.kind,
-            definition: fields.definition,
-            unit: fields.unit,
-            data_source: fields.data_source,
-            denominator_label: fields.denominator_label,
-            chart: fields.chart,
-            version: gemba_domain::Version(1),
-        };
+        let measure = stored(fields);
         let patch: MeasureInput = serde_json::from_str(r#"{"multiplier":100}"#).unwrap();
         let patched = patch.to_fields(Some(&measure)).unwrap();
         assert_eq!(patched.chart.multiplier.get(), 100);

@@ -651,3 +651,30 @@ pub async fn existing_database(path: &std::path::Path) -> ExistingDatabase {
         _ => ExistingDatabase::Other("it is not a Gemba demo database".into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // tests may fail loudly
+
+    use super::*;
+
+    /// SECURITY.md promises that an acknowledged write is on disk, not only handed to the
+    /// operating system: every connection of a file database runs with `synchronous = FULL`
+    /// (2), which a kill -9 test alone could not tell from `NORMAL`.
+    #[tokio::test]
+    async fn every_connection_writes_through_to_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("x.db").to_str().unwrap())
+            .await
+            .unwrap();
+        for _ in 0..3 {
+            let mut conn = store.pool.acquire().await.unwrap();
+            let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(level, 2, "synchronous = FULL");
+        }
+        store.close().await;
+    }
+}
