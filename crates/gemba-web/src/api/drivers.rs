@@ -5,11 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{DriverNodeInput, DriverNodeJson};
-use gemba_domain::{DriverKind, DriverNodeId, ProjectId, StoreError};
+use gemba_domain::{DriverKind, DriverNode, DriverNodeId, ProjectId, StoreError};
 
 use super::{
-    check_if_match, created_tagged, delete_refused, driver_node_access, project_access,
-    require_edit, tagged, ApiError, ApiUser, Id, IfMatch, JsonBody, MERGE_ATTEMPTS,
+    created_tagged, delete_refused, driver_node_access, merge_patch, project_access, require_edit,
+    tagged, ApiError, ApiUser, Id, IfMatch, JsonBody,
 };
 use crate::AppState;
 
@@ -99,32 +99,23 @@ pub async fn update(
     }
     let text = input.to_text()?;
     let id = node.id;
-    let mut current = node;
-    for round in 1..=MERGE_ATTEMPTS {
-        check_if_match(if_match, current.version, || DriverNodeJson::from(&current))?;
-        match state
-            .store
-            .update_driver_node(id, text.as_str(), current.version, user.id)
-            .await
-        {
-            Err(StoreError::Stale(_)) if round < MERGE_ATTEMPTS => {
-                current = state
-                    .store
-                    .driver_node(id)
-                    .await?
-                    .ok_or(ApiError::NotFound)?;
-            }
-            done => {
-                done?;
-                break;
-            }
-        }
-    }
-    let node = state
-        .store
-        .driver_node(id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    // The merge closures share these; each round's future borrows them.
+    let (state, text, user) = (&state, &text, &user);
+    let node = merge_patch(
+        if_match,
+        node,
+        |n: &DriverNode| n.version,
+        |n: &DriverNode| DriverNodeJson::from(n),
+        || async { state.store.driver_node(id).await?.ok_or(ApiError::NotFound) },
+        |current: DriverNode| async move {
+            state
+                .store
+                .update_driver_node(id, text.as_str(), current.version, user.id)
+                .await?;
+            Ok(())
+        },
+    )
+    .await?;
     Ok(tagged(node.version, DriverNodeJson::from(&node)))
 }
 

@@ -22,8 +22,8 @@ use serde_json::Value;
 
 use super::extract::{body_error, is_json, media_type};
 use super::{
-    check_if_match, created_tagged, delete_refused, measure_access, project_access, require_edit,
-    require_lead, tagged, ApiError, ApiUser, Id, IdAnd, IfMatch, JsonBody, MERGE_ATTEMPTS,
+    created_tagged, delete_refused, measure_access, merge_patch, project_access, require_edit,
+    require_lead, tagged, ApiError, ApiUser, Id, IdAnd, IfMatch, JsonBody,
 };
 use crate::AppState;
 
@@ -83,25 +83,24 @@ pub async fn update(
     let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
     require_edit(role)?;
     let id = measure.id;
-    let mut current = measure;
-    for round in 1..=MERGE_ATTEMPTS {
-        check_if_match(if_match, current.version, || MeasureJson::from(&current))?;
-        let fields = input.to_fields(Some(&current))?;
-        match state
-            .store
-            .update_measure(id, &fields, current.version, user.id)
-            .await
-        {
-            Err(StoreError::Stale(_)) if round < MERGE_ATTEMPTS => {
-                current = state.store.measure(id).await?.ok_or(ApiError::NotFound)?;
-            }
-            done => {
-                done?;
-                break;
-            }
-        }
-    }
-    let measure = state.store.measure(id).await?.ok_or(ApiError::NotFound)?;
+    // The merge closures share these; each round's future borrows them.
+    let (state, input, user) = (&state, &input, &user);
+    let measure = merge_patch(
+        if_match,
+        measure,
+        |m: &Measure| m.version,
+        |m: &Measure| MeasureJson::from(m),
+        || async { state.store.measure(id).await?.ok_or(ApiError::NotFound) },
+        |current: Measure| async move {
+            let fields = input.to_fields(Some(&current))?;
+            state
+                .store
+                .update_measure(id, &fields, current.version, user.id)
+                .await?;
+            Ok(())
+        },
+    )
+    .await?;
     Ok(tagged(measure.version, MeasureJson::from(&measure)))
 }
 

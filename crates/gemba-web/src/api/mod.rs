@@ -150,6 +150,40 @@ fn tagged<T: serde::Serialize>(version: Version, body: T) -> Response {
 /// the same object in between, before it answers 409.
 const MERGE_ATTEMPTS: usize = 8;
 
+/// A PATCH as a read–merge–write: `write` merges the request's fields into `current` and
+/// saves them against its version; when someone else saved in between (a stale write), the
+/// object is read again with `reread` and merged again, up to [`MERGE_ATTEMPTS`] rounds (then
+/// 409). With `If-Match`, a stored version other than the one named is a 412 carrying the
+/// object as `json` writes it. Returns the object as stored afterwards.
+async fn merge_patch<T, J, R, RF, W, WF>(
+    if_match: Option<Version>,
+    mut current: T,
+    version: impl Fn(&T) -> Version,
+    json: impl Fn(&T) -> J,
+    mut reread: R,
+    mut write: W,
+) -> Result<T, ApiError>
+where
+    T: Clone,
+    J: serde::Serialize,
+    R: FnMut() -> RF,
+    RF: std::future::Future<Output = Result<T, ApiError>>,
+    W: FnMut(T) -> WF,
+    WF: std::future::Future<Output = Result<(), ApiError>>,
+{
+    for round in 1..=MERGE_ATTEMPTS {
+        check_if_match(if_match, version(&current), || json(&current))?;
+        match write(current.clone()).await {
+            Err(ApiError::Stale(_)) if round < MERGE_ATTEMPTS => current = reread().await?,
+            done => {
+                done?;
+                break;
+            }
+        }
+    }
+    reread().await
+}
+
 /// The 412 answer for an object whose stored version is not the one in `If-Match`.
 fn version_conflict<T: serde::Serialize>(version: Version, current: T) -> ApiError {
     match serde_json::to_value(current) {
@@ -161,12 +195,8 @@ fn version_conflict<T: serde::Serialize>(version: Version, current: T) -> ApiErr
     }
 }
 
-/// The first step of each round of a read–merge–write (a PATCH changes only the fields it
-/// names: it merges them into the object as read and saves that against the version read): with
-/// `If-Match`, a stored version other than the one named is a 412 carrying the current object.
-/// Without it, a handler whose write is refused as stale reads again and merges again, up to
-/// [`MERGE_ATTEMPTS`] rounds, so fields the request does not name are never written from a
-/// stale read.
+/// With `If-Match`, a stored version other than the one named is a 412 carrying the current
+/// object (the first step of each round of [`merge_patch`]).
 fn check_if_match<J: serde::Serialize>(
     if_match: Option<Version>,
     stored: Version,

@@ -5,11 +5,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{PdsaInput, PdsaJson};
-use gemba_domain::{follows_makes_loop, DriverKind, PdsaFields, PdsaId, ProjectId, StoreError};
+use gemba_domain::{
+    follows_makes_loop, DriverKind, PdsaCycle, PdsaFields, PdsaId, ProjectId, StoreError,
+};
 
 use super::{
-    check_if_match, created_tagged, delete_refused, pdsa_access, project_access, require_edit,
-    require_lead, tagged, ApiError, ApiUser, Id, IfMatch, JsonBody, MERGE_ATTEMPTS,
+    created_tagged, delete_refused, merge_patch, pdsa_access, project_access, require_edit,
+    require_lead, tagged, ApiError, ApiUser, Id, IfMatch, JsonBody,
 };
 use crate::AppState;
 
@@ -114,26 +116,25 @@ pub async fn update(
     let (cycle, project, role) = pdsa_access(&state, &user, PdsaId(id)).await?;
     require_edit(role)?;
     let id = cycle.id;
-    let mut current = cycle;
-    for round in 1..=MERGE_ATTEMPTS {
-        check_if_match(if_match, current.version, || PdsaJson::from(&current))?;
-        let fields = input.to_fields(Some(&current.fields))?;
-        check_links(&state, project.id, Some(id), &fields).await?;
-        match state
-            .store
-            .update_pdsa(id, &fields, current.version, user.id)
-            .await
-        {
-            Err(StoreError::Stale(_)) if round < MERGE_ATTEMPTS => {
-                current = state.store.pdsa(id).await?.ok_or(ApiError::NotFound)?;
-            }
-            done => {
-                done?;
-                break;
-            }
-        }
-    }
-    let cycle = state.store.pdsa(id).await?.ok_or(ApiError::NotFound)?;
+    // The merge closures share these; each round's future borrows them.
+    let (state, input, user) = (&state, &input, &user);
+    let cycle = merge_patch(
+        if_match,
+        cycle,
+        |c: &PdsaCycle| c.version,
+        |c: &PdsaCycle| PdsaJson::from(c),
+        || async { state.store.pdsa(id).await?.ok_or(ApiError::NotFound) },
+        |current: PdsaCycle| async move {
+            let fields = input.to_fields(Some(&current.fields))?;
+            check_links(state, project.id, Some(id), &fields).await?;
+            state
+                .store
+                .update_pdsa(id, &fields, current.version, user.id)
+                .await?;
+            Ok(())
+        },
+    )
+    .await?;
     Ok(tagged(cycle.version, PdsaJson::from(&cycle)))
 }
 

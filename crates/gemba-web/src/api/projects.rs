@@ -5,11 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{HistoryJson, MeJson, ProjectInput, ProjectJson};
-use gemba_domain::{OrgId, ProjectFields, ProjectId, StoreError, TeamId};
+use gemba_domain::{OrgId, Project, ProjectFields, ProjectId, StoreError, TeamId};
 
 use super::{
-    check_if_match, created_tagged, delete_refused, project_access, require_edit, require_lead,
-    tagged, ApiError, ApiUser, Id, IfMatch, JsonBody, MERGE_ATTEMPTS,
+    created_tagged, delete_refused, merge_patch, project_access, require_edit, require_lead,
+    tagged, ApiError, ApiUser, Id, IfMatch, JsonBody,
 };
 use crate::AppState;
 
@@ -138,26 +138,25 @@ pub async fn update(
         ));
     }
     let id = project.id;
-    let mut current = project;
-    for round in 1..=MERGE_ATTEMPTS {
-        check_if_match(if_match, current.version, || ProjectJson::from(&current))?;
-        let fields = input.to_fields(Some(&current))?;
-        check_team(&state, current.org, &fields, current.team).await?;
-        match state
-            .store
-            .update_project(id, &fields, current.version, user.id)
-            .await
-        {
-            Err(StoreError::Stale(_)) if round < MERGE_ATTEMPTS => {
-                current = state.store.project(id).await?.ok_or(ApiError::NotFound)?;
-            }
-            done => {
-                done?;
-                break;
-            }
-        }
-    }
-    let project = state.store.project(id).await?.ok_or(ApiError::NotFound)?;
+    // The merge closures share these; each round's future borrows them.
+    let (state, input, user) = (&state, &input, &user);
+    let project = merge_patch(
+        if_match,
+        project,
+        |p: &Project| p.version,
+        |p: &Project| ProjectJson::from(p),
+        || async { state.store.project(id).await?.ok_or(ApiError::NotFound) },
+        |current: Project| async move {
+            let fields = input.to_fields(Some(&current))?;
+            check_team(state, current.org, &fields, current.team).await?;
+            state
+                .store
+                .update_project(id, &fields, current.version, user.id)
+                .await?;
+            Ok(())
+        },
+    )
+    .await?;
     Ok(tagged(project.version, ProjectJson::from(&project)))
 }
 
