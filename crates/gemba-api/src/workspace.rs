@@ -310,6 +310,8 @@ pub struct ProjectJson {
     pub sponsor: String,
     /// Tags.
     pub tags: Vec<String>,
+    /// The project's lead (a user id), or null.
+    pub lead_id: Option<i64>,
     /// Created (UTC, ISO 8601).
     pub created_at: String,
     /// Last changed (UTC, ISO 8601).
@@ -332,6 +334,7 @@ impl From<&Project> for ProjectJson {
             status: p.status.name().to_owned(),
             sponsor: p.sponsor.clone(),
             tags: p.tags.clone(),
+            lead_id: p.lead.map(|u| u.0),
             created_at: iso_datetime(p.created_at),
             updated_at: iso_datetime(p.updated_at),
             version: p.version.0,

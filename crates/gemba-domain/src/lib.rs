@@ -5,6 +5,7 @@
 //!
 //! No SQL, HTTP, async runtime or serde here.
 
+mod access;
 mod chart;
 mod entry;
 mod model;
@@ -13,6 +14,10 @@ mod store;
 mod units;
 mod validate;
 
+pub use access::{
+    permits, team_change, Access, AccessError, Action, Authorized, Grant, Owner, Permission,
+    Resource, POLICY,
+};
 pub use chart::{measure_chart, Annotation, MeasureChart};
 pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,

@@ -128,11 +128,6 @@ impl Role {
             _ => None,
         }
     }
-
-    /// Whether the role may create and change projects, measures, data and PDSA cycles.
-    pub fn can_edit(self) -> bool {
-        !matches!(self, Role::BoardViewer)
-    }
 }
 
 /// An organisation within a system.
@@ -320,6 +315,8 @@ pub struct Project {
     pub sponsor: String,
     /// Free tags.
     pub tags: Vec<String>,
+    /// Who leads it (its creator at first; see [`crate::Action::ChooseLead`]), if anyone.
+    pub lead: Option<UserId>,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Last changed (this project or anything in it).

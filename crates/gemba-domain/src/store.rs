@@ -20,6 +20,7 @@
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::access::{Owner, Resource};
 use crate::model::*;
 use crate::validate::Email;
 
@@ -297,6 +298,20 @@ pub trait Store: Send + Sync + 'static {
         user: UserId,
         by: UserId,
     ) -> Result<(), StoreError>;
+    /// Makes `lead` (an active member of the project's organisation who is not a board viewer,
+    /// else `Refused`) the lead of a live project, or leaves it without one, and puts them on its
+    /// team; with `expected`, only if the project is still at that version. Returns the new
+    /// version.
+    async fn set_project_lead(
+        &self,
+        project: ProjectId,
+        lead: Option<UserId>,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<Version, StoreError>;
+    /// Who owns a resource, deleted or not: its organisation and, for something in a project,
+    /// the project and its lead. One lookup; `None` when there is no such row.
+    async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError>;
     /// A project's history, newest first.
     async fn history(&self, project: ProjectId) -> Result<Vec<HistoryEntry>, StoreError>;
 

@@ -45,6 +45,7 @@ mod error;
 mod history;
 mod measures;
 mod members;
+mod owner;
 mod pdsa;
 mod people;
 mod projects;
@@ -418,6 +419,20 @@ impl Store for SqliteStore {
         by: UserId,
     ) -> Result<(), StoreError> {
         members::remove_project_member(&self.pool, project, user, by).await
+    }
+
+    async fn set_project_lead(
+        &self,
+        project: ProjectId,
+        lead: Option<UserId>,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<Version, StoreError> {
+        members::set_project_lead(&self.pool, project, lead, expected, by).await
+    }
+
+    async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError> {
+        owner::owner(&self.pool, resource).await
     }
 
     async fn history(&self, project: ProjectId) -> Result<Vec<HistoryEntry>, StoreError> {

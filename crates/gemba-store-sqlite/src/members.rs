@@ -1,12 +1,13 @@
 //! Who is on a project's team, and who could be: the members of its organisation.
 
-use gemba_domain::{OrgId, ProjectId, Role, StoreError, User, UserId};
+use gemba_domain::{OrgId, ProjectId, Role, StoreError, User, UserId, Version};
 use sqlx::{Row, SqlitePool};
 
 use crate::error::{corrupt, db};
 use crate::history::{now, record};
 use crate::people::user_from;
 use crate::projects::live_project;
+use crate::version::{check, next, swapped};
 
 pub(crate) async fn org_members(
     pool: &SqlitePool,
@@ -126,4 +127,77 @@ pub(crate) async fn remove_project_member(
         .await?;
     }
     tx.commit().await.map_err(db)
+}
+
+/// Makes `lead` the project's lead (or leaves it without one), putting them on its team.
+pub(crate) async fn set_project_lead(
+    pool: &SqlitePool,
+    project: ProjectId,
+    lead: Option<UserId>,
+    expected: Option<Version>,
+    by: UserId,
+) -> Result<Version, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let org = live_project(&mut tx, project).await?;
+    let row = sqlx::query("SELECT title, version, lead_id FROM projects WHERE id = ?")
+        .bind(project.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+    let title: String = row.try_get("title").map_err(db)?;
+    let stored = Version(row.try_get("version").map_err(db)?);
+    let current: Option<i64> = row.try_get("lead_id").map_err(db)?;
+    check(|| format!("the project “{title}”"), stored, expected)?;
+    if current == lead.map(|u| u.0) {
+        return Ok(stored);
+    }
+    let what = match lead {
+        None => "left the project without a lead".to_owned(),
+        Some(user) => {
+            let found = sqlx::query(
+                "SELECT u.name, m.role FROM users u JOIN memberships m ON m.user_id = u.id \
+                 WHERE u.id = ? AND m.org_id = ? AND m.deactivated_at IS NULL",
+            )
+            .bind(user.0)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?
+            .ok_or_else(|| {
+                StoreError::Missing(format!("the user {user} in the project's organisation"))
+            })?;
+            let name: String = found.try_get("name").map_err(db)?;
+            let role: String = found.try_get("role").map_err(db)?;
+            if Role::parse(&role) == Some(Role::BoardViewer) {
+                return Err(StoreError::Refused(format!(
+                    "{name} is a board viewer, who reads but does not lead projects"
+                )));
+            }
+            sqlx::query(
+                "INSERT INTO project_members (project_id, user_id, added_at) VALUES (?, ?, ?) \
+                 ON CONFLICT (project_id, user_id) DO NOTHING",
+            )
+            .bind(project.0)
+            .bind(user.0)
+            .bind(now())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+            format!("made {name} the project lead")
+        }
+    };
+    let done = sqlx::query(
+        "UPDATE projects SET lead_id = ?, version = version + 1 \
+         WHERE id = ? AND version = ? AND deleted_at IS NULL",
+    )
+    .bind(lead.map(|u| u.0))
+    .bind(project.0)
+    .bind(stored.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    swapped(|| format!("the project “{title}”"), done.rows_affected())?;
+    record(&mut tx, project, by, now(), &what).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(next(stored))
 }

@@ -87,6 +87,10 @@ fn project_from(r: &SqliteRow, tags: Vec<String>) -> Result<Project, StoreError>
         status: ProjectStatus::parse(&status).ok_or_else(|| corrupt("projects.status", &status))?,
         sponsor: r.try_get("sponsor").map_err(db)?,
         tags,
+        lead: r
+            .try_get::<Option<i64>, _>("lead_id")
+            .map_err(db)?
+            .map(UserId),
         created_at: r.try_get("created_at").map_err(db)?,
         updated_at: r.try_get("updated_at").map_err(db)?,
         version: Version(r.try_get("version").map_err(db)?),
@@ -100,7 +104,7 @@ async fn load(
 ) -> Result<Option<(Project, bool)>, StoreError> {
     let row = sqlx::query(
         "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-         created_at, updated_at, version, deleted_at IS NOT NULL AS deleted FROM projects \
+         lead_id, created_at, updated_at, version, deleted_at IS NOT NULL AS deleted FROM projects \
          WHERE id = ?",
     )
     .bind(id.0)
@@ -129,7 +133,7 @@ pub(crate) async fn create_project(
     check_team(&mut tx, org, f.team).await?;
     let done = sqlx::query(
         "INSERT INTO projects (org_id, team_id, title, problem, aim, method, status, sponsor, \
-         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         lead_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(org.0)
     .bind(f.team.map(|t| t.0))
@@ -139,6 +143,7 @@ pub(crate) async fn create_project(
     .bind(&f.method)
     .bind(f.status.name())
     .bind(&f.sponsor)
+    .bind(by.0)
     .bind(at)
     .bind(at)
     .execute(&mut *tx)
@@ -171,13 +176,13 @@ pub(crate) async fn list(
     let rows = if deleted {
         sqlx::query(
             "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-             created_at, updated_at, version FROM projects \
+             lead_id, created_at, updated_at, version FROM projects \
              WHERE org_id = ? AND deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC",
         )
     } else {
         sqlx::query(
             "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-             created_at, updated_at, version FROM projects \
+             lead_id, created_at, updated_at, version FROM projects \
              WHERE org_id = ? AND deleted_at IS NULL ORDER BY updated_at DESC, id DESC",
         )
     }

@@ -113,8 +113,10 @@ pub async fn may_reset_password(
     let mine = store.memberships(admin).await?;
     let theirs = store.memberships(person).await?;
     Ok(theirs.iter().all(|t| {
-        mine.iter()
-            .any(|m| m.org.id == t.org.id && m.role == Role::Admin)
+        mine.iter().any(|m| {
+            m.org.id == t.org.id
+                && gemba_domain::permits(m.role, false, gemba_domain::Action::ManageOrganisation)
+        })
     }))
 }
 

@@ -2,8 +2,10 @@
 //! scripts (`api`, under `/api/v1`), on any [`Store`].
 //!
 //! Handlers extract, convert to domain types, make one use-case or store call, and render.
-//! Every handler checks the user's role in the organisation that owns what it touches; another
-//! organisation's ids answer 404, exactly like ids that do not exist.
+//! Every handler reaches rows only through [`gemba_domain::Access`], asking for the action its
+//! route declares in its route table ([`Guard`]); another organisation's ids answer 404, exactly
+//! like ids that do not exist, and a role the permission policy ([`gemba_domain::POLICY`]) does
+//! not allow answers 403.
 
 pub mod api;
 pub mod auth;
@@ -20,6 +22,20 @@ use axum::http::HeaderValue;
 use axum::response::Response;
 use axum::Router;
 use gemba_domain::Store;
+
+/// What a route needs before it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// Nothing: anyone may read it.
+    Public,
+    /// A signed-in user (a session or an API token); it reads or changes only the caller's own
+    /// things (their account, their tokens, the lists and dashboards of their organisations).
+    Own,
+    /// A signed-in user who may, by the permission policy, take the action on the organisation,
+    /// project, measure, PDSA cycle, driver node or team the path names, or in the organisation
+    /// the form or body names (404 for anyone with no role there, 403 for a role that may not).
+    Do(gemba_domain::Action),
+}
 
 /// What every handler can reach.
 #[derive(Clone)]

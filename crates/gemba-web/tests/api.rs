@@ -227,7 +227,7 @@ async fn a_team_runs_a_project_through_the_api() {
     let m = app
         .post(
             &format!("/projects/{pid}/measures"),
-            &app.member,
+            &app.lead,
             measure_body(),
         )
         .await;
@@ -391,11 +391,19 @@ async fn a_team_runs_a_project_through_the_api() {
         "changes are in the history: {history:?}"
     );
 
-    // PATCH the measure.
-    let m2 = app
+    // PATCH the measure: a member may not change its chart, its lead may.
+    let r = app
         .patch(
             &format!("/measures/{mid}"),
             &app.member,
+            json!({"target": null}),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let m2 = app
+        .patch(
+            &format!("/measures/{mid}"),
+            &app.lead,
             json!({"target": null, "rebase": ["2023-01-01"]}),
         )
         .await;
@@ -1168,6 +1176,8 @@ async fn a_team_keeps_its_members_history_and_driver_diagram_through_the_api() {
     let r = app.call(Method::DELETE, &top, &app.viewer, None).await;
     assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
     let r = app.call(Method::DELETE, &top, &app.member, None).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let r = app.call(Method::DELETE, &top, &app.lead, None).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     // Everything under it went with it.
     assert_eq!(app.get(&nodes, &app.member).await.body, json!([]));
@@ -1189,13 +1199,15 @@ async fn a_team_keeps_its_members_history_and_driver_diagram_through_the_api() {
     let r = app.call(Method::DELETE, &point, &app.viewer, None).await;
     assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
     let r = app.call(Method::DELETE, &point, &app.member, None).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let r = app.call(Method::DELETE, &point, &app.lead, None).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     for gone in [
         point.clone(),
         format!("/measures/{mid}/data/2099-01-01"),
         format!("/measures/{mid}/data/not-a-date"),
     ] {
-        let r = app.call(Method::DELETE, &gone, &app.member, None).await;
+        let r = app.call(Method::DELETE, &gone, &app.lead, None).await;
         assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
     }
     let data = app.get(&format!("/measures/{mid}/data"), &app.member).await;
@@ -1284,6 +1296,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("post", "/projects/{id}/pdsa-cycles") => Some(pdsa_body()),
         ("patch", "/pdsa-cycles/{id}") => Some(json!({"study": "Taken over"})),
         ("post", "/projects/{id}/members") => Some(json!({"user_id": 1})),
+        ("post", "/projects/{id}/lead") => Some(json!({"user_id": 1})),
         ("post", "/projects/{id}/driver-nodes") => Some(json!({"text": "Taken over"})),
         ("patch", "/driver-nodes/{id}") => Some(json!({"text": "Taken over"})),
         ("patch", "/organisations/{id}") => Some(json!({"name": "Taken over"})),
@@ -2268,7 +2281,7 @@ async fn concurrent_patches_of_different_fields_lose_nothing_in_100_rounds() {
             ),
             app.patch(
                 &measure,
-                &app.member,
+                &app.admin,
                 json!({"definition": format!("Def {round}")})
             ),
             app.patch(
@@ -2522,7 +2535,7 @@ async fn writes_racing_a_deletion_answer_404_or_409_never_500() {
         let cycle = format!("/pdsa-cycles/{cid}");
         let (del_m, patch_m, upload, del_p, new_c, patch_c, new_m) = tokio::join!(
             app.call(Method::DELETE, &measure, &app.lead, None),
-            app.patch(&measure, &app.member, json!({"unit": "u"})),
+            app.patch(&measure, &app.admin, json!({"unit": "u"})),
             app.post(
                 &data,
                 &app.member,
@@ -2531,7 +2544,7 @@ async fn writes_racing_a_deletion_answer_404_or_409_never_500() {
             app.call(Method::DELETE, &project, &app.lead, None),
             app.post(&cycles, &app.member, pdsa_body()),
             app.patch(&cycle, &app.member, json!({"study": "s"})),
-            app.post(&measures, &app.member, measure_body()),
+            app.post(&measures, &app.admin, measure_body()),
         );
         for (what, r) in [
             ("DELETE measure", &del_m),

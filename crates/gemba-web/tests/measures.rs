@@ -1344,7 +1344,18 @@ async fn measures_and_cycles_are_deleted_and_restored_points_removed() {
     assert_eq!(app.count(m).await, 8);
 
     // --- a measure ---
+    // The member started the project, so they lead it and removed the point above; once the
+    // improvement lead leads it, the member may no longer delete.
     let measure = format!("/measures/{m}");
+    let (_, html) = member.get(&app, &measure).await;
+    assert!(
+        html.contains("Delete measure"),
+        "the project's lead may delete"
+    );
+    app.store
+        .set_project_lead(p, Some(lead.id), None, admin.id)
+        .await
+        .unwrap();
     let (_, html) = member.get(&app, &measure).await;
     assert!(!html.contains("Delete measure"), "members may not delete");
     let (_, html) = lead.get(&app, &measure).await;

@@ -624,7 +624,8 @@ async fn deleted_projects_are_restored_by_an_admin() {
     let member = app.user("member@a.nhs.uk").await;
     let lead = app.user("lead@a.nhs.uk").await;
     let admin = app.user("admin@a.nhs.uk").await;
-    let id = app.project("Pressure ulcers", member.id).await;
+    // The improvement lead made it, so leads it; the member does not.
+    let id = app.project("Pressure ulcers", lead.id).await;
     let path = format!("/projects/{id}");
 
     // Members may not delete; improvement leads may.

@@ -10,7 +10,9 @@ use gemba_api::accounts::{
     AddedPersonJson, NewTokenJson, OrganisationInput, OrganisationJson, PersonInput, PersonJson,
     PersonPatch, ResetLinkJson, TeamInput, TeamJson, TokenInput, TokenJson,
 };
-use gemba_domain::{Added, ApiTokenId, OrgId, Organisation, Person, Role, TeamId, User, UserId};
+use gemba_domain::{
+    Access, Action, Added, ApiTokenId, OrgId, Organisation, Person, TeamId, User, UserId,
+};
 
 use super::{created, ApiError, ApiUser, Id, IdAnd, JsonBody};
 use crate::auth;
@@ -20,16 +22,10 @@ use crate::AppState;
 /// The organisation `id` when `user` is its admin: 404 when they are not in it, 403 when they
 /// are but not as an admin.
 async fn org_admin(state: &AppState, user: &User, id: OrgId) -> Result<Organisation, ApiError> {
-    let role = auth::role_in(state.store.as_ref(), user.id, id)
+    Access::load(state.store.as_ref(), user.id)
         .await?
-        .ok_or(ApiError::NotFound)?;
-    let org = state.store.org(id).await?.ok_or(ApiError::NotFound)?;
-    if role != Role::Admin {
-        return Err(ApiError::Forbidden(
-            "only an admin of this organisation can manage its people, teams and name",
-        ));
-    }
-    Ok(org)
+        .org(id, Action::ManageOrganisation)?;
+    state.store.org(id).await?.ok_or(ApiError::NotFound)
 }
 
 /// A person of `org` (active or not) by the `{user_id}` of the path; 404 otherwise.

@@ -5,11 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{DriverNodeInput, DriverNodeJson};
-use gemba_domain::{DriverKind, DriverNode, DriverNodeId, ProjectId, StoreError};
+use gemba_domain::{Action, DriverKind, DriverNode, DriverNodeId, ProjectId, StoreError};
 
 use super::{
-    created_tagged, delete_refused, driver_node_access, merge_patch, project_access, require_edit,
-    tagged, ApiError, ApiUser, Id, IfMatch, JsonBody,
+    created_tagged, delete_refused, driver_node_access, merge_patch, project_access, tagged,
+    ApiError, ApiUser, Id, IfMatch, JsonBody,
 };
 use crate::AppState;
 
@@ -19,7 +19,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Json<Vec<DriverNodeJson>>, ApiError> {
-    let (project, _) = project_access(&state, &user, ProjectId(id)).await?;
+    let (project, _) = project_access(&state, &user, ProjectId(id), Action::Read).await?;
     let nodes = state.store.driver_nodes(project.id).await?;
     Ok(Json(nodes.iter().map(DriverNodeJson::from).collect()))
 }
@@ -33,8 +33,8 @@ pub async fn create(
     Id(id): Id,
     JsonBody(input): JsonBody<DriverNodeInput>,
 ) -> Result<Response, ApiError> {
-    let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
-    require_edit(role)?;
+    let (project, _) =
+        project_access(&state, &user, ProjectId(id), Action::EditDriverDiagram).await?;
     let kind = match input.parent() {
         None => DriverKind::Primary,
         Some(parent) => {
@@ -73,7 +73,7 @@ pub async fn show(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let (node, _, _) = driver_node_access(&state, &user, DriverNodeId(id)).await?;
+    let (node, _, _) = driver_node_access(&state, &user, DriverNodeId(id), Action::Read).await?;
     Ok(tagged(node.version, DriverNodeJson::from(&node)))
 }
 
@@ -86,8 +86,8 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     JsonBody(input): JsonBody<DriverNodeInput>,
 ) -> Result<Response, ApiError> {
-    let (node, _, role) = driver_node_access(&state, &user, DriverNodeId(id)).await?;
-    require_edit(role)?;
+    let (node, _, _) =
+        driver_node_access(&state, &user, DriverNodeId(id), Action::EditDriverDiagram).await?;
     if input
         .parent_id
         .is_some_and(|p| p.map(DriverNodeId) != node.parent)
@@ -127,8 +127,7 @@ pub async fn remove(
     Id(id): Id,
     IfMatch(if_match): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    let (node, _, role) = driver_node_access(&state, &user, DriverNodeId(id)).await?;
-    require_edit(role)?;
+    let (node, _, _) = driver_node_access(&state, &user, DriverNodeId(id), Action::Delete).await?;
     match state
         .store
         .delete_driver_node(node.id, if_match, user.id)

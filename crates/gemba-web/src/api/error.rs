@@ -6,7 +6,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gemba_api::workspace::{ErrorBody, ErrorItemJson, ErrorJson};
-use gemba_domain::{FieldError, StoreError, Version};
+use gemba_domain::{AccessError, Action, FieldError, StoreError, Version};
 
 /// Largest request body the API reads: 5 MB.
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
@@ -25,6 +25,9 @@ pub enum ApiError {
     Unauthorized,
     /// 403: the user may read this but not change it.
     Forbidden(&'static str),
+    /// 403: the permission policy does not let the user's role take this action here; the
+    /// message says who may.
+    Denied(Action),
     /// 404: no such thing, or it belongs to an organisation the user is not in.
     NotFound,
     /// 405: the path exists but not with this method.
@@ -74,7 +77,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::Denied(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::Stale(_) => StatusCode::CONFLICT,
@@ -98,6 +101,16 @@ impl From<Vec<FieldError>> for ApiError {
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
         ApiError::from(vec![e])
+    }
+}
+
+impl From<AccessError> for ApiError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::NotFound => ApiError::NotFound,
+            AccessError::Denied(action) => ApiError::Denied(action),
+            AccessError::Store(e) => ApiError::from(e),
+        }
     }
 }
 
@@ -150,6 +163,7 @@ impl IntoResponse for ApiError {
                 vec![],
             ),
             ApiError::Forbidden(why) => ("forbidden", why.to_owned(), None, vec![]),
+            ApiError::Denied(action) => ("forbidden", action.refusal(), None, vec![]),
             ApiError::NotFound => ("not_found", "not found".to_owned(), None, vec![]),
             ApiError::MethodNotAllowed => (
                 "method_not_allowed",

@@ -15,15 +15,15 @@ use gemba_api::workspace::{
 };
 use gemba_api::{ChartDocument, SeriesJson, CONTRACT_VERSION};
 use gemba_domain::{
-    check_entries, measure_chart, DataPoint, EntryRow, Measure, MeasureId, ProjectId, RevisionId,
-    StoreError,
+    check_entries, measure_chart, Action, DataPoint, EntryRow, Measure, MeasureId, ProjectId,
+    RevisionId, StoreError,
 };
 use serde_json::Value;
 
 use super::extract::{body_error, is_json, media_type};
 use super::{
-    created_tagged, delete_refused, measure_access, merge_patch, project_access, require_edit,
-    require_lead, tagged, ApiError, ApiUser, Id, IdAnd, IfMatch, JsonBody,
+    created_tagged, delete_refused, measure_access, merge_patch, project_access, tagged, ApiError,
+    ApiUser, Id, IdAnd, IfMatch, JsonBody,
 };
 use crate::AppState;
 
@@ -33,7 +33,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Json<Vec<MeasureJson>>, ApiError> {
-    let (project, _) = project_access(&state, &user, ProjectId(id)).await?;
+    let (project, _) = project_access(&state, &user, ProjectId(id), Action::Read).await?;
     let measures = state.store.measures(project.id).await?;
     Ok(Json(measures.iter().map(MeasureJson::from).collect()))
 }
@@ -45,8 +45,7 @@ pub async fn create(
     Id(id): Id,
     JsonBody(input): JsonBody<MeasureInput>,
 ) -> Result<Response, ApiError> {
-    let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
-    require_edit(role)?;
+    let (project, _) = project_access(&state, &user, ProjectId(id), Action::DefineMeasure).await?;
     let fields = input.to_fields(None)?;
     let id = state
         .store
@@ -66,7 +65,7 @@ pub async fn show(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let (measure, _, _) = measure_access(&state, &user, MeasureId(id)).await?;
+    let (measure, _, _) = measure_access(&state, &user, MeasureId(id), Action::Read).await?;
     Ok(tagged(measure.version, MeasureJson::from(&measure)))
 }
 
@@ -80,8 +79,8 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     JsonBody(input): JsonBody<MeasureInput>,
 ) -> Result<Response, ApiError> {
-    let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
-    require_edit(role)?;
+    let (measure, _, _) =
+        measure_access(&state, &user, MeasureId(id), Action::DefineMeasure).await?;
     let id = measure.id;
     // The merge closures share these; each round's future borrows them.
     let (state, input, user) = (&state, &input, &user);
@@ -112,11 +111,7 @@ pub async fn remove(
     Id(id): Id,
     IfMatch(if_match): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
-    require_lead(
-        role,
-        "only an admin or an improvement lead can delete a measure",
-    )?;
+    let (measure, _, _) = measure_access(&state, &user, MeasureId(id), Action::Delete).await?;
     match state
         .store
         .delete_measure(measure.id, if_match, user.id)
@@ -138,7 +133,7 @@ pub async fn revisions(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Json<Vec<DataRevisionJson>>, ApiError> {
-    let (measure, _, _) = measure_access(&state, &user, MeasureId(id)).await?;
+    let (measure, _, _) = measure_access(&state, &user, MeasureId(id), Action::Read).await?;
     let revisions = state.store.data_revisions(measure.id).await?;
     Ok(Json(revisions.iter().map(DataRevisionJson::from).collect()))
 }
@@ -151,8 +146,7 @@ pub async fn restore_revision(
     ApiUser(user): ApiUser,
     IdAnd(id, revision): IdAnd,
 ) -> Result<Json<DataPointJson>, ApiError> {
-    let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
-    require_edit(role)?;
+    let (measure, _, _) = measure_access(&state, &user, MeasureId(id), Action::EnterData).await?;
     let revision = revision.parse::<i64>().map_err(|_| ApiError::NotFound)?;
     let point = state
         .store
@@ -168,8 +162,7 @@ pub async fn remove_point(
     ApiUser(user): ApiUser,
     IdAnd(id, date): IdAnd,
 ) -> Result<StatusCode, ApiError> {
-    let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
-    require_edit(role)?;
+    let (measure, _, _) = measure_access(&state, &user, MeasureId(id), Action::DeleteData).await?;
     // A date that cannot be read is a point that does not exist, like an id that is not a number.
     let date = parse_date_field("date", &date).map_err(|_| ApiError::NotFound)?;
     // `Missing` (no point on that date) is 404.
@@ -186,7 +179,7 @@ pub async fn data(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Json<Vec<DataPointJson>>, ApiError> {
-    let (measure, _, _) = measure_access(&state, &user, MeasureId(id)).await?;
+    let (measure, _, _) = measure_access(&state, &user, MeasureId(id), Action::Read).await?;
     let points = state.store.data(measure.id).await?;
     Ok(Json(points.iter().map(DataPointJson::from).collect()))
 }
@@ -197,7 +190,7 @@ pub async fn chart(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let (measure, project, _) = measure_access(&state, &user, MeasureId(id)).await?;
+    let (measure, project, _) = measure_access(&state, &user, MeasureId(id), Action::Read).await?;
     let points = state.store.data(measure.id).await?;
     let cycles = state.store.pdsas(project.id).await?;
     let chart = measure_chart(&measure, &points, &cycles)
@@ -251,8 +244,7 @@ pub async fn upload(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ImportedJson>, ApiError> {
     let confirmed = confirm_flag(query.as_deref())?;
-    let (measure, _, role) = measure_access(&state, &user, MeasureId(id)).await?;
-    require_edit(role)?;
+    let (measure, _, _) = measure_access(&state, &user, MeasureId(id), Action::EnterData).await?;
     let body = body.map_err(body_error)?;
     let json = is_json(&headers);
     let file_name = match media_type(&headers) {

@@ -27,8 +27,8 @@ use axum::routing::{delete, get, patch, post};
 use axum::Json;
 use axum::Router;
 use gemba_domain::{
-    DriverNode, DriverNodeId, Measure, MeasureId, PdsaCycle, PdsaId, Project, ProjectId, Role,
-    User, Version,
+    Access, Action, DriverNode, DriverNodeId, Grant, Measure, MeasureId, PdsaCycle, PdsaId,
+    Project, ProjectId, User, Version,
 };
 
 pub use error::{ApiError, MAX_BODY_BYTES};
@@ -39,12 +39,17 @@ use crate::AppState;
 /// The OpenAPI 3.1 document of this API.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
 
-/// Declares the routes once: [`ROUTES`] lists them (for the OpenAPI test) and `routes()` builds
-/// the router from the same lines, so the two cannot drift apart.
+/// Declares the routes once: [`ROUTES`] lists them (for the OpenAPI test), [`ROUTE_GUARDS`] says
+/// what each needs (for the permission tests), and `routes()` builds the router from the same
+/// lines, so the three cannot drift apart.
 macro_rules! api_routes {
-    ($($method:ident $path:literal => $handler:path;)*) => {
+    ($($method:ident $path:literal => $handler:path, $guard:expr;)*) => {
         /// Every route of the API as (method, path under `/api/v1`).
         pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        /// Every route of the API with what it needs: (method, path, guard).
+        pub const ROUTE_GUARDS: &[(&str, &str, Guard)] =
+            &[$((stringify!($method), $path, $guard)),*];
 
         fn routes() -> Router<AppState> {
             Router::new()$(.route($path, $method($handler)))*
@@ -53,52 +58,55 @@ macro_rules! api_routes {
 }
 
 api_routes! {
-    get "/openapi.json" => openapi;
-    get "/me" => projects::me;
-    get "/projects" => projects::list;
-    post "/projects" => projects::create;
-    get "/projects/{id}" => projects::show;
-    patch "/projects/{id}" => projects::update;
-    delete "/projects/{id}" => projects::remove;
-    get "/projects/{id}/members" => members::list;
-    post "/projects/{id}/members" => members::add;
-    delete "/projects/{id}/members/{user_id}" => members::remove;
-    get "/projects/{id}/history" => projects::history;
-    get "/projects/{id}/driver-nodes" => drivers::list;
-    post "/projects/{id}/driver-nodes" => drivers::create;
-    get "/driver-nodes/{id}" => drivers::show;
-    patch "/driver-nodes/{id}" => drivers::update;
-    delete "/driver-nodes/{id}" => drivers::remove;
-    get "/projects/{id}/measures" => measures::list;
-    post "/projects/{id}/measures" => measures::create;
-    get "/measures/{id}" => measures::show;
-    patch "/measures/{id}" => measures::update;
-    delete "/measures/{id}" => measures::remove;
-    get "/measures/{id}/data" => measures::data;
-    post "/measures/{id}/data" => measures::upload;
-    delete "/measures/{id}/data/{date}" => measures::remove_point;
-    get "/measures/{id}/data/revisions" => measures::revisions;
-    post "/measures/{id}/data/revisions/{revision_id}/restore" => measures::restore_revision;
-    get "/measures/{id}/chart" => measures::chart;
-    get "/projects/{id}/pdsa-cycles" => pdsa::list;
-    post "/projects/{id}/pdsa-cycles" => pdsa::create;
-    get "/pdsa-cycles/{id}" => pdsa::show;
-    patch "/pdsa-cycles/{id}" => pdsa::update;
-    delete "/pdsa-cycles/{id}" => pdsa::remove;
-    get "/tokens" => accounts::tokens;
-    post "/tokens" => accounts::create_token;
-    delete "/tokens/{id}" => accounts::revoke_token;
-    patch "/organisations/{id}" => accounts::rename_org;
-    get "/organisations/{id}/system" => accounts::system;
-    post "/organisations/{id}/system" => accounts::add_org;
-    get "/organisations/{id}/people" => accounts::people;
-    post "/organisations/{id}/people" => accounts::add_person;
-    patch "/organisations/{id}/people/{user_id}" => accounts::update_person;
-    post "/organisations/{id}/people/{user_id}/reset-link" => accounts::reset_link;
-    get "/organisations/{id}/teams" => accounts::teams;
-    post "/organisations/{id}/teams" => accounts::create_team;
-    patch "/teams/{id}" => accounts::update_team;
+    get "/openapi.json" => openapi, Public;
+    get "/me" => projects::me, Own;
+    get "/projects" => projects::list, Own;
+    post "/projects" => projects::create, Do(Action::CreateProject);
+    get "/projects/{id}" => projects::show, Do(Action::Read);
+    patch "/projects/{id}" => projects::update, Do(Action::EditProject);
+    delete "/projects/{id}" => projects::remove, Do(Action::Delete);
+    get "/projects/{id}/members" => members::list, Do(Action::Read);
+    post "/projects/{id}/members" => members::add, Do(Action::JoinTeam);
+    delete "/projects/{id}/members/{user_id}" => members::remove, Do(Action::JoinTeam);
+    post "/projects/{id}/lead" => members::choose_lead, Do(Action::ChooseLead);
+    get "/projects/{id}/history" => projects::history, Do(Action::Read);
+    get "/projects/{id}/driver-nodes" => drivers::list, Do(Action::Read);
+    post "/projects/{id}/driver-nodes" => drivers::create, Do(Action::EditDriverDiagram);
+    get "/driver-nodes/{id}" => drivers::show, Do(Action::Read);
+    patch "/driver-nodes/{id}" => drivers::update, Do(Action::EditDriverDiagram);
+    delete "/driver-nodes/{id}" => drivers::remove, Do(Action::Delete);
+    get "/projects/{id}/measures" => measures::list, Do(Action::Read);
+    post "/projects/{id}/measures" => measures::create, Do(Action::DefineMeasure);
+    get "/measures/{id}" => measures::show, Do(Action::Read);
+    patch "/measures/{id}" => measures::update, Do(Action::DefineMeasure);
+    delete "/measures/{id}" => measures::remove, Do(Action::Delete);
+    get "/measures/{id}/data" => measures::data, Do(Action::Read);
+    post "/measures/{id}/data" => measures::upload, Do(Action::EnterData);
+    delete "/measures/{id}/data/{date}" => measures::remove_point, Do(Action::DeleteData);
+    get "/measures/{id}/data/revisions" => measures::revisions, Do(Action::Read);
+    post "/measures/{id}/data/revisions/{revision_id}/restore" => measures::restore_revision, Do(Action::EnterData);
+    get "/measures/{id}/chart" => measures::chart, Do(Action::Read);
+    get "/projects/{id}/pdsa-cycles" => pdsa::list, Do(Action::Read);
+    post "/projects/{id}/pdsa-cycles" => pdsa::create, Do(Action::LogPdsa);
+    get "/pdsa-cycles/{id}" => pdsa::show, Do(Action::Read);
+    patch "/pdsa-cycles/{id}" => pdsa::update, Do(Action::LogPdsa);
+    delete "/pdsa-cycles/{id}" => pdsa::remove, Do(Action::Delete);
+    get "/tokens" => accounts::tokens, Own;
+    post "/tokens" => accounts::create_token, Own;
+    delete "/tokens/{id}" => accounts::revoke_token, Own;
+    patch "/organisations/{id}" => accounts::rename_org, Do(Action::ManageOrganisation);
+    get "/organisations/{id}/system" => accounts::system, Do(Action::ManageOrganisation);
+    post "/organisations/{id}/system" => accounts::add_org, Do(Action::ManageOrganisation);
+    get "/organisations/{id}/people" => accounts::people, Do(Action::ManageOrganisation);
+    post "/organisations/{id}/people" => accounts::add_person, Do(Action::ManageOrganisation);
+    patch "/organisations/{id}/people/{user_id}" => accounts::update_person, Do(Action::ManageOrganisation);
+    post "/organisations/{id}/people/{user_id}/reset-link" => accounts::reset_link, Do(Action::ManageOrganisation);
+    get "/organisations/{id}/teams" => accounts::teams, Do(Action::ManageOrganisation);
+    post "/organisations/{id}/teams" => accounts::create_team, Do(Action::ManageOrganisation);
+    patch "/teams/{id}" => accounts::update_team, Do(Action::ManageOrganisation);
 }
+
+use crate::Guard::{self, Do, Own, Public};
 
 /// The API's routes (mounted under `/api/v1`).
 pub fn router() -> Router<AppState> {
@@ -222,73 +230,68 @@ fn delete_refused<T, J: serde::Serialize>(
 }
 
 // --- access: every handler goes through one of these -----------------------------------------
+//
+// Each asks the domain's `Access` for the row and the action the route takes
+// (`gemba_domain::POLICY`): 404 when the user has no role where it lives, 403 when their role may
+// not take the action.
 
-/// A project the user may see, and their role in its organisation; 404 otherwise.
+/// The user's access to the workspace, for one request.
+async fn access<'a>(state: &'a AppState, user: &User) -> Result<Access<'a>, ApiError> {
+    Ok(Access::load(state.store.as_ref(), user.id).await?)
+}
+
+/// A project, for `action`, and what the user may do there.
 async fn project_access(
     state: &AppState,
     user: &User,
     id: ProjectId,
-) -> Result<(Project, Role), ApiError> {
-    let project = state.store.project(id).await?.ok_or(ApiError::NotFound)?;
-    let role = crate::auth::role_in(state.store.as_ref(), user.id, project.org)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok((project, role))
+    action: Action,
+) -> Result<(Project, Grant), ApiError> {
+    let found = access(state, user).await?.project(id, action).await?;
+    Ok(found.into_parts())
 }
 
-/// A measure the user may see, its project and their role; 404 otherwise.
+/// A measure, for `action`, its project and what the user may do there.
 async fn measure_access(
     state: &AppState,
     user: &User,
     id: MeasureId,
-) -> Result<(Measure, Project, Role), ApiError> {
-    let measure = state.store.measure(id).await?.ok_or(ApiError::NotFound)?;
-    let (project, role) = project_access(state, user, measure.project).await?;
-    Ok((measure, project, role))
+    action: Action,
+) -> Result<(Measure, Project, Grant), ApiError> {
+    let ((measure, project), grant) = access(state, user)
+        .await?
+        .measure(id, action)
+        .await?
+        .into_parts();
+    Ok((measure, project, grant))
 }
 
-/// A PDSA cycle the user may see, its project and their role; 404 otherwise.
+/// A PDSA cycle, for `action`, its project and what the user may do there.
 async fn pdsa_access(
     state: &AppState,
     user: &User,
     id: PdsaId,
-) -> Result<(PdsaCycle, Project, Role), ApiError> {
-    let cycle = state.store.pdsa(id).await?.ok_or(ApiError::NotFound)?;
-    let (project, role) = project_access(state, user, cycle.project).await?;
-    Ok((cycle, project, role))
+    action: Action,
+) -> Result<(PdsaCycle, Project, Grant), ApiError> {
+    let ((cycle, project), grant) = access(state, user)
+        .await?
+        .pdsa(id, action)
+        .await?
+        .into_parts();
+    Ok((cycle, project, grant))
 }
 
-/// A driver diagram node the user may see, its project and their role; 404 otherwise.
+/// A driver diagram node, for `action`, its project and what the user may do there.
 async fn driver_node_access(
     state: &AppState,
     user: &User,
     id: DriverNodeId,
-) -> Result<(DriverNode, Project, Role), ApiError> {
-    let node = state
-        .store
-        .driver_node(id)
+    action: Action,
+) -> Result<(DriverNode, Project, Grant), ApiError> {
+    let ((node, project), grant) = access(state, user)
         .await?
-        .ok_or(ApiError::NotFound)?;
-    let (project, role) = project_access(state, user, node.project).await?;
-    Ok((node, project, role))
-}
-
-/// 403 unless the role may delete (an admin or an improvement lead); `why` says what.
-fn require_lead(role: Role, why: &'static str) -> Result<(), ApiError> {
-    if matches!(role, Role::Admin | Role::ImprovementLead) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(why))
-    }
-}
-
-/// 403 unless the role may change projects, measures, data and PDSA cycles.
-fn require_edit(role: Role) -> Result<(), ApiError> {
-    if role.can_edit() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "your role in this organisation can read but not change its work",
-        ))
-    }
+        .driver_node(id, action)
+        .await?
+        .into_parts();
+    Ok((node, project, grant))
 }

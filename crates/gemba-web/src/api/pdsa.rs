@@ -6,12 +6,12 @@ use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{PdsaInput, PdsaJson};
 use gemba_domain::{
-    follows_makes_loop, DriverKind, PdsaCycle, PdsaFields, PdsaId, ProjectId, StoreError,
+    follows_makes_loop, Action, DriverKind, PdsaCycle, PdsaFields, PdsaId, ProjectId, StoreError,
 };
 
 use super::{
-    created_tagged, delete_refused, merge_patch, pdsa_access, project_access, require_edit,
-    require_lead, tagged, ApiError, ApiUser, Id, IfMatch, JsonBody,
+    created_tagged, delete_refused, merge_patch, pdsa_access, project_access, tagged, ApiError,
+    ApiUser, Id, IfMatch, JsonBody,
 };
 use crate::AppState;
 
@@ -65,7 +65,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Json<Vec<PdsaJson>>, ApiError> {
-    let (project, _) = project_access(&state, &user, ProjectId(id)).await?;
+    let (project, _) = project_access(&state, &user, ProjectId(id), Action::Read).await?;
     let cycles = state.store.pdsas(project.id).await?;
     Ok(Json(cycles.iter().map(PdsaJson::from).collect()))
 }
@@ -77,8 +77,7 @@ pub async fn create(
     Id(id): Id,
     JsonBody(input): JsonBody<PdsaInput>,
 ) -> Result<Response, ApiError> {
-    let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
-    require_edit(role)?;
+    let (project, _) = project_access(&state, &user, ProjectId(id), Action::LogPdsa).await?;
     let fields = input.to_fields(None)?;
     check_links(&state, project.id, None, &fields).await?;
     let id = state
@@ -99,7 +98,7 @@ pub async fn show(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let (cycle, _, _) = pdsa_access(&state, &user, PdsaId(id)).await?;
+    let (cycle, _, _) = pdsa_access(&state, &user, PdsaId(id), Action::Read).await?;
     Ok(tagged(cycle.version, PdsaJson::from(&cycle)))
 }
 
@@ -113,8 +112,7 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     JsonBody(input): JsonBody<PdsaInput>,
 ) -> Result<Response, ApiError> {
-    let (cycle, project, role) = pdsa_access(&state, &user, PdsaId(id)).await?;
-    require_edit(role)?;
+    let (cycle, project, _) = pdsa_access(&state, &user, PdsaId(id), Action::LogPdsa).await?;
     let id = cycle.id;
     // The merge closures share these; each round's future borrows them.
     let (state, input, user) = (&state, &input, &user);
@@ -146,11 +144,7 @@ pub async fn remove(
     Id(id): Id,
     IfMatch(if_match): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    let (cycle, _, role) = pdsa_access(&state, &user, PdsaId(id)).await?;
-    require_lead(
-        role,
-        "only an admin or an improvement lead can delete a PDSA cycle",
-    )?;
+    let (cycle, _, _) = pdsa_access(&state, &user, PdsaId(id), Action::Delete).await?;
     match state.store.delete_pdsa(cycle.id, if_match, user.id).await {
         Err(StoreError::Stale(_)) => Err(delete_refused(
             state.store.pdsa(cycle.id).await?,

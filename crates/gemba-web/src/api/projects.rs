@@ -5,11 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{HistoryJson, MeJson, ProjectInput, ProjectJson};
-use gemba_domain::{OrgId, Project, ProjectFields, ProjectId, StoreError, TeamId};
+use gemba_domain::{Action, OrgId, Project, ProjectFields, ProjectId, StoreError, TeamId};
 
 use super::{
-    created_tagged, delete_refused, merge_patch, project_access, require_edit, require_lead,
-    tagged, ApiError, ApiUser, Id, IfMatch, JsonBody,
+    access, created_tagged, delete_refused, merge_patch, project_access, tagged, ApiError, ApiUser,
+    Id, IfMatch, JsonBody,
 };
 use crate::AppState;
 
@@ -96,8 +96,10 @@ pub async fn create(
             }
         },
     };
-    require_edit(membership.role)?;
     let org = membership.org.id;
+    access(&state, &user)
+        .await?
+        .org(org, Action::CreateProject)?;
     let fields = input.to_fields(None)?;
     check_team(&state, org, &fields, None).await?;
     let id = state.store.create_project(org, &fields, user.id).await?;
@@ -115,7 +117,7 @@ pub async fn show(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let (project, _) = project_access(&state, &user, ProjectId(id)).await?;
+    let (project, _) = project_access(&state, &user, ProjectId(id), Action::Read).await?;
     Ok(tagged(project.version, ProjectJson::from(&project)))
 }
 
@@ -129,8 +131,8 @@ pub async fn update(
     IfMatch(if_match): IfMatch,
     JsonBody(input): JsonBody<ProjectInput>,
 ) -> Result<Response, ApiError> {
-    let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
-    require_edit(role)?;
+    let (project, grant) =
+        project_access(&state, &user, ProjectId(id), Action::EditProject).await?;
     if input.org_id.is_some_and(|o| o != project.org.0) {
         return Err(ApiError::field(
             "org_id",
@@ -148,6 +150,7 @@ pub async fn update(
         || async { state.store.project(id).await?.ok_or(ApiError::NotFound) },
         |current: Project| async move {
             let fields = input.to_fields(Some(&current))?;
+            grant.require_project_change(&current, &fields)?;
             check_team(state, current.org, &fields, current.team).await?;
             state
                 .store
@@ -160,7 +163,8 @@ pub async fn update(
     Ok(tagged(project.version, ProjectJson::from(&project)))
 }
 
-/// `DELETE /projects/{id}`: admins and improvement leads; an admin can restore it. With
+/// `DELETE /projects/{id}`: the project's lead, improvement leads and admins; an admin can
+/// restore it. With
 /// `If-Match`, only if the project is still at that version.
 pub async fn remove(
     State(state): State<AppState>,
@@ -168,11 +172,7 @@ pub async fn remove(
     Id(id): Id,
     IfMatch(if_match): IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    let (project, role) = project_access(&state, &user, ProjectId(id)).await?;
-    require_lead(
-        role,
-        "only an admin or an improvement lead can delete a project",
-    )?;
+    let (project, _) = project_access(&state, &user, ProjectId(id), Action::Delete).await?;
     match state
         .store
         .delete_project(project.id, if_match, user.id)
@@ -193,7 +193,7 @@ pub async fn history(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Json<Vec<HistoryJson>>, ApiError> {
-    let (project, _) = project_access(&state, &user, ProjectId(id)).await?;
+    let (project, _) = project_access(&state, &user, ProjectId(id), Action::Read).await?;
     let entries = state.store.history(project.id).await?;
     Ok(Json(entries.iter().map(HistoryJson::from).collect()))
 }

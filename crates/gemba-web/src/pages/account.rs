@@ -6,8 +6,7 @@ use crate::pages::Path;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use chrono::NaiveDateTime;
 use gemba_domain::{ApiToken, ApiTokenId, NonEmpty};
 use maud::{html, Markup};
@@ -20,14 +19,13 @@ use super::session::{current_user, now, same_origin, session_cookie, ClientAddr,
 use crate::auth;
 use crate::AppState;
 
-/// The routes of the account pages and of reset links.
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/account", get(account))
-        .route("/account/password", post(change_password))
-        .route("/account/tokens", post(create_token))
-        .route("/account/tokens/{id}/revoke", post(revoke_token))
-        .route("/reset/{secret}", get(reset_page).post(reset))
+page_routes! {
+    get "/account" => account, Own;
+    post "/account/password" => change_password, Own;
+    post "/account/tokens" => create_token, Own;
+    post "/account/tokens/{id}/revoke" => revoke_token, Own;
+    get "/reset/{secret}" => reset_page, Public;
+    post "/reset/{secret}" => reset, Public;
 }
 
 /// How long a token made on the account page may work, in days, with its label.

@@ -9,11 +9,11 @@ use axum::extract::State;
 use axum::http::header::HOST;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use chrono::NaiveDateTime;
 use gemba_domain::{
-    Added, Email, NonEmpty, OrgId, Organisation, Person, Role, StoreError, TeamId, UserId,
+    permits, Action, Added, Email, NonEmpty, OrgId, Organisation, Person, Role, StoreError, TeamId,
+    UserId,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -25,34 +25,24 @@ use super::session::{now, see_other, CurrentUser};
 use crate::auth;
 use crate::AppState;
 
-/// The routes of the admin pages.
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin", get(index))
-        .route("/admin/orgs/{org}/people", get(people).post(add_person))
-        .route("/admin/orgs/{org}/people/{user}", get(person))
-        .route("/admin/orgs/{org}/people/{user}/role", post(set_role))
-        .route(
-            "/admin/orgs/{org}/people/{user}/deactivate",
-            get(confirm_deactivate).post(deactivate),
-        )
-        .route(
-            "/admin/orgs/{org}/people/{user}/reactivate",
-            post(reactivate),
-        )
-        .route(
-            "/admin/orgs/{org}/people/{user}/reset-link",
-            post(reset_link),
-        )
-        .route("/admin/orgs/{org}/teams", get(teams).post(create_team))
-        .route("/admin/orgs/{org}/teams/{team}/rename", post(rename_team))
-        .route("/admin/orgs/{org}/teams/{team}/archive", post(archive_team))
-        .route("/admin/orgs/{org}/teams/{team}/restore", post(restore_team))
-        .route(
-            "/admin/orgs/{org}/organisations",
-            get(organisations).post(add_org),
-        )
-        .route("/admin/orgs/{org}/rename", post(rename_org))
+page_routes! {
+    get "/admin" => index, Do(Action::ManageOrganisation);
+    get "/admin/orgs/{org}/people" => people, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/people" => add_person, Do(Action::ManageOrganisation);
+    get "/admin/orgs/{org}/people/{user}" => person, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/people/{user}/role" => set_role, Do(Action::ManageOrganisation);
+    get "/admin/orgs/{org}/people/{user}/deactivate" => confirm_deactivate, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/people/{user}/deactivate" => deactivate, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/people/{user}/reactivate" => reactivate, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/people/{user}/reset-link" => reset_link, Do(Action::ManageOrganisation);
+    get "/admin/orgs/{org}/teams" => teams, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/teams" => create_team, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/teams/{team}/rename" => rename_team, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/teams/{team}/archive" => archive_team, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/teams/{team}/restore" => restore_team, Do(Action::ManageOrganisation);
+    get "/admin/orgs/{org}/organisations" => organisations, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/organisations" => add_org, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/rename" => rename_org, Do(Action::ManageOrganisation);
 }
 
 /// The organisation of the path when the user is its admin: 404 when they are not in it (or
@@ -67,8 +57,8 @@ fn admin_of(user: &CurrentUser, org: &str) -> Result<Organisation, PageError> {
         .iter()
         .find(|m| m.org.id == id)
         .ok_or(PageError::NotFound)?;
-    if m.role != Role::Admin {
-        return Err(PageError::Forbidden);
+    if !permits(m.role, false, Action::ManageOrganisation) {
+        return Err(PageError::Denied(Action::ManageOrganisation));
     }
     Ok(m.org.clone())
 }
@@ -167,11 +157,11 @@ async fn index(user: CurrentUser) -> Result<Markup, PageError> {
     let orgs: Vec<&Organisation> = user
         .memberships
         .iter()
-        .filter(|m| m.role == Role::Admin)
+        .filter(|m| permits(m.role, false, Action::ManageOrganisation))
         .map(|m| &m.org)
         .collect();
     if orgs.is_empty() {
-        return Err(PageError::Forbidden);
+        return Err(PageError::Denied(Action::ManageOrganisation));
     }
     let body = html! {
         h1 { "Administration" }

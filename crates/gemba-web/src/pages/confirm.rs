@@ -5,8 +5,6 @@
 
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use gemba_domain::Version;
 use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
@@ -154,7 +152,7 @@ async fn deleted_page(
     let is_admin = user
         .memberships
         .iter()
-        .any(|m| m.role == gemba_domain::Role::Admin);
+        .any(|m| gemba_domain::permits(m.role, false, gemba_domain::Action::Restore));
     let body = html! {
         div class="notice notice--success" role="status" {
             h1 { (title) }
@@ -179,7 +177,6 @@ fn sentence_case(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The confirmation page's route.
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/deleted", get(deleted_page))
+page_routes! {
+    get "/deleted" => deleted_page, Own;
 }

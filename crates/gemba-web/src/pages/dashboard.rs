@@ -7,8 +7,6 @@
 
 use crate::pages::Path;
 use axum::extract::State;
-use axum::routing::get;
-use axum::Router;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -25,11 +23,9 @@ use super::measures::num;
 use super::session::CurrentUser;
 use crate::AppState;
 
-/// The dashboard route.
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(dashboard))
-        .route("/teams/{id}", get(team_dashboard))
+page_routes! {
+    get "/" => dashboard, Own;
+    get "/teams/{id}" => team_dashboard, Do(Action::Read);
 }
 
 /// A status for people: "Testing".
@@ -323,21 +319,23 @@ async fn team_dashboard(
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
     let store = state.store.as_ref();
-    let mut found = None;
-    for m in &user.memberships {
-        if let Some(t) = store
-            .teams(m.org.id)
-            .await?
-            .into_iter()
-            .find(|t| t.id.0 == id)
-        {
-            found = Some((t, m));
-            break;
-        }
-    }
-    let Some((team, membership)) = found else {
-        return Err(PageError::NotFound);
-    };
+    let id = gemba_domain::TeamId(id);
+    let grant = user
+        .access(&state)
+        .resource(gemba_domain::Resource::Team(id), gemba_domain::Action::Read)
+        .await?
+        .grant();
+    // Archived teams are left out of dashboards.
+    let team = store
+        .team(id)
+        .await?
+        .filter(|t| !t.archived)
+        .ok_or(PageError::NotFound)?;
+    let membership = user
+        .memberships
+        .iter()
+        .find(|m| m.org.id == grant.org())
+        .ok_or(PageError::NotFound)?;
     let mut rows: Vec<ProjectRow> = Vec::new();
     for p in store.projects(team.org).await? {
         if p.team == Some(team.id) {
@@ -355,7 +353,7 @@ async fn team_dashboard(
         span class="caption" { (membership.org.name) }
         h1 { (team.name) }
         p { (rows.len()) " projects (" (active) " active), " (measures) " measures." }
-        @if membership.role.can_edit() {
+        @if gemba_domain::permits(membership.role, false, gemba_domain::Action::CreateProject) {
             p { a class="button" href="/projects/new" { "Start a project" } }
         }
         h2 { "Projects" }
@@ -416,7 +414,10 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
             }
         });
     }
-    let can_create = user.memberships.iter().any(|m| m.role.can_edit());
+    let can_create = user
+        .memberships
+        .iter()
+        .any(|m| gemba_domain::permits(m.role, false, gemba_domain::Action::CreateProject));
     let body = html! {
         h1 { "Dashboard" }
         @if can_create {

@@ -6,10 +6,10 @@ use crate::pages::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use gemba_domain::{
-    DriverKind, DriverNode, DriverNodeId, NonEmpty, Project, ProjectId, Role, StoreError, Version,
+    Action, DriverKind, DriverNode, DriverNodeId, NonEmpty, Project, ProjectId, Resource,
+    StoreError, Version,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -24,13 +24,12 @@ use super::projects::CsrfForm;
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
-/// The driver diagram routes.
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{id}/drivers", get(editor).post(add))
-        .route("/projects/{id}/drivers/{node}/edit", post(edit))
-        .route("/projects/{id}/drivers/{node}/delete", post(delete))
-        .route("/drivers/{node}/restore", post(restore))
+page_routes! {
+    get "/projects/{id}/drivers" => editor, Do(Action::EditDriverDiagram);
+    post "/projects/{id}/drivers" => add, Do(Action::EditDriverDiagram);
+    post "/projects/{id}/drivers/{node}/edit" => edit, Do(Action::EditDriverDiagram);
+    post "/projects/{id}/drivers/{node}/delete" => delete, Do(Action::Delete);
+    post "/drivers/{node}/restore" => restore, Do(Action::Restore);
 }
 
 /// "Primary driver", "Secondary driver", "Change idea".
@@ -96,12 +95,19 @@ pub(crate) fn diagram(project: &Project, nodes: &[DriverNode]) -> Markup {
 
 /// The editor: every node with a form to change its text, a delete button and a form to add
 /// a child, then a form to add a primary driver.
-fn editor_page(user: &CurrentUser, project: &Project, nodes: &[DriverNode]) -> Markup {
+/// Delete buttons only for those who may delete (`delete`).
+fn editor_page(
+    user: &CurrentUser,
+    project: &Project,
+    nodes: &[DriverNode],
+    delete: bool,
+) -> Markup {
     fn level(
         user: &CurrentUser,
         p: &Project,
         nodes: &[DriverNode],
         parent: Option<DriverNodeId>,
+        delete: bool,
     ) -> Markup {
         let kids = children(nodes, parent);
         html! {
@@ -123,16 +129,18 @@ fn editor_page(user: &CurrentUser, project: &Project, nodes: &[DriverNode]) -> M
                                     span class="visually-hidden" { " " (kind_words(n.kind)) " " (n.text) }
                                 }
                             }
-                            form method="post" class="inline-form"
-                                action={ "/projects/" (p.id) "/drivers/" (n.id) "/delete" } {
-                                (csrf_field(user))
-                                (conflict::version_field(n.version))
-                                button type="submit" class="button button--warning" {
-                                    "Delete"
-                                    span class="visually-hidden" { " " (kind_words(n.kind)) " " (n.text) }
+                            @if delete {
+                                form method="post" class="inline-form"
+                                    action={ "/projects/" (p.id) "/drivers/" (n.id) "/delete" } {
+                                    (csrf_field(user))
+                                    (conflict::version_field(n.version))
+                                    button type="submit" class="button button--warning" {
+                                        "Delete"
+                                        span class="visually-hidden" { " " (kind_words(n.kind)) " " (n.text) }
+                                    }
                                 }
                             }
-                            (level(user, p, nodes, Some(n.id)))
+                            (level(user, p, nodes, Some(n.id), delete))
                             @if let Some(child) = n.kind.child() {
                                 (add_form(user, p, Some(n), child))
                             }
@@ -152,7 +160,7 @@ fn editor_page(user: &CurrentUser, project: &Project, nodes: &[DriverNode]) -> M
         }
         div class="driver-diagram" {
             (aim_line(project))
-            (level(user, project, nodes, None))
+            (level(user, project, nodes, None, delete))
             (add_form(user, project, None, DriverKind::Primary))
         }
     };
@@ -242,12 +250,9 @@ async fn editor(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
-    if !role.can_edit() {
-        return Err(PageError::Forbidden);
-    }
+    let (p, grant) = load_project(&state, &user, ProjectId(id), Action::EditDriverDiagram).await?;
     let nodes = state.store.driver_nodes(p.id).await?;
-    Ok(editor_page(&user, &p, &nodes))
+    Ok(editor_page(&user, &p, &nodes, grant.may(Action::Delete)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -283,8 +288,8 @@ async fn add(
     Path(id): Path<i64>,
     Form(f): Form<NodeForm>,
 ) -> Result<Response, PageError> {
-    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (p, _) = load_project(&state, &user, ProjectId(id), Action::EditDriverDiagram).await?;
     let (parent, kind) = match f.parent.trim() {
         "" => (None, DriverKind::Primary),
         s => {
@@ -327,8 +332,8 @@ async fn edit(
     Path((id, node)): Path<(i64, i64)>,
     Form(f): Form<NodeForm>,
 ) -> Result<Response, PageError> {
-    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (p, _) = load_project(&state, &user, ProjectId(id), Action::EditDriverDiagram).await?;
     let node = node_of(&state, &p, node).await?;
     let text = match NonEmpty::parse("text", &f.text) {
         Ok(t) => t,
@@ -390,8 +395,8 @@ async fn delete(
     Path((id, node)): Path<(i64, i64)>,
     Form(f): Form<NodeForm>,
 ) -> Result<Response, PageError> {
-    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (p, _) = load_project(&state, &user, ProjectId(id), Action::Delete).await?;
     let node = node_of(&state, &p, node).await?;
     // A form that names no version deletes whatever is stored (as before versions).
     let expected = conflict::parse(&f.version);
@@ -431,27 +436,25 @@ async fn restore(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
     let id = DriverNodeId(id);
-    for m in &user.memberships {
-        for p in state.store.projects(m.org.id).await? {
-            let deleted = state.store.deleted_driver_nodes(p.id).await?;
-            let Some(node) = deleted.iter().find(|n| n.id == id) else {
-                continue;
-            };
-            user.check_csrf(&f.csrf)?;
-            if m.role != Role::Admin {
-                return Err(PageError::Forbidden);
-            }
-            if !restorable(&deleted).iter().any(|n| n.id == id) {
-                return Err(PageError::BadRequest(format!(
-                    "The {} “{}” was deleted with a driver above it: restore that one first.",
-                    kind_words(node.kind),
-                    node.text
-                )));
-            }
-            state.store.restore_driver_node(id, user.user.id).await?;
-            return Ok(see_other(&format!("/projects/{}/drivers#node-{id}", p.id)));
-        }
+    let owner = user
+        .access(&state)
+        .resource(Resource::DriverNode(id), Action::Restore)
+        .await?;
+    let project = owner.item().project.ok_or(PageError::NotFound)?;
+    let deleted = state.store.deleted_driver_nodes(project).await?;
+    let node = deleted
+        .iter()
+        .find(|n| n.id == id)
+        .ok_or(PageError::NotFound)?;
+    if !restorable(&deleted).iter().any(|n| n.id == id) {
+        return Err(PageError::BadRequest(format!(
+            "The {} “{}” was deleted with a driver above it: restore that one first.",
+            kind_words(node.kind),
+            node.text
+        )));
     }
-    Err(PageError::NotFound)
+    state.store.restore_driver_node(id, user.user.id).await?;
+    Ok(see_other(&format!("/projects/{project}/drivers#node-{id}")))
 }

@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use gemba_domain::StoreError;
+use gemba_domain::{AccessError, Action, StoreError};
 use maud::html;
 
 use super::layout;
@@ -15,6 +15,8 @@ pub enum PageError {
     NotFound,
     /// The user may see this but not change it, or the form's CSRF token was wrong.
     Forbidden,
+    /// The permission policy does not let the user's role take this action here.
+    Denied(Action),
     /// The request cannot be understood; the message is shown to the user.
     BadRequest(String),
     /// Someone else changed or deleted the thing between this page's read and its write (a
@@ -22,6 +24,16 @@ pub enum PageError {
     Stale(String),
     /// Something failed inside; the message goes to the log only.
     Internal(String),
+}
+
+impl From<AccessError> for PageError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::NotFound => PageError::NotFound,
+            AccessError::Denied(action) => PageError::Denied(action),
+            AccessError::Store(e) => PageError::from(e),
+        }
+    }
 }
 
 impl From<StoreError> for PageError {
@@ -67,6 +79,14 @@ impl IntoResponse for PageError {
                 "Your role does not allow this change, or the form had expired. Go back, \
                  reload the page and try again, or ask your organisation's admin."
                     .to_owned(),
+            ),
+            PageError::Denied(action) => (
+                StatusCode::FORBIDDEN,
+                "You cannot do that",
+                format!(
+                    "{} Ask them, or your organisation's admin if your role should change.",
+                    action.refusal()
+                ),
             ),
             PageError::Stale(what) => (
                 StatusCode::CONFLICT,

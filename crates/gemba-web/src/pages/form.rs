@@ -172,6 +172,21 @@ pub fn textarea(
     }
 }
 
+/// A multi-line text the user may read but not change here: `why` says who may. It is sent
+/// with the form unchanged (`readonly`), so saving keeps it.
+pub fn readonly_textarea(name: &str, label: &str, value: &str, why: &str) -> Markup {
+    html! {
+        div class="form-group" {
+            label class="label" for=(name) { (label) }
+            div class="hint" id={ (name) "-hint" } { (why) }
+            textarea class="textarea" id=(name) name=(name) rows="4" readonly
+                aria-describedby={ (name) "-hint" } {
+                (value)
+            }
+        }
+    }
+}
+
 /// A drop-down list of `options` (value, label) with `selected` chosen.
 pub fn select(
     name: &str,

@@ -1,7 +1,6 @@
 //! The frame of every page: a skip link, the NHS-blue header with the navigation, the main
 //! content and the footer.
 
-use gemba_domain::Role;
 use maud::{html, Markup, DOCTYPE};
 
 use super::session::CurrentUser;
@@ -10,7 +9,11 @@ use super::session::CurrentUser;
 ///
 /// With a signed-in `user` the header has the navigation and a sign-out button.
 pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
-    let is_admin = user.is_some_and(|u| u.memberships.iter().any(|m| m.role == Role::Admin));
+    let is_admin = user.is_some_and(|u| {
+        u.memberships
+            .iter()
+            .any(|m| gemba_domain::permits(m.role, false, gemba_domain::Action::ManageOrganisation))
+    });
     html! {
         (DOCTYPE)
         html lang="en" {

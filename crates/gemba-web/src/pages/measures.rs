@@ -1,19 +1,18 @@
 //! Measures: create and edit, the chart page with its settings, and data entry (`data`).
 
-mod data;
+pub(crate) mod data;
 
 use crate::pages::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use chrono::NaiveDate;
 use gemba_chart::{Place, SeriesView};
 use gemba_domain::{
-    check_chart_settings, free_text, measure_chart, optional_number, ChartSettings, Measure,
-    MeasureFields, MeasureId, MeasureType, Multiplier, NonEmpty, Period, Position, Project,
-    ProjectId, Role, StoreError, Version,
+    check_chart_settings, free_text, measure_chart, optional_number, Action, ChartSettings, Grant,
+    Measure, MeasureFields, MeasureId, MeasureType, Multiplier, NonEmpty, Period, Position,
+    Project, ProjectId, Resource, StoreError, Version,
 };
 use gemba_spc::{ChartResult, ChartType, Improvement, PointVariation};
 use maud::{html, Markup, PreEscaped};
@@ -25,36 +24,36 @@ use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
-use super::projects::{can_delete, deleted_item_role, CsrfForm, DeleteForm, DeletedItem};
+use super::projects::{CsrfForm, DeleteForm};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
-/// The measure routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{id}/measures/new", get(new_page).post(create))
-        .route("/measures/{id}", get(show))
-        .route("/measures/{id}/settings", post(settings))
-        .route("/measures/{id}/edit", get(edit_page).post(update))
-        .route("/measures/{id}/delete", post(delete))
-        .route("/measures/{id}/restore", post(restore))
-        .merge(data::router())
+page_routes! {
+    get "/projects/{id}/measures/new" => new_page, Do(Action::DefineMeasure);
+    post "/projects/{id}/measures/new" => create, Do(Action::DefineMeasure);
+    get "/measures/{id}" => show, Do(Action::Read);
+    post "/measures/{id}/settings" => settings, Do(Action::DefineMeasure);
+    get "/measures/{id}/edit" => edit_page, Do(Action::DefineMeasure);
+    post "/measures/{id}/edit" => update, Do(Action::DefineMeasure);
+    post "/measures/{id}/delete" => delete, Do(Action::Delete);
+    post "/measures/{id}/restore" => restore, Do(Action::Restore);
 }
 
-/// The measure `id`, its project and the user's role there; `NotFound` when it does not exist
-/// or belongs to another organisation.
+/// The measure `id`, for `action`, with its project and what the user may do there
+/// ([`gemba_domain::Access::measure`]); `NotFound` when it does not exist or belongs to another
+/// organisation, `Denied` when the user may not take `action`.
 pub(crate) async fn load_measure(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-) -> Result<(Measure, Project, Role), PageError> {
-    let measure = state
-        .store
-        .measure(MeasureId(id))
+    action: Action,
+) -> Result<(Measure, Project, Grant), PageError> {
+    let ((measure, project), grant) = user
+        .access(state)
+        .measure(MeasureId(id), action)
         .await?
-        .ok_or(PageError::NotFound)?;
-    let (project, role) = load_project(state, user, measure.project).await?;
-    Ok((measure, project, role))
+        .into_parts();
+    Ok((measure, project, grant))
 }
 
 /// Chart types a measure of single values or ratios can use (not the subgroup charts).
@@ -445,10 +444,7 @@ async fn new_page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (project, role) = load_project(&state, &user, ProjectId(id)).await?;
-    if !role.can_edit() {
-        return Err(PageError::Forbidden);
-    }
+    let (project, _) = load_project(&state, &user, ProjectId(id), Action::DefineMeasure).await?;
     Ok(new_measure_page(
         &user,
         &project,
@@ -481,8 +477,8 @@ async fn create(
     Path(id): Path<i64>,
     Form(f): Form<MeasureForm>,
 ) -> Result<Response, PageError> {
-    let (project, role) = load_project(&state, &user, ProjectId(id)).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (project, _) = load_project(&state, &user, ProjectId(id), Action::DefineMeasure).await?;
     match f.fields(None) {
         Ok(fields) => {
             let mid = state
@@ -504,10 +500,7 @@ async fn edit_page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (m, _project, role) = load_measure(&state, &user, id).await?;
-    if !role.can_edit() {
-        return Err(PageError::Forbidden);
-    }
+    let (m, _, _) = load_measure(&state, &user, id, Action::DefineMeasure).await?;
     Ok(edit_measure_page(
         &user,
         &m,
@@ -554,8 +547,8 @@ async fn update(
     Path(id): Path<i64>,
     Form(f): Form<MeasureForm>,
 ) -> Result<Response, PageError> {
-    let (m, _project, role) = load_measure(&state, &user, id).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (m, _, _) = load_measure(&state, &user, id, Action::DefineMeasure).await?;
     let fields = match f.fields(Some(&m.chart)) {
         Ok(fields) => fields,
         Err(e) => {
@@ -576,7 +569,7 @@ async fn update(
         Ok(_) => Ok(see_other(&format!("/measures/{}", m.id))),
         Err(StoreError::Stale(_)) => {
             // Someone else saved first: show theirs beside ours, keep ours in the form.
-            let (now, _, _) = load_measure(&state, &user, id).await?;
+            let (now, _, _) = load_measure(&state, &user, id, Action::Read).await?;
             let clash = conflict::notice("measure", &MeasureForm::of(&now).shown(), &f.shown());
             let f = MeasureForm {
                 version: now.version.to_string(),
@@ -741,14 +734,14 @@ async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (m, project, role) = load_measure(&state, &user, id).await?;
+    let (m, project, grant) = load_measure(&state, &user, id, Action::Read).await?;
     let f = SettingsForm::of(&m);
     let settings = Settings {
         form: &f,
         errors: &FieldErrors::new(),
         clash: None,
     };
-    measure_page(&state, &user, &m, &project, role, settings).await
+    measure_page(&state, &user, &m, &project, grant, settings).await
 }
 
 async fn settings(
@@ -757,9 +750,9 @@ async fn settings(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (m, project, role) = load_measure(&state, &user, id).await?;
     let f = SettingsForm::from_pairs(pairs);
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (m, project, grant) = load_measure(&state, &user, id, Action::DefineMeasure).await?;
     let fields = match f.apply(&m) {
         Ok(fields) => fields,
         Err(e) => {
@@ -768,7 +761,7 @@ async fn settings(
                 errors: &e,
                 clash: None,
             };
-            let page = measure_page(&state, &user, &m, &project, role, settings).await?;
+            let page = measure_page(&state, &user, &m, &project, grant, settings).await?;
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
@@ -785,7 +778,7 @@ async fn settings(
         Ok(_) => Ok(see_other(&format!("/measures/{}#settings", m.id))),
         Err(StoreError::Stale(_)) => {
             // Someone else saved first: their settings beside ours, ours kept in the form.
-            let (now, project, role) = load_measure(&state, &user, id).await?;
+            let (now, project, grant) = load_measure(&state, &user, id, Action::Read).await?;
             let clash = conflict::notice("measure", &SettingsForm::of(&now).shown(), &f.shown());
             let mut f = f;
             f.version = now.version.to_string();
@@ -794,25 +787,22 @@ async fn settings(
                 errors: &FieldErrors::new(),
                 clash: Some(clash),
             };
-            let page = measure_page(&state, &user, &now, &project, role, settings).await?;
+            let page = measure_page(&state, &user, &now, &project, grant, settings).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// Deletes a measure (recoverably): admins and improvement leads only.
+/// Deletes a measure (recoverably): the project's lead, improvement leads and admins.
 async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
     Form(f): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
-    let (m, project, role) = load_measure(&state, &user, id).await?;
     user.check_csrf(&f.csrf)?;
-    if !can_delete(role) {
-        return Err(PageError::Forbidden);
-    }
+    let (m, project, _) = load_measure(&state, &user, id, Action::Delete).await?;
     let expected = conflict::parse(&f.version);
     confirm::Deletion {
         kind: confirm::Kind::Measure,
@@ -838,12 +828,11 @@ async fn restore(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    let id = MeasureId(id);
-    let role = deleted_item_role(&state, &user, DeletedItem::Measure(id)).await?;
     user.check_csrf(&f.csrf)?;
-    if role != Role::Admin {
-        return Err(PageError::Forbidden);
-    }
+    let id = MeasureId(id);
+    user.access(&state)
+        .resource(Resource::Measure(id), Action::Restore)
+        .await?;
     state.store.restore_measure(id, user.user.id).await?;
     Ok(see_other(&format!("/measures/{id}")))
 }
@@ -886,7 +875,7 @@ async fn measure_page(
     user: &CurrentUser,
     m: &Measure,
     project: &Project,
-    role: Role,
+    grant: Grant,
     settings: Settings<'_>,
 ) -> Result<Markup, PageError> {
     let Settings {
@@ -901,7 +890,8 @@ async fn measure_page(
     } else {
         Some(measure_chart(m, &data, &pdsas))
     };
-    let edit = role.can_edit();
+    let edit = grant.may(Action::EnterData);
+    let define = grant.may(Action::DefineMeasure);
     let conflicted = clash.is_some();
     let body = html! {
         a class="back-link" href={ "/projects/" (project.id) } { "Back to " (project.title) }
@@ -925,8 +915,10 @@ async fn measure_page(
         p class="actions" {
             @if edit {
                 a href={ "/measures/" (m.id) "/data" } { "Enter data" span class="visually-hidden" { " for " (m.name) } }
-                " · "
-                a href={ "/measures/" (m.id) "/edit" } { "Edit measure" span class="visually-hidden" { " " (m.name) } }
+                @if define {
+                    " · "
+                    a href={ "/measures/" (m.id) "/edit" } { "Edit measure" span class="visually-hidden" { " " (m.name) } }
+                }
             } @else {
                 a href={ "/measures/" (m.id) "/data" } { "See the data" }
             }
@@ -945,13 +937,13 @@ async fn measure_page(
             }
             Some(Ok(mc)) => { (chart_section(m, mc)) }
         }
-        @if edit {
+        @if define {
             (settings_form(user, m, settings, errors))
         } @else {
             h2 id="settings" { "Chart settings" }
             p { "Rules: " (profile_label(&m.chart.rules)) ". " @if let Some(t) = m.chart.target { "Target: " (shown(&m.chart, t)) "." } }
         }
-        @if can_delete(role) {
+        @if grant.may(Action::Delete) {
             h2 { "Delete this measure" }
             p { "Deleting hides the measure and its chart from everyone. An admin can restore it with its data." }
             form method="post" action={ "/measures/" (m.id) "/delete" } {

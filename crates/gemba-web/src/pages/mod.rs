@@ -4,6 +4,28 @@
 //! projects, driver diagrams, dashboards); `measures` and `pdsa` hold measures, data entry,
 //! charts and PDSA cycles.
 
+/// Declares a module's pages once: its `ROUTES` (method, path and what each needs, read by the
+/// isolation and permission tests) and its `router()`, built from the same lines so that the two
+/// cannot drift apart. A route may carry a layer in brackets (a larger body limit).
+macro_rules! page_routes {
+    ($($method:ident $path:literal => $handler:ident $([$layer:expr])?, $guard:expr;)*) => {
+        /// This module's pages: (method, path, what each needs).
+        pub(crate) const ROUTES: &[(&str, &str, crate::Guard)] = {
+            #[allow(unused_imports)]
+            use {crate::Guard::{Do, Own, Public}, gemba_domain::Action};
+            &[$((stringify!($method), $path, $guard)),*]
+        };
+
+        /// This module's pages.
+        pub(crate) fn router() -> axum::Router<crate::AppState> {
+            #[allow(unused_imports)]
+            use {crate::Guard::{Do, Own, Public}, gemba_domain::Action};
+            axum::Router::new()
+                $(.route($path, axum::routing::$method($handler)$(.layer($layer))?))*
+        }
+    };
+}
+
 mod account;
 mod admin;
 mod confirm;
@@ -46,6 +68,25 @@ pub(crate) fn today() -> chrono::NaiveDate {
 /// The pages' one style sheet, compiled in.
 const CSS: &str = include_str!("../../static/gemba.css");
 
+/// Every page route as (method, path, what it needs), from the modules' tables.
+pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
+    let tables: [&[(&str, &str, crate::Guard)]; 12] = [
+        &[("get", "/static/gemba.css", crate::Guard::Public)],
+        session::ROUTES,
+        account::ROUTES,
+        admin::ROUTES,
+        dashboard::ROUTES,
+        projects::ROUTES,
+        drivers::ROUTES,
+        members::ROUTES,
+        measures::ROUTES,
+        measures::data::ROUTES,
+        pdsa::ROUTES,
+        confirm::ROUTES,
+    ];
+    tables.concat()
+}
+
 /// The pages' routes.
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -58,6 +99,7 @@ pub fn router() -> Router<AppState> {
         .merge(drivers::router())
         .merge(members::router())
         .merge(measures::router())
+        .merge(measures::data::router())
         .merge(pdsa::router())
         .merge(confirm::router())
 }

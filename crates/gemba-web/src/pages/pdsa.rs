@@ -5,11 +5,10 @@ use crate::pages::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use gemba_domain::{
-    follows_makes_loop, free_text, ActDecision, DriverKind, DriverNode, DriverNodeId, NonEmpty,
-    PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Role, StoreError,
+    follows_makes_loop, free_text, ActDecision, Action, DriverKind, DriverNode, DriverNodeId,
+    Grant, NonEmpty, PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Resource, StoreError,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -20,34 +19,35 @@ use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::load_project;
-use super::projects::{can_delete, deleted_item_role, CsrfForm, DeleteForm, DeletedItem};
+use super::projects::{CsrfForm, DeleteForm};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
-/// The PDSA routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{id}/pdsa/new", get(new_page).post(create))
-        .route("/pdsa/{id}", get(show))
-        .route("/pdsa/{id}/edit", get(edit_page).post(update))
-        .route("/pdsa/{id}/delete", post(delete))
-        .route("/pdsa/{id}/restore", post(restore))
+page_routes! {
+    get "/projects/{id}/pdsa/new" => new_page, Do(Action::LogPdsa);
+    post "/projects/{id}/pdsa/new" => create, Do(Action::LogPdsa);
+    get "/pdsa/{id}" => show, Do(Action::Read);
+    get "/pdsa/{id}/edit" => edit_page, Do(Action::LogPdsa);
+    post "/pdsa/{id}/edit" => update, Do(Action::LogPdsa);
+    post "/pdsa/{id}/delete" => delete, Do(Action::Delete);
+    post "/pdsa/{id}/restore" => restore, Do(Action::Restore);
 }
 
-/// The cycle `id`, its project and the user's role there; `NotFound` when it does not exist or
-/// belongs to another organisation.
+/// The cycle `id`, for `action`, with its project and what the user may do there; `NotFound`
+/// when it does not exist or belongs to another organisation, `Denied` when the user may not
+/// take `action`.
 async fn load_pdsa(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-) -> Result<(PdsaCycle, Project, Role), PageError> {
-    let cycle = state
-        .store
-        .pdsa(PdsaId(id))
+    action: Action,
+) -> Result<(PdsaCycle, Project, Grant), PageError> {
+    let ((cycle, project), grant) = user
+        .access(state)
+        .pdsa(PdsaId(id), action)
         .await?
-        .ok_or(PageError::NotFound)?;
-    let (project, role) = load_project(state, user, cycle.project).await?;
-    Ok((cycle, project, role))
+        .into_parts();
+    Ok((cycle, project, grant))
 }
 
 fn uk_date(d: chrono::NaiveDate) -> String {
@@ -376,10 +376,7 @@ async fn new_page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (project, role) = load_project(&state, &user, ProjectId(id)).await?;
-    if !role.can_edit() {
-        return Err(PageError::Forbidden);
-    }
+    let (project, _) = load_project(&state, &user, ProjectId(id), Action::LogPdsa).await?;
     let (ideas, cycles) = choices(&state, project.id).await?;
     let ctx = FormContext {
         action: format!("/projects/{}/pdsa/new", project.id),
@@ -418,8 +415,8 @@ async fn create(
     Path(id): Path<i64>,
     Form(f): Form<PdsaForm>,
 ) -> Result<Response, PageError> {
-    let (project, role) = load_project(&state, &user, ProjectId(id)).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (project, _) = load_project(&state, &user, ProjectId(id), Action::LogPdsa).await?;
     let (ideas, cycles) = choices(&state, project.id).await?;
     // A new cycle records its plan only; do, study and act come with the edit form.
     let plan_only = PdsaForm {
@@ -459,10 +456,7 @@ async fn edit_page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
-    if !role.can_edit() {
-        return Err(PageError::Forbidden);
-    }
+    let (cycle, project, _) = load_pdsa(&state, &user, id, Action::LogPdsa).await?;
     let (mut ideas, cycles) = choices(&state, project.id).await?;
     keep_deleted_idea(&state, &cycle, &mut ideas).await?;
     let ctx = FormContext {
@@ -516,8 +510,8 @@ async fn update(
     Path(id): Path<i64>,
     Form(f): Form<PdsaForm>,
 ) -> Result<Response, PageError> {
-    let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (cycle, project, _) = load_pdsa(&state, &user, id, Action::LogPdsa).await?;
     let (mut ideas, cycles) = choices(&state, project.id).await?;
     keep_deleted_idea(&state, &cycle, &mut ideas).await?;
     let ctx = FormContext {
@@ -547,7 +541,7 @@ async fn update(
         Ok(_) => Ok(see_other(&format!("/pdsa/{}", cycle.id))),
         Err(StoreError::Stale(_)) => {
             // Someone else saved first: show theirs beside ours, keep ours in the form.
-            let (now, _, _) = load_pdsa(&state, &user, id).await?;
+            let (now, _, _) = load_pdsa(&state, &user, id, Action::Read).await?;
             let theirs = PdsaForm::of(&now.fields).shown(&ideas, &cycles);
             let clash = conflict::notice("PDSA cycle", &theirs, &f.shown(&ideas, &cycles));
             let f = PdsaForm {
@@ -584,7 +578,7 @@ async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
+    let (cycle, project, grant) = load_pdsa(&state, &user, id, Action::Read).await?;
     let (mut ideas, cycles) = choices(&state, project.id).await?;
     keep_deleted_idea(&state, &cycle, &mut ideas).await?;
     let measures = state.store.measures(project.id).await?;
@@ -604,7 +598,7 @@ async fn show(
             div { dt { "Change idea" } dd { (idea.map_or("None chosen", |n| n.text.as_str())) } }
             div { dt { "Decision" } dd { (f.act.map_or("Not decided yet", act_label)) } }
         }
-        @if role.can_edit() {
+        @if grant.may(Action::LogPdsa) {
             p class="actions" {
                 a class="button" href={ "/pdsa/" (cycle.id) "/edit" } {
                     "Update this cycle" span class="visually-hidden" { ": " (f.title) }
@@ -657,7 +651,7 @@ async fn show(
             p { strong { (f.act.map_or("Not decided yet", act_label)) } }
             (prose(&f.act_notes, ""))
         }
-        @if can_delete(role) {
+        @if grant.may(Action::Delete) {
             h2 { "Delete this cycle" }
             p { "Deleting hides the cycle and its chart annotations from everyone. An admin can restore it." }
             form method="post" action={ "/pdsa/" (cycle.id) "/delete" } {
@@ -679,11 +673,8 @@ async fn delete(
     Path(id): Path<i64>,
     Form(f): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
-    let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
     user.check_csrf(&f.csrf)?;
-    if !can_delete(role) {
-        return Err(PageError::Forbidden);
-    }
+    let (cycle, project, _) = load_pdsa(&state, &user, id, Action::Delete).await?;
     let expected = conflict::parse(&f.version);
     confirm::Deletion {
         kind: confirm::Kind::PdsaCycle,
@@ -709,12 +700,11 @@ async fn restore(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    let id = PdsaId(id);
-    let role = deleted_item_role(&state, &user, DeletedItem::Pdsa(id)).await?;
     user.check_csrf(&f.csrf)?;
-    if role != Role::Admin {
-        return Err(PageError::Forbidden);
-    }
+    let id = PdsaId(id);
+    user.access(&state)
+        .resource(Resource::Pdsa(id), Action::Restore)
+        .await?;
     state.store.restore_pdsa(id, user.user.id).await?;
     Ok(see_other(&format!("/pdsa/{id}")))
 }

@@ -4,11 +4,10 @@ use crate::pages::Path;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use gemba_domain::{
-    free_text, tags, NonEmpty, OrgId, Project, ProjectFields, ProjectId, ProjectStatus, Role,
-    StoreError, Team, TeamId,
+    free_text, tags, Action, Grant, NonEmpty, OrgId, Project, ProjectFields, ProjectId,
+    ProjectStatus, Resource, StoreError, Team, TeamId,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -23,79 +22,36 @@ use super::layout::{self, csrf_field};
 use super::session::{see_other, CurrentUser};
 use crate::AppState;
 
-/// The project routes.
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/projects", get(list))
-        .route("/projects/new", get(new_page).post(create))
-        .route("/projects/{id}", get(show))
-        .route("/projects/{id}/edit", get(edit_page).post(update))
-        .route("/projects/{id}/delete", post(delete))
-        .route("/projects/{id}/restore", post(restore))
-        .route("/projects/{id}/history", get(history))
-        .route("/admin/deleted", get(deleted))
+page_routes! {
+    get "/projects" => list, Own;
+    get "/projects/new" => new_page, Do(Action::CreateProject);
+    post "/projects/new" => create, Do(Action::CreateProject);
+    get "/projects/{id}" => show, Do(Action::Read);
+    get "/projects/{id}/edit" => edit_page, Do(Action::EditProject);
+    post "/projects/{id}/edit" => update, Do(Action::EditProject);
+    post "/projects/{id}/delete" => delete, Do(Action::Delete);
+    post "/projects/{id}/restore" => restore, Do(Action::Restore);
+    get "/projects/{id}/history" => history, Do(Action::Read);
+    get "/admin/deleted" => deleted, Do(Action::Restore);
 }
 
-/// The project `id` with the user's role in its organisation.
+/// The project `id`, for `action`, with what the user may do there
+/// ([`gemba_domain::Access::project`]).
 ///
 /// `NotFound` when it does not exist, is deleted, or belongs to an organisation the user is
-/// not a member of: other organisations' ids look exactly like missing ones.
+/// not a member of: other organisations' ids look exactly like missing ones. `Denied` when the
+/// permission policy does not let the user take `action` there.
 pub async fn load_project(
     state: &AppState,
     user: &CurrentUser,
     id: ProjectId,
-) -> Result<(Project, Role), PageError> {
-    let project = state.store.project(id).await?.ok_or(PageError::NotFound)?;
-    let role = user.role_in(project.org).ok_or(PageError::NotFound)?;
-    Ok((project, role))
+    action: Action,
+) -> Result<(Project, Grant), PageError> {
+    Ok(user.access(state).project(id, action).await?.into_parts())
 }
 
 /// Methods offered in the form (a project's own method is kept even when not listed).
 const METHODS: [&str; 4] = ["Model for Improvement", "Lean", "Six Sigma", "Other"];
-
-/// Something deleted under a project, found for restoring.
-pub(crate) enum DeletedItem {
-    /// A deleted measure.
-    Measure(gemba_domain::MeasureId),
-    /// A deleted PDSA cycle.
-    Pdsa(gemba_domain::PdsaId),
-}
-
-/// The user's role in the organisation whose live project holds the deleted `item`; 404 when
-/// no project of the user's organisations does (other organisations' items look missing).
-pub(crate) async fn deleted_item_role(
-    state: &AppState,
-    user: &CurrentUser,
-    item: DeletedItem,
-) -> Result<Role, PageError> {
-    for m in &user.memberships {
-        for p in state.store.projects(m.org.id).await? {
-            let found = match item {
-                DeletedItem::Measure(id) => state
-                    .store
-                    .deleted_measures(p.id)
-                    .await?
-                    .iter()
-                    .any(|x| x.id == id),
-                DeletedItem::Pdsa(id) => state
-                    .store
-                    .deleted_pdsas(p.id)
-                    .await?
-                    .iter()
-                    .any(|c| c.id == id),
-            };
-            if found {
-                return Ok(m.role);
-            }
-        }
-    }
-    Err(PageError::NotFound)
-}
-
-/// Whether `role` may delete projects, measures and PDSA cycles (recoverably).
-pub(crate) fn can_delete(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::ImprovementLead)
-}
 
 // --- list -------------------------------------------------------------------------------------
 
@@ -128,7 +84,7 @@ async fn list(
     let mut options: Vec<(&str, &str)> = vec![("", "All statuses")];
     options.extend(ProjectStatus::ALL.map(|s| (s.name(), status_label(s))));
     let selected = filter.map(|s| s.name()).unwrap_or("");
-    let can_create = user.memberships.iter().any(|m| m.role.can_edit());
+    let can_create = !editable_orgs(&user).is_empty();
     let body = html! {
         h1 { "Projects" }
         @if can_create {
@@ -304,7 +260,13 @@ impl ProjectForm {
 }
 
 /// The project form's fields (without the organisation choice and the buttons).
-fn project_fields(f: &ProjectForm, teams: &[Team], errors: &FieldErrors) -> Markup {
+/// With `aim_locked` the aim is shown read-only, with who may change it.
+fn project_fields(
+    f: &ProjectForm,
+    teams: &[Team],
+    errors: &FieldErrors,
+    aim_locked: bool,
+) -> Markup {
     let mut methods: Vec<(&str, &str)> = vec![("", "Choose a method")];
     methods.extend(METHODS.iter().map(|m| (*m, *m)));
     let own = f.method.trim();
@@ -327,7 +289,11 @@ fn project_fields(f: &ProjectForm, teams: &[Team], errors: &FieldErrors) -> Mark
         (form::text_input("title", "Title", &f.title, None, errors))
         (form::textarea("problem", "The problem", &f.problem,
             Some("What is wrong now, for whom, and how you know"), errors))
-        (form::textarea("aim", "Aim", &f.aim, Some("What, how much, by when"), errors))
+        @if aim_locked {
+            (form::readonly_textarea("aim", "Aim", &f.aim, &Action::EditAim.refusal()))
+        } @else {
+            (form::textarea("aim", "Aim", &f.aim, Some("What, how much, by when"), errors))
+        }
         (form::select("method", "Improvement method", &methods, own, errors))
         (form::select("status", "Status", &statuses, &f.status, errors))
         (form::select("team", "Team", &team_options, &f.team, errors))
@@ -342,7 +308,7 @@ fn project_fields(f: &ProjectForm, teams: &[Team], errors: &FieldErrors) -> Mark
 fn editable_orgs(user: &CurrentUser) -> Vec<(OrgId, String)> {
     user.memberships
         .iter()
-        .filter(|m| m.role.can_edit())
+        .filter(|m| gemba_domain::permits(m.role, false, Action::CreateProject))
         .map(|m| (m.org.id, m.org.name.clone()))
         .collect()
 }
@@ -387,7 +353,7 @@ fn new_form(
             } @else if let Some((id, _)) = org_options.first() {
                 input type="hidden" name="org" value=(id);
             }
-            (project_fields(f, teams, errors))
+            (project_fields(f, teams, errors, false))
             button type="submit" class="button" { "Create project" }
         }
     };
@@ -460,7 +426,7 @@ async fn show(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
+    let (p, grant) = load_project(&state, &user, ProjectId(id), Action::Read).await?;
     let store = state.store.as_ref();
     let org = user
         .memberships
@@ -480,7 +446,7 @@ async fn show(
     let nodes = store.driver_nodes(p.id).await?;
     let measures = measure_summaries(&state, &p).await?;
     let pdsas = store.pdsas(p.id).await?;
-    let edit = role.can_edit();
+    let edit = grant.may(Action::EditProject);
     let members = store.project_members(p.id).await?;
     let organisation = store.org_members(p.org).await?;
     let body = html! {
@@ -510,15 +476,15 @@ async fn show(
         (paragraphs(&p.problem, "Not described yet."))
         h2 { "Aim" }
         (paragraphs(&p.aim, "No aim yet."))
-        (super::members::team_section(&user, p.id, &members, &organisation, edit))
+        (super::members::team_section(&user, p.id, p.lead, &members, &organisation, grant))
         h2 id="driver-diagram" { "Driver diagram" }
         (diagram(&p, &nodes))
-        @if edit {
+        @if grant.may(Action::EditDriverDiagram) {
             p { a href={ "/projects/" (p.id) "/drivers" } { "Edit the driver diagram" } }
         }
         h2 { "Measures" }
         @if measures.is_empty() { p { "No measures yet." } } @else { (measure_list(&measures, today())) }
-        @if edit {
+        @if grant.may(Action::DefineMeasure) {
             p { a class="button button--secondary" href={ "/projects/" (p.id) "/measures/new" } { "Add a measure" } }
         }
         h2 { "PDSA cycles" }
@@ -537,7 +503,7 @@ async fn show(
                 }
             }
         }
-        @if edit {
+        @if grant.may(Action::LogPdsa) {
             p { a class="button button--secondary" href={ "/projects/" (p.id) "/pdsa/new" } { "Log a PDSA cycle" } }
         }
     };
@@ -563,7 +529,7 @@ fn paragraphs(text: &str, empty: &str) -> Markup {
 fn edit_form(
     user: &CurrentUser,
     p: &Project,
-    role: Role,
+    grant: Grant,
     teams: &[Team],
     f: &ProjectForm,
     errors: &FieldErrors,
@@ -582,10 +548,10 @@ fn edit_form(
             @if let Some(v) = conflict::parse(&f.version) {
                 (conflict::version_field(v))
             }
-            (project_fields(f, teams, errors))
+            (project_fields(f, teams, errors, !grant.may(Action::EditAim)))
             button type="submit" class="button" { "Save changes" }
         }
-        @if can_delete(role) {
+        @if grant.may(Action::Delete) {
             h2 { "Delete this project" }
             p { "Deleting hides the project from everyone. An admin can restore it." }
             form method="post" action={ "/projects/" (p.id) "/delete" } {
@@ -622,16 +588,13 @@ async fn edit_page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
-    if !role.can_edit() {
-        return Err(PageError::Forbidden);
-    }
+    let (p, grant) = load_project(&state, &user, ProjectId(id), Action::EditProject).await?;
     let teams = teams_for_edit(&state, &p).await?;
     let f = ProjectForm::from_project(&p);
     Ok(edit_form(
         &user,
         &p,
-        role,
+        grant,
         &teams,
         &f,
         &FieldErrors::new(),
@@ -645,11 +608,12 @@ async fn update(
     Path(id): Path<i64>,
     Form(f): Form<ProjectForm>,
 ) -> Result<Response, PageError> {
-    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (p, grant) = load_project(&state, &user, ProjectId(id), Action::EditProject).await?;
     let teams = teams_for_edit(&state, &p).await?;
     match f.parse(&teams) {
         Ok(fields) => {
+            grant.require_project_change(&p, &fields)?;
             let saved = match conflict::parse(&f.version) {
                 Some(v) => {
                     state
@@ -663,7 +627,7 @@ async fn update(
                 Ok(_) => Ok(see_other(&format!("/projects/{}", p.id))),
                 Err(StoreError::Stale(_)) => {
                     // Someone else saved first: show theirs beside ours, keep ours in the form.
-                    let (now, _) = load_project(&state, &user, p.id).await?;
+                    let (now, _) = load_project(&state, &user, p.id, Action::Read).await?;
                     let theirs = ProjectForm::from_project(&now).shown(&teams);
                     let clash = conflict::notice("project", &theirs, &f.shown(&teams));
                     let f = ProjectForm {
@@ -673,7 +637,7 @@ async fn update(
                     let page = edit_form(
                         &user,
                         &now,
-                        role,
+                        grant,
                         &teams,
                         &f,
                         &FieldErrors::new(),
@@ -685,7 +649,7 @@ async fn update(
             }
         }
         Err(errors) => {
-            let page = edit_form(&user, &p, role, &teams, &f, &errors, None);
+            let page = edit_form(&user, &p, grant, &teams, &f, &errors, None);
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
     }
@@ -717,11 +681,8 @@ async fn delete(
     Path(id): Path<i64>,
     Form(f): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
-    let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
     user.check_csrf(&f.csrf)?;
-    if !can_delete(role) {
-        return Err(PageError::Forbidden);
-    }
+    let (p, _) = load_project(&state, &user, ProjectId(id), Action::Delete).await?;
     let expected = conflict::parse(&f.version);
     confirm::Deletion {
         kind: confirm::Kind::Project,
@@ -743,10 +704,10 @@ async fn deleted(State(state): State<AppState>, user: CurrentUser) -> Result<Mar
     let admin_orgs: Vec<_> = user
         .memberships
         .iter()
-        .filter(|m| m.role == Role::Admin)
+        .filter(|m| gemba_domain::permits(m.role, false, Action::Restore))
         .collect();
     if admin_orgs.is_empty() {
-        return Err(PageError::Forbidden);
+        return Err(PageError::Denied(Action::Restore));
     }
     let mut projects = Vec::new();
     let mut measures = Vec::new();
@@ -862,24 +823,13 @@ async fn restore(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
     let id = ProjectId(id);
-    for m in &user.memberships {
-        let found = state
-            .store
-            .deleted_projects(m.org.id)
-            .await?
-            .into_iter()
-            .any(|p| p.id == id);
-        if found {
-            user.check_csrf(&f.csrf)?;
-            if m.role != Role::Admin {
-                return Err(PageError::Forbidden);
-            }
-            state.store.restore_project(id, user.user.id).await?;
-            return Ok(see_other(&format!("/projects/{id}")));
-        }
-    }
-    Err(PageError::NotFound)
+    user.access(&state)
+        .resource(Resource::Project(id), Action::Restore)
+        .await?;
+    state.store.restore_project(id, user.user.id).await?;
+    Ok(see_other(&format!("/projects/{id}")))
 }
 
 async fn history(
@@ -887,7 +837,7 @@ async fn history(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (p, _) = load_project(&state, &user, ProjectId(id)).await?;
+    let (p, _) = load_project(&state, &user, ProjectId(id), Action::Read).await?;
     let entries = state.store.history(p.id).await?;
     let body = html! {
         a class="back-link" href={ "/projects/" (p.id) } { "Back to the project" }

@@ -9,8 +9,7 @@ use axum::http::header::{COOKIE, HOST, LOCATION, ORIGIN, REFERER, RETRY_AFTER, S
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use chrono::NaiveDateTime;
 use gemba_domain::{Email, Membership, OrgId, Role, User};
 use maud::{html, Markup};
@@ -70,14 +69,10 @@ impl CurrentUser {
         }
     }
 
-    /// Checks the CSRF token and that `role` may change things (board viewers may not).
-    pub fn check_edit(&self, token: &str, role: Role) -> Result<(), PageError> {
-        self.check_csrf(token)?;
-        if role.can_edit() {
-            Ok(())
-        } else {
-            Err(PageError::Forbidden)
-        }
+    /// The user's access to the workspace: the one way a page reaches a row
+    /// ([`gemba_domain::Access`]).
+    pub fn access<'a>(&self, state: &'a AppState) -> gemba_domain::Access<'a> {
+        gemba_domain::Access::new(state.store.as_ref(), self.user.id, &self.memberships)
     }
 }
 
@@ -230,11 +225,10 @@ fn authority_of(url: &str) -> Option<&str> {
     (!authority.is_empty() && !authority.contains('@')).then_some(authority)
 }
 
-/// The routes of signing in and out.
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(login_page).post(login))
-        .route("/logout", post(logout))
+page_routes! {
+    get "/login" => login_page, Public;
+    post "/login" => login, Public;
+    post "/logout" => logout, Own;
 }
 
 /// `next` when it is a path on this site, else the dashboard: never an open redirect.

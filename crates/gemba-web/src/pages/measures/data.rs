@@ -12,13 +12,12 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use chrono::NaiveDate;
 use gemba_data::{parse_pasted, MeasureRow, RowProblem};
 use gemba_domain::{
-    check_entries, DataPoint, EntryDoubt, EntryRow, Measure, Project, RevisionId, RevisionKind,
-    Role, StoreError,
+    check_entries, Action, DataPoint, EntryDoubt, EntryRow, Grant, Measure, Project, RevisionId,
+    RevisionKind, StoreError,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -45,28 +44,14 @@ const MAX_PASTE_BODY: usize = 3 * MAX_PASTE_BYTES + 64 * 1024;
 /// The most problems listed for one paste or file; the rest are counted.
 const MAX_LISTED_PROBLEMS: usize = 50;
 
-/// The data entry routes.
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/measures/{id}/data", get(page))
-        .route("/measures/{id}/data/row", post(add_row))
-        .route("/measures/{id}/data/remove", post(remove))
-        .route(
-            "/measures/{id}/data/revisions/{revision}/restore",
-            post(put_back),
-        )
-        .route(
-            "/measures/{id}/data/paste",
-            post(paste).layer(DefaultBodyLimit::max(MAX_PASTE_BODY)),
-        )
-        .route(
-            "/measures/{id}/data/confirm",
-            post(confirm).layer(DefaultBodyLimit::max(MAX_PASTE_BODY)),
-        )
-        .route(
-            "/measures/{id}/data/upload",
-            post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)),
-        )
+page_routes! {
+    get "/measures/{id}/data" => page, Do(Action::Read);
+    post "/measures/{id}/data/row" => add_row, Do(Action::EnterData);
+    post "/measures/{id}/data/remove" => remove, Do(Action::DeleteData);
+    post "/measures/{id}/data/revisions/{revision}/restore" => put_back, Do(Action::EnterData);
+    post "/measures/{id}/data/paste" => paste [DefaultBodyLimit::max(MAX_PASTE_BODY)], Do(Action::EnterData);
+    post "/measures/{id}/data/confirm" => confirm [DefaultBodyLimit::max(MAX_PASTE_BODY)], Do(Action::EnterData);
+    post "/measures/{id}/data/upload" => upload [DefaultBodyLimit::max(MAX_UPLOAD_BODY)], Do(Action::EnterData);
 }
 
 /// What the page shows besides the data: what was typed and what is wrong with it.
@@ -128,7 +113,7 @@ async fn page(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Markup, PageError> {
-    let (m, project, role) = load_measure(&state, &user, id).await?;
+    let (m, project, grant) = load_measure(&state, &user, id, Action::Read).await?;
     let entry = Entry {
         saved: q.saved.map(|n| (n, q.replaced.unwrap_or(0))),
         removed: q
@@ -139,7 +124,7 @@ async fn page(
             .and_then(|d| NaiveDate::parse_from_str(&d, "%F").ok()),
         ..Entry::default()
     };
-    render(&state, &user, &m, &project, role, &entry).await
+    render(&state, &user, &m, &project, grant, &entry).await
 }
 
 /// Removes the point of one date; the history keeps its value, so nothing is lost.
@@ -149,8 +134,8 @@ async fn remove(
     Path(id): Path<i64>,
     Form(f): Form<RemoveForm>,
 ) -> Result<Response, PageError> {
-    let (m, _, role) = load_measure(&state, &user, id).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (m, _, _) = load_measure(&state, &user, id, Action::DeleteData).await?;
     let date = NaiveDate::parse_from_str(f.date.trim(), "%F").map_err(|_| {
         PageError::BadRequest("Remove a point with its button on the data page.".into())
     })?;
@@ -179,8 +164,8 @@ async fn put_back(
     Path((id, revision)): Path<(i64, String)>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    let (m, _, role) = load_measure(&state, &user, id).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (m, _, _) = load_measure(&state, &user, id, Action::EnterData).await?;
     let revision = revision.parse::<i64>().map_err(|_| PageError::NotFound)?;
     match state
         .store
@@ -207,8 +192,8 @@ async fn add_row(
     Path(id): Path<i64>,
     Form(f): Form<RowForm>,
 ) -> Result<Response, PageError> {
-    let (m, project, role) = load_measure(&state, &user, id).await?;
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
+    let (m, project, grant) = load_measure(&state, &user, id, Action::EnterData).await?;
     let mut errors = FieldErrors::new();
     let date = match f.date.trim() {
         "" => {
@@ -281,7 +266,7 @@ async fn add_row(
         row_errors: errors,
         ..Entry::default()
     };
-    invalid(render(&state, &user, &m, &project, role, &entry).await?)
+    invalid(render(&state, &user, &m, &project, grant, &entry).await?)
 }
 
 async fn paste(
@@ -290,19 +275,17 @@ async fn paste(
     Path(id): Path<i64>,
     form: Result<Form<PasteForm>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let (m, project, role) = load_measure(&state, &user, id).await?;
+    // Only those who may enter data get any further, even with a body too big to read.
+    let (m, project, grant) = load_measure(&state, &user, id, Action::EnterData).await?;
     let f = match form {
         Ok(Form(f)) if f.pasted.len() <= MAX_PASTE_BYTES => f,
         Ok(Form(f)) => {
-            user.check_edit(&f.csrf, role)?;
-            return paste_too_big(&state, &user, &m, &project, role).await;
+            user.check_csrf(&f.csrf)?;
+            return paste_too_big(&state, &user, &m, &project, grant).await;
         }
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            // The token was not read; nothing is changed, and only editors see the form.
-            if !role.can_edit() {
-                return Err(PageError::Forbidden);
-            }
-            return paste_too_big(&state, &user, &m, &project, role).await;
+            // The token was not read; nothing is changed.
+            return paste_too_big(&state, &user, &m, &project, grant).await;
         }
         Err(_) => {
             return Err(PageError::BadRequest(
@@ -310,7 +293,7 @@ async fn paste(
             ))
         }
     };
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
     let pasted = f.pasted;
     let (pasted, parsed) = blocking(move || {
         let parsed = parse_pasted(&pasted);
@@ -332,7 +315,7 @@ async fn paste(
         paste_problems: problems,
         ..Entry::default()
     };
-    invalid(render(&state, &user, &m, &project, role, &entry).await?)
+    invalid(render(&state, &user, &m, &project, grant, &entry).await?)
 }
 
 /// The data page saying that a paste was too large (413), with nothing saved.
@@ -341,7 +324,7 @@ async fn paste_too_big(
     user: &CurrentUser,
     m: &Measure,
     project: &Project,
-    role: Role,
+    grant: Grant,
 ) -> Result<Response, PageError> {
     let entry = Entry {
         paste_problems: vec![problem(
@@ -349,7 +332,7 @@ async fn paste_too_big(
         )],
         ..Entry::default()
     };
-    let page = render(state, user, m, project, role, &entry).await?;
+    let page = render(state, user, m, project, grant, &entry).await?;
     Ok((StatusCode::PAYLOAD_TOO_LARGE, page).into_response())
 }
 
@@ -368,7 +351,7 @@ async fn upload(
     Path(id): Path<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
-    let (m, project, role) = load_measure(&state, &user, id).await?;
+    let (m, project, grant) = load_measure(&state, &user, id, Action::EnterData).await?;
     let mut multipart = multipart.map_err(|_| {
         PageError::BadRequest("Send the file with the upload form on the data page.".into())
     })?;
@@ -426,11 +409,9 @@ async fn upload(
         }
     }
     if too_big {
-        // The token may not have been read; the check below still guards any change.
+        // The token may not have been read; nothing is changed either way.
         if !csrf.is_empty() {
-            user.check_edit(&csrf, role)?;
-        } else if !role.can_edit() {
-            return Err(PageError::Forbidden);
+            user.check_csrf(&csrf)?;
         }
         let entry = Entry {
             upload_problems: vec![problem(
@@ -439,10 +420,10 @@ async fn upload(
             )],
             ..Entry::default()
         };
-        let page = render(&state, &user, &m, &project, role, &entry).await?;
+        let page = render(&state, &user, &m, &project, grant, &entry).await?;
         return Ok((StatusCode::PAYLOAD_TOO_LARGE, page).into_response());
     }
-    user.check_edit(&csrf, role)?;
+    user.check_csrf(&csrf)?;
     let problems = match file {
         Some((name, bytes)) if !name.is_empty() && !bytes.is_empty() => {
             let read = state.sheets.read_measure_file(bytes, name).await;
@@ -464,7 +445,7 @@ async fn upload(
         upload_problems: problems,
         ..Entry::default()
     };
-    invalid(render(&state, &user, &m, &project, role, &entry).await?)
+    invalid(render(&state, &user, &m, &project, grant, &entry).await?)
 }
 
 fn problem(message: &str) -> RowProblem {
@@ -693,13 +674,13 @@ async fn confirm(
     Path(id): Path<i64>,
     form: Result<Form<ConfirmForm>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let (m, project, role) = load_measure(&state, &user, id).await?;
+    let (m, project, grant) = load_measure(&state, &user, id, Action::EnterData).await?;
     let Ok(Form(f)) = form else {
         return Err(PageError::BadRequest(
             "Send the rows with the confirmation page's button.".into(),
         ));
     };
-    user.check_edit(&f.csrf, role)?;
+    user.check_csrf(&f.csrf)?;
     let text = f.rows;
     let parsed = blocking(move || parse_pasted(&text)).await?;
     let problems = match parsed {
@@ -716,7 +697,7 @@ async fn confirm(
         paste_problems: problems,
         ..Entry::default()
     };
-    invalid(render(&state, &user, &m, &project, role, &entry).await?)
+    invalid(render(&state, &user, &m, &project, grant, &entry).await?)
 }
 
 /// A point's rate or proportion in display units (3 falls in 830 bed days per 1,000: 3.614).
@@ -774,12 +755,13 @@ async fn render(
     user: &CurrentUser,
     m: &Measure,
     project: &Project,
-    role: Role,
+    grant: Grant,
     entry: &Entry,
 ) -> Result<Markup, PageError> {
     let data = state.store.data(m.id).await?;
     let revisions = state.store.data_revisions(m.id).await?;
-    let edit = role.can_edit();
+    let edit = grant.may(Action::EnterData);
+    let remove = grant.may(Action::DeleteData);
     let has_errors = !entry.row_errors.is_empty()
         || !entry.paste_problems.is_empty()
         || !entry.upload_problems.is_empty();
@@ -913,7 +895,7 @@ async fn render(
                     @if m.chart.multiplier.get() > 1 && needs_den {
                         th scope="col" { @if m.chart.shows_percent() { "Percentage" } @else { "Rate" (m.chart.display_suffix()) } }
                     }
-                    @if edit { th scope="col" { span class="visually-hidden" { "Remove" } } }
+                    @if remove { th scope="col" { span class="visually-hidden" { "Remove" } } }
                 } }
                 tbody {
                     @for p in &data {
@@ -924,7 +906,7 @@ async fn render(
                             @if m.chart.multiplier.get() > 1 && needs_den {
                                 td { (rate(m, p).map(|r| shown(&m.chart, r)).unwrap_or_default()) }
                             }
-                            @if edit {
+                            @if remove {
                                 td {
                                     form class="table__form" method="post" action={ "/measures/" (m.id) "/data/remove" } {
                                         (csrf_field(user))

@@ -1,0 +1,600 @@
+//! Who may do what, and access to the workspace's rows only through that check.
+//!
+//! [`POLICY`] is the one permission table: for every [`Action`] the roles that may take it in
+//! their organisation, and whether a project's own lead may. Pages, the API and the CLI ask it
+//! through [`permits`] and never decide themselves; the README prints the same table, and a test
+//! keeps the two equal.
+//!
+//! A handler reaches a row only through [`Access`], which loads it, finds the organisation that
+//! owns it, and returns it as an [`Authorized`] value together with the user's role there — or
+//! [`AccessError::NotFound`] when the user has no role in that organisation (another
+//! organisation's ids look exactly like ids that do not exist), or [`AccessError::Denied`] when
+//! their role may not take the action. Deleted rows are found by their owner
+//! ([`Store::owner`]), never by scanning an organisation's projects.
+
+use crate::model::{
+    DriverNode, DriverNodeId, Measure, MeasureId, Membership, OrgId, PdsaCycle, PdsaId, Project,
+    ProjectFields, ProjectId, Role, TeamId, UserId,
+};
+use crate::store::{Store, StoreError};
+
+/// Something a user does in the workspace, in the words of the permission table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// See an organisation's projects, measures, charts, PDSA cycles and history.
+    Read,
+    /// Start a project (its creator becomes its lead).
+    CreateProject,
+    /// Change a project's title, problem, method, status, team, sponsor or tags.
+    EditProject,
+    /// Change a project's aim.
+    EditAim,
+    /// Choose who leads a project.
+    ChooseLead,
+    /// Join a project's team, or leave it.
+    JoinTeam,
+    /// Put other people on a project's team or take them off.
+    ManageTeam,
+    /// Add change ideas and drivers to a driver diagram, and reword them.
+    EditDriverDiagram,
+    /// Add a measure, or change its definition, chart type, target, rebases, rule profile,
+    /// baseline, period or units.
+    DefineMeasure,
+    /// Enter data (form, paste, file, API) and put back a replaced value.
+    EnterData,
+    /// Remove a data point.
+    DeleteData,
+    /// Log PDSA cycles and update them.
+    LogPdsa,
+    /// Delete a project, measure, PDSA cycle or driver diagram node (recoverably).
+    Delete,
+    /// Bring back something deleted.
+    Restore,
+    /// Run the organisation: its people, roles, teams, name and system.
+    ManageOrganisation,
+}
+
+/// One row of the permission table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Permission {
+    /// The action.
+    pub action: Action,
+    /// What it is, for people ("change a project's aim").
+    pub what: &'static str,
+    /// The roles that may take it anywhere in their organisation.
+    pub roles: &'static [Role],
+    /// Whether a project's lead may take it in their own project (whatever their role, except a
+    /// board viewer's: board viewers only read).
+    pub project_lead: bool,
+}
+
+/// Roles that contribute to improvement work (everyone but board viewers).
+const CONTRIBUTORS: &[Role] = &[
+    Role::Admin,
+    Role::ImprovementLead,
+    Role::Member,
+    Role::PatientPartner,
+];
+/// Roles that lead improvement across an organisation.
+const LEADS: &[Role] = &[Role::Admin, Role::ImprovementLead];
+
+/// The permission policy: what each role may do. Members and patient partners enter data, log
+/// and update PDSA cycles, work on the driver diagram, start projects and join teams; defining
+/// measures, changing an aim or a project's lead, managing a project's team and deleting need the
+/// project's lead, an improvement lead or an admin; restoring and running the organisation need an
+/// admin; board viewers read.
+pub const POLICY: &[Permission] = &[
+    Permission {
+        action: Action::Read,
+        what: "see the organisation's projects, measures, charts and history",
+        roles: &Role::ALL,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::CreateProject,
+        what: "start a project",
+        roles: CONTRIBUTORS,
+        project_lead: false,
+    },
+    Permission {
+        action: Action::EditProject,
+        what: "change a project's title, problem, method, status, team, sponsor or tags",
+        roles: CONTRIBUTORS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::EditAim,
+        what: "change a project's aim",
+        roles: LEADS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::ChooseLead,
+        what: "choose a project's lead",
+        roles: LEADS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::JoinTeam,
+        what: "join a project's team or leave it",
+        roles: CONTRIBUTORS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::ManageTeam,
+        what: "put other people on a project's team or take them off",
+        roles: LEADS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::EditDriverDiagram,
+        what: "add to a driver diagram and reword it",
+        roles: CONTRIBUTORS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::DefineMeasure,
+        what: "add a measure or change its definition, chart type, target, rebases, rules, \
+               baseline, period or units",
+        roles: LEADS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::EnterData,
+        what: "enter data and put back a replaced value",
+        roles: CONTRIBUTORS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::DeleteData,
+        what: "remove a data point",
+        roles: LEADS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::LogPdsa,
+        what: "log PDSA cycles and update them",
+        roles: CONTRIBUTORS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::Delete,
+        what: "delete a project, measure, PDSA cycle or driver diagram node",
+        roles: LEADS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::Restore,
+        what: "bring back something deleted",
+        roles: &[Role::Admin],
+        project_lead: false,
+    },
+    Permission {
+        action: Action::ManageOrganisation,
+        what: "manage the organisation's people, teams, name and system",
+        roles: &[Role::Admin],
+        project_lead: false,
+    },
+];
+
+impl Action {
+    /// Every action, in the order of [`POLICY`].
+    pub const ALL: [Action; 15] = [
+        Action::Read,
+        Action::CreateProject,
+        Action::EditProject,
+        Action::EditAim,
+        Action::ChooseLead,
+        Action::JoinTeam,
+        Action::ManageTeam,
+        Action::EditDriverDiagram,
+        Action::DefineMeasure,
+        Action::EnterData,
+        Action::DeleteData,
+        Action::LogPdsa,
+        Action::Delete,
+        Action::Restore,
+        Action::ManageOrganisation,
+    ];
+
+    /// Its row of [`POLICY`].
+    pub fn permission(self) -> &'static Permission {
+        // Every action has its row (a unit test checks); the fallback is the strictest one.
+        POLICY
+            .iter()
+            .find(|p| p.action == self)
+            .unwrap_or(&POLICY[POLICY.len() - 1])
+    }
+
+    /// Who may take it, for people: "the project's lead, an improvement lead or an admin".
+    pub fn who_may(self) -> String {
+        let p = self.permission();
+        let mut who: Vec<String> = Vec::new();
+        if p.project_lead && p.roles != Role::ALL {
+            who.push("the project's lead".to_owned());
+        }
+        if p.roles == Role::ALL {
+            who.push("everyone in the organisation".to_owned());
+        } else {
+            who.extend(p.roles.iter().map(|r| with_article(r.label())));
+        }
+        match who.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => "no one".to_owned(),
+        }
+    }
+
+    /// Why a user may not take it, for people: "Only the project's lead, an improvement lead or
+    /// an admin can change a project's aim."
+    pub fn refusal(self) -> String {
+        let p = self.permission();
+        let who = self.who_may();
+        let mut who = who.chars();
+        let first = who.next().map(|c| c.to_lowercase().to_string());
+        format!(
+            "Only {}{} can {}.",
+            first.unwrap_or_default(),
+            who.as_str(),
+            p.what
+        )
+    }
+}
+
+/// "an admin", "a member", "an improvement lead".
+fn with_article(label: &str) -> String {
+    let lower = label.to_lowercase();
+    let article = if lower.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {lower}")
+}
+
+/// What putting `member` on a project's team, or taking them off, is when `actor` does it:
+/// joining or leaving when it is themselves ([`Action::JoinTeam`]), else managing the team.
+pub fn team_change(actor: UserId, member: UserId) -> Action {
+    if actor == member {
+        Action::JoinTeam
+    } else {
+        Action::ManageTeam
+    }
+}
+
+/// Whether someone with `role` in an organisation — and the lead of the project in question when
+/// `project_lead` — may take `action` there, by [`POLICY`]. Board viewers only read, even if
+/// named a project's lead.
+pub fn permits(role: Role, project_lead: bool, action: Action) -> bool {
+    let p = action.permission();
+    p.roles.contains(&role) || (p.project_lead && project_lead && role != Role::BoardViewer)
+}
+
+/// Something in the workspace that one organisation owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    /// An organisation owns itself.
+    Org(OrgId),
+    /// A team.
+    Team(TeamId),
+    /// A project, deleted or not.
+    Project(ProjectId),
+    /// A measure, deleted or not.
+    Measure(MeasureId),
+    /// A PDSA cycle, deleted or not.
+    Pdsa(PdsaId),
+    /// A driver diagram node, deleted or not.
+    DriverNode(DriverNodeId),
+}
+
+/// Who owns a [`Resource`]: its organisation and, for things in a project, the project and its
+/// lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    /// The organisation.
+    pub org: OrgId,
+    /// The project it is in (or is), if any.
+    pub project: Option<ProjectId>,
+    /// That project's lead, if it has one.
+    pub lead: Option<UserId>,
+}
+
+/// Why a user cannot reach a row.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// It does not exist, or it belongs to an organisation the user has no role in: the two
+    /// look the same.
+    #[error("not found")]
+    NotFound,
+    /// The user may see it but their role may not take the action.
+    #[error("{}", .0.refusal())]
+    Denied(Action),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a user may do where a row lives: their role in the organisation that owns it and whether
+/// they lead its project. Only [`Access`] makes one, after checking it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    org: OrgId,
+    role: Role,
+    project_lead: bool,
+}
+
+impl Grant {
+    /// The organisation.
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+
+    /// The user's role there.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Whether the user leads the project in question.
+    pub fn is_project_lead(&self) -> bool {
+        self.project_lead
+    }
+
+    /// Whether the user may also take `action` here (to offer a button, or check a field).
+    pub fn may(&self, action: Action) -> bool {
+        permits(self.role, self.project_lead, action)
+    }
+
+    /// [`AccessError::Denied`] unless the user may also take `action` here.
+    pub fn require(&self, action: Action) -> Result<(), AccessError> {
+        if self.may(action) {
+            Ok(())
+        } else {
+            Err(AccessError::Denied(action))
+        }
+    }
+}
+
+impl Grant {
+    /// [`AccessError::Denied`] unless the user may make this change of a project's fields: any
+    /// change needs [`Action::EditProject`], and a change of the aim [`Action::EditAim`] too.
+    pub fn require_project_change(
+        &self,
+        old: &Project,
+        new: &ProjectFields,
+    ) -> Result<(), AccessError> {
+        self.require(Action::EditProject)?;
+        if old.aim.trim() != new.aim.trim() {
+            self.require(Action::EditAim)?;
+        }
+        Ok(())
+    }
+}
+
+/// A row the user was allowed to reach for an action, with their [`Grant`] where it lives. Only
+/// [`Access`] makes one, after the check.
+#[derive(Debug, Clone)]
+pub struct Authorized<T> {
+    item: T,
+    grant: Grant,
+}
+
+impl<T> Authorized<T> {
+    /// The row.
+    pub fn item(&self) -> &T {
+        &self.item
+    }
+
+    /// What the user may do there.
+    pub fn grant(&self) -> Grant {
+        self.grant
+    }
+
+    /// The row and the grant.
+    pub fn into_parts(self) -> (T, Grant) {
+        (self.item, self.grant)
+    }
+}
+
+/// The one way to a row: a user's access to the workspace, for one request.
+pub struct Access<'a> {
+    store: &'a dyn Store,
+    user: UserId,
+    memberships: Vec<(OrgId, Role)>,
+}
+
+impl<'a> Access<'a> {
+    /// `user`'s access, given their active memberships.
+    pub fn new(store: &'a dyn Store, user: UserId, memberships: &[Membership]) -> Access<'a> {
+        Access {
+            store,
+            user,
+            memberships: memberships.iter().map(|m| (m.org.id, m.role)).collect(),
+        }
+    }
+
+    /// `user`'s access, reading their memberships from the store.
+    pub async fn load(store: &'a dyn Store, user: UserId) -> Result<Access<'a>, StoreError> {
+        let memberships = store.memberships(user).await?;
+        Ok(Access::new(store, user, &memberships))
+    }
+
+    /// Who is asking.
+    pub fn user(&self) -> UserId {
+        self.user
+    }
+
+    /// The user's role in `org`, if they are active there.
+    pub fn role_in(&self, org: OrgId) -> Option<Role> {
+        self.memberships
+            .iter()
+            .find(|(o, _)| *o == org)
+            .map(|(_, r)| *r)
+    }
+
+    fn authorize<T>(
+        &self,
+        item: T,
+        org: OrgId,
+        lead: Option<UserId>,
+        action: Action,
+    ) -> Result<Authorized<T>, AccessError> {
+        let role = self.role_in(org).ok_or(AccessError::NotFound)?;
+        let grant = Grant {
+            org,
+            role,
+            project_lead: lead == Some(self.user),
+        };
+        grant.require(action)?;
+        Ok(Authorized { item, grant })
+    }
+
+    /// The organisation, for `action` there (starting a project, managing it).
+    pub fn org(&self, org: OrgId, action: Action) -> Result<Authorized<OrgId>, AccessError> {
+        self.authorize(org, org, None, action)
+    }
+
+    /// A live project, for `action`.
+    pub async fn project(
+        &self,
+        id: ProjectId,
+        action: Action,
+    ) -> Result<Authorized<Project>, AccessError> {
+        let project = self.store.project(id).await?.ok_or(AccessError::NotFound)?;
+        let (org, lead) = (project.org, project.lead);
+        self.authorize(project, org, lead, action)
+    }
+
+    /// A live measure and its project, for `action`.
+    pub async fn measure(
+        &self,
+        id: MeasureId,
+        action: Action,
+    ) -> Result<Authorized<(Measure, Project)>, AccessError> {
+        let measure = self.store.measure(id).await?.ok_or(AccessError::NotFound)?;
+        let project = self
+            .store
+            .project(measure.project)
+            .await?
+            .ok_or(AccessError::NotFound)?;
+        let (org, lead) = (project.org, project.lead);
+        self.authorize((measure, project), org, lead, action)
+    }
+
+    /// A live PDSA cycle and its project, for `action`.
+    pub async fn pdsa(
+        &self,
+        id: PdsaId,
+        action: Action,
+    ) -> Result<Authorized<(PdsaCycle, Project)>, AccessError> {
+        let cycle = self.store.pdsa(id).await?.ok_or(AccessError::NotFound)?;
+        let project = self
+            .store
+            .project(cycle.project)
+            .await?
+            .ok_or(AccessError::NotFound)?;
+        let (org, lead) = (project.org, project.lead);
+        self.authorize((cycle, project), org, lead, action)
+    }
+
+    /// A live driver diagram node and its project, for `action`.
+    pub async fn driver_node(
+        &self,
+        id: DriverNodeId,
+        action: Action,
+    ) -> Result<Authorized<(DriverNode, Project)>, AccessError> {
+        let node = self
+            .store
+            .driver_node(id)
+            .await?
+            .ok_or(AccessError::NotFound)?;
+        let project = self
+            .store
+            .project(node.project)
+            .await?
+            .ok_or(AccessError::NotFound)?;
+        let (org, lead) = (project.org, project.lead);
+        self.authorize((node, project), org, lead, action)
+    }
+
+    /// Anything, live or deleted, by its owner: for restoring deleted things and for teams. One
+    /// lookup, never a scan.
+    pub async fn resource(
+        &self,
+        resource: Resource,
+        action: Action,
+    ) -> Result<Authorized<Owner>, AccessError> {
+        let owner = self
+            .store
+            .owner(resource)
+            .await?
+            .ok_or(AccessError::NotFound)?;
+        self.authorize(owner, owner.org, owner.lead, action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_exactly_one_row() {
+        for a in Action::ALL {
+            assert_eq!(POLICY.iter().filter(|p| p.action == a).count(), 1, "{a:?}");
+        }
+        assert_eq!(POLICY.len(), Action::ALL.len());
+        assert!(POLICY.iter().zip(Action::ALL).all(|(p, a)| p.action == a));
+    }
+
+    #[test]
+    fn the_policy_the_issue_asks_for() {
+        use Role::*;
+        // Members and patient partners enter data, log and update PDSA cycles and join teams.
+        for role in [Member, PatientPartner] {
+            for a in [
+                Action::Read,
+                Action::EnterData,
+                Action::LogPdsa,
+                Action::JoinTeam,
+                Action::CreateProject,
+            ] {
+                assert!(permits(role, false, a), "{role:?} {a:?}");
+            }
+            // … but define measures, delete and change aims only as the project's lead.
+            for a in [
+                Action::DefineMeasure,
+                Action::DeleteData,
+                Action::Delete,
+                Action::EditAim,
+                Action::ManageTeam,
+            ] {
+                assert!(!permits(role, false, a), "{role:?} {a:?}");
+                assert!(permits(role, true, a), "{role:?} lead {a:?}");
+            }
+            assert!(!permits(role, true, Action::Restore));
+            assert!(!permits(role, true, Action::ManageOrganisation));
+        }
+        for a in Action::ALL {
+            // Board viewers read, even when named as a project's lead.
+            assert_eq!(permits(BoardViewer, true, a), a == Action::Read, "{a:?}");
+            assert!(permits(Admin, false, a), "{a:?}");
+        }
+        assert!(permits(ImprovementLead, false, Action::Delete));
+        assert!(!permits(ImprovementLead, false, Action::Restore));
+    }
+
+    #[test]
+    fn refusals_name_who_may() {
+        assert_eq!(
+            Action::EditAim.refusal(),
+            "Only the project's lead, an admin or an improvement lead can change a project's aim."
+        );
+        assert_eq!(
+            Action::Restore.refusal(),
+            "Only an admin can bring back something deleted."
+        );
+        assert_eq!(
+            Action::EnterData.who_may(),
+            "the project's lead, an admin, an improvement lead, a member or a patient partner"
+        );
+    }
+}
