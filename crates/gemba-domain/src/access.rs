@@ -241,6 +241,26 @@ impl Action {
     }
 }
 
+/// [`POLICY`] as a Markdown table, one row per action and a column per role (with the project's
+/// lead: a member or patient partner who leads the project), as the README prints it.
+pub fn policy_table() -> String {
+    let mut out = String::from("| Who may … | Admin | Improvement lead | Project's lead ¹ | Member | Patient partner | Board viewer |\n");
+    out.push_str("|---|---|---|---|---|---|---|\n");
+    for p in POLICY {
+        let cell = |ok: bool| if ok { "yes" } else { "no" };
+        let cells = [
+            cell(permits(Role::Admin, false, p.action)),
+            cell(permits(Role::ImprovementLead, false, p.action)),
+            cell(permits(Role::Member, true, p.action)),
+            cell(permits(Role::Member, false, p.action)),
+            cell(permits(Role::PatientPartner, false, p.action)),
+            cell(permits(Role::BoardViewer, false, p.action)),
+        ];
+        out.push_str(&format!("| {} | {} |\n", p.what, cells.join(" | ")));
+    }
+    out
+}
+
 /// "an admin", "a member", "an improvement lead".
 fn with_article(label: &str) -> String {
     let lower = label.to_lowercase();

@@ -15,8 +15,8 @@ mod units;
 mod validate;
 
 pub use access::{
-    permits, team_change, Access, AccessError, Action, Authorized, Grant, Owner, Permission,
-    Resource, POLICY,
+    permits, policy_table, team_change, Access, AccessError, Action, Authorized, Grant, Owner,
+    Permission, Resource, POLICY,
 };
 pub use chart::{measure_chart, Annotation, MeasureChart};
 pub use entry::{
