@@ -7,6 +7,7 @@
 
 mod chart;
 mod entry;
+pub mod history;
 mod model;
 mod period;
 mod store;
@@ -18,6 +19,7 @@ pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,
     EntryProblem, EntryRefusal, EntryRow,
 };
+pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
 pub use model::*;
 pub use period::{locate, Period, Position};
 pub use store::{Session, Store, StoreError};

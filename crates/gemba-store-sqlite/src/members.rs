@@ -1,6 +1,7 @@
 //! Who is on a project's team, and who could be: the members of its organisation.
 
-use gemba_domain::{OrgId, ProjectId, Role, StoreError, User, UserId};
+use gemba_domain::history::{Action, HistoryObject, ObjectKind};
+use gemba_domain::{HistoryRecord, OrgId, ProjectId, Role, StoreError, User, UserId};
 use sqlx::{Row, SqlitePool};
 
 use crate::error::{corrupt, db};
@@ -79,14 +80,9 @@ pub(crate) async fn add_project_member(
     .map_err(db)?
     .rows_affected();
     if added > 0 {
-        record(
-            &mut tx,
-            project,
-            by,
-            at,
-            &format!("added {name} to the project team"),
-        )
-        .await?;
+        let object = HistoryObject::new(ObjectKind::TeamMember, user.0, name);
+        let added = HistoryRecord::new(object, Action::MemberAdded);
+        record(&mut tx, project, by, at, &[added]).await?;
     }
     tx.commit().await.map_err(db)
 }
@@ -116,14 +112,9 @@ pub(crate) async fn remove_project_member(
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-        record(
-            &mut tx,
-            project,
-            by,
-            now(),
-            &format!("removed {name} from the project team"),
-        )
-        .await?;
+        let object = HistoryObject::new(ObjectKind::TeamMember, user.0, name);
+        let removed = HistoryRecord::new(object, Action::MemberRemoved);
+        record(&mut tx, project, by, now(), &[removed]).await?;
     }
     tx.commit().await.map_err(db)
 }

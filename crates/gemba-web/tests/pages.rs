@@ -784,7 +784,7 @@ async fn deleted_driver_nodes_are_restored_by_an_admin() {
     );
     assert_eq!(app.store.driver_nodes(id).await.unwrap().len(), 4);
     assert_eq!(
-        app.store.history(id).await.unwrap()[0].what,
+        gemba_web::history::sentences(&app.store.history(id).await.unwrap())[0],
         "restored primary driver “Safe staffing at night” and the 2 nodes under it"
     );
     let (_, html) = admin.get(&app, "/admin/deleted").await;
