@@ -1272,6 +1272,23 @@ async fn a_team_keeps_its_members_history_and_driver_diagram_through_the_api() {
         assert!(e["user_id"].is_i64(), "{e}");
     }
     assert!(entries.len() >= 10, "{entries:?}");
+    // Every entry is what the document says a history entry is.
+    let doc: Value = serde_json::from_str(include_str!("../src/api/openapi.json")).unwrap();
+    let schema = json!({
+        "$ref": "#/components/schemas/HistoryEntry",
+        "components": doc["components"],
+    });
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut wrong = entries[0].clone();
+    wrong["action"] = json!("renamed");
+    assert!(!validator.is_valid(&wrong), "the schema checks something");
+    for e in entries {
+        let errors: Vec<String> = validator
+            .iter_errors(e)
+            .map(|err| format!("{err} at {}", err.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{e} breaks the schema: {errors:#?}");
+    }
     let member = entries
         .iter()
         .find(|e| e["action"] == "member_added")
