@@ -670,7 +670,7 @@ pub fn data_added(measure: HistoryObject, written: usize, replaced: &[DataPoint]
     HistoryRecord {
         count: Some(written as u64),
         replaced: Some(replaced.len() as u64),
-        points: replaced.iter().take(POINTS_KEPT).cloned().collect(),
+        points: replaced.iter().take(POINTS_KEPT).copied().collect(),
         ..HistoryRecord::new(measure, Action::DataAdded)
     }
 }

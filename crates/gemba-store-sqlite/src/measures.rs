@@ -378,7 +378,7 @@ pub(crate) async fn restore_revision(
         .execute(&mut *tx)
         .await
         .map_err(crate::error::missing(format!("the user {by}")))?;
-    let put_back = point_put_back(measure_object(measure, name), old.clone(), replaced);
+    let put_back = point_put_back(measure_object(measure, name), old, replaced);
     touch(&mut tx, measure, at).await?;
     record(&mut tx, project, by, at, &[put_back]).await?;
     tx.commit().await.map_err(db)?;

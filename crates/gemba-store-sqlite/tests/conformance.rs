@@ -21,8 +21,8 @@ async fn file_store(dir: &Path) -> SqliteStore {
 // Every conformance case on a fresh in-memory store…
 gemba_store_tests::conformance!(
     in_memory,
-    store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap(),
-    store = &store,
+    fixture = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap(),
+    store = &fixture,
     after = (),
 );
 

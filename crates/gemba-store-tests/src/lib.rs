@@ -66,7 +66,7 @@ macro_rules! conformance {
                 async fn $name() {
                     let $fx = $setup;
                     $crate::$name($store).await;
-                    $after;
+                    let () = $after;
                 }
             )*
         }
