@@ -1784,6 +1784,10 @@ async fn the_history_page_words_every_kind_of_change() {
             .unwrap_or_else(|| panic!("{sentence} after byte {from}: {html}"));
         from += at + cell.len();
     }
-    assert_eq!(html.matches("<tr><td>").count(), expected.len(), "one row each: {html}");
+    assert_eq!(
+        html.matches("<tr><td>").count(),
+        expected.len(),
+        "one row each: {html}"
+    );
     assert!(html.contains("Mo Member"));
 }
