@@ -13,9 +13,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use gemba_domain::{
     free_text, ActDecision, ChartSettings, DataPoint, DataPointRevision, DriverNode, DriverNodeId,
-    FieldError, HistoryEntry, Measure, MeasureFields, MeasureType, Membership, Multiplier,
-    NonEmpty, PdsaCycle, PdsaFields, PdsaId, Period, Project, ProjectFields, ProjectStatus, TeamId,
-    User, UserId,
+    FieldError, HistoryEntry, HistoryWhat, Measure, MeasureFields, MeasureType, Membership,
+    Multiplier, NonEmpty, PdsaCycle, PdsaFields, PdsaId, Period, Project, ProjectFields,
+    ProjectStatus, TeamId, User, UserId,
 };
 use gemba_spc::{ChartType, Improvement, Rules};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -381,24 +381,88 @@ impl MemberInput {
     }
 }
 
-/// One entry of a project's history.
+/// One entry of a project's history: a structured record (what object, what was done, which
+/// field changed from which value to which, why), or, for entries written before records were
+/// kept, `action` `"legacy"` with the old sentence in `text`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct HistoryJson {
     /// When (UTC, ISO 8601).
     pub at: String,
     /// Who (display name).
     pub who: String,
-    /// What, in a sentence.
-    pub what: String,
+    /// Who (user id), null when the user was removed.
+    pub user_id: Option<i64>,
+    /// What was done: `created`, `changed`, `deleted`, `restored`, `data_added`,
+    /// `point_removed`, `point_put_back`, `member_added`, `member_removed`, or `legacy`.
+    pub action: String,
+    /// The object, null for a legacy entry.
+    pub object: Option<HistoryObjectJson>,
+    /// For `changed`: the field (`title`, `aim`, `chart_type`, `rebase`, …).
+    pub field: Option<String>,
+    /// The old value (canonical text: choices by name, numbers, ISO dates), null when empty.
+    pub old: Option<String>,
+    /// The new value, null when empty.
+    pub new: Option<String>,
+    /// Why (a rebase), when given.
+    pub reason: Option<String>,
+    /// Bulk actions: points written, or nodes deleted or restored with a node.
+    pub count: Option<u64>,
+    /// Data: how many earlier values were replaced.
+    pub replaced: Option<u64>,
+    /// Data: the old values replaced or removed (the first few), or the value put back.
+    pub points: Vec<DataPointJson>,
+    /// A legacy entry's sentence; null otherwise.
+    pub text: Option<String>,
+}
+
+/// The object of a history record, named as it was at the time.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HistoryObjectJson {
+    /// `project`, `measure`, `pdsa_cycle`, `primary_driver`, `secondary_driver`,
+    /// `change_idea` or `team_member`.
+    pub kind: String,
+    /// Its id (a user id for a team member).
+    pub id: i64,
+    /// Its name, title or text at the time.
+    pub label: String,
 }
 
 impl From<&HistoryEntry> for HistoryJson {
     fn from(e: &HistoryEntry) -> Self {
-        HistoryJson {
+        let mut out = HistoryJson {
             at: iso_datetime(e.at),
             who: e.who.clone(),
-            what: e.what.clone(),
+            user_id: e.by.map(|u| u.0),
+            action: "legacy".to_owned(),
+            object: None,
+            field: None,
+            old: None,
+            new: None,
+            reason: None,
+            count: None,
+            replaced: None,
+            points: Vec::new(),
+            text: None,
+        };
+        match &e.what {
+            HistoryWhat::Legacy(text) => out.text = Some(text.clone()),
+            HistoryWhat::Record(r) => {
+                out.action = r.action.name().to_owned();
+                out.object = Some(HistoryObjectJson {
+                    kind: r.object.kind.name().to_owned(),
+                    id: r.object.id,
+                    label: r.object.label.clone(),
+                });
+                out.field = r.field.map(|f| f.name().to_owned());
+                out.old.clone_from(&r.old);
+                out.new.clone_from(&r.new);
+                out.reason.clone_from(&r.reason);
+                out.count = r.count;
+                out.replaced = r.replaced;
+                out.points = r.points.iter().map(DataPointJson::from).collect();
+            }
         }
+        out
     }
 }
 

@@ -8,6 +8,7 @@
 mod access;
 mod chart;
 mod entry;
+pub mod history;
 mod model;
 mod period;
 mod store;
@@ -23,6 +24,7 @@ pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,
     EntryProblem, EntryRefusal, EntryRow,
 };
+pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
 pub use model::*;
 pub use period::{locate, Period, Position};
 pub use store::{Session, Store, StoreError};

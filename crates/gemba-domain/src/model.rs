@@ -660,17 +660,6 @@ pub struct DataPointRevision {
     pub at: NaiveDateTime,
 }
 
-/// One entry in a project's history: who changed what, when.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryEntry {
-    /// When.
-    pub at: NaiveDateTime,
-    /// Who (display name).
-    pub who: String,
-    /// What, in a sentence.
-    pub what: String,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,9 @@
 //! and Postgres later are interchangeable without touching the domain or the web layer.
 //!
 //! Every method that changes a project — its fields, driver diagram, measures, their data or its
-//! PDSA cycles — records a [`HistoryEntry`] for it and moves the project's `updated_at`, in the
-//! same transaction; callers may rely on `updated_at` as the version of the project and
+//! PDSA cycles — records the [`HistoryRecord`](crate::HistoryRecord)s that the functions of
+//! [`crate::history`] produce for it (one per changed field; nothing when nothing changed) and
+//! moves the project's `updated_at`, in the same transaction; callers may rely on `updated_at` as the version of the project and
 //! everything in it (the web app caches measure summaries by it), whereas [`Project::version`]
 //! counts changes of the project's own fields. Writes of many rows (data imports) are all-or-nothing.
 //!
@@ -21,6 +22,7 @@ use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::access::{Owner, Resource};
+use crate::history::HistoryEntry;
 use crate::model::*;
 use crate::validate::Email;
 
@@ -312,7 +314,9 @@ pub trait Store: Send + Sync + 'static {
     /// Who owns a resource, deleted or not: its organisation and, for something in a project,
     /// the project and its lead. One lookup; `None` when there is no such row.
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError>;
-    /// A project's history, newest first.
+    /// A project's history: newest change first, the records of one change in the order they
+    /// were produced, each with who and when; entries a backend kept as sentences before it
+    /// kept records come back as [`HistoryWhat::Legacy`](crate::HistoryWhat::Legacy).
     async fn history(&self, project: ProjectId) -> Result<Vec<HistoryEntry>, StoreError>;
 
     // --- driver diagrams -----------------------------------------------------------------------

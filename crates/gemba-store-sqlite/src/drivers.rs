@@ -1,16 +1,19 @@
 //! Driver diagrams: primary drivers, secondary drivers and change ideas as a tree of nodes,
 //! deleted softly with their descendants and restored together with them.
 
-use gemba_domain::{DriverKind, DriverNode, DriverNodeId, ProjectId, StoreError, UserId, Version};
+use gemba_domain::history::{node_changes, Action, HistoryObject};
+use gemba_domain::{
+    DriverKind, DriverNode, DriverNodeId, HistoryRecord, ProjectId, StoreError, UserId, Version,
+};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::error::{corrupt, db, missing};
-use crate::history::{now, quoted, record};
+use crate::history::{now, record};
 use crate::projects::live_project;
 use crate::version::{check, next, swapped};
 
-/// How the history names a node's level.
+/// How messages name a node's level.
 fn label(kind: DriverKind) -> &'static str {
     match kind {
         DriverKind::Primary => "primary driver",
@@ -96,12 +99,13 @@ pub(crate) async fn add(
     .await
     .map_err(db)?;
     let id = DriverNodeId(done.last_insert_rowid());
+    let object = HistoryObject::new(kind.into(), id.0, text);
     record(
         &mut tx,
         project,
         by,
         at,
-        &format!("added {} “{text}”", label(kind)),
+        &[HistoryRecord::new(object, Action::Created)],
     )
     .await?;
     tx.commit().await.map_err(db)?;
@@ -171,32 +175,26 @@ pub(crate) async fn deleted(
     rows.iter().map(node_from).collect()
 }
 
-/// The text of a node, deleted or not, for history sentences about a link to it.
+/// The text of a node, deleted or not, for a history record of a link to it (`None` for no
+/// link).
 pub(crate) async fn text_of(
     conn: &mut SqliteConnection,
     id: Option<DriverNodeId>,
-) -> Result<String, StoreError> {
+) -> Result<Option<String>, StoreError> {
     let Some(id) = id else {
-        return Ok("none".to_owned());
+        return Ok(None);
     };
     let text: Option<String> = sqlx::query_scalar("SELECT text FROM driver_nodes WHERE id = ?")
         .bind(id.0)
         .fetch_optional(&mut *conn)
         .await
         .map_err(db)?;
-    Ok(match text {
-        Some(t) => quoted(&t),
-        None => format!("node {id}"),
-    })
+    Ok(Some(text.unwrap_or_else(|| format!("node {id}"))))
 }
 
-/// " and the node under it", " and the 3 nodes under it", or nothing.
-fn under(n: u64) -> String {
-    match n {
-        0 => String::new(),
-        1 => " and the node under it".to_owned(),
-        n => format!(" and the {n} nodes under it"),
-    }
+/// A node as messages name it: the primary driver “Staff”.
+fn named(kind: DriverKind, text: &str) -> String {
+    format!("the {} “{text}”", label(kind))
 }
 
 pub(crate) async fn update(
@@ -210,9 +208,10 @@ pub(crate) async fn update(
     let at = now();
     let (project, kind, old, version) = node(&mut tx, id).await?;
     live_project(&mut tx, project).await?;
-    let name = || format!("the {} {}", label(kind), quoted(&old));
+    let name = || named(kind, &old);
     check(name, version, Some(expected))?;
-    if old == text {
+    let changed = node_changes(id, kind, &old, text);
+    if changed.is_empty() {
         return Ok(expected);
     }
     let done = sqlx::query(
@@ -226,13 +225,7 @@ pub(crate) async fn update(
     .await
     .map_err(db)?;
     swapped(name, done.rows_affected())?;
-    let what = format!(
-        "changed {} {} to {}",
-        label(kind),
-        quoted(&old),
-        quoted(text)
-    );
-    record(&mut tx, project, by, at, &what).await?;
+    record(&mut tx, project, by, at, &changed).await?;
     tx.commit().await.map_err(db)?;
     Ok(next(expected))
 }
@@ -247,11 +240,7 @@ pub(crate) async fn delete(
     let at = now();
     let (project, kind, text, version) = node(&mut tx, id).await?;
     live_project(&mut tx, project).await?;
-    check(
-        || format!("the {} {}", label(kind), quoted(&text)),
-        version,
-        expected,
-    )?;
+    check(|| named(kind, &text), version, expected)?;
     // The node and its live descendants go together, marked with the node's id so that they
     // come back together; descendants deleted earlier keep their own deletion. PDSA cycles that
     // test a deleted change idea keep their link. Each node's version moves on.
@@ -271,12 +260,9 @@ pub(crate) async fn delete(
     .execute(&mut *tx)
     .await
     .map_err(missing(format!("the user {by}")))?;
-    let what = format!(
-        "deleted {} “{text}”{}",
-        label(kind),
-        under(done.rows_affected().saturating_sub(1))
-    );
-    record(&mut tx, project, by, at, &what).await?;
+    let deleted = HistoryRecord::new(HistoryObject::new(kind.into(), id.0, text), Action::Deleted)
+        .with_count(done.rows_affected().saturating_sub(1));
+    record(&mut tx, project, by, at, &[deleted]).await?;
     tx.commit().await.map_err(db)
 }
 
@@ -330,11 +316,9 @@ pub(crate) async fn restore(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    let what = format!(
-        "restored {} “{text}”{}",
-        label(kind(&k)?),
-        under(done.rows_affected().saturating_sub(1))
-    );
-    record(&mut tx, project, by, at, &what).await?;
+    let object = HistoryObject::new(kind(&k)?.into(), id.0, text);
+    let restored = HistoryRecord::new(object, Action::Restored)
+        .with_count(done.rows_affected().saturating_sub(1));
+    record(&mut tx, project, by, at, &[restored]).await?;
     tx.commit().await.map_err(db)
 }

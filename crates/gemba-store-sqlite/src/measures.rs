@@ -2,16 +2,20 @@
 //! a data point is removed with its old value written in the history.
 
 use chrono::NaiveDate;
+use gemba_domain::history::{
+    data_added, measure_changes, point_put_back, point_removed, Action, HistoryObject, ObjectKind,
+};
 use gemba_domain::{
-    ChartSettings, DataPoint, DataPointRevision, Measure, MeasureFields, MeasureId, MeasureType,
-    Multiplier, Period, ProjectId, RevisionId, RevisionKind, StoreError, UserId, Version,
+    ChartSettings, DataPoint, DataPointRevision, HistoryRecord, Measure, MeasureFields, MeasureId,
+    MeasureType, Multiplier, Period, ProjectId, RevisionId, RevisionKind, StoreError, UserId,
+    Version,
 };
 use gemba_spc::{ChartType, Improvement};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::error::{corrupt, db};
-use crate::history::{and_list, from_to, now, quoted, record};
+use crate::history::{now, record};
 use crate::projects::live_project;
 use crate::soft_delete::{row_state, MEASURES};
 use crate::version::{check, next, swapped};
@@ -142,12 +146,13 @@ pub(crate) async fn create(
     .await
     .map_err(db)?;
     let id = MeasureId(done.last_insert_rowid());
+    let object = HistoryObject::new(ObjectKind::Measure, id.0, f.name.as_str());
     record(
         &mut tx,
         project,
         by,
         at,
-        &format!("added measure “{}”", f.name),
+        &[HistoryRecord::new(object, Action::Created)],
     )
     .await?;
     tx.commit().await.map_err(db)?;
@@ -193,23 +198,6 @@ pub(crate) async fn deleted(
     .await
     .map_err(db)?;
     rows.iter().map(measure_from).collect()
-}
-
-/// A number as the history writes it: `12`, `0.5`.
-fn number(x: f64) -> String {
-    format!("{x}")
-}
-
-/// A point's value as a history sentence writes it: "value 12, denominator 40".
-fn point_text(value: Option<f64>, denominator: Option<f64>) -> String {
-    let mut out = match value {
-        Some(v) => format!("value {}", number(v)),
-        None => "value missing".to_owned(),
-    };
-    if let Some(d) = denominator {
-        out.push_str(&format!(", denominator {}", number(d)));
-    }
-    out
 }
 
 /// Keeps the stored point of `date`, if there is one, as a revision of kind `kind`: when `new`
@@ -276,15 +264,14 @@ pub(crate) async fn delete_point(
             date.format("%F")
         ))
     })?;
-    let value: Option<f64> = row.try_get("value").map_err(db)?;
-    let denominator: Option<f64> = row.try_get("denominator").map_err(db)?;
-    let what = format!(
-        "removed the {} point ({}) of “{name}”",
-        date.format("%F"),
-        point_text(value, denominator)
-    );
+    let old = DataPoint {
+        date,
+        value: row.try_get("value").map_err(db)?,
+        denominator: row.try_get("denominator").map_err(db)?,
+    };
+    let removed = point_removed(measure_object(measure, name), old);
     touch(&mut tx, measure, at).await?;
-    record(&mut tx, project, by, at, &what).await?;
+    record(&mut tx, project, by, at, &[removed]).await?;
     tx.commit().await.map_err(db)
 }
 
@@ -391,108 +378,16 @@ pub(crate) async fn restore_revision(
         .execute(&mut *tx)
         .await
         .map_err(crate::error::missing(format!("the user {by}")))?;
-    let instead = if replaced {
-        " instead of the value it had"
-    } else {
-        ""
-    };
-    let what = format!(
-        "put back the {} point ({}) of “{name}”{instead}",
-        old.date.format("%F"),
-        point_text(old.value, old.denominator)
-    );
+    let put_back = point_put_back(measure_object(measure, name), old, replaced);
     touch(&mut tx, measure, at).await?;
-    record(&mut tx, project, by, at, &what).await?;
+    record(&mut tx, project, by, at, &[put_back]).await?;
     tx.commit().await.map_err(db)?;
     Ok(old)
 }
 
-/// A value of a choice (chart type, rule profile…) as the history writes it, `none` if empty.
-fn plain(s: &str) -> String {
-    if s.is_empty() {
-        "none".to_owned()
-    } else {
-        s.to_owned()
-    }
-}
-
-/// What changed, as phrases for the history with the old and new values (the name is told
-/// apart; the definition is prose, named only).
-fn changes(old: &Measure, new: &MeasureFields) -> Vec<String> {
-    let (o, n) = (&old.chart, &new.chart);
-    let target = |t: Option<f64>| t.map_or_else(|| "none".to_owned(), number);
-    let rebase = |d: &[NaiveDate]| {
-        plain(
-            &d.iter()
-                .map(|d| d.format("%F").to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        )
-    };
-    let baseline = |b: Option<usize>| match b {
-        None => "none".to_owned(),
-        Some(1) => "the first point".to_owned(),
-        Some(n) => format!("the first {n} points"),
-    };
-    let text = |what: &str, a: &str, b: &str| from_to(what, &quoted(a), &quoted(b));
-    let phrase = |what: &str, a: String, b: String| from_to(what, &a, &b);
-    [
-        (old.kind != new.kind).then(|| {
-            phrase(
-                "the type",
-                old.kind.name().to_owned(),
-                new.kind.name().to_owned(),
-            )
-        }),
-        (old.definition != new.definition).then(|| "the definition".to_owned()),
-        (old.unit != new.unit).then(|| text("the unit", &old.unit, &new.unit)),
-        (old.data_source != new.data_source)
-            .then(|| text("the data source", &old.data_source, &new.data_source)),
-        (o.chart != n.chart).then(|| {
-            phrase(
-                "the chart type",
-                o.chart.title().to_owned(),
-                n.chart.title().to_owned(),
-            )
-        }),
-        (o.improvement != n.improvement).then(|| {
-            phrase(
-                "the improvement direction",
-                o.improvement.name().to_owned(),
-                n.improvement.name().to_owned(),
-            )
-        }),
-        (old.denominator_label != new.denominator_label).then(|| {
-            text(
-                "what the denominator counts",
-                &old.denominator_label,
-                &new.denominator_label,
-            )
-        }),
-        (o.multiplier != n.multiplier).then(|| {
-            phrase(
-                "the multiplier",
-                o.multiplier.to_string(),
-                n.multiplier.to_string(),
-            )
-        }),
-        (o.target != n.target).then(|| phrase("the target", target(o.target), target(n.target))),
-        (o.rules != n.rules).then(|| phrase("the rule profile", plain(&o.rules), plain(&n.rules))),
-        (o.rebase != n.rebase)
-            .then(|| phrase("the rebase dates", rebase(&o.rebase), rebase(&n.rebase))),
-        (o.fix_after != n.fix_after)
-            .then(|| phrase("the baseline", baseline(o.fix_after), baseline(n.fix_after))),
-        (o.period != n.period).then(|| {
-            phrase(
-                "the period",
-                o.period.name().to_owned(),
-                n.period.name().to_owned(),
-            )
-        }),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+/// A measure as history records name it.
+fn measure_object(id: MeasureId, name: String) -> HistoryObject {
+    HistoryObject::new(ObjectKind::Measure, id.0, name)
 }
 
 pub(crate) async fn update(
@@ -510,19 +405,11 @@ pub(crate) async fn update(
     live_project(&mut tx, old.project).await?;
     let name = || format!("the measure “{}”", old.name);
     check(name, old.version, Some(expected))?;
-    let renamed = old.name != f.name.as_str();
-    let changed = changes(&old, f);
-    let what = match (renamed, changed.is_empty()) {
-        (false, true) => return Ok(expected),
-        (false, false) => format!("changed {} of measure “{}”", and_list(&changed), f.name),
-        (true, true) => format!("renamed measure “{}” to “{}”", old.name, f.name),
-        (true, false) => format!(
-            "renamed measure “{}” to “{}” and changed {}",
-            old.name,
-            f.name,
-            and_list(&changed)
-        ),
-    };
+    // The rebase reason joins the record when the store is given one (issue 9, drafts).
+    let changed = measure_changes(&old, f, None);
+    if changed.is_empty() {
+        return Ok(expected);
+    }
     let done = sqlx::query(
         "UPDATE measures SET name = ?, kind = ?, definition = ?, unit = ?, data_source = ?, \
          chart = ?, improvement = ?, target = ?, rules = ?, rebase = ?, fix_after = ?, \
@@ -550,13 +437,10 @@ pub(crate) async fn update(
     .await
     .map_err(db)?;
     swapped(name, done.rows_affected())?;
-    record(&mut tx, old.project, by, at, &what).await?;
+    record(&mut tx, old.project, by, at, &changed).await?;
     tx.commit().await.map_err(db)?;
     Ok(next(expected))
 }
-
-/// How many replaced values an import's history sentence writes out in full.
-const REPLACED_LISTED: usize = 3;
 
 pub(crate) async fn put_data(
     pool: &SqlitePool,
@@ -571,7 +455,7 @@ pub(crate) async fn put_data(
         return Ok(0);
     }
     // The points whose values this import replaces, with their old values (kept as
-    // revisions), for the history sentence.
+    // revisions), for the history record.
     let mut replaced = Vec::new();
     for p in points {
         let new = Some((p.value, p.denominator));
@@ -586,11 +470,11 @@ pub(crate) async fn put_data(
         )
         .await?;
         if let Some((value, denominator)) = kept {
-            replaced.push(format!(
-                "the {} point ({})",
-                p.date.format("%F"),
-                point_text(value, denominator)
-            ));
+            replaced.push(DataPoint {
+                date: p.date,
+                value,
+                denominator,
+            });
         }
         sqlx::query(
             "INSERT INTO data_points (measure_id, date, value, denominator) VALUES (?, ?, ?, ?) \
@@ -606,26 +490,9 @@ pub(crate) async fn put_data(
         .map_err(db)?;
     }
     let written = points.len();
-    let mut what = match written {
-        1 => format!("imported 1 data point into “{name}”"),
-        n => format!("imported {n} data points into “{name}”"),
-    };
-    // The old values, in full for a few; counted, with the first ones, for many.
-    match replaced.len() {
-        0 => {}
-        n if n <= REPLACED_LISTED => {
-            what.push_str(&format!(", replacing {}", and_list(&replaced)));
-        }
-        n => {
-            replaced.truncate(REPLACED_LISTED);
-            what.push_str(&format!(
-                ", replacing {n} earlier values, among them {}",
-                and_list(&replaced)
-            ));
-        }
-    }
+    let added = data_added(measure_object(measure, name), written, &replaced);
     touch(&mut tx, measure, at).await?;
-    record(&mut tx, project, by, at, &what).await?;
+    record(&mut tx, project, by, at, &[added]).await?;
     tx.commit().await.map_err(db)?;
     Ok(written)
 }

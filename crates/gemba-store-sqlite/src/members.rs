@@ -1,6 +1,7 @@
 //! Who is on a project's team, and who could be: the members of its organisation.
 
-use gemba_domain::{OrgId, ProjectId, Role, StoreError, User, UserId, Version};
+use gemba_domain::history::{Action, Field, HistoryObject, ObjectKind};
+use gemba_domain::{HistoryRecord, OrgId, ProjectId, Role, StoreError, User, UserId, Version};
 use sqlx::{Row, SqlitePool};
 
 use crate::error::{corrupt, db};
@@ -80,14 +81,9 @@ pub(crate) async fn add_project_member(
     .map_err(db)?
     .rows_affected();
     if added > 0 {
-        record(
-            &mut tx,
-            project,
-            by,
-            at,
-            &format!("added {name} to the project team"),
-        )
-        .await?;
+        let object = HistoryObject::new(ObjectKind::TeamMember, user.0, name);
+        let added = HistoryRecord::new(object, Action::MemberAdded);
+        record(&mut tx, project, by, at, &[added]).await?;
     }
     tx.commit().await.map_err(db)
 }
@@ -117,14 +113,9 @@ pub(crate) async fn remove_project_member(
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-        record(
-            &mut tx,
-            project,
-            by,
-            now(),
-            &format!("removed {name} from the project team"),
-        )
-        .await?;
+        let object = HistoryObject::new(ObjectKind::TeamMember, user.0, name);
+        let removed = HistoryRecord::new(object, Action::MemberRemoved);
+        record(&mut tx, project, by, now(), &[removed]).await?;
     }
     tx.commit().await.map_err(db)
 }
@@ -151,8 +142,15 @@ pub(crate) async fn set_project_lead(
     if current == lead.map(|u| u.0) {
         return Ok(stored);
     }
-    let what = match lead {
-        None => "left the project without a lead".to_owned(),
+    let name_of = |user: i64| {
+        sqlx::query_scalar::<_, String>("SELECT name FROM users WHERE id = ?").bind(user)
+    };
+    let old = match current {
+        Some(u) => name_of(u).fetch_optional(&mut *tx).await.map_err(db)?,
+        None => None,
+    };
+    let new = match lead {
+        None => None,
         Some(user) => {
             let found = sqlx::query(
                 "SELECT u.name, m.role FROM users u JOIN memberships m ON m.user_id = u.id \
@@ -183,9 +181,15 @@ pub(crate) async fn set_project_lead(
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-            format!("made {name} the project lead")
+            Some(name)
         }
     };
+    let change = HistoryRecord::changed(
+        HistoryObject::new(ObjectKind::Project, project.0, title.clone()),
+        Field::Lead,
+        old,
+        new,
+    );
     let done = sqlx::query(
         "UPDATE projects SET lead_id = ?, version = version + 1 \
          WHERE id = ? AND version = ? AND deleted_at IS NULL",
@@ -197,7 +201,7 @@ pub(crate) async fn set_project_lead(
     .await
     .map_err(db)?;
     swapped(|| format!("the project “{title}”"), done.rows_affected())?;
-    record(&mut tx, project, by, now(), &what).await?;
+    record(&mut tx, project, by, now(), &[change]).await?;
     tx.commit().await.map_err(db)?;
     Ok(next(stored))
 }

@@ -1,16 +1,17 @@
 //! PDSA cycles, linked to a change idea and to the cycle they follow in a ramp; deleted softly
 //! and restored.
 
+use gemba_domain::history::{pdsa_changes, Action, HistoryObject, LinkLabels, ObjectKind};
 use gemba_domain::{
-    ActDecision, DriverNodeId, PdsaCycle, PdsaFields, PdsaId, ProjectId, StoreError, UserId,
-    Version,
+    ActDecision, DriverNodeId, HistoryRecord, PdsaCycle, PdsaFields, PdsaId, ProjectId, StoreError,
+    UserId, Version,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::drivers::{check_in_project, text_of};
 use crate::error::{corrupt, db};
-use crate::history::{and_list, from_to, now, quoted, record};
+use crate::history::{now, record};
 use crate::projects::live_project;
 use crate::version::{check, next, swapped};
 
@@ -156,12 +157,13 @@ pub(crate) async fn create(
     .await
     .map_err(db)?;
     let id = PdsaId(done.last_insert_rowid());
+    let object = HistoryObject::new(ObjectKind::PdsaCycle, id.0, &f.title);
     record(
         &mut tx,
         project,
         by,
         at,
-        &format!("added PDSA cycle “{}”", f.title),
+        &[HistoryRecord::new(object, Action::Created)],
     )
     .await?;
     tx.commit().await.map_err(db)?;
@@ -207,77 +209,21 @@ pub(crate) async fn deleted(
     rows.iter().map(cycle_from).collect()
 }
 
-/// The title of a cycle, deleted or not, for a history sentence about a link to it.
-async fn title_of(conn: &mut SqliteConnection, id: Option<PdsaId>) -> Result<String, StoreError> {
+/// The title of a cycle, deleted or not, for a history record of a link to it (`None` for no
+/// link).
+async fn title_of(
+    conn: &mut SqliteConnection,
+    id: Option<PdsaId>,
+) -> Result<Option<String>, StoreError> {
     let Some(id) = id else {
-        return Ok("none".to_owned());
+        return Ok(None);
     };
     let title: Option<String> = sqlx::query_scalar("SELECT title FROM pdsa_cycles WHERE id = ?")
         .bind(id.0)
         .fetch_optional(&mut *conn)
         .await
         .map_err(db)?;
-    Ok(title.map_or_else(|| format!("cycle {id}"), |t| quoted(&t)))
-}
-
-/// What changed, as phrases for the history (the title is told apart), with the old and new
-/// values of the start date, the links and the decision; the prose fields are named only.
-async fn changes(
-    conn: &mut SqliteConnection,
-    old: &PdsaFields,
-    new: &PdsaFields,
-) -> Result<Vec<String>, StoreError> {
-    let date = |d: Option<chrono::NaiveDate>| {
-        d.map_or_else(|| "none".to_owned(), |d| d.format("%F").to_string())
-    };
-    let decision = |a: Option<ActDecision>| a.map_or("none", ActDecision::name);
-    let mut out = Vec::new();
-    if old.start_date != new.start_date {
-        out.push(from_to(
-            "the start date",
-            &date(old.start_date),
-            &date(new.start_date),
-        ));
-    }
-    if old.change_idea != new.change_idea {
-        let (o, n) = (
-            text_of(conn, old.change_idea).await?,
-            text_of(conn, new.change_idea).await?,
-        );
-        out.push(from_to("the change idea", &o, &n));
-    }
-    if old.follows != new.follows {
-        let (o, n) = (
-            title_of(conn, old.follows).await?,
-            title_of(conn, new.follows).await?,
-        );
-        out.push(from_to("the cycle it follows", &o, &n));
-    }
-    let named = [
-        (old.objective != new.objective, "the objective"),
-        (old.prediction != new.prediction, "the prediction"),
-        (old.plan != new.plan, "the plan"),
-        (old.data_plan != new.data_plan, "the data to collect"),
-        (old.do_notes != new.do_notes, "what happened"),
-        (old.study != new.study, "the study"),
-    ];
-    out.extend(
-        named
-            .into_iter()
-            .filter(|(changed, _)| *changed)
-            .map(|(_, what)| what.to_owned()),
-    );
-    if old.act != new.act {
-        out.push(from_to(
-            "the decision",
-            decision(old.act),
-            decision(new.act),
-        ));
-    }
-    if old.act_notes != new.act_notes {
-        out.push("the next steps".to_owned());
-    }
-    Ok(out)
+    Ok(Some(title.unwrap_or_else(|| format!("cycle {id}"))))
 }
 
 pub(crate) async fn update(
@@ -296,19 +242,26 @@ pub(crate) async fn update(
     live_project(&mut tx, project).await?;
     let name = || format!("the PDSA cycle “{}”", old.fields.title);
     check(name, old.version, Some(expected))?;
-    let renamed = old.fields.title != f.title;
-    let changed = changes(&mut tx, &old.fields, f).await?;
-    let what = match (renamed, changed.is_empty()) {
-        (false, true) => return Ok(expected),
-        (false, false) => format!("changed {} in PDSA cycle “{}”", and_list(&changed), f.title),
-        (true, true) => format!("renamed PDSA cycle “{}” to “{}”", old.fields.title, f.title),
-        (true, false) => format!(
-            "renamed PDSA cycle “{}” to “{}” and changed {}",
-            old.fields.title,
-            f.title,
-            and_list(&changed)
-        ),
+    let ideas = if old.fields.change_idea == f.change_idea {
+        LinkLabels::default()
+    } else {
+        LinkLabels {
+            old: text_of(&mut tx, old.fields.change_idea).await?,
+            new: text_of(&mut tx, f.change_idea).await?,
+        }
     };
+    let earlier = if old.fields.follows == f.follows {
+        LinkLabels::default()
+    } else {
+        LinkLabels {
+            old: title_of(&mut tx, old.fields.follows).await?,
+            new: title_of(&mut tx, f.follows).await?,
+        }
+    };
+    let changed = pdsa_changes(id, &old.fields, f, ideas, earlier);
+    if changed.is_empty() {
+        return Ok(expected);
+    }
     check_links(&mut tx, project, Some((id, &old.fields)), f).await?;
     let done = sqlx::query(
         "UPDATE pdsa_cycles SET change_idea_id = ?, follows_id = ?, title = ?, start_date = ?, \
@@ -335,7 +288,7 @@ pub(crate) async fn update(
     .await
     .map_err(db)?;
     swapped(name, done.rows_affected())?;
-    record(&mut tx, project, by, at, &what).await?;
+    record(&mut tx, project, by, at, &changed).await?;
     tx.commit().await.map_err(db)?;
     Ok(next(expected))
 }

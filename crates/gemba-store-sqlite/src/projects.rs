@@ -9,7 +9,10 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
 use crate::error::{corrupt, db, missing};
-use crate::history::{and_list, from_to, now, quoted, record};
+use gemba_domain::history::{project_changes, Action, HistoryObject, LinkLabels, ObjectKind};
+use gemba_domain::HistoryRecord;
+
+use crate::history::{now, record};
 use crate::version::{check, next, swapped};
 
 /// Fails with `Missing` unless the project exists and is not deleted; returns its organisation.
@@ -151,7 +154,8 @@ pub(crate) async fn create_project(
     .map_err(missing(format!("the organisation {org}")))?;
     let id = ProjectId(done.last_insert_rowid());
     write_tags(&mut tx, id, &f.tags).await?;
-    record(&mut tx, id, by, at, "created the project").await?;
+    let created = project_record(id, f.title.as_str(), Action::Created);
+    record(&mut tx, id, by, at, &[created]).await?;
     tx.commit().await.map_err(db)?;
     Ok(id)
 }
@@ -214,60 +218,25 @@ pub(crate) async fn list(
         .collect()
 }
 
-/// A team as the history names it: “Ward 7 team”, or `none`.
+/// A project's record of `action`, the project named `title`.
+fn project_record(id: ProjectId, title: &str, action: Action) -> HistoryRecord {
+    HistoryRecord::new(HistoryObject::new(ObjectKind::Project, id.0, title), action)
+}
+
+/// A team's name, for a history record of a change of team (`None` for no team).
 async fn team_name(
     conn: &mut SqliteConnection,
     team: Option<TeamId>,
-) -> Result<String, StoreError> {
+) -> Result<Option<String>, StoreError> {
     let Some(team) = team else {
-        return Ok("none".to_owned());
+        return Ok(None);
     };
     let name: Option<String> = sqlx::query_scalar("SELECT name FROM teams WHERE id = ?")
         .bind(team.0)
         .fetch_optional(&mut *conn)
         .await
         .map_err(db)?;
-    Ok(name.map_or_else(|| format!("team {team}"), |n| quoted(&n)))
-}
-
-/// What changed between the stored project and the new fields, as phrases for the history,
-/// with the old and new values of the short fields (the problem is prose, named only).
-async fn changes(
-    conn: &mut SqliteConnection,
-    old: &Project,
-    new: &ProjectFields,
-) -> Result<Vec<String>, StoreError> {
-    let mut out = Vec::new();
-    let text = |what: &str, o: &str, n: &str| from_to(what, &quoted(o), &quoted(n));
-    if old.title != new.title.as_str() {
-        out.push(text("the title", &old.title, new.title.as_str()));
-    }
-    if old.problem != new.problem {
-        out.push("the problem".to_owned());
-    }
-    if old.aim != new.aim {
-        out.push(text("the aim", &old.aim, &new.aim));
-    }
-    if old.method != new.method {
-        out.push(text("the method", &old.method, &new.method));
-    }
-    if old.status != new.status {
-        out.push(from_to("the status", old.status.name(), new.status.name()));
-    }
-    if old.team != new.team {
-        let (o, n) = (
-            team_name(conn, old.team).await?,
-            team_name(conn, new.team).await?,
-        );
-        out.push(from_to("the team", &o, &n));
-    }
-    if old.sponsor != new.sponsor {
-        out.push(text("the sponsor", &old.sponsor, &new.sponsor));
-    }
-    if old.tags != new.tags {
-        out.push(text("the tags", &old.tags.join(", "), &new.tags.join(", ")));
-    }
-    Ok(out)
+    Ok(Some(name.unwrap_or_else(|| format!("team {team}"))))
 }
 
 pub(crate) async fn update_project(
@@ -288,7 +257,15 @@ pub(crate) async fn update_project(
     if f.team != old.team {
         check_team(&mut tx, old.org, f.team).await?;
     }
-    let changed = changes(&mut tx, &old, f).await?;
+    let teams = if old.team == f.team {
+        LinkLabels::default()
+    } else {
+        LinkLabels {
+            old: team_name(&mut tx, old.team).await?,
+            new: team_name(&mut tx, f.team).await?,
+        }
+    };
+    let changed = project_changes(&old, f, teams);
     if changed.is_empty() {
         return Ok(expected);
     }
@@ -313,14 +290,7 @@ pub(crate) async fn update_project(
     if old.tags != f.tags {
         write_tags(&mut tx, id, &f.tags).await?;
     }
-    record(
-        &mut tx,
-        id,
-        by,
-        at,
-        &format!("changed {}", and_list(&changed)),
-    )
-    .await?;
+    record(&mut tx, id, by, at, &changed).await?;
     tx.commit().await.map_err(db)?;
     Ok(next(expected))
 }
@@ -351,7 +321,8 @@ pub(crate) async fn delete_project(
     .await
     .map_err(missing(format!("the user {by}")))?;
     swapped(what, done.rows_affected())?;
-    record(&mut tx, id, by, at, "deleted the project").await?;
+    let deleted = project_record(id, &old.title, Action::Deleted);
+    record(&mut tx, id, by, at, &[deleted]).await?;
     tx.commit().await.map_err(db)
 }
 
@@ -364,15 +335,17 @@ pub(crate) async fn restore_project(
     let at = now();
     let done = sqlx::query(
         "UPDATE projects SET deleted_at = NULL, deleted_by = NULL, version = version + 1 \
-         WHERE id = ? AND deleted_at IS NOT NULL",
+         WHERE id = ? AND deleted_at IS NOT NULL RETURNING title",
     )
     .bind(id.0)
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await
     .map_err(db)?;
-    if done.rows_affected() == 0 {
+    let Some(title) = done else {
         return Err(StoreError::Missing(format!("the deleted project {id}")));
-    }
-    record(&mut tx, id, by, at, "restored the project").await?;
+    };
+    let title: String = title.try_get("title").map_err(db)?;
+    let restored = project_record(id, &title, Action::Restored);
+    record(&mut tx, id, by, at, &[restored]).await?;
     tx.commit().await.map_err(db)
 }

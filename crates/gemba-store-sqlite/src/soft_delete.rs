@@ -1,8 +1,9 @@
 //! Soft deletes of the things under a project (measures, PDSA cycles): a row gets `deleted_at`
 //! and `deleted_by`, reads skip it, and an admin can restore it. Each change is one
-//! transaction with its history sentence, and the project must be live.
+//! transaction with its history record, and the project must be live.
 
-use gemba_domain::{ProjectId, StoreError, UserId, Version};
+use gemba_domain::history::{Action, HistoryObject, ObjectKind};
+use gemba_domain::{HistoryRecord, ProjectId, StoreError, UserId, Version};
 use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use crate::error::{db, missing};
@@ -15,10 +16,12 @@ use crate::version::{check, swapped};
 pub(crate) struct Deletable {
     /// The table.
     pub table: &'static str,
-    /// The column that names a row in history sentences.
+    /// The column that names a row in messages and history records.
     pub label: &'static str,
-    /// What a row is called in sentences: "measure", "PDSA cycle".
+    /// What a row is called in messages: "measure", "PDSA cycle".
     pub noun: &'static str,
+    /// What a row is in history records.
+    pub kind: ObjectKind,
 }
 
 /// Measures.
@@ -26,6 +29,7 @@ pub(crate) const MEASURES: Deletable = Deletable {
     table: "measures",
     label: "name",
     noun: "measure",
+    kind: ObjectKind::Measure,
 };
 
 /// PDSA cycles.
@@ -33,6 +37,7 @@ pub(crate) const PDSA_CYCLES: Deletable = Deletable {
     table: "pdsa_cycles",
     label: "title",
     noun: "PDSA cycle",
+    kind: ObjectKind::PdsaCycle,
 };
 
 /// The project and label of row `id` when it is deleted (`deleted`) or live (not), else
@@ -104,8 +109,9 @@ pub(crate) async fn delete(
         .await
         .map_err(missing(format!("the user {by}")))?;
     swapped(name, done.rows_affected())?;
-    let sentence = format!("deleted {} “{label}”", what.noun);
-    record(&mut tx, project, by, at, &sentence).await?;
+    let object = HistoryObject::new(what.kind, id, label);
+    let deleted = HistoryRecord::new(object, Action::Deleted);
+    record(&mut tx, project, by, at, &[deleted]).await?;
     tx.commit().await.map_err(db)
 }
 
@@ -128,7 +134,8 @@ pub(crate) async fn restore(
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-    let sentence = format!("restored {} “{label}”", what.noun);
-    record(&mut tx, project, by, at, &sentence).await?;
+    let object = HistoryObject::new(what.kind, id, label);
+    let restored = HistoryRecord::new(object, Action::Restored);
+    record(&mut tx, project, by, at, &[restored]).await?;
     tx.commit().await.map_err(db)
 }

@@ -1,11 +1,8 @@
-//! The SQLite store's tests, one binary: the shared [`conformance`] suite (in
-//! `tests/conformance/mod.rs`, written against `&dyn Store` so that every backend runs it) on
-//! an in-memory database and on a database file, then what only SQLite has: the file, its
-//! journal, its migrations, its locks.
+//! The SQLite store's tests, one binary: the shared conformance suite (the `gemba-store-tests`
+//! crate, written against `&dyn Store` so that every backend runs it) on an in-memory database
+//! and on a database file, then what only SQLite has: the file, its journal, its migrations,
+//! its locks.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
-
-#[path = "conformance/mod.rs"]
-mod conformance;
 
 use std::path::Path;
 
@@ -21,56 +18,23 @@ async fn file_store(dir: &Path) -> SqliteStore {
         .unwrap()
 }
 
-/// Runs each conformance function against a fresh in-memory store and a fresh file store.
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod in_memory {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
-                    crate::conformance::$name(&store).await;
-                }
-            )*
-        }
-        mod file {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let dir = tempfile::tempdir().unwrap();
-                    let store = crate::file_store(dir.path()).await;
-                    crate::conformance::$name(&store).await;
-                    store.close().await;
-                }
-            )*
-        }
-    };
-}
+// Every conformance case on a fresh in-memory store…
+gemba_store_tests::conformance!(
+    in_memory,
+    fixture = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap(),
+    store = &fixture,
+    after = (),
+);
 
-conformance!(
-    people,
-    sessions_and_tokens,
-    projects,
-    history,
-    driver_diagram,
-    deleting_and_restoring_driver_nodes,
-    history_keeps_old_values,
-    measures,
-    data,
-    pdsa_cycles,
-    project_team,
-    organisations_never_mix,
-    deleting_measures_cycles_and_points,
-    people_are_added_changed_and_deactivated,
-    api_tokens_expire_and_are_revoked,
-    password_resets_are_single_use,
-    teams_are_renamed_archived_and_restored,
-    organisations_of_a_system,
-    stale_writes_are_refused,
-    measure_units_are_kept,
-    concurrent_writers_exactly_one_wins,
-    replaced_and_removed_values_can_be_put_back,
-    writes_racing_a_deletion_are_missing,
+// …and on a fresh database file, closed cleanly after the case.
+gemba_store_tests::conformance!(
+    file,
+    fixture = {
+        let dir = tempfile::tempdir().unwrap();
+        (crate::file_store(dir.path()).await, dir)
+    },
+    store = &fixture.0,
+    after = fixture.0.close().await,
 );
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -485,8 +449,104 @@ async fn database_before(version: i64) -> (tempfile::TempDir, String, SqliteConn
     (dir, url, conn)
 }
 
+/// A database made before migration 0011 keeps its history: the sentences written then come
+/// back as legacy entries, in order, with who wrote them, and new changes add records after
+/// them.
+#[tokio::test]
+async fn upgrade_to_history_records_keeps_old_sentences() {
+    let (dir, _, mut conn) = database_before(11).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'member')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', 'Fewer falls', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+        "INSERT INTO history (project_id, user_id, at, what) \
+         VALUES (1, 1, '2025-01-02 03:04:05', 'created the project')",
+        "INSERT INTO history (project_id, user_id, at, what) VALUES (1, NULL, \
+         '2025-01-02 03:04:06', 'changed the aim from “Less harm” to “Fewer falls”')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let at = |s| date(2025, 1, 2).and_hms_opt(3, 4, s).unwrap();
+    let old = vec![
+        HistoryEntry {
+            at: at(6),
+            by: None,
+            who: "a removed user".into(),
+            what: HistoryWhat::Legacy("changed the aim from “Less harm” to “Fewer falls”".into()),
+        },
+        HistoryEntry {
+            at: at(5),
+            by: Some(UserId(1)),
+            who: "Asha".into(),
+            what: HistoryWhat::Legacy("created the project".into()),
+        },
+    ];
+    assert_eq!(store.history(ProjectId(1)).await.unwrap(), old);
+    let mut f = project_fields("Falls");
+    f.aim = "Fewer falls".into();
+    f.method = "Lean".into();
+    f.tags = vec![];
+    f.status = ProjectStatus::Testing;
+    let v = store.project(ProjectId(1)).await.unwrap().unwrap().version;
+    store
+        .update_project(ProjectId(1), &f, v, UserId(1))
+        .await
+        .unwrap();
+    let h = store.history(ProjectId(1)).await.unwrap();
+    assert_eq!(h.len(), 3);
+    assert_eq!(h[1..], old[..]);
+    let r = h[0].record().unwrap();
+    assert_eq!(r.field, Some(gemba_domain::history::Field::Method));
+    assert_eq!((r.old.as_deref(), r.new.as_deref()), (None, Some("Lean")));
+    store.close().await;
+}
+
 /// A database made before migration 0006 keeps its API tokens (now with an id and no expiry),
 /// its teams (not archived) and its people (active) after the upgrade.
+/// A database made before migration 0013 gives every project a lead: the author of its first
+/// history row (its creator); a project with no history has none.
+#[tokio::test]
+async fn upgrade_to_project_leads_makes_each_creator_the_lead() {
+    let (dir, _, mut conn) = database_before(13).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (2, 'ben@nhs.net', 'Ben', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'member')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (2, 1, 'member')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (2, 1, 'Sepsis', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+        "INSERT INTO history (project_id, user_id, at, what) \
+         VALUES (1, 2, '2025-01-02 03:04:05', 'created the project')",
+        "INSERT INTO history (project_id, user_id, at, what) \
+         VALUES (1, 1, '2025-01-02 03:04:06', 'changed the aim')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let lead = |id| {
+        let store = &store;
+        async move { store.project(ProjectId(id)).await.unwrap().unwrap().lead }
+    };
+    assert_eq!(lead(1).await, Some(UserId(2)), "Ben created it");
+    assert_eq!(lead(2).await, None);
+    store.close().await;
+}
+
 #[tokio::test]
 async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     let (dir, _, mut conn) = database_before(6).await;

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod history;
 pub mod pages;
 pub mod sheets;
 

@@ -1267,16 +1267,52 @@ async fn a_team_keeps_its_members_history_and_driver_diagram_through_the_api() {
     let entries = h.body.as_array().unwrap();
     for e in entries {
         let keys: BTreeSet<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, BTreeSet::from(["at", "who", "what"]), "{e}");
+        let expected = [
+            "at", "who", "user_id", "action", "object", "field", "old", "new", "reason", "count",
+            "replaced", "points", "text",
+        ];
+        assert_eq!(keys, BTreeSet::from(expected), "{e}");
         let at = e["at"].as_str().unwrap();
         assert!(at.len() == 20 && at.ends_with('Z'), "{at}");
+        // Structured records, never a sentence: a legacy entry is the only one with text.
+        assert_ne!(e["action"], "legacy", "{e}");
+        assert_eq!(e["text"], Value::Null, "{e}");
+        assert!(
+            e["object"]["id"].is_i64() && e["object"]["label"].is_string(),
+            "{e}"
+        );
+        assert!(e["user_id"].is_i64(), "{e}");
     }
-    let whats: Vec<&str> = entries
+    assert!(entries.len() >= 10, "{entries:?}");
+    // Every entry is what the document says a history entry is.
+    let doc: Value = serde_json::from_str(include_str!("../src/api/openapi.json")).unwrap();
+    let schema = json!({
+        "$ref": "#/components/schemas/HistoryEntry",
+        "components": doc["components"],
+    });
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut wrong = entries[0].clone();
+    wrong["action"] = json!("renamed");
+    assert!(!validator.is_valid(&wrong), "the schema checks something");
+    for e in entries {
+        let errors: Vec<String> = validator
+            .iter_errors(e)
+            .map(|err| format!("{err} at {}", err.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{e} breaks the schema: {errors:#?}");
+    }
+    let member = entries
         .iter()
-        .map(|e| e["what"].as_str().unwrap())
-        .collect();
-    assert!(whats.len() >= 10, "{whats:?}");
-    assert!(whats.iter().any(|w| w.contains("team")), "{whats:?}");
+        .find(|e| e["action"] == "member_added")
+        .unwrap_or_else(|| panic!("a member was added: {entries:?}"));
+    assert_eq!(member["object"]["kind"], "team_member", "{member}");
+    assert_eq!(member["field"], Value::Null, "{member}");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "created" && e["object"]["kind"] == "project"),
+        "{entries:?}"
+    );
     let ats: Vec<&str> = entries.iter().map(|e| e["at"].as_str().unwrap()).collect();
     assert!(
         ats.windows(2).all(|w| w[0] >= w[1]),
@@ -2496,20 +2532,17 @@ async fn replaced_and_removed_values_are_listed_and_put_back() {
         .get(&format!("/projects/{pid}/history"), &app.lead)
         .await
         .body;
-    let whats: Vec<&str> = history
+    let put_back: Vec<&Value> = history
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| h["what"].as_str().unwrap())
+        .filter(|h| h["action"] == "point_put_back")
         .collect();
-    assert!(
-        whats
-            .iter()
-            .filter(|w| w.starts_with("put back the"))
-            .count()
-            == 2,
-        "{whats:?}"
-    );
+    assert_eq!(put_back.len(), 2, "{history}");
+    for h in put_back {
+        assert_eq!(h["points"].as_array().unwrap().len(), 1, "{h}");
+        assert_eq!(h["object"]["kind"], "measure", "{h}");
+    }
 }
 
 /// Writes racing the deletion of what they write to answer 404 or 409 (or succeed just before

@@ -1327,9 +1327,9 @@ async fn measures_and_cycles_are_deleted_and_restored_points_removed() {
         "{html}"
     );
     assert_eq!(app.count(m).await, 8);
-    let history = app.store.history(p).await.unwrap();
+    let history = gemba_web::history::sentences(&app.store.history(p).await.unwrap());
     assert_eq!(
-        history[0].what,
+        history[0],
         "removed the 2024-09-01 point (value 99) of “Falls per 1,000 bed days”"
     );
     let (_, html) = member.get(&app, &format!("/projects/{p}/history")).await;
@@ -1486,14 +1486,7 @@ async fn measures_and_cycles_are_deleted_and_restored_points_removed() {
     let (_, html) = admin.get(&app, "/admin/deleted").await;
     assert!(!html.contains("Falls per 1,000 bed days"));
     assert!(html.contains("No deleted measures.") && html.contains("No deleted PDSA cycles."));
-    let sentences: Vec<String> = app
-        .store
-        .history(p)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|h| h.what)
-        .collect();
+    let sentences = gemba_web::history::sentences(&app.store.history(p).await.unwrap());
     for s in [
         "deleted measure “Falls per 1,000 bed days”",
         "restored measure “Falls per 1,000 bed days”",

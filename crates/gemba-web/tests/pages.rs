@@ -785,7 +785,7 @@ async fn deleted_driver_nodes_are_restored_by_an_admin() {
     );
     assert_eq!(app.store.driver_nodes(id).await.unwrap().len(), 4);
     assert_eq!(
-        app.store.history(id).await.unwrap()[0].what,
+        gemba_web::history::sentences(&app.store.history(id).await.unwrap())[0],
         "restored primary driver “Safe staffing at night” and the 2 nodes under it"
     );
     let (_, html) = admin.get(&app, "/admin/deleted").await;
@@ -1662,4 +1662,133 @@ async fn regression_fixing_an_invalid_field_never_skips_a_conflict() {
         app.store.project(id).await.unwrap().unwrap().aim,
         "Halve falls by June 2026"
     );
+}
+
+/// The history page words each kind of record the store keeps as a sentence: project fields,
+/// driver diagram nodes, measure settings, data written, removed and put back, PDSA cycles,
+/// the team, deletes and restores; the records of one change make one sentence.
+#[tokio::test]
+async fn the_history_page_words_every_kind_of_change() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let s = &*app.store;
+    let id = app.project("Falls on Ward 7", member.id).await;
+    let mut f = ProjectFields {
+        title: NonEmpty::parse("title", "Falls on Ward 7").unwrap(),
+        problem: "Too many falls at night".to_owned(),
+        aim: "Reduce falls by 30% by March 2026".to_owned(),
+        method: "Model for Improvement".to_owned(),
+        status: ProjectStatus::Testing,
+        team: None,
+        sponsor: "Chief Nurse".to_owned(),
+        tags: vec!["falls".to_owned()],
+    };
+    f.aim = "Reduce falls by 50% by March 2026".into();
+    f.status = ProjectStatus::Spreading;
+    f.problem = "Falls at night and weekends".into();
+    let v = s.project(id).await.unwrap().unwrap().version;
+    s.update_project(id, &f, v, member.id).await.unwrap();
+    let node = s
+        .add_driver_node(
+            id,
+            None,
+            gemba_domain::DriverKind::Primary,
+            "Safe staffing",
+            member.id,
+        )
+        .await
+        .unwrap();
+    let v = s.driver_node(node).await.unwrap().unwrap().version;
+    s.update_driver_node(node, "Safe staffing at night", v, member.id)
+        .await
+        .unwrap();
+    let mut mf = MeasureFields {
+        name: NonEmpty::parse("name", "Falls").unwrap(),
+        kind: MeasureType::Outcome,
+        definition: String::new(),
+        unit: "falls".to_owned(),
+        data_source: String::new(),
+        denominator_label: String::new(),
+        chart: ChartSettings {
+            chart: ChartType::Xmr,
+            improvement: Improvement::Decrease,
+            target: Some(4.5),
+            rules: "mdc".to_owned(),
+            rebase: vec![],
+            fix_after: None,
+            period: Period::Month,
+            multiplier: gemba_domain::Multiplier::ONE,
+        },
+    };
+    let m = s.create_measure(id, &mf, member.id).await.unwrap();
+    mf.chart.chart = ChartType::Run;
+    mf.chart.target = None;
+    let v = s.measure(m).await.unwrap().unwrap().version;
+    s.update_measure(m, &mf, v, member.id).await.unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2024, 1, d).unwrap();
+    let pt = |d, v| DataPoint {
+        date: day(d),
+        value: Some(v),
+        denominator: None,
+    };
+    s.put_data(m, &[pt(1, 3.0), pt(2, 4.0)], member.id)
+        .await
+        .unwrap();
+    s.put_data(m, &[pt(1, 5.0)], member.id).await.unwrap();
+    s.delete_data_point(m, day(2), member.id).await.unwrap();
+    let removed = s.data_revisions(m).await.unwrap()[0].id;
+    s.restore_data_revision(m, removed, member.id)
+        .await
+        .unwrap();
+    let mut pf = gemba_domain::PdsaFields {
+        title: "Night rounds".into(),
+        ..Default::default()
+    };
+    let cycle = s.create_pdsa(id, &pf, member.id).await.unwrap();
+    pf.title = "Hourly night rounds".into();
+    pf.act = Some(gemba_domain::ActDecision::Adopt);
+    let v = s.pdsa(cycle).await.unwrap().unwrap().version;
+    s.update_pdsa(cycle, &pf, v, member.id).await.unwrap();
+    let partner = common::user_id(s, "patient@a.nhs.uk").await;
+    s.add_project_member(id, partner, member.id).await.unwrap();
+    s.delete_measure(m, None, member.id).await.unwrap();
+    s.restore_measure(m, member.id).await.unwrap();
+
+    let (status, html) = member.get(&app, &format!("/projects/{id}/history")).await;
+    assert_eq!(status, StatusCode::OK);
+    let expected = [
+        "restored measure “Falls”",
+        "deleted measure “Falls”",
+        "added Pat Partner to the project team",
+        "renamed PDSA cycle “Night rounds” to “Hourly night rounds” and changed the decision \
+         from none to adopt",
+        "added PDSA cycle “Night rounds”",
+        "put back the 2024-01-02 point (value 4) of “Falls”",
+        "removed the 2024-01-02 point (value 4) of “Falls”",
+        "imported 1 data point into “Falls”, replacing the 2024-01-01 point (value 3)",
+        "imported 2 data points into “Falls”",
+        "changed the chart type from XmR chart to Run chart and the target from 4.5 to none of \
+         measure “Falls”",
+        "added measure “Falls”",
+        "changed primary driver “Safe staffing” to “Safe staffing at night”",
+        "added primary driver “Safe staffing”",
+        "changed the problem, the aim from “Reduce falls by 30% by March 2026” to “Reduce falls \
+         by 50% by March 2026” and the status from testing to spreading",
+        "created the project",
+    ];
+    // Each sentence once, newest first, in its own table cell.
+    let mut from = 0;
+    for sentence in expected {
+        let cell = format!("<td>{sentence}</td>");
+        let at = html[from..]
+            .find(&cell)
+            .unwrap_or_else(|| panic!("{sentence} after byte {from}: {html}"));
+        from += at + cell.len();
+    }
+    assert_eq!(
+        html.matches("<tr><td>").count(),
+        expected.len(),
+        "one row each: {html}"
+    );
+    assert!(html.contains("Mo Member"));
 }

@@ -732,11 +732,18 @@ async fn a_project_lead_is_chosen_and_gains_the_leads_rights() {
     assert_eq!(r.body["error"]["field"], "user_id");
     // The history says who leads.
     let history = app.store.history(f.project).await.unwrap();
+    let record = history
+        .iter()
+        .filter(|h| h.who == "Improvement lead")
+        .find_map(|h| h.record())
+        .unwrap();
+    assert_eq!(record.field, Some(gemba_domain::history::Field::Lead));
+    assert_eq!(record.old.as_deref(), Some("Olu Owner"));
+    assert_eq!(record.new.as_deref(), Some("Member"));
+    let (_, html) = member.user.get(&app, &format!("{project}/history")).await;
     assert!(
-        history
-            .iter()
-            .any(|h| h.who == "Improvement lead" && h.what == "made Member the project lead"),
-        "{history:?}"
+        html.contains("changed the project lead from “Olu Owner” to “Member”"),
+        "{html}"
     );
     // In the browser, an improvement lead makes someone the lead from the team list.
     let res = coach

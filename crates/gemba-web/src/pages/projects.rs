@@ -838,7 +838,7 @@ async fn history(
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
     let (p, _) = load_project(&state, &user, ProjectId(id), Action::Read).await?;
-    let entries = state.store.history(p.id).await?;
+    let entries = crate::history::lines(&state.store.history(p.id).await?);
     let body = html! {
         a class="back-link" href={ "/projects/" (p.id) } { "Back to the project" }
         h1 { "History of " (p.title) }

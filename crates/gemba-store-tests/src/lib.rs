@@ -1,13 +1,207 @@
 //! The conformance suite of Gemba's [`Store`]: what every storage backend must do, written
-//! against `&dyn Store` only, so that each backend's test binary runs the same functions (the
-//! SQLite store's `tests/conformance.rs` today, a Postgres store's tomorrow: include this file
-//! with `#[path = "…/gemba-store-sqlite/tests/conformance/mod.rs"] mod conformance;`).
+//! against `&dyn Store` only, so that each backend's test binary runs the same functions
+//! unchanged (the SQLite store's `tests/conformance.rs` today, a Postgres store's tomorrow).
 //!
-//! Each function starts from an empty store and panics on the first broken promise.
+//! Each case is a `pub async fn(&dyn Store)` that starts from an empty store and panics on the
+//! first broken promise. History is checked as structured records (object, action, field, old
+//! and new value, who), never as sentences: wording belongs to the edges.
+//!
+//! A backend runs every case, each as its own named test, with [`conformance!`]:
+//!
+//! ```ignore
+//! gemba_store_tests::conformance!(in_memory, fixture = MyStore::fresh().await, store = &fixture, after = ());
+//! ```
+//!
+//! `fixture` is built fresh for each case by the `fixture` expression, `store` borrows the
+//! `&dyn Store` from it, and `after` runs when the case has passed (closing a pool, say). The
+//! backend's test crate needs `tokio` (with `macros` and `rt`) for `#[tokio::test]`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test suite fails loudly
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
+use gemba_domain::history::{Action, Field, ObjectKind};
 use gemba_domain::*;
 use gemba_spc::{ChartType, Improvement};
+
+/// Defines module `$module` with one `#[tokio::test]` per conformance case: each builds a
+/// fresh fixture with `$setup` (bound to `$fx`), runs the case on `$store` and then `$after`.
+#[macro_export]
+macro_rules! conformance {
+    ($module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr $(,)?) => {
+        $crate::conformance!(
+            @cases $module, $fx = $setup, store = $store, after = $after;
+            people,
+            sessions_and_tokens,
+            projects,
+            history,
+            driver_diagram,
+            deleting_and_restoring_driver_nodes,
+            history_keeps_old_values,
+            measures,
+            data,
+            pdsa_cycles,
+            project_team,
+            organisations_never_mix,
+            deleting_measures_cycles_and_points,
+            people_are_added_changed_and_deactivated,
+            api_tokens_expire_and_are_revoked,
+            password_resets_are_single_use,
+            teams_are_renamed_archived_and_restored,
+            organisations_of_a_system,
+            stale_writes_are_refused,
+            measure_units_are_kept,
+            concurrent_writers_exactly_one_wins,
+            replaced_and_removed_values_can_be_put_back,
+            writes_racing_a_deletion_are_missing,
+            owners_and_project_leads,
+        );
+    };
+    (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
+     $($name:ident),* $(,)?) => {
+        mod $module {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let $fx = $setup;
+                    $crate::$name($store).await;
+                    let () = $after;
+                }
+            )*
+        }
+    };
+}
+
+/// Runs the futures together on the current task (as `join!` would) and returns their outputs
+/// in order, so that the suite needs no async runtime of its own.
+async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, o) in futures.iter_mut().zip(out.iter_mut()) {
+            if o.is_none() {
+                match f.as_mut().poll(cx) {
+                    Poll::Ready(v) => *o = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(|o| o.unwrap()).collect()
+}
+
+/// A history record as the suite compares it: the object's kind and label, the action, and for
+/// a change the field with its old and new value (counts and points are checked apart).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rec {
+    /// The object's kind.
+    pub kind: ObjectKind,
+    /// The object's label at the time.
+    pub label: String,
+    /// What was done.
+    pub action: Action,
+    /// The field changed.
+    pub field: Option<Field>,
+    /// Its old value.
+    pub old: Option<String>,
+    /// Its new value.
+    pub new: Option<String>,
+}
+
+impl From<&HistoryRecord> for Rec {
+    fn from(r: &HistoryRecord) -> Self {
+        Rec {
+            kind: r.object.kind,
+            label: r.object.label.clone(),
+            action: r.action,
+            field: r.field,
+            old: r.old.clone(),
+            new: r.new.clone(),
+        }
+    }
+}
+
+/// A record of `action` on the object of `kind` named `label`.
+fn rec(kind: ObjectKind, label: &str, action: Action) -> Rec {
+    Rec {
+        kind,
+        label: label.to_owned(),
+        action,
+        field: None,
+        old: None,
+        new: None,
+    }
+}
+
+/// A change of `field` of the object of `kind` named `label` (after the change).
+fn chg(kind: ObjectKind, label: &str, field: Field, old: Option<&str>, new: Option<&str>) -> Rec {
+    Rec {
+        field: Some(field),
+        old: old.map(str::to_owned),
+        new: new.map(str::to_owned),
+        ..rec(kind, label, Action::Changed)
+    }
+}
+
+/// The records of a project's history, newest change first (legacy entries left out).
+async fn records(store: &dyn Store, project: ProjectId) -> Vec<HistoryRecord> {
+    store
+        .history(project)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.record().cloned())
+        .collect()
+}
+
+/// The records of a project's history as [`Rec`]s, newest change first.
+async fn recs(store: &dyn Store, project: ProjectId) -> Vec<Rec> {
+    records(store, project)
+        .await
+        .iter()
+        .map(Rec::from)
+        .collect()
+}
+
+/// The records of the newest change of a project (the first entries with the time and the
+/// user of the newest).
+async fn latest_records(store: &dyn Store, project: ProjectId) -> Vec<HistoryRecord> {
+    let h = store.history(project).await.unwrap();
+    let Some(first) = h.first() else {
+        return Vec::new();
+    };
+    h.iter()
+        .take_while(|e| e.at == first.at && e.by == first.by)
+        .filter_map(|e| e.record().cloned())
+        .collect()
+}
+
+/// [`latest_records`] as [`Rec`]s.
+async fn latest(store: &dyn Store, project: ProjectId) -> Vec<Rec> {
+    latest_records(store, project)
+        .await
+        .iter()
+        .map(Rec::from)
+        .collect()
+}
+
+/// How many changes a project's history holds (the records of one write count once).
+async fn changes(store: &dyn Store, project: ProjectId) -> usize {
+    let h = store.history(project).await.unwrap();
+    h.iter()
+        .enumerate()
+        .filter(|(i, e)| *i == 0 || h[i - 1].at != e.at || h[i - 1].by != e.by)
+        .count()
+}
 
 // --- helpers ---------------------------------------------------------------------------------
 
@@ -129,17 +323,6 @@ async fn world(store: &dyn Store, org_name: &str, user_email: &str) -> World {
         .await
         .unwrap();
     World { org, user, project }
-}
-
-/// The sentences of a project's history, newest first.
-async fn sentences(store: &dyn Store, project: ProjectId) -> Vec<String> {
-    store
-        .history(project)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|h| h.what)
-        .collect()
 }
 
 // --- organisations, teams, people ------------------------------------------------------------
@@ -573,7 +756,8 @@ pub async fn projects(store: &dyn Store) {
     );
 }
 
-/// Every change to a project writes one sentence to its history, newest first.
+/// Every change to a project writes its records to its history (one per changed field),
+/// newest change first, each change's records in the order of the fields.
 pub async fn history(store: &dyn Store) {
     let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
     let ben = store
@@ -582,8 +766,12 @@ pub async fn history(store: &dyn Store) {
         .unwrap();
     let h = store.history(w.project).await.unwrap();
     assert_eq!(h.len(), 1);
-    assert_eq!(h[0].what, "created the project");
+    assert_eq!(
+        h[0].record().map(Rec::from),
+        Some(rec(ObjectKind::Project, "Falls on Ward 7", Action::Created))
+    );
     assert_eq!(h[0].who, "Asha Patel");
+    assert_eq!(h[0].by, Some(w.user));
 
     let mut f = project_fields("Falls on Ward 7");
     f.aim = "Reduce falls by 50% by March 2026".into();
@@ -744,38 +932,129 @@ pub async fn history(store: &dyn Store) {
     store.delete_project(w.project, None, ben).await.unwrap();
     store.restore_project(w.project, w.user).await.unwrap();
 
-    let expected = [
-        "restored the project",
-        "deleted the project",
-        "deleted primary driver “Safe environment”",
-        "deleted secondary driver “Call bells in reach” and the node under it",
-        "renamed PDSA cycle “Bay nursing, nights” to “Bay nursing at night” and changed the decision from adopt to none",
-        "renamed PDSA cycle “Bay nursing on nights” to “Bay nursing, nights”",
-        "changed the study and the decision from none to adopt in PDSA cycle “Bay nursing on nights”",
-        "added PDSA cycle “Bay nursing on nights”",
-        "imported 1 data point into “Falls”",
-        "imported 24 data points into “Falls”",
-        "renamed measure “Falls per 1,000 occupied bed days” to “Falls” and changed the unit from “falls per 1,000 bed days” to “falls”",
-        "changed the chart type from u′ chart (Laney) to Run chart and the target from 4.5 to none of measure “Falls per 1,000 occupied bed days”",
-        "renamed measure “Falls per 1,000 bed days” to “Falls per 1,000 occupied bed days”",
-        "added measure “Falls per 1,000 bed days”",
-        "changed change idea “Bay nursing at night” to “Bay nursing at night and weekends”",
-        "added change idea “Bay nursing at night”",
-        "added secondary driver “Call bells in reach”",
-        "added primary driver “Safe environment”",
-        "changed the problem, the method from “Model for Improvement” to “Lean” and the tags from “falls, frailty” to “falls”",
-        "changed the title from “Falls on Ward 7” to “Falls on Wards 7 and 8”, the status from scoping to testing and the sponsor from “Director of Nursing” to “Chief Nurse”",
-        "changed the aim from “Reduce falls by 30% by March 2026” to “Reduce falls by 50% by March 2026”",
-        "created the project",
+    use ObjectKind::{ChangeIdea, Measure, PdsaCycle, PrimaryDriver, Project, SecondaryDriver};
+    let (p7, p78) = ("Falls on Ward 7", "Falls on Wards 7 and 8");
+    let (m1, m2) = (
+        "Falls per 1,000 bed days",
+        "Falls per 1,000 occupied bed days",
+    );
+    let (c1, c2, c3) = (
+        "Bay nursing on nights",
+        "Bay nursing, nights",
+        "Bay nursing at night",
+    );
+    let idea2 = "Bay nursing at night and weekends";
+    let expected = vec![
+        rec(Project, p78, Action::Restored),
+        rec(Project, p78, Action::Deleted),
+        rec(PrimaryDriver, "Safe environment", Action::Deleted),
+        rec(SecondaryDriver, "Call bells in reach", Action::Deleted),
+        chg(PdsaCycle, c3, Field::Title, Some(c2), Some(c3)),
+        chg(PdsaCycle, c3, Field::Act, Some("adopt"), None),
+        chg(PdsaCycle, c2, Field::Title, Some(c1), Some(c2)),
+        chg(
+            PdsaCycle,
+            c1,
+            Field::Study,
+            None,
+            Some("Falls fell as predicted"),
+        ),
+        chg(PdsaCycle, c1, Field::Act, None, Some("adopt")),
+        rec(PdsaCycle, c1, Action::Created),
+        rec(Measure, "Falls", Action::DataAdded),
+        rec(Measure, "Falls", Action::DataAdded),
+        chg(Measure, "Falls", Field::Name, Some(m2), Some("Falls")),
+        chg(
+            Measure,
+            "Falls",
+            Field::Unit,
+            Some("falls per 1,000 bed days"),
+            Some("falls"),
+        ),
+        chg(Measure, m2, Field::ChartType, Some("up"), Some("run")),
+        chg(Measure, m2, Field::Target, Some("4.5"), None),
+        chg(Measure, m2, Field::Name, Some(m1), Some(m2)),
+        rec(Measure, m1, Action::Created),
+        chg(ChangeIdea, idea2, Field::Text, Some(c3), Some(idea2)),
+        rec(ChangeIdea, c3, Action::Created),
+        rec(SecondaryDriver, "Call bells in reach", Action::Created),
+        rec(PrimaryDriver, "Safe environment", Action::Created),
+        chg(
+            Project,
+            p78,
+            Field::Problem,
+            Some("Patients fall at night on the ward"),
+            Some("New problem"),
+        ),
+        chg(
+            Project,
+            p78,
+            Field::Method,
+            Some("Model for Improvement"),
+            Some("Lean"),
+        ),
+        chg(
+            Project,
+            p78,
+            Field::Tags,
+            Some("falls, frailty"),
+            Some("falls"),
+        ),
+        chg(Project, p78, Field::Title, Some(p7), Some(p78)),
+        chg(
+            Project,
+            p78,
+            Field::Status,
+            Some("scoping"),
+            Some("testing"),
+        ),
+        chg(
+            Project,
+            p78,
+            Field::Sponsor,
+            Some("Director of Nursing"),
+            Some("Chief Nurse"),
+        ),
+        chg(
+            Project,
+            p7,
+            Field::Aim,
+            Some("Reduce falls by 30% by March 2026"),
+            Some("Reduce falls by 50% by March 2026"),
+        ),
+        rec(Project, p7, Action::Created),
     ];
     let h = store.history(w.project).await.unwrap();
     assert_eq!(
-        h.iter().map(|e| e.what.as_str()).collect::<Vec<_>>(),
+        h.iter()
+            .map(|e| e.record().map(Rec::from).unwrap())
+            .collect::<Vec<_>>(),
         expected
     );
+    // Counts: the nodes that went with a node, the points written and replaced.
+    let r: Vec<&HistoryRecord> = h.iter().filter_map(HistoryEntry::record).collect();
+    assert_eq!((r[2].count, r[3].count), (Some(0), Some(1)));
+    assert_eq!((r[10].count, r[10].replaced), (Some(1), Some(0)));
+    assert_eq!((r[11].count, r[11].replaced), (Some(24), Some(0)));
+    assert!(r[10].points.is_empty() && r[11].points.is_empty());
+    // Who: the project deleted by Ben, restored by Asha; Ben's title change; ids kept.
     assert_eq!(h[1].who, "Ben Okafor");
+    assert_eq!(h[1].by, Some(ben));
     assert_eq!(h[0].who, "Asha Patel");
-    assert_eq!(h[expected.len() - 3].who, "Ben Okafor");
+    let title = h
+        .iter()
+        .find(|e| {
+            e.record()
+                .is_some_and(|r| r.field == Some(Field::Title) && r.object.kind == Project)
+        })
+        .unwrap();
+    assert_eq!((title.who.as_str(), title.by), ("Ben Okafor", Some(ben)));
+    // The records keep the objects' ids.
+    assert_eq!(r[0].object.id, w.project.0);
+    assert_eq!(r[2].object.id, primary.0);
+    assert_eq!(r[4].object.id, cycle.0);
+    assert_eq!(r[12].object.id, measure.0);
+    assert_eq!(r[18].object.id, idea.0);
     assert!(
         h.windows(2).all(|p| p[0].at >= p[1].at),
         "newest first: {h:?}"
@@ -934,10 +1213,16 @@ pub async fn driver_diagram(store: &dyn Store) {
         vec![p2, s2, c3],
         "p1, s1, c1 and c2 are gone"
     );
+    let deleted = latest_records(store, w.project).await;
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "deleted primary driver “Safe environment” and the 3 nodes under it"
+        deleted.iter().map(Rec::from).collect::<Vec<_>>(),
+        [rec(
+            ObjectKind::PrimaryDriver,
+            "Safe environment",
+            Action::Deleted
+        )]
     );
+    assert_eq!(deleted[0].count, Some(3));
     let cycle = store.pdsa(cycle).await.unwrap().unwrap();
     assert_eq!(cycle.fields.change_idea, Some(c1));
     assert_eq!(cycle.fields.title, "Bay nursing on nights");
@@ -961,10 +1246,16 @@ pub async fn driver_diagram(store: &dyn Store) {
             .collect::<Vec<_>>(),
         vec![p2, s2]
     );
+    let deleted = latest_records(store, w.project).await;
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "deleted change idea “Lying and standing BP”"
+        deleted.iter().map(Rec::from).collect::<Vec<_>>(),
+        [rec(
+            ObjectKind::ChangeIdea,
+            "Lying and standing BP",
+            Action::Deleted
+        )]
     );
+    assert_eq!(deleted[0].count, Some(0));
     // Nodes added after deletions still come last.
     let late = add(w.project, Some(p2), DriverKind::Secondary, "Footwear")
         .await
@@ -1016,10 +1307,16 @@ pub async fn deleting_and_restoring_driver_nodes(store: &dyn Store) {
     // A leaf alone, then a primary driver with what is still under it.
     store.delete_driver_node(c2, None, w.user).await.unwrap();
     store.delete_driver_node(p1, None, w.user).await.unwrap();
+    let deleted = latest_records(store, w.project).await;
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "deleted primary driver “Safe environment” and the 2 nodes under it"
+        deleted.iter().map(Rec::from).collect::<Vec<_>>(),
+        [rec(
+            ObjectKind::PrimaryDriver,
+            "Safe environment",
+            Action::Deleted
+        )]
     );
+    assert_eq!(deleted[0].count, Some(2));
     assert_eq!(
         ids(store.driver_nodes(w.project).await.unwrap()),
         vec![p2, s2]
@@ -1076,14 +1373,20 @@ pub async fn deleting_and_restoring_driver_nodes(store: &dyn Store) {
             .restore_driver_node(DriverNodeId(999_999), w.user)
             .await
     ));
-    let before = sentences(store, w.project).await.len();
+    let before = changes(store, w.project).await;
 
     store.restore_driver_node(p1, other.user).await.unwrap();
+    let restored = latest_records(store, w.project).await;
+    assert_eq!(restored[0].count, Some(2));
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "restored primary driver “Safe environment” and the 2 nodes under it"
+        restored.iter().map(Rec::from).collect::<Vec<_>>(),
+        [rec(
+            ObjectKind::PrimaryDriver,
+            "Safe environment",
+            Action::Restored
+        )]
     );
-    assert_eq!(sentences(store, w.project).await.len(), before + 1);
+    assert_eq!(changes(store, w.project).await, before + 1);
     assert_eq!(
         ids(store.driver_nodes(w.project).await.unwrap()),
         vec![p1, p2, s1, c1, s2],
@@ -1096,8 +1399,8 @@ pub async fn deleting_and_restoring_driver_nodes(store: &dyn Store) {
     assert!(is_missing(store.restore_driver_node(p1, w.user).await));
     store.restore_driver_node(c2, w.user).await.unwrap();
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "restored change idea “Low beds”"
+        latest(store, w.project).await,
+        [rec(ObjectKind::ChangeIdea, "Low beds", Action::Restored)]
     );
     assert_eq!(store.driver_nodes(w.project).await.unwrap().len(), 6);
     assert!(store
@@ -1113,8 +1416,14 @@ pub async fn deleting_and_restoring_driver_nodes(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "changed the change idea from “Bay nursing” to “Low beds” in PDSA cycle “Bay nursing on nights”"
+        latest(store, w.project).await,
+        [chg(
+            ObjectKind::PdsaCycle,
+            "Bay nursing on nights",
+            Field::ChangeIdea,
+            Some("Bay nursing"),
+            Some("Low beds")
+        )]
     );
 
     // A node of a deleted project cannot come back until the project does.
@@ -1126,7 +1435,7 @@ pub async fn deleting_and_restoring_driver_nodes(store: &dyn Store) {
     assert_eq!(store.driver_nodes(w.project).await.unwrap().len(), 6);
 }
 
-/// History sentences keep the old value of a change, cut short when it is long.
+/// History records keep the old and new values of a change in full, however long.
 pub async fn history_keeps_old_values(store: &dyn Store) {
     let w = world(store, "Northshire Hospitals", "asha@nhs.net").await;
     let mut f = project_fields("Falls on Ward 7");
@@ -1137,14 +1446,19 @@ pub async fn history_keeps_old_values(store: &dyn Store) {
         .update_project(w.project, &f, vp(store, w.project).await, w.user)
         .await
         .unwrap();
-    let cut: String = long.chars().take(79).collect();
+    let project = |f, old: Option<&str>, new: Option<&str>| {
+        chg(ObjectKind::Project, "Falls on Ward 7", f, old, new)
+    };
     assert_eq!(
-        sentences(store, w.project).await[0],
-        format!(
-            "changed the aim from “Reduce falls by 30% by March 2026” to “{}…” and the sponsor \
-             from “Director of Nursing” to none",
-            cut.trim_end()
-        )
+        latest(store, w.project).await,
+        [
+            project(
+                Field::Aim,
+                Some("Reduce falls by 30% by March 2026"),
+                Some(&long)
+            ),
+            project(Field::Sponsor, Some("Director of Nursing"), None),
+        ]
     );
     let node = store
         .add_driver_node(w.project, None, DriverKind::Primary, "Safe", w.user)
@@ -1155,8 +1469,14 @@ pub async fn history_keeps_old_values(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(
-        sentences(store, w.project).await[0],
-        format!("changed primary driver “Safe” to “{}…”", cut.trim_end())
+        latest(store, w.project).await,
+        [chg(
+            ObjectKind::PrimaryDriver,
+            &long,
+            Field::Text,
+            Some("Safe"),
+            Some(&long)
+        )]
     );
     let measure = store
         .create_measure(w.project, &measure_fields("Falls"), w.user)
@@ -1175,14 +1495,34 @@ pub async fn history_keeps_old_values(store: &dyn Store) {
         .update_measure(measure, &mf, vm(store, measure).await, w.user)
         .await
         .unwrap();
+    let falls =
+        |f, old: Option<&str>, new: Option<&str>| chg(ObjectKind::Measure, "Falls", f, old, new);
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "changed the type from outcome to process, the definition, the data source from \
-         “Datix and the bed census” to “Datix”, the improvement direction from decrease to \
-         increase, the rule profile from powerbi to mdc, the rebase dates from 2024-03-01, \
-         2024-06-01 to none, the baseline from the first 12 points to none and the period from \
-         month to week of measure “Falls”"
+        latest(store, w.project).await,
+        [
+            falls(Field::MeasureType, Some("outcome"), Some("process")),
+            falls(
+                Field::Definition,
+                Some("Inpatient falls reported on Datix per 1,000 occupied bed days"),
+                Some("Another definition")
+            ),
+            falls(
+                Field::DataSource,
+                Some("Datix and the bed census"),
+                Some("Datix")
+            ),
+            falls(Field::Improvement, Some("decrease"), Some("increase")),
+            falls(Field::Rules, Some("powerbi"), Some("mdc")),
+            falls(Field::Rebase, Some("2024-03-01, 2024-06-01"), None),
+            falls(Field::Baseline, Some("12"), None),
+            falls(Field::Period, Some("month"), Some("week")),
+        ]
     );
+    // No reason is given for this rebase.
+    assert!(latest_records(store, w.project)
+        .await
+        .iter()
+        .all(|r| r.reason.is_none()));
 }
 
 // --- measures and data -------------------------------------------------------------------------
@@ -1364,16 +1704,27 @@ pub async fn data(store: &dyn Store) {
         store.data(m).await.unwrap(),
         vec![batch[3], batch[1], more[0], more[2], more[1]]
     );
+    let r = records(store, w.project).await;
+    let name = "Falls per 1,000 bed days";
     assert_eq!(
-        sentences(store, w.project).await[..2],
+        r[..2].iter().map(Rec::from).collect::<Vec<_>>(),
         [
-            // 1 February and 1 March had other values, kept as revisions.
-            "imported 3 data points into “Falls per 1,000 bed days”, replacing the 2024-02-01 \
-             point (value missing, denominator 1195) and the 2024-03-01 point (value 6.5, \
-             denominator 1210)",
-            "imported 4 data points into “Falls per 1,000 bed days”",
+            rec(ObjectKind::Measure, name, Action::DataAdded),
+            rec(ObjectKind::Measure, name, Action::DataAdded),
         ]
     );
+    assert_eq!(r[0].object.id, m.0);
+    // 1 February and 1 March had other values, kept as revisions.
+    assert_eq!((r[0].count, r[0].replaced), (Some(3), Some(2)));
+    assert_eq!(
+        r[0].points,
+        [
+            point(date(2024, 2, 1), None, Some(1195.0)),
+            point(date(2024, 3, 1), Some(6.5), Some(1210.0)),
+        ]
+    );
+    assert_eq!((r[1].count, r[1].replaced), (Some(4), Some(0)));
+    assert!(r[1].points.is_empty());
     // Dates across years and days sort as dates.
     let spread = [
         point(date(2009, 12, 31), Some(1.0), None),
@@ -1677,18 +2028,20 @@ pub async fn project_team(store: &dyn Store) {
         .remove_project_member(a.project, partner, a.user)
         .await
         .unwrap();
-    let history = sentences(store, a.project).await;
+    let history = records(store, a.project).await;
     assert_eq!(
-        history[..3],
+        history[..3].iter().map(Rec::from).collect::<Vec<_>>(),
         [
-            "removed Pat Partner from the project team".to_string(),
-            "added Asha Patel to the project team".to_string(),
-            "added Pat Partner to the project team".to_string(),
+            rec(ObjectKind::TeamMember, "Pat Partner", Action::MemberRemoved),
+            rec(ObjectKind::TeamMember, "Asha Patel", Action::MemberAdded),
+            rec(ObjectKind::TeamMember, "Pat Partner", Action::MemberAdded),
         ]
     );
+    assert_eq!(history[0].object.id, partner.0);
     assert!(store.project_members(b.project).await.unwrap().is_empty());
 }
 
+/// One organisation never sees or changes another's rows.
 pub async fn organisations_never_mix(store: &dyn Store) {
     let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
     let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;
@@ -1786,13 +2139,17 @@ pub async fn organisations_never_mix(store: &dyn Store) {
         assert_eq!(memberships.len(), 1);
         assert_eq!(memberships[0].org.id, w.org);
         assert_eq!(
-            sentences(store, w.project).await,
+            recs(store, w.project).await,
             [
-                "added PDSA cycle “Bay nursing”",
-                "imported 1 data point into “Falls”",
-                "added measure “Falls”",
-                "added primary driver “Safe environment”",
-                "created the project",
+                rec(ObjectKind::PdsaCycle, "Bay nursing", Action::Created),
+                rec(ObjectKind::Measure, "Falls", Action::DataAdded),
+                rec(ObjectKind::Measure, "Falls", Action::Created),
+                rec(
+                    ObjectKind::PrimaryDriver,
+                    "Safe environment",
+                    Action::Created
+                ),
+                rec(ObjectKind::Project, "Falls on Ward 7", Action::Created),
             ]
         );
     }
@@ -1835,9 +2192,14 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(store.data(falls).await.unwrap(), points[..2].to_vec());
+    let removed = latest_records(store, w.project).await;
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "removed the 2024-03-01 point (value 12, denominator 100) of “Falls”"
+        removed.iter().map(Rec::from).collect::<Vec<_>>(),
+        [rec(ObjectKind::Measure, "Falls", Action::PointRemoved)]
+    );
+    assert_eq!(
+        removed[0].points,
+        [point(date(2024, 3, 1), Some(12.0), Some(100.0))]
     );
     let after = store.project(w.project).await.unwrap().unwrap().updated_at;
     assert!(after > before, "updated_at moves: {before} → {after}");
@@ -1845,10 +2207,9 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
         .delete_data_point(falls, date(2024, 2, 1), w.user)
         .await
         .unwrap();
-    assert_eq!(
-        sentences(store, w.project).await[0],
-        "removed the 2024-02-01 point (value missing) of “Falls”"
-    );
+    let removed = latest_records(store, w.project).await;
+    assert_eq!(removed[0].action, Action::PointRemoved);
+    assert_eq!(removed[0].points, [point(date(2024, 2, 1), None, None)]);
     let history = store.history(w.project).await.unwrap();
     assert!(is_missing(
         store
@@ -1879,8 +2240,8 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
     assert_eq!(deleted[0].name, "Falls");
     assert_eq!(store.data(falls).await.unwrap().len(), 1, "data kept");
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "deleted measure “Falls”"
+        latest(store, w.project).await,
+        [rec(ObjectKind::Measure, "Falls", Action::Deleted)]
     );
     // A deleted measure cannot change, be deleted again or take data.
     assert!(is_missing(store.delete_measure(falls, None, w.user).await));
@@ -1914,8 +2275,8 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
     assert_eq!(store.measures(w.project).await.unwrap().len(), 2);
     assert!(store.deleted_measures(w.project).await.unwrap().is_empty());
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "restored measure “Falls”"
+        latest(store, w.project).await,
+        [rec(ObjectKind::Measure, "Falls", Action::Restored)]
     );
     assert!(is_missing(store.restore_measure(falls, w.user).await));
 
@@ -1941,8 +2302,8 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
         vec![first]
     );
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "deleted PDSA cycle “Rounding”"
+        latest(store, w.project).await,
+        [rec(ObjectKind::PdsaCycle, "Rounding", Action::Deleted)]
     );
     assert!(is_missing(store.delete_pdsa(first, None, w.user).await));
     assert!(is_missing(
@@ -1966,8 +2327,8 @@ pub async fn deleting_measures_cycles_and_points(store: &dyn Store) {
         vec![first, second]
     );
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "restored PDSA cycle “Rounding”"
+        latest(store, w.project).await,
+        [rec(ObjectKind::PdsaCycle, "Rounding", Action::Restored)]
     );
 
     // Under a deleted project nothing is deleted, removed or restored.
@@ -2656,10 +3017,7 @@ pub async fn concurrent_writers_exactly_one_wins(store: &dyn Store) {
                 .await,
         )
     };
-    let results = tokio::join!(save(0), save(1), save(2), save(3), save(4), save(5));
-    let results = [
-        results.0, results.1, results.2, results.3, results.4, results.5,
-    ];
+    let results = join_all((0..6).map(save).collect()).await;
     let winners: Vec<u32> = results
         .iter()
         .filter(|(_, r)| r.is_ok())
@@ -2738,10 +3096,13 @@ pub async fn replaced_and_removed_values_can_be_put_back(store: &dyn Store) {
             point(feb, Some(5.0), None)
         ]
     );
+    let back = latest_records(store, w.project).await;
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "put back the 2024-02-01 point (value 5) of “Falls”"
+        back.iter().map(Rec::from).collect::<Vec<_>>(),
+        [rec(ObjectKind::Measure, "Falls", Action::PointPutBack)]
     );
+    assert_eq!(back[0].points, [point(date(2024, 2, 1), Some(5.0), None)]);
+    assert_eq!(back[0].replaced, Some(0), "the date had no value");
     // Not twice.
     assert!(is_missing(
         store
@@ -2757,11 +3118,10 @@ pub async fn replaced_and_removed_values_can_be_put_back(store: &dyn Store) {
         store.data(m).await.unwrap()[0],
         point(jan, Some(7.0), Some(100.0))
     );
-    assert_eq!(
-        sentences(store, w.project).await[0],
-        "put back the 2024-01-01 point (value 7, denominator 100) of “Falls” instead of the \
-         value it had"
-    );
+    let back = latest_records(store, w.project).await;
+    assert_eq!(back[0].action, Action::PointPutBack);
+    assert_eq!(back[0].points, [point(jan, Some(7.0), Some(100.0))]);
+    assert_eq!(back[0].replaced, Some(1), "instead of the value it had");
     let left = store.data_revisions(m).await.unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].kind, RevisionKind::Replaced);
@@ -2787,11 +3147,20 @@ pub async fn replaced_and_removed_values_can_be_put_back(store: &dyn Store) {
     };
     store.put_data(other, &months(1.0), w.user).await.unwrap();
     store.put_data(other, &months(2.0), w.user).await.unwrap();
+    let added = latest_records(store, w.project).await;
     assert_eq!(
-        sentences(store, w.project).await[0],
-        "imported 5 data points into “Harms”, replacing 5 earlier values, among them the \
-         2023-01-01 point (value 1), the 2023-02-01 point (value 1) and the 2023-03-01 point \
-         (value 1)"
+        added.iter().map(Rec::from).collect::<Vec<_>>(),
+        [rec(ObjectKind::Measure, "Harms", Action::DataAdded)]
+    );
+    assert_eq!((added[0].count, added[0].replaced), (Some(5), Some(5)));
+    assert_eq!(
+        added[0].points,
+        [
+            point(date(2023, 1, 1), Some(1.0), None),
+            point(date(2023, 2, 1), Some(1.0), None),
+            point(date(2023, 3, 1), Some(1.0), None),
+        ],
+        "one record keeps the first three old values"
     );
     assert_eq!(store.data_revisions(other).await.unwrap().len(), 5);
 }
@@ -2896,15 +3265,189 @@ pub async fn measure_units_are_kept(store: &dyn Store) {
     let got = store.measure(falls).await.unwrap().unwrap();
     assert_eq!(got.chart.multiplier.get(), 10_000);
     assert_eq!(got.denominator_label, "occupied bed days");
-    let history = store.history(w.project).await.unwrap();
-    let changed = history
-        .iter()
-        .find(|h| h.what.contains("the multiplier"))
-        .map(|h| h.what.as_str())
-        .unwrap_or_default();
-    assert!(
-        changed.contains("the multiplier from 1,000 to 10,000"),
-        "{history:?}"
+    let name = "Falls per 1,000 bed days";
+    assert_eq!(
+        latest(store, w.project).await,
+        [
+            chg(
+                ObjectKind::Measure,
+                name,
+                Field::DenominatorLabel,
+                Some("bed days"),
+                Some("occupied bed days")
+            ),
+            chg(
+                ObjectKind::Measure,
+                name,
+                Field::Multiplier,
+                Some("1000"),
+                Some("10000")
+            ),
+        ]
     );
-    assert!(changed.contains("what the denominator counts"), "{changed}");
+}
+
+// --- owners and leads -----------------------------------------------------------------------
+
+/// Every row names its owner in one lookup, deleted or not; a project's creator leads it until
+/// the lead is handed on, to an active member of its organisation who is not a board viewer.
+pub async fn owners_and_project_leads(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;
+    let project = store.project(a.project).await.unwrap().unwrap();
+    assert_eq!(project.lead, Some(a.user), "the creator leads the project");
+    let in_a = Owner {
+        org: a.org,
+        project: Some(a.project),
+        lead: Some(a.user),
+    };
+    let measure = store
+        .create_measure(a.project, &measure_fields("Falls"), a.user)
+        .await
+        .unwrap();
+    let cycle = store
+        .create_pdsa(a.project, &PdsaFields::default(), a.user)
+        .await
+        .unwrap();
+    let node = store
+        .add_driver_node(a.project, None, DriverKind::Primary, "Staffing", a.user)
+        .await
+        .unwrap();
+    let team = store.create_team(a.org, "Ward 7").await.unwrap();
+    for r in [
+        Resource::Project(a.project),
+        Resource::Measure(measure),
+        Resource::Pdsa(cycle),
+        Resource::DriverNode(node),
+    ] {
+        assert_eq!(store.owner(r).await.unwrap(), Some(in_a), "{r:?}");
+    }
+    let org_only = |org| Owner {
+        org,
+        project: None,
+        lead: None,
+    };
+    assert_eq!(
+        store.owner(Resource::Team(team)).await.unwrap(),
+        Some(org_only(a.org))
+    );
+    assert_eq!(
+        store.owner(Resource::Org(b.org)).await.unwrap(),
+        Some(org_only(b.org))
+    );
+    // Deleted rows keep their owner (restoring needs it); unknown ids have none.
+    store.delete_measure(measure, None, a.user).await.unwrap();
+    store.delete_pdsa(cycle, None, a.user).await.unwrap();
+    store.delete_driver_node(node, None, a.user).await.unwrap();
+    store.delete_project(a.project, None, a.user).await.unwrap();
+    for r in [
+        Resource::Project(a.project),
+        Resource::Measure(measure),
+        Resource::Pdsa(cycle),
+        Resource::DriverNode(node),
+    ] {
+        assert_eq!(store.owner(r).await.unwrap(), Some(in_a), "deleted {r:?}");
+    }
+    for r in [
+        Resource::Org(OrgId(9_999)),
+        Resource::Team(TeamId(9_999)),
+        Resource::Project(ProjectId(9_999)),
+        Resource::Measure(MeasureId(9_999)),
+        Resource::Pdsa(PdsaId(9_999)),
+        Resource::DriverNode(DriverNodeId(9_999)),
+    ] {
+        assert_eq!(store.owner(r).await.unwrap(), None, "{r:?}");
+    }
+    // A deleted project's lead does not change.
+    assert!(matches!(
+        store.set_project_lead(a.project, None, None, a.user).await,
+        Err(StoreError::Missing(_))
+    ));
+    store.restore_project(a.project, a.user).await.unwrap();
+
+    // Handing the lead on.
+    let coach = store
+        .create_user(&email("cora@north.nhs.uk"), "Cora Coach", "$argon2id$hash")
+        .await
+        .unwrap();
+    store
+        .set_membership(coach, a.org, Role::ImprovementLead)
+        .await
+        .unwrap();
+    let viewer = store
+        .create_user(&email("bo@north.nhs.uk"), "Bo Board", "$argon2id$hash")
+        .await
+        .unwrap();
+    store
+        .set_membership(viewer, a.org, Role::BoardViewer)
+        .await
+        .unwrap();
+    let before = store.project(a.project).await.unwrap().unwrap().version;
+    assert!(matches!(
+        store
+            .set_project_lead(a.project, Some(coach), Some(Version(before.0 - 1)), coach)
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    let after = store
+        .set_project_lead(a.project, Some(coach), Some(before), coach)
+        .await
+        .unwrap();
+    assert_eq!(after, Version(before.0 + 1));
+    let project = store.project(a.project).await.unwrap().unwrap();
+    assert_eq!((project.lead, project.version), (Some(coach), after));
+    assert!(store
+        .project_members(a.project)
+        .await
+        .unwrap()
+        .iter()
+        .any(|u| u.id == coach));
+    assert_eq!(
+        recs(store, a.project).await[0],
+        Rec {
+            field: Some(Field::Lead),
+            old: Some("Asha Patel".into()),
+            new: Some("Cora Coach".into()),
+            ..rec(ObjectKind::Project, "Falls on Ward 7", Action::Changed)
+        }
+    );
+    assert_eq!(
+        store.owner(Resource::Project(a.project)).await.unwrap(),
+        Some(Owner {
+            lead: Some(coach),
+            ..in_a
+        })
+    );
+    // The same lead again changes nothing.
+    assert_eq!(
+        store
+            .set_project_lead(a.project, Some(coach), None, coach)
+            .await
+            .unwrap(),
+        after
+    );
+    // Board viewers read but do not lead; people of another organisation are not found.
+    assert!(matches!(
+        store
+            .set_project_lead(a.project, Some(viewer), None, coach)
+            .await,
+        Err(StoreError::Refused(_))
+    ));
+    assert!(matches!(
+        store
+            .set_project_lead(a.project, Some(b.user), None, coach)
+            .await,
+        Err(StoreError::Missing(_))
+    ));
+    assert_eq!(
+        store.project(a.project).await.unwrap().unwrap().lead,
+        Some(coach),
+        "refusals change nothing"
+    );
+    // Leaving the project without a lead.
+    store
+        .set_project_lead(a.project, None, None, coach)
+        .await
+        .unwrap();
+    assert_eq!(store.project(a.project).await.unwrap().unwrap().lead, None);
 }
