@@ -658,6 +658,30 @@ async function adminJourney(browser, base) {
         await p.getByRole('heading', { name: 'Your password is set' }).waitFor();
         await p.goto(link);
         await p.getByRole('heading', { name: 'This link cannot be used' }).waitFor();
+        // The new member signs in: they may join the team and edit the project, but its aim
+        // is the lead's to change, so they see it read-only.
+        await p.goto(`${base}/login`);
+        await p.getByLabel('Email address').fill('e2e.nurse@example.nhs.uk');
+        await p.getByLabel('Password', { exact: true }).fill('a long e2e passphrase');
+        await Promise.all([
+          p.waitForURL((u) => new URL(u).pathname === '/'),
+          p.getByRole('button', { name: 'Sign in' }).click(),
+        ]);
+        await p.goto(`${base}/projects`);
+        await p.getByRole('link', { name: 'Fewer missed doses of time-critical medicines' }).click();
+        await p.getByText('Project lead:').waitFor();
+        await p.getByRole('button', { name: 'Join the team' }).click();
+        await p.getByRole('button', { name: 'Leave the team' }).waitFor();
+        check(
+          !(await p.getByRole('link', { name: /^Add a measure/ }).isVisible()),
+          'a member who does not lead the project is offered "Add a measure"',
+        );
+        await axeCheck(p, 'Project page as a member (/projects/{id})');
+        await p.getByRole('link', { name: /^Edit project/ }).click();
+        const aim = p.getByLabel('Aim');
+        check(await aim.getAttribute('readonly') !== null, 'the aim is not read-only for a member');
+        await p.getByText("Only the project's lead, an admin or an improvement lead can change a project's aim.").waitFor();
+        await axeCheck(p, 'Edit project as a member, aim read-only (/projects/{id}/edit)');
       } finally {
         await other.close();
       }
