@@ -2892,6 +2892,15 @@ fn the_contract_check_catches_bodies_and_statuses_the_document_does_not_allow() 
     bad.as_object_mut().unwrap().remove("version");
     let m = panic_message(ok(200, bad)).expect("a missing property fails");
     assert!(m.contains("version"), "{m}");
+    // A property the document does not name, and a date-time that is not one.
+    let mut bad = project.clone();
+    bad["secret"] = json!("x");
+    let m = panic_message(ok(200, bad)).expect("an undocumented property fails");
+    assert!(m.contains("secret"), "{m}");
+    let mut bad = project.clone();
+    bad["created_at"] = json!("yesterday");
+    let m = panic_message(ok(200, bad)).expect("a bad date-time fails");
+    assert!(m.contains("\"/created_at\""), "{m}");
     // A status the operation does not document.
     let m = panic_message(ok(418, project.clone())).expect("an undocumented status fails");
     assert!(m.contains("GET /projects/{id} answered 418"), "{m}");

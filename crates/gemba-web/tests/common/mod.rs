@@ -413,7 +413,7 @@ impl Api {
 /// JSON request body against its operation's request schema, and each reply's status, media
 /// type and body against the operation's documented responses (`default` when its status is not
 /// listed). Operations are found from the method and the path matched against the document's
-/// path templates, literal segments first.
+/// path templates, literal segments first. Formats (`date`, `date-time`) are checked too.
 pub mod contract {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
@@ -498,7 +498,10 @@ pub mod contract {
             "the schema at {pointer} has $defs"
         );
         obj.insert("$defs".into(), defs);
-        let compiled = jsonschema::draft202012::new(&schema)
+        let compiled = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&schema)
             .unwrap_or_else(|e| panic!("the schema at {pointer} does not compile: {e}"));
         let compiled = Arc::new(compiled);
         cache
