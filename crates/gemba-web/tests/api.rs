@@ -1563,16 +1563,51 @@ async fn the_openapi_document_describes_every_route() {
     let mut all = Vec::new();
     refs(&doc["paths"], &mut all);
     refs(&doc["components"]["responses"], &mut all);
+    refs(&doc["components"]["schemas"], &mut all);
     assert!(all.len() > 30);
     for r in all {
         let pointer = r.strip_prefix('#').unwrap();
         assert!(doc.pointer(pointer).is_some(), "dangling $ref {r}");
     }
-    // The chart schema is the engine contract's own.
-    assert_eq!(
-        doc["components"]["schemas"]["ChartDocument"],
-        chart_schema()
-    );
+    // The chart schema is the engine contract's own, its `$defs` spelt out as components
+    // (`#/$defs/series` is `ChartSeries`) so that any OpenAPI tool resolves them.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut contract = chart_schema();
+    let defs = contract.as_object_mut().unwrap().remove("$defs").unwrap();
+    for key in ["$schema", "$id"] {
+        contract.as_object_mut().unwrap().remove(key).unwrap();
+    }
+    fn component(def: &str) -> String {
+        let words: String = def
+            .split('_')
+            .map(|w| w[..1].to_uppercase() + &w[1..])
+            .collect();
+        format!("Chart{words}")
+    }
+    fn relocated(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| match (k.as_str(), v.as_str()) {
+                        ("$ref", Some(r)) if r.starts_with("#/$defs/") => (
+                            k.clone(),
+                            json!(format!(
+                                "#/components/schemas/{}",
+                                component(&r["#/$defs/".len()..])
+                            )),
+                        ),
+                        _ => (k.clone(), relocated(v)),
+                    })
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(relocated).collect()),
+            _ => v.clone(),
+        }
+    }
+    assert_eq!(schemas["ChartDocument"], relocated(&contract));
+    for (def, schema) in defs.as_object().unwrap() {
+        assert_eq!(schemas[&component(def)], relocated(schema), "{def}");
+    }
     let error = &doc["components"]["schemas"]["Error"]["properties"]["error"];
     assert_eq!(error["required"], json!(["code", "message", "field"]));
 }

@@ -461,43 +461,17 @@ pub mod contract {
         if let Some(v) = cache.lock().unwrap().get(pointer) {
             return v.clone();
         }
-        // The component schemas go under the root's `$defs`, a schema keyword, so that an
-        // embedded resource among them (the chart contract, with its own `$id` and `$defs`)
-        // is found as JSON Schema requires; `#/components/schemas/X` becomes `#/$defs/X`.
-        fn relocate(v: &mut Value) {
-            match v {
-                Value::Object(m) => {
-                    for (k, v) in m.iter_mut() {
-                        match (k.as_str(), v) {
-                            ("$ref", Value::String(r)) => {
-                                if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                                    *r = format!("#/$defs/{name}");
-                                }
-                            }
-                            (_, v) => relocate(v),
-                        }
-                    }
-                }
-                Value::Array(a) => a.iter_mut().for_each(relocate),
-                _ => {}
-            }
-        }
+        // The schema becomes the root of a document that holds the components too, so that
+        // its `#/components/schemas/...` references resolve.
         let doc = document();
         let mut schema = doc
             .pointer(pointer)
             .unwrap_or_else(|| panic!("openapi.json has no schema at {pointer}"))
             .clone();
-        let mut defs = doc["components"]["schemas"].clone();
-        relocate(&mut schema);
-        relocate(&mut defs);
         let obj = schema
             .as_object_mut()
             .unwrap_or_else(|| panic!("the schema at {pointer} is not an object"));
-        assert!(
-            !obj.contains_key("$defs"),
-            "the schema at {pointer} has $defs"
-        );
-        obj.insert("$defs".into(), defs);
+        obj.insert("components".into(), doc["components"].clone());
         let compiled = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)
