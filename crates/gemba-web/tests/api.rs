@@ -2977,6 +2977,19 @@ fn the_contract_check_catches_bodies_and_statuses_the_document_does_not_allow() 
     })
     .is_some());
 
+    // The ETag: where documented it must come, as a strong tag; elsewhere it must not.
+    use common::contract::check_etag;
+    assert_eq!(
+        panic_message(|| check_etag("get", "/projects/1", 200, Some("\"3\""))),
+        None
+    );
+    let m = panic_message(|| check_etag("get", "/projects/1", 200, None)).expect("no ETag fails");
+    assert!(m.contains("documents an ETag but none came"), "{m}");
+    assert!(panic_message(|| check_etag("get", "/projects/1", 200, Some("W/\"3\""))).is_some());
+    let m = panic_message(|| check_etag("delete", "/projects/1", 204, Some("\"3\"")))
+        .expect("an undocumented ETag fails");
+    assert!(m.contains("DELETE /projects/{id} 204"), "{m}");
+
     // Request bodies: checked against the operation's schema and media types.
     let m = panic_message(|| {
         check_request(

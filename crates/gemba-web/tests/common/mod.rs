@@ -346,6 +346,7 @@ impl Api {
                 )
             })
         };
+        contract::check_etag(&method, &path, status.as_u16(), etag.as_deref());
         contract::check_response(
             &method,
             &path,
@@ -583,19 +584,10 @@ pub mod contract {
         );
     }
 
-    /// Checks a reply: its status must be documented for the operation (or `default`), its
-    /// media type among the documented ones, and a JSON body must match the schema. Replies to
-    /// paths no operation matches must be the API's error object. Panics naming the operation,
-    /// the status and every problem with its JSON pointer.
-    pub fn check_response(
-        method: &str,
-        path: &str,
-        status: u16,
-        content_type: &str,
-        body: &Value,
-        empty: bool,
-    ) {
-        let (op, response_pointer) = match operation(method, path) {
+    /// The operation (as "METHOD /template") and the pointer of the documented response for
+    /// `status` (or `default`); panics on a status the operation does not document.
+    fn response_of(method: &str, path: &str, status: u16, body: &Value) -> (String, String) {
+        match operation(method, path) {
             Some(template) => {
                 let op = format!("{} {template}", method.to_uppercase());
                 let responses = format!("/paths/{}/{method}/responses", token(template));
@@ -619,7 +611,47 @@ pub mod contract {
                 format!("{} {path} (no operation)", method.to_uppercase()),
                 "/components/responses/NotFound".to_owned(),
             ),
-        };
+        }
+    }
+
+    /// Checks a reply's `ETag`: present, and of the documented form, exactly when the
+    /// operation's response for its status documents one.
+    pub fn check_etag(method: &str, path: &str, status: u16, etag: Option<&str>) {
+        let (op, response_pointer) = response_of(method, path, status, &Value::Null);
+        let (pointer, response) = resolve(response_pointer);
+        match (response.pointer("/headers/ETag"), etag) {
+            (None, None) => {}
+            (None, Some(tag)) => {
+                panic!("{op} {status}: the reply has ETag {tag} but openapi.json documents none")
+            }
+            (Some(_), None) => {
+                panic!("{op} {status}: openapi.json documents an ETag but none came")
+            }
+            (Some(_), Some(tag)) => {
+                let (header, _) = resolve(format!("{pointer}/headers/ETag"));
+                let found = problems(&format!("{header}/schema"), &Value::from(tag));
+                assert!(
+                    found.is_empty(),
+                    "{op} {status}: the ETag {tag} breaks openapi.json:\n{}",
+                    found.join("\n")
+                );
+            }
+        }
+    }
+
+    /// Checks a reply: its status must be documented for the operation (or `default`), its
+    /// media type among the documented ones, and a JSON body must match the schema. Replies to
+    /// paths no operation matches must be the API's error object. Panics naming the operation,
+    /// the status and every problem with its JSON pointer.
+    pub fn check_response(
+        method: &str,
+        path: &str,
+        status: u16,
+        content_type: &str,
+        body: &Value,
+        empty: bool,
+    ) {
+        let (op, response_pointer) = response_of(method, path, status, body);
         let (pointer, response) = resolve(response_pointer);
         let Some(content) = response.get("content").and_then(Value::as_object) else {
             assert!(
