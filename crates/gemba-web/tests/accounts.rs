@@ -99,8 +99,9 @@ async fn user_id(app: &App, email: &str) -> UserId {
 /// The status of `GET /api/v1/me` with `token`.
 async fn api_me(app: &App, token: &str) -> StatusCode {
     let api = common::Api::new(&app.base);
-    let req = api.req(Method::GET, "/me", Some(token));
-    req.send().await.unwrap().status()
+    api.send(api.req(Method::GET, "/me", Some(token)))
+        .await
+        .status
 }
 
 #[tokio::test]

@@ -508,7 +508,7 @@ async fn data_uploads_are_all_or_nothing_with_every_bad_row_listed() {
 
     // JSON rows: every bad item by index, nothing saved.
     let r = app
-        .post(
+        .post_unchecked(
             &path,
             &app.lead,
             json!([
@@ -607,7 +607,7 @@ async fn data_uploads_are_all_or_nothing_with_every_bad_row_listed() {
 
     // Malformed bodies are 400; other media types 415.
     let r = app
-        .send(
+        .send_unchecked(
             app.req(Method::POST, &path, Some(&app.lead))
                 .header("content-type", "application/json")
                 .body("[{\"date\": "),
@@ -615,13 +615,13 @@ async fn data_uploads_are_all_or_nothing_with_every_bad_row_listed() {
         .await;
     assert_error(&r, StatusCode::BAD_REQUEST, "bad_request", None);
     let r = app
-        .post(&path, &app.lead, json!({"date": "2024-01-01"}))
+        .post_unchecked(&path, &app.lead, json!({"date": "2024-01-01"}))
         .await;
     assert_error(&r, StatusCode::BAD_REQUEST, "bad_request", None);
-    let r = app.send(csv("")).await;
+    let r = app.send_unchecked(csv("")).await;
     assert_error(&r, StatusCode::BAD_REQUEST, "bad_request", None);
     let r = app
-        .send(
+        .send_unchecked(
             app.req(Method::POST, &path, Some(&app.lead))
                 .header("content-type", "application/xml")
                 .body("<points/>"),
@@ -655,7 +655,7 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
 
     // 422 naming the field.
     let r = app
-        .post("/projects", &app.lead, json!({"aim": "no title"}))
+        .post_unchecked("/projects", &app.lead, json!({"aim": "no title"}))
         .await;
     assert_error(
         &r,
@@ -664,7 +664,7 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
         Some("title"),
     );
     let r = app
-        .post("/projects", &app.lead, json!({"title": "   "}))
+        .post_unchecked("/projects", &app.lead, json!({"title": "   "}))
         .await;
     assert_error(
         &r,
@@ -673,7 +673,7 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
         Some("title"),
     );
     let r = app
-        .post(
+        .post_unchecked(
             "/projects",
             &app.lead,
             json!({"title": "x", "status": "finished"}),
@@ -685,7 +685,9 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
         "invalid",
         Some("status"),
     );
-    let r = app.post("/projects", &app.lead, json!({"title": 5})).await;
+    let r = app
+        .post_unchecked("/projects", &app.lead, json!({"title": 5}))
+        .await;
     assert_error(
         &r,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -708,7 +710,7 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
     let mut bad_type = measure_body();
     bad_type["type"] = json!("outcomes");
     let r = app
-        .post(&format!("/projects/{pid}/measures"), &app.lead, bad_type)
+        .post_unchecked(&format!("/projects/{pid}/measures"), &app.lead, bad_type)
         .await;
     assert_error(
         &r,
@@ -717,7 +719,7 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
         Some("type"),
     );
     let r = app
-        .post(
+        .post_unchecked(
             &format!("/projects/{pid}/measures"),
             &app.lead,
             json!({"name": "x", "type": "outcome", "chart": "pie"}),
@@ -730,7 +732,7 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
         Some("chart"),
     );
     let r = app
-        .post(
+        .post_unchecked(
             &format!("/projects/{pid}/measures"),
             &app.lead,
             json!({"type": "outcome", "improvement": "up-ish"}),
@@ -744,7 +746,7 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
     );
     assert_eq!(r.body["errors"].as_array().unwrap().len(), 2, "{}", r.body);
     let r = app
-        .post(
+        .post_unchecked(
             &format!("/projects/{pid}/measures"),
             &app.lead,
             json!({"name": "x", "type": "outcome", "target": "high"}),
@@ -770,7 +772,7 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
         Some("start_date"),
     );
     let r = app
-        .post(
+        .post_unchecked(
             &format!("/projects/{pid}/pdsa-cycles"),
             &app.lead,
             json!({"title": "x"}),
@@ -783,7 +785,7 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
         Some("start_date"),
     );
     let r = app
-        .patch(
+        .patch_unchecked(
             &format!("/pdsa-cycles/{cid}"),
             &app.lead,
             json!({"act": "keep"}),
@@ -845,13 +847,13 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
             .body(body)
     };
     let r = app
-        .send(raw("{\"title\": \"Falls\"", "application/json"))
+        .send_unchecked(raw("{\"title\": \"Falls\"", "application/json"))
         .await;
     assert_error(&r, StatusCode::BAD_REQUEST, "bad_request", None);
-    let r = app.send(raw("[1, 2]", "application/json")).await;
+    let r = app.send_unchecked(raw("[1, 2]", "application/json")).await;
     assert_error(&r, StatusCode::BAD_REQUEST, "bad_request", None);
     let r = app
-        .send(raw("title=Falls", "application/x-www-form-urlencoded"))
+        .send_unchecked(raw("title=Falls", "application/x-www-form-urlencoded"))
         .await;
     assert_error(
         &r,
@@ -964,11 +966,11 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
         assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
     }
     let r = app
-        .call(
+        .call_unchecked(
             Method::PUT,
             &format!("/projects/{pid}"),
             &app.lead,
-            Some(json!({})),
+            json!({}),
         )
         .await;
     assert_error(
@@ -981,7 +983,7 @@ async fn every_error_has_the_json_shape_and_the_right_status() {
     // 413: a body over 5 MB, as JSON and as CSV.
     let big = format!("{{\"title\": \"{}\"}}", "x".repeat(5 * 1024 * 1024 + 1024));
     let r = app
-        .send(
+        .send_unchecked(
             app.req(Method::POST, "/projects", Some(&app.lead))
                 .header("content-type", "application/json")
                 .body(big),
@@ -1045,7 +1047,7 @@ async fn a_team_keeps_its_members_history_and_driver_diagram_through_the_api() {
         json!({"user_id": 987654}),
         json!({}),
     ] {
-        let r = app.post(&members, &app.lead, body).await;
+        let r = app.post_unchecked(&members, &app.lead, body).await;
         assert_error(
             &r,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -1126,7 +1128,7 @@ async fn a_team_keeps_its_members_history_and_driver_diagram_through_the_api() {
         json!({"text": "  "}),
         json!({"text": "x".repeat(201)}),
     ] {
-        let r = app.post(&nodes, &app.member, body).await;
+        let r = app.post_unchecked(&nodes, &app.member, body).await;
         assert_error(
             &r,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -1150,7 +1152,9 @@ async fn a_team_keeps_its_members_history_and_driver_diagram_through_the_api() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["text"], "Bay rounds at 1am");
     assert_eq!(r.body["kind"], "change_idea");
-    let r = app.patch(&node, &app.member, json!({"text": ""})).await;
+    let r = app
+        .patch_unchecked(&node, &app.member, json!({"text": ""}))
+        .await;
     assert_error(
         &r,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -1608,16 +1612,51 @@ async fn the_openapi_document_describes_every_route() {
     let mut all = Vec::new();
     refs(&doc["paths"], &mut all);
     refs(&doc["components"]["responses"], &mut all);
+    refs(&doc["components"]["schemas"], &mut all);
     assert!(all.len() > 30);
     for r in all {
         let pointer = r.strip_prefix('#').unwrap();
         assert!(doc.pointer(pointer).is_some(), "dangling $ref {r}");
     }
-    // The chart schema is the engine contract's own.
-    assert_eq!(
-        doc["components"]["schemas"]["ChartDocument"],
-        chart_schema()
-    );
+    // The chart schema is the engine contract's own, its `$defs` spelt out as components
+    // (`#/$defs/series` is `ChartSeries`) so that any OpenAPI tool resolves them.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut contract = chart_schema();
+    let defs = contract.as_object_mut().unwrap().remove("$defs").unwrap();
+    for key in ["$schema", "$id"] {
+        contract.as_object_mut().unwrap().remove(key).unwrap();
+    }
+    fn component(def: &str) -> String {
+        let words: String = def
+            .split('_')
+            .map(|w| w[..1].to_uppercase() + &w[1..])
+            .collect();
+        format!("Chart{words}")
+    }
+    fn relocated(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| match (k.as_str(), v.as_str()) {
+                        ("$ref", Some(r)) if r.starts_with("#/$defs/") => (
+                            k.clone(),
+                            json!(format!(
+                                "#/components/schemas/{}",
+                                component(&r["#/$defs/".len()..])
+                            )),
+                        ),
+                        _ => (k.clone(), relocated(v)),
+                    })
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(relocated).collect()),
+            _ => v.clone(),
+        }
+    }
+    assert_eq!(schemas["ChartDocument"], relocated(&contract));
+    for (def, schema) in defs.as_object().unwrap() {
+        assert_eq!(schemas[&component(def)], relocated(schema), "{def}");
+    }
     let error = &doc["components"]["schemas"]["Error"]["properties"]["error"];
     assert_eq!(error["required"], json!(["code", "message", "field"]));
 }
@@ -1687,7 +1726,9 @@ async fn regression_api_validates_fix_after_tags_target_and_values_like_the_page
     let (pid, mid, _) = app.seed_project().await;
     let m = format!("/measures/{mid}");
     for fix in [1u64, 100_001, 1 << 40] {
-        let r = app.patch(&m, &app.lead, json!({"fix_after": fix})).await;
+        let r = app
+            .patch_unchecked(&m, &app.lead, json!({"fix_after": fix}))
+            .await;
         assert_error(
             &r,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -1706,7 +1747,7 @@ async fn regression_api_validates_fix_after_tags_target_and_values_like_the_page
     );
     let tags: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
     let r = app
-        .patch(
+        .patch_unchecked(
             &format!("/projects/{pid}"),
             &app.lead,
             json!({"tags": tags}),
@@ -1719,7 +1760,7 @@ async fn regression_api_validates_fix_after_tags_target_and_values_like_the_page
         Some("tags"),
     );
     let r = app
-        .patch(
+        .patch_unchecked(
             &format!("/projects/{pid}"),
             &app.lead,
             json!({"tags": ["x".repeat(51)]}),
@@ -1842,7 +1883,7 @@ async fn api_tokens_are_listed_made_and_revoked() {
     );
     // Bad input names the field.
     let r = app
-        .post("/tokens", &app.member, json!({"expires_in_days": 400}))
+        .post_unchecked("/tokens", &app.member, json!({"expires_in_days": 400}))
         .await;
     assert_error(
         &r,
@@ -1925,7 +1966,7 @@ async fn admins_run_people_through_the_api() {
         .await;
     assert_error(&r, StatusCode::CONFLICT, "conflict", None);
     let r = app
-        .post(
+        .post_unchecked(
             &people,
             &app.admin,
             json!({"email": "nurse", "name": "X", "role": "boss"}),
@@ -1974,7 +2015,7 @@ async fn admins_run_people_through_the_api() {
         (StatusCode::OK, Some("board_viewer"))
     );
     let r = app
-        .patch(&person, &app.admin, json!({"role": "chief"}))
+        .patch_unchecked(&person, &app.admin, json!({"role": "chief"}))
         .await;
     assert_error(
         &r,
@@ -1997,7 +2038,12 @@ async fn admins_run_people_through_the_api() {
         None,
     );
     let r = app
-        .post(&format!("{person}/reset-link"), &app.admin, json!({}))
+        .call(
+            Method::POST,
+            &format!("{person}/reset-link"),
+            &app.admin,
+            None,
+        )
         .await;
     assert_error(&r, StatusCode::CONFLICT, "conflict", None);
     // Reactivated: the role is back, the old token stays revoked.
@@ -2015,7 +2061,12 @@ async fn admins_run_people_through_the_api() {
         None,
     );
     let r = app
-        .post(&format!("{person}/reset-link"), &app.admin, json!({}))
+        .call(
+            Method::POST,
+            &format!("{person}/reset-link"),
+            &app.admin,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert!(r.body["path"].as_str().unwrap().starts_with("/reset/"));
@@ -2024,10 +2075,11 @@ async fn admins_run_people_through_the_api() {
     // with a reset link.
     let both_id = app.get("/me", &app.both).await.body["id"].as_i64().unwrap();
     let r = app
-        .post(
+        .call(
+            Method::POST,
             &format!("{people}/{both_id}/reset-link"),
             &app.admin,
-            json!({}),
+            None,
         )
         .await;
     assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
@@ -2082,7 +2134,7 @@ async fn admins_run_teams_and_organisations_through_the_api() {
         .post(&teams, &app.admin, json!({"name": "Ward 10"}))
         .await;
     assert_error(&r, StatusCode::CONFLICT, "conflict", None);
-    let r = app.post(&teams, &app.admin, json!({})).await;
+    let r = app.post_unchecked(&teams, &app.admin, json!({})).await;
     assert_error(
         &r,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -2697,7 +2749,7 @@ async fn a_measure_period_is_set_checked_and_kept_through_the_api() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["period"], "quarter");
     let r = app
-        .patch(&m, &app.lead, json!({"period": "fortnight"}))
+        .patch_unchecked(&m, &app.lead, json!({"period": "fortnight"}))
         .await;
     assert_error(
         &r,
@@ -2764,7 +2816,7 @@ async fn regression_measures_have_a_multiplier_and_a_denominator_label() {
         ),
     ] {
         let r = app
-            .post(&format!("/projects/{pid}/measures"), &app.lead, body)
+            .post_unchecked(&format!("/projects/{pid}/measures"), &app.lead, body)
             .await;
         assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(field));
     }
@@ -2854,4 +2906,222 @@ async fn regression_api_data_obeys_the_entry_rules() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["imported"], 1);
+}
+
+// --- the contract: openapi.json checked on every request and reply ----------------------------
+
+/// The message of the panic `f` raises, or None when it does not panic.
+fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> Option<String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(f);
+    std::panic::set_hook(hook);
+    result.err().map(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default()
+    })
+}
+
+/// The harness's contract check fails a test on a reply or a request body that breaks the
+/// document, naming the operation, the status and the JSON pointer; and lets through what
+/// the document allows.
+#[test]
+fn the_contract_check_catches_bodies_and_statuses_the_document_does_not_allow() {
+    use common::contract::{check_request, check_response, operation};
+
+    // Path templates: literal segments win over parameters.
+    assert_eq!(
+        operation("get", "/measures/7/data/revisions"),
+        Some("/measures/{id}/data/revisions")
+    );
+    assert_eq!(
+        operation("delete", "/measures/7/data/2024-01-01"),
+        Some("/measures/{id}/data/{date}")
+    );
+    assert_eq!(operation("put", "/projects/1"), None);
+    assert_eq!(operation("get", "/nothing-here"), None);
+
+    let project = json!({
+        "id": 1, "org_id": 1, "team_id": null, "title": "Falls", "problem": "", "aim": "",
+        "method": "", "status": "scoping", "sponsor": "", "tags": [], "lead_id": 1,
+        "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z", "version": 1
+    });
+    let ok = |status: u16, body: Value| {
+        move || {
+            check_response(
+                "get",
+                "/projects/1",
+                status,
+                "application/json",
+                &body,
+                false,
+            )
+        }
+    };
+    assert_eq!(panic_message(ok(200, project.clone())), None);
+
+    // A wrong type deep in the body: the operation, the status and the pointer are named.
+    let mut bad = project.clone();
+    bad["status"] = json!("finished");
+    let m = panic_message(ok(200, bad)).expect("a bad status value fails");
+    assert!(m.contains("GET /projects/{id} 200"), "{m}");
+    assert!(m.contains("\"/status\""), "{m}");
+    // A missing required property.
+    let mut bad = project.clone();
+    bad.as_object_mut().unwrap().remove("version");
+    let m = panic_message(ok(200, bad)).expect("a missing property fails");
+    assert!(m.contains("version"), "{m}");
+    // A property the document does not name, and a date-time that is not one.
+    let mut bad = project.clone();
+    bad["secret"] = json!("x");
+    let m = panic_message(ok(200, bad)).expect("an undocumented property fails");
+    assert!(m.contains("secret"), "{m}");
+    let mut bad = project.clone();
+    bad["created_at"] = json!("yesterday");
+    let m = panic_message(ok(200, bad)).expect("a bad date-time fails");
+    assert!(m.contains("\"/created_at\""), "{m}");
+    // A status the operation does not document.
+    let m = panic_message(ok(418, project.clone())).expect("an undocumented status fails");
+    assert!(m.contains("GET /projects/{id} answered 418"), "{m}");
+    // An error reply with a code the document does not list.
+    let m = panic_message(ok(
+        404,
+        json!({"error": {"code": "gone", "message": "x", "field": null}}),
+    ))
+    .expect("an unknown error code fails");
+    assert!(m.contains("\"/error/code\""), "{m}");
+    // No body where one is documented, and a body where none is.
+    let m = panic_message(|| {
+        check_response("get", "/projects/1", 200, "", &Value::Null, true);
+    })
+    .expect("a missing body fails");
+    assert!(m.contains("documents a body but none came"), "{m}");
+    let m = panic_message(|| {
+        check_response(
+            "delete",
+            "/projects/1",
+            204,
+            "application/json",
+            &json!({}),
+            false,
+        );
+    })
+    .expect("an unexpected body fails");
+    assert!(m.contains("documents no body"), "{m}");
+    // Replies to paths the API does not have must still be the error object.
+    assert!(panic_message(|| {
+        check_response(
+            "get",
+            "/nothing-here",
+            404,
+            "application/json",
+            &json!({"oops": 1}),
+            false,
+        );
+    })
+    .is_some());
+
+    // The ETag: where documented it must come, as a strong tag; elsewhere it must not.
+    use common::contract::check_etag;
+    assert_eq!(
+        panic_message(|| check_etag("get", "/projects/1", 200, Some("\"3\""))),
+        None
+    );
+    let m = panic_message(|| check_etag("get", "/projects/1", 200, None)).expect("no ETag fails");
+    assert!(m.contains("documents an ETag but none came"), "{m}");
+    assert!(panic_message(|| check_etag("get", "/projects/1", 200, Some("W/\"3\""))).is_some());
+    let m = panic_message(|| check_etag("delete", "/projects/1", 204, Some("\"3\"")))
+        .expect("an undocumented ETag fails");
+    assert!(m.contains("DELETE /projects/{id} 204"), "{m}");
+
+    // Request bodies: checked against the operation's schema and media types.
+    let m = panic_message(|| {
+        check_request(
+            "post",
+            "/projects/3/measures",
+            "application/json",
+            Some(br#"{"name":"x","type":"outcome","fix_after":1}"#),
+        );
+    })
+    .expect("fix_after 1 breaks the request schema");
+    assert!(m.contains("POST /projects/{id}/measures"), "{m}");
+    assert!(m.contains("\"/fix_after\""), "{m}");
+    let m = panic_message(|| {
+        check_request("post", "/projects", "text/plain", Some(b"Falls"));
+    })
+    .expect("an undocumented media type fails");
+    assert!(m.contains("\"text/plain\""), "{m}");
+    assert_eq!(
+        panic_message(|| {
+            check_request(
+                "post",
+                "/measures/3/data",
+                "text/csv",
+                Some(b"date,value\n2024-01-01,3\n"),
+            );
+        }),
+        None
+    );
+}
+
+/// Regression: openapi.json said `fix_after` could be 1 while the API refused it (from 2), and
+/// it set no limit on the number of tags. The document now states the limits the code applies,
+/// from the same constants, and the API answers by them at each edge.
+#[tokio::test]
+async fn regression_the_document_states_the_limits_the_code_applies() {
+    let doc = common::contract::document();
+    let schemas = &doc["components"]["schemas"];
+    let fix = &schemas["MeasureInput"]["properties"]["fix_after"];
+    let range = gemba_domain::FIX_AFTER_RANGE;
+    assert_eq!(fix["minimum"], json!(*range.start()));
+    assert_eq!(fix["maximum"], json!(*range.end()));
+    let tags = &schemas["ProjectInput"]["properties"]["tags"];
+    assert_eq!(tags["maxItems"], json!(gemba_domain::MAX_TAGS));
+    assert_eq!(
+        tags["items"]["maxLength"],
+        json!(gemba_domain::MAX_TAG_CHARS)
+    );
+
+    let app = spawn_app().await;
+    let (pid, _, _) = app.seed_project().await;
+    let measures = format!("/projects/{pid}/measures");
+    let with_fix = |n: usize| json!({"name": "Falls", "type": "outcome", "fix_after": n});
+    for n in [2, 100_000] {
+        let r = app.post(&measures, &app.lead, with_fix(n)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{n}: {}", r.body);
+        assert_eq!(r.body["fix_after"], json!(n));
+    }
+    for n in [1, 100_001] {
+        let r = app.post_unchecked(&measures, &app.lead, with_fix(n)).await;
+        assert_error(
+            &r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            Some("fix_after"),
+        );
+    }
+    let twenty: Vec<String> = (0..20).map(|i| format!("tag {i}")).collect();
+    let r = app
+        .patch(
+            &format!("/projects/{pid}"),
+            &app.lead,
+            json!({"tags": twenty}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .patch_unchecked(
+            &format!("/projects/{pid}"),
+            &app.lead,
+            json!({"tags": (0..21).map(|i| format!("tag {i}")).collect::<Vec<_>>()}),
+        )
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("tags"),
+    );
 }

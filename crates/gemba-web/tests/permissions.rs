@@ -437,10 +437,14 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         ("patch", "/projects/{id}") => json!({"title": "Taken over"}),
         ("post", "/projects/{id}/members") => json!({"user_id": me}),
         ("post", "/projects/{id}/lead") => json!({"user_id": app.owner.0}),
-        ("post", "/projects/{id}/measures") => json!({"name": "Taken over", "chart": "xmr"}),
+        ("post", "/projects/{id}/measures") => {
+            json!({"name": "Taken over", "type": "process", "chart": "xmr"})
+        }
         ("patch", "/measures/{id}") => json!({"name": "Taken over"}),
         ("post", "/measures/{id}/data") => json!([{"date": "2024-02-01", "value": 1}]),
-        ("post", "/projects/{id}/pdsa-cycles") => json!({"title": "Taken over"}),
+        ("post", "/projects/{id}/pdsa-cycles") => {
+            json!({"title": "Taken over", "start_date": "2024-03-01"})
+        }
         ("patch", "/pdsa-cycles/{id}") => json!({"study": "Taken over"}),
         ("post", "/projects/{id}/driver-nodes") => json!({"text": "Taken over"}),
         ("patch", "/driver-nodes/{id}") => json!({"text": "Taken over"}),

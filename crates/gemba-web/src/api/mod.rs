@@ -9,7 +9,8 @@
 //! (`gemba_api::workspace` holds their types; data uploads may also be CSV or a spreadsheet), at most 5 MB;
 //! every error is `{"error": {"code", "message", "field"}}` (see [`ApiError`]). The OpenAPI
 //! 3.1 document, `openapi.json` beside this file, describes every route; a test keeps the two
-//! in step.
+//! in step, every API test checks the bodies it sends and receives against the document's
+//! schemas, and `scripts/schemathesis` fuzzes the running server against it.
 
 mod accounts;
 mod drivers;

@@ -280,9 +280,51 @@ impl Api {
         }
     }
 
-    /// Sends a request and reads its reply; a body that is not JSON fails the test.
+    /// Sends a request and reads its reply; a body that is not JSON fails the test, and so do
+    /// a request body or a reply that breaks `openapi.json` (see [`contract`]).
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Reply {
-        let res = req.send().await.unwrap();
+        self.send_checked(req, true).await
+    }
+
+    /// Sends a request that breaks `openapi.json` on purpose (malformed JSON, a wrong media
+    /// type, a field of the wrong type...): its reply is still checked against the document.
+    pub async fn send_unchecked(&self, req: reqwest::RequestBuilder) -> Reply {
+        self.send_checked(req, false).await
+    }
+
+    /// [`Api::call`] for a body that breaks `openapi.json` on purpose; the reply is checked.
+    pub async fn call_unchecked(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Value,
+    ) -> Reply {
+        let r = self.req(method, path, Some(token)).json(&body);
+        self.send_unchecked(r).await
+    }
+
+    async fn send_checked(&self, req: reqwest::RequestBuilder, check_request: bool) -> Reply {
+        let request = req.build().unwrap();
+        let method = request.method().as_str().to_ascii_lowercase();
+        let path = request
+            .url()
+            .path()
+            .strip_prefix("/api/v1")
+            .unwrap_or_else(|| panic!("{} is not under /api/v1", request.url()))
+            .to_owned();
+        if check_request {
+            let content_type = request
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default();
+            let body = request
+                .body()
+                .map(|b| b.as_bytes().expect("a test's request body is in memory"));
+            contract::check_request(&method, &path, &content_type, body);
+        }
+        let res = self.client.execute(request).await.unwrap();
         let status = res.status();
         let content_type = res
             .headers()
@@ -304,6 +346,15 @@ impl Api {
                 )
             })
         };
+        contract::check_etag(&method, &path, status.as_u16(), etag.as_deref());
+        contract::check_response(
+            &method,
+            &path,
+            status.as_u16(),
+            &content_type,
+            &body,
+            bytes.is_empty(),
+        );
         Reply {
             status,
             body,
@@ -346,5 +397,288 @@ impl Api {
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
         self.call(Method::PATCH, path, token, Some(body)).await
+    }
+
+    /// [`Api::post`] of a body that breaks `openapi.json` on purpose; the reply is checked.
+    pub async fn post_unchecked(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call_unchecked(Method::POST, path, token, body).await
+    }
+
+    /// [`Api::patch`] of a body that breaks `openapi.json` on purpose; the reply is checked.
+    pub async fn patch_unchecked(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call_unchecked(Method::PATCH, path, token, body).await
+    }
+}
+
+/// The API's contract, `openapi.json`, checked on every request and reply of [`Api`]: each
+/// JSON request body against its operation's request schema, and each reply's status, media
+/// type and body against the operation's documented responses (`default` when its status is not
+/// listed). Operations are found from the method and the path matched against the document's
+/// path templates, literal segments first. Formats (`date`, `date-time`) are checked too.
+pub mod contract {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    use jsonschema::Validator;
+    use serde_json::Value;
+
+    /// The document, parsed once.
+    pub fn document() -> &'static Value {
+        static DOC: OnceLock<Value> = OnceLock::new();
+        DOC.get_or_init(|| {
+            serde_json::from_str(gemba_web::api::OPENAPI_JSON).expect("openapi.json is JSON")
+        })
+    }
+
+    /// Escapes one JSON pointer token.
+    fn token(s: &str) -> String {
+        s.replace('~', "~0").replace('/', "~1")
+    }
+
+    /// Follows a local `$ref` (of a response or a request body) to what it names, with the
+    /// pointer of what was found.
+    fn resolve(mut pointer: String) -> (String, &'static Value) {
+        let doc = document();
+        loop {
+            let v = doc
+                .pointer(&pointer)
+                .unwrap_or_else(|| panic!("openapi.json has nothing at {pointer}"));
+            match v.get("$ref").and_then(Value::as_str) {
+                Some(r) => {
+                    pointer = r
+                        .strip_prefix('#')
+                        .unwrap_or_else(|| panic!("non-local $ref {r}"))
+                        .to_owned();
+                }
+                None => return (pointer, v),
+            }
+        }
+    }
+
+    /// The compiled schema at `pointer`, its `$ref`s resolved in the document's components.
+    fn validator(pointer: &str) -> Arc<Validator> {
+        static CACHE: OnceLock<Mutex<HashMap<String, Arc<Validator>>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(v) = cache.lock().unwrap().get(pointer) {
+            return v.clone();
+        }
+        // The schema becomes the root of a document that holds the components too, so that
+        // its `#/components/schemas/...` references resolve.
+        let doc = document();
+        let mut schema = doc
+            .pointer(pointer)
+            .unwrap_or_else(|| panic!("openapi.json has no schema at {pointer}"))
+            .clone();
+        let obj = schema
+            .as_object_mut()
+            .unwrap_or_else(|| panic!("the schema at {pointer} is not an object"));
+        obj.insert("components".into(), doc["components"].clone());
+        let compiled = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap_or_else(|e| panic!("the schema at {pointer} does not compile: {e}"));
+        let compiled = Arc::new(compiled);
+        cache
+            .lock()
+            .unwrap()
+            .insert(pointer.to_owned(), compiled.clone());
+        compiled
+    }
+
+    /// The document's path template that `path` (under `/api/v1`, no query) matches for
+    /// `method` (lower case), preferring the one with the most literal segments.
+    pub fn operation(method: &str, path: &str) -> Option<&'static str> {
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        document()["paths"]
+            .as_object()
+            .expect("paths")
+            .iter()
+            .filter(|(_, ops)| ops.get(method).is_some())
+            .filter_map(|(template, _)| {
+                let parts: Vec<&str> = template.trim_start_matches('/').split('/').collect();
+                if parts.len() != segments.len() {
+                    return None;
+                }
+                let mut literal = 0;
+                for (p, s) in parts.iter().zip(&segments) {
+                    if p.starts_with('{') && p.ends_with('}') {
+                        if s.is_empty() {
+                            return None;
+                        }
+                    } else if p == s {
+                        literal += 1;
+                    } else {
+                        return None;
+                    }
+                }
+                Some((literal, template.as_str()))
+            })
+            .max_by_key(|(literal, _)| *literal)
+            .map(|(_, t)| t)
+    }
+
+    /// Every way `instance` breaks the schema at `pointer`, as "at /json/pointer: problem".
+    fn problems(pointer: &str, instance: &Value) -> Vec<String> {
+        validator(pointer)
+            .iter_errors(instance)
+            .map(|e| format!("at {:?}: {e}", e.instance_path().as_str()))
+            .collect()
+    }
+
+    /// The bare media type of a `content-type` header (`application/json`).
+    fn media_type(content_type: &str) -> String {
+        content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    }
+
+    /// Checks a request the tests send: a body must be of a media type the operation accepts,
+    /// and a JSON body must match its schema. Panics naming the operation and every problem.
+    pub fn check_request(method: &str, path: &str, content_type: &str, body: Option<&[u8]>) {
+        // A path or method the API does not have: its reply must be the error object, which
+        // `check_response` checks.
+        let Some(template) = operation(method, path) else {
+            return;
+        };
+        let op = format!("{} {template}", method.to_uppercase());
+        let op_pointer = format!("/paths/{}/{method}", token(template));
+        let request_body = document().pointer(&format!("{op_pointer}/requestBody"));
+        let Some(body) = body.filter(|b| !b.is_empty()) else {
+            if request_body.is_some() {
+                let (_, rb) = resolve(format!("{op_pointer}/requestBody"));
+                assert!(
+                    rb["required"] != Value::Bool(true),
+                    "{op}: the request body is required but none was sent"
+                );
+            }
+            return;
+        };
+        assert!(
+            request_body.is_some(),
+            "{op}: a body was sent but the operation documents none"
+        );
+        let (rb_pointer, rb) = resolve(format!("{op_pointer}/requestBody"));
+        let media = media_type(content_type);
+        assert!(
+            rb["content"].get(&media).is_some(),
+            "{op}: the request's media type {media:?} is not documented \
+             (use send_unchecked to send it on purpose)"
+        );
+        if media != "application/json" {
+            return;
+        }
+        let json: Value = serde_json::from_slice(body).unwrap_or_else(|e| {
+            panic!("{op}: the request body is not JSON ({e}); use send_unchecked to send it on purpose")
+        });
+        let schema = format!("{rb_pointer}/content/{}/schema", token(&media));
+        let found = problems(&schema, &json);
+        assert!(
+            found.is_empty(),
+            "{op}: the request body breaks openapi.json's schema \
+             (use send_unchecked to send it on purpose):\n{}\nbody: {json}",
+            found.join("\n")
+        );
+    }
+
+    /// The operation (as "METHOD /template") and the pointer of the documented response for
+    /// `status` (or `default`); panics on a status the operation does not document.
+    fn response_of(method: &str, path: &str, status: u16, body: &Value) -> (String, String) {
+        match operation(method, path) {
+            Some(template) => {
+                let op = format!("{} {template}", method.to_uppercase());
+                let responses = format!("/paths/{}/{method}/responses", token(template));
+                let listed = document()
+                    .pointer(&responses)
+                    .and_then(Value::as_object)
+                    .unwrap_or_else(|| panic!("{op} documents no responses"));
+                let key = if listed.contains_key(&status.to_string()) {
+                    status.to_string()
+                } else if listed.contains_key("default") {
+                    "default".to_owned()
+                } else {
+                    panic!(
+                        "{op} answered {status}, a status openapi.json does not document for it; body: {body}"
+                    );
+                };
+                (op, format!("{responses}/{key}"))
+            }
+            // The router's fallbacks (404, 405) answer the error object.
+            None => (
+                format!("{} {path} (no operation)", method.to_uppercase()),
+                "/components/responses/NotFound".to_owned(),
+            ),
+        }
+    }
+
+    /// Checks a reply's `ETag`: present, and of the documented form, exactly when the
+    /// operation's response for its status documents one.
+    pub fn check_etag(method: &str, path: &str, status: u16, etag: Option<&str>) {
+        let (op, response_pointer) = response_of(method, path, status, &Value::Null);
+        let (pointer, response) = resolve(response_pointer);
+        match (response.pointer("/headers/ETag"), etag) {
+            (None, None) => {}
+            (None, Some(tag)) => {
+                panic!("{op} {status}: the reply has ETag {tag} but openapi.json documents none")
+            }
+            (Some(_), None) => {
+                panic!("{op} {status}: openapi.json documents an ETag but none came")
+            }
+            (Some(_), Some(tag)) => {
+                let (header, _) = resolve(format!("{pointer}/headers/ETag"));
+                let found = problems(&format!("{header}/schema"), &Value::from(tag));
+                assert!(
+                    found.is_empty(),
+                    "{op} {status}: the ETag {tag} breaks openapi.json:\n{}",
+                    found.join("\n")
+                );
+            }
+        }
+    }
+
+    /// Checks a reply: its status must be documented for the operation (or `default`), its
+    /// media type among the documented ones, and a JSON body must match the schema. Replies to
+    /// paths no operation matches must be the API's error object. Panics naming the operation,
+    /// the status and every problem with its JSON pointer.
+    pub fn check_response(
+        method: &str,
+        path: &str,
+        status: u16,
+        content_type: &str,
+        body: &Value,
+        empty: bool,
+    ) {
+        let (op, response_pointer) = response_of(method, path, status, body);
+        let (pointer, response) = resolve(response_pointer);
+        let Some(content) = response.get("content").and_then(Value::as_object) else {
+            assert!(
+                empty,
+                "{op} {status}: openapi.json documents no body but one came: {body}"
+            );
+            return;
+        };
+        assert!(
+            !empty,
+            "{op} {status}: openapi.json documents a body but none came"
+        );
+        let media = media_type(content_type);
+        assert!(
+            content.contains_key(&media),
+            "{op} {status}: media type {media:?} is not documented (only {:?})",
+            content.keys().collect::<Vec<_>>()
+        );
+        if media != "application/json" {
+            return;
+        }
+        let schema = format!("{pointer}/content/{}/schema", token(&media));
+        let found = problems(&schema, body);
+        assert!(
+            found.is_empty(),
+            "{op} {status}: the response breaks openapi.json's schema:\n{}\nbody: {body}",
+            found.join("\n")
+        );
     }
 }
