@@ -6,7 +6,9 @@
 //! No SQL, HTTP, async runtime or serde here.
 
 mod chart;
+mod draft;
 mod entry;
+pub mod limits;
 mod model;
 mod period;
 mod store;
@@ -14,6 +16,12 @@ mod units;
 mod validate;
 
 pub use chart::{measure_chart, Annotation, MeasureChart};
+pub use draft::{
+    check_pdsa_links, check_team, grouped, measure_chart as parse_measure_chart, parse_date,
+    parse_role, rule_profile, split_tags, DriverTextDraft, Field, FieldProblem, MeasureDraft,
+    NameDraft, PdsaDraft, PersonDraft, PersonFields, Problem, Problems, ProjectDraft, RebaseDraft,
+    AUTOMATIC_MULTIPLIER, MEASURE_CHARTS, RULE_PROFILES,
+};
 pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,
     EntryProblem, EntryRefusal, EntryRow,

@@ -49,6 +49,11 @@ impl NonEmpty {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Text already checked (a draft's, or a stored value).
+    pub(crate) fn trusted(s: String) -> Self {
+        NonEmpty(s)
+    }
 }
 
 impl fmt::Display for NonEmpty {

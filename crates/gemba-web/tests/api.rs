@@ -391,17 +391,40 @@ async fn a_team_runs_a_project_through_the_api() {
         "changes are in the history: {history:?}"
     );
 
-    // PATCH the measure.
-    let m2 = app
+    // PATCH the measure. A rebase carries its reason; a plain date (the form before reasons
+    // were required) is refused, naming the date whose reason is missing.
+    let refused = app
         .patch(
             &format!("/measures/{mid}"),
             &app.member,
             json!({"target": null, "rebase": ["2023-01-01"]}),
         )
         .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.body["error"]["field"], "rebase");
+    assert_eq!(
+        refused.body["error"]["message"],
+        "item 0: rebase needs a reason for the rebase on 2023-01-01"
+    );
+    let m2 = app
+        .patch(
+            &format!("/measures/{mid}"),
+            &app.member,
+            json!({"target": null,
+                   "rebase": [{"date": "2023-01-01", "reason": "Screening tool changed"}]}),
+        )
+        .await;
     assert_eq!(m2.status, StatusCode::OK, "{}", m2.body);
     assert_eq!(m2.body["target"], Value::Null);
-    assert_eq!(m2.body["rebase"], json!(["2023-01-01"]));
+    assert_eq!(
+        m2.body["rebase"],
+        json!([{"date": "2023-01-01", "reason": "Screening tool changed"}])
+    );
     assert_eq!(m2.body["name"], "Falls screening completed");
     let rebased = app
         .get(&format!("/measures/{mid}/chart"), &app.viewer)

@@ -444,6 +444,7 @@ async fn measure_data_entry_and_chart() {
                 ("rules", "powerbi"),
                 ("fix_after", "12"),
                 ("add_rebase", "01/05/2025"),
+                ("add_reason", "Electronic prescribing went live"),
             ],
         )
         .await;
@@ -451,10 +452,17 @@ async fn measure_data_entry_and_chart() {
     assert!(html.contains("Phase 2"), "rebased chart has two phases");
     assert!(html.contains("Remove the rebase on 1 May 2025"));
     assert!(html.contains("Run chart"));
+    // The reason is on the chart's list of marks and in its reason field.
+    assert!(html.contains("Rebases on the chart"), "{html}");
+    assert!(html.contains("Rebased: Electronic prescribing went live"));
+    assert!(html.contains("name=\"reason-2025-05-01\" value=\"Electronic prescribing went live\""));
     let stored = app.store.measure(m).await.unwrap().unwrap();
     assert_eq!(
         stored.chart.rebase,
-        [NaiveDate::from_ymd_opt(2025, 5, 1).unwrap()]
+        [gemba_domain::Rebase {
+            date: NaiveDate::from_ymd_opt(2025, 5, 1).unwrap(),
+            reason: "Electronic prescribing went live".into()
+        }]
     );
     assert_eq!(stored.chart.fix_after, Some(12));
     assert_eq!(stored.chart.rules, "powerbi");
@@ -588,6 +596,7 @@ async fn a_measure_period_is_chosen_on_its_form_and_shown_on_its_page() {
                 ("rules", "mdc"),
                 ("fix_after", ""),
                 ("add_rebase", "2019-03-14"),
+                ("add_reason", "Weekend discharge team started"),
             ],
         )
         .await;
@@ -870,6 +879,7 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
     ];
     values.extend([10.0, 11.0].repeat(6));
     let settings = |chart: ChartType, rebase: Vec<NaiveDate>| MeasureFields {
+        // (The reason is not what this test is about.)
         name: NonEmpty::parse("name", "Falls per 1,000 bed days").unwrap(),
         kind: MeasureType::Outcome,
         definition: String::new(),
@@ -881,7 +891,13 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
             improvement: Improvement::Decrease,
             target: None,
             rules: "mdc".into(),
-            rebase,
+            rebase: rebase
+                .into_iter()
+                .map(|date| gemba_domain::Rebase {
+                    date,
+                    reason: "New falls pathway".into(),
+                })
+                .collect(),
             fix_after: None,
             period: Period::Month,
             multiplier: gemba_domain::Multiplier::ONE,

@@ -6,7 +6,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gemba_api::workspace::{ErrorBody, ErrorItemJson, ErrorJson};
-use gemba_domain::{FieldError, StoreError, Version};
+use gemba_domain::{FieldError, FieldProblem, StoreError, Version};
 
 /// Largest request body the API reads: 5 MB.
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
@@ -98,6 +98,19 @@ impl From<Vec<FieldError>> for ApiError {
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
         ApiError::from(vec![e])
+    }
+}
+
+impl From<Vec<FieldProblem>> for ApiError {
+    /// Every problem of a draft, in the API's words (422).
+    fn from(problems: Vec<FieldProblem>) -> Self {
+        ApiError::Invalid(problems.into_iter().map(ErrorItemJson::from).collect())
+    }
+}
+
+impl From<FieldProblem> for ApiError {
+    fn from(p: FieldProblem) -> Self {
+        ApiError::from(vec![p])
     }
 }
 

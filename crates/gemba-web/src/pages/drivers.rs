@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use gemba_domain::{
-    DriverKind, DriverNode, DriverNodeId, NonEmpty, Project, ProjectId, Role, StoreError, Version,
+    DriverKind, DriverNode, DriverNodeId, DriverTextDraft, Project, ProjectId, Role, StoreError,
+    Version,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -296,7 +297,11 @@ async fn add(
             (Some(parent.id), kind)
         }
     };
-    let text = match NonEmpty::parse("text", &f.text) {
+    let text = match (DriverTextDraft {
+        text: Some(f.text.clone()),
+    })
+    .apply(None)
+    {
         Ok(t) => t,
         Err(e) => {
             let retry = Retry {
@@ -330,7 +335,11 @@ async fn edit(
     let (p, role) = load_project(&state, &user, ProjectId(id)).await?;
     user.check_edit(&f.csrf, role)?;
     let node = node_of(&state, &p, node).await?;
-    let text = match NonEmpty::parse("text", &f.text) {
+    let text = match (DriverTextDraft {
+        text: Some(f.text.clone()),
+    })
+    .apply(None)
+    {
         Ok(t) => t,
         Err(e) => {
             let retry = Retry {

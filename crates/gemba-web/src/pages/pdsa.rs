@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use gemba_domain::{
-    follows_makes_loop, free_text, ActDecision, DriverKind, DriverNode, DriverNodeId, NonEmpty,
-    PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Role, StoreError,
+    check_pdsa_links, ActDecision, DriverKind, DriverNode, PdsaCycle, PdsaDraft, PdsaFields,
+    PdsaId, Project, ProjectId, Role, StoreError,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -132,112 +132,37 @@ impl PdsaForm {
         ]
     }
 
-    /// The validated fields. The change idea must be one of the project's; the cycle followed
-    /// one of the project's other cycles (`this` when editing).
+    /// The draft the form is: every field sent.
+    fn draft(&self) -> PdsaDraft {
+        PdsaDraft {
+            title: Some(self.title.clone()),
+            start_date: Some(self.start_date.clone()),
+            change_idea: Some(self.change_idea.clone()),
+            follows: Some(self.follows.clone()),
+            objective: Some(self.objective.clone()),
+            prediction: Some(self.prediction.clone()),
+            plan: Some(self.plan.clone()),
+            data_plan: Some(self.data_plan.clone()),
+            do_notes: Some(self.do_notes.clone()),
+            study: Some(self.study.clone()),
+            act: Some(self.act.clone()),
+            act_notes: Some(self.act_notes.clone()),
+        }
+    }
+
+    /// The validated fields over `this` cycle's (when editing), with the domain's links rule
+    /// over the project's live change ideas and cycles: links kept as they are stay, even to
+    /// what was deleted since.
     fn fields(
         &self,
         ideas: &[DriverNode],
         cycles: &[PdsaCycle],
-        this: Option<PdsaId>,
+        this: Option<&PdsaCycle>,
     ) -> Result<PdsaFields, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let title = match NonEmpty::parse("title", &self.title) {
-            Ok(t) => t.as_str().to_owned(),
-            Err(e) => {
-                errors.push(e);
-                String::new()
-            }
-        };
-        let start_date = match self.start_date.trim() {
-            "" => {
-                errors.insert("start_date", "Enter the date the cycle starts");
-                None
-            }
-            t => {
-                let d = gemba_data::parse_date(t);
-                if d.is_none() {
-                    errors.insert(
-                        "start_date",
-                        "Enter a real date, like 2024-03-01 or 01/03/2024",
-                    );
-                }
-                d
-            }
-        };
-        let change_idea = match self.change_idea.trim() {
-            "" => None,
-            t => {
-                let found = t
-                    .parse::<i64>()
-                    .ok()
-                    .and_then(|id| ideas.iter().find(|n| n.id == DriverNodeId(id)));
-                if found.is_none() {
-                    errors.insert("change_idea", "Choose a change idea from the list");
-                }
-                found.map(|n| n.id)
-            }
-        };
-        let follows = match self.follows.trim() {
-            "" => None,
-            t => {
-                let found = t.parse::<i64>().ok().and_then(|id| {
-                    cycles
-                        .iter()
-                        .find(|c| c.id == PdsaId(id) && Some(c.id) != this)
-                });
-                match found {
-                    None => errors.insert("follows", "Choose an earlier cycle from the list"),
-                    Some(c) if this.is_some_and(|this| follows_makes_loop(cycles, this, c.id)) => {
-                        errors.insert(
-                            "follows",
-                            format!(
-                                "\u{201c}{}\u{201d} already comes after this cycle in its ramp; \
-                                 choose a cycle that comes before it",
-                                c.fields.title
-                            ),
-                        );
-                    }
-                    Some(_) => {}
-                }
-                found.map(|c| c.id)
-            }
-        };
-        let act = match self.act.trim() {
-            "" => None,
-            t => {
-                let a = ActDecision::parse(t);
-                if a.is_none() {
-                    errors.insert("act", "Choose adopt, adapt or abandon");
-                }
-                a
-            }
-        };
-        let mut text = |field: &'static str, s: &str| match free_text(field, s) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(e);
-                String::new()
-            }
-        };
-        let fields = PdsaFields {
-            title,
-            start_date,
-            change_idea,
-            follows,
-            objective: text("objective", &self.objective),
-            prediction: text("prediction", &self.prediction),
-            plan: text("plan", &self.plan),
-            data_plan: text("data_plan", &self.data_plan),
-            do_notes: text("do_notes", &self.do_notes),
-            study: text("study", &self.study),
-            act,
-            act_notes: text("act_notes", &self.act_notes),
-        };
-        if errors.is_empty() {
-            Ok(fields)
-        } else {
-            Err(errors)
-        }
+        let current = this.map(|c| &c.fields);
+        let fields = self.draft().apply(current)?;
+        check_pdsa_links(&fields, current, this.map(|c| c.id), ideas, cycles)?;
+        Ok(fields)
     }
 }
 
@@ -292,6 +217,49 @@ async fn keep_deleted_idea(
         ideas.push(n);
     }
     Ok(())
+}
+
+/// Adds the cycle `cycle` follows to `cycles` when that cycle has been deleted since, marked
+/// as deleted, so that editing the cycle keeps its link.
+async fn keep_deleted_cycle(
+    state: &AppState,
+    cycle: &PdsaCycle,
+    cycles: &mut Vec<PdsaCycle>,
+) -> Result<(), PageError> {
+    let Some(id) = cycle.fields.follows else {
+        return Ok(());
+    };
+    if cycles.iter().any(|c| c.id == id) {
+        return Ok(());
+    }
+    let deleted = state.store.deleted_pdsas(cycle.project).await?;
+    if let Some(mut c) = deleted.into_iter().find(|c| c.id == id) {
+        c.fields.title = format!("{} (deleted)", c.fields.title);
+        cycles.push(c);
+    }
+    Ok(())
+}
+
+/// The project's live change ideas and cycles (for the links rule), and the lists the edit
+/// form of `cycle` offers: the live ones and those it already links to, deleted since.
+async fn edit_choices(
+    state: &AppState,
+    cycle: &PdsaCycle,
+) -> Result<
+    (
+        Vec<DriverNode>,
+        Vec<PdsaCycle>,
+        Vec<DriverNode>,
+        Vec<PdsaCycle>,
+    ),
+    PageError,
+> {
+    let (ideas, cycles) = choices(state, cycle.project).await?;
+    let mut offered_ideas = ideas.clone();
+    keep_deleted_idea(state, cycle, &mut offered_ideas).await?;
+    let mut offered_cycles = cycles.clone();
+    keep_deleted_cycle(state, cycle, &mut offered_cycles).await?;
+    Ok((ideas, cycles, offered_ideas, offered_cycles))
 }
 
 struct FormContext<'a> {
@@ -459,12 +427,11 @@ async fn edit_page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
+    let (cycle, _project, role) = load_pdsa(&state, &user, id).await?;
     if !role.can_edit() {
         return Err(PageError::Forbidden);
     }
-    let (mut ideas, cycles) = choices(&state, project.id).await?;
-    keep_deleted_idea(&state, &cycle, &mut ideas).await?;
+    let (_, _, ideas, cycles) = edit_choices(&state, &cycle).await?;
     let ctx = FormContext {
         action: format!("/pdsa/{}/edit", cycle.id),
         user: &user,
@@ -516,10 +483,9 @@ async fn update(
     Path(id): Path<i64>,
     Form(f): Form<PdsaForm>,
 ) -> Result<Response, PageError> {
-    let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
+    let (cycle, _project, role) = load_pdsa(&state, &user, id).await?;
     user.check_edit(&f.csrf, role)?;
-    let (mut ideas, cycles) = choices(&state, project.id).await?;
-    keep_deleted_idea(&state, &cycle, &mut ideas).await?;
+    let (live_ideas, live_cycles, ideas, cycles) = edit_choices(&state, &cycle).await?;
     let ctx = FormContext {
         action: format!("/pdsa/{}/edit", cycle.id),
         user: &user,
@@ -527,7 +493,7 @@ async fn update(
         cycles: &cycles,
         this: Some(cycle.id),
     };
-    let fields = match f.fields(&ideas, &cycles, Some(cycle.id)) {
+    let fields = match f.fields(&live_ideas, &live_cycles, Some(&cycle)) {
         Ok(fields) => fields,
         Err(e) => {
             let page = edit_pdsa_page(&ctx, &cycle, &f, &e, None);
