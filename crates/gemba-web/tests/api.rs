@@ -2832,3 +2832,169 @@ async fn regression_api_data_obeys_the_entry_rules() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["imported"], 1);
 }
+
+/// The id of a created object.
+fn id_of(r: &Reply) -> i64 {
+    r.body["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no id in {}", r.body))
+}
+
+/// Issue 9 regression: a PATCH of a PDSA cycle whose change idea and followed cycle were
+/// deleted since failed with 422 whatever field it sent. Links kept as they are stay; only a
+/// link being set or changed must point at a live change idea or cycle of the project.
+#[tokio::test]
+async fn regression_pdsa_patch_with_a_deleted_change_idea_keeps_working() {
+    let app = spawn_app().await;
+    let p = app
+        .post("/projects", &app.lead, project_body("Night falls"))
+        .await;
+    let pid = id_of(&p);
+    let nodes = format!("/projects/{pid}/driver-nodes");
+    let primary = id_of(
+        &app.post(&nodes, &app.lead, json!({"text": "Safe nights"}))
+            .await,
+    );
+    let secondary = id_of(
+        &app.post(
+            &nodes,
+            &app.lead,
+            json!({"parent_id": primary, "text": "Rounds"}),
+        )
+        .await,
+    );
+    let idea = id_of(
+        &app.post(
+            &nodes,
+            &app.lead,
+            json!({"parent_id": secondary, "text": "Bay rounds at 2am"}),
+        )
+        .await,
+    );
+    let other_idea = id_of(
+        &app.post(
+            &nodes,
+            &app.lead,
+            json!({"parent_id": secondary, "text": "Night lights"}),
+        )
+        .await,
+    );
+    let cycles = format!("/projects/{pid}/pdsa-cycles");
+    let first = id_of(
+        &app.post(
+            &cycles,
+            &app.lead,
+            json!({"title": "Cycle 1", "start_date": "2025-01-06"}),
+        )
+        .await,
+    );
+    let second = app
+        .post(
+            &cycles,
+            &app.lead,
+            json!({"title": "Cycle 2", "start_date": "2025-02-03",
+                   "change_idea_id": idea, "follows_id": first}),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
+    let second = id_of(&second);
+    for gone in [
+        format!("/driver-nodes/{idea}"),
+        format!("/pdsa-cycles/{first}"),
+    ] {
+        let r = app.call(Method::DELETE, &gone, &app.lead, None).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{gone}: {}", r.body);
+    }
+
+    // A member records the study: the links are kept as they are.
+    let path = format!("/pdsa-cycles/{second}");
+    let r = app
+        .patch(&path, &app.member, json!({"study": "Two falls fewer"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["study"], "Two falls fewer");
+    assert_eq!(r.body["change_idea_id"], idea);
+    assert_eq!(r.body["follows_id"], first);
+    // Sending the same links back is keeping them too.
+    let r = app
+        .patch(
+            &path,
+            &app.member,
+            json!({"act": "adopt", "change_idea_id": idea, "follows_id": first}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["act"], "adopt");
+    // Changing a link to something deleted is still refused; to something live is fine.
+    let r = app
+        .patch(&path, &app.member, json!({"follows_id": second}))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("follows_id"),
+    );
+    let r = app
+        .patch(&path, &app.member, json!({"change_idea_id": other_idea}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["change_idea_id"], other_idea);
+    let r = app
+        .patch(&path, &app.member, json!({"change_idea_id": idea}))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("change_idea_id"),
+    );
+}
+
+/// Issue 9: one set of limits. Method, sponsor and unit take 200 characters in the API as in
+/// the forms (the API took 10,000), and one more is a 422 naming the field.
+#[tokio::test]
+async fn the_api_applies_the_forms_limits() {
+    let app = spawn_app().await;
+    for (field, n, ok) in [
+        ("method", 200, true),
+        ("method", 201, false),
+        ("sponsor", 200, true),
+        ("sponsor", 201, false),
+    ] {
+        let mut body = project_body("Limits");
+        body[field] = json!("x".repeat(n));
+        let r = app.post("/projects", &app.lead, body).await;
+        if ok {
+            assert_eq!(r.status, StatusCode::CREATED, "{field} {n}: {}", r.body);
+        } else {
+            assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(field));
+            assert!(
+                r.body["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("must be 200 characters or fewer"),
+                "{}",
+                r.body
+            );
+        }
+    }
+    let (pid, _, _) = app.seed_project().await;
+    for (n, ok) in [(200, true), (201, false)] {
+        let mut body = measure_body();
+        body["unit"] = json!("u".repeat(n));
+        let r = app
+            .post(&format!("/projects/{pid}/measures"), &app.lead, body)
+            .await;
+        if ok {
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        } else {
+            assert_error(
+                &r,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                Some("unit"),
+            );
+        }
+    }
+}

@@ -2149,3 +2149,92 @@ async fn regression_future_dates_and_unusual_scales_ask_for_confirmation() {
     assert!(html.contains("1 Jan 2999 is in the future"), "{html}");
     assert_eq!(app.count(m).await, 4);
 }
+
+/// Issue 9: a rebase carries why. The chart settings form asks for a reason with a new rebase
+/// date (refused without one, next to the field), shows each rebase's reason in a labelled
+/// field that can be changed, refuses blanking one, and the chart lists the reasons.
+#[tokio::test]
+async fn rebases_carry_a_reason_through_the_settings_form() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let values: Vec<f64> = (0..24).map(|i| if i < 12 { 10.0 } else { 20.0 }).collect();
+    let m = app.measure_with_data(member.id, &values).await;
+    let settings = format!("/measures/{m}/settings");
+    let base = [
+        ("chart", "xmr"),
+        ("improvement", "decrease"),
+        ("target", ""),
+        ("rules", "mdc"),
+        ("fix_after", ""),
+    ];
+    let post = |extra: Vec<(&'static str, String)>| {
+        let (app, member, settings) = (&app, &member, &settings);
+        async move {
+            let version = app.measure_version(m).await;
+            let mut form: Vec<(&str, &str)> = base.to_vec();
+            form.push(("version", &version));
+            for (k, v) in &extra {
+                form.push((k, v));
+            }
+            member.post(app, settings, &form).await
+        }
+    };
+
+    // A date without a reason: refused, the reason's field in error, nothing saved.
+    let res = post(vec![
+        ("add_rebase", "2025-01-01".into()),
+        ("add_reason", " ".into()),
+    ])
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"add_reason-error\""), "{html}");
+    assert!(html.contains("Enter why the process changed on that date"));
+    assert!(
+        html.contains("value=\"2025-01-01\""),
+        "what was typed is kept"
+    );
+    assert!(app
+        .store
+        .measure(m)
+        .await
+        .unwrap()
+        .unwrap()
+        .chart
+        .rebase
+        .is_empty());
+
+    // With a reason: saved, and listed with the chart.
+    let res = post(vec![
+        ("add_rebase", "01/01/2025".into()),
+        ("add_reason", "Falls bundle adopted on every bay".into()),
+    ])
+    .await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("Rebases on the chart"), "{html}");
+    assert!(html.contains("Rebased: Falls bundle adopted on every bay"));
+    assert!(html.contains(
+        "<label class=\"label\" for=\"reason-0\">Why the chart is rebased on 1 Jan 2025</label>"
+    ));
+
+    // The reason can be changed in its field; blanking it is refused on the rebases' group.
+    let res = post(vec![("reason-2025-01-01", "Falls bundle, all bays".into())]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert_eq!(stored.chart.rebase[0].reason, "Falls bundle, all bays");
+    let res = post(vec![("reason-2025-01-01", "".into())]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"rebases-error\""), "{html}");
+    assert!(html.contains("Enter why the chart is rebased on 1 Jan 2025"));
+    assert!(
+        html.contains("href=\"#rebases\""),
+        "the summary links to the group"
+    );
+    // A form that does not send the reasons (a page opened before they were asked for) keeps
+    // them.
+    let res = post(vec![]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert_eq!(stored.chart.rebase[0].reason, "Falls bundle, all bays");
+}

@@ -1169,11 +1169,22 @@ mod tests {
         assert_eq!(num(2.5), "2.5");
     }
 
-    /// The form offers exactly the engine's rule profiles, as the API accepts them.
+    /// The forms offer exactly the domain's chart types and rule profiles (the API's), which
+    /// are the engine's profiles and its charts without subgroups.
     #[test]
-    fn the_form_offers_every_rule_profile_of_the_engine() {
+    fn the_forms_offer_the_domains_chart_types_and_profiles() {
         let codes: Vec<&str> = RULE_PROFILES.iter().map(|(code, _)| *code).collect();
-        assert_eq!(codes, gemba_spc::Rules::PROFILE_NAMES);
+        assert_eq!(codes, gemba_domain::RULE_PROFILES);
+        assert_eq!(codes, ["mdc", "powerbi", "qic"]);
+        let charts: Vec<&str> = chart_options().iter().map(|(code, _)| *code).collect();
+        let domain: Vec<&str> = MEASURE_CHARTS.iter().map(|c| c.name()).collect();
+        assert_eq!(charts, domain);
+        assert_eq!(
+            charts,
+            ["run", "xmr", "p", "pp", "u", "up", "c", "g", "t", "mr"]
+        );
+        let kinds: Vec<&str> = MULTIPLIERS.iter().map(|(code, _)| *code).collect();
+        assert_eq!(kinds, [AUTOMATIC, "1", "100", "1000", "10000", "100000"]);
         assert_eq!(profile_label("qic"), "qicharts2 (Anhøj runs, 3σ limits)");
         assert_eq!(profile_label("made-up"), "custom rules");
     }
