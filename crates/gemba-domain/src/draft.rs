@@ -63,49 +63,80 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// A field of a draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
 pub enum Field {
-    // projects
+    /// A project's or PDSA cycle's title.
     Title,
+    /// A project's problem.
     Problem,
+    /// A project's aim.
     Aim,
+    /// A project's improvement method.
     Method,
+    /// A project's status.
     Status,
+    /// A project's team.
     Team,
+    /// A project's sponsor.
     Sponsor,
+    /// A project's tags.
     Tags,
-    // measures
+    /// A measure's, person's, team's or organisation's name.
     Name,
+    /// A measure's type (outcome, process, balancing).
     Kind,
+    /// A measure's operational definition.
     Definition,
+    /// A measure's unit.
     Unit,
+    /// A measure's data source.
     DataSource,
+    /// What a measure's denominator counts.
     DenominatorLabel,
+    /// A measure's chart type.
     Chart,
+    /// A measure's improvement direction.
     Improvement,
+    /// A measure's target.
     Target,
+    /// A measure's rule profile.
     Rules,
+    /// A measure's rebases.
     Rebase,
+    /// A measure's baseline length.
     FixAfter,
+    /// What one of a measure's points stands for.
     Period,
+    /// A measure's display multiplier.
     Multiplier,
-    // PDSA cycles
+    /// A PDSA cycle's start date.
     StartDate,
+    /// The change idea a PDSA cycle tests.
     ChangeIdea,
+    /// The cycle a PDSA cycle follows.
     Follows,
+    /// A PDSA cycle's objective.
     Objective,
+    /// A PDSA cycle's prediction.
     Prediction,
+    /// A PDSA cycle's plan.
     Plan,
+    /// A PDSA cycle's data to collect.
     DataPlan,
+    /// What happened in a PDSA cycle.
     DoNotes,
+    /// A PDSA cycle's study.
     Study,
+    /// A PDSA cycle's decision.
     Act,
+    /// What next, after a PDSA cycle.
     ActNotes,
-    // driver nodes
+    /// A driver node's text.
     Text,
-    // people, teams, organisations
+    /// A person's email.
     Email,
+    /// A person's role.
     Role,
+    /// An organisation's integrated care system.
     System,
 }
 
@@ -246,7 +277,7 @@ pub fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -1269,6 +1300,20 @@ mod tests {
         assert_eq!(f.status, ProjectStatus::Idea, "the default");
     }
 
+    /// Checks a draft's text `field` at `max` characters (accepted) and `max + 1` (refused,
+    /// naming the field and the limit); `apply` applies a draft with `n` characters there.
+    fn at_the_limit<T: fmt::Debug>(
+        field: Field,
+        max: usize,
+        apply: impl Fn(usize) -> Result<T, Problems>,
+    ) {
+        assert!(apply(max).is_ok(), "{field} at {max}");
+        assert_eq!(
+            problems(apply(max + 1)),
+            [(field, Problem::TooLong { max })]
+        );
+    }
+
     /// Method and sponsor: 200 characters in the form and the API alike (they were 100/200
     /// in the forms and 10,000 in the API); problem and aim 10,000.
     #[test]
@@ -1279,7 +1324,7 @@ mod tests {
             (Field::Problem, 10_000),
             (Field::Aim, 10_000),
         ] {
-            let draft = |n: usize| {
+            at_the_limit(field, max, |n| {
                 let mut d = project("T");
                 let text = Some("x".repeat(n));
                 match field {
@@ -1288,13 +1333,8 @@ mod tests {
                     Field::Problem => d.problem = text,
                     _ => d.aim = text,
                 }
-                d
-            };
-            assert!(draft(max).apply(None).is_ok(), "{field} at {max}");
-            assert_eq!(
-                problems(draft(max + 1).apply(None)),
-                [(field, Problem::TooLong { max })]
-            );
+                d.apply(None)
+            });
         }
     }
 
@@ -1436,7 +1476,7 @@ mod tests {
             (Field::DataSource, 10_000),
             (Field::Name, 200),
         ] {
-            let draft = |n: usize| {
+            at_the_limit(field, max, |n| {
                 let mut d = measure("Falls");
                 let text = Some("y".repeat(n));
                 match field {
@@ -1446,13 +1486,8 @@ mod tests {
                     Field::DataSource => d.data_source = text,
                     _ => d.name = text,
                 }
-                d
-            };
-            assert!(draft(max).apply(None).is_ok(), "{field} at {max}");
-            assert_eq!(
-                problems(draft(max + 1).apply(None)),
-                [(field, Problem::TooLong { max })]
-            );
+                d.apply(None)
+            });
         }
     }
 

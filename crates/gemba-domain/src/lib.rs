@@ -31,6 +31,5 @@ pub use period::{locate, Period, Position};
 pub use store::{Session, Store, StoreError};
 pub use units::{chart_takes_multiplier, check_chart_settings, Multiplier};
 pub use validate::{
-    bounded_number, check_tags, fix_after, free_text, optional_number, tags, Email, FieldError,
-    NonEmpty, FIX_AFTER_RANGE, MAX_MAGNITUDE, MAX_TAGS, MAX_TAG_CHARS,
+    bounded_number, optional_number, Email, FieldError, NonEmpty, FIX_AFTER_RANGE, MAX_MAGNITUDE,
 };

@@ -2851,34 +2851,17 @@ async fn regression_pdsa_patch_with_a_deleted_change_idea_keeps_working() {
         .await;
     let pid = id_of(&p);
     let nodes = format!("/projects/{pid}/driver-nodes");
-    let primary = id_of(
-        &app.post(&nodes, &app.lead, json!({"text": "Safe nights"}))
-            .await,
-    );
-    let secondary = id_of(
-        &app.post(
-            &nodes,
-            &app.lead,
-            json!({"parent_id": primary, "text": "Rounds"}),
-        )
-        .await,
-    );
-    let idea = id_of(
-        &app.post(
-            &nodes,
-            &app.lead,
-            json!({"parent_id": secondary, "text": "Bay rounds at 2am"}),
-        )
-        .await,
-    );
-    let other_idea = id_of(
-        &app.post(
-            &nodes,
-            &app.lead,
-            json!({"parent_id": secondary, "text": "Night lights"}),
-        )
-        .await,
-    );
+    let node = |parent: Value, text: &'static str| {
+        let (app, nodes) = (&app, &nodes);
+        async move {
+            let body = json!({"parent_id": parent, "text": text});
+            id_of(&app.post(nodes, &app.lead, body).await)
+        }
+    };
+    let primary = node(Value::Null, "Safe nights").await;
+    let secondary = node(json!(primary), "Rounds").await;
+    let idea = node(json!(secondary), "Bay rounds at 2am").await;
+    let other_idea = node(json!(secondary), "Night lights").await;
     let cycles = format!("/projects/{pid}/pdsa-cycles");
     let first = id_of(
         &app.post(

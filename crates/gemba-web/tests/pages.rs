@@ -1801,36 +1801,20 @@ async fn regression_the_pdsa_form_keeps_links_to_what_was_deleted() {
     let lead = app.user("lead@a.nhs.uk").await;
     let p = app.project("Night falls", lead.id).await;
     let store = &app.store;
-    let primary = store
-        .add_driver_node(
-            p,
-            None,
-            gemba_domain::DriverKind::Primary,
-            "Safe nights",
-            lead.id,
-        )
-        .await
-        .unwrap();
-    let secondary = store
-        .add_driver_node(
-            p,
-            Some(primary),
-            gemba_domain::DriverKind::Secondary,
-            "Rounds",
-            lead.id,
-        )
-        .await
-        .unwrap();
-    let idea = store
-        .add_driver_node(
-            p,
-            Some(secondary),
-            gemba_domain::DriverKind::ChangeIdea,
-            "Bay rounds at 2am",
-            lead.id,
-        )
-        .await
-        .unwrap();
+    // Safe nights → Rounds → Bay rounds at 2am (the change idea).
+    let mut parent = None;
+    for (kind, text) in [
+        (gemba_domain::DriverKind::Primary, "Safe nights"),
+        (gemba_domain::DriverKind::Secondary, "Rounds"),
+        (gemba_domain::DriverKind::ChangeIdea, "Bay rounds at 2am"),
+    ] {
+        let id = store
+            .add_driver_node(p, parent, kind, text, lead.id)
+            .await
+            .unwrap();
+        parent = Some(id);
+    }
+    let idea = parent.unwrap();
     let cycle = |title: &str, follows, change_idea| gemba_domain::PdsaFields {
         title: title.into(),
         start_date: NaiveDate::from_ymd_opt(2025, 1, 6),
