@@ -136,8 +136,6 @@ pub enum Field {
     Email,
     /// A person's role.
     Role,
-    /// An organisation's integrated care system.
-    System,
 }
 
 impl Field {
@@ -180,7 +178,6 @@ impl Field {
             Field::Text => "text",
             Field::Email => "email",
             Field::Role => "role",
-            Field::System => "system",
         }
     }
 }

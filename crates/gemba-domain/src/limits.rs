@@ -22,5 +22,3 @@ pub const REBASES: usize = 100;
 pub const TAGS: usize = 20;
 /// The longest tag.
 pub const TAG: usize = 50;
-/// The name of an organisation's integrated care system or group.
-pub const SYSTEM: usize = 200;

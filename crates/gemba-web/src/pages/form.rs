@@ -117,7 +117,6 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Text => ("Text", "the text"),
         Field::Email => ("Email", "an email address"),
         Field::Role => ("Role", "a role"),
-        Field::System => ("Integrated care system", "a system"),
     }
 }
 
@@ -405,6 +404,76 @@ mod tests {
         assert!(summary.contains("There is a problem"));
         assert!(summary.contains("href=\"#title\""));
         assert!(error_summary(&FieldErrors::new()).into_string().is_empty());
+    }
+
+    /// The domain's problems in the page's words, on the fields as the forms name them.
+    #[test]
+    fn problems_are_worded_for_the_page() {
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        for (field, problem, sentence) in [
+            (Field::Title, Problem::Missing, "Enter a title"),
+            (
+                Field::Method,
+                Problem::TooLong { max: 200 },
+                "Method must be 200 characters or fewer",
+            ),
+            (
+                Field::Study,
+                Problem::TooLong { max: 10_000 },
+                "Study must be 10,000 characters or fewer",
+            ),
+            (
+                Field::Chart,
+                Problem::NotOneOf {
+                    allowed: vec!["run"],
+                },
+                "Choose a chart type from the list",
+            ),
+            (Field::Status, Problem::Missing, "Choose a status"),
+            (
+                Field::Rebase,
+                Problem::NoReason { date },
+                "Enter why the chart is rebased on 1 Mar 2024",
+            ),
+            (
+                Field::FixAfter,
+                Problem::NotAWholeNumber {
+                    min: 2,
+                    max: 100_000,
+                },
+                "Enter a whole number of points from 2 to 100,000, or leave it blank",
+            ),
+            (
+                Field::Follows,
+                Problem::MakesLoop {
+                    title: "Cycle 3".into(),
+                },
+                "\u{201c}Cycle 3\u{201d} already comes after this cycle in its ramp; choose a \
+                 cycle that comes before it",
+            ),
+        ] {
+            assert_eq!(problem_sentence(field, &problem), sentence);
+        }
+        let errors = FieldErrors::from(vec![
+            FieldProblem {
+                field: Field::Team,
+                index: None,
+                problem: Problem::NotATeam,
+            },
+            FieldProblem {
+                field: Field::Kind,
+                index: None,
+                problem: Problem::Missing,
+            },
+        ]);
+        assert_eq!(
+            errors.get("team"),
+            Some("Choose a team of the organisation")
+        );
+        assert_eq!(
+            errors.get("kind"),
+            Some("Choose outcome, process or balancing")
+        );
     }
 
     #[test]
