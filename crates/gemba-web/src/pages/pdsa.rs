@@ -197,47 +197,72 @@ async fn choices(
     Ok((ideas, cycles))
 }
 
-/// Adds the change idea a cycle already tests to `ideas` when that idea has been deleted since,
-/// marked as deleted, so that editing the cycle keeps its link (other deleted ideas are not
-/// offered).
+/// `offered` with the item a cycle links to (`linked`, found by `id`) added from `deleted`
+/// when it is not among them, its name marked by `mark`, so that editing the cycle keeps its
+/// link (other deleted items are not offered).
+fn with_deleted<T, I: PartialEq>(
+    mut offered: Vec<T>,
+    linked: Option<I>,
+    id: impl Fn(&T) -> I,
+    deleted: Vec<T>,
+    mark: impl FnOnce(&mut T),
+) -> Vec<T> {
+    if let Some(linked) = linked.filter(|l| !offered.iter().any(|x| id(x) == *l)) {
+        if let Some(mut x) = deleted.into_iter().find(|x| id(x) == linked) {
+            mark(&mut x);
+            offered.push(x);
+        }
+    }
+    offered
+}
+
+/// The change idea a cycle tests among `ideas`, added marked as deleted when it was deleted
+/// since.
 async fn keep_deleted_idea(
     state: &AppState,
     cycle: &PdsaCycle,
-    ideas: &mut Vec<DriverNode>,
-) -> Result<(), PageError> {
-    let Some(id) = cycle.fields.change_idea else {
-        return Ok(());
+    ideas: Vec<DriverNode>,
+) -> Result<Vec<DriverNode>, PageError> {
+    let linked = cycle.fields.change_idea;
+    let deleted = match linked {
+        Some(id) if !ideas.iter().any(|n| n.id == id) => {
+            state.store.deleted_driver_nodes(cycle.project).await?
+        }
+        _ => Vec::new(),
     };
-    if ideas.iter().any(|n| n.id == id) {
-        return Ok(());
-    }
-    let deleted = state.store.deleted_driver_nodes(cycle.project).await?;
-    if let Some(mut n) = deleted.into_iter().find(|n| n.id == id) {
-        n.text = format!("{} (deleted)", n.text);
-        ideas.push(n);
-    }
-    Ok(())
+    Ok(with_deleted(
+        ideas,
+        linked,
+        |n| n.id,
+        deleted,
+        |n| {
+            n.text = format!("{} (deleted)", n.text);
+        },
+    ))
 }
 
-/// Adds the cycle `cycle` follows to `cycles` when that cycle has been deleted since, marked
-/// as deleted, so that editing the cycle keeps its link.
+/// The cycle a cycle follows among `cycles`, added marked as deleted when it was deleted since.
 async fn keep_deleted_cycle(
     state: &AppState,
     cycle: &PdsaCycle,
-    cycles: &mut Vec<PdsaCycle>,
-) -> Result<(), PageError> {
-    let Some(id) = cycle.fields.follows else {
-        return Ok(());
+    cycles: Vec<PdsaCycle>,
+) -> Result<Vec<PdsaCycle>, PageError> {
+    let linked = cycle.fields.follows;
+    let deleted = match linked {
+        Some(id) if !cycles.iter().any(|c| c.id == id) => {
+            state.store.deleted_pdsas(cycle.project).await?
+        }
+        _ => Vec::new(),
     };
-    if cycles.iter().any(|c| c.id == id) {
-        return Ok(());
-    }
-    let deleted = state.store.deleted_pdsas(cycle.project).await?;
-    if let Some(mut c) = deleted.into_iter().find(|c| c.id == id) {
-        c.fields.title = format!("{} (deleted)", c.fields.title);
-        cycles.push(c);
-    }
-    Ok(())
+    Ok(with_deleted(
+        cycles,
+        linked,
+        |c| c.id,
+        deleted,
+        |c| {
+            c.fields.title = format!("{} (deleted)", c.fields.title);
+        },
+    ))
 }
 
 /// The project's live change ideas and cycles (for the links rule), and the lists the edit
@@ -255,10 +280,8 @@ async fn edit_choices(
     PageError,
 > {
     let (ideas, cycles) = choices(state, cycle.project).await?;
-    let mut offered_ideas = ideas.clone();
-    keep_deleted_idea(state, cycle, &mut offered_ideas).await?;
-    let mut offered_cycles = cycles.clone();
-    keep_deleted_cycle(state, cycle, &mut offered_cycles).await?;
+    let offered_ideas = keep_deleted_idea(state, cycle, ideas.clone()).await?;
+    let offered_cycles = keep_deleted_cycle(state, cycle, cycles.clone()).await?;
     Ok((ideas, cycles, offered_ideas, offered_cycles))
 }
 
@@ -551,8 +574,8 @@ async fn show(
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
     let (cycle, project, role) = load_pdsa(&state, &user, id).await?;
-    let (mut ideas, cycles) = choices(&state, project.id).await?;
-    keep_deleted_idea(&state, &cycle, &mut ideas).await?;
+    // The idea it tests even when deleted since (shown marked); the live cycles around it.
+    let (_, cycles, ideas, _) = edit_choices(&state, &cycle).await?;
     let measures = state.store.measures(project.id).await?;
     let f = &cycle.fields;
     let idea = f.change_idea.and_then(|i| ideas.iter().find(|n| n.id == i));
