@@ -5,23 +5,22 @@
 //! missing required field is a 422 naming it, and requests become domain values once.
 
 use chrono::NaiveDateTime;
-use gemba_domain::{ApiToken, Email, FieldError, NonEmpty, Organisation, Person, Role, Team};
+use gemba_domain::{
+    parse_role, ApiToken, Email, FieldError, NameDraft, NonEmpty, Organisation, Person,
+    PersonDraft, Problems, Role, Team,
+};
 use serde::{Deserialize, Serialize};
 
 fn iso_datetime(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn role_names() -> String {
-    Role::ALL.map(Role::name).join(", ")
-}
-
-/// A required name (`name`): not blank, at most [`NonEmpty::MAX`] characters.
-fn required_name(given: Option<&str>) -> Result<NonEmpty, FieldError> {
-    match given {
-        Some(s) => NonEmpty::parse("name", s),
-        None => Err(FieldError::new("name", "is required")),
+/// A required name (`name`): not blank, at most [`gemba_domain::limits::NAME`] characters.
+fn required_name(given: Option<&str>) -> Result<NonEmpty, Problems> {
+    NameDraft {
+        name: given.map(str::to_owned),
     }
+    .apply(None)
 }
 
 // --- API tokens ------------------------------------------------------------------------------
@@ -84,8 +83,9 @@ pub struct TokenInput {
 impl TokenInput {
     /// The checked name and number of days.
     pub fn to_parts(&self) -> Result<(NonEmpty, i64), Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let name = required_name(self.name.as_deref()).map_err(|e| errors.push(e));
+        let mut errors: Vec<FieldError> = Vec::new();
+        let name = required_name(self.name.as_deref())
+            .map_err(|p| errors.extend(p.into_iter().map(FieldError::from)));
         let days = self.expires_in_days.unwrap_or(TOKEN_DAYS_DEFAULT);
         if !(1..=TOKEN_DAYS_MAX).contains(&days) {
             errors.push(FieldError::new(
@@ -170,33 +170,16 @@ pub struct PersonInput {
     pub role: Option<String>,
 }
 
-/// A role by its name, for the field `role`.
-fn role_field(given: &str) -> Result<Role, FieldError> {
-    Role::parse(given)
-        .ok_or_else(|| FieldError::new("role", format!("must be one of: {}", role_names())))
-}
-
 impl PersonInput {
-    /// The checked email, name and role.
-    pub fn to_parts(&self) -> Result<(Email, NonEmpty, Role), Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let email = match &self.email {
-            Some(e) => Email::parse(e).map_err(|e| errors.push(e)).ok(),
-            None => {
-                errors.push(FieldError::new("email", "is required"));
-                None
-            }
-        };
-        let name = required_name(self.name.as_deref())
-            .map_err(|e| errors.push(e))
-            .ok();
-        let role = role_field(self.role.as_deref().unwrap_or("member"))
-            .map_err(|e| errors.push(e))
-            .ok();
-        match (email, name, role) {
-            (Some(e), Some(n), Some(r)) => Ok((e, n, r)),
-            _ => Err(errors),
+    /// The checked email, name and role (default `member`).
+    pub fn to_parts(&self) -> Result<(Email, NonEmpty, Role), Problems> {
+        let p = PersonDraft {
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role.clone(),
         }
+        .apply()?;
+        Ok((p.email, p.name, p.role))
     }
 }
 
@@ -211,8 +194,8 @@ pub struct PersonPatch {
 
 impl PersonPatch {
     /// The checked new role, if one was given.
-    pub fn to_role(&self) -> Result<Option<Role>, FieldError> {
-        self.role.as_deref().map(role_field).transpose()
+    pub fn to_role(&self) -> Result<Option<Role>, Problems> {
+        self.role.as_deref().map(parse_role).transpose()
     }
 }
 
@@ -250,15 +233,15 @@ pub struct TeamInput {
 
 impl TeamInput {
     /// The checked name, if given.
-    pub fn to_name(&self) -> Result<Option<NonEmpty>, FieldError> {
+    pub fn to_name(&self) -> Result<Option<NonEmpty>, Problems> {
         self.name
             .as_deref()
-            .map(|n| NonEmpty::parse("name", n))
+            .map(|n| required_name(Some(n)))
             .transpose()
     }
 
     /// The checked name, which is required.
-    pub fn to_required_name(&self) -> Result<NonEmpty, FieldError> {
+    pub fn to_required_name(&self) -> Result<NonEmpty, Problems> {
         required_name(self.name.as_deref())
     }
 }
@@ -293,7 +276,7 @@ pub struct OrganisationInput {
 
 impl OrganisationInput {
     /// The checked name.
-    pub fn to_name(&self) -> Result<NonEmpty, FieldError> {
+    pub fn to_name(&self) -> Result<NonEmpty, Problems> {
         required_name(self.name.as_deref())
     }
 }
@@ -346,7 +329,7 @@ mod tests {
             .to_parts()
             .unwrap_err()
             .iter()
-            .map(|e| e.field)
+            .map(|e| e.field.name())
             .collect();
         assert_eq!(fields, vec!["email", "name", "role"]);
     }

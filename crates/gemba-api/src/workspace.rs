@@ -1,8 +1,9 @@
 //! The workspace's JSON API (`/api/v1`): request and response bodies for projects, their teams,
 //! history and driver diagrams, measures, their data and PDSA cycles, and the error body.
 //!
-//! Requests are read into these types, then converted into validated domain types once
-//! (`*Input::to_fields`), with every invalid field reported as a [`FieldError`]. Responses are
+//! Requests are read into these types, which become the domain's drafts (`*Input::to_draft`);
+//! the domain validates them once, for the API and the pages alike, and reports every invalid
+//! field as a [`FieldProblem`], which the API words as an [`ErrorItemJson`]. Responses are
 //! built from domain types with `From`. Domain types never derive serde.
 //!
 //! Every request field is optional at the serde level, so that a missing required field is a
@@ -12,12 +13,11 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use gemba_domain::{
-    free_text, ActDecision, ChartSettings, DataPoint, DataPointRevision, DriverNode, DriverNodeId,
-    FieldError, HistoryEntry, HistoryWhat, Measure, MeasureFields, MeasureType, Membership,
-    Multiplier, NonEmpty, PdsaCycle, PdsaFields, PdsaId, Period, Project, ProjectFields,
-    ProjectStatus, TeamId, User, UserId,
+    DataPoint, DataPointRevision, DriverNode, DriverNodeId, DriverTextDraft, FieldError,
+    FieldProblem, HistoryEntry, HistoryWhat, Measure, MeasureDraft, MeasureFields, Membership,
+    NonEmpty, PdsaCycle, PdsaDraft, PdsaFields, Problems, Project, ProjectDraft, ProjectFields,
+    RebaseDraft, User, UserId,
 };
-use gemba_spc::{ChartType, Improvement, Rules};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// Reads a field that may be absent (`None`), `null` (`Some(None)`) or a value.
@@ -50,40 +50,9 @@ fn iso_datetime(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Text from `given`, or the current value, or empty; checked with [`free_text`].
-fn text(
-    field: &'static str,
-    given: Option<&str>,
-    current: Option<&str>,
-    errors: &mut Vec<FieldError>,
-) -> String {
-    match given {
-        Some(s) => free_text(field, s).unwrap_or_else(|e| {
-            errors.push(e);
-            String::new()
-        }),
-        None => current.unwrap_or_default().to_owned(),
-    }
-}
-
-/// A required short text (title, name): from `given`, else the current value.
-fn required(
-    field: &'static str,
-    given: Option<&str>,
-    current: Option<&str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<NonEmpty> {
-    match given.or(current) {
-        Some(s) => NonEmpty::parse(field, s).map_err(|e| errors.push(e)).ok(),
-        None => {
-            errors.push(FieldError::new(field, "is required"));
-            None
-        }
-    }
-}
-
-fn one_of(names: &[&str]) -> String {
-    format!("must be one of: {}", names.join(", "))
+/// A nullable JSON number as a draft's raw text: absent is not sent, `null` is empty (clears).
+fn raw_number<T: ToString>(given: Option<Option<T>>) -> Option<String> {
+    given.map(|v| v.map(|v| v.to_string()).unwrap_or_default())
 }
 
 // --- errors ---------------------------------------------------------------------------------
@@ -133,6 +102,19 @@ impl From<FieldError> for ErrorItemJson {
             index: None,
             field: e.field.to_owned(),
             message: e.message,
+        }
+    }
+}
+
+impl From<FieldProblem> for ErrorItemJson {
+    /// A draft's problem in the API's words: the field as the API names it, and what is
+    /// wrong ("must be 200 characters or fewer").
+    fn from(p: FieldProblem) -> Self {
+        ErrorItemJson {
+            line: None,
+            index: p.index,
+            field: p.field.name().to_owned(),
+            message: p.problem.to_string(),
         }
     }
 }
@@ -209,81 +191,24 @@ pub struct ProjectInput {
 }
 
 impl ProjectInput {
-    /// Validated fields: this input over `current` (for a `PATCH`), or alone (create).
-    /// Whether the team belongs to the organisation is for the caller to check.
-    pub fn to_fields(&self, current: Option<&Project>) -> Result<ProjectFields, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let title = required(
-            "title",
-            self.title.as_deref(),
-            current.map(|p| p.title.as_str()),
-            &mut errors,
-        );
-        let problem = text(
-            "problem",
-            self.problem.as_deref(),
-            current.map(|p| p.problem.as_str()),
-            &mut errors,
-        );
-        let aim = text(
-            "aim",
-            self.aim.as_deref(),
-            current.map(|p| p.aim.as_str()),
-            &mut errors,
-        );
-        let method = text(
-            "method",
-            self.method.as_deref(),
-            current.map(|p| p.method.as_str()),
-            &mut errors,
-        );
-        let sponsor = text(
-            "sponsor",
-            self.sponsor.as_deref(),
-            current.map(|p| p.sponsor.as_str()),
-            &mut errors,
-        );
-        let status = match &self.status {
-            Some(s) => ProjectStatus::parse(s).unwrap_or_else(|| {
-                let names: Vec<&str> = ProjectStatus::ALL.iter().map(|s| s.name()).collect();
-                errors.push(FieldError::new("status", one_of(&names)));
-                ProjectStatus::Idea
-            }),
-            None => current.map_or(ProjectStatus::Idea, |p| p.status),
-        };
-        let team = match self.team_id {
-            Some(t) => t.map(TeamId),
-            None => current.and_then(|p| p.team),
-        };
-        let tags = match &self.tags {
-            Some(given) => {
-                let mut out: Vec<String> = Vec::new();
-                for t in given.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-                    if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
-                        out.push(t.to_owned());
-                    }
-                }
-                // The same limits as the project form.
-                if let Err(e) = gemba_domain::check_tags(&out) {
-                    errors.push(e);
-                }
-                out
-            }
-            None => current.map(|p| p.tags.clone()).unwrap_or_default(),
-        };
-        match title {
-            Some(title) if errors.is_empty() => Ok(ProjectFields {
-                title,
-                problem,
-                aim,
-                method,
-                status,
-                team,
-                sponsor,
-                tags,
-            }),
-            _ => Err(errors),
+    /// The draft this body is: what it sends, nothing for what it leaves out.
+    pub fn to_draft(&self) -> ProjectDraft {
+        ProjectDraft {
+            title: self.title.clone(),
+            problem: self.problem.clone(),
+            aim: self.aim.clone(),
+            method: self.method.clone(),
+            status: self.status.clone(),
+            team: raw_number(self.team_id),
+            sponsor: self.sponsor.clone(),
+            tags: self.tags.clone(),
         }
+    }
+
+    /// Validated fields: this input over `current` (for a `PATCH`), or alone (create).
+    /// Whether the team belongs to the organisation is [`gemba_domain::check_team`]'s to say.
+    pub fn to_fields(&self, current: Option<&Project>) -> Result<ProjectFields, Problems> {
+        self.to_draft().apply(current.map(Project::fields).as_ref())
     }
 }
 
@@ -485,12 +410,13 @@ impl DriverNodeInput {
         self.parent_id.flatten().map(DriverNodeId)
     }
 
-    /// The checked text: required, not blank, at most [`NonEmpty::MAX`] characters.
-    pub fn to_text(&self) -> Result<NonEmpty, FieldError> {
-        match &self.text {
-            Some(t) => NonEmpty::parse("text", t),
-            None => Err(FieldError::new("text", "is required")),
+    /// The checked text: required, not blank, at most
+    /// [`gemba_domain::limits::DRIVER_TEXT`] characters.
+    pub fn to_text(&self) -> Result<NonEmpty, Problems> {
+        DriverTextDraft {
+            text: self.text.clone(),
         }
+        .apply(None)
     }
 }
 
@@ -547,8 +473,9 @@ pub struct MeasureInput {
     pub data_source: Option<String>,
     /// Rule profile: `mdc` (default) or `powerbi`.
     pub rules: Option<String>,
-    /// Dates where a new phase starts.
-    pub rebase: Option<Vec<String>>,
+    /// Every rebase: where a new phase starts and why. A plain date (the form before reasons
+    /// were required) is read as a rebase without a reason, which is refused naming the date.
+    pub rebase: Option<Vec<RebaseInput>>,
     /// Baseline length, or null.
     #[serde(default, deserialize_with = "nullable")]
     pub fix_after: Option<Option<usize>>,
@@ -562,178 +489,64 @@ pub struct MeasureInput {
     pub denominator_label: Option<String>,
 }
 
-/// The names of the chart types a measure can have: one value per date, so no subgroups.
-pub fn measure_chart_names() -> Vec<&'static str> {
-    ChartType::ALL
-        .iter()
-        .filter(|c| !c.uses_subgroups())
-        .map(|c| c.name())
-        .collect()
+/// A rebase as sent: `{"date": "2024-03-01", "reason": "New triage pathway"}`, or a plain
+/// date, which has no reason and is refused.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RebaseInput {
+    /// A date and a reason.
+    Full {
+        /// When the new phase starts. Required.
+        date: Option<String>,
+        /// Why. Required.
+        reason: Option<String>,
+    },
+    /// A date alone.
+    Date(String),
+}
+
+impl RebaseInput {
+    fn to_draft(&self) -> RebaseDraft {
+        match self {
+            RebaseInput::Full { date, reason } => RebaseDraft {
+                date: date.clone().unwrap_or_default(),
+                reason: reason.clone().unwrap_or_default(),
+            },
+            RebaseInput::Date(date) => RebaseDraft {
+                date: date.clone(),
+                reason: String::new(),
+            },
+        }
+    }
 }
 
 impl MeasureInput {
+    /// The draft this body is: what it sends, nothing for what it leaves out.
+    pub fn to_draft(&self) -> MeasureDraft {
+        MeasureDraft {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            definition: self.definition.clone(),
+            unit: self.unit.clone(),
+            data_source: self.data_source.clone(),
+            denominator_label: self.denominator_label.clone(),
+            chart: self.chart.clone(),
+            improvement: self.improvement.clone(),
+            target: raw_number(self.target),
+            rules: self.rules.clone(),
+            rebase: self
+                .rebase
+                .as_ref()
+                .map(|r| r.iter().map(RebaseInput::to_draft).collect()),
+            fix_after: raw_number(self.fix_after),
+            period: self.period.clone(),
+            multiplier: self.multiplier.map(|m| m.to_string()),
+        }
+    }
+
     /// Validated fields: this input over `current` (for a `PATCH`), or alone (create).
-    pub fn to_fields(&self, current: Option<&Measure>) -> Result<MeasureFields, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let name = required(
-            "name",
-            self.name.as_deref(),
-            current.map(|m| m.name.as_str()),
-            &mut errors,
-        );
-        let types: Vec<&str> = MeasureType::ALL.iter().map(|t| t.name()).collect();
-        let kind = match (&self.kind, current) {
-            (Some(s), _) => MeasureType::parse(s),
-            (None, Some(m)) => Some(m.kind),
-            (None, None) => {
-                errors.push(FieldError::new(
-                    "type",
-                    format!("is required; {}", one_of(&types)),
-                ));
-                None
-            }
-        };
-        if kind.is_none() && self.kind.is_some() {
-            errors.push(FieldError::new("type", one_of(&types)));
-        }
-        let cur = current.map(|m| &m.chart);
-        let chart = match &self.chart {
-            Some(s) => match s.parse::<ChartType>() {
-                Ok(c) if !c.uses_subgroups() => c,
-                _ => {
-                    errors.push(FieldError::new("chart", one_of(&measure_chart_names())));
-                    ChartType::Xmr
-                }
-            },
-            None => cur.map_or(ChartType::Xmr, |c| c.chart),
-        };
-        let improvement = match &self.improvement {
-            Some(s) => s.parse::<Improvement>().unwrap_or_else(|_| {
-                errors.push(FieldError::new(
-                    "improvement",
-                    one_of(&["increase", "decrease", "neutral"]),
-                ));
-                Improvement::Increase
-            }),
-            None => cur.map_or(Improvement::Increase, |c| c.improvement),
-        };
-        let target = match self.target {
-            Some(Some(t)) => gemba_domain::bounded_number("target", t)
-                .map_err(|e| errors.push(e))
-                .ok(),
-            Some(None) => None,
-            None => cur.and_then(|c| c.target),
-        };
-        let rules = match &self.rules {
-            Some(s) => match Rules::profile(s) {
-                Ok(r) => r.profile.to_owned(),
-                Err(_) => {
-                    errors.push(FieldError::new("rules", one_of(&Rules::PROFILE_NAMES)));
-                    String::new()
-                }
-            },
-            None => cur.map_or_else(|| "mdc".to_owned(), |c| c.rules.clone()),
-        };
-        let rebase = match &self.rebase {
-            Some(dates) => {
-                let mut out = Vec::new();
-                for d in dates {
-                    match parse_date_field("rebase", d) {
-                        Ok(d) => out.push(d),
-                        Err(e) => errors.push(e),
-                    }
-                }
-                out.sort();
-                out.dedup();
-                out
-            }
-            None => cur.map(|c| c.rebase.clone()).unwrap_or_default(),
-        };
-        let fix_after = match self.fix_after {
-            Some(Some(n)) => gemba_domain::fix_after(n).map_err(|e| errors.push(e)).ok(),
-            Some(None) => None,
-            None => cur.and_then(|c| c.fix_after),
-        };
-        let period = match &self.period {
-            Some(s) => Period::parse(s).unwrap_or_else(|| {
-                let names: Vec<&str> = Period::ALL.iter().map(|p| p.name()).collect();
-                errors.push(FieldError::new("period", one_of(&names)));
-                Period::default()
-            }),
-            None => cur.map_or_else(Period::default, |c| c.period),
-        };
-        let unit = text(
-            "unit",
-            self.unit.as_deref(),
-            current.map(|m| m.unit.as_str()),
-            &mut errors,
-        );
-        let definition = text(
-            "definition",
-            self.definition.as_deref(),
-            current.map(|m| m.definition.as_str()),
-            &mut errors,
-        );
-        let data_source = text(
-            "data_source",
-            self.data_source.as_deref(),
-            current.map(|m| m.data_source.as_str()),
-            &mut errors,
-        );
-        let denominator_label = text(
-            "denominator_label",
-            self.denominator_label.as_deref(),
-            current.map(|m| m.denominator_label.as_str()),
-            &mut errors,
-        );
-        if denominator_label.chars().count() > 100 {
-            errors.push(FieldError::new(
-                "denominator_label",
-                "must be 100 characters or fewer",
-            ));
-        }
-        let multiplier = match self.multiplier {
-            Some(n) => Multiplier::new(n).unwrap_or_else(|e| {
-                errors.push(e);
-                Multiplier::ONE
-            }),
-            None => cur.map_or(Multiplier::ONE, |c| c.multiplier),
-        };
-        // A patch that changes the multiplier but not the target keeps the target's meaning:
-        // 0.95 as entered is 95 as a percentage.
-        let target = match (self.target, cur) {
-            (None, Some(c)) if c.multiplier != multiplier => {
-                target.map(|t| t / c.multiplier.factor() * multiplier.factor())
-            }
-            _ => target,
-        };
-        let chart = ChartSettings {
-            chart,
-            improvement,
-            target,
-            rules,
-            rebase,
-            fix_after,
-            period,
-            multiplier,
-        };
-        if errors.is_empty() {
-            if let Err(e) = gemba_domain::check_chart_settings(&chart) {
-                errors.push(e);
-            }
-        }
-        match (name, kind) {
-            (Some(name), Some(kind)) if errors.is_empty() => Ok(MeasureFields {
-                name,
-                kind,
-                definition,
-                unit,
-                data_source,
-                denominator_label,
-                chart,
-            }),
-            _ => Err(errors),
-        }
+    pub fn to_fields(&self, current: Option<&Measure>) -> Result<MeasureFields, Problems> {
+        self.to_draft().apply(current.map(Measure::fields).as_ref())
     }
 }
 
@@ -763,8 +576,8 @@ pub struct MeasureJson {
     pub target: Option<f64>,
     /// Rule profile.
     pub rules: String,
-    /// Dates where a new phase starts.
-    pub rebase: Vec<String>,
+    /// Where a new phase starts and why, by date.
+    pub rebase: Vec<RebaseJson>,
     /// Baseline length, or null.
     pub fix_after: Option<usize>,
     /// What one point stands for: `day`, `week`, `month` or `quarter`.
@@ -795,7 +608,15 @@ impl From<&Measure> for MeasureJson {
             improvement: m.chart.improvement.name().to_owned(),
             target: m.chart.target,
             rules: m.chart.rules.clone(),
-            rebase: m.chart.rebase.iter().copied().map(iso_date).collect(),
+            rebase: m
+                .chart
+                .rebase
+                .iter()
+                .map(|r| RebaseJson {
+                    date: iso_date(r.date),
+                    reason: r.reason.clone(),
+                })
+                .collect(),
             fix_after: m.chart.fix_after,
             period: m.chart.period.name().to_owned(),
             multiplier: m.chart.multiplier.get(),
@@ -804,6 +625,15 @@ impl From<&Measure> for MeasureJson {
             version: m.version.0,
         }
     }
+}
+
+/// A rebase of a measure's chart.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RebaseJson {
+    /// ISO date where the new phase starts.
+    pub date: String,
+    /// Why the process changed then.
+    pub reason: String,
 }
 
 /// One data point.
@@ -904,81 +734,28 @@ pub struct PdsaInput {
 }
 
 impl PdsaInput {
-    /// Validated fields: this input over `current` (for a `PATCH`), or alone (create).
-    /// Whether the change idea and the previous cycle belong to the project is for the caller.
-    pub fn to_fields(&self, current: Option<&PdsaFields>) -> Result<PdsaFields, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let title = required(
-            "title",
-            self.title.as_deref(),
-            current.map(|c| c.title.as_str()),
-            &mut errors,
-        );
-        let start_date = match (&self.start_date, current.and_then(|c| c.start_date)) {
-            (Some(s), _) => parse_date_field("start_date", s)
-                .map_err(|e| errors.push(e))
-                .ok(),
-            (None, Some(d)) => Some(d),
-            (None, None) => {
-                errors.push(FieldError::new("start_date", "is required"));
-                None
-            }
-        };
-        let act = match &self.act {
-            Some(Some(s)) => ActDecision::parse(s).or_else(|| {
-                errors.push(FieldError::new(
-                    "act",
-                    one_of(&["adopt", "adapt", "abandon"]),
-                ));
-                None
-            }),
-            Some(None) => None,
-            None => current.and_then(|c| c.act),
-        };
-        let mut t = |field: &'static str, given: &Option<String>, cur: Option<&String>| {
-            text(
-                field,
-                given.as_deref(),
-                cur.map(String::as_str),
-                &mut errors,
-            )
-        };
-        let objective = t("objective", &self.objective, current.map(|c| &c.objective));
-        let prediction = t(
-            "prediction",
-            &self.prediction,
-            current.map(|c| &c.prediction),
-        );
-        let plan = t("plan", &self.plan, current.map(|c| &c.plan));
-        let data_plan = t("data_plan", &self.data_plan, current.map(|c| &c.data_plan));
-        let do_notes = t("do_notes", &self.do_notes, current.map(|c| &c.do_notes));
-        let study = t("study", &self.study, current.map(|c| &c.study));
-        let act_notes = t("act_notes", &self.act_notes, current.map(|c| &c.act_notes));
-        let change_idea = match self.change_idea_id {
-            Some(id) => id.map(DriverNodeId),
-            None => current.and_then(|c| c.change_idea),
-        };
-        let follows = match self.follows_id {
-            Some(id) => id.map(PdsaId),
-            None => current.and_then(|c| c.follows),
-        };
-        match title {
-            Some(title) if errors.is_empty() => Ok(PdsaFields {
-                title: title.as_str().to_owned(),
-                start_date,
-                change_idea,
-                follows,
-                objective,
-                prediction,
-                plan,
-                data_plan,
-                do_notes,
-                study,
-                act,
-                act_notes,
-            }),
-            _ => Err(errors),
+    /// The draft this body is: what it sends, nothing for what it leaves out.
+    pub fn to_draft(&self) -> PdsaDraft {
+        PdsaDraft {
+            title: self.title.clone(),
+            start_date: self.start_date.clone(),
+            change_idea: raw_number(self.change_idea_id),
+            follows: raw_number(self.follows_id),
+            objective: self.objective.clone(),
+            prediction: self.prediction.clone(),
+            plan: self.plan.clone(),
+            data_plan: self.data_plan.clone(),
+            do_notes: self.do_notes.clone(),
+            study: self.study.clone(),
+            act: self.act.clone().map(Option::unwrap_or_default),
+            act_notes: self.act_notes.clone(),
         }
+    }
+
+    /// Validated fields: this input over `current` (for a `PATCH`), or alone (create).
+    /// Whether its links are allowed is [`gemba_domain::check_pdsa_links`]'s to say.
+    pub fn to_fields(&self, current: Option<&PdsaFields>) -> Result<PdsaFields, Problems> {
+        self.to_draft().apply(current)
     }
 }
 
@@ -1044,13 +821,39 @@ impl From<&PdsaCycle> for PdsaJson {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gemba_domain::Period;
+    use gemba_spc::ChartType;
 
     #[test]
     fn project_input_names_every_bad_field() {
         let input: ProjectInput = serde_json::from_str(r#"{"status":"bogus","aim":"x"}"#).unwrap();
         let errors = input.to_fields(None).unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.name()).collect();
         assert_eq!(fields, ["title", "status"]);
+    }
+
+    /// Rebases are dates with reasons; a plain date (the form before reasons) is refused
+    /// naming the date whose reason is missing, and so is a reason left out.
+    #[test]
+    fn rebases_need_reasons() {
+        let input: MeasureInput = serde_json::from_str(
+            r#"{"name":"Falls","type":"outcome",
+                "rebase":[{"date":"01/03/2024","reason":"New triage"},{"date":"2024-01-01","reason":"Merger"}]}"#,
+        )
+        .unwrap();
+        let f = input.to_fields(None).unwrap();
+        let dates: Vec<String> = f.chart.rebase.iter().map(|r| r.date.to_string()).collect();
+        assert_eq!(dates, ["2024-01-01", "2024-03-01"]);
+        assert_eq!(f.chart.rebase[1].reason, "New triage");
+        for body in [
+            r#"{"name":"Falls","type":"outcome","rebase":["2024-03-01"]}"#,
+            r#"{"name":"Falls","type":"outcome","rebase":[{"date":"2024-03-01"}]}"#,
+        ] {
+            let input: MeasureInput = serde_json::from_str(body).unwrap();
+            let e = ErrorItemJson::from(input.to_fields(None).unwrap_err().remove(0));
+            assert_eq!(e.field, "rebase");
+            assert_eq!(e.message, "needs a reason for the rebase on 2024-03-01");
+        }
     }
 
     /// The measure a store would hold for `fields`, at version 1.
@@ -1097,11 +900,14 @@ mod tests {
                 .unwrap();
         let errors = input.to_fields(None).unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].field, "period");
+        assert_eq!(errors[0].field.name(), "period");
         assert!(
-            errors[0].message.contains("day, week, month, quarter"),
+            errors[0]
+                .problem
+                .to_string()
+                .contains("day, week, month, quarter"),
             "{}",
-            errors[0].message
+            errors[0].problem.to_string()
         );
     }
 
@@ -1134,7 +940,7 @@ mod tests {
             .to_fields(None)
             .unwrap_err()
             .iter()
-            .map(|e| e.field)
+            .map(|e| e.field.name())
             .collect();
         assert_eq!(fields, ["type", "chart"]);
     }
@@ -1162,7 +968,7 @@ mod tests {
                 Ok(f) => assert!(ok, "{fix}: {f:?}"),
                 Err(e) => {
                     assert!(!ok, "{fix}");
-                    assert_eq!(e[0].field, "fix_after");
+                    assert_eq!(e[0].field.name(), "fix_after");
                 }
             }
         }
@@ -1177,7 +983,7 @@ mod tests {
             let input: ProjectInput =
                 serde_json::from_value(serde_json::json!({"title": "T", "tags": tags})).unwrap();
             let errors = input.to_fields(None).unwrap_err();
-            assert_eq!(errors[0].field, "tags");
+            assert_eq!(errors[0].field.name(), "tags");
         }
         let twenty: Vec<String> = (0..20).map(|i| format!("tag{i}")).collect();
         let input: ProjectInput =
@@ -1186,6 +992,6 @@ mod tests {
 
         let input: MeasureInput =
             serde_json::from_str(r#"{"name":"x","type":"outcome","target":2e15}"#).unwrap();
-        assert_eq!(input.to_fields(None).unwrap_err()[0].field, "target");
+        assert_eq!(input.to_fields(None).unwrap_err()[0].field.name(), "target");
     }
 }

@@ -635,6 +635,12 @@ async fn falls_project(
     // Raw bed days are entered; the chart shows falls per 1,000 of them.
     m.chart.multiplier = Multiplier::new(1000)?;
     m.denominator_label = "occupied bed days".into();
+    // The shift after the rounding was adopted on every bay is a new process: a new phase,
+    // with why.
+    m.chart.rebase = vec![gemba_domain::Rebase {
+        date: date(2025, 3, 1),
+        reason: "Hourly night-time rounding adopted on every bay (PDSA cycle \u{201c}Hourly night-time rounding, bays 1\u{2013}2\u{201d})".into(),
+    }];
     let id = store.create_measure(project, &m, nurse).await?;
     let mut noise = Noise(23);
     let points: Vec<DataPoint> = (0..24)

@@ -26,12 +26,13 @@ pub struct MeasureChart {
     pub dates: Vec<NaiveDate>,
     /// The engine's result.
     pub result: ChartResult,
-    /// PDSA cycles that started within the charted periods or after them, in the order given.
+    /// PDSA cycles that started within the charted periods or after them, in the order given,
+    /// then the rebases with their reasons.
     pub annotations: Vec<Annotation>,
 }
 
 /// Computes a measure's chart from its data (sorted by date) and its settings; PDSA cycles
-/// become annotations on their start dates. A rebase or a cycle dated inside a point's period
+/// become annotations on their start dates, and rebases on theirs, with their reasons. A rebase or a cycle dated inside a point's period
 /// (2 Oct 2017 on a monthly measure) falls on that point (October 2017's), see [`locate`];
 /// cycles that start after the latest point are kept, those before the first are left out.
 /// The result is in display units: values, lines and the target multiplied by the measure's
@@ -51,7 +52,7 @@ pub fn measure_chart(
     options.phase_starts = s
         .rebase
         .iter()
-        .filter_map(|d| locate(&dates, s.period, *d).point_from())
+        .filter_map(|r| locate(&dates, s.period, r.date).point_from())
         .collect();
     let values: Vec<Option<f64>> = data.iter().map(|p| p.value).collect();
     let result = if s.chart.needs_denominator() || data.iter().any(|p| p.denominator.is_some()) {
@@ -67,15 +68,22 @@ pub fn measure_chart(
         analyse(Data::Values(&values), &options)?
     };
     let result = result.scaled(s.multiplier.factor());
-    let annotations = pdsas
+    let cycles = pdsas.iter().filter_map(|c| {
+        let date = c.fields.start_date?;
+        Some((date, format!("PDSA: {}", c.fields.title)))
+    });
+    let rebases = s
+        .rebase
         .iter()
-        .filter_map(|c| {
-            let date = c.fields.start_date?;
+        .map(|r| (r.date, format!("Rebased: {}", r.reason)));
+    let annotations = cycles
+        .chain(rebases)
+        .filter_map(|(date, label)| {
             let position = locate(&dates, s.period, date);
-            (position != Position::Before).then(|| Annotation {
+            (position != Position::Before).then_some(Annotation {
                 date,
                 position,
-                label: format!("PDSA: {}", c.fields.title),
+                label,
             })
         })
         .collect();
@@ -99,6 +107,13 @@ mod tests {
     }
 
     fn monthly(rebase: Vec<NaiveDate>) -> Measure {
+        let rebase = rebase
+            .into_iter()
+            .map(|date| crate::Rebase {
+                date,
+                reason: "New falls policy".into(),
+            })
+            .collect();
         Measure {
             id: MeasureId(1),
             project: ProjectId(1),
@@ -174,5 +189,12 @@ mod tests {
         let chart = measure_chart(&monthly(vec![d(2017, 10, 2)]), &data(), &[]).unwrap();
         let phases: Vec<usize> = chart.result.points.iter().map(|p| p.phase).collect();
         assert_eq!(phases, [1, 1, 1, 2, 2, 2]);
+        // The rebase is annotated with its reason, on October's point.
+        let notes: Vec<(&str, Position)> = chart
+            .annotations
+            .iter()
+            .map(|a| (a.label.as_str(), a.position))
+            .collect();
+        assert_eq!(notes, [("Rebased: New falls policy", Position::At(3))]);
     }
 }

@@ -12,7 +12,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::model::{
-    DataPoint, DriverKind, Measure, MeasureFields, PdsaFields, Project, ProjectFields, UserId,
+    DataPoint, DriverKind, Measure, MeasureFields, PdsaFields, Project, ProjectFields, Rebase,
+    UserId,
 };
 
 /// How many replaced values a bulk data record keeps (the first ones); the count says how many
@@ -465,12 +466,24 @@ pub fn date_value(d: NaiveDate) -> String {
 }
 
 /// A list of dates: ISO, joined with ", "; `None` when empty.
-fn dates_value(d: &[NaiveDate]) -> Option<String> {
+fn dates_value(d: &[Rebase]) -> Option<String> {
     text_value(
         &d.iter()
-            .map(|d| date_value(*d))
+            .map(|r| date_value(r.date))
             .collect::<Vec<_>>()
             .join(", "),
+    )
+}
+
+/// The reasons of the rebases in `new` that `old` did not have (new dates, or new reasons),
+/// as "2024-03-01: new falls policy", joined with "; "; `None` when there are none.
+fn new_reasons(old: &[Rebase], new: &[Rebase]) -> Option<String> {
+    text_value(
+        &new.iter()
+            .filter(|r| !old.contains(r))
+            .map(|r| format!("{}: {}", date_value(r.date), r.reason))
+            .collect::<Vec<_>>()
+            .join("; "),
     )
 }
 
@@ -556,12 +569,9 @@ pub fn project_changes(
 }
 
 /// The records of a change of a measure from `old` to `new`: one per changed field, none when
-/// nothing changed. A change of the rebase dates carries `rebase_reason`.
-pub fn measure_changes(
-    old: &Measure,
-    new: &MeasureFields,
-    rebase_reason: Option<&str>,
-) -> Vec<HistoryRecord> {
+/// nothing changed. A change of the rebases carries the reasons of the rebases added (or
+/// given a new reason).
+pub fn measure_changes(old: &Measure, new: &MeasureFields) -> Vec<HistoryRecord> {
     let (o, n) = (&old.chart, &new.chart);
     let mut d = Diff::new(HistoryObject::new(
         ObjectKind::Measure,
@@ -610,7 +620,7 @@ pub fn measure_changes(
             dates_value(&o.rebase),
             dates_value(&n.rebase),
         );
-        r.reason = rebase_reason.and_then(text_value);
+        r.reason = new_reasons(&o.rebase, &n.rebase);
         d.out.push(r);
     }
     d.field(
@@ -816,7 +826,10 @@ mod tests {
                 improvement: Improvement::Decrease,
                 target: Some(4.5),
                 rules: "powerbi".into(),
-                rebase: vec![NaiveDate::from_ymd_opt(2024, 3, 1).unwrap()],
+                rebase: vec![Rebase {
+                    date: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+                    reason: "Night checks began".into(),
+                }],
                 fix_after: Some(12),
                 period: Period::Month,
                 multiplier: Multiplier::ONE,
@@ -840,19 +853,17 @@ mod tests {
     #[test]
     fn measure_changes_keep_canonical_values_and_the_rebase_reason() {
         let m = measure();
-        assert_eq!(
-            measure_changes(&m, &measure_fields_of(&m), Some("new falls policy")),
-            vec![]
-        );
+        assert_eq!(measure_changes(&m, &measure_fields_of(&m)), vec![]);
         let mut f = measure_fields_of(&m);
         f.chart.chart = ChartType::Xmr;
         f.chart.target = None;
-        f.chart
-            .rebase
-            .push(NaiveDate::from_ymd_opt(2024, 9, 1).unwrap());
+        f.chart.rebase.push(Rebase {
+            date: NaiveDate::from_ymd_opt(2024, 9, 1).unwrap(),
+            reason: "new falls policy".into(),
+        });
         f.chart.fix_after = Some(20);
         f.name = NonEmpty::parse("name", "Inpatient falls").unwrap();
-        let r = measure_changes(&m, &f, Some("new falls policy"));
+        let r = measure_changes(&m, &f);
         let got: Vec<_> = r
             .iter()
             .map(|r| (r.field, r.old.clone(), r.new.clone(), r.reason.clone()))
@@ -867,7 +878,7 @@ mod tests {
                     Some(Field::Rebase),
                     s("2024-03-01"),
                     s("2024-03-01, 2024-09-01"),
-                    s("new falls policy")
+                    s("2024-09-01: new falls policy")
                 ),
                 (Some(Field::Baseline), s("12"), s("20"), None),
             ]

@@ -7,8 +7,10 @@
 
 mod access;
 mod chart;
+mod draft;
 mod entry;
 pub mod history;
+pub mod limits;
 mod model;
 mod period;
 mod store;
@@ -20,6 +22,12 @@ pub use access::{
     Permission, Resource, POLICY,
 };
 pub use chart::{measure_chart, Annotation, MeasureChart};
+pub use draft::{
+    check_pdsa_links, check_team, grouped, measure_chart as parse_measure_chart, parse_date,
+    parse_role, rule_profile, split_tags, DriverTextDraft, Field, FieldProblem, MeasureDraft,
+    NameDraft, PdsaDraft, PersonDraft, PersonFields, Problem, Problems, ProjectDraft, RebaseDraft,
+    AUTOMATIC_MULTIPLIER, MEASURE_CHARTS, RULE_PROFILES,
+};
 pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,
     EntryProblem, EntryRefusal, EntryRow,
@@ -30,6 +38,5 @@ pub use period::{locate, Period, Position};
 pub use store::{Session, Store, StoreError};
 pub use units::{chart_takes_multiplier, check_chart_settings, Multiplier};
 pub use validate::{
-    bounded_number, check_tags, fix_after, free_text, optional_number, tags, Email, FieldError,
-    NonEmpty, FIX_AFTER_RANGE, MAX_MAGNITUDE, MAX_TAGS, MAX_TAG_CHARS,
+    bounded_number, optional_number, Email, FieldError, NonEmpty, FIX_AFTER_RANGE, MAX_MAGNITUDE,
 };

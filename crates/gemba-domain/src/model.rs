@@ -393,8 +393,8 @@ pub struct ChartSettings {
     pub target: Option<f64>,
     /// Rule profile name (`mdc` or `powerbi`).
     pub rules: String,
-    /// Dates where a new phase starts.
-    pub rebase: Vec<NaiveDate>,
+    /// Where a new phase starts, each with why, by date.
+    pub rebase: Vec<Rebase>,
     /// Baseline length, if fixed.
     pub fix_after: Option<usize>,
     /// What one point stands for (a day, week, month or quarter); PDSA cycles and rebases
@@ -405,6 +405,19 @@ pub struct ChartSettings {
     /// display units.
     pub multiplier: crate::units::Multiplier,
 }
+
+/// A rebase of a chart: a new phase starts at the point whose period contains `date`,
+/// because of `reason` (the change to the process that happened then).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebase {
+    /// When the new phase starts.
+    pub date: NaiveDate,
+    /// Why: what changed in the process then.
+    pub reason: String,
+}
+
+/// The reason given to rebases recorded before reasons were required.
+pub const REBASE_REASON_NOT_RECORDED: &str = "Not recorded (rebased before reasons were required)";
 
 /// A measure as stored.
 #[derive(Debug, Clone, PartialEq)]

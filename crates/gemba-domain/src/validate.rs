@@ -28,7 +28,7 @@ pub struct NonEmpty(String);
 
 impl NonEmpty {
     /// Longest accepted text.
-    pub const MAX: usize = 200;
+    pub const MAX: usize = crate::limits::NAME;
 
     /// Trims `s` and checks it is not blank and not too long.
     pub fn parse(field: &'static str, s: &str) -> Result<Self, FieldError> {
@@ -48,6 +48,11 @@ impl NonEmpty {
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Text already checked (a draft's, or a stored value).
+    pub(crate) fn trusted(s: String) -> Self {
+        NonEmpty(s)
     }
 }
 
@@ -98,15 +103,6 @@ impl fmt::Display for Email {
     }
 }
 
-/// Optional free text, trimmed, at most 10,000 characters.
-pub fn free_text(field: &'static str, s: &str) -> Result<String, FieldError> {
-    let t = s.trim();
-    if t.chars().count() > 10_000 {
-        return Err(FieldError::new(field, "must be 10,000 characters or fewer"));
-    }
-    Ok(t.to_owned())
-}
-
 /// An optional number: blank is `None`; otherwise it must be a finite number.
 pub fn optional_number(field: &'static str, s: &str) -> Result<Option<f64>, FieldError> {
     let t = s.trim();
@@ -148,54 +144,6 @@ pub fn bounded_number(field: &'static str, x: f64) -> Result<f64, FieldError> {
 /// points for a moving range, and no measure keeps more than this many points.
 pub const FIX_AFTER_RANGE: std::ops::RangeInclusive<usize> = 2..=100_000;
 
-/// A baseline length (`fix_after`) within [`FIX_AFTER_RANGE`].
-///
-/// ```
-/// use gemba_domain::fix_after;
-/// assert_eq!(fix_after(12), Ok(12));
-/// assert!(fix_after(1).is_err());
-/// assert!(fix_after(100_001).is_err());
-/// ```
-pub fn fix_after(n: usize) -> Result<usize, FieldError> {
-    if FIX_AFTER_RANGE.contains(&n) {
-        Ok(n)
-    } else {
-        Err(FieldError::new(
-            "fix_after",
-            "must be a whole number of points from 2 to 100,000",
-        ))
-    }
-}
-
-/// The most tags a project may have.
-pub const MAX_TAGS: usize = 20;
-/// The longest tag, in characters.
-pub const MAX_TAG_CHARS: usize = 50;
-
-/// Checks a project's tags (already trimmed and deduplicated, as [`tags`] gives them): at most
-/// [`MAX_TAGS`] of at most [`MAX_TAG_CHARS`] characters each.
-pub fn check_tags(tags: &[String]) -> Result<(), FieldError> {
-    if tags.len() > MAX_TAGS || tags.iter().any(|t| t.chars().count() > MAX_TAG_CHARS) {
-        Err(FieldError::new(
-            "tags",
-            format!("use at most {MAX_TAGS} tags of up to {MAX_TAG_CHARS} characters each"),
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-/// Tags from a comma-separated list: trimmed, blanks dropped, duplicates removed.
-pub fn tags(s: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for t in s.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
-            out.push(t.to_owned());
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +179,5 @@ mod tests {
         assert_eq!(optional_number("target", "0.95").unwrap(), Some(0.95));
         let e = optional_number("target", "lots").unwrap_err();
         assert_eq!(e.to_string(), "target: 'lots' is not a number");
-        assert_eq!(tags("falls, Falls, ,frailty"), vec!["falls", "frailty"]);
     }
 }

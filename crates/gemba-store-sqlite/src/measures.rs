@@ -7,8 +7,8 @@ use gemba_domain::history::{
 };
 use gemba_domain::{
     ChartSettings, DataPoint, DataPointRevision, HistoryRecord, Measure, MeasureFields, MeasureId,
-    MeasureType, Multiplier, Period, ProjectId, RevisionId, RevisionKind, StoreError, UserId,
-    Version,
+    MeasureType, Multiplier, Period, ProjectId, Rebase, RevisionId, RevisionKind, StoreError,
+    UserId, Version,
 };
 use gemba_spc::{ChartType, Improvement};
 use sqlx::sqlite::SqliteRow;
@@ -20,19 +20,47 @@ use crate::projects::live_project;
 use crate::soft_delete::{row_state, MEASURES};
 use crate::version::{check, next, swapped};
 
-/// Rebase dates as stored: ISO dates separated by commas, `''` for none.
-fn rebase_text(dates: &[NaiveDate]) -> String {
-    dates
+/// Rebase dates alone as the `rebase` column keeps them for older readers: ISO dates
+/// separated by commas, `''` for none.
+fn rebase_text(rebases: &[Rebase]) -> String {
+    rebases
         .iter()
-        .map(|d| d.format("%F").to_string())
+        .map(|r| r.date.format("%F").to_string())
         .collect::<Vec<_>>()
         .join(",")
 }
 
-fn rebase_dates(s: &str) -> Result<Vec<NaiveDate>, StoreError> {
-    s.split(',')
-        .filter(|d| !d.is_empty())
-        .map(|d| NaiveDate::parse_from_str(d, "%F").map_err(|_| corrupt("measures.rebase", s)))
+/// Rebases as the `rebases` column keeps them: a JSON array of `{"date", "reason"}`.
+fn rebases_json(rebases: &[Rebase]) -> String {
+    serde_json::Value::Array(
+        rebases
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "date": r.date.format("%F").to_string(),
+                    "reason": r.reason,
+                })
+            })
+            .collect(),
+    )
+    .to_string()
+}
+
+/// The rebases of the `rebases` column.
+fn rebases_from(s: &str) -> Result<Vec<Rebase>, StoreError> {
+    let bad = || corrupt("measures.rebases", s);
+    let value: serde_json::Value = serde_json::from_str(s).map_err(|_| bad())?;
+    value
+        .as_array()
+        .ok_or_else(bad)?
+        .iter()
+        .map(|r| {
+            let date = r["date"].as_str().ok_or_else(bad)?;
+            Ok(Rebase {
+                date: NaiveDate::parse_from_str(date, "%F").map_err(|_| bad())?,
+                reason: r["reason"].as_str().ok_or_else(bad)?.to_owned(),
+            })
+        })
         .collect()
 }
 
@@ -48,7 +76,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
     let kind: String = r.try_get("kind").map_err(db)?;
     let chart: String = r.try_get("chart").map_err(db)?;
     let improvement: String = r.try_get("improvement").map_err(db)?;
-    let rebase: String = r.try_get("rebase").map_err(db)?;
+    let rebases: String = r.try_get("rebases").map_err(db)?;
     let fix_after: Option<i64> = r.try_get("fix_after").map_err(db)?;
     let period: String = r.try_get("period").map_err(db)?;
     let multiplier: i64 = r.try_get("multiplier").map_err(db)?;
@@ -70,7 +98,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
                 .map_err(|_| corrupt("measures.improvement", &improvement))?,
             target: r.try_get("target").map_err(db)?,
             rules: r.try_get("rules").map_err(db)?,
-            rebase: rebase_dates(&rebase)?,
+            rebase: rebases_from(&rebases)?,
             fix_after: fix_after
                 .map(|n| {
                     usize::try_from(n).map_err(|_| corrupt("measures.fix_after", &n.to_string()))
@@ -90,7 +118,7 @@ fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
 macro_rules! columns {
     () => {
         "id, project_id, name, kind, definition, unit, data_source, chart, improvement, \
-         target, rules, rebase, fix_after, period, multiplier, denominator_label, version"
+         target, rules, rebases, fix_after, period, multiplier, denominator_label, version"
     };
 }
 
@@ -121,9 +149,9 @@ pub(crate) async fn create(
     live_project(&mut tx, project).await?;
     let done = sqlx::query(
         "INSERT INTO measures (project_id, name, kind, definition, unit, data_source, chart, \
-         improvement, target, rules, rebase, fix_after, period, multiplier, denominator_label, \
-         created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         improvement, target, rules, rebase, rebases, fix_after, period, multiplier, \
+         denominator_label, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(project.0)
     .bind(f.name.as_str())
@@ -136,6 +164,7 @@ pub(crate) async fn create(
     .bind(f.chart.target)
     .bind(&f.chart.rules)
     .bind(rebase_text(&f.chart.rebase))
+    .bind(rebases_json(&f.chart.rebase))
     .bind(fix_after_int(f.chart.fix_after)?)
     .bind(f.chart.period.name())
     .bind(i64::from(f.chart.multiplier.get()))
@@ -406,13 +435,13 @@ pub(crate) async fn update(
     let name = || format!("the measure “{}”", old.name);
     check(name, old.version, Some(expected))?;
     // The rebase reason joins the record when the store is given one (issue 9, drafts).
-    let changed = measure_changes(&old, f, None);
+    let changed = measure_changes(&old, f);
     if changed.is_empty() {
         return Ok(expected);
     }
     let done = sqlx::query(
         "UPDATE measures SET name = ?, kind = ?, definition = ?, unit = ?, data_source = ?, \
-         chart = ?, improvement = ?, target = ?, rules = ?, rebase = ?, fix_after = ?, \
+         chart = ?, improvement = ?, target = ?, rules = ?, rebase = ?, rebases = ?, fix_after = ?, \
          period = ?, multiplier = ?, denominator_label = ?, updated_at = ?, version = version + 1 \
          WHERE id = ? AND version = ? AND deleted_at IS NULL",
     )
@@ -426,6 +455,7 @@ pub(crate) async fn update(
     .bind(f.chart.target)
     .bind(&f.chart.rules)
     .bind(rebase_text(&f.chart.rebase))
+    .bind(rebases_json(&f.chart.rebase))
     .bind(fix_after_int(f.chart.fix_after)?)
     .bind(f.chart.period.name())
     .bind(i64::from(f.chart.multiplier.get()))

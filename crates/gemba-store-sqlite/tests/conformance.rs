@@ -41,6 +41,14 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
+/// A rebase on `d`, with a reason.
+fn rebased(d: NaiveDate) -> gemba_domain::Rebase {
+    gemba_domain::Rebase {
+        date: d,
+        reason: format!("Process changed {d}"),
+    }
+}
+
 fn project_fields(title: &str) -> ProjectFields {
     ProjectFields {
         title: NonEmpty::parse("title", title).unwrap(),
@@ -67,7 +75,7 @@ fn measure_fields(name: &str) -> MeasureFields {
             improvement: gemba_spc::Improvement::Decrease,
             target: Some(0.05),
             rules: "mdc".into(),
-            rebase: vec![date(2024, 6, 1)],
+            rebase: vec![rebased(date(2024, 6, 1))],
             fix_after: Some(12),
             period: Period::Month,
             multiplier: gemba_domain::Multiplier::ONE,
@@ -661,4 +669,55 @@ async fn upgrade_shows_old_proportions_as_percentages() {
         (Some(81.0), Some(100.0))
     );
     store.close().await;
+}
+
+/// Rebases made before migration 0012 had no reason: after the upgrade each reads back with
+/// a reason saying it was not recorded, in date order, and a rebase saved afterwards keeps
+/// its own reason.
+#[tokio::test]
+async fn upgrade_gives_old_rebases_a_not_recorded_reason() {
+    let (dir, url, mut conn) = database_before(12).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:05')",
+        "INSERT INTO measures (id, project_id, name, kind, definition, unit, data_source, chart, \
+         improvement, rules, rebase, created_at, updated_at) VALUES \
+         (1, 1, 'Falls', 'outcome', '', '', '', 'xmr', 'decrease', 'mdc', \
+          '2024-01-01,2024-03-01', '2025-01-02 03:04:05', '2025-01-02 03:04:05'), \
+         (2, 1, 'Harm', 'outcome', '', '', '', 'xmr', 'decrease', 'mdc', '', \
+          '2025-01-02 03:04:05', '2025-01-02 03:04:05')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let m = store.measure(MeasureId(1)).await.unwrap().unwrap();
+    let not_recorded = "Not recorded (rebased before reasons were required)";
+    assert_eq!(
+        m.chart.rebase,
+        [
+            gemba_domain::Rebase {
+                date: date(2024, 1, 1),
+                reason: not_recorded.into()
+            },
+            gemba_domain::Rebase {
+                date: date(2024, 3, 1),
+                reason: not_recorded.into()
+            }
+        ]
+    );
+    assert_eq!(gemba_domain::REBASE_REASON_NOT_RECORDED, not_recorded);
+    let harm = store.measure(MeasureId(2)).await.unwrap().unwrap();
+    assert!(harm.chart.rebase.is_empty());
+    store.close().await;
+    let mut conn = SqliteConnection::connect(&url).await.unwrap();
+    let refused = sqlx::query("UPDATE measures SET rebases = '{\"date\": 1}'")
+        .execute(&mut conn)
+        .await;
+    assert!(refused.is_err(), "the CHECK constraint wants an array");
+    conn.close().await.unwrap();
 }

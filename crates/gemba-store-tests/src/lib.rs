@@ -213,6 +213,14 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
+/// A rebase on `d`, with a reason.
+fn rebased(d: NaiveDate) -> gemba_domain::Rebase {
+    gemba_domain::Rebase {
+        date: d,
+        reason: format!("Process changed {d}"),
+    }
+}
+
 fn time(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32, nanos: u32) -> NaiveDateTime {
     date(y, m, d).and_hms_nano_opt(h, min, s, nanos).unwrap()
 }
@@ -251,7 +259,7 @@ fn measure_fields(name: &str) -> MeasureFields {
             improvement: Improvement::Decrease,
             target: Some(4.5),
             rules: "powerbi".into(),
-            rebase: vec![date(2024, 3, 1), date(2024, 6, 1)],
+            rebase: vec![rebased(date(2024, 3, 1)), rebased(date(2024, 6, 1))],
             fix_after: Some(12),
             period: Period::Month,
             multiplier: gemba_domain::Multiplier::ONE,
@@ -1595,7 +1603,9 @@ pub async fn measures(store: &dyn Store) {
             improvement,
             target: (i % 2 == 0).then_some(i as f64 * 0.125 - 0.3),
             rules: if i % 2 == 0 { "mdc" } else { "powerbi" }.into(),
-            rebase: (0..i % 4).map(|k| date(2024, 1 + k as u32, 15)).collect(),
+            rebase: (0..i % 4)
+                .map(|k| rebased(date(2024, 1 + k as u32, 15)))
+                .collect(),
             fix_after: (i % 3 != 0).then_some(i * 2),
             period: Period::ALL[i % 4],
             multiplier: gemba_domain::Multiplier::ONE,
@@ -1627,7 +1637,11 @@ pub async fn measures(store: &dyn Store) {
     changed.data_source = "Datix".into();
     changed.chart.chart = ChartType::C;
     changed.chart.target = None;
-    changed.chart.rebase = vec![date(2025, 1, 6)];
+    // A reason with quotes, a comma and a line break is kept as written.
+    changed.chart.rebase = vec![gemba_domain::Rebase {
+        date: date(2025, 1, 6),
+        reason: "New \"Safe Steps\" pathway,\nward 7 ‘café’ reopened".into(),
+    }];
     changed.chart.fix_after = None;
     changed.chart.period = Period::Quarter;
     store

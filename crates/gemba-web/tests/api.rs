@@ -400,16 +400,40 @@ async fn a_team_runs_a_project_through_the_api() {
         )
         .await;
     assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
-    let m2 = app
-        .patch(
+    // A rebase carries its reason; a plain date (the form before reasons were required) is
+    // refused, naming the date whose reason is missing.
+    let refused = app
+        .patch_unchecked(
             &format!("/measures/{mid}"),
             &app.lead,
             json!({"target": null, "rebase": ["2023-01-01"]}),
         )
         .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.body["error"]["field"], "rebase");
+    assert_eq!(
+        refused.body["error"]["message"],
+        "item 0: rebase needs a reason for the rebase on 2023-01-01"
+    );
+    let m2 = app
+        .patch(
+            &format!("/measures/{mid}"),
+            &app.lead,
+            json!({"target": null,
+                   "rebase": [{"date": "2023-01-01", "reason": "Screening tool changed"}]}),
+        )
+        .await;
     assert_eq!(m2.status, StatusCode::OK, "{}", m2.body);
     assert_eq!(m2.body["target"], Value::Null);
-    assert_eq!(m2.body["rebase"], json!(["2023-01-01"]));
+    assert_eq!(
+        m2.body["rebase"],
+        json!([{"date": "2023-01-01", "reason": "Screening tool changed"}])
+    );
     assert_eq!(m2.body["name"], "Falls screening completed");
     let rebased = app
         .get(&format!("/measures/{mid}/chart"), &app.viewer)
@@ -1738,7 +1762,9 @@ async fn regression_api_validates_fix_after_tags_target_and_values_like_the_page
     }
     let r = app.patch(&m, &app.lead, json!({"fix_after": 12})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = app.patch(&m, &app.lead, json!({"target": -1e16})).await;
+    let r = app
+        .patch_unchecked(&m, &app.lead, json!({"target": -1e16}))
+        .await;
     assert_error(
         &r,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -3077,12 +3103,36 @@ async fn regression_the_document_states_the_limits_the_code_applies() {
     let range = gemba_domain::FIX_AFTER_RANGE;
     assert_eq!(fix["minimum"], json!(*range.start()));
     assert_eq!(fix["maximum"], json!(*range.end()));
+    use gemba_domain::limits;
     let tags = &schemas["ProjectInput"]["properties"]["tags"];
-    assert_eq!(tags["maxItems"], json!(gemba_domain::MAX_TAGS));
-    assert_eq!(
-        tags["items"]["maxLength"],
-        json!(gemba_domain::MAX_TAG_CHARS)
-    );
+    assert_eq!(tags["maxItems"], json!(limits::TAGS));
+    assert_eq!(tags["items"]["maxLength"], json!(limits::TAG));
+    // Every text the API takes states the domain's one limit for it.
+    for (schema, field, limit) in [
+        ("ProjectInput", "title", limits::NAME),
+        ("ProjectInput", "problem", limits::LONG_TEXT),
+        ("ProjectInput", "aim", limits::LONG_TEXT),
+        ("ProjectInput", "method", limits::SHORT_TEXT),
+        ("ProjectInput", "sponsor", limits::SHORT_TEXT),
+        ("MeasureInput", "name", limits::NAME),
+        ("MeasureInput", "unit", limits::SHORT_TEXT),
+        ("MeasureInput", "definition", limits::LONG_TEXT),
+        ("MeasureInput", "data_source", limits::LONG_TEXT),
+        (
+            "MeasureInput",
+            "denominator_label",
+            limits::DENOMINATOR_LABEL,
+        ),
+        ("PdsaInput", "title", limits::NAME),
+        ("PdsaInput", "study", limits::LONG_TEXT),
+        ("DriverNodeInput", "text", limits::DRIVER_TEXT),
+    ] {
+        assert_eq!(
+            schemas[schema]["properties"][field]["maxLength"],
+            json!(limit),
+            "{schema}.{field}"
+        );
+    }
 
     let app = spawn_app().await;
     let (pid, _, _) = app.seed_project().await;
@@ -3124,4 +3174,153 @@ async fn regression_the_document_states_the_limits_the_code_applies() {
         "invalid",
         Some("tags"),
     );
+}
+
+/// The id of a created object.
+fn id_of(r: &Reply) -> i64 {
+    r.body["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no id in {}", r.body))
+}
+
+/// Issue 9 regression: a PATCH of a PDSA cycle whose change idea and followed cycle were
+/// deleted since failed with 422 whatever field it sent. Links kept as they are stay; only a
+/// link being set or changed must point at a live change idea or cycle of the project.
+#[tokio::test]
+async fn regression_pdsa_patch_with_a_deleted_change_idea_keeps_working() {
+    let app = spawn_app().await;
+    let p = app
+        .post("/projects", &app.lead, project_body("Night falls"))
+        .await;
+    let pid = id_of(&p);
+    let nodes = format!("/projects/{pid}/driver-nodes");
+    let node = |parent: Value, text: &'static str| {
+        let (app, nodes) = (&app, &nodes);
+        async move {
+            let body = json!({"parent_id": parent, "text": text});
+            id_of(&app.post(nodes, &app.lead, body).await)
+        }
+    };
+    let primary = node(Value::Null, "Safe nights").await;
+    let secondary = node(json!(primary), "Rounds").await;
+    let idea = node(json!(secondary), "Bay rounds at 2am").await;
+    let other_idea = node(json!(secondary), "Night lights").await;
+    let cycles = format!("/projects/{pid}/pdsa-cycles");
+    let first = id_of(
+        &app.post(
+            &cycles,
+            &app.lead,
+            json!({"title": "Cycle 1", "start_date": "2025-01-06"}),
+        )
+        .await,
+    );
+    let second = app
+        .post(
+            &cycles,
+            &app.lead,
+            json!({"title": "Cycle 2", "start_date": "2025-02-03",
+                   "change_idea_id": idea, "follows_id": first}),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
+    let second = id_of(&second);
+    for gone in [
+        format!("/driver-nodes/{idea}"),
+        format!("/pdsa-cycles/{first}"),
+    ] {
+        let r = app.call(Method::DELETE, &gone, &app.lead, None).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{gone}: {}", r.body);
+    }
+
+    // A member records the study: the links are kept as they are.
+    let path = format!("/pdsa-cycles/{second}");
+    let r = app
+        .patch(&path, &app.member, json!({"study": "Two falls fewer"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["study"], "Two falls fewer");
+    assert_eq!(r.body["change_idea_id"], idea);
+    assert_eq!(r.body["follows_id"], first);
+    // Sending the same links back is keeping them too.
+    let r = app
+        .patch(
+            &path,
+            &app.member,
+            json!({"act": "adopt", "change_idea_id": idea, "follows_id": first}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["act"], "adopt");
+    // Changing a link to something deleted is still refused; to something live is fine.
+    let r = app
+        .patch(&path, &app.member, json!({"follows_id": second}))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("follows_id"),
+    );
+    let r = app
+        .patch(&path, &app.member, json!({"change_idea_id": other_idea}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["change_idea_id"], other_idea);
+    let r = app
+        .patch(&path, &app.member, json!({"change_idea_id": idea}))
+        .await;
+    assert_error(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("change_idea_id"),
+    );
+}
+
+/// Issue 9: one set of limits. Method, sponsor and unit take 200 characters in the API as in
+/// the forms (the API took 10,000), and one more is a 422 naming the field.
+#[tokio::test]
+async fn the_api_applies_the_forms_limits() {
+    let app = spawn_app().await;
+    for (field, n, ok) in [
+        ("method", 200, true),
+        ("method", 201, false),
+        ("sponsor", 200, true),
+        ("sponsor", 201, false),
+    ] {
+        let mut body = project_body("Limits");
+        body[field] = json!("x".repeat(n));
+        let r = app.post_unchecked("/projects", &app.lead, body).await;
+        if ok {
+            assert_eq!(r.status, StatusCode::CREATED, "{field} {n}: {}", r.body);
+        } else {
+            assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(field));
+            assert!(
+                r.body["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("must be 200 characters or fewer"),
+                "{}",
+                r.body
+            );
+        }
+    }
+    let (pid, _, _) = app.seed_project().await;
+    for (n, ok) in [(200, true), (201, false)] {
+        let mut body = measure_body();
+        body["unit"] = json!("u".repeat(n));
+        let r = app
+            .post_unchecked(&format!("/projects/{pid}/measures"), &app.lead, body)
+            .await;
+        if ok {
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        } else {
+            assert_error(
+                &r,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                Some("unit"),
+            );
+        }
+    }
 }

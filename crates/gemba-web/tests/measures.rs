@@ -444,6 +444,7 @@ async fn measure_data_entry_and_chart() {
                 ("rules", "powerbi"),
                 ("fix_after", "12"),
                 ("add_rebase", "01/05/2025"),
+                ("add_reason", "Electronic prescribing went live"),
             ],
         )
         .await;
@@ -451,10 +452,17 @@ async fn measure_data_entry_and_chart() {
     assert!(html.contains("Phase 2"), "rebased chart has two phases");
     assert!(html.contains("Remove the rebase on 1 May 2025"));
     assert!(html.contains("Run chart"));
+    // The reason is on the chart's list of marks and in its reason field.
+    assert!(html.contains("Rebases on the chart"), "{html}");
+    assert!(html.contains("Rebased: Electronic prescribing went live"));
+    assert!(html.contains("name=\"reason-2025-05-01\" value=\"Electronic prescribing went live\""));
     let stored = app.store.measure(m).await.unwrap().unwrap();
     assert_eq!(
         stored.chart.rebase,
-        [NaiveDate::from_ymd_opt(2025, 5, 1).unwrap()]
+        [gemba_domain::Rebase {
+            date: NaiveDate::from_ymd_opt(2025, 5, 1).unwrap(),
+            reason: "Electronic prescribing went live".into()
+        }]
     );
     assert_eq!(stored.chart.fix_after, Some(12));
     assert_eq!(stored.chart.rules, "powerbi");
@@ -588,6 +596,7 @@ async fn a_measure_period_is_chosen_on_its_form_and_shown_on_its_page() {
                 ("rules", "mdc"),
                 ("fix_after", ""),
                 ("add_rebase", "2019-03-14"),
+                ("add_reason", "Weekend discharge team started"),
             ],
         )
         .await;
@@ -870,6 +879,7 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
     ];
     values.extend([10.0, 11.0].repeat(6));
     let settings = |chart: ChartType, rebase: Vec<NaiveDate>| MeasureFields {
+        // (The reason is not what this test is about.)
         name: NonEmpty::parse("name", "Falls per 1,000 bed days").unwrap(),
         kind: MeasureType::Outcome,
         definition: String::new(),
@@ -881,7 +891,13 @@ async fn chart_reading_names_the_latest_phase_and_no_internal_codes() {
             improvement: Improvement::Decrease,
             target: None,
             rules: "mdc".into(),
-            rebase,
+            rebase: rebase
+                .into_iter()
+                .map(|date| gemba_domain::Rebase {
+                    date,
+                    reason: "New falls pathway".into(),
+                })
+                .collect(),
             fix_after: None,
             period: Period::Month,
             multiplier: gemba_domain::Multiplier::ONE,
@@ -2136,4 +2152,93 @@ async fn regression_future_dates_and_unusual_scales_ask_for_confirmation() {
     let html = res.text().await.unwrap();
     assert!(html.contains("1 Jan 2999 is in the future"), "{html}");
     assert_eq!(app.count(m).await, 4);
+}
+
+/// Issue 9: a rebase carries why. The chart settings form asks for a reason with a new rebase
+/// date (refused without one, next to the field), shows each rebase's reason in a labelled
+/// field that can be changed, refuses blanking one, and the chart lists the reasons.
+#[tokio::test]
+async fn rebases_carry_a_reason_through_the_settings_form() {
+    let app = spawn_app().await;
+    let member = app.user("member@a.nhs.uk").await;
+    let values: Vec<f64> = (0..24).map(|i| if i < 12 { 10.0 } else { 20.0 }).collect();
+    let m = app.measure_with_data(member.id, &values).await;
+    let settings = format!("/measures/{m}/settings");
+    let base = [
+        ("chart", "xmr"),
+        ("improvement", "decrease"),
+        ("target", ""),
+        ("rules", "mdc"),
+        ("fix_after", ""),
+    ];
+    let post = |extra: Vec<(&'static str, String)>| {
+        let (app, member, settings) = (&app, &member, &settings);
+        async move {
+            let version = app.measure_version(m).await;
+            let mut form: Vec<(&str, &str)> = base.to_vec();
+            form.push(("version", &version));
+            for (k, v) in &extra {
+                form.push((k, v));
+            }
+            member.post(app, settings, &form).await
+        }
+    };
+
+    // A date without a reason: refused, the reason's field in error, nothing saved.
+    let res = post(vec![
+        ("add_rebase", "2025-01-01".into()),
+        ("add_reason", " ".into()),
+    ])
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"add_reason-error\""), "{html}");
+    assert!(html.contains("Enter why the process changed on that date"));
+    assert!(
+        html.contains("value=\"2025-01-01\""),
+        "what was typed is kept"
+    );
+    assert!(app
+        .store
+        .measure(m)
+        .await
+        .unwrap()
+        .unwrap()
+        .chart
+        .rebase
+        .is_empty());
+
+    // With a reason: saved, and listed with the chart.
+    let res = post(vec![
+        ("add_rebase", "01/01/2025".into()),
+        ("add_reason", "Falls bundle adopted on every bay".into()),
+    ])
+    .await;
+    let html = follow(&member, &app, res).await;
+    assert!(html.contains("Rebases on the chart"), "{html}");
+    assert!(html.contains("Rebased: Falls bundle adopted on every bay"));
+    assert!(html.contains(
+        "<label class=\"label\" for=\"reason-0\">Why the chart is rebased on 1 Jan 2025</label>"
+    ));
+
+    // The reason can be changed in its field; blanking it is refused on the rebases' group.
+    let res = post(vec![("reason-2025-01-01", "Falls bundle, all bays".into())]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert_eq!(stored.chart.rebase[0].reason, "Falls bundle, all bays");
+    let res = post(vec![("reason-2025-01-01", "".into())]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"rebases-error\""), "{html}");
+    assert!(html.contains("Enter why the chart is rebased on 1 Jan 2025"));
+    assert!(
+        html.contains("href=\"#rebases\""),
+        "the summary links to the group"
+    );
+    // A form that does not send the reasons (a page opened before they were asked for) keeps
+    // them.
+    let res = post(vec![]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.store.measure(m).await.unwrap().unwrap();
+    assert_eq!(stored.chart.rebase[0].reason, "Falls bundle, all bays");
 }

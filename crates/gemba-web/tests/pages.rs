@@ -1792,3 +1792,222 @@ async fn the_history_page_words_every_kind_of_change() {
     );
     assert!(html.contains("Mo Member"));
 }
+
+/// Issue 9 regression: the forms capped method and unit at 100 characters and sponsor at 200
+/// while the API took 10,000, so a project or measure made through the API could not be saved
+/// again in the browser. With one set of limits, what the API took, the forms take back
+/// unchanged.
+#[tokio::test]
+async fn regression_what_the_api_made_is_saved_again_through_the_forms() {
+    let app = spawn_app().await;
+    let lead = app.user("lead@a.nhs.uk").await;
+    let token = common::api_token(&*app.store, lead.id).await;
+    let api = common::Api::new(&app.base);
+    // Long but valid: 150 and 200 characters, plain text so the page shows them verbatim.
+    let method = format!("Model for Improvement with {}", "a".repeat(123));
+    let sponsor = "s".repeat(200);
+    let unit = format!("falls per 1,000 occupied bed days {}", "b".repeat(166));
+    assert_eq!((method.len(), unit.len()), (150, 200));
+    let r = api
+        .post(
+            "/projects",
+            &token,
+            serde_json::json!({"title": "Night falls", "method": method, "sponsor": sponsor,
+                               "status": "testing", "tags": ["falls"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let pid = r.body["id"].as_i64().unwrap();
+    let r = api
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &token,
+            serde_json::json!({"name": "Falls", "type": "outcome", "chart": "u",
+                               "unit": unit, "multiplier": 1000}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let mid = r.body["id"].as_i64().unwrap();
+
+    // The project's edit form shows the values; posted back as they are, they are saved.
+    let before = app.store.project(ProjectId(pid)).await.unwrap().unwrap();
+    let (_, html) = lead.get(&app, &format!("/projects/{pid}/edit")).await;
+    assert!(
+        html.contains(&format!("<option value=\"{method}\" selected>")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("value=\"{sponsor}\"")));
+    let version = before.version.to_string();
+    let form = [
+        ("title", "Night falls"),
+        ("problem", ""),
+        ("aim", ""),
+        ("method", &method),
+        ("status", "testing"),
+        ("team", ""),
+        ("sponsor", &sponsor),
+        ("tags", "falls"),
+        ("version", &version),
+    ];
+    let res = lead
+        .post(&app, &format!("/projects/{pid}/edit"), &form)
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let after = app.store.project(ProjectId(pid)).await.unwrap().unwrap();
+    assert_eq!(after.method, method);
+    assert_eq!(after.sponsor, sponsor);
+    assert_eq!(after.title, before.title);
+
+    // The measure's edit form likewise.
+    let (_, html) = lead.get(&app, &format!("/measures/{mid}/edit")).await;
+    assert!(html.contains(&format!("value=\"{unit}\"")));
+    let m = app
+        .store
+        .measure(gemba_domain::MeasureId(mid))
+        .await
+        .unwrap()
+        .unwrap();
+    let version = m.version.to_string();
+    let form = [
+        ("name", "Falls"),
+        ("kind", "outcome"),
+        ("definition", ""),
+        ("unit", &unit),
+        ("data_source", ""),
+        ("denominator_label", ""),
+        ("chart", "u"),
+        ("multiplier", "1000"),
+        ("improvement", "increase"),
+        ("target", ""),
+        ("rules", "mdc"),
+        ("period", "month"),
+        ("version", &version),
+    ];
+    let res = lead
+        .post(&app, &format!("/measures/{mid}/edit"), &form)
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let after = app
+        .store
+        .measure(gemba_domain::MeasureId(mid))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.unit, unit);
+    assert_eq!(after.chart, m.chart);
+
+    // One more than the limit is refused in the form's words.
+    let long = "m".repeat(201);
+    let mut too_long = form.to_vec();
+    too_long.retain(|(k, _)| *k != "unit");
+    too_long.push(("unit", &long));
+    let res = lead
+        .post(&app, &format!("/measures/{mid}/edit"), &too_long)
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Unit must be 200 characters or fewer"));
+}
+
+/// Issue 9 regression, through the page: a cycle whose change idea and earlier cycle were
+/// deleted since is updated through its edit form, which offers both (marked deleted) and
+/// keeps them; choosing another live idea still works.
+#[tokio::test]
+async fn regression_the_pdsa_form_keeps_links_to_what_was_deleted() {
+    let app = spawn_app().await;
+    let lead = app.user("lead@a.nhs.uk").await;
+    let p = app.project("Night falls", lead.id).await;
+    let store = &app.store;
+    // Safe nights → Rounds → Bay rounds at 2am (the change idea).
+    let mut parent = None;
+    for (kind, text) in [
+        (gemba_domain::DriverKind::Primary, "Safe nights"),
+        (gemba_domain::DriverKind::Secondary, "Rounds"),
+        (gemba_domain::DriverKind::ChangeIdea, "Bay rounds at 2am"),
+    ] {
+        let id = store
+            .add_driver_node(p, parent, kind, text, lead.id)
+            .await
+            .unwrap();
+        parent = Some(id);
+    }
+    let idea = parent.unwrap();
+    let cycle = |title: &str, follows, change_idea| gemba_domain::PdsaFields {
+        title: title.into(),
+        start_date: NaiveDate::from_ymd_opt(2025, 1, 6),
+        follows,
+        change_idea,
+        ..gemba_domain::PdsaFields::default()
+    };
+    let first = store
+        .create_pdsa(p, &cycle("Cycle 1", None, None), lead.id)
+        .await
+        .unwrap();
+    let second = store
+        .create_pdsa(p, &cycle("Cycle 2", Some(first), Some(idea)), lead.id)
+        .await
+        .unwrap();
+    store.delete_driver_node(idea, None, lead.id).await.unwrap();
+    store.delete_pdsa(first, None, lead.id).await.unwrap();
+
+    let (status, html) = lead.get(&app, &format!("/pdsa/{second}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!(
+            "<option value=\"{idea}\" selected>Bay rounds at 2am (deleted)</option>"
+        )),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "<option value=\"{first}\" selected>Cycle 1 (deleted)</option>"
+    )));
+    let version = store
+        .pdsa(second)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string();
+    let (idea_s, first_s) = (idea.to_string(), first.to_string());
+    let form = [
+        ("title", "Cycle 2"),
+        ("start_date", "2025-01-06"),
+        ("change_idea", idea_s.as_str()),
+        ("follows", first_s.as_str()),
+        ("objective", ""),
+        ("prediction", ""),
+        ("plan", ""),
+        ("data_plan", ""),
+        ("do_notes", "Ran every night"),
+        ("study", "Two falls fewer"),
+        ("act", "adopt"),
+        ("act_notes", ""),
+        ("version", &version),
+    ];
+    let res = lead
+        .post(&app, &format!("/pdsa/{second}/edit"), &form)
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let saved = store.pdsa(second).await.unwrap().unwrap();
+    assert_eq!(saved.fields.study, "Two falls fewer");
+    assert_eq!(saved.fields.change_idea, Some(idea));
+    assert_eq!(saved.fields.follows, Some(first));
+}

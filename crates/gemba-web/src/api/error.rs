@@ -6,7 +6,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gemba_api::workspace::{ErrorBody, ErrorItemJson, ErrorJson};
-use gemba_domain::{AccessError, Action, FieldError, StoreError, Version};
+use gemba_domain::{AccessError, Action, FieldError, FieldProblem, StoreError, Version};
 
 /// Largest request body the API reads: 5 MB.
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
@@ -111,6 +111,19 @@ impl From<AccessError> for ApiError {
             AccessError::Denied(action) => ApiError::Denied(action),
             AccessError::Store(e) => ApiError::from(e),
         }
+    }
+}
+
+impl From<Vec<FieldProblem>> for ApiError {
+    /// Every problem of a draft, in the API's words (422).
+    fn from(problems: Vec<FieldProblem>) -> Self {
+        ApiError::Invalid(problems.into_iter().map(ErrorItemJson::from).collect())
+    }
+}
+
+impl From<FieldProblem> for ApiError {
+    fn from(p: FieldProblem) -> Self {
+        ApiError::from(vec![p])
     }
 }
 

@@ -6,7 +6,7 @@ use axum::response::Response;
 use axum::Json;
 use gemba_api::workspace::{PdsaInput, PdsaJson};
 use gemba_domain::{
-    follows_makes_loop, Action, DriverKind, PdsaCycle, PdsaFields, PdsaId, ProjectId, StoreError,
+    check_pdsa_links, Action, PdsaCycle, PdsaFields, PdsaId, ProjectId, StoreError,
 };
 
 use super::{
@@ -15,47 +15,31 @@ use super::{
 };
 use crate::AppState;
 
-/// 422 unless the change idea is one of the project's and the cycle followed is another of its
-/// cycles that does not itself come after this one (a loop of "follows" links).
+/// 422 unless the links being set or changed are allowed (the domain's PDSA links rule): a
+/// live change idea of the project, another of its cycles that does not come after this one.
+/// Links kept as they are stay, even to what was deleted since.
 async fn check_links(
     state: &AppState,
     project: ProjectId,
     this: Option<PdsaId>,
     fields: &PdsaFields,
+    current: Option<&PdsaFields>,
 ) -> Result<(), ApiError> {
-    if let Some(idea) = fields.change_idea {
-        let nodes = state.store.driver_nodes(project).await?;
-        if !nodes
-            .iter()
-            .any(|n| n.id == idea && n.kind == DriverKind::ChangeIdea)
-        {
-            return Err(ApiError::field(
-                "change_idea_id",
-                format!("{idea} is not a change idea of this project's driver diagram"),
-            ));
-        }
+    let changed = |new: Option<i64>, old: Option<i64>| new.is_some() && new != old;
+    let idea_changed = changed(
+        fields.change_idea.map(|n| n.0),
+        current.and_then(|c| c.change_idea).map(|n| n.0),
+    );
+    let follows_changed = changed(
+        fields.follows.map(|p| p.0),
+        current.and_then(|c| c.follows).map(|p| p.0),
+    );
+    if !idea_changed && !follows_changed {
+        return Ok(());
     }
-    if let Some(prev) = fields.follows {
-        if Some(prev) == this {
-            return Err(ApiError::field(
-                "follows_id",
-                "a cycle cannot follow itself",
-            ));
-        }
-        let cycles = state.store.pdsas(project).await?;
-        if !cycles.iter().any(|c| c.id == prev) {
-            return Err(ApiError::field(
-                "follows_id",
-                format!("{prev} is not a PDSA cycle of this project"),
-            ));
-        }
-        if this.is_some_and(|this| follows_makes_loop(&cycles, this, prev)) {
-            return Err(ApiError::field(
-                "follows_id",
-                format!("PDSA cycle {prev} already comes after this cycle in its ramp; a cycle cannot follow a later one"),
-            ));
-        }
-    }
+    let nodes = state.store.driver_nodes(project).await?;
+    let cycles = state.store.pdsas(project).await?;
+    check_pdsa_links(fields, current, this, &nodes, &cycles)?;
     Ok(())
 }
 
@@ -79,7 +63,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let (project, _) = project_access(&state, &user, ProjectId(id), Action::LogPdsa).await?;
     let fields = input.to_fields(None)?;
-    check_links(&state, project.id, None, &fields).await?;
+    check_links(&state, project.id, None, &fields, None).await?;
     let id = state
         .store
         .create_pdsa(project.id, &fields, user.id)
@@ -124,7 +108,7 @@ pub async fn update(
         || async { state.store.pdsa(id).await?.ok_or(ApiError::NotFound) },
         |current: PdsaCycle| async move {
             let fields = input.to_fields(Some(&current.fields))?;
-            check_links(state, project.id, Some(id), &fields).await?;
+            check_links(state, project.id, Some(id), &fields, Some(&current.fields)).await?;
             state
                 .store
                 .update_pdsa(id, &fields, current.version, user.id)

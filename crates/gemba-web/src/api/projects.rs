@@ -41,21 +41,17 @@ pub async fn list(
     Ok(Json(out))
 }
 
-/// 422 unless the project's team (if any) is a team of `org` that is not archived, or the
-/// team it already has (`current`), which it keeps when that team is archived.
+/// 422 unless the project's team (if any) is a live team of `org`, or the team it already
+/// has (`current`), which it keeps when that team is archived (the domain's team rule).
 async fn check_team(
     state: &AppState,
     org: OrgId,
     fields: &ProjectFields,
     current: Option<TeamId>,
 ) -> Result<(), ApiError> {
-    if let Some(team) = fields.team.filter(|t| Some(*t) != current) {
-        if !state.store.teams(org).await?.iter().any(|t| t.id == team) {
-            return Err(ApiError::field(
-                "team_id",
-                format!("there is no team {team} in this project's organisation"),
-            ));
-        }
+    if fields.team.is_some_and(|t| Some(t) != current) {
+        let teams = state.store.teams(org).await?;
+        gemba_domain::check_team(fields.team, &teams, current)?;
     }
     Ok(())
 }

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use chrono::NaiveDateTime;
 use gemba_domain::{
-    permits, Action, Added, Email, NonEmpty, OrgId, Organisation, Person, Role, StoreError, TeamId,
-    UserId,
+    limits, permits, Action, Added, NameDraft, NonEmpty, OrgId, Organisation, Person, PersonDraft,
+    PersonFields, Role, StoreError, TeamId, UserId,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -285,19 +285,20 @@ async fn add_person(
 ) -> Result<Response, PageError> {
     let org = admin_of(&user, &org)?;
     user.check_csrf(&f.csrf)?;
-    let mut errors = FieldErrors::new();
-    let email = Email::parse(&f.email).map_err(|e| errors.push(e)).ok();
-    let name = NonEmpty::parse("name", &f.name)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let role = Role::parse(&f.role);
-    if role.is_none() {
-        errors.insert("role", "Choose a role");
-    }
-    let (Some(email), Some(name), Some(role)) = (email, name, role) else {
-        let body = people_page(&state, &user, &org, html! {}, &f, &errors).await?;
-        return Ok((StatusCode::BAD_REQUEST, body).into_response());
+    let draft = PersonDraft {
+        email: Some(f.email.clone()),
+        name: Some(f.name.clone()),
+        role: Some(f.role.clone()),
     };
+    let PersonFields { email, name, role } = match draft.apply() {
+        Ok(person) => person,
+        Err(problems) => {
+            let errors = FieldErrors::from(problems);
+            let body = people_page(&state, &user, &org, html! {}, &f, &errors).await?;
+            return Ok((StatusCode::BAD_REQUEST, body).into_response());
+        }
+    };
+    let mut errors = FieldErrors::new();
     let (secret, reset) = auth::new_reset(now());
     let added = match state
         .store
@@ -649,7 +650,14 @@ async fn team_outcome(
 }
 
 fn team_name(f: &TeamForm) -> Result<NonEmpty, FieldErrors> {
-    NonEmpty::parse("name", &f.name).map_err(FieldErrors::from)
+    Ok(name_draft(&f.name).apply(None)?)
+}
+
+/// A name as typed in a form.
+fn name_draft(name: &str) -> NameDraft {
+    NameDraft {
+        name: Some(name.to_owned()),
+    }
 }
 
 async fn create_team(
@@ -719,13 +727,12 @@ async fn rename_team(
             Ok::<Response, PageError>((StatusCode::BAD_REQUEST, body).into_response())
         }
     };
-    let name = match NonEmpty::parse("name", &f.name) {
+    let name = match name_draft(&f.name).apply(None) {
         Ok(n) => n,
-        Err(e) => {
+        Err(_) => {
             return refused(format!(
-                "the new name must not be blank and at most {} characters ({})",
-                NonEmpty::MAX,
-                e.message
+                "the new name must not be blank and at most {} characters",
+                limits::NAME
             ))
             .await
         }
@@ -877,10 +884,10 @@ async fn add_org(
     let org = admin_of(&user, &org)?;
     user.check_csrf(&f.csrf)?;
     let mut errors = FieldErrors::new();
-    let name = match NonEmpty::parse("name", &f.name) {
+    let name = match name_draft(&f.name).apply(None) {
         Ok(n) => n,
-        Err(e) => {
-            errors.push(e);
+        Err(problems) => {
+            errors.add_problems(problems);
             let body = organisations_page(&state, &user, &org, html! {}, &f, &errors).await?;
             return Ok((StatusCode::BAD_REQUEST, body).into_response());
         }
@@ -912,10 +919,13 @@ async fn rename_org(
     let org = admin_of(&user, &org)?;
     user.check_csrf(&f.csrf)?;
     let mut errors = FieldErrors::new();
-    let name = match NonEmpty::parse("new_name", &f.new_name) {
+    let name = match name_draft(&f.new_name).apply(None) {
         Ok(n) => n,
-        Err(e) => {
-            errors.push(e);
+        Err(problems) => {
+            // The rename form's field is `new_name`.
+            for p in problems {
+                errors.insert("new_name", form::problem_sentence(p.field, &p.problem));
+            }
             let body = organisations_page(&state, &user, &org, html! {}, &f, &errors).await?;
             return Ok((StatusCode::BAD_REQUEST, body).into_response());
         }

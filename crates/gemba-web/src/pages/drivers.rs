@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
-    Action, DriverKind, DriverNode, DriverNodeId, NonEmpty, Project, ProjectId, Resource,
+    Action, DriverKind, DriverNode, DriverNodeId, DriverTextDraft, Project, ProjectId, Resource,
     StoreError, Version,
 };
 use maud::{html, Markup};
@@ -301,7 +301,11 @@ async fn add(
             (Some(parent.id), kind)
         }
     };
-    let text = match NonEmpty::parse("text", &f.text) {
+    let text = match (DriverTextDraft {
+        text: Some(f.text.clone()),
+    })
+    .apply(None)
+    {
         Ok(t) => t,
         Err(e) => {
             let retry = Retry {
@@ -335,7 +339,11 @@ async fn edit(
     user.check_csrf(&f.csrf)?;
     let (p, _) = load_project(&state, &user, ProjectId(id), Action::EditDriverDiagram).await?;
     let node = node_of(&state, &p, node).await?;
-    let text = match NonEmpty::parse("text", &f.text) {
+    let text = match (DriverTextDraft {
+        text: Some(f.text.clone()),
+    })
+    .apply(None)
+    {
         Ok(t) => t,
         Err(e) => {
             let retry = Retry {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use gemba_domain::FieldError;
+use gemba_domain::{grouped, Field, FieldError, FieldProblem, Problem};
 use maud::{html, Markup};
 
 /// Errors of a form, by field name, with a sentence each.
@@ -34,6 +34,158 @@ impl FieldErrors {
     /// Whether there are no errors.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl FieldErrors {
+    /// Adds a draft's problems, each worded for the page ([`problem_sentence`]) on the field
+    /// as the form names it ([`form_name`]).
+    pub fn add_problems(&mut self, problems: impl IntoIterator<Item = FieldProblem>) {
+        for p in problems {
+            self.insert(form_name(p.field), problem_sentence(p.field, &p.problem));
+        }
+    }
+}
+
+impl From<Vec<FieldProblem>> for FieldErrors {
+    fn from(problems: Vec<FieldProblem>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add_problems(problems);
+        errors
+    }
+}
+
+impl From<FieldProblem> for FieldErrors {
+    fn from(p: FieldProblem) -> Self {
+        FieldErrors::from(vec![p])
+    }
+}
+
+/// The name of a draft's field in the forms (the API's `team_id` is the form's `team`).
+pub fn form_name(field: Field) -> &'static str {
+    match field {
+        Field::Team => "team",
+        Field::Kind => "kind",
+        Field::ChangeIdea => "change_idea",
+        Field::Follows => "follows",
+        other => other.name(),
+    }
+}
+
+/// How the page names a field: its label, and what to enter or choose in it.
+fn words(field: Field) -> (&'static str, &'static str) {
+    match field {
+        Field::Title => ("Title", "a title"),
+        Field::Problem => ("The problem", "the problem"),
+        Field::Aim => ("Aim", "the aim"),
+        Field::Method => ("Method", "a method"),
+        Field::Status => ("Status", "a status"),
+        Field::Team => ("Team", "a team of the organisation"),
+        Field::Sponsor => ("Sponsor", "a sponsor"),
+        Field::Tags => ("Tags", "tags"),
+        Field::Name => ("Name", "a name"),
+        Field::Kind => ("Type of measure", "outcome, process or balancing"),
+        Field::Definition => ("Operational definition", "an operational definition"),
+        Field::Unit => ("Unit", "a unit"),
+        Field::DataSource => ("Data source", "a data source"),
+        Field::DenominatorLabel => ("What the denominator counts", "what the denominator counts"),
+        Field::Chart => ("Chart type", "a chart type from the list"),
+        Field::Improvement => (
+            "Improvement direction",
+            "whether higher or lower is better, or neither",
+        ),
+        Field::Target => ("Target", "a target"),
+        Field::Rules => ("Rule profile", "a rule profile from the list"),
+        Field::Rebase => ("Rebase", "a rebase date"),
+        Field::FixAfter => ("Baseline points", "a number of points"),
+        Field::Period => (
+            "Period of each point",
+            "what one point stands for: a day, a week, a month or a quarter",
+        ),
+        Field::Multiplier => ("Show values", "how to show the values from the list"),
+        Field::StartDate => ("Start date", "the date the cycle starts"),
+        Field::ChangeIdea => ("Change idea", "a change idea from the list"),
+        Field::Follows => ("Earlier cycle", "an earlier cycle from the list"),
+        Field::Objective => ("Objective", "an objective"),
+        Field::Prediction => ("Prediction", "a prediction"),
+        Field::Plan => ("Plan", "a plan"),
+        Field::DataPlan => ("Data to collect", "the data to collect"),
+        Field::DoNotes => ("What happened", "what happened"),
+        Field::Study => ("Study", "the study"),
+        Field::Act => ("Decision", "adopt, adapt or abandon"),
+        Field::ActNotes => ("What next", "what next"),
+        Field::Text => ("Text", "the text"),
+        Field::Email => ("Email", "an email address"),
+        Field::Role => ("Role", "a role"),
+    }
+}
+
+/// Whether the form offers the field as a list to choose from.
+fn chosen(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Status
+            | Field::Team
+            | Field::Kind
+            | Field::Chart
+            | Field::Improvement
+            | Field::Rules
+            | Field::Period
+            | Field::Multiplier
+            | Field::ChangeIdea
+            | Field::Follows
+            | Field::Act
+            | Field::Role
+    )
+}
+
+/// A draft's problem as the page says it, in the NHS.UK style: "Enter a title", "Method must
+/// be 200 characters or fewer", "Choose a chart type from the list".
+pub fn problem_sentence(field: Field, problem: &Problem) -> String {
+    let (label, what) = words(field);
+    let verb = if chosen(field) { "Choose" } else { "Enter" };
+    let date = |d: &chrono::NaiveDate| d.format("%-d %b %Y").to_string();
+    match problem {
+        Problem::Missing => format!("{verb} {what}"),
+        Problem::NotOneOf { .. } => format!("Choose {what}"),
+        Problem::TooLong { max } => {
+            format!(
+                "{label} must be {} characters or fewer",
+                grouped(*max as i64)
+            )
+        }
+        Problem::NotANumber { .. } => format!("{label} must be a number, like 12.5"),
+        Problem::OutOfRange { min, max } => format!(
+            "{label} must be between {} and {}",
+            grouped(*min),
+            grouped(*max)
+        ),
+        Problem::NotAWholeNumber { min, max } => format!(
+            "Enter a whole number of points from {} to {}, or leave it blank",
+            grouped(*min as i64),
+            grouped(*max as i64)
+        ),
+        Problem::NotADate { .. } => "Enter a real date, like 2024-03-01 or 01/03/2024".to_owned(),
+        Problem::NotAnEmail => "Enter an email address like name@nhs.net".to_owned(),
+        Problem::TooManyTags { most, longest } => {
+            format!("Use at most {most} tags of up to {longest} characters each")
+        }
+        Problem::NotATeam => "Choose a team of the organisation".to_owned(),
+        Problem::NotAChangeIdea => "Choose a change idea from the list".to_owned(),
+        Problem::NotACycle => "Choose an earlier cycle from the list".to_owned(),
+        Problem::FollowsItself => {
+            "A cycle cannot follow itself; choose an earlier cycle".to_owned()
+        }
+        Problem::MakesLoop { title } => format!(
+            "\u{201c}{title}\u{201d} already comes after this cycle in its ramp; choose a cycle \
+             that comes before it"
+        ),
+        Problem::RebasedTwice { date: d } => {
+            format!("The chart is already rebased on {}", date(d))
+        }
+        Problem::NoReason { date: d } => format!("Enter why the chart is rebased on {}", date(d)),
+        Problem::TooManyRebases { max } => format!("A chart can have at most {max} rebases"),
+        Problem::Rule(s) => sentence(s),
     }
 }
 
@@ -267,6 +419,76 @@ mod tests {
         assert!(summary.contains("There is a problem"));
         assert!(summary.contains("href=\"#title\""));
         assert!(error_summary(&FieldErrors::new()).into_string().is_empty());
+    }
+
+    /// The domain's problems in the page's words, on the fields as the forms name them.
+    #[test]
+    fn problems_are_worded_for_the_page() {
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        for (field, problem, sentence) in [
+            (Field::Title, Problem::Missing, "Enter a title"),
+            (
+                Field::Method,
+                Problem::TooLong { max: 200 },
+                "Method must be 200 characters or fewer",
+            ),
+            (
+                Field::Study,
+                Problem::TooLong { max: 10_000 },
+                "Study must be 10,000 characters or fewer",
+            ),
+            (
+                Field::Chart,
+                Problem::NotOneOf {
+                    allowed: vec!["run"],
+                },
+                "Choose a chart type from the list",
+            ),
+            (Field::Status, Problem::Missing, "Choose a status"),
+            (
+                Field::Rebase,
+                Problem::NoReason { date },
+                "Enter why the chart is rebased on 1 Mar 2024",
+            ),
+            (
+                Field::FixAfter,
+                Problem::NotAWholeNumber {
+                    min: 2,
+                    max: 100_000,
+                },
+                "Enter a whole number of points from 2 to 100,000, or leave it blank",
+            ),
+            (
+                Field::Follows,
+                Problem::MakesLoop {
+                    title: "Cycle 3".into(),
+                },
+                "\u{201c}Cycle 3\u{201d} already comes after this cycle in its ramp; choose a \
+                 cycle that comes before it",
+            ),
+        ] {
+            assert_eq!(problem_sentence(field, &problem), sentence);
+        }
+        let errors = FieldErrors::from(vec![
+            FieldProblem {
+                field: Field::Team,
+                index: None,
+                problem: Problem::NotATeam,
+            },
+            FieldProblem {
+                field: Field::Kind,
+                index: None,
+                problem: Problem::Missing,
+            },
+        ]);
+        assert_eq!(
+            errors.get("team"),
+            Some("Choose a team of the organisation")
+        );
+        assert_eq!(
+            errors.get("kind"),
+            Some("Choose outcome, process or balancing")
+        );
     }
 
     #[test]

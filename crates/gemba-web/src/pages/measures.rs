@@ -10,11 +10,12 @@ use axum::Form;
 use chrono::NaiveDate;
 use gemba_chart::{Place, SeriesView};
 use gemba_domain::{
-    check_chart_settings, free_text, measure_chart, optional_number, Action, ChartSettings, Grant,
-    Measure, MeasureFields, MeasureId, MeasureType, Multiplier, NonEmpty, Period, Position,
-    Project, ProjectId, Resource, StoreError, Version,
+    grouped, measure_chart, parse_date, Action, ChartSettings, Field, FieldProblem, Grant, Measure,
+    MeasureDraft, MeasureFields, MeasureId, MeasureType, Period, Position, Problem, Project,
+    ProjectId, Rebase, RebaseDraft, Resource, StoreError, Version, AUTOMATIC_MULTIPLIER,
+    MEASURE_CHARTS,
 };
-use gemba_spc::{ChartResult, ChartType, Improvement, PointVariation};
+use gemba_spc::{ChartResult, ChartType, PointVariation};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
@@ -56,26 +57,13 @@ pub(crate) async fn load_measure(
     Ok((measure, project, grant))
 }
 
-/// Chart types a measure of single values or ratios can use (not the subgroup charts).
-const CHARTS: [ChartType; 10] = [
-    ChartType::Run,
-    ChartType::Xmr,
-    ChartType::P,
-    ChartType::PPrime,
-    ChartType::U,
-    ChartType::UPrime,
-    ChartType::C,
-    ChartType::G,
-    ChartType::T,
-    ChartType::Mr,
-];
-
 const DIRECTIONS: [(&str, &str); 3] = [
     ("increase", "Higher is better"),
     ("decrease", "Lower is better"),
     ("neutral", "Neither: no preferred direction"),
 ];
 
+/// The domain's rule profiles ([`gemba_domain::RULE_PROFILES`]), each in words.
 const RULE_PROFILES: [(&str, &str); 3] = [
     ("mdc", "Making Data Count (NHS England, NHSRplotthedots)"),
     ("powerbi", "NHS Power BI SPC visual"),
@@ -95,8 +83,12 @@ fn period_options() -> Vec<(&'static str, &'static str)> {
     Period::ALL.iter().map(|p| (p.name(), p.label())).collect()
 }
 
+/// The domain's chart types for a measure ([`MEASURE_CHARTS`]), each with its title.
 fn chart_options() -> Vec<(&'static str, &'static str)> {
-    CHARTS.iter().map(|c| (c.name(), c.title())).collect()
+    MEASURE_CHARTS
+        .iter()
+        .map(|c| (c.name(), c.title()))
+        .collect()
 }
 
 fn kind_label(k: MeasureType) -> &'static str {
@@ -215,121 +207,33 @@ impl MeasureForm {
         }
     }
 
-    /// The validated fields; rebase dates and the fixed baseline are kept from `keep`, and so
-    /// is the period when the form does not send one.
-    fn fields(&self, keep: Option<&ChartSettings>) -> Result<MeasureFields, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let name = NonEmpty::parse("name", &self.name)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let kind = MeasureType::parse(&self.kind);
-        if kind.is_none() {
-            errors.insert("kind", "Choose outcome, process or balancing");
-        }
-        let mut text = |field: &'static str, s: &str| match free_text(field, s) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(e);
-                String::new()
-            }
-        };
-        let definition = text("definition", &self.definition);
-        let data_source = text("data_source", &self.data_source);
-        let denominator_label =
-            short_text("denominator_label", &self.denominator_label, &mut errors);
-        let unit = match free_text("unit", &self.unit) {
-            Ok(u) if u.chars().count() > 100 => {
-                errors.insert("unit", "Unit must be 100 characters or fewer");
-                String::new()
-            }
-            Ok(u) => u,
-            Err(e) => {
-                errors.push(e);
-                String::new()
-            }
-        };
-        let chart = parse_chart(&self.chart, &mut errors);
-        let multiplier = parse_multiplier(&self.multiplier, chart, &mut errors);
-        let improvement = parse_improvement(&self.improvement, &mut errors);
-        let target = parse_target(&self.target, &mut errors);
-        let rules = parse_rules(&self.rules, &mut errors);
-        // A form without the field (an old page still open) keeps the period, or a month.
-        let period = if self.period.trim().is_empty() {
-            Some(keep.map_or_else(Period::default, |k| k.period))
-        } else {
-            Period::parse(&self.period)
-        };
-        if period.is_none() {
-            errors.insert(
-                "period",
-                "Choose what one point stands for: a day, a week, a month or a quarter",
-            );
-        }
-        match (name, kind, chart, improvement, rules, period) {
-            (Some(name), Some(kind), Some(chart), Some(improvement), Some(rules), Some(period))
-                if errors.is_empty() =>
-            {
-                let chart = ChartSettings {
-                    chart,
-                    improvement,
-                    target,
-                    rules,
-                    rebase: keep.map(|k| k.rebase.clone()).unwrap_or_default(),
-                    fix_after: keep.and_then(|k| k.fix_after),
-                    period,
-                    multiplier,
-                };
-                if let Err(e) = check_chart_settings(&chart) {
-                    errors.push(e);
-                    return Err(errors);
-                }
-                Ok(MeasureFields {
-                    name,
-                    kind,
-                    definition,
-                    unit,
-                    data_source,
-                    denominator_label,
-                    chart,
-                })
-            }
-            _ => Err(errors),
+    /// The draft the form is: every field it shows; the rebases and the fixed baseline
+    /// (set on the chart page) are not sent, so they are kept, and so is the period when an
+    /// old page does not send one.
+    fn draft(&self) -> MeasureDraft {
+        let period = self.period.trim();
+        MeasureDraft {
+            name: Some(self.name.clone()),
+            kind: Some(self.kind.clone()),
+            definition: Some(self.definition.clone()),
+            unit: Some(self.unit.clone()),
+            data_source: Some(self.data_source.clone()),
+            denominator_label: Some(self.denominator_label.clone()),
+            chart: Some(self.chart.clone()),
+            improvement: Some(self.improvement.clone()),
+            target: Some(self.target.clone()),
+            rules: Some(self.rules.clone()),
+            rebase: None,
+            fix_after: None,
+            period: (!period.is_empty()).then(|| period.to_owned()),
+            multiplier: Some(self.multiplier.clone()),
         }
     }
-}
 
-fn parse_chart(s: &str, errors: &mut FieldErrors) -> Option<ChartType> {
-    match s.parse::<ChartType>() {
-        Ok(c) if CHARTS.contains(&c) => Some(c),
-        _ => {
-            errors.insert("chart", "Choose a chart type from the list");
-            None
-        }
+    /// The validated fields over the measure's `current` ones, or every error at once.
+    fn fields(&self, current: Option<&Measure>) -> Result<MeasureFields, FieldErrors> {
+        Ok(self.draft().apply(current.map(Measure::fields).as_ref())?)
     }
-}
-
-fn parse_improvement(s: &str, errors: &mut FieldErrors) -> Option<Improvement> {
-    match s.parse::<Improvement>() {
-        Ok(i) => Some(i),
-        Err(_) => {
-            errors.insert(
-                "improvement",
-                "Choose whether higher or lower is better, or neither",
-            );
-            None
-        }
-    }
-}
-
-fn parse_target(s: &str, errors: &mut FieldErrors) -> Option<f64> {
-    optional_number("target", s)
-        .and_then(|t| {
-            t.map(|t| gemba_domain::bounded_number("target", t))
-                .transpose()
-        })
-        .map_err(|e| errors.push(e))
-        .ok()
-        .flatten()
 }
 
 /// The multipliers offered, as the form posts them, with what they mean.
@@ -345,41 +249,8 @@ const MULTIPLIERS: [(&str, &str); 6] = [
     ("100000", "Per 100,000"),
 ];
 
-/// The form's value for [`Multiplier::default_for`] the chart chosen.
-const AUTOMATIC: &str = "auto";
-
-fn parse_multiplier(s: &str, chart: Option<ChartType>, errors: &mut FieldErrors) -> Multiplier {
-    if s == AUTOMATIC {
-        return chart.map_or(Multiplier::ONE, Multiplier::default_for);
-    }
-    Multiplier::parse(s).unwrap_or_else(|_| {
-        errors.insert("multiplier", "Choose how to show the values from the list");
-        Multiplier::ONE
-    })
-}
-
-/// A short optional text (at most 100 characters).
-fn short_text(field: &'static str, s: &str, errors: &mut FieldErrors) -> String {
-    let t = s.trim();
-    if t.chars().count() > 100 {
-        errors.push(gemba_domain::FieldError::new(
-            field,
-            "must be 100 characters or fewer",
-        ));
-        return String::new();
-    }
-    t.to_owned()
-}
-
-fn parse_rules(s: &str, errors: &mut FieldErrors) -> Option<String> {
-    let s = s.trim().to_ascii_lowercase();
-    if RULE_PROFILES.iter().any(|(v, _)| *v == s) {
-        Some(s)
-    } else {
-        errors.insert("rules", "Choose a rule profile from the list");
-        None
-    }
-}
+/// The form's value for the chart's default multiplier.
+const AUTOMATIC: &str = AUTOMATIC_MULTIPLIER;
 
 const FORM_ORDER: [&str; 12] = [
     "name",
@@ -549,7 +420,7 @@ async fn update(
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     let (m, _, _) = load_measure(&state, &user, id, Action::DefineMeasure).await?;
-    let fields = match f.fields(Some(&m.chart)) {
+    let fields = match f.fields(Some(&m)) {
         Ok(fields) => fields,
         Err(e) => {
             let page = edit_measure_page(&user, &m, &f, &e, None);
@@ -594,6 +465,10 @@ struct SettingsForm {
     rules: String,
     fix_after: String,
     add_rebase: String,
+    /// Why the process changed on `add_rebase`.
+    add_reason: String,
+    /// The reasons of the rebases kept, by ISO date (`reason-2024-03-01`).
+    reasons: Vec<(String, String)>,
     remove: Vec<String>,
     /// The version of the measure the form was loaded with.
     version: String,
@@ -610,6 +485,12 @@ impl SettingsForm {
             rules: c.rules.clone(),
             fix_after: c.fix_after.map(|n| n.to_string()).unwrap_or_default(),
             add_rebase: String::new(),
+            add_reason: String::new(),
+            reasons: c
+                .rebase
+                .iter()
+                .map(|r| (r.date.to_string(), r.reason.clone()))
+                .collect(),
             remove: Vec::new(),
             version: m.version.to_string(),
         }
@@ -642,7 +523,11 @@ impl SettingsForm {
                 "rules" => f.rules = v,
                 "fix_after" => f.fix_after = v,
                 "add_rebase" => f.add_rebase = v,
+                "add_reason" => f.add_reason = v,
                 "remove" => f.remove.push(v),
+                k if k.starts_with(REASON_PREFIX) => {
+                    f.reasons.push((k[REASON_PREFIX.len()..].to_owned(), v));
+                }
                 "version" => f.version = v,
                 _ => {}
             }
@@ -650,84 +535,104 @@ impl SettingsForm {
         f
     }
 
-    /// The measure's fields with these settings.
-    fn apply(&self, m: &Measure) -> Result<MeasureFields, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let chart = parse_chart(&self.chart, &mut errors);
-        let improvement = parse_improvement(&self.improvement, &mut errors);
-        let target = parse_target(&self.target, &mut errors);
-        let rules = parse_rules(&self.rules, &mut errors);
-        let fix_after = match self.fix_after.trim() {
-            "" => None,
-            t => match t.parse::<usize>().ok().map(gemba_domain::fix_after) {
-                Some(Ok(n)) => Some(n),
-                _ => {
-                    errors.insert(
-                        "fix_after",
-                        "Enter a whole number of points from 2 to 100,000, or leave it blank",
-                    );
-                    None
-                }
-            },
-        };
-        let mut rebase: Vec<NaiveDate> = m
+    /// The reason typed for the stored rebase `r`, or its stored reason when the form did
+    /// not send one (a page opened before reasons were asked for).
+    fn reason_of(&self, r: &Rebase) -> String {
+        let date = r.date.to_string();
+        self.reasons
+            .iter()
+            .find(|(d, _)| *d == date)
+            .map_or_else(|| r.reason.clone(), |(_, reason)| reason.clone())
+    }
+
+    /// Whether a rebase is being added.
+    fn adds_rebase(&self) -> bool {
+        !self.add_rebase.trim().is_empty() || !self.add_reason.trim().is_empty()
+    }
+
+    /// The rebases the form sends: those stored now less those removed, with their reasons
+    /// as typed, then the one added.
+    fn rebases(&self, m: &Measure) -> Vec<RebaseDraft> {
+        let mut rebases: Vec<RebaseDraft> = m
             .chart
             .rebase
             .iter()
-            .copied()
-            .filter(|d| !self.remove.iter().any(|r| r == &d.to_string()))
+            .filter(|r| !self.remove.iter().any(|x| *x == r.date.to_string()))
+            .map(|r| RebaseDraft {
+                date: r.date.to_string(),
+                reason: self.reason_of(r),
+            })
             .collect();
-        if !self.add_rebase.trim().is_empty() {
-            match gemba_data::parse_date(&self.add_rebase) {
-                Some(d) if !rebase.contains(&d) => rebase.push(d),
-                Some(_) => errors.insert("add_rebase", "The chart is already rebased on that date"),
-                None => errors.insert(
-                    "add_rebase",
-                    "Enter a real date, like 2024-03-01 or 01/03/2024",
-                ),
-            }
+        if self.adds_rebase() {
+            rebases.push(RebaseDraft {
+                date: self.add_rebase.clone(),
+                reason: self.add_reason.clone(),
+            });
         }
-        rebase.sort();
-        let name = NonEmpty::parse("name", &m.name)
-            .map_err(|e| errors.push(e))
-            .ok();
-        match (name, chart, improvement, rules) {
-            (Some(name), Some(chart), Some(improvement), Some(rules)) if errors.is_empty() => {
-                let chart = ChartSettings {
-                    chart,
-                    improvement,
-                    target,
-                    rules,
-                    rebase,
-                    fix_after,
-                    period: m.chart.period,
-                    multiplier: m.chart.multiplier,
-                };
-                if let Err(e) = check_chart_settings(&chart) {
-                    // The multiplier is set on the measure's edit form; here it is the chart
-                    // type that does not suit it.
-                    let field = if e.field == "multiplier" {
-                        "chart"
-                    } else {
-                        e.field
-                    };
-                    errors.insert(field, sentence(&e.message));
-                    return Err(errors);
-                }
-                Ok(MeasureFields {
-                    name,
-                    kind: m.kind,
-                    definition: m.definition.clone(),
-                    unit: m.unit.clone(),
-                    data_source: m.data_source.clone(),
-                    denominator_label: m.denominator_label.clone(),
-                    chart,
-                })
+        rebases
+    }
+
+    /// The measure's fields with these settings, or every error at once, each next to the
+    /// field it is about.
+    fn apply(&self, m: &Measure) -> Result<MeasureFields, FieldErrors> {
+        let rebases = self.rebases(m);
+        let draft = MeasureDraft {
+            chart: Some(self.chart.clone()),
+            improvement: Some(self.improvement.clone()),
+            target: Some(self.target.clone()),
+            rules: Some(self.rules.clone()),
+            fix_after: Some(self.fix_after.clone()),
+            rebase: Some(rebases.clone()),
+            ..MeasureDraft::default()
+        };
+        let added = rebases.len().checked_sub(1).filter(|_| self.adds_rebase());
+        draft.apply(Some(&m.fields())).map_err(|problems| {
+            let mut errors = FieldErrors::new();
+            for p in problems {
+                let (field, sentence) = settings_error(&p, &rebases, added);
+                errors.insert(field, sentence);
             }
-            _ => Err(errors),
-        }
+            errors
+        })
     }
 }
+
+/// Where the chart settings form shows a draft's problem, and in what words: the problem of
+/// the rebase added next to its date or reason, those of the rebases kept on their fieldset.
+fn settings_error(
+    p: &FieldProblem,
+    rebases: &[RebaseDraft],
+    added: Option<usize>,
+) -> (&'static str, String) {
+    let sentence = form::problem_sentence(p.field, &p.problem);
+    let too_long = |max: usize| format!("must be {} characters or fewer", grouped(max as i64));
+    match (p.field, p.index, &p.problem) {
+        // The multiplier is set on the measure's edit form; here it is the chart type that
+        // does not suit it.
+        (Field::Multiplier, _, _) => ("chart", sentence),
+        (Field::Rebase, Some(i), Problem::NoReason { .. }) if Some(i) == added => (
+            "add_reason",
+            "Enter why the process changed on that date".to_owned(),
+        ),
+        (Field::Rebase, Some(i), Problem::TooLong { max }) if Some(i) == added => {
+            ("add_reason", format!("The reason {}", too_long(*max)))
+        }
+        (Field::Rebase, Some(i), _) if Some(i) == added => ("add_rebase", sentence),
+        (Field::Rebase, Some(i), Problem::TooLong { max }) => {
+            let on = rebases.get(i).map(|r| r.date.as_str()).unwrap_or_default();
+            let on = parse_date(on).map_or_else(|| on.to_owned(), uk_date);
+            (
+                "rebases",
+                format!("The reason for the rebase on {on} {}", too_long(*max)),
+            )
+        }
+        (Field::Rebase, _, _) => ("rebases", sentence),
+        (field, _, _) => (form::form_name(field), sentence),
+    }
+}
+
+/// The name prefix of the reason fields of the rebases kept (`reason-2024-03-01`).
+const REASON_PREFIX: &str = "reason-";
 
 async fn show(
     State(state): State<AppState>,
@@ -1004,6 +909,19 @@ fn sentence(s: &str) -> String {
     }
 }
 
+/// The heading of the list of what is marked on the chart: PDSA cycles, rebases, or both.
+fn notes_heading(marks: &[(Place, String, String)]) -> &'static str {
+    let rebases = marks
+        .iter()
+        .filter(|(_, label, _)| label.starts_with("Rebased: "))
+        .count();
+    match (rebases, marks.len() - rebases) {
+        (0, _) => "PDSA cycles on the chart",
+        (_, 0) => "Rebases on the chart",
+        _ => "PDSA cycles and rebases on the chart",
+    }
+}
+
 fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
     let r = &mc.result;
     let labels: Vec<String> = mc.dates.iter().map(|d| uk_date(*d)).collect();
@@ -1134,7 +1052,7 @@ fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
             }
         }
         @if !annotations.is_empty() {
-            h3 { "PDSA cycles on the chart" }
+            h3 { (notes_heading(&marks)) }
             ol class="annotations" {
                 @for (_, label, at) in &marks {
                     li { (label) " – " (at) }
@@ -1182,7 +1100,7 @@ fn chart_section(m: &Measure, mc: &gemba_domain::MeasureChart) -> Markup {
 fn settings_form(user: &CurrentUser, m: &Measure, f: &SettingsForm, e: &FieldErrors) -> Markup {
     html! {
         h2 id="settings" { "Chart settings" }
-        (form::error_summary_ordered(e, &["chart", "improvement", "target", "rules", "fix_after", "add_rebase"]))
+        (form::error_summary_ordered(e, &["chart", "improvement", "target", "rules", "fix_after", "rebases", "add_rebase", "add_reason"]))
         form method="post" action={ "/measures/" (m.id) "/settings" } novalidate {
             (csrf_field(user))
             input type="hidden" name="version" value=(f.version);
@@ -1194,14 +1112,30 @@ fn settings_form(user: &CurrentUser, m: &Measure, f: &SettingsForm, e: &FieldErr
             (form::text_input("fix_after", "Fix the baseline after this many points (optional)", &f.fix_after,
                 Some("Each phase's limits are then calculated from its first points only; leave blank to use every point"), e))
             @if !m.chart.rebase.is_empty() {
-                fieldset class="fieldset" {
-                    legend { "Rebase dates: a new phase starts at the point whose period contains each" }
-                    div class="checkboxes" {
-                        @for (k, d) in m.chart.rebase.iter().enumerate() {
+                @let error = e.get("rebases");
+                fieldset class={ "fieldset" @if error.is_some() { " form-group--error" } } id="rebases"
+                    tabindex="-1" aria-describedby=[error.map(|_| "rebases-error")] {
+                    legend { "Rebases: a new phase starts at the point whose period contains each date" }
+                    @if let Some(error) = error {
+                        p class="error-message" id="rebases-error" {
+                            span class="visually-hidden" { "Error: " }
+                            (error)
+                        }
+                    }
+                    @for (k, r) in m.chart.rebase.iter().enumerate() {
+                        div class="rebase-item" {
+                            @let reason_id = format!("reason-{k}");
+                            div class="form-group" {
+                                label class="label" for=(reason_id) {
+                                    "Why the chart is rebased on " (uk_date(r.date))
+                                }
+                                input class="input" type="text" id=(reason_id)
+                                    name={ (REASON_PREFIX) (r.date) } value=(f.reason_of(r));
+                            }
                             div class="checkboxes__item" {
-                                input type="checkbox" id={ "remove-" (k) } name="remove" value=(d.to_string())
-                                    checked[f.remove.iter().any(|r| *r == d.to_string())];
-                                label for={ "remove-" (k) } { "Remove the rebase on " (uk_date(*d)) }
+                                input type="checkbox" id={ "remove-" (k) } name="remove" value=(r.date.to_string())
+                                    checked[f.remove.iter().any(|x| *x == r.date.to_string())];
+                                label for={ "remove-" (k) } { "Remove the rebase on " (uk_date(r.date)) }
                             }
                         }
                     }
@@ -1209,6 +1143,8 @@ fn settings_form(user: &CurrentUser, m: &Measure, f: &SettingsForm, e: &FieldErr
             }
             (form::text_input("add_rebase", "Add a rebase date (optional)", &f.add_rebase,
                 Some("When the process changed, for example 2024-03-01 or 01/03/2024"), e))
+            (form::text_input("add_reason", "Why the process changed then (needed with a rebase date)", &f.add_reason,
+                Some("For example: the new triage pathway started. Shown on the chart"), e))
             button type="submit" class="button" { "Save chart settings" }
         }
     }
@@ -1226,11 +1162,22 @@ mod tests {
         assert_eq!(num(2.5), "2.5");
     }
 
-    /// The form offers exactly the engine's rule profiles, as the API accepts them.
+    /// The forms offer exactly the domain's chart types and rule profiles (the API's), which
+    /// are the engine's profiles and its charts without subgroups.
     #[test]
-    fn the_form_offers_every_rule_profile_of_the_engine() {
+    fn the_forms_offer_the_domains_chart_types_and_profiles() {
         let codes: Vec<&str> = RULE_PROFILES.iter().map(|(code, _)| *code).collect();
-        assert_eq!(codes, gemba_spc::Rules::PROFILE_NAMES);
+        assert_eq!(codes, gemba_domain::RULE_PROFILES);
+        assert_eq!(codes, ["mdc", "powerbi", "qic"]);
+        let charts: Vec<&str> = chart_options().iter().map(|(code, _)| *code).collect();
+        let domain: Vec<&str> = MEASURE_CHARTS.iter().map(|c| c.name()).collect();
+        assert_eq!(charts, domain);
+        assert_eq!(
+            charts,
+            ["run", "xmr", "p", "pp", "u", "up", "c", "g", "t", "mr"]
+        );
+        let kinds: Vec<&str> = MULTIPLIERS.iter().map(|(code, _)| *code).collect();
+        assert_eq!(kinds, [AUTOMATIC, "1", "100", "1000", "10000", "100000"]);
         assert_eq!(profile_label("qic"), "qicharts2 (Anhøj runs, 3σ limits)");
         assert_eq!(profile_label("made-up"), "custom rules");
     }

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
-    follows_makes_loop, free_text, ActDecision, Action, DriverKind, DriverNode, DriverNodeId,
-    Grant, NonEmpty, PdsaCycle, PdsaFields, PdsaId, Project, ProjectId, Resource, StoreError,
+    check_pdsa_links, ActDecision, Action, DriverKind, DriverNode, Grant, PdsaCycle, PdsaDraft,
+    PdsaFields, PdsaId, Project, ProjectId, Resource, StoreError,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -132,112 +132,37 @@ impl PdsaForm {
         ]
     }
 
-    /// The validated fields. The change idea must be one of the project's; the cycle followed
-    /// one of the project's other cycles (`this` when editing).
+    /// The draft the form is: every field sent.
+    fn draft(&self) -> PdsaDraft {
+        PdsaDraft {
+            title: Some(self.title.clone()),
+            start_date: Some(self.start_date.clone()),
+            change_idea: Some(self.change_idea.clone()),
+            follows: Some(self.follows.clone()),
+            objective: Some(self.objective.clone()),
+            prediction: Some(self.prediction.clone()),
+            plan: Some(self.plan.clone()),
+            data_plan: Some(self.data_plan.clone()),
+            do_notes: Some(self.do_notes.clone()),
+            study: Some(self.study.clone()),
+            act: Some(self.act.clone()),
+            act_notes: Some(self.act_notes.clone()),
+        }
+    }
+
+    /// The validated fields over `this` cycle's (when editing), with the domain's links rule
+    /// over the project's live change ideas and cycles: links kept as they are stay, even to
+    /// what was deleted since.
     fn fields(
         &self,
         ideas: &[DriverNode],
         cycles: &[PdsaCycle],
-        this: Option<PdsaId>,
+        this: Option<&PdsaCycle>,
     ) -> Result<PdsaFields, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let title = match NonEmpty::parse("title", &self.title) {
-            Ok(t) => t.as_str().to_owned(),
-            Err(e) => {
-                errors.push(e);
-                String::new()
-            }
-        };
-        let start_date = match self.start_date.trim() {
-            "" => {
-                errors.insert("start_date", "Enter the date the cycle starts");
-                None
-            }
-            t => {
-                let d = gemba_data::parse_date(t);
-                if d.is_none() {
-                    errors.insert(
-                        "start_date",
-                        "Enter a real date, like 2024-03-01 or 01/03/2024",
-                    );
-                }
-                d
-            }
-        };
-        let change_idea = match self.change_idea.trim() {
-            "" => None,
-            t => {
-                let found = t
-                    .parse::<i64>()
-                    .ok()
-                    .and_then(|id| ideas.iter().find(|n| n.id == DriverNodeId(id)));
-                if found.is_none() {
-                    errors.insert("change_idea", "Choose a change idea from the list");
-                }
-                found.map(|n| n.id)
-            }
-        };
-        let follows = match self.follows.trim() {
-            "" => None,
-            t => {
-                let found = t.parse::<i64>().ok().and_then(|id| {
-                    cycles
-                        .iter()
-                        .find(|c| c.id == PdsaId(id) && Some(c.id) != this)
-                });
-                match found {
-                    None => errors.insert("follows", "Choose an earlier cycle from the list"),
-                    Some(c) if this.is_some_and(|this| follows_makes_loop(cycles, this, c.id)) => {
-                        errors.insert(
-                            "follows",
-                            format!(
-                                "\u{201c}{}\u{201d} already comes after this cycle in its ramp; \
-                                 choose a cycle that comes before it",
-                                c.fields.title
-                            ),
-                        );
-                    }
-                    Some(_) => {}
-                }
-                found.map(|c| c.id)
-            }
-        };
-        let act = match self.act.trim() {
-            "" => None,
-            t => {
-                let a = ActDecision::parse(t);
-                if a.is_none() {
-                    errors.insert("act", "Choose adopt, adapt or abandon");
-                }
-                a
-            }
-        };
-        let mut text = |field: &'static str, s: &str| match free_text(field, s) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(e);
-                String::new()
-            }
-        };
-        let fields = PdsaFields {
-            title,
-            start_date,
-            change_idea,
-            follows,
-            objective: text("objective", &self.objective),
-            prediction: text("prediction", &self.prediction),
-            plan: text("plan", &self.plan),
-            data_plan: text("data_plan", &self.data_plan),
-            do_notes: text("do_notes", &self.do_notes),
-            study: text("study", &self.study),
-            act,
-            act_notes: text("act_notes", &self.act_notes),
-        };
-        if errors.is_empty() {
-            Ok(fields)
-        } else {
-            Err(errors)
-        }
+        let current = this.map(|c| &c.fields);
+        let fields = self.draft().apply(current)?;
+        check_pdsa_links(&fields, current, this.map(|c| c.id), ideas, cycles)?;
+        Ok(fields)
     }
 }
 
@@ -272,26 +197,92 @@ async fn choices(
     Ok((ideas, cycles))
 }
 
-/// Adds the change idea a cycle already tests to `ideas` when that idea has been deleted since,
-/// marked as deleted, so that editing the cycle keeps its link (other deleted ideas are not
-/// offered).
+/// `offered` with the item a cycle links to (`linked`, found by `id`) added from `deleted`
+/// when it is not among them, its name marked by `mark`, so that editing the cycle keeps its
+/// link (other deleted items are not offered).
+fn with_deleted<T, I: PartialEq>(
+    mut offered: Vec<T>,
+    linked: Option<I>,
+    id: impl Fn(&T) -> I,
+    deleted: Vec<T>,
+    mark: impl FnOnce(&mut T),
+) -> Vec<T> {
+    if let Some(linked) = linked.filter(|l| !offered.iter().any(|x| id(x) == *l)) {
+        if let Some(mut x) = deleted.into_iter().find(|x| id(x) == linked) {
+            mark(&mut x);
+            offered.push(x);
+        }
+    }
+    offered
+}
+
+/// The change idea a cycle tests among `ideas`, added marked as deleted when it was deleted
+/// since.
 async fn keep_deleted_idea(
     state: &AppState,
     cycle: &PdsaCycle,
-    ideas: &mut Vec<DriverNode>,
-) -> Result<(), PageError> {
-    let Some(id) = cycle.fields.change_idea else {
-        return Ok(());
+    ideas: Vec<DriverNode>,
+) -> Result<Vec<DriverNode>, PageError> {
+    let linked = cycle.fields.change_idea;
+    let deleted = match linked {
+        Some(id) if !ideas.iter().any(|n| n.id == id) => {
+            state.store.deleted_driver_nodes(cycle.project).await?
+        }
+        _ => Vec::new(),
     };
-    if ideas.iter().any(|n| n.id == id) {
-        return Ok(());
-    }
-    let deleted = state.store.deleted_driver_nodes(cycle.project).await?;
-    if let Some(mut n) = deleted.into_iter().find(|n| n.id == id) {
-        n.text = format!("{} (deleted)", n.text);
-        ideas.push(n);
-    }
-    Ok(())
+    Ok(with_deleted(
+        ideas,
+        linked,
+        |n| n.id,
+        deleted,
+        |n| {
+            n.text = format!("{} (deleted)", n.text);
+        },
+    ))
+}
+
+/// The cycle a cycle follows among `cycles`, added marked as deleted when it was deleted since.
+async fn keep_deleted_cycle(
+    state: &AppState,
+    cycle: &PdsaCycle,
+    cycles: Vec<PdsaCycle>,
+) -> Result<Vec<PdsaCycle>, PageError> {
+    let linked = cycle.fields.follows;
+    let deleted = match linked {
+        Some(id) if !cycles.iter().any(|c| c.id == id) => {
+            state.store.deleted_pdsas(cycle.project).await?
+        }
+        _ => Vec::new(),
+    };
+    Ok(with_deleted(
+        cycles,
+        linked,
+        |c| c.id,
+        deleted,
+        |c| {
+            c.fields.title = format!("{} (deleted)", c.fields.title);
+        },
+    ))
+}
+
+/// The project's live change ideas and cycles (for the links rule), and the lists the edit
+/// form of `cycle` offers: the live ones and those it already links to, deleted since.
+async fn edit_choices(
+    state: &AppState,
+    cycle: &PdsaCycle,
+) -> Result<
+    (
+        Vec<DriverNode>,
+        Vec<PdsaCycle>,
+        Vec<DriverNode>,
+        Vec<PdsaCycle>,
+    ),
+    PageError,
+> {
+    let (ideas, cycles) = choices(state, cycle.project).await?;
+    let offered_ideas = keep_deleted_idea(state, cycle, ideas.clone()).await?;
+    let offered_cycles = keep_deleted_cycle(state, cycle, cycles.clone()).await?;
+    Ok((ideas, cycles, offered_ideas, offered_cycles))
 }
 
 struct FormContext<'a> {
@@ -456,9 +447,8 @@ async fn edit_page(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
-    let (cycle, project, _) = load_pdsa(&state, &user, id, Action::LogPdsa).await?;
-    let (mut ideas, cycles) = choices(&state, project.id).await?;
-    keep_deleted_idea(&state, &cycle, &mut ideas).await?;
+    let (cycle, _project, _) = load_pdsa(&state, &user, id, Action::LogPdsa).await?;
+    let (_, _, ideas, cycles) = edit_choices(&state, &cycle).await?;
     let ctx = FormContext {
         action: format!("/pdsa/{}/edit", cycle.id),
         user: &user,
@@ -511,9 +501,8 @@ async fn update(
     Form(f): Form<PdsaForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    let (cycle, project, _) = load_pdsa(&state, &user, id, Action::LogPdsa).await?;
-    let (mut ideas, cycles) = choices(&state, project.id).await?;
-    keep_deleted_idea(&state, &cycle, &mut ideas).await?;
+    let (cycle, _project, _) = load_pdsa(&state, &user, id, Action::LogPdsa).await?;
+    let (live_ideas, live_cycles, ideas, cycles) = edit_choices(&state, &cycle).await?;
     let ctx = FormContext {
         action: format!("/pdsa/{}/edit", cycle.id),
         user: &user,
@@ -521,7 +510,7 @@ async fn update(
         cycles: &cycles,
         this: Some(cycle.id),
     };
-    let fields = match f.fields(&ideas, &cycles, Some(cycle.id)) {
+    let fields = match f.fields(&live_ideas, &live_cycles, Some(&cycle)) {
         Ok(fields) => fields,
         Err(e) => {
             let page = edit_pdsa_page(&ctx, &cycle, &f, &e, None);
@@ -579,8 +568,8 @@ async fn show(
     Path(id): Path<i64>,
 ) -> Result<Markup, PageError> {
     let (cycle, project, grant) = load_pdsa(&state, &user, id, Action::Read).await?;
-    let (mut ideas, cycles) = choices(&state, project.id).await?;
-    keep_deleted_idea(&state, &cycle, &mut ideas).await?;
+    // The idea it tests even when deleted since (shown marked); the live cycles around it.
+    let (_, cycles, ideas, _) = edit_choices(&state, &cycle).await?;
     let measures = state.store.measures(project.id).await?;
     let f = &cycle.fields;
     let idea = f.change_idea.and_then(|i| ideas.iter().find(|n| n.id == i));

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
-    free_text, tags, Action, Grant, NonEmpty, OrgId, Project, ProjectFields, ProjectId,
-    ProjectStatus, Resource, StoreError, Team, TeamId,
+    check_team, split_tags, Action, Grant, OrgId, Project, ProjectDraft, ProjectFields, ProjectId,
+    ProjectStatus, Resource, StoreError, Team,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -193,69 +193,34 @@ impl ProjectForm {
             ("Status", status),
             ("Team", team),
             ("Sponsor", self.sponsor.clone()),
-            ("Tags", tags(&self.tags).join(", ")),
+            ("Tags", split_tags(&self.tags).join(", ")),
         ]
     }
 
-    /// The validated fields, or every error at once. `teams` are the organisation's.
-    fn parse(&self, teams: &[Team]) -> Result<ProjectFields, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let title = NonEmpty::parse("title", &self.title)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let problem = free_text("problem", &self.problem)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let aim = free_text("aim", &self.aim).map_err(|e| errors.push(e)).ok();
-        let method = self.method.trim();
-        if method.chars().count() > 100 {
-            errors.insert("method", "Choose a method from the list");
+    /// The draft the form is: every field sent.
+    fn draft(&self) -> ProjectDraft {
+        ProjectDraft {
+            title: Some(self.title.clone()),
+            problem: Some(self.problem.clone()),
+            aim: Some(self.aim.clone()),
+            method: Some(self.method.clone()),
+            status: Some(self.status.clone()),
+            team: Some(self.team.clone()),
+            sponsor: Some(self.sponsor.clone()),
+            tags: Some(split_tags(&self.tags)),
         }
-        let status = ProjectStatus::parse(&self.status);
-        if status.is_none() {
-            errors.insert("status", "Choose a status");
-        }
-        let team = match self.team.trim() {
-            "" => Some(None),
-            t => t
-                .parse::<i64>()
-                .ok()
-                .map(TeamId)
-                .filter(|id| teams.iter().any(|x| x.id == *id))
-                .map(Some),
-        };
-        if team.is_none() {
-            errors.insert("team", "Choose a team of the organisation");
-        }
-        let sponsor = if self.sponsor.trim().is_empty() {
-            Some(String::new())
-        } else {
-            NonEmpty::parse("sponsor", &self.sponsor)
-                .map(|s| s.as_str().to_owned())
-                .map_err(|e| errors.push(e))
-                .ok()
-        };
-        let tags = tags(&self.tags);
-        if gemba_domain::check_tags(&tags).is_err() {
-            errors.insert("tags", "Use at most 20 tags of up to 50 characters each");
-        }
-        match (title, problem, aim, status, team, sponsor) {
-            (Some(title), Some(problem), Some(aim), Some(status), Some(team), Some(sponsor))
-                if errors.is_empty() =>
-            {
-                Ok(ProjectFields {
-                    title,
-                    problem,
-                    aim,
-                    method: method.to_owned(),
-                    status,
-                    team,
-                    sponsor,
-                    tags,
-                })
-            }
-            _ => Err(errors),
-        }
+    }
+
+    /// The validated fields over the project's `current` ones, or every error at once.
+    /// `teams` are those the project may be put on.
+    fn parse(
+        &self,
+        teams: &[Team],
+        current: Option<&Project>,
+    ) -> Result<ProjectFields, FieldErrors> {
+        let fields = self.draft().apply(current.map(Project::fields).as_ref())?;
+        check_team(fields.team, teams, current.and_then(|p| p.team))?;
+        Ok(fields)
     }
 }
 
@@ -403,7 +368,7 @@ async fn create(
     // Not an organisation where the user may edit: it looks like nothing is there.
     let org = org.ok_or(PageError::NotFound)?;
     let org_teams = state.store.teams(org).await?;
-    match f.parse(&org_teams) {
+    match f.parse(&org_teams, None) {
         Ok(fields) => {
             let id = state
                 .store
@@ -611,7 +576,7 @@ async fn update(
     user.check_csrf(&f.csrf)?;
     let (p, grant) = load_project(&state, &user, ProjectId(id), Action::EditProject).await?;
     let teams = teams_for_edit(&state, &p).await?;
-    match f.parse(&teams) {
+    match f.parse(&teams, Some(&p)) {
         Ok(fields) => {
             grant.require_project_change(&p, &fields)?;
             let saved = match conflict::parse(&f.version) {
