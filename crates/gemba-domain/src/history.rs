@@ -976,6 +976,101 @@ mod tests {
         assert!(none.points.is_empty());
     }
 
+    /// A project whose fields come from small sets, so that equal and different values both
+    /// turn up often.
+    fn small_project() -> impl proptest::strategy::Strategy<Value = (Project, ProjectFields)> {
+        use proptest::prelude::*;
+        let text = || prop::sample::select(vec!["", "a", "b"]);
+        let status = || prop::sample::select(ProjectStatus::ALL.to_vec());
+        let team = || prop::option::of(prop::sample::select(vec![TeamId(1), TeamId(2)]));
+        let tags = || prop::collection::vec(prop::sample::select(vec!["x", "y"]), 0..3);
+        (
+            (
+                text(),
+                text(),
+                text(),
+                text(),
+                status(),
+                team(),
+                text(),
+                tags(),
+            ),
+            (
+                text(),
+                text(),
+                text(),
+                text(),
+                status(),
+                team(),
+                text(),
+                tags(),
+            ),
+        )
+            .prop_map(|(o, n)| {
+                let mut p = project();
+                (p.title, p.problem, p.aim, p.method) =
+                    (format!("T{}", o.0), o.1.into(), o.2.into(), o.3.into());
+                (p.status, p.team, p.sponsor) = (o.4, o.5, o.6.into());
+                p.tags = o.7.iter().map(|t| t.to_string()).collect();
+                let f = ProjectFields {
+                    title: NonEmpty::parse("title", &format!("T{}", n.0)).unwrap(),
+                    problem: n.1.into(),
+                    aim: n.2.into(),
+                    method: n.3.into(),
+                    status: n.4,
+                    team: n.5,
+                    sponsor: n.6.into(),
+                    tags: n.7.iter().map(|t| t.to_string()).collect(),
+                };
+                (p, f)
+            })
+    }
+
+    proptest::proptest! {
+        /// One record per field that differs, in the order of the fields, each with the values
+        /// of that field; none when nothing differs.
+        #[test]
+        fn one_project_record_per_changed_field((p, f) in small_project()) {
+            let differs = [
+                (Field::Title, p.title != f.title.as_str()),
+                (Field::Problem, p.problem != f.problem),
+                (Field::Aim, p.aim != f.aim),
+                (Field::Method, p.method != f.method),
+                (Field::Status, p.status != f.status),
+                (Field::Team, p.team != f.team),
+                (Field::Sponsor, p.sponsor != f.sponsor),
+                (Field::Tags, p.tags != f.tags),
+            ];
+            let expected: Vec<Field> =
+                differs.iter().filter(|(_, d)| *d).map(|(f, _)| *f).collect();
+            let r = project_changes(&p, &f, LinkLabels::default());
+            let got: Vec<Field> = r.iter().filter_map(|r| r.field).collect();
+            proptest::prop_assert_eq!(got, expected);
+            for r in &r {
+                proptest::prop_assert_eq!(r.action, Action::Changed);
+                proptest::prop_assert!(r.old != r.new || r.field == Some(Field::Team));
+                match r.field {
+                    Some(Field::Aim) => {
+                        proptest::prop_assert_eq!(r.old.clone(), text_value(&p.aim));
+                        proptest::prop_assert_eq!(r.new.clone(), text_value(&f.aim));
+                    }
+                    Some(Field::Status) => {
+                        proptest::prop_assert_eq!(r.new.as_deref(), Some(f.status.name()));
+                    }
+                    _ => {}
+                }
+            }
+            // The same project saved again records nothing.
+            let mut same = p.clone();
+            same.title = f.title.as_str().to_owned();
+            (same.problem, same.aim, same.method) =
+                (f.problem.clone(), f.aim.clone(), f.method.clone());
+            (same.status, same.team, same.sponsor, same.tags) =
+                (f.status, f.team, f.sponsor.clone(), f.tags.clone());
+            proptest::prop_assert!(project_changes(&same, &f, LinkLabels::default()).is_empty());
+        }
+    }
+
     #[test]
     fn names_round_trip() {
         for k in ObjectKind::ALL {

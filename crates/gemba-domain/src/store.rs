@@ -396,7 +396,7 @@ pub trait Store: Send + Sync + 'static {
     async fn data(&self, measure: MeasureId) -> Result<Vec<DataPoint>, StoreError>;
     /// Removes one data point of a live measure (`Missing` when there is no point on `date`).
     /// The point is gone from the data, but its value is kept as a [`DataPointRevision`] (and
-    /// in the history sentence), so it can be put back.
+    /// in the history record), so it can be put back.
     async fn delete_data_point(
         &self,
         measure: MeasureId,

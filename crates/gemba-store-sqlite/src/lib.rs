@@ -8,9 +8,9 @@
 //!   busy timeout; every write is one transaction begun with `BEGIN IMMEDIATE`, so concurrent
 //!   writers wait for each other instead of failing half-way.
 //! - **History with every change.** Each change to a project (its fields, driver diagram,
-//!   measures, data, PDSA cycles, deletion and restoration) writes a sentence to the project's
-//!   history in the same transaction, and marks the project changed. A change that changes
-//!   nothing writes nothing.
+//!   measures, data, PDSA cycles, deletion and restoration) writes the history records that
+//!   `gemba_domain::history` produces for it (no prose) in the same transaction, and marks the
+//!   project changed. A change that changes nothing writes nothing.
 //! - **Nothing leaks across projects.** A driver node's parent, a PDSA cycle's change idea and
 //!   the cycle it follows must belong to the same project, and a project's team to the same
 //!   organisation; otherwise the write fails with [`StoreError::Missing`]. A deleted project

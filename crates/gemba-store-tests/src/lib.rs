@@ -8,9 +8,16 @@
 //!
 //! A backend runs every case, each as its own named test, with [`conformance!`]:
 //!
-//! ```ignore
-//! gemba_store_tests::conformance!(in_memory, fixture = MyStore::fresh().await, store = &fixture, after = ());
+//! ```text
+//! gemba_store_tests::conformance!(
+//!     in_memory,
+//!     fixture = MyStore::fresh().await.unwrap(),
+//!     store = &fixture,
+//!     after = fixture.close().await,
+//! );
 //! ```
+//!
+//! (The SQLite store's `tests/conformance.rs` is the working example.)
 //!
 //! `fixture` is built fresh for each case by the `fixture` expression, `store` borrows the
 //! `&dyn Store` from it, and `after` runs when the case has passed (closing a pool, say). The
