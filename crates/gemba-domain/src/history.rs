@@ -164,184 +164,7 @@ impl Action {
     }
 }
 
-/// A field that a change record names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Field {
-    /// A project's or a PDSA cycle's title.
-    Title,
-    /// A project's problem (prose).
-    Problem,
-    /// A project's aim.
-    Aim,
-    /// A project's method.
-    Method,
-    /// A project's status (a `ProjectStatus` name).
-    Status,
-    /// A project's team (the team's name).
-    Team,
-    /// A project's sponsor.
-    Sponsor,
-    /// A project's tags, joined with ", ".
-    Tags,
-    /// A project's lead (the person's name).
-    Lead,
-    /// A measure's name.
-    Name,
-    /// A measure's type (a `MeasureType` name).
-    MeasureType,
-    /// A measure's definition (prose).
-    Definition,
-    /// A measure's unit.
-    Unit,
-    /// A measure's data source.
-    DataSource,
-    /// A measure's chart type (a `ChartType` name).
-    ChartType,
-    /// A measure's improvement direction (an `Improvement` name).
-    Improvement,
-    /// What a measure's denominator counts.
-    DenominatorLabel,
-    /// A measure's multiplier (`1`, `100`, `1000`, …).
-    Multiplier,
-    /// A measure's target (a number).
-    Target,
-    /// A measure's rule profile.
-    Rules,
-    /// A measure's rebase dates, ISO, joined with ", ". A rebase record may carry a reason.
-    Rebase,
-    /// How many points a measure's baseline takes (a number).
-    Baseline,
-    /// A measure's period (a `Period` name).
-    Period,
-    /// A PDSA cycle's start date (ISO).
-    StartDate,
-    /// The change idea a PDSA cycle tests (the node's text).
-    ChangeIdea,
-    /// The cycle a PDSA cycle follows (its title).
-    Follows,
-    /// A PDSA cycle's objective (prose).
-    Objective,
-    /// A PDSA cycle's prediction (prose).
-    Prediction,
-    /// A PDSA cycle's plan (prose).
-    Plan,
-    /// The data a PDSA cycle collects (prose).
-    DataPlan,
-    /// What happened in a PDSA cycle (prose).
-    DoNotes,
-    /// A PDSA cycle's study (prose).
-    Study,
-    /// A PDSA cycle's decision (an `ActDecision` name).
-    Act,
-    /// A PDSA cycle's next steps (prose).
-    ActNotes,
-    /// A driver diagram node's text.
-    Text,
-}
-
-impl Field {
-    /// Every field.
-    pub const ALL: [Field; 35] = [
-        Field::Title,
-        Field::Problem,
-        Field::Aim,
-        Field::Method,
-        Field::Status,
-        Field::Team,
-        Field::Sponsor,
-        Field::Tags,
-        Field::Lead,
-        Field::Name,
-        Field::MeasureType,
-        Field::Definition,
-        Field::Unit,
-        Field::DataSource,
-        Field::ChartType,
-        Field::Improvement,
-        Field::DenominatorLabel,
-        Field::Multiplier,
-        Field::Target,
-        Field::Rules,
-        Field::Rebase,
-        Field::Baseline,
-        Field::Period,
-        Field::StartDate,
-        Field::ChangeIdea,
-        Field::Follows,
-        Field::Objective,
-        Field::Prediction,
-        Field::Plan,
-        Field::DataPlan,
-        Field::DoNotes,
-        Field::Study,
-        Field::Act,
-        Field::ActNotes,
-        Field::Text,
-    ];
-
-    /// The stored name, as the API's field names spell it: `title`, `chart_type`, `fix_after`…
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::Title => "title",
-            Field::Problem => "problem",
-            Field::Aim => "aim",
-            Field::Method => "method",
-            Field::Status => "status",
-            Field::Team => "team",
-            Field::Sponsor => "sponsor",
-            Field::Tags => "tags",
-            Field::Lead => "lead",
-            Field::Name => "name",
-            Field::MeasureType => "type",
-            Field::Definition => "definition",
-            Field::Unit => "unit",
-            Field::DataSource => "data_source",
-            Field::ChartType => "chart_type",
-            Field::Improvement => "improvement",
-            Field::DenominatorLabel => "denominator_label",
-            Field::Multiplier => "multiplier",
-            Field::Target => "target",
-            Field::Rules => "rules",
-            Field::Rebase => "rebase",
-            Field::Baseline => "fix_after",
-            Field::Period => "period",
-            Field::StartDate => "start_date",
-            Field::ChangeIdea => "change_idea",
-            Field::Follows => "follows",
-            Field::Objective => "objective",
-            Field::Prediction => "prediction",
-            Field::Plan => "plan",
-            Field::DataPlan => "data_plan",
-            Field::DoNotes => "do_notes",
-            Field::Study => "study",
-            Field::Act => "act",
-            Field::ActNotes => "act_notes",
-            Field::Text => "text",
-        }
-    }
-
-    /// The field of a stored name.
-    pub fn parse(s: &str) -> Option<Field> {
-        Self::ALL.into_iter().find(|f| f.name() == s)
-    }
-
-    /// Whether the field is prose: its sentence names it without quoting the values (the
-    /// record still keeps them).
-    pub fn is_prose(self) -> bool {
-        matches!(
-            self,
-            Field::Problem
-                | Field::Definition
-                | Field::Objective
-                | Field::Prediction
-                | Field::Plan
-                | Field::DataPlan
-                | Field::DoNotes
-                | Field::Study
-                | Field::ActNotes
-        )
-    }
-}
+pub use crate::field::Field;
 
 /// One thing that happened to one object of a project.
 #[derive(Debug, Clone, PartialEq)]
@@ -580,15 +403,11 @@ pub fn measure_changes(old: &Measure, new: &MeasureFields) -> Vec<HistoryRecord>
     ));
     let name = |s: &str| Some(s.to_owned());
     d.text(Field::Name, &old.name, new.name.as_str());
-    d.field(
-        Field::MeasureType,
-        name(old.kind.name()),
-        name(new.kind.name()),
-    );
+    d.field(Field::Kind, name(old.kind.name()), name(new.kind.name()));
     d.text(Field::Definition, &old.definition, &new.definition);
     d.text(Field::Unit, &old.unit, &new.unit);
     d.text(Field::DataSource, &old.data_source, &new.data_source);
-    d.field(Field::ChartType, name(o.chart.name()), name(n.chart.name()));
+    d.field(Field::Chart, name(o.chart.name()), name(n.chart.name()));
     d.field(
         Field::Improvement,
         name(o.improvement.name()),
@@ -624,7 +443,7 @@ pub fn measure_changes(old: &Measure, new: &MeasureFields) -> Vec<HistoryRecord>
         d.out.push(r);
     }
     d.field(
-        Field::Baseline,
+        Field::FixAfter,
         o.fix_after.map(|b| b.to_string()),
         n.fix_after.map(|b| b.to_string()),
     );
@@ -872,7 +691,7 @@ mod tests {
             got,
             vec![
                 (Some(Field::Name), s("Falls"), s("Inpatient falls"), None),
-                (Some(Field::ChartType), s("up"), s("xmr"), None),
+                (Some(Field::Chart), s("up"), s("xmr"), None),
                 (Some(Field::Target), s("4.5"), None, None),
                 (
                     Some(Field::Rebase),
@@ -880,7 +699,7 @@ mod tests {
                     s("2024-03-01, 2024-09-01"),
                     s("2024-09-01: new falls policy")
                 ),
-                (Some(Field::Baseline), s("12"), s("20"), None),
+                (Some(Field::FixAfter), s("12"), s("20"), None),
             ]
         );
         assert!(r

@@ -9,6 +9,7 @@ mod access;
 mod chart;
 mod draft;
 mod entry;
+mod field;
 pub mod history;
 pub mod limits;
 mod model;

@@ -986,7 +986,7 @@ pub async fn history(store: &dyn Store) {
             Some("falls per 1,000 bed days"),
             Some("falls"),
         ),
-        chg(Measure, m2, Field::ChartType, Some("up"), Some("run")),
+        chg(Measure, m2, Field::Chart, Some("up"), Some("run")),
         chg(Measure, m2, Field::Target, Some("4.5"), None),
         chg(Measure, m2, Field::Name, Some(m1), Some(m2)),
         rec(Measure, m1, Action::Created),
@@ -1515,7 +1515,7 @@ pub async fn history_keeps_old_values(store: &dyn Store) {
     assert_eq!(
         latest(store, w.project).await,
         [
-            falls(Field::MeasureType, Some("outcome"), Some("process")),
+            falls(Field::Kind, Some("outcome"), Some("process")),
             falls(
                 Field::Definition,
                 Some("Inpatient falls reported on Datix per 1,000 occupied bed days"),
@@ -1529,7 +1529,7 @@ pub async fn history_keeps_old_values(store: &dyn Store) {
             falls(Field::Improvement, Some("decrease"), Some("increase")),
             falls(Field::Rules, Some("powerbi"), Some("mdc")),
             falls(Field::Rebase, Some("2024-03-01, 2024-06-01"), None),
-            falls(Field::Baseline, Some("12"), None),
+            falls(Field::FixAfter, Some("12"), None),
             falls(Field::Period, Some("month"), Some("week")),
         ]
     );

@@ -204,18 +204,18 @@ fn field_noun(f: Field) -> &'static str {
         Field::Tags => "the tags",
         Field::Lead => "the project lead",
         Field::Name => "the name",
-        Field::MeasureType => "the type",
+        Field::Kind => "the type",
         Field::Definition => "the definition",
         Field::Unit => "the unit",
         Field::DataSource => "the data source",
-        Field::ChartType => "the chart type",
+        Field::Chart => "the chart type",
         Field::Improvement => "the improvement direction",
         Field::DenominatorLabel => "what the denominator counts",
         Field::Multiplier => "the multiplier",
         Field::Target => "the target",
         Field::Rules => "the rule profile",
         Field::Rebase => "the rebase dates",
-        Field::Baseline => "the baseline",
+        Field::FixAfter => "the baseline",
         Field::Period => "the period",
         Field::StartDate => "the start date",
         Field::ChangeIdea => "the change idea",
@@ -229,6 +229,8 @@ fn field_noun(f: Field) -> &'static str {
         Field::Act => "the decision",
         Field::ActNotes => "the next steps",
         Field::Text => "the text",
+        Field::Email => "the email address",
+        Field::Role => "the role",
     }
 }
 
@@ -239,10 +241,10 @@ fn value(f: Field, v: Option<&str>) -> String {
         return "none".to_owned();
     };
     match f {
-        Field::ChartType => {
+        Field::Chart => {
             ChartType::from_str(v).map_or_else(|_| v.to_owned(), |c| c.title().to_owned())
         }
-        Field::Baseline => match v {
+        Field::FixAfter => match v {
             "1" => "the first point".to_owned(),
             n => format!("the first {n} points"),
         },
@@ -252,7 +254,7 @@ fn value(f: Field, v: Option<&str>) -> String {
             .and_then(|n| Multiplier::new(n).ok())
             .map_or_else(|| v.to_owned(), |m| m.to_string()),
         Field::Status
-        | Field::MeasureType
+        | Field::Kind
         | Field::Improvement
         | Field::Target
         | Field::Rules
@@ -541,11 +543,11 @@ mod tests {
         let h = change(
             1,
             vec![
-                chg(Measure, m, Field::ChartType, Some("up"), Some("run")),
+                chg(Measure, m, Field::Chart, Some("up"), Some("run")),
                 chg(Measure, m, Field::Target, Some("4.5"), None),
                 chg(Measure, m, Field::Multiplier, Some("1000"), Some("10000")),
                 chg(Measure, m, Field::Definition, Some("a"), Some("b")),
-                chg(Measure, m, Field::Baseline, Some("12"), None),
+                chg(Measure, m, Field::FixAfter, Some("12"), None),
             ],
         );
         assert_eq!(

@@ -3324,3 +3324,17 @@ async fn the_api_applies_the_forms_limits() {
         }
     }
 }
+
+/// A history record names its field as the API's bodies do, from the domain's one list of
+/// fields; the document lists exactly those.
+#[test]
+fn the_document_lists_the_domains_fields_for_history_records() {
+    let doc = common::contract::document();
+    let listed = &doc["components"]["schemas"]["HistoryEntry"]["properties"]["field"]["enum"];
+    let mut fields: Vec<Value> = gemba_domain::Field::ALL
+        .iter()
+        .map(|f| json!(f.name()))
+        .collect();
+    fields.push(Value::Null);
+    assert_eq!(listed, &json!(fields));
+}

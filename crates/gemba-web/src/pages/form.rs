@@ -83,6 +83,10 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Team => ("Team", "a team of the organisation"),
         Field::Sponsor => ("Sponsor", "a sponsor"),
         Field::Tags => ("Tags", "tags"),
+        Field::Lead => (
+            "Project lead",
+            "a member of the organisation to lead the project",
+        ),
         Field::Name => ("Name", "a name"),
         Field::Kind => ("Type of measure", "outcome, process or balancing"),
         Field::Definition => ("Operational definition", "an operational definition"),

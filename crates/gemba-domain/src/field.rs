@@ -1,0 +1,215 @@
+//! The fields of the workspace's objects, once: what a draft's problem names, what a history
+//! record says changed, and (by [`Field::name`]) the field's name in the API's JSON.
+
+use std::fmt;
+
+/// A field of a project, measure, PDSA cycle, driver diagram node or person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// A project's or PDSA cycle's title.
+    Title,
+    /// A project's problem (prose).
+    Problem,
+    /// A project's aim.
+    Aim,
+    /// A project's improvement method.
+    Method,
+    /// A project's status.
+    Status,
+    /// A project's team.
+    Team,
+    /// A project's sponsor.
+    Sponsor,
+    /// A project's tags.
+    Tags,
+    /// A project's lead.
+    Lead,
+    /// A measure's, person's, team's or organisation's name.
+    Name,
+    /// A measure's type (outcome, process, balancing).
+    Kind,
+    /// A measure's operational definition (prose).
+    Definition,
+    /// A measure's unit.
+    Unit,
+    /// A measure's data source.
+    DataSource,
+    /// What a measure's denominator counts.
+    DenominatorLabel,
+    /// A measure's chart type.
+    Chart,
+    /// A measure's improvement direction.
+    Improvement,
+    /// A measure's target.
+    Target,
+    /// A measure's rule profile.
+    Rules,
+    /// A measure's rebases.
+    Rebase,
+    /// How many points a measure's baseline takes.
+    FixAfter,
+    /// What one of a measure's points stands for.
+    Period,
+    /// A measure's display multiplier.
+    Multiplier,
+    /// A PDSA cycle's start date.
+    StartDate,
+    /// The change idea a PDSA cycle tests.
+    ChangeIdea,
+    /// The cycle a PDSA cycle follows.
+    Follows,
+    /// A PDSA cycle's objective (prose).
+    Objective,
+    /// A PDSA cycle's prediction (prose).
+    Prediction,
+    /// A PDSA cycle's plan (prose).
+    Plan,
+    /// The data a PDSA cycle collects (prose).
+    DataPlan,
+    /// What happened in a PDSA cycle (prose).
+    DoNotes,
+    /// A PDSA cycle's study (prose).
+    Study,
+    /// A PDSA cycle's decision.
+    Act,
+    /// What next, after a PDSA cycle (prose).
+    ActNotes,
+    /// A driver diagram node's text.
+    Text,
+    /// A person's email.
+    Email,
+    /// A person's role.
+    Role,
+}
+
+impl Field {
+    /// Every field.
+    pub const ALL: [Field; 37] = [
+        Field::Title,
+        Field::Problem,
+        Field::Aim,
+        Field::Method,
+        Field::Status,
+        Field::Team,
+        Field::Sponsor,
+        Field::Tags,
+        Field::Lead,
+        Field::Name,
+        Field::Kind,
+        Field::Definition,
+        Field::Unit,
+        Field::DataSource,
+        Field::DenominatorLabel,
+        Field::Chart,
+        Field::Improvement,
+        Field::Target,
+        Field::Rules,
+        Field::Rebase,
+        Field::FixAfter,
+        Field::Period,
+        Field::Multiplier,
+        Field::StartDate,
+        Field::ChangeIdea,
+        Field::Follows,
+        Field::Objective,
+        Field::Prediction,
+        Field::Plan,
+        Field::DataPlan,
+        Field::DoNotes,
+        Field::Study,
+        Field::Act,
+        Field::ActNotes,
+        Field::Text,
+        Field::Email,
+        Field::Role,
+    ];
+
+    /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
+    /// history record is stored with.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Problem => "problem",
+            Field::Aim => "aim",
+            Field::Method => "method",
+            Field::Status => "status",
+            Field::Team => "team_id",
+            Field::Sponsor => "sponsor",
+            Field::Tags => "tags",
+            Field::Lead => "lead_id",
+            Field::Name => "name",
+            Field::Kind => "type",
+            Field::Definition => "definition",
+            Field::Unit => "unit",
+            Field::DataSource => "data_source",
+            Field::DenominatorLabel => "denominator_label",
+            Field::Chart => "chart",
+            Field::Improvement => "improvement",
+            Field::Target => "target",
+            Field::Rules => "rules",
+            Field::Rebase => "rebase",
+            Field::FixAfter => "fix_after",
+            Field::Period => "period",
+            Field::Multiplier => "multiplier",
+            Field::StartDate => "start_date",
+            Field::ChangeIdea => "change_idea_id",
+            Field::Follows => "follows_id",
+            Field::Objective => "objective",
+            Field::Prediction => "prediction",
+            Field::Plan => "plan",
+            Field::DataPlan => "data_plan",
+            Field::DoNotes => "do_notes",
+            Field::Study => "study",
+            Field::Act => "act",
+            Field::ActNotes => "act_notes",
+            Field::Text => "text",
+            Field::Email => "email",
+            Field::Role => "role",
+        }
+    }
+
+    /// The field of a [`Field::name`].
+    pub fn parse(s: &str) -> Option<Field> {
+        Self::ALL.into_iter().find(|f| f.name() == s)
+    }
+
+    /// Whether the field is prose: a history sentence names it without quoting the values (the
+    /// record still keeps them).
+    pub fn is_prose(self) -> bool {
+        matches!(
+            self,
+            Field::Problem
+                | Field::Definition
+                | Field::Objective
+                | Field::Prediction
+                | Field::Plan
+                | Field::DataPlan
+                | Field::DoNotes
+                | Field::Study
+                | Field::ActNotes
+        )
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_parse_back() {
+        let mut names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Field::ALL.len());
+        for f in Field::ALL {
+            assert_eq!(Field::parse(f.name()), Some(f));
+        }
+        assert_eq!(Field::parse("team"), None);
+    }
+}
