@@ -995,3 +995,72 @@ mod tests {
         assert_eq!(input.to_fields(None).unwrap_err()[0].field.name(), "target");
     }
 }
+
+/// A measure on an organisation's board report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoardMeasureJson {
+    /// The measure.
+    pub measure: MeasureJson,
+    /// Its report section.
+    pub section: String,
+    /// Its executive owner, or null.
+    pub owner: Option<MemberJson>,
+    /// Whether it is one of the organisation's own measures rather than a project's.
+    pub organisation_measure: bool,
+}
+
+impl From<&gemba_domain::BoardMeasure> for BoardMeasureJson {
+    fn from(b: &gemba_domain::BoardMeasure) -> Self {
+        BoardMeasureJson {
+            measure: MeasureJson::from(&b.measure),
+            section: b.section.clone(),
+            owner: b.owner.as_ref().map(MemberJson::from),
+            organisation_measure: b.organisation_measure,
+        }
+    }
+}
+
+/// An organisation's board measures: the report's sections in order and the measures on it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoardJson {
+    /// The report's sections, in order.
+    pub sections: Vec<String>,
+    /// The measures, by section (in the report's order), then as they were put there.
+    pub measures: Vec<BoardMeasureJson>,
+}
+
+/// `PATCH /organisations/{id}/board`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BoardInput {
+    /// The report's sections, in order. Required.
+    pub sections: Option<Vec<String>>,
+}
+
+/// A measure's place on the board report, sent and answered.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct BoardPlaceJson {
+    /// The report section: one of the organisation's sections. Required.
+    pub section: Option<String>,
+    /// The executive owner (a user id of the organisation), or null.
+    #[serde(default)]
+    pub owner_id: Option<i64>,
+}
+
+impl BoardPlaceJson {
+    /// The draft of the place.
+    pub fn draft(&self) -> gemba_domain::BoardPlaceDraft {
+        gemba_domain::BoardPlaceDraft {
+            section: self.section.clone(),
+            owner: self.owner_id,
+        }
+    }
+}
+
+impl From<&gemba_domain::BoardPlace> for BoardPlaceJson {
+    fn from(p: &gemba_domain::BoardPlace) -> Self {
+        BoardPlaceJson {
+            section: Some(p.section.clone()),
+            owner_id: p.owner.map(|u| u.0),
+        }
+    }
+}

@@ -52,6 +52,9 @@ pub enum Action {
     Restore,
     /// Run the organisation: its people, roles, teams, name and system.
     ManageOrganisation,
+    /// Choose the measures on the board report, their sections and executive owners, and the
+    /// report's sections.
+    ManageBoard,
 }
 
 /// One row of the permission table.
@@ -175,11 +178,17 @@ pub const POLICY: &[Permission] = &[
         roles: &[Role::Admin],
         project_lead: false,
     },
+    Permission {
+        action: Action::ManageBoard,
+        what: "choose the board report's measures, sections and executive owners",
+        roles: LEADS,
+        project_lead: false,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -195,6 +204,7 @@ impl Action {
         Action::Delete,
         Action::Restore,
         Action::ManageOrganisation,
+        Action::ManageBoard,
     ];
 
     /// Its row of [`POLICY`].
@@ -203,7 +213,7 @@ impl Action {
         POLICY
             .iter()
             .find(|p| p.action == self)
-            .unwrap_or(&POLICY[POLICY.len() - 1])
+            .unwrap_or(&POLICY[POLICY.len() - 2])
     }
 
     /// Who may take it, for people: "the project's lead, an improvement lead or an admin".

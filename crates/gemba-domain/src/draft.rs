@@ -1128,10 +1128,126 @@ impl NameDraft {
     }
 }
 
+/// A measure's place on the board report as sent: its section and its executive owner.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BoardPlaceDraft {
+    /// The section's name. Required: one of the organisation's report sections.
+    pub section: Option<String>,
+    /// The executive owner's user id, if any (whether they are a member is the store's check).
+    pub owner: Option<i64>,
+}
+
+impl BoardPlaceDraft {
+    /// The checked place, given the organisation's report sections.
+    pub fn apply(&self, sections: &[String]) -> Result<crate::BoardPlace, Problems> {
+        let mut c = Check::default();
+        let section = match self.section.as_deref().map(str::trim) {
+            None | Some("") => {
+                c.add(Field::Section, Problem::Missing);
+                None
+            }
+            Some(s) => match sections.iter().find(|x| x.as_str() == s) {
+                Some(found) => Some(found.clone()),
+                None => {
+                    c.add(
+                        Field::Section,
+                        Problem::Rule(format!("must be one of: {}", sections.join(", "))),
+                    );
+                    None
+                }
+            },
+        };
+        c.finish(section.map(|section| crate::BoardPlace {
+            section,
+            owner: self.owner.map(crate::UserId),
+        }))
+    }
+}
+
+/// The most sections a board report may have.
+pub const MAX_REPORT_SECTIONS: usize = 20;
+
+/// A board report's sections as given, in order: each not blank and at most
+/// [`limits::NAME`] characters, none twice, one to [`MAX_REPORT_SECTIONS`] of them. Blank
+/// entries (empty lines) are left out.
+pub fn report_sections(given: &[String]) -> Result<Vec<String>, Problems> {
+    let mut c = Check::default();
+    let mut out: Vec<String> = Vec::new();
+    for s in given.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        if s.chars().count() > limits::NAME {
+            c.add(Field::Section, Problem::TooLong { max: limits::NAME });
+        } else if out.iter().any(|x| x == s) {
+            c.add(Field::Section, Problem::Rule(format!("has “{s}” twice")));
+        } else {
+            out.push(s.to_owned());
+        }
+    }
+    if out.is_empty() {
+        c.add(Field::Section, Problem::Missing);
+    } else if out.len() > MAX_REPORT_SECTIONS {
+        c.add(
+            Field::Section,
+            Problem::Rule(format!("must have at most {MAX_REPORT_SECTIONS} sections")),
+        );
+    }
+    c.finish(Some(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{ProjectId, Version};
+
+    #[test]
+    fn a_board_place_names_one_of_the_sections() {
+        let sections: Vec<String> = crate::DEFAULT_REPORT_SECTIONS.map(str::to_owned).to_vec();
+        let draft = |section: Option<&str>| BoardPlaceDraft {
+            section: section.map(str::to_owned),
+            owner: Some(4),
+        };
+        assert_eq!(
+            draft(Some(" Safe ")).apply(&sections),
+            Ok(crate::BoardPlace {
+                section: "Safe".into(),
+                owner: Some(crate::UserId(4))
+            })
+        );
+        let e = draft(Some("Finance")).apply(&sections).unwrap_err();
+        assert_eq!(e[0].field, Field::Section);
+        assert_eq!(
+            e[0].problem.to_string(),
+            "must be one of: Safe, Effective, Caring, Responsive, Well-led"
+        );
+        assert_eq!(
+            draft(None).apply(&sections).unwrap_err()[0].problem,
+            Problem::Missing
+        );
+    }
+
+    #[test]
+    fn report_sections_are_trimmed_unique_and_bounded() {
+        let given = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            report_sections(&given(&[" Safe", "", "Well-led "])),
+            Ok(vec!["Safe".to_owned(), "Well-led".to_owned()])
+        );
+        assert_eq!(
+            report_sections(&given(&["Safe", "Safe"])).unwrap_err()[0]
+                .problem
+                .to_string(),
+            "has “Safe” twice"
+        );
+        assert_eq!(
+            report_sections(&given(&["", " "])).unwrap_err()[0].problem,
+            Problem::Missing
+        );
+        let many: Vec<String> = (0..21).map(|i| format!("S{i}")).collect();
+        assert!(report_sections(&many).is_err());
+        let twenty: Vec<String> = (0..20).map(|i| format!("S{i}")).collect();
+        assert_eq!(report_sections(&twenty).unwrap().len(), 20);
+        let long = "x".repeat(limits::NAME + 1);
+        assert!(report_sections(&[long]).is_err());
+    }
 
     fn s(x: &str) -> Option<String> {
         Some(x.to_owned())

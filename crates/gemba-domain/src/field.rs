@@ -80,11 +80,15 @@ pub enum Field {
     Email,
     /// A person's role.
     Role,
+    /// A measure's section of the board report (none: not on the report).
+    Section,
+    /// A board measure's executive owner.
+    Owner,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 37] = [
+    pub const ALL: [Field; 39] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -122,6 +126,8 @@ impl Field {
         Field::Text,
         Field::Email,
         Field::Role,
+        Field::Section,
+        Field::Owner,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -165,6 +171,8 @@ impl Field {
             Field::Text => "text",
             Field::Email => "email",
             Field::Role => "role",
+            Field::Section => "section",
+            Field::Owner => "owner_id",
         }
     }
 

@@ -546,6 +546,7 @@ mod tests {
             sponsor: "Director of Nursing".into(),
             tags: vec!["falls".into()],
             lead: None,
+            kind: crate::ProjectKind::Improvement,
             created_at: NaiveDateTime::default(),
             updated_at: NaiveDateTime::default(),
             version: Version(1),

@@ -25,9 +25,10 @@ pub use access::{
 pub use chart::{measure_chart, Annotation, MeasureChart};
 pub use draft::{
     check_pdsa_links, check_team, grouped, measure_chart as parse_measure_chart, parse_date,
-    parse_role, rule_profile, split_tags, DriverTextDraft, Field, FieldProblem, MeasureDraft,
-    NameDraft, PdsaDraft, PersonDraft, PersonFields, Problem, Problems, ProjectDraft, RebaseDraft,
-    AUTOMATIC_MULTIPLIER, MEASURE_CHARTS, RULE_PROFILES,
+    parse_role, report_sections, rule_profile, split_tags, BoardPlaceDraft, DriverTextDraft, Field,
+    FieldProblem, MeasureDraft, NameDraft, PdsaDraft, PersonDraft, PersonFields, Problem, Problems,
+    ProjectDraft, RebaseDraft, AUTOMATIC_MULTIPLIER, MAX_REPORT_SECTIONS, MEASURE_CHARTS,
+    RULE_PROFILES,
 };
 pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,

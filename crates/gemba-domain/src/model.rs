@@ -292,6 +292,60 @@ impl ProjectStatus {
     }
 }
 
+/// What a project row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProjectKind {
+    /// An improvement project, with an aim, a team, a driver diagram and PDSA cycles.
+    Improvement,
+    /// An organisation's own measures (four-hour performance, staff turnover …) that belong to
+    /// no improvement project: one per organisation, never deleted, left out of project lists.
+    Organisation,
+}
+
+impl ProjectKind {
+    /// The stored name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProjectKind::Improvement => "improvement",
+            ProjectKind::Organisation => "organisation",
+        }
+    }
+
+    /// The kind of a stored name.
+    pub fn parse(s: &str) -> Option<ProjectKind> {
+        [ProjectKind::Improvement, ProjectKind::Organisation]
+            .into_iter()
+            .find(|k| k.name() == s)
+    }
+}
+
+/// The sections of a board report when an organisation has not chosen its own: the CQC's five
+/// key questions.
+pub const DEFAULT_REPORT_SECTIONS: [&str; 5] =
+    ["Safe", "Effective", "Caring", "Responsive", "Well-led"];
+
+/// Where a measure sits on its organisation's board report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardPlace {
+    /// The report section (one of the organisation's sections).
+    pub section: String,
+    /// The executive owner, if named.
+    pub owner: Option<UserId>,
+}
+
+/// A measure on an organisation's board report, as the board sees the list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardMeasure {
+    /// The measure.
+    pub measure: Measure,
+    /// Its section.
+    pub section: String,
+    /// Its executive owner, if named (and still a user).
+    pub owner: Option<User>,
+    /// Whether it is one of the organisation's own measures rather than a project's.
+    pub organisation_measure: bool,
+}
+
 /// A project as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Project {
@@ -317,6 +371,8 @@ pub struct Project {
     pub tags: Vec<String>,
     /// Who leads it (its creator at first; see [`crate::Action::ChooseLead`]), if anyone.
     pub lead: Option<UserId>,
+    /// An improvement project, or the organisation's own measures.
+    pub kind: ProjectKind,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Last changed (this project or anything in it).

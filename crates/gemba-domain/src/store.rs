@@ -311,6 +311,29 @@ pub trait Store: Send + Sync + 'static {
         expected: Option<Version>,
         by: UserId,
     ) -> Result<Version, StoreError>;
+    /// The project row that holds the organisation's own measures (kind
+    /// [`ProjectKind::Organisation`]), made on first use by `by`.
+    async fn organisation_measures(&self, org: OrgId, by: UserId) -> Result<ProjectId, StoreError>;
+    /// The sections of the organisation's board report, in order ([`DEFAULT_REPORT_SECTIONS`]
+    /// until it chooses its own).
+    async fn report_sections(&self, org: OrgId) -> Result<Vec<String>, StoreError>;
+    /// Sets the sections of the organisation's board report, in order. `Refused` when a section
+    /// still holding measures is left out.
+    async fn set_report_sections(&self, org: OrgId, sections: &[String]) -> Result<(), StoreError>;
+    /// The live measures on the organisation's board report, by section (in the report's order)
+    /// and then in the order they were put there.
+    async fn board_measures(&self, org: OrgId) -> Result<Vec<BoardMeasure>, StoreError>;
+    /// Where a measure sits on its organisation's board report, if it is on it.
+    async fn board_place(&self, measure: MeasureId) -> Result<Option<BoardPlace>, StoreError>;
+    /// Puts a live measure on its organisation's board report, moves it to another section or
+    /// owner (`Some`), or takes it off (`None`), with a history record. `Missing` for an owner who
+    /// is not an active member of the organisation; `Refused` for a section it does not have.
+    async fn set_board_place(
+        &self,
+        measure: MeasureId,
+        place: Option<&BoardPlace>,
+        by: UserId,
+    ) -> Result<(), StoreError>;
     /// Who owns a resource, deleted or not: its organisation and, for something in a project,
     /// the project and its lead. One lookup; `None` when there is no such row.
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError>;

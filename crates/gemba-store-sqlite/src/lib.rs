@@ -40,6 +40,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 mod accounts;
+mod board;
 mod drivers;
 mod error;
 mod history;
@@ -429,6 +430,35 @@ impl Store for SqliteStore {
         by: UserId,
     ) -> Result<Version, StoreError> {
         members::set_project_lead(&self.pool, project, lead, expected, by).await
+    }
+
+    async fn organisation_measures(&self, org: OrgId, by: UserId) -> Result<ProjectId, StoreError> {
+        board::organisation_measures(&self.pool, org, by).await
+    }
+
+    async fn report_sections(&self, org: OrgId) -> Result<Vec<String>, StoreError> {
+        board::report_sections(&self.pool, org).await
+    }
+
+    async fn set_report_sections(&self, org: OrgId, sections: &[String]) -> Result<(), StoreError> {
+        board::set_report_sections(&self.pool, org, sections).await
+    }
+
+    async fn board_measures(&self, org: OrgId) -> Result<Vec<BoardMeasure>, StoreError> {
+        board::board_measures(&self.pool, org).await
+    }
+
+    async fn board_place(&self, measure: MeasureId) -> Result<Option<BoardPlace>, StoreError> {
+        board::board_place(&self.pool, measure).await
+    }
+
+    async fn set_board_place(
+        &self,
+        measure: MeasureId,
+        place: Option<&BoardPlace>,
+        by: UserId,
+    ) -> Result<(), StoreError> {
+        board::set_board_place(&self.pool, measure, place, by).await
     }
 
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError> {

@@ -72,7 +72,7 @@ fn fix_after_int(n: Option<usize>) -> Result<Option<i64>, StoreError> {
     .transpose()
 }
 
-fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
+pub(crate) fn measure_from(r: &SqliteRow) -> Result<Measure, StoreError> {
     let kind: String = r.try_get("kind").map_err(db)?;
     let chart: String = r.try_get("chart").map_err(db)?;
     let improvement: String = r.try_get("improvement").map_err(db)?;

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use gemba_domain::{
-    OrgId, Project, ProjectFields, ProjectId, ProjectStatus, StoreError, TeamId, UserId, Version,
+    OrgId, Project, ProjectFields, ProjectId, ProjectKind, ProjectStatus, StoreError, TeamId,
+    UserId, Version,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -94,6 +95,10 @@ fn project_from(r: &SqliteRow, tags: Vec<String>) -> Result<Project, StoreError>
             .try_get::<Option<i64>, _>("lead_id")
             .map_err(db)?
             .map(UserId),
+        kind: {
+            let kind: String = r.try_get("kind").map_err(db)?;
+            ProjectKind::parse(&kind).ok_or_else(|| corrupt("projects.kind", &kind))?
+        },
         created_at: r.try_get("created_at").map_err(db)?,
         updated_at: r.try_get("updated_at").map_err(db)?,
         version: Version(r.try_get("version").map_err(db)?),
@@ -107,7 +112,7 @@ async fn load(
 ) -> Result<Option<(Project, bool)>, StoreError> {
     let row = sqlx::query(
         "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-         lead_id, created_at, updated_at, version, deleted_at IS NOT NULL AS deleted FROM projects \
+         lead_id, kind, created_at, updated_at, version, deleted_at IS NOT NULL AS deleted FROM projects \
          WHERE id = ?",
     )
     .bind(id.0)
@@ -180,14 +185,16 @@ pub(crate) async fn list(
     let rows = if deleted {
         sqlx::query(
             "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-             lead_id, created_at, updated_at, version FROM projects \
-             WHERE org_id = ? AND deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC",
+             lead_id, kind, created_at, updated_at, version FROM projects \
+             WHERE org_id = ? AND deleted_at IS NOT NULL AND kind = 'improvement' \
+             ORDER BY deleted_at DESC, id DESC",
         )
     } else {
         sqlx::query(
             "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-             lead_id, created_at, updated_at, version FROM projects \
-             WHERE org_id = ? AND deleted_at IS NULL ORDER BY updated_at DESC, id DESC",
+             lead_id, kind, created_at, updated_at, version FROM projects \
+             WHERE org_id = ? AND deleted_at IS NULL AND kind = 'improvement' \
+             ORDER BY updated_at DESC, id DESC",
         )
     }
     .bind(org.0)
@@ -307,6 +314,11 @@ pub(crate) async fn delete_project(
         Some((p, false)) => p,
         _ => return Err(StoreError::Missing(format!("the project {id}"))),
     };
+    if old.kind == ProjectKind::Organisation {
+        return Err(StoreError::Refused(
+            "the organisation's own measures cannot be deleted as a project".to_owned(),
+        ));
+    }
     let what = || format!("the project “{}”", old.title);
     check(what, old.version, expected)?;
     let done = sqlx::query(

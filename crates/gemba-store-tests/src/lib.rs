@@ -64,6 +64,7 @@ macro_rules! conformance {
             replaced_and_removed_values_can_be_put_back,
             writes_racing_a_deletion_are_missing,
             owners_and_project_leads,
+            board_measures_and_sections,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -3471,4 +3472,182 @@ pub async fn owners_and_project_leads(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(store.project(a.project).await.unwrap().unwrap().lead, None);
+}
+
+// --- the board's measures -----------------------------------------------------------------------
+
+/// An organisation's own measures live in one row of its own, left out of project lists; any
+/// measure can be on the board report, in one of its sections, with an executive owner, and the
+/// history says when it was put there, moved or taken off.
+pub async fn board_measures_and_sections(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;
+    let home = store.organisation_measures(a.org, a.user).await.unwrap();
+    assert_eq!(
+        store.organisation_measures(a.org, a.user).await.unwrap(),
+        home,
+        "one per organisation"
+    );
+    assert_ne!(
+        store.organisation_measures(b.org, b.user).await.unwrap(),
+        home
+    );
+    let row = store.project(home).await.unwrap().unwrap();
+    assert_eq!((row.kind, row.org), (ProjectKind::Organisation, a.org));
+    let listed: Vec<ProjectId> = store
+        .projects(a.org)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(listed, [a.project], "project lists leave it out");
+    assert_eq!(
+        store.project(a.project).await.unwrap().unwrap().kind,
+        ProjectKind::Improvement
+    );
+    assert!(matches!(
+        store.delete_project(home, None, a.user).await,
+        Err(StoreError::Refused(_))
+    ));
+
+    // Sections: the CQC's five until the organisation chooses its own.
+    assert_eq!(
+        store.report_sections(a.org).await.unwrap(),
+        DEFAULT_REPORT_SECTIONS.map(str::to_owned)
+    );
+    let ours: Vec<String> = ["Safe", "Well-led", "Finance"].map(str::to_owned).to_vec();
+    store.set_report_sections(a.org, &ours).await.unwrap();
+    assert_eq!(store.report_sections(a.org).await.unwrap(), ours);
+
+    let four_hour = store
+        .create_measure(home, &measure_fields("Four-hour performance"), a.user)
+        .await
+        .unwrap();
+    let falls = store
+        .create_measure(a.project, &measure_fields("Falls"), a.user)
+        .await
+        .unwrap();
+    assert!(store.board_measures(a.org).await.unwrap().is_empty());
+    let place = |section: &str, owner: Option<UserId>| BoardPlace {
+        section: section.into(),
+        owner,
+    };
+    store
+        .set_board_place(falls, Some(&place("Well-led", None)), a.user)
+        .await
+        .unwrap();
+    store
+        .set_board_place(four_hour, Some(&place("Safe", Some(a.user))), a.user)
+        .await
+        .unwrap();
+    let board = store.board_measures(a.org).await.unwrap();
+    let seen: Vec<(&str, &str, Option<&str>, bool)> = board
+        .iter()
+        .map(|m| {
+            (
+                m.measure.name.as_str(),
+                m.section.as_str(),
+                m.owner.as_ref().map(|u| u.name.as_str()),
+                m.organisation_measure,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("Four-hour performance", "Safe", Some("Asha Patel"), true),
+            ("Falls", "Well-led", None, false),
+        ],
+        "by the report's order of sections"
+    );
+    assert_eq!(
+        store.board_place(four_hour).await.unwrap(),
+        Some(place("Safe", Some(a.user)))
+    );
+    // One change, its records in the order produced: the section, then the owner.
+    assert_eq!(
+        recs(store, home).await[1],
+        Rec {
+            field: Some(Field::Owner),
+            old: None,
+            new: Some("Asha Patel".into()),
+            ..rec(
+                ObjectKind::Measure,
+                "Four-hour performance",
+                Action::Changed
+            )
+        }
+    );
+    assert_eq!(
+        recs(store, home).await[0],
+        Rec {
+            field: Some(Field::Section),
+            old: None,
+            new: Some("Safe".into()),
+            ..rec(
+                ObjectKind::Measure,
+                "Four-hour performance",
+                Action::Changed
+            )
+        }
+    );
+    // The same place again changes nothing and writes no history.
+    let before = store.history(home).await.unwrap().len();
+    store
+        .set_board_place(four_hour, Some(&place("Safe", Some(a.user))), a.user)
+        .await
+        .unwrap();
+    assert_eq!(store.history(home).await.unwrap().len(), before);
+    // A section the report does not have, an owner of another organisation: refused, unchanged.
+    assert!(matches!(
+        store
+            .set_board_place(falls, Some(&place("Caring", None)), a.user)
+            .await,
+        Err(StoreError::Refused(_))
+    ));
+    assert!(matches!(
+        store
+            .set_board_place(falls, Some(&place("Safe", Some(b.user))), a.user)
+            .await,
+        Err(StoreError::Missing(_))
+    ));
+    assert_eq!(
+        store.board_place(falls).await.unwrap(),
+        Some(place("Well-led", None))
+    );
+    // A section that holds measures cannot be left out; an empty one can.
+    assert!(matches!(
+        store
+            .set_report_sections(a.org, &["Safe".to_owned(), "Finance".to_owned()])
+            .await,
+        Err(StoreError::Refused(_))
+    ));
+    store
+        .set_report_sections(a.org, &["Well-led".to_owned(), "Safe".to_owned()])
+        .await
+        .unwrap();
+    let order: Vec<String> = store
+        .board_measures(a.org)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.measure.name)
+        .collect();
+    assert_eq!(order, ["Falls", "Four-hour performance"]);
+    // Taken off, and a deleted measure leaves the board.
+    store.set_board_place(falls, None, a.user).await.unwrap();
+    assert_eq!(store.board_place(falls).await.unwrap(), None);
+    assert_eq!(
+        recs(store, a.project).await[0],
+        Rec {
+            field: Some(Field::Section),
+            old: Some("Well-led".into()),
+            new: None,
+            ..rec(ObjectKind::Measure, "Falls", Action::Changed)
+        }
+    );
+    store.delete_measure(four_hour, None, a.user).await.unwrap();
+    assert!(store.board_measures(a.org).await.unwrap().is_empty());
+    assert!(store.board_measures(b.org).await.unwrap().is_empty());
 }

@@ -231,6 +231,8 @@ fn field_noun(f: Field) -> &'static str {
         Field::Text => "the text",
         Field::Email => "the email address",
         Field::Role => "the role",
+        Field::Section => "the board report section",
+        Field::Owner => "the executive owner",
     }
 }
 

@@ -13,6 +13,7 @@
 //! schemas, and `scripts/schemathesis` fuzzes the running server against it.
 
 mod accounts;
+mod board;
 mod drivers;
 mod error;
 mod extract;
@@ -24,7 +25,7 @@ mod projects;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get, patch, post, put};
 use axum::Json;
 use axum::Router;
 use gemba_domain::{
@@ -105,6 +106,11 @@ api_routes! {
     get "/organisations/{id}/teams" => accounts::teams, Do(Action::ManageOrganisation);
     post "/organisations/{id}/teams" => accounts::create_team, Do(Action::ManageOrganisation);
     patch "/teams/{id}" => accounts::update_team, Do(Action::ManageOrganisation);
+    get "/organisations/{id}/board" => board::show, Do(Action::Read);
+    patch "/organisations/{id}/board" => board::update, Do(Action::ManageBoard);
+    post "/organisations/{id}/measures" => board::create_measure, Do(Action::DefineMeasure);
+    put "/measures/{id}/board" => board::place, Do(Action::ManageBoard);
+    delete "/measures/{id}/board" => board::remove, Do(Action::ManageBoard);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -50,6 +50,7 @@ pub(crate) fn status_tag(s: ProjectStatus) -> Markup {
 }
 
 /// A measure with what its chart says now.
+#[derive(Clone)]
 pub(crate) struct MeasureSummary {
     /// The measure.
     pub measure: Measure,

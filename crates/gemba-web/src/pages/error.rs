@@ -51,7 +51,7 @@ impl From<StoreError> for PageError {
 }
 
 /// A message as a sentence: capital first letter, full stop.
-fn sentence(s: &str) -> String {
+pub(crate) fn sentence(s: &str) -> String {
     let mut c = s.chars();
     let mut out: String = match c.next() {
         Some(first) => first.to_uppercase().chain(c).collect(),

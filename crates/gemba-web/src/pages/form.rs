@@ -121,6 +121,8 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Text => ("Text", "the text"),
         Field::Email => ("Email", "an email address"),
         Field::Role => ("Role", "a role"),
+        Field::Section => ("Report section", "a section of the board report"),
+        Field::Owner => ("Executive owner", "a member of the organisation"),
     }
 }
 
@@ -140,6 +142,8 @@ fn chosen(field: Field) -> bool {
             | Field::Follows
             | Field::Act
             | Field::Role
+            | Field::Section
+            | Field::Owner
     )
 }
 

@@ -798,6 +798,7 @@ async fn measure_page(
     let edit = grant.may(Action::EnterData);
     let define = grant.may(Action::DefineMeasure);
     let conflicted = clash.is_some();
+    let board = super::board::measure_section(state, user, m.id, project.org, grant).await?;
     let body = html! {
         a class="back-link" href={ "/projects/" (project.id) } { "Back to " (project.title) }
         span class="caption" { (kind_label(m.kind)) " · " (project.title) }
@@ -848,6 +849,7 @@ async fn measure_page(
             h2 id="settings" { "Chart settings" }
             p { "Rules: " (profile_label(&m.chart.rules)) ". " @if let Some(t) = m.chart.target { "Target: " (shown(&m.chart, t)) "." } }
         }
+        (board)
         @if grant.may(Action::Delete) {
             h2 { "Delete this measure" }
             p { "Deleting hides the measure and its chart from everyone. An admin can restore it with its data." }

@@ -28,6 +28,7 @@ macro_rules! page_routes {
 
 mod account;
 mod admin;
+mod board;
 mod confirm;
 mod conflict;
 mod dashboard;
@@ -70,11 +71,12 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 12] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 13] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
         admin::ROUTES,
+        board::ROUTES,
         dashboard::ROUTES,
         projects::ROUTES,
         drivers::ROUTES,
@@ -94,6 +96,7 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(account::router())
         .merge(admin::router())
+        .merge(board::router())
         .merge(dashboard::router())
         .merge(projects::router())
         .merge(drivers::router())

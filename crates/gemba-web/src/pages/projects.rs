@@ -390,8 +390,12 @@ async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-) -> Result<Markup, PageError> {
+) -> Result<Response, PageError> {
     let (p, grant) = load_project(&state, &user, ProjectId(id), Action::Read).await?;
+    if p.kind == gemba_domain::ProjectKind::Organisation {
+        // The organisation's own measures are shown with the board's.
+        return Ok(see_other(&format!("/orgs/{}/board", p.org)).into_response());
+    }
     let store = state.store.as_ref();
     let org = user
         .memberships
@@ -472,7 +476,7 @@ async fn show(
             p { a class="button button--secondary" href={ "/projects/" (p.id) "/pdsa/new" } { "Log a PDSA cycle" } }
         }
     };
-    Ok(layout::page(&p.title, Some(&user), body))
+    Ok(layout::page(&p.title, Some(&user), body).into_response())
 }
 
 /// Free text as paragraphs, one per blank-line-separated block.

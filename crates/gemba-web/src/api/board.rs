@@ -1,0 +1,125 @@
+//! The board's measures: an organisation's own measures and the measures on its board report.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use gemba_api::workspace::{
+    BoardInput, BoardJson, BoardMeasureJson, BoardPlaceJson, MeasureInput, MeasureJson,
+};
+use gemba_domain::{report_sections, Access, Action, MeasureId, OrgId, Resource, StoreError};
+
+use super::{created_tagged, ApiError, ApiUser, Id, JsonBody};
+use crate::AppState;
+
+/// The organisation of the path for `action` (404 without a role there, 403 without the right).
+async fn org_for(
+    state: &AppState,
+    user: &gemba_domain::User,
+    id: i64,
+    action: Action,
+) -> Result<OrgId, ApiError> {
+    let access = Access::load(state.store.as_ref(), user.id).await?;
+    Ok(*access.org(OrgId(id), action)?.item())
+}
+
+async fn board_of(state: &AppState, org: OrgId) -> Result<BoardJson, ApiError> {
+    let sections = state.store.report_sections(org).await?;
+    let measures = state.store.board_measures(org).await?;
+    Ok(BoardJson {
+        sections,
+        measures: measures.iter().map(BoardMeasureJson::from).collect(),
+    })
+}
+
+/// `GET /organisations/{id}/board`: the report's sections and the measures on it.
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<BoardJson>, ApiError> {
+    let org = org_for(&state, &user, id, Action::Read).await?;
+    Ok(Json(board_of(&state, org).await?))
+}
+
+/// `PATCH /organisations/{id}/board`: the report's sections, in order (409 when a section that
+/// still has measures is left out).
+pub async fn update(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<BoardInput>,
+) -> Result<Json<BoardJson>, ApiError> {
+    let org = org_for(&state, &user, id, Action::ManageBoard).await?;
+    let given = input
+        .sections
+        .ok_or_else(|| ApiError::field("sections", "is required"))?;
+    let sections = report_sections(&given)?;
+    state.store.set_report_sections(org, &sections).await?;
+    Ok(Json(board_of(&state, org).await?))
+}
+
+/// `POST /organisations/{id}/measures`: one of the organisation's own measures (not on the
+/// board report until it is put there).
+pub async fn create_measure(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<MeasureInput>,
+) -> Result<Response, ApiError> {
+    let org = org_for(&state, &user, id, Action::DefineMeasure).await?;
+    let fields = input.to_fields(None)?;
+    let home = state.store.organisation_measures(org, user.id).await?;
+    let id = state.store.create_measure(home, &fields, user.id).await?;
+    let measure = state.store.measure(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(created_tagged(
+        format!("/api/v1/measures/{id}"),
+        measure.version,
+        MeasureJson::from(&measure),
+    ))
+}
+
+/// `PUT /measures/{id}/board`: puts a measure on its organisation's board report, or moves it
+/// to another section or owner.
+pub async fn place(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<BoardPlaceJson>,
+) -> Result<Json<BoardPlaceJson>, ApiError> {
+    let id = MeasureId(id);
+    let access = Access::load(state.store.as_ref(), user.id).await?;
+    let org = access
+        .resource(Resource::Measure(id), Action::ManageBoard)
+        .await?
+        .grant()
+        .org();
+    let sections = state.store.report_sections(org).await?;
+    let place = input.draft().apply(&sections)?;
+    match state.store.set_board_place(id, Some(&place), user.id).await {
+        Ok(()) => Ok(Json(BoardPlaceJson::from(&place))),
+        Err(StoreError::Missing(_)) => Err(ApiError::field(
+            "owner_id",
+            "is not an active member of the measure's organisation",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `DELETE /measures/{id}/board`: takes a measure off the board report (it keeps its data).
+pub async fn remove(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    let id = MeasureId(id);
+    let access = Access::load(state.store.as_ref(), user.id).await?;
+    access
+        .resource(Resource::Measure(id), Action::ManageBoard)
+        .await?;
+    if state.store.board_place(id).await?.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    state.store.set_board_place(id, None, user.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,364 @@
+//! The board's measures: an organisation's own measures and the project measures it reports to
+//! its board, by report section, each with its executive owner and what its chart says now.
+//! Everyone in the organisation reads them; improvement leads and admins choose them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::pages::Path;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use gemba_domain::{
+    report_sections, Action, BoardMeasure, BoardPlaceDraft, Grant, MeasureId, OrgId, ProjectId,
+    Resource, StoreError,
+};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::dashboard::{measure_list, measure_summaries, MeasureSummary};
+use super::error::PageError;
+use super::form::{self, FieldErrors};
+use super::layout::{self, csrf_field};
+use super::session::{see_other, CurrentUser};
+use super::today;
+use crate::AppState;
+
+page_routes! {
+    get "/board" => board_home, Own;
+    get "/orgs/{org}/board" => board, Do(Action::Read);
+    post "/orgs/{org}/board/sections" => set_sections, Do(Action::ManageBoard);
+    get "/orgs/{org}/measures/new" => new_measure, Do(Action::DefineMeasure);
+    post "/measures/{id}/board" => place, Do(Action::ManageBoard);
+    post "/measures/{id}/board/remove" => remove, Do(Action::ManageBoard);
+}
+
+/// `/board`: the board measures of the user's organisation (a list when they have several).
+async fn board_home(user: CurrentUser) -> Result<Response, PageError> {
+    match user.memberships.as_slice() {
+        [only] => Ok(see_other(&format!("/orgs/{}/board", only.org.id))),
+        many => {
+            let body = html! {
+                h1 { "Board measures" }
+                ul class="card-list" {
+                    @for m in many {
+                        li class="card" { a href={ "/orgs/" (m.org.id) "/board" } { (m.org.name) } }
+                    }
+                }
+            };
+            Ok(layout::page("Board measures", Some(&user), body).into_response())
+        }
+    }
+}
+
+/// The organisation of the path for `action`: 404 when the user has no role there (or the id is
+/// not a number), 403 when their role may not.
+fn org_of(
+    state: &AppState,
+    user: &CurrentUser,
+    org: &str,
+    action: Action,
+) -> Result<(OrgId, Grant), PageError> {
+    let id = org
+        .parse::<i64>()
+        .map(OrgId)
+        .map_err(|_| PageError::NotFound)?;
+    Ok(user.access(state).org(id, action)?.into_parts())
+}
+
+/// The summaries of the board's measures, by measure, through each project's cached summaries.
+async fn summaries_of(
+    state: &AppState,
+    board: &[BoardMeasure],
+) -> Result<HashMap<MeasureId, Arc<Vec<MeasureSummary>>>, PageError> {
+    let mut by_project: HashMap<ProjectId, Arc<Vec<MeasureSummary>>> = HashMap::new();
+    let mut out = HashMap::new();
+    for b in board {
+        let project = b.measure.project;
+        let summaries = match by_project.entry(project) {
+            std::collections::hash_map::Entry::Occupied(e) => Arc::clone(e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let p = state
+                    .store
+                    .project(project)
+                    .await?
+                    .ok_or(PageError::NotFound)?;
+                Arc::clone(e.insert(measure_summaries(state, &p).await?))
+            }
+        };
+        out.insert(b.measure.id, summaries);
+    }
+    Ok(out)
+}
+
+async fn board(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+) -> Result<Markup, PageError> {
+    let (org, grant) = org_of(&state, &user, &org, Action::Read)?;
+    render(&state, &user, org, grant, None, &FieldErrors::new()).await
+}
+
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    org: OrgId,
+    grant: Grant,
+    typed_sections: Option<&str>,
+    errors: &FieldErrors,
+) -> Result<Markup, PageError> {
+    let store = state.store.as_ref();
+    let name = store
+        .org(org)
+        .await?
+        .map(|o| o.name)
+        .ok_or(PageError::NotFound)?;
+    let sections = store.report_sections(org).await?;
+    let board = store.board_measures(org).await?;
+    let summaries = summaries_of(state, &board).await?;
+    let manage = grant.may(Action::ManageBoard);
+    let sections_text = typed_sections
+        .map(str::to_owned)
+        .unwrap_or_else(|| sections.join("\n"));
+    let today = today();
+    let body = html! {
+        span class="caption" { (name) }
+        h1 { "Board measures" }
+        p {
+            "The measures this organisation reports to its board, by section of the report, with "
+            "their executive owners and what their charts say now."
+        }
+        @if grant.may(Action::DefineMeasure) {
+            p { a class="button button--secondary" href={ "/orgs/" (org) "/measures/new" } { "Add an organisation measure" } }
+        }
+        @for section in &sections {
+            @let here: Vec<&BoardMeasure> = board.iter().filter(|b| &b.section == section).collect();
+            h2 { (section) }
+            @if here.is_empty() {
+                p class="hint" { "No measures in this section yet." }
+            } @else {
+                @for b in &here {
+                    @let summary: Vec<MeasureSummary> = summaries
+                        .get(&b.measure.id)
+                        .and_then(|all| all.iter().find(|s| s.measure.id == b.measure.id))
+                        .map(|s| vec![s.clone()])
+                        .unwrap_or_default();
+                    div class="board-measure" {
+                        (measure_list(&summary, today))
+                        p class="hint" {
+                            "Executive owner: "
+                            (b.owner.as_ref().map_or("not named", |o| o.name.as_str()))
+                            @if !b.organisation_measure { " · a project measure" }
+                        }
+                    }
+                }
+            }
+        }
+        @if manage {
+            h2 id="sections" { "Sections of the report" }
+            (form::error_summary(errors))
+            form method="post" action={ "/orgs/" (org) "/board/sections" } novalidate {
+                (csrf_field(user))
+                (form::textarea("sections", "Sections, one per line, in order", &sections_text,
+                    Some("The CQC's key questions by default. A section that still has measures cannot be left out."), errors))
+                button type="submit" class="button" { "Save sections" }
+            }
+        }
+    };
+    let title = if errors.is_empty() {
+        "Board measures"
+    } else {
+        "Error: Board measures"
+    };
+    Ok(layout::page(title, Some(user), body))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SectionsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    sections: String,
+}
+
+async fn set_sections(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    Form(f): Form<SectionsForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let (org, grant) = org_of(&state, &user, &org, Action::ManageBoard)?;
+    let lines: Vec<String> = f.sections.lines().map(str::to_owned).collect();
+    let refused = |message: String| {
+        let mut errors = FieldErrors::new();
+        errors.insert("sections", message);
+        errors
+    };
+    let errors = match report_sections(&lines) {
+        Ok(sections) => match state.store.set_report_sections(org, &sections).await {
+            Ok(()) => return Ok(see_other(&format!("/orgs/{org}/board#sections"))),
+            Err(StoreError::Refused(why)) => refused(super::error::sentence(&why)),
+            Err(e) => return Err(e.into()),
+        },
+        Err(problems) => refused(form::problem_sentence(
+            problems[0].field,
+            &problems[0].problem,
+        )),
+    };
+    let page = render(&state, &user, org, grant, Some(&f.sections), &errors).await?;
+    Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
+}
+
+/// Adds an organisation measure: the measure form of the organisation's own measures.
+async fn new_measure(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+) -> Result<Response, PageError> {
+    let (org, _) = org_of(&state, &user, &org, Action::DefineMeasure)?;
+    let home = state.store.organisation_measures(org, user.user.id).await?;
+    Ok(see_other(&format!("/projects/{home}/measures/new")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PlaceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    section: String,
+    #[serde(default)]
+    owner: String,
+}
+
+/// Puts a measure on the board report, or moves it to another section or owner.
+async fn place(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<PlaceForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let id = MeasureId(id);
+    let owner = user
+        .access(&state)
+        .resource(Resource::Measure(id), Action::ManageBoard)
+        .await?
+        .grant()
+        .org();
+    let sections = state.store.report_sections(owner).await?;
+    let draft = BoardPlaceDraft {
+        section: Some(f.section.clone()),
+        owner: match f.owner.trim() {
+            "" => None,
+            o => Some(o.parse::<i64>().map_err(|_| {
+                PageError::BadRequest("Choose the executive owner from the list.".into())
+            })?),
+        },
+    };
+    let place = draft
+        .apply(&sections)
+        .map_err(|p| PageError::BadRequest(form::problem_sentence(p[0].field, &p[0].problem)))?;
+    match state
+        .store
+        .set_board_place(id, Some(&place), user.user.id)
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/measures/{id}#board"))),
+        Err(StoreError::Missing(_)) => Err(PageError::BadRequest(
+            "Choose the executive owner from the list of the organisation's people.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Takes a measure off the board report (it stays a measure, with its data).
+async fn remove(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let id = MeasureId(id);
+    user.access(&state)
+        .resource(Resource::Measure(id), Action::ManageBoard)
+        .await?;
+    state.store.set_board_place(id, None, user.user.id).await?;
+    Ok(see_other(&format!("/measures/{id}#board")))
+}
+
+/// The "Board report" part of a measure's page: where it sits on the board report, and for
+/// improvement leads and admins a form to put it there, move it or take it off.
+pub(crate) async fn measure_section(
+    state: &AppState,
+    user: &CurrentUser,
+    measure: MeasureId,
+    org: OrgId,
+    grant: Grant,
+) -> Result<Markup, PageError> {
+    let place = state.store.board_place(measure).await?;
+    let manage = grant.may(Action::ManageBoard);
+    if place.is_none() && !manage {
+        return Ok(html! {});
+    }
+    let sections = state.store.report_sections(org).await?;
+    let people = state.store.org_members(org).await?;
+    let owner_name = place
+        .as_ref()
+        .and_then(|p| p.owner)
+        .and_then(|o| people.iter().find(|(u, _)| u.id == o))
+        .map(|(u, _)| u.name.clone());
+    let section_options: Vec<(&str, &str)> = std::iter::once(("", "Choose a section"))
+        .chain(sections.iter().map(|s| (s.as_str(), s.as_str())))
+        .collect();
+    let ids: Vec<String> = people.iter().map(|(u, _)| u.id.to_string()).collect();
+    let owner_options: Vec<(&str, &str)> = std::iter::once(("", "No one named"))
+        .chain(
+            people
+                .iter()
+                .zip(&ids)
+                .map(|((u, _), id)| (id.as_str(), u.name.as_str())),
+        )
+        .collect();
+    let chosen_section = place.as_ref().map_or("", |p| p.section.as_str());
+    let chosen_owner = place
+        .as_ref()
+        .and_then(|p| p.owner)
+        .map(|o| o.to_string())
+        .unwrap_or_default();
+    let none = FieldErrors::new();
+    Ok(html! {
+        h2 id="board" { "Board report" }
+        @match &place {
+            Some(p) => p {
+                "On the " a href={ "/orgs/" (org) "/board" } { "board measures" } ", in the section "
+                strong { (p.section) } ", executive owner: " (owner_name.as_deref().unwrap_or("not named")) "."
+            },
+            None => p { "Not on the board report." },
+        }
+        @if manage {
+            form method="post" action={ "/measures/" (measure) "/board" } novalidate {
+                (csrf_field(user))
+                (form::select("section", "Report section", &section_options, chosen_section, &none))
+                (form::select("owner", "Executive owner", &owner_options, &chosen_owner, &none))
+                button type="submit" class="button button--secondary" {
+                    @if place.is_some() { "Save place on the board report" } @else { "Put on the board report" }
+                }
+            }
+            @if place.is_some() {
+                form method="post" action={ "/measures/" (measure) "/board/remove" } {
+                    (csrf_field(user))
+                    button type="submit" class="button button--warning" { "Take off the board report" }
+                }
+            }
+        }
+    })
+}
