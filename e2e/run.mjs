@@ -591,6 +591,44 @@ async function journey(browser, base) {
       }
     });
 
+    await step('the improvement lead puts the measure on the board report; the board page shows it with its icons', async () => {
+      await page.goto(measureUrl);
+      await page.getByLabel('Report section').selectOption('Safe');
+      await page.getByLabel('Executive owner').selectOption({ index: 1 });
+      await Promise.all([
+        page.waitForURL((u) => u.toString().replace(/[?#].*$/, '') === measureUrl),
+        page.getByRole('button', { name: 'Put on the board report' }).click(),
+      ]);
+      await page.getByText('in the section').waitFor();
+      await Promise.all([
+        page.waitForURL((u) => /\/orgs\/\d+\/board$/.test(new URL(u).pathname)),
+        page.getByRole('link', { name: 'Board', exact: true }).click(),
+      ]);
+      await page.getByRole('heading', { name: 'Safe', level: 2 }).waitFor();
+      await page.getByRole('link', { name: measureName }).first().waitFor();
+      check(
+        await page.locator('.icons [data-icon="improvement_high"]').first().isVisible(),
+        'the board page does not say the measure shows special cause improvement',
+      );
+      await axeCheck(page, 'Board measures (/orgs/{id}/board)');
+      const phone = await browser.newContext({
+        viewport: PHONE,
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        storageState: await context.storageState(),
+      });
+      try {
+        const p = await phone.newPage();
+        await p.goto(page.url());
+        const r = await phoneWidth(p);
+        log(`    board page: document ${r.scrollWidth} px wide in a ${r.clientWidth} px viewport`);
+        check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px the board page scrolls sideways (${r.scrollWidth} px)`);
+      } finally {
+        await phone.close();
+      }
+    });
+
     check(pageErrors.length === 0, `the pages threw JavaScript errors: ${pageErrors.join('; ')}`);
   } catch (e) {
     await saveArtifacts(page, `failed-${slug(currentStep)}`);

@@ -1,0 +1,353 @@
+//! The board's measures end to end: an improvement lead adds an organisation measure, a member
+//! enters its data, the lead puts it and a project measure on the board report with sections
+//! and owners; everyone reads the board page and `GET /organisations/{id}/board`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+
+mod common;
+
+use common::{location, Api, User};
+use gemba_domain::{OrgId, Role, UserId};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct Seeds {
+    org_a: OrgId,
+    coach: User,
+    member: User,
+    viewer: User,
+    outsider: User,
+    coach_token: String,
+    member_token: String,
+    viewer_token: String,
+    coach_id: UserId,
+}
+
+type App = common::App<Seeds>;
+
+async fn spawn_app() -> App {
+    let store = common::in_memory().await;
+    let orgs = common::northshire_and_southshire(&*store).await;
+    let hash = common::password_hash();
+    let coach_id = common::add_user(
+        &*store,
+        "coach@a.nhs.uk",
+        "Cora Coach",
+        &hash,
+        &[(orgs.org_a, Role::ImprovementLead)],
+    )
+    .await;
+    let member_id = common::add_user(
+        &*store,
+        "member@a.nhs.uk",
+        "Mo Member",
+        &hash,
+        &[(orgs.org_a, Role::Member)],
+    )
+    .await;
+    let viewer_id = common::add_user(
+        &*store,
+        "board@a.nhs.uk",
+        "Bea Board",
+        &hash,
+        &[(orgs.org_a, Role::BoardViewer)],
+    )
+    .await;
+    common::add_user(
+        &*store,
+        "member@b.nhs.uk",
+        "Sam South",
+        &hash,
+        &[(orgs.org_b, Role::Member)],
+    )
+    .await;
+    let base = common::serve(store.clone(), |_| {}).await;
+    let seeds = Seeds {
+        org_a: orgs.org_a,
+        coach: common::signed_in(&*store, &base, "coach@a.nhs.uk").await,
+        member: common::signed_in(&*store, &base, "member@a.nhs.uk").await,
+        viewer: common::signed_in(&*store, &base, "board@a.nhs.uk").await,
+        outsider: common::signed_in(&*store, &base, "member@b.nhs.uk").await,
+        coach_token: common::api_token(&*store, coach_id).await,
+        member_token: common::api_token(&*store, member_id).await,
+        viewer_token: common::api_token(&*store, viewer_id).await,
+        coach_id,
+    };
+    common::App { base, store, seeds }
+}
+
+fn monthly(values: &[f64]) -> Value {
+    Value::Array(
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| json!({"date": format!("2024-{:02}-01", i + 1), "value": v}))
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn an_organisation_reports_its_measures_to_the_board() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let org = app.org_a.0;
+
+    // An improvement lead adds one of the organisation's own measures.
+    let m = api
+        .post(
+            &format!("/organisations/{org}/measures"),
+            &app.coach_token,
+            json!({"name": "Four-hour performance", "type": "outcome", "chart": "xmr",
+                   "unit": "%", "improvement": "increase"}),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+    let four_hour = m.body["id"].as_i64().unwrap();
+    // A member enters its data; they may not put it on the board.
+    let data = monthly(&[
+        71.0, 72.0, 70.0, 73.0, 71.0, 72.0, 74.0, 70.0, 71.0, 73.0, 72.0, 71.0,
+    ]);
+    let r = api
+        .post(
+            &format!("/measures/{four_hour}/data"),
+            &app.member_token,
+            data,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let board = format!("/measures/{four_hour}/board");
+    let r = api
+        .call(
+            reqwest::Method::PUT,
+            &board,
+            &app.member_token,
+            Some(json!({"section": "Responsive"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // A section the report does not have is refused, naming the ones it has.
+    let r = api
+        .call(
+            reqwest::Method::PUT,
+            &board,
+            &app.coach_token,
+            Some(json!({"section": "Finance"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["error"]["field"], "section");
+    assert_eq!(
+        r.body["error"]["message"],
+        "section must be one of: Safe, Effective, Caring, Responsive, Well-led"
+    );
+    let r = api
+        .call(
+            reqwest::Method::PUT,
+            &board,
+            &app.coach_token,
+            Some(json!({"section": "Responsive", "owner_id": app.coach_id.0})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.body,
+        json!({"section": "Responsive", "owner_id": app.coach_id.0})
+    );
+
+    // A project measure goes on the board too, through the measure's page.
+    let p = api
+        .post(
+            "/projects",
+            &app.coach_token,
+            json!({"title": "Falls on Ward 7", "status": "testing"}),
+        )
+        .await;
+    let pid = p.body["id"].as_i64().unwrap();
+    let falls = api
+        .post(
+            &format!("/projects/{pid}/measures"),
+            &app.coach_token,
+            json!({"name": "Falls per 1,000 bed days", "type": "outcome", "chart": "xmr"}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let (_, html) = app.member.get(&app, &format!("/measures/{falls}")).await;
+    assert!(!html.contains("Put on the board report"), "members cannot");
+    let (_, html) = app.coach.get(&app, &format!("/measures/{falls}")).await;
+    assert!(html.contains("Not on the board report."));
+    assert!(html.contains("Put on the board report"));
+    let res = app
+        .coach
+        .post(
+            &app,
+            &format!("/measures/{falls}/board"),
+            &[("section", "Safe"), ("owner", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/measures/{falls}#board"));
+    let (_, html) = app.member.get(&app, &format!("/measures/{falls}")).await;
+    assert!(
+        html.contains("in the section <strong>Safe</strong>, executive owner: not named."),
+        "{html}"
+    );
+
+    // Everyone in the organisation reads the board, by section in the report's order.
+    let got = api
+        .get(&format!("/organisations/{org}/board"), &app.viewer_token)
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.body);
+    assert_eq!(
+        got.body["sections"],
+        json!(["Safe", "Effective", "Caring", "Responsive", "Well-led"])
+    );
+    let rows: Vec<(String, String, Value, bool)> = got.body["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["measure"]["name"].as_str().unwrap().to_owned(),
+                m["section"].as_str().unwrap().to_owned(),
+                m["owner"]["name"].clone(),
+                m["organisation_measure"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "Falls per 1,000 bed days".to_owned(),
+                "Safe".to_owned(),
+                Value::Null,
+                false
+            ),
+            (
+                "Four-hour performance".to_owned(),
+                "Responsive".to_owned(),
+                json!("Cora Coach"),
+                true
+            ),
+        ]
+    );
+    let (status, html) = app.viewer.get(&app, &format!("/orgs/{org}/board")).await;
+    assert_eq!(status, StatusCode::OK);
+    let responsive = html.split("<h2>Responsive</h2>").nth(1).unwrap();
+    let well_led = responsive.split("<h2>Well-led</h2>").next().unwrap();
+    assert!(well_led.contains("Four-hour performance"));
+    assert!(well_led.contains("Executive owner: Cora Coach"));
+    // Twelve points with no signal: common cause, in words as well as colour.
+    assert!(well_led.contains("Common cause variation"), "{well_led}");
+    assert!(!html.contains("Save sections"), "board viewers only read");
+    let (status, _) = app.outsider.get(&app, &format!("/orgs/{org}/board")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // `/board` takes a one-organisation user to theirs.
+    let res = app
+        .viewer
+        .client
+        .get(app.url("/board"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/orgs/{org}/board"));
+
+    // The organisation's own measures are not a project in the lists; their "project" page is
+    // the board.
+    let (_, html) = app.member.get(&app, "/projects").await;
+    assert!(!html.contains("Organisation measures"), "{html}");
+    let home = api
+        .get(&format!("/measures/{four_hour}"), &app.member_token)
+        .await
+        .body["project_id"]
+        .as_i64()
+        .unwrap();
+    let res = app
+        .member
+        .client
+        .get(app.url(&format!("/projects/{home}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), format!("/orgs/{org}/board"));
+
+    // Sections: a section that holds measures cannot be left out; the page says so.
+    let res = app
+        .coach
+        .post(
+            &app,
+            &format!("/orgs/{org}/board/sections"),
+            &[("sections", "Safe\nEffective")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(
+            "The section “Responsive” still has measures: move them to another section first."
+        ),
+        "{html}"
+    );
+    let res = app
+        .coach
+        .post(
+            &app,
+            &format!("/orgs/{org}/board/sections"),
+            &[("sections", "Safe\nResponsive\nFinance")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let got = api
+        .get(&format!("/organisations/{org}/board"), &app.member_token)
+        .await;
+    assert_eq!(
+        got.body["sections"],
+        json!(["Safe", "Responsive", "Finance"])
+    );
+    let r = api
+        .patch(
+            &format!("/organisations/{org}/board"),
+            &app.coach_token,
+            json!({"sections": ["Responsive"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    // Taken off the board, a measure keeps its data.
+    let r = api
+        .call(reqwest::Method::DELETE, &board, &app.coach_token, None)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let got = api
+        .get(&format!("/organisations/{org}/board"), &app.member_token)
+        .await;
+    assert_eq!(got.body["measures"].as_array().unwrap().len(), 1);
+    let data = api
+        .get(&format!("/measures/{four_hour}/data"), &app.member_token)
+        .await;
+    assert_eq!(data.body.as_array().unwrap().len(), 12);
+    // The history of the organisation's measures says who put it there and took it off.
+    let history = api
+        .get(&format!("/projects/{home}/history"), &app.viewer_token)
+        .await;
+    let fields: Vec<(&str, &str)> = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "changed")
+        .map(|e| (e["field"].as_str().unwrap(), e["who"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        &fields[..4],
+        [
+            ("section", "Cora Coach"),
+            ("owner_id", "Cora Coach"),
+            ("section", "Cora Coach"),
+            ("owner_id", "Cora Coach"),
+        ]
+    );
+}
