@@ -13,9 +13,9 @@ use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use gemba_data::{read_chart_series, ChartColumns, Grouping, RowFilter, Source};
 use gemba_domain::{
-    ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureType, Multiplier, NonEmpty,
-    OrgId, PdsaFields, Period, ProjectFields, ProjectId, ProjectStatus, Role, Store, TeamId,
-    UserId,
+    BoardPlace, ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureType,
+    Multiplier, NonEmpty, OrgId, PdsaFields, Period, ProjectFields, ProjectId, ProjectStatus, Role,
+    Store, TeamId, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
 
@@ -287,6 +287,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
         None,
     )?;
     let id = store.create_measure(p, &m, lead_north).await?;
+    board(store, riverside, users[0], coach, [ed_id, falls_id]).await?;
     let mut noise = Noise(5);
     let points: Vec<DataPoint> = (0..18)
         .map(|k| DataPoint {
@@ -683,4 +684,70 @@ async fn falls_project(
         )
         .await?;
     Ok(project)
+}
+
+/// Riverside's board measures: one of its own (staff turnover, owned by the admin as the
+/// director of workforce) and two project measures, each in its report section.
+async fn board(
+    store: &dyn Store,
+    org: OrgId,
+    director: UserId,
+    coach: UserId,
+    projects: [ProjectId; 2],
+) -> Result<()> {
+    let home = store.organisation_measures(org, coach).await?;
+    let m = measure(
+        "Staff turnover (12 months to date)",
+        MeasureType::Outcome,
+        "Leavers in the 12 months to the end of the month over the average headcount, excluding \
+         junior doctors on rotation (ESR).",
+        "% of staff",
+        "Electronic Staff Record",
+        ChartType::Xmr,
+        Improvement::Decrease,
+        Some(10.0),
+    )?;
+    let turnover = store.create_measure(home, &m, coach).await?;
+    let mut noise = Noise(23);
+    let points: Vec<DataPoint> = (0..24)
+        .map(|k| DataPoint {
+            date: month(date(2024, 4, 1), k),
+            // Turnover eased after the retention scheme of spring 2025.
+            value: Some(((if k >= 12 { 11.2 } else { 12.6 }) + 0.35 * noise.next()).max(0.0)),
+            denominator: None,
+        })
+        .collect();
+    store.put_data(turnover, &points, coach).await?;
+    let place = |section: &str, owner: UserId| BoardPlace {
+        section: section.to_owned(),
+        owner: Some(owner),
+    };
+    store
+        .set_board_place(turnover, Some(&place("Well-led", director)), coach)
+        .await?;
+    for (project, name, section, owner) in [
+        (
+            projects[0],
+            "Patients seen within 4 hours (type 1)",
+            "Responsive",
+            coach,
+        ),
+        (
+            projects[1],
+            "Inpatient falls per 1,000 bed days",
+            "Safe",
+            director,
+        ),
+    ] {
+        let m = store
+            .measures(project)
+            .await?
+            .into_iter()
+            .find(|m| m.name == name)
+            .with_context(|| format!("the demo has no measure “{name}”"))?;
+        store
+            .set_board_place(m.id, Some(&place(section, owner)), coach)
+            .await?;
+    }
+    Ok(())
 }

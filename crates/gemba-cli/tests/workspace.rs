@@ -156,6 +156,23 @@ fn demo_runs_from_any_folder() {
         let first = &data[0];
         assert_eq!(first.denominator, Some(27396.0));
         assert_eq!(first.value, Some(22297.0));
+        // Issue 11: the board measures, one of the trust's own and two of its projects'.
+        let board: Vec<(String, String, bool)> = store
+            .board_measures(org.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|b| (b.measure.name, b.section, b.organisation_measure))
+            .collect();
+        let row = |n: &str, s: &str, own| (n.to_owned(), s.to_owned(), own);
+        assert_eq!(
+            board,
+            [
+                row("Inpatient falls per 1,000 bed days", "Safe", false),
+                row("Patients seen within 4 hours (type 1)", "Responsive", false),
+                row("Staff turnover (12 months to date)", "Well-led", true),
+            ]
+        );
     });
 }
 
