@@ -237,6 +237,8 @@ pub struct ProjectJson {
     pub tags: Vec<String>,
     /// The project's lead (a user id), or null.
     pub lead_id: Option<i64>,
+    /// `improvement`, or `organisation` for the row of the organisation's own measures.
+    pub kind: String,
     /// Created (UTC, ISO 8601).
     pub created_at: String,
     /// Last changed (UTC, ISO 8601).
@@ -260,6 +262,7 @@ impl From<&Project> for ProjectJson {
             sponsor: p.sponsor.clone(),
             tags: p.tags.clone(),
             lead_id: p.lead.map(|u| u.0),
+            kind: p.kind.name().to_owned(),
             created_at: iso_datetime(p.created_at),
             updated_at: iso_datetime(p.updated_at),
             version: p.version.0,

@@ -2974,7 +2974,7 @@ fn the_contract_check_catches_bodies_and_statuses_the_document_does_not_allow() 
 
     let project = json!({
         "id": 1, "org_id": 1, "team_id": null, "title": "Falls", "problem": "", "aim": "",
-        "method": "", "status": "scoping", "sponsor": "", "tags": [], "lead_id": 1,
+        "method": "", "status": "scoping", "sponsor": "", "tags": [], "lead_id": 1, "kind": "improvement",
         "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z", "version": 1
     });
     let ok = |status: u16, body: Value| {

@@ -273,6 +273,20 @@ async fn an_organisation_reports_its_measures_to_the_board() {
         .await
         .unwrap();
     assert_eq!(location(&res), format!("/orgs/{org}/board"));
+    let got = api
+        .get(&format!("/projects/{home}"), &app.member_token)
+        .await;
+    assert_eq!(got.body["kind"], "organisation");
+    // It is never deleted as a project (schemathesis found the undocumented 409).
+    let r = api
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/projects/{home}"),
+            &app.coach_token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
 
     // Sections: a section that holds measures cannot be left out; the page says so.
     let res = app

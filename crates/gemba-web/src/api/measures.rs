@@ -103,7 +103,7 @@ pub async fn update(
     Ok(tagged(measure.version, MeasureJson::from(&measure)))
 }
 
-/// `DELETE /measures/{id}`: admins and improvement leads; the data stays and an admin can
+/// `DELETE /measures/{id}`: the project's lead, improvement leads and admins; the data stays and an admin can
 /// restore the measure. With `If-Match`, only if the measure is still at that version.
 pub async fn remove(
     State(state): State<AppState>,

@@ -4,8 +4,9 @@
 //! on the account page, with `POST /tokens` or with `gemba token create`; an expired or
 //! revoked token, or a leaver's, is 401). A project, and everything in it, is visible only to members of
 //! the organisation that owns it: to anyone else its id answers 404, exactly like an id that
-//! does not exist. Changes need a role that may edit (403 otherwise); deleting a project, a
-//! measure or a PDSA cycle needs an admin or an improvement lead. Bodies are JSON
+//! does not exist. Each route takes the action of the permission policy that its line in the
+//! route table names (`gemba_domain::POLICY`, the README's "Who may do what"): a role that may
+//! not answers 403, saying who may. Bodies are JSON
 //! (`gemba_api::workspace` holds their types; data uploads may also be CSV or a spreadsheet), at most 5 MB;
 //! every error is `{"error": {"code", "message", "field"}}` (see [`ApiError`]). The OpenAPI
 //! 3.1 document, `openapi.json` beside this file, describes every route; a test keeps the two

@@ -120,7 +120,7 @@ pub async fn update(
     Ok(tagged(cycle.version, PdsaJson::from(&cycle)))
 }
 
-/// `DELETE /pdsa-cycles/{id}`: admins and improvement leads; an admin can restore it. Cycles
+/// `DELETE /pdsa-cycles/{id}`: the project's lead, improvement leads and admins; an admin can restore it. Cycles
 /// that follow it keep their link. With `If-Match`, only if the cycle is still at that version.
 pub async fn remove(
     State(state): State<AppState>,
