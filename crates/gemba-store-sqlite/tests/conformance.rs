@@ -555,6 +555,41 @@ async fn upgrade_to_project_leads_makes_each_creator_the_lead() {
     store.close().await;
 }
 
+/// A database made before migration 0014: its projects stay improvement projects, listed as
+/// before, and its organisation gets the row of its own measures on first use.
+#[tokio::test]
+async fn upgrade_to_board_measures_keeps_projects_as_they_were() {
+    let (dir, _, mut conn) = database_before(14).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'admin')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let listed = store.projects(OrgId(1)).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].kind, ProjectKind::Improvement);
+    let home = store
+        .organisation_measures(OrgId(1), UserId(1))
+        .await
+        .unwrap();
+    assert_ne!(home, ProjectId(1));
+    assert_eq!(store.projects(OrgId(1)).await.unwrap().len(), 1);
+    assert_eq!(
+        store.report_sections(OrgId(1)).await.unwrap(),
+        DEFAULT_REPORT_SECTIONS.map(str::to_owned)
+    );
+    store.close().await;
+}
+
 #[tokio::test]
 async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     let (dir, _, mut conn) = database_before(6).await;
