@@ -325,7 +325,7 @@ pub struct HistoryJson {
     pub action: String,
     /// The object, null for a legacy entry.
     pub object: Option<HistoryObjectJson>,
-    /// For `changed`: the field (`title`, `aim`, `chart_type`, `rebase`, …).
+    /// For `changed`: the field, by its name in the API's bodies (`title`, `aim`, `chart`, `team_id`, …).
     pub field: Option<String>,
     /// The old value (canonical text: choices by name, numbers, ISO dates), null when empty.
     pub old: Option<String>,
