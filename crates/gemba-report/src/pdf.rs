@@ -278,8 +278,15 @@ fn embed(out: &mut String, svg: &str, x: f64, y: f64, k: f64) {
         out,
         r#"<g transform="translate({x:.2} {y:.2}) scale({k:.4})">"#
     );
-    // The XML declaration, if any, cannot sit inside another document.
-    out.push_str(svg.trim_start_matches(|c| c != '<'));
+    // The XML declaration, if any, cannot sit inside another document; control characters
+    // (which a title may hold and XML forbids) become spaces.
+    out.extend(svg.trim_start_matches(|c| c != '<').chars().map(|c| {
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+            ' '
+        } else {
+            c
+        }
+    }));
     out.push_str("</g>");
 }
 

@@ -152,3 +152,23 @@ fn an_empty_report_still_renders() {
     let doc = Document::load_mem(&pdf(&r).unwrap()).unwrap();
     assert_eq!(doc.get_pages().len(), 2);
 }
+
+#[test]
+fn odd_text_does_not_break_the_pdf() {
+    let mut r = report();
+    let m = &mut r.sections[0].measures[0];
+    m.title = format!(
+        "Émigrés 🚑 日本語 \u{0}\u{7} <b>&amp; {}",
+        "very long ".repeat(300)
+    );
+    m.owner = Some("\"Dr\" O'Brien".into());
+    r.sections.push(Section {
+        name: "Empty".into(),
+        measures: vec![],
+    });
+    let bytes = pdf(&r).unwrap();
+    let doc = Document::load_mem(&bytes).unwrap();
+    assert!(page_text(&doc, 3).contains("Émigrés"));
+    let html = gemba_report::html(&r);
+    assert!(html.contains("&lt;b&gt;&amp;amp;"));
+}
