@@ -549,14 +549,16 @@ fn summary_row(out: &mut String, m: &MeasureSummary, y: f64) {
 }
 
 fn matrix_pages(report: &Report, summary: &Summary, pages: &mut Vec<PageBody>) {
-    let title = |id: &str| -> String {
-        report
-            .sections
-            .iter()
-            .flat_map(|s| &s.measures)
-            .find(|m| m.id == id)
-            .map_or_else(|| id.to_string(), |m| m.title.clone())
-    };
+    let titles: std::collections::HashMap<&str, &str> = report
+        .sections
+        .iter()
+        .flat_map(|s| &s.measures)
+        .map(|m| (m.id.as_str(), m.title.as_str()))
+        .collect();
+    let title = |id: &str| -> String { titles.get(id).copied().unwrap_or(id).to_string() };
+    // Whether a cell or the unplaced list had more than its space: then every measure is
+    // listed by cell on the following pages.
+    let mut overflow = false;
     let mut b = String::new();
     text(
         &mut b,
@@ -668,7 +670,8 @@ fn matrix_pages(report: &Report, summary: &Summary, pages: &mut Vec<PageBody>) {
             if lines.len() > fits {
                 let more = lines.len() - (fits - 1);
                 lines.truncate(fits - 1);
-                lines.push(format!("… and {more} more (see the summary)"));
+                lines.push(format!("… and {more} more (listed on the next pages)"));
+                overflow = true;
             }
             for (k, l) in lines.iter().enumerate() {
                 text(
@@ -693,7 +696,9 @@ fn matrix_pages(report: &Report, summary: &Summary, pages: &mut Vec<PageBody>) {
             .map(|u| format!("{}: {}", title(&u.id), u.reason))
             .collect();
         let line = all.join("; ");
-        for (k, l) in clip(wrap(&line, W - 2.0 * M, 7.5), 4).iter().enumerate() {
+        let wrapped = wrap(&line, W - 2.0 * M, 7.5);
+        overflow |= wrapped.len() > 4;
+        for (k, l) in clip(wrapped, 4).iter().enumerate() {
             text(
                 &mut b,
                 M,
@@ -706,6 +711,76 @@ fn matrix_pages(report: &Report, summary: &Summary, pages: &mut Vec<PageBody>) {
         }
     }
     pages.push(PageBody { body: b });
+    if overflow {
+        let mut lines: Vec<(bool, String)> = Vec::new();
+        for v in Variation::ALL {
+            for a in Assurance::ALL {
+                let ids = summary.matrix.cell(v, a);
+                if ids.is_empty() {
+                    continue;
+                }
+                lines.push((
+                    true,
+                    format!("{}; {} ({})", v.label(), a.label(), ids.len()),
+                ));
+                for id in ids {
+                    lines.extend(
+                        clip(wrap(&format!("• {}", title(id)), COL_W, 8.0), 1)
+                            .into_iter()
+                            .map(|l| (false, l)),
+                    );
+                }
+                lines.push((false, String::new()));
+            }
+        }
+        if !summary.matrix.unplaced.is_empty() {
+            lines.push((
+                true,
+                format!("Not in the matrix ({})", summary.matrix.unplaced.len()),
+            ));
+            for u in &summary.matrix.unplaced {
+                let l = format!("• {}: {}", title(&u.id), u.reason);
+                lines.extend(
+                    clip(wrap(&l, COL_W, 8.0), 2)
+                        .into_iter()
+                        .map(|l| (false, l)),
+                );
+            }
+        }
+        flow(
+            pages,
+            "Variation and assurance: every measure by cell",
+            lines,
+            8.0,
+        );
+    }
+}
+
+/// Width of one of three columns of text.
+const COL_W: f64 = (W - 2.0 * M - 20.0) / 3.0;
+
+/// Lines (bold or not) in three columns over as many pages as they need, each page headed.
+fn flow(
+    pages: &mut Vec<PageBody>,
+    heading: &str,
+    lines: impl IntoIterator<Item = (bool, String)>,
+    size: f64,
+) {
+    let mut cursor = lines.into_iter().peekable();
+    while cursor.peek().is_some() {
+        let mut b = String::new();
+        let head = clip(wrap(heading, W - 2.0 * M, 11.0), 1).concat();
+        text(&mut b, M, TOP + 10.0, (11.0, true), INK, "start", &head);
+        for c in 0..3 {
+            let x = M + c as f64 * (COL_W + 10.0);
+            let mut ly = TOP + 30.0;
+            while let Some((bold, l)) = cursor.next_if(|_| ly <= BOTTOM) {
+                text(&mut b, x, ly, (size, bold), INK, "start", &l);
+                ly += size * 1.35;
+            }
+        }
+        pages.push(PageBody { body: b });
+    }
 }
 
 /// One measure's page (and continuation pages for a long narrative).
@@ -789,27 +864,12 @@ fn panel_pages(m: &Measure, s: Option<&MeasureSummary>, section: &str, pages: &m
         ly += 11.5;
     }
     pages.push(PageBody { body: b });
-    while cursor.peek().is_some() {
-        let mut b = String::new();
-        text(
-            &mut b,
-            M,
-            TOP + 10.0,
-            (11.0, true),
-            INK,
-            "start",
-            &format!("{} (narrative, continued)", m.title),
-        );
-        for c in 0..3 {
-            let x = M + c as f64 * (col_w + 10.0);
-            let mut ly = TOP + 30.0;
-            while let Some((bold, l)) = cursor.next_if(|_| ly <= BOTTOM) {
-                text(&mut b, x, ly, (8.5, bold), INK, "start", &l);
-                ly += 11.5;
-            }
-        }
-        pages.push(PageBody { body: b });
-    }
+    flow(
+        pages,
+        &format!("{} (narrative, continued)", m.title),
+        cursor,
+        8.5,
+    );
 }
 
 /// The width and height of an SVG document's root, from its `width` and `height` attributes.

@@ -172,3 +172,49 @@ fn odd_text_does_not_break_the_pdf() {
     let html = gemba_report::html(&r);
     assert!(html.contains("&lt;b&gt;&amp;amp;"));
 }
+
+#[test]
+fn a_full_matrix_cell_lists_every_measure_on_following_pages() {
+    let measures: Vec<Measure> = (0..80)
+        .map(|i| measure(&format!("m{i}"), &format!("Measure number {i:03}"), 1.0))
+        .collect();
+    let r = Report {
+        title: "Many".into(),
+        period: "2024".into(),
+        sections: vec![Section {
+            name: "Safe".into(),
+            measures,
+        }],
+        concern_first: false,
+    };
+    let doc = Document::load_mem(&pdf(&r).unwrap()).unwrap();
+    let n = doc.get_pages().len() as u32;
+    let texts: Vec<String> = (1..=n).map(|p| page_text(&doc, p)).collect();
+    let matrix = texts
+        .iter()
+        .position(|t| t.contains("Each measure sits in the row"))
+        .unwrap();
+    assert!(texts[matrix].contains("more (listed on the next pages)"));
+    let listed: String = texts
+        .iter()
+        .filter(|t| t.contains("every measure by cell"))
+        .cloned()
+        .collect();
+    for i in 0..80 {
+        assert!(
+            listed.contains(&format!("Measure number {i:03}")),
+            "{i} not listed"
+        );
+    }
+    // Then one page per measure.
+    assert_eq!(
+        texts.len()
+            - matrix
+            - 1
+            - texts
+                .iter()
+                .filter(|t| t.contains("every measure by cell"))
+                .count(),
+        80
+    );
+}
