@@ -25,7 +25,8 @@ main{display:block;padding-top:1.5rem;padding-bottom:3rem}
 h1{font-size:2rem;line-height:1.2;margin:.25rem 0 .25rem}
 h2{font-size:1.5rem;line-height:1.25;margin:1.5rem 0 .75rem}
 h3{font-size:1.25rem;margin:0 0 .5rem}
-h4{font-size:1rem;margin:.75rem 0 .25rem}
+h4.panel-title{font-size:1.25rem;margin:0 0 .5rem}
+h5{font-size:1rem;margin:.75rem 0 .25rem}
 .lede{color:var(--secondary);margin:0 0 1rem}
 .card{background:#fff;border:1px solid var(--border);border-radius:4px;padding:1rem 1.25rem;margin:0 0 1.5rem}
 .table-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:0 0 1rem}
@@ -138,7 +139,7 @@ pub(crate) fn page(report: &Report) -> String {
                     h2 #measures { "Measures" }
                     @for s in &report.sections {
                         section aria-labelledby={ "sec-" (fmt::slug(&s.name)) } {
-                            h2 id={ "sec-" (fmt::slug(&s.name)) } { (s.name) }
+                            h3 id={ "sec-" (fmt::slug(&s.name)) } { (s.name) }
                             @for m in &s.measures {
                                 (panel(m, summary_of(&summary, &m.id), anchors.get(&m.id).map_or("", String::as_str)))
                             }
@@ -286,7 +287,7 @@ fn panel(m: &Measure, s: Option<&MeasureSummary>, anchor: &str) -> Markup {
     let sfx = m.value_suffix.as_str();
     html! {
         article.panel.card id=(anchor) aria-labelledby={ (anchor) "-title" } {
-            h3 id={ (anchor) "-title" } { (m.title) }
+            h4.panel-title id={ (anchor) "-title" } { (m.title) }
             @if let Some(s) = s {
                 dl.facts {
                     dt { "Owner" } dd { (s.owner.as_deref().unwrap_or("Not named")) }
@@ -303,9 +304,9 @@ fn panel(m: &Measure, s: Option<&MeasureSummary>, anchor: &str) -> Markup {
             }
             @match &m.narrative {
                 Some(n) => {
-                    h4 { "What the chart shows" } p { (n.shows) }
-                    h4 { "Why" } p { (n.why) }
-                    h4 { "Actions and by when" } p { (n.actions) }
+                    h5 { "What the chart shows" } p { (n.shows) }
+                    h5 { "Why" } p { (n.why) }
+                    h5 { "Actions and by when" } p { (n.actions) }
                 }
                 None => p.muted { "No narrative has been written for this period." }
             }
@@ -359,6 +360,30 @@ mod tests {
             assert!(h.contains(part), "{part}");
         }
         assert_eq!(page(&report()), h, "deterministic");
+    }
+
+    /// Headings go down one level at a time (h1, h2, h3…), so that a screen reader's outline
+    /// has no gaps.
+    #[test]
+    fn headings_never_skip_a_level() {
+        let h = page(&report());
+        let levels: Vec<u32> = h
+            .match_indices("<h")
+            .filter_map(|(i, _)| h[i + 2..].chars().next()?.to_digit(10))
+            .collect();
+        assert_eq!(levels.first(), Some(&1));
+        for w in levels.windows(2) {
+            assert!(w[1] <= w[0] + 1, "heading levels {levels:?}");
+        }
+        assert!(
+            levels.contains(&5),
+            "narrative headings present: {levels:?}"
+        );
+        // Sections sit under "Measures", and each measure under its section.
+        assert!(h.contains(r#"<h3 id="sec-m-safe">Safe</h3>"#));
+        assert!(
+            h.contains(r#"<h4 class="panel-title" id="m--x--title">Falls &amp; &lt;harm&gt;</h4>"#)
+        );
     }
 
     #[test]
