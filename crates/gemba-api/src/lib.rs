@@ -5,6 +5,7 @@
 //! from the engine's results, so writing a large file allocates little.
 
 pub mod accounts;
+pub mod report;
 pub mod workspace;
 
 use gemba_spc::funnel::{FunnelGroup, FunnelLimits, FunnelResult, FunnelType, SrMethod};

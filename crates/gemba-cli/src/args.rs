@@ -22,6 +22,9 @@ pub enum Command {
     Chart(ChartArgs),
     /// Compare providers on a funnel plot (proportions, standardised or count ratios).
     Funnel(FunnelArgs),
+    /// A board's integrated quality report from files: summary, variation × assurance matrix
+    /// and one chart per measure, as HTML, PDF or the JSON of the summary.
+    Report(ReportArgs),
     /// Start the web workspace.
     Serve(ServerArgs),
     /// Start the web workspace on a fresh database seeded with a believable demo.
@@ -51,6 +54,17 @@ pub enum ChartFormat {
     Html,
     /// A table in the terminal: one row per series.
     Summary,
+}
+
+/// Output formats of `gemba report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained, accessible HTML page.
+    Html,
+    /// PDF with vector charts, numbered pages and bookmarks.
+    Pdf,
+    /// The JSON of the summary and the matrix (docs/json-contract.md).
+    Json,
 }
 
 /// Output formats of `gemba funnel`.
@@ -184,6 +198,51 @@ pub enum OverdispersionArg {
     On,
     /// Never adjust.
     Off,
+}
+
+/// Arguments of `gemba report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The data: CSV or XLSX, one row per measure and date.
+    #[arg(long, short)]
+    pub input: PathBuf,
+    /// Worksheet of an Excel workbook (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// The measures: CSV with columns measure, title, section, chart, improvement, target,
+    /// multiplier, unit, and optionally owner and rebase (dates separated by ;).
+    #[arg(long)]
+    pub measures: PathBuf,
+    /// Column of the data naming the measure of each row (the `measure` of MEASURES.csv).
+    #[arg(long)]
+    pub series: String,
+    /// Column holding the date of each point.
+    #[arg(long)]
+    pub date: String,
+    /// Column holding the value (the numerator, with --denominator).
+    #[arg(long)]
+    pub value: String,
+    /// Column holding the denominator, for p and u charts.
+    #[arg(long)]
+    pub denominator: Option<String>,
+    /// Keep only rows where COLUMN equals VALUE (repeatable; all must match).
+    #[arg(long = "where", value_name = "COLUMN=VALUE")]
+    pub filters: Vec<RowFilter>,
+    /// The report's title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The month reported, YYYY-MM: the data are cut at the end of that month.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// In each section's summary, put special cause concern and failing targets first.
+    #[arg(long)]
+    pub concern_first: bool,
+    /// Output format.
+    #[arg(long, short, value_enum)]
+    pub format: ReportFormat,
+    /// The file to write (written only if the whole report succeeds).
+    #[arg(long, short)]
+    pub out: PathBuf,
 }
 
 /// Arguments of `gemba funnel`.

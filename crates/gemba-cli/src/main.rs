@@ -8,6 +8,7 @@ mod chart;
 mod demo;
 mod funnel;
 mod output;
+mod report;
 mod workspace;
 
 use std::process::ExitCode;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Chart(a) => chart::run(a),
         Command::Funnel(a) => funnel::run(a),
+        Command::Report(a) => report::run(a),
         Command::Serve(a) => workspace::serve(a),
         Command::Demo(a) => demo::run(a),
         Command::User(c) => workspace::user(c),
