@@ -611,6 +611,18 @@ async function journey(browser, base) {
         'the board page does not say the measure shows special cause improvement',
       );
       await axeCheck(page, 'Board measures (/orgs/{id}/board)');
+      const boardUrl = page.url();
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname.endsWith('/board/report')),
+        page.getByRole('button', { name: 'Open the report' }).click(),
+      ]);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      check(
+        (await page.content()).includes(measureName),
+        'the board report does not name the measure',
+      );
+      await axeCheck(page, 'Board report (/orgs/{id}/board/report)');
+      await page.goto(boardUrl);
       const phone = await browser.newContext({
         viewport: PHONE,
         deviceScaleFactor: 2,

@@ -82,6 +82,7 @@ const LAYERS: [(&str, &[&str]); 10] = [
             "gemba-data",
             "gemba-api",
             "gemba-chart",
+            "gemba-report",
         ],
     ),
     (

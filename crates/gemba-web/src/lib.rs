@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod board_report;
 pub mod history;
 pub mod pages;
 pub mod sheets;

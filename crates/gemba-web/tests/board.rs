@@ -288,6 +288,54 @@ async fn an_organisation_reports_its_measures_to_the_board() {
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
 
+    // The board report: the renderer's page and PDF, as of the latest month or a chosen one.
+    let (status, html) = app
+        .viewer
+        .get(&app, &format!("/orgs/{org}/board/report"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Northshire Hospitals: board report"),
+        "{html}"
+    );
+    assert!(html.contains("December 2024"), "the latest month with data");
+    assert!(html.contains("Four-hour performance"));
+    assert!(html.contains("Cora Coach"), "the executive owner");
+    let (status, html) = app
+        .viewer
+        .get(&app, &format!("/orgs/{org}/board/report?period=2024-06"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("June 2024"), "{html}");
+    assert!(!html.contains("Dec 2024"), "nothing after June");
+    let (status, _) = app
+        .viewer
+        .get(&app, &format!("/orgs/{org}/board/report?period=June"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let pdf = |app: &App| {
+        let url = app.url(&format!("/orgs/{org}/board/report.pdf?period=2024-06"));
+        let client = app.viewer.client.clone();
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert_eq!(res.headers()["content-type"], "application/pdf");
+            assert_eq!(
+                res.headers()["content-disposition"],
+                "attachment; filename=\"board-report-june-2024.pdf\""
+            );
+            res.bytes().await.unwrap()
+        }
+    };
+    let first = pdf(&app).await;
+    assert!(first.starts_with(b"%PDF-"));
+    assert_eq!(first, pdf(&app).await, "the same PDF, byte for byte");
+    let (status, _) = app
+        .outsider
+        .get(&app, &format!("/orgs/{org}/board/report.pdf"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
     // Sections: a section that holds measures cannot be left out; the page says so.
     let res = app
         .coach

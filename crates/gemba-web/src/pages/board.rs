@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::pages::Path;
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
@@ -22,6 +23,7 @@ use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::session::{see_other, CurrentUser};
 use super::today;
+use crate::board_report::{board_report, ReportMonth};
 use crate::AppState;
 
 page_routes! {
@@ -31,6 +33,73 @@ page_routes! {
     get "/orgs/{org}/measures/new" => new_measure, Do(Action::DefineMeasure);
     post "/measures/{id}/board" => place, Do(Action::ManageBoard);
     post "/measures/{id}/board/remove" => remove, Do(Action::ManageBoard);
+    get "/orgs/{org}/board/report" => report_page, Do(Action::Read);
+    get "/orgs/{org}/board/report.pdf" => report_pdf, Do(Action::Read);
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ReportQuery {
+    #[serde(default)]
+    period: String,
+}
+
+/// The report's month from the query: none for the latest, 400 for one that is not `YYYY-MM`.
+fn report_month(q: &ReportQuery) -> Result<Option<ReportMonth>, PageError> {
+    match q.period.trim() {
+        "" => Ok(None),
+        p => ReportMonth::parse(p).map(Some).ok_or_else(|| {
+            PageError::BadRequest("Choose the report's month, like 2025-03.".into())
+        }),
+    }
+}
+
+/// The board report as one page (the same document as the PDF), as of the month chosen.
+async fn report_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let (org, _) = org_of(&state, &user, &org, Action::Read)?;
+    let month = report_month(&q)?;
+    let (report, _) = board_report(state.store.as_ref(), org, month).await?;
+    let html = tokio::task::spawn_blocking(move || gemba_report::html(&report))
+        .await
+        .map_err(|e| PageError::Internal(format!("the report task failed: {e}")))?;
+    Ok(maud::PreEscaped(html).into_response())
+}
+
+/// The board report as a PDF (vector charts, selectable text, numbered pages, bookmarks).
+async fn report_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let (org, _) = org_of(&state, &user, &org, Action::Read)?;
+    let month = report_month(&q)?;
+    let (report, _) = board_report(state.store.as_ref(), org, month).await?;
+    let file = format!("board-report-{}.pdf", report_file_month(&report));
+    let pdf = tokio::task::spawn_blocking(move || gemba_report::pdf(&report))
+        .await
+        .map_err(|e| PageError::Internal(format!("the report task failed: {e}")))?
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// The report's month for a file name ("march-2025").
+fn report_file_month(report: &gemba_report::Report) -> String {
+    report.period.to_lowercase().replace(' ', "-")
 }
 
 /// `/board`: the board measures of the user's organisation (a list when they have several).
@@ -128,6 +197,13 @@ async fn render(
         p {
             "The measures this organisation reports to its board, by section of the report, with "
             "their executive owners and what their charts say now."
+        }
+        h2 { "The board report" }
+        form method="get" action={ "/orgs/" (org) "/board/report" } class="inline-form" {
+            (form::input_of_type("month", "period", "Month of the report", "", Some("Like 2025-03. Leave empty for the latest month with data."), &FieldErrors::new()))
+            button type="submit" class="button button--secondary" { "Open the report" }
+            " "
+            button type="submit" class="button button--secondary" formaction={ "/orgs/" (org) "/board/report.pdf" } { "Download the PDF" }
         }
         @if grant.may(Action::DefineMeasure) {
             p { a class="button button--secondary" href={ "/orgs/" (org) "/measures/new" } { "Add an organisation measure" } }
