@@ -1684,6 +1684,29 @@ async fn the_openapi_document_describes_every_route() {
     for (def, schema) in defs.as_object().unwrap() {
         assert_eq!(schemas[&component(def)], relocated(schema), "{def}");
     }
+    // So is the board report summary's (`#/$defs/measure` is `ReportMeasure`).
+    let mut report: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/schema/report-summary.schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let report_defs = report.as_object_mut().unwrap().remove("$defs").unwrap();
+    for key in ["$schema", "$id"] {
+        report.as_object_mut().unwrap().remove(key).unwrap();
+    }
+    let as_report = |v: &Value| {
+        let text = serde_json::to_string(&relocated(v)).unwrap();
+        let text = text.replace("#/components/schemas/Chart", "#/components/schemas/Report");
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    assert_eq!(schemas["ReportSummary"], as_report(&report));
+    for (def, schema) in report_defs.as_object().unwrap() {
+        let name = component(def).replacen("Chart", "Report", 1);
+        assert_eq!(schemas[&name], as_report(schema), "{def}");
+    }
     let error = &doc["components"]["schemas"]["Error"]["properties"]["error"];
     assert_eq!(error["required"], json!(["code", "message", "field"]));
 }

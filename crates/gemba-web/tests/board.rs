@@ -336,6 +336,49 @@ async fn an_organisation_reports_its_measures_to_the_board() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
+    // The summary's JSON through the API: four-hour performance, 12 months of 2024 with no
+    // target, worked by hand: mean 860 / 12 = 71.667; the mean moving range 20 / 11 = 1.8182,
+    // so the limits are 71.667 ± 2.66 × 1.8182 = 66.830 to 76.503.
+    let r = api
+        .get(
+            &format!("/organisations/{org}/board/report"),
+            &app.viewer_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["period"], "December 2024");
+    let measures: Vec<&Value> = r.body["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["measures"].as_array().unwrap())
+        .collect();
+    let four = measures
+        .iter()
+        .find(|m| m["title"] == "Four-hour performance")
+        .unwrap();
+    let close = |v: &Value, x: f64| (v.as_f64().unwrap() - x).abs() < 1e-3;
+    assert!(close(&four["mean"], 71.6667), "{four}");
+    assert!(close(&four["lcl"], 66.8303), "{four}");
+    assert!(close(&four["ucl"], 76.5030), "{four}");
+    assert_eq!(four["latest_value"], 71.0);
+    assert_eq!(four["owner"], "Cora Coach");
+    assert_eq!(four["variation_icon"], "common_cause");
+    // No target, so no assurance: outside the matrix, saying why.
+    assert!(r.body["matrix"]["unplaced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["id"] == four["id"]));
+    let r = api
+        .get(
+            &format!("/organisations/{org}/board/report?period=2024-13"),
+            &app.viewer_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["error"]["field"], "period");
+
     // Sections: a section that holds measures cannot be left out; the page says so.
     let res = app
         .coach

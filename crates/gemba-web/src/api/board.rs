@@ -2,14 +2,16 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use gemba_api::report::ReportSummaryJson;
 use gemba_api::workspace::{
     BoardInput, BoardJson, BoardMeasureJson, BoardPlaceJson, MeasureInput, MeasureJson,
 };
 use gemba_domain::{report_sections, Access, Action, MeasureId, OrgId, Resource, StoreError};
 
 use super::{created_tagged, ApiError, ApiUser, Id, JsonBody};
+use crate::board_report::{board_report, ReportMonth};
 use crate::AppState;
 
 /// The organisation of the path for `action` (404 without a role there, 403 without the right).
@@ -122,4 +124,35 @@ pub async fn remove(
     }
     state.store.set_board_place(id, None, user.id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The month of `?period=YYYY-MM`, if given (the last one given wins); 422 for one that is
+/// not a month.
+fn report_month(query: Option<&str>) -> Result<Option<ReportMonth>, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default())
+        .map_err(|_| ApiError::field("period", "must be a month like 2025-03"))?;
+    match pairs.iter().rev().find(|(k, _)| k == "period") {
+        None => Ok(None),
+        Some((_, v)) if v.trim().is_empty() => Ok(None),
+        Some((_, v)) => ReportMonth::parse(v)
+            .map(Some)
+            .ok_or_else(|| ApiError::field("period", "must be a month like 2025-03")),
+    }
+}
+
+/// `GET /organisations/{id}/board/report`: the board report's summary as of the end of a month
+/// (the same JSON as `gemba report --format json`).
+pub async fn report(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, ApiError> {
+    let org = org_for(&state, &user, id, Action::Read).await?;
+    let month = report_month(query.as_deref())?;
+    let (report, _) = board_report(state.store.as_ref(), org, month).await?;
+    let summary = gemba_report::summarise(&report);
+    let json = serde_json::to_value(ReportSummaryJson::new(&report, &summary))
+        .map_err(|e| ApiError::Internal(format!("cannot write the report summary: {e}")))?;
+    Ok(Json(json).into_response())
 }

@@ -109,6 +109,7 @@ api_routes! {
     patch "/teams/{id}" => accounts::update_team, Do(Action::ManageOrganisation);
     get "/organisations/{id}/board" => board::show, Do(Action::Read);
     patch "/organisations/{id}/board" => board::update, Do(Action::ManageBoard);
+    get "/organisations/{id}/board/report" => board::report, Do(Action::Read);
     post "/organisations/{id}/measures" => board::create_measure, Do(Action::DefineMeasure);
     put "/measures/{id}/board" => board::place, Do(Action::ManageBoard);
     delete "/measures/{id}/board" => board::remove, Do(Action::ManageBoard);
