@@ -51,12 +51,14 @@ impl ReportMonth {
 }
 
 /// The board report of `org` as of the end of `month` (by default the month of the latest
-/// point of any board measure), with the organisation's name in its title. Measures with no
-/// data up to then cannot be charted and are left out, named in the second value.
+/// point of any board measure, or `today`'s when there are none), with the organisation's name
+/// in its title. Measures with no data up to then cannot be charted and are left out, named in
+/// the second value.
 pub async fn board_report(
     store: &dyn Store,
     org: OrgId,
     month: Option<ReportMonth>,
+    today: NaiveDate,
 ) -> Result<(gemba_report::Report, Vec<String>), StoreError> {
     let name = store.org(org).await?.map(|o| o.name).unwrap_or_default();
     let sections = store.report_sections(org).await?;
@@ -70,7 +72,7 @@ pub async fn board_report(
             .iter()
             .filter_map(|d| d.last().map(|p| p.date))
             .max()
-            .unwrap_or(NaiveDate::MIN);
+            .unwrap_or(today);
         ReportMonth::of(latest)
     });
     let end = month.end();

@@ -456,3 +456,30 @@ async fn an_organisation_reports_its_measures_to_the_board() {
         ]
     );
 }
+
+/// A board with no measures yet still has a report (of this month), and an empty summary.
+#[tokio::test]
+async fn an_empty_board_has_an_empty_report() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let org = app.org_a.0;
+    let (status, html) = app
+        .viewer
+        .get(&app, &format!("/orgs/{org}/board/report"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let this_month = chrono::Utc::now().date_naive().format("%B %Y").to_string();
+    assert!(html.contains(&this_month), "{html}");
+    let r = api
+        .get(
+            &format!("/organisations/{org}/board/report"),
+            &app.viewer_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["measures"].as_array().unwrap().is_empty()));
+}

@@ -150,7 +150,7 @@ pub async fn report(
 ) -> Result<Response, ApiError> {
     let org = org_for(&state, &user, id, Action::Read).await?;
     let month = report_month(query.as_deref())?;
-    let (report, _) = board_report(state.store.as_ref(), org, month).await?;
+    let (report, _) = board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
     let summary = gemba_report::summarise(&report);
     let json = serde_json::to_value(ReportSummaryJson::new(&report, &summary))
         .map_err(|e| ApiError::Internal(format!("cannot write the report summary: {e}")))?;

@@ -62,7 +62,7 @@ async fn report_page(
 ) -> Result<Response, PageError> {
     let (org, _) = org_of(&state, &user, &org, Action::Read)?;
     let month = report_month(&q)?;
-    let (report, _) = board_report(state.store.as_ref(), org, month).await?;
+    let (report, _) = board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
     let html = tokio::task::spawn_blocking(move || gemba_report::html(&report))
         .await
         .map_err(|e| PageError::Internal(format!("the report task failed: {e}")))?;
@@ -78,7 +78,7 @@ async fn report_pdf(
 ) -> Result<Response, PageError> {
     let (org, _) = org_of(&state, &user, &org, Action::Read)?;
     let month = report_month(&q)?;
-    let (report, _) = board_report(state.store.as_ref(), org, month).await?;
+    let (report, _) = board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
     let file = format!("board-report-{}.pdf", report_file_month(&report));
     let pdf = tokio::task::spawn_blocking(move || gemba_report::pdf(&report))
         .await
