@@ -160,8 +160,7 @@ pub async fn update(
 }
 
 /// `DELETE /projects/{id}`: the project's lead, improvement leads and admins; an admin can
-/// restore it. With
-/// `If-Match`, only if the project is still at that version.
+/// restore it. With `If-Match`, only if the project is still at that version.
 pub async fn remove(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
