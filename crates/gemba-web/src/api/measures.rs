@@ -103,8 +103,9 @@ pub async fn update(
     Ok(tagged(measure.version, MeasureJson::from(&measure)))
 }
 
-/// `DELETE /measures/{id}`: the project's lead, improvement leads and admins; the data stays and an admin can
-/// restore the measure. With `If-Match`, only if the measure is still at that version.
+/// `DELETE /measures/{id}`: the project's lead, improvement leads and admins; the data stays
+/// and an admin can restore the measure. With `If-Match`, only if the measure is still at that
+/// version.
 pub async fn remove(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -120,8 +120,9 @@ pub async fn update(
     Ok(tagged(cycle.version, PdsaJson::from(&cycle)))
 }
 
-/// `DELETE /pdsa-cycles/{id}`: the project's lead, improvement leads and admins; an admin can restore it. Cycles
-/// that follow it keep their link. With `If-Match`, only if the cycle is still at that version.
+/// `DELETE /pdsa-cycles/{id}`: the project's lead, improvement leads and admins; an admin can
+/// restore it. Cycles that follow it keep their link. With `If-Match`, only if the cycle is
+/// still at that version.
 pub async fn remove(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
