@@ -313,6 +313,14 @@ async fn an_organisation_reports_its_measures_to_the_board() {
         .get(&app, &format!("/orgs/{org}/board/report?period=June"))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    let concern_first = "measures showing special cause concern or consistently failing their \
+                         target come first";
+    assert!(!html.contains(concern_first));
+    let (_, html) = app
+        .viewer
+        .get(&app, &format!("/orgs/{org}/board/report?order=concern"))
+        .await;
+    assert!(html.contains(concern_first), "{html}");
     let pdf = |app: &App| {
         let url = app.url(&format!("/orgs/{org}/board/report.pdf?period=2024-06"));
         let client = app.viewer.client.clone();

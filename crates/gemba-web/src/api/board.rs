@@ -126,18 +126,27 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The month of `?period=YYYY-MM`, if given (the last one given wins); 422 for one that is
-/// not a month.
-fn report_month(query: Option<&str>) -> Result<Option<ReportMonth>, ApiError> {
+/// The report's month from `?period=YYYY-MM`, if given, and whether `?order=concern` asks for
+/// concern and failing measures first (the last value given wins); 422 for a month that is not
+/// one.
+fn report_query(query: Option<&str>) -> Result<(Option<ReportMonth>, bool), ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default())
         .map_err(|_| ApiError::field("period", "must be a month like 2025-03"))?;
-    match pairs.iter().rev().find(|(k, _)| k == "period") {
-        None => Ok(None),
-        Some((_, v)) if v.trim().is_empty() => Ok(None),
-        Some((_, v)) => ReportMonth::parse(v)
-            .map(Some)
-            .ok_or_else(|| ApiError::field("period", "must be a month like 2025-03")),
-    }
+    let last = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+    };
+    let month = match last("period") {
+        None | Some("") => None,
+        Some(v) => Some(
+            ReportMonth::parse(v)
+                .ok_or_else(|| ApiError::field("period", "must be a month like 2025-03"))?,
+        ),
+    };
+    Ok((month, last("order") == Some("concern")))
 }
 
 /// `GET /organisations/{id}/board/report`: the board report's summary as of the end of a month
@@ -149,8 +158,10 @@ pub async fn report(
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Result<Response, ApiError> {
     let org = org_for(&state, &user, id, Action::Read).await?;
-    let month = report_month(query.as_deref())?;
-    let (report, _) = board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
+    let (month, concern_first) = report_query(query.as_deref())?;
+    let (mut report, _) =
+        board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
+    report.concern_first = concern_first;
     let summary = gemba_report::summarise(&report);
     let json = serde_json::to_value(ReportSummaryJson::new(&report, &summary))
         .map_err(|e| ApiError::Internal(format!("cannot write the report summary: {e}")))?;

@@ -41,6 +41,9 @@ page_routes! {
 struct ReportQuery {
     #[serde(default)]
     period: String,
+    /// `concern`: each section's concern and failing-target measures first.
+    #[serde(default)]
+    order: String,
 }
 
 /// The report's month from the query: none for the latest, 400 for one that is not `YYYY-MM`.
@@ -62,7 +65,9 @@ async fn report_page(
 ) -> Result<Response, PageError> {
     let (org, _) = org_of(&state, &user, &org, Action::Read)?;
     let month = report_month(&q)?;
-    let (report, _) = board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
+    let (mut report, _) =
+        board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
+    report.concern_first = q.order == "concern";
     let html = tokio::task::spawn_blocking(move || gemba_report::html(&report))
         .await
         .map_err(|e| PageError::Internal(format!("the report task failed: {e}")))?;
@@ -78,7 +83,9 @@ async fn report_pdf(
 ) -> Result<Response, PageError> {
     let (org, _) = org_of(&state, &user, &org, Action::Read)?;
     let month = report_month(&q)?;
-    let (report, _) = board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
+    let (mut report, _) =
+        board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
+    report.concern_first = q.order == "concern";
     let file = format!("board-report-{}.pdf", report_file_month(&report));
     let pdf = tokio::task::spawn_blocking(move || gemba_report::pdf(&report))
         .await
@@ -201,6 +208,12 @@ async fn render(
         h2 { "The board report" }
         form method="get" action={ "/orgs/" (org) "/board/report" } class="inline-form" {
             (form::input_of_type("month", "period", "Month of the report", "", Some("Like 2025-03. Leave empty for the latest month with data."), &FieldErrors::new()))
+            div class="checkboxes" {
+                div class="checkbox" {
+                    input class="checkbox__input" type="checkbox" id="order" name="order" value="concern";
+                    label class="label checkbox__label" for="order" { "Concern and failing measures first in each section" }
+                }
+            }
             button type="submit" class="button button--secondary" { "Open the report" }
             " "
             button type="submit" class="button button--secondary" formaction={ "/orgs/" (org) "/board/report.pdf" } { "Download the PDF" }
