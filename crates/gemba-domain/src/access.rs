@@ -451,6 +451,11 @@ impl<'a> Access<'a> {
         self.user
     }
 
+    /// The store the rows come from, for the use cases that go on after the check.
+    pub(crate) fn store(&self) -> &'a dyn Store {
+        self.store
+    }
+
     /// The user's role in `org`, if they are active there.
     pub fn role_in(&self, org: OrgId) -> Option<Role> {
         self.memberships

@@ -2,9 +2,12 @@
 //! charted as of the end of a month, handed to `gemba_report` to render (HTML, PDF, the
 //! summary's JSON). The same renderer makes `gemba report` from files.
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use gemba_chart::Place;
-use gemba_domain::{measure_chart, OrgId, Position, Store, StoreError};
+use gemba_domain::{measure_chart, OrgId, PdsaCycle, Position, ProjectId, Store, StoreError};
 
 /// A month of the board report, `YYYY-MM`: the report shows the data up to its end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,11 +87,16 @@ pub async fn board_report(
         })
         .collect();
     let mut left_out = Vec::new();
+    // The PDSA cycles of each project once, however many of its measures are on the board.
+    let mut pdsas_of: HashMap<ProjectId, Vec<PdsaCycle>> = HashMap::new();
     for (b, points) in board.iter().zip(&data) {
         let points: Vec<_> = points.iter().filter(|p| p.date <= end).cloned().collect();
-        let pdsas = store.pdsas(b.measure.project).await?;
+        let pdsas = match pdsas_of.entry(b.measure.project) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(store.pdsas(b.measure.project).await?),
+        };
         let m = &b.measure;
-        let chart = match measure_chart(m, &points, &pdsas) {
+        let chart = match measure_chart(m, &points, pdsas) {
             Ok(c) if !points.is_empty() => c,
             _ => {
                 left_out.push(m.name.clone());

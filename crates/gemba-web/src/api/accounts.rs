@@ -10,9 +10,7 @@ use gemba_api::accounts::{
     AddedPersonJson, NewTokenJson, OrganisationInput, OrganisationJson, PersonInput, PersonJson,
     PersonPatch, ResetLinkJson, TeamInput, TeamJson, TokenInput, TokenJson,
 };
-use gemba_domain::{
-    Access, Action, Added, ApiTokenId, OrgId, Organisation, Person, TeamId, User, UserId,
-};
+use gemba_domain::{Action, Added, ApiTokenId, OrgId, Organisation, Person, TeamId, User, UserId};
 
 use super::{created, ApiError, ApiUser, Id, IdAnd, JsonBody};
 use crate::auth;
@@ -22,9 +20,7 @@ use crate::AppState;
 /// The organisation `id` when `user` is its admin: 404 when they are not in it, 403 when they
 /// are but not as an admin.
 async fn org_admin(state: &AppState, user: &User, id: OrgId) -> Result<Organisation, ApiError> {
-    Access::load(state.store.as_ref(), user.id)
-        .await?
-        .org(id, Action::ManageOrganisation)?;
+    super::org_access(state, user, id, Action::ManageOrganisation).await?;
     state.store.org(id).await?.ok_or(ApiError::NotFound)
 }
 

@@ -8,22 +8,13 @@ use gemba_api::report::ReportSummaryJson;
 use gemba_api::workspace::{
     BoardInput, BoardJson, BoardMeasureJson, BoardPlaceJson, MeasureInput, MeasureJson,
 };
-use gemba_domain::{report_sections, Access, Action, MeasureId, OrgId, Resource, StoreError};
+use gemba_domain::{
+    place_on_board, set_report_sections, take_off_board, Access, Action, MeasureId, OrgId,
+};
 
-use super::{created_tagged, ApiError, ApiUser, Id, JsonBody};
+use super::{created_tagged, org_access, ApiError, ApiUser, Id, JsonBody};
 use crate::board_report::{board_report, ReportMonth};
 use crate::AppState;
-
-/// The organisation of the path for `action` (404 without a role there, 403 without the right).
-async fn org_for(
-    state: &AppState,
-    user: &gemba_domain::User,
-    id: i64,
-    action: Action,
-) -> Result<OrgId, ApiError> {
-    let access = Access::load(state.store.as_ref(), user.id).await?;
-    Ok(*access.org(OrgId(id), action)?.item())
-}
 
 async fn board_of(state: &AppState, org: OrgId) -> Result<BoardJson, ApiError> {
     let sections = state.store.report_sections(org).await?;
@@ -40,7 +31,7 @@ pub async fn show(
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<Json<BoardJson>, ApiError> {
-    let org = org_for(&state, &user, id, Action::Read).await?;
+    let org = org_access(&state, &user, OrgId(id), Action::Read).await?;
     Ok(Json(board_of(&state, org).await?))
 }
 
@@ -52,12 +43,12 @@ pub async fn update(
     Id(id): Id,
     JsonBody(input): JsonBody<BoardInput>,
 ) -> Result<Json<BoardJson>, ApiError> {
-    let org = org_for(&state, &user, id, Action::ManageBoard).await?;
+    let access = Access::load(state.store.as_ref(), user.id).await?;
+    let org = *access.org(OrgId(id), Action::ManageBoard)?.item();
     let given = input
         .sections
         .ok_or_else(|| ApiError::field("sections", "is required"))?;
-    let sections = report_sections(&given)?;
-    state.store.set_report_sections(org, &sections).await?;
+    set_report_sections(&access, org, &given).await?;
     Ok(Json(board_of(&state, org).await?))
 }
 
@@ -69,7 +60,7 @@ pub async fn create_measure(
     Id(id): Id,
     JsonBody(input): JsonBody<MeasureInput>,
 ) -> Result<Response, ApiError> {
-    let org = org_for(&state, &user, id, Action::DefineMeasure).await?;
+    let org = org_access(&state, &user, OrgId(id), Action::DefineMeasure).await?;
     let fields = input.to_fields(None)?;
     let home = state.store.organisation_measures(org, user.id).await?;
     let id = state.store.create_measure(home, &fields, user.id).await?;
@@ -89,41 +80,24 @@ pub async fn place(
     Id(id): Id,
     JsonBody(input): JsonBody<BoardPlaceJson>,
 ) -> Result<Json<BoardPlaceJson>, ApiError> {
-    let id = MeasureId(id);
     let access = Access::load(state.store.as_ref(), user.id).await?;
-    let org = access
-        .resource(Resource::Measure(id), Action::ManageBoard)
-        .await?
-        .grant()
-        .org();
-    let sections = state.store.report_sections(org).await?;
-    let place = input.draft().apply(&sections)?;
-    match state.store.set_board_place(id, Some(&place), user.id).await {
-        Ok(()) => Ok(Json(BoardPlaceJson::from(&place))),
-        Err(StoreError::Missing(_)) => Err(ApiError::field(
-            "owner_id",
-            "is not an active member of the measure's organisation",
-        )),
-        Err(e) => Err(e.into()),
-    }
+    let place = place_on_board(&access, MeasureId(id), &input.draft()).await?;
+    Ok(Json(BoardPlaceJson::from(&place)))
 }
 
-/// `DELETE /measures/{id}/board`: takes a measure off the board report (it keeps its data).
+/// `DELETE /measures/{id}/board`: takes a measure off the board report (it keeps its data); 404
+/// when it is not on it.
 pub async fn remove(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    let id = MeasureId(id);
     let access = Access::load(state.store.as_ref(), user.id).await?;
-    access
-        .resource(Resource::Measure(id), Action::ManageBoard)
-        .await?;
-    if state.store.board_place(id).await?.is_none() {
-        return Err(ApiError::NotFound);
+    if take_off_board(&access, MeasureId(id)).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
     }
-    state.store.set_board_place(id, None, user.id).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The report's month from `?period=YYYY-MM`, if given, and whether `?order=concern` asks for
@@ -157,7 +131,7 @@ pub async fn report(
     Id(id): Id,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Result<Response, ApiError> {
-    let org = org_for(&state, &user, id, Action::Read).await?;
+    let org = org_access(&state, &user, OrgId(id), Action::Read).await?;
     let (month, concern_first) = report_query(query.as_deref())?;
     let (mut report, _) =
         board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;

@@ -104,6 +104,16 @@ impl From<FieldError> for ApiError {
     }
 }
 
+impl From<gemba_domain::BoardError> for ApiError {
+    fn from(e: gemba_domain::BoardError) -> Self {
+        match e {
+            gemba_domain::BoardError::Access(e) => ApiError::from(e),
+            gemba_domain::BoardError::Invalid(problems) => ApiError::from(problems),
+            gemba_domain::BoardError::Refused(why) => ApiError::Conflict(why),
+        }
+    }
+}
+
 impl From<AccessError> for ApiError {
     fn from(e: AccessError) -> Self {
         match e {

@@ -30,7 +30,7 @@ use axum::routing::{delete, get, patch, post, put};
 use axum::Json;
 use axum::Router;
 use gemba_domain::{
-    Access, Action, DriverNode, DriverNodeId, Grant, Measure, MeasureId, PdsaCycle, PdsaId,
+    Access, Action, DriverNode, DriverNodeId, Grant, Measure, MeasureId, OrgId, PdsaCycle, PdsaId,
     Project, ProjectId, User, Version,
 };
 
@@ -247,6 +247,16 @@ fn delete_refused<T, J: serde::Serialize>(
 /// The user's access to the workspace, for one request.
 async fn access<'a>(state: &'a AppState, user: &User) -> Result<Access<'a>, ApiError> {
     Ok(Access::load(state.store.as_ref(), user.id).await?)
+}
+
+/// An organisation of the path, for `action` (404 without a role there, 403 without the right).
+async fn org_access(
+    state: &AppState,
+    user: &User,
+    org: OrgId,
+    action: Action,
+) -> Result<OrgId, ApiError> {
+    Ok(*access(state, user).await?.org(org, action)?.item())
 }
 
 /// A project, for `action`, and what the user may do there.

@@ -11,8 +11,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
-    report_sections, Action, BoardMeasure, BoardPlaceDraft, Grant, MeasureId, OrgId, ProjectId,
-    Resource, StoreError,
+    place_on_board, set_report_sections, take_off_board, Action, BoardError, BoardMeasure,
+    BoardPlaceDraft, Grant, MeasureId, OrgId, ProjectId,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -280,22 +280,16 @@ async fn set_sections(
     user.check_csrf(&f.csrf)?;
     let (org, grant) = org_of(&state, &user, &org, Action::ManageBoard)?;
     let lines: Vec<String> = f.sections.lines().map(str::to_owned).collect();
-    let refused = |message: String| {
-        let mut errors = FieldErrors::new();
-        errors.insert("sections", message);
-        errors
+    let message = match set_report_sections(&user.access(&state), org, &lines).await {
+        Ok(_) => return Ok(see_other(&format!("/orgs/{org}/board#sections"))),
+        Err(BoardError::Refused(why)) => super::error::sentence(&why),
+        Err(BoardError::Invalid(problems)) => {
+            form::problem_sentence(problems[0].field, &problems[0].problem)
+        }
+        Err(BoardError::Access(e)) => return Err(e.into()),
     };
-    let errors = match report_sections(&lines) {
-        Ok(sections) => match state.store.set_report_sections(org, &sections).await {
-            Ok(()) => return Ok(see_other(&format!("/orgs/{org}/board#sections"))),
-            Err(StoreError::Refused(why)) => refused(super::error::sentence(&why)),
-            Err(e) => return Err(e.into()),
-        },
-        Err(problems) => refused(form::problem_sentence(
-            problems[0].field,
-            &problems[0].problem,
-        )),
-    };
+    let mut errors = FieldErrors::new();
+    errors.insert("sections", message);
     let page = render(&state, &user, org, grant, Some(&f.sections), &errors).await?;
     Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
 }
@@ -329,14 +323,6 @@ async fn place(
     Form(f): Form<PlaceForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    let id = MeasureId(id);
-    let owner = user
-        .access(&state)
-        .resource(Resource::Measure(id), Action::ManageBoard)
-        .await?
-        .grant()
-        .org();
-    let sections = state.store.report_sections(owner).await?;
     let draft = BoardPlaceDraft {
         section: Some(f.section.clone()),
         owner: match f.owner.trim() {
@@ -346,19 +332,10 @@ async fn place(
             })?),
         },
     };
-    let place = draft
-        .apply(&sections)
-        .map_err(|p| PageError::BadRequest(form::problem_sentence(p[0].field, &p[0].problem)))?;
-    match state
-        .store
-        .set_board_place(id, Some(&place), user.user.id)
-        .await
-    {
-        Ok(()) => Ok(see_other(&format!("/measures/{id}#board"))),
-        Err(StoreError::Missing(_)) => Err(PageError::BadRequest(
-            "Choose the executive owner from the list of the organisation's people.".into(),
-        )),
-        Err(e) => Err(e.into()),
+    let id = MeasureId(id);
+    match place_on_board(&user.access(&state), id, &draft).await {
+        Ok(_) => Ok(see_other(&format!("/measures/{id}#board"))),
+        Err(e) => Err(board_error(e)),
     }
 }
 
@@ -366,6 +343,18 @@ async fn place(
 struct CsrfOnly {
     #[serde(default)]
     csrf: String,
+}
+
+/// A board use case's refusal as a page: access as always, problems and rules as a sentence.
+fn board_error(e: BoardError) -> PageError {
+    match e {
+        BoardError::Access(e) => e.into(),
+        BoardError::Invalid(problems) => PageError::BadRequest(form::problem_sentence(
+            problems[0].field,
+            &problems[0].problem,
+        )),
+        BoardError::Refused(why) => PageError::BadRequest(super::error::sentence(&why)),
+    }
 }
 
 /// Takes a measure off the board report (it stays a measure, with its data).
@@ -377,10 +366,9 @@ async fn remove(
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     let id = MeasureId(id);
-    user.access(&state)
-        .resource(Resource::Measure(id), Action::ManageBoard)
-        .await?;
-    state.store.set_board_place(id, None, user.user.id).await?;
+    take_off_board(&user.access(&state), id)
+        .await
+        .map_err(board_error)?;
     Ok(see_other(&format!("/measures/{id}#board")))
 }
 
