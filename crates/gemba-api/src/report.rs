@@ -2,7 +2,10 @@
 //! workspace's `GET /api/v1/reports/{id}` is to serve the same shape. Schema:
 //! `docs/schema/report-summary.schema.json`; described in `docs/json-contract.md`.
 
-use gemba_report::{Assurance, MeasureSummary, Report, Summary, Variation};
+use gemba_report::{
+    Assurance, ChangeKind, Changes, MeasureSummary, Report, Standing, Summary, Variation,
+};
+use gemba_spc::{AssuranceIcon, VariationIcon};
 use serde::Serialize;
 
 use crate::CONTRACT_VERSION;
@@ -20,6 +23,106 @@ pub struct ReportSummaryJson<'a> {
     pub sections: Vec<SectionJson<'a>>,
     /// The variation × assurance matrix.
     pub matrix: MatrixJson<'a>,
+    /// What this copy is ("Published on 3 December 2026 by Ada Admin"), or null.
+    pub status: Option<&'a str>,
+    /// What changed since the previous published report, or null.
+    pub changes: Option<ChangesJson<'a>>,
+    /// Measures on the report without data up to the end of its period (not charted).
+    pub without_data: &'a [String],
+}
+
+/// What changed since the previous published report.
+#[derive(Debug, Serialize)]
+pub struct ChangesJson<'a> {
+    /// The previous report's period, for people.
+    pub since: &'a str,
+    /// One entry per change, in report order, then measures that left.
+    pub items: Vec<ChangeJson<'a>>,
+}
+
+/// One change of one measure.
+#[derive(Debug, Serialize)]
+pub struct ChangeJson<'a> {
+    /// The measure's identifier.
+    pub id: &'a str,
+    /// Its title.
+    pub title: &'a str,
+    /// `joined`, `left`, `variation`, `assurance` or `new_signal`.
+    pub change: &'static str,
+    /// For `variation` and `assurance`: the icon before (null: none), else null.
+    pub from: Option<&'static str>,
+    /// For `variation` and `assurance`: the icon now (null: none), else null.
+    pub to: Option<&'static str>,
+    /// For `new_signal`: the rules newly fired; else empty.
+    pub rules: &'a [String],
+    /// The change in words.
+    pub description: String,
+}
+
+fn changes_json(c: &Changes) -> ChangesJson<'_> {
+    ChangesJson {
+        since: &c.since,
+        items: c
+            .items
+            .iter()
+            .map(|i| {
+                let (from, to) = match &i.what {
+                    ChangeKind::Variation { from, to } => {
+                        (from.map(VariationIcon::name), to.map(VariationIcon::name))
+                    }
+                    ChangeKind::Assurance { from, to } => {
+                        (from.map(AssuranceIcon::name), to.map(AssuranceIcon::name))
+                    }
+                    _ => (None, None),
+                };
+                ChangeJson {
+                    id: &i.id,
+                    title: &i.title,
+                    change: i.what.name(),
+                    from,
+                    to,
+                    rules: match &i.what {
+                        ChangeKind::NewSignal { rules } => rules,
+                        _ => &[],
+                    },
+                    description: i.what.describe(),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The standing of every measure in a summary's JSON as [`ReportSummaryJson`] wrote it (a
+/// published report's), for [`gemba_report::changes`]; what cannot be read is left out.
+pub fn standings_from_json(json: &str) -> Vec<Standing> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else {
+        return Vec::new();
+    };
+    let text =
+        |v: &serde_json::Value, key: &str| v.get(key).and_then(|x| x.as_str()).map(str::to_owned);
+    value
+        .get("sections")
+        .and_then(|s| s.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.get("measures").and_then(|m| m.as_array()))
+        .flatten()
+        .filter_map(|m| {
+            Some(Standing {
+                id: text(m, "id")?,
+                title: text(m, "title").unwrap_or_default(),
+                variation_icon: text(m, "variation_icon").and_then(|n| VariationIcon::parse(&n)),
+                assurance_icon: text(m, "assurance_icon").and_then(|n| AssuranceIcon::parse(&n)),
+                rules_fired: m
+                    .get("rules_fired")
+                    .and_then(|r| r.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.as_str().map(str::to_owned))
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 /// One section's rows.
@@ -147,6 +250,9 @@ impl<'a> ReportSummaryJson<'a> {
                     })
                     .collect(),
             },
+            status: report.status.as_deref(),
+            changes: report.changes.as_ref().map(changes_json),
+            without_data: &report.without_data,
         }
     }
 }

@@ -398,6 +398,7 @@ fn build(
         period,
         sections,
         concern_first: args.concern_first,
+        ..Report::default()
     })
 }
 

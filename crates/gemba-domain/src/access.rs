@@ -14,7 +14,7 @@
 
 use crate::model::{
     DriverNode, DriverNodeId, Measure, MeasureId, Membership, OrgId, PdsaCycle, PdsaId, Project,
-    ProjectFields, ProjectId, Role, TeamId, UserId,
+    ProjectFields, ProjectId, ReportId, Role, TeamId, UserId,
 };
 use crate::store::{Store, StoreError};
 
@@ -53,8 +53,10 @@ pub enum Action {
     /// Run the organisation: its people, roles, teams, name and system.
     ManageOrganisation,
     /// Choose the measures on the board report, their sections and executive owners, and the
-    /// report's sections.
+    /// report's sections; save board reports and publish them.
     ManageBoard,
+    /// Write a board measure's narrative for a period (its executive owner may too).
+    WriteNarrative,
 }
 
 /// One row of the permission table.
@@ -180,7 +182,14 @@ pub const POLICY: &[Permission] = &[
     },
     Permission {
         action: Action::ManageBoard,
-        what: "choose the board report's measures, sections and executive owners",
+        what: "choose the board report's measures, sections and executive owners; save and \
+               publish board reports",
+        roles: LEADS,
+        project_lead: false,
+    },
+    Permission {
+        action: Action::WriteNarrative,
+        what: "write a board measure's narrative for a period (its executive owner may too)",
         roles: LEADS,
         project_lead: false,
     },
@@ -188,7 +197,7 @@ pub const POLICY: &[Permission] = &[
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -205,6 +214,7 @@ impl Action {
         Action::Restore,
         Action::ManageOrganisation,
         Action::ManageBoard,
+        Action::WriteNarrative,
     ];
 
     /// Its row of [`POLICY`].
@@ -313,6 +323,8 @@ pub enum Resource {
     Pdsa(PdsaId),
     /// A driver diagram node, deleted or not.
     DriverNode(DriverNodeId),
+    /// A saved board report.
+    Report(ReportId),
 }
 
 /// Who owns a [`Resource`]: its organisation and, for things in a project, the project and its

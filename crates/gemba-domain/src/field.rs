@@ -84,11 +84,21 @@ pub enum Field {
     Section,
     /// A board measure's executive owner.
     Owner,
+    /// A saved board report's sections.
+    Sections,
+    /// A saved board report's cadence (monthly or quarterly).
+    Cadence,
+    /// A narrative's "what the chart shows".
+    Shows,
+    /// A narrative's "why".
+    Why,
+    /// A narrative's "actions and by when".
+    Actions,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 39] = [
+    pub const ALL: [Field; 44] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -128,6 +138,11 @@ impl Field {
         Field::Role,
         Field::Section,
         Field::Owner,
+        Field::Sections,
+        Field::Cadence,
+        Field::Shows,
+        Field::Why,
+        Field::Actions,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -173,6 +188,11 @@ impl Field {
             Field::Role => "role",
             Field::Section => "section",
             Field::Owner => "owner_id",
+            Field::Sections => "sections",
+            Field::Cadence => "cadence",
+            Field::Shows => "shows",
+            Field::Why => "why",
+            Field::Actions => "actions",
         }
     }
 
@@ -195,6 +215,9 @@ impl Field {
                 | Field::DoNotes
                 | Field::Study
                 | Field::ActNotes
+                | Field::Shows
+                | Field::Why
+                | Field::Actions
         )
     }
 }

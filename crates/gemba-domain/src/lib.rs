@@ -15,6 +15,7 @@ pub mod history;
 pub mod limits;
 mod model;
 mod period;
+mod report;
 mod store;
 mod units;
 mod validate;
@@ -39,6 +40,11 @@ pub use entry::{
 pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
 pub use model::*;
 pub use period::{locate, Period, Position};
+pub use report::{
+    check_period, create_report, delete_report, may_write_narrative, publish_report, saved_report,
+    update_report, write_narrative, Cadence, Narrative, NarrativeDraft, NarrativeText, Publication,
+    PublishedCopy, ReportDraft, ReportPeriod, ReportSettings, SavedReport, NARRATIVE_PART,
+};
 pub use store::{Session, Store, StoreError};
 pub use units::{chart_takes_multiplier, check_chart_settings, Multiplier};
 pub use validate::{

@@ -64,6 +64,10 @@ id!(
     /// An API token (not its secret).
     ApiTokenId
 );
+id!(
+    /// A saved board report.
+    ReportId
+);
 
 /// What a person may do in one organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -24,6 +24,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::access::{Owner, Resource};
 use crate::history::HistoryEntry;
 use crate::model::*;
+use crate::report::{
+    Narrative, NarrativeText, Publication, PublishedCopy, ReportSettings, SavedReport,
+};
 use crate::validate::Email;
 
 /// A storage failure. Not-found is not an error: lookups return `Option`.
@@ -334,6 +337,71 @@ pub trait Store: Send + Sync + 'static {
         place: Option<&BoardPlace>,
         by: UserId,
     ) -> Result<(), StoreError>;
+    /// The organisation's saved board reports, by title.
+    async fn saved_reports(&self, org: OrgId) -> Result<Vec<SavedReport>, StoreError>;
+    /// A saved board report.
+    async fn saved_report(&self, id: ReportId) -> Result<Option<SavedReport>, StoreError>;
+    /// Saves a new board report of the organisation (at version 1).
+    async fn create_saved_report(
+        &self,
+        org: OrgId,
+        settings: &ReportSettings,
+        by: UserId,
+    ) -> Result<ReportId, StoreError>;
+    /// Changes a saved report that is still at version `expected` (`Stale` otherwise); returns
+    /// its new version.
+    async fn update_saved_report(
+        &self,
+        id: ReportId,
+        settings: &ReportSettings,
+        expected: Version,
+        by: UserId,
+    ) -> Result<Version, StoreError>;
+    /// Deletes a saved report that was never published (`Refused` for a published one; with
+    /// `expected`, `Stale` unless it is still at that version).
+    async fn delete_saved_report(
+        &self,
+        id: ReportId,
+        expected: Option<Version>,
+    ) -> Result<(), StoreError>;
+    /// The narrative of a measure for a period (its code, `2026-03`), if written.
+    async fn narrative(
+        &self,
+        measure: MeasureId,
+        period: &str,
+    ) -> Result<Option<Narrative>, StoreError>;
+    /// The narratives of the organisation's measures for a period.
+    async fn narratives(&self, org: OrgId, period: &str) -> Result<Vec<Narrative>, StoreError>;
+    /// Writes the narrative of a measure for a period: a new one at version 1, or a change to
+    /// the one there (with `expected`, only while it is still at that version: `Stale`
+    /// otherwise, also when one was written since the writer looked and saw none). Returns its
+    /// version.
+    async fn set_narrative(
+        &self,
+        measure: MeasureId,
+        period: &str,
+        text: &NarrativeText,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<Version, StoreError>;
+    /// The published periods of a saved report, latest period first.
+    async fn publications(&self, report: ReportId) -> Result<Vec<Publication>, StoreError>;
+    /// Keeps the copy of a report as published for a period (`Conflict` if that period is
+    /// already published: a published report never changes).
+    async fn publish_report(
+        &self,
+        report: ReportId,
+        period: &str,
+        label: &str,
+        copy: &PublishedCopy,
+        by: UserId,
+    ) -> Result<(), StoreError>;
+    /// A published report: when and by whom, and the copy kept.
+    async fn published_report(
+        &self,
+        report: ReportId,
+        period: &str,
+    ) -> Result<Option<(Publication, PublishedCopy)>, StoreError>;
     /// Who owns a resource, deleted or not: its organisation and, for something in a project,
     /// the project and its lead. One lookup; `None` when there is no such row.
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError>;

@@ -47,6 +47,8 @@ svg.spc-chart{display:block;width:100%;height:auto;min-width:640px;max-width:100
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0 0 .75rem}
 dl.facts dt{font-weight:700}dl.facts dd{margin:0}
 .muted{color:var(--secondary)}
+.status{border-left:4px solid var(--blue);padding-left:.75rem}
+ul.changes li{margin-bottom:.25rem}
 a{color:var(--blue);text-decoration:underline;text-underline-offset:.15em}
 a:focus,.table-scroll:focus,figure.plot:focus{outline:4px solid transparent;background:var(--focus);color:var(--text);box-shadow:0 -2px var(--focus),0 4px var(--text)}
 @media (max-width:640px){h1{font-size:1.6rem}h2{font-size:1.25rem}.card{padding:.75rem}th,td{padding:.35rem .4rem}dl.facts{grid-template-columns:1fr}}
@@ -99,13 +101,16 @@ pub(crate) fn page(report: &Report) -> String {
                 main #main .wrap {
                     h1 { (report.title) }
                     p.lede { "Reporting period: " (report.period) }
+                    @if let Some(status) = &report.status { p.status { strong { (status) } } }
                     nav aria-label="Contents" {
                         ul {
+                            @if report.changes.is_some() { li { a href="#changes" { "What changed" } } }
                             li { a href="#summary" { "Summary" } }
                             li { a href="#matrix" { "Variation and assurance" } }
                             li { a href="#measures" { "Measures" } }
                         }
                     }
+                    @if let Some(c) = &report.changes { (changes(c, &link)) }
                     h2 #summary { "Summary" }
                     @if report.concern_first {
                         p.muted { "Within each section, measures showing special cause concern or consistently failing their target come first." }
@@ -135,6 +140,11 @@ pub(crate) fn page(report: &Report) -> String {
                             }
                         }
                     }
+                    @if !report.without_data.is_empty() {
+                        h3 #without-data { "Measures without data for this period" }
+                        p { "These measures are on the report but have no data up to the end of the period, so they cannot be charted:" }
+                        ul { @for t in &report.without_data { li { (t) } } }
+                    }
                     (matrix(&summary, &link))
                     h2 #measures { "Measures" }
                     @for s in &report.sections {
@@ -150,6 +160,25 @@ pub(crate) fn page(report: &Report) -> String {
         }
     };
     markup.into_string()
+}
+
+/// What changed since the previous published report, measure by measure.
+fn changes(c: &crate::Changes, link: &dyn Fn(&str) -> Markup) -> Markup {
+    html! {
+        h2 #changes { "What changed since " (c.since) }
+        @if c.items.is_empty() {
+            p { "No icon moved and no new signal since " (c.since) "." }
+        } @else {
+            ul.changes {
+                @for i in &c.items {
+                    li {
+                        @if matches!(i.what, crate::ChangeKind::Left) { (i.title) } @else { (link(&i.id)) }
+                        ": " (i.what.describe())
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn summary_of<'a>(summary: &'a Summary, id: &str) -> Option<&'a MeasureSummary> {
@@ -340,6 +369,7 @@ mod tests {
                 measures: vec![m],
             }],
             concern_first: false,
+            ..Report::default()
         }
     }
 

@@ -17,17 +17,19 @@
 //!     title: "Integrated quality report".into(),
 //!     period: "December 2024".into(),
 //!     sections: vec![Section { name: "Safe".into(), measures: vec![measure] }],
-//!     concern_first: false,
+//!     ..Report::default()
 //! };
 //! assert!(html(&report).contains("Falls per 1,000 bed days"));
 //! # Ok::<(), gemba_spc::SpcError>(())
 //! ```
 
+mod changes;
 mod fmt;
 mod html;
 mod pdf;
 mod summary;
 
+pub use changes::{changes, standings, Change, ChangeKind, Changes, Standing};
 pub use gemba_chart::Place;
 pub use summary::{
     summarise, Assurance, Matrix, MeasureSummary, SectionSummary, Summary, Unplaced, Variation,
@@ -36,7 +38,7 @@ pub use summary::{
 use gemba_spc::ChartResult;
 
 /// A board report: its title, the period it reports and its sections in order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Report {
     /// The report's title ("Integrated quality report").
     pub title: String,
@@ -47,6 +49,14 @@ pub struct Report {
     /// Order each section's summary concern and failing-target measures first (see
     /// [`summarise`]); the panels keep the given order.
     pub concern_first: bool,
+    /// A line under the title saying what this copy is ("Published on 3 December 2026 by Ada
+    /// Admin", "Draft: not yet published"), if any.
+    pub status: Option<String>,
+    /// What changed since the previous published report, if there is one.
+    pub changes: Option<Changes>,
+    /// The titles of measures that are on the report but have no data up to its period, so
+    /// cannot be charted: named in the summary rather than silently left out.
+    pub without_data: Vec<String>,
 }
 
 /// One section of a report (a CQC domain such as "Safe").

@@ -389,8 +389,32 @@ fn summary_pages(report: &Report, summary: &Summary, pages: &mut Vec<PageBody>) 
             &format!("Reporting period: {}", report.period),
         );
         *y += 46.0;
+        if let Some(status) = &report.status {
+            text(body, M, *y + 4.0, (10.0, true), INK, "start", status);
+            *y += 18.0;
+        }
     };
     title_text(&mut body, &mut y);
+    if let Some(c) = &report.changes {
+        let lines: Vec<String> = if c.items.is_empty() {
+            vec![format!(
+                "No icon moved and no new signal since {}.",
+                c.since
+            )]
+        } else {
+            c.items
+                .iter()
+                .map(|i| format!("{}: {}", i.title, i.what.describe()))
+                .collect()
+        };
+        block(
+            &format!("What changed since {}", c.since),
+            &lines,
+            &mut body,
+            &mut y,
+            pages,
+        );
+    }
     text(
         &mut body,
         M,
@@ -449,7 +473,51 @@ fn summary_pages(report: &Report, summary: &Summary, pages: &mut Vec<PageBody>) 
         }
         y += 10.0;
     }
+    if !report.without_data.is_empty() {
+        let mut lines = vec![
+            "On the report but without data up to the end of the period, so not charted:"
+                .to_owned(),
+        ];
+        lines.extend(report.without_data.iter().map(|t| format!("• {t}")));
+        block(
+            "Measures without data for this period",
+            &lines,
+            &mut body,
+            &mut y,
+            pages,
+        );
+    }
     pages.push(PageBody { body });
+}
+
+/// A heading and wrapped lines of text, continued on new pages as needed.
+fn block(
+    heading: &str,
+    lines: &[String],
+    body: &mut String,
+    y: &mut f64,
+    pages: &mut Vec<PageBody>,
+) {
+    const LINE: f64 = 13.0;
+    if *y + 18.0 + LINE > BOTTOM {
+        pages.push(PageBody {
+            body: std::mem::take(body),
+        });
+        *y = TOP;
+    }
+    text(body, M, *y + 11.0, (11.0, true), INK, "start", heading);
+    *y += 18.0;
+    for line in lines.iter().flat_map(|l| wrap(l, W - 2.0 * M, 9.0)) {
+        if *y + LINE > BOTTOM {
+            pages.push(PageBody {
+                body: std::mem::take(body),
+            });
+            *y = TOP;
+        }
+        text(body, M, *y + 10.0, (9.0, false), INK, "start", &line);
+        *y += LINE;
+    }
+    *y += 10.0;
 }
 
 fn summary_row(out: &mut String, m: &MeasureSummary, y: f64) {

@@ -308,6 +308,7 @@ mod tests {
                 measures,
             }],
             concern_first,
+            ..Report::default()
         }
     }
 

@@ -47,6 +47,7 @@ fn report() -> Report {
             },
         ],
         concern_first: true,
+        ..Report::default()
     }
 }
 
@@ -148,6 +149,7 @@ fn an_empty_report_still_renders() {
             measures: vec![],
         }],
         concern_first: false,
+        ..Report::default()
     };
     let doc = Document::load_mem(&pdf(&r).unwrap()).unwrap();
     assert_eq!(doc.get_pages().len(), 2);
@@ -186,6 +188,7 @@ fn a_full_matrix_cell_lists_every_measure_on_following_pages() {
             measures,
         }],
         concern_first: false,
+        ..Report::default()
     };
     let doc = Document::load_mem(&pdf(&r).unwrap()).unwrap();
     let n = doc.get_pages().len() as u32;

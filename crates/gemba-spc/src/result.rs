@@ -139,6 +139,22 @@ pub enum VariationIcon {
 }
 
 impl VariationIcon {
+    /// Every icon.
+    pub const ALL: [VariationIcon; 7] = [
+        VariationIcon::CommonCause,
+        VariationIcon::ImprovementHigh,
+        VariationIcon::ImprovementLow,
+        VariationIcon::ConcernHigh,
+        VariationIcon::ConcernLow,
+        VariationIcon::NeitherHigh,
+        VariationIcon::NeitherLow,
+    ];
+
+    /// The icon of a [`VariationIcon::name`].
+    pub fn parse(name: &str) -> Option<VariationIcon> {
+        Self::ALL.into_iter().find(|i| i.name() == name)
+    }
+
     /// The JSON contract's spelling.
     pub fn name(self) -> &'static str {
         match self {
@@ -178,6 +194,18 @@ pub enum AssuranceIcon {
 }
 
 impl AssuranceIcon {
+    /// Every icon.
+    pub const ALL: [AssuranceIcon; 3] = [
+        AssuranceIcon::Pass,
+        AssuranceIcon::Fail,
+        AssuranceIcon::HitAndMiss,
+    ];
+
+    /// The icon of an [`AssuranceIcon::name`].
+    pub fn parse(name: &str) -> Option<AssuranceIcon> {
+        Self::ALL.into_iter().find(|i| i.name() == name)
+    }
+
     /// The JSON contract's spelling.
     pub fn name(self) -> &'static str {
         match self {

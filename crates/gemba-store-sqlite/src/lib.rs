@@ -50,6 +50,7 @@ mod owner;
 mod pdsa;
 mod people;
 mod projects;
+mod reports;
 mod soft_delete;
 mod version;
 
@@ -459,6 +460,87 @@ impl Store for SqliteStore {
         by: UserId,
     ) -> Result<(), StoreError> {
         board::set_board_place(&self.pool, measure, place, by).await
+    }
+
+    async fn saved_reports(&self, org: OrgId) -> Result<Vec<SavedReport>, StoreError> {
+        reports::saved_reports(&self.pool, org).await
+    }
+
+    async fn saved_report(&self, id: ReportId) -> Result<Option<SavedReport>, StoreError> {
+        reports::saved_report(&self.pool, id).await
+    }
+
+    async fn create_saved_report(
+        &self,
+        org: OrgId,
+        settings: &ReportSettings,
+        by: UserId,
+    ) -> Result<ReportId, StoreError> {
+        reports::create_saved_report(&self.pool, org, settings, by).await
+    }
+
+    async fn update_saved_report(
+        &self,
+        id: ReportId,
+        settings: &ReportSettings,
+        expected: Version,
+        _by: UserId,
+    ) -> Result<Version, StoreError> {
+        reports::update_saved_report(&self.pool, id, settings, expected).await
+    }
+
+    async fn delete_saved_report(
+        &self,
+        id: ReportId,
+        expected: Option<Version>,
+    ) -> Result<(), StoreError> {
+        reports::delete_saved_report(&self.pool, id, expected).await
+    }
+
+    async fn narrative(
+        &self,
+        measure: MeasureId,
+        period: &str,
+    ) -> Result<Option<Narrative>, StoreError> {
+        reports::narrative(&self.pool, measure, period).await
+    }
+
+    async fn narratives(&self, org: OrgId, period: &str) -> Result<Vec<Narrative>, StoreError> {
+        reports::narratives(&self.pool, org, period).await
+    }
+
+    async fn set_narrative(
+        &self,
+        measure: MeasureId,
+        period: &str,
+        text: &NarrativeText,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<Version, StoreError> {
+        reports::set_narrative(&self.pool, measure, period, text, expected, by).await
+    }
+
+    async fn publications(&self, report: ReportId) -> Result<Vec<Publication>, StoreError> {
+        reports::publications(&self.pool, report).await
+    }
+
+    async fn publish_report(
+        &self,
+        report: ReportId,
+        period: &str,
+        label: &str,
+        copy: &PublishedCopy,
+        by: UserId,
+    ) -> Result<(), StoreError> {
+        reports::publish_report(&self.pool, report, period, label, copy, by).await
+    }
+
+    async fn published_report(
+        &self,
+        report: ReportId,
+        period: &str,
+    ) -> Result<Option<(Publication, PublishedCopy)>, StoreError> {
+        reports::published_report(&self.pool, report, period).await
     }
 
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError> {

@@ -65,6 +65,7 @@ macro_rules! conformance {
             writes_racing_a_deletion_are_missing,
             owners_and_project_leads,
             board_measures_and_sections,
+            saved_reports_narratives_and_publications,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -3650,4 +3651,174 @@ pub async fn board_measures_and_sections(store: &dyn Store) {
     store.delete_measure(four_hour, None, a.user).await.unwrap();
     assert!(store.board_measures(a.org).await.unwrap().is_empty());
     assert!(store.board_measures(b.org).await.unwrap().is_empty());
+}
+
+/// Saved reports keep their settings and versions; narratives are one per measure and period
+/// with their own versions; a published period is kept as given, once, and keeps its report.
+pub async fn saved_reports_narratives_and_publications(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;
+    let settings = ReportSettings {
+        title: "Integrated quality report".into(),
+        cadence: Cadence::Month,
+        sections: vec!["Safe".into(), "Well-led".into()],
+        concern_first: true,
+    };
+    let id = store
+        .create_saved_report(a.org, &settings, a.user)
+        .await
+        .unwrap();
+    let saved = store.saved_report(id).await.unwrap().unwrap();
+    assert_eq!(
+        (saved.org, &saved.settings, saved.version),
+        (a.org, &settings, Version(1))
+    );
+    assert!(store.saved_reports(b.org).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .owner(Resource::Report(id))
+            .await
+            .unwrap()
+            .map(|o| o.org),
+        Some(a.org)
+    );
+    let quarterly = ReportSettings {
+        title: "Quality committee".into(),
+        cadence: Cadence::Quarter,
+        sections: Vec::new(),
+        concern_first: false,
+    };
+    assert_eq!(
+        store
+            .update_saved_report(id, &quarterly, Version(1), a.user)
+            .await
+            .unwrap(),
+        Version(2)
+    );
+    assert!(matches!(
+        store
+            .update_saved_report(id, &settings, Version(1), a.user)
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    assert_eq!(
+        store.saved_report(id).await.unwrap().unwrap().settings,
+        quarterly
+    );
+
+    // Narratives: written once at version 1, changed only from the version seen.
+    let falls = store
+        .create_measure(a.project, &measure_fields("Falls"), a.user)
+        .await
+        .unwrap();
+    let text = NarrativeText {
+        shows: "Falls fell after the new bay checks.".into(),
+        why: "Hourly rounding on Ward 7.".into(),
+        actions: "Spread to Ward 9 by March.".into(),
+    };
+    assert_eq!(
+        store
+            .set_narrative(falls, "2026-Q3", &text, None, a.user)
+            .await
+            .unwrap(),
+        Version(1)
+    );
+    assert!(matches!(
+        store
+            .set_narrative(falls, "2026-Q2", &text, Some(Version(1)), a.user)
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    let changed = NarrativeText {
+        actions: "Spread to Ward 9 by April.".into(),
+        ..text.clone()
+    };
+    assert_eq!(
+        store
+            .set_narrative(falls, "2026-Q3", &changed, Some(Version(1)), a.user)
+            .await
+            .unwrap(),
+        Version(2)
+    );
+    assert!(matches!(
+        store
+            .set_narrative(falls, "2026-Q3", &text, Some(Version(1)), a.user)
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    let n = store.narrative(falls, "2026-Q3").await.unwrap().unwrap();
+    assert_eq!((&n.text, n.version), (&changed, Version(2)));
+    assert_eq!(n.author.map(|u| u.name), Some("Asha Patel".into()));
+    assert_eq!(store.narratives(a.org, "2026-Q3").await.unwrap().len(), 1);
+    assert!(store.narratives(b.org, "2026-Q3").await.unwrap().is_empty());
+    assert!(store.narrative(falls, "2026-Q2").await.unwrap().is_none());
+
+    // Publishing keeps the copy as given, once per period; a published report is kept.
+    let copy = PublishedCopy {
+        summary_json: r#"{"title":"Quality committee"}"#.into(),
+        html: "<!DOCTYPE html><p>Frozen</p>".into(),
+        pdf: b"%PDF-1.7 frozen".to_vec(),
+    };
+    store
+        .publish_report(id, "2026-Q2", "April to June 2026", &copy, a.user)
+        .await
+        .unwrap();
+    store
+        .publish_report(id, "2026-Q3", "July to September 2026", &copy, a.user)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .publish_report(id, "2026-Q3", "July to September 2026", &copy, a.user)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let periods: Vec<String> = store
+        .publications(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.period)
+        .collect();
+    assert_eq!(periods, ["2026-Q3", "2026-Q2"], "latest first");
+    let (publication, kept) = store
+        .published_report(id, "2026-Q3")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept, copy);
+    assert_eq!(publication.label, "July to September 2026");
+    assert_eq!(publication.published_by.map(|u| u.id), Some(a.user));
+    assert!(store
+        .published_report(id, "2026-Q4")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(matches!(
+        store.delete_saved_report(id, None).await,
+        Err(StoreError::Refused(_))
+    ));
+
+    // An unpublished report can go.
+    let other = store
+        .create_saved_report(a.org, &settings, a.user)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.delete_saved_report(other, Some(Version(3))).await,
+        Err(StoreError::Stale(_))
+    ));
+    store
+        .delete_saved_report(other, Some(Version(1)))
+        .await
+        .unwrap();
+    assert!(store.saved_report(other).await.unwrap().is_none());
+    let titles: Vec<String> = store
+        .saved_reports(a.org)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.settings.title)
+        .collect();
+    assert_eq!(titles, ["Quality committee"]);
 }

@@ -1,84 +1,87 @@
-//! The organisation's board report from the workspace: its board measures, by report section,
-//! charted as of the end of a month, handed to `gemba_report` to render (HTML, PDF, the
-//! summary's JSON). The same renderer makes `gemba report` from files.
+//! The organisation's board reports from the workspace: its board measures, by report section,
+//! charted as of the end of a period with the owners' narratives, handed to `gemba_report` to
+//! render (HTML, PDF, the summary's JSON); and publishing, which keeps a period's report as
+//! rendered. Pages, API and the demo all come here; the same renderer makes `gemba report` from
+//! files.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
+use gemba_api::report::{standings_from_json, ReportSummaryJson};
 use gemba_chart::Place;
-use gemba_domain::{measure_chart, OrgId, PdsaCycle, Position, ProjectId, Store, StoreError};
+use gemba_domain::{
+    check_period, measure_chart, publish_report, saved_report, Access, Action, BoardError, Cadence,
+    OrgId, PdsaCycle, Position, ProjectId, PublishedCopy, ReportId, ReportPeriod, SavedReport,
+    Store, StoreError,
+};
 
-/// A month of the board report, `YYYY-MM`: the report shows the data up to its end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReportMonth {
-    /// Its first day.
-    pub start: NaiveDate,
+/// What to draw: the title, which sections (none: all), the period (none: the latest with
+/// data) and its cadence, and the order of the summary.
+#[derive(Debug, Clone, Default)]
+pub struct ReportSpec {
+    /// The title; empty for "{organisation}: board report".
+    pub title: String,
+    /// The sections, in order; `None` for all of the organisation's.
+    pub sections: Option<Vec<String>>,
+    /// The period; `None` for the period of `cadence` holding the latest point of any of the
+    /// report's measures (or today's when there are none).
+    pub period: Option<ReportPeriod>,
+    /// Months or quarters.
+    pub cadence: Cadence,
+    /// Concern and failing measures first in each section's summary.
+    pub concern_first: bool,
 }
 
-impl ReportMonth {
-    /// Parses `YYYY-MM`.
-    pub fn parse(s: &str) -> Option<ReportMonth> {
-        let (y, m) = s.trim().split_once('-')?;
-        if y.len() != 4 || m.len() != 2 {
-            return None;
+impl ReportSpec {
+    /// The spec of a saved report for `period`.
+    pub fn of(report: &SavedReport, org_sections: &[String], period: Option<ReportPeriod>) -> Self {
+        ReportSpec {
+            title: report.settings.title.clone(),
+            sections: Some(report.settings.sections_of(org_sections)),
+            period,
+            cadence: report.settings.cadence,
+            concern_first: report.settings.concern_first,
         }
-        let start = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
-        Some(ReportMonth { start })
-    }
-
-    /// The month containing `date`.
-    fn of(date: NaiveDate) -> ReportMonth {
-        ReportMonth {
-            start: date.with_day(1).unwrap_or(date),
-        }
-    }
-
-    /// Its last day.
-    fn end(self) -> NaiveDate {
-        self.start
-            .checked_add_months(chrono::Months::new(1))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(self.start)
-    }
-
-    /// "March 2025".
-    pub fn label(self) -> String {
-        self.start.format("%B %Y").to_string()
-    }
-
-    /// `2025-03`.
-    pub fn code(self) -> String {
-        self.start.format("%Y-%m").to_string()
     }
 }
 
-/// The board report of `org` as of the end of `month` (by default the month of the latest
-/// point of any board measure, or `today`'s when there are none), with the organisation's name
-/// in its title. Measures with no data up to then cannot be charted and are left out, named in
-/// the second value.
+/// The board report of `org` drawn as `spec` says, and the period it reports. Each measure
+/// carries its owner's narrative for the period; measures with no data up to the period's end
+/// cannot be charted and are named in [`gemba_report::Report::without_data`].
 pub async fn board_report(
     store: &dyn Store,
     org: OrgId,
-    month: Option<ReportMonth>,
+    spec: &ReportSpec,
     today: NaiveDate,
-) -> Result<(gemba_report::Report, Vec<String>), StoreError> {
-    let name = store.org(org).await?.map(|o| o.name).unwrap_or_default();
-    let sections = store.report_sections(org).await?;
-    let board = store.board_measures(org).await?;
+) -> Result<(gemba_report::Report, ReportPeriod), StoreError> {
+    let org_sections = store.report_sections(org).await?;
+    let sections = spec.sections.clone().unwrap_or(org_sections);
+    let board: Vec<_> = store
+        .board_measures(org)
+        .await?
+        .into_iter()
+        .filter(|b| sections.contains(&b.section))
+        .collect();
     let mut data = Vec::with_capacity(board.len());
     for b in &board {
         data.push(store.data(b.measure.id).await?);
     }
-    let month = month.unwrap_or_else(|| {
+    let period = spec.period.unwrap_or_else(|| {
         let latest = data
             .iter()
             .filter_map(|d| d.last().map(|p| p.date))
             .max()
             .unwrap_or(today);
-        ReportMonth::of(latest)
+        ReportPeriod::containing(latest, spec.cadence)
     });
-    let end = month.end();
+    let end = period.end();
+    let narratives: HashMap<_, _> = store
+        .narratives(org, &period.code())
+        .await?
+        .into_iter()
+        .map(|n| (n.measure, n.text))
+        .collect();
     let mut out: Vec<gemba_report::Section> = sections
         .iter()
         .map(|s| gemba_report::Section {
@@ -86,7 +89,7 @@ pub async fn board_report(
             measures: Vec::new(),
         })
         .collect();
-    let mut left_out = Vec::new();
+    let mut without_data = Vec::new();
     // The PDSA cycles of each project once, however many of its measures are on the board.
     let mut pdsas_of: HashMap<ProjectId, Vec<PdsaCycle>> = HashMap::new();
     for (b, points) in board.iter().zip(&data) {
@@ -99,7 +102,7 @@ pub async fn board_report(
         let chart = match measure_chart(m, &points, pdsas) {
             Ok(c) if !points.is_empty() => c,
             _ => {
-                left_out.push(m.name.clone());
+                without_data.push(m.name.clone());
                 continue;
             }
         };
@@ -116,6 +119,11 @@ pub async fn board_report(
                 Some((place, a.label.clone()))
             })
             .collect();
+        let narrative = narratives.get(&m.id).map(|t| gemba_report::Narrative {
+            shows: t.shows.clone(),
+            why: t.why.clone(),
+            actions: t.actions.clone(),
+        });
         let measure = gemba_report::Measure {
             id: format!("measure-{}", m.id),
             title: m.name.clone(),
@@ -134,37 +142,102 @@ pub async fn board_report(
                 .collect(),
             result: chart.result,
             annotations,
-            narrative: None,
+            narrative,
         };
         if let Some(section) = out.iter_mut().find(|s| s.name == b.section) {
             section.measures.push(measure);
         }
     }
-    let report = gemba_report::Report {
-        title: format!("{name}: board report"),
-        period: month.label(),
-        sections: out,
-        concern_first: false,
+    let title = if spec.title.is_empty() {
+        let name = store.org(org).await?.map(|o| o.name).unwrap_or_default();
+        format!("{name}: board report")
+    } else {
+        spec.title.clone()
     };
-    Ok((report, left_out))
+    let report = gemba_report::Report {
+        title,
+        period: period.label(),
+        sections: out,
+        concern_first: spec.concern_first,
+        status: None,
+        changes: None,
+        without_data,
+    };
+    Ok((report, period))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The summary's JSON of a report, as the API answers and a publication keeps it.
+pub fn summary_json(report: &gemba_report::Report) -> Result<String, serde_json::Error> {
+    let summary = gemba_report::summarise(report);
+    serde_json::to_string(&ReportSummaryJson::new(report, &summary))
+}
 
-    #[test]
-    fn report_months_are_yyyy_mm() {
-        let m = ReportMonth::parse("2025-03").unwrap();
-        assert_eq!(m.label(), "March 2025");
-        assert_eq!(m.code(), "2025-03");
-        assert_eq!(m.end(), NaiveDate::from_ymd_opt(2025, 3, 31).unwrap());
-        assert_eq!(
-            ReportMonth::parse("2024-02").unwrap().end(),
-            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
-        );
-        for bad in ["2025-3", "25-03", "2025-13", "March", ""] {
-            assert_eq!(ReportMonth::parse(bad), None, "{bad}");
+/// Why a report could not be published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// Access, validation or a rule of publishing (see [`BoardError`]).
+    #[error(transparent)]
+    Board(#[from] BoardError),
+    /// The report could not be rendered (a fault, not the user's).
+    #[error("the report could not be rendered: {0}")]
+    Render(String),
+}
+
+impl From<StoreError> for PublishError {
+    fn from(e: StoreError) -> Self {
+        PublishError::Board(e.into())
+    }
+}
+
+/// Publishes the saved report `id` for `period` on `today` by `publisher` (their name): draws it as the data stand now,
+/// with the owners' narratives, "Published on … by …" and what changed since the latest
+/// earlier published period; renders HTML, PDF and the summary's JSON once (off the async
+/// threads) and keeps them ([`publish_report`]: the board managers may, once per period).
+pub async fn publish(
+    store: &dyn Store,
+    access: &Access<'_>,
+    id: ReportId,
+    period: ReportPeriod,
+    today: NaiveDate,
+    publisher: &str,
+) -> Result<(), PublishError> {
+    let saved = saved_report(access, id, Action::ManageBoard).await?;
+    check_period(&saved, period)?;
+    let org_sections = store.report_sections(saved.org).await?;
+    let (mut report, _) = board_report(
+        store,
+        saved.org,
+        &ReportSpec::of(&saved, &org_sections, Some(period)),
+        today,
+    )
+    .await?;
+    report.status = Some(format!(
+        "Published on {} by {publisher}",
+        today.format("%-d %B %Y")
+    ));
+    let code = period.code();
+    let earlier = store
+        .publications(id)
+        .await?
+        .into_iter()
+        .find(|p| p.period < code);
+    if let Some(p) = earlier {
+        if let Some((_, copy)) = store.published_report(id, &p.period).await? {
+            let before = standings_from_json(&copy.summary_json);
+            let now = gemba_report::standings(&gemba_report::summarise(&report));
+            report.changes = Some(gemba_report::changes(&before, &now, &p.label));
         }
     }
+    let copy = tokio::task::spawn_blocking(move || -> Result<PublishedCopy, String> {
+        Ok(PublishedCopy {
+            summary_json: summary_json(&report).map_err(|e| e.to_string())?,
+            html: gemba_report::html(&report),
+            pdf: gemba_report::pdf(&report).map_err(|e| e.to_string())?,
+        })
+    })
+    .await
+    .map_err(|e| PublishError::Render(e.to_string()))?
+    .map_err(PublishError::Render)?;
+    publish_report(access, id, period, &copy).await?;
+    Ok(())
 }

@@ -233,6 +233,11 @@ fn field_noun(f: Field) -> &'static str {
         Field::Role => "the role",
         Field::Section => "the board report section",
         Field::Owner => "the executive owner",
+        Field::Sections => "the report's sections",
+        Field::Cadence => "how often the report is made",
+        Field::Shows => "what the chart shows",
+        Field::Why => "why",
+        Field::Actions => "the actions",
     }
 }
 

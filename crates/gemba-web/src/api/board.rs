@@ -9,11 +9,12 @@ use gemba_api::workspace::{
     BoardInput, BoardJson, BoardMeasureJson, BoardPlaceJson, MeasureInput, MeasureJson,
 };
 use gemba_domain::{
-    place_on_board, set_report_sections, take_off_board, Access, Action, MeasureId, OrgId,
+    place_on_board, set_report_sections, take_off_board, Access, Action, Cadence, MeasureId, OrgId,
+    ReportPeriod,
 };
 
 use super::{created_tagged, org_access, ApiError, ApiUser, Id, JsonBody};
-use crate::board_report::{board_report, ReportMonth};
+use crate::board_report::{board_report, ReportSpec};
 use crate::AppState;
 
 async fn board_of(state: &AppState, org: OrgId) -> Result<BoardJson, ApiError> {
@@ -100,12 +101,13 @@ pub async fn remove(
     }
 }
 
-/// The report's month from `?period=YYYY-MM`, if given, and whether `?order=concern` asks for
-/// concern and failing measures first (the last value given wins); 422 for a month that is not
-/// one.
-fn report_query(query: Option<&str>) -> Result<(Option<ReportMonth>, bool), ApiError> {
+/// The report's period from `?period=` (`YYYY-MM` or `YYYY-Qn`), if given, and whether
+/// `?order=concern` asks for concern and failing measures first (the last value given wins);
+/// 422 for a period that is not one.
+pub(super) fn report_query(query: Option<&str>) -> Result<(Option<ReportPeriod>, bool), ApiError> {
+    const MESSAGE: &str = "must be a month like 2025-03 or a quarter like 2025-Q1";
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default())
-        .map_err(|_| ApiError::field("period", "must be a month like 2025-03"))?;
+        .map_err(|_| ApiError::field("period", MESSAGE))?;
     let last = |key: &str| {
         pairs
             .iter()
@@ -113,18 +115,15 @@ fn report_query(query: Option<&str>) -> Result<(Option<ReportMonth>, bool), ApiE
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.trim())
     };
-    let month = match last("period") {
+    let period = match last("period") {
         None | Some("") => None,
-        Some(v) => Some(
-            ReportMonth::parse(v)
-                .ok_or_else(|| ApiError::field("period", "must be a month like 2025-03"))?,
-        ),
+        Some(v) => Some(ReportPeriod::parse(v).ok_or_else(|| ApiError::field("period", MESSAGE))?),
     };
-    Ok((month, last("order") == Some("concern")))
+    Ok((period, last("order") == Some("concern")))
 }
 
-/// `GET /organisations/{id}/board/report`: the board report's summary as of the end of a month
-/// (the same JSON as `gemba report --format json`).
+/// `GET /organisations/{id}/board/report`: the whole board's report summary as of the end of a
+/// period (the same JSON as `gemba report --format json`).
 pub async fn report(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -132,12 +131,24 @@ pub async fn report(
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Result<Response, ApiError> {
     let org = org_access(&state, &user, OrgId(id), Action::Read).await?;
-    let (month, concern_first) = report_query(query.as_deref())?;
-    let (mut report, _) =
-        board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
-    report.concern_first = concern_first;
-    let summary = gemba_report::summarise(&report);
-    let json = serde_json::to_value(ReportSummaryJson::new(&report, &summary))
-        .map_err(|e| ApiError::Internal(format!("cannot write the report summary: {e}")))?;
-    Ok(Json(json).into_response())
+    let (period, concern_first) = report_query(query.as_deref())?;
+    let spec = ReportSpec {
+        period,
+        cadence: period.map_or(Cadence::Month, ReportPeriod::cadence),
+        concern_first,
+        ..ReportSpec::default()
+    };
+    let (report, _) = board_report(state.store.as_ref(), org, &spec, crate::pages::today()).await?;
+    Ok(summary_response(&report)?)
+}
+
+/// The summary of a report as the API's JSON.
+pub(super) fn summary_value(report: &gemba_report::Report) -> Result<serde_json::Value, ApiError> {
+    let summary = gemba_report::summarise(report);
+    serde_json::to_value(ReportSummaryJson::new(report, &summary))
+        .map_err(|e| ApiError::Internal(format!("cannot write the report summary: {e}")))
+}
+
+fn summary_response(report: &gemba_report::Report) -> Result<Response, ApiError> {
+    Ok(Json(summary_value(report)?).into_response())
 }

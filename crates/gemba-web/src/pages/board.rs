@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
     place_on_board, set_report_sections, take_off_board, Action, BoardError, BoardMeasure,
-    BoardPlaceDraft, Grant, MeasureId, OrgId, ProjectId,
+    BoardPlaceDraft, Cadence, Grant, MeasureId, OrgId, ProjectId, ReportPeriod,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -23,7 +23,7 @@ use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
 use super::session::{see_other, CurrentUser};
 use super::today;
-use crate::board_report::{board_report, ReportMonth};
+use crate::board_report::{board_report, ReportSpec};
 use crate::AppState;
 
 page_routes! {
@@ -46,17 +46,37 @@ struct ReportQuery {
     order: String,
 }
 
-/// The report's month from the query: none for the latest, 400 for one that is not `YYYY-MM`.
-fn report_month(q: &ReportQuery) -> Result<Option<ReportMonth>, PageError> {
-    match q.period.trim() {
+/// The report's period from the query: none for the latest month, 400 for one that is neither
+/// `YYYY-MM` nor `YYYY-Qn`.
+pub(crate) fn report_period(period: &str) -> Result<Option<ReportPeriod>, PageError> {
+    match period.trim() {
         "" => Ok(None),
-        p => ReportMonth::parse(p).map(Some).ok_or_else(|| {
-            PageError::BadRequest("Choose the report's month, like 2025-03.".into())
+        p => ReportPeriod::parse(p).map(Some).ok_or_else(|| {
+            PageError::BadRequest(
+                "Choose the report's month, like 2025-03, or quarter, like 2025-Q1.".into(),
+            )
         }),
     }
 }
 
-/// The board report as one page (the same document as the PDF), as of the month chosen.
+/// The whole board's report as `q` asks: every section, as of the period chosen.
+async fn whole_board(
+    state: &AppState,
+    org: OrgId,
+    q: &ReportQuery,
+) -> Result<gemba_report::Report, PageError> {
+    let period = report_period(&q.period)?;
+    let spec = ReportSpec {
+        period,
+        cadence: period.map_or(Cadence::Month, ReportPeriod::cadence),
+        concern_first: q.order == "concern",
+        ..ReportSpec::default()
+    };
+    let (report, _) = board_report(state.store.as_ref(), org, &spec, crate::pages::today()).await?;
+    Ok(report)
+}
+
+/// The board report as one page (the same document as the PDF), as of the period chosen.
 async fn report_page(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -64,14 +84,8 @@ async fn report_page(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, PageError> {
     let (org, _) = org_of(&state, &user, &org, Action::Read)?;
-    let month = report_month(&q)?;
-    let (mut report, _) =
-        board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
-    report.concern_first = q.order == "concern";
-    let html = tokio::task::spawn_blocking(move || gemba_report::html(&report))
-        .await
-        .map_err(|e| PageError::Internal(format!("the report task failed: {e}")))?;
-    Ok(maud::PreEscaped(html).into_response())
+    let report = whole_board(&state, org, &q).await?;
+    html_response(report).await
 }
 
 /// The board report as a PDF (vector charts, selectable text, numbered pages, bookmarks).
@@ -82,16 +96,31 @@ async fn report_pdf(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, PageError> {
     let (org, _) = org_of(&state, &user, &org, Action::Read)?;
-    let month = report_month(&q)?;
-    let (mut report, _) =
-        board_report(state.store.as_ref(), org, month, crate::pages::today()).await?;
-    report.concern_first = q.order == "concern";
-    let file = format!("board-report-{}.pdf", report_file_month(&report));
+    let report = whole_board(&state, org, &q).await?;
+    pdf_response(report).await
+}
+
+/// A report rendered as its own page (off the async threads).
+pub(crate) async fn html_response(report: gemba_report::Report) -> Result<Response, PageError> {
+    let html = tokio::task::spawn_blocking(move || gemba_report::html(&report))
+        .await
+        .map_err(|e| PageError::Internal(format!("the report task failed: {e}")))?;
+    Ok(maud::PreEscaped(html).into_response())
+}
+
+/// A report rendered as a PDF download named after its period (off the async threads).
+pub(crate) async fn pdf_response(report: gemba_report::Report) -> Result<Response, PageError> {
+    let file = format!("board-report-{}.pdf", file_part(&report.period));
     let pdf = tokio::task::spawn_blocking(move || gemba_report::pdf(&report))
         .await
         .map_err(|e| PageError::Internal(format!("the report task failed: {e}")))?
         .map_err(|e| PageError::Internal(e.to_string()))?;
-    Ok((
+    Ok(pdf_download(&file, pdf))
+}
+
+/// PDF bytes as a download called `file`.
+pub(crate) fn pdf_download(file: &str, pdf: Vec<u8>) -> Response {
+    (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
             (
@@ -101,12 +130,16 @@ async fn report_pdf(
         ],
         pdf,
     )
-        .into_response())
+        .into_response()
 }
 
-/// The report's month for a file name ("march-2025").
-fn report_file_month(report: &gemba_report::Report) -> String {
-    report.period.to_lowercase().replace(' ', "-")
+/// A period for a file name ("march-2025", "january-to-march-2026").
+pub(crate) fn file_part(period: &str) -> String {
+    period
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
 /// `/board`: the board measures of the user's organisation (a list when they have several).

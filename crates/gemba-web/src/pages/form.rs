@@ -123,6 +123,11 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Role => ("Role", "a role"),
         Field::Section => ("Report section", "a section of the board report"),
         Field::Owner => ("Executive owner", "a member of the organisation"),
+        Field::Sections => ("Sections", "sections of the board report"),
+        Field::Cadence => ("How often", "monthly or quarterly"),
+        Field::Shows => ("What the chart shows", "what the chart shows"),
+        Field::Why => ("Why", "why"),
+        Field::Actions => ("Actions and by when", "the actions and by when"),
     }
 }
 
@@ -144,6 +149,7 @@ fn chosen(field: Field) -> bool {
             | Field::Role
             | Field::Section
             | Field::Owner
+            | Field::Cadence
     )
 }
 
