@@ -166,6 +166,28 @@ pub async fn board_report(
     Ok((report, period))
 }
 
+/// The period a saved report shows by default: the one of its cadence holding the latest point
+/// of any of its measures (today's when there are none).
+pub async fn latest_period(
+    store: &dyn Store,
+    report: &SavedReport,
+    today: NaiveDate,
+) -> Result<ReportPeriod, StoreError> {
+    let org_sections = store.report_sections(report.org).await?;
+    let sections = report.settings.sections_of(&org_sections);
+    let mut latest: Option<NaiveDate> = None;
+    for b in store.board_measures(report.org).await? {
+        if sections.contains(&b.section) {
+            let last = store.data(b.measure.id).await?.last().map(|p| p.date);
+            latest = latest.max(last);
+        }
+    }
+    Ok(ReportPeriod::containing(
+        latest.unwrap_or(today),
+        report.settings.cadence,
+    ))
+}
+
 /// The summary's JSON of a report, as the API answers and a publication keeps it.
 pub fn summary_json(report: &gemba_report::Report) -> Result<String, serde_json::Error> {
     let summary = gemba_report::summarise(report);

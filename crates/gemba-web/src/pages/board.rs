@@ -240,7 +240,7 @@ async fn render(
         }
         h2 { "The board report" }
         form method="get" action={ "/orgs/" (org) "/board/report" } class="inline-form" {
-            (form::input_of_type("month", "period", "Month of the report", "", Some("Like 2025-03. Leave empty for the latest month with data."), &FieldErrors::new()))
+            (form::text_input("period", "Month or quarter of the report", "", Some("Like 2025-03 or 2025-Q1. Leave empty for the latest month with data."), &FieldErrors::new()))
             div class="checkboxes" {
                 div class="checkbox" {
                     input class="checkbox__input" type="checkbox" id="order" name="order" value="concern";
@@ -251,6 +251,7 @@ async fn render(
             " "
             button type="submit" class="button button--secondary" formaction={ "/orgs/" (org) "/board/report.pdf" } { "Download the PDF" }
         }
+        p { a href={ "/orgs/" (org) "/reports" } { "Saved board reports: narratives, publishing and published reports" } }
         @if grant.may(Action::DefineMeasure) {
             p { a class="button button--secondary" href={ "/orgs/" (org) "/measures/new" } { "Add an organisation measure" } }
         }

@@ -40,6 +40,7 @@ mod measures;
 mod members;
 mod pdsa;
 pub(crate) mod projects;
+mod reports;
 pub(crate) mod session;
 
 use axum::extract::{FromRequestParts, Request, State};
@@ -71,12 +72,13 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 13] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 14] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
         admin::ROUTES,
         board::ROUTES,
+        reports::ROUTES,
         dashboard::ROUTES,
         projects::ROUTES,
         drivers::ROUTES,
@@ -97,6 +99,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(board::router())
+        .merge(reports::router())
         .merge(dashboard::router())
         .merge(projects::router())
         .merge(drivers::router())
