@@ -1067,3 +1067,154 @@ impl From<&gemba_domain::BoardPlace> for BoardPlaceJson {
         }
     }
 }
+
+/// A saved board report as the API answers it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SavedReportJson {
+    /// Its id.
+    pub id: i64,
+    /// Its organisation.
+    pub org_id: i64,
+    /// Its title.
+    pub title: String,
+    /// `month` or `quarter`.
+    pub cadence: &'static str,
+    /// The report sections it shows, in order; empty for all of the organisation's.
+    pub sections: Vec<String>,
+    /// Concern and failing measures first in each section's summary.
+    pub concern_first: bool,
+    /// Its version (also its `ETag`).
+    pub version: i64,
+    /// Its published periods, latest first.
+    pub published: Vec<PublicationJson>,
+}
+
+impl SavedReportJson {
+    /// The JSON of a saved report and its publications.
+    pub fn new(r: &gemba_domain::SavedReport, published: &[gemba_domain::Publication]) -> Self {
+        SavedReportJson {
+            id: r.id.0,
+            org_id: r.org.0,
+            title: r.settings.title.clone(),
+            cadence: r.settings.cadence.name(),
+            sections: r.settings.sections.clone(),
+            concern_first: r.settings.concern_first,
+            version: r.version.0,
+            published: published.iter().map(PublicationJson::from).collect(),
+        }
+    }
+}
+
+/// One published period of a saved report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicationJson {
+    /// The period's code: `2026-03` or `2026-Q1`.
+    pub period: String,
+    /// The period for people.
+    pub label: String,
+    /// When it was published (UTC).
+    pub published_at: String,
+    /// Who published it (user id), or null.
+    pub published_by: Option<i64>,
+}
+
+impl From<&gemba_domain::Publication> for PublicationJson {
+    fn from(p: &gemba_domain::Publication) -> Self {
+        PublicationJson {
+            period: p.period.clone(),
+            label: p.label.clone(),
+            published_at: iso_datetime(p.published_at),
+            published_by: p.published_by.as_ref().map(|u| u.id.0),
+        }
+    }
+}
+
+/// `POST /organisations/{id}/reports` and `PATCH /reports/{id}`: absent keeps the current value.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SavedReportInput {
+    /// The title. Required to create.
+    pub title: Option<String>,
+    /// `month` (the default) or `quarter`.
+    pub cadence: Option<String>,
+    /// Report sections in order; empty for all.
+    pub sections: Option<Vec<String>>,
+    /// Concern and failing measures first.
+    pub concern_first: Option<bool>,
+}
+
+impl SavedReportInput {
+    /// The draft of the settings.
+    pub fn draft(&self) -> gemba_domain::ReportDraft {
+        gemba_domain::ReportDraft {
+            title: self.title.clone(),
+            cadence: self.cadence.clone(),
+            sections: self.sections.clone(),
+            concern_first: self.concern_first,
+        }
+    }
+}
+
+/// `POST /reports/{id}/publications`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PublishInput {
+    /// The period to publish: `2026-03` for a monthly report, `2026-Q1` for a quarterly one.
+    pub period: Option<String>,
+}
+
+/// A narrative as the API answers it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NarrativeJson {
+    /// The measure.
+    pub measure_id: i64,
+    /// The period's code.
+    pub period: String,
+    /// What the chart shows.
+    pub shows: String,
+    /// Why.
+    pub why: String,
+    /// Actions, and by when.
+    pub actions: String,
+    /// Who wrote it last (user id), or null.
+    pub author_id: Option<i64>,
+    /// When it was last written (UTC).
+    pub updated_at: String,
+    /// Its version (also its `ETag`).
+    pub version: i64,
+}
+
+impl From<&gemba_domain::Narrative> for NarrativeJson {
+    fn from(n: &gemba_domain::Narrative) -> Self {
+        NarrativeJson {
+            measure_id: n.measure.0,
+            period: n.period.clone(),
+            shows: n.text.shows.clone(),
+            why: n.text.why.clone(),
+            actions: n.text.actions.clone(),
+            author_id: n.author.as_ref().map(|u| u.id.0),
+            updated_at: iso_datetime(n.updated_at),
+            version: n.version.0,
+        }
+    }
+}
+
+/// `PUT /measures/{id}/narratives/{period}`: absent keeps the current part.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NarrativeInput {
+    /// What the chart shows.
+    pub shows: Option<String>,
+    /// Why.
+    pub why: Option<String>,
+    /// Actions, and by when.
+    pub actions: Option<String>,
+}
+
+impl NarrativeInput {
+    /// The draft.
+    pub fn draft(&self) -> gemba_domain::NarrativeDraft {
+        gemba_domain::NarrativeDraft {
+            shows: self.shows.clone(),
+            why: self.why.clone(),
+            actions: self.actions.clone(),
+        }
+    }
+}

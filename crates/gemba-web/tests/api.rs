@@ -1364,6 +1364,10 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("patch", "/organisations/{id}/board") => Some(json!({"sections": ["Taken over"]})),
         ("post", "/organisations/{id}/measures") => Some(measure_body()),
         ("put", "/measures/{id}/board") => Some(json!({"section": "Safe"})),
+        ("post", "/organisations/{id}/reports") => Some(json!({"title": "Taken over"})),
+        ("patch", "/reports/{id}") => Some(json!({"title": "Taken over"})),
+        ("post", "/reports/{id}/publications") => Some(json!({"period": "2024-02"})),
+        ("put", "/measures/{id}/narratives/{period}") => Some(json!({"shows": "Taken over"})),
         ("post", "/projects/{id}/driver-nodes") => Some(json!({"text": "Taken over"})),
         ("patch", "/driver-nodes/{id}") => Some(json!({"text": "Taken over"})),
         ("patch", "/organisations/{id}") => Some(json!({"name": "Taken over"})),
@@ -1428,9 +1432,36 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .get(&format!("/measures/{mid}/data/revisions"), &app.lead)
         .await;
     let rid = revisions.body[0]["id"].as_i64().unwrap();
+    // A saved report with a published month, and a narrative for that month.
+    let r = app
+        .post(
+            &format!("/organisations/{}/reports", app.org_a.0),
+            &app.admin,
+            json!({"title": "Integrated quality report"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let report_id = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/reports/{report_id}/publications"),
+            &app.admin,
+            json!({"period": "2024-01"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .put(
+            &format!("/measures/{mid}/narratives/2024-01"),
+            &app.admin,
+            json!({"shows": "Screening rose."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let fill = |template: &str, id: &str| {
         template
             .replace("{id}", id)
+            .replace("{period}", "2024-01")
             .replace("{user_id}", &lead_id.to_string())
             .replace("{date}", "2024-01-01")
             .replace("{revision_id}", &rid.to_string())
@@ -1451,6 +1482,8 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             app.team_a.0
         } else if template.starts_with("/tokens/{id}") {
             tid
+        } else if template.starts_with("/reports/{id}") {
+            report_id
         } else {
             assert!(
                 !template.contains('{'),

@@ -140,6 +140,8 @@ struct Fixture {
     deleted_measure: MeasureId,
     deleted_pdsa: i64,
     deleted_node: i64,
+    /// A saved monthly report with January 2024 published.
+    report: i64,
 }
 
 fn project_fields(title: &str) -> ProjectFields {
@@ -232,6 +234,48 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         .await
         .unwrap();
     store.delete_pdsa(deleted_pdsa, None, owner).await.unwrap();
+    let report = store
+        .create_saved_report(
+            org,
+            &gemba_domain::ReportSettings {
+                title: "Integrated quality report".into(),
+                ..gemba_domain::ReportSettings::default()
+            },
+            owner,
+        )
+        .await
+        .unwrap();
+    let kept = gemba_report::Report {
+        title: "Kept".into(),
+        period: "January 2024".into(),
+        ..gemba_report::Report::default()
+    };
+    let summary = gemba_report::summarise(&kept);
+    let copy = gemba_domain::PublishedCopy {
+        summary_json: serde_json::to_string(&gemba_api::report::ReportSummaryJson::new(
+            &kept, &summary,
+        ))
+        .unwrap(),
+        html: "<!DOCTYPE html><title>Kept</title>".into(),
+        pdf: b"%PDF-1.7".to_vec(),
+    };
+    store
+        .publish_report(report, "2024-01", "January 2024", &copy, owner)
+        .await
+        .unwrap();
+    store
+        .set_narrative(
+            measure,
+            "2024-01",
+            &gemba_domain::NarrativeText {
+                shows: "Falls fell.".into(),
+                ..gemba_domain::NarrativeText::default()
+            },
+            None,
+            owner,
+        )
+        .await
+        .unwrap();
     let deleted_node = store
         .add_driver_node(project, None, DriverKind::Primary, "Gone", owner)
         .await
@@ -258,6 +302,7 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         deleted_measure,
         deleted_pdsa: deleted_pdsa.0,
         deleted_node: deleted_node.0,
+        report: report.0,
     }
 }
 
@@ -283,6 +328,8 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         pdsa.to_string()
     } else if template.starts_with("/teams/{id}") {
         app.team.0.to_string()
+    } else if template.starts_with("/reports/{id}") {
+        f.report.to_string()
     } else {
         String::new()
     };
@@ -298,6 +345,7 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         .replace("{user}", &user.to_string())
         .replace("{team}", &app.team.0.to_string())
         .replace("{revision}", &f.revision.to_string())
+        .replace("{period}", "2024-01")
 }
 
 /// A form that passes every page's extractor, so that only access decides the answer.
@@ -325,6 +373,8 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("value", "7"),
         ("pasted", "2024-02-01\t8"),
         ("rows", "2024-02-01\t8"),
+        ("report_period", "2024-02"),
+        ("shows", "Taken over"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -439,6 +489,8 @@ fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         app.org_a.0
     } else if template.starts_with("/teams/{id}") {
         app.team.0
+    } else if template.starts_with("/reports/{id}") {
+        f.report
     } else {
         0
     };
@@ -452,6 +504,7 @@ fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         .replace("{user_id}", &user.to_string())
         .replace("{date}", "2024-01-01")
         .replace("{revision_id}", &f.revision.to_string())
+        .replace("{period}", "2024-01")
 }
 
 /// A body that passes every route's parsing, so that only access decides the answer.
@@ -486,6 +539,10 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
             json!({"name": "Four-hour performance", "type": "outcome", "chart": "xmr"})
         }
         ("put", "/measures/{id}/board") => json!({"section": "Safe", "owner_id": null}),
+        ("post", "/organisations/{id}/reports") => json!({"title": "Taken over"}),
+        ("patch", "/reports/{id}") => json!({"title": "Taken over"}),
+        ("post", "/reports/{id}/publications") => json!({"period": "2024-02"}),
+        ("put", "/measures/{id}/narratives/{period}") => json!({"shows": "Taken over"}),
         _ => return None,
     })
 }

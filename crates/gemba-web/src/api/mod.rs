@@ -22,6 +22,7 @@ mod measures;
 mod members;
 mod pdsa;
 mod projects;
+mod reports;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
@@ -113,6 +114,16 @@ api_routes! {
     post "/organisations/{id}/measures" => board::create_measure, Do(Action::DefineMeasure);
     put "/measures/{id}/board" => board::place, Do(Action::ManageBoard);
     delete "/measures/{id}/board" => board::remove, Do(Action::ManageBoard);
+    get "/organisations/{id}/reports" => reports::list, Do(Action::Read);
+    post "/organisations/{id}/reports" => reports::create, Do(Action::ManageBoard);
+    get "/reports/{id}" => reports::show, Do(Action::Read);
+    patch "/reports/{id}" => reports::update, Do(Action::ManageBoard);
+    delete "/reports/{id}" => reports::delete, Do(Action::ManageBoard);
+    post "/reports/{id}/publications" => reports::publish, Do(Action::ManageBoard);
+    get "/reports/{id}/publications/{period}" => reports::publication, Do(Action::Read);
+    get "/reports/{id}/publications/{period}/pdf" => reports::publication_pdf, Do(Action::Read);
+    get "/measures/{id}/narratives/{period}" => reports::narrative, Do(Action::Read);
+    put "/measures/{id}/narratives/{period}" => reports::write, Do(Action::WriteNarrative);
 }
 
 use crate::Guard::{self, Do, Own, Public};

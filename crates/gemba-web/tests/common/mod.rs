@@ -338,6 +338,9 @@ impl Api {
         let bytes = res.bytes().await.unwrap();
         let body = if bytes.is_empty() {
             Value::Null
+        } else if !content_type.contains("json") {
+            // A document (a PDF): its text, lossily, for the test to look at.
+            Value::String(String::from_utf8_lossy(&bytes).into_owned())
         } else {
             serde_json::from_slice(&bytes).unwrap_or_else(|e| {
                 panic!(
@@ -397,6 +400,10 @@ impl Api {
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
         self.call(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PUT, path, token, Some(body)).await
     }
 
     /// [`Api::post`] of a body that breaks `openapi.json` on purpose; the reply is checked.
