@@ -491,3 +491,446 @@ async fn an_empty_board_has_an_empty_report() {
         .iter()
         .all(|s| s["measures"].as_array().unwrap().is_empty()));
 }
+
+/// Values alternating 70, 72 from January to November 2024: mean 780/11 = 70.91, every moving
+/// range 2, limits 70.91 ± 2.66 × 2 (65.59 to 76.23). A target of 75 lies within: hit and miss.
+/// No point beyond a limit, no run of 7 on one side, no trend: common cause, no rule fired.
+fn january_to_november() -> Value {
+    Value::Array(
+        (1..=11)
+            .map(|m| json!({"date": format!("2024-{m:02}-01"), "value": if m % 2 == 1 { 70 } else { 72 }}))
+            .collect(),
+    )
+}
+
+/// The first measure row of a summary.
+fn first_row(summary: &Value) -> &Value {
+    &summary["sections"][0]["measures"][0]
+}
+
+#[tokio::test]
+async fn a_published_report_is_kept_as_the_board_saw_it_and_the_next_says_what_changed() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let org = app.org_a.0;
+    let m = api
+        .post(
+            &format!("/organisations/{org}/measures"),
+            &app.coach_token,
+            json!({"name": "Four-hour performance", "type": "outcome", "chart": "xmr",
+                   "improvement": "increase", "target": 75}),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+    let measure = m.body["id"].as_i64().unwrap();
+    let r = api
+        .post(
+            &format!("/measures/{measure}/data"),
+            &app.member_token,
+            january_to_november(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // On the board, owned by a board member (a board viewer).
+    let viewer_id = api.get("/me", &app.viewer_token).await.body["id"]
+        .as_i64()
+        .unwrap();
+    let r = api
+        .put(
+            &format!("/measures/{measure}/board"),
+            &app.coach_token,
+            json!({"section": "Responsive", "owner_id": viewer_id}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // A saved monthly report of the Responsive section.
+    let r = api
+        .post(
+            &format!("/organisations/{org}/reports"),
+            &app.coach_token,
+            json!({"title": "Integrated quality report", "sections": ["Responsive"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (r.body["cadence"].as_str(), r.body["version"].as_i64()),
+        (Some("month"), Some(1))
+    );
+    let report = r.body["id"].as_i64().unwrap();
+    let r = api
+        .post(
+            &format!("/organisations/{org}/reports"),
+            &app.member_token,
+            json!({"title": "Mine"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    // The owner writes the narrative for November; a member who does not own it may not.
+    let narrative = format!("/measures/{measure}/narratives/2024-11");
+    let r = api
+        .put(&narrative, &app.member_token, json!({"shows": "Mine"}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = api
+        .put(
+            &narrative,
+            &app.viewer_token,
+            json!({"shows": "Common cause variation around 71%.", "why": "No change yet.",
+                   "actions": "Streaming pilot by January."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["version"], 1);
+
+    // The live report of November has it; then November is published.
+    let live = api
+        .get(
+            &format!("/reports/{report}?period=2024-11"),
+            &app.viewer_token,
+        )
+        .await;
+    assert_eq!(live.status, StatusCode::OK, "{}", live.body);
+    assert_eq!(live.body["summary"]["period"], "November 2024");
+    let r = api
+        .post(
+            &format!("/reports/{report}/publications"),
+            &app.member_token,
+            json!({"period": "2024-11"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let published = api
+        .post(
+            &format!("/reports/{report}/publications"),
+            &app.coach_token,
+            json!({"period": "2024-11"}),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.body);
+    let november = &published.body["summary"];
+    let row = first_row(november);
+    assert_eq!(row["latest_value"], 70.0);
+    assert_eq!(row["variation_icon"], "common_cause");
+    assert_eq!(row["assurance_icon"], "hit_and_miss");
+    assert_eq!(row["rules_fired"], json!([]));
+    let mean = row["mean"].as_f64().unwrap();
+    assert!((mean - 780.0 / 11.0).abs() < 1e-9, "{mean}");
+    assert!((row["ucl"].as_f64().unwrap() - (780.0 / 11.0 + 2.66 * 2.0)).abs() < 1e-9);
+    assert!(
+        november["status"]
+            .as_str()
+            .unwrap()
+            .ends_with("by Cora Coach"),
+        "{november}"
+    );
+    assert_eq!(november["changes"], Value::Null, "nothing published before");
+    let again = api
+        .post(
+            &format!("/reports/{report}/publications"),
+            &app.coach_token,
+            json!({"period": "2024-11"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    let pdf_url = format!("/reports/{report}/publications/2024-11/pdf");
+    let pdf_before = api.get(&pdf_url, &app.viewer_token).await.body;
+
+    // November is corrected (70 → 71) and December comes in at 90.
+    let r = api
+        .post(
+            &format!("/measures/{measure}/data"),
+            &app.member_token,
+            json!([{"date": "2024-11-01", "value": 71}, {"date": "2024-12-01", "value": 90}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The published November is as the board saw it; the live one has the correction.
+    let kept = api
+        .get(
+            &format!("/reports/{report}/publications/2024-11"),
+            &app.viewer_token,
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::OK);
+    assert_eq!(kept.body, published.body);
+    assert_eq!(api.get(&pdf_url, &app.viewer_token).await.body, pdf_before);
+    let live = api
+        .get(
+            &format!("/reports/{report}?period=2024-11"),
+            &app.viewer_token,
+        )
+        .await;
+    assert_eq!(first_row(&live.body["summary"])["latest_value"], 71.0);
+
+    // December: 70, 72 … 72, 71, 90. Mean 871/12 = 72.58; moving ranges nine of 2, then 1 and
+    // 19, mean 38/11 = 3.45; the range of 19 is above 3.267 × 3.45 = 11.29, so it is screened
+    // out (Making Data Count): mean moving range 19/10 = 1.9, upper limit 72.58 + 2.66 × 1.9 =
+    // 77.64. 90 is beyond it (higher is better: improvement), and the first eleven points all
+    // lie below the mean (a shift).
+    let december = api
+        .post(
+            &format!("/reports/{report}/publications"),
+            &app.coach_token,
+            json!({"period": "2024-12"}),
+        )
+        .await;
+    assert_eq!(december.status, StatusCode::CREATED, "{}", december.body);
+    let summary = &december.body["summary"];
+    let row = first_row(summary);
+    assert!((row["ucl"].as_f64().unwrap() - (871.0 / 12.0 + 2.66 * 1.9)).abs() < 1e-9);
+    assert_eq!(row["variation_icon"], "improvement_high");
+    assert_eq!(row["rules_fired"], json!(["outside_limits", "shift"]));
+    let changes = &summary["changes"];
+    assert_eq!(changes["since"], "November 2024");
+    let kinds: Vec<(&str, &str)> = changes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["title"].as_str().unwrap(), i["change"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Four-hour performance", "variation"),
+            ("Four-hour performance", "new_signal")
+        ]
+    );
+    assert_eq!(changes["items"][0]["from"], "common_cause");
+    assert_eq!(changes["items"][0]["to"], "improvement_high");
+    assert_eq!(
+        changes["items"][1]["rules"],
+        json!(["outside_limits", "shift"])
+    );
+    let listed = api
+        .get(&format!("/organisations/{org}/reports"), &app.viewer_token)
+        .await;
+    let periods: Vec<&str> = listed.body[0]["published"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(periods, ["2024-12", "2024-11"]);
+
+    // The published pages: the board's copy with its narrative and what changed.
+    let (status, html) = app
+        .viewer
+        .get(&app, &format!("/reports/{report}/published/2024-12"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("What changed since November 2024"), "{html}");
+    assert!(
+        html.contains("New signal: point beyond a limit, shift"),
+        "{html}"
+    );
+    let (_, html) = app
+        .viewer
+        .get(&app, &format!("/reports/{report}/published/2024-11"))
+        .await;
+    assert!(
+        html.contains("Streaming pilot by January."),
+        "the narrative: {html}"
+    );
+    let res = app
+        .viewer
+        .client
+        .get(app.url(&format!("/reports/{report}/published/2024-11/report.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        String::from_utf8_lossy(&res.bytes().await.unwrap()),
+        pdf_before.as_str().unwrap(),
+        "the page's PDF is the API's, byte for byte"
+    );
+
+    // A published report is kept; a stale settings change is refused with the current one.
+    let r = api
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/reports/{report}"),
+            &app.coach_token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let stale = api
+        .req(
+            reqwest::Method::PATCH,
+            &format!("/reports/{report}"),
+            Some(&app.coach_token),
+        )
+        .header("If-Match", "\"7\"")
+        .json(&json!({"title": "Renamed"}));
+    let r = api.send(stale).await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+    assert_eq!(r.body["current"]["title"], "Integrated quality report");
+}
+
+#[tokio::test]
+async fn a_quarterly_report_and_narratives_through_the_pages() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let org = app.org_a.0;
+    let m = api
+        .post(
+            &format!("/organisations/{org}/measures"),
+            &app.coach_token,
+            json!({"name": "Staff turnover", "type": "outcome", "chart": "xmr", "improvement": "decrease"}),
+        )
+        .await;
+    let measure = m.body["id"].as_i64().unwrap();
+    api.post(
+        &format!("/measures/{measure}/data"),
+        &app.member_token,
+        january_to_november(),
+    )
+    .await;
+    let viewer_id = api.get("/me", &app.viewer_token).await.body["id"]
+        .as_i64()
+        .unwrap();
+    api.put(
+        &format!("/measures/{measure}/board"),
+        &app.coach_token,
+        json!({"section": "Well-led", "owner_id": viewer_id}),
+    )
+    .await;
+
+    // The improvement lead saves a quarterly report through the pages.
+    let res = app
+        .coach
+        .post(
+            &app,
+            &format!("/orgs/{org}/reports"),
+            &[("title", "Quality committee"), ("cadence", "quarter")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let at = location(&res);
+    let report: i64 = at.trim_start_matches("/reports/").parse().unwrap();
+    let (status, html) = app.coach.get(&app, &at).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Narratives for October to December 2024"),
+        "{html}"
+    );
+    // A blank title comes back with the form's message.
+    let res = app
+        .coach
+        .post(&app, &format!("/orgs/{org}/reports"), &[("title", " ")])
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("Enter a title"));
+
+    // The owner writes the quarter's narrative in the form; a member may not open it.
+    let form = format!("/measures/{measure}/narratives/2024-Q4");
+    let (status, _) = app.member.get(&app, &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, html) = app.viewer.get(&app, &form).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Narrative for October to December 2024"),
+        "{html}"
+    );
+    let res = app
+        .viewer
+        .post(
+            &app,
+            &form,
+            &[
+                ("shows", "Steady at 71."),
+                ("why", ""),
+                ("actions", "Exit interviews by March."),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let r = api
+        .get(
+            &format!("/measures/{measure}/narratives/2024-Q4"),
+            &app.member_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["actions"], "Exit interviews by March.");
+    // Saving from a stale version shows theirs beside what was typed, and keeps it.
+    let res = app
+        .viewer
+        .post(&app, &form, &[("shows", "Mine"), ("version", "7")])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Someone else changed this narrative"),
+        "{html}"
+    );
+    assert!(html.contains("Mine"));
+
+    // The live quarter carries the narrative; a month is not a period of this report.
+    let (status, html) = app
+        .viewer
+        .get(&app, &format!("/reports/{report}/view?period=2024-Q4"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Exit interviews by March."), "{html}");
+    assert!(html.contains("Draft: not yet published"));
+    let r = api
+        .get(
+            &format!("/reports/{report}?period=2024-11"),
+            &app.viewer_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = api
+        .post(
+            &format!("/reports/{report}/publications"),
+            &app.coach_token,
+            json!({"period": "2024-11"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+
+    // Publishing through the page leads to the board's copy.
+    let res = app
+        .coach
+        .post(
+            &app,
+            &format!("/reports/{report}/publish"),
+            &[("report_period", "2024-Q4")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&res),
+        format!("/reports/{report}/published/2024-Q4")
+    );
+    let (_, html) = app.viewer.get(&app, &location(&res)).await;
+    assert!(html.contains("Published on"), "{html}");
+    let res = app
+        .coach
+        .post(
+            &app,
+            &format!("/reports/{report}/publish"),
+            &[("report_period", "2024-Q4")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    // An unpublished report can be deleted.
+    let res = app
+        .coach
+        .post(&app, &format!("/orgs/{org}/reports"), &[("title", "Draft")])
+        .await;
+    let draft = location(&res);
+    let res = app.coach.post(&app, &format!("{draft}/delete"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, _) = app.coach.get(&app, &draft).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
