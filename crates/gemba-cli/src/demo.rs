@@ -288,6 +288,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     )?;
     let id = store.create_measure(p, &m, lead_north).await?;
     board(store, riverside, users[0], coach, [ed_id, falls_id]).await?;
+    board_reports(store, riverside, users[0], coach).await?;
     let mut noise = Noise(5);
     let points: Vec<DataPoint> = (0..18)
         .map(|k| DataPoint {
@@ -686,6 +687,93 @@ async fn falls_project(
     Ok(project)
 }
 
+/// Riverside's integrated quality report, monthly: the owners' narratives for the two latest
+/// months with data, and both months published (the later one says what changed since the
+/// earlier), as a board would have seen them.
+async fn board_reports(
+    store: &dyn Store,
+    org: OrgId,
+    director: UserId,
+    coach: UserId,
+) -> Result<()> {
+    let settings = gemba_domain::ReportSettings {
+        title: "Integrated quality and performance report".to_owned(),
+        concern_first: true,
+        ..gemba_domain::ReportSettings::default()
+    };
+    let id = store.create_saved_report(org, &settings, coach).await?;
+    let report = store
+        .saved_report(id)
+        .await?
+        .context("the demo's report was not saved")?;
+    let today = chrono::Utc::now().date_naive();
+    let latest = gemba_web::board_report::latest_period(store, &report, today).await?;
+    let earlier = gemba_domain::ReportPeriod::containing(
+        latest.start().pred_opt().unwrap_or(latest.start()),
+        gemba_domain::Cadence::Month,
+    );
+    let board = store.board_measures(org).await?;
+    for period in [earlier, latest] {
+        for b in &board {
+            let by = b.owner.as_ref().map_or(coach, |o| o.id);
+            let text = narrative(&b.measure.name, &period.label());
+            let access = gemba_domain::Access::load(store, by).await?;
+            gemba_domain::write_narrative(&access, b.measure.id, period, &text, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("the demo's narrative: {e}"))?;
+        }
+        let access = gemba_domain::Access::load(store, coach).await?;
+        gemba_web::board_report::publish(store, &access, id, period, today, "Chris Coach")
+            .await
+            .map_err(|e| anyhow::anyhow!("the demo's publication: {e}"))?;
+    }
+    // Another saved report, quarterly, of two sections, not yet published.
+    let quarterly = gemba_domain::ReportSettings {
+        title: "Quality committee: safety and workforce".to_owned(),
+        cadence: gemba_domain::Cadence::Quarter,
+        sections: vec!["Safe".to_owned(), "Well-led".to_owned()],
+        concern_first: false,
+    };
+    store.create_saved_report(org, &quarterly, director).await?;
+    Ok(())
+}
+
+/// An owner's narrative of a demo measure for a month.
+fn narrative(measure: &str, month: &str) -> gemba_domain::NarrativeDraft {
+    let (shows, why, actions) = if measure.starts_with("Staff turnover") {
+        (
+            "Turnover has stayed lower since the retention scheme: the chart shows a sustained \
+             shift below the earlier mean, still short of the 10% target.",
+            "Flexible rostering and the itchy-feet conversations with staff in their first two \
+             years.",
+            "Extend the scheme to estates and facilities by June; report the leavers' survey to \
+             the People Committee in July.",
+        )
+    } else if measure.starts_with("Patients seen within 4 hours") {
+        (
+            "Four-hour performance varies by common cause around its mean and will not meet the \
+             95% standard without a change to the process.",
+            "Waits for a bed drive most breaches; the streaming tests in the emergency \
+             department moved minors, not majors.",
+            "Same-day emergency care pathway to be tested in two PDSA cycles by the end of next \
+             quarter (Emergency Department improvement team).",
+        )
+    } else {
+        (
+            "Inpatient falls per 1,000 bed days fell after the night-time checks on Ward 7 and \
+             the lower rate has held.",
+            "Hourly rounding at night and low beds for patients at risk; the change is now \
+             standard work on Ward 7.",
+            "Spread the night checks to Wards 9 and 11 by September; falls lead to review.",
+        )
+    };
+    gemba_domain::NarrativeDraft {
+        shows: Some(format!("{month}: {shows}")),
+        why: Some(why.to_owned()),
+        actions: Some(actions.to_owned()),
+    }
+}
+
 /// Riverside's board measures: one of its own (staff turnover, owned by the admin as the
 /// director of workforce) and two project measures, each in its report section.
 async fn board(
@@ -750,4 +838,44 @@ async fn board(
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
+    use super::*;
+
+    /// The issue's "done when": a published board report for two months of Riverside, with
+    /// narratives, the later one comparing itself with the earlier.
+    #[tokio::test]
+    async fn the_demo_publishes_two_months_of_riverside_s_board_report_with_narratives() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        // The first organisation made is Riverside.
+        let riverside = OrgId(1);
+        assert_eq!(
+            store.org(riverside).await.unwrap().unwrap().name,
+            "Riverside University Hospitals"
+        );
+        let reports = store.saved_reports(riverside).await.unwrap();
+        assert_eq!(reports.len(), 2);
+        let monthly = reports
+            .iter()
+            .find(|r| r.settings.cadence == gemba_domain::Cadence::Month)
+            .unwrap();
+        let published = store.publications(monthly.id).await.unwrap();
+        assert_eq!(published.len(), 2, "two months");
+        let (_, later) = store
+            .published_report(monthly.id, &published[0].period)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(later.html.contains(&format!("What changed since {}", published[1].label)));
+        assert!(later.pdf.starts_with(b"%PDF"));
+        for p in &published {
+            let narratives = store.narratives(riverside, &p.period).await.unwrap();
+            assert_eq!(narratives.len(), 3, "one per board measure for {}", p.label);
+        }
+    }
 }
