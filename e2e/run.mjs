@@ -641,6 +641,61 @@ async function journey(browser, base) {
       }
     });
 
+    await step('the improvement lead saves a board report, writes the narrative for the month, publishes it; the published copy keeps it', async () => {
+      await page.getByRole('link', { name: /Saved board reports/ }).click();
+      await page.getByRole('heading', { name: 'Board reports', level: 1 }).waitFor();
+      await axeCheck(page, 'Board reports (/orgs/{id}/reports)');
+      await page.getByLabel('Title', { exact: true }).fill('E2E integrated quality report');
+      await Promise.all([
+        page.waitForURL((u) => /\/reports\/\d+$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: 'Save the report' }).click(),
+      ]);
+      const reportUrl = page.url();
+      await page.getByRole('heading', { name: /^Narratives for / }).waitFor();
+      await axeCheck(page, 'A saved board report (/reports/{id})');
+      const narrativeLink = page.getByRole('link', { name: `Write the narrative for ${measureName}` });
+      await Promise.all([
+        page.waitForURL((u) => /\/narratives\//.test(new URL(u).pathname)),
+        narrativeLink.click(),
+      ]);
+      await axeCheck(page, 'Narrative form (/measures/{id}/narratives/{period})');
+      await page.getByLabel('What the chart shows').fill('Screening rose after the new checklist and has held.');
+      await page.getByLabel('Actions and by when').fill('Spread to Ward 9 by March (ward manager).');
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).search.includes('saved=1')),
+        page.getByRole('button', { name: 'Save the narrative' }).click(),
+      ]);
+      await page.getByText('The narrative is saved.').waitFor();
+      await page.goto(reportUrl);
+      const publish = page.getByRole('button', { name: /^Publish the report for / });
+      await Promise.all([
+        page.waitForURL((u) => /\/published\//.test(new URL(u).pathname)),
+        publish.click(),
+      ]);
+      const html = await page.content();
+      check(html.includes('Published on'), 'the published report does not say when it was published');
+      check(html.includes('Spread to Ward 9 by March'), 'the published report does not carry the narrative');
+      await axeCheck(page, 'A published board report (/reports/{id}/published/{period})');
+      const phone = await browser.newContext({
+        viewport: PHONE,
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        storageState: await context.storageState(),
+      });
+      try {
+        const p = await phone.newPage();
+        for (const url of [reportUrl, page.url()]) {
+          await p.goto(url);
+          const r = await phoneWidth(p);
+          log(`    ${new URL(url).pathname}: document ${r.scrollWidth} px wide in a ${r.clientWidth} px viewport`);
+          check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px ${url} scrolls sideways (${r.scrollWidth} px)`);
+        }
+      } finally {
+        await phone.close();
+      }
+    });
+
     check(pageErrors.length === 0, `the pages threw JavaScript errors: ${pageErrors.join('; ')}`);
   } catch (e) {
     await saveArtifacts(page, `failed-${slug(currentStep)}`);
