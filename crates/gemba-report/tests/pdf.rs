@@ -221,3 +221,40 @@ fn a_full_matrix_cell_lists_every_measure_on_following_pages() {
         80
     );
 }
+
+/// A published copy says so on its first page, with what changed since the previous one and
+/// the measures it could not chart; the HTML carries the same.
+#[test]
+fn a_published_copy_states_what_changed_and_what_has_no_data() {
+    use gemba_report::{Change, ChangeKind, Changes};
+    use gemba_spc::VariationIcon;
+    let mut r = report();
+    r.status = Some("Published on 3 December 2024 by Chris Coach".into());
+    r.changes = Some(Changes {
+        since: "November 2024".into(),
+        items: vec![Change {
+            id: "a".into(),
+            title: "Falls per 1,000 bed days".into(),
+            what: ChangeKind::Variation {
+                from: Some(VariationIcon::CommonCause),
+                to: Some(VariationIcon::ImprovementHigh),
+            },
+        }],
+    });
+    r.without_data = vec!["Sepsis screening".into()];
+    let doc = Document::load_mem(&pdf(&r).unwrap()).unwrap();
+    let first = page_text(&doc, 1);
+    for expected in [
+        "Published on 3 December 2024 by Chris Coach",
+        "What changed since November 2024",
+        "Falls per 1,000 bed days: Variation: Common cause variation → Special cause \
+         improvement (high)",
+        "Measures without data for this period",
+        "Sepsis screening",
+    ] {
+        assert!(first.contains(expected), "no “{expected}” on page 1: {first}");
+    }
+    let html = gemba_report::html(&r);
+    assert!(html.contains("What changed since November 2024"));
+    assert!(html.contains("Sepsis screening"));
+}
