@@ -871,7 +871,9 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        assert!(later.html.contains(&format!("What changed since {}", published[1].label)));
+        assert!(later
+            .html
+            .contains(&format!("What changed since {}", published[1].label)));
         assert!(later.pdf.starts_with(b"%PDF"));
         for p in &published {
             let narratives = store.narratives(riverside, &p.period).await.unwrap();

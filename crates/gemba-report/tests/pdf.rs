@@ -252,7 +252,10 @@ fn a_published_copy_states_what_changed_and_what_has_no_data() {
         "Measures without data for this period",
         "Sepsis screening",
     ] {
-        assert!(first.contains(expected), "no “{expected}” on page 1: {first}");
+        assert!(
+            first.contains(expected),
+            "no “{expected}” on page 1: {first}"
+        );
     }
     let html = gemba_report::html(&r);
     assert!(html.contains("What changed since November 2024"));
