@@ -86,3 +86,20 @@ pub async fn set_report_sections(
     access.store().set_report_sections(org, &sections).await?;
     Ok(sections)
 }
+
+/// Moves `measure` one place earlier (`earlier`) or later within its section of the board
+/// report ([`Action::ManageBoard`]): the order the reports show it in. `false` when it was
+/// already first (or last); not on the board report is not found.
+pub async fn move_on_board(
+    access: &Access<'_>,
+    measure: MeasureId,
+    earlier: bool,
+) -> Result<bool, BoardError> {
+    access
+        .resource(Resource::Measure(measure), Action::ManageBoard)
+        .await?;
+    match access.store().move_on_board(measure, earlier).await {
+        Err(StoreError::Missing(_)) => Err(BoardError::Access(AccessError::NotFound)),
+        other => Ok(other?),
+    }
+}

@@ -24,7 +24,7 @@ pub use access::{
     permits, policy_table, team_change, Access, AccessError, Action, Authorized, Grant, Owner,
     Permission, Resource, POLICY,
 };
-pub use board::{place_on_board, set_report_sections, take_off_board, BoardError};
+pub use board::{move_on_board, place_on_board, set_report_sections, take_off_board, BoardError};
 pub use chart::{measure_chart, Annotation, MeasureChart};
 pub use draft::{
     check_pdsa_links, check_team, grouped, measure_chart as parse_measure_chart, parse_date,

@@ -337,6 +337,10 @@ pub trait Store: Send + Sync + 'static {
         place: Option<&BoardPlace>,
         by: UserId,
     ) -> Result<(), StoreError>;
+    /// Moves a measure one place earlier (or later) among the live measures of its section of
+    /// the board report; `false` when it is already first (or last). `Missing` when it is not
+    /// on the board report.
+    async fn move_on_board(&self, measure: MeasureId, earlier: bool) -> Result<bool, StoreError>;
     /// The organisation's saved board reports, by title.
     async fn saved_reports(&self, org: OrgId) -> Result<Vec<SavedReport>, StoreError>;
     /// A saved board report.

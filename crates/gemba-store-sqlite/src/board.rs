@@ -331,3 +331,54 @@ pub(crate) async fn set_board_place(
     record(&mut tx, project, by, now(), &records).await?;
     tx.commit().await.map_err(db)
 }
+
+pub(crate) async fn move_on_board(
+    pool: &SqlitePool,
+    measure: MeasureId,
+    earlier: bool,
+) -> Result<bool, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let row =
+        sqlx::query("SELECT org_id, section, position FROM board_measures WHERE measure_id = ?")
+            .bind(measure.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?
+            .ok_or_else(|| {
+                StoreError::Missing(format!("the measure {measure} on the board report"))
+            })?;
+    let org: i64 = row.try_get("org_id").map_err(db)?;
+    let section: String = row.try_get("section").map_err(db)?;
+    let position: i64 = row.try_get("position").map_err(db)?;
+    // The live measure next to it in its section, before or after it.
+    let neighbour = sqlx::query(if earlier {
+        "SELECT b.measure_id, b.position FROM board_measures b JOIN measures m ON m.id = b.measure_id \
+         JOIN projects p ON p.id = m.project_id WHERE b.org_id = ? AND b.section = ? \
+         AND b.position < ? AND m.deleted_at IS NULL AND p.deleted_at IS NULL \
+         ORDER BY b.position DESC LIMIT 1"
+    } else {
+        "SELECT b.measure_id, b.position FROM board_measures b JOIN measures m ON m.id = b.measure_id \
+         JOIN projects p ON p.id = m.project_id WHERE b.org_id = ? AND b.section = ? \
+         AND b.position > ? AND m.deleted_at IS NULL AND p.deleted_at IS NULL \
+         ORDER BY b.position LIMIT 1"
+    })
+    .bind(org)
+    .bind(&section)
+    .bind(position)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    let Some(n) = neighbour else { return Ok(false) };
+    let other: i64 = n.try_get("measure_id").map_err(db)?;
+    let other_position: i64 = n.try_get("position").map_err(db)?;
+    for (id, to) in [(measure.0, other_position), (other, position)] {
+        sqlx::query("UPDATE board_measures SET position = ? WHERE measure_id = ?")
+            .bind(to)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+    }
+    tx.commit().await.map_err(db)?;
+    Ok(true)
+}

@@ -462,6 +462,10 @@ impl Store for SqliteStore {
         board::set_board_place(&self.pool, measure, place, by).await
     }
 
+    async fn move_on_board(&self, measure: MeasureId, earlier: bool) -> Result<bool, StoreError> {
+        board::move_on_board(&self.pool, measure, earlier).await
+    }
+
     async fn saved_reports(&self, org: OrgId) -> Result<Vec<SavedReport>, StoreError> {
         reports::saved_reports(&self.pool, org).await
     }

@@ -66,6 +66,7 @@ macro_rules! conformance {
             owners_and_project_leads,
             board_measures_and_sections,
             saved_reports_narratives_and_publications,
+            board_order_within_a_section,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -3821,4 +3822,68 @@ pub async fn saved_reports_narratives_and_publications(store: &dyn Store) {
         .map(|r| r.settings.title)
         .collect();
     assert_eq!(titles, ["Quality committee"]);
+}
+
+/// A measure moves one place at a time within its section; the edges stay put; a measure not on
+/// the board is missing.
+pub async fn board_order_within_a_section(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let mut ids = Vec::new();
+    for (name, section) in [
+        ("A", "Safe"),
+        ("B", "Well-led"),
+        ("C", "Safe"),
+        ("D", "Safe"),
+    ] {
+        let m = store
+            .create_measure(a.project, &measure_fields(name), a.user)
+            .await
+            .unwrap();
+        let place = BoardPlace {
+            section: section.into(),
+            owner: None,
+        };
+        store
+            .set_board_place(m, Some(&place), a.user)
+            .await
+            .unwrap();
+        ids.push(m);
+    }
+    let order = || async {
+        store
+            .board_measures(a.org)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|b| b.measure.name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        order().await,
+        ["A", "C", "D", "B"],
+        "by section, then as put"
+    );
+    // D moves before C (B, in another section, is not in the way).
+    assert!(store.move_on_board(ids[3], true).await.unwrap());
+    assert_eq!(order().await, ["A", "D", "C", "B"]);
+    assert!(store.move_on_board(ids[3], true).await.unwrap());
+    assert_eq!(order().await, ["D", "A", "C", "B"]);
+    assert!(
+        !store.move_on_board(ids[3], true).await.unwrap(),
+        "already first"
+    );
+    assert!(
+        !store.move_on_board(ids[1], false).await.unwrap(),
+        "alone in its section"
+    );
+    assert!(store.move_on_board(ids[3], false).await.unwrap());
+    assert_eq!(order().await, ["A", "D", "C", "B"]);
+    let off = store
+        .create_measure(a.project, &measure_fields("E"), a.user)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.move_on_board(off, true).await,
+        Err(StoreError::Missing(_))
+    ));
 }

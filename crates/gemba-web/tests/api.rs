@@ -1364,6 +1364,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("patch", "/organisations/{id}/board") => Some(json!({"sections": ["Taken over"]})),
         ("post", "/organisations/{id}/measures") => Some(measure_body()),
         ("put", "/measures/{id}/board") => Some(json!({"section": "Safe"})),
+        ("post", "/measures/{id}/board/move") => Some(json!({"direction": "up"})),
         ("post", "/organisations/{id}/reports") => Some(json!({"title": "Taken over"})),
         ("patch", "/reports/{id}") => Some(json!({"title": "Taken over"})),
         ("post", "/reports/{id}/publications") => Some(json!({"period": "2024-02"})),

@@ -934,3 +934,95 @@ async fn a_quarterly_report_and_narratives_through_the_pages() {
     let (status, _) = app.coach.get(&app, &draft).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn board_measures_move_within_their_section_and_reports_follow() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let org = app.org_a.0;
+    let mut ids = Vec::new();
+    for name in ["Falls", "Pressure ulcers"] {
+        let m = api
+            .post(
+                &format!("/organisations/{org}/measures"),
+                &app.coach_token,
+                json!({"name": name, "type": "outcome", "chart": "xmr"}),
+            )
+            .await;
+        let id = m.body["id"].as_i64().unwrap();
+        api.post(
+            &format!("/measures/{id}/data"),
+            &app.member_token,
+            january_to_november(),
+        )
+        .await;
+        let r = api
+            .put(
+                &format!("/measures/{id}/board"),
+                &app.coach_token,
+                json!({"section": "Safe"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        ids.push(id);
+    }
+    let titles = |summary: &Value| -> Vec<String> {
+        summary["sections"][0]["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let report = format!("/organisations/{org}/board/report");
+    assert_eq!(
+        titles(&api.get(&report, &app.viewer_token).await.body),
+        ["Falls", "Pressure ulcers"]
+    );
+    // Through the page: pressure ulcers first.
+    let (_, html) = app.coach.get(&app, &format!("/orgs/{org}/board")).await;
+    assert!(html.contains("Move up"), "{html}");
+    let res = app
+        .coach
+        .post(
+            &app,
+            &format!("/measures/{}/board/move", ids[1]),
+            &[("direction", "up")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        titles(&api.get(&report, &app.viewer_token).await.body),
+        ["Pressure ulcers", "Falls"]
+    );
+    // Through the API: back down; a member may not; a bad direction says so.
+    let r = api
+        .post(
+            &format!("/measures/{}/board/move", ids[1]),
+            &app.member_token,
+            json!({"direction": "down"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = api
+        .post(
+            &format!("/measures/{}/board/move", ids[1]),
+            &app.coach_token,
+            json!({"direction": "down"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(
+        titles(&api.get(&report, &app.viewer_token).await.body),
+        ["Falls", "Pressure ulcers"]
+    );
+    let r = api
+        .post_unchecked(
+            &format!("/measures/{}/board/move", ids[1]),
+            &app.coach_token,
+            json!({"direction": "sideways"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["error"]["field"], "direction");
+}

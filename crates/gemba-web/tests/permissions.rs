@@ -374,6 +374,7 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("pasted", "2024-02-01\t8"),
         ("rows", "2024-02-01\t8"),
         ("report_period", "2024-02"),
+        ("direction", "up"),
         ("shows", "Taken over"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
@@ -539,6 +540,7 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
             json!({"name": "Four-hour performance", "type": "outcome", "chart": "xmr"})
         }
         ("put", "/measures/{id}/board") => json!({"section": "Safe", "owner_id": null}),
+        ("post", "/measures/{id}/board/move") => json!({"direction": "up"}),
         ("post", "/organisations/{id}/reports") => json!({"title": "Taken over"}),
         ("patch", "/reports/{id}") => json!({"title": "Taken over"}),
         ("post", "/reports/{id}/publications") => json!({"period": "2024-02"}),

@@ -9,8 +9,8 @@ use gemba_api::workspace::{
     BoardInput, BoardJson, BoardMeasureJson, BoardPlaceJson, MeasureInput, MeasureJson,
 };
 use gemba_domain::{
-    place_on_board, set_report_sections, take_off_board, Access, Action, Cadence, MeasureId, OrgId,
-    ReportPeriod,
+    move_on_board, place_on_board, set_report_sections, take_off_board, Access, Action, Cadence,
+    MeasureId, OrgId, ReportPeriod,
 };
 
 use super::{created_tagged, org_access, ApiError, ApiUser, Id, JsonBody};
@@ -99,6 +99,31 @@ pub async fn remove(
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// `{"direction": "up"}` or `"down"`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct MoveInput {
+    /// `up` (earlier in its section) or `down`.
+    pub direction: Option<String>,
+}
+
+/// `POST /measures/{id}/board/move`: one place up or down within its section of the board
+/// report (204, also when it is already first or last); 404 when it is not on the report.
+pub async fn move_measure(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<MoveInput>,
+) -> Result<StatusCode, ApiError> {
+    let earlier = match input.direction.as_deref() {
+        Some("up") => true,
+        Some("down") => false,
+        _ => return Err(ApiError::field("direction", "must be up or down")),
+    };
+    let access = Access::load(state.store.as_ref(), user.id).await?;
+    move_on_board(&access, MeasureId(id), earlier).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The report's period from `?period=` (`YYYY-MM` or `YYYY-Qn`), if given, and whether

@@ -114,6 +114,7 @@ api_routes! {
     post "/organisations/{id}/measures" => board::create_measure, Do(Action::DefineMeasure);
     put "/measures/{id}/board" => board::place, Do(Action::ManageBoard);
     delete "/measures/{id}/board" => board::remove, Do(Action::ManageBoard);
+    post "/measures/{id}/board/move" => board::move_measure, Do(Action::ManageBoard);
     get "/organisations/{id}/reports" => reports::list, Do(Action::Read);
     post "/organisations/{id}/reports" => reports::create, Do(Action::ManageBoard);
     get "/reports/{id}" => reports::show, Do(Action::Read);

@@ -11,8 +11,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
-    place_on_board, set_report_sections, take_off_board, Action, BoardError, BoardMeasure,
-    BoardPlaceDraft, Cadence, Grant, MeasureId, OrgId, ProjectId, ReportPeriod,
+    move_on_board, place_on_board, set_report_sections, take_off_board, Action, BoardError,
+    BoardMeasure, BoardPlaceDraft, Cadence, Grant, MeasureId, OrgId, ProjectId, ReportPeriod,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -33,6 +33,7 @@ page_routes! {
     get "/orgs/{org}/measures/new" => new_measure, Do(Action::DefineMeasure);
     post "/measures/{id}/board" => place, Do(Action::ManageBoard);
     post "/measures/{id}/board/remove" => remove, Do(Action::ManageBoard);
+    post "/measures/{id}/board/move" => move_measure, Do(Action::ManageBoard);
     get "/orgs/{org}/board/report" => report_page, Do(Action::Read);
     get "/orgs/{org}/board/report.pdf" => report_pdf, Do(Action::Read);
 }
@@ -274,6 +275,18 @@ async fn render(
                             (b.owner.as_ref().map_or("not named", |o| o.name.as_str()))
                             @if !b.organisation_measure { " · a project measure" }
                         }
+                        @if manage && here.len() > 1 {
+                            form method="post" action={ "/measures/" (b.measure.id) "/board/move" } class="inline-form board-move" {
+                                (csrf_field(user))
+                                button type="submit" name="direction" value="up" class="button button--secondary button--small" {
+                                    "Move up" span class="visually-hidden" { ": " (b.measure.name) }
+                                }
+                                " "
+                                button type="submit" name="direction" value="down" class="button button--secondary button--small" {
+                                    "Move down" span class="visually-hidden" { ": " (b.measure.name) }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -389,6 +402,40 @@ fn board_error(e: BoardError) -> PageError {
         )),
         BoardError::Refused(why) => PageError::BadRequest(super::error::sentence(&why)),
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct MoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    direction: String,
+}
+
+/// Moves a measure one place up or down within its section: the order of the reports.
+async fn move_measure(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let earlier = match f.direction.as_str() {
+        "up" => true,
+        "down" => false,
+        _ => return Err(PageError::BadRequest("Choose Move up or Move down.".into())),
+    };
+    let id = MeasureId(id);
+    let org = user
+        .access(&state)
+        .resource(gemba_domain::Resource::Measure(id), Action::ManageBoard)
+        .await?
+        .grant()
+        .org();
+    move_on_board(&user.access(&state), id, earlier)
+        .await
+        .map_err(board_error)?;
+    Ok(see_other(&format!("/orgs/{org}/board")))
 }
 
 /// Takes a measure off the board report (it stays a measure, with its data).
