@@ -590,6 +590,54 @@ async fn upgrade_to_board_measures_keeps_projects_as_they_were() {
     store.close().await;
 }
 
+/// A database made before migration 0015: no saved reports yet; its board measures get
+/// narratives and its organisation a saved report.
+#[tokio::test]
+async fn upgrade_to_saved_reports_starts_with_none() {
+    let (dir, _, mut conn) = database_before(15).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'admin')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+        "INSERT INTO measures (id, project_id, name, kind, definition, unit, data_source, chart, \
+         improvement, rules, created_at, updated_at) VALUES (1, 1, 'Falls', 'outcome', '', '', \
+         '', 'xmr', 'decrease', 'mdc', '2025-01-02 03:04:05', '2025-01-02 03:04:05')",
+        "INSERT INTO board_measures (measure_id, org_id, section, owner_id, position) \
+         VALUES (1, 1, 'Safe', 1, 0)",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert!(store.saved_reports(OrgId(1)).await.unwrap().is_empty());
+    let settings = ReportSettings {
+        title: "Integrated quality report".into(),
+        ..ReportSettings::default()
+    };
+    store
+        .create_saved_report(OrgId(1), &settings, UserId(1))
+        .await
+        .unwrap();
+    let text = NarrativeText {
+        shows: "Falls fell.".into(),
+        ..NarrativeText::default()
+    };
+    store
+        .set_narrative(MeasureId(1), "2025-01", &text, None, UserId(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.narratives(OrgId(1), "2025-01").await.unwrap().len(),
+        1
+    );
+    store.close().await;
+}
+
 #[tokio::test]
 async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     let (dir, _, mut conn) = database_before(6).await;
