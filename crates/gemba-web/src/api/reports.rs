@@ -90,7 +90,7 @@ pub async fn show(
             check_period(&report, p).map_err(|_| {
                 ApiError::field(
                     "period",
-                    &format!(
+                    format!(
                         "must be a {} like {}",
                         report.settings.cadence.name(),
                         ReportPeriod::containing(p.start(), report.settings.cadence).code()
