@@ -84,11 +84,19 @@ pub enum Field {
     Section,
     /// A board measure's executive owner.
     Owner,
+    /// The date a board self-assessment was held.
+    Date,
+    /// A dimension of QI governance, in a self-assessment's rating.
+    Dimension,
+    /// A rating's level of maturity (1 to 5).
+    Rating,
+    /// A rating's evidence note (prose).
+    Note,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 39] = [
+    pub const ALL: [Field; 43] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -128,6 +136,10 @@ impl Field {
         Field::Role,
         Field::Section,
         Field::Owner,
+        Field::Date,
+        Field::Dimension,
+        Field::Rating,
+        Field::Note,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -173,6 +185,10 @@ impl Field {
             Field::Role => "role",
             Field::Section => "section",
             Field::Owner => "owner_id",
+            Field::Date => "date",
+            Field::Dimension => "dimension",
+            Field::Rating => "rating",
+            Field::Note => "note",
         }
     }
 
@@ -195,6 +211,7 @@ impl Field {
                 | Field::DoNotes
                 | Field::Study
                 | Field::ActNotes
+                | Field::Note
         )
     }
 }

@@ -64,6 +64,10 @@ id!(
     /// An API token (not its secret).
     ApiTokenId
 );
+id!(
+    /// A board self-assessment of QI governance.
+    AssessmentId
+);
 
 /// What a person may do in one organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -76,7 +80,8 @@ pub enum Role {
     Member,
     /// A patient or carer partner: a full project member.
     PatientPartner,
-    /// Reads dashboards and reports; changes nothing.
+    /// Reads dashboards and reports, and rates the board's QI governance; changes no
+    /// improvement work.
     BoardViewer,
 }
 

@@ -39,6 +39,10 @@ pub(crate) async fn owner(
              JOIN driver_nodes x ON x.project_id = p.id WHERE x.id = ?",
             id.0,
         ),
+        Resource::Assessment(id) => (
+            "SELECT org_id, NULL AS project_id, NULL AS lead_id FROM assessments WHERE id = ?",
+            id.0,
+        ),
     };
     let row = sqlx::query(sql)
         .bind(id)

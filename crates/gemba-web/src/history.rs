@@ -233,6 +233,10 @@ fn field_noun(f: Field) -> &'static str {
         Field::Role => "the role",
         Field::Section => "the board report section",
         Field::Owner => "the executive owner",
+        Field::Date => "the date",
+        Field::Dimension => "the dimension",
+        Field::Rating => "the rating",
+        Field::Note => "the evidence note",
     }
 }
 

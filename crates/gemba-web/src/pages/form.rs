@@ -123,6 +123,10 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Role => ("Role", "a role"),
         Field::Section => ("Report section", "a section of the board report"),
         Field::Owner => ("Executive owner", "a member of the organisation"),
+        Field::Date => ("Date", "the date"),
+        Field::Dimension => ("Dimension", "a dimension from the list"),
+        Field::Rating => ("Rating", "a level from Not yet started to Leading"),
+        Field::Note => ("Evidence note", "an evidence note"),
     }
 }
 
@@ -144,6 +148,8 @@ fn chosen(field: Field) -> bool {
             | Field::Role
             | Field::Section
             | Field::Owner
+            | Field::Dimension
+            | Field::Rating
     )
 }
 
