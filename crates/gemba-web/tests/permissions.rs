@@ -140,6 +140,8 @@ struct Fixture {
     deleted_measure: MeasureId,
     deleted_pdsa: i64,
     deleted_node: i64,
+    /// A self-assessment of the organisation's board.
+    assessment: i64,
 }
 
 fn project_fields(title: &str) -> ProjectFields {
@@ -248,7 +250,17 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         .delete_project(deleted_project, None, owner)
         .await
         .unwrap();
+    let fields = gemba_domain::AssessmentFields {
+        title: NonEmpty::parse("title", "Board development").unwrap(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 12).unwrap(),
+    };
+    let assessment = store
+        .create_assessment(org, &fields, owner)
+        .await
+        .unwrap()
+        .0;
     Fixture {
+        assessment,
         project,
         measure,
         revision,
@@ -283,6 +295,8 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         pdsa.to_string()
     } else if template.starts_with("/teams/{id}") {
         app.team.0.to_string()
+    } else if template.starts_with("/assessments/{id}") {
+        f.assessment.to_string()
     } else {
         String::new()
     };
@@ -439,6 +453,8 @@ fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         app.org_a.0
     } else if template.starts_with("/teams/{id}") {
         app.team.0
+    } else if template.starts_with("/assessments/{id}") {
+        f.assessment
     } else {
         0
     };
@@ -486,6 +502,12 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
             json!({"name": "Four-hour performance", "type": "outcome", "chart": "xmr"})
         }
         ("put", "/measures/{id}/board") => json!({"section": "Safe", "owner_id": null}),
+        ("post", "/organisations/{id}/assessments") => {
+            json!({"title": "Board development", "date": "2026-03-12"})
+        }
+        ("put", "/assessments/{id}/ratings") => {
+            json!({"ratings": [{"dimension": "balance", "rating": 4, "note": "Taken over"}]})
+        }
         _ => return None,
     })
 }

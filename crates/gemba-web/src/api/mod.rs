@@ -14,6 +14,7 @@
 //! schemas, and `scripts/schemathesis` fuzzes the running server against it.
 
 mod accounts;
+mod assessments;
 mod board;
 mod drivers;
 mod error;
@@ -113,6 +114,11 @@ api_routes! {
     post "/organisations/{id}/measures" => board::create_measure, Do(Action::DefineMeasure);
     put "/measures/{id}/board" => board::place, Do(Action::ManageBoard);
     delete "/measures/{id}/board" => board::remove, Do(Action::ManageBoard);
+    get "/organisations/{id}/assessments" => assessments::list, Do(Action::Read);
+    post "/organisations/{id}/assessments" => assessments::create, Do(Action::AssessBoard);
+    get "/organisations/{id}/assessments/comparison" => assessments::comparison, Do(Action::Read);
+    get "/assessments/{id}" => assessments::show, Do(Action::Read);
+    put "/assessments/{id}/ratings" => assessments::rate, Do(Action::AssessBoard);
 }
 
 use crate::Guard::{self, Do, Own, Public};
