@@ -28,6 +28,7 @@ macro_rules! page_routes {
 
 mod account;
 mod admin;
+mod assessment;
 mod board;
 mod confirm;
 mod conflict;
@@ -71,12 +72,13 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 13] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 14] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
         admin::ROUTES,
         board::ROUTES,
+        assessment::ROUTES,
         dashboard::ROUTES,
         projects::ROUTES,
         drivers::ROUTES,
@@ -97,6 +99,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(board::router())
+        .merge(assessment::router())
         .merge(dashboard::router())
         .merge(projects::router())
         .merge(drivers::router())
