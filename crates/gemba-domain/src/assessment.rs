@@ -605,6 +605,8 @@ pub fn disagreement(dimension: Dimension, median: f64, e: &Evidence) -> Option<S
     let high = median >= RATED_HIGH;
     let low = median <= RATED_LOW;
     let share = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
+    // The verb agrees with the count: "1 of 2 board measures is", "2 of 5 … are".
+    let agree = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
     match dimension {
         Dimension::QiPriority | Dimension::BoardDynamics | Dimension::SystematicApproach => None,
         Dimension::DataForImprovement => {
@@ -613,18 +615,20 @@ pub fn disagreement(dimension: Dimension, median: f64, e: &Evidence) -> Option<S
                 Some(format!("{rated}, but the board report has no measures yet"))
             } else if high && s < SPC_STRONG {
                 Some(format!(
-                    "{rated}, but only {} of {} board measures ({}%) are shown as SPC with icons",
+                    "{rated}, but only {} of {} board measures ({}%) {} shown as SPC with icons",
                     e.spc_with_icons,
                     e.board_measures,
-                    percent(e.spc_with_icons, e.board_measures)
+                    percent(e.spc_with_icons, e.board_measures),
+                    agree(e.spc_with_icons, "is", "are")
                 ))
             } else if low && e.board_measures > 0 && s >= SPC_STRONG {
                 Some(format!(
-                    "{rated}, but {} of {} board measures ({}%) are shown as SPC with icons: the \
+                    "{rated}, but {} of {} board measures ({}%) {} shown as SPC with icons: the \
                      evidence suggests more",
                     e.spc_with_icons,
                     e.board_measures,
-                    percent(e.spc_with_icons, e.board_measures)
+                    percent(e.spc_with_icons, e.board_measures),
+                    agree(e.spc_with_icons, "is", "are")
                 ))
             } else {
                 None
@@ -635,10 +639,11 @@ pub fn disagreement(dimension: Dimension, median: f64, e: &Evidence) -> Option<S
                 Some(format!("{rated}, but the board report has no measures yet"))
             } else if high && share(e.current, e.board_measures) < CURRENT_STRONG {
                 Some(format!(
-                    "{rated}, but only {} of {} board measures ({}%) have data from the last {} months",
+                    "{rated}, but only {} of {} board measures ({}%) {} data from the last {} months",
                     e.current,
                     e.board_measures,
                     percent(e.current, e.board_measures),
+                    agree(e.current, "has", "have"),
                     CURRENT_DATA_MONTHS
                 ))
             } else {
@@ -649,19 +654,21 @@ pub fn disagreement(dimension: Dimension, median: f64, e: &Evidence) -> Option<S
             let s = share(e.people_in_teams, e.people);
             if high && s < STAFF_WEAK {
                 Some(format!(
-                    "{rated}, but only {} of {} people in the organisation ({}%) are in the teams \
+                    "{rated}, but only {} of {} people in the organisation ({}%) {} in the teams \
                      of active projects",
                     e.people_in_teams,
                     e.people,
-                    percent(e.people_in_teams, e.people)
+                    percent(e.people_in_teams, e.people),
+                    agree(e.people_in_teams, "is", "are")
                 ))
             } else if low && e.people > 0 && s >= STAFF_STRONG {
                 Some(format!(
-                    "{rated}, but {} of {} people in the organisation ({}%) are in the teams of \
+                    "{rated}, but {} of {} people in the organisation ({}%) {} in the teams of \
                      active projects: the evidence suggests more",
                     e.people_in_teams,
                     e.people,
-                    percent(e.people_in_teams, e.people)
+                    percent(e.people_in_teams, e.people),
+                    agree(e.people_in_teams, "is", "are")
                 ))
             } else {
                 None
@@ -673,19 +680,21 @@ pub fn disagreement(dimension: Dimension, median: f64, e: &Evidence) -> Option<S
                 Some(format!("{rated}, but there are no active projects"))
             } else if high && s < PARTNERS_WEAK {
                 Some(format!(
-                    "{rated}, but only {} of {} active projects ({}%) have a patient partner in \
-                     the team",
+                    "{rated}, but only {} of {} active projects ({}%) {} a patient partner \
+                     in the team",
                     e.with_patient_partner,
                     e.active_projects,
-                    percent(e.with_patient_partner, e.active_projects)
+                    percent(e.with_patient_partner, e.active_projects),
+                    agree(e.with_patient_partner, "has", "have")
                 ))
             } else if low && e.active_projects > 0 && s >= PARTNERS_STRONG {
                 Some(format!(
-                    "{rated}, but {} of {} active projects ({}%) have a patient partner in the \
-                     team: the evidence suggests more",
+                    "{rated}, but {} of {} active projects ({}%) {} a patient partner in \
+                     the team: the evidence suggests more",
                     e.with_patient_partner,
                     e.active_projects,
-                    percent(e.with_patient_partner, e.active_projects)
+                    percent(e.with_patient_partner, e.active_projects),
+                    agree(e.with_patient_partner, "has", "have")
                 ))
             } else {
                 None
@@ -925,7 +934,7 @@ mod tests {
         // 1 of 4 = 25% < 50%.
         assert_eq!(
             disagreement(Dimension::PatientInvolvement, 4.0, &e).as_deref(),
-            Some("Rated Established, but only 1 of 4 active projects (25%) have a patient partner in the team")
+            Some("Rated Established, but only 1 of 4 active projects (25%) has a patient partner in the team")
         );
         let partnered = Evidence {
             with_patient_partner: 3,
