@@ -761,11 +761,9 @@ async fn self_assessments(store: &dyn Store, org: OrgId, board: [UserId; 3]) -> 
     use Dimension::*;
     use Maturity::*;
     let [admin, coach, viewer] = board;
-    let sessions: [(
-        &str,
-        NaiveDate,
-        Vec<(UserId, Vec<(Dimension, Maturity, &str)>)>,
-    ); 2] = [
+    /// Each member's ratings: dimension, level, note.
+    type Rated = Vec<(UserId, Vec<(Dimension, Maturity, &'static str)>)>;
+    let sessions: [(&str, NaiveDate, Rated); 2] = [
         (
             "Board development session, October 2025",
             date(2025, 10, 14),

@@ -3778,7 +3778,8 @@ pub async fn board_self_assessments(store: &dyn Store) {
         .await
         .unwrap();
     let subs = store.submissions(march).await.unwrap();
-    let seen: Vec<(&str, Vec<(Dimension, Maturity, &str)>, Version)> = subs
+    type Seen<'a> = (&'a str, Vec<(Dimension, Maturity, &'a str)>, Version);
+    let seen: Vec<Seen> = subs
         .iter()
         .map(|s| {
             (
