@@ -252,8 +252,21 @@ pub struct RatingDraft {
 
 /// Checks a person's ratings as sent: each names a dimension (none twice) and a level from 1
 /// to 5, with a note of at most [`limits::ASSESSMENT_NOTE`] characters. Problems carry the
-/// position of the rating as sent. The ratings come back in the order of [`Dimension::ALL`].
+/// position of the rating as sent; more than eight ratings is one problem. The ratings come
+/// back in the order of [`Dimension::ALL`].
 pub fn check_ratings(given: &[RatingDraft]) -> Result<Vec<Rating>, Problems> {
+    // More ratings than dimensions cannot be right: one problem, not one per extra rating.
+    if given.len() > Dimension::ALL.len() {
+        return Err(vec![FieldProblem {
+            field: Field::Dimension,
+            index: None,
+            problem: Problem::Rule(format!(
+                "has {} ratings: at most {}, one per dimension",
+                given.len(),
+                Dimension::ALL.len()
+            )),
+        }]);
+    }
     let mut problems = Vec::new();
     let mut out: Vec<Rating> = Vec::new();
     for (i, r) in given.iter().enumerate() {
@@ -1066,6 +1079,14 @@ mod tests {
             ]
         );
         assert!(check_ratings(&[r("balance", "3", ""), r("balance", "4", "")]).is_err());
+        // Nine ratings: one problem, whatever they say.
+        let nine = vec![r("balance", "3", ""); 9];
+        let problems = check_ratings(&nine).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].problem,
+            Problem::Rule("has 9 ratings: at most 8, one per dimension".into())
+        );
         assert_eq!(check_ratings(&[]).unwrap(), vec![]);
     }
 

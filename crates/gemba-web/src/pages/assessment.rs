@@ -251,7 +251,11 @@ fn render(
 ) -> Markup {
     let a = &view.assessment;
     let may_rate = view.grant.may(Action::AssessBoard);
-    let raters = view.submissions.len();
+    let raters = view
+        .submissions
+        .iter()
+        .filter(|s| !s.ratings.is_empty())
+        .count();
     let body = html! {
         span class="caption" { "Board self-assessment · " (long_date(a.date)) }
         h1 { (a.title) }
