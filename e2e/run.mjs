@@ -34,6 +34,7 @@ const EMAIL = 'e2e.lead@example.nhs.uk';
 const PASSWORD = 'e2e-password-improve-2026';
 const ORG = 'E2E Test Trust';
 const ADMIN_EMAIL = 'e2e.admin@example.nhs.uk';
+const BOARD_EMAIL = 'e2e.board@example.nhs.uk';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
 const FAILING_IMPACTS = new Set(['serious', 'critical']);
 const PHONE = { width: 390, height: 844 };
@@ -713,6 +714,112 @@ async function phoneWidth(page) {
   }));
 }
 
+/**
+ * Issue 11 section 4: a board viewer starts a self-assessment of the board's QI governance and
+ * rates one dimension; the board report holds one measure (in Safe, from the main journey), so
+ * rating the balance of safety, effectiveness and experience "Established" disagrees with the
+ * evidence, and the page says so. The assessment and the comparison pass axe, also at phone
+ * width, and do not scroll sideways.
+ */
+async function boardJourney(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  const balance = 'Balance of safety, effectiveness and experience';
+  const disagreement = 'Rated Established, but the board report has no measures in Effective and Caring';
+  try {
+    await step('a board viewer starts a self-assessment of the board from the board page', async () => {
+      await page.goto(`${base}/login`);
+      await page.getByLabel('Email address').fill(BOARD_EMAIL);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === '/'),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+      await Promise.all([
+        page.waitForURL((u) => /\/orgs\/\d+\/board$/.test(new URL(u).pathname)),
+        page.getByRole('link', { name: 'Board', exact: true }).click(),
+      ]);
+      await Promise.all([
+        page.waitForURL((u) => /\/orgs\/\d+\/board\/assessments$/.test(new URL(u).pathname)),
+        page.getByRole('link', { name: 'Board self-assessment of QI governance' }).click(),
+      ]);
+      await axeCheck(page, 'Board self-assessments (/orgs/{id}/board/assessments)');
+      await page.getByLabel('Title').fill('Board development session, March 2026');
+      await page.getByLabel('Date held').fill('2026-03-12');
+      await Promise.all([
+        page.waitForURL((u) => /^\/assessments\/\d+$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: 'Start the assessment' }).click(),
+      ]);
+      await page.getByRole('heading', { name: 'Board development session, March 2026', level: 1 }).waitFor();
+    });
+
+    let assessmentUrl;
+    let compareUrl;
+    await step('the board viewer rates the balance "Established" and sees that the evidence disagrees', async () => {
+      assessmentUrl = page.url();
+      const group = page.getByRole('group', { name: balance });
+      await group.getByLabel('4 Established').check();
+      await page.getByLabel(`Your evidence for ${balance.toLowerCase()}`).fill('The report has a section for each CQC question.');
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === new URL(assessmentUrl).pathname),
+        page.getByRole('button', { name: 'Save your ratings' }).click(),
+      ]);
+      await page.getByText(disagreement).waitFor();
+      check(
+        await page.getByRole('group', { name: balance }).getByLabel('4 Established').isChecked(),
+        'after saving, the rating form does not show the saved level',
+      );
+      await axeCheck(page, 'Board self-assessment (/assessments/{id})');
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname.endsWith('/board/assessments/compare')),
+        page.getByRole('link', { name: 'Compare over time' }).click(),
+      ]);
+      await page.getByRole('table', { name: 'Median rating by dimension and assessment' }).waitFor();
+      check(
+        (await page.getByRole('row', { name: new RegExp(balance) }).textContent()).includes('Established (4)'),
+        'the comparison does not show the balance rated Established (4)',
+      );
+      compareUrl = page.url();
+      await axeCheck(page, 'Board self-assessments compared (/orgs/{id}/board/assessments/compare)');
+    });
+
+    await step(`phone size (${PHONE.width}×${PHONE.height}): the assessment and the comparison fit and pass axe`, async () => {
+      const phone = await browser.newContext({
+        viewport: PHONE,
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        storageState: await context.storageState(),
+      });
+      try {
+        const p = await phone.newPage();
+        p.setDefaultTimeout(30_000);
+        for (const [url, name, title] of [
+          [assessmentUrl, 'assessment', 'Board self-assessment at phone width (/assessments/{id})'],
+          [compareUrl, 'comparison', 'Board self-assessments compared at phone width (/orgs/{id}/board/assessments/compare)'],
+        ]) {
+          await p.goto(url);
+          const r = await phoneWidth(p);
+          log(`    ${name}: document ${r.scrollWidth} px wide in a ${r.clientWidth} px viewport`);
+          if (r.scrollWidth > r.clientWidth) await saveArtifacts(p, `phone-${name}`);
+          check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px the ${name} page scrolls sideways (${r.scrollWidth} px)`);
+          await axeCheck(p, title);
+        }
+        await p.goto(assessmentUrl);
+        await p.getByText(disagreement).waitFor();
+      } finally {
+        await phone.close();
+      }
+    });
+  } catch (e) {
+    await saveArtifacts(page, `failed-${slug(currentStep)}`);
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
 /** An admin runs the organisation: a team, a new person and their one-time link, the pages. */
 async function adminJourney(browser, base) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -849,6 +956,7 @@ async function main() {
     await step('add a user and start the server', async () => {
       gemba(['user', 'add', '--org', ORG, '--create-org', '--email', EMAIL, '--role', 'improvement_lead', '--database', database], `${PASSWORD}\n`);
       gemba(['user', 'add', '--org', ORG, '--email', ADMIN_EMAIL, '--role', 'admin', '--database', database], `${PASSWORD}\n`);
+      gemba(['user', 'add', '--org', ORG, '--email', BOARD_EMAIL, '--role', 'board_viewer', '--database', database], `${PASSWORD}\n`);
       server = await startServer(database);
       log(`    ${server.url} on ${database}`);
     });
@@ -872,6 +980,7 @@ async function main() {
       log(`    Chromium ${browser.version()}`);
     });
     await journey(browser, server.url);
+    await boardJourney(browser, server.url);
     await adminJourney(browser, server.url);
     ok = true;
   } finally {

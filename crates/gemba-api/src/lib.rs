@@ -5,6 +5,7 @@
 //! from the engine's results, so writing a large file allocates little.
 
 pub mod accounts;
+pub mod assessment;
 pub mod report;
 pub mod workspace;
 

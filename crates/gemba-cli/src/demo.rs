@@ -13,9 +13,9 @@ use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use gemba_data::{read_chart_series, ChartColumns, Grouping, RowFilter, Source};
 use gemba_domain::{
-    BoardPlace, ChartSettings, DataPoint, DriverKind, Email, MeasureFields, MeasureType,
-    Multiplier, NonEmpty, OrgId, PdsaFields, Period, ProjectFields, ProjectId, ProjectStatus, Role,
-    Store, TeamId, UserId,
+    AssessmentFields, BoardPlace, ChartSettings, DataPoint, Dimension, DriverKind, Email, Maturity,
+    MeasureFields, MeasureType, Multiplier, NonEmpty, OrgId, PdsaFields, Period, ProjectFields,
+    ProjectId, ProjectStatus, Rating, Role, Store, TeamId, UserId, Version,
 };
 use gemba_spc::{ChartType, Improvement};
 
@@ -289,6 +289,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     let id = store.create_measure(p, &m, lead_north).await?;
     board(store, riverside, users[0], coach, [ed_id, falls_id]).await?;
     board_reports(store, riverside, users[0], coach).await?;
+    self_assessments(store, riverside, [users[0], coach, users[4]]).await?;
     let mut noise = Noise(5);
     let points: Vec<DataPoint> = (0..18)
         .map(|k| DataPoint {
@@ -836,6 +837,165 @@ async fn board(
         store
             .set_board_place(m.id, Some(&place(section, owner)), coach)
             .await?;
+    }
+    Ok(())
+}
+
+/// Riverside's board self-assessments of QI governance: an autumn session rated by two members,
+/// and a March one by three, with their notes. In March everyone rates the balance of safety,
+/// effectiveness and experience "Established", while the board report has no measures in
+/// Effective or Caring: the page says the rating and the evidence disagree.
+async fn self_assessments(store: &dyn Store, org: OrgId, board: [UserId; 3]) -> Result<()> {
+    use Dimension::*;
+    use Maturity::*;
+    let [admin, coach, viewer] = board;
+    /// Each member's ratings: dimension, level, note.
+    type Rated = Vec<(UserId, Vec<(Dimension, Maturity, &'static str)>)>;
+    let sessions: [(&str, NaiveDate, Rated); 2] = [
+        (
+            "Board development session, October 2025",
+            date(2025, 10, 14),
+            vec![
+                (
+                    admin,
+                    vec![
+                        (
+                            QiPriority,
+                            Emerging,
+                            "QI comes up when something has gone wrong.",
+                        ),
+                        (
+                            DataForImprovement,
+                            Emerging,
+                            "Board papers are mostly RAG-rated tables.",
+                        ),
+                        (StaffInvolvement, Developing, ""),
+                        (Balance, Developing, "Safety dominates the agenda."),
+                        (BoardDynamics, Developing, ""),
+                    ],
+                ),
+                (
+                    viewer,
+                    vec![
+                        (QiPriority, Developing, ""),
+                        (
+                            DataForImprovement,
+                            NotYetStarted,
+                            "We rarely see data over time.",
+                        ),
+                        (
+                            PatientInvolvement,
+                            Emerging,
+                            "One project has a patient partner.",
+                        ),
+                        (Balance, Developing, ""),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "Board development session, March 2026",
+            date(2026, 3, 11),
+            vec![
+                (
+                    admin,
+                    vec![
+                        (
+                            QiPriority,
+                            Developing,
+                            "QI is a standing item at every public board.",
+                        ),
+                        (
+                            DataForImprovement,
+                            Established,
+                            "The integrated report now uses SPC charts.",
+                        ),
+                        (FamiliarityWithPerformance, Developing, ""),
+                        (
+                            StaffInvolvement,
+                            Developing,
+                            "Two wards run projects; most staff are not involved yet.",
+                        ),
+                        (
+                            SystematicApproach,
+                            Emerging,
+                            "We have too many priorities to name them all.",
+                        ),
+                        (
+                            Balance,
+                            Established,
+                            "We look at safety, effectiveness and experience each month.",
+                        ),
+                        (
+                            BoardDynamics,
+                            Developing,
+                            "Non-executives challenge more than they did.",
+                        ),
+                    ],
+                ),
+                (
+                    coach,
+                    vec![
+                        (
+                            QiPriority,
+                            Established,
+                            "The QI strategy was signed off in January.",
+                        ),
+                        (DataForImprovement, Established, ""),
+                        (
+                            PatientInvolvement,
+                            Developing,
+                            "Patient partners are on both active project teams.",
+                        ),
+                        (Balance, Established, ""),
+                    ],
+                ),
+                (
+                    viewer,
+                    vec![
+                        (QiPriority, Developing, ""),
+                        (
+                            DataForImprovement,
+                            Developing,
+                            "Charts are new to some members; we still ask for RAG.",
+                        ),
+                        (
+                            FamiliarityWithPerformance,
+                            Emerging,
+                            "Some data are months old by the time we see them.",
+                        ),
+                        (
+                            Balance,
+                            Established,
+                            "The report has a section for each CQC question.",
+                        ),
+                        (
+                            BoardDynamics,
+                            Emerging,
+                            "Challenge is polite and rarely followed up.",
+                        ),
+                    ],
+                ),
+            ],
+        ),
+    ];
+    for (title, held, ratings) in sessions {
+        let fields = AssessmentFields {
+            title: NonEmpty::parse("title", title)?,
+            date: held,
+        };
+        let id = store.create_assessment(org, &fields, admin).await?;
+        for (who, rated) in ratings {
+            let rated: Vec<Rating> = rated
+                .into_iter()
+                .map(|(dimension, level, note)| Rating {
+                    dimension,
+                    level,
+                    note: note.to_owned(),
+                })
+                .collect();
+            store.set_ratings(id, who, &rated, Some(Version(0))).await?;
+        }
     }
     Ok(())
 }

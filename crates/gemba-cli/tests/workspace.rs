@@ -173,6 +173,34 @@ fn demo_runs_from_any_folder() {
                 row("Staff turnover (12 months to date)", "Well-led", true),
             ]
         );
+        // Issue 11 section 4: two self-assessments of the board, the later rated by three
+        // members; all rate the balance "Established" while Effective and Caring have no board
+        // measures, which the assessment says.
+        let assessments = store.assessments(org.id).await.unwrap();
+        let titles: Vec<&str> = assessments.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Board development session, October 2025",
+                "Board development session, March 2026"
+            ]
+        );
+        let march = store.submissions(assessments[1].id).await.unwrap();
+        assert_eq!(march.len(), 3);
+        let evidence = gemba_domain::gather_evidence(
+            &store,
+            org.id,
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+        )
+        .await
+        .unwrap();
+        let results = gemba_domain::results(&march, &evidence);
+        let balance = &results[gemba_domain::Dimension::Balance.index()];
+        assert_eq!(balance.median, Some(4.0));
+        assert_eq!(
+            balance.disagreement.as_deref(),
+            Some("Rated Established, but the board report has no measures in Effective and Caring")
+        );
     });
 }
 

@@ -12,9 +12,10 @@
 //! their role may not take the action. Deleted rows are found by their owner
 //! ([`Store::owner`]), never by scanning an organisation's projects.
 
+use crate::assessment::Assessment;
 use crate::model::{
-    DriverNode, DriverNodeId, Measure, MeasureId, Membership, OrgId, PdsaCycle, PdsaId, Project,
-    ProjectFields, ProjectId, ReportId, Role, TeamId, UserId,
+    AssessmentId, DriverNode, DriverNodeId, Measure, MeasureId, Membership, OrgId, PdsaCycle,
+    PdsaId, Project, ProjectFields, ProjectId, ReportId, Role, TeamId, UserId,
 };
 use crate::store::{Store, StoreError};
 
@@ -57,6 +58,8 @@ pub enum Action {
     ManageBoard,
     /// Write a board measure's narrative for a period (its executive owner may too).
     WriteNarrative,
+    /// Start a self-assessment of the board's QI governance and rate it.
+    AssessBoard,
 }
 
 /// One row of the permission table.
@@ -82,12 +85,15 @@ const CONTRIBUTORS: &[Role] = &[
 ];
 /// Roles that lead improvement across an organisation.
 const LEADS: &[Role] = &[Role::Admin, Role::ImprovementLead];
+/// Roles that sit on (or report to) the board and rate its QI governance.
+const BOARD_MEMBERS: &[Role] = &[Role::Admin, Role::ImprovementLead, Role::BoardViewer];
 
 /// The permission policy: what each role may do. Members and patient partners enter data, log
 /// and update PDSA cycles, work on the driver diagram, start projects and join teams; defining
 /// measures, changing an aim or a project's lead, managing a project's team and deleting need the
 /// project's lead, an improvement lead or an admin; restoring and running the organisation need an
-/// admin; board viewers read.
+/// admin; board viewers read, and rate the board's QI governance with admins and improvement
+/// leads.
 pub const POLICY: &[Permission] = &[
     Permission {
         action: Action::Read,
@@ -193,11 +199,17 @@ pub const POLICY: &[Permission] = &[
         roles: LEADS,
         project_lead: false,
     },
+    Permission {
+        action: Action::AssessBoard,
+        what: "rate the board's QI governance",
+        roles: BOARD_MEMBERS,
+        project_lead: false,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -215,6 +227,7 @@ impl Action {
         Action::ManageOrganisation,
         Action::ManageBoard,
         Action::WriteNarrative,
+        Action::AssessBoard,
     ];
 
     /// Its row of [`POLICY`].
@@ -325,6 +338,8 @@ pub enum Resource {
     DriverNode(DriverNodeId),
     /// A saved board report.
     Report(ReportId),
+    /// A board self-assessment.
+    Assessment(AssessmentId),
 }
 
 /// Who owns a [`Resource`]: its organisation and, for things in a project, the project and its
@@ -561,6 +576,21 @@ impl<'a> Access<'a> {
         self.authorize((node, project), org, lead, action)
     }
 
+    /// A board self-assessment, for `action`.
+    pub async fn assessment(
+        &self,
+        id: AssessmentId,
+        action: Action,
+    ) -> Result<Authorized<Assessment>, AccessError> {
+        let found = self
+            .store
+            .assessment(id)
+            .await?
+            .ok_or(AccessError::NotFound)?;
+        let org = found.org;
+        self.authorize(found, org, None, action)
+    }
+
     /// Anything, live or deleted, by its owner: for restoring deleted things and for teams. One
     /// lookup, never a scan.
     pub async fn resource(
@@ -623,12 +653,23 @@ mod tests {
             assert!(!permits(role, true, Action::ManageOrganisation));
         }
         for a in Action::ALL {
-            // Board viewers read, even when named as a project's lead.
-            assert_eq!(permits(BoardViewer, true, a), a == Action::Read, "{a:?}");
+            // Board viewers read and rate the board, even when named as a project's lead.
+            assert_eq!(
+                permits(BoardViewer, true, a),
+                matches!(a, Action::Read | Action::AssessBoard),
+                "{a:?}"
+            );
             assert!(permits(Admin, false, a), "{a:?}");
         }
         assert!(permits(ImprovementLead, false, Action::Delete));
         assert!(!permits(ImprovementLead, false, Action::Restore));
+        // Board members rate the board's QI governance; members and patient partners do not.
+        for role in [Admin, ImprovementLead, BoardViewer] {
+            assert!(permits(role, false, Action::AssessBoard), "{role:?}");
+        }
+        for role in [Member, PatientPartner] {
+            assert!(!permits(role, true, Action::AssessBoard), "{role:?}");
+        }
     }
 
     #[test]

@@ -94,11 +94,19 @@ pub enum Field {
     Why,
     /// A narrative's "actions and by when".
     Actions,
+    /// The date a board self-assessment was held.
+    Date,
+    /// A dimension of QI governance, in a self-assessment's rating.
+    Dimension,
+    /// A rating's level of maturity (1 to 5).
+    Rating,
+    /// A rating's evidence note (prose).
+    Note,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 44] = [
+    pub const ALL: [Field; 48] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -143,6 +151,10 @@ impl Field {
         Field::Shows,
         Field::Why,
         Field::Actions,
+        Field::Date,
+        Field::Dimension,
+        Field::Rating,
+        Field::Note,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -193,6 +205,10 @@ impl Field {
             Field::Shows => "shows",
             Field::Why => "why",
             Field::Actions => "actions",
+            Field::Date => "date",
+            Field::Dimension => "dimension",
+            Field::Rating => "rating",
+            Field::Note => "note",
         }
     }
 
@@ -218,6 +234,7 @@ impl Field {
                 | Field::Shows
                 | Field::Why
                 | Field::Actions
+                | Field::Note
         )
     }
 }

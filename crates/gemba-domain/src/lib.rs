@@ -6,6 +6,7 @@
 //! No SQL, HTTP, async runtime or serde here.
 
 mod access;
+mod assessment;
 mod board;
 mod chart;
 mod draft;
@@ -16,6 +17,7 @@ pub mod limits;
 mod model;
 mod period;
 mod report;
+mod self_assessment;
 mod store;
 mod units;
 mod validate;
@@ -23,6 +25,13 @@ mod validate;
 pub use access::{
     permits, policy_table, team_change, Access, AccessError, Action, Authorized, Grant, Owner,
     Permission, Resource, POLICY,
+};
+pub use assessment::{
+    check_ratings, disagreement, is_active, median, median_label, medians_over_time, percent,
+    results, Assessment, AssessmentDraft, AssessmentFields, BoardMeasureFacts, Dimension,
+    DimensionResult, Evidence, Maturity, Rating, RatingDraft, Submission, TeamFacts,
+    BALANCE_SECTIONS, BALANCE_STRONG, CURRENT_DATA_MONTHS, CURRENT_STRONG, PARTNERS_STRONG,
+    PARTNERS_WEAK, RATED_HIGH, RATED_LOW, SPC_STRONG, STAFF_STRONG, STAFF_WEAK,
 };
 pub use board::{move_on_board, place_on_board, set_report_sections, take_off_board, BoardError};
 pub use chart::{measure_chart, Annotation, MeasureChart};
@@ -44,6 +53,10 @@ pub use report::{
     check_period, create_report, delete_report, may_write_narrative, publish_report, saved_report,
     update_report, write_narrative, Cadence, Narrative, NarrativeDraft, NarrativeText, Publication,
     PublishedCopy, ReportDraft, ReportPeriod, ReportSettings, SavedReport, NARRATIVE_PART,
+};
+pub use self_assessment::{
+    assessment_view, compare_assessments, gather_evidence, rate_board, start_assessment,
+    AssessmentError, AssessmentView, Comparison,
 };
 pub use store::{Session, Store, StoreError};
 pub use units::{chart_takes_multiplier, check_chart_settings, Multiplier};

@@ -22,3 +22,5 @@ pub const REBASES: usize = 100;
 pub const TAGS: usize = 20;
 /// The longest tag.
 pub const TAG: usize = 50;
+/// A board member's evidence note on one dimension of a self-assessment.
+pub const ASSESSMENT_NOTE: usize = 2_000;

@@ -68,6 +68,10 @@ id!(
     /// A saved board report.
     ReportId
 );
+id!(
+    /// A board self-assessment of QI governance.
+    AssessmentId
+);
 
 /// What a person may do in one organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,7 +84,8 @@ pub enum Role {
     Member,
     /// A patient or carer partner: a full project member.
     PatientPartner,
-    /// Reads dashboards and reports; changes nothing.
+    /// Reads dashboards and reports, and rates the board's QI governance; changes no
+    /// improvement work.
     BoardViewer,
 }
 

@@ -609,7 +609,7 @@ mod tests {
             fields,
             [
                 Field::Title,
-                Field::Period,
+                Field::Cadence,
                 Field::Sections,
                 Field::Sections
             ]

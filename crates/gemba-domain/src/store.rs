@@ -22,6 +22,7 @@ use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::access::{Owner, Resource};
+use crate::assessment::{Assessment, AssessmentFields, Rating, Submission};
 use crate::history::HistoryEntry;
 use crate::model::*;
 use crate::report::{
@@ -563,4 +564,33 @@ pub trait Store: Send + Sync + 'static {
     async fn deleted_pdsas(&self, project: ProjectId) -> Result<Vec<PdsaCycle>, StoreError>;
     /// Brings back a deleted PDSA cycle (`Missing` unless it is deleted).
     async fn restore_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError>;
+
+    // --- board self-assessments ------------------------------------------------------------------
+
+    /// Starts a self-assessment of `org`'s board (`Missing` for an organisation that does not
+    /// exist).
+    async fn create_assessment(
+        &self,
+        org: OrgId,
+        fields: &AssessmentFields,
+        by: UserId,
+    ) -> Result<AssessmentId, StoreError>;
+    /// An assessment.
+    async fn assessment(&self, id: AssessmentId) -> Result<Option<Assessment>, StoreError>;
+    /// An organisation's assessments, oldest first (by date, then as they were started).
+    async fn assessments(&self, org: OrgId) -> Result<Vec<Assessment>, StoreError>;
+    /// Everyone's ratings in an assessment, by name.
+    async fn submissions(&self, assessment: AssessmentId) -> Result<Vec<Submission>, StoreError>;
+    /// Saves `user`'s ratings in an assessment, replacing all their earlier ones, together. With
+    /// `expected`, only if their submission is still at that version (`Version(0)`: they have
+    /// none yet), else `Stale` and nothing is written. Returns the submission's new version
+    /// (unchanged when the ratings are the same). `Missing` for an assessment or user that does
+    /// not exist.
+    async fn set_ratings(
+        &self,
+        assessment: AssessmentId,
+        user: UserId,
+        ratings: &[Rating],
+        expected: Option<Version>,
+    ) -> Result<Version, StoreError>;
 }

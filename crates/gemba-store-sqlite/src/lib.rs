@@ -40,6 +40,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 mod accounts;
+mod assessments;
 mod board;
 mod drivers;
 mod error;
@@ -728,6 +729,37 @@ impl Store for SqliteStore {
 
     async fn restore_pdsa(&self, id: PdsaId, by: UserId) -> Result<(), StoreError> {
         soft_delete::restore(&self.pool, &soft_delete::PDSA_CYCLES, id.0, by).await
+    }
+
+    async fn create_assessment(
+        &self,
+        org: OrgId,
+        fields: &AssessmentFields,
+        by: UserId,
+    ) -> Result<AssessmentId, StoreError> {
+        assessments::create(&self.pool, org, fields, by).await
+    }
+
+    async fn assessment(&self, id: AssessmentId) -> Result<Option<Assessment>, StoreError> {
+        assessments::one(&self.pool, id).await
+    }
+
+    async fn assessments(&self, org: OrgId) -> Result<Vec<Assessment>, StoreError> {
+        assessments::of_org(&self.pool, org).await
+    }
+
+    async fn submissions(&self, assessment: AssessmentId) -> Result<Vec<Submission>, StoreError> {
+        assessments::submissions(&self.pool, assessment).await
+    }
+
+    async fn set_ratings(
+        &self,
+        assessment: AssessmentId,
+        user: UserId,
+        ratings: &[Rating],
+        expected: Option<Version>,
+    ) -> Result<Version, StoreError> {
+        assessments::set_ratings(&self.pool, assessment, user, ratings, expected).await
     }
 }
 

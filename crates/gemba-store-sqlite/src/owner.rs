@@ -43,6 +43,10 @@ pub(crate) async fn owner(
             "SELECT org_id, NULL AS project_id, NULL AS lead_id FROM saved_reports WHERE id = ?",
             id.0,
         ),
+        Resource::Assessment(id) => (
+            "SELECT org_id, NULL AS project_id, NULL AS lead_id FROM assessments WHERE id = ?",
+            id.0,
+        ),
     };
     let row = sqlx::query(sql)
         .bind(id)

@@ -638,6 +638,35 @@ async fn upgrade_to_saved_reports_starts_with_none() {
     store.close().await;
 }
 
+/// A database made before migration 0016 has no assessments, and its organisations can start
+/// one after the upgrade.
+#[tokio::test]
+async fn upgrade_to_self_assessments_starts_with_none() {
+    let (dir, _, mut conn) = database_before(16).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'board_viewer')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert!(store.assessments(OrgId(1)).await.unwrap().is_empty());
+    let fields = AssessmentFields {
+        title: NonEmpty::parse("title", "Board development").unwrap(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+    };
+    let id = store
+        .create_assessment(OrgId(1), &fields, UserId(1))
+        .await
+        .unwrap();
+    assert_eq!(store.assessments(OrgId(1)).await.unwrap()[0].id, id);
+    store.close().await;
+}
+
 #[tokio::test]
 async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     let (dir, _, mut conn) = database_before(6).await;

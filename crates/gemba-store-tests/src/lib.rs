@@ -67,6 +67,7 @@ macro_rules! conformance {
             board_measures_and_sections,
             saved_reports_narratives_and_publications,
             board_order_within_a_section,
+            board_self_assessments,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -3884,6 +3885,243 @@ pub async fn board_order_within_a_section(store: &dyn Store) {
         .unwrap();
     assert!(matches!(
         store.move_on_board(off, true).await,
+        Err(StoreError::Missing(_))
+    ));
+}
+
+// --- the board's self-assessments ---------------------------------------------------------------
+
+/// An organisation's assessments, oldest first; each member's ratings are one submission they
+/// replace as a whole, versioned so that a save based on an old version is refused; another
+/// organisation sees none of it.
+pub async fn board_self_assessments(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;
+    let bola = store
+        .create_user(&email("bola@north.nhs.uk"), "Bola Board", "$argon2id$hash")
+        .await
+        .unwrap();
+    store
+        .set_membership(bola, a.org, Role::BoardViewer)
+        .await
+        .unwrap();
+    let fields = |title: &str, date: NaiveDate| AssessmentFields {
+        title: NonEmpty::parse("title", title).unwrap(),
+        date,
+    };
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    assert!(store.assessments(a.org).await.unwrap().is_empty());
+    let march = store
+        .create_assessment(
+            a.org,
+            &fields("Board development, March 2026", d(2026, 3, 12)),
+            a.user,
+        )
+        .await
+        .unwrap();
+    // Started later but held earlier: listed first.
+    let autumn = store
+        .create_assessment(
+            a.org,
+            &fields("Away day, autumn 2025", d(2025, 10, 1)),
+            a.user,
+        )
+        .await
+        .unwrap();
+    let listed: Vec<(AssessmentId, String, NaiveDate)> = store
+        .assessments(a.org)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| (x.id, x.title, x.date))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (autumn, "Away day, autumn 2025".to_owned(), d(2025, 10, 1)),
+            (
+                march,
+                "Board development, March 2026".to_owned(),
+                d(2026, 3, 12)
+            ),
+        ]
+    );
+    assert_eq!(
+        store.assessment(march).await.unwrap(),
+        Some(Assessment {
+            id: march,
+            org: a.org,
+            title: "Board development, March 2026".into(),
+            date: d(2026, 3, 12),
+        })
+    );
+    assert!(store.assessments(b.org).await.unwrap().is_empty());
+    assert_eq!(store.assessment(AssessmentId(987_654)).await.unwrap(), None);
+    assert!(matches!(
+        store
+            .create_assessment(OrgId(987_654), &fields("Nowhere", d(2026, 1, 1)), a.user)
+            .await,
+        Err(StoreError::Missing(_))
+    ));
+    // Who owns it: the organisation, no project.
+    assert_eq!(
+        store.owner(Resource::Assessment(march)).await.unwrap(),
+        Some(Owner {
+            org: a.org,
+            project: None,
+            lead: None
+        })
+    );
+    assert_eq!(
+        store
+            .owner(Resource::Assessment(AssessmentId(987_654)))
+            .await
+            .unwrap(),
+        None
+    );
+
+    let rating = |dimension, level, note: &str| Rating {
+        dimension,
+        level,
+        note: note.into(),
+    };
+    assert!(store.submissions(march).await.unwrap().is_empty());
+    // First save: "none yet" is version 0.
+    let v1 = store
+        .set_ratings(
+            march,
+            bola,
+            &[
+                rating(
+                    Dimension::Balance,
+                    Maturity::Established,
+                    "We look at all three.",
+                ),
+                rating(Dimension::QiPriority, Maturity::Developing, ""),
+            ],
+            Some(Version(0)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(v1, Version(1));
+    store
+        .set_ratings(
+            march,
+            a.user,
+            &[rating(Dimension::Balance, Maturity::Emerging, "")],
+            None,
+        )
+        .await
+        .unwrap();
+    let subs = store.submissions(march).await.unwrap();
+    type Seen<'a> = (&'a str, Vec<(Dimension, Maturity, &'a str)>, Version);
+    let seen: Vec<Seen> = subs
+        .iter()
+        .map(|s| {
+            (
+                s.user.name.as_str(),
+                s.ratings
+                    .iter()
+                    .map(|r| (r.dimension, r.level, r.note.as_str()))
+                    .collect(),
+                s.version,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "Asha Patel",
+                vec![(Dimension::Balance, Maturity::Emerging, "")],
+                Version(1)
+            ),
+            (
+                "Bola Board",
+                vec![
+                    (Dimension::QiPriority, Maturity::Developing, ""),
+                    (
+                        Dimension::Balance,
+                        Maturity::Established,
+                        "We look at all three."
+                    ),
+                ],
+                Version(1)
+            ),
+        ],
+        "by name, ratings in the paper's order"
+    );
+    // A save based on "none yet", or on an old version, is refused and changes nothing.
+    for stale in [Version(0), Version(2)] {
+        assert!(matches!(
+            store
+                .set_ratings(
+                    march,
+                    bola,
+                    &[rating(Dimension::Balance, Maturity::Leading, "")],
+                    Some(stale)
+                )
+                .await,
+            Err(StoreError::Stale(_))
+        ));
+    }
+    assert_eq!(store.submissions(march).await.unwrap(), subs);
+    // The same ratings again: no new version. Different ones replace all the earlier ones.
+    assert_eq!(
+        store
+            .set_ratings(
+                march,
+                bola,
+                &[
+                    rating(Dimension::QiPriority, Maturity::Developing, ""),
+                    rating(
+                        Dimension::Balance,
+                        Maturity::Established,
+                        "We look at all three."
+                    ),
+                ],
+                Some(Version(1)),
+            )
+            .await
+            .unwrap(),
+        Version(1)
+    );
+    let v2 = store
+        .set_ratings(
+            march,
+            bola,
+            &[rating(
+                Dimension::BoardDynamics,
+                Maturity::Leading,
+                "Lively.",
+            )],
+            Some(Version(1)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(v2, Version(2));
+    let bola_now = store
+        .submissions(march)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.user.id == bola)
+        .unwrap();
+    assert_eq!(
+        bola_now.ratings,
+        [rating(
+            Dimension::BoardDynamics,
+            Maturity::Leading,
+            "Lively."
+        )]
+    );
+    assert_eq!(bola_now.version, Version(2));
+    // The other assessment is untouched; an assessment that does not exist is missing.
+    assert!(store.submissions(autumn).await.unwrap().is_empty());
+    assert!(matches!(
+        store
+            .set_ratings(AssessmentId(987_654), bola, &[], None)
+            .await,
         Err(StoreError::Missing(_))
     ));
 }

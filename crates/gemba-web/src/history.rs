@@ -238,6 +238,10 @@ fn field_noun(f: Field) -> &'static str {
         Field::Shows => "what the chart shows",
         Field::Why => "why",
         Field::Actions => "the actions",
+        Field::Date => "the date",
+        Field::Dimension => "the dimension",
+        Field::Rating => "the rating",
+        Field::Note => "the evidence note",
     }
 }
 

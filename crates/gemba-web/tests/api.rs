@@ -1379,6 +1379,12 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("patch", "/organisations/{id}/people/{user_id}") => Some(json!({"active": false})),
         ("post", "/organisations/{id}/teams") => Some(json!({"name": "Taken over"})),
         ("patch", "/teams/{id}") => Some(json!({"name": "Taken over", "archived": true})),
+        ("post", "/organisations/{id}/assessments") => {
+            Some(json!({"title": "Taken over", "date": "2026-01-01"}))
+        }
+        ("put", "/assessments/{id}/ratings") => {
+            Some(json!({"ratings": [{"dimension": "balance", "rating": 5}]}))
+        }
         _ => None,
     }
 }
@@ -1459,6 +1465,16 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // A self-assessment of Trust A's board, started by its improvement lead.
+    let r = app
+        .post(
+            &format!("/organisations/{}/assessments", app.org_a.0),
+            &app.lead,
+            json!({"title": "Board development", "date": "2026-03-12"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let aid = r.body["id"].as_i64().unwrap();
     let fill = |template: &str, id: &str| {
         template
             .replace("{id}", id)
@@ -1485,6 +1501,8 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             tid
         } else if template.starts_with("/reports/{id}") {
             report_id
+        } else if template.starts_with("/assessments/{id}") {
+            aid
         } else {
             assert!(
                 !template.contains('{'),

@@ -142,6 +142,8 @@ struct Fixture {
     deleted_node: i64,
     /// A saved monthly report with January 2024 published.
     report: i64,
+    /// A self-assessment of the organisation's board.
+    assessment: i64,
 }
 
 fn project_fields(title: &str) -> ProjectFields {
@@ -292,7 +294,17 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         .delete_project(deleted_project, None, owner)
         .await
         .unwrap();
+    let fields = gemba_domain::AssessmentFields {
+        title: NonEmpty::parse("title", "Board development").unwrap(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 12).unwrap(),
+    };
+    let assessment = store
+        .create_assessment(org, &fields, owner)
+        .await
+        .unwrap()
+        .0;
     Fixture {
+        assessment,
         project,
         measure,
         revision,
@@ -330,6 +342,8 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         app.team.0.to_string()
     } else if template.starts_with("/reports/{id}") {
         f.report.to_string()
+    } else if template.starts_with("/assessments/{id}") {
+        f.assessment.to_string()
     } else {
         String::new()
     };
@@ -492,6 +506,8 @@ fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         app.team.0
     } else if template.starts_with("/reports/{id}") {
         f.report
+    } else if template.starts_with("/assessments/{id}") {
+        f.assessment
     } else {
         0
     };
@@ -545,6 +561,12 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         ("patch", "/reports/{id}") => json!({"title": "Taken over"}),
         ("post", "/reports/{id}/publications") => json!({"period": "2024-02"}),
         ("put", "/measures/{id}/narratives/{period}") => json!({"shows": "Taken over"}),
+        ("post", "/organisations/{id}/assessments") => {
+            json!({"title": "Board development", "date": "2026-03-12"})
+        }
+        ("put", "/assessments/{id}/ratings") => {
+            json!({"ratings": [{"dimension": "balance", "rating": 4, "note": "Taken over"}]})
+        }
         _ => return None,
     })
 }

@@ -114,6 +114,18 @@ impl From<gemba_domain::BoardError> for ApiError {
     }
 }
 
+impl From<gemba_domain::AssessmentError> for ApiError {
+    fn from(e: gemba_domain::AssessmentError) -> Self {
+        match e {
+            gemba_domain::AssessmentError::Access(e) => ApiError::from(e),
+            gemba_domain::AssessmentError::Invalid(problems) => ApiError::from(problems),
+            gemba_domain::AssessmentError::Stale(_) => {
+                ApiError::Stale("your ratings in this assessment".to_owned())
+            }
+        }
+    }
+}
+
 impl From<AccessError> for ApiError {
     fn from(e: AccessError) -> Self {
         match e {

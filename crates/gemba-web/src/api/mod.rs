@@ -14,6 +14,7 @@
 //! schemas, and `scripts/schemathesis` fuzzes the running server against it.
 
 mod accounts;
+mod assessments;
 mod board;
 mod drivers;
 mod error;
@@ -125,6 +126,11 @@ api_routes! {
     get "/reports/{id}/publications/{period}/pdf" => reports::publication_pdf, Do(Action::Read);
     get "/measures/{id}/narratives/{period}" => reports::narrative, Do(Action::Read);
     put "/measures/{id}/narratives/{period}" => reports::write, Do(Action::WriteNarrative);
+    get "/organisations/{id}/assessments" => assessments::list, Do(Action::Read);
+    post "/organisations/{id}/assessments" => assessments::create, Do(Action::AssessBoard);
+    get "/organisations/{id}/assessments/comparison" => assessments::comparison, Do(Action::Read);
+    get "/assessments/{id}" => assessments::show, Do(Action::Read);
+    put "/assessments/{id}/ratings" => assessments::rate, Do(Action::AssessBoard);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -239,6 +239,10 @@ async fn render(
             "The measures this organisation reports to its board, by section of the report, with "
             "their executive owners and what their charts say now."
         }
+        p {
+            a href={ "/orgs/" (org) "/board/assessments" } { "Board self-assessment of QI governance" }
+            ": how the board rates its own governance for quality improvement, beside the evidence."
+        }
         h2 { "The board report" }
         form method="get" action={ "/orgs/" (org) "/board/report" } class="inline-form" {
             (form::text_input("period", "Month or quarter of the report", "", Some("Like 2025-03 or 2025-Q1. Leave empty for the latest month with data."), &FieldErrors::new()))

@@ -128,6 +128,10 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Shows => ("What the chart shows", "what the chart shows"),
         Field::Why => ("Why", "why"),
         Field::Actions => ("Actions and by when", "the actions and by when"),
+        Field::Date => ("Date", "the date"),
+        Field::Dimension => ("Dimension", "a dimension from the list"),
+        Field::Rating => ("Rating", "a level from Not yet started to Leading"),
+        Field::Note => ("Evidence note", "an evidence note"),
     }
 }
 
@@ -150,6 +154,8 @@ fn chosen(field: Field) -> bool {
             | Field::Section
             | Field::Owner
             | Field::Cadence
+            | Field::Dimension
+            | Field::Rating
     )
 }
 

@@ -28,6 +28,7 @@ macro_rules! page_routes {
 
 mod account;
 mod admin;
+mod assessment;
 mod board;
 mod confirm;
 mod conflict;
@@ -72,13 +73,14 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 14] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 15] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
         admin::ROUTES,
         board::ROUTES,
         reports::ROUTES,
+        assessment::ROUTES,
         dashboard::ROUTES,
         projects::ROUTES,
         drivers::ROUTES,
@@ -100,6 +102,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(board::router())
         .merge(reports::router())
+        .merge(assessment::router())
         .merge(dashboard::router())
         .merge(projects::router())
         .merge(drivers::router())
