@@ -16,6 +16,7 @@ use gemba_domain::{
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::board::org_of;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
 use super::layout::{self, csrf_field};
@@ -54,21 +55,6 @@ const NOTE_FIELDS: [&str; 8] = [
     "note_balance",
     "note_board_dynamics",
 ];
-
-/// The organisation of the path for `action`: 404 when the user has no role there (or the id
-/// is not a number), 403 when their role may not.
-fn org_of(
-    state: &AppState,
-    user: &CurrentUser,
-    org: &str,
-    action: Action,
-) -> Result<(OrgId, Grant), PageError> {
-    let id = org
-        .parse::<i64>()
-        .map(OrgId)
-        .map_err(|_| PageError::NotFound)?;
-    Ok(user.access(state).org(id, action)?.into_parts())
-}
 
 /// A use case's refusal as a page (problems are shown on their forms, not here).
 fn refused(e: AssessmentError) -> PageError {

@@ -163,7 +163,7 @@ async fn board_home(user: CurrentUser) -> Result<Response, PageError> {
 
 /// The organisation of the path for `action`: 404 when the user has no role there (or the id is
 /// not a number), 403 when their role may not.
-fn org_of(
+pub(crate) fn org_of(
     state: &AppState,
     user: &CurrentUser,
     org: &str,
@@ -390,14 +390,8 @@ async fn place(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// A board use case's refusal as a page: access as always, problems and rules as a sentence.
-fn board_error(e: BoardError) -> PageError {
+pub(crate) fn board_error(e: BoardError) -> PageError {
     match e {
         BoardError::Access(e) => e.into(),
         BoardError::Invalid(problems) => PageError::BadRequest(form::problem_sentence(
@@ -447,7 +441,7 @@ async fn remove(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<super::projects::CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     let id = MeasureId(id);

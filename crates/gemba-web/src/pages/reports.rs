@@ -13,7 +13,9 @@ use gemba_domain::{
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 
-use super::board::{file_part, html_response, pdf_download, pdf_response, report_period};
+use super::board::{
+    board_error, file_part, html_response, org_of, pdf_download, pdf_response, report_period,
+};
 use super::conflict;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
@@ -39,18 +41,6 @@ page_routes! {
     post "/measures/{id}/narratives/{period}" => save_narrative, Do(Action::WriteNarrative);
 }
 
-/// A board use case's refusal as a page error.
-fn refusal(e: BoardError) -> PageError {
-    match e {
-        BoardError::Access(e) => e.into(),
-        BoardError::Invalid(problems) => PageError::BadRequest(form::problem_sentence(
-            problems[0].field,
-            &problems[0].problem,
-        )),
-        BoardError::Refused(why) => PageError::BadRequest(super::error::sentence(&why)),
-    }
-}
-
 /// The saved report of the path, for `action`, with whether the user may manage it.
 async fn report_of(
     state: &AppState,
@@ -64,7 +54,9 @@ async fn report_of(
         .map_err(|_| PageError::NotFound)?;
     let access = user.access(state);
     let grant = access.resource(Resource::Report(id), action).await?.grant();
-    let report = saved_report(&access, id, action).await.map_err(refusal)?;
+    let report = saved_report(&access, id, action)
+        .await
+        .map_err(board_error)?;
     Ok((report, grant.may(Action::ManageBoard)))
 }
 
@@ -81,11 +73,7 @@ async fn list(
     user: CurrentUser,
     Path(org): Path<String>,
 ) -> Result<Markup, PageError> {
-    let org = org
-        .parse::<i64>()
-        .map(OrgId)
-        .map_err(|_| PageError::NotFound)?;
-    let grant = user.access(&state).org(org, Action::Read)?.grant();
+    let (org, grant) = org_of(&state, &user, &org, Action::Read)?;
     render_list(
         &state,
         &user,
@@ -217,10 +205,7 @@ async fn create(
     Form(f): Form<ReportForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    let org = org
-        .parse::<i64>()
-        .map(OrgId)
-        .map_err(|_| PageError::NotFound)?;
+    let (org, _) = org_of(&state, &user, &org, Action::ManageBoard)?;
     match create_report(&user.access(&state), org, &f.draft(false)).await {
         Ok(id) => Ok(see_other(&format!("/reports/{id}"))),
         Err(BoardError::Invalid(problems)) => {
@@ -228,7 +213,7 @@ async fn create(
             let page = render_list(&state, &user, org, true, &f, &errors).await?;
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
-        Err(e) => Err(refusal(e)),
+        Err(e) => Err(board_error(e)),
     }
 }
 
@@ -526,27 +511,21 @@ async fn update(
             .await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
-        Err(e) => Err(refusal(e)),
+        Err(e) => Err(board_error(e)),
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<super::projects::CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     let (report, _) = report_of(&state, &user, &id, Action::ManageBoard).await?;
     delete_report(&user.access(&state), report.id, None)
         .await
-        .map_err(refusal)?;
+        .map_err(board_error)?;
     Ok(see_other(&format!("/orgs/{}/reports", report.org)))
 }
 
@@ -561,7 +540,7 @@ async fn live(
     let store = state.store.as_ref();
     let period = match report_period(&q.period)? {
         Some(p) => {
-            gemba_domain::check_period(&report, p).map_err(refusal)?;
+            gemba_domain::check_period(&report, p).map_err(board_error)?;
             p
         }
         None => latest_period(store, &report, today()).await?,
@@ -653,7 +632,7 @@ async fn publish_period(
             .await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
-        Err(PublishError::Board(e)) => Err(refusal(e)),
+        Err(PublishError::Board(e)) => Err(board_error(e)),
         Err(PublishError::Render(e)) => Err(PageError::Internal(e)),
     }
 }
@@ -879,6 +858,6 @@ async fn save_narrative(
             );
             Ok((StatusCode::CONFLICT, page).into_response())
         }
-        Err(e) => Err(refusal(e)),
+        Err(e) => Err(board_error(e)),
     }
 }
