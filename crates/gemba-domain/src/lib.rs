@@ -50,9 +50,10 @@ pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
 pub use model::*;
 pub use period::{locate, Period, Position};
 pub use report::{
-    check_period, create_report, delete_report, may_write_narrative, publish_report, saved_report,
-    update_report, write_narrative, Cadence, Narrative, NarrativeDraft, NarrativeText, Publication,
-    PublishedCopy, ReportDraft, ReportPeriod, ReportSettings, SavedReport, NARRATIVE_PART,
+    already_published, check_period, create_report, delete_report, may_write_narrative,
+    publish_report, saved_report, update_report, write_narrative, Cadence, Narrative,
+    NarrativeDraft, NarrativeText, Publication, PublishedCopy, ReportDraft, ReportPeriod,
+    ReportSettings, SavedReport, NARRATIVE_PART,
 };
 pub use self_assessment::{
     assessment_view, compare_assessments, gather_evidence, rate_board, start_assessment,

@@ -420,7 +420,8 @@ pub async fn create_report(
 }
 
 /// Changes a saved report that is still at `expected` ([`Action::ManageBoard`]); returns its
-/// new version.
+/// new version. Once a period is published the cadence stays (`Refused`): its published months
+/// (or quarters) are what later publications compare themselves with.
 pub async fn update_report(
     access: &Access<'_>,
     id: ReportId,
@@ -433,9 +434,25 @@ pub async fn update_report(
     let settings = draft
         .apply(Some(&report.settings), &sections)
         .map_err(BoardError::Invalid)?;
+    if settings.cadence != report.settings.cadence && !store.publications(id).await?.is_empty() {
+        return Err(BoardError::Refused(format!(
+            "this report has published {} reports, so it stays {}: save a new report for another \
+             cadence",
+            report.settings.cadence.name(),
+            report.settings.cadence.label().to_lowercase()
+        )));
+    }
     Ok(store
         .update_saved_report(id, &settings, expected, access.user())
         .await?)
+}
+
+/// The refusal of publishing a period that is already published.
+pub fn already_published(period: ReportPeriod) -> BoardError {
+    BoardError::Refused(format!(
+        "{} is already published; a published report is kept as the board saw it",
+        period.label()
+    ))
 }
 
 /// Deletes a saved report that has never been published ([`Action::ManageBoard`]); a
@@ -540,10 +557,7 @@ pub async fn publish_report(
         .publish_report(id, &period.code(), &period.label(), copy, access.user())
         .await
     {
-        Err(StoreError::Conflict(_)) => Err(BoardError::Refused(format!(
-            "{} is already published; a published report is kept as the board saw it",
-            period.label()
-        ))),
+        Err(StoreError::Conflict(_)) => Err(already_published(period)),
         other => Ok(other?),
     }
 }

@@ -11,9 +11,9 @@ use chrono::NaiveDate;
 use gemba_api::report::{standings_from_json, ReportSummaryJson};
 use gemba_chart::Place;
 use gemba_domain::{
-    check_period, measure_chart, publish_report, saved_report, Access, Action, BoardError, Cadence,
-    OrgId, PdsaCycle, Position, ProjectId, PublishedCopy, ReportId, ReportPeriod, SavedReport,
-    Store, StoreError,
+    already_published, check_period, measure_chart, publish_report, saved_report, Access, Action,
+    BoardError, Cadence, OrgId, PdsaCycle, Position, ProjectId, PublishedCopy, ReportId,
+    ReportPeriod, SavedReport, Store, StoreError,
 };
 
 /// What to draw: the title, which sections (none: all), the period (none: the latest with
@@ -225,6 +225,12 @@ pub async fn publish(
 ) -> Result<(), PublishError> {
     let saved = saved_report(access, id, Action::ManageBoard).await?;
     check_period(&saved, period)?;
+    // Refused before the (costly) rendering; the store refuses a race all the same.
+    let code = period.code();
+    let published = store.publications(id).await?;
+    if published.iter().any(|p| p.period == code) {
+        return Err(already_published(period).into());
+    }
     let org_sections = store.report_sections(saved.org).await?;
     let (mut report, _) = board_report(
         store,
@@ -237,12 +243,7 @@ pub async fn publish(
         "Published on {} by {publisher}",
         today.format("%-d %B %Y")
     ));
-    let code = period.code();
-    let earlier = store
-        .publications(id)
-        .await?
-        .into_iter()
-        .find(|p| p.period < code);
+    let earlier = published.into_iter().find(|p| p.period < code);
     if let Some(p) = earlier {
         if let Some((_, copy)) = store.published_report(id, &p.period).await? {
             let before = standings_from_json(&copy.summary_json);

@@ -768,6 +768,35 @@ async fn a_published_report_is_kept_as_the_board_saw_it_and_the_next_says_what_c
     let r = api.send(stale).await;
     assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
     assert_eq!(r.body["current"]["title"], "Integrated quality report");
+    // Its months are published, so it stays monthly; the title may change.
+    let r = api
+        .patch(
+            &format!("/reports/{report}"),
+            &app.coach_token,
+            json!({"cadence": "quarter"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("stays monthly"),
+        "{}",
+        r.body
+    );
+    let r = api
+        .patch(
+            &format!("/reports/{report}"),
+            &app.coach_token,
+            json!({"title": "IPR"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        (r.body["title"].as_str(), r.body["version"].as_i64()),
+        (Some("IPR"), Some(2))
+    );
 }
 
 #[tokio::test]
