@@ -918,6 +918,12 @@ async fn a_quarterly_report_and_narratives_through_the_pages() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let (status, html) = app
+        .viewer
+        .get(&app, &format!("/reports/{report}?period=2024-11"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("choose a quarter like 2024-Q4"), "{html}");
     let r = api
         .post(
             &format!("/reports/{report}/publications"),

@@ -226,11 +226,24 @@ async fn show(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Markup, PageError> {
     let (report, manage) = report_of(&state, &user, &id, Action::Read).await?;
-    let period = match report_period(&q.period)? {
-        Some(p) => p,
-        None => latest_period(state.store.as_ref(), &report, today()).await?,
-    };
+    let period = period_of(&state, &report, &q.period).await?;
     render_report(&state, &user, &report, manage, period, None, None).await
+}
+
+/// The period asked for (400 unless it is one of the report's cadence), else the latest with
+/// data.
+async fn period_of(
+    state: &AppState,
+    report: &SavedReport,
+    asked: &str,
+) -> Result<ReportPeriod, PageError> {
+    match report_period(asked)? {
+        Some(p) => {
+            gemba_domain::check_period(report, p).map_err(board_error)?;
+            Ok(p)
+        }
+        None => Ok(latest_period(state.store.as_ref(), report, today()).await?),
+    }
 }
 
 /// The settings form's values and errors, when a save came back.
@@ -538,13 +551,7 @@ async fn live(
 ) -> Result<gemba_report::Report, PageError> {
     let (report, _) = report_of(state, user, id, Action::Read).await?;
     let store = state.store.as_ref();
-    let period = match report_period(&q.period)? {
-        Some(p) => {
-            gemba_domain::check_period(&report, p).map_err(board_error)?;
-            p
-        }
-        None => latest_period(store, &report, today()).await?,
-    };
+    let period = period_of(state, &report, &q.period).await?;
     let org_sections = store.report_sections(report.org).await?;
     let spec = ReportSpec::of(&report, &org_sections, Some(period));
     let (mut out, _) = board_report(store, report.org, &spec, today()).await?;
