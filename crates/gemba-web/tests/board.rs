@@ -785,6 +785,26 @@ async fn a_published_report_is_kept_as_the_board_saw_it_and_the_next_says_what_c
         "{}",
         r.body
     );
+    // The settings form says the same beside the field.
+    let (_, page) = app.coach.get(&app, &format!("/reports/{report}")).await;
+    let version = common::value_of(&page, "name=\"version\" value=\"");
+    let res = app
+        .coach
+        .post(
+            &app,
+            &format!("/reports/{report}"),
+            &[
+                ("title", "Integrated quality report"),
+                ("cadence", "quarter"),
+                ("sections", "Responsive"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("so it stays monthly"), "{page}");
+    assert!(page.contains("Error: Integrated quality report"), "{page}");
     let r = api
         .patch(
             &format!("/reports/{report}"),

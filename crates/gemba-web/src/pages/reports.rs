@@ -462,14 +462,34 @@ async fn update(
     user.check_csrf(&f.csrf)?;
     let (report, manage) = report_of(&state, &user, &id, Action::ManageBoard).await?;
     let expected = conflict::parse(&f.version).unwrap_or(Version(0));
-    let period = latest_period(state.store.as_ref(), &report, today()).await?;
     let typed = |errors: FieldErrors, conflict: Option<Markup>| Typed {
         form: &f,
         errors,
         conflict,
     };
-    match update_report(&user.access(&state), report.id, &f.draft(true), expected).await {
+    let result = update_report(&user.access(&state), report.id, &f.draft(true), expected).await;
+    if result.is_ok() {
+        return Ok(see_other(&format!("/reports/{}#settings", report.id)));
+    }
+    // The form comes back on the page of the latest period.
+    let period = latest_period(state.store.as_ref(), &report, today()).await?;
+    match result {
         Ok(_) => Ok(see_other(&format!("/reports/{}#settings", report.id))),
+        Err(BoardError::Refused(why)) => {
+            let mut errors = FieldErrors::new();
+            errors.insert("cadence", super::error::sentence(&why));
+            let page = render_report(
+                &state,
+                &user,
+                &report,
+                manage,
+                period,
+                Some(typed(errors, None)),
+                None,
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
         Err(BoardError::Invalid(problems)) => {
             let page = render_report(
                 &state,
