@@ -150,6 +150,8 @@ pub struct EvidenceJson {
     pub active_projects: usize,
     /// Active projects with a patient partner on the team.
     pub with_patient_partner: usize,
+    /// Strategic priorities the organisation's projects may serve (its own and its system's).
+    pub priorities: usize,
 }
 
 impl From<&Evidence> for EvidenceJson {
@@ -170,6 +172,7 @@ impl From<&Evidence> for EvidenceJson {
             people_in_teams: e.people_in_teams,
             active_projects: e.active_projects,
             with_patient_partner: e.with_patient_partner,
+            priorities: e.priorities,
         }
     }
 }

@@ -1218,3 +1218,193 @@ impl NarrativeInput {
         }
     }
 }
+
+/// A strategic priority as the API answers it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorityJson {
+    /// Its id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// What it means.
+    pub description: String,
+    /// `organisation` or `system`.
+    pub scope: &'static str,
+    /// Its organisation, for an organisation's priority; else null.
+    pub org_id: Option<i64>,
+    /// Its system, for a system's priority; else null.
+    pub system: Option<String>,
+    /// Its version (also its `ETag`).
+    pub version: i64,
+}
+
+impl From<&gemba_domain::Priority> for PriorityJson {
+    fn from(p: &gemba_domain::Priority) -> Self {
+        let (scope, org_id, system) = match &p.scope {
+            gemba_domain::PriorityScope::Organisation(o) => ("organisation", Some(o.0), None),
+            gemba_domain::PriorityScope::System(s) => ("system", None, Some(s.clone())),
+        };
+        PriorityJson {
+            id: p.id.0,
+            title: p.title.clone(),
+            description: p.description.clone(),
+            scope,
+            org_id,
+            system,
+            version: p.version.0,
+        }
+    }
+}
+
+/// `POST /organisations/{id}/priorities` and `PATCH /priorities/{id}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PriorityInput {
+    /// The title. Required to create.
+    pub title: Option<String>,
+    /// The description.
+    pub description: Option<String>,
+    /// `organisation` (the default) or `system`: only when creating.
+    pub scope: Option<String>,
+}
+
+/// `PUT /projects/{id}/priorities`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProjectPrioritiesInput {
+    /// The priorities the project serves. Required.
+    pub priority_ids: Option<Vec<i64>>,
+}
+
+/// The priorities a project serves.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectPrioritiesJson {
+    /// Their ids.
+    pub priority_ids: Vec<i64>,
+}
+
+/// The portfolios the API answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfoliosJson {
+    /// One per organisation asked (all of the user's, or the one named).
+    pub organisations: Vec<PortfolioJson>,
+}
+
+/// One organisation's portfolio.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioJson {
+    /// The organisation.
+    pub org_id: i64,
+    /// Its name.
+    pub name: String,
+    /// How many projects it has before filtering.
+    pub total: usize,
+    /// How many projects that pass the filter are at each stage.
+    pub by_stage: std::collections::BTreeMap<&'static str, usize>,
+    /// Each priority with the ids of its projects that pass the filter, and how many of all its
+    /// projects are active work.
+    pub priorities: Vec<PriorityGroupJson>,
+    /// The projects that pass the filter, by title.
+    pub projects: Vec<PortfolioProjectJson>,
+}
+
+/// A priority in a portfolio.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorityGroupJson {
+    /// The priority.
+    pub priority: PriorityJson,
+    /// Its projects that pass the filter.
+    pub project_ids: Vec<i64>,
+    /// How many of all its projects are active work (0: a priority no active work serves).
+    pub active: usize,
+}
+
+/// A project in a portfolio.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioProjectJson {
+    /// Its id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its status (stage).
+    pub status: &'static str,
+    /// Its team's id, or null.
+    pub team_id: Option<i64>,
+    /// Its team's name, or null.
+    pub team: Option<String>,
+    /// Its lead's id, or null.
+    pub lead_id: Option<i64>,
+    /// Its lead's name, or null.
+    pub lead: Option<String>,
+    /// Its method.
+    pub method: String,
+    /// The priorities it serves.
+    pub priority_ids: Vec<i64>,
+    /// Whether a patient partner is in its team.
+    pub patient_partner: bool,
+    /// Its measures' latest icons.
+    pub measures: Vec<MeasureIconsJson>,
+    /// The last day anything in it changed.
+    pub last_activity: String,
+}
+
+/// A measure's latest icons.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureIconsJson {
+    /// The measure's name.
+    pub name: String,
+    /// The variation icon, or null without data.
+    pub variation_icon: Option<&'static str>,
+    /// The assurance icon, or null without a target.
+    pub assurance_icon: Option<&'static str>,
+}
+
+impl PortfolioJson {
+    /// The JSON of a portfolio.
+    pub fn new(p: &gemba_domain::Portfolio, name: &str) -> Self {
+        PortfolioJson {
+            org_id: p.org.0,
+            name: name.to_owned(),
+            total: p.total,
+            by_stage: p.by_stage.iter().map(|(s, n)| (s.name(), *n)).collect(),
+            priorities: p
+                .groups
+                .iter()
+                .map(|g| PriorityGroupJson {
+                    priority: PriorityJson::from(&g.priority),
+                    project_ids: g
+                        .projects
+                        .iter()
+                        .filter_map(|i| p.projects.get(*i))
+                        .map(|x| x.project.id.0)
+                        .collect(),
+                    active: g.active,
+                })
+                .collect(),
+            projects: p
+                .projects
+                .iter()
+                .map(|x| PortfolioProjectJson {
+                    id: x.project.id.0,
+                    title: x.project.title.clone(),
+                    status: x.project.status.name(),
+                    team_id: x.project.team.map(|t| t.0),
+                    team: x.team.clone(),
+                    lead_id: x.project.lead.map(|u| u.0),
+                    lead: x.lead.clone(),
+                    method: x.project.method.clone(),
+                    priority_ids: x.priorities.iter().map(|q| q.0).collect(),
+                    patient_partner: x.patient_partner,
+                    measures: x
+                        .measures
+                        .iter()
+                        .map(|m| MeasureIconsJson {
+                            name: m.name.clone(),
+                            variation_icon: m.variation.map(|v| v.name()),
+                            assurance_icon: m.assurance.map(|a| a.name()),
+                        })
+                        .collect(),
+                    last_activity: iso_date(x.last_activity),
+                })
+                .collect(),
+        }
+    }
+}

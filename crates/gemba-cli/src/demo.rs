@@ -289,6 +289,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     let id = store.create_measure(p, &m, lead_north).await?;
     board(store, riverside, users[0], coach, [ed_id, falls_id]).await?;
     board_reports(store, riverside, users[0], coach).await?;
+    priorities(store, riverside, coach, [ed_id, falls_id]).await?;
     self_assessments(store, riverside, [users[0], coach, users[4]]).await?;
     let mut noise = Noise(5);
     let points: Vec<DataPoint> = (0..18)
@@ -686,6 +687,61 @@ async fn falls_project(
         )
         .await?;
     Ok(project)
+}
+
+/// The golden thread: a priority of the North Riverside system that the emergency department
+/// serves, one of Riverside's that its falls work serves, and one that no active work serves
+/// yet (the portfolio says so).
+async fn priorities(
+    store: &dyn Store,
+    org: OrgId,
+    coach: UserId,
+    projects: [ProjectId; 2],
+) -> Result<()> {
+    use gemba_domain::{PriorityScope, PriorityText};
+    let text = |title: &str, description: &str| PriorityText {
+        title: title.to_owned(),
+        description: description.to_owned(),
+    };
+    let system = store
+        .org(org)
+        .await?
+        .and_then(|o| o.system)
+        .context("the demo's trust has no system")?;
+    let sdec = store
+        .create_priority(
+            &PriorityScope::System(system),
+            &text(
+                "Same-day emergency care",
+                "Patients who need urgent care are seen, treated and home the same day, across \
+                 the system's trusts.",
+            ),
+            coach,
+        )
+        .await?;
+    let harm = store
+        .create_priority(
+            &PriorityScope::Organisation(org),
+            &text(
+                "Reduce avoidable harm from falls",
+                "Fewer inpatient falls with harm on every adult ward by March 2027.",
+            ),
+            coach,
+        )
+        .await?;
+    store
+        .create_priority(
+            &PriorityScope::Organisation(org),
+            &text(
+                "Kinder discharge",
+                "Patients and carers know what happens next when they leave hospital.",
+            ),
+            coach,
+        )
+        .await?;
+    store.set_project_priorities(projects[0], &[sdec]).await?;
+    store.set_project_priorities(projects[1], &[harm]).await?;
+    Ok(())
 }
 
 /// Riverside's integrated quality report, monthly: the owners' narratives for the two latest

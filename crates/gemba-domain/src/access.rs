@@ -60,6 +60,8 @@ pub enum Action {
     WriteNarrative,
     /// Start a self-assessment of the board's QI governance and rate it.
     AssessBoard,
+    /// Set the organisation's (and its system's) strategic priorities.
+    ManagePriorities,
 }
 
 /// One row of the permission table.
@@ -109,7 +111,8 @@ pub const POLICY: &[Permission] = &[
     },
     Permission {
         action: Action::EditProject,
-        what: "change a project's title, problem, method, status, team, sponsor or tags",
+        what: "change a project's title, problem, method, status, team, sponsor, tags or \
+               strategic priorities",
         roles: CONTRIBUTORS,
         project_lead: true,
     },
@@ -205,11 +208,17 @@ pub const POLICY: &[Permission] = &[
         roles: BOARD_MEMBERS,
         project_lead: false,
     },
+    Permission {
+        action: Action::ManagePriorities,
+        what: "set the organisation's and its system's strategic priorities",
+        roles: LEADS,
+        project_lead: false,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -228,6 +237,7 @@ impl Action {
         Action::ManageBoard,
         Action::WriteNarrative,
         Action::AssessBoard,
+        Action::ManagePriorities,
     ];
 
     /// Its row of [`POLICY`].
@@ -465,6 +475,13 @@ impl<'a> Access<'a> {
             user,
             memberships: memberships.iter().map(|m| (m.org.id, m.role)).collect(),
         }
+    }
+
+    /// The organisations the user is an active member of, by id.
+    pub fn orgs(&self) -> Vec<OrgId> {
+        let mut orgs: Vec<OrgId> = self.memberships.iter().map(|(o, _)| *o).collect();
+        orgs.sort();
+        orgs
     }
 
     /// `user`'s access, reading their memberships from the store.

@@ -435,6 +435,8 @@ pub struct Evidence {
     pub active_projects: usize,
     /// Active projects whose team has a patient partner.
     pub with_patient_partner: usize,
+    /// Strategic priorities the organisation's projects may serve (its own and its system's).
+    pub priorities: usize,
 }
 
 impl Evidence {
@@ -474,6 +476,7 @@ impl Evidence {
             people_in_teams: in_teams.len(),
             active_projects: teams.len(),
             with_patient_partner: teams.iter().filter(|t| t.patient_partner).count(),
+            priorities: 0,
         }
     }
 
@@ -521,13 +524,18 @@ impl Evidence {
                 "a patient partner in the team",
             ),
             Dimension::SystematicApproach => format!(
-                "{} active {}. Strategic priorities are not recorded in Gemba yet, so it \
-                 cannot count them.",
+                "{} active {} serving {} strategic {}.",
                 self.active_projects,
                 if self.active_projects == 1 {
                     "project"
                 } else {
                     "projects"
+                },
+                self.priorities,
+                if self.priorities == 1 {
+                    "priority"
+                } else {
+                    "priorities"
                 }
             ),
             Dimension::Balance => {
@@ -580,6 +588,11 @@ fn shares(n: usize, d: usize, noun: (&str, &str), verb: (&str, &str), rest: &str
     )
 }
 
+/// More strategic priorities than this is not "a few, well-specified priorities" (Jones et al.
+/// 2017: boards with mature QI governance focused on few priorities); a high rating of the
+/// systematic approach with more, or with none set, disagrees with the evidence.
+pub const MANY_PRIORITIES: usize = 7;
+
 /// A median at or above this counts as rated high (Established or Leading).
 pub const RATED_HIGH: f64 = 4.0;
 /// A median at or below this counts as rated low (Not yet started or Emerging).
@@ -621,7 +634,22 @@ pub fn disagreement(dimension: Dimension, median: f64, e: &Evidence) -> Option<S
     // The verb agrees with the count: "1 of 2 board measures is", "2 of 5 … are".
     let agree = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
     match dimension {
-        Dimension::QiPriority | Dimension::BoardDynamics | Dimension::SystematicApproach => None,
+        Dimension::QiPriority | Dimension::BoardDynamics => None,
+        Dimension::SystematicApproach => {
+            if high && e.priorities == 0 {
+                Some(format!(
+                    "{rated}, but no strategic priorities are set in Gemba"
+                ))
+            } else if high && e.priorities > MANY_PRIORITIES {
+                Some(format!(
+                    "{rated}, but the organisation has {} strategic priorities: a systematic \
+                     approach pursues a few ({MANY_PRIORITIES} or fewer)",
+                    e.priorities
+                ))
+            } else {
+                None
+            }
+        }
         Dimension::DataForImprovement => {
             let s = share(e.spc_with_icons, e.board_measures);
             if high && e.board_measures == 0 {
@@ -845,6 +873,7 @@ mod tests {
             people_in_teams: 6,
             active_projects: 4,
             with_patient_partner: 1,
+            priorities: 3,
         }
     }
 
@@ -974,14 +1003,38 @@ mod tests {
         };
         assert_eq!(disagreement(Dimension::Balance, 4.0, &balanced), None);
         assert!(disagreement(Dimension::Balance, 2.0, &balanced).is_some());
-        for d in [
-            Dimension::QiPriority,
-            Dimension::BoardDynamics,
-            Dimension::SystematicApproach,
-        ] {
+        for d in [Dimension::QiPriority, Dimension::BoardDynamics] {
             assert_eq!(disagreement(d, 5.0, &e), None);
             assert_eq!(disagreement(d, 1.0, &e), None);
         }
+    }
+
+    #[test]
+    fn a_systematic_approach_pursues_a_few_priorities() {
+        let none = Evidence {
+            priorities: 0,
+            ..evidence()
+        };
+        assert_eq!(
+            disagreement(Dimension::SystematicApproach, 4.0, &none).as_deref(),
+            Some("Rated Established, but no strategic priorities are set in Gemba")
+        );
+        assert_eq!(
+            disagreement(Dimension::SystematicApproach, 4.0, &evidence()),
+            None
+        );
+        let many = Evidence {
+            priorities: 12,
+            ..evidence()
+        };
+        assert!(disagreement(Dimension::SystematicApproach, 5.0, &many)
+            .unwrap()
+            .contains("has 12 strategic priorities"));
+        // A low rating never disagrees here: there is nothing to suggest more.
+        assert_eq!(
+            disagreement(Dimension::SystematicApproach, 2.0, &none),
+            None
+        );
     }
 
     #[test]
@@ -1024,6 +1077,7 @@ mod tests {
                 people_in_teams: 3,
                 active_projects: 2,
                 with_patient_partner: 1,
+                priorities: 0,
             }
         );
         assert_eq!(
@@ -1034,9 +1088,10 @@ mod tests {
             e.summary(Dimension::PatientInvolvement),
             "1 of 2 active projects (50%) has a patient partner in the team."
         );
-        assert!(e
-            .summary(Dimension::SystematicApproach)
-            .starts_with("2 active projects."));
+        assert_eq!(
+            e.summary(Dimension::SystematicApproach),
+            "2 active projects serving 0 strategic priorities."
+        );
         assert_eq!(
             e.summary(Dimension::Balance),
             "Board measures by report section: Safe 2, Caring 0, Finance 1."

@@ -102,11 +102,19 @@ pub enum Field {
     Rating,
     /// A rating's evidence note (prose).
     Note,
+    /// A priority's description (prose).
+    Description,
+    /// Whose a priority is: the organisation's or its system's.
+    Scope,
+    /// The strategic priorities a project serves.
+    Priorities,
+    /// Whether a project's team has a patient partner (a portfolio filter).
+    PatientPartner,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 48] = [
+    pub const ALL: [Field; 52] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -155,6 +163,10 @@ impl Field {
         Field::Dimension,
         Field::Rating,
         Field::Note,
+        Field::Description,
+        Field::Scope,
+        Field::Priorities,
+        Field::PatientPartner,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -209,6 +221,10 @@ impl Field {
             Field::Dimension => "dimension",
             Field::Rating => "rating",
             Field::Note => "note",
+            Field::Description => "description",
+            Field::Scope => "scope",
+            Field::Priorities => "priority_ids",
+            Field::PatientPartner => "patient_partner",
         }
     }
 
@@ -235,6 +251,7 @@ impl Field {
                 | Field::Why
                 | Field::Actions
                 | Field::Note
+                | Field::Description
         )
     }
 }

@@ -16,6 +16,8 @@ pub mod history;
 pub mod limits;
 mod model;
 mod period;
+mod portfolio;
+mod priority;
 mod report;
 mod self_assessment;
 mod store;
@@ -30,8 +32,8 @@ pub use assessment::{
     check_ratings, disagreement, is_active, median, median_label, medians_over_time, percent,
     results, Assessment, AssessmentDraft, AssessmentFields, BoardMeasureFacts, Dimension,
     DimensionResult, Evidence, Maturity, Rating, RatingDraft, Submission, TeamFacts,
-    BALANCE_SECTIONS, BALANCE_STRONG, CURRENT_DATA_MONTHS, CURRENT_STRONG, PARTNERS_STRONG,
-    PARTNERS_WEAK, RATED_HIGH, RATED_LOW, SPC_STRONG, STAFF_STRONG, STAFF_WEAK,
+    BALANCE_SECTIONS, BALANCE_STRONG, CURRENT_DATA_MONTHS, CURRENT_STRONG, MANY_PRIORITIES,
+    PARTNERS_STRONG, PARTNERS_WEAK, RATED_HIGH, RATED_LOW, SPC_STRONG, STAFF_STRONG, STAFF_WEAK,
 };
 pub use board::{move_on_board, place_on_board, set_report_sections, take_off_board, BoardError};
 pub use chart::{measure_chart, Annotation, MeasureChart};
@@ -49,6 +51,14 @@ pub use entry::{
 pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
 pub use model::*;
 pub use period::{locate, Period, Position};
+pub use portfolio::{
+    arrange, is_active_work, portfolio, MeasureIcons, Portfolio, PortfolioFilter, PortfolioProject,
+    PriorityGroup,
+};
+pub use priority::{
+    create_priority, delete_priority, link_priorities, priority, update_priority, Priority,
+    PriorityDraft, PriorityScope, PriorityText, MAX_PROJECT_PRIORITIES,
+};
 pub use report::{
     already_published, check_period, create_report, delete_report, may_write_narrative,
     publish_report, saved_report, update_report, write_narrative, Cadence, Narrative,

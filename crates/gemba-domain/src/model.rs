@@ -72,6 +72,10 @@ id!(
     /// A board self-assessment of QI governance.
     AssessmentId
 );
+id!(
+    /// A strategic priority of an organisation or a system.
+    PriorityId
+);
 
 /// What a person may do in one organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

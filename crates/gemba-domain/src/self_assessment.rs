@@ -143,13 +143,9 @@ pub async fn gather_evidence(
             patient_partner,
         });
     }
-    Ok(Evidence::from_facts(
-        &measures,
-        &sections,
-        people.len(),
-        &teams,
-        today,
-    ))
+    let mut evidence = Evidence::from_facts(&measures, &sections, people.len(), &teams, today);
+    evidence.priorities = store.priorities_of(org).await?.len();
+    Ok(evidence)
 }
 
 /// An assessment as its page and the API show it.

@@ -25,6 +25,7 @@ use crate::access::{Owner, Resource};
 use crate::assessment::{Assessment, AssessmentFields, Rating, Submission};
 use crate::history::HistoryEntry;
 use crate::model::*;
+use crate::priority::{Priority, PriorityScope, PriorityText};
 use crate::report::{
     Narrative, NarrativeText, Publication, PublishedCopy, ReportSettings, SavedReport,
 };
@@ -407,6 +408,37 @@ pub trait Store: Send + Sync + 'static {
         report: ReportId,
         period: &str,
     ) -> Result<Option<(Publication, PublishedCopy)>, StoreError>;
+    /// The priorities an organisation's projects may serve: its own and its system's, the
+    /// system's first, each by title.
+    async fn priorities_of(&self, org: OrgId) -> Result<Vec<Priority>, StoreError>;
+    /// A priority.
+    async fn priority(&self, id: PriorityId) -> Result<Option<Priority>, StoreError>;
+    /// Adds a priority (at version 1).
+    async fn create_priority(
+        &self,
+        scope: &PriorityScope,
+        text: &PriorityText,
+        by: UserId,
+    ) -> Result<PriorityId, StoreError>;
+    /// Changes a priority still at `expected` (`Stale` otherwise); returns its new version.
+    async fn update_priority(
+        &self,
+        id: PriorityId,
+        text: &PriorityText,
+        expected: Version,
+    ) -> Result<Version, StoreError>;
+    /// Deletes a priority; its projects stay.
+    async fn delete_priority(&self, id: PriorityId) -> Result<(), StoreError>;
+    /// The priorities a project serves.
+    async fn project_priorities(&self, project: ProjectId) -> Result<Vec<PriorityId>, StoreError>;
+    /// Every project–priority link of the organisation's projects, as (project, priority).
+    async fn priority_links(&self, org: OrgId) -> Result<Vec<(ProjectId, PriorityId)>, StoreError>;
+    /// Sets the priorities a project serves (`Missing` for a project that is not there).
+    async fn set_project_priorities(
+        &self,
+        project: ProjectId,
+        priorities: &[PriorityId],
+    ) -> Result<(), StoreError>;
     /// Who owns a resource, deleted or not: its organisation and, for something in a project,
     /// the project and its lead. One lookup; `None` when there is no such row.
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError>;

@@ -50,6 +50,7 @@ mod members;
 mod owner;
 mod pdsa;
 mod people;
+mod priorities;
 mod projects;
 mod reports;
 mod soft_delete;
@@ -546,6 +547,52 @@ impl Store for SqliteStore {
         period: &str,
     ) -> Result<Option<(Publication, PublishedCopy)>, StoreError> {
         reports::published_report(&self.pool, report, period).await
+    }
+
+    async fn priorities_of(&self, org: OrgId) -> Result<Vec<Priority>, StoreError> {
+        priorities::priorities_of(&self.pool, org).await
+    }
+
+    async fn priority(&self, id: PriorityId) -> Result<Option<Priority>, StoreError> {
+        priorities::priority(&self.pool, id).await
+    }
+
+    async fn create_priority(
+        &self,
+        scope: &PriorityScope,
+        text: &PriorityText,
+        by: UserId,
+    ) -> Result<PriorityId, StoreError> {
+        priorities::create_priority(&self.pool, scope, text, by).await
+    }
+
+    async fn update_priority(
+        &self,
+        id: PriorityId,
+        text: &PriorityText,
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        priorities::update_priority(&self.pool, id, text, expected).await
+    }
+
+    async fn delete_priority(&self, id: PriorityId) -> Result<(), StoreError> {
+        priorities::delete_priority(&self.pool, id).await
+    }
+
+    async fn project_priorities(&self, project: ProjectId) -> Result<Vec<PriorityId>, StoreError> {
+        priorities::project_priorities(&self.pool, project).await
+    }
+
+    async fn priority_links(&self, org: OrgId) -> Result<Vec<(ProjectId, PriorityId)>, StoreError> {
+        priorities::priority_links(&self.pool, org).await
+    }
+
+    async fn set_project_priorities(
+        &self,
+        project: ProjectId,
+        priorities: &[PriorityId],
+    ) -> Result<(), StoreError> {
+        priorities::set_project_priorities(&self.pool, project, priorities).await
     }
 
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError> {

@@ -242,6 +242,10 @@ fn field_noun(f: Field) -> &'static str {
         Field::Dimension => "the dimension",
         Field::Rating => "the rating",
         Field::Note => "the evidence note",
+        Field::Description => "the description",
+        Field::Scope => "whose priority it is",
+        Field::Priorities => "the strategic priorities",
+        Field::PatientPartner => "patient partner involvement",
     }
 }
 

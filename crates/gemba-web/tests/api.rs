@@ -1366,6 +1366,9 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("put", "/measures/{id}/board") => Some(json!({"section": "Safe"})),
         ("post", "/measures/{id}/board/move") => Some(json!({"direction": "up"})),
         ("post", "/organisations/{id}/reports") => Some(json!({"title": "Taken over"})),
+        ("post", "/organisations/{id}/priorities") => Some(json!({"title": "Taken over"})),
+        ("patch", "/priorities/{id}") => Some(json!({"title": "Taken over"})),
+        ("put", "/projects/{id}/priorities") => Some(json!({"priority_ids": []})),
         ("patch", "/reports/{id}") => Some(json!({"title": "Taken over"})),
         ("post", "/reports/{id}/publications") => Some(json!({"period": "2024-02"})),
         ("put", "/measures/{id}/narratives/{period}") => Some(json!({"shows": "Taken over"})),
@@ -1475,6 +1478,16 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let aid = r.body["id"].as_i64().unwrap();
+    // A strategic priority of Trust A.
+    let r = app
+        .post(
+            &format!("/organisations/{}/priorities", app.org_a.0),
+            &app.admin,
+            json!({"title": "Reduce harm from falls"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let priority_id = r.body["id"].as_i64().unwrap();
     let fill = |template: &str, id: &str| {
         template
             .replace("{id}", id)
@@ -1501,6 +1514,8 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             tid
         } else if template.starts_with("/reports/{id}") {
             report_id
+        } else if template.starts_with("/priorities/{id}") {
+            priority_id
         } else if template.starts_with("/assessments/{id}") {
             aid
         } else {

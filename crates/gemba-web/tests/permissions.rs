@@ -142,6 +142,8 @@ struct Fixture {
     deleted_node: i64,
     /// A saved monthly report with January 2024 published.
     report: i64,
+    /// A strategic priority of the organisation.
+    priority: i64,
     /// A self-assessment of the organisation's board.
     assessment: i64,
 }
@@ -236,6 +238,17 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         .await
         .unwrap();
     store.delete_pdsa(deleted_pdsa, None, owner).await.unwrap();
+    let priority = store
+        .create_priority(
+            &gemba_domain::PriorityScope::Organisation(org),
+            &gemba_domain::PriorityText {
+                title: "Reduce harm from falls".into(),
+                description: String::new(),
+            },
+            owner,
+        )
+        .await
+        .unwrap();
     let report = store
         .create_saved_report(
             org,
@@ -315,6 +328,7 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         deleted_pdsa: deleted_pdsa.0,
         deleted_node: deleted_node.0,
         report: report.0,
+        priority: priority.0,
     }
 }
 
@@ -342,6 +356,8 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         app.team.0.to_string()
     } else if template.starts_with("/reports/{id}") {
         f.report.to_string()
+    } else if template.starts_with("/priorities/{id}") {
+        f.priority.to_string()
     } else if template.starts_with("/assessments/{id}") {
         f.assessment.to_string()
     } else {
@@ -506,6 +522,8 @@ fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         app.team.0
     } else if template.starts_with("/reports/{id}") {
         f.report
+    } else if template.starts_with("/priorities/{id}") {
+        f.priority
     } else if template.starts_with("/assessments/{id}") {
         f.assessment
     } else {
@@ -557,6 +575,9 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         }
         ("put", "/measures/{id}/board") => json!({"section": "Safe", "owner_id": null}),
         ("post", "/measures/{id}/board/move") => json!({"direction": "up"}),
+        ("post", "/organisations/{id}/priorities") => json!({"title": "Taken over"}),
+        ("patch", "/priorities/{id}") => json!({"title": "Taken over"}),
+        ("put", "/projects/{id}/priorities") => json!({"priority_ids": []}),
         ("post", "/organisations/{id}/reports") => json!({"title": "Taken over"}),
         ("patch", "/reports/{id}") => json!({"title": "Taken over"}),
         ("post", "/reports/{id}/publications") => json!({"period": "2024-02"}),

@@ -22,6 +22,7 @@ mod extract;
 mod measures;
 mod members;
 mod pdsa;
+mod portfolio;
 mod projects;
 mod reports;
 
@@ -126,6 +127,12 @@ api_routes! {
     get "/reports/{id}/publications/{period}/pdf" => reports::publication_pdf, Do(Action::Read);
     get "/measures/{id}/narratives/{period}" => reports::narrative, Do(Action::Read);
     put "/measures/{id}/narratives/{period}" => reports::write, Do(Action::WriteNarrative);
+    get "/portfolio" => portfolio::show, Own;
+    get "/organisations/{id}/priorities" => portfolio::list, Do(Action::Read);
+    post "/organisations/{id}/priorities" => portfolio::create, Do(Action::ManagePriorities);
+    patch "/priorities/{id}" => portfolio::update, Do(Action::ManagePriorities);
+    delete "/priorities/{id}" => portfolio::delete, Do(Action::ManagePriorities);
+    put "/projects/{id}/priorities" => portfolio::link, Do(Action::EditProject);
     get "/organisations/{id}/assessments" => assessments::list, Do(Action::Read);
     post "/organisations/{id}/assessments" => assessments::create, Do(Action::AssessBoard);
     get "/organisations/{id}/assessments/comparison" => assessments::comparison, Do(Action::Read);

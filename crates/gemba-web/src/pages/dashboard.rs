@@ -201,20 +201,30 @@ pub(crate) fn icons(m: &MeasureSummary) -> Markup {
             @if let Some(p) = m.problem {
                 span class="badge badge--none" { (p) }
             }
-            @if let Some(v) = m.variation {
+            (icon_badges(m.variation, m.assurance))
+        }
+    }
+}
+
+/// The variation and assurance icons as badges with words.
+pub(crate) fn icon_badges(
+    variation: Option<VariationIcon>,
+    assurance: Option<AssuranceIcon>,
+) -> Markup {
+    html! {
+            @if let Some(v) = variation {
                 span class=(variation_class(v)) data-icon=(v.name()) {
                     // The Making Data Count icon, as on the chart; the words say it.
                     (PreEscaped(gemba_chart::variation_icon_svg(v, 24)))
                     " " (v.describe())
                 }
             }
-            @if let Some(a) = m.assurance {
+            @if let Some(a) = assurance {
                 span class=(assurance_class(a)) data-icon=(a.name()) title=(a.describe()) {
                     (PreEscaped(gemba_chart::assurance_icon_svg(a, 24)))
                     " " (assurance_words(a))
                 }
             }
-        }
     }
 }
 

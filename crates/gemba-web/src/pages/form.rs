@@ -132,6 +132,10 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Dimension => ("Dimension", "a dimension from the list"),
         Field::Rating => ("Rating", "a level from Not yet started to Leading"),
         Field::Note => ("Evidence note", "an evidence note"),
+        Field::Description => ("Description", "a description"),
+        Field::Scope => ("Whose priority", "the organisation or its system"),
+        Field::Priorities => ("Strategic priorities", "priorities from the list"),
+        Field::PatientPartner => ("Patient partners", "with or without patient partners"),
     }
 }
 
@@ -154,6 +158,9 @@ fn chosen(field: Field) -> bool {
             | Field::Section
             | Field::Owner
             | Field::Cadence
+            | Field::Scope
+            | Field::Priorities
+            | Field::PatientPartner
             | Field::Dimension
             | Field::Rating
     )

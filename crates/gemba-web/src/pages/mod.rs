@@ -40,6 +40,7 @@ pub(crate) mod layout;
 mod measures;
 mod members;
 mod pdsa;
+mod portfolio;
 pub(crate) mod projects;
 mod reports;
 pub(crate) mod session;
@@ -73,12 +74,13 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 15] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 16] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
         admin::ROUTES,
         board::ROUTES,
+        portfolio::ROUTES,
         reports::ROUTES,
         assessment::ROUTES,
         dashboard::ROUTES,
@@ -101,6 +103,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(board::router())
+        .merge(portfolio::router())
         .merge(reports::router())
         .merge(assessment::router())
         .merge(dashboard::router())

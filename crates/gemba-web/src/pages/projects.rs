@@ -418,6 +418,7 @@ async fn show(
     let edit = grant.may(Action::EditProject);
     let members = store.project_members(p.id).await?;
     let organisation = store.org_members(p.org).await?;
+    let priorities = super::portfolio::project_section(&state, &user, &p, grant).await?;
     let body = html! {
         span class="caption" { (org) }
         h1 { (p.title) }
@@ -445,6 +446,7 @@ async fn show(
         (paragraphs(&p.problem, "Not described yet."))
         h2 { "Aim" }
         (paragraphs(&p.aim, "No aim yet."))
+        (priorities)
         (super::members::team_section(&user, p.id, p.lead, &members, &organisation, grant))
         h2 id="driver-diagram" { "Driver diagram" }
         (diagram(&p, &nodes))

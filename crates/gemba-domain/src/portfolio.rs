@@ -1,0 +1,442 @@
+//! The portfolio: every improvement project of an organisation in one view, filtered, grouped by
+//! the strategic priorities they serve (and the priorities no active work serves), counted by
+//! stage, each with its measures' latest icons and its last activity. One use case for the
+//! page, the CSV and the API.
+
+use chrono::NaiveDate;
+use gemba_spc::{AssuranceIcon, VariationIcon};
+
+use crate::access::{Access, Action};
+use crate::board::BoardError;
+use crate::chart::measure_chart;
+use crate::draft::{Field, FieldProblem, Problem, Problems};
+use crate::model::{OrgId, PriorityId, Project, ProjectKind, ProjectStatus, Role, TeamId, UserId};
+use crate::priority::Priority;
+
+/// What the portfolio is filtered by; `None` is any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PortfolioFilter {
+    /// One status (stage).
+    pub status: Option<ProjectStatus>,
+    /// Projects serving one priority, or (`Some(None)`) serving none.
+    pub priority: Option<Option<PriorityId>>,
+    /// One team.
+    pub team: Option<TeamId>,
+    /// One method, as written (compared without case).
+    pub method: Option<String>,
+    /// One lead.
+    pub lead: Option<UserId>,
+    /// With (`true`) or without (`false`) a patient partner in the team.
+    pub patient_partner: Option<bool>,
+}
+
+impl PortfolioFilter {
+    /// The filter from a query's `(key, value)` pairs: `status` (a status name), `priority` (an
+    /// id, or `none`), `team`, `lead` (ids), `method` (text), `patient_partner` (`yes`, `no`);
+    /// empty values and unknown keys are ignored. Every bad value is a problem of its field.
+    pub fn parse(pairs: &[(String, String)]) -> Result<PortfolioFilter, Problems> {
+        let mut f = PortfolioFilter::default();
+        let mut problems = Vec::new();
+        let mut bad = |field: Field, allowed: Option<Vec<&'static str>>| {
+            problems.push(FieldProblem {
+                field,
+                index: None,
+                problem: match allowed {
+                    Some(allowed) => Problem::NotOneOf { allowed },
+                    None => Problem::Rule("must be a whole number".into()),
+                },
+            })
+        };
+        for (k, v) in pairs {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            match k.as_str() {
+                "status" => match ProjectStatus::parse(v) {
+                    Some(s) => f.status = Some(s),
+                    None => bad(
+                        Field::Status,
+                        Some(ProjectStatus::ALL.iter().map(|s| s.name()).collect()),
+                    ),
+                },
+                "priority" if v == "none" => f.priority = Some(None),
+                "priority" => match v.parse::<i64>() {
+                    Ok(id) => f.priority = Some(Some(PriorityId(id))),
+                    Err(_) => bad(Field::Priorities, None),
+                },
+                "team" => match v.parse::<i64>() {
+                    Ok(id) => f.team = Some(TeamId(id)),
+                    Err(_) => bad(Field::Team, None),
+                },
+                "lead" => match v.parse::<i64>() {
+                    Ok(id) => f.lead = Some(UserId(id)),
+                    Err(_) => bad(Field::Lead, None),
+                },
+                "method" => f.method = Some(v.to_owned()),
+                "patient_partner" => match v {
+                    "yes" => f.patient_partner = Some(true),
+                    "no" => f.patient_partner = Some(false),
+                    _ => bad(Field::PatientPartner, Some(vec!["yes", "no"])),
+                },
+                _ => {}
+            }
+        }
+        if problems.is_empty() {
+            Ok(f)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Whether a project passes.
+    pub fn passes(&self, p: &PortfolioProject) -> bool {
+        self.status.is_none_or(|s| p.project.status == s)
+            && self.priority.is_none_or(|want| match want {
+                Some(id) => p.priorities.contains(&id),
+                None => p.priorities.is_empty(),
+            })
+            && self.team.is_none_or(|t| p.project.team == Some(t))
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|m| p.project.method.trim().eq_ignore_ascii_case(m))
+            && self.lead.is_none_or(|l| p.project.lead == Some(l))
+            && self.patient_partner.is_none_or(|w| p.patient_partner == w)
+    }
+}
+
+/// One measure's latest icons, as the portfolio shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureIcons {
+    /// The measure's name.
+    pub name: String,
+    /// Its variation icon, if it has data.
+    pub variation: Option<VariationIcon>,
+    /// Its assurance icon, if it has a target.
+    pub assurance: Option<AssuranceIcon>,
+}
+
+/// One project as the portfolio shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortfolioProject {
+    /// The project.
+    pub project: Project,
+    /// Its team's name.
+    pub team: Option<String>,
+    /// Its lead's name.
+    pub lead: Option<String>,
+    /// The priorities it serves.
+    pub priorities: Vec<PriorityId>,
+    /// Whether a patient partner is in its team.
+    pub patient_partner: bool,
+    /// Its measures' latest icons.
+    pub measures: Vec<MeasureIcons>,
+    /// The last day anything in it changed.
+    pub last_activity: NaiveDate,
+}
+
+/// Whether a project is active work: started and not finished (scoping to spreading).
+pub fn is_active_work(status: ProjectStatus) -> bool {
+    !matches!(
+        status,
+        ProjectStatus::Idea | ProjectStatus::Closed | ProjectStatus::Abandoned
+    )
+}
+
+/// A priority with the portfolio's projects that serve it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriorityGroup {
+    /// The priority.
+    pub priority: Priority,
+    /// Its projects (indexes into [`Portfolio::projects`]), in the portfolio's order.
+    pub projects: Vec<usize>,
+    /// How many of all its projects (filtered or not) are active work.
+    pub active: usize,
+}
+
+/// The portfolio of one organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Portfolio {
+    /// The organisation.
+    pub org: OrgId,
+    /// The projects that pass the filter, by title.
+    pub projects: Vec<PortfolioProject>,
+    /// Each priority (the system's first) with its projects that pass the filter.
+    pub groups: Vec<PriorityGroup>,
+    /// Projects that pass the filter and serve no priority.
+    pub unprioritised: Vec<usize>,
+    /// How many projects that pass the filter are at each stage, in lifecycle order.
+    pub by_stage: Vec<(ProjectStatus, usize)>,
+    /// How many projects the organisation has before filtering.
+    pub total: usize,
+}
+
+impl Portfolio {
+    /// The priorities no active project serves (before filtering).
+    pub fn without_active_work(&self) -> impl Iterator<Item = &Priority> {
+        self.groups
+            .iter()
+            .filter(|g| g.active == 0)
+            .map(|g| &g.priority)
+    }
+}
+
+/// Groups and counts `all` projects (already gathered) under `priorities`, keeping those that
+/// pass `filter`. Pure.
+pub fn arrange(
+    org: OrgId,
+    mut all: Vec<PortfolioProject>,
+    priorities: Vec<Priority>,
+    filter: &PortfolioFilter,
+) -> Portfolio {
+    all.sort_by(|a, b| {
+        a.project
+            .title
+            .to_lowercase()
+            .cmp(&b.project.title.to_lowercase())
+            .then(a.project.id.cmp(&b.project.id))
+    });
+    let total = all.len();
+    let active_of = |id: PriorityId| {
+        all.iter()
+            .filter(|p| p.priorities.contains(&id) && is_active_work(p.project.status))
+            .count()
+    };
+    let actives: Vec<usize> = priorities.iter().map(|p| active_of(p.id)).collect();
+    let projects: Vec<PortfolioProject> = all.into_iter().filter(|p| filter.passes(p)).collect();
+    let groups = priorities
+        .into_iter()
+        .zip(actives)
+        .map(|(priority, active)| PriorityGroup {
+            projects: projects
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.priorities.contains(&priority.id))
+                .map(|(i, _)| i)
+                .collect(),
+            priority,
+            active,
+        })
+        .collect();
+    let unprioritised = projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.priorities.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    let by_stage = ProjectStatus::ALL
+        .iter()
+        .map(|s| {
+            (
+                *s,
+                projects.iter().filter(|p| p.project.status == *s).count(),
+            )
+        })
+        .collect();
+    Portfolio {
+        org,
+        projects,
+        groups,
+        unprioritised,
+        by_stage,
+        total,
+    }
+}
+
+/// The portfolio of `org` ([`Action::Read`]), filtered.
+pub async fn portfolio(
+    access: &Access<'_>,
+    org: OrgId,
+    filter: &PortfolioFilter,
+) -> Result<Portfolio, BoardError> {
+    access.org(org, Action::Read)?;
+    let store = access.store();
+    let people = store.org_members(org).await?;
+    let teams = store.teams(org).await?;
+    let links = store.priority_links(org).await?;
+    let priorities = store.priorities_of(org).await?;
+    let mut all = Vec::new();
+    for project in store.projects(org).await? {
+        if project.kind != ProjectKind::Improvement {
+            continue;
+        }
+        let members = store.project_members(project.id).await?;
+        let patient_partner = members.iter().any(|m| {
+            people
+                .iter()
+                .any(|(u, r)| u.id == m.id && *r == Role::PatientPartner)
+        });
+        let mut measures = Vec::new();
+        let pdsas = store.pdsas(project.id).await?;
+        for m in store.measures(project.id).await? {
+            let data = store.data(m.id).await?;
+            let chart = measure_chart(&m, &data, &pdsas)
+                .ok()
+                .filter(|_| !data.is_empty());
+            measures.push(MeasureIcons {
+                name: m.name.clone(),
+                variation: chart.as_ref().and_then(|c| c.result.variation_icon),
+                assurance: chart.as_ref().and_then(|c| c.result.assurance_icon),
+            });
+        }
+        all.push(PortfolioProject {
+            team: project
+                .team
+                .and_then(|t| teams.iter().find(|x| x.id == t))
+                .map(|t| t.name.clone()),
+            lead: project
+                .lead
+                .and_then(|l| people.iter().find(|(u, _)| u.id == l))
+                .map(|(u, _)| u.name.clone()),
+            priorities: links
+                .iter()
+                .filter(|(p, _)| *p == project.id)
+                .map(|(_, q)| *q)
+                .collect(),
+            patient_partner,
+            measures,
+            last_activity: project.updated_at.date(),
+            project,
+        });
+    }
+    Ok(arrange(org, all, priorities, filter))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ProjectId, Version};
+    use crate::priority::PriorityScope;
+
+    fn project(
+        id: i64,
+        title: &str,
+        status: ProjectStatus,
+        priorities: &[i64],
+    ) -> PortfolioProject {
+        let at = NaiveDate::from_ymd_opt(2026, 11, 1)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        PortfolioProject {
+            project: Project {
+                id: ProjectId(id),
+                org: OrgId(1),
+                team: Some(TeamId(id % 2)),
+                title: title.into(),
+                problem: String::new(),
+                aim: String::new(),
+                method: "Model for Improvement".into(),
+                status,
+                sponsor: String::new(),
+                tags: vec![],
+                lead: Some(UserId(7)),
+                kind: ProjectKind::Improvement,
+                created_at: at,
+                updated_at: at,
+                version: Version(1),
+            },
+            team: None,
+            lead: None,
+            priorities: priorities.iter().map(|p| PriorityId(*p)).collect(),
+            patient_partner: id == 2,
+            measures: vec![],
+            last_activity: at.date(),
+        }
+    }
+
+    fn priority(id: i64, title: &str) -> Priority {
+        Priority {
+            id: PriorityId(id),
+            scope: PriorityScope::Organisation(OrgId(1)),
+            title: title.into(),
+            description: String::new(),
+            version: Version(1),
+        }
+    }
+
+    #[test]
+    fn projects_group_by_priority_and_priorities_without_active_work_show() {
+        let all = vec![
+            project(1, "Falls on Ward 7", ProjectStatus::Testing, &[10]),
+            project(2, "ED flow", ProjectStatus::Idea, &[11]),
+            project(3, "discharge letters", ProjectStatus::Closed, &[]),
+            project(4, "Bed rails", ProjectStatus::Sustaining, &[10, 11]),
+        ];
+        let priorities = vec![
+            priority(10, "Harm"),
+            priority(11, "Flow"),
+            priority(12, "Workforce"),
+        ];
+        let p = arrange(OrgId(1), all, priorities, &PortfolioFilter::default());
+        let titles: Vec<&str> = p
+            .projects
+            .iter()
+            .map(|x| x.project.title.as_str())
+            .collect();
+        // By title, without case.
+        assert_eq!(
+            titles,
+            [
+                "Bed rails",
+                "discharge letters",
+                "ED flow",
+                "Falls on Ward 7"
+            ]
+        );
+        assert_eq!(p.groups[0].projects, [0, 3], "Harm: Bed rails, Falls");
+        assert_eq!(
+            (p.groups[0].active, p.groups[1].active, p.groups[2].active),
+            (2, 1, 0)
+        );
+        // Flow has one active project (bed rails; the ED idea is not active); Workforce none.
+        let idle: Vec<&str> = p.without_active_work().map(|x| x.title.as_str()).collect();
+        assert_eq!(idle, ["Workforce"]);
+        assert_eq!(p.unprioritised, [1]);
+        let testing = p
+            .by_stage
+            .iter()
+            .find(|(s, _)| *s == ProjectStatus::Testing)
+            .unwrap();
+        assert_eq!(testing.1, 1);
+        assert_eq!(p.by_stage.iter().map(|(_, n)| n).sum::<usize>(), 4);
+    }
+
+    #[test]
+    fn filters_combine_and_bad_values_are_named() {
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
+        };
+        let f = PortfolioFilter::parse(&pairs(&[
+            ("status", "testing"),
+            ("priority", "10"),
+            ("team", ""),
+        ]))
+        .unwrap();
+        assert_eq!(f.status, Some(ProjectStatus::Testing));
+        assert_eq!(f.priority, Some(Some(PriorityId(10))));
+        assert_eq!(f.team, None);
+        let all = vec![
+            project(1, "Falls", ProjectStatus::Testing, &[10]),
+            project(4, "Rails", ProjectStatus::Sustaining, &[10]),
+            project(5, "Other", ProjectStatus::Testing, &[]),
+        ];
+        let p = arrange(OrgId(1), all.clone(), vec![priority(10, "Harm")], &f);
+        assert_eq!(p.projects.len(), 1);
+        assert_eq!(p.total, 3);
+        // The groups' active counts do not depend on the filter.
+        assert_eq!(p.groups[0].active, 2);
+        let none = PortfolioFilter::parse(&pairs(&[("priority", "none")])).unwrap();
+        let p = arrange(OrgId(1), all, vec![], &none);
+        assert_eq!(p.projects[0].project.title, "Other");
+        let bad = PortfolioFilter::parse(&pairs(&[
+            ("status", "done"),
+            ("team", "x"),
+            ("patient_partner", "maybe"),
+        ]))
+        .unwrap_err();
+        let fields: Vec<Field> = bad.iter().map(|b| b.field).collect();
+        assert_eq!(fields, [Field::Status, Field::Team, Field::PatientPartner]);
+    }
+}

@@ -1,0 +1,594 @@
+//! The portfolio (every project of an organisation, filtered, grouped by priority, counted by
+//! stage, as a page and a CSV) and the strategic priorities that group it.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use gemba_domain::{
+    create_priority, delete_priority, link_priorities, portfolio, priority, update_priority,
+    Action, BoardError, Grant, OrgId, Portfolio, PortfolioFilter, PortfolioProject, PriorityDraft,
+    PriorityId, PriorityScope, Project, ProjectId, ProjectStatus, Version,
+};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::board::{board_error, org_of};
+use super::conflict;
+use super::dashboard::{icon_badges, status_label};
+use super::error::PageError;
+use super::form::{self, FieldErrors};
+use super::layout::{self, csrf_field};
+use super::session::{see_other, CurrentUser};
+use crate::pages::Path;
+use crate::AppState;
+
+page_routes! {
+    get "/portfolio" => portfolio_home, Own;
+    get "/orgs/{org}/portfolio" => portfolio_page, Do(Action::Read);
+    get "/orgs/{org}/portfolio.csv" => portfolio_csv, Do(Action::Read);
+    get "/orgs/{org}/priorities" => priorities_page, Do(Action::Read);
+    post "/orgs/{org}/priorities" => create, Do(Action::ManagePriorities);
+    post "/priorities/{id}" => update, Do(Action::ManagePriorities);
+    post "/priorities/{id}/delete" => delete, Do(Action::ManagePriorities);
+    post "/projects/{id}/priorities" => link, Do(Action::EditProject);
+}
+
+/// `/portfolio`: the portfolio of the user's organisation (a list when they have several).
+async fn portfolio_home(user: CurrentUser) -> Result<Response, PageError> {
+    match user.memberships.as_slice() {
+        [only] => Ok(see_other(&format!("/orgs/{}/portfolio", only.org.id))),
+        many => {
+            let body = html! {
+                h1 { "Portfolio" }
+                ul class="card-list" {
+                    @for m in many {
+                        li class="card" { a href={ "/orgs/" (m.org.id) "/portfolio" } { (m.org.name) } }
+                    }
+                }
+            };
+            Ok(layout::page("Portfolio", Some(&user), body).into_response())
+        }
+    }
+}
+
+/// The query's pairs and the filter they make (400 naming the first bad value).
+fn filter_of(query: Option<&str>) -> Result<(Vec<(String, String)>, PortfolioFilter), PageError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default())
+        .map_err(|_| PageError::BadRequest("The filters could not be read.".into()))?;
+    let filter = PortfolioFilter::parse(&pairs)
+        .map_err(|p| PageError::BadRequest(form::problem_sentence(p[0].field, &p[0].problem)))?;
+    Ok((pairs, filter))
+}
+
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    org: &str,
+    query: Option<&str>,
+) -> Result<(Portfolio, Vec<(String, String)>, Grant), PageError> {
+    let (org, grant) = org_of(state, user, org, Action::Read)?;
+    let (pairs, filter) = filter_of(query)?;
+    let p = portfolio(&user.access(state), org, &filter)
+        .await
+        .map_err(board_error)?;
+    Ok((p, pairs, grant))
+}
+
+fn value_of<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+async fn portfolio_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Markup, PageError> {
+    let (p, pairs, grant) = load(&state, &user, &org, query.as_deref()).await?;
+    let store = state.store.as_ref();
+    let name = store.org(p.org).await?.map(|o| o.name).unwrap_or_default();
+    let teams = store.teams(p.org).await?;
+    let people = store.org_members(p.org).await?;
+    let mut methods: Vec<String> = p
+        .projects
+        .iter()
+        .map(|x| x.project.method.trim().to_owned())
+        .filter(|m| !m.is_empty())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    let org = p.org;
+    let statuses: Vec<(&str, &str)> = std::iter::once(("", "Any stage"))
+        .chain(
+            ProjectStatus::ALL
+                .iter()
+                .map(|s| (s.name(), status_label(*s))),
+        )
+        .collect();
+    let priority_options: Vec<(String, String)> = [
+        ("".to_owned(), "Any priority".to_owned()),
+        ("none".to_owned(), "No priority".to_owned()),
+    ]
+    .into_iter()
+    .chain(
+        p.groups
+            .iter()
+            .map(|g| (g.priority.id.to_string(), g.priority.title.clone())),
+    )
+    .collect();
+    let team_options: Vec<(String, String)> =
+        std::iter::once(("".to_owned(), "Any team".to_owned()))
+            .chain(teams.iter().map(|t| (t.id.to_string(), t.name.clone())))
+            .collect();
+    let lead_options: Vec<(String, String)> = std::iter::once(("".to_owned(), "Anyone".to_owned()))
+        .chain(
+            people
+                .iter()
+                .map(|(u, _)| (u.id.to_string(), u.name.clone())),
+        )
+        .collect();
+    let method_options: Vec<(String, String)> =
+        std::iter::once(("".to_owned(), "Any method".to_owned()))
+            .chain(methods.iter().map(|m| (m.clone(), m.clone())))
+            .collect();
+    let as_refs = |v: &[(String, String)]| -> Vec<(String, String)> { v.to_vec() };
+    let select = |name: &str, label: &str, options: &[(String, String)]| {
+        let opts: Vec<(&str, &str)> = options
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        form::select(
+            name,
+            label,
+            &opts,
+            value_of(&pairs, name),
+            &FieldErrors::new(),
+        )
+    };
+    let csv_link = format!(
+        "/orgs/{org}/portfolio.csv{}",
+        query.as_deref().map_or(String::new(), |q| format!("?{q}"))
+    );
+    let body = html! {
+        span class="caption" { (name) }
+        h1 { "Portfolio" }
+        p {
+            "Every improvement project of the organisation, grouped by the strategic priority it serves. "
+            a href={ "/orgs/" (org) "/priorities" } { "Strategic priorities" }
+            @if grant.may(Action::ManagePriorities) { " (set them there)" }
+            "."
+        }
+        form method="get" action={ "/orgs/" (org) "/portfolio" } class="inline-form portfolio-filters" {
+            (form::select("status", "Stage", &statuses, value_of(&pairs, "status"), &FieldErrors::new()))
+            (select("priority", "Priority", &as_refs(&priority_options)))
+            (select("team", "Team", &team_options))
+            (select("method", "Method", &method_options))
+            (select("lead", "Lead", &lead_options))
+            (form::select("patient_partner", "Patient partners", &[("", "Either"), ("yes", "With patient partners"), ("no", "Without")], value_of(&pairs, "patient_partner"), &FieldErrors::new()))
+            button type="submit" class="button button--secondary" { "Filter" }
+        }
+        p {
+            (p.projects.len()) " of " (p.total) " projects. "
+            a href=(csv_link) { "Download these as CSV" }
+        }
+        h2 id="stages" { "By stage" }
+        div class="table-scroll" role="region" aria-label="Projects by stage" tabindex="0" {
+            table class="table" {
+                caption class="visually-hidden" { "Projects by stage" }
+                thead { tr { @for (s, _) in &p.by_stage { th scope="col" { (status_label(*s)) } } } }
+                tbody { tr { @for (_, n) in &p.by_stage { td class="num" { (n) } } } }
+            }
+        }
+        @let idle: Vec<_> = p.without_active_work().collect();
+        @if !idle.is_empty() {
+            div class="notice notice--warning" {
+                h2 { "Priorities with no active work" }
+                ul { @for q in &idle { li { (q.title) @if matches!(q.scope, PriorityScope::System(_)) { " (system priority)" } } } }
+            }
+        }
+        @for g in &p.groups {
+            h2 { (g.priority.title) @if matches!(g.priority.scope, PriorityScope::System(_)) { span class="tag" { "System" } } }
+            @if !g.priority.description.is_empty() { p class="hint" { (g.priority.description) } }
+            (project_table(&p, &g.projects, &g.priority.title))
+        }
+        h2 { "Not linked to a priority" }
+        (project_table(&p, &p.unprioritised, "Not linked to a priority"))
+    };
+    Ok(layout::page("Portfolio", Some(&user), body))
+}
+
+fn project_table(p: &Portfolio, rows: &[usize], caption: &str) -> Markup {
+    html! {
+        @if rows.is_empty() {
+            p class="hint" { "No projects here." }
+        } @else {
+            div class="table-scroll" role="region" aria-label={ "Projects: " (caption) } tabindex="0" {
+                table class="table portfolio" {
+                    caption class="visually-hidden" { "Projects: " (caption) }
+                    thead { tr {
+                        th scope="col" { "Project" } th scope="col" { "Stage" } th scope="col" { "Team" }
+                        th scope="col" { "Lead" } th scope="col" { "Measures" } th scope="col" { "Last activity" }
+                    } }
+                    tbody {
+                        @for i in rows {
+                            @if let Some(x) = p.projects.get(*i) { (project_row(x)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn project_row(x: &PortfolioProject) -> Markup {
+    html! {
+        tr {
+            td {
+                a href={ "/projects/" (x.project.id) } { (x.project.title) }
+                @if x.patient_partner { br; span class="hint" { "With patient partners" } }
+            }
+            td { (status_label(x.project.status)) }
+            td { (x.team.as_deref().unwrap_or("–")) }
+            td { (x.lead.as_deref().unwrap_or("–")) }
+            td {
+                @if x.measures.is_empty() { span class="hint" { "No measures" } }
+                @for m in &x.measures {
+                    div class="portfolio__measure" {
+                        (m.name) " "
+                        @if m.variation.is_none() && m.assurance.is_none() { span class="hint" { "no data yet" } }
+                        span class="icons" { (icon_badges(m.variation, m.assurance)) }
+                    }
+                }
+            }
+            td { (x.last_activity.format("%-d %b %Y")) }
+        }
+    }
+}
+
+async fn portfolio_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let (p, _, _) = load(&state, &user, &org, query.as_deref()).await?;
+    let bytes = portfolio_csv_bytes(&p).map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"portfolio-{}.csv\"", p.org),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The portfolio as CSV: one row per project, priorities by title separated by `; `, each
+/// measure as `name: variation / assurance`.
+pub(crate) fn portfolio_csv_bytes(p: &Portfolio) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "project_id",
+        "title",
+        "stage",
+        "team",
+        "lead",
+        "method",
+        "priorities",
+        "patient_partner",
+        "measures",
+        "last_activity",
+    ])?;
+    for x in &p.projects {
+        let priorities: Vec<&str> = p
+            .groups
+            .iter()
+            .filter(|g| x.priorities.contains(&g.priority.id))
+            .map(|g| g.priority.title.as_str())
+            .collect();
+        let measures: Vec<String> = x
+            .measures
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}: {} / {}",
+                    m.name,
+                    m.variation.map_or("none", |v| v.name()),
+                    m.assurance.map_or("none", |a| a.name())
+                )
+            })
+            .collect();
+        w.write_record([
+            x.project.id.to_string(),
+            x.project.title.clone(),
+            x.project.status.name().to_owned(),
+            x.team.clone().unwrap_or_default(),
+            x.lead.clone().unwrap_or_default(),
+            x.project.method.clone(),
+            priorities.join("; "),
+            if x.patient_partner { "yes" } else { "no" }.to_owned(),
+            measures.join("; "),
+            x.last_activity.format("%Y-%m-%d").to_string(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+// ---- priorities -------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+struct PriorityForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    scope: String,
+}
+
+async fn priorities_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+) -> Result<Markup, PageError> {
+    let (org, grant) = org_of(&state, &user, &org, Action::Read)?;
+    render_priorities(
+        &state,
+        &user,
+        org,
+        grant,
+        &PriorityForm::default(),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+async fn render_priorities(
+    state: &AppState,
+    user: &CurrentUser,
+    org: OrgId,
+    grant: Grant,
+    typed: &PriorityForm,
+    errors: &FieldErrors,
+) -> Result<Markup, PageError> {
+    let store = state.store.as_ref();
+    let o = store.org(org).await?.ok_or(PageError::NotFound)?;
+    let p = portfolio(&user.access(state), org, &PortfolioFilter::default())
+        .await
+        .map_err(board_error)?;
+    let manage = grant.may(Action::ManagePriorities);
+    let body = html! {
+        span class="caption" { (o.name) }
+        h1 { "Strategic priorities" }
+        p {
+            "The priorities the organisation's projects serve"
+            @if let Some(s) = &o.system { ", its own and those of " (s) " (shared by every organisation of the system)" }
+            ". " a href={ "/orgs/" (org) "/portfolio" } { "See the portfolio by priority" } "."
+        }
+        @if p.groups.is_empty() { p class="hint" { "No priorities yet." } }
+        @for g in &p.groups {
+            section class="card" aria-labelledby={ "priority-" (g.priority.id) } {
+                h2 id={ "priority-" (g.priority.id) } {
+                    (g.priority.title)
+                    @if let PriorityScope::System(s) = &g.priority.scope { " " span class="tag" { "System: " (s) } }
+                }
+                @if !g.priority.description.is_empty() { p { (g.priority.description) } }
+                p {
+                    (g.projects.len()) " projects, " (g.active) " active."
+                    @if g.active == 0 { " " strong { "No active work serves this priority." } }
+                }
+                @if manage {
+                    details {
+                        summary { "Change or delete " span class="visually-hidden" { (g.priority.title) } }
+                        form method="post" action={ "/priorities/" (g.priority.id) } novalidate {
+                            (csrf_field(user))
+                            input type="hidden" name="org" value=(org);
+                            (conflict::version_field(g.priority.version))
+                            (form::text_input(&format!("title-{}", g.priority.id), "Title", &g.priority.title, None, &FieldErrors::new()))
+                            (form::textarea(&format!("description-{}", g.priority.id), "Description", &g.priority.description, None, &FieldErrors::new()))
+                            button type="submit" class="button" { "Save the priority" }
+                        }
+                        form method="post" action={ "/priorities/" (g.priority.id) "/delete" } {
+                            (csrf_field(user))
+                            input type="hidden" name="org" value=(org);
+                            button type="submit" class="button button--warning" { "Delete the priority" }
+                        }
+                    }
+                }
+            }
+        }
+        @if manage {
+            h2 id="new" { "Add a priority" }
+            (form::error_summary_ordered(errors, &["title", "description", "scope"]))
+            form method="post" action={ "/orgs/" (org) "/priorities" } novalidate {
+                (csrf_field(user))
+                (form::text_input("title", "Title", &typed.title, Some("Like “Reduce avoidable harm from falls”."), errors))
+                (form::textarea("description", "Description", &typed.description, None, errors))
+                @if let Some(s) = &o.system {
+                    (form::select("scope", "Whose priority", &[("organisation", "This organisation's"), ("system", &format!("The system's ({s})"))], if typed.scope.is_empty() { "organisation" } else { &typed.scope }, errors))
+                }
+                button type="submit" class="button" { "Add the priority" }
+            }
+        }
+    };
+    let title = if errors.is_empty() {
+        "Strategic priorities"
+    } else {
+        "Error: Strategic priorities"
+    };
+    Ok(layout::page(title, Some(user), body))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    Form(f): Form<PriorityForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let (org, grant) = org_of(&state, &user, &org, Action::ManagePriorities)?;
+    let draft = PriorityDraft {
+        title: Some(f.title.clone()),
+        description: Some(f.description.clone()),
+    };
+    match create_priority(&user.access(&state), org, f.scope == "system", &draft).await {
+        Ok(_) => Ok(see_other(&format!("/orgs/{org}/priorities"))),
+        Err(BoardError::Invalid(problems)) => {
+            let page = render_priorities(&state, &user, org, grant, &f, &problems.into()).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(board_error(e)),
+    }
+}
+
+/// The fields of one priority's form are named after it (`title-7`), so that many forms can be
+/// on one page with unique ids.
+async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    user.check_csrf(&get("csrf").unwrap_or_default())?;
+    let id = PriorityId(id);
+    let access = user.access(&state);
+    let current = priority(&access, id, Action::ManagePriorities)
+        .await
+        .map_err(board_error)?;
+    let draft = PriorityDraft {
+        title: get(&format!("title-{id}")).or_else(|| get("title")),
+        description: get(&format!("description-{id}")).or_else(|| get("description")),
+    };
+    let expected = conflict::parse(&get("version").unwrap_or_default()).unwrap_or(Version(0));
+    update_priority(&access, id, &draft, expected)
+        .await
+        .map_err(board_error)?;
+    let org = back_to(&current.scope, get("org").as_deref(), &user);
+    Ok(see_other(&format!("/orgs/{org}/priorities#priority-{id}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct OrgForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    org: String,
+}
+
+/// The organisation whose priorities page to go back to: the priority's own, or for a system's
+/// the one the form came from if the user is in it, else their first.
+fn back_to(scope: &PriorityScope, from: Option<&str>, user: &CurrentUser) -> OrgId {
+    match scope {
+        PriorityScope::Organisation(org) => *org,
+        PriorityScope::System(_) => from
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .map(OrgId)
+            .filter(|o| user.memberships.iter().any(|m| m.org.id == *o))
+            .or_else(|| user.memberships.first().map(|m| m.org.id))
+            .unwrap_or(OrgId(0)),
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<OrgForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let access = user.access(&state);
+    let id = PriorityId(id);
+    let current = priority(&access, id, Action::ManagePriorities)
+        .await
+        .map_err(board_error)?;
+    delete_priority(&access, id).await.map_err(board_error)?;
+    let org = back_to(&current.scope, Some(&f.org), &user);
+    Ok(see_other(&format!("/orgs/{org}/priorities")))
+}
+
+/// Links a project to the priorities ticked (`priority` fields, repeated).
+async fn link(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let csrf = fields
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    user.check_csrf(&csrf)?;
+    let mut chosen = Vec::new();
+    for (_, v) in fields.iter().filter(|(k, _)| k == "priority") {
+        let id = v
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| PageError::BadRequest("Choose priorities from the list.".into()))?;
+        chosen.push(PriorityId(id));
+    }
+    let project = ProjectId(id);
+    link_priorities(&user.access(&state), project, &chosen)
+        .await
+        .map_err(board_error)?;
+    Ok(see_other(&format!("/projects/{project}#priorities")))
+}
+
+/// The "Strategic priorities" part of a project's page: the priorities it serves, and for those
+/// who may change the project, ticks to choose them.
+pub(crate) async fn project_section(
+    state: &AppState,
+    user: &CurrentUser,
+    project: &Project,
+    grant: Grant,
+) -> Result<Markup, PageError> {
+    let store = state.store.as_ref();
+    let open = store.priorities_of(project.org).await?;
+    let linked = store.project_priorities(project.id).await?;
+    let edit = grant.may(Action::EditProject);
+    if open.is_empty() && !edit {
+        return Ok(html! {});
+    }
+    Ok(html! {
+        h2 id="priorities" { "Strategic priorities" }
+        @if open.is_empty() {
+            p class="hint" {
+                "The organisation has no strategic priorities yet. "
+                a href={ "/orgs/" (project.org) "/priorities" } { "Strategic priorities" }
+            }
+        } @else if edit {
+            form method="post" action={ "/projects/" (project.id) "/priorities" } {
+                (csrf_field(user))
+                fieldset class="fieldset" {
+                    legend class="fieldset__legend" { "The priorities this project serves" }
+                    div class="checkboxes" {
+                        @for q in &open {
+                            div class="checkbox" {
+                                input class="checkbox__input" type="checkbox" id={ "priority-" (q.id) } name="priority" value=(q.id) checked[linked.contains(&q.id)];
+                                label class="label checkbox__label" for={ "priority-" (q.id) } {
+                                    (q.title) @if matches!(q.scope, PriorityScope::System(_)) { " (system)" }
+                                }
+                            }
+                        }
+                    }
+                }
+                button type="submit" class="button button--secondary" { "Save the priorities" }
+            }
+        } @else {
+            @let served: Vec<_> = open.iter().filter(|q| linked.contains(&q.id)).collect();
+            @if served.is_empty() { p class="hint" { "Not linked to a priority." } }
+            ul { @for q in &served { li { (q.title) } } }
+        }
+    })
+}

@@ -1,0 +1,366 @@
+//! Strategic priorities and the portfolio end to end: an improvement lead sets the
+//! organisation's and the system's priorities, projects are linked to them, and everyone reads
+//! the portfolio by priority, filtered, as a page, a CSV and JSON; another trust of the same
+//! system shares the system's priorities and nothing else.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+
+mod common;
+
+use common::{location, Api, User};
+use gemba_domain::{OrgId, Role, Store};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct Seeds {
+    org_a: OrgId,
+    org_c: OrgId,
+    coach: User,
+    member: User,
+    coach_token: String,
+    member_token: String,
+    neighbour_token: String,
+    outsider_token: String,
+}
+
+type App = common::App<Seeds>;
+
+async fn spawn_app() -> App {
+    let store = common::in_memory().await;
+    let orgs = common::northshire_and_southshire(&*store).await;
+    // A second trust of Northshire ICS.
+    let org_c = store
+        .create_org("Northshire Community Trust", Some("Northshire ICS"))
+        .await
+        .unwrap();
+    let hash = common::password_hash();
+    let ids = common::add_users(
+        &*store,
+        &hash,
+        &[
+            (
+                "coach@a.nhs.uk",
+                "Cora Coach",
+                orgs.org_a,
+                Role::ImprovementLead,
+            ),
+            ("member@a.nhs.uk", "Mo Member", orgs.org_a, Role::Member),
+            (
+                "lead@c.nhs.uk",
+                "Nia Neighbour",
+                org_c,
+                Role::ImprovementLead,
+            ),
+            ("member@b.nhs.uk", "Sam South", orgs.org_b, Role::Member),
+        ],
+    )
+    .await;
+    let base = common::serve(store.clone(), |_| {}).await;
+    let seeds = Seeds {
+        org_a: orgs.org_a,
+        org_c,
+        coach: common::signed_in(&*store, &base, "coach@a.nhs.uk").await,
+        member: common::signed_in(&*store, &base, "member@a.nhs.uk").await,
+        coach_token: common::api_token(&*store, ids[0]).await,
+        member_token: common::api_token(&*store, ids[1]).await,
+        neighbour_token: common::api_token(&*store, ids[2]).await,
+        outsider_token: common::api_token(&*store, ids[3]).await,
+    };
+    common::App { base, store, seeds }
+}
+
+async fn project(api: &Api, token: &str, org: OrgId, title: &str, status: &str) -> i64 {
+    let r = api
+        .post(
+            "/projects",
+            token,
+            json!({"title": title, "org_id": org.0, "status": status, "method": "Model for Improvement"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn priorities_group_the_portfolio_and_the_system_shares_its_own() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let a = app.org_a.0;
+
+    // The coach sets one priority of the trust and one of the system (through the page).
+    let r = api
+        .post(
+            &format!("/organisations/{a}/priorities"),
+            &app.coach_token,
+            json!({"title": "Reduce avoidable harm from falls", "description": "Every ward."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["scope"], "organisation");
+    let falls = r.body["id"].as_i64().unwrap();
+    let res = app
+        .coach
+        .post(
+            &app,
+            &format!("/orgs/{a}/priorities"),
+            &[("title", "Same-day emergency care"), ("scope", "system")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let listed = api
+        .get(&format!("/organisations/{a}/priorities"), &app.member_token)
+        .await;
+    let titles: Vec<&str> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Same-day emergency care",
+            "Reduce avoidable harm from falls"
+        ],
+        "the system's first"
+    );
+    let sdec = listed.body[0]["id"].as_i64().unwrap();
+    assert_eq!(listed.body[0]["system"], "Northshire ICS");
+    // A member may not set priorities; a blank title is named.
+    let r = api
+        .post(
+            &format!("/organisations/{a}/priorities"),
+            &app.member_token,
+            json!({"title": "Mine"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = api
+        .post(
+            &format!("/organisations/{a}/priorities"),
+            &app.coach_token,
+            json!({"title": " "}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["error"]["field"], "title");
+
+    // Projects: two serve falls (one active, one an idea), one serves nothing.
+    let ward7 = project(
+        &api,
+        &app.member_token,
+        app.org_a,
+        "Falls on Ward 7",
+        "testing",
+    )
+    .await;
+    let idea = project(&api, &app.member_token, app.org_a, "Bed sensors", "idea").await;
+    let other = project(
+        &api,
+        &app.member_token,
+        app.org_a,
+        "Discharge letters",
+        "scoping",
+    )
+    .await;
+    let r = api
+        .put(
+            &format!("/projects/{ward7}/priorities"),
+            &app.member_token,
+            json!({"priority_ids": [falls]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Through the project page's ticks.
+    let (_, page) = app.member.get(&app, &format!("/projects/{idea}")).await;
+    assert!(
+        page.contains("The priorities this project serves"),
+        "{page}"
+    );
+    let res = app
+        .member
+        .post(
+            &app,
+            &format!("/projects/{idea}/priorities"),
+            &[("priority", &falls.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/projects/{idea}#priorities"));
+    // A priority of another system is not one to link.
+    let r = api
+        .post(
+            &format!("/organisations/{}/priorities", app.org_c.0),
+            &app.neighbour_token,
+            json!({"title": "Community only"}),
+        )
+        .await;
+    let theirs = r.body["id"].as_i64().unwrap();
+    let r = api
+        .put(
+            &format!("/projects/{other}/priorities"),
+            &app.member_token,
+            json!({"priority_ids": [theirs]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["error"]["field"], "priority_ids");
+
+    // The portfolio: by stage, by priority; the system's priority has no active work.
+    let p = api
+        .get(&format!("/portfolio?org={a}"), &app.member_token)
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    let o = &p.body["organisations"][0];
+    assert_eq!(o["total"], 3);
+    assert_eq!(
+        (
+            o["by_stage"]["testing"].as_i64(),
+            o["by_stage"]["idea"].as_i64(),
+            o["by_stage"]["scoping"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    let groups: Vec<(&str, Vec<i64>, i64)> = o["priorities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["priority"]["title"].as_str().unwrap(),
+                g["project_ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_i64().unwrap())
+                    .collect(),
+                g["active"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("Same-day emergency care", vec![], 0),
+            // By title: "Bed sensors" (the idea, not active), then "Falls on Ward 7".
+            ("Reduce avoidable harm from falls", vec![idea, ward7], 1),
+        ]
+    );
+    // Filters combine; a bad one is named.
+    let p = api
+        .get(
+            &format!("/portfolio?org={a}&priority={falls}&status=testing"),
+            &app.member_token,
+        )
+        .await;
+    let ids: Vec<i64> = p.body["organisations"][0]["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [ward7]);
+    let p = api
+        .get(
+            &format!("/portfolio?org={a}&priority=none"),
+            &app.member_token,
+        )
+        .await;
+    assert_eq!(p.body["organisations"][0]["projects"][0]["id"], other);
+    let p = api
+        .get("/portfolio?status=finished", &app.member_token)
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(p.body["error"]["field"], "status");
+    // Without `org`: each of the user's organisations; another's is not found.
+    let p = api.get("/portfolio", &app.member_token).await;
+    assert_eq!(p.body["organisations"].as_array().unwrap().len(), 1);
+    let p = api
+        .get(&format!("/portfolio?org={a}"), &app.outsider_token)
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+
+    // The page and its CSV.
+    let (status, page) = app.member.get(&app, &format!("/orgs/{a}/portfolio")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Priorities with no active work"), "{page}");
+    assert!(page.contains("Falls on Ward 7"));
+    let res = app
+        .member
+        .client
+        .get(app.url(&format!("/orgs/{a}/portfolio.csv?priority={falls}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "a header and two projects: {csv}");
+    assert!(lines[0].starts_with("project_id,title,stage,team,lead"));
+    assert!(lines[2].contains("Falls on Ward 7,testing"), "{csv}");
+    assert!(
+        lines[2].contains("Reduce avoidable harm from falls"),
+        "{csv}"
+    );
+
+    // The neighbouring trust shares the system's priority, not the trust's own.
+    let r = api
+        .get(
+            &format!("/organisations/{}/priorities", app.org_c.0),
+            &app.neighbour_token,
+        )
+        .await;
+    let theirs: Vec<&str> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(theirs, ["Same-day emergency care", "Community only"]);
+    // Either trust's improvement lead may change the system's priority; a stale one is 412.
+    let r = api
+        .patch(
+            &format!("/priorities/{sdec}"),
+            &app.neighbour_token,
+            json!({"description": "Shared across the ICS"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["version"], 2);
+    let stale = api
+        .req(
+            reqwest::Method::PATCH,
+            &format!("/priorities/{sdec}"),
+            Some(&app.coach_token),
+        )
+        .header("If-Match", "\"1\"")
+        .json(&json!({"title": "Mine"}));
+    let r = api.send(stale).await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+    // The trust's own priority is not theirs to see.
+    let r = api
+        .patch(
+            &format!("/priorities/{falls}"),
+            &app.neighbour_token,
+            json!({"title": "Mine"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Deleting a priority keeps its projects.
+    let r = api
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/priorities/{falls}"),
+            &app.coach_token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let p = api
+        .get(&format!("/portfolio?org={a}"), &app.member_token)
+        .await;
+    assert_eq!(p.body["organisations"][0]["total"], 3);
+    let _: &Value = &p.body;
+}
