@@ -667,6 +667,45 @@ async fn upgrade_to_self_assessments_starts_with_none() {
     store.close().await;
 }
 
+/// A database made before migration 0019 has no priorities; its projects take them after.
+#[tokio::test]
+async fn upgrade_to_priorities_starts_with_none() {
+    let (dir, _, mut conn) = database_before(19).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name, system) VALUES (1, 'Northshire Hospitals', 'Northshire ICS')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'admin')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert!(store.priorities_of(OrgId(1)).await.unwrap().is_empty());
+    let text = PriorityText {
+        title: "Same-day emergency care".into(),
+        description: String::new(),
+    };
+    let id = store
+        .create_priority(
+            &PriorityScope::System("Northshire ICS".into()),
+            &text,
+            UserId(1),
+        )
+        .await
+        .unwrap();
+    store
+        .set_project_priorities(ProjectId(1), &[id])
+        .await
+        .unwrap();
+    assert_eq!(store.project_priorities(ProjectId(1)).await.unwrap(), [id]);
+    store.close().await;
+}
+
 #[tokio::test]
 async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     let (dir, _, mut conn) = database_before(6).await;

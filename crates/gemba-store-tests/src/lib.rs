@@ -67,6 +67,7 @@ macro_rules! conformance {
             board_measures_and_sections,
             saved_reports_narratives_and_publications,
             board_order_within_a_section,
+            strategic_priorities_and_their_projects,
             board_self_assessments,
         );
     };
@@ -4122,6 +4123,114 @@ pub async fn board_self_assessments(store: &dyn Store) {
         store
             .set_ratings(AssessmentId(987_654), bola, &[], None)
             .await,
+        Err(StoreError::Missing(_))
+    ));
+}
+
+/// An organisation sees its own priorities and its system's (the system's first, by title), not
+/// another system's; versions guard changes; links are replaced as a whole and go with a deleted
+/// priority, leaving the project.
+pub async fn strategic_priorities_and_their_projects(store: &dyn Store) {
+    // `world` puts each organisation in Northshire ICS.
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Northshire Community", "ben@north.nhs.uk").await;
+    let c_org = store
+        .create_org("Southshire Trust", Some("Southshire ICS"))
+        .await
+        .unwrap();
+    let text = |title: &str| PriorityText {
+        title: title.into(),
+        description: String::new(),
+    };
+    let own = store
+        .create_priority(&PriorityScope::Organisation(a.org), &text("Falls"), a.user)
+        .await
+        .unwrap();
+    let shared = store
+        .create_priority(
+            &PriorityScope::System("Northshire ICS".into()),
+            &text("Same-day emergency care"),
+            a.user,
+        )
+        .await
+        .unwrap();
+    store
+        .create_priority(
+            &PriorityScope::System("Southshire ICS".into()),
+            &text("Theirs"),
+            a.user,
+        )
+        .await
+        .unwrap();
+    let titles = |org| async move {
+        store
+            .priorities_of(org)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.title)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(titles(a.org).await, ["Same-day emergency care", "Falls"]);
+    assert_eq!(titles(b.org).await, ["Same-day emergency care"]);
+    assert_eq!(titles(c_org).await, ["Theirs"]);
+    let p = store.priority(shared).await.unwrap().unwrap();
+    assert_eq!(
+        (p.scope, p.version),
+        (PriorityScope::System("Northshire ICS".into()), Version(1))
+    );
+    let changed = PriorityText {
+        title: "Same-day emergency care".into(),
+        description: "Across the ICS".into(),
+    };
+    assert_eq!(
+        store
+            .update_priority(shared, &changed, Version(1))
+            .await
+            .unwrap(),
+        Version(2)
+    );
+    assert!(matches!(
+        store
+            .update_priority(shared, &text("Mine"), Version(1))
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    // Links.
+    store
+        .set_project_priorities(a.project, &[own, shared])
+        .await
+        .unwrap();
+    store
+        .set_project_priorities(a.project, &[shared])
+        .await
+        .unwrap();
+    assert_eq!(store.project_priorities(a.project).await.unwrap(), [shared]);
+    assert_eq!(
+        store.priority_links(a.org).await.unwrap(),
+        [(a.project, shared)]
+    );
+    assert!(store.priority_links(b.org).await.unwrap().is_empty());
+    assert!(matches!(
+        store
+            .set_project_priorities(a.project, &[PriorityId(999_999)])
+            .await,
+        Err(StoreError::Missing(_))
+    ));
+    assert_eq!(
+        store.project_priorities(a.project).await.unwrap(),
+        [shared],
+        "nothing half-written"
+    );
+    store.delete_priority(shared).await.unwrap();
+    assert!(store
+        .project_priorities(a.project)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store.project(a.project).await.unwrap().is_some());
+    assert!(matches!(
+        store.delete_priority(shared).await,
         Err(StoreError::Missing(_))
     ));
 }
