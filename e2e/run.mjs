@@ -697,6 +697,54 @@ async function journey(browser, base) {
       }
     });
 
+    await step('the improvement lead sets a strategic priority, links the project to it, and the portfolio groups it there', async () => {
+      await page.goto(projectUrl);
+      await Promise.all([
+        page.waitForURL((u) => /\/orgs\/\d+\/portfolio$/.test(new URL(u).pathname)),
+        page.getByRole('link', { name: 'Portfolio', exact: true }).click(),
+      ]);
+      await axeCheck(page, 'Portfolio (/orgs/{id}/portfolio)');
+      await Promise.all([
+        page.waitForURL((u) => /\/orgs\/\d+\/priorities$/.test(new URL(u).pathname)),
+        page.getByRole('link', { name: 'Strategic priorities' }).first().click(),
+      ]);
+      await page.getByLabel('Title', { exact: true }).fill('Safer medicines');
+      await page.getByLabel('Description').fill('No missed time-critical doses.');
+      await Promise.all([
+        page.waitForURL((u) => /\/priorities$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: 'Add the priority' }).click(),
+      ]);
+      await page.getByRole('heading', { name: 'Safer medicines' }).waitFor();
+      await axeCheck(page, 'Strategic priorities (/orgs/{id}/priorities)');
+      await page.goto(projectUrl);
+      await page.getByLabel('Safer medicines').check();
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).hash === '#priorities' || /\/projects\/\d+$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: 'Save the priorities' }).click(),
+      ]);
+      check(await page.getByLabel('Safer medicines').isChecked(), 'the project does not keep its priority');
+      await page.getByRole('link', { name: 'Portfolio', exact: true }).click();
+      await page.getByRole('heading', { name: 'Safer medicines', level: 2 }).waitFor();
+      const group = page.locator('h2:has-text("Safer medicines") ~ div.table-scroll').first();
+      check((await group.textContent()).includes(title), 'the portfolio does not list the project under its priority');
+      const phone = await browser.newContext({
+        viewport: PHONE,
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        storageState: await context.storageState(),
+      });
+      try {
+        const p = await phone.newPage();
+        await p.goto(page.url());
+        const r = await phoneWidth(p);
+        log(`    portfolio: document ${r.scrollWidth} px wide in a ${r.clientWidth} px viewport`);
+        check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px the portfolio scrolls sideways (${r.scrollWidth} px)`);
+      } finally {
+        await phone.close();
+      }
+    });
+
     check(pageErrors.length === 0, `the pages threw JavaScript errors: ${pageErrors.join('; ')}`);
   } catch (e) {
     await saveArtifacts(page, `failed-${slug(currentStep)}`);
