@@ -1408,3 +1408,91 @@ impl PortfolioJson {
         }
     }
 }
+
+/// A project's rapid improvement event and its report-outs.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventJson {
+    /// The event's date, or null when the project is not an event.
+    pub event_date: Option<String>,
+    /// The 30-, 60- and 90-day report-outs (empty when not an event).
+    pub report_outs: Vec<ReportOutJson>,
+}
+
+/// One report-out: when it is due, where it stands, and what it says once written.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportOutJson {
+    /// 30, 60 or 90.
+    pub day: u32,
+    /// The day it falls due.
+    pub due: String,
+    /// `written`, `due` or `upcoming`.
+    pub state: &'static str,
+    /// What changed (empty until written).
+    pub what_changed: String,
+    /// The results.
+    pub results: String,
+    /// Next steps.
+    pub next_steps: String,
+    /// Who wrote it last (user id), or null.
+    pub author_id: Option<i64>,
+    /// When it was last written (UTC), or null.
+    pub updated_at: Option<String>,
+    /// Its version (also its `ETag`), or null until written.
+    pub version: Option<i64>,
+}
+
+impl EventJson {
+    /// The JSON of an event held on `date` (or none) with the report-outs written, on `today`.
+    pub fn new(
+        date: Option<NaiveDate>,
+        written: &[gemba_domain::ReportOut],
+        today: NaiveDate,
+    ) -> Self {
+        let Some(date) = date else {
+            return EventJson {
+                event_date: None,
+                report_outs: Vec::new(),
+            };
+        };
+        let days: Vec<u32> = written.iter().map(|r| r.day).collect();
+        EventJson {
+            event_date: Some(iso_date(date)),
+            report_outs: gemba_domain::schedule(date, &days, today)
+                .into_iter()
+                .map(|(day, due, state)| {
+                    let r = written.iter().find(|r| r.day == day);
+                    ReportOutJson {
+                        day,
+                        due: iso_date(due),
+                        state: state.name(),
+                        what_changed: r.map(|r| r.text.what_changed.clone()).unwrap_or_default(),
+                        results: r.map(|r| r.text.results.clone()).unwrap_or_default(),
+                        next_steps: r.map(|r| r.text.next_steps.clone()).unwrap_or_default(),
+                        author_id: r.and_then(|r| r.author.as_ref()).map(|u| u.id.0),
+                        updated_at: r.map(|r| iso_datetime(r.updated_at)),
+                        version: r.map(|r| r.version.0),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `PUT /projects/{id}/event`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EventInput {
+    /// The event's date (`YYYY-MM-DD`), or null: not an event. Required.
+    #[serde(default, deserialize_with = "nullable")]
+    pub event_date: Option<Option<String>>,
+}
+
+/// `PUT /projects/{id}/report-outs/{day}`: absent keeps the current part.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReportOutInput {
+    /// What changed.
+    pub what_changed: Option<String>,
+    /// The results.
+    pub results: Option<String>,
+    /// Next steps.
+    pub next_steps: Option<String>,
+}

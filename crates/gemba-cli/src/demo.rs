@@ -290,6 +290,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     board(store, riverside, users[0], coach, [ed_id, falls_id]).await?;
     board_reports(store, riverside, users[0], coach).await?;
     priorities(store, riverside, coach, [ed_id, falls_id]).await?;
+    discharge_event(store, riverside, ward7, nurse).await?;
     self_assessments(store, riverside, [users[0], coach, users[4]]).await?;
     let mut noise = Noise(5);
     let points: Vec<DataPoint> = (0..18)
@@ -687,6 +688,41 @@ async fn falls_project(
         )
         .await?;
     Ok(project)
+}
+
+/// A rapid improvement event on Ward 7, held ten weeks ago: its 30-day report-out is written,
+/// the 60-day one is due (the dashboards list it), the 90-day one is to come.
+async fn discharge_event(
+    store: &dyn Store,
+    org: OrgId,
+    ward7: TeamId,
+    nurse: UserId,
+) -> Result<()> {
+    let f = fields(
+        "Discharge before noon: a rapid improvement week",
+        "Patients medically fit for discharge wait for medicines and transport until the \
+         afternoon, and beds for the emergency department open late.",
+        "Half of Ward 7's discharges before noon within 90 days of the event",
+        ProjectStatus::Implementing,
+        ward7,
+        "Chief Operating Officer",
+        &["flow", "rapid improvement event"],
+    )?;
+    let project = store.create_project(org, &f, nurse).await?;
+    let held = chrono::Utc::now().date_naive() - chrono::Days::new(70);
+    store.set_event_date(project, Some(held)).await?;
+    let text = gemba_domain::ReportOutText {
+        what_changed: "Medicines to take home are ordered the day before; a discharge lounge \
+                       opens at 9am."
+            .to_owned(),
+        results: "Discharges before noon rose from about 1 in 10 to 3 in 10 in the first month."
+            .to_owned(),
+        next_steps: "Pharmacy cover on Saturdays from next month (ward manager).".to_owned(),
+    };
+    store
+        .set_report_out(project, 30, &text, None, nurse)
+        .await?;
+    Ok(())
 }
 
 /// The golden thread: a priority of the North Riverside system that the emergency department

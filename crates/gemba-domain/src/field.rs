@@ -110,11 +110,21 @@ pub enum Field {
     Priorities,
     /// Whether a project's team has a patient partner (a portfolio filter).
     PatientPartner,
+    /// A rapid improvement event's date.
+    EventDate,
+    /// A report-out's day after the event (30, 60 or 90).
+    Day,
+    /// A report-out's "what changed" (prose).
+    WhatChanged,
+    /// A report-out's results (prose).
+    Results,
+    /// A report-out's next steps (prose).
+    NextSteps,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 52] = [
+    pub const ALL: [Field; 57] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -167,6 +177,11 @@ impl Field {
         Field::Scope,
         Field::Priorities,
         Field::PatientPartner,
+        Field::EventDate,
+        Field::Day,
+        Field::WhatChanged,
+        Field::Results,
+        Field::NextSteps,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -225,6 +240,11 @@ impl Field {
             Field::Scope => "scope",
             Field::Priorities => "priority_ids",
             Field::PatientPartner => "patient_partner",
+            Field::EventDate => "event_date",
+            Field::Day => "day",
+            Field::WhatChanged => "what_changed",
+            Field::Results => "results",
+            Field::NextSteps => "next_steps",
         }
     }
 
@@ -252,6 +272,9 @@ impl Field {
                 | Field::Actions
                 | Field::Note
                 | Field::Description
+                | Field::WhatChanged
+                | Field::Results
+                | Field::NextSteps
         )
     }
 }

@@ -11,6 +11,7 @@ mod board;
 mod chart;
 mod draft;
 mod entry;
+mod event;
 mod field;
 pub mod history;
 pub mod limits;
@@ -47,6 +48,10 @@ pub use draft::{
 pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,
     EntryProblem, EntryRefusal, EntryRow,
+};
+pub use event::{
+    report_outs_due, schedule, set_event, write_report_out, ReportOut, ReportOutDraft,
+    ReportOutState, ReportOutText, REPORT_OUT_DAYS,
 };
 pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
 pub use model::*;

@@ -23,6 +23,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::access::{Owner, Resource};
 use crate::assessment::{Assessment, AssessmentFields, Rating, Submission};
+use crate::event::{ReportOut, ReportOutText};
 use crate::history::HistoryEntry;
 use crate::model::*;
 use crate::priority::{Priority, PriorityScope, PriorityText};
@@ -439,6 +440,35 @@ pub trait Store: Send + Sync + 'static {
         project: ProjectId,
         priorities: &[PriorityId],
     ) -> Result<(), StoreError>;
+    /// The date of the rapid improvement event a project is, if it is one.
+    async fn event_date(&self, project: ProjectId) -> Result<Option<NaiveDate>, StoreError>;
+    /// Makes a live project an event held on `date`, or (`None`) not an event (`Missing` for a
+    /// project that is not there).
+    async fn set_event_date(
+        &self,
+        project: ProjectId,
+        date: Option<NaiveDate>,
+    ) -> Result<(), StoreError>;
+    /// The events of an organisation's live projects: (project, date), by date.
+    async fn events(&self, org: OrgId) -> Result<Vec<(ProjectId, NaiveDate)>, StoreError>;
+    /// A project's report-outs, by day.
+    async fn report_outs(&self, project: ProjectId) -> Result<Vec<ReportOut>, StoreError>;
+    /// One report-out.
+    async fn report_out(
+        &self,
+        project: ProjectId,
+        day: u32,
+    ) -> Result<Option<ReportOut>, StoreError>;
+    /// Writes a report-out: new at version 1, or a change (with `expected`, only from that
+    /// version; `Stale` otherwise, also when one was written since the writer saw none).
+    async fn set_report_out(
+        &self,
+        project: ProjectId,
+        day: u32,
+        text: &ReportOutText,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<Version, StoreError>;
     /// Who owns a resource, deleted or not: its organisation and, for something in a project,
     /// the project and its lead. One lookup; `None` when there is no such row.
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError>;

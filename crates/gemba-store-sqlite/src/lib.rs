@@ -34,7 +34,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use gemba_domain::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
@@ -44,6 +44,7 @@ mod assessments;
 mod board;
 mod drivers;
 mod error;
+mod events;
 mod history;
 mod measures;
 mod members;
@@ -593,6 +594,45 @@ impl Store for SqliteStore {
         priorities: &[PriorityId],
     ) -> Result<(), StoreError> {
         priorities::set_project_priorities(&self.pool, project, priorities).await
+    }
+
+    async fn event_date(&self, project: ProjectId) -> Result<Option<NaiveDate>, StoreError> {
+        events::event_date(&self.pool, project).await
+    }
+
+    async fn set_event_date(
+        &self,
+        project: ProjectId,
+        date: Option<NaiveDate>,
+    ) -> Result<(), StoreError> {
+        events::set_event_date(&self.pool, project, date).await
+    }
+
+    async fn events(&self, org: OrgId) -> Result<Vec<(ProjectId, NaiveDate)>, StoreError> {
+        events::events(&self.pool, org).await
+    }
+
+    async fn report_outs(&self, project: ProjectId) -> Result<Vec<ReportOut>, StoreError> {
+        events::report_outs(&self.pool, project).await
+    }
+
+    async fn report_out(
+        &self,
+        project: ProjectId,
+        day: u32,
+    ) -> Result<Option<ReportOut>, StoreError> {
+        events::report_out(&self.pool, project, day).await
+    }
+
+    async fn set_report_out(
+        &self,
+        project: ProjectId,
+        day: u32,
+        text: &ReportOutText,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<Version, StoreError> {
+        events::set_report_out(&self.pool, project, day, text, expected, by).await
     }
 
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError> {

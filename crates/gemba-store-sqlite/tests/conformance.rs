@@ -706,6 +706,34 @@ async fn upgrade_to_priorities_starts_with_none() {
     store.close().await;
 }
 
+/// A database made before migration 0020 has no events; its projects can become one after.
+#[tokio::test]
+async fn upgrade_to_improvement_events_starts_with_none() {
+    let (dir, _, mut conn) = database_before(20).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'admin')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Discharge week', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert!(store.events(OrgId(1)).await.unwrap().is_empty());
+    let held = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    store
+        .set_event_date(ProjectId(1), Some(held))
+        .await
+        .unwrap();
+    assert_eq!(store.event_date(ProjectId(1)).await.unwrap(), Some(held));
+    store.close().await;
+}
+
 #[tokio::test]
 async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     let (dir, _, mut conn) = database_before(6).await;

@@ -68,6 +68,7 @@ macro_rules! conformance {
             saved_reports_narratives_and_publications,
             board_order_within_a_section,
             strategic_priorities_and_their_projects,
+            improvement_events_and_report_outs,
             board_self_assessments,
         );
     };
@@ -4231,6 +4232,68 @@ pub async fn strategic_priorities_and_their_projects(store: &dyn Store) {
     assert!(store.project(a.project).await.unwrap().is_some());
     assert!(matches!(
         store.delete_priority(shared).await,
+        Err(StoreError::Missing(_))
+    ));
+}
+
+/// An event's date is set, changed and cleared on live projects only; report-outs are one per
+/// day, versioned; the organisation's events list its live projects' dates.
+pub async fn improvement_events_and_report_outs(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    assert_eq!(store.event_date(a.project).await.unwrap(), None);
+    store
+        .set_event_date(a.project, Some(day(9, 1)))
+        .await
+        .unwrap();
+    store
+        .set_event_date(a.project, Some(day(9, 8)))
+        .await
+        .unwrap();
+    assert_eq!(store.event_date(a.project).await.unwrap(), Some(day(9, 8)));
+    assert_eq!(store.events(a.org).await.unwrap(), [(a.project, day(9, 8))]);
+    assert!(store.events(b.org).await.unwrap().is_empty());
+    let text = ReportOutText {
+        what_changed: "Discharge lounge".into(),
+        results: String::new(),
+        next_steps: String::new(),
+    };
+    assert_eq!(
+        store
+            .set_report_out(a.project, 30, &text, None, a.user)
+            .await
+            .unwrap(),
+        Version(1)
+    );
+    assert!(matches!(
+        store
+            .set_report_out(a.project, 60, &text, Some(Version(1)), a.user)
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    let changed = ReportOutText {
+        results: "Earlier discharges".into(),
+        ..text.clone()
+    };
+    assert_eq!(
+        store
+            .set_report_out(a.project, 30, &changed, Some(Version(1)), a.user)
+            .await
+            .unwrap(),
+        Version(2)
+    );
+    let outs = store.report_outs(a.project).await.unwrap();
+    assert_eq!(outs.len(), 1);
+    assert_eq!((outs[0].day, &outs[0].text), (30, &changed));
+    assert_eq!(outs[0].author.as_ref().map(|u| u.id), Some(a.user));
+    assert!(store.report_out(a.project, 60).await.unwrap().is_none());
+    store.set_event_date(a.project, None).await.unwrap();
+    assert_eq!(store.event_date(a.project).await.unwrap(), None);
+    assert_eq!(store.report_outs(a.project).await.unwrap().len(), 1, "kept");
+    store.delete_project(a.project, None, a.user).await.unwrap();
+    assert!(matches!(
+        store.set_event_date(a.project, Some(day(9, 1))).await,
         Err(StoreError::Missing(_))
     ));
 }

@@ -246,6 +246,11 @@ fn field_noun(f: Field) -> &'static str {
         Field::Scope => "whose priority it is",
         Field::Priorities => "the strategic priorities",
         Field::PatientPartner => "patient partner involvement",
+        Field::EventDate => "the event's date",
+        Field::Day => "the report-out's day",
+        Field::WhatChanged => "what changed",
+        Field::Results => "the results",
+        Field::NextSteps => "the next steps",
     }
 }
 

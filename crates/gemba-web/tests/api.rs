@@ -1369,6 +1369,8 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("post", "/organisations/{id}/priorities") => Some(json!({"title": "Taken over"})),
         ("patch", "/priorities/{id}") => Some(json!({"title": "Taken over"})),
         ("put", "/projects/{id}/priorities") => Some(json!({"priority_ids": []})),
+        ("put", "/projects/{id}/event") => Some(json!({"event_date": "2026-09-01"})),
+        ("put", "/projects/{id}/report-outs/{day}") => Some(json!({"what_changed": "Taken over"})),
         ("patch", "/reports/{id}") => Some(json!({"title": "Taken over"})),
         ("post", "/reports/{id}/publications") => Some(json!({"period": "2024-02"})),
         ("put", "/measures/{id}/narratives/{period}") => Some(json!({"shows": "Taken over"})),
@@ -1492,6 +1494,7 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         template
             .replace("{id}", id)
             .replace("{period}", "2024-01")
+            .replace("{day}", "30")
             .replace("{user_id}", &lead_id.to_string())
             .replace("{date}", "2024-01-01")
             .replace("{revision_id}", &rid.to_string())

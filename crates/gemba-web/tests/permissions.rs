@@ -238,6 +238,11 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         .await
         .unwrap();
     store.delete_pdsa(deleted_pdsa, None, owner).await.unwrap();
+    // A rapid improvement event, so that its report-outs are there to write.
+    store
+        .set_event_date(project, chrono::NaiveDate::from_ymd_opt(2026, 9, 1))
+        .await
+        .unwrap();
     let priority = store
         .create_priority(
             &gemba_domain::PriorityScope::Organisation(org),
@@ -376,6 +381,7 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         .replace("{team}", &app.team.0.to_string())
         .replace("{revision}", &f.revision.to_string())
         .replace("{period}", "2024-01")
+        .replace("{day}", "30")
 }
 
 /// A form that passes every page's extractor, so that only access decides the answer.
@@ -405,6 +411,8 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("rows", "2024-02-01\t8"),
         ("report_period", "2024-02"),
         ("direction", "up"),
+        ("what_changed", "Taken over"),
+        ("event_date", "2026-09-01"),
         ("shows", "Taken over"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
@@ -540,6 +548,7 @@ fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         .replace("{date}", "2024-01-01")
         .replace("{revision_id}", &f.revision.to_string())
         .replace("{period}", "2024-01")
+        .replace("{day}", "30")
 }
 
 /// A body that passes every route's parsing, so that only access decides the answer.
@@ -578,6 +587,8 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         ("post", "/organisations/{id}/priorities") => json!({"title": "Taken over"}),
         ("patch", "/priorities/{id}") => json!({"title": "Taken over"}),
         ("put", "/projects/{id}/priorities") => json!({"priority_ids": []}),
+        ("put", "/projects/{id}/event") => json!({"event_date": "2026-09-01"}),
+        ("put", "/projects/{id}/report-outs/{day}") => json!({"what_changed": "Taken over"}),
         ("post", "/organisations/{id}/reports") => json!({"title": "Taken over"}),
         ("patch", "/reports/{id}") => json!({"title": "Taken over"}),
         ("post", "/reports/{id}/publications") => json!({"period": "2024-02"}),

@@ -364,3 +364,154 @@ async fn priorities_group_the_portfolio_and_the_system_shares_its_own() {
     assert_eq!(p.body["organisations"][0]["total"], 3);
     let _: &Value = &p.body;
 }
+
+/// A rapid improvement event held 61 days before today: its 30- and 60-day report-outs are due,
+/// the 90-day one is not; writing one takes it off the dashboard's list.
+#[tokio::test]
+async fn a_rapid_improvement_event_reports_out_at_30_60_and_90_days() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let event = project(
+        &api,
+        &app.member_token,
+        app.org_a,
+        "Discharge week",
+        "implementing",
+    )
+    .await;
+    let today = chrono::Utc::now().date_naive();
+    let held = today - chrono::Days::new(61);
+    let r = api
+        .put(
+            &format!("/projects/{event}/event"),
+            &app.member_token,
+            json!({"event_date": held.to_string()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let states: Vec<(i64, &str, &str)> = r.body["report_outs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["day"].as_i64().unwrap(),
+                x["due"].as_str().unwrap(),
+                x["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let due = |days: u64| (held + chrono::Days::new(days)).to_string();
+    assert_eq!(
+        states,
+        [
+            (30, due(30).as_str(), "due"),
+            (60, due(60).as_str(), "due"),
+            (90, due(90).as_str(), "upcoming"),
+        ]
+    );
+    let bad = api
+        .put(
+            &format!("/projects/{event}/event"),
+            &app.member_token,
+            json!({"event_date": "next week"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.body["error"]["field"], "event_date");
+
+    // The dashboard lists both due report-outs.
+    let (_, page) = app.member.get(&app, "/").await;
+    assert!(page.contains("Report-outs due"), "{page}");
+    assert!(page.contains("Discharge week: 30-day report-out"), "{page}");
+    // The team writes the 30-day one through the page (the template), then the API the 60-day.
+    let form = format!("/projects/{event}/report-outs/30");
+    let (status, html) = app.member.get(&app, &form).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Results on the charts"), "{html}");
+    let res = app.member.post(&app, &form, &[("what_changed", "")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Enter what changed since the event"));
+    let res = app
+        .member
+        .post(
+            &app,
+            &form,
+            &[
+                ("what_changed", "Discharge lounge open by 10am"),
+                ("results", "Earlier discharges on both wards"),
+                ("next_steps", "Weekend cover by March"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let r = api
+        .put(
+            &format!("/projects/{event}/report-outs/60"),
+            &app.member_token,
+            json!({"what_changed": "Held"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (r.body["state"].as_str(), r.body["version"].as_i64()),
+        (Some("written"), Some(1))
+    );
+    let stale = api
+        .req(
+            reqwest::Method::PUT,
+            &format!("/projects/{event}/report-outs/60"),
+            Some(&app.member_token),
+        )
+        .header("If-Match", "\"5\"")
+        .json(&json!({"results": "Mine"}));
+    let r = api.send(stale).await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+    let r = api
+        .put(
+            &format!("/projects/{event}/report-outs/45"),
+            &app.member_token,
+            json!({"what_changed": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = api
+        .get(&format!("/projects/{event}/report-outs"), &app.member_token)
+        .await;
+    let states: Vec<&str> = r.body["report_outs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["written", "written", "upcoming"]);
+    assert_eq!(
+        r.body["report_outs"][0]["next_steps"],
+        "Weekend cover by March"
+    );
+    let (_, page) = app.member.get(&app, "/").await;
+    assert!(!page.contains("Report-outs due"), "nothing due now: {page}");
+    // A project that is not an event has no report-outs to write.
+    let plain = project(&api, &app.member_token, app.org_a, "Plain", "testing").await;
+    let r = api
+        .put(
+            &format!("/projects/{plain}/report-outs/30"),
+            &app.member_token,
+            json!({"what_changed": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["error"]["field"], "day");
+    // Another organisation's event is not found.
+    let r = api
+        .get(
+            &format!("/projects/{event}/report-outs"),
+            &app.outsider_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -18,6 +18,7 @@ mod assessments;
 mod board;
 mod drivers;
 mod error;
+mod events;
 mod extract;
 mod measures;
 mod members;
@@ -133,6 +134,9 @@ api_routes! {
     patch "/priorities/{id}" => portfolio::update, Do(Action::ManagePriorities);
     delete "/priorities/{id}" => portfolio::delete, Do(Action::ManagePriorities);
     put "/projects/{id}/priorities" => portfolio::link, Do(Action::EditProject);
+    get "/projects/{id}/report-outs" => events::show, Do(Action::Read);
+    put "/projects/{id}/event" => events::set, Do(Action::EditProject);
+    put "/projects/{id}/report-outs/{day}" => events::write, Do(Action::EditProject);
     get "/organisations/{id}/assessments" => assessments::list, Do(Action::Read);
     post "/organisations/{id}/assessments" => assessments::create, Do(Action::AssessBoard);
     get "/organisations/{id}/assessments/comparison" => assessments::comparison, Do(Action::Read);

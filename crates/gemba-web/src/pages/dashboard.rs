@@ -360,10 +360,12 @@ async fn team_dashboard(
         .count();
     let measures: usize = rows.iter().map(|(_, s)| s.len()).sum();
     let refs: Vec<&ProjectRow> = rows.iter().collect();
+    let due = super::events::due_list(&state, membership.org.id, Some(team.id)).await?;
     let body = html! {
         span class="caption" { (membership.org.name) }
         h1 { (team.name) }
         p { (rows.len()) " projects (" (active) " active), " (measures) " measures." }
+        (due)
         @if gemba_domain::permits(membership.role, false, gemba_domain::Action::CreateProject) {
             p { a class="button" href="/projects/new" { "Start a project" } }
         }
@@ -402,6 +404,7 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
         if !unassigned.is_empty() {
             groups.push(("Projects without a team".to_owned(), None, unassigned));
         }
+        let due = super::events::due_list(&state, m.org.id, None).await?;
         sections.push(html! {
             section class="org" aria-labelledby={ "org-" (m.org.id) } {
                 h2 id={ "org-" (m.org.id) } {
@@ -409,6 +412,7 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
                     " "
                     span class="caption" { "Your role: " (m.role.label()) }
                 }
+                (due)
                 @if rows.is_empty() {
                     p { "No projects yet." }
                 }

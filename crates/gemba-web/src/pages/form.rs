@@ -136,6 +136,11 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Scope => ("Whose priority", "the organisation or its system"),
         Field::Priorities => ("Strategic priorities", "priorities from the list"),
         Field::PatientPartner => ("Patient partners", "with or without patient partners"),
+        Field::EventDate => ("Date of the event", "the date of the event"),
+        Field::Day => ("Report-out", "the 30-, 60- or 90-day report-out"),
+        Field::WhatChanged => ("What changed", "what changed since the event"),
+        Field::Results => ("Results", "the results"),
+        Field::NextSteps => ("Next steps", "the next steps"),
     }
 }
 

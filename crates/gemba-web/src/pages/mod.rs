@@ -35,6 +35,7 @@ mod conflict;
 mod dashboard;
 mod drivers;
 pub(crate) mod error;
+mod events;
 pub(crate) mod form;
 pub(crate) mod layout;
 mod measures;
@@ -74,13 +75,14 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 16] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 17] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
         admin::ROUTES,
         board::ROUTES,
         portfolio::ROUTES,
+        events::ROUTES,
         reports::ROUTES,
         assessment::ROUTES,
         dashboard::ROUTES,
@@ -104,6 +106,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(board::router())
         .merge(portfolio::router())
+        .merge(events::router())
         .merge(reports::router())
         .merge(assessment::router())
         .merge(dashboard::router())

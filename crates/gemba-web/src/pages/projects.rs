@@ -419,6 +419,7 @@ async fn show(
     let members = store.project_members(p.id).await?;
     let organisation = store.org_members(p.org).await?;
     let priorities = super::portfolio::project_section(&state, &user, &p, grant).await?;
+    let event = super::events::project_section(&state, &user, &p, grant).await?;
     let body = html! {
         span class="caption" { (org) }
         h1 { (p.title) }
@@ -447,6 +448,7 @@ async fn show(
         h2 { "Aim" }
         (paragraphs(&p.aim, "No aim yet."))
         (priorities)
+        (event)
         (super::members::team_section(&user, p.id, p.lead, &members, &organisation, grant))
         h2 id="driver-diagram" { "Driver diagram" }
         (diagram(&p, &nodes))
