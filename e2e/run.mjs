@@ -745,6 +745,34 @@ async function journey(browser, base) {
       }
     });
 
+    await step('the project becomes a rapid improvement event; its due 30-day report-out is on the dashboard and is written on its template', async () => {
+      await page.goto(projectUrl);
+      const held = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+      await page.getByLabel('Date of the event').fill(held);
+      await Promise.all([
+        page.waitForURL((u) => /\/projects\/\d+$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: 'Save the event date' }).click(),
+      ]);
+      await page.getByRole('heading', { name: 'Rapid improvement event' }).waitFor();
+      await page.goto(`${base}/`);
+      const due = page.getByRole('link', { name: `${title}: 30-day report-out` });
+      await due.waitFor();
+      await Promise.all([
+        page.waitForURL((u) => /\/report-outs\/30$/.test(new URL(u).pathname)),
+        due.click(),
+      ]);
+      await axeCheck(page, 'A report-out (/projects/{id}/report-outs/{day})');
+      await page.getByLabel('What changed').fill('Doses are given within 30 minutes on both wards.');
+      await page.getByLabel('Next steps').fill('Spread to the stroke unit by March.');
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).search.includes('saved=1')),
+        page.getByRole('button', { name: 'Save the report-out' }).click(),
+      ]);
+      await page.getByText('The report-out is saved.').waitFor();
+      await page.goto(`${base}/`);
+      check(!(await page.content()).includes(`${title}: 30-day report-out`), 'the written report-out is still listed as due');
+    });
+
     check(pageErrors.length === 0, `the pages threw JavaScript errors: ${pageErrors.join('; ')}`);
   } catch (e) {
     await saveArtifacts(page, `failed-${slug(currentStep)}`);
