@@ -1193,6 +1193,57 @@ pub fn report_sections(given: &[String]) -> Result<Vec<String>, Problems> {
     c.finish(Some(out))
 }
 
+/// A required one-line text as sent over its `current` value, trimmed: blank, or more than `max`
+/// characters, is a problem of `field` (added to `problems`).
+pub(crate) fn required_line(
+    problems: &mut Problems,
+    field: Field,
+    given: Option<&str>,
+    current: Option<&str>,
+    max: usize,
+) -> String {
+    let s = given.or(current).unwrap_or_default().trim().to_owned();
+    let problem = if s.is_empty() {
+        Some(Problem::Missing)
+    } else if s.chars().count() > max {
+        Some(Problem::TooLong { max })
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        problems.push(FieldProblem {
+            field,
+            index: None,
+            problem,
+        });
+    }
+    s
+}
+
+/// A part of a text as sent over its `current` value: trimmed, with Windows line ends made
+/// plain; more than `max` characters is a problem of `field` (added to `problems`).
+pub(crate) fn prose_part(
+    problems: &mut Problems,
+    field: Field,
+    given: Option<&str>,
+    current: Option<&str>,
+    max: usize,
+) -> String {
+    let s = given
+        .or(current)
+        .unwrap_or_default()
+        .trim()
+        .replace("\r\n", "\n");
+    if s.chars().count() > max {
+        problems.push(FieldProblem {
+            field,
+            index: None,
+            problem: Problem::TooLong { max },
+        });
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use crate::access::{Access, AccessError, Action, Resource};
 use crate::board::BoardError;
-use crate::draft::{Field, FieldProblem, Problem, Problems};
+use crate::draft::{prose_part, Field, FieldProblem, Problem, Problems};
 use crate::limits;
 use crate::model::{ProjectId, User, Version};
 use crate::store::StoreError;
@@ -60,22 +60,13 @@ impl ReportOutDraft {
     pub fn apply(&self, current: Option<&ReportOutText>) -> Result<ReportOutText, Problems> {
         let mut problems = Vec::new();
         let mut part = |field: Field, given: &Option<String>, current: Option<&str>| {
-            let s = given
-                .as_deref()
-                .or(current)
-                .unwrap_or_default()
-                .trim()
-                .replace("\r\n", "\n");
-            if s.chars().count() > limits::LONG_TEXT {
-                problems.push(FieldProblem {
-                    field,
-                    index: None,
-                    problem: Problem::TooLong {
-                        max: limits::LONG_TEXT,
-                    },
-                });
-            }
-            s
+            prose_part(
+                &mut problems,
+                field,
+                given.as_deref(),
+                current,
+                limits::LONG_TEXT,
+            )
         };
         let text = ReportOutText {
             what_changed: part(

@@ -8,7 +8,7 @@
 
 use crate::access::{Access, AccessError, Action, Resource};
 use crate::board::BoardError;
-use crate::draft::{Field, FieldProblem, Problem, Problems};
+use crate::draft::{prose_part, required_line, Field, FieldProblem, Problem, Problems};
 use crate::limits;
 use crate::model::{OrgId, PriorityId, ProjectId, Version};
 use crate::store::StoreError;
@@ -60,40 +60,20 @@ impl PriorityDraft {
     /// description of at most [`limits::LONG_TEXT`].
     pub fn apply(&self, current: Option<&PriorityText>) -> Result<PriorityText, Problems> {
         let mut problems = Vec::new();
-        let mut add = |field, problem| {
-            problems.push(FieldProblem {
-                field,
-                index: None,
-                problem,
-            })
-        };
-        let title = self
-            .title
-            .as_deref()
-            .or(current.map(|c| c.title.as_str()))
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
-        if title.is_empty() {
-            add(Field::Title, Problem::Missing);
-        } else if title.chars().count() > limits::NAME {
-            add(Field::Title, Problem::TooLong { max: limits::NAME });
-        }
-        let description = self
-            .description
-            .as_deref()
-            .or(current.map(|c| c.description.as_str()))
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
-        if description.chars().count() > limits::LONG_TEXT {
-            add(
-                Field::Description,
-                Problem::TooLong {
-                    max: limits::LONG_TEXT,
-                },
-            );
-        }
+        let title = required_line(
+            &mut problems,
+            Field::Title,
+            self.title.as_deref(),
+            current.map(|c| c.title.as_str()),
+            limits::NAME,
+        );
+        let description = prose_part(
+            &mut problems,
+            Field::Description,
+            self.description.as_deref(),
+            current.map(|c| c.description.as_str()),
+            limits::LONG_TEXT,
+        );
         if problems.is_empty() {
             Ok(PriorityText { title, description })
         } else {

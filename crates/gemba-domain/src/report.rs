@@ -11,7 +11,7 @@ use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 
 use crate::access::{Access, AccessError, Action, Resource};
 use crate::board::BoardError;
-use crate::draft::{Field, FieldProblem, Problem, Problems};
+use crate::draft::{prose_part, required_line, Field, FieldProblem, Problem, Problems};
 use crate::limits;
 use crate::model::{MeasureId, OrgId, ReportId, User, Version};
 use crate::store::StoreError;
@@ -216,6 +216,13 @@ impl ReportDraft {
         org_sections: &[String],
     ) -> Result<ReportSettings, Problems> {
         let mut problems = Vec::new();
+        let title = required_line(
+            &mut problems,
+            Field::Title,
+            self.title.as_deref(),
+            current.map(|c| c.title.as_str()),
+            limits::NAME,
+        );
         let mut add = |field: Field, problem: Problem| {
             problems.push(FieldProblem {
                 field,
@@ -223,18 +230,6 @@ impl ReportDraft {
                 problem,
             })
         };
-        let title = self
-            .title
-            .as_deref()
-            .or(current.map(|c| c.title.as_str()))
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
-        if title.is_empty() {
-            add(Field::Title, Problem::Missing);
-        } else if title.chars().count() > limits::NAME {
-            add(Field::Title, Problem::TooLong { max: limits::NAME });
-        }
         let cadence = match self.cadence.as_deref().map(str::trim) {
             None => current.map(|c| c.cadence).unwrap_or_default(),
             Some(s) => Cadence::parse(s).unwrap_or_else(|| {
@@ -337,22 +332,13 @@ impl NarrativeDraft {
     pub fn apply(&self, current: Option<&NarrativeText>) -> Result<NarrativeText, Problems> {
         let mut problems = Vec::new();
         let mut part = |field: Field, given: &Option<String>, current: Option<&str>| {
-            let s = given
-                .as_deref()
-                .or(current)
-                .unwrap_or_default()
-                .trim()
-                .replace("\r\n", "\n");
-            if s.chars().count() > NARRATIVE_PART {
-                problems.push(FieldProblem {
-                    field,
-                    index: None,
-                    problem: Problem::TooLong {
-                        max: NARRATIVE_PART,
-                    },
-                });
-            }
-            s
+            prose_part(
+                &mut problems,
+                field,
+                given.as_deref(),
+                current,
+                NARRATIVE_PART,
+            )
         };
         let text = NarrativeText {
             shows: part(Field::Shows, &self.shows, current.map(|c| c.shows.as_str())),
