@@ -1496,3 +1496,111 @@ pub struct ReportOutInput {
     /// Next steps.
     pub next_steps: Option<String>,
 }
+
+/// A project's closing summary (null parts until written) and its change package.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClosingJson {
+    /// The project.
+    pub project_id: i64,
+    /// What worked, or null until written.
+    pub what_worked: Option<String>,
+    /// What did not work, or null until written.
+    pub what_did_not: Option<String>,
+    /// The results, or null until written.
+    pub results: Option<String>,
+    /// Who wrote it last (user id), or null.
+    pub author_id: Option<i64>,
+    /// When it was last written (UTC), or null.
+    pub updated_at: Option<String>,
+    /// Its version (also its `ETag`), or null until written.
+    pub version: Option<i64>,
+    /// The change ideas it adopted, each with the PDSA cycles that tested it.
+    pub change_package: Vec<AdoptedChangeJson>,
+}
+
+/// One adopted change idea.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdoptedChangeJson {
+    /// The change idea's driver diagram node.
+    pub change_idea_id: i64,
+    /// Its text.
+    pub text: String,
+    /// The cycles that tested it.
+    pub pdsa_cycles: Vec<AdoptedCycleJson>,
+}
+
+/// A PDSA cycle as evidence of a change.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdoptedCycleJson {
+    /// Its id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// `adopt`, `adapt`, `abandon`, or null when not decided.
+    pub act: Option<&'static str>,
+}
+
+impl ClosingJson {
+    /// The JSON of a project's closing summary (if written) and change package.
+    pub fn new(
+        project: gemba_domain::ProjectId,
+        summary: Option<&gemba_domain::ClosingSummary>,
+        package: &[gemba_domain::AdoptedChange],
+    ) -> Self {
+        ClosingJson {
+            project_id: project.0,
+            what_worked: summary.map(|s| s.text.what_worked.clone()),
+            what_did_not: summary.map(|s| s.text.what_did_not.clone()),
+            results: summary.map(|s| s.text.results.clone()),
+            author_id: summary.and_then(|s| s.author.as_ref()).map(|u| u.id.0),
+            updated_at: summary.map(|s| iso_datetime(s.updated_at)),
+            version: summary.map(|s| s.version.0),
+            change_package: package
+                .iter()
+                .map(|a| AdoptedChangeJson {
+                    change_idea_id: a.idea.id.0,
+                    text: a.idea.text.clone(),
+                    pdsa_cycles: a
+                        .cycles
+                        .iter()
+                        .map(|c| AdoptedCycleJson {
+                            id: c.id.0,
+                            title: c.fields.title.clone(),
+                            act: c.fields.act.map(|a| a.name()),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One entry of the learning library.
+#[derive(Debug, Clone, Serialize)]
+pub struct LibraryEntryJson {
+    /// The project's id.
+    pub project_id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its organisation.
+    pub org_id: i64,
+    /// Its organisation's name.
+    pub org_name: String,
+    /// Its status.
+    pub status: &'static str,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// Its closing summary and change package.
+    pub closing: ClosingJson,
+}
+
+/// `PUT /projects/{id}/closing`: absent keeps the current part.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ClosingInput {
+    /// What worked.
+    pub what_worked: Option<String>,
+    /// What did not.
+    pub what_did_not: Option<String>,
+    /// The results.
+    pub results: Option<String>,
+}

@@ -291,6 +291,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     board_reports(store, riverside, users[0], coach).await?;
     priorities(store, riverside, coach, [ed_id, falls_id]).await?;
     discharge_event(store, riverside, ward7, nurse).await?;
+    closed_insulin_project(store, riverside, ward7, nurse).await?;
     self_assessments(store, riverside, [users[0], coach, users[4]]).await?;
     let mut noise = Noise(5);
     let points: Vec<DataPoint> = (0..18)
@@ -688,6 +689,84 @@ async fn falls_project(
         )
         .await?;
     Ok(project)
+}
+
+/// A closed project in the learning library: its closing summary, and a change package of one
+/// change idea adopted after a ramp of two PDSA cycles (another abandoned).
+async fn closed_insulin_project(
+    store: &dyn Store,
+    org: OrgId,
+    ward7: TeamId,
+    nurse: UserId,
+) -> Result<()> {
+    let f = fields(
+        "Safer insulin on Ward 7",
+        "Insulin doses were missed or late when patients were off the ward at mealtimes.",
+        "No missed insulin doses on Ward 7 for 12 weeks by June 2025",
+        ProjectStatus::Closed,
+        ward7,
+        "Chief Nurse",
+        &["medicines", "diabetes"],
+    )?;
+    let project = store.create_project(org, &f, nurse).await?;
+    let primary = store
+        .add_driver_node(project, None, DriverKind::Primary, "Reliable dose timing", nurse)
+        .await?;
+    let secondary = store
+        .add_driver_node(
+            project,
+            Some(primary),
+            DriverKind::Secondary,
+            "Doses linked to meals, wherever the patient is",
+            nurse,
+        )
+        .await?;
+    let tray = store
+        .add_driver_node(
+            project,
+            Some(secondary),
+            DriverKind::ChangeIdea,
+            "Insulin travels with the meal tray",
+            nurse,
+        )
+        .await?;
+    let alarm = store
+        .add_driver_node(
+            project,
+            Some(secondary),
+            DriverKind::ChangeIdea,
+            "Phone alarms for the nurse in charge",
+            nurse,
+        )
+        .await?;
+    let mut earlier = None;
+    for (title, idea, act, start) in [
+        ("Tray labels on one bay", tray, gemba_domain::ActDecision::Adapt, date(2025, 2, 3)),
+        ("Tray labels on the whole ward", tray, gemba_domain::ActDecision::Adopt, date(2025, 3, 3)),
+        ("Alarms for one week", alarm, gemba_domain::ActDecision::Abandon, date(2025, 2, 10)),
+    ] {
+        let cycle = PdsaFields {
+            title: title.to_owned(),
+            start_date: Some(start),
+            change_idea: Some(idea),
+            follows: if idea == tray { earlier } else { None },
+            act: Some(act),
+            ..PdsaFields::default()
+        };
+        let id = store.create_pdsa(project, &cycle, nurse).await?;
+        if idea == tray {
+            earlier = Some(id);
+        }
+    }
+    let text = gemba_domain::ClosingText {
+        what_worked: "Insulin travelling with the meal tray: the dose goes where the meal goes."
+            .to_owned(),
+        what_did_not: "Phone alarms: too many at handover, and silenced.".to_owned(),
+        results: "No missed doses for 14 weeks; late doses down from about 1 in 5 to 1 in 20."
+            .to_owned(),
+    };
+    store.set_closing_summary(project, &text, None, nurse).await?;
+    Ok(())
 }
 
 /// A rapid improvement event on Ward 7, held ten weeks ago: its 30-day report-out is written,

@@ -120,11 +120,15 @@ pub enum Field {
     Results,
     /// A report-out's next steps (prose).
     NextSteps,
+    /// A closing summary's "what worked" (prose).
+    WhatWorked,
+    /// A closing summary's "what did not" (prose).
+    WhatDidNot,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 57] = [
+    pub const ALL: [Field; 59] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -182,6 +186,8 @@ impl Field {
         Field::WhatChanged,
         Field::Results,
         Field::NextSteps,
+        Field::WhatWorked,
+        Field::WhatDidNot,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -245,6 +251,8 @@ impl Field {
             Field::WhatChanged => "what_changed",
             Field::Results => "results",
             Field::NextSteps => "next_steps",
+            Field::WhatWorked => "what_worked",
+            Field::WhatDidNot => "what_did_not",
         }
     }
 
@@ -275,6 +283,8 @@ impl Field {
                 | Field::WhatChanged
                 | Field::Results
                 | Field::NextSteps
+                | Field::WhatWorked
+                | Field::WhatDidNot
         )
     }
 }

@@ -9,6 +9,7 @@ mod access;
 mod assessment;
 mod board;
 mod chart;
+mod closing;
 mod draft;
 mod entry;
 mod event;
@@ -38,6 +39,10 @@ pub use assessment::{
 };
 pub use board::{move_on_board, place_on_board, set_report_sections, take_off_board, BoardError};
 pub use chart::{measure_chart, Annotation, MeasureChart};
+pub use closing::{
+    change_package, library, may_sum_up, write_closing_summary, AdoptedChange, ClosingDraft,
+    ClosingSummary, ClosingText, LibraryEntry,
+};
 pub use draft::{
     check_pdsa_links, check_team, grouped, measure_chart as parse_measure_chart, parse_date,
     parse_role, report_sections, rule_profile, split_tags, BoardPlaceDraft, DriverTextDraft, Field,

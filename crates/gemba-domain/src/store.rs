@@ -23,6 +23,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::access::{Owner, Resource};
 use crate::assessment::{Assessment, AssessmentFields, Rating, Submission};
+use crate::closing::{ClosingSummary, ClosingText};
 use crate::event::{ReportOut, ReportOutText};
 use crate::history::HistoryEntry;
 use crate::model::*;
@@ -466,6 +467,20 @@ pub trait Store: Send + Sync + 'static {
         project: ProjectId,
         day: u32,
         text: &ReportOutText,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<Version, StoreError>;
+    /// A project's closing summary, if written.
+    async fn closing_summary(
+        &self,
+        project: ProjectId,
+    ) -> Result<Option<ClosingSummary>, StoreError>;
+    /// Writes a project's closing summary: new at version 1, or a change (with `expected`, only
+    /// from that version; `Stale` otherwise). `Missing` for a project that is not there.
+    async fn set_closing_summary(
+        &self,
+        project: ProjectId,
+        text: &ClosingText,
         expected: Option<Version>,
         by: UserId,
     ) -> Result<Version, StoreError>;

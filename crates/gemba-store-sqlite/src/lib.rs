@@ -42,6 +42,7 @@ use sqlx::SqlitePool;
 mod accounts;
 mod assessments;
 mod board;
+mod closing;
 mod drivers;
 mod error;
 mod events;
@@ -633,6 +634,23 @@ impl Store for SqliteStore {
         by: UserId,
     ) -> Result<Version, StoreError> {
         events::set_report_out(&self.pool, project, day, text, expected, by).await
+    }
+
+    async fn closing_summary(
+        &self,
+        project: ProjectId,
+    ) -> Result<Option<ClosingSummary>, StoreError> {
+        closing::closing_summary(&self.pool, project).await
+    }
+
+    async fn set_closing_summary(
+        &self,
+        project: ProjectId,
+        text: &ClosingText,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<Version, StoreError> {
+        closing::set_closing_summary(&self.pool, project, text, expected, by).await
     }
 
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError> {

@@ -734,6 +734,37 @@ async fn upgrade_to_improvement_events_starts_with_none() {
     store.close().await;
 }
 
+/// A database made before migration 0021 has no closing summaries; its projects take them after.
+#[tokio::test]
+async fn upgrade_to_closing_summaries_starts_with_none() {
+    let (dir, _, mut conn) = database_before(21).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'admin')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'closed', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert!(store.closing_summary(ProjectId(1)).await.unwrap().is_none());
+    let text = ClosingText {
+        what_worked: "Hourly checks".into(),
+        ..ClosingText::default()
+    };
+    store
+        .set_closing_summary(ProjectId(1), &text, None, UserId(1))
+        .await
+        .unwrap();
+    assert!(store.closing_summary(ProjectId(1)).await.unwrap().is_some());
+    store.close().await;
+}
+
 #[tokio::test]
 async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     let (dir, _, mut conn) = database_before(6).await;

@@ -69,6 +69,7 @@ macro_rules! conformance {
             board_order_within_a_section,
             strategic_priorities_and_their_projects,
             improvement_events_and_report_outs,
+            closing_summaries,
             board_self_assessments,
         );
     };
@@ -4294,6 +4295,50 @@ pub async fn improvement_events_and_report_outs(store: &dyn Store) {
     store.delete_project(a.project, None, a.user).await.unwrap();
     assert!(matches!(
         store.set_event_date(a.project, Some(day(9, 1))).await,
+        Err(StoreError::Missing(_))
+    ));
+}
+
+/// A closing summary is one per project, versioned, and only for a live project.
+pub async fn closing_summaries(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    assert!(store.closing_summary(a.project).await.unwrap().is_none());
+    let text = ClosingText {
+        what_worked: "Hourly checks".into(),
+        what_did_not: String::new(),
+        results: "Falls halved".into(),
+    };
+    assert_eq!(
+        store
+            .set_closing_summary(a.project, &text, None, a.user)
+            .await
+            .unwrap(),
+        Version(1)
+    );
+    assert!(matches!(
+        store
+            .set_closing_summary(a.project, &text, Some(Version(3)), a.user)
+            .await,
+        Err(StoreError::Stale(_))
+    ));
+    let changed = ClosingText {
+        what_did_not: "Bed alarms".into(),
+        ..text.clone()
+    };
+    assert_eq!(
+        store
+            .set_closing_summary(a.project, &changed, Some(Version(1)), a.user)
+            .await
+            .unwrap(),
+        Version(2)
+    );
+    let s = store.closing_summary(a.project).await.unwrap().unwrap();
+    assert_eq!((&s.text, s.version), (&changed, Version(2)));
+    store.delete_project(a.project, None, a.user).await.unwrap();
+    assert!(matches!(
+        store
+            .set_closing_summary(a.project, &text, None, a.user)
+            .await,
         Err(StoreError::Missing(_))
     ));
 }

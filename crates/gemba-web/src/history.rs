@@ -251,6 +251,8 @@ fn field_noun(f: Field) -> &'static str {
         Field::WhatChanged => "what changed",
         Field::Results => "the results",
         Field::NextSteps => "the next steps",
+        Field::WhatWorked => "what worked",
+        Field::WhatDidNot => "what did not work",
     }
 }
 

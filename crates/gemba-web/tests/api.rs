@@ -1370,6 +1370,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("patch", "/priorities/{id}") => Some(json!({"title": "Taken over"})),
         ("put", "/projects/{id}/priorities") => Some(json!({"priority_ids": []})),
         ("put", "/projects/{id}/event") => Some(json!({"event_date": "2026-09-01"})),
+        ("put", "/projects/{id}/closing") => Some(json!({"what_worked": "Taken over"})),
         ("put", "/projects/{id}/report-outs/{day}") => Some(json!({"what_changed": "Taken over"})),
         ("patch", "/reports/{id}") => Some(json!({"title": "Taken over"})),
         ("post", "/reports/{id}/publications") => Some(json!({"period": "2024-02"})),

@@ -413,6 +413,7 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("direction", "up"),
         ("what_changed", "Taken over"),
         ("event_date", "2026-09-01"),
+        ("what_worked", "Taken over"),
         ("shows", "Taken over"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
@@ -588,6 +589,7 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         ("patch", "/priorities/{id}") => json!({"title": "Taken over"}),
         ("put", "/projects/{id}/priorities") => json!({"priority_ids": []}),
         ("put", "/projects/{id}/event") => json!({"event_date": "2026-09-01"}),
+        ("put", "/projects/{id}/closing") => json!({"what_worked": "Taken over"}),
         ("put", "/projects/{id}/report-outs/{day}") => json!({"what_changed": "Taken over"}),
         ("post", "/organisations/{id}/reports") => json!({"title": "Taken over"}),
         ("patch", "/reports/{id}") => json!({"title": "Taken over"}),

@@ -515,3 +515,144 @@ async fn a_rapid_improvement_event_reports_out_at_30_60_and_90_days() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+/// Closing a project asks for its closing summary; the summary and the change package (the
+/// change ideas adopted in PDSA cycles) go into the learning library.
+#[tokio::test]
+async fn a_closed_project_sums_up_what_it_learned_in_the_library() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let p = project(
+        &api,
+        &app.member_token,
+        app.org_a,
+        "Falls on Ward 9",
+        "testing",
+    )
+    .await;
+    // A change idea adopted after two cycles, another abandoned.
+    let idea = |text: &str| {
+        let api = &api;
+        let token = app.member_token.clone();
+        let text = text.to_owned();
+        async move {
+            let r = api
+                .post(
+                    &format!("/projects/{p}/driver-nodes"),
+                    &token,
+                    json!({"text": "Safer nights"}),
+                )
+                .await;
+            let primary = r.body["id"].as_i64().unwrap();
+            let r = api
+                .post(
+                    &format!("/projects/{p}/driver-nodes"),
+                    &token,
+                    json!({"text": "Rounding", "parent_id": primary}),
+                )
+                .await;
+            let secondary = r.body["id"].as_i64().unwrap();
+            let r = api
+                .post(
+                    &format!("/projects/{p}/driver-nodes"),
+                    &token,
+                    json!({"text": text, "parent_id": secondary}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            r.body["id"].as_i64().unwrap()
+        }
+    };
+    let checks = idea("Hourly checks at night").await;
+    let alarms = idea("Bed alarms").await;
+    for (title, change, act) in [
+        ("Checks on one bay", checks, "adapt"),
+        ("Checks on the ward", checks, "adopt"),
+        ("Alarms on two beds", alarms, "abandon"),
+    ] {
+        let r = api
+            .post(
+                &format!("/projects/{p}/pdsa-cycles"),
+                &app.member_token,
+                json!({"title": title, "start_date": "2026-03-01", "change_idea_id": change, "act": act}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    // Not closed yet: no summary.
+    let r = api
+        .put(
+            &format!("/projects/{p}/closing"),
+            &app.member_token,
+            json!({"what_worked": "Checks"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["error"]["field"], "status");
+    // Closing it through the edit form asks for the summary.
+    let (_, form) = app.member.get(&app, &format!("/projects/{p}/edit")).await;
+    let version = common::value_of(&form, "name=\"version\" value=\"");
+    let res = app
+        .member
+        .post(
+            &app,
+            &format!("/projects/{p}/edit"),
+            &[
+                ("title", "Falls on Ward 9"),
+                ("status", "closed"),
+                ("method", "Model for Improvement"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap()
+    );
+    assert_eq!(location(&res), format!("/projects/{p}/closing?ask=1"));
+    let (_, page) = app.member.get(&app, &location(&res)).await;
+    assert!(page.contains("Sum up what it learned"), "{page}");
+    let res = app
+        .member
+        .post(
+            &app,
+            &format!("/projects/{p}/closing"),
+            &[
+                ("what_worked", "Hourly checks at night"),
+                ("what_did_not", "Bed alarms: too many false alarms"),
+                ("results", "Falls halved"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The API: the summary and the package (only the adopted idea, with both its cycles).
+    let r = api
+        .get(&format!("/projects/{p}/closing"), &app.member_token)
+        .await;
+    assert_eq!(r.body["what_worked"], "Hourly checks at night");
+    assert_eq!(r.body["version"], 1);
+    let package = r.body["change_package"].as_array().unwrap();
+    assert_eq!(package.len(), 1);
+    assert_eq!(package[0]["text"], "Hourly checks at night");
+    let acts: Vec<&str> = package[0]["pdsa_cycles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["act"].as_str().unwrap())
+        .collect();
+    assert_eq!(acts, ["adapt", "adopt"]);
+    // The library lists it, by tag too.
+    let lib = api.get("/library", &app.member_token).await;
+    assert_eq!(lib.status, StatusCode::OK, "{}", lib.body);
+    assert_eq!(lib.body[0]["title"], "Falls on Ward 9");
+    assert_eq!(lib.body[0]["closing"]["results"], "Falls halved");
+    let lib = api.get("/library?tag=flow", &app.member_token).await;
+    assert!(lib.body.as_array().unwrap().is_empty());
+    let (_, page) = app.member.get(&app, "/library").await;
+    assert!(page.contains("Bed alarms: too many false alarms"), "{page}");
+    // Another organisation's library does not have it.
+    let lib = api.get("/library", &app.outsider_token).await;
+    assert!(lib.body.as_array().unwrap().is_empty());
+}

@@ -20,6 +20,7 @@ mod drivers;
 mod error;
 mod events;
 mod extract;
+mod library;
 mod measures;
 mod members;
 mod pdsa;
@@ -137,6 +138,9 @@ api_routes! {
     get "/projects/{id}/report-outs" => events::show, Do(Action::Read);
     put "/projects/{id}/event" => events::set, Do(Action::EditProject);
     put "/projects/{id}/report-outs/{day}" => events::write, Do(Action::EditProject);
+    get "/projects/{id}/closing" => library::show, Do(Action::Read);
+    put "/projects/{id}/closing" => library::write, Do(Action::EditProject);
+    get "/library" => library::list, Own;
     get "/organisations/{id}/assessments" => assessments::list, Do(Action::Read);
     post "/organisations/{id}/assessments" => assessments::create, Do(Action::AssessBoard);
     get "/organisations/{id}/assessments/comparison" => assessments::comparison, Do(Action::Read);

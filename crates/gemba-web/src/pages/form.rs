@@ -141,6 +141,8 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::WhatChanged => ("What changed", "what changed since the event"),
         Field::Results => ("Results", "the results"),
         Field::NextSteps => ("Next steps", "the next steps"),
+        Field::WhatWorked => ("What worked", "what worked"),
+        Field::WhatDidNot => ("What did not work", "what did not work"),
     }
 }
 

@@ -36,6 +36,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                                     li { a href="/" { "Dashboard" } }
                                     li { a href="/projects" { "Projects" } }
                                     li { a href="/portfolio" { "Portfolio" } }
+                                    li { a href="/library" { "Library" } }
                                     li { a href="/board" { "Board" } }
                                     @if is_admin {
                                         li { a href="/admin" { "Admin" } }

@@ -38,6 +38,7 @@ pub(crate) mod error;
 mod events;
 pub(crate) mod form;
 pub(crate) mod layout;
+mod library;
 mod measures;
 mod members;
 mod pdsa;
@@ -75,7 +76,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 17] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 18] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -83,6 +84,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         board::ROUTES,
         portfolio::ROUTES,
         events::ROUTES,
+        library::ROUTES,
         reports::ROUTES,
         assessment::ROUTES,
         dashboard::ROUTES,
@@ -107,6 +109,7 @@ pub fn router() -> Router<AppState> {
         .merge(board::router())
         .merge(portfolio::router())
         .merge(events::router())
+        .merge(library::router())
         .merge(reports::router())
         .merge(assessment::router())
         .merge(dashboard::router())

@@ -420,6 +420,7 @@ async fn show(
     let organisation = store.org_members(p.org).await?;
     let priorities = super::portfolio::project_section(&state, &user, &p, grant).await?;
     let event = super::events::project_section(&state, &user, &p, grant).await?;
+    let closing = super::library::project_section(&state, &p, grant).await?;
     let body = html! {
         span class="caption" { (org) }
         h1 { (p.title) }
@@ -448,6 +449,7 @@ async fn show(
         h2 { "Aim" }
         (paragraphs(&p.aim, "No aim yet."))
         (priorities)
+        (closing)
         (event)
         (super::members::team_section(&user, p.id, p.lead, &members, &organisation, grant))
         h2 id="driver-diagram" { "Driver diagram" }
@@ -597,6 +599,14 @@ async fn update(
                 None => Err(StoreError::Stale(format!("the project {}", p.id))),
             };
             match saved {
+                // Closing a project asks for its closing summary (if it has none yet).
+                Ok(_)
+                    if fields.status == ProjectStatus::Closed
+                        && p.status != ProjectStatus::Closed
+                        && state.store.closing_summary(p.id).await?.is_none() =>
+                {
+                    Ok(see_other(&format!("/projects/{}/closing?ask=1", p.id)))
+                }
                 Ok(_) => Ok(see_other(&format!("/projects/{}", p.id))),
                 Err(StoreError::Stale(_)) => {
                     // Someone else saved first: show theirs beside ours, keep ours in the form.
