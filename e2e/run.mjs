@@ -771,6 +771,9 @@ async function journey(browser, base) {
       await page.getByText('The report-out is saved.').waitFor();
       await page.goto(`${base}/`);
       check(!(await page.content()).includes(`${title}: 30-day report-out`), 'the written report-out is still listed as due');
+      await page.getByRole('link', { name: 'Library', exact: true }).click();
+      await page.getByRole('heading', { name: 'Learning library', level: 1 }).waitFor();
+      await axeCheck(page, 'Learning library (/library)');
     });
 
     check(pageErrors.length === 0, `the pages threw JavaScript errors: ${pageErrors.join('; ')}`);
