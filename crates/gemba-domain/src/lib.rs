@@ -16,6 +16,7 @@ pub mod history;
 pub mod limits;
 mod model;
 mod period;
+mod progress;
 mod report;
 mod self_assessment;
 mod store;
@@ -49,6 +50,12 @@ pub use entry::{
 pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
 pub use model::*;
 pub use period::{locate, Period, Position};
+pub use progress::{
+    derive_progress, gather as gather_progress, predictions_after_study, progress_of,
+    project_progress, stalled, CycleFacts, MeasureSignal, MethodQuality, Progress,
+    ProgressEvidence, ProjectProgress, Step, BASELINE_POINTS, DEFAULT_STALL_WEEKS, INTENT,
+    SUSTAIN_POINTS,
+};
 pub use report::{
     already_published, check_period, create_report, delete_report, may_write_narrative,
     publish_report, saved_report, update_report, write_narrative, Cadence, Narrative,
