@@ -60,6 +60,9 @@ pub enum Action {
     WriteNarrative,
     /// Start a self-assessment of the board's QI governance and rate it.
     AssessBoard,
+    /// Set a project's progress score over the one derived from its record (with a reason), or
+    /// clear it.
+    AssessProgress,
 }
 
 /// One row of the permission table.
@@ -205,11 +208,17 @@ pub const POLICY: &[Permission] = &[
         roles: BOARD_MEMBERS,
         project_lead: false,
     },
+    Permission {
+        action: Action::AssessProgress,
+        what: "set a project's progress score over the derived one",
+        roles: LEADS,
+        project_lead: true,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -228,6 +237,7 @@ impl Action {
         Action::ManageBoard,
         Action::WriteNarrative,
         Action::AssessBoard,
+        Action::AssessProgress,
     ];
 
     /// Its row of [`POLICY`].

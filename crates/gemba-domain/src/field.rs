@@ -102,11 +102,17 @@ pub enum Field {
     Rating,
     /// A rating's evidence note (prose).
     Note,
+    /// A project's progress score as its lead assessed it (0.5 to 5.0).
+    Score,
+    /// Why a project's progress score was set over the derived one.
+    Reason,
+    /// Weeks without activity before an organisation's projects are stalled.
+    StallWeeks,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 48] = [
+    pub const ALL: [Field; 51] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -155,6 +161,9 @@ impl Field {
         Field::Dimension,
         Field::Rating,
         Field::Note,
+        Field::Score,
+        Field::Reason,
+        Field::StallWeeks,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -209,6 +218,9 @@ impl Field {
             Field::Dimension => "dimension",
             Field::Rating => "rating",
             Field::Note => "note",
+            Field::Score => "score",
+            Field::Reason => "reason",
+            Field::StallWeeks => "stall_weeks",
         }
     }
 
@@ -235,6 +247,7 @@ impl Field {
                 | Field::Why
                 | Field::Actions
                 | Field::Note
+                | Field::Reason
         )
     }
 }

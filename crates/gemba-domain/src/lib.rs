@@ -51,10 +51,11 @@ pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
 pub use model::*;
 pub use period::{locate, Period, Position};
 pub use progress::{
-    derive_progress, gather as gather_progress, predictions_after_study, progress_of,
-    project_progress, stalled, CycleFacts, MeasureSignal, MethodQuality, Progress,
-    ProgressEvidence, ProjectProgress, Step, BASELINE_POINTS, DEFAULT_STALL_WEEKS, INTENT,
-    SUSTAIN_POINTS,
+    derive_progress, gather as gather_progress, override_record, predictions_after_study,
+    progress_of, project_progress, set_progress_override, set_stall_weeks, stalled, CycleFacts,
+    MeasureSignal, MethodQuality, OverrideDraft, Progress, ProgressError, ProgressEvidence,
+    ProgressOverride, ProjectProgress, Score, Step, BASELINE_POINTS, DEFAULT_STALL_WEEKS, INTENT,
+    OVERRIDE_REASON, SUSTAIN_POINTS,
 };
 pub use report::{
     already_published, check_period, create_report, delete_report, may_write_narrative,

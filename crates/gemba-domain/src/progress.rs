@@ -13,6 +13,7 @@ use gemba_spc::{Improvement, PointVariation, VariationIcon};
 use crate::access::{Access, AccessError, Action};
 use crate::assessment::percent;
 use crate::chart::measure_chart;
+use crate::draft::{Field, FieldProblem, Problem, Problems};
 use crate::model::{
     DataPoint, Measure, MeasureType, PdsaCycle, Project, ProjectId, ProjectStatus, Version,
 };
@@ -333,6 +334,8 @@ pub struct ProjectProgress {
     pub evidence: ProgressEvidence,
     /// The progress derived from them.
     pub derived: Progress,
+    /// The score the project's lead set over the derived one, if any.
+    pub assessed: Option<ProgressOverride>,
     /// The latest activity: the latest of the dates of its data, the start dates of its
     /// cycles (not after today) and its creation.
     pub last_activity: Option<NaiveDate>,
@@ -421,6 +424,7 @@ pub fn gather(
         project: project.id,
         version: project.version,
         derived: derive_progress(&evidence),
+        assessed: None,
         evidence,
         last_activity,
         stall_weeks,
@@ -485,7 +489,8 @@ pub async fn project_progress(
 ) -> Result<ProjectProgress, AccessError> {
     let project = access.project(id, Action::Read).await?.into_parts().0;
     let store = access.store();
-    Ok(progress_of(store, &project, today, DEFAULT_STALL_WEEKS).await?)
+    let weeks = store.stall_weeks(project.org).await?;
+    Ok(progress_of(store, &project, today, weeks).await?)
 }
 
 /// A project's progress from the store, for callers that already checked access (the
@@ -504,15 +509,213 @@ pub async fn progress_of(
     }
     let cycles = store.pdsas(project.id).await?;
     let late = predictions_after_study(&store.history(project.id).await?);
-    Ok(gather(
-        project,
-        team,
-        &measures,
-        &cycles,
-        &late,
-        today,
-        stall_weeks,
-    ))
+    let mut progress = gather(project, team, &measures, &cycles, &late, today, stall_weeks);
+    progress.assessed = store.progress_override(project.id).await?;
+    Ok(progress)
+}
+
+/// A progress score on IHI's scale: 0.5 to 5.0 in halves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Score(u8);
+
+impl Score {
+    /// Every score, lowest first.
+    pub fn all() -> impl Iterator<Item = Score> {
+        (1..=10).map(Score)
+    }
+
+    /// The score of `value` if it is one of 0.5, 1.0, … 5.0.
+    pub fn new(value: f64) -> Option<Score> {
+        let halves = value * 2.0;
+        (halves.fract() == 0.0 && (1.0..=10.0).contains(&halves)).then_some(Score(halves as u8))
+    }
+
+    /// The score of `tenths` (5 to 50 in fives), as stored.
+    pub fn from_tenths(tenths: i64) -> Option<Score> {
+        (tenths % 5 == 0 && (5..=50).contains(&tenths)).then_some(Score((tenths / 5) as u8))
+    }
+
+    /// The score in tenths (5 to 50), as stored.
+    pub fn tenths(self) -> i64 {
+        i64::from(self.0) * 5
+    }
+
+    /// The score as a number.
+    pub fn value(self) -> f32 {
+        f32::from(self.0) / 2.0
+    }
+}
+
+impl std::fmt::Display for Score {
+    /// "3.5", "4.0".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.1}", self.value())
+    }
+}
+
+/// The most characters of the reason for a progress override.
+pub const OVERRIDE_REASON: usize = crate::limits::REBASE_REASON;
+
+/// A project's progress score as its lead set it over the derived one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressOverride {
+    /// The score.
+    pub score: Score,
+    /// Why.
+    pub reason: String,
+    /// Who set it, unless they were removed since.
+    pub by: Option<crate::model::UserId>,
+    /// Who set it (display name; "a removed user" when removed).
+    pub who: String,
+    /// When.
+    pub at: chrono::NaiveDateTime,
+}
+
+/// A progress override as sent by the form or the API: the score as typed and why.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OverrideDraft {
+    /// 0.5 to 5.0 in halves.
+    pub score: String,
+    /// Why the derived score is not the right one (required).
+    pub reason: String,
+}
+
+impl OverrideDraft {
+    /// The score and the trimmed reason, or every problem by field.
+    pub fn apply(&self) -> Result<(Score, String), Problems> {
+        let mut problems = Vec::new();
+        let mut problem = |field, problem| {
+            problems.push(FieldProblem {
+                field,
+                index: None,
+                problem,
+            })
+        };
+        let given = self.score.trim();
+        let score = if given.is_empty() {
+            problem(Field::Score, Problem::Missing);
+            None
+        } else {
+            match given.parse::<f64>() {
+                Ok(v) => Score::new(v).or_else(|| {
+                    problem(
+                        Field::Score,
+                        Problem::Rule("must be one of 0.5, 1.0, 1.5 … 5.0".into()),
+                    );
+                    None
+                }),
+                Err(_) => {
+                    problem(
+                        Field::Score,
+                        Problem::NotANumber {
+                            given: given.to_owned(),
+                        },
+                    );
+                    None
+                }
+            }
+        };
+        let reason = self.reason.trim();
+        if reason.is_empty() {
+            problem(Field::Reason, Problem::Missing);
+        } else if reason.chars().count() > OVERRIDE_REASON {
+            problem(
+                Field::Reason,
+                Problem::TooLong {
+                    max: OVERRIDE_REASON,
+                },
+            );
+        }
+        match score {
+            Some(score) if problems.is_empty() => Ok((score, reason.to_owned())),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// The history record of a change of a project's progress override: field
+/// [`Field::Score`], the old and new scores ("3.5"; none when cleared or not set), and the
+/// reason given (none when cleared).
+pub fn override_record(
+    project: ProjectId,
+    title: &str,
+    old: Option<Score>,
+    new: Option<(Score, &str)>,
+) -> crate::HistoryRecord {
+    let mut r = crate::HistoryRecord::changed(
+        crate::history::HistoryObject::new(crate::history::ObjectKind::Project, project.0, title),
+        Field::Score,
+        old.map(|s| s.to_string()),
+        new.map(|(s, _)| s.to_string()),
+    );
+    r.reason = new.map(|(_, why)| why.to_owned());
+    r
+}
+
+/// Why a progress use case did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ProgressError {
+    /// No such project for this user, or their role may not (see [`AccessError`]).
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// What was sent is not valid; every problem, by field.
+    #[error("invalid: {0:?}")]
+    Invalid(Problems),
+}
+
+impl From<StoreError> for ProgressError {
+    fn from(e: StoreError) -> Self {
+        ProgressError::Access(AccessError::Store(e))
+    }
+}
+
+/// Sets a project's progress override from `draft`, or clears it with `None`
+/// ([`Action::AssessProgress`]), while the project is at version `expected`; returns the new
+/// version.
+pub async fn set_progress_override(
+    access: &Access<'_>,
+    id: ProjectId,
+    draft: Option<&OverrideDraft>,
+    expected: Version,
+) -> Result<Version, ProgressError> {
+    access.project(id, Action::AssessProgress).await?;
+    let given = draft
+        .map(OverrideDraft::apply)
+        .transpose()
+        .map_err(ProgressError::Invalid)?;
+    Ok(access
+        .store()
+        .set_progress_override(
+            id,
+            given.as_ref().map(|(s, why)| (*s, why.as_str())),
+            expected,
+            access.user(),
+        )
+        .await?)
+}
+
+/// Sets the weeks without activity before `org`'s projects are stalled, from what was typed
+/// (a whole number from 1 to 52; [`Action::ManageOrganisation`]); returns them.
+pub async fn set_stall_weeks(
+    access: &Access<'_>,
+    org: crate::model::OrgId,
+    given: &str,
+) -> Result<u32, ProgressError> {
+    access.org(org, Action::ManageOrganisation)?;
+    let weeks = given
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|w| (1..=52).contains(w))
+        .ok_or_else(|| {
+            ProgressError::Invalid(vec![FieldProblem {
+                field: Field::StallWeeks,
+                index: None,
+                problem: Problem::NotAWholeNumber { min: 1, max: 52 },
+            }])
+        })?;
+    access.store().set_stall_weeks(org, weeks).await?;
+    Ok(weeks)
 }
 
 #[cfg(test)]
@@ -775,8 +978,6 @@ mod tests {
             )),
         }
     }
-
-    use crate::history::Field;
 
     #[test]
     fn a_prediction_first_written_after_the_study_is_found_in_the_history() {
