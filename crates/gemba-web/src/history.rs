@@ -242,6 +242,9 @@ fn field_noun(f: Field) -> &'static str {
         Field::Dimension => "the dimension",
         Field::Rating => "the rating",
         Field::Note => "the evidence note",
+        Field::Score => "the progress score",
+        Field::Reason => "the reason",
+        Field::StallWeeks => "the weeks before work is stalled",
     }
 }
 

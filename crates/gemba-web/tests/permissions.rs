@@ -390,6 +390,9 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("report_period", "2024-02"),
         ("direction", "up"),
         ("shows", "Taken over"),
+        ("score", "3.0"),
+        ("reason", "Taken over"),
+        ("stall_weeks", "8"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -567,6 +570,10 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         ("put", "/assessments/{id}/ratings") => {
             json!({"ratings": [{"dimension": "balance", "rating": 4, "note": "Taken over"}]})
         }
+        ("put", "/projects/{id}/progress") => {
+            json!({"override": {"score": 3.0, "reason": "Taken over"}})
+        }
+        ("put", "/organisations/{id}/progress-settings") => json!({"stall_weeks": 8}),
         _ => return None,
     })
 }

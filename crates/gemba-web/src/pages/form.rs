@@ -132,6 +132,12 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Dimension => ("Dimension", "a dimension from the list"),
         Field::Rating => ("Rating", "a level from Not yet started to Leading"),
         Field::Note => ("Evidence note", "an evidence note"),
+        Field::Score => ("Progress score", "a score from 0.5 to 5.0 from the list"),
+        Field::Reason => ("Reason", "why the derived score is not the right one"),
+        Field::StallWeeks => (
+            "Weeks without activity",
+            "a whole number of weeks from 1 to 52",
+        ),
     }
 }
 
@@ -156,6 +162,7 @@ fn chosen(field: Field) -> bool {
             | Field::Cadence
             | Field::Dimension
             | Field::Rating
+            | Field::Score
     )
 }
 

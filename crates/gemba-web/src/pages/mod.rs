@@ -40,6 +40,7 @@ pub(crate) mod layout;
 mod measures;
 mod members;
 mod pdsa;
+mod progress;
 pub(crate) mod projects;
 mod reports;
 pub(crate) mod session;
@@ -73,7 +74,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 15] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 16] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -88,6 +89,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         measures::ROUTES,
         measures::data::ROUTES,
         pdsa::ROUTES,
+        progress::ROUTES,
         confirm::ROUTES,
     ];
     tables.concat()
@@ -110,6 +112,7 @@ pub fn router() -> Router<AppState> {
         .merge(measures::router())
         .merge(measures::data::router())
         .merge(pdsa::router())
+        .merge(progress::router())
         .merge(confirm::router())
 }
 

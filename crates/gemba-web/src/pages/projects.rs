@@ -418,6 +418,7 @@ async fn show(
     let edit = grant.may(Action::EditProject);
     let members = store.project_members(p.id).await?;
     let organisation = store.org_members(p.org).await?;
+    let progress = gemba_domain::project_progress(&user.access(&state), p.id, today()).await?;
     let body = html! {
         span class="caption" { (org) }
         h1 { (p.title) }
@@ -446,6 +447,7 @@ async fn show(
         h2 { "Aim" }
         (paragraphs(&p.aim, "No aim yet."))
         (super::members::team_section(&user, p.id, p.lead, &members, &organisation, grant))
+        (super::progress::section(&user, &progress, grant, None, &super::form::FieldErrors::new(), None))
         h2 id="driver-diagram" { "Driver diagram" }
         (diagram(&p, &nodes))
         @if grant.may(Action::EditDriverDiagram) {
