@@ -336,8 +336,11 @@ pub struct ProjectProgress {
     pub derived: Progress,
     /// The score the project's lead set over the derived one, if any.
     pub assessed: Option<ProgressOverride>,
-    /// The latest activity: the latest of the dates of its data, the start dates of its
-    /// cycles (not after today) and its creation.
+    /// The latest activity: the latest of the dates of its data and the start dates of its
+    /// cycles (not after today); for a project with neither, the day it was created. Activity is
+    /// dated by the record (the period a value is for, the day a cycle started), not by when
+    /// it was typed: the store keeps no entry date per point, and a backlog loaded today does
+    /// not make old work current.
     pub last_activity: Option<NaiveDate>,
     /// Weeks without activity before it is stalled (its organisation's setting).
     pub stall_weeks: u32,
@@ -391,9 +394,9 @@ pub fn gather(
         .iter()
         .copied()
         .chain(started.iter().filter_map(|c| c.fields.start_date))
-        .chain([project.created_at.date()])
         .filter(|d| *d <= today)
-        .max();
+        .max()
+        .or(Some(project.created_at.date()));
     let overdue = measures
         .iter()
         .filter_map(|(m, d)| {
@@ -553,6 +556,11 @@ impl std::fmt::Display for Score {
     }
 }
 
+/// Every score as written: `0.5` to `5.0`.
+pub const SCORES: [&str; 10] = [
+    "0.5", "1.0", "1.5", "2.0", "2.5", "3.0", "3.5", "4.0", "4.5", "5.0",
+];
+
 /// The most characters of the reason for a progress override.
 pub const OVERRIDE_REASON: usize = crate::limits::REBASE_REASON;
 
@@ -600,7 +608,9 @@ impl OverrideDraft {
                 Ok(v) => Score::new(v).or_else(|| {
                     problem(
                         Field::Score,
-                        Problem::Rule("must be one of 0.5, 1.0, 1.5 … 5.0".into()),
+                        Problem::NotOneOf {
+                            allowed: SCORES.to_vec(),
+                        },
                     );
                     None
                 }),

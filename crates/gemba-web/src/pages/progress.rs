@@ -143,7 +143,7 @@ pub(crate) fn section(
             } @else {
                 div class="table-wrap" {
                     table class="table" {
-                        caption class="visually-hidden" { "PDSA method quality of " (p.method.cycles) " cycles" }
+                        caption class="visually-hidden" { "PDSA method quality" }
                         thead { tr { th scope="col" { "Feature (Taylor et al. 2014)" } th scope="col" { "Cycles" } th scope="col" { "Share" } } }
                         tbody {
                             @for (_, label, n, pct) in p.method.rows() {
