@@ -317,6 +317,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
                 prediction: "Checks done at 8 visits in 10; two early redness finds in a month."
                     .into(),
                 plan: "Two nurses, their own caseloads, one month.".into(),
+                scale: "Two nurses\u{2019} caseloads".into(),
                 ..PdsaFields::default()
             },
             lead_north,
@@ -518,6 +519,7 @@ async fn ed_project(
                     .into(),
                 act: Some(gemba_domain::ActDecision::Adapt),
                 act_notes: "Extend to afternoons and add a second cubicle.".into(),
+                scale: "One cubicle, weekday mornings".into(),
                 ..PdsaFields::default()
             },
             coach,
@@ -539,6 +541,7 @@ async fn ed_project(
                 study: "Time to assessment fell and held; four-hour performance moved less than predicted.".into(),
                 act: Some(gemba_domain::ActDecision::Adopt),
                 act_notes: "Adopt; next test the discharge lounge to free cubicles.".into(),
+                scale: "Two cubicles, 08:00\u{2013}20:00, every day".into(),
             },
             coach,
         )
@@ -730,6 +733,7 @@ async fn falls_project(
                     .into(),
                 act: Some(gemba_domain::ActDecision::Adopt),
                 act_notes: "Spread to all bays from March.".into(),
+                scale: "Two bays, night shifts, two weeks".into(),
                 ..PdsaFields::default()
             },
             partner,

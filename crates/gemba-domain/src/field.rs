@@ -108,11 +108,13 @@ pub enum Field {
     Reason,
     /// Weeks without activity before an organisation's projects are stalled.
     StallWeeks,
+    /// The scale of a PDSA cycle's test ("1 patient", "1 shift", "1 ward").
+    Scale,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 51] = [
+    pub const ALL: [Field; 52] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -164,6 +166,7 @@ impl Field {
         Field::Score,
         Field::Reason,
         Field::StallWeeks,
+        Field::Scale,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -221,6 +224,7 @@ impl Field {
             Field::Score => "score",
             Field::Reason => "reason",
             Field::StallWeeks => "stall_weeks",
+            Field::Scale => "scale",
         }
     }
 

@@ -420,7 +420,7 @@ pub fn gather(
                 && !c.fields.study.trim().is_empty(),
             linked: c.fields.follows.is_some()
                 || cycles.iter().any(|o| o.fields.follows == Some(c.id)),
-            scale: false,
+            scale: !c.fields.scale.trim().is_empty(),
         })
         .collect();
     ProjectProgress {

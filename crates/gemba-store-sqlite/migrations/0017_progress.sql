@@ -8,3 +8,6 @@ ALTER TABLE projects ADD COLUMN progress_reason TEXT;
 ALTER TABLE projects ADD COLUMN progress_by INTEGER REFERENCES users (id) ON DELETE SET NULL;
 ALTER TABLE projects ADD COLUMN progress_at TEXT;
 ALTER TABLE orgs ADD COLUMN stall_weeks INTEGER NOT NULL DEFAULT 6 CHECK (stall_weeks BETWEEN 1 AND 52);
+-- The scale of a PDSA cycle's test, in the team's words ("1 patient", "1 night shift", "the
+-- whole ward"): one of the features of the method's quality (Taylor et al. 2014).
+ALTER TABLE pdsa_cycles ADD COLUMN scale TEXT NOT NULL DEFAULT '';

@@ -1846,6 +1846,7 @@ pub async fn pdsa_cycles(store: &dyn Store) {
         study: "One fall, against none predicted".into(),
         act: Some(ActDecision::Adapt),
         act_notes: "Protect the bay nurse from being moved".into(),
+        scale: "Bay 3, nights, one week".into(),
     };
     let first = store
         .create_pdsa(w.project, &first_fields, w.user)
@@ -1904,6 +1905,7 @@ pub async fn pdsa_cycles(store: &dyn Store) {
         study: "s".into(),
         act: Some(ActDecision::Adopt),
         act_notes: "an".into(),
+        scale: "Bays 1\u{2013}4, nights".into(),
     };
     store
         .update_pdsa(second, &changed, vc(store, second).await, w.user)

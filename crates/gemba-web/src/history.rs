@@ -245,6 +245,7 @@ fn field_noun(f: Field) -> &'static str {
         Field::Score => "the progress score",
         Field::Reason => "the reason",
         Field::StallWeeks => "the weeks before work is stalled",
+        Field::Scale => "the scale of the test",
     }
 }
 

@@ -142,7 +142,7 @@ async fn progress_is_derived_from_the_record_and_the_lead_may_override_it() {
         .patch(
             &format!("/pdsa-cycles/{cid}"),
             &app.member_token,
-            json!({"study": "Two fewer falls than predicted"}),
+            json!({"study": "Two fewer falls than predicted", "scale": "Bay 3, nights, two weeks"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -167,7 +167,8 @@ async fn progress_is_derived_from_the_record_and_the_lead_may_override_it() {
         r.body["overdue_measures"],
         json!(["Falls per 1,000 bed days"])
     );
-    // One cycle: predicted before its study, not linked, no scale, data in March and April.
+    // One cycle: predicted before its study, not linked, its scale recorded, data in March
+    // and April.
     let shares: Vec<(String, i64, i64)> = r.body["method_quality"]["features"]
         .as_array()
         .unwrap()
@@ -185,7 +186,7 @@ async fn progress_is_derived_from_the_record_and_the_lead_may_override_it() {
         [
             ("predicted".to_owned(), 1, 100),
             ("iterative".to_owned(), 0, 0),
-            ("scaled".to_owned(), 0, 0),
+            ("scaled".to_owned(), 1, 100),
             ("monthly_data".to_owned(), 1, 100),
         ]
     );
