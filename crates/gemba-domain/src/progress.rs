@@ -306,6 +306,19 @@ impl MethodQuality {
         }
     }
 
+    /// The method's quality across several projects (the portfolio): the counts added, so
+    /// each share is of all their cycles together (a project with many cycles weighs more).
+    pub fn total<'a>(each: impl IntoIterator<Item = &'a MethodQuality>) -> MethodQuality {
+        each.into_iter()
+            .fold(MethodQuality::default(), |t, q| MethodQuality {
+                cycles: t.cycles + q.cycles,
+                predicted: t.predicted + q.predicted,
+                iterative: t.iterative + q.iterative,
+                scaled: t.scaled + q.scaled,
+                monthly_data: t.monthly_data + q.monthly_data,
+            })
+    }
+
     /// The features in order, for people, with count and share: "Prediction before study",
     /// "Iterative (linked)", "Scale recorded", "Data at least monthly".
     pub fn rows(&self) -> [(&'static str, &'static str, usize, usize); 4] {
@@ -897,6 +910,18 @@ mod tests {
         assert_eq!((rows[2].2, rows[2].3), (1, 25));
         assert_eq!((rows[3].2, rows[3].3), (3, 75));
         assert_eq!(MethodQuality::of(&[], &data, d(2026, 7, 20)).rows()[0].3, 0);
+        // Across two projects: 4 + 1 cycles, 2 + 1 predicted: 3 of 5, 60%.
+        let other = MethodQuality {
+            cycles: 1,
+            predicted: 1,
+            iterative: 0,
+            scaled: 0,
+            monthly_data: 1,
+        };
+        let all = MethodQuality::total([&q, &other]);
+        assert_eq!((all.cycles, all.predicted, all.monthly_data), (5, 3, 4));
+        assert_eq!(all.rows()[0].3, 60);
+        assert_eq!(all.rows()[3].3, 80);
     }
 
     fn measure(rebase: Option<NaiveDate>) -> Measure {
