@@ -667,8 +667,9 @@ async fn upgrade_to_self_assessments_starts_with_none() {
     store.close().await;
 }
 
-/// A database made before migration 0017: its projects have no progress override and its
-/// organisations flag stalled work after the default 6 weeks; an override can then be set.
+/// A database made before migration 0017: its projects have no progress override, its
+/// organisations flag stalled work after the default 6 weeks and its cycles have no scale; an
+/// override can then be set.
 #[tokio::test]
 async fn upgrade_to_progress_starts_without_overrides_at_six_weeks() {
     let (dir, _, mut conn) = database_before(17).await;
@@ -680,6 +681,10 @@ async fn upgrade_to_progress_starts_without_overrides_at_six_weeks() {
         "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
          created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'testing', '', \
          '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+        "INSERT INTO pdsa_cycles (id, project_id, title, start_date, objective, prediction, \
+         plan, data_plan, do_notes, study, act_notes, created_at, updated_at) \
+         VALUES (1, 1, 'Huddle', '2025-01-06', '', 'Fewer falls', '', '', '', '', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
     ] {
         sqlx::query(sql).execute(&mut conn).await.unwrap();
     }
@@ -687,6 +692,12 @@ async fn upgrade_to_progress_starts_without_overrides_at_six_weeks() {
 
     let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
     assert_eq!(store.progress_override(ProjectId(1)).await.unwrap(), None);
+    // Cycles logged before have no scale recorded.
+    let cycle = store.pdsa(PdsaId(1)).await.unwrap().unwrap();
+    assert_eq!(
+        (cycle.fields.prediction.as_str(), cycle.fields.scale.as_str()),
+        ("Fewer falls", "")
+    );
     assert_eq!(store.stall_weeks(OrgId(1)).await.unwrap(), 6);
     let v = store.project(ProjectId(1)).await.unwrap().unwrap().version;
     let score = gemba_domain::Score::new(2.5).unwrap();
