@@ -695,7 +695,10 @@ async fn upgrade_to_progress_starts_without_overrides_at_six_weeks() {
     // Cycles logged before have no scale recorded.
     let cycle = store.pdsa(PdsaId(1)).await.unwrap().unwrap();
     assert_eq!(
-        (cycle.fields.prediction.as_str(), cycle.fields.scale.as_str()),
+        (
+            cycle.fields.prediction.as_str(),
+            cycle.fields.scale.as_str()
+        ),
         ("Fewer falls", "")
     );
     assert_eq!(store.stall_weeks(OrgId(1)).await.unwrap(), 6);
