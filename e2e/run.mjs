@@ -592,6 +592,41 @@ async function journey(browser, base) {
       }
     });
 
+    await step('the project page shows its progress; its lead sets a score with a reason, shown beside the derived one; it passes axe at phone width', async () => {
+      await page.goto(projectUrl);
+      const before = (await page.locator('section.progress').textContent()).replace(/\s+/g, ' ');
+      check(/Progress score: \d\.\d out of 5\.0 \(derived from the record\)/.test(before), `the progress section shows no derived score: "${before.slice(0, 200)}"`);
+      check(before.includes('Changes tested') && before.includes('Prediction before study'), 'the progress section lacks the ladder or the method quality table');
+      await page.getByLabel('Progress score', { exact: true }).selectOption('3.5');
+      await page.getByLabel('Reason', { exact: true }).fill('The ward audit agrees with the chart.');
+      await Promise.all([
+        page.waitForURL((u) => u.toString().replace(/[?#].*$/, '') === projectUrl),
+        page.getByRole('button', { name: 'Save score' }).click(),
+      ]);
+      const after = (await page.locator('section.progress').textContent()).replace(/\s+/g, ' ');
+      check(after.includes('3.5 out of 5.0') && after.includes('derived from the record') && after.includes('The ward audit agrees with the chart.'),
+        `the override is not shown beside the derived score: "${after.slice(0, 300)}"`);
+      await axeCheck(page, 'Project page with its progress (/projects/{id})');
+      const phone = await browser.newContext({
+        viewport: PHONE,
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        storageState: await context.storageState(),
+      });
+      const p = await phone.newPage();
+      p.setDefaultTimeout(30_000);
+      try {
+        await p.goto(`${projectUrl}#progress-title`);
+        await axeCheck(p, `Project page with its progress at ${PHONE.width} px (/projects/{id})`);
+        const w = await phoneWidth(p);
+        if (w.scrollWidth > w.clientWidth) await saveArtifacts(p, 'phone-progress');
+        check(w.scrollWidth <= w.clientWidth, `at ${PHONE.width} px the project page with its progress scrolls sideways (${w.scrollWidth} px)`);
+      } finally {
+        await phone.close();
+      }
+    });
+
     await step('the improvement lead puts the measure on the board report; the board page shows it with its icons', async () => {
       await page.goto(measureUrl);
       await page.getByLabel('Report section').selectOption('Safe');

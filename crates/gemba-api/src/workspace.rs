@@ -734,6 +734,8 @@ pub struct PdsaInput {
     pub act: Option<Option<String>>,
     /// Act: what next.
     pub act_notes: Option<String>,
+    /// Plan: the scale of the test ("1 patient", "1 shift", "1 ward").
+    pub scale: Option<String>,
 }
 
 impl PdsaInput {
@@ -752,6 +754,7 @@ impl PdsaInput {
             study: self.study.clone(),
             act: self.act.clone().map(Option::unwrap_or_default),
             act_notes: self.act_notes.clone(),
+            scale: self.scale.clone(),
         }
     }
 
@@ -793,6 +796,8 @@ pub struct PdsaJson {
     pub act: Option<String>,
     /// Act: what next.
     pub act_notes: String,
+    /// Plan: the scale of the test ("" when not recorded).
+    pub scale: String,
     /// The version: 1 when created, one more after every change. Also the `ETag` (`"3"`);
     /// send it back as `If-Match` to change or delete only what you read.
     pub version: i64,
@@ -816,6 +821,7 @@ impl From<&PdsaCycle> for PdsaJson {
             study: f.study.clone(),
             act: f.act.map(|a| a.name().to_owned()),
             act_notes: f.act_notes.clone(),
+            scale: f.scale.clone(),
             version: c.version.0,
         }
     }

@@ -293,15 +293,66 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     discharge_event(store, riverside, ward7, nurse).await?;
     closed_insulin_project(store, riverside, ward7, nurse).await?;
     self_assessments(store, riverside, [users[0], coach, users[4]]).await?;
+    // The district nurses' work is current: 18 months of data up to last month and a cycle
+    // started last month, so that their project is not stalled whenever the demo is made
+    // (the other projects' data are historical: they show as stalled, with their last activity).
+    let today = chrono::Utc::now().date_naive();
+    let this_month = date(today.year(), today.month(), 1);
+    let first = this_month
+        .checked_sub_months(chrono::Months::new(18))
+        .unwrap_or(this_month);
     let mut noise = Noise(5);
     let points: Vec<DataPoint> = (0..18)
         .map(|k| DataPoint {
-            date: month(date(2025, 4, 1), k),
+            date: month(first, k),
             value: Some((9.0 + 3.0 * noise.next()).round().max(0.0)),
             denominator: None,
         })
         .collect();
     store.put_data(id, &points, lead_north).await?;
+    store
+        .create_pdsa(
+            p,
+            &PdsaFields {
+                title: "Skin checks at every second visit".into(),
+                start_date: Some(month(first, 17)),
+                objective: "Can the team check heels and sacrum at every second visit?".into(),
+                prediction: "Checks done at 8 visits in 10; two early redness finds in a month."
+                    .into(),
+                plan: "Two nurses, their own caseloads, one month.".into(),
+                scale: "Two nurses\u{2019} caseloads".into(),
+                ..PdsaFields::default()
+            },
+            lead_north,
+        )
+        .await?;
+    progress_overrides(store, falls_id, users[1]).await?;
+    Ok(())
+}
+
+/// The falls project's lead judges its progress higher than its record shows: the ward's
+/// outcome improved after the rounding was adopted, but the new phase has fewer than twelve
+/// points, so the record cannot yet show it as sustained.
+async fn progress_overrides(store: &dyn Store, falls: ProjectId, coach: UserId) -> Result<()> {
+    let version = store
+        .project(falls)
+        .await?
+        .map(|p| p.version)
+        .unwrap_or(Version(1));
+    let score = gemba_domain::Score::new(4.0).context("4.0 is on the progress scale")?;
+    store
+        .set_progress_override(
+            falls,
+            Some((
+                score,
+                "Falls fell from 9 to about 5 per 1,000 bed days after the rounding was adopted \
+                 and stayed there for ten months; the ward's own audit shows rounding done 9 \
+                 nights in 10.",
+            )),
+            version,
+            coach,
+        )
+        .await?;
     Ok(())
 }
 
@@ -471,6 +522,7 @@ async fn ed_project(
                     .into(),
                 act: Some(gemba_domain::ActDecision::Adapt),
                 act_notes: "Extend to afternoons and add a second cubicle.".into(),
+                scale: "One cubicle, weekday mornings".into(),
                 ..PdsaFields::default()
             },
             coach,
@@ -492,6 +544,7 @@ async fn ed_project(
                 study: "Time to assessment fell and held; four-hour performance moved less than predicted.".into(),
                 act: Some(gemba_domain::ActDecision::Adopt),
                 act_notes: "Adopt; next test the discharge lounge to free cubicles.".into(),
+                scale: "Two cubicles, 08:00\u{2013}20:00, every day".into(),
             },
             coach,
         )
@@ -683,6 +736,7 @@ async fn falls_project(
                     .into(),
                 act: Some(gemba_domain::ActDecision::Adopt),
                 act_notes: "Spread to all bays from March.".into(),
+                scale: "Two bays, night shifts, two weeks".into(),
                 ..PdsaFields::default()
             },
             partner,
@@ -710,7 +764,13 @@ async fn closed_insulin_project(
     )?;
     let project = store.create_project(org, &f, nurse).await?;
     let primary = store
-        .add_driver_node(project, None, DriverKind::Primary, "Reliable dose timing", nurse)
+        .add_driver_node(
+            project,
+            None,
+            DriverKind::Primary,
+            "Reliable dose timing",
+            nurse,
+        )
         .await?;
     let secondary = store
         .add_driver_node(
@@ -741,9 +801,24 @@ async fn closed_insulin_project(
         .await?;
     let mut earlier = None;
     for (title, idea, act, start) in [
-        ("Tray labels on one bay", tray, gemba_domain::ActDecision::Adapt, date(2025, 2, 3)),
-        ("Tray labels on the whole ward", tray, gemba_domain::ActDecision::Adopt, date(2025, 3, 3)),
-        ("Alarms for one week", alarm, gemba_domain::ActDecision::Abandon, date(2025, 2, 10)),
+        (
+            "Tray labels on one bay",
+            tray,
+            gemba_domain::ActDecision::Adapt,
+            date(2025, 2, 3),
+        ),
+        (
+            "Tray labels on the whole ward",
+            tray,
+            gemba_domain::ActDecision::Adopt,
+            date(2025, 3, 3),
+        ),
+        (
+            "Alarms for one week",
+            alarm,
+            gemba_domain::ActDecision::Abandon,
+            date(2025, 2, 10),
+        ),
     ] {
         let cycle = PdsaFields {
             title: title.to_owned(),
@@ -765,7 +840,9 @@ async fn closed_insulin_project(
         results: "No missed doses for 14 weeks; late doses down from about 1 in 5 to 1 in 20."
             .to_owned(),
     };
-    store.set_closing_summary(project, &text, None, nurse).await?;
+    store
+        .set_closing_summary(project, &text, None, nurse)
+        .await?;
     Ok(())
 }
 
@@ -1210,5 +1287,45 @@ mod tests {
             let narratives = store.narratives(riverside, &p.period).await.unwrap();
             assert_eq!(narratives.len(), 3, "one per board measure for {}", p.label);
         }
+    }
+
+    /// Issue 12's progress in the demo: the projects show different scores, some stalled and
+    /// one not, and one has its lead's override with a reason.
+    #[tokio::test]
+    async fn the_demo_s_projects_show_different_progress() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        let today = chrono::Utc::now().date_naive();
+        let mut seen = Vec::new();
+        for org in [OrgId(1), OrgId(2)] {
+            for p in store.projects(org).await.unwrap() {
+                if p.kind != gemba_domain::ProjectKind::Improvement {
+                    continue;
+                }
+                let got = gemba_domain::progress_of(&store, &p, today, 6)
+                    .await
+                    .unwrap();
+                seen.push((
+                    p.title.clone(),
+                    got.derived.score,
+                    got.stalled,
+                    got.assessed.map(|o| o.score.value()),
+                ));
+            }
+        }
+        let mut scores: Vec<String> = seen.iter().map(|s| format!("{:.1}", s.1)).collect();
+        scores.sort();
+        scores.dedup();
+        assert!(scores.len() >= 3, "{seen:?}");
+        assert!(seen.iter().any(|s| s.2), "one stalled: {seen:?}");
+        let ulcers = seen
+            .iter()
+            .find(|s| s.0.starts_with("Pressure ulcer"))
+            .unwrap();
+        assert!(!ulcers.2, "current work is not stalled: {seen:?}");
+        let overridden: Vec<_> = seen.iter().filter(|s| s.3.is_some()).collect();
+        assert_eq!(overridden.len(), 1, "{seen:?}");
+        assert_eq!(overridden[0].3, Some(4.0));
     }
 }

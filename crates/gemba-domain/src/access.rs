@@ -62,6 +62,9 @@ pub enum Action {
     AssessBoard,
     /// Set the organisation's (and its system's) strategic priorities.
     ManagePriorities,
+    /// Set a project's progress score over the one derived from its record (with a reason), or
+    /// clear it.
+    AssessProgress,
 }
 
 /// One row of the permission table.
@@ -214,11 +217,17 @@ pub const POLICY: &[Permission] = &[
         roles: LEADS,
         project_lead: false,
     },
+    Permission {
+        action: Action::AssessProgress,
+        what: "set a project's progress score over the derived one",
+        roles: LEADS,
+        project_lead: true,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -238,6 +247,7 @@ impl Action {
         Action::WriteNarrative,
         Action::AssessBoard,
         Action::ManagePriorities,
+        Action::AssessProgress,
     ];
 
     /// Its row of [`POLICY`].

@@ -870,6 +870,8 @@ pub struct PdsaDraft {
     pub act: Option<String>,
     /// Act: what next.
     pub act_notes: Option<String>,
+    /// Plan: the scale of the test ("1 patient", "1 shift", "1 ward").
+    pub scale: Option<String>,
 }
 
 impl PdsaDraft {
@@ -935,6 +937,12 @@ impl PdsaDraft {
             &self.act_notes,
             current.map(|p| &p.act_notes),
         );
+        let scale = c.text(
+            Field::Scale,
+            self.scale.as_deref(),
+            current.map(|p| p.scale.as_str()),
+            limits::SHORT_TEXT,
+        );
         let act = match self.act.as_deref().map(str::trim) {
             None => Some(current.and_then(|p| p.act)),
             Some("") => Some(None),
@@ -964,6 +972,7 @@ impl PdsaDraft {
             study,
             act,
             act_notes,
+            scale,
         });
         c.finish(fields)
     }

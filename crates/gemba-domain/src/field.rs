@@ -124,11 +124,19 @@ pub enum Field {
     WhatWorked,
     /// A closing summary's "what did not" (prose).
     WhatDidNot,
+    /// A project's progress score as its lead assessed it (0.5 to 5.0).
+    Score,
+    /// Why a project's progress score was set over the derived one.
+    Reason,
+    /// Weeks without activity before an organisation's projects are stalled.
+    StallWeeks,
+    /// The scale of a PDSA cycle's test ("1 patient", "1 shift", "1 ward").
+    Scale,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 59] = [
+    pub const ALL: [Field; 63] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -188,6 +196,10 @@ impl Field {
         Field::NextSteps,
         Field::WhatWorked,
         Field::WhatDidNot,
+        Field::Score,
+        Field::Reason,
+        Field::StallWeeks,
+        Field::Scale,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -253,6 +265,10 @@ impl Field {
             Field::NextSteps => "next_steps",
             Field::WhatWorked => "what_worked",
             Field::WhatDidNot => "what_did_not",
+            Field::Score => "score",
+            Field::Reason => "reason",
+            Field::StallWeeks => "stall_weeks",
+            Field::Scale => "scale",
         }
     }
 
@@ -285,6 +301,7 @@ impl Field {
                 | Field::NextSteps
                 | Field::WhatWorked
                 | Field::WhatDidNot
+                | Field::Reason
         )
     }
 }

@@ -473,6 +473,7 @@ pub fn pdsa_changes(
     d.text(Field::Objective, &old.objective, &new.objective);
     d.text(Field::Prediction, &old.prediction, &new.prediction);
     d.text(Field::Plan, &old.plan, &new.plan);
+    d.text(Field::Scale, &old.scale, &new.scale);
     d.text(Field::DataPlan, &old.data_plan, &new.data_plan);
     d.text(Field::DoNotes, &old.do_notes, &new.do_notes);
     d.text(Field::Study, &old.study, &new.study);

@@ -20,6 +20,7 @@ mod model;
 mod period;
 mod portfolio;
 mod priority;
+mod progress;
 mod report;
 mod self_assessment;
 mod store;
@@ -68,6 +69,13 @@ pub use portfolio::{
 pub use priority::{
     create_priority, delete_priority, link_priorities, priority, update_priority, Priority,
     PriorityDraft, PriorityScope, PriorityText, MAX_PROJECT_PRIORITIES,
+};
+pub use progress::{
+    derive_progress, gather as gather_progress, override_record, predictions_after_study,
+    progress_of, project_progress, set_progress_override, set_stall_weeks, stalled, CycleFacts,
+    MeasureSignal, MethodQuality, OverrideDraft, Progress, ProgressError, ProgressEvidence,
+    ProgressOverride, ProjectProgress, Score, Step, BASELINE_POINTS, DEFAULT_STALL_WEEKS, INTENT,
+    OVERRIDE_REASON, SUSTAIN_POINTS,
 };
 pub use report::{
     already_published, check_period, create_report, delete_report, may_write_narrative,

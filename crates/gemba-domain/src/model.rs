@@ -603,6 +603,9 @@ pub struct PdsaFields {
     pub act: Option<ActDecision>,
     /// Act: what next.
     pub act_notes: String,
+    /// Plan: the scale of the test, in the team's words ("1 patient", "1 night shift", "bays
+    /// 1–2", "the whole ward"); empty when not recorded.
+    pub scale: String,
 }
 
 /// A PDSA cycle as stored.

@@ -28,6 +28,7 @@ use crate::event::{ReportOut, ReportOutText};
 use crate::history::HistoryEntry;
 use crate::model::*;
 use crate::priority::{Priority, PriorityScope, PriorityText};
+use crate::progress::{ProgressOverride, Score};
 use crate::report::{
     Narrative, NarrativeText, Publication, PublishedCopy, ReportSettings, SavedReport,
 };
@@ -318,6 +319,27 @@ pub trait Store: Send + Sync + 'static {
         expected: Option<Version>,
         by: UserId,
     ) -> Result<Version, StoreError>;
+    /// The progress score a project's lead set over the derived one, if any (its
+    /// [`ProgressOverride::who`] is the setter's display name).
+    async fn progress_override(
+        &self,
+        project: ProjectId,
+    ) -> Result<Option<ProgressOverride>, StoreError>;
+    /// Sets (or, with `None`, clears) a live project's progress override, by `by`, only while
+    /// the project is at version `expected` (else `Stale`); records the change in its history
+    /// (field [`Field::Score`](crate::Field) with the reason). Returns the new version.
+    async fn set_progress_override(
+        &self,
+        project: ProjectId,
+        score: Option<(Score, &str)>,
+        expected: Version,
+        by: UserId,
+    ) -> Result<Version, StoreError>;
+    /// Weeks without activity before the organisation's projects are stalled
+    /// ([`DEFAULT_STALL_WEEKS`](crate::DEFAULT_STALL_WEEKS) until it chooses).
+    async fn stall_weeks(&self, org: OrgId) -> Result<u32, StoreError>;
+    /// Sets the organisation's stall weeks (1 to 52, checked by the caller).
+    async fn set_stall_weeks(&self, org: OrgId, weeks: u32) -> Result<(), StoreError>;
     /// The project row that holds the organisation's own measures (kind
     /// [`ProjectKind::Organisation`]), made on first use by `by`.
     async fn organisation_measures(&self, org: OrgId, by: UserId) -> Result<ProjectId, StoreError>;

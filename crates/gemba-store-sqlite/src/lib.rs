@@ -53,6 +53,7 @@ mod owner;
 mod pdsa;
 mod people;
 mod priorities;
+mod progress;
 mod projects;
 mod reports;
 mod soft_delete;
@@ -439,6 +440,31 @@ impl Store for SqliteStore {
 
     async fn organisation_measures(&self, org: OrgId, by: UserId) -> Result<ProjectId, StoreError> {
         board::organisation_measures(&self.pool, org, by).await
+    }
+
+    async fn progress_override(
+        &self,
+        project: ProjectId,
+    ) -> Result<Option<ProgressOverride>, StoreError> {
+        progress::progress_override(&self.pool, project).await
+    }
+
+    async fn set_progress_override(
+        &self,
+        project: ProjectId,
+        score: Option<(Score, &str)>,
+        expected: Version,
+        by: UserId,
+    ) -> Result<Version, StoreError> {
+        progress::set_progress_override(&self.pool, project, score, expected, by).await
+    }
+
+    async fn stall_weeks(&self, org: OrgId) -> Result<u32, StoreError> {
+        progress::stall_weeks(&self.pool, org).await
+    }
+
+    async fn set_stall_weeks(&self, org: OrgId, weeks: u32) -> Result<(), StoreError> {
+        progress::set_stall_weeks(&self.pool, org, weeks).await
     }
 
     async fn report_sections(&self, org: OrgId) -> Result<Vec<String>, StoreError> {

@@ -41,6 +41,7 @@ fn cycle_from(r: &SqliteRow) -> Result<PdsaCycle, StoreError> {
                 .map(|a| ActDecision::parse(&a).ok_or_else(|| corrupt("pdsa_cycles.act", &a)))
                 .transpose()?,
             act_notes: r.try_get("act_notes").map_err(db)?,
+            scale: r.try_get("scale").map_err(db)?,
         },
         version: Version(r.try_get("version").map_err(db)?),
     })
@@ -50,7 +51,7 @@ fn cycle_from(r: &SqliteRow) -> Result<PdsaCycle, StoreError> {
 macro_rules! columns {
     () => {
         "id, project_id, change_idea_id, follows_id, title, start_date, objective, prediction, \
-         plan, data_plan, do_notes, study, act, act_notes, version"
+         plan, data_plan, do_notes, study, act, act_notes, scale, version"
     };
 }
 
@@ -135,8 +136,8 @@ pub(crate) async fn create(
     check_links(&mut tx, project, None, f).await?;
     let done = sqlx::query(
         "INSERT INTO pdsa_cycles (project_id, change_idea_id, follows_id, title, start_date, \
-         objective, prediction, plan, data_plan, do_notes, study, act, act_notes, created_at, \
-         updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         objective, prediction, plan, data_plan, do_notes, study, act, act_notes, scale, \
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(project.0)
     .bind(f.change_idea.map(|c| c.0))
@@ -151,6 +152,7 @@ pub(crate) async fn create(
     .bind(&f.study)
     .bind(f.act.map(ActDecision::name))
     .bind(&f.act_notes)
+    .bind(&f.scale)
     .bind(at)
     .bind(at)
     .execute(&mut *tx)
@@ -266,7 +268,7 @@ pub(crate) async fn update(
     let done = sqlx::query(
         "UPDATE pdsa_cycles SET change_idea_id = ?, follows_id = ?, title = ?, start_date = ?, \
          objective = ?, prediction = ?, plan = ?, data_plan = ?, do_notes = ?, study = ?, \
-         act = ?, act_notes = ?, updated_at = ?, version = version + 1 \
+         act = ?, act_notes = ?, scale = ?, updated_at = ?, version = version + 1 \
          WHERE id = ? AND version = ? AND deleted_at IS NULL",
     )
     .bind(f.change_idea.map(|c| c.0))
@@ -281,6 +283,7 @@ pub(crate) async fn update(
     .bind(&f.study)
     .bind(f.act.map(ActDecision::name))
     .bind(&f.act_notes)
+    .bind(&f.scale)
     .bind(at)
     .bind(id.0)
     .bind(expected.0)

@@ -765,6 +765,64 @@ async fn upgrade_to_closing_summaries_starts_with_none() {
     store.close().await;
 }
 
+/// A database made before migration 0017: its projects have no progress override, its
+/// organisations flag stalled work after the default 6 weeks and its cycles have no scale; an
+/// override can then be set.
+#[tokio::test]
+async fn upgrade_to_progress_starts_without_overrides_at_six_weeks() {
+    let (dir, _, mut conn) = database_before(17).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'member')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+        "INSERT INTO pdsa_cycles (id, project_id, title, start_date, objective, prediction, \
+         plan, data_plan, do_notes, study, act_notes, created_at, updated_at) \
+         VALUES (1, 1, 'Huddle', '2025-01-06', '', 'Fewer falls', '', '', '', '', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert_eq!(store.progress_override(ProjectId(1)).await.unwrap(), None);
+    // Cycles logged before have no scale recorded.
+    let cycle = store.pdsa(PdsaId(1)).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            cycle.fields.prediction.as_str(),
+            cycle.fields.scale.as_str()
+        ),
+        ("Fewer falls", "")
+    );
+    assert_eq!(store.stall_weeks(OrgId(1)).await.unwrap(), 6);
+    let v = store.project(ProjectId(1)).await.unwrap().unwrap().version;
+    let score = gemba_domain::Score::new(2.5).unwrap();
+    store
+        .set_progress_override(
+            ProjectId(1),
+            Some((score, "Cycles under way")),
+            v,
+            UserId(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .progress_override(ProjectId(1))
+            .await
+            .unwrap()
+            .unwrap()
+            .score,
+        score
+    );
+    store.close().await;
+}
+
 #[tokio::test]
 async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     let (dir, _, mut conn) = database_before(6).await;

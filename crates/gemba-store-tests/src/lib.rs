@@ -71,6 +71,7 @@ macro_rules! conformance {
             improvement_events_and_report_outs,
             closing_summaries,
             board_self_assessments,
+            progress_overrides_and_stall_weeks,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -1848,6 +1849,7 @@ pub async fn pdsa_cycles(store: &dyn Store) {
         study: "One fall, against none predicted".into(),
         act: Some(ActDecision::Adapt),
         act_notes: "Protect the bay nurse from being moved".into(),
+        scale: "Bay 3, nights, one week".into(),
     };
     let first = store
         .create_pdsa(w.project, &first_fields, w.user)
@@ -1906,6 +1908,7 @@ pub async fn pdsa_cycles(store: &dyn Store) {
         study: "s".into(),
         act: Some(ActDecision::Adopt),
         act_notes: "an".into(),
+        scale: "Bays 1\u{2013}4, nights".into(),
     };
     store
         .update_pdsa(second, &changed, vc(store, second).await, w.user)
@@ -4339,6 +4342,97 @@ pub async fn closing_summaries(store: &dyn Store) {
         store
             .set_closing_summary(a.project, &text, None, a.user)
             .await,
+        Err(StoreError::Missing(_))
+    ));
+}
+
+/// A project's progress override: set with a reason against the project's version (a stale
+/// version is refused and writes nothing), read back with who set it, changed, cleared, each in
+/// the history with its reason; the organisation's stall weeks default to 6 and change.
+pub async fn progress_overrides_and_stall_weeks(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;
+    assert_eq!(store.progress_override(a.project).await.unwrap(), None);
+    let v1 = store.project(a.project).await.unwrap().unwrap().version;
+    let three = Score::new(3.0).unwrap();
+    let v2 = store
+        .set_progress_override(
+            a.project,
+            Some((three, "Audit shows the change")),
+            v1,
+            a.user,
+        )
+        .await
+        .unwrap();
+    assert_eq!(v2, Version(v1.0 + 1));
+    let o = store.progress_override(a.project).await.unwrap().unwrap();
+    assert_eq!(
+        (o.score, o.reason.as_str(), o.by, o.who.as_str()),
+        (three, "Audit shows the change", Some(a.user), "Asha Patel")
+    );
+    // The other organisation's project is untouched.
+    assert_eq!(store.progress_override(b.project).await.unwrap(), None);
+    // Written against the old version: stale, nothing written.
+    let stale = store
+        .set_progress_override(
+            a.project,
+            Some((Score::new(4.5).unwrap(), "Late")),
+            v1,
+            a.user,
+        )
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    assert_eq!(
+        store
+            .progress_override(a.project)
+            .await
+            .unwrap()
+            .unwrap()
+            .score,
+        three
+    );
+    let v3 = store
+        .set_progress_override(a.project, None, v2, a.user)
+        .await
+        .unwrap();
+    assert_eq!(v3, Version(v2.0 + 1));
+    assert_eq!(store.progress_override(a.project).await.unwrap(), None);
+    // Clearing what is already clear changes nothing.
+    assert_eq!(
+        store
+            .set_progress_override(a.project, None, v3, a.user)
+            .await
+            .unwrap(),
+        v3
+    );
+    let changes: Vec<(Option<String>, Option<String>, Option<String>)> = store
+        .history(a.project)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.record())
+        .filter(|r| r.field == Some(Field::Score))
+        .map(|r| (r.old.clone(), r.new.clone(), r.reason.clone()))
+        .collect();
+    let mut changes = changes;
+    changes.sort();
+    assert_eq!(
+        changes,
+        [
+            (
+                None,
+                Some("3.0".into()),
+                Some("Audit shows the change".into())
+            ),
+            (Some("3.0".into()), None, None),
+        ]
+    );
+    assert_eq!(store.stall_weeks(a.org).await.unwrap(), 6);
+    store.set_stall_weeks(a.org, 8).await.unwrap();
+    assert_eq!(store.stall_weeks(a.org).await.unwrap(), 8);
+    assert_eq!(store.stall_weeks(b.org).await.unwrap(), 6);
+    assert!(matches!(
+        store.stall_weeks(OrgId(987_654)).await,
         Err(StoreError::Missing(_))
     ));
 }

@@ -253,6 +253,10 @@ fn field_noun(f: Field) -> &'static str {
         Field::NextSteps => "the next steps",
         Field::WhatWorked => "what worked",
         Field::WhatDidNot => "what did not work",
+        Field::Score => "the progress score",
+        Field::Reason => "the reason",
+        Field::StallWeeks => "the weeks before work is stalled",
+        Field::Scale => "the scale of the test",
     }
 }
 

@@ -1391,6 +1391,10 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("put", "/assessments/{id}/ratings") => {
             Some(json!({"ratings": [{"dimension": "balance", "rating": 5}]}))
         }
+        ("put", "/projects/{id}/progress") => {
+            Some(json!({"override": {"score": 2.0, "reason": "Taken over"}}))
+        }
+        ("put", "/organisations/{id}/progress-settings") => Some(json!({"stall_weeks": 9})),
         _ => None,
     }
 }
@@ -1556,6 +1560,11 @@ async fn another_organisations_ids_answer_404_on_every_route() {
     }
     assert!(checked >= 36, "only {checked} routes checked");
     // Nothing of Trust A changed.
+    let progress = app
+        .get(&format!("/projects/{pid}/progress"), &app.lead)
+        .await;
+    assert_eq!(progress.body["override"], Value::Null);
+    assert_eq!(progress.body["stall_weeks"], 6);
     let p = app.get(&format!("/projects/{pid}"), &app.lead).await;
     assert_eq!(p.body["title"], "Reduce falls");
     assert_eq!(

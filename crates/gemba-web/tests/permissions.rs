@@ -415,6 +415,9 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("event_date", "2026-09-01"),
         ("what_worked", "Taken over"),
         ("shows", "Taken over"),
+        ("score", "3.0"),
+        ("reason", "Taken over"),
+        ("stall_weeks", "8"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -601,6 +604,10 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         ("put", "/assessments/{id}/ratings") => {
             json!({"ratings": [{"dimension": "balance", "rating": 4, "note": "Taken over"}]})
         }
+        ("put", "/projects/{id}/progress") => {
+            json!({"override": {"score": 3.0, "reason": "Taken over"}})
+        }
+        ("put", "/organisations/{id}/progress-settings") => json!({"stall_weeks": 8}),
         _ => return None,
     })
 }

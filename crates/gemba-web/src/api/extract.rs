@@ -149,6 +149,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// A JSON value already read (an object), as `T`: a field that does not fit is a 422 naming it.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        ApiError::field(&field, e.into_inner().to_string())
+    })
+}
+
 /// A JSON request body: like `axum::Json`, but every rejection is an [`ApiError`].
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);

@@ -25,6 +25,7 @@ mod measures;
 mod members;
 mod pdsa;
 mod portfolio;
+mod progress;
 mod projects;
 mod reports;
 
@@ -146,6 +147,10 @@ api_routes! {
     get "/organisations/{id}/assessments/comparison" => assessments::comparison, Do(Action::Read);
     get "/assessments/{id}" => assessments::show, Do(Action::Read);
     put "/assessments/{id}/ratings" => assessments::rate, Do(Action::AssessBoard);
+    get "/projects/{id}/progress" => progress::show, Do(Action::Read);
+    put "/projects/{id}/progress" => progress::assess, Do(Action::AssessProgress);
+    get "/organisations/{id}/progress-settings" => progress::settings, Do(Action::Read);
+    put "/organisations/{id}/progress-settings" => progress::set_settings, Do(Action::ManageOrganisation);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -43,6 +43,7 @@ page_routes! {
     get "/admin/orgs/{org}/organisations" => organisations, Do(Action::ManageOrganisation);
     post "/admin/orgs/{org}/organisations" => add_org, Do(Action::ManageOrganisation);
     post "/admin/orgs/{org}/rename" => rename_org, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/stall-weeks" => set_stall_weeks, Do(Action::ManageOrganisation);
 }
 
 /// The organisation of the path when the user is its admin: 404 when they are not in it (or
@@ -801,6 +802,8 @@ struct OrgForm {
     name: String,
     #[serde(default)]
     new_name: String,
+    #[serde(default)]
+    stall_weeks: String,
 }
 
 async fn organisations_page(
@@ -820,9 +823,14 @@ async fn organisations_page(
     } else {
         f.new_name.as_str()
     };
+    let stall_value = if errors.0.contains_key("stall_weeks") {
+        f.stall_weeks.clone()
+    } else {
+        state.store.stall_weeks(org.id).await?.to_string()
+    };
     let body = html! {
         (notice)
-        (form::error_summary_ordered(errors, &["new_name", "name"]))
+        (form::error_summary_ordered(errors, &["new_name", "stall_weeks", "name"]))
         @match &org.system {
             Some(s) => p { (org.name) " is part of " strong { (s) } ". Its organisations:" },
             None => p { (org.name) " is not part of a system. An organisation you add here is not part of one either." },
@@ -840,6 +848,13 @@ async fn organisations_page(
             (csrf_field(user))
             (form::text_input("new_name", "New name", rename_value, None, errors))
             button type="submit" class="button button--secondary" { "Rename" }
+        }
+        h2 id="stalled" { "Stalled work" }
+        p { "A project is flagged as stalled when it has no new data and no PDSA cycle started for more than this many weeks." }
+        form method="post" action={ "/admin/orgs/" (org.id) "/stall-weeks" } class="add-form" novalidate {
+            (csrf_field(user))
+            (form::input_of_type("number", "stall_weeks", "Weeks without activity", &stall_value, Some("A whole number from 1 to 52. The default is 6."), errors))
+            button type="submit" class="button button--secondary" { "Save" }
         }
         h2 id="add" { "Add an organisation" }
         p { "A trust, practice or other organisation of the same system. You become its first admin, and add its people." }
@@ -941,5 +956,28 @@ async fn rename_org(
             Ok((StatusCode::BAD_REQUEST, body).into_response())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+async fn set_stall_weeks(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    Form(f): Form<OrgForm>,
+) -> Result<Response, PageError> {
+    let org = admin_of(&user, &org)?;
+    user.check_csrf(&f.csrf)?;
+    let access = gemba_domain::Access::load(state.store.as_ref(), user.user.id).await?;
+    match gemba_domain::set_stall_weeks(&access, org.id, &f.stall_weeks).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/admin/orgs/{}/organisations#stalled",
+            org.id
+        ))),
+        Err(gemba_domain::ProgressError::Invalid(problems)) => {
+            let errors = FieldErrors::from(problems);
+            let body = organisations_page(&state, &user, &org, html! {}, &f, &errors).await?;
+            Ok((StatusCode::BAD_REQUEST, body).into_response())
+        }
+        Err(gemba_domain::ProgressError::Access(e)) => Err(e.into()),
     }
 }

@@ -143,6 +143,13 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::NextSteps => ("Next steps", "the next steps"),
         Field::WhatWorked => ("What worked", "what worked"),
         Field::WhatDidNot => ("What did not work", "what did not work"),
+        Field::Score => ("Progress score", "a score from 0.5 to 5.0 from the list"),
+        Field::Reason => ("Reason", "why the derived score is not the right one"),
+        Field::Scale => ("Scale of the test", "the scale of the test"),
+        Field::StallWeeks => (
+            "Weeks without activity",
+            "a whole number of weeks from 1 to 52",
+        ),
     }
 }
 
@@ -170,6 +177,7 @@ fn chosen(field: Field) -> bool {
             | Field::PatientPartner
             | Field::Dimension
             | Field::Rating
+            | Field::Score
     )
 }
 

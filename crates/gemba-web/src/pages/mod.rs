@@ -43,6 +43,7 @@ mod measures;
 mod members;
 mod pdsa;
 mod portfolio;
+mod progress;
 pub(crate) mod projects;
 mod reports;
 pub(crate) mod session;
@@ -76,7 +77,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 18] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 19] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -94,6 +95,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         measures::ROUTES,
         measures::data::ROUTES,
         pdsa::ROUTES,
+        progress::ROUTES,
         confirm::ROUTES,
     ];
     tables.concat()
@@ -119,6 +121,7 @@ pub fn router() -> Router<AppState> {
         .merge(measures::router())
         .merge(measures::data::router())
         .merge(pdsa::router())
+        .merge(progress::router())
         .merge(confirm::router())
 }
 

@@ -79,6 +79,7 @@ struct PdsaForm {
     study: String,
     act: String,
     act_notes: String,
+    scale: String,
     /// The version of the cycle the form was loaded with (edits only).
     version: String,
 }
@@ -99,6 +100,7 @@ impl PdsaForm {
             study: f.study.clone(),
             act: f.act.map(|a| a.name().to_owned()).unwrap_or_default(),
             act_notes: f.act_notes.clone(),
+            scale: f.scale.clone(),
             version: String::new(),
         }
     }
@@ -124,6 +126,7 @@ impl PdsaForm {
             ("Objective", self.objective.clone()),
             ("Prediction", self.prediction.clone()),
             ("Plan", self.plan.clone()),
+            ("Scale of the test", self.scale.clone()),
             ("Data to collect", self.data_plan.clone()),
             ("What happened", self.do_notes.clone()),
             ("Study", self.study.clone()),
@@ -147,6 +150,7 @@ impl PdsaForm {
             study: Some(self.study.clone()),
             act: Some(self.act.clone()),
             act_notes: Some(self.act_notes.clone()),
+            scale: Some(self.scale.clone()),
         }
     }
 
@@ -166,7 +170,7 @@ impl PdsaForm {
     }
 }
 
-const FORM_ORDER: [&str; 12] = [
+const FORM_ORDER: [&str; 13] = [
     "title",
     "start_date",
     "change_idea",
@@ -174,6 +178,7 @@ const FORM_ORDER: [&str; 12] = [
     "objective",
     "prediction",
     "plan",
+    "scale",
     "data_plan",
     "do_notes",
     "study",
@@ -338,6 +343,8 @@ fn pdsa_form(c: &FormContext, f: &PdsaForm, e: &FieldErrors) -> Markup {
                 (form::textarea("prediction", "Prediction", &f.prediction,
                     Some("What you think will happen"), e))
                 (form::textarea("plan", "Who, what, where, when", &f.plan, None, e))
+                (form::text_input("scale", "Scale of the test", &f.scale,
+                    Some("For example 1 patient, 1 night shift, 2 bays, the whole ward"), e))
                 (form::textarea("data_plan", "Data to collect", &f.data_plan, None, e))
             }
             @if editing {
@@ -615,6 +622,7 @@ async fn show(
             h3 { "Objective" } (prose(&f.objective, "Not written yet."))
             h3 { "Prediction" } (prose(&f.prediction, "Not written yet."))
             h3 { "Who, what, where, when" } (prose(&f.plan, "Not written yet."))
+            h3 { "Scale of the test" } (prose(&f.scale, "Not recorded."))
             h3 { "Data to collect" } (prose(&f.data_plan, "Not written yet."))
         }
         section class="pdsa-stage" aria-labelledby="do" {

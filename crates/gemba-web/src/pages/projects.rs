@@ -421,6 +421,7 @@ async fn show(
     let priorities = super::portfolio::project_section(&state, &user, &p, grant).await?;
     let event = super::events::project_section(&state, &user, &p, grant).await?;
     let closing = super::library::project_section(&state, &p, grant).await?;
+    let progress = gemba_domain::project_progress(&user.access(&state), p.id, today()).await?;
     let body = html! {
         span class="caption" { (org) }
         h1 { (p.title) }
@@ -452,6 +453,7 @@ async fn show(
         (closing)
         (event)
         (super::members::team_section(&user, p.id, p.lead, &members, &organisation, grant))
+        (super::progress::section(&user, &progress, grant, None, &super::form::FieldErrors::new(), None))
         h2 id="driver-diagram" { "Driver diagram" }
         (diagram(&p, &nodes))
         @if grant.may(Action::EditDriverDiagram) {
