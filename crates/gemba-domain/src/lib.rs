@@ -17,6 +17,7 @@ pub mod limits;
 mod model;
 mod period;
 mod report;
+mod search;
 mod self_assessment;
 mod store;
 mod units;
@@ -54,6 +55,10 @@ pub use report::{
     publish_report, saved_report, update_report, write_narrative, Cadence, Narrative,
     NarrativeDraft, NarrativeText, Publication, PublishedCopy, ReportDraft, ReportPeriod,
     ReportSettings, SavedReport, NARRATIVE_PART,
+};
+pub use search::{
+    check_query, search, similar, similar_to_new, QueryProblem, SearchError, SearchHit,
+    SearchTerms, DEFAULT_RESULTS, MAX_QUERY_CHARS, MAX_RESULTS, MAX_TERMS, SIMILAR_RESULTS,
 };
 pub use self_assessment::{
     assessment_view, compare_assessments, gather_evidence, rate_board, start_assessment,
