@@ -24,6 +24,7 @@ mod members;
 mod pdsa;
 mod projects;
 mod reports;
+mod search;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
@@ -131,6 +132,8 @@ api_routes! {
     get "/organisations/{id}/assessments/comparison" => assessments::comparison, Do(Action::Read);
     get "/assessments/{id}" => assessments::show, Do(Action::Read);
     put "/assessments/{id}/ratings" => assessments::rate, Do(Action::AssessBoard);
+    get "/search" => search::search, Own;
+    get "/projects/{id}/similar" => search::similar, Do(Action::Read);
 }
 
 use crate::Guard::{self, Do, Own, Public};

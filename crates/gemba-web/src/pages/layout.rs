@@ -36,6 +36,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                                     li { a href="/" { "Dashboard" } }
                                     li { a href="/projects" { "Projects" } }
                                     li { a href="/board" { "Board" } }
+                                    li { a href="/search" { "Search" } }
                                     @if is_admin {
                                         li { a href="/admin" { "Admin" } }
                                     }

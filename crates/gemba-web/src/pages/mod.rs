@@ -42,6 +42,7 @@ mod members;
 mod pdsa;
 pub(crate) mod projects;
 mod reports;
+pub(crate) mod search;
 pub(crate) mod session;
 
 use axum::extract::{FromRequestParts, Request, State};
@@ -73,7 +74,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 15] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 16] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -89,6 +90,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         measures::data::ROUTES,
         pdsa::ROUTES,
         confirm::ROUTES,
+        search::ROUTES,
     ];
     tables.concat()
 }
@@ -111,6 +113,7 @@ pub fn router() -> Router<AppState> {
         .merge(measures::data::router())
         .merge(pdsa::router())
         .merge(confirm::router())
+        .merge(search::router())
 }
 
 /// A path parameter of a page (an id): one that does not parse ("new", "12abc") is a page that
