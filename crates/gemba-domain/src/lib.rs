@@ -59,6 +59,7 @@ pub use report::{
 pub use search::{
     check_query, search, similar, similar_to_new, QueryProblem, SearchError, SearchHit,
     SearchTerms, DEFAULT_RESULTS, MAX_QUERY_CHARS, MAX_RESULTS, MAX_TERMS, SIMILAR_RESULTS,
+    SIMILAR_TERMS,
 };
 pub use self_assessment::{
     assessment_view, compare_assessments, gather_evidence, rate_board, start_assessment,

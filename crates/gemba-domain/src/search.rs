@@ -17,8 +17,11 @@ pub const MAX_RESULTS: usize = 50;
 pub const DEFAULT_RESULTS: usize = 20;
 /// The similar projects shown beside a project or a project being started.
 pub const SIMILAR_RESULTS: usize = 5;
-/// The most words one search looks for (a similarity query keeps the first distinct ones).
+/// The most words one search looks for.
 pub const MAX_TERMS: usize = 32;
+/// The most words a similarity query keeps: the first distinctive ones, from the title first.
+/// More make every project match a little and the query slow, without better neighbours.
+pub const SIMILAR_TERMS: usize = 12;
 
 /// Words too common to tell projects apart: English function words and the words every
 /// improvement project uses.
@@ -167,14 +170,14 @@ impl SearchTerms {
         }
     }
 
-    /// The distinctive words of some texts (a project's title, problem, aim, change ideas),
-    /// without [`STOP_WORDS`] and one-letter words: a project matches when it has any of them,
-    /// and ranks higher the more (and the rarer) it has.
+    /// The distinctive words of some texts (a project's title, aim, problem, change ideas),
+    /// without [`STOP_WORDS`] and one-letter words, the first [`SIMILAR_TERMS`]: a project
+    /// matches when it has any of them, and ranks higher the more (and the rarer) it has.
     pub fn any_of<'t>(texts: impl IntoIterator<Item = &'t str>) -> SearchTerms {
         let mut out: Vec<String> = Vec::new();
         'texts: for text in texts {
             for w in words(text) {
-                if out.len() == MAX_TERMS {
+                if out.len() == SIMILAR_TERMS {
                     break 'texts;
                 }
                 if w.chars().count() > 1 && !STOP_WORDS.contains(&w.as_str()) && !out.contains(&w) {
@@ -368,7 +371,7 @@ mod tests {
         let text: String = (0..100).map(|i| format!("w{i} ")).collect();
         assert_eq!(
             SearchTerms::any_of([text.as_str()]).words().len(),
-            MAX_TERMS
+            SIMILAR_TERMS
         );
         assert_eq!(SearchTerms::all_of(&text).words().len(), MAX_TERMS);
     }

@@ -30,12 +30,15 @@ pub(crate) async fn search(
         return Ok(Vec::new());
     }
     let places = vec!["?"; orgs.len()].join(", ");
+    // The full-text match drives the query (`+p.org_id` keeps SQLite from walking an
+    // organisation's projects by index and matching each one, which is slow); the organisation
+    // filter applies to what matched.
     let sql = format!(
         "SELECT p.id, p.org_id, p.title, p.status, \
                 snippet(project_search, -1, '', '', '…', 16) AS snippet, \
                 bm25(project_search, {WEIGHTS}) AS rank \
          FROM project_search JOIN projects p ON p.id = project_search.rowid \
-         WHERE project_search MATCH ? AND p.org_id IN ({places}) AND p.deleted_at IS NULL \
+         WHERE project_search MATCH ? AND +p.org_id IN ({places}) AND p.deleted_at IS NULL \
                AND p.id <> ? \
          ORDER BY rank, p.id LIMIT ?"
     );
