@@ -24,118 +24,15 @@ pub const MAX_TERMS: usize = 32;
 pub const SIMILAR_TERMS: usize = 12;
 
 /// Words too common to tell projects apart: English function words and the words every
-/// improvement project uses.
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "after",
-    "all",
-    "also",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "been",
-    "before",
-    "being",
-    "but",
-    "by",
-    "can",
-    "could",
-    "do",
-    "does",
-    "each",
-    "for",
-    "from",
-    "had",
-    "has",
-    "have",
-    "how",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "more",
-    "most",
-    "no",
-    "not",
-    "of",
-    "on",
-    "or",
-    "our",
-    "over",
-    "per",
-    "so",
-    "some",
-    "than",
-    "that",
-    "the",
-    "their",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "through",
-    "to",
-    "under",
-    "up",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "which",
-    "while",
-    "who",
-    "will",
-    "with",
-    "within",
-    "would",
-    "you",
-    "your",
-    // The words of every aim.
-    "aim",
-    "achieve",
-    "better",
-    "by",
-    "decrease",
-    "decreasing",
-    "improve",
-    "improved",
-    "improvement",
-    "improving",
-    "increase",
-    "increasing",
-    "less",
-    "fewer",
-    "reduce",
-    "reduced",
-    "reducing",
-    "reduction",
-    "project",
-    "patient",
-    "patients",
-    "percent",
-    "number",
-    "rate",
-    "month",
-    "months",
-    "week",
-    "weeks",
-    "year",
-    "years",
-    "time",
-    "use",
-    "using",
-    "make",
-];
+/// improvement project uses (separated by spaces).
+const STOP_WORDS: &str = "\
+    a about after all also an and any are as at be been before being but by can could do \
+    does each for from had has have how in into is it its more most no not of on or our over \
+    per so some than that the their them then there these they this those through to under \
+    up was we were what when which while who will with within would you your aim achieve \
+    better decrease decreasing improve improved improvement improving increase increasing \
+    less fewer reduce reduced reducing reduction project patient patients percent number \
+    rate month months week weeks year years time use using make";
 
 /// The words of a search, ready for the store: each only letters and digits, lower-cased, no
 /// duplicates, at most [`MAX_TERMS`]. Built only from text, so no query syntax gets through.
@@ -180,7 +77,10 @@ impl SearchTerms {
                 if out.len() == SIMILAR_TERMS {
                     break 'texts;
                 }
-                if w.chars().count() > 1 && !STOP_WORDS.contains(&w.as_str()) && !out.contains(&w) {
+                if w.chars().count() > 1
+                    && !STOP_WORDS.split_whitespace().any(|s| s == w)
+                    && !out.contains(&w)
+                {
                     out.push(w);
                 }
             }
