@@ -67,9 +67,10 @@ impl SearchTerms {
         }
     }
 
-    /// The distinctive words of some texts (a project's title, aim, problem, change ideas),
-    /// without [`STOP_WORDS`] and one-letter words, the first [`SIMILAR_TERMS`]: a project
-    /// matches when it has any of them, and ranks higher the more (and the rarer) it has.
+    /// The distinctive words of some texts (a project's title, aim, problem, change ideas):
+    /// without common words (English function words, the words every aim uses) and one-letter
+    /// words, the first [`SIMILAR_TERMS`]. A project matches when it has any of them, and ranks
+    /// higher the more (and the rarer) it has.
     pub fn any_of<'t>(texts: impl IntoIterator<Item = &'t str>) -> SearchTerms {
         let mut out: Vec<String> = Vec::new();
         'texts: for text in texts {
