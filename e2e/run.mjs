@@ -291,6 +291,36 @@ async function journey(browser, base) {
       await axeCheck(page, 'Project page (/projects/{id})');
     });
 
+    await step('search finds the project; starting a similar one lists it first, nothing saved', async () => {
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === '/search'),
+        page.getByRole('link', { name: 'Search', exact: true }).click(),
+      ]);
+      await axeCheck(page, 'Search projects (/search)');
+      await page.getByLabel('Words to find').fill('time-critical doses');
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).searchParams.get('q') === 'time-critical doses'),
+        page.getByRole('button', { name: 'Search', exact: true }).click(),
+      ]);
+      const found = page.locator('.search-results').getByRole('link', { name: title });
+      check(await found.count() === 1, `searching "time-critical doses" does not list "${title}"`);
+      await axeCheck(page, 'Search results (/search?q=…)');
+      await page.goto(`${base}/projects/new`);
+      await page.getByLabel('Title', { exact: true }).fill('Time-critical medicines on ward 9');
+      await page.getByLabel('The problem').fill('Doses of Parkinson\'s medicines are late.');
+      await page.getByRole('button', { name: 'Create project' }).click();
+      await page.getByRole('heading', { name: 'Similar work already exists' }).waitFor();
+      const suggested = page.locator('.notice').getByRole('link', { name: title });
+      check(await suggested.count() === 1, `starting a similar project does not suggest "${title}"`);
+      check(
+        await page.getByRole('button', { name: 'Start it anyway' }).isVisible(),
+        'the form with similar work has no "Start it anyway" button',
+      );
+      check(new URL(page.url()).pathname === '/projects/new', `the form went to ${page.url()}`);
+      await axeCheck(page, 'Start a project, similar work first (/projects/new)');
+      await page.goto(projectUrl);
+    });
+
     let measureUrl;
     let dataUrl;
     await step('add an XmR measure, higher is better', async () => {

@@ -1610,3 +1610,40 @@ pub struct ClosingInput {
     /// The results.
     pub results: Option<String>,
 }
+
+/// One project found by `GET /search` or `GET /projects/{id}/similar`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchHitJson {
+    /// The project's id.
+    pub project_id: i64,
+    /// Its organisation.
+    pub org_id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its lifecycle status.
+    pub status: String,
+    /// A few words of it around what matched (plain text).
+    pub snippet: String,
+    /// How well it matched: lower is better (results come best first).
+    pub rank: f64,
+}
+
+impl From<&gemba_domain::SearchHit> for SearchHitJson {
+    fn from(h: &gemba_domain::SearchHit) -> Self {
+        SearchHitJson {
+            project_id: h.project.0,
+            org_id: h.org.0,
+            title: h.title.clone(),
+            status: h.status.name().to_owned(),
+            snippet: h.snippet.clone(),
+            rank: h.rank,
+        }
+    }
+}
+
+/// The answer of `GET /search` and `GET /projects/{id}/similar`: the projects found, best first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchJson {
+    /// The projects found, best first.
+    pub results: Vec<SearchHitJson>,
+}

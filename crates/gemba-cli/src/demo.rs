@@ -1328,4 +1328,37 @@ mod tests {
         assert_eq!(overridden.len(), 1, "{seen:?}");
         assert_eq!(overridden[0].3, Some(4.0));
     }
+
+    /// The demo's projects are found by search, and someone starting "Reducing falls on Ward 9"
+    /// at Riverside is shown the falls project first; Northfield's are not Riverside's to see.
+    #[tokio::test]
+    async fn the_demo_s_projects_are_found_and_suggested() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        let riverside = OrgId(1);
+        let coach = store
+            .user_by_email(&Email::parse(DEMO_USERS[1].0).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let access = gemba_domain::Access::load(&store, coach.id).await.unwrap();
+        let projects = store.projects(riverside).await.unwrap();
+        let falls = projects
+            .iter()
+            .find(|p| p.title == "Fewer falls on Ward 7")
+            .unwrap();
+        for p in &projects {
+            let hits = gemba_domain::search(&access, &p.title, None).await.unwrap();
+            assert_eq!(hits.first().map(|h| h.project), Some(p.id), "{}", p.title);
+        }
+        let suggested = gemba_domain::similar_to_new(&access, "Reducing falls on Ward 9", "", "")
+            .await
+            .unwrap();
+        assert_eq!(suggested.first().map(|h| h.project), Some(falls.id));
+        let pressure = gemba_domain::search(&access, "pressure ulcer", None)
+            .await
+            .unwrap();
+        assert!(pressure.is_empty(), "Northfield's project: {pressure:?}");
+    }
 }

@@ -518,6 +518,16 @@ impl<'a> Access<'a> {
             .map(|(_, r)| *r)
     }
 
+    /// The organisations where the user may take `action` (every role may read): the scope of
+    /// searches.
+    pub fn orgs_where(&self, action: Action) -> Vec<OrgId> {
+        self.memberships
+            .iter()
+            .filter(|(_, role)| permits(*role, false, action))
+            .map(|(org, _)| *org)
+            .collect()
+    }
+
     fn authorize<T>(
         &self,
         item: T,

@@ -22,6 +22,7 @@ mod portfolio;
 mod priority;
 mod progress;
 mod report;
+mod search;
 mod self_assessment;
 mod store;
 mod units;
@@ -82,6 +83,11 @@ pub use report::{
     publish_report, saved_report, update_report, write_narrative, Cadence, Narrative,
     NarrativeDraft, NarrativeText, Publication, PublishedCopy, ReportDraft, ReportPeriod,
     ReportSettings, SavedReport, NARRATIVE_PART,
+};
+pub use search::{
+    check_query, search, similar, similar_to_new, QueryProblem, SearchError, SearchHit,
+    SearchTerms, DEFAULT_RESULTS, MAX_QUERY_CHARS, MAX_RESULTS, MAX_TERMS, SIMILAR_RESULTS,
+    SIMILAR_TERMS,
 };
 pub use self_assessment::{
     assessment_view, compare_assessments, gather_evidence, rate_board, start_assessment,

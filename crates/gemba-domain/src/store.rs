@@ -32,6 +32,7 @@ use crate::progress::{ProgressOverride, Score};
 use crate::report::{
     Narrative, NarrativeText, Publication, PublishedCopy, ReportSettings, SavedReport,
 };
+use crate::search::{SearchHit, SearchTerms};
 use crate::validate::Email;
 
 /// A storage failure. Not-found is not an error: lookups return `Option`.
@@ -264,6 +265,17 @@ pub trait Store: Send + Sync + 'static {
         fields: &ProjectFields,
         by: UserId,
     ) -> Result<ProjectId, StoreError>;
+    /// The live improvement projects of `orgs` matching `terms` (every word, or any word when
+    /// [`SearchTerms::any`]) in their title, problem, aim, change ideas or measure names, best
+    /// first (the title counts most), at most `limit`, leaving out `exclude`. No words or no
+    /// organisations find nothing.
+    async fn search_projects(
+        &self,
+        orgs: &[OrgId],
+        terms: &SearchTerms,
+        exclude: Option<ProjectId>,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, StoreError>;
     /// A project that is not deleted.
     async fn project(&self, id: ProjectId) -> Result<Option<Project>, StoreError>;
     /// The organisation's projects that are not deleted, most recently changed first.

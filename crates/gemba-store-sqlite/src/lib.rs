@@ -56,6 +56,7 @@ mod priorities;
 mod progress;
 mod projects;
 mod reports;
+mod search;
 mod soft_delete;
 mod version;
 
@@ -365,6 +366,16 @@ impl Store for SqliteStore {
         by: UserId,
     ) -> Result<ProjectId, StoreError> {
         projects::create_project(&self.pool, org, fields, by).await
+    }
+
+    async fn search_projects(
+        &self,
+        orgs: &[OrgId],
+        terms: &SearchTerms,
+        exclude: Option<ProjectId>,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        search::search(&self.pool, orgs, terms, exclude, limit).await
     }
 
     async fn project(&self, id: ProjectId) -> Result<Option<Project>, StoreError> {

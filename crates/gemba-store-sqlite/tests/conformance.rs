@@ -989,3 +989,61 @@ async fn upgrade_gives_old_rebases_a_not_recorded_reason() {
     assert!(refused.is_err(), "the CHECK constraint wants an array");
     conn.close().await.unwrap();
 }
+
+/// A database made before migration 0018: its live projects, their change ideas and measure
+/// names are found by search after the upgrade; a deleted project, a deleted change idea, a
+/// driver that is not a change idea and the organisation's own row are not.
+#[tokio::test]
+async fn upgrade_to_search_indexes_existing_projects() {
+    let (dir, _, mut conn) = database_before(18).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'admin')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls on Ward 9', 'Night falls', '', '', \
+         'testing', '', '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at, deleted_at) VALUES (2, 1, 'Falls gone', '', '', '', \
+         'testing', '', '2025-01-02 03:04:05', '2025-01-02 03:04:06', '2025-02-01 00:00:00')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at, kind) VALUES (3, 1, 'Board falls', '', '', '', \
+         'testing', '', '2025-01-02 03:04:05', '2025-01-02 03:04:06', 'organisation')",
+        "INSERT INTO driver_nodes (id, project_id, parent_id, kind, text, position) \
+         VALUES (1, 1, NULL, 'primary', 'Safe environment', 0)",
+        "INSERT INTO driver_nodes (id, project_id, parent_id, kind, text, position) \
+         VALUES (2, 1, 1, 'change_idea', 'Bed rails audit', 1)",
+        "INSERT INTO driver_nodes (id, project_id, parent_id, kind, text, position, deleted_at) \
+         VALUES (3, 1, 1, 'change_idea', 'Yellow socks', 2, '2025-02-01 00:00:00')",
+        "INSERT INTO measures (id, project_id, name, kind, definition, unit, data_source, chart, \
+         improvement, rules, created_at, updated_at) VALUES (1, 1, 'Falls per 1,000 bed days', \
+         'outcome', '', '', '', 'u', 'decrease', 'mdc', '2025-01-02 03:04:05', \
+         '2025-01-02 03:04:05')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let found = |q: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .search_projects(&[OrgId(1)], &SearchTerms::all_of(q), None, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| h.project)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("falls").await, [ProjectId(1)]);
+    assert_eq!(found("rails").await, [ProjectId(1)]);
+    assert_eq!(found("bed days").await, [ProjectId(1)]);
+    assert!(found("socks").await.is_empty());
+    assert!(found("environment").await.is_empty());
+    assert!(found("gone").await.is_empty());
+    assert!(found("board").await.is_empty());
+    store.close().await;
+}

@@ -72,6 +72,8 @@ macro_rules! conformance {
             closing_summaries,
             board_self_assessments,
             progress_overrides_and_stall_weeks,
+            search_ranks_and_scopes_projects,
+            search_follows_every_change,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -4435,4 +4437,225 @@ pub async fn progress_overrides_and_stall_weeks(store: &dyn Store) {
         store.stall_weeks(OrgId(987_654)).await,
         Err(StoreError::Missing(_))
     ));
+}
+
+// --- search ---------------------------------------------------------------------------------
+
+fn described(title: &str, problem: &str, aim: &str) -> ProjectFields {
+    ProjectFields {
+        title: NonEmpty::parse("title", title).unwrap(),
+        problem: problem.into(),
+        aim: aim.into(),
+        ..project_fields(title)
+    }
+}
+
+async fn found(store: &dyn Store, orgs: &[OrgId], q: &str) -> Vec<ProjectId> {
+    store
+        .search_projects(orgs, &SearchTerms::all_of(q), None, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.project)
+        .collect()
+}
+
+/// Search ranks a title match above a match in the problem, finds only the organisations
+/// asked for, and treats query syntax as words.
+pub async fn search_ranks_and_scopes_projects(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Eastgate Hospitals", "ben@east.nhs.uk").await;
+    // `world` made "Falls on Ward 7" in each: its problem and aim mention falls too.
+    let in_title = store
+        .create_project(
+            a.org,
+            &described(
+                "Sepsis screening in ED",
+                "Screening is late",
+                "Screen within an hour",
+            ),
+            a.user,
+        )
+        .await
+        .unwrap();
+    let in_problem = store
+        .create_project(
+            a.org,
+            &described(
+                "Emergency flow",
+                "Sepsis is missed at triage",
+                "Faster triage",
+            ),
+            a.user,
+        )
+        .await
+        .unwrap();
+    let other_org = store
+        .create_project(
+            b.org,
+            &described(
+                "Sepsis six",
+                "Antibiotics late",
+                "Antibiotics within an hour",
+            ),
+            b.user,
+        )
+        .await
+        .unwrap();
+    // The title weighs most: the title match first, the problem match second.
+    assert_eq!(
+        found(store, &[a.org], "sepsis").await,
+        [in_title, in_problem]
+    );
+    // Another organisation's project is found only when its organisation is asked for.
+    assert_eq!(found(store, &[b.org], "sepsis").await, [other_org]);
+    let both = found(store, &[a.org, b.org], "sepsis").await;
+    assert_eq!(both.len(), 3);
+    assert!(found(store, &[], "sepsis").await.is_empty());
+    // Every word is needed; stemming finds "screen" in "screening".
+    assert_eq!(found(store, &[a.org], "sepsis screen").await, [in_title]);
+    assert!(found(store, &[a.org], "sepsis giraffe").await.is_empty());
+    // Query syntax is only words: no error, and the same result as the words.
+    for q in [
+        "sepsis\"",
+        "sepsis OR giraffe",
+        "NEAR(sepsis triage)",
+        "title:sepsis",
+        "sepsis*",
+        "-sepsis",
+        "^sepsis",
+        "'); DROP TABLE projects; --",
+    ] {
+        let r = store
+            .search_projects(&[a.org], &SearchTerms::all_of(q), None, 20)
+            .await;
+        assert!(r.is_ok(), "{q}: {r:?}");
+    }
+    assert_eq!(
+        found(store, &[a.org], "sepsis\"").await,
+        [in_title, in_problem]
+    );
+    assert!(found(store, &[a.org], "\"*()-:^").await.is_empty());
+    // A hit carries the project's organisation, title, status and a snippet.
+    let hits = store
+        .search_projects(&[a.org], &SearchTerms::all_of("triage"), None, 20)
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].org, a.org);
+    assert_eq!(hits[0].title, "Emergency flow");
+    assert_eq!(hits[0].status, ProjectStatus::Scoping);
+    assert!(
+        hits[0].snippet.to_lowercase().contains("triage"),
+        "{:?}",
+        hits[0].snippet
+    );
+    // Any word: the more shared words the better; the excluded project is left out; the limit holds.
+    let any = store
+        .search_projects(
+            &[a.org],
+            &SearchTerms::any_of(["sepsis screening hour"]),
+            None,
+            20,
+        )
+        .await
+        .unwrap();
+    assert_eq!(any[0].project, in_title);
+    assert!(any.iter().any(|h| h.project == in_problem));
+    let excluded = store
+        .search_projects(
+            &[a.org],
+            &SearchTerms::any_of(["sepsis screening hour"]),
+            Some(in_title),
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(excluded.len(), 1);
+    assert_eq!(excluded[0].project, in_problem);
+    // The organisation's own row of board measures is never found.
+    let home = store.organisation_measures(a.org, a.user).await.unwrap();
+    store
+        .create_measure(home, &measure_fields("Sepsis screening rate"), a.user)
+        .await
+        .unwrap();
+    assert!(!found(store, &[a.org], "sepsis").await.contains(&home));
+}
+
+/// The index follows every change: a project's fields, its change ideas (not its other
+/// nodes) and measure names, deleted and restored.
+pub async fn search_follows_every_change(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let p = a.project;
+    let orgs = [a.org];
+    assert_eq!(found(store, &orgs, "ward 7").await, [p]);
+    // Changing the title.
+    let mut f = project_fields("Pressure ulcers");
+    let v = store
+        .update_project(p, &f, vp(store, p).await, a.user)
+        .await
+        .unwrap();
+    assert!(found(store, &orgs, "ward 7").await.is_empty());
+    assert_eq!(found(store, &orgs, "ulcers").await, [p]);
+    f.aim = "Turn every patient on time".into();
+    store.update_project(p, &f, v, a.user).await.unwrap();
+    assert_eq!(found(store, &orgs, "turn").await, [p]);
+    // Change ideas are found; drivers are not.
+    let primary = store
+        .add_driver_node(p, None, DriverKind::Primary, "Skin inspection", a.user)
+        .await
+        .unwrap();
+    let secondary = store
+        .add_driver_node(
+            p,
+            Some(primary),
+            DriverKind::Secondary,
+            "Mattresses",
+            a.user,
+        )
+        .await
+        .unwrap();
+    let idea = store
+        .add_driver_node(
+            p,
+            Some(secondary),
+            DriverKind::ChangeIdea,
+            "Hybrid mattress trial",
+            a.user,
+        )
+        .await
+        .unwrap();
+    assert!(found(store, &orgs, "inspection").await.is_empty());
+    assert_eq!(found(store, &orgs, "hybrid").await, [p]);
+    let idea_v = store.driver_node(idea).await.unwrap().unwrap().version;
+    store
+        .update_driver_node(idea, "Foam wedges", idea_v, a.user)
+        .await
+        .unwrap();
+    assert!(found(store, &orgs, "hybrid").await.is_empty());
+    assert_eq!(found(store, &orgs, "wedges").await, [p]);
+    // Deleting the subtree takes the idea out; restoring brings it back.
+    store
+        .delete_driver_node(primary, None, a.user)
+        .await
+        .unwrap();
+    assert!(found(store, &orgs, "wedges").await.is_empty());
+    store.restore_driver_node(primary, a.user).await.unwrap();
+    assert_eq!(found(store, &orgs, "wedges").await, [p]);
+    // Measure names, through creation, renaming, deletion and restoring.
+    let m = store
+        .create_measure(p, &measure_fields("Category two ulcers"), a.user)
+        .await
+        .unwrap();
+    assert_eq!(found(store, &orgs, "category").await, [p]);
+    store.delete_measure(m, None, a.user).await.unwrap();
+    assert!(found(store, &orgs, "category").await.is_empty());
+    store.restore_measure(m, a.user).await.unwrap();
+    assert_eq!(found(store, &orgs, "category").await, [p]);
+    // A deleted project is not found; restored, it is again, with everything in it.
+    store.delete_project(p, None, a.user).await.unwrap();
+    assert!(found(store, &orgs, "ulcers").await.is_empty());
+    assert!(found(store, &orgs, "wedges").await.is_empty());
+    store.restore_project(p, a.user).await.unwrap();
+    assert_eq!(found(store, &orgs, "ulcers wedges category").await, [p]);
 }

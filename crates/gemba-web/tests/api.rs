@@ -1559,6 +1559,17 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
     }
     assert!(checked >= 36, "only {checked} routes checked");
+    // Search never returns another organisation's projects: Trust B's member finds nothing of
+    // Trust A's "Reduce falls", which a member of both trusts finds.
+    let outside = app.get("/search?q=falls", &app.outsider).await;
+    assert_eq!(outside.status, StatusCode::OK, "{}", outside.body);
+    assert_eq!(outside.body["results"], json!([]), "{}", outside.body);
+    let inside = app.get("/search?q=falls", &app.both).await;
+    assert_eq!(
+        inside.body["results"][0]["project_id"], pid,
+        "{}",
+        inside.body
+    );
     // Nothing of Trust A changed.
     let progress = app
         .get(&format!("/projects/{pid}/progress"), &app.lead)

@@ -300,10 +300,21 @@ async fn create_a_project_with_errors_shown_next_to_fields_then_edit_it() {
     assert!(html.contains(&format!("/projects/{}/pdsa/new", p.id)));
     assert!(html.contains("Add a measure") && html.contains("Log a PDSA cycle"));
 
-    // Markup typed into a field is shown as text, never run.
+    // Markup typed into a field is shown as text, never run. The problem is the same as the
+    // first project's, so that one is suggested first (nothing saved) and this one is started
+    // anyway.
     let mut form = project_form("<script>alert(1)</script>", "x");
     form.push(("org", &org));
     let res = member.post(&app, "/projects/new", &form).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Similar work already exists"));
+    assert!(html.contains(&format!("href=\"/projects/{}\"", p.id)));
+    assert!(html.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\""));
+    assert_eq!(app.store.projects(app.org_a).await.unwrap().len(), 1);
+    form.push(("confirmed", "1"));
+    let res = member.post(&app, "/projects/new", &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = member.get(&app, &location(&res)).await;
     assert!(!html.contains("<script>alert(1)</script>"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));

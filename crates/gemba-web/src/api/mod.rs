@@ -28,6 +28,7 @@ mod portfolio;
 mod progress;
 mod projects;
 mod reports;
+mod search;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
@@ -151,6 +152,8 @@ api_routes! {
     put "/projects/{id}/progress" => progress::assess, Do(Action::AssessProgress);
     get "/organisations/{id}/progress-settings" => progress::settings, Do(Action::Read);
     put "/organisations/{id}/progress-settings" => progress::set_settings, Do(Action::ManageOrganisation);
+    get "/search" => search::search, Own;
+    get "/projects/{id}/similar" => search::similar, Do(Action::Read);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -46,6 +46,7 @@ mod portfolio;
 mod progress;
 pub(crate) mod projects;
 mod reports;
+pub(crate) mod search;
 pub(crate) mod session;
 
 use axum::extract::{FromRequestParts, Request, State};
@@ -77,7 +78,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 19] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 20] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -97,6 +98,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         pdsa::ROUTES,
         progress::ROUTES,
         confirm::ROUTES,
+        search::ROUTES,
     ];
     tables.concat()
 }
@@ -123,6 +125,7 @@ pub fn router() -> Router<AppState> {
         .merge(pdsa::router())
         .merge(progress::router())
         .merge(confirm::router())
+        .merge(search::router())
 }
 
 /// A path parameter of a page (an id): one that does not parse ("new", "12abc") is a page that

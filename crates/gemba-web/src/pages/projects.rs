@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
     check_team, split_tags, Action, Grant, OrgId, Project, ProjectDraft, ProjectFields, ProjectId,
-    ProjectStatus, Resource, StoreError, Team,
+    ProjectStatus, Resource, SearchError, SearchHit, StoreError, Team,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -153,6 +153,9 @@ struct ProjectForm {
     /// The version of the project the form was loaded with.
     #[serde(default)]
     version: String,
+    /// `1` once the user has seen the similar projects and starts this one anyway.
+    #[serde(default)]
+    confirmed: String,
 }
 
 /// The form's fields in order, for the error summary.
@@ -174,6 +177,7 @@ impl ProjectForm {
             sponsor: p.sponsor.clone(),
             tags: p.tags.join(", "),
             version: p.version.to_string(),
+            confirmed: String::new(),
         }
     }
 
@@ -301,6 +305,7 @@ fn new_form(
     teams: &[Team],
     f: &ProjectForm,
     errors: &FieldErrors,
+    similar: &[SearchHit],
 ) -> Markup {
     let org_ids: Vec<String> = orgs.iter().map(|(id, _)| id.to_string()).collect();
     let org_options: Vec<(&str, &str)> = orgs
@@ -311,21 +316,43 @@ fn new_form(
     let body = html! {
         h1 { "Start a project" }
         (form::error_summary_ordered(errors, &FIELD_ORDER))
+        @if !similar.is_empty() {
+            section class="notice" role="status" aria-labelledby="similar-first" {
+                h2 id="similar-first" { "Similar work already exists" }
+                p {
+                    "Before you start, look at "
+                    @if similar.len() == 1 { "this project" } @else { "these projects" }
+                    " in your organisations: you could join "
+                    @if similar.len() == 1 { "it" } @else { "one" }
+                    " instead, or learn from "
+                    @if similar.len() == 1 { "it" } @else { "them" } "."
+                }
+                (super::search::hit_list(user, similar, true))
+                p { "Nothing has been saved yet. Check your project below and start it anyway if it is different." }
+            }
+        }
         form method="post" action="/projects/new" novalidate {
             (csrf_field(user))
+            @if !similar.is_empty() {
+                input type="hidden" name="confirmed" value="1";
+            }
             @if org_options.len() > 1 {
                 (form::select("org", "Organisation", &org_options, &f.org, errors))
             } @else if let Some((id, _)) = org_options.first() {
                 input type="hidden" name="org" value=(id);
             }
             (project_fields(f, teams, errors, false))
-            button type="submit" class="button" { "Create project" }
+            button type="submit" class="button" {
+                @if similar.is_empty() { "Create project" } @else { "Start it anyway" }
+            }
         }
     };
-    let title = if errors.is_empty() {
-        "Start a project"
-    } else {
+    let title = if !errors.is_empty() {
         "Error: Start a project"
+    } else if !similar.is_empty() {
+        "Similar work exists: Start a project"
+    } else {
+        "Start a project"
     };
     layout::page(title, Some(user), body)
 }
@@ -345,7 +372,7 @@ async fn new_page(State(state): State<AppState>, user: CurrentUser) -> Result<Ma
         method: METHODS[0].to_owned(),
         ..ProjectForm::default()
     };
-    Ok(new_form(&user, &orgs, &teams, &f, &FieldErrors::new()))
+    Ok(new_form(&user, &orgs, &teams, &f, &FieldErrors::new(), &[]))
 }
 
 async fn create(
@@ -370,6 +397,22 @@ async fn create(
     let org_teams = state.store.teams(org).await?;
     match f.parse(&org_teams, None) {
         Ok(fields) => {
+            if f.confirmed.trim() != "1" {
+                // Similar work first: the form comes back listing it, nothing saved.
+                let similar = gemba_domain::similar_to_new(
+                    &user.access(&state),
+                    fields.title.as_str(),
+                    &fields.problem,
+                    &fields.aim,
+                )
+                .await
+                .map_err(search_error)?;
+                if !similar.is_empty() {
+                    let teams = teams_of(&state, &orgs).await?;
+                    let page = new_form(&user, &orgs, &teams, &f, &FieldErrors::new(), &similar);
+                    return Ok(page.into_response());
+                }
+            }
             let id = state
                 .store
                 .create_project(org, &fields, user.user.id)
@@ -378,7 +421,7 @@ async fn create(
         }
         Err(errors) => {
             let teams = teams_of(&state, &orgs).await?;
-            let page = new_form(&user, &orgs, &teams, &f, &errors);
+            let page = new_form(&user, &orgs, &teams, &f, &errors, &[]);
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
     }
@@ -422,6 +465,9 @@ async fn show(
     let event = super::events::project_section(&state, &user, &p, grant).await?;
     let closing = super::library::project_section(&state, &p, grant).await?;
     let progress = gemba_domain::project_progress(&user.access(&state), p.id, today()).await?;
+    let similar = gemba_domain::similar(&user.access(&state), p.id)
+        .await
+        .map_err(search_error)?;
     let body = html! {
         span class="caption" { (org) }
         h1 { (p.title) }
@@ -483,8 +529,17 @@ async fn show(
         @if grant.may(Action::LogPdsa) {
             p { a class="button button--secondary" href={ "/projects/" (p.id) "/pdsa/new" } { "Log a PDSA cycle" } }
         }
+        (super::search::similar_panel(&user, &similar))
     };
     Ok(layout::page(&p.title, Some(&user), body).into_response())
+}
+
+/// A failed look-up of similar work (it takes no query, so only access or the store fail).
+fn search_error(e: SearchError) -> PageError {
+    match e {
+        SearchError::Access(e) => e.into(),
+        SearchError::Invalid(p) => PageError::Internal(format!("similar work: {p:?}")),
+    }
 }
 
 /// Free text as paragraphs, one per blank-line-separated block.
