@@ -1348,8 +1348,14 @@ pub struct PortfolioProjectJson {
     pub patient_partner: bool,
     /// Its measures' latest icons.
     pub measures: Vec<MeasureIconsJson>,
-    /// The last day anything in it changed.
+    /// Its latest activity (its latest data or PDSA cycle start).
     pub last_activity: String,
+    /// Its progress derived from the record (0.5 to 5.0).
+    pub progress: f32,
+    /// The score its lead set over the derived one, or null.
+    pub lead_score: Option<f32>,
+    /// Whether it has stalled.
+    pub stalled: bool,
 }
 
 /// A measure's latest icons.
@@ -1409,6 +1415,9 @@ impl PortfolioJson {
                         })
                         .collect(),
                     last_activity: iso_date(x.last_activity),
+                    progress: x.progress,
+                    lead_score: x.assessed,
+                    stalled: x.stalled,
                 })
                 .collect(),
         }

@@ -132,8 +132,15 @@ pub struct PortfolioProject {
     pub patient_partner: bool,
     /// Its measures' latest icons.
     pub measures: Vec<MeasureIcons>,
-    /// The last day anything in it changed.
+    /// Its latest activity: the latest date of its data and the start of its PDSA cycles
+    /// (the day it was created while it has neither; see [`crate::ProjectProgress`]).
     pub last_activity: NaiveDate,
+    /// Its progress derived from the record (0.5 to 5.0).
+    pub progress: f32,
+    /// The score its lead set over the derived one, if any.
+    pub assessed: Option<f32>,
+    /// Whether it has stalled (no data or PDSA activity for the organisation's weeks).
+    pub stalled: bool,
 }
 
 /// Whether a project is active work: started and not finished (scoping to spreading).
@@ -244,11 +251,12 @@ pub fn arrange(
     }
 }
 
-/// The portfolio of `org` ([`Action::Read`]), filtered.
+/// The portfolio of `org` ([`Action::Read`]) as of `today`, filtered.
 pub async fn portfolio(
     access: &Access<'_>,
     org: OrgId,
     filter: &PortfolioFilter,
+    today: NaiveDate,
 ) -> Result<Portfolio, BoardError> {
     access.org(org, Action::Read)?;
     let store = access.store();
@@ -256,6 +264,7 @@ pub async fn portfolio(
     let teams = store.teams(org).await?;
     let links = store.priority_links(org).await?;
     let priorities = store.priorities_of(org).await?;
+    let stall_weeks = store.stall_weeks(org).await?;
     let mut all = Vec::new();
     for project in store.projects(org).await? {
         if project.kind != ProjectKind::Improvement {
@@ -280,6 +289,7 @@ pub async fn portfolio(
                 assurance: chart.as_ref().and_then(|c| c.result.assurance_icon),
             });
         }
+        let progress = crate::progress::progress_of(store, &project, today, stall_weeks).await?;
         all.push(PortfolioProject {
             team: project
                 .team
@@ -296,7 +306,12 @@ pub async fn portfolio(
                 .collect(),
             patient_partner,
             measures,
-            last_activity: project.updated_at.date(),
+            last_activity: progress
+                .last_activity
+                .unwrap_or_else(|| project.created_at.date()),
+            progress: progress.derived.score,
+            assessed: progress.assessed.as_ref().map(|o| o.score.value()),
+            stalled: progress.stalled,
             project,
         });
     }
@@ -343,6 +358,9 @@ mod tests {
             patient_partner: id == 2,
             measures: vec![],
             last_activity: at.date(),
+            progress: 1.0,
+            assessed: None,
+            stalled: false,
         }
     }
 

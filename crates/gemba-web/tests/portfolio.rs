@@ -247,6 +247,18 @@ async fn priorities_group_the_portfolio_and_the_system_shares_its_own() {
             ("Reduce avoidable harm from falls", vec![idea, ward7], 1),
         ]
     );
+    // Each project's progress from its record: an aim and a team (the member who started it
+    // leads it) but none of these has an aim, so each is at intent (0.5); made today with no
+    // data or cycles, none has stalled.
+    let first = &o["projects"][0];
+    assert_eq!(
+        (
+            first["progress"].as_f64(),
+            first["lead_score"].as_f64(),
+            first["stalled"].as_bool()
+        ),
+        (Some(0.5), None, Some(false))
+    );
     // Filters combine; a bad one is named.
     let p = api
         .get(

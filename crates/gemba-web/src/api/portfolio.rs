@@ -53,7 +53,7 @@ pub async fn show(
     };
     let mut out = Vec::with_capacity(orgs.len());
     for org in orgs {
-        let p = portfolio(&access, org, &filter).await?;
+        let p = portfolio(&access, org, &filter, crate::pages::today()).await?;
         let name = state
             .store
             .org(org)

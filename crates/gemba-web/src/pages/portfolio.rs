@@ -69,7 +69,7 @@ async fn load(
 ) -> Result<(Portfolio, Vec<(String, String)>, Grant), PageError> {
     let (org, grant) = org_of(state, user, org, Action::Read)?;
     let (pairs, filter) = filter_of(query)?;
-    let p = portfolio(&user.access(state), org, &filter)
+    let p = portfolio(&user.access(state), org, &filter, super::today())
         .await
         .map_err(board_error)?;
     Ok((p, pairs, grant))
@@ -212,7 +212,7 @@ fn project_table(p: &Portfolio, rows: &[usize], caption: &str) -> Markup {
                     caption class="visually-hidden" { "Projects: " (caption) }
                     thead { tr {
                         th scope="col" { "Project" } th scope="col" { "Stage" } th scope="col" { "Team" }
-                        th scope="col" { "Lead" } th scope="col" { "Measures" } th scope="col" { "Last activity" }
+                        th scope="col" { "Lead" } th scope="col" { "Progress" } th scope="col" { "Measures" } th scope="col" { "Last activity" }
                     } }
                     tbody {
                         @for i in rows {
@@ -235,6 +235,10 @@ fn project_row(x: &PortfolioProject) -> Markup {
             td { (status_label(x.project.status)) }
             td { (x.team.as_deref().unwrap_or("–")) }
             td { (x.lead.as_deref().unwrap_or("–")) }
+            td class="num" {
+                (format!("{:.1}", x.progress))
+                @if let Some(a) = x.assessed { br; span class="hint" { "Lead's score " (format!("{a:.1}")) } }
+            }
             td {
                 @if x.measures.is_empty() { span class="hint" { "No measures" } }
                 @for m in &x.measures {
@@ -245,7 +249,10 @@ fn project_row(x: &PortfolioProject) -> Markup {
                     }
                 }
             }
-            td { (x.last_activity.format("%-d %b %Y")) }
+            td {
+                (x.last_activity.format("%-d %b %Y"))
+                @if x.stalled { br; strong class="tag tag--warning" { "Stalled" } }
+            }
         }
     }
 }
@@ -286,6 +293,9 @@ pub(crate) fn portfolio_csv_bytes(p: &Portfolio) -> Result<Vec<u8>, csv::Error> 
         "patient_partner",
         "measures",
         "last_activity",
+        "progress",
+        "lead_score",
+        "stalled",
     ])?;
     for x in &p.projects {
         let priorities: Vec<&str> = p
@@ -317,6 +327,9 @@ pub(crate) fn portfolio_csv_bytes(p: &Portfolio) -> Result<Vec<u8>, csv::Error> 
             if x.patient_partner { "yes" } else { "no" }.to_owned(),
             measures.join("; "),
             x.last_activity.format("%Y-%m-%d").to_string(),
+            format!("{:.1}", x.progress),
+            x.assessed.map(|a| format!("{a:.1}")).unwrap_or_default(),
+            if x.stalled { "yes" } else { "no" }.to_owned(),
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -363,9 +376,14 @@ async fn render_priorities(
 ) -> Result<Markup, PageError> {
     let store = state.store.as_ref();
     let o = store.org(org).await?.ok_or(PageError::NotFound)?;
-    let p = portfolio(&user.access(state), org, &PortfolioFilter::default())
-        .await
-        .map_err(board_error)?;
+    let p = portfolio(
+        &user.access(state),
+        org,
+        &PortfolioFilter::default(),
+        super::today(),
+    )
+    .await
+    .map_err(board_error)?;
     let manage = grant.may(Action::ManagePriorities);
     let body = html! {
         span class="caption" { (o.name) }
