@@ -32,6 +32,7 @@ mod archive;
 mod chart;
 mod date;
 mod error;
+mod export;
 mod filter;
 mod funnel;
 mod import;
@@ -46,6 +47,7 @@ pub use archive::{
 pub use chart::{read_chart_series, ChartColumns, Grouping, SeriesData};
 pub use date::parse_date;
 pub use error::{DataError, Location};
+pub use export::csv_text;
 pub use filter::{RowFilter, RowFilterError};
 pub use funnel::{read_funnel_groups, FunnelColumns, FunnelData};
 pub use import::{parse_pasted, read_measure_file, MeasureRow, RowProblem, MAX_IMPORT_ROWS};

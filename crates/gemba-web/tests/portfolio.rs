@@ -316,6 +316,26 @@ async fn priorities_group_the_portfolio_and_the_system_shares_its_own() {
         "{csv}"
     );
 
+    // Regression: text typed by users reached the CSV as is, so a title like a formula ran in
+    // a spreadsheet; it now starts with a quote (CSV injection, as the CLI's exports do).
+    project(
+        &api,
+        &app.member_token,
+        app.org_a,
+        "=HYPERLINK(\"http://x\")",
+        "testing",
+    )
+    .await;
+    let res = app
+        .member
+        .client
+        .get(app.url(&format!("/orgs/{a}/portfolio.csv")))
+        .send()
+        .await
+        .unwrap();
+    let csv = res.text().await.unwrap();
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{csv}");
+
     // The neighbouring trust shares the system's priority, not the trust's own.
     let r = api
         .get(
@@ -373,7 +393,10 @@ async fn priorities_group_the_portfolio_and_the_system_shares_its_own() {
     let p = api
         .get(&format!("/portfolio?org={a}"), &app.member_token)
         .await;
-    assert_eq!(p.body["organisations"][0]["total"], 3);
+    assert_eq!(
+        p.body["organisations"][0]["total"], 4,
+        "the three and the formula-like one"
+    );
     let _: &Value = &p.body;
 }
 

@@ -316,16 +316,18 @@ pub(crate) fn portfolio_csv_bytes(p: &Portfolio) -> Result<Vec<u8>, csv::Error> 
                 )
             })
             .collect();
+        // Text typed by users is written so that a spreadsheet never runs it as a formula.
+        let text = |s: &str| gemba_data::csv_text(s).into_owned();
         w.write_record([
             x.project.id.to_string(),
-            x.project.title.clone(),
+            text(&x.project.title),
             x.project.status.name().to_owned(),
-            x.team.clone().unwrap_or_default(),
-            x.lead.clone().unwrap_or_default(),
-            x.project.method.clone(),
-            priorities.join("; "),
+            text(x.team.as_deref().unwrap_or_default()),
+            text(x.lead.as_deref().unwrap_or_default()),
+            text(&x.project.method),
+            text(&priorities.join("; ")),
             if x.patient_partner { "yes" } else { "no" }.to_owned(),
-            measures.join("; "),
+            text(&measures.join("; ")),
             x.last_activity.format("%Y-%m-%d").to_string(),
             format!("{:.1}", x.progress),
             x.assessed.map(|a| format!("{a:.1}")).unwrap_or_default(),
