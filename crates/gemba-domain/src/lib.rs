@@ -73,10 +73,10 @@ pub use priority::{
 };
 pub use progress::{
     derive_progress, gather as gather_progress, override_record, predictions_after_study,
-    progress_of, project_progress, set_progress_override, set_stall_weeks, stalled, CycleFacts,
-    MeasureSignal, MethodQuality, OverrideDraft, Progress, ProgressError, ProgressEvidence,
-    ProgressOverride, ProjectProgress, Score, Step, BASELINE_POINTS, DEFAULT_STALL_WEEKS, INTENT,
-    OVERRIDE_REASON, SUSTAIN_POINTS,
+    progress_given, progress_of, project_progress, set_progress_override, set_stall_weeks, stalled,
+    CycleFacts, MeasureSignal, MethodQuality, OverrideDraft, Progress, ProgressError,
+    ProgressEvidence, ProgressOverride, ProjectProgress, Score, Step, BASELINE_POINTS,
+    DEFAULT_STALL_WEEKS, INTENT, OVERRIDE_REASON, SUSTAIN_POINTS,
 };
 pub use report::{
     already_published, check_period, create_report, delete_report, may_write_narrative,

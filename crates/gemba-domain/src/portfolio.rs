@@ -276,20 +276,37 @@ pub async fn portfolio(
                 .iter()
                 .any(|(u, r)| u.id == m.id && *r == Role::PatientPartner)
         });
-        let mut measures = Vec::new();
+        // Read once: the icons here and the progress below both come from these.
         let pdsas = store.pdsas(project.id).await?;
+        let mut loaded = Vec::new();
         for m in store.measures(project.id).await? {
             let data = store.data(m.id).await?;
-            let chart = measure_chart(&m, &data, &pdsas)
-                .ok()
-                .filter(|_| !data.is_empty());
-            measures.push(MeasureIcons {
-                name: m.name.clone(),
-                variation: chart.as_ref().and_then(|c| c.result.variation_icon),
-                assurance: chart.as_ref().and_then(|c| c.result.assurance_icon),
-            });
+            loaded.push((m, data));
         }
-        let progress = crate::progress::progress_of(store, &project, today, stall_weeks).await?;
+        let measures = loaded
+            .iter()
+            .map(|(m, data)| {
+                let chart = measure_chart(m, data, &pdsas)
+                    .ok()
+                    .filter(|_| !data.is_empty());
+                MeasureIcons {
+                    name: m.name.clone(),
+                    variation: chart.as_ref().and_then(|c| c.result.variation_icon),
+                    assurance: chart.as_ref().and_then(|c| c.result.assurance_icon),
+                }
+            })
+            .collect();
+        let team = project.lead.is_some() || !members.is_empty();
+        let progress = crate::progress::progress_given(
+            store,
+            &project,
+            team,
+            &loaded,
+            &pdsas,
+            today,
+            stall_weeks,
+        )
+        .await?;
         all.push(PortfolioProject {
             team: project
                 .team

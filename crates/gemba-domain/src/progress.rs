@@ -524,8 +524,23 @@ pub async fn progress_of(
         measures.push((m, data));
     }
     let cycles = store.pdsas(project.id).await?;
+    progress_given(store, project, team, &measures, &cycles, today, stall_weeks).await
+}
+
+/// [`progress_of`] for a caller that has already read the project's measures with their data
+/// and its cycles (the portfolio), so that they are not read twice; `team` says whether it has a
+/// lead or members. Reads only its history and its override.
+pub async fn progress_given(
+    store: &dyn crate::store::Store,
+    project: &Project,
+    team: bool,
+    measures: &[(Measure, Vec<DataPoint>)],
+    cycles: &[PdsaCycle],
+    today: NaiveDate,
+    stall_weeks: u32,
+) -> Result<ProjectProgress, StoreError> {
     let late = predictions_after_study(&store.history(project.id).await?);
-    let mut progress = gather(project, team, &measures, &cycles, &late, today, stall_weeks);
+    let mut progress = gather(project, team, measures, cycles, &late, today, stall_weeks);
     progress.assessed = store.progress_override(project.id).await?;
     Ok(progress)
 }
