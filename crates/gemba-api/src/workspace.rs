@@ -186,6 +186,8 @@ pub struct ProjectInput {
     pub sponsor: Option<String>,
     /// Tags.
     pub tags: Option<Vec<String>>,
+    /// Private to the organisation: the other organisations of its system do not see it.
+    pub private: Option<bool>,
     /// The organisation (create only; required when the user belongs to several).
     pub org_id: Option<i64>,
 }
@@ -202,6 +204,7 @@ impl ProjectInput {
             team: raw_number(self.team_id),
             sponsor: self.sponsor.clone(),
             tags: self.tags.clone(),
+            private: self.private,
         }
     }
 
@@ -246,6 +249,8 @@ pub struct ProjectJson {
     /// The version: 1 when created, one more after every change. Also the `ETag` (`"3"`);
     /// send it back as `If-Match` to change or delete only what you read.
     pub version: i64,
+    /// Private to its organisation: the other organisations of its system do not see it.
+    pub private: bool,
 }
 
 impl From<&Project> for ProjectJson {
@@ -266,6 +271,7 @@ impl From<&Project> for ProjectJson {
             created_at: iso_datetime(p.created_at),
             updated_at: iso_datetime(p.updated_at),
             version: p.version.0,
+            private: p.private,
         }
     }
 }

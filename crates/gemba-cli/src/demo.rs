@@ -166,6 +166,7 @@ fn fields(
         team: Some(team),
         sponsor: sponsor.into(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
+        private: false,
     })
 }
 

@@ -389,12 +389,13 @@ pub enum AccessError {
     Store(#[from] StoreError),
 }
 
-/// What a user may do where a row lives: their role in the organisation that owns it and whether
-/// they lead its project. Only [`Access`] makes one, after checking it.
+/// What a user may do where a row lives: their role in the organisation that owns it (none for
+/// a visitor from another organisation of its system, who only reads) and whether they lead its
+/// project. Only [`Access`] makes one, after checking it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grant {
     org: OrgId,
-    role: Role,
+    role: Option<Role>,
     project_lead: bool,
 }
 
@@ -404,9 +405,14 @@ impl Grant {
         self.org
     }
 
-    /// The user's role there.
-    pub fn role(&self) -> Role {
+    /// The user's role there; `None` when they see it from another organisation of its system.
+    pub fn role(&self) -> Option<Role> {
         self.role
+    }
+
+    /// Whether the user sees it from another organisation of its system (and so only reads).
+    pub fn is_visitor(&self) -> bool {
+        self.role.is_none()
     }
 
     /// Whether the user leads the project in question.
@@ -416,7 +422,10 @@ impl Grant {
 
     /// Whether the user may also take `action` here (to offer a button, or check a field).
     pub fn may(&self, action: Action) -> bool {
-        permits(self.role, self.project_lead, action)
+        match self.role {
+            Some(role) => permits(role, self.project_lead, action),
+            None => action == Action::Read,
+        }
     }
 
     /// [`AccessError::Denied`] unless the user may also take `action` here.
@@ -470,20 +479,51 @@ impl<T> Authorized<T> {
     }
 }
 
+/// The projects a user may read: every project of the organisations they belong to, and the
+/// projects of the other organisations of their systems that are not private to them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Readable {
+    /// The user's organisations: all their projects.
+    pub own: Vec<OrgId>,
+    /// The other organisations of the user's systems: their projects that are not private.
+    pub shared: Vec<OrgId>,
+}
+
+impl Readable {
+    /// Whether the user may read a project of `org`, private or not.
+    pub fn covers(&self, org: OrgId, private: bool) -> bool {
+        self.own.contains(&org) || (!private && self.shared.contains(&org))
+    }
+
+    /// Every organisation in it, own first.
+    pub fn all(&self) -> impl Iterator<Item = OrgId> + '_ {
+        self.own.iter().chain(&self.shared).copied()
+    }
+}
+
 /// The one way to a row: a user's access to the workspace, for one request.
 pub struct Access<'a> {
     store: &'a dyn Store,
     user: UserId,
     memberships: Vec<(OrgId, Role)>,
+    /// The systems the user's organisations belong to, by name.
+    systems: Vec<String>,
 }
 
 impl<'a> Access<'a> {
     /// `user`'s access, given their active memberships.
     pub fn new(store: &'a dyn Store, user: UserId, memberships: &[Membership]) -> Access<'a> {
+        let mut systems: Vec<String> = memberships
+            .iter()
+            .filter_map(|m| m.org.system.clone())
+            .collect();
+        systems.sort();
+        systems.dedup();
         Access {
             store,
             user,
             memberships: memberships.iter().map(|m| (m.org.id, m.role)).collect(),
+            systems,
         }
     }
 
@@ -492,6 +532,27 @@ impl<'a> Access<'a> {
         let mut orgs: Vec<OrgId> = self.memberships.iter().map(|(o, _)| *o).collect();
         orgs.sort();
         orgs
+    }
+
+    /// The systems the user's organisations belong to, by name.
+    pub fn systems(&self) -> &[String] {
+        &self.systems
+    }
+
+    /// The projects the user may read ([`Readable`]): all of their organisations', and those not
+    /// private of the other organisations of their systems. One store read per system.
+    pub async fn readable(&self) -> Result<Readable, StoreError> {
+        let own = self.orgs();
+        let mut shared = Vec::new();
+        for system in &self.systems {
+            for o in self.store.orgs_in_system(system).await? {
+                if !own.contains(&o.id) && !shared.contains(&o.id) {
+                    shared.push(o.id);
+                }
+            }
+        }
+        shared.sort();
+        Ok(Readable { own, shared })
     }
 
     /// `user`'s access, reading their memberships from the store.
@@ -538,11 +599,43 @@ impl<'a> Access<'a> {
         let role = self.role_in(org).ok_or(AccessError::NotFound)?;
         let grant = Grant {
             org,
-            role,
+            role: Some(role),
             project_lead: lead == Some(self.user),
         };
         grant.require(action)?;
         Ok(Authorized { item, grant })
+    }
+
+    /// [`Access::authorize`] for something in `project`, which a user from another organisation
+    /// of its system may read (only read) unless the project is private to its organisation.
+    async fn authorize_in<T>(
+        &self,
+        item: T,
+        project: &Project,
+        action: Action,
+    ) -> Result<Authorized<T>, AccessError> {
+        if self.role_in(project.org).is_none() && self.sees_from_system(project).await? {
+            let grant = Grant {
+                org: project.org,
+                role: None,
+                project_lead: false,
+            };
+            grant.require(action)?;
+            return Ok(Authorized { item, grant });
+        }
+        self.authorize(item, project.org, project.lead, action)
+    }
+
+    /// Whether `project`, of an organisation the user is not in, is one they see from their
+    /// system: not private, and its organisation in one of the user's systems.
+    async fn sees_from_system(&self, project: &Project) -> Result<bool, StoreError> {
+        if project.private || self.systems.is_empty() {
+            return Ok(false);
+        }
+        let org = self.store.org(project.org).await?;
+        Ok(org
+            .and_then(|o| o.system)
+            .is_some_and(|s| self.systems.contains(&s)))
     }
 
     /// The organisation, for `action` there (starting a project, managing it).
@@ -557,8 +650,11 @@ impl<'a> Access<'a> {
         action: Action,
     ) -> Result<Authorized<Project>, AccessError> {
         let project = self.store.project(id).await?.ok_or(AccessError::NotFound)?;
-        let (org, lead) = (project.org, project.lead);
-        self.authorize(project, org, lead, action)
+        let checked = self.authorize_in((), &project, action).await?;
+        Ok(Authorized {
+            item: project,
+            grant: checked.grant,
+        })
     }
 
     /// A live measure and its project, for `action`.
@@ -573,8 +669,11 @@ impl<'a> Access<'a> {
             .project(measure.project)
             .await?
             .ok_or(AccessError::NotFound)?;
-        let (org, lead) = (project.org, project.lead);
-        self.authorize((measure, project), org, lead, action)
+        let checked = self.authorize_in((), &project, action).await?;
+        Ok(Authorized {
+            item: (measure, project),
+            grant: checked.grant,
+        })
     }
 
     /// A live PDSA cycle and its project, for `action`.
@@ -589,8 +688,11 @@ impl<'a> Access<'a> {
             .project(cycle.project)
             .await?
             .ok_or(AccessError::NotFound)?;
-        let (org, lead) = (project.org, project.lead);
-        self.authorize((cycle, project), org, lead, action)
+        let checked = self.authorize_in((), &project, action).await?;
+        Ok(Authorized {
+            item: (cycle, project),
+            grant: checked.grant,
+        })
     }
 
     /// A live driver diagram node and its project, for `action`.
@@ -609,8 +711,11 @@ impl<'a> Access<'a> {
             .project(node.project)
             .await?
             .ok_or(AccessError::NotFound)?;
-        let (org, lead) = (project.org, project.lead);
-        self.authorize((node, project), org, lead, action)
+        let checked = self.authorize_in((), &project, action).await?;
+        Ok(Authorized {
+            item: (node, project),
+            grant: checked.grant,
+        })
     }
 
     /// A board self-assessment, for `action`.

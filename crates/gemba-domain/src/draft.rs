@@ -394,6 +394,8 @@ pub struct ProjectDraft {
     pub sponsor: Option<String>,
     /// The tags, each as typed.
     pub tags: Option<Vec<String>>,
+    /// Private to the organisation (default not: the system's other organisations see it).
+    pub private: Option<bool>,
 }
 
 impl Project {
@@ -408,6 +410,7 @@ impl Project {
             team: self.team,
             sponsor: self.sponsor.clone(),
             tags: self.tags.clone(),
+            private: self.private,
         }
     }
 }
@@ -491,6 +494,7 @@ impl ProjectDraft {
             }
             None => current.map(|p| p.tags.clone()).unwrap_or_default(),
         };
+        let private = self.private.or(current.map(|p| p.private)).unwrap_or(false);
         let fields = title.zip(status).map(|(title, status)| ProjectFields {
             title,
             problem,
@@ -500,6 +504,7 @@ impl ProjectDraft {
             team,
             sponsor,
             tags,
+            private,
         });
         c.finish(fields)
     }

@@ -132,11 +132,14 @@ pub enum Field {
     StallWeeks,
     /// The scale of a PDSA cycle's test ("1 patient", "1 shift", "1 ward").
     Scale,
+    /// Whether a project is private to its organisation (else its system's other organisations
+    /// see it too).
+    Private,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 63] = [
+    pub const ALL: [Field; 64] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -200,6 +203,7 @@ impl Field {
         Field::Reason,
         Field::StallWeeks,
         Field::Scale,
+        Field::Private,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -269,6 +273,7 @@ impl Field {
             Field::Reason => "reason",
             Field::StallWeeks => "stall_weeks",
             Field::Scale => "scale",
+            Field::Private => "private",
         }
     }
 

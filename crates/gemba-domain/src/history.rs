@@ -388,7 +388,21 @@ pub fn project_changes(
             text_value(&new.tags.join(", ")),
         ));
     }
+    d.field(
+        Field::Private,
+        Some(yes_no(old.private).to_owned()),
+        Some(yes_no(new.private).to_owned()),
+    );
     d.out
+}
+
+/// "yes" or "no", as a history record keeps a yes-or-no field.
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
 }
 
 /// The records of a change of a measure from `old` to `new`: one per changed field, none when
@@ -551,6 +565,7 @@ mod tests {
             created_at: NaiveDateTime::default(),
             updated_at: NaiveDateTime::default(),
             version: Version(1),
+            private: false,
         }
     }
 
@@ -564,6 +579,7 @@ mod tests {
             team: p.team,
             sponsor: p.sponsor.clone(),
             tags: p.tags.clone(),
+            private: false,
         }
     }
 
@@ -842,6 +858,7 @@ mod tests {
                     team: n.5,
                     sponsor: n.6.into(),
                     tags: n.7.iter().map(|t| t.to_string()).collect(),
+                    private: false,
                 };
                 (p, f)
             })

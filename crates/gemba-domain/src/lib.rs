@@ -25,12 +25,13 @@ mod report;
 mod search;
 mod self_assessment;
 mod store;
+mod system;
 mod units;
 mod validate;
 
 pub use access::{
     permits, policy_table, team_change, Access, AccessError, Action, Authorized, Grant, Owner,
-    Permission, Resource, POLICY,
+    Permission, Readable, Resource, POLICY,
 };
 pub use assessment::{
     check_ratings, disagreement, is_active, median, median_label, medians_over_time, percent,
@@ -94,6 +95,7 @@ pub use self_assessment::{
     AssessmentError, AssessmentView, Comparison,
 };
 pub use store::{Session, Store, StoreError};
+pub use system::{set_system_role, system_of, system_role, SystemView};
 pub use units::{chart_takes_multiplier, check_chart_settings, Multiplier};
 pub use validate::{
     bounded_number, optional_number, Email, FieldError, NonEmpty, FIX_AFTER_RANGE, MAX_MAGNITUDE,

@@ -143,6 +143,52 @@ impl Role {
     }
 }
 
+/// A role across a system (an integrated care system and its organisations), held besides a
+/// role in one of its organisations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SystemRole {
+    /// Leads improvement across the system: sees the system's portfolio and sets the system's
+    /// strategic priorities.
+    Lead,
+    /// Sees the system's portfolio; changes nothing.
+    Viewer,
+}
+
+impl SystemRole {
+    /// Every system role, most powerful first.
+    pub const ALL: [SystemRole; 2] = [SystemRole::Lead, SystemRole::Viewer];
+
+    /// Stable name for storage, forms and the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            SystemRole::Lead => "system_lead",
+            SystemRole::Viewer => "system_viewer",
+        }
+    }
+
+    /// For people.
+    pub fn label(self) -> &'static str {
+        match self {
+            SystemRole::Lead => "System improvement lead",
+            SystemRole::Viewer => "System viewer",
+        }
+    }
+
+    /// Parses [`SystemRole::name`].
+    pub fn parse(s: &str) -> Option<SystemRole> {
+        SystemRole::ALL.into_iter().find(|r| r.name() == s.trim())
+    }
+}
+
+/// Someone holding a role across a system.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SystemPerson {
+    /// Their account.
+    pub user: User,
+    /// Their system role.
+    pub role: SystemRole,
+}
+
 /// An organisation within a system.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation {
@@ -392,6 +438,8 @@ pub struct Project {
     pub updated_at: NaiveDateTime,
     /// The version of the project's own fields.
     pub version: Version,
+    /// Private to its organisation: the other organisations of its system do not see it.
+    pub private: bool,
 }
 
 /// The fields of a project a user sets (validated).
@@ -413,6 +461,8 @@ pub struct ProjectFields {
     pub sponsor: String,
     /// Tags.
     pub tags: Vec<String>,
+    /// Private to the organisation (else the other organisations of its system see it).
+    pub private: bool,
 }
 
 /// Outcome, process or balancing measure (Model for Improvement).

@@ -368,6 +368,7 @@ mod tests {
                 created_at: at,
                 updated_at: at,
                 version: Version(1),
+                private: false,
             },
             team: None,
             lead: None,

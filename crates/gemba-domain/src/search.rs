@@ -188,10 +188,10 @@ pub async fn search(
     limit: Option<usize>,
 ) -> Result<Vec<SearchHit>, SearchError> {
     let (terms, limit) = check_query(query, limit).map_err(SearchError::Invalid)?;
-    let orgs = access.orgs_where(Action::Read);
+    let readable = access.readable().await?;
     Ok(access
         .store()
-        .search_projects(&orgs, &terms, None, limit)
+        .search_projects(&readable, &terms, None, limit)
         .await?)
 }
 
@@ -215,9 +215,9 @@ pub async fn similar(
             .into_iter()
             .chain(ideas),
     );
-    let orgs = access.orgs_where(Action::Read);
+    let readable = access.readable().await?;
     Ok(store
-        .search_projects(&orgs, &terms, Some(project), SIMILAR_RESULTS)
+        .search_projects(&readable, &terms, Some(project), SIMILAR_RESULTS)
         .await?)
 }
 
@@ -230,10 +230,10 @@ pub async fn similar_to_new(
     aim: &str,
 ) -> Result<Vec<SearchHit>, SearchError> {
     let terms = SearchTerms::any_of([title, aim, problem]);
-    let orgs = access.orgs_where(Action::Read);
+    let readable = access.readable().await?;
     Ok(access
         .store()
-        .search_projects(&orgs, &terms, None, SIMILAR_RESULTS)
+        .search_projects(&readable, &terms, None, SIMILAR_RESULTS)
         .await?)
 }
 

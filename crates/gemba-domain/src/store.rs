@@ -21,7 +21,7 @@
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::access::{Owner, Resource};
+use crate::access::{Owner, Readable, Resource};
 use crate::assessment::{Assessment, AssessmentFields, Rating, Submission};
 use crate::closing::{ClosingSummary, ClosingText};
 use crate::event::{ReportOut, ReportOutText};
@@ -113,6 +113,18 @@ pub trait Store: Send + Sync + 'static {
     async fn org(&self, id: OrgId) -> Result<Option<Organisation>, StoreError>;
     /// The organisations of a system (integrated care system or group), by name.
     async fn orgs_in_system(&self, system: &str) -> Result<Vec<Organisation>, StoreError>;
+    /// The systems where `user` holds a system role, with the role, by name.
+    async fn system_roles_of(&self, user: UserId) -> Result<Vec<(String, SystemRole)>, StoreError>;
+    /// The people holding a role across `system`, by name.
+    async fn system_people(&self, system: &str) -> Result<Vec<SystemPerson>, StoreError>;
+    /// Gives `user` `role` across `system`, or (`None`) takes their system role away.
+    async fn set_system_role(
+        &self,
+        system: &str,
+        user: UserId,
+        role: Option<SystemRole>,
+        by: UserId,
+    ) -> Result<(), StoreError>;
     /// Creates an organisation in `system` with `admin` as its first admin, together.
     async fn create_org_with_admin(
         &self,
@@ -271,7 +283,7 @@ pub trait Store: Send + Sync + 'static {
     /// organisations find nothing.
     async fn search_projects(
         &self,
-        orgs: &[OrgId],
+        readable: &Readable,
         terms: &SearchTerms,
         exclude: Option<ProjectId>,
         limit: usize,

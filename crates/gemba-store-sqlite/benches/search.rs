@@ -174,6 +174,7 @@ fn project(rng: &mut Rng, n: usize) -> (ProjectFields, [String; 3], [String; 2])
         team: None,
         sponsor: "Chief Nurse".into(),
         tags: vec![topic.into()],
+        private: false,
     };
     let ideas = [0, 1, 2].map(|_| format!("{} for {topic}", rng.pick(IDEAS)));
     let measures = [0, 1].map(|_| format!("{topic} {}", rng.pick(MEASURES)));

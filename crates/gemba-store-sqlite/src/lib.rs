@@ -58,6 +58,7 @@ mod projects;
 mod reports;
 mod search;
 mod soft_delete;
+mod systems;
 mod version;
 
 use error::db;
@@ -199,6 +200,24 @@ impl Store for SqliteStore {
 
     async fn orgs_in_system(&self, system: &str) -> Result<Vec<Organisation>, StoreError> {
         accounts::orgs_in_system(&self.pool, system).await
+    }
+
+    async fn system_roles_of(&self, user: UserId) -> Result<Vec<(String, SystemRole)>, StoreError> {
+        systems::system_roles_of(&self.pool, user).await
+    }
+
+    async fn system_people(&self, system: &str) -> Result<Vec<SystemPerson>, StoreError> {
+        systems::system_people(&self.pool, system).await
+    }
+
+    async fn set_system_role(
+        &self,
+        system: &str,
+        user: UserId,
+        role: Option<SystemRole>,
+        by: UserId,
+    ) -> Result<(), StoreError> {
+        systems::set_system_role(&self.pool, system, user, role, by).await
     }
 
     async fn create_org_with_admin(
@@ -370,12 +389,12 @@ impl Store for SqliteStore {
 
     async fn search_projects(
         &self,
-        orgs: &[OrgId],
+        readable: &Readable,
         terms: &SearchTerms,
         exclude: Option<ProjectId>,
         limit: usize,
     ) -> Result<Vec<SearchHit>, StoreError> {
-        search::search(&self.pool, orgs, terms, exclude, limit).await
+        search::search(&self.pool, readable, terms, exclude, limit).await
     }
 
     async fn project(&self, id: ProjectId) -> Result<Option<Project>, StoreError> {

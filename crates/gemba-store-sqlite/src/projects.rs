@@ -102,6 +102,7 @@ fn project_from(r: &SqliteRow, tags: Vec<String>) -> Result<Project, StoreError>
         created_at: r.try_get("created_at").map_err(db)?,
         updated_at: r.try_get("updated_at").map_err(db)?,
         version: Version(r.try_get("version").map_err(db)?),
+        private: r.try_get("private").map_err(db)?,
     })
 }
 
@@ -112,7 +113,7 @@ async fn load(
 ) -> Result<Option<(Project, bool)>, StoreError> {
     let row = sqlx::query(
         "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-         lead_id, kind, created_at, updated_at, version, deleted_at IS NOT NULL AS deleted FROM projects \
+         lead_id, kind, created_at, updated_at, version, private, deleted_at IS NOT NULL AS deleted FROM projects \
          WHERE id = ?",
     )
     .bind(id.0)
@@ -141,7 +142,7 @@ pub(crate) async fn create_project(
     check_team(&mut tx, org, f.team).await?;
     let done = sqlx::query(
         "INSERT INTO projects (org_id, team_id, title, problem, aim, method, status, sponsor, \
-         lead_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         lead_id, created_at, updated_at, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(org.0)
     .bind(f.team.map(|t| t.0))
@@ -154,6 +155,7 @@ pub(crate) async fn create_project(
     .bind(by.0)
     .bind(at)
     .bind(at)
+    .bind(f.private)
     .execute(&mut *tx)
     .await
     .map_err(missing(format!("the organisation {org}")))?;
@@ -185,14 +187,14 @@ pub(crate) async fn list(
     let rows = if deleted {
         sqlx::query(
             "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-             lead_id, kind, created_at, updated_at, version FROM projects \
+             lead_id, kind, created_at, updated_at, version, private FROM projects \
              WHERE org_id = ? AND deleted_at IS NOT NULL AND kind = 'improvement' \
              ORDER BY deleted_at DESC, id DESC",
         )
     } else {
         sqlx::query(
             "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-             lead_id, kind, created_at, updated_at, version FROM projects \
+             lead_id, kind, created_at, updated_at, version, private FROM projects \
              WHERE org_id = ? AND deleted_at IS NULL AND kind = 'improvement' \
              ORDER BY updated_at DESC, id DESC",
         )
@@ -278,7 +280,7 @@ pub(crate) async fn update_project(
     }
     let done = sqlx::query(
         "UPDATE projects SET team_id = ?, title = ?, problem = ?, aim = ?, method = ?, \
-         status = ?, sponsor = ?, version = version + 1 \
+         status = ?, sponsor = ?, private = ?, version = version + 1 \
          WHERE id = ? AND version = ? AND deleted_at IS NULL",
     )
     .bind(f.team.map(|t| t.0))
@@ -288,6 +290,7 @@ pub(crate) async fn update_project(
     .bind(&f.method)
     .bind(f.status.name())
     .bind(&f.sponsor)
+    .bind(f.private)
     .bind(id.0)
     .bind(expected.0)
     .execute(&mut *tx)

@@ -1,7 +1,7 @@
 //! Full-text search over projects (migration 0018: an FTS5 table kept current by triggers),
 //! ranked with bm25. Each word is quoted, so nothing a user types is FTS5 syntax.
 
-use gemba_domain::{OrgId, ProjectId, ProjectStatus, SearchHit, SearchTerms, StoreError};
+use gemba_domain::{OrgId, ProjectId, ProjectStatus, Readable, SearchHit, SearchTerms, StoreError};
 use sqlx::{AssertSqlSafe, Row, SqlitePool};
 
 use crate::error::{corrupt, db};
@@ -21,15 +21,29 @@ fn match_expression(terms: &SearchTerms) -> String {
 
 pub(crate) async fn search(
     pool: &SqlitePool,
-    orgs: &[OrgId],
+    readable: &Readable,
     terms: &SearchTerms,
     exclude: Option<ProjectId>,
     limit: usize,
 ) -> Result<Vec<SearchHit>, StoreError> {
-    if orgs.is_empty() || terms.is_empty() || limit == 0 {
+    let (own, shared) = (&readable.own, &readable.shared);
+    if (own.is_empty() && shared.is_empty()) || terms.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
-    let places = vec!["?"; orgs.len()].join(", ");
+    let places = |n: usize| vec!["?"; n].join(", ");
+    // Every project of the user's own organisations; those not private of the system's others.
+    let scope = match (own.is_empty(), shared.is_empty()) {
+        (false, true) => format!("+p.org_id IN ({})", places(own.len())),
+        (true, false) => format!(
+            "(+p.org_id IN ({}) AND p.private = 0)",
+            places(shared.len())
+        ),
+        _ => format!(
+            "(+p.org_id IN ({}) OR (+p.org_id IN ({}) AND p.private = 0))",
+            places(own.len()),
+            places(shared.len())
+        ),
+    };
     // The full-text match drives the query (`+p.org_id` keeps SQLite from walking an
     // organisation's projects by index and matching each one, which is slow); the organisation
     // filter applies to what matched.
@@ -38,13 +52,13 @@ pub(crate) async fn search(
                 snippet(project_search, -1, '', '', '…', 16) AS snippet, \
                 bm25(project_search, {WEIGHTS}) AS rank \
          FROM project_search JOIN projects p ON p.id = project_search.rowid \
-         WHERE project_search MATCH ? AND +p.org_id IN ({places}) AND p.deleted_at IS NULL \
+         WHERE project_search MATCH ? AND {scope} AND p.deleted_at IS NULL \
                AND p.id <> ? \
          ORDER BY rank, p.id LIMIT ?"
     );
     // Only "?" placeholders are formatted in; every value is bound.
     let mut q = sqlx::query(AssertSqlSafe(sql)).bind(match_expression(terms));
-    for org in orgs {
+    for org in own.iter().chain(shared) {
         q = q.bind(org.0);
     }
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);

@@ -59,6 +59,7 @@ fn project_fields(title: &str) -> ProjectFields {
         team: None,
         sponsor: String::new(),
         tags: vec!["falls".into()],
+        private: false,
     }
 }
 
@@ -765,6 +766,57 @@ async fn upgrade_to_closing_summaries_starts_with_none() {
     store.close().await;
 }
 
+/// A database made before migration 0023: its projects are not private, and nobody holds a
+/// system role; both can be set after.
+#[tokio::test]
+async fn upgrade_to_system_roles_keeps_projects_open() {
+    let (dir, _, mut conn) = database_before(23).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name, system) VALUES (1, 'Northshire Hospitals', 'Northshire ICS')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'admin')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let p = store.project(ProjectId(1)).await.unwrap().unwrap();
+    assert!(!p.private);
+    assert!(store.system_roles_of(UserId(1)).await.unwrap().is_empty());
+    store
+        .update_project(
+            ProjectId(1),
+            &ProjectFields {
+                private: true,
+                ..p.fields()
+            },
+            p.version,
+            UserId(1),
+        )
+        .await
+        .unwrap();
+    assert!(store.project(ProjectId(1)).await.unwrap().unwrap().private);
+    store
+        .set_system_role(
+            "Northshire ICS",
+            UserId(1),
+            Some(SystemRole::Viewer),
+            UserId(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.system_people("Northshire ICS").await.unwrap().len(),
+        1
+    );
+    store.close().await;
+}
+
 /// A database made before migration 0017: its projects have no progress override, its
 /// organisations flag stalled work after the default 6 weeks and its cycles have no scale; an
 /// override can then be set.
@@ -1030,7 +1082,15 @@ async fn upgrade_to_search_indexes_existing_projects() {
         let store = store.clone();
         async move {
             store
-                .search_projects(&[OrgId(1)], &SearchTerms::all_of(q), None, 10)
+                .search_projects(
+                    &Readable {
+                        own: vec![OrgId(1)],
+                        shared: Vec::new(),
+                    },
+                    &SearchTerms::all_of(q),
+                    None,
+                    10,
+                )
                 .await
                 .unwrap()
                 .into_iter()

@@ -74,6 +74,8 @@ macro_rules! conformance {
             progress_overrides_and_stall_weeks,
             search_ranks_and_scopes_projects,
             search_follows_every_change,
+            private_projects_and_the_system_search,
+            system_roles_are_given_changed_and_taken_away,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -260,6 +262,7 @@ fn project_fields(title: &str) -> ProjectFields {
         team: None,
         sponsor: "Director of Nursing".into(),
         tags: vec!["falls".into(), "frailty".into()],
+        private: false,
     }
 }
 
@@ -4450,9 +4453,17 @@ fn described(title: &str, problem: &str, aim: &str) -> ProjectFields {
     }
 }
 
+/// Every project of `orgs`, none of any other organisation's.
+fn own(orgs: &[OrgId]) -> Readable {
+    Readable {
+        own: orgs.to_vec(),
+        shared: Vec::new(),
+    }
+}
+
 async fn found(store: &dyn Store, orgs: &[OrgId], q: &str) -> Vec<ProjectId> {
     store
-        .search_projects(orgs, &SearchTerms::all_of(q), None, 20)
+        .search_projects(&own(orgs), &SearchTerms::all_of(q), None, 20)
         .await
         .unwrap()
         .into_iter()
@@ -4527,7 +4538,7 @@ pub async fn search_ranks_and_scopes_projects(store: &dyn Store) {
         "'); DROP TABLE projects; --",
     ] {
         let r = store
-            .search_projects(&[a.org], &SearchTerms::all_of(q), None, 20)
+            .search_projects(&own(&[a.org]), &SearchTerms::all_of(q), None, 20)
             .await;
         assert!(r.is_ok(), "{q}: {r:?}");
     }
@@ -4538,7 +4549,7 @@ pub async fn search_ranks_and_scopes_projects(store: &dyn Store) {
     assert!(found(store, &[a.org], "\"*()-:^").await.is_empty());
     // A hit carries the project's organisation, title, status and a snippet.
     let hits = store
-        .search_projects(&[a.org], &SearchTerms::all_of("triage"), None, 20)
+        .search_projects(&own(&[a.org]), &SearchTerms::all_of("triage"), None, 20)
         .await
         .unwrap();
     assert_eq!(hits.len(), 1);
@@ -4553,7 +4564,7 @@ pub async fn search_ranks_and_scopes_projects(store: &dyn Store) {
     // Any word: the more shared words the better; the excluded project is left out; the limit holds.
     let any = store
         .search_projects(
-            &[a.org],
+            &own(&[a.org]),
             &SearchTerms::any_of(["sepsis screening hour"]),
             None,
             20,
@@ -4564,7 +4575,7 @@ pub async fn search_ranks_and_scopes_projects(store: &dyn Store) {
     assert!(any.iter().any(|h| h.project == in_problem));
     let excluded = store
         .search_projects(
-            &[a.org],
+            &own(&[a.org]),
             &SearchTerms::any_of(["sepsis screening hour"]),
             Some(in_title),
             1,
@@ -4658,4 +4669,141 @@ pub async fn search_follows_every_change(store: &dyn Store) {
     assert!(found(store, &orgs, "wedges").await.is_empty());
     store.restore_project(p, a.user).await.unwrap();
     assert_eq!(found(store, &orgs, "ulcers wedges category").await, [p]);
+}
+
+/// A project is private or not, kept through a change; a search over the system's other
+/// organisations finds their projects that are not private, and all of the user's own.
+pub async fn private_projects_and_the_system_search(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Eastgate Hospitals", "ben@east.nhs.uk").await;
+    let open = store
+        .create_project(b.org, &described("Sepsis six", "", ""), b.user)
+        .await
+        .unwrap();
+    let private = store
+        .create_project(
+            b.org,
+            &ProjectFields {
+                private: true,
+                ..described("Sepsis audit", "", "")
+            },
+            b.user,
+        )
+        .await
+        .unwrap();
+    let mine = store
+        .create_project(
+            a.org,
+            &ProjectFields {
+                private: true,
+                ..described("Sepsis screening", "", "")
+            },
+            a.user,
+        )
+        .await
+        .unwrap();
+    assert!(store.project(private).await.unwrap().unwrap().private);
+    assert!(!store.project(open).await.unwrap().unwrap().private);
+    let system = Readable {
+        own: vec![a.org],
+        shared: vec![b.org],
+    };
+    let mut hits: Vec<ProjectId> = store
+        .search_projects(&system, &SearchTerms::all_of("sepsis"), None, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.project)
+        .collect();
+    hits.sort();
+    // The user's own private project, and the other organisation's open one; never its private one.
+    let mut expected = vec![open, mine];
+    expected.sort();
+    assert_eq!(hits, expected);
+    let shared_only = Readable {
+        own: Vec::new(),
+        shared: vec![b.org],
+    };
+    let hits = store
+        .search_projects(&shared_only, &SearchTerms::all_of("sepsis"), None, 20)
+        .await
+        .unwrap();
+    assert_eq!(hits.iter().map(|h| h.project).collect::<Vec<_>>(), [open]);
+
+    // Making it private is a change of the project, in its history; opening it again too.
+    let p = store.project(open).await.unwrap().unwrap();
+    let v = store
+        .update_project(
+            open,
+            &ProjectFields {
+                private: true,
+                ..p.fields()
+            },
+            p.version,
+            b.user,
+        )
+        .await
+        .unwrap();
+    assert!(store.project(open).await.unwrap().unwrap().private);
+    assert_eq!(store.project(open).await.unwrap().unwrap().version, v);
+    let history = store.history(open).await.unwrap();
+    let changed: Vec<&HistoryRecord> = history
+        .iter()
+        .filter_map(HistoryEntry::record)
+        .filter(|r| r.field == Some(Field::Private))
+        .collect();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].old.as_deref(), Some("no"));
+    assert_eq!(changed[0].new.as_deref(), Some("yes"));
+    assert!(store
+        .search_projects(&shared_only, &SearchTerms::all_of("sepsis"), None, 20)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+/// A system role is given, changed and taken away; it belongs to one system.
+pub async fn system_roles_are_given_changed_and_taken_away(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Eastgate Hospitals", "ben@east.nhs.uk").await;
+    assert!(store.system_roles_of(a.user).await.unwrap().is_empty());
+    assert!(store
+        .system_people("Northshire ICS")
+        .await
+        .unwrap()
+        .is_empty());
+    store
+        .set_system_role("Northshire ICS", a.user, Some(SystemRole::Viewer), b.user)
+        .await
+        .unwrap();
+    store
+        .set_system_role("Northshire ICS", a.user, Some(SystemRole::Lead), b.user)
+        .await
+        .unwrap();
+    store
+        .set_system_role("Southshire ICS", b.user, Some(SystemRole::Viewer), b.user)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.system_roles_of(a.user).await.unwrap(),
+        [("Northshire ICS".to_owned(), SystemRole::Lead)]
+    );
+    let people = store.system_people("Northshire ICS").await.unwrap();
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0].user.id, a.user);
+    assert_eq!(people[0].role, SystemRole::Lead);
+    store
+        .set_system_role("Northshire ICS", a.user, None, b.user)
+        .await
+        .unwrap();
+    assert!(store.system_roles_of(a.user).await.unwrap().is_empty());
+    // Taking away a role nobody holds changes nothing.
+    store
+        .set_system_role("Northshire ICS", a.user, None, b.user)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.system_roles_of(b.user).await.unwrap(),
+        [("Southshire ICS".to_owned(), SystemRole::Viewer)]
+    );
 }

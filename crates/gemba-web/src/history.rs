@@ -257,6 +257,7 @@ fn field_noun(f: Field) -> &'static str {
         Field::Reason => "the reason",
         Field::StallWeeks => "the weeks before work is stalled",
         Field::Scale => "the scale of the test",
+        Field::Private => "whether it is private to its organisation",
     }
 }
 

@@ -31,8 +31,10 @@ struct App {
     member: String,
     /// Board viewer of Trust A.
     viewer: String,
-    /// Member of Trust B only.
+    /// Member of Trust B only (of the same system as Trust A).
     outsider: String,
+    /// Member of Trust C only, of another system.
+    stranger: String,
     /// Member of both trusts.
     both: String,
     /// Admin of Trust A.
@@ -69,6 +71,11 @@ async fn spawn_app() -> App {
     let member = user(&store, "member@a.nhs.uk", &[(org_a, Role::Member)]).await;
     let viewer = user(&store, "board@a.nhs.uk", &[(org_a, Role::BoardViewer)]).await;
     let outsider = user(&store, "member@b.nhs.uk", &[(org_b, Role::Member)]).await;
+    let org_c = store
+        .create_org("Trust C", Some("South ICS"))
+        .await
+        .unwrap();
+    let stranger = user(&store, "member@c.nhs.uk", &[(org_c, Role::Member)]).await;
     let both = user(
         &store,
         "coach@ics.nhs.uk",
@@ -87,6 +94,7 @@ async fn spawn_app() -> App {
         member,
         viewer,
         outsider,
+        stranger,
         both,
         admin,
     }
@@ -1403,6 +1411,16 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
 async fn another_organisations_ids_answer_404_on_every_route() {
     let app = spawn_app().await;
     let (pid, mid, cid) = app.seed_project().await;
+    // Private to Trust A: Trust B, of the same system, does not see it either.
+    let r = app
+        .patch(
+            &format!("/projects/{pid}"),
+            &app.lead,
+            json!({"private": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["private"], true);
     // Something behind every other path parameter: a team member, a driver node, a data point.
     let lead_id = app.get("/me", &app.lead).await.body["id"].as_i64().unwrap();
     let r = app
@@ -1559,8 +1577,8 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
     }
     assert!(checked >= 36, "only {checked} routes checked");
-    // Search never returns another organisation's projects: Trust B's member finds nothing of
-    // Trust A's "Reduce falls", which a member of both trusts finds.
+    // Search never returns another organisation's private projects: Trust B's member finds
+    // nothing of Trust A's "Reduce falls", which a member of both trusts finds.
     let outside = app.get("/search?q=falls", &app.outsider).await;
     assert_eq!(outside.status, StatusCode::OK, "{}", outside.body);
     assert_eq!(outside.body["results"], json!([]), "{}", outside.body);
@@ -3089,7 +3107,8 @@ fn the_contract_check_catches_bodies_and_statuses_the_document_does_not_allow() 
     let project = json!({
         "id": 1, "org_id": 1, "team_id": null, "title": "Falls", "problem": "", "aim": "",
         "method": "", "status": "scoping", "sponsor": "", "tags": [], "lead_id": 1, "kind": "improvement",
-        "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z", "version": 1
+        "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z", "version": 1,
+        "private": false
     });
     let ok = |status: u16, body: Value| {
         move || {
@@ -3454,4 +3473,85 @@ fn the_document_lists_the_domains_fields_for_history_records() {
         .collect();
     fields.push(Value::Null);
     assert_eq!(listed, &json!(fields));
+}
+
+/// A project that is not private is read, only read, by the people of the other organisations
+/// of its system; nobody of another system sees it.
+#[tokio::test]
+async fn the_systems_other_organisations_read_open_work_and_change_nothing() {
+    let app = spawn_app().await;
+    let (pid, mid, cid) = app.seed_project().await;
+    for path in [
+        format!("/projects/{pid}"),
+        format!("/projects/{pid}/measures"),
+        format!("/projects/{pid}/pdsa-cycles"),
+        format!("/projects/{pid}/driver-nodes"),
+        format!("/projects/{pid}/history"),
+        format!("/measures/{mid}"),
+        format!("/measures/{mid}/data"),
+        format!("/pdsa-cycles/{cid}"),
+    ] {
+        let r = app.get(&path, &app.outsider).await;
+        assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.body);
+        let r = app.get(&path, &app.stranger).await;
+        assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    }
+    let p = app.get(&format!("/projects/{pid}"), &app.outsider).await;
+    assert_eq!(p.body["title"], "Reduce falls");
+    assert_eq!(p.body["private"], false);
+    // Reading is all: every change is refused, and names who may.
+    let r = app
+        .patch(
+            &format!("/projects/{pid}"),
+            &app.outsider,
+            json!({"title": "Taken over"}),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let r = app
+        .post(
+            &format!("/measures/{mid}/data"),
+            &app.outsider,
+            json!([{"date": "2024-02-01", "value": 1}]),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    let r = app
+        .patch(
+            &format!("/pdsa-cycles/{cid}"),
+            &app.outsider,
+            json!({"study": "Taken over"}),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden", None);
+    assert_eq!(
+        app.get(&format!("/projects/{pid}"), &app.lead).await.body["title"],
+        "Reduce falls"
+    );
+    // Search across the system finds it; another system's search does not.
+    let found = app.get("/search?q=falls", &app.outsider).await;
+    assert_eq!(
+        found.body["results"][0]["project_id"], pid,
+        "{}",
+        found.body
+    );
+    let none = app.get("/search?q=falls", &app.stranger).await;
+    assert_eq!(none.body["results"], json!([]), "{}", none.body);
+    // Made private, it is Trust A's alone again.
+    let r = app
+        .patch(
+            &format!("/projects/{pid}"),
+            &app.lead,
+            json!({"private": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.get(&format!("/projects/{pid}"), &app.outsider).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    let r = app
+        .get(&format!("/measures/{mid}/data"), &app.outsider)
+        .await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
+    let none = app.get("/search?q=falls", &app.outsider).await;
+    assert_eq!(none.body["results"], json!([]), "{}", none.body);
 }

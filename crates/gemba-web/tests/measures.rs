@@ -56,6 +56,7 @@ async fn create_project(store: &dyn Store, org: OrgId, by: UserId) -> ProjectId 
         team: None,
         sponsor: "Chief Nurse".into(),
         tags: Vec::new(),
+        private: false,
     };
     store.create_project(org, &fields, by).await.unwrap()
 }
@@ -1762,6 +1763,7 @@ async fn a_delete_from_a_stale_page_is_a_conflict() {
         team: shown.team,
         sponsor: shown.sponsor.clone(),
         tags: shown.tags.clone(),
+        private: false,
     };
     app.store
         .update_project(p, &renamed, shown.version, lead.id)

@@ -61,6 +61,7 @@ impl App {
             team: None,
             sponsor: "Chief Nurse".to_owned(),
             tags: vec!["falls".to_owned()],
+            private: false,
         };
         self.store
             .create_project(self.org_a, &fields, by)
@@ -919,6 +920,7 @@ async fn dashboards_show_latest_value_period_target_and_overdue_data() {
         team: Some(team),
         sponsor: String::new(),
         tags: vec![],
+        private: false,
     };
     let project = app
         .store
@@ -1074,6 +1076,7 @@ async fn team_dashboard_and_icons_follow_new_data() {
         team: Some(ed),
         sponsor: String::new(),
         tags: vec![],
+        private: false,
     };
     let in_team = app
         .store
@@ -1693,6 +1696,7 @@ async fn the_history_page_words_every_kind_of_change() {
         team: None,
         sponsor: "Chief Nurse".to_owned(),
         tags: vec!["falls".to_owned()],
+        private: false,
     };
     f.aim = "Reduce falls by 50% by March 2026".into();
     f.status = ProjectStatus::Spreading;

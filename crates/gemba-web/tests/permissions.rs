@@ -158,6 +158,7 @@ fn project_fields(title: &str) -> ProjectFields {
         team: None,
         sponsor: String::new(),
         tags: vec![],
+        private: false,
     }
 }
 

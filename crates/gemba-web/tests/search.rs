@@ -40,6 +40,7 @@ fn fields(title: &str, problem: &str, aim: &str) -> ProjectFields {
         team: None,
         sponsor: String::new(),
         tags: Vec::new(),
+        private: false,
     }
 }
 

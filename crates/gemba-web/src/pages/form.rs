@@ -146,6 +146,7 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Score => ("Progress score", "a score from 0.5 to 5.0 from the list"),
         Field::Reason => ("Reason", "why the derived score is not the right one"),
         Field::Scale => ("Scale of the test", "the scale of the test"),
+        Field::Private => ("Private to the organisation", "whether it is private"),
         Field::StallWeeks => (
             "Weeks without activity",
             "a whole number of weeks from 1 to 52",

@@ -150,6 +150,9 @@ struct ProjectForm {
     sponsor: String,
     #[serde(default)]
     tags: String,
+    /// `yes` when the project is private to its organisation (a ticked box; absent when not).
+    #[serde(default)]
+    private: String,
     /// The version of the project the form was loaded with.
     #[serde(default)]
     version: String,
@@ -176,6 +179,11 @@ impl ProjectForm {
             team: p.team.map(|t| t.to_string()).unwrap_or_default(),
             sponsor: p.sponsor.clone(),
             tags: p.tags.join(", "),
+            private: if p.private {
+                "yes".into()
+            } else {
+                String::new()
+            },
             version: p.version.to_string(),
             confirmed: String::new(),
         }
@@ -198,7 +206,16 @@ impl ProjectForm {
             ("Team", team),
             ("Sponsor", self.sponsor.clone()),
             ("Tags", split_tags(&self.tags).join(", ")),
+            (
+                "Private to the organisation",
+                if self.is_private() { "Yes" } else { "No" }.to_owned(),
+            ),
         ]
+    }
+
+    /// Whether the box "private to the organisation" is ticked.
+    fn is_private(&self) -> bool {
+        self.private == "yes"
     }
 
     /// The draft the form is: every field sent.
@@ -212,6 +229,7 @@ impl ProjectForm {
             team: Some(self.team.clone()),
             sponsor: Some(self.sponsor.clone()),
             tags: Some(split_tags(&self.tags)),
+            private: Some(self.is_private()),
         }
     }
 
@@ -270,6 +288,16 @@ fn project_fields(
             Some("The executive or senior leader who backs the project"), errors))
         (form::text_input("tags", "Tags", &f.tags,
             Some("Separate tags with commas, for example: falls, frailty"), errors))
+        div class="checkboxes" {
+            div class="checkbox" {
+                input class="checkbox__input" type="checkbox" id="private" name="private" value="yes"
+                    aria-describedby="private-hint" checked[f.is_private()];
+                label class="label checkbox__label" for="private" { "Private to the organisation" }
+            }
+            p class="hint" id="private-hint" {
+                "The other organisations of your system see its aim, measures, charts and PDSA cycles unless it is private. Nobody outside your system sees it."
+            }
+        }
     }
 }
 
