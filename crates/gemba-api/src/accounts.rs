@@ -7,7 +7,7 @@
 use chrono::NaiveDateTime;
 use gemba_domain::{
     parse_role, ApiToken, Email, FieldError, NameDraft, NonEmpty, Organisation, Person,
-    PersonDraft, Problems, Role, Team,
+    PersonDraft, Problems, Role, SystemView, Team,
 };
 use serde::{Deserialize, Serialize};
 
@@ -265,6 +265,60 @@ impl From<&Organisation> for OrganisationJson {
             system: o.system.clone(),
         }
     }
+}
+
+/// The people holding a role across an organisation's system.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SystemRolesJson {
+    /// The system's name.
+    pub system: String,
+    /// Its organisations, by name.
+    pub organisations: Vec<OrganisationJson>,
+    /// Who holds a role across it, by name.
+    pub people: Vec<SystemPersonJson>,
+}
+
+/// Someone holding a role across a system.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SystemPersonJson {
+    /// Their user id.
+    pub user_id: i64,
+    /// Their email.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+    /// `system_lead` or `system_viewer`.
+    pub role: String,
+}
+
+impl From<&SystemView> for SystemRolesJson {
+    fn from(v: &SystemView) -> Self {
+        SystemRolesJson {
+            system: v.name.clone(),
+            organisations: v.orgs.iter().map(OrganisationJson::from).collect(),
+            people: v
+                .people
+                .iter()
+                .map(|p| SystemPersonJson {
+                    user_id: p.user.id.0,
+                    email: p.user.email.as_str().to_owned(),
+                    name: p.user.name.clone(),
+                    role: p.role.name().to_owned(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The body of `PUT /organisations/{id}/system-roles`: one of the organisation's people by
+/// email, and their role across the system (`system_lead`, `system_viewer`, or null to take it
+/// away).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SystemRoleInput {
+    /// The person's email. Required.
+    pub email: Option<String>,
+    /// `system_lead`, `system_viewer`, or null (or absent) for none.
+    pub role: Option<String>,
 }
 
 /// The body of `PATCH /organisations/{id}` and `POST /organisations/{id}/system`.

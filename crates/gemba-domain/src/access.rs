@@ -384,6 +384,10 @@ pub enum AccessError {
     /// The user may see it but their role may not take the action.
     #[error("{}", .0.refusal())]
     Denied(Action),
+    /// Only someone with a role across the system (a system improvement lead or a system
+    /// viewer) sees the system's portfolio.
+    #[error("Only a system improvement lead or a system viewer sees the system's portfolio.")]
+    SystemOnly,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -191,19 +191,24 @@ pub struct LibraryEntry {
     pub package: Vec<AdoptedChange>,
 }
 
-/// The learning library: the closed, sustaining and spreading projects of the user's
-/// organisations, each with its closing summary and change package; with `tag`, only those
-/// tagged so (without case). Newest change first.
+/// The learning library: the closed, sustaining and spreading projects the user may read (their
+/// organisations', and those not private of their system's other organisations), each with its
+/// closing summary and change package; with `tag`, only those tagged so (without case). Newest
+/// change first.
 pub async fn library(
     access: &Access<'_>,
     tag: Option<&str>,
 ) -> Result<Vec<LibraryEntry>, StoreError> {
     let store = access.store();
+    let readable = access.readable().await?;
     let mut out = Vec::new();
-    for org in access.orgs() {
+    for org in readable.all() {
         let org_name = store.org(org).await?.map(|o| o.name).unwrap_or_default();
         for p in store.projects(org).await? {
-            if p.kind != ProjectKind::Improvement || !may_sum_up(p.status) {
+            if p.kind != ProjectKind::Improvement
+                || !may_sum_up(p.status)
+                || !readable.covers(org, p.private)
+            {
                 continue;
             }
             if let Some(t) = tag {

@@ -95,7 +95,10 @@ pub use self_assessment::{
     AssessmentError, AssessmentView, Comparison,
 };
 pub use store::{Session, Store, StoreError};
-pub use system::{set_system_role, system_of, system_role, SystemView};
+pub use system::{
+    portfolio_orgs, set_system_role, system_of, system_portfolio, system_role, SystemPortfolio,
+    SystemPriority, SystemView,
+};
 pub use units::{chart_takes_multiplier, check_chart_settings, Multiplier};
 pub use validate::{
     bounded_number, optional_number, Email, FieldError, NonEmpty, FIX_AFTER_RANGE, MAX_MAGNITUDE,

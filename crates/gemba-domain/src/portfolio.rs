@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use gemba_spc::{AssuranceIcon, VariationIcon};
 
-use crate::access::{Access, Action};
+use crate::access::Access;
 use crate::board::BoardError;
 use crate::chart::measure_chart;
 use crate::draft::{Field, FieldProblem, Problem, Problems};
@@ -251,14 +251,15 @@ pub fn arrange(
     }
 }
 
-/// The portfolio of `org` ([`Action::Read`]) as of `today`, filtered.
+/// The portfolio of `org` ([`Action::Read`], or a role across its system: then without its
+/// private projects) as of `today`, filtered.
 pub async fn portfolio(
     access: &Access<'_>,
     org: OrgId,
     filter: &PortfolioFilter,
     today: NaiveDate,
 ) -> Result<Portfolio, BoardError> {
-    access.org(org, Action::Read)?;
+    let sees_private = crate::system::sees_private_in(access, org).await?;
     let store = access.store();
     let people = store.org_members(org).await?;
     let teams = store.teams(org).await?;
@@ -267,7 +268,7 @@ pub async fn portfolio(
     let stall_weeks = store.stall_weeks(org).await?;
     let mut all = Vec::new();
     for project in store.projects(org).await? {
-        if project.kind != ProjectKind::Improvement {
+        if project.kind != ProjectKind::Improvement || (project.private && !sees_private) {
             continue;
         }
         let members = store.project_members(project.id).await?;

@@ -8,11 +8,15 @@
 //! one of the system's organisations gives a system role to one of that organisation's people,
 //! or takes it away.
 
-use crate::access::{Access, Action};
+use chrono::NaiveDate;
+
+use crate::access::{Access, AccessError, Action};
 use crate::board::BoardError;
 use crate::draft::{FieldProblem, Problem};
 use crate::field::Field;
 use crate::model::{OrgId, Organisation, SystemPerson, SystemRole};
+use crate::portfolio::{portfolio, Portfolio, PortfolioFilter};
+use crate::priority::{Priority, PriorityScope};
 use crate::validate::Email;
 
 /// A system: its name, its organisations and the people holding a role across it.
@@ -89,7 +93,7 @@ pub async fn set_system_role(
         .find(|p| p.user.email == email && (p.active || role.is_none()))
         .ok_or_else(|| {
             problem(Problem::Rule(format!(
-                "{email} is not one of this organisation's active people"
+                "No active person of this organisation has the email {email}"
             )))
         })?;
     store
@@ -113,4 +117,119 @@ pub async fn system_role(
         .into_iter()
         .find(|(s, _)| s == system)
         .map(|(_, r)| r))
+}
+
+/// Whether the user sees the private projects in a portfolio of `org`: yes as one of its people
+/// ([`Action::Read`] there), no as someone with a role across its system; [`AccessError::NotFound`]
+/// for anyone else.
+pub(crate) async fn sees_private_in(access: &Access<'_>, org: OrgId) -> Result<bool, AccessError> {
+    if access.role_in(org).is_some() {
+        access.org(org, Action::Read)?;
+        return Ok(true);
+    }
+    let system = access.store().org(org).await?.and_then(|o| o.system);
+    match system {
+        Some(s) if system_role(access, &s).await?.is_some() => Ok(false),
+        _ => Err(AccessError::NotFound),
+    }
+}
+
+/// A priority of the system with the active projects serving it across the system.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SystemPriority {
+    /// The priority.
+    pub priority: Priority,
+    /// How many active projects serve it, across the system's organisations.
+    pub active: usize,
+    /// The organisations with active work on it, by name.
+    pub orgs: Vec<String>,
+}
+
+/// The system's portfolio: every organisation's, and the system's priorities across them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SystemPortfolio {
+    /// The system's name.
+    pub name: String,
+    /// The user's role across it.
+    pub role: SystemRole,
+    /// Each organisation (by name) with its portfolio: every project the user may see there
+    /// (not the private ones of organisations they are not in).
+    pub orgs: Vec<(Organisation, Portfolio)>,
+    /// The system's priorities, with the active work serving each across the system.
+    pub priorities: Vec<SystemPriority>,
+}
+
+/// The portfolio of the system `org` belongs to, filtered, for someone with a role across it
+/// ([`SystemRole`]); [`AccessError::SystemOnly`] for anyone else of the system, not found for
+/// anyone outside it.
+pub async fn system_portfolio(
+    access: &Access<'_>,
+    org: OrgId,
+    filter: &PortfolioFilter,
+    today: NaiveDate,
+) -> Result<SystemPortfolio, BoardError> {
+    access.org(org, Action::Read)?;
+    let store = access.store();
+    let Some(name) = store.org(org).await?.and_then(|o| o.system) else {
+        return Err(AccessError::SystemOnly.into());
+    };
+    let role = system_role(access, &name)
+        .await?
+        .ok_or(AccessError::SystemOnly)?;
+    let mut orgs = Vec::new();
+    for o in store.orgs_in_system(&name).await? {
+        let p = portfolio(access, o.id, filter, today).await?;
+        orgs.push((o, p));
+    }
+    let mut priorities: Vec<SystemPriority> = Vec::new();
+    for (o, p) in &orgs {
+        for g in &p.groups {
+            if !matches!(g.priority.scope, PriorityScope::System(_)) {
+                continue;
+            }
+            let at = match priorities
+                .iter()
+                .position(|s| s.priority.id == g.priority.id)
+            {
+                Some(i) => i,
+                None => {
+                    priorities.push(SystemPriority {
+                        priority: g.priority.clone(),
+                        active: 0,
+                        orgs: Vec::new(),
+                    });
+                    priorities.len() - 1
+                }
+            };
+            priorities[at].active += g.active;
+            if g.active > 0 {
+                priorities[at].orgs.push(o.name.clone());
+            }
+        }
+    }
+    Ok(SystemPortfolio {
+        name,
+        role,
+        orgs,
+        priorities,
+    })
+}
+
+/// The organisations whose portfolios the user sees: their own, and every organisation of the
+/// systems where they hold a role (without those organisations' private projects), by id.
+pub async fn portfolio_orgs(access: &Access<'_>) -> Result<Vec<OrgId>, crate::StoreError> {
+    let mut orgs = access.orgs();
+    let store = access.store();
+    for (system, _) in store.system_roles_of(access.user()).await? {
+        if !access.systems().contains(&system) {
+            continue;
+        }
+        for o in store.orgs_in_system(&system).await? {
+            if !orgs.contains(&o.id) {
+                orgs.push(o.id);
+            }
+        }
+    }
+    orgs.sort();
+    Ok(orgs)
 }

@@ -37,6 +37,10 @@ pub enum Guard {
     /// project, measure, PDSA cycle, driver node or team the path names, or in the organisation
     /// the form or body names (404 for anyone with no role there, 403 for a role that may not).
     Do(gemba_domain::Action),
+    /// A signed-in user with a role across the system (a system improvement lead or a system
+    /// viewer) of the organisation the path names: 404 for anyone with no role there, 403 for
+    /// its people without a role across its system.
+    System,
 }
 
 /// What every handler can reach.

@@ -1403,6 +1403,9 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             Some(json!({"override": {"score": 2.0, "reason": "Taken over"}}))
         }
         ("put", "/organisations/{id}/progress-settings") => Some(json!({"stall_weeks": 9})),
+        ("put", "/organisations/{id}/system-roles") => {
+            Some(json!({"email": "member@b.nhs.uk", "role": "system_lead"}))
+        }
         _ => None,
     }
 }

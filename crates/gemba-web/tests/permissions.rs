@@ -16,7 +16,7 @@ use common::{Api, User};
 use gemba_domain::{
     permits, Action, ChartSettings, DataPoint, DriverKind, MeasureFields, MeasureId, MeasureType,
     Multiplier, NonEmpty, OrgId, PdsaFields, Period, ProjectFields, ProjectId, ProjectStatus, Role,
-    Store, TeamId, UserId,
+    Store, SystemRole, TeamId, UserId,
 };
 use gemba_spc::{ChartType, Improvement};
 use gemba_web::Guard;
@@ -419,6 +419,7 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("score", "3.0"),
         ("reason", "Taken over"),
         ("stall_weeks", "8"),
+        ("system_role", "system_viewer"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -468,6 +469,55 @@ async fn ask_page(
     (path, req.send().await.unwrap().status())
 }
 
+/// A route for people with a role across the system: 404 outside the system, 403 for every role
+/// of organisation A without one, and open to each of them once they hold one (the fixture's
+/// organisation A is in a system).
+async fn system_route_answers_only_system_roles(
+    app: &App,
+    f: &Fixture,
+    method: &str,
+    template: &str,
+) {
+    let (path, status) = ask_page(app, &app.outsider, method, template, f).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "{method} {path} as the outsider"
+    );
+    let system = app
+        .store
+        .org(app.org_a)
+        .await
+        .unwrap()
+        .and_then(|o| o.system)
+        .expect("organisation A is in a system");
+    for asker in &app.askers {
+        let case = format!("{method} {path} as {}", asker.label);
+        let (_, status) = ask_page(app, asker, method, template, f).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{case} without a system role"
+        );
+        for role in SystemRole::ALL {
+            app.store
+                .set_system_role(&system, asker.user.id, Some(role), app.owner)
+                .await
+                .unwrap();
+            let (_, status) = ask_page(app, asker, method, template, f).await;
+            assert!(
+                status.is_success() || status.is_redirection(),
+                "{case} as {}: {status}",
+                role.label()
+            );
+        }
+        app.store
+            .set_system_role(&system, asker.user.id, None, app.owner)
+            .await
+            .unwrap();
+    }
+}
+
 #[tokio::test]
 async fn every_page_route_answers_each_role_as_the_policy_says() {
     let app = spawn_app().await;
@@ -481,6 +531,11 @@ async fn every_page_route_answers_each_role_as_the_policy_says() {
                 Guard::Do(Action::Read),
                 "{method} {template} changes something but only asks to read"
             );
+        }
+        if *guard == Guard::System {
+            system_route_answers_only_system_roles(&app, &shared, method, template).await;
+            checked.insert((*method, *template));
+            continue;
         }
         let Guard::Do(action) = *guard else { continue };
         for asker in app.askers.iter().chain([&app.outsider]) {
@@ -609,6 +664,9 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
             json!({"override": {"score": 3.0, "reason": "Taken over"}})
         }
         ("put", "/organisations/{id}/progress-settings") => json!({"stall_weeks": 8}),
+        ("put", "/organisations/{id}/system-roles") => {
+            json!({"email": "new.person@a.nhs.uk", "role": "system_viewer"})
+        }
         _ => return None,
     })
 }

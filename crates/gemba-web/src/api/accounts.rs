@@ -8,9 +8,13 @@ use axum::response::Response;
 use axum::Json;
 use gemba_api::accounts::{
     AddedPersonJson, NewTokenJson, OrganisationInput, OrganisationJson, PersonInput, PersonJson,
-    PersonPatch, ResetLinkJson, TeamInput, TeamJson, TokenInput, TokenJson,
+    PersonPatch, ResetLinkJson, SystemRoleInput, SystemRolesJson, TeamInput, TeamJson, TokenInput,
+    TokenJson,
 };
-use gemba_domain::{Action, Added, ApiTokenId, OrgId, Organisation, Person, TeamId, User, UserId};
+use gemba_domain::{
+    Access, Action, Added, ApiTokenId, OrgId, Organisation, Person, SystemRole, TeamId, User,
+    UserId,
+};
 
 use super::{created, ApiError, ApiUser, Id, IdAnd, JsonBody};
 use crate::auth;
@@ -162,6 +166,44 @@ pub async fn add_org(
         format!("/api/v1/organisations/{}/system", new.id),
         OrganisationJson::from(&new),
     ))
+}
+
+/// `GET /organisations/{id}/system-roles`: the organisation's system, its organisations and
+/// who holds a role across it (422 when the organisation is in no system).
+pub async fn system_roles(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<SystemRolesJson>, ApiError> {
+    let access = Access::load(state.store.as_ref(), user.id).await?;
+    let view = gemba_domain::system_of(&access, OrgId(id)).await?;
+    Ok(Json(SystemRolesJson::from(&view)))
+}
+
+/// `PUT /organisations/{id}/system-roles`: gives one of the organisation's people a role across
+/// its system, or (`role` null) takes it away; answers as the `GET` does.
+pub async fn set_system_role(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<SystemRoleInput>,
+) -> Result<Json<SystemRolesJson>, ApiError> {
+    let access = Access::load(state.store.as_ref(), user.id).await?;
+    let Some(email) = input.email.as_deref() else {
+        return Err(ApiError::field("email", "is required"));
+    };
+    let role = match input.role.as_deref() {
+        None => None,
+        Some(r) => Some(SystemRole::parse(r).ok_or_else(|| {
+            ApiError::field(
+                "role",
+                "must be one of: system_lead, system_viewer, or null",
+            )
+        })?),
+    };
+    gemba_domain::set_system_role(&access, OrgId(id), email, role).await?;
+    let view = gemba_domain::system_of(&access, OrgId(id)).await?;
+    Ok(Json(SystemRolesJson::from(&view)))
 }
 
 // --- people ----------------------------------------------------------------------------------

@@ -131,6 +131,9 @@ impl From<AccessError> for ApiError {
         match e {
             AccessError::NotFound => ApiError::NotFound,
             AccessError::Denied(action) => ApiError::Denied(action),
+            AccessError::SystemOnly => ApiError::Forbidden(
+                "Only a system improvement lead or a system viewer sees the system's portfolio.",
+            ),
             AccessError::Store(e) => ApiError::from(e),
         }
     }

@@ -107,6 +107,8 @@ api_routes! {
     patch "/organisations/{id}" => accounts::rename_org, Do(Action::ManageOrganisation);
     get "/organisations/{id}/system" => accounts::system, Do(Action::ManageOrganisation);
     post "/organisations/{id}/system" => accounts::add_org, Do(Action::ManageOrganisation);
+    get "/organisations/{id}/system-roles" => accounts::system_roles, Do(Action::ManageOrganisation);
+    put "/organisations/{id}/system-roles" => accounts::set_system_role, Do(Action::ManageOrganisation);
     get "/organisations/{id}/people" => accounts::people, Do(Action::ManageOrganisation);
     post "/organisations/{id}/people" => accounts::add_person, Do(Action::ManageOrganisation);
     patch "/organisations/{id}/people/{user_id}" => accounts::update_person, Do(Action::ManageOrganisation);

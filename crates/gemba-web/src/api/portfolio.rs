@@ -25,8 +25,10 @@ async fn access<'a>(
     Ok(Access::load(state.store.as_ref(), user.id).await?)
 }
 
-/// `GET /portfolio?org=&status=&priority=&team=&method=&lead=&patient_partner=`: the portfolio
-/// of each of the user's organisations (or of `org` only), filtered; 422 naming a bad filter.
+/// `GET /portfolio?org=&scope=&status=&priority=&team=&method=&lead=&patient_partner=`: the
+/// portfolio of each of the user's organisations (with `scope=system`, also of every
+/// organisation of the systems where they hold a role, without its private projects; or of
+/// `org` only), filtered; 422 naming a bad filter.
 pub async fn show(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -37,12 +39,20 @@ pub async fn show(
             .map_err(|_| ApiError::field("org", "the query could not be read"))?;
     let filter = PortfolioFilter::parse(&pairs)?;
     let access = access(&state, &user).await?;
-    let orgs: Vec<OrgId> = match pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "org")
-        .map(|(_, v)| v.trim())
-    {
+    let last = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+    };
+    let system = match last("scope") {
+        None | Some("") | Some("own") => false,
+        Some("system") => true,
+        Some(_) => return Err(ApiError::field("scope", "must be own or system")),
+    };
+    let orgs: Vec<OrgId> = match last("org") {
+        None | Some("") if system => gemba_domain::portfolio_orgs(&access).await?,
         None | Some("") => access.orgs(),
         Some(v) => {
             let id = v

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use chrono::NaiveDateTime;
 use gemba_domain::{
-    limits, permits, Action, Added, NameDraft, NonEmpty, OrgId, Organisation, Person, PersonDraft,
-    PersonFields, Role, StoreError, TeamId, UserId,
+    limits, permits, Action, Added, BoardError, NameDraft, NonEmpty, OrgId, Organisation, Person,
+    PersonDraft, PersonFields, Role, StoreError, SystemRole, TeamId, UserId,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -44,6 +44,7 @@ page_routes! {
     post "/admin/orgs/{org}/organisations" => add_org, Do(Action::ManageOrganisation);
     post "/admin/orgs/{org}/rename" => rename_org, Do(Action::ManageOrganisation);
     post "/admin/orgs/{org}/stall-weeks" => set_stall_weeks, Do(Action::ManageOrganisation);
+    post "/admin/orgs/{org}/system-roles" => set_system_role, Do(Action::ManageOrganisation);
 }
 
 /// The organisation of the path when the user is its admin: 404 when they are not in it (or
@@ -804,6 +805,12 @@ struct OrgForm {
     new_name: String,
     #[serde(default)]
     stall_weeks: String,
+    /// The email of the person given a system role.
+    #[serde(default)]
+    email: String,
+    /// `system_lead`, `system_viewer` or `none`.
+    #[serde(default)]
+    system_role: String,
 }
 
 async fn organisations_page(
@@ -828,9 +835,13 @@ async fn organisations_page(
     } else {
         state.store.stall_weeks(org.id).await?.to_string()
     };
+    let system_people = match &org.system {
+        Some(system) => state.store.system_people(system).await?,
+        None => Vec::new(),
+    };
     let body = html! {
         (notice)
-        (form::error_summary_ordered(errors, &["new_name", "stall_weeks", "name"]))
+        (form::error_summary_ordered(errors, &["new_name", "stall_weeks", "email", "system_role", "name"]))
         @match &org.system {
             Some(s) => p { (org.name) " is part of " strong { (s) } ". Its organisations:" },
             None => p { (org.name) " is not part of a system. An organisation you add here is not part of one either." },
@@ -856,6 +867,35 @@ async fn organisations_page(
             (form::input_of_type("number", "stall_weeks", "Weeks without activity", &stall_value, Some("A whole number from 1 to 52. The default is 6."), errors))
             button type="submit" class="button button--secondary" { "Save" }
         }
+        @if let Some(system) = &org.system {
+            h2 id="system-roles" { "Roles across " (system) }
+            p { "Every organisation of " (system) " reads the others' projects that are not private. A system improvement lead or a system viewer also sees the whole system's portfolio in one view; a system improvement lead sets the system's strategic priorities too." }
+            @if system_people.is_empty() {
+                p { "Nobody holds a role across " (system) " yet." }
+            } @else {
+                div class="table-scroll" {
+                    table class="table" {
+                        caption class="visually-hidden" { "People with a role across " (system) }
+                        thead { tr { th scope="col" { "Name" } th scope="col" { "Email" } th scope="col" { "Role across the system" } } }
+                        tbody {
+                            @for p in &system_people {
+                                tr { td { (p.user.name) } td { (p.user.email.as_str()) } td { (p.role.label()) } }
+                            }
+                        }
+                    }
+                }
+            }
+            form method="post" action={ "/admin/orgs/" (org.id) "/system-roles" } class="add-form" novalidate {
+                (csrf_field(user))
+                (form::input_of_type("email", "email", &format!("Email of one of {}'s people", org.name), &f.email, None, errors))
+                (form::select("system_role", "Role across the system", &[
+                    ("system_viewer", SystemRole::Viewer.label()),
+                    ("system_lead", SystemRole::Lead.label()),
+                    ("none", "No role across the system"),
+                ], if f.system_role.is_empty() { "system_viewer" } else { &f.system_role }, errors))
+                button type="submit" class="button button--secondary" { "Save the role" }
+            }
+        }
         h2 id="add" { "Add an organisation" }
         p { "A trust, practice or other organisation of the same system. You become its first admin, and add its people." }
         form method="post" action={ "/admin/orgs/" (org.id) "/organisations" } class="add-form" novalidate {
@@ -871,6 +911,45 @@ async fn organisations_page(
         "Organisations",
         body,
     ))
+}
+
+/// Gives one of the organisation's people a role across its system, or takes it away.
+async fn set_system_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    Form(f): Form<OrgForm>,
+) -> Result<Response, PageError> {
+    let org = admin_of(&user, &org)?;
+    user.check_csrf(&f.csrf)?;
+    let role = match f.system_role.as_str() {
+        "none" => Ok(None),
+        r => SystemRole::parse(r).map(Some).ok_or(()),
+    };
+    let mut errors = FieldErrors::new();
+    let done = match role {
+        Ok(role) => {
+            gemba_domain::set_system_role(&user.access(&state), org.id, &f.email, role).await
+        }
+        Err(()) => {
+            errors.insert("system_role", "Choose a role across the system".to_owned());
+            Ok(())
+        }
+    };
+    match done {
+        Ok(()) if errors.0.is_empty() => Ok(see_other(&format!(
+            "/admin/orgs/{}/organisations#system-roles",
+            org.id
+        ))),
+        Ok(()) | Err(BoardError::Invalid(_)) => {
+            if let Err(BoardError::Invalid(problems)) = done {
+                errors.add_problems(problems);
+            }
+            let body = organisations_page(&state, &user, &org, html! {}, &f, &errors).await?;
+            Ok((StatusCode::BAD_REQUEST, body).into_response())
+        }
+        Err(e) => Err(super::board::board_error(e)),
+    }
 }
 
 async fn organisations(

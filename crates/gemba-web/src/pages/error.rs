@@ -17,6 +17,8 @@ pub enum PageError {
     Forbidden,
     /// The permission policy does not let the user's role take this action here.
     Denied(Action),
+    /// Only someone with a role across the system sees this.
+    SystemOnly,
     /// The request cannot be understood; the message is shown to the user.
     BadRequest(String),
     /// Someone else changed or deleted the thing between this page's read and its write (a
@@ -31,6 +33,7 @@ impl From<AccessError> for PageError {
         match e {
             AccessError::NotFound => PageError::NotFound,
             AccessError::Denied(action) => PageError::Denied(action),
+            AccessError::SystemOnly => PageError::SystemOnly,
             AccessError::Store(e) => PageError::from(e),
         }
     }
@@ -86,6 +89,15 @@ impl IntoResponse for PageError {
                 format!(
                     "{} Ask them, or your organisation's admin if your role should change.",
                     action.refusal()
+                ),
+            ),
+            PageError::SystemOnly => (
+                StatusCode::FORBIDDEN,
+                "You cannot see this",
+                format!(
+                    "{} Ask an admin of your organisation if you should have a role across the \
+                     system.",
+                    AccessError::SystemOnly
                 ),
             ),
             PageError::Stale(what) => (

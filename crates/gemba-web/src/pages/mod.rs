@@ -12,14 +12,14 @@ macro_rules! page_routes {
         /// This module's pages: (method, path, what each needs).
         pub(crate) const ROUTES: &[(&str, &str, crate::Guard)] = {
             #[allow(unused_imports)]
-            use {crate::Guard::{Do, Own, Public}, gemba_domain::Action};
+            use {crate::Guard::{Do, Own, Public, System}, gemba_domain::Action};
             &[$((stringify!($method), $path, $guard)),*]
         };
 
         /// This module's pages.
         pub(crate) fn router() -> axum::Router<crate::AppState> {
             #[allow(unused_imports)]
-            use {crate::Guard::{Do, Own, Public}, gemba_domain::Action};
+            use {crate::Guard::{Do, Own, Public, System}, gemba_domain::Action};
             axum::Router::new()
                 $(.route($path, axum::routing::$method($handler)$(.layer($layer))?))*
         }

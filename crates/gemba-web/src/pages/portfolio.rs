@@ -14,6 +14,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::board::{board_error, org_of};
+
 use super::conflict;
 use super::dashboard::{icon_badges, status_label};
 use super::error::PageError;
@@ -27,6 +28,7 @@ page_routes! {
     get "/portfolio" => portfolio_home, Own;
     get "/orgs/{org}/portfolio" => portfolio_page, Do(Action::Read);
     get "/orgs/{org}/portfolio.csv" => portfolio_csv, Do(Action::Read);
+    get "/orgs/{org}/system" => system_page, System;
     get "/orgs/{org}/priorities" => priorities_page, Do(Action::Read);
     post "/orgs/{org}/priorities" => create, Do(Action::ManagePriorities);
     post "/priorities/{id}" => update, Do(Action::ManagePriorities);
@@ -61,17 +63,24 @@ fn filter_of(query: Option<&str>) -> Result<(Vec<(String, String)>, PortfolioFil
     Ok((pairs, filter))
 }
 
+/// The portfolio of the path's organisation, filtered by the query, with the user's grant there
+/// (none when they see it through a role across its system).
 async fn load(
     state: &AppState,
     user: &CurrentUser,
     org: &str,
     query: Option<&str>,
-) -> Result<(Portfolio, Vec<(String, String)>, Grant), PageError> {
-    let (org, grant) = org_of(state, user, org, Action::Read)?;
+) -> Result<(Portfolio, Vec<(String, String)>, Option<Grant>), PageError> {
+    let org = org
+        .parse::<i64>()
+        .map(OrgId)
+        .map_err(|_| PageError::NotFound)?;
     let (pairs, filter) = filter_of(query)?;
-    let p = portfolio(&user.access(state), org, &filter, super::today())
+    let access = user.access(state);
+    let p = portfolio(&access, org, &filter, super::today())
         .await
         .map_err(board_error)?;
+    let grant = access.org(org, Action::Read).ok().map(|a| a.grant());
     Ok((p, pairs, grant))
 }
 
@@ -91,7 +100,15 @@ async fn portfolio_page(
 ) -> Result<Markup, PageError> {
     let (p, pairs, grant) = load(&state, &user, &org, query.as_deref()).await?;
     let store = state.store.as_ref();
-    let name = store.org(p.org).await?.map(|o| o.name).unwrap_or_default();
+    let owner = store.org(p.org).await?;
+    let name = owner.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+    // Someone with a role across the organisation's system may see the system's portfolio.
+    let system = match owner.and_then(|o| o.system) {
+        Some(s) => gemba_domain::system_role(&user.access(&state), &s)
+            .await?
+            .map(|_| s),
+        None => None,
+    };
     let teams = store.teams(p.org).await?;
     let people = store.org_members(p.org).await?;
     let mut methods: Vec<String> = p
@@ -160,8 +177,14 @@ async fn portfolio_page(
         p {
             "Every improvement project of the organisation, grouped by the strategic priority it serves. "
             a href={ "/orgs/" (org) "/priorities" } { "Strategic priorities" }
-            @if grant.may(Action::ManagePriorities) { " (set them there)" }
+            @if grant.is_some_and(|g| g.may(Action::ManagePriorities)) { " (set them there)" }
             "."
+        }
+        @if let Some(s) = &system {
+            p { a href={ "/orgs/" (org) "/system" } { "The portfolio of " (s) ", the whole system" } }
+        }
+        @if grant.is_none() {
+            p class="notice" role="note" { "You see this organisation's portfolio through your role across its system: its private projects are not shown." }
         }
         form method="get" action={ "/orgs/" (org) "/portfolio" } class="inline-form portfolio-filters" {
             (form::select("status", "Stage", &statuses, value_of(&pairs, "status"), &FieldErrors::new()))
@@ -611,4 +634,97 @@ pub(crate) async fn project_section(
             ul { @for q in &served { li { (q.title) } } }
         }
     })
+}
+
+/// `/orgs/{org}/system`: the portfolio of the system the organisation belongs to, for someone
+/// with a role across it: the system's priorities with the active work serving each, each
+/// organisation's projects by stage, and every project the user may see, organisation by
+/// organisation.
+async fn system_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Markup, PageError> {
+    let org = org
+        .parse::<i64>()
+        .map(OrgId)
+        .map_err(|_| PageError::NotFound)?;
+    let (pairs, filter) = filter_of(query.as_deref())?;
+    let s = gemba_domain::system_portfolio(&user.access(&state), org, &filter, super::today())
+        .await
+        .map_err(board_error)?;
+    let statuses: Vec<(&str, &str)> = std::iter::once(("", "Any stage"))
+        .chain(
+            ProjectStatus::ALL
+                .iter()
+                .map(|s| (s.name(), status_label(*s))),
+        )
+        .collect();
+    let shown: usize = s.orgs.iter().map(|(_, p)| p.projects.len()).sum();
+    let total: usize = s.orgs.iter().map(|(_, p)| p.total).sum();
+    let body = html! {
+        span class="caption" { (s.role.label()) }
+        h1 { (s.name) ": the system's portfolio" }
+        p { "Every project of the system's organisations that you may see: their private projects are theirs alone." }
+        form method="get" action={ "/orgs/" (org) "/system" } class="inline-form portfolio-filters" {
+            (form::select("status", "Stage", &statuses, value_of(&pairs, "status"), &FieldErrors::new()))
+            (form::select("patient_partner", "Patient partners", &[("", "Either"), ("yes", "With patient partners"), ("no", "Without")], value_of(&pairs, "patient_partner"), &FieldErrors::new()))
+            button type="submit" class="button button--secondary" { "Filter" }
+        }
+        p { (shown) " of " (total) " projects in " (s.orgs.len()) " organisations." }
+        h2 id="system-priorities" { "The system's strategic priorities" }
+        @if s.priorities.is_empty() {
+            p { "The system has no strategic priorities yet." }
+        } @else {
+            div class="table-scroll" role="region" aria-label="The system's strategic priorities" tabindex="0" {
+                table class="table" {
+                    caption class="visually-hidden" { "The system's strategic priorities and the active work serving each" }
+                    thead { tr { th scope="col" { "Priority" } th scope="col" { "Active projects" } th scope="col" { "Organisations with active work" } } }
+                    tbody {
+                        @for q in &s.priorities {
+                            tr {
+                                td { (q.priority.title) }
+                                td class="num" {
+                                    (q.active)
+                                    @if q.active == 0 { " " strong class="tag tag--warning" { "No active work" } }
+                                }
+                                td { @if q.orgs.is_empty() { "None" } @else { (q.orgs.join(", ")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 id="by-organisation" { "By organisation and stage" }
+        div class="table-scroll" role="region" aria-label="Projects by organisation and stage" tabindex="0" {
+            table class="table" {
+                caption class="visually-hidden" { "Projects by organisation and stage" }
+                thead { tr {
+                    th scope="col" { "Organisation" }
+                    @for st in ProjectStatus::ALL { th scope="col" { (status_label(st)) } }
+                    th scope="col" { "Stalled" }
+                } }
+                tbody {
+                    @for (o, p) in &s.orgs {
+                        tr {
+                            th scope="row" { a href={ "/orgs/" (o.id) "/portfolio" } { (o.name) } }
+                            @for (_, n) in &p.by_stage { td class="num" { (n) } }
+                            td class="num" { (p.projects.iter().filter(|x| x.stalled).count()) }
+                        }
+                    }
+                }
+            }
+        }
+        @for (o, p) in &s.orgs {
+            h2 { (o.name) }
+            @let all: Vec<usize> = (0..p.projects.len()).collect();
+            (project_table(p, &all, &o.name))
+        }
+    };
+    Ok(layout::page(
+        &format!("{}: the system's portfolio", s.name),
+        Some(&user),
+        body,
+    ))
 }

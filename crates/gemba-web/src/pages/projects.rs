@@ -468,12 +468,10 @@ async fn show(
         return Ok(see_other(&format!("/orgs/{}/board", p.org)).into_response());
     }
     let store = state.store.as_ref();
-    let org = user
-        .memberships
-        .iter()
-        .find(|m| m.org.id == p.org)
-        .map(|m| m.org.name.clone())
-        .unwrap_or_default();
+    // A visitor from another organisation of the system is in none of the user's memberships.
+    let owner = store.org(p.org).await?;
+    let org = owner.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+    let system = owner.and_then(|o| o.system);
     let team = match p.team {
         Some(t) => store
             .all_teams(p.org)
@@ -500,6 +498,11 @@ async fn show(
         span class="caption" { (org) }
         h1 { (p.title) }
         p { "Status: " (status_tag(p.status)) }
+        @if grant.is_visitor() {
+            div class="notice" role="note" {
+                p { "This is " (org) "'s project, shared across " (system.as_deref().unwrap_or("your system")) ". You can read it and learn from it; only " (org) "'s people change it." }
+            }
+        }
         dl class="summary-list" {
             div { dt { "Team" } dd { (team.as_deref().unwrap_or("No team")) } }
             div { dt { "Method" } dd { @if p.method.is_empty() { "Not set" } @else { (p.method) } } }
@@ -508,6 +511,11 @@ async fn show(
                 @if p.tags.is_empty() { "None" } @else {
                     ul class="tags" { @for t in &p.tags { li class="tag tag--plain" { (t) } } }
                 }
+            } }
+            div { dt { "Seen by" } dd {
+                @if p.private { (org) " only (private)" }
+                @else if let Some(s) = &system { "Every organisation of " (s) }
+                @else { (org) " only" }
             } }
         }
         p class="actions" {
