@@ -10,7 +10,7 @@ use crate::access::{Access, AccessError, Action, Resource};
 use crate::board::BoardError;
 use crate::draft::{prose_part, required_line, Field, FieldProblem, Problem, Problems};
 use crate::limits;
-use crate::model::{OrgId, PriorityId, ProjectId, Version};
+use crate::model::{OrgId, PriorityId, ProjectId, SystemRole, Version};
 use crate::store::StoreError;
 
 /// Whose priority it is.
@@ -86,15 +86,29 @@ impl PriorityDraft {
 pub const MAX_PROJECT_PRIORITIES: usize = 20;
 
 /// The scope for a new priority of `org` ([`Action::ManagePriorities`] there): the
-/// organisation's own, or with `for_system` its system's (`Invalid` when it has none).
+/// organisation's own, or with `for_system` its system's (`Invalid` when it has none), which a
+/// system improvement lead of one of its people may set too.
 async fn scope_of(
     access: &Access<'_>,
     org: OrgId,
     for_system: bool,
 ) -> Result<PriorityScope, BoardError> {
-    access.org(org, Action::ManagePriorities)?;
+    let managed = access.org(org, Action::ManagePriorities);
     if !for_system {
+        managed?;
         return Ok(PriorityScope::Organisation(org));
+    }
+    if let Err(e) = managed {
+        let system = access.store().org(org).await?.and_then(|o| o.system);
+        let leads = match (&e, &system) {
+            (AccessError::Denied(_), Some(s)) => {
+                crate::system::system_role(access, s).await? == Some(SystemRole::Lead)
+            }
+            _ => false,
+        };
+        if !leads {
+            return Err(e.into());
+        }
     }
     let system = access
         .store()
@@ -130,8 +144,9 @@ pub async fn create_priority(
 }
 
 /// The priority `id` if the user may do `action` with it: through its organisation, or for a
-/// system's through any of the user's organisations in that system (not found when the user
-/// has none there; denied when none of their roles there may).
+/// system's through any of the user's organisations in that system, or as its system
+/// improvement lead (not found when the user has none there; denied when none of their roles
+/// there may).
 pub async fn priority(
     access: &Access<'_>,
     id: PriorityId,
@@ -157,6 +172,14 @@ pub async fn priority(
             Ok(_) => return Ok(found),
             Err(e @ AccessError::Denied(_)) => refusal = e,
             Err(_) => {}
+        }
+    }
+    // A system improvement lead manages the system's priorities whatever their own role.
+    if let (PriorityScope::System(name), AccessError::Denied(Action::ManagePriorities)) =
+        (&found.scope, &refusal)
+    {
+        if crate::system::system_role(access, name).await? == Some(SystemRole::Lead) {
+            return Ok(found);
         }
     }
     Err(refusal.into())

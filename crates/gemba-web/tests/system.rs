@@ -21,6 +21,8 @@ struct Seeds {
     /// Improvement lead of North Trust, given a role across the system by the tests.
     coach: User,
     coach_token: String,
+    /// Member of North Trust.
+    member_token: String,
     /// Member of East Trust (same system).
     neighbour: User,
     /// Member of South Trust (another system).
@@ -76,6 +78,7 @@ async fn spawn_app() -> App {
             ),
             ("member@east.nhs.uk", "Ed East", east, Role::Member),
             ("member@south.nhs.uk", "Sam South", south, Role::Member),
+            ("member@north.nhs.uk", "Mo North", north, Role::Member),
         ],
     )
     .await;
@@ -103,6 +106,7 @@ async fn spawn_app() -> App {
         admin_token: common::api_token(&*store, people[0]).await,
         coach: common::signed_in(&*store, &base, "coach@north.nhs.uk").await,
         coach_token: common::api_token(&*store, people[1]).await,
+        member_token: common::api_token(&*store, people[4]).await,
         neighbour: common::signed_in(&*store, &base, "member@east.nhs.uk").await,
         stranger: common::signed_in(&*store, &base, "member@south.nhs.uk").await,
         stranger_token: common::api_token(&*store, people[3]).await,
@@ -336,4 +340,55 @@ async fn an_admin_gives_roles_across_the_system_and_they_open_its_portfolio() {
     assert_eq!(r.body["people"], json!([]));
     let (status, _) = app.coach.get(&app, &system_page).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A member who leads improvement across the system sets the system's priorities (not
+    // North's own, which need North's leads).
+    let priorities = format!("/organisations/{}/priorities", app.north);
+    let system_priority = json!({"title": "Fewer falls across Riverside", "scope": "system"});
+    let r = api
+        .post(&priorities, &app.member_token, system_priority.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = api
+        .put(
+            &roles,
+            &app.admin_token,
+            json!({"email": "member@north.nhs.uk", "role": "system_lead"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = api
+        .post(&priorities, &app.member_token, system_priority)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["scope"], "system");
+    let id = r.body["id"].as_i64().unwrap();
+    let r = api
+        .post(
+            &priorities,
+            &app.member_token,
+            json!({"title": "North only", "scope": "organisation"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // East's people see the system's priority among theirs.
+    let r = api
+        .get(
+            &format!("/organisations/{}/priorities", app.east),
+            &app.admin_token,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "North's admin is not East's"
+    );
+    let r = api
+        .patch(
+            &format!("/priorities/{id}"),
+            &app.member_token,
+            json!({"title": "Fewer falls in Riverside"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }

@@ -410,6 +410,14 @@ async fn render_priorities(
     .await
     .map_err(board_error)?;
     let manage = grant.may(Action::ManagePriorities);
+    // A system improvement lead manages the system's priorities whatever their role here.
+    let system_lead = match &o.system {
+        Some(s) => {
+            gemba_domain::system_role(&user.access(state), s).await?
+                == Some(gemba_domain::SystemRole::Lead)
+        }
+        None => false,
+    };
     let body = html! {
         span class="caption" { (o.name) }
         h1 { "Strategic priorities" }
@@ -430,7 +438,7 @@ async fn render_priorities(
                     (g.projects.len()) " projects, " (g.active) " active."
                     @if g.active == 0 { " " strong { "No active work serves this priority." } }
                 }
-                @if manage {
+                @if manage || (system_lead && matches!(g.priority.scope, PriorityScope::System(_))) {
                     details {
                         summary { "Change or delete " span class="visually-hidden" { (g.priority.title) } }
                         form method="post" action={ "/priorities/" (g.priority.id) } novalidate {
@@ -450,7 +458,7 @@ async fn render_priorities(
                 }
             }
         }
-        @if manage {
+        @if manage || system_lead {
             h2 id="new" { "Add a priority" }
             (form::error_summary_ordered(errors, &["title", "description", "scope"]))
             form method="post" action={ "/orgs/" (org) "/priorities" } novalidate {
@@ -458,7 +466,12 @@ async fn render_priorities(
                 (form::text_input("title", "Title", &typed.title, Some("Like “Reduce avoidable harm from falls”."), errors))
                 (form::textarea("description", "Description", &typed.description, None, errors))
                 @if let Some(s) = &o.system {
-                    (form::select("scope", "Whose priority", &[("organisation", "This organisation's"), ("system", &format!("The system's ({s})"))], if typed.scope.is_empty() { "organisation" } else { &typed.scope }, errors))
+                    @if manage {
+                        (form::select("scope", "Whose priority", &[("organisation", "This organisation's"), ("system", &format!("The system's ({s})"))], if typed.scope.is_empty() { "organisation" } else { &typed.scope }, errors))
+                    } @else {
+                        input type="hidden" name="scope" value="system";
+                        p class="hint" { "As a system improvement lead you add priorities of " (s) ", shared by every organisation of the system." }
+                    }
                 }
                 button type="submit" class="button" { "Add the priority" }
             }
@@ -479,7 +492,8 @@ async fn create(
     Form(f): Form<PriorityForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    let (org, grant) = org_of(&state, &user, &org, Action::ManagePriorities)?;
+    // The domain decides: the organisation's leads, or for the system's a system improvement lead.
+    let (org, grant) = org_of(&state, &user, &org, Action::Read)?;
     let draft = PriorityDraft {
         title: Some(f.title.clone()),
         description: Some(f.description.clone()),
