@@ -33,6 +33,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const EMAIL = 'e2e.lead@example.nhs.uk';
 const PASSWORD = 'e2e-password-improve-2026';
 const ORG = 'E2E Test Trust';
+const SYSTEM = 'E2E Integrated Care System';
 const ADMIN_EMAIL = 'e2e.admin@example.nhs.uk';
 const BOARD_EMAIL = 'e2e.board@example.nhs.uk';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
@@ -1049,10 +1050,29 @@ async function adminJourney(browser, base) {
       await axeCheck(page, 'Deactivate? (/admin/orgs/{id}/people/{user}/deactivate)');
     });
 
-    await step('the organisations of the system', async () => {
+    let systemUrl;
+    await step('the organisations of the system; the admin takes a role across it and opens the system\'s portfolio', async () => {
       await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Organisations' }).click();
       await page.getByRole('heading', { name: 'Add an organisation' }).waitFor();
-      await axeCheck(page, 'Organisations (/admin/orgs/{id}/organisations)');
+      await page.getByRole('heading', { name: `Roles across ${SYSTEM}` }).waitFor();
+      await axeCheck(page, 'Organisations, with roles across the system (/admin/orgs/{id}/organisations)');
+      await page.getByLabel(`Email of one of ${ORG}'s people`).fill(ADMIN_EMAIL);
+      await page.getByLabel('Role across the system').selectOption('system_viewer');
+      await Promise.all([
+        page.waitForURL((u) => /\/admin\/orgs\/\d+\/organisations$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: 'Save the role' }).click(),
+      ]);
+      const row = page.getByRole('row', { name: new RegExp(ADMIN_EMAIL.replace(/\./g, '\\.')) });
+      check((await row.textContent()).includes('System viewer'), 'the admin is not listed as a system viewer');
+      await page.goto(`${base}/portfolio`);
+      await Promise.all([
+        page.waitForURL((u) => /\/orgs\/\d+\/system$/.test(new URL(u).pathname)),
+        page.getByRole('link', { name: `The portfolio of ${SYSTEM}, the whole system` }).click(),
+      ]);
+      await page.getByRole('heading', { name: `${SYSTEM}: the system's portfolio`, level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'By organisation and stage' }).waitFor();
+      systemUrl = page.url();
+      await axeCheck(page, "The system's portfolio (/orgs/{id}/system)");
     });
 
     await step(`phone size (${PHONE.width}×${PHONE.height}): the admin pages do not overflow`, async () => {
@@ -1065,7 +1085,7 @@ async function adminJourney(browser, base) {
       });
       const p = await phone.newPage();
       try {
-        for (const url of [personUrl, personUrl.replace(/\/people\/\d+$/, '/people'), `${base}/account`]) {
+        for (const url of [personUrl, personUrl.replace(/\/people\/\d+$/, '/people'), personUrl.replace(/\/people\/\d+$/, '/organisations'), systemUrl, `${base}/account`]) {
           await p.goto(url);
           const r = await phoneWidth(p);
           log(`    ${new URL(url).pathname}: document ${r.scrollWidth} px wide in a ${r.clientWidth} px viewport`);
@@ -1098,7 +1118,7 @@ async function main() {
   let ok = false;
   try {
     await step('add a user and start the server', async () => {
-      gemba(['user', 'add', '--org', ORG, '--create-org', '--email', EMAIL, '--role', 'improvement_lead', '--database', database], `${PASSWORD}\n`);
+      gemba(['user', 'add', '--org', ORG, '--create-org', '--system', SYSTEM, '--email', EMAIL, '--role', 'improvement_lead', '--database', database], `${PASSWORD}\n`);
       gemba(['user', 'add', '--org', ORG, '--email', ADMIN_EMAIL, '--role', 'admin', '--database', database], `${PASSWORD}\n`);
       gemba(['user', 'add', '--org', ORG, '--email', BOARD_EMAIL, '--role', 'board_viewer', '--database', database], `${PASSWORD}\n`);
       server = await startServer(database);

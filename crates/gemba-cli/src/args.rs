@@ -346,6 +346,11 @@ pub enum UserCommand {
         /// name is an error, so that a typo cannot create a second trust).
         #[arg(long)]
         create_org: bool,
+        /// With --create-org: the integrated care system (or group) the new organisation
+        /// belongs to, by name. Organisations of one system see each other's projects that are
+        /// not private; more join it from the Organisations page of one of them.
+        #[arg(long, requires = "create_org")]
+        system: Option<String>,
         /// Sign-in email.
         #[arg(long)]
         email: String,

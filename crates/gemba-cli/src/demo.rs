@@ -15,7 +15,7 @@ use gemba_data::{read_chart_series, ChartColumns, Grouping, RowFilter, Source};
 use gemba_domain::{
     AssessmentFields, BoardPlace, ChartSettings, DataPoint, Dimension, DriverKind, Email, Maturity,
     MeasureFields, MeasureType, Multiplier, NonEmpty, OrgId, PdsaFields, Period, ProjectFields,
-    ProjectId, ProjectStatus, Rating, Role, Store, TeamId, UserId, Version,
+    ProjectId, ProjectStatus, Rating, Role, Store, SystemRole, TeamId, UserId, Version,
 };
 use gemba_spc::{ChartType, Improvement};
 
@@ -328,6 +328,41 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
         )
         .await?;
     progress_overrides(store, falls_id, users[1]).await?;
+    across_the_system(store, northfield, district, &users).await?;
+    Ok(())
+}
+
+/// Seeing across North Riverside: Riverside's coach is a system viewer and Northfield's
+/// improvement lead the system improvement lead; Northfield keeps one project private (a review
+/// of a medication incident), which Riverside's people never see.
+async fn across_the_system(
+    store: &dyn Store,
+    northfield: OrgId,
+    district: TeamId,
+    users: &[UserId],
+) -> Result<()> {
+    let system = "North Riverside Integrated Care System";
+    let (admin_north, lead_north, coach) = (users[6], users[5], users[1]);
+    store
+        .set_system_role(system, coach, Some(SystemRole::Viewer), users[0])
+        .await?;
+    store
+        .set_system_role(system, lead_north, Some(SystemRole::Lead), admin_north)
+        .await?;
+    let f = ProjectFields {
+        private: true,
+        ..fields(
+            "Learning from a medication incident on the community caseload",
+            "A missed insulin visit led to a hospital admission; the review is confidential until \
+             the family has been met.",
+            "Every insulin visit on the caseload confirmed on the day, within 3 months",
+            ProjectStatus::Scoping,
+            district,
+            "Chief Nurse",
+            &["medicines safety"],
+        )?
+    };
+    store.create_project(northfield, &f, lead_north).await?;
     Ok(())
 }
 
@@ -1331,7 +1366,8 @@ mod tests {
     }
 
     /// The demo's projects are found by search, and someone starting "Reducing falls on Ward 9"
-    /// at Riverside is shown the falls project first; Northfield's are not Riverside's to see.
+    /// at Riverside is shown the falls project first; Northfield's private work is not
+    /// Riverside's to see.
     #[tokio::test]
     async fn the_demo_s_projects_are_found_and_suggested() {
         let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
@@ -1357,9 +1393,29 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(suggested.first().map(|h| h.project), Some(falls.id));
+        // Northfield's open work is seen across the system; its private review is not.
         let pressure = gemba_domain::search(&access, "pressure ulcer", None)
             .await
             .unwrap();
-        assert!(pressure.is_empty(), "Northfield's project: {pressure:?}");
+        assert_eq!(pressure.len(), 1, "{pressure:?}");
+        assert_eq!(pressure[0].org, OrgId(2));
+        let private = gemba_domain::search(&access, "medication incident", None)
+            .await
+            .unwrap();
+        assert!(
+            private.is_empty(),
+            "Northfield's private review: {private:?}"
+        );
+        // Its improvement lead leads improvement across the system and sees the review.
+        let lead = store
+            .user_by_email(&Email::parse(DEMO_USERS[5].0).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let access = gemba_domain::Access::load(&store, lead.id).await.unwrap();
+        let mine = gemba_domain::search(&access, "medication incident", None)
+            .await
+            .unwrap();
+        assert_eq!(mine.len(), 1);
     }
 }

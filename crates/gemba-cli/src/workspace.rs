@@ -99,11 +99,19 @@ pub fn user(cmd: &UserCommand) -> Result<()> {
         UserCommand::Add {
             org,
             create_org,
+            system,
             email,
             role,
             name,
             database,
-        } => add_user(org, *create_org, email, role, name.as_deref(), database),
+        } => add_user(
+            org,
+            create_org.then_some(system.as_deref()),
+            email,
+            role,
+            name.as_deref(),
+            database,
+        ),
         UserCommand::SetPassword { email, database } => set_password(email, database),
     }
 }
@@ -126,10 +134,11 @@ fn set_password(email: &str, database: &str) -> Result<()> {
     })
 }
 
-/// `gemba user add`.
+/// `gemba user add`: with `create_org` (`Some`, holding the system if any) a missing
+/// organisation is created.
 fn add_user(
     org: &str,
-    create_org: bool,
+    create_org: Option<Option<&str>>,
     email: &str,
     role: &str,
     name: Option<&str>,
@@ -161,15 +170,21 @@ fn add_user(
         let store = open_store(database).await?;
         let org_id = match store.org_by_name(org).await? {
             Some(o) => o.id,
-            None if create_org => {
-                let id = store.create_org(org, None).await?;
-                println!("created the organisation {org}");
-                id
-            }
-            None => bail!(
-                "no organisation is called '{org}'; check the name (it must match exactly), or \
-                 add --create-org to create it"
-            ),
+            None => match create_org {
+                Some(system) => {
+                    let system = system.map(str::trim).filter(|s| !s.is_empty());
+                    let id = store.create_org(org, system).await?;
+                    match system {
+                        Some(s) => println!("created the organisation {org} in {s}"),
+                        None => println!("created the organisation {org}"),
+                    }
+                    id
+                }
+                None => bail!(
+                    "no organisation is called '{org}'; check the name (it must match exactly), \
+                     or add --create-org to create it"
+                ),
+            },
         };
         // An existing account is never changed here (this once kept the old password silently
         // and changed the role).

@@ -248,6 +248,58 @@ fn regression_user_add_refuses_an_unknown_organisation() {
     });
 }
 
+/// `--create-org --system` puts the new organisation in a system; `--system` alone is refused.
+#[test]
+fn user_add_creates_an_organisation_in_a_system() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trust.db");
+    let db = db.to_str().unwrap();
+    let add = |org: &str, email: &str, extra: &[&str]| {
+        let mut args = vec![
+            "user",
+            "add",
+            "--org",
+            org,
+            "--email",
+            email,
+            "--role",
+            "admin",
+            "--database",
+            db,
+        ];
+        args.extend_from_slice(extra);
+        gemba(&args, "a long enough password\n")
+    };
+    let out = add(
+        "Riverside Trust",
+        "a@riverside.nhs.uk",
+        &["--create-org", "--system", "North Riverside ICS"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("created the organisation Riverside Trust in North Riverside ICS"));
+    let out = add(
+        "Northfield Trust",
+        "b@northfield.nhs.uk",
+        &["--system", "North Riverside ICS"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "clap refuses --system without --create-org"
+    );
+    runtime().block_on(async {
+        let store = SqliteStore::open(db).await.unwrap();
+        let org = store.org_by_name("Riverside Trust").await.unwrap().unwrap();
+        assert_eq!(org.system.as_deref(), Some("North Riverside ICS"));
+        assert!(store
+            .org_by_name("Northfield Trust")
+            .await
+            .unwrap()
+            .is_none());
+    });
+}
+
 /// Regression (issue 8): `gemba user add` on an existing email silently kept the old password
 /// and changed the role. It is now an error naming `gemba user set-password`, which sets a new
 /// password and ends the user's sessions.
