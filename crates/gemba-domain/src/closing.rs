@@ -13,6 +13,7 @@ use crate::model::{
     ActDecision, DriverKind, DriverNode, PdsaCycle, Project, ProjectId, ProjectKind, ProjectStatus,
     User, Version,
 };
+use crate::search::{check_query, SearchError};
 use crate::store::StoreError;
 
 /// A closing summary as written.
@@ -191,16 +192,31 @@ pub struct LibraryEntry {
     pub package: Vec<AdoptedChange>,
 }
 
+/// The most projects a search of the learning library matches before its other filters.
+pub const LIBRARY_MATCHES: usize = 1_000;
+
 /// The learning library: the closed, sustaining and spreading projects the user may read (their
 /// organisations', and those not private of their system's other organisations), each with its
-/// closing summary and change package; with `tag`, only those tagged so (without case). Newest
-/// change first.
+/// closing summary and change package; with `tag`, only those tagged so (without case); with
+/// `words`, only those with every word (as search finds them: title, problem, aim, change ideas,
+/// measure names). Newest change first.
 pub async fn library(
     access: &Access<'_>,
     tag: Option<&str>,
-) -> Result<Vec<LibraryEntry>, StoreError> {
+    words: Option<&str>,
+) -> Result<Vec<LibraryEntry>, SearchError> {
     let store = access.store();
     let readable = access.readable().await?;
+    let matching: Option<Vec<ProjectId>> = match words.map(str::trim).filter(|w| !w.is_empty()) {
+        Some(w) => {
+            let (terms, _) = check_query(w, None).map_err(SearchError::Invalid)?;
+            let hits = store
+                .search_projects(&readable, &terms, None, LIBRARY_MATCHES)
+                .await?;
+            Some(hits.into_iter().map(|h| h.project).collect())
+        }
+        None => None,
+    };
     let mut out = Vec::new();
     for org in readable.all() {
         let org_name = store.org(org).await?.map(|o| o.name).unwrap_or_default();
@@ -208,6 +224,7 @@ pub async fn library(
             if p.kind != ProjectKind::Improvement
                 || !may_sum_up(p.status)
                 || !readable.covers(org, p.private)
+                || matching.as_ref().is_some_and(|m| !m.contains(&p.id))
             {
                 continue;
             }

@@ -155,6 +155,17 @@ async fn the_systems_other_organisations_read_open_work_in_the_browser() {
     assert!(!html.contains("Falls audit"));
     let (_, html) = app.stranger.get(&app, "/library").await;
     assert!(!html.contains("Falls on the stroke unit"));
+    // The library is searched by words, as search finds them (stemmed: "strokes" finds "stroke").
+    let (_, html) = app.coach.get(&app, "/library?q=strokes").await;
+    assert!(html.contains("Falls on the stroke unit"), "{html}");
+    let (_, html) = app.coach.get(&app, "/library?q=giraffe").await;
+    assert!(!html.contains("Falls on the stroke unit"));
+    assert!(html.contains("with the words “giraffe”"));
+    let (status, _) = app
+        .coach
+        .get(&app, &format!("/library?q={}", "a".repeat(201)))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     // East's own member marks it private from the edit form; then North no longer sees it.
     let (_, form) = app
         .neighbour

@@ -27,9 +27,8 @@ pub async fn show(
     Id(id): Id,
 ) -> Result<Json<EventJson>, ApiError> {
     let access = Access::load(state.store.as_ref(), user.id).await?;
-    access
-        .resource(Resource::Project(ProjectId(id)), Action::Read)
-        .await?;
+    // A live project, read also by its system's other organisations unless private.
+    access.project(ProjectId(id), Action::Read).await?;
     Ok(Json(event_of(&state, ProjectId(id)).await?))
 }
 

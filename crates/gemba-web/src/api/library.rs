@@ -30,9 +30,8 @@ pub async fn show(
     Id(id): Id,
 ) -> Result<Json<ClosingJson>, ApiError> {
     let access = Access::load(state.store.as_ref(), user.id).await?;
-    access
-        .resource(Resource::Project(ProjectId(id)), Action::Read)
-        .await?;
+    // A live project, read also by its system's other organisations unless private.
+    access.project(ProjectId(id), Action::Read).await?;
     Ok(Json(closing_of(&state, ProjectId(id)).await?))
 }
 
@@ -85,8 +84,9 @@ pub async fn write(
     Ok(tagged(s.version, closing_of(&state, project).await?))
 }
 
-/// `GET /library?tag=`: the closed, sustaining and spreading projects of the user's
-/// organisations with their closing summaries and change packages, newest change first.
+/// `GET /library?tag=&q=`: the closed, sustaining and spreading projects the user may read (their
+/// organisations', and those not private of their system's), tagged `tag` and with every word of
+/// `q` if given, with their closing summaries and change packages, newest change first.
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -100,8 +100,18 @@ pub async fn list(
         .rev()
         .find(|(k, _)| k == "tag")
         .map_or("", |(_, v)| v.trim());
+    let words = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "q")
+        .map_or("", |(_, v)| v.trim());
     let access = Access::load(state.store.as_ref(), user.id).await?;
-    let entries = library(&access, (!tag.is_empty()).then_some(tag)).await?;
+    let entries = library(
+        &access,
+        (!tag.is_empty()).then_some(tag),
+        (!words.is_empty()).then_some(words),
+    )
+    .await?;
     Ok(Json(
         entries
             .iter()

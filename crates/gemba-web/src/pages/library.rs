@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
     change_package, library, may_sum_up, write_closing_summary, Action, AdoptedChange, BoardError,
-    ClosingDraft, Grant, Project, ProjectId, Version,
+    ClosingDraft, Grant, Project, ProjectId, SearchError, Version,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -32,6 +32,9 @@ page_routes! {
 struct LibraryQuery {
     #[serde(default)]
     tag: String,
+    /// Words to find.
+    #[serde(default)]
+    q: String,
 }
 
 /// The adopted change ideas of a project with their cycles, as a list.
@@ -63,7 +66,20 @@ async fn library_page(
     Query(q): Query<LibraryQuery>,
 ) -> Result<Markup, PageError> {
     let tag = q.tag.trim();
-    let entries = library(&user.access(&state), (!tag.is_empty()).then_some(tag)).await?;
+    let words = q.q.trim();
+    let entries = library(
+        &user.access(&state),
+        (!tag.is_empty()).then_some(tag),
+        (!words.is_empty()).then_some(words),
+    )
+    .await
+    .map_err(|e| match e {
+        SearchError::Access(e) => e.into(),
+        SearchError::Invalid(_) => PageError::BadRequest(format!(
+            "The words to find must be {} characters or fewer.",
+            gemba_domain::MAX_QUERY_CHARS
+        )),
+    })?;
     let body = html! {
         h1 { "Learning library" }
         p {
@@ -71,11 +87,12 @@ async fn library_page(
             "(the change ideas they adopted, with the PDSA cycles that tested them)."
         }
         form method="get" action="/library" class="inline-form" {
+            (form::text_input("q", "Words", words, Some("Found in the title, problem, aim, change ideas and measures."), &FieldErrors::new()))
             (form::text_input("tag", "Tag", tag, Some("Like falls or flow."), &FieldErrors::new()))
             button type="submit" class="button button--secondary" { "Filter" }
         }
         @if entries.is_empty() {
-            p { "No closed or sustained projects" @if !tag.is_empty() { " tagged “" (tag) "”" } " yet." }
+            p { "No closed or sustained projects" @if !words.is_empty() { " with the words “" (words) "”" } @if !tag.is_empty() { " tagged “" (tag) "”" } " yet." }
         }
         @for e in &entries {
             article class="card library-entry" aria-labelledby={ "lib-" (e.project.id) } {
