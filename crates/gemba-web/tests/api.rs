@@ -1410,6 +1410,33 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
     }
 }
 
+/// The id a route's `{id}` names when it is in a project: of `[project, measure, PDSA cycle,
+/// driver node]`, by the path's first part; `None` for any other route.
+fn in_a_project(template: &str, ids: [i64; 4]) -> Option<i64> {
+    [
+        "/projects/{id}",
+        "/measures/{id}",
+        "/pdsa-cycles/{id}",
+        "/driver-nodes/{id}",
+    ]
+    .iter()
+    .zip(ids)
+    .find(|(prefix, _)| template.starts_with(*prefix))
+    .map(|(_, id)| id)
+}
+
+/// `template` with `{id}` and its other parameters filled in: a month, a report-out day, a date,
+/// `user_id` and `revision_id`.
+fn fill_route(template: &str, id: &str, user_id: i64, revision_id: i64) -> String {
+    template
+        .replace("{id}", id)
+        .replace("{period}", "2024-01")
+        .replace("{day}", "30")
+        .replace("{user_id}", &user_id.to_string())
+        .replace("{date}", "2024-01-01")
+        .replace("{revision_id}", &revision_id.to_string())
+}
+
 #[tokio::test]
 async fn another_organisations_ids_answer_404_on_every_route() {
     let app = spawn_app().await;
@@ -1516,25 +1543,11 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let priority_id = r.body["id"].as_i64().unwrap();
-    let fill = |template: &str, id: &str| {
-        template
-            .replace("{id}", id)
-            .replace("{period}", "2024-01")
-            .replace("{day}", "30")
-            .replace("{user_id}", &lead_id.to_string())
-            .replace("{date}", "2024-01-01")
-            .replace("{revision_id}", &rid.to_string())
-    };
+    let fill = |template: &str, id: &str| fill_route(template, id, lead_id, rid);
     let mut checked = 0;
     for (method, template) in ROUTES {
-        let id = if template.starts_with("/projects/{id}") {
-            pid
-        } else if template.starts_with("/measures/{id}") {
-            mid
-        } else if template.starts_with("/pdsa-cycles/{id}") {
-            cid
-        } else if template.starts_with("/driver-nodes/{id}") {
-            nid
+        let id = if let Some(id) = in_a_project(template, [pid, mid, cid, nid]) {
+            id
         } else if template.starts_with("/organisations/{id}") {
             app.org_a.0
         } else if template.starts_with("/teams/{id}") {
@@ -3497,24 +3510,10 @@ async fn the_systems_other_organisations_read_open_work_and_change_nothing() {
     // there is refused to both (403, or 404 where the change is checked before the read).
     let mut read = 0;
     for (method, template) in ROUTES {
-        let id = if template.starts_with("/projects/{id}") {
-            pid
-        } else if template.starts_with("/measures/{id}") {
-            mid
-        } else if template.starts_with("/pdsa-cycles/{id}") {
-            cid
-        } else if template.starts_with("/driver-nodes/{id}") {
-            nid
-        } else {
+        let Some(id) = in_a_project(template, [pid, mid, cid, nid]) else {
             continue;
         };
-        let path = template
-            .replace("{id}", &id.to_string())
-            .replace("{period}", "2024-01")
-            .replace("{day}", "30")
-            .replace("{date}", "2024-01-01")
-            .replace("{user_id}", "1")
-            .replace("{revision_id}", "1");
+        let path = fill_route(template, &id.to_string(), 1, 1);
         let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         if m == Method::GET {
             let r = app.get(&path, &app.outsider).await;

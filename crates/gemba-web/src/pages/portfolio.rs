@@ -84,6 +84,17 @@ async fn load(
     Ok((p, pairs, grant))
 }
 
+/// The stage filter's options: any stage, then each in lifecycle order.
+fn stage_options() -> Vec<(&'static str, &'static str)> {
+    std::iter::once(("", "Any stage"))
+        .chain(
+            ProjectStatus::ALL
+                .iter()
+                .map(|s| (s.name(), status_label(*s))),
+        )
+        .collect()
+}
+
 fn value_of<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
     pairs
         .iter()
@@ -120,13 +131,7 @@ async fn portfolio_page(
     methods.sort();
     methods.dedup();
     let org = p.org;
-    let statuses: Vec<(&str, &str)> = std::iter::once(("", "Any stage"))
-        .chain(
-            ProjectStatus::ALL
-                .iter()
-                .map(|s| (s.name(), status_label(*s))),
-        )
-        .collect();
+    let statuses = stage_options();
     let priority_options: Vec<(String, String)> = [
         ("".to_owned(), "Any priority".to_owned()),
         ("none".to_owned(), "No priority".to_owned()),
@@ -668,13 +673,7 @@ async fn system_page(
     let s = gemba_domain::system_portfolio(&user.access(&state), org, &filter, super::today())
         .await
         .map_err(board_error)?;
-    let statuses: Vec<(&str, &str)> = std::iter::once(("", "Any stage"))
-        .chain(
-            ProjectStatus::ALL
-                .iter()
-                .map(|s| (s.name(), status_label(*s))),
-        )
-        .collect();
+    let statuses = stage_options();
     let shown: usize = s.orgs.iter().map(|(_, p)| p.projects.len()).sum();
     let total: usize = s.orgs.iter().map(|(_, p)| p.total).sum();
     let body = html! {
