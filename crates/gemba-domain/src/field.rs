@@ -132,11 +132,17 @@ pub enum Field {
     StallWeeks,
     /// The scale of a PDSA cycle's test ("1 patient", "1 shift", "1 ward").
     Scale,
+    /// The organisation something is done in (adopting a change package).
+    Organisation,
+    /// A measure, chosen by its id (the spread view's shared measure).
+    Measure,
+    /// A window of periods (the spread view's funnel plot).
+    Periods,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 63] = [
+    pub const ALL: [Field; 66] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -200,6 +206,9 @@ impl Field {
         Field::Reason,
         Field::StallWeeks,
         Field::Scale,
+        Field::Organisation,
+        Field::Measure,
+        Field::Periods,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -269,6 +278,9 @@ impl Field {
             Field::Reason => "reason",
             Field::StallWeeks => "stall_weeks",
             Field::Scale => "scale",
+            Field::Organisation => "organisation_id",
+            Field::Measure => "measure_id",
+            Field::Periods => "periods",
         }
     }
 

@@ -257,6 +257,9 @@ fn field_noun(f: Field) -> &'static str {
         Field::Reason => "the reason",
         Field::StallWeeks => "the weeks before work is stalled",
         Field::Scale => "the scale of the test",
+        Field::Organisation => "the organisation",
+        Field::Measure => "the measure",
+        Field::Periods => "the periods",
     }
 }
 

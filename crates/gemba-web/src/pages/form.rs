@@ -146,6 +146,9 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Score => ("Progress score", "a score from 0.5 to 5.0 from the list"),
         Field::Reason => ("Reason", "why the derived score is not the right one"),
         Field::Scale => ("Scale of the test", "the scale of the test"),
+        Field::Organisation => ("Organisation", "an organisation from the list"),
+        Field::Measure => ("Shared measure", "a measure from the list"),
+        Field::Periods => ("Periods in the funnel plot", "a whole number of periods"),
         Field::StallWeeks => (
             "Weeks without activity",
             "a whole number of weeks from 1 to 52",
@@ -172,6 +175,8 @@ fn chosen(field: Field) -> bool {
             | Field::Section
             | Field::Owner
             | Field::Cadence
+            | Field::Organisation
+            | Field::Measure
             | Field::Scope
             | Field::Priorities
             | Field::PatientPartner
