@@ -1353,6 +1353,7 @@ async fn a_team_keeps_its_members_history_and_driver_diagram_through_the_api() {
 fn body_for(method: &str, path: &str) -> Option<Value> {
     match (method, path) {
         ("post", "/projects") => Some(project_body("New")),
+        ("post", "/projects/{id}/adopt") => Some(json!({"organisation_id": 1})),
         ("patch", "/projects/{id}") => Some(json!({"title": "Taken over"})),
         ("post", "/projects/{id}/measures") => Some(measure_body()),
         ("patch", "/measures/{id}") => Some(json!({"name": "Taken over"})),
@@ -1506,7 +1507,9 @@ async fn another_organisations_ids_answer_404_on_every_route() {
     };
     let mut checked = 0;
     for (method, template) in ROUTES {
-        let id = if template.starts_with("/projects/{id}") {
+        let id = if template.starts_with("/projects/{id}")
+            || template.starts_with("/change-packages/{id}")
+        {
             pid
         } else if template.starts_with("/measures/{id}") {
             mid

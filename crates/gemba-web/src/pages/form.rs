@@ -68,6 +68,7 @@ pub fn form_name(field: Field) -> &'static str {
         Field::Kind => "kind",
         Field::ChangeIdea => "change_idea",
         Field::Follows => "follows",
+        Field::Organisation => "org",
         other => other.name(),
     }
 }

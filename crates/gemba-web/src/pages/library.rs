@@ -35,7 +35,7 @@ struct LibraryQuery {
 }
 
 /// The adopted change ideas of a project with their cycles, as a list.
-fn package_list(package: &[AdoptedChange]) -> Markup {
+pub(crate) fn package_list(package: &[AdoptedChange]) -> Markup {
     html! {
         @if package.is_empty() {
             p class="hint" { "No change idea was adopted in a PDSA cycle." }
