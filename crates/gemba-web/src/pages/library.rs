@@ -64,6 +64,10 @@ async fn library_page(
 ) -> Result<Markup, PageError> {
     let tag = q.tag.trim();
     let entries = library(&user.access(&state), (!tag.is_empty()).then_some(tag)).await?;
+    let may_adopt = !user
+        .access(&state)
+        .orgs_where(Action::CreateProject)
+        .is_empty();
     let body = html! {
         h1 { "Learning library" }
         p {
@@ -94,6 +98,13 @@ async fn library_page(
                 }
                 h3 { "Change package" }
                 (package_list(&e.package))
+                p class="actions" {
+                    a href={ "/projects/" (e.project.id) "/spread" } { "See its spread" span class="visually-hidden" { ": " (e.project.title) } }
+                    @if may_adopt {
+                    " · "
+                    a href={ "/projects/" (e.project.id) "/adopt" } { "Adopt this change package" span class="visually-hidden" { ": " (e.project.title) } }
+                    }
+                }
             }
         }
     };

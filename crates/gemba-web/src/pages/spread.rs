@@ -164,7 +164,7 @@ fn spread_body(view: &SpreadView) -> Markup {
                             (Some(c), Some(measure)) => {
                                 @let id = format!("spread-{}", m.project.id);
                                 @let y = if measure.unit.is_empty() { measure.name.as_str() } else { measure.unit.as_str() };
-                                figure class="chart" {
+                                div class="chart chart--small" role="region" aria-label={ "Chart of " (m.project.title) ", " (member_name(view, i)) " (scrolls sideways on small screens)" } tabindex="0" {
                                     (maud::PreEscaped(gemba_chart::chart_svg(&SeriesView {
                                         id: &id,
                                         title: &format!("{} – {}", measure.name, member_name(view, i)),
@@ -230,7 +230,8 @@ fn funnel_part(view: &SpreadView, shared: &gemba_domain::Measure) -> Markup {
                         "organisations to estimate it."
                     }
                 }
-                figure class="chart" { (maud::PreEscaped(svg)) }
+                div class="chart" role="region" aria-label="Funnel plot (scrolls sideways on small screens)" tabindex="0" { (maud::PreEscaped(svg)) }
+                div class="table-scroll" role="region" aria-label="The funnel plot's organisations" tabindex="0" {
                 table class="table" {
                     caption { "The funnel plot's organisations, values and limits" }
                     thead { tr {
@@ -262,6 +263,7 @@ fn funnel_part(view: &SpreadView, shared: &gemba_domain::Measure) -> Markup {
                             }
                         }
                     }
+                }
                 }
                 @if !left_out.is_empty() {
                     p class="hint" {
