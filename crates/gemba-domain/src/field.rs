@@ -135,11 +135,17 @@ pub enum Field {
     /// Whether a project is private to its organisation (else its system's other organisations
     /// see it too).
     Private,
+    /// The organisation something is done in (adopting a change package).
+    Organisation,
+    /// A measure, chosen by its id (the spread view's shared measure).
+    Measure,
+    /// A window of periods (the spread view's funnel plot).
+    Periods,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 64] = [
+    pub const ALL: [Field; 67] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -204,6 +210,9 @@ impl Field {
         Field::StallWeeks,
         Field::Scale,
         Field::Private,
+        Field::Organisation,
+        Field::Measure,
+        Field::Periods,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -274,6 +283,9 @@ impl Field {
             Field::StallWeeks => "stall_weeks",
             Field::Scale => "scale",
             Field::Private => "private",
+            Field::Organisation => "organisation_id",
+            Field::Measure => "measure_id",
+            Field::Periods => "periods",
         }
     }
 
