@@ -53,7 +53,14 @@ pub async fn show(
     };
     let mut out = Vec::with_capacity(orgs.len());
     for org in orgs {
-        let p = portfolio(&access, org, &filter, crate::pages::today()).await?;
+        let p = portfolio(
+            &access,
+            org,
+            &filter,
+            crate::pages::today(),
+            &state.portfolios,
+        )
+        .await?;
         let name = state
             .store
             .org(org)
