@@ -51,6 +51,8 @@ pub async fn show(
             vec![OrgId(id)]
         }
     };
+    // The names of the user's organisations in one read, not one per organisation.
+    let names = state.store.memberships(user.id).await?;
     let mut out = Vec::with_capacity(orgs.len());
     for org in orgs {
         let p = portfolio(
@@ -61,12 +63,15 @@ pub async fn show(
             &state.portfolios,
         )
         .await?;
-        let name = state
-            .store
-            .org(org)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
+        let name = match names.iter().find(|m| m.org.id == org) {
+            Some(m) => m.org.name.clone(),
+            None => state
+                .store
+                .org(org)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default(),
+        };
         out.push(PortfolioJson::new(&p, &name));
     }
     Ok(Json(PortfoliosJson { organisations: out }))
