@@ -769,6 +769,11 @@ async function journey(browser, base) {
         page.waitForURL((u) => /\/orgs\/\d+\/portfolio$/.test(new URL(u).pathname)),
         page.getByRole('link', { name: 'Portfolio', exact: true }).click(),
       ]);
+      // The portfolio's PDSA method quality (pooled) and its likely duplicates are checked by
+      // the same axe run.
+      await page.getByRole('heading', { name: 'PDSA method quality', level: 2 }).waitFor();
+      await page.getByRole('region', { name: 'PDSA method quality' }).waitFor();
+      await page.getByRole('heading', { name: 'Likely duplicates', level: 2 }).waitFor();
       await axeCheck(page, 'Portfolio (/orgs/{id}/portfolio)');
       await Promise.all([
         page.waitForURL((u) => /\/orgs\/\d+\/priorities$/.test(new URL(u).pathname)),

@@ -1316,6 +1316,23 @@ pub struct PortfolioJson {
     pub priorities: Vec<PriorityGroupJson>,
     /// The projects that pass the filter, by title.
     pub projects: Vec<PortfolioProjectJson>,
+    /// The quality of the PDSA method over every cycle of the projects that pass the filter.
+    pub method_quality: crate::progress::MethodQualityJson,
+    /// Pairs of active projects that pass the filter and look alike, likeliest first.
+    pub likely_duplicates: Vec<LikelyDuplicateJson>,
+}
+
+/// Two active projects that look alike.
+#[derive(Debug, Clone, Serialize)]
+pub struct LikelyDuplicateJson {
+    /// The two projects' ids.
+    pub project_ids: [i64; 2],
+    /// Their titles, in the same order.
+    pub titles: [String; 2],
+    /// The distinctive words both have, most distinctive first.
+    pub shared_words: Vec<String>,
+    /// The weight of the shared words over the smaller project's own, 0 to 1.
+    pub share: f64,
 }
 
 /// A priority in a portfolio.
@@ -1362,6 +1379,24 @@ pub struct PortfolioProjectJson {
     pub lead_score: Option<f32>,
     /// Whether it has stalled.
     pub stalled: bool,
+    /// Its PDSA cycles and how many show each feature of the method (summed over projects,
+    /// they pool as the portfolio's `method_quality` does).
+    pub method_counts: MethodCountsJson,
+}
+
+/// A project's PDSA cycles and how many show each feature of the method, compactly.
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodCountsJson {
+    /// Its cycles.
+    pub cycles: usize,
+    /// With a prediction before the study.
+    pub predicted: usize,
+    /// Linked to another cycle.
+    pub iterative: usize,
+    /// With their scale recorded.
+    pub scaled: usize,
+    /// With data at least monthly.
+    pub monthly_data: usize,
 }
 
 /// A measure's latest icons.
@@ -1424,6 +1459,24 @@ impl PortfolioJson {
                     progress: x.progress,
                     lead_score: x.assessed,
                     stalled: x.stalled,
+                    method_counts: MethodCountsJson {
+                        cycles: x.method.cycles,
+                        predicted: x.method.predicted,
+                        iterative: x.method.iterative,
+                        scaled: x.method.scaled,
+                        monthly_data: x.method.monthly_data,
+                    },
+                })
+                .collect(),
+            method_quality: (&p.method()).into(),
+            likely_duplicates: p
+                .duplicates
+                .iter()
+                .map(|d| LikelyDuplicateJson {
+                    project_ids: [d.a.0 .0, d.b.0 .0],
+                    titles: [d.a.1.clone(), d.b.1.clone()],
+                    shared_words: d.shared.clone(),
+                    share: d.share,
                 })
                 .collect(),
         }

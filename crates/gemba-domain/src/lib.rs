@@ -11,6 +11,7 @@ mod board;
 mod chart;
 mod closing;
 mod draft;
+mod duplicates;
 mod entry;
 mod event;
 mod field;
@@ -54,6 +55,9 @@ pub use draft::{
     ProjectDraft, RebaseDraft, AUTOMATIC_MULTIPLIER, MAX_REPORT_SECTIONS, MEASURE_CHARTS,
     RULE_PROFILES,
 };
+pub use duplicates::{
+    likely_duplicates, LikelyDuplicate, DUPLICATE_SHARE, MAX_DUPLICATES, SHARED_WORDS,
+};
 pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,
     EntryProblem, EntryRefusal, EntryRow,
@@ -66,8 +70,8 @@ pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
 pub use model::*;
 pub use period::{locate, Period, Position};
 pub use portfolio::{
-    arrange, is_active_work, portfolio, MeasureIcons, Portfolio, PortfolioFilter, PortfolioProject,
-    PriorityGroup,
+    arrange, is_active_work, portfolio, MeasureIcons, Portfolio, PortfolioCache, PortfolioFilter,
+    PortfolioProject, PriorityGroup,
 };
 pub use priority::{
     create_priority, delete_priority, link_priorities, priority, update_priority, Priority,

@@ -3,15 +3,24 @@
 //! stage, each with its measures' latest icons and its last activity. One use case for the
 //! page, the CSV and the API.
 
-use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{NaiveDate, NaiveDateTime};
 use gemba_spc::{AssuranceIcon, VariationIcon};
 
 use crate::access::Access;
 use crate::board::BoardError;
 use crate::chart::measure_chart;
 use crate::draft::{Field, FieldProblem, Problem, Problems};
-use crate::model::{OrgId, PriorityId, Project, ProjectKind, ProjectStatus, Role, TeamId, UserId};
+use crate::duplicates::{likely_duplicates, LikelyDuplicate};
+use crate::model::{
+    OrgId, PriorityId, Project, ProjectId, ProjectKind, ProjectStatus, Role, TeamId, UserId,
+    Version,
+};
 use crate::priority::Priority;
+use crate::progress::{MeasureSignal, MethodQuality};
+use crate::store::{Store, StoreError};
 
 /// What the portfolio is filtered by; `None` is any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -141,6 +150,8 @@ pub struct PortfolioProject {
     pub assessed: Option<f32>,
     /// Whether it has stalled (no data or PDSA activity for the organisation's weeks).
     pub stalled: bool,
+    /// The quality of its PDSA method.
+    pub method: MethodQuality,
 }
 
 /// Whether a project is active work: started and not finished (scoping to spreading).
@@ -177,9 +188,17 @@ pub struct Portfolio {
     pub by_stage: Vec<(ProjectStatus, usize)>,
     /// How many projects the organisation has before filtering.
     pub total: usize,
+    /// Pairs of active projects that pass the filter and look alike, likeliest first.
+    pub duplicates: Vec<LikelyDuplicate>,
 }
 
 impl Portfolio {
+    /// The quality of the PDSA method across the projects that pass the filter: every cycle of
+    /// theirs pooled ([`MethodQuality::total`]), so a project with many cycles weighs more.
+    pub fn method(&self) -> MethodQuality {
+        MethodQuality::total(self.projects.iter().map(|p| &p.method))
+    }
+
     /// The priorities no active project serves (before filtering).
     pub fn without_active_work(&self) -> impl Iterator<Item = &Priority> {
         self.groups
@@ -197,13 +216,7 @@ pub fn arrange(
     priorities: Vec<Priority>,
     filter: &PortfolioFilter,
 ) -> Portfolio {
-    all.sort_by(|a, b| {
-        a.project
-            .title
-            .to_lowercase()
-            .cmp(&b.project.title.to_lowercase())
-            .then(a.project.id.cmp(&b.project.id))
-    });
+    all.sort_by_cached_key(|p| (p.project.title.to_lowercase(), p.project.id));
     let total = all.len();
     let active_of = |id: PriorityId| {
         all.iter()
@@ -241,6 +254,12 @@ pub fn arrange(
             )
         })
         .collect();
+    let duplicates = likely_duplicates(
+        projects
+            .iter()
+            .filter(|p| is_active_work(p.project.status))
+            .map(|p| &p.project),
+    );
     Portfolio {
         org,
         projects,
@@ -248,16 +267,120 @@ pub fn arrange(
         unprioritised,
         by_stage,
         total,
+        duplicates,
     }
 }
 
+/// What the portfolio reads and computes for one project from its measures, their data, its
+/// cycles, its history and its override: the costly part of its row.
+#[derive(Debug, Clone, PartialEq)]
+struct Computed {
+    measures: Vec<MeasureIcons>,
+    last_activity: NaiveDate,
+    progress: f32,
+    assessed: Option<f32>,
+    method: MethodQuality,
+}
+
+/// When a [`Computed`] was made: the project's version and `updated_at`, and the day.
+type Stamp = (Version, NaiveDateTime, NaiveDate);
+
+/// Each project's costly part of the portfolio (its measures' icons, derived progress, method
+/// quality, last activity), kept while the project is unchanged, for the day.
+///
+/// An entry is used only while its project's `version` and `updated_at` are those it was
+/// computed at and `today` is the same day. Every change to a project, its team, its measures,
+/// their data or its PDSA cycles moves the project's `updated_at` in the same transaction (the
+/// store writes its history record then), and a progress override moves its `version`, so an
+/// entry never outlives what it summarises; what can change without touching the project (team
+/// and lead names, patient partners' roles, priorities, the stall setting) is read on every
+/// request. One entry per project shown, replaced when stale.
+#[derive(Default)]
+pub struct PortfolioCache(Mutex<HashMap<ProjectId, (Stamp, Arc<Computed>)>>);
+
+impl std::fmt::Debug for PortfolioCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.lock().map_or(0, |m| m.len());
+        write!(f, "PortfolioCache({n} projects)")
+    }
+}
+
+impl PortfolioCache {
+    fn get(&self, project: &Project, today: NaiveDate) -> Option<Arc<Computed>> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&project.id)
+            .filter(|(stamp, _)| *stamp == (project.version, project.updated_at, today))
+            .map(|(_, c)| Arc::clone(c))
+    }
+
+    fn put(&self, project: &Project, today: NaiveDate, computed: Arc<Computed>) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(
+            project.id,
+            ((project.version, project.updated_at, today), computed),
+        );
+    }
+}
+
+/// Reads and computes one project's costly part: each measure's chart drawn once, for its
+/// icons and for its progress signal.
+async fn compute(
+    store: &dyn Store,
+    project: &Project,
+    team: bool,
+    today: NaiveDate,
+    stall_weeks: u32,
+) -> Result<Computed, StoreError> {
+    let pdsas = store.pdsas(project.id).await?;
+    let mut loaded = Vec::new();
+    for m in store.measures(project.id).await? {
+        let data = store.data(m.id).await?;
+        loaded.push((m, data));
+    }
+    let mut measures = Vec::with_capacity(loaded.len());
+    let mut read = Vec::with_capacity(loaded.len());
+    for (m, data) in &loaded {
+        // PDSA annotations do not change the chart's icons.
+        let chart = measure_chart(m, data, &[]).ok();
+        read.push(MeasureSignal::read(data, chart.as_ref()));
+        let chart = chart.filter(|_| !data.is_empty());
+        measures.push(MeasureIcons {
+            name: m.name.clone(),
+            variation: chart.as_ref().and_then(|c| c.result.variation_icon),
+            assurance: chart.as_ref().and_then(|c| c.result.assurance_icon),
+        });
+    }
+    let progress = crate::progress::progress_given(
+        store,
+        project,
+        team,
+        &loaded,
+        &read,
+        &pdsas,
+        today,
+        stall_weeks,
+    )
+    .await?;
+    Ok(Computed {
+        measures,
+        last_activity: progress
+            .last_activity
+            .unwrap_or_else(|| project.created_at.date()),
+        progress: progress.derived.score,
+        assessed: progress.assessed.as_ref().map(|o| o.score.value()),
+        method: progress.method,
+    })
+}
+
 /// The portfolio of `org` ([`Action::Read`], or a role across its system: then without its
-/// private projects) as of `today`, filtered.
+/// private projects) as of `today`, filtered; each project's icons, progress and method
+/// quality are taken from `cache` while the project is unchanged.
 pub async fn portfolio(
     access: &Access<'_>,
     org: OrgId,
     filter: &PortfolioFilter,
     today: NaiveDate,
+    cache: &PortfolioCache,
 ) -> Result<Portfolio, BoardError> {
     let sees_private = crate::system::sees_private_in(access, org).await?;
     let store = access.store();
@@ -266,48 +389,35 @@ pub async fn portfolio(
     let links = store.priority_links(org).await?;
     let priorities = store.priorities_of(org).await?;
     let stall_weeks = store.stall_weeks(org).await?;
+    let mut members: HashMap<ProjectId, Vec<UserId>> = HashMap::new();
+    for (p, u) in store.org_project_members(org).await? {
+        members.entry(p).or_default().push(u);
+    }
+    let mut priorities_of: HashMap<ProjectId, Vec<PriorityId>> = HashMap::new();
+    for (p, q) in links {
+        priorities_of.entry(p).or_default().push(q);
+    }
+    let partners: Vec<UserId> = people
+        .iter()
+        .filter(|(_, r)| *r == Role::PatientPartner)
+        .map(|(u, _)| u.id)
+        .collect();
     let mut all = Vec::new();
     for project in store.projects(org).await? {
         if project.kind != ProjectKind::Improvement || (project.private && !sees_private) {
             continue;
         }
-        let members = store.project_members(project.id).await?;
-        let patient_partner = members.iter().any(|m| {
-            people
-                .iter()
-                .any(|(u, r)| u.id == m.id && *r == Role::PatientPartner)
-        });
-        // Read once: the icons here and the progress below both come from these.
-        let pdsas = store.pdsas(project.id).await?;
-        let mut loaded = Vec::new();
-        for m in store.measures(project.id).await? {
-            let data = store.data(m.id).await?;
-            loaded.push((m, data));
-        }
-        let measures = loaded
-            .iter()
-            .map(|(m, data)| {
-                let chart = measure_chart(m, data, &pdsas)
-                    .ok()
-                    .filter(|_| !data.is_empty());
-                MeasureIcons {
-                    name: m.name.clone(),
-                    variation: chart.as_ref().and_then(|c| c.result.variation_icon),
-                    assurance: chart.as_ref().and_then(|c| c.result.assurance_icon),
-                }
-            })
-            .collect();
-        let team = project.lead.is_some() || !members.is_empty();
-        let progress = crate::progress::progress_given(
-            store,
-            &project,
-            team,
-            &loaded,
-            &pdsas,
-            today,
-            stall_weeks,
-        )
-        .await?;
+        let team_of = members.get(&project.id).map_or(&[][..], Vec::as_slice);
+        let patient_partner = team_of.iter().any(|m| partners.contains(m));
+        let computed = match cache.get(&project, today) {
+            Some(c) => c,
+            None => {
+                let team = project.lead.is_some() || !team_of.is_empty();
+                let c = Arc::new(compute(store, &project, team, today, stall_weeks).await?);
+                cache.put(&project, today, Arc::clone(&c));
+                c
+            }
+        };
         all.push(PortfolioProject {
             team: project
                 .team
@@ -317,19 +427,14 @@ pub async fn portfolio(
                 .lead
                 .and_then(|l| people.iter().find(|(u, _)| u.id == l))
                 .map(|(u, _)| u.name.clone()),
-            priorities: links
-                .iter()
-                .filter(|(p, _)| *p == project.id)
-                .map(|(_, q)| *q)
-                .collect(),
+            priorities: priorities_of.remove(&project.id).unwrap_or_default(),
             patient_partner,
-            measures,
-            last_activity: progress
-                .last_activity
-                .unwrap_or_else(|| project.created_at.date()),
-            progress: progress.derived.score,
-            assessed: progress.assessed.as_ref().map(|o| o.score.value()),
-            stalled: progress.stalled,
+            measures: computed.measures.clone(),
+            last_activity: computed.last_activity,
+            progress: computed.progress,
+            assessed: computed.assessed,
+            stalled: crate::progress::stalled(Some(computed.last_activity), today, stall_weeks),
+            method: computed.method,
             project,
         });
     }
@@ -380,6 +485,7 @@ mod tests {
             progress: 1.0,
             assessed: None,
             stalled: false,
+            method: MethodQuality::default(),
         }
     }
 
@@ -438,6 +544,53 @@ mod tests {
             .unwrap();
         assert_eq!(testing.1, 1);
         assert_eq!(p.by_stage.iter().map(|(_, n)| n).sum::<usize>(), 4);
+    }
+
+    #[test]
+    fn method_quality_pools_the_cycles_of_the_projects_that_pass_the_filter() {
+        let q = |cycles, predicted, iterative, scaled, monthly_data| MethodQuality {
+            cycles,
+            predicted,
+            iterative,
+            scaled,
+            monthly_data,
+        };
+        let mut a = project(1, "Falls", ProjectStatus::Testing, &[]);
+        a.method = q(4, 3, 2, 1, 4);
+        let mut b = project(2, "Rails", ProjectStatus::Testing, &[]);
+        b.method = q(1, 0, 0, 1, 0);
+        let mut c = project(3, "Sepsis", ProjectStatus::Closed, &[]);
+        c.method = q(10, 10, 10, 10, 10);
+        let f = PortfolioFilter {
+            status: Some(ProjectStatus::Testing),
+            ..PortfolioFilter::default()
+        };
+        let p = arrange(OrgId(1), vec![a, b, c], vec![], &f);
+        // Falls and Rails pass: 4 + 1 = 5 cycles, 3 + 0 predicted (60%, not the mean of 75% and
+        // 0%), 2 + 0 iterative (40%), 1 + 1 scaled (40%), 4 + 0 with monthly data (80%).
+        let total = p.method();
+        assert_eq!(total, q(5, 3, 2, 2, 4));
+        let shares: Vec<usize> = total.rows().iter().map(|r| r.3).collect();
+        assert_eq!(shares, [60, 40, 40, 80]);
+        let none = arrange(OrgId(1), vec![], vec![], &PortfolioFilter::default());
+        assert_eq!(none.method().rows().map(|r| r.3), [0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn closed_projects_are_not_listed_as_duplicates() {
+        let mut a = project(1, "Falls sensors on Ward 9", ProjectStatus::Testing, &[]);
+        a.project.aim = "Fewer falls at night".into();
+        let mut b = project(2, "Ward 9 falls sensors", ProjectStatus::Scoping, &[]);
+        b.project.aim = "Fewer falls at night".into();
+        let mut c = b.clone();
+        c.project.id = ProjectId(3);
+        c.project.status = ProjectStatus::Closed;
+        let p = arrange(OrgId(1), vec![a, b, c], vec![], &PortfolioFilter::default());
+        assert_eq!(p.duplicates.len(), 1);
+        assert_eq!(
+            (p.duplicates[0].a.0, p.duplicates[0].b.0),
+            (ProjectId(1), ProjectId(2))
+        );
     }
 
     #[test]

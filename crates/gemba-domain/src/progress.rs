@@ -48,8 +48,15 @@ impl MeasureSignal {
     /// Reads a measure's chart (computed with [`measure_chart`], as the dashboard does); a
     /// measure whose chart cannot be drawn shows nothing but its count of values.
     pub fn of(measure: &Measure, data: &[DataPoint]) -> MeasureSignal {
+        MeasureSignal::read(data, measure_chart(measure, data, &[]).ok().as_ref())
+    }
+
+    /// Reads a measure's chart already drawn from `data` (with or without PDSA annotations,
+    /// which do not change it), or `None` when it could not be drawn: the portfolio draws
+    /// each chart once for its icons and its signal.
+    pub fn read(data: &[DataPoint], chart: Option<&crate::chart::MeasureChart>) -> MeasureSignal {
         let values = data.iter().filter(|p| p.value.is_some()).count();
-        let Ok(chart) = measure_chart(measure, data, &[]) else {
+        let Some(chart) = chart else {
             return MeasureSignal {
                 values,
                 ..MeasureSignal::default()
@@ -378,11 +385,42 @@ pub fn gather(
     today: NaiveDate,
     stall_weeks: u32,
 ) -> ProjectProgress {
+    let read: Vec<MeasureSignal> = measures
+        .iter()
+        .map(|(m, d)| MeasureSignal::of(m, d))
+        .collect();
+    gather_read(
+        project,
+        team,
+        measures,
+        &read,
+        cycles,
+        prediction_after_study,
+        adopted_elsewhere,
+        today,
+        stall_weeks,
+    )
+}
+
+/// [`gather`] with each measure's signal already read (`read[i]` of `measures[i]`).
+#[allow(clippy::too_many_arguments)] // the facts of one project, each needed
+fn gather_read(
+    project: &Project,
+    team: bool,
+    measures: &[(Measure, Vec<DataPoint>)],
+    read: &[MeasureSignal],
+    cycles: &[PdsaCycle],
+    prediction_after_study: &[crate::model::PdsaId],
+    adopted_elsewhere: usize,
+    today: NaiveDate,
+    stall_weeks: u32,
+) -> ProjectProgress {
     let signals = |kind: MeasureType| {
         measures
             .iter()
-            .filter(|(m, _)| m.kind == kind)
-            .map(|(m, d)| MeasureSignal::of(m, d))
+            .zip(read)
+            .filter(|((m, _), _)| m.kind == kind)
+            .map(|(_, s)| *s)
             .collect::<Vec<_>>()
     };
     let started: Vec<&PdsaCycle> = cycles
@@ -526,17 +564,34 @@ pub async fn progress_of(
         measures.push((m, data));
     }
     let cycles = store.pdsas(project.id).await?;
-    progress_given(store, project, team, &measures, &cycles, today, stall_weeks).await
+    let read: Vec<MeasureSignal> = measures
+        .iter()
+        .map(|(m, d)| MeasureSignal::of(m, d))
+        .collect();
+    progress_given(
+        store,
+        project,
+        team,
+        &measures,
+        &read,
+        &cycles,
+        today,
+        stall_weeks,
+    )
+    .await
 }
 
 /// [`progress_of`] for a caller that has already read the project's measures with their data
-/// and its cycles (the portfolio), so that they are not read twice; `team` says whether it has a
-/// lead or members. Reads only its history and its override.
+/// and its cycles, and each measure's signal from its chart (`read[i]` of `measures[i]`; the
+/// portfolio, which draws the charts for their icons), so that nothing is read or drawn twice;
+/// `team` says whether it has a lead or members. Reads only its history and its override.
+#[allow(clippy::too_many_arguments)] // the facts of one project, each needed
 pub async fn progress_given(
     store: &dyn crate::store::Store,
     project: &Project,
     team: bool,
     measures: &[(Measure, Vec<DataPoint>)],
+    read: &[MeasureSignal],
     cycles: &[PdsaCycle],
     today: NaiveDate,
     stall_weeks: u32,
@@ -548,10 +603,11 @@ pub async fn progress_given(
         .iter()
         .filter(|a| crate::spread::spreads(project, a))
         .count();
-    let mut progress = gather(
+    let mut progress = gather_read(
         project,
         team,
         measures,
+        read,
         cycles,
         &late,
         adopted,

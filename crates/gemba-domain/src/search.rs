@@ -34,6 +34,15 @@ const STOP_WORDS: &str = "\
     less fewer reduce reduced reducing reduction project patient patients percent number \
     rate month months week weeks year years time use using make";
 
+/// Whether `word` (lower-cased) is one of [`STOP_WORDS`]: a set built once, as the portfolio
+/// asks for the words of every project on each view.
+fn is_stop_word(word: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| STOP_WORDS.split_whitespace().collect())
+        .contains(word)
+}
+
 /// The words of a search, ready for the store: each only letters and digits, lower-cased, no
 /// duplicates, at most [`MAX_TERMS`]. Built only from text, so no query syntax gets through.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,10 +87,7 @@ impl SearchTerms {
                 if out.len() == SIMILAR_TERMS {
                     break 'texts;
                 }
-                if w.chars().count() > 1
-                    && !STOP_WORDS.split_whitespace().any(|s| s == w)
-                    && !out.contains(&w)
-                {
+                if w.chars().count() > 1 && !is_stop_word(&w) && !out.contains(&w) {
                     out.push(w);
                 }
             }

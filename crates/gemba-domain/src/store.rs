@@ -319,6 +319,10 @@ pub trait Store: Send + Sync + 'static {
     async fn org_members(&self, org: OrgId) -> Result<Vec<(User, Role)>, StoreError>;
     /// The people on a project's team, by name.
     async fn project_members(&self, project: ProjectId) -> Result<Vec<User>, StoreError>;
+    /// The team members of every project of an organisation, as `(project, member)` pairs in one
+    /// read (the portfolio), by project.
+    async fn org_project_members(&self, org: OrgId)
+        -> Result<Vec<(ProjectId, UserId)>, StoreError>;
     /// Puts a member of the project's organisation on its team (`Missing` for anyone else).
     async fn add_project_member(
         &self,

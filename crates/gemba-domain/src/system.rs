@@ -15,7 +15,7 @@ use crate::board::BoardError;
 use crate::draft::{FieldProblem, Problem};
 use crate::field::Field;
 use crate::model::{OrgId, Organisation, SystemPerson, SystemRole};
-use crate::portfolio::{portfolio, Portfolio, PortfolioFilter};
+use crate::portfolio::{portfolio, Portfolio, PortfolioCache, PortfolioFilter};
 use crate::priority::{Priority, PriorityScope};
 use crate::validate::Email;
 
@@ -167,6 +167,7 @@ pub async fn system_portfolio(
     org: OrgId,
     filter: &PortfolioFilter,
     today: NaiveDate,
+    cache: &PortfolioCache,
 ) -> Result<SystemPortfolio, BoardError> {
     access.org(org, Action::Read)?;
     let store = access.store();
@@ -178,7 +179,7 @@ pub async fn system_portfolio(
         .ok_or(AccessError::SystemOnly)?;
     let mut orgs = Vec::new();
     for o in store.orgs_in_system(&name).await? {
-        let p = portfolio(access, o.id, filter, today).await?;
+        let p = portfolio(access, o.id, filter, today, cache).await?;
         orgs.push((o, p));
     }
     let mut priorities: Vec<SystemPriority> = Vec::new();

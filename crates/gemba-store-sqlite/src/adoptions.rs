@@ -62,6 +62,14 @@ pub(crate) async fn adopt(
             )));
         }
     }
+    // The source has changed too (its progress reads its adoptions): caches keyed by its
+    // `updated_at` (the portfolio's, the project page's) see it at once.
+    sqlx::query("UPDATE projects SET updated_at = ? WHERE id = ?")
+        .bind(now())
+        .bind(a.source.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(project)
 }

@@ -441,6 +441,13 @@ impl Store for SqliteStore {
         members::project_members(&self.pool, project).await
     }
 
+    async fn org_project_members(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(ProjectId, UserId)>, StoreError> {
+        members::org_project_members(&self.pool, org).await
+    }
+
     async fn add_project_member(
         &self,
         project: ProjectId,

@@ -47,6 +47,29 @@ pub(crate) async fn project_members(
     rows.iter().map(user_from).collect()
 }
 
+pub(crate) async fn org_project_members(
+    pool: &SqlitePool,
+    org: OrgId,
+) -> Result<Vec<(ProjectId, UserId)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT pm.project_id, pm.user_id FROM project_members pm \
+         JOIN projects p ON p.id = pm.project_id WHERE p.org_id = ? AND p.deleted_at IS NULL \
+         ORDER BY pm.project_id, pm.user_id",
+    )
+    .bind(org.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                ProjectId(r.try_get("project_id").map_err(db)?),
+                UserId(r.try_get("user_id").map_err(db)?),
+            ))
+        })
+        .collect()
+}
+
 /// Adds `user` to the project's team; they must be a member of the project's organisation.
 pub(crate) async fn add_project_member(
     pool: &SqlitePool,

@@ -2076,6 +2076,27 @@ pub async fn project_team(store: &dyn Store) {
     );
     assert_eq!(history[0].object.id, partner.0);
     assert!(store.project_members(b.project).await.unwrap().is_empty());
+    // The whole organisation's teams in one read: only Asha is left, on A's project; B's
+    // project has no team and another organisation's rows never show.
+    assert_eq!(
+        store.org_project_members(a.org).await.unwrap(),
+        [(a.project, a.user)]
+    );
+    store
+        .add_project_member(b.project, b.user, b.user)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.org_project_members(a.org).await.unwrap(),
+        [(a.project, a.user)]
+    );
+    assert_eq!(
+        store.org_project_members(b.org).await.unwrap(),
+        [(b.project, b.user)]
+    );
+    // A deleted project's team is not part of the portfolio.
+    store.delete_project(a.project, None, a.user).await.unwrap();
+    assert!(store.org_project_members(a.org).await.unwrap().is_empty());
 }
 
 /// One organisation never sees or changes another's rows.

@@ -58,6 +58,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Measures' latest icons per project, while the project is unchanged.
     pub(crate) summaries: Arc<pages::SummaryCache>,
+    /// Projects' icons, progress and method quality in the portfolio, while each is unchanged.
+    pub(crate) portfolios: Arc<gemba_domain::PortfolioCache>,
     /// Uploaded data files: spreadsheets are read by a sandboxed child process, a few at a
     /// time. By default the running executable's `read-sheet` subcommand, which the `gemba`
     /// binary has; a program embedding the app (or a test) sets its own reader.
@@ -74,6 +76,7 @@ impl AppState {
             trusted_proxies: Arc::default(),
             secure_cookies: true,
             summaries: Arc::default(),
+            portfolios: Arc::default(),
             sheets: Arc::default(),
         }
     }

@@ -932,3 +932,203 @@ async fn a_change_package_is_adopted_and_its_spread_compared() {
     let (_, html) = app.coach.get(&app, &to).await;
     assert!(html.contains("Adopted from"), "{html}");
 }
+
+/// The portfolio keeps each project's icons, progress and method quality while the project is
+/// unchanged: new data show at once (never a stale icon); the PDSA method is pooled over every
+/// cycle of the projects shown; two active projects that look alike are listed, with why.
+#[tokio::test]
+async fn the_portfolio_shows_fresh_icons_pooled_method_quality_and_likely_duplicates() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let a = app.org_a.0;
+    let token = &app.member_token;
+    let mut ids = Vec::new();
+    for (title, aim) in [
+        ("Falls sensors on Ward 9", "Fewer falls at night on Ward 9"),
+        ("Ward 9 night falls sensors", "Fewer falls at night"),
+        ("Sepsis screening in ED", "Antibiotics within an hour"),
+    ] {
+        let r = api
+            .post(
+                "/projects",
+                token,
+                json!({"title": title, "aim": aim, "org_id": a, "status": "testing"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        ids.push(r.body["id"].as_i64().unwrap());
+    }
+    let m = api
+        .post(
+            &format!("/projects/{}/measures", ids[0]),
+            token,
+            json!({"name": "Falls", "type": "outcome", "chart": "xmr", "improvement": "decrease"}),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+    let mid = m.body["id"].as_i64().unwrap();
+    let twelve: Vec<Value> = [
+        10.0, 11.0, 9.0, 10.0, 12.0, 8.0, 10.0, 11.0, 9.0, 10.0, 11.0, 9.0,
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, v)| json!({"date": format!("2024-{:02}-01", i + 1), "value": v}))
+    .collect();
+    let r = api
+        .post(&format!("/measures/{mid}/data"), token, json!(twelve))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Cycles: two on the first project (the second follows the first; both predicted, one
+    // scale), one on the second (nothing recorded but its start).
+    let cycle = |pid: i64, body: Value| {
+        let api = &api;
+        async move {
+            let r = api
+                .post(&format!("/projects/{pid}/pdsa-cycles"), token, body)
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            r.body["id"].as_i64().unwrap()
+        }
+    };
+    let c1 = cycle(
+        ids[0],
+        json!({"title": "Sensors in bay 3", "start_date": "2024-03-04",
+               "prediction": "Fewer falls at night", "scale": "Bay 3, two weeks"}),
+    )
+    .await;
+    cycle(
+        ids[0],
+        json!({"title": "Sensors in every bay", "start_date": "2024-05-06",
+               "prediction": "Fewer falls", "follows_id": c1}),
+    )
+    .await;
+    cycle(
+        ids[1],
+        json!({"title": "Night checks", "start_date": "2024-06-03"}),
+    )
+    .await;
+
+    let path = format!("/portfolio?org={a}");
+    let icon = |body: &Value| {
+        body["organisations"][0]["projects"][0]["measures"][0]["variation_icon"].clone()
+    };
+    let p = api.get(&path, token).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    let o = &p.body["organisations"][0];
+    assert_eq!(o["projects"][0]["title"], "Falls sensors on Ward 9");
+    // Twelve values about 10: common cause.
+    assert_eq!(icon(&p.body), "common_cause");
+    // The mean is 10 and the mean moving range 2 (11 moving ranges summing 22), so the upper
+    // limit is 10 + 2.66 × 2 = 15.3: a value of 40 in January 2025 is special cause concern
+    // (falls going up). The next read shows it, not the icon kept from before.
+    let r = api
+        .post(
+            &format!("/measures/{mid}/data"),
+            token,
+            json!([{"date": "2025-01-01", "value": 40.0}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let p = api.get(&path, token).await;
+    assert_eq!(icon(&p.body), "concern_high");
+    let o = &p.body["organisations"][0];
+    // The latest activity moved with the new value too.
+    assert_eq!(o["projects"][0]["last_activity"], "2025-01-01");
+
+    // Method quality. First project: 2 cycles, both predicted, both linked, one scale, both
+    // with data in their month and the next (March–April, May–June 2024): 100, 100, 50, 100%.
+    // Second: 1 cycle, nothing; third: none. Pooled: 3 cycles, 2 predicted (67%), 2 linked
+    // (67%), 1 scale (33%), 2 with monthly data (67%).
+    let shares = |q: &Value| -> (i64, Vec<i64>) {
+        (
+            q["cycles"].as_i64().unwrap(),
+            q["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["percent"].as_i64().unwrap())
+                .collect(),
+        )
+    };
+    assert_eq!(
+        o["projects"][0]["method_counts"],
+        json!({"cycles": 2, "predicted": 2, "iterative": 2, "scaled": 1, "monthly_data": 2})
+    );
+    assert_eq!(
+        o["projects"][1]["method_counts"],
+        json!({"cycles": 0, "predicted": 0, "iterative": 0, "scaled": 0, "monthly_data": 0})
+    );
+    assert_eq!(shares(&o["method_quality"]), (3, vec![67, 67, 33, 67]));
+    // Filtered to no project (a method none uses), there is nothing to pool.
+    let only = api.get(&format!("{path}&method=none-such"), token).await;
+    assert_eq!(
+        shares(&only.body["organisations"][0]["method_quality"]),
+        (0, vec![0, 0, 0, 0])
+    );
+
+    // Likely duplicates: the two falls projects have the same distinctive words (falls,
+    // night, sensors, ward; "9" is one character, "on", "at" and "fewer" too common); each word
+    // is in 2 of the 3 projects and weighs the same, so they come alphabetically, and the
+    // share is 1. Sepsis shares nothing.
+    let d = o["likely_duplicates"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["project_ids"], json!([ids[0], ids[1]]));
+    assert_eq!(
+        d[0]["shared_words"],
+        json!(["falls", "night", "sensors", "ward"])
+    );
+    assert_eq!(d[0]["share"], 1.0);
+    // Taking one of them back to an idea (not active work) takes the pair off the list.
+    let r = api
+        .patch(
+            &format!("/projects/{}", ids[1]),
+            token,
+            json!({"status": "idea"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let p = api.get(&path, token).await;
+    assert_eq!(p.body["organisations"][0]["likely_duplicates"], json!([]));
+    api.patch(
+        &format!("/projects/{}", ids[1]),
+        token,
+        json!({"status": "testing"}),
+    )
+    .await;
+
+    // The page shows both sections, and the CSV the counts and the pair.
+    let (status, page) = app.member.get(&app, &format!("/orgs/{a}/portfolio")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("PDSA method quality"), "{page}");
+    assert!(page.contains("Likely duplicates"));
+    assert!(
+        page.contains("Both about: falls, night, sensors, ward"),
+        "{page}"
+    );
+    assert!(page.contains("Predicted 100%, linked 100%, scale 50%, monthly data 100%"));
+    let csv = app
+        .member
+        .client
+        .get(app.url(&format!("/orgs/{a}/portfolio.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].ends_with(
+            "stalled,pdsa_cycles,predicted,iterative,scaled,monthly_data,likely_duplicates"
+        ),
+        "{csv}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("{},Falls sensors on Ward 9,", ids[0])),
+        "{csv}"
+    );
+    assert!(
+        lines[1].ends_with(&format!(",2,2,2,1,2,{}", ids[1])),
+        "{csv}"
+    );
+}

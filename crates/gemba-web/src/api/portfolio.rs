@@ -61,15 +61,27 @@ pub async fn show(
             vec![OrgId(id)]
         }
     };
+    // The names of the user's organisations in one read, not one per organisation.
+    let names = state.store.memberships(user.id).await?;
     let mut out = Vec::with_capacity(orgs.len());
     for org in orgs {
-        let p = portfolio(&access, org, &filter, crate::pages::today()).await?;
-        let name = state
-            .store
-            .org(org)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
+        let p = portfolio(
+            &access,
+            org,
+            &filter,
+            crate::pages::today(),
+            &state.portfolios,
+        )
+        .await?;
+        let name = match names.iter().find(|m| m.org.id == org) {
+            Some(m) => m.org.name.clone(),
+            None => state
+                .store
+                .org(org)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default(),
+        };
         out.push(PortfolioJson::new(&p, &name));
     }
     Ok(Json(PortfoliosJson { organisations: out }))

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
     create_priority, delete_priority, link_priorities, portfolio, priority, update_priority,
-    Action, BoardError, Grant, OrgId, Portfolio, PortfolioFilter, PortfolioProject, PriorityDraft,
-    PriorityId, PriorityScope, Project, ProjectId, ProjectStatus, Version,
+    Action, BoardError, Grant, MethodQuality, OrgId, Portfolio, PortfolioFilter, PortfolioProject,
+    PriorityDraft, PriorityId, PriorityScope, Project, ProjectId, ProjectStatus, Version,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -77,7 +77,7 @@ async fn load(
         .map_err(|_| PageError::NotFound)?;
     let (pairs, filter) = filter_of(query)?;
     let access = user.access(state);
-    let p = portfolio(&access, org, &filter, super::today())
+    let p = portfolio(&access, org, &filter, super::today(), &state.portfolios)
         .await
         .map_err(board_error)?;
     let grant = access.org(org, Action::Read).ok().map(|a| a.grant());
@@ -212,6 +212,8 @@ async fn portfolio_page(
                 tbody { tr { @for (_, n) in &p.by_stage { td class="num" { (n) } } } }
             }
         }
+        (method_section(&p))
+        (duplicates_section(&p))
         @let idle: Vec<_> = p.without_active_work().collect();
         @if !idle.is_empty() {
             div class="notice notice--warning" {
@@ -230,6 +232,74 @@ async fn portfolio_page(
     Ok(layout::page("Portfolio", Some(&user), body))
 }
 
+/// The quality of the PDSA method over every cycle of the projects shown.
+fn method_section(p: &Portfolio) -> Markup {
+    let total = p.method();
+    html! {
+        h2 id="method" { "PDSA method quality" }
+        p class="hint" {
+            "Of all " (total.cycles) " PDSA cycles of the projects shown, how many show each "
+            "feature of a well-run cycle (Taylor et al. 2014). A project with more cycles counts for more."
+        }
+        div class="table-scroll" role="region" aria-label="PDSA method quality" tabindex="0" {
+            table class="table" {
+                caption class="visually-hidden" { "PDSA method quality across the projects shown" }
+                thead { tr { th scope="col" { "Feature" } th scope="col" class="num" { "Cycles" } th scope="col" class="num" { "Share" } } }
+                tbody {
+                    @for (_, label, n, percent) in total.rows() {
+                        tr { th scope="row" { (label) } td class="num" { (n) } td class="num" { (percent) "%" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Pairs of active projects shown that look alike, with the words they share.
+fn duplicates_section(p: &Portfolio) -> Markup {
+    html! {
+        h2 id="duplicates" { "Likely duplicates" }
+        p class="hint" {
+            "Active projects shown that share most of the distinctive words of their titles, aims "
+            "and problems: worth asking the two teams whether they are doing the same work."
+        }
+        @if p.duplicates.is_empty() {
+            p { "No likely duplicates among the active projects shown." }
+        } @else {
+            ul class="duplicates" {
+                @for d in &p.duplicates {
+                    li {
+                        a href={ "/projects/" (d.a.0) } { (d.a.1) } " and "
+                        a href={ "/projects/" (d.b.0) } { (d.b.1) }
+                        br;
+                        span class="hint" {
+                            "Both about: " (d.shared.join(", "))
+                            " (" (format!("{:.0}", d.share * 100.0)) "% of what sets the smaller one apart)"
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A project's PDSA method in a few words.
+fn method_cell(q: &MethodQuality) -> Markup {
+    html! {
+        @if q.cycles == 0 {
+            span class="hint" { "No cycles" }
+        } @else {
+            (q.cycles) @if q.cycles == 1 { " cycle" } @else { " cycles" }
+            br;
+            @let rows = q.rows();
+            span class="hint" {
+                "Predicted " (rows[0].3) "%, linked " (rows[1].3) "%, scale " (rows[2].3)
+                "%, monthly data " (rows[3].3) "%"
+            }
+        }
+    }
+}
+
 fn project_table(p: &Portfolio, rows: &[usize], caption: &str) -> Markup {
     html! {
         @if rows.is_empty() {
@@ -240,7 +310,7 @@ fn project_table(p: &Portfolio, rows: &[usize], caption: &str) -> Markup {
                     caption class="visually-hidden" { "Projects: " (caption) }
                     thead { tr {
                         th scope="col" { "Project" } th scope="col" { "Stage" } th scope="col" { "Team" }
-                        th scope="col" { "Lead" } th scope="col" { "Progress" } th scope="col" { "Measures" } th scope="col" { "Last activity" }
+                        th scope="col" { "Lead" } th scope="col" { "Progress" } th scope="col" { "Measures" } th scope="col" { "PDSA method" } th scope="col" { "Last activity" }
                     } }
                     tbody {
                         @for i in rows {
@@ -277,6 +347,7 @@ fn project_row(x: &PortfolioProject) -> Markup {
                     }
                 }
             }
+            td { (method_cell(&x.method)) }
             td {
                 (x.last_activity.format("%-d %b %Y"))
                 @if x.stalled { br; strong class="tag tag--warning" { "Stalled" } }
@@ -307,7 +378,9 @@ async fn portfolio_csv(
 }
 
 /// The portfolio as CSV: one row per project, priorities by title separated by `; `, each
-/// measure as `name: variation / assurance`.
+/// measure as `name: variation / assurance`; its PDSA cycles and how many show each feature of
+/// the method (summing a column pools them over the projects, as the page's totals do), and the
+/// ids of the projects it likely duplicates.
 pub(crate) fn portfolio_csv_bytes(p: &Portfolio) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -324,6 +397,12 @@ pub(crate) fn portfolio_csv_bytes(p: &Portfolio) -> Result<Vec<u8>, csv::Error> 
         "progress",
         "lead_score",
         "stalled",
+        "pdsa_cycles",
+        "predicted",
+        "iterative",
+        "scaled",
+        "monthly_data",
+        "likely_duplicates",
     ])?;
     for x in &p.projects {
         let priorities: Vec<&str> = p
@@ -344,6 +423,21 @@ pub(crate) fn portfolio_csv_bytes(p: &Portfolio) -> Result<Vec<u8>, csv::Error> 
                 )
             })
             .collect();
+        let id = x.project.id;
+        let twins: Vec<String> = p
+            .duplicates
+            .iter()
+            .filter_map(|d| {
+                if d.a.0 == id {
+                    Some(d.b.0)
+                } else if d.b.0 == id {
+                    Some(d.a.0)
+                } else {
+                    None
+                }
+            })
+            .map(|t| t.to_string())
+            .collect();
         // Text typed by users is written so that a spreadsheet never runs it as a formula.
         let text = |s: &str| gemba_data::csv_text(s).into_owned();
         w.write_record([
@@ -360,6 +454,12 @@ pub(crate) fn portfolio_csv_bytes(p: &Portfolio) -> Result<Vec<u8>, csv::Error> 
             format!("{:.1}", x.progress),
             x.assessed.map(|a| format!("{a:.1}")).unwrap_or_default(),
             if x.stalled { "yes" } else { "no" }.to_owned(),
+            x.method.cycles.to_string(),
+            x.method.predicted.to_string(),
+            x.method.iterative.to_string(),
+            x.method.scaled.to_string(),
+            x.method.monthly_data.to_string(),
+            twins.join("; "),
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -411,6 +511,7 @@ async fn render_priorities(
         org,
         &PortfolioFilter::default(),
         super::today(),
+        &state.portfolios,
     )
     .await
     .map_err(board_error)?;
@@ -670,9 +771,15 @@ async fn system_page(
         .map(OrgId)
         .map_err(|_| PageError::NotFound)?;
     let (pairs, filter) = filter_of(query.as_deref())?;
-    let s = gemba_domain::system_portfolio(&user.access(&state), org, &filter, super::today())
-        .await
-        .map_err(board_error)?;
+    let s = gemba_domain::system_portfolio(
+        &user.access(&state),
+        org,
+        &filter,
+        super::today(),
+        &state.portfolios,
+    )
+    .await
+    .map_err(board_error)?;
     let statuses = stage_options();
     let shown: usize = s.orgs.iter().map(|(_, p)| p.projects.len()).sum();
     let total: usize = s.orgs.iter().map(|(_, p)| p.total).sum();
