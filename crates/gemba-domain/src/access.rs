@@ -65,6 +65,10 @@ pub enum Action {
     /// Set a project's progress score over the one derived from its record (with a reason), or
     /// clear it.
     AssessProgress,
+    /// Put forward an idea, support ideas and comment on them.
+    ShareIdeas,
+    /// Triage ideas: their status and the response their submitters see.
+    TriageIdeas,
 }
 
 /// One row of the permission table.
@@ -223,11 +227,23 @@ pub const POLICY: &[Permission] = &[
         roles: LEADS,
         project_lead: true,
     },
+    Permission {
+        action: Action::ShareIdeas,
+        what: "put forward an idea, support ideas and comment on them",
+        roles: &Role::ALL,
+        project_lead: false,
+    },
+    Permission {
+        action: Action::TriageIdeas,
+        what: "triage ideas and respond to them",
+        roles: LEADS,
+        project_lead: false,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -248,6 +264,8 @@ impl Action {
         Action::AssessBoard,
         Action::ManagePriorities,
         Action::AssessProgress,
+        Action::ShareIdeas,
+        Action::TriageIdeas,
     ];
 
     /// Its row of [`POLICY`].

@@ -135,11 +135,17 @@ pub enum Field {
     /// Whether a project is private to its organisation (else its system's other organisations
     /// see it too).
     Private,
+    /// An idea's idea (what to change).
+    Idea,
+    /// The area an idea concerns.
+    Area,
+    /// The response to an idea that its submitter sees.
+    Response,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 64] = [
+    pub const ALL: [Field; 67] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -204,6 +210,9 @@ impl Field {
         Field::StallWeeks,
         Field::Scale,
         Field::Private,
+        Field::Idea,
+        Field::Area,
+        Field::Response,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -274,6 +283,9 @@ impl Field {
             Field::StallWeeks => "stall_weeks",
             Field::Scale => "scale",
             Field::Private => "private",
+            Field::Idea => "idea",
+            Field::Area => "area",
+            Field::Response => "response",
         }
     }
 

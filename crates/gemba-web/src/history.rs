@@ -258,6 +258,9 @@ fn field_noun(f: Field) -> &'static str {
         Field::StallWeeks => "the weeks before work is stalled",
         Field::Scale => "the scale of the test",
         Field::Private => "whether it is private to its organisation",
+        Field::Idea => "the idea",
+        Field::Area => "the area",
+        Field::Response => "the response",
     }
 }
 

@@ -147,6 +147,9 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Reason => ("Reason", "why the derived score is not the right one"),
         Field::Scale => ("Scale of the test", "the scale of the test"),
         Field::Private => ("Private to the organisation", "whether it is private"),
+        Field::Idea => ("Your idea", "your idea"),
+        Field::Area => ("Where", "where it applies"),
+        Field::Response => ("Response", "a response"),
         Field::StallWeeks => (
             "Weeks without activity",
             "a whole number of weeks from 1 to 52",
