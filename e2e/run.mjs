@@ -842,6 +842,46 @@ async function journey(browser, base) {
       await axeCheck(page, 'Learning library (/library)');
     });
 
+    await step('the improvement lead adopts the change package for another team; the spread view puts both projects side by side; the form and the view pass axe, the view also at phone width', async () => {
+      await page.goto(projectUrl);
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname.endsWith('/adopt')),
+        page.getByRole('link', { name: 'Adopt this change package', exact: true }).click(),
+      ]);
+      await axeCheck(page, 'Adopt a change package (/projects/{id}/adopt)');
+      await page.getByLabel('Title of the new project').fill('Time-critical doses on ward 9');
+      await Promise.all([
+        page.waitForURL((u) => /\/projects\/\d+$/.test(new URL(u).pathname) && u.toString() !== projectUrl),
+        page.getByRole('button', { name: 'Adopt this change package' }).click(),
+      ]);
+      check((await page.content()).includes('Adopted from'), 'the adopted project does not say where it comes from');
+      const spreadUrl = `${projectUrl}/spread`;
+      await page.goto(spreadUrl);
+      await page.getByRole('heading', { name: 'Spread of this change package', level: 1 }).waitFor();
+      const shown = await page.locator('.small-multiple').count();
+      check(shown === 2, `the spread view shows ${shown} projects, expected the original and its adopter`);
+      await axeCheck(page, 'Spread view (/projects/{id}/spread)');
+      const phone = await browser.newContext({
+        viewport: PHONE,
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        storageState: await context.storageState(),
+      });
+      try {
+        const p = await phone.newPage();
+        p.setDefaultTimeout(30_000);
+        await p.goto(spreadUrl);
+        await axeCheck(p, `Spread view at ${PHONE.width} px (/projects/{id}/spread)`);
+        const r = await phoneWidth(p);
+        log(`    spread view: document ${r.scrollWidth} px wide in a ${r.clientWidth} px viewport`);
+        if (r.scrollWidth > r.clientWidth) await saveArtifacts(p, 'phone-spread');
+        check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px the spread view scrolls sideways (${r.scrollWidth} px)`);
+      } finally {
+        await phone.close();
+      }
+    });
+
     check(pageErrors.length === 0, `the pages threw JavaScript errors: ${pageErrors.join('; ')}`);
   } catch (e) {
     await saveArtifacts(page, `failed-${slug(currentStep)}`);

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod progress;
 pub mod report;
+pub mod spread;
 pub mod workspace;
 
 use gemba_spc::funnel::{FunnelGroup, FunnelLimits, FunnelResult, FunnelType, SrMethod};

@@ -242,7 +242,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     let ward7 = store.create_team(riverside, "Ward 7 (Frailty)").await?;
     let maternity = store.create_team(riverside, "Maternity").await?;
     let district = store.create_team(northfield, "District Nursing").await?;
-    store.create_team(northfield, "Falls Response").await?;
+    let falls_response = store.create_team(northfield, "Falls Response").await?;
 
     let ed_id = ed_project(store, riverside, ed, coach, ae_data).await?;
     let falls_id = falls_project(store, riverside, ward7, nurse, partner).await?;
@@ -328,6 +328,14 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
         )
         .await?;
     progress_overrides(store, falls_id, users[1]).await?;
+    spread_falls(
+        store,
+        [riverside, northfield],
+        falls_response,
+        falls_id,
+        lead_north,
+    )
+    .await?;
     across_the_system(store, northfield, district, &users).await?;
     Ok(())
 }
@@ -364,6 +372,56 @@ async fn across_the_system(
     };
     store.create_project(northfield, &f, lead_north).await?;
     Ok(())
+}
+
+/// Spread: Northfield's Falls Response team adopts Riverside's falls change package (the
+/// driver diagram and the measure's definition, not its data) and keeps its own data from
+/// January 2025, at a higher rate on its community wards, so that the spread view shows both
+/// trusts side by side and in the funnel plot. Northfield's improvement lead, who adopts it,
+/// is also a member at Riverside (to read the original, as a system-wide lead would).
+async fn spread_falls(
+    store: &dyn Store,
+    [riverside, northfield]: [OrgId; 2],
+    team: TeamId,
+    falls: ProjectId,
+    lead: UserId,
+) -> Result<ProjectId> {
+    store.set_membership(lead, riverside, Role::Member).await?;
+    let access = gemba_domain::Access::load(store, lead).await?;
+    let draft = gemba_domain::AdoptDraft {
+        org: Some(northfield.0.to_string()),
+        team: Some(team.0.to_string()),
+        title: Some("Fewer falls on the community wards".into()),
+    };
+    let adopted = gemba_domain::adopt(&access, falls, &draft)
+        .await
+        .context("adopting the falls change package")?;
+    let link = store
+        .adoption(adopted)
+        .await?
+        .context("the adoption just made")?;
+    let &(_, measure) = link
+        .measures
+        .first()
+        .context("the falls measure was copied")?;
+    let mut noise = Noise(41);
+    let points: Vec<DataPoint> = (0..12)
+        .map(|k| {
+            let bed_days = (610.0 + 25.0 * noise.next()).round();
+            // Community wards start higher and come down after the rounding starts in May.
+            let rate = if k >= 4 { 7.0 } else { 10.5 };
+            let falls = (rate * bed_days / 1000.0 + 1.5 * noise.next())
+                .round()
+                .max(0.0);
+            DataPoint {
+                date: month(date(2025, 1, 1), k),
+                value: Some(falls),
+                denominator: Some(bed_days),
+            }
+        })
+        .collect();
+    store.put_data(measure, &points, lead).await?;
+    Ok(adopted)
 }
 
 /// The falls project's lead judges its progress higher than its record shows: the ward's
@@ -1323,6 +1381,54 @@ mod tests {
             let narratives = store.narratives(riverside, &p.period).await.unwrap();
             assert_eq!(narratives.len(), 3, "one per board measure for {}", p.label);
         }
+    }
+
+    /// Issue 12's spread in the demo: Northfield adopted Riverside's falls change package and
+    /// keeps its own data; the spread view shows both trusts, charted on one axis and in a funnel
+    /// plot, to Northfield's lead (a member of both).
+    #[tokio::test]
+    async fn the_demo_s_falls_work_has_spread_to_northfield() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        let lead = store
+            .user_by_email(&Email::parse("lead@northfield.nhs.uk").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let access = gemba_domain::Access::load(&store, lead.id).await.unwrap();
+        let falls = store
+            .projects(OrgId(1))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.title == "Fewer falls on Ward 7")
+            .unwrap();
+        let view = gemba_domain::spread(&access, falls.id, &gemba_domain::SpreadDraft::default())
+            .await
+            .unwrap();
+        assert_eq!(view.members.len(), 2);
+        assert_eq!(view.members[1].org_name, "Northfield Community Health");
+        assert!(view.members.iter().all(|m| m.chart.is_some()));
+        // One axis: January 2024 to December 2025 for both.
+        assert_eq!(view.axis.len(), 24);
+        let gemba_domain::SpreadFunnel::Plot { members, .. } = &view.funnel else {
+            panic!("a funnel plot: {:?}", view.funnel)
+        };
+        assert_eq!(members, &[0, 1]);
+        // The original has spread; the adopter's data are its own.
+        let progress = gemba_domain::project_progress(&access, falls.id, date(2026, 1, 1))
+            .await
+            .unwrap();
+        assert_eq!(progress.evidence.adopted_elsewhere, 1);
+        assert_eq!(
+            store
+                .data(view.members[0].measure.as_ref().unwrap().id)
+                .await
+                .unwrap()
+                .len(),
+            24
+        );
     }
 
     /// Issue 12's progress in the demo: the projects show different scores, some stalled and

@@ -141,11 +141,17 @@ pub enum Field {
     Area,
     /// The response to an idea that its submitter sees.
     Response,
+    /// The organisation something is done in (adopting a change package).
+    Organisation,
+    /// A measure, chosen by its id (the spread view's shared measure).
+    Measure,
+    /// A window of periods (the spread view's funnel plot).
+    Periods,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 67] = [
+    pub const ALL: [Field; 70] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -213,6 +219,9 @@ impl Field {
         Field::Idea,
         Field::Area,
         Field::Response,
+        Field::Organisation,
+        Field::Measure,
+        Field::Periods,
     ];
 
     /// The field's name in the API (`team_id`, `type`, `change_idea_id`…), also the name a
@@ -286,6 +295,9 @@ impl Field {
             Field::Idea => "idea",
             Field::Area => "area",
             Field::Response => "response",
+            Field::Organisation => "organisation_id",
+            Field::Measure => "measure_id",
+            Field::Periods => "periods",
         }
     }
 

@@ -25,6 +25,7 @@ mod progress;
 mod report;
 mod search;
 mod self_assessment;
+mod spread;
 mod store;
 mod system;
 mod units;
@@ -99,6 +100,12 @@ pub use search::{
 pub use self_assessment::{
     assessment_view, compare_assessments, gather_evidence, rate_board, start_assessment,
     AssessmentError, AssessmentView, Comparison,
+};
+pub use spread::{
+    adopt, adopt_choices, adopted_measure, adopted_project, adoption_links, align, funnel_type,
+    shared_axis, spread, spread_funnel, spreads, window_of, AdoptChoices, AdoptDraft, Adoption,
+    AdoptionLinks, NewAdoption, SpreadDraft, SpreadFunnel, SpreadMember, SpreadView,
+    DEFAULT_WINDOW, MAX_AXIS, MAX_WINDOW,
 };
 pub use store::{Session, Store, StoreError};
 pub use system::{

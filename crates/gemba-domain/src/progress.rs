@@ -14,9 +14,7 @@ use crate::access::{Access, AccessError, Action};
 use crate::assessment::percent;
 use crate::chart::measure_chart;
 use crate::draft::{Field, FieldProblem, Problem, Problems};
-use crate::model::{
-    DataPoint, Measure, MeasureType, PdsaCycle, Project, ProjectId, ProjectStatus, Version,
-};
+use crate::model::{DataPoint, Measure, MeasureType, PdsaCycle, Project, ProjectId, Version};
 use crate::period::Period;
 use crate::store::StoreError;
 
@@ -104,9 +102,9 @@ pub struct ProgressEvidence {
     pub cycles_started: usize,
     /// Cycles whose change was tested: a study written or an act decision taken.
     pub cycles_tested: usize,
-    /// The project's status (spreading counts as spread until adoption by other teams is
-    /// recorded, which comes with the portfolio's adoption links).
-    pub status: ProjectStatus,
+    /// How many other teams or organisations have adopted the project's change package (live
+    /// adopting projects outside its own team; see [`crate::spreads`]).
+    pub adopted_elsewhere: usize,
 }
 
 /// One step of the progress ladder: the score it earns and the evidence it asks for.
@@ -130,7 +128,8 @@ pub enum Step {
     /// 4.5: an outcome measure's improvement is sustained over a phase (see
     /// [`MeasureSignal::sustained`]).
     Sustained,
-    /// 5.0: the change is spreading to other teams (the project's status is "spreading").
+    /// 5.0: the change has spread: at least one other team or organisation has adopted the
+    /// project's change package (its status alone is not evidence).
     Spread,
 }
 
@@ -180,7 +179,7 @@ impl Step {
             Step::OutcomeImprovement => "Improvement on an outcome measure",
             Step::Significant => "Improvement on process and outcome measures together",
             Step::Sustained => "Improvement sustained over a phase",
-            Step::Spread => "Spreading to other teams",
+            Step::Spread => "Adopted by another team or organisation",
         }
     }
 
@@ -197,7 +196,7 @@ impl Step {
             Step::OutcomeImprovement => outcome,
             Step::Significant => process && outcome,
             Step::Sustained => e.outcome.iter().any(|m| m.sustained),
-            Step::Spread => e.status == ProjectStatus::Spreading,
+            Step::Spread => e.adopted_elsewhere > 0,
         }
     }
 }
@@ -224,7 +223,7 @@ pub struct Progress {
 /// tested (a study or act recorded), 3.0 modest improvement (a process measure improves), 3.5
 /// improvement (an outcome measure improves), 4.0 significant improvement (both), 4.5
 /// sustainable improvement (held over a phase of an outcome measure), 5.0 outstanding
-/// sustainable results (spreading to other teams).
+/// sustainable results (adopted by another team or organisation: spread).
 pub fn derive_progress(e: &ProgressEvidence) -> Progress {
     let steps: Vec<(Step, bool)> = Step::ALL.iter().map(|s| (*s, s.met(e))).collect();
     let score = steps
@@ -366,13 +365,16 @@ pub struct ProjectProgress {
 }
 
 /// The facts of one project, as of `today`, from its measures with their data and its cycles;
-/// `team` says whether it has a lead or members.
+/// `team` says whether it has a lead or members, `adopted_elsewhere` how many other teams or
+/// organisations adopted its change package.
+#[allow(clippy::too_many_arguments)] // the facts of one project, each read once by the caller
 pub fn gather(
     project: &Project,
     team: bool,
     measures: &[(Measure, Vec<DataPoint>)],
     cycles: &[PdsaCycle],
     prediction_after_study: &[crate::model::PdsaId],
+    adopted_elsewhere: usize,
     today: NaiveDate,
     stall_weeks: u32,
 ) -> ProjectProgress {
@@ -397,7 +399,7 @@ pub fn gather(
             .iter()
             .filter(|c| !c.fields.study.trim().is_empty() || c.fields.act.is_some())
             .count(),
-        status: project.status,
+        adopted_elsewhere,
     };
     let data_dates: Vec<NaiveDate> = measures
         .iter()
@@ -540,7 +542,22 @@ pub async fn progress_given(
     stall_weeks: u32,
 ) -> Result<ProjectProgress, StoreError> {
     let late = predictions_after_study(&store.history(project.id).await?);
-    let mut progress = gather(project, team, measures, cycles, &late, today, stall_weeks);
+    let adopted = store
+        .adoptions_of(project.id)
+        .await?
+        .iter()
+        .filter(|a| crate::spread::spreads(project, a))
+        .count();
+    let mut progress = gather(
+        project,
+        team,
+        measures,
+        cycles,
+        &late,
+        adopted,
+        today,
+        stall_weeks,
+    );
     progress.assessed = store.progress_override(project.id).await?;
     Ok(progress)
 }
@@ -783,7 +800,7 @@ mod tests {
             process: vec![],
             cycles_started: 0,
             cycles_tested: 0,
-            status: ProjectStatus::Scoping,
+            adopted_elsewhere: 0,
         }
     }
 
@@ -855,8 +872,10 @@ mod tests {
             ..both.clone()
         };
         assert_eq!(derive_progress(&sustained).score, 4.5);
+        // A status of "spreading" is a claim, not evidence: no adoption, no 5.0.
+        assert_eq!(derive_progress(&sustained).score, 4.5);
         let spread = ProgressEvidence {
-            status: ProjectStatus::Spreading,
+            adopted_elsewhere: 1,
             ..sustained
         };
         let p = derive_progress(&spread);

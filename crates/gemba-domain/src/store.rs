@@ -34,6 +34,7 @@ use crate::report::{
     Narrative, NarrativeText, Publication, PublishedCopy, ReportSettings, SavedReport,
 };
 use crate::search::{SearchHit, SearchTerms};
+use crate::spread::{Adoption, NewAdoption};
 use crate::validate::Email;
 
 /// A storage failure. Not-found is not an error: lookups return `Option`.
@@ -581,6 +582,16 @@ pub trait Store: Send + Sync + 'static {
         expected: Option<Version>,
         by: UserId,
     ) -> Result<Version, StoreError>;
+    /// Adopts a change package in one transaction: creates the project in `adoption.org` with
+    /// `by` as its lead, copies of the nodes (same structure, new ids) and measures (new ids,
+    /// no data), the link to the source and each copied measure's link to its source measure,
+    /// with the history records of what was created. `Missing` when the source is not a live
+    /// project, the team is not the organisation's, or a node's parent is not among the nodes.
+    async fn adopt(&self, adoption: &NewAdoption, by: UserId) -> Result<ProjectId, StoreError>;
+    /// The adoption a project was made by, if any (whatever has become of its source).
+    async fn adoption(&self, project: ProjectId) -> Result<Option<Adoption>, StoreError>;
+    /// The live projects made by adopting `source`'s change package, oldest adoption first.
+    async fn adoptions_of(&self, source: ProjectId) -> Result<Vec<Adoption>, StoreError>;
     /// Who owns a resource, deleted or not: its organisation and, for something in a project,
     /// the project and its lead. One lookup; `None` when there is no such row.
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError>;

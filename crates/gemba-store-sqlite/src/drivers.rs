@@ -80,11 +80,26 @@ pub(crate) async fn add(
     by: UserId,
 ) -> Result<DriverNodeId, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-    let at = now();
     live_project(&mut tx, project).await?;
     if let Some(parent) = parent {
         check_in_project(&mut tx, parent, project).await?;
     }
+    let id = insert(&mut tx, project, parent, kind, text, by).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(id)
+}
+
+/// Inserts a node (its parent already checked) with its history record, in the caller's
+/// transaction.
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    project: ProjectId,
+    parent: Option<DriverNodeId>,
+    kind: DriverKind,
+    text: &str,
+    by: UserId,
+) -> Result<DriverNodeId, StoreError> {
+    let at = now();
     let done = sqlx::query(
         "INSERT INTO driver_nodes (project_id, parent_id, kind, text, position) \
          VALUES (?, ?, ?, ?, \
@@ -95,20 +110,19 @@ pub(crate) async fn add(
     .bind(kind.name())
     .bind(text)
     .bind(project.0)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(db)?;
     let id = DriverNodeId(done.last_insert_rowid());
     let object = HistoryObject::new(kind.into(), id.0, text);
     record(
-        &mut tx,
+        &mut *conn,
         project,
         by,
         at,
         &[HistoryRecord::new(object, Action::Created)],
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(id)
 }
 

@@ -40,6 +40,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 mod accounts;
+mod adoptions;
 mod assessments;
 mod board;
 mod closing;
@@ -772,6 +773,18 @@ impl Store for SqliteStore {
         by: UserId,
     ) -> Result<Version, StoreError> {
         closing::set_closing_summary(&self.pool, project, text, expected, by).await
+    }
+
+    async fn adopt(&self, adoption: &NewAdoption, by: UserId) -> Result<ProjectId, StoreError> {
+        adoptions::adopt(&self.pool, adoption, by).await
+    }
+
+    async fn adoption(&self, project: ProjectId) -> Result<Option<Adoption>, StoreError> {
+        adoptions::adoption(&self.pool, project).await
+    }
+
+    async fn adoptions_of(&self, source: ProjectId) -> Result<Vec<Adoption>, StoreError> {
+        adoptions::adoptions_of(&self.pool, source).await
     }
 
     async fn owner(&self, resource: Resource) -> Result<Option<Owner>, StoreError> {

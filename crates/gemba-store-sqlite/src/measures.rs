@@ -145,8 +145,20 @@ pub(crate) async fn create(
     by: UserId,
 ) -> Result<MeasureId, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-    let at = now();
     live_project(&mut tx, project).await?;
+    let id = insert(&mut tx, project, f, by).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(id)
+}
+
+/// Inserts a measure of a live project with its history record, in the caller's transaction.
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    project: ProjectId,
+    f: &MeasureFields,
+    by: UserId,
+) -> Result<MeasureId, StoreError> {
+    let at = now();
     let done = sqlx::query(
         "INSERT INTO measures (project_id, name, kind, definition, unit, data_source, chart, \
          improvement, target, rules, rebase, rebases, fix_after, period, multiplier, \
@@ -171,20 +183,19 @@ pub(crate) async fn create(
     .bind(&f.denominator_label)
     .bind(at)
     .bind(at)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(db)?;
     let id = MeasureId(done.last_insert_rowid());
     let object = HistoryObject::new(ObjectKind::Measure, id.0, f.name.as_str());
     record(
-        &mut tx,
+        &mut *conn,
         project,
         by,
         at,
         &[HistoryRecord::new(object, Action::Created)],
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(id)
 }
 

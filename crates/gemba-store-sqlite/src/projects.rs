@@ -138,8 +138,21 @@ pub(crate) async fn create_project(
     by: UserId,
 ) -> Result<ProjectId, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let id = insert(&mut tx, org, f, by).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(id)
+}
+
+/// Inserts a project led by `by`, with its tags and its history record, in the caller's
+/// transaction.
+pub(crate) async fn insert(
+    conn: &mut SqliteConnection,
+    org: OrgId,
+    f: &ProjectFields,
+    by: UserId,
+) -> Result<ProjectId, StoreError> {
     let at = now();
-    check_team(&mut tx, org, f.team).await?;
+    check_team(&mut *conn, org, f.team).await?;
     let done = sqlx::query(
         "INSERT INTO projects (org_id, team_id, title, problem, aim, method, status, sponsor, \
          lead_id, created_at, updated_at, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -156,14 +169,13 @@ pub(crate) async fn create_project(
     .bind(at)
     .bind(at)
     .bind(f.private)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(missing(format!("the organisation {org}")))?;
     let id = ProjectId(done.last_insert_rowid());
-    write_tags(&mut tx, id, &f.tags).await?;
+    write_tags(&mut *conn, id, &f.tags).await?;
     let created = project_record(id, f.title.as_str(), Action::Created);
-    record(&mut tx, id, by, at, &[created]).await?;
-    tx.commit().await.map_err(db)?;
+    record(&mut *conn, id, by, at, &[created]).await?;
     Ok(id)
 }
 

@@ -905,6 +905,44 @@ async fn upgrade_to_progress_starts_without_overrides_at_six_weeks() {
     store.close().await;
 }
 
+/// A database made before migration 0022 has no adoptions; its projects are adopted after.
+#[tokio::test]
+async fn upgrade_to_adoptions_starts_with_none() {
+    let (dir, _, mut conn) = database_before(22).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO orgs (id, name) VALUES (2, 'Southshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'admin')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 2, 'admin')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', 'Fewer falls', '', 'sustaining', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert!(store.adoption(ProjectId(1)).await.unwrap().is_none());
+    assert!(store.adoptions_of(ProjectId(1)).await.unwrap().is_empty());
+    let source = store.project(ProjectId(1)).await.unwrap().unwrap();
+    let new = gemba_domain::NewAdoption {
+        source: source.id,
+        org: OrgId(2),
+        fields: gemba_domain::adopted_project(&source, None),
+        nodes: Vec::new(),
+        measures: Vec::new(),
+    };
+    let p = store.adopt(&new, UserId(1)).await.unwrap();
+    assert_eq!(
+        store.adoption(p).await.unwrap().unwrap().source,
+        ProjectId(1)
+    );
+    store.close().await;
+}
+
 #[tokio::test]
 async fn upgrade_to_accounts_keeps_tokens_teams_and_people() {
     let (dir, _, mut conn) = database_before(6).await;

@@ -70,6 +70,7 @@ macro_rules! conformance {
             strategic_priorities_and_their_projects,
             improvement_events_and_report_outs,
             closing_summaries,
+            adoptions,
             board_self_assessments,
             progress_overrides_and_stall_weeks,
             search_ranks_and_scopes_projects,
@@ -4914,4 +4915,123 @@ pub async fn ideas_supports_comments_triage_and_notifications(store: &dyn Store)
         .iter()
         .all(|n| n.read));
     assert!(store.idea(IdeaId(987_654)).await.unwrap().is_none());
+/// An adoption is written whole, in one transaction: the linked project in the adopter's
+/// organisation led by the adopter, the driver diagram with its structure, the measure
+/// definitions without data, and the links; a failure writes nothing.
+pub async fn adoptions(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Southshire Hospitals", "ben@south.nhs.uk").await;
+    let team = store.create_team(b.org, "Ward 3").await.unwrap();
+    let primary = store
+        .add_driver_node(
+            a.project,
+            None,
+            DriverKind::Primary,
+            "Reliable rounding",
+            a.user,
+        )
+        .await
+        .unwrap();
+    let idea = store
+        .add_driver_node(
+            a.project,
+            Some(primary),
+            DriverKind::ChangeIdea,
+            "Hourly checks at night",
+            a.user,
+        )
+        .await
+        .unwrap();
+    let falls = store
+        .create_measure(a.project, &measure_fields("Falls"), a.user)
+        .await
+        .unwrap();
+    let point = DataPoint {
+        date: date(2024, 1, 1),
+        value: Some(6.0),
+        denominator: Some(900.0),
+    };
+    store.put_data(falls, &[point], a.user).await.unwrap();
+    let source = store.project(a.project).await.unwrap().unwrap();
+    let nodes = store.driver_nodes(a.project).await.unwrap();
+    let measures = store.measures(a.project).await.unwrap();
+    let new = NewAdoption {
+        source: a.project,
+        org: b.org,
+        fields: adopted_project(&source, Some(team)),
+        nodes: nodes.clone(),
+        measures: measures
+            .iter()
+            .map(|m| (m.id, adopted_measure(m)))
+            .collect(),
+    };
+    assert!(store.adoptions_of(a.project).await.unwrap().is_empty());
+
+    // A node whose parent is not among the nodes: nothing is written.
+    let orphan = NewAdoption {
+        nodes: vec![nodes[1].clone()],
+        ..new.clone()
+    };
+    let before = store.projects(b.org).await.unwrap().len();
+    assert!(matches!(
+        store.adopt(&orphan, b.user).await,
+        Err(StoreError::Missing(_))
+    ));
+    assert_eq!(store.projects(b.org).await.unwrap().len(), before);
+
+    let p = store.adopt(&new, b.user).await.unwrap();
+    let adopted = store.project(p).await.unwrap().unwrap();
+    assert_eq!(
+        (adopted.org, adopted.team, adopted.lead),
+        (b.org, Some(team), Some(b.user))
+    );
+    assert_eq!(adopted.title, "Falls on Ward 7");
+    assert_eq!(adopted.aim, source.aim);
+    assert_eq!(adopted.status, ProjectStatus::Testing);
+    assert_eq!(adopted.sponsor, "");
+    let copies = store.driver_nodes(p).await.unwrap();
+    assert_eq!(copies.len(), 2);
+    assert_eq!(copies[0].text, "Reliable rounding");
+    assert_eq!(copies[1].kind, DriverKind::ChangeIdea);
+    assert_eq!(copies[1].parent, Some(copies[0].id));
+    assert_ne!(copies[1].id, idea);
+    let copied = store.measures(p).await.unwrap();
+    assert_eq!(copied.len(), 1);
+    assert_eq!(copied[0].name, "Falls");
+    assert_eq!(copied[0].chart.chart, ChartType::UPrime);
+    assert_eq!(copied[0].chart.target, Some(4.5));
+    assert!(copied[0].chart.rebase.is_empty());
+    assert_eq!(copied[0].chart.fix_after, None);
+    assert!(store.data(copied[0].id).await.unwrap().is_empty());
+    assert_eq!(
+        store.data(falls).await.unwrap().len(),
+        1,
+        "the source keeps its data"
+    );
+
+    let link = store.adoption(p).await.unwrap().unwrap();
+    assert_eq!(
+        (link.project, link.source, link.org, link.team, link.by),
+        (p, a.project, b.org, Some(team), Some(b.user))
+    );
+    assert_eq!(link.measures, vec![(falls, copied[0].id)]);
+    assert!(store.adoption(a.project).await.unwrap().is_none());
+    assert_eq!(store.adoptions_of(a.project).await.unwrap(), vec![link]);
+    // The history of the new project says what was created: the project, two nodes, a measure.
+    let history = store.history(p).await.unwrap();
+    let created = history
+        .iter()
+        .filter_map(|h| h.record())
+        .filter(|r| r.action == Action::Created)
+        .count();
+    assert_eq!(created, 4);
+
+    // A deleted adopter no longer counts; a deleted source cannot be adopted.
+    store.delete_project(p, None, b.user).await.unwrap();
+    assert!(store.adoptions_of(a.project).await.unwrap().is_empty());
+    store.delete_project(a.project, None, a.user).await.unwrap();
+    assert!(matches!(
+        store.adopt(&new, b.user).await,
+        Err(StoreError::Missing(_))
+    ));
 }

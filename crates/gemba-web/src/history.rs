@@ -261,6 +261,9 @@ fn field_noun(f: Field) -> &'static str {
         Field::Idea => "the idea",
         Field::Area => "the area",
         Field::Response => "the response",
+        Field::Organisation => "the organisation",
+        Field::Measure => "the measure",
+        Field::Periods => "the periods",
     }
 }
 

@@ -1361,6 +1361,7 @@ async fn a_team_keeps_its_members_history_and_driver_diagram_through_the_api() {
 fn body_for(method: &str, path: &str) -> Option<Value> {
     match (method, path) {
         ("post", "/projects") => Some(project_body("New")),
+        ("post", "/projects/{id}/adopt") => Some(json!({"organisation_id": 1})),
         ("patch", "/projects/{id}") => Some(json!({"title": "Taken over"})),
         ("post", "/projects/{id}/measures") => Some(measure_body()),
         ("patch", "/measures/{id}") => Some(json!({"name": "Taken over"})),
@@ -1412,15 +1413,16 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
 
 /// The id a route's `{id}` names when it is in a project: of `[project, measure, PDSA cycle,
 /// driver node]`, by the path's first part; `None` for any other route.
-fn in_a_project(template: &str, ids: [i64; 4]) -> Option<i64> {
+fn in_a_project(template: &str, [project, measure, cycle, node]: [i64; 4]) -> Option<i64> {
     [
-        "/projects/{id}",
-        "/measures/{id}",
-        "/pdsa-cycles/{id}",
-        "/driver-nodes/{id}",
+        ("/projects/{id}", project),
+        // A change package is its project's.
+        ("/change-packages/{id}", project),
+        ("/measures/{id}", measure),
+        ("/pdsa-cycles/{id}", cycle),
+        ("/driver-nodes/{id}", node),
     ]
-    .iter()
-    .zip(ids)
+    .into_iter()
     .find(|(prefix, _)| template.starts_with(*prefix))
     .map(|(_, id)| id)
 }
@@ -3524,6 +3526,16 @@ async fn the_systems_other_organisations_read_open_work_and_change_nothing() {
                 assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.body);
                 read += 1;
             }
+        } else if template.ends_with("/adopt") {
+            // The one change the system's other organisations make: adopting the change
+            // package into their own organisation (a project of theirs, not a change of this).
+            let me = app.get("/me", &app.outsider).await;
+            let own = me.body["memberships"][0]["org_id"].as_i64().unwrap();
+            let r = app
+                .post(&path, &app.outsider, json!({"organisation_id": own}))
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            assert_eq!(r.body["org_id"], own);
         } else {
             let r = app
                 .call(m.clone(), &path, &app.outsider, body_for(method, template))
@@ -3597,6 +3609,13 @@ async fn the_systems_other_organisations_read_open_work_and_change_nothing() {
         .get(&format!("/measures/{mid}/data"), &app.outsider)
         .await;
     assert_error(&r, StatusCode::NOT_FOUND, "not_found", None);
-    let none = app.get("/search?q=falls", &app.outsider).await;
-    assert_eq!(none.body["results"], json!([]), "{}", none.body);
+    // Search finds only the outsider's own adoption of it now.
+    let found = app.get("/search?q=falls", &app.outsider).await;
+    let ids: Vec<&Value> = found.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["project_id"])
+        .collect();
+    assert!(!ids.contains(&&json!(pid)), "{}", found.body);
 }

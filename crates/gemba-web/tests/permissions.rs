@@ -437,6 +437,7 @@ fn in_a_project(template: &str) -> bool {
         "/pdsa-cycles/{id}",
         "/driver-nodes/{id}",
         "/drivers/{node}",
+        "/change-packages/{id}",
     ]
     .iter()
     .any(|p| template.starts_with(p))
@@ -576,7 +577,9 @@ async fn every_page_route_answers_each_role_as_the_policy_says() {
 
 /// An API path with its parameters filled in for `asker`.
 fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
-    let id = if template.starts_with("/projects/{id}") {
+    let id = if template.starts_with("/projects/{id}")
+        || template.starts_with("/change-packages/{id}")
+    {
         f.project.0
     } else if template.starts_with("/measures/{id}") {
         f.measure.0
@@ -616,6 +619,7 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
     let me = asker.user.id.0;
     Some(match (method, template) {
         ("post", "/projects") => json!({"title": "Taken over", "org_id": app.org_a.0}),
+        ("post", "/projects/{id}/adopt") => json!({"organisation_id": app.org_a.0}),
         ("patch", "/projects/{id}") => json!({"title": "Taken over"}),
         ("post", "/projects/{id}/members") => json!({"user_id": me}),
         ("post", "/projects/{id}/lead") => json!({"user_id": app.owner.0}),

@@ -691,3 +691,244 @@ async fn a_closed_project_sums_up_what_it_learned_in_the_library() {
     let lib = api.get("/library", &app.outsider_token).await;
     assert!(lib.body.as_array().unwrap().is_empty());
 }
+
+fn close(a: &Value, b: f64) {
+    let a = a.as_f64().unwrap();
+    assert!((a - b).abs() < 1e-4, "{a} is not {b}");
+}
+
+/// Spread (issue 12 §4): a lead of another trust adopts a change package into their own trust;
+/// the copy has the driver diagram and the measure's definition, not the data; the spread view
+/// shows both on one axis with a funnel plot whose limits are worked out by hand, and someone
+/// who cannot read the adopter sees it counted, not named.
+#[tokio::test]
+async fn a_change_package_is_adopted_and_its_spread_compared() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let coach = &app.coach_token;
+    let neighbour = &app.neighbour_token;
+    let source = project(
+        &api,
+        coach,
+        app.org_a,
+        "Fewer falls on Ward 7",
+        "sustaining",
+    )
+    .await;
+    let r = api
+        .post(
+            &format!("/projects/{source}/driver-nodes"),
+            coach,
+            json!({"text": "Help before patients try alone"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let primary = r.body["id"].as_i64().unwrap();
+    let r = api
+        .post(
+            &format!("/projects/{source}/driver-nodes"),
+            coach,
+            json!({"text": "Predictable toileting at night", "parent_id": primary}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = api
+        .post(
+            &format!("/projects/{source}/measures"),
+            coach,
+            json!({"name": "Falls per 1,000 bed days", "type": "outcome", "chart": "u",
+                   "multiplier": 1000, "period": "month", "improvement": "decrease",
+                   "rebase": [{"date": "2025-02-01", "reason": "Rounding on every bay"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let falls = r.body["id"].as_i64().unwrap();
+    let r = api
+        .post(
+            &format!("/measures/{falls}/data"),
+            coach,
+            json!([{"date": "2025-01-01", "value": 10, "denominator": 2000},
+                   {"date": "2025-02-01", "value": 8, "denominator": 2000}]),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+
+    // Southshire's member, outside the system, cannot read Trust A's project: not found.
+    let adopt = format!("/projects/{source}/adopt");
+    let r = api
+        .post(
+            &adopt,
+            &app.outsider_token,
+            json!({"organisation_id": app.org_c.0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    // Trust C's lead, of the same system, reads it and adopts it into Trust C.
+    let lead_c = app
+        .store
+        .user_by_email(&gemba_domain::Email::parse("lead@c.nhs.uk").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    for (body, field) in [
+        (json!({}), "organisation_id"),
+        (json!({"organisation_id": 987654}), "organisation_id"),
+        (
+            json!({"organisation_id": app.org_c.0, "team_id": 987654}),
+            "team_id",
+        ),
+        (
+            json!({"organisation_id": app.org_c.0, "title": "x".repeat(201)}),
+            "title",
+        ),
+    ] {
+        // Some break the schema on purpose; the server still names the field.
+        let r = api.post_unchecked(&adopt, neighbour, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.body["error"]["field"], field, "{}", r.body);
+    }
+    let r = api
+        .post(&adopt, neighbour, json!({"organisation_id": app.org_c.0}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["org_id"], app.org_c.0);
+    assert_eq!(r.body["lead_id"], lead_c.id.0);
+    assert_eq!(r.body["title"], "Fewer falls on Ward 7");
+    assert_eq!(r.body["status"], "testing");
+    let adopted = r.body["id"].as_i64().unwrap();
+    let nodes = api
+        .get(&format!("/projects/{adopted}/driver-nodes"), neighbour)
+        .await;
+    let nodes = nodes.body.as_array().unwrap();
+    assert_eq!(nodes.len(), 2);
+    assert_eq!(nodes[1]["parent_id"], nodes[0]["id"]);
+    let measures = api
+        .get(&format!("/projects/{adopted}/measures"), neighbour)
+        .await;
+    let copy = &measures.body[0];
+    assert_eq!(copy["chart"], "u");
+    assert_eq!(copy["multiplier"], 1000);
+    assert_eq!(copy["rebase"], json!([]), "the source's rebase is its own");
+    let copy_id = copy["id"].as_i64().unwrap();
+    let data = api
+        .get(&format!("/measures/{copy_id}/data"), neighbour)
+        .await;
+    assert_eq!(data.body, json!([]), "the data stay the source's");
+    let r = api
+        .post(
+            &format!("/measures/{copy_id}/data"),
+            neighbour,
+            json!([{"date": "2025-02-01", "value": 12, "denominator": 1500}]),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+
+    // The spread view, for someone who reads both. Totals over the window: A 18 / 4,000 (4.5
+    // per 1,000), C 12 / 1,500 (8.0). θ = 30 / 5,500 = 5.454545 per 1,000; RC limits
+    // θ·exp(∓z / (2√x)) (REFERENCE.md §5.2): at 4,000, 5.370679 and 5.539721 (95 %), 5.322903 and
+    // 5.589443 (99.8 %); at 1,500, 5.318260 and 5.594323, 5.241221 and 5.676552.
+    let view = api
+        .get(&format!("/change-packages/{source}/spread"), neighbour)
+        .await;
+    assert_eq!(view.status, StatusCode::OK, "{}", view.body);
+    let v = &view.body;
+    assert_eq!(v["measure_id"], falls);
+    assert_eq!(v["axis"], json!(["2025-01-01", "2025-02-01"]));
+    assert_eq!(v["hidden_adopters"], 0);
+    assert_eq!(v["projects"][0]["original"], true);
+    assert_eq!(v["projects"][1]["project"]["id"], adopted);
+    assert_eq!(v["projects"][1]["measure_id"], copy_id);
+    // One axis: both series have a point for each month, the adopter's January empty.
+    let points = v["projects"][1]["series"]["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[0]["value"], Value::Null);
+    let f = &v["funnel"];
+    assert_eq!(f["type"], "rc");
+    close(&f["target"], 5.454545);
+    let (a, c) = (&f["groups"][0], &f["groups"][1]);
+    close(&a["value"], 4.5);
+    close(&c["value"], 8.0);
+    close(&a["lower_95"], 5.370679);
+    close(&a["upper_95"], 5.539721);
+    close(&a["lower_998"], 5.322903);
+    close(&a["upper_998"], 5.589443);
+    close(&c["lower_95"], 5.318260);
+    close(&c["upper_998"], 5.676552);
+    assert_eq!(
+        (&a["flag_998"], &c["flag_998"]),
+        (&json!("low"), &json!("high"))
+    );
+    // Trust A's coach reads Trust C's adoption across the system, until Trust C makes it private:
+    // then the adopter is counted, not named, and one organisation makes no funnel plot.
+    let view = api
+        .get(&format!("/change-packages/{source}/spread"), coach)
+        .await;
+    assert_eq!(view.body["projects"].as_array().unwrap().len(), 2);
+    assert_eq!(view.body["hidden_adopters"], 0);
+    let r = api
+        .patch(
+            &format!("/projects/{adopted}"),
+            neighbour,
+            json!({"private": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let view = api
+        .get(&format!("/change-packages/{source}/spread"), coach)
+        .await;
+    assert_eq!(view.body["projects"].as_array().unwrap().len(), 1);
+    assert_eq!(view.body["hidden_adopters"], 1);
+    assert_eq!(view.body["funnel"], Value::Null);
+    assert!(view.body["funnel_note"]
+        .as_str()
+        .unwrap()
+        .contains("at least two"));
+    for (query, field) in [
+        ("periods=0", "periods"),
+        ("measure_id=987654", "measure_id"),
+    ] {
+        let r = api
+            .get(
+                &format!("/change-packages/{source}/spread?{query}"),
+                neighbour,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.body["error"]["field"], field);
+    }
+
+    // The pages: the source counts its adopters and links its spread; the spread page says
+    // what the coach cannot see.
+    let (status, html) = app.coach.get(&app, &format!("/projects/{source}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("1 team or organisation has adopted this change package."),
+        "{html}"
+    );
+    let (status, html) = app
+        .coach
+        .get(&app, &format!("/projects/{source}/spread"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("counted but not shown"), "{html}");
+    assert!(html.contains("at least two organisations"), "{html}");
+    // The adopt form offers the coach's own organisation and adopts into it.
+    let (status, html) = app
+        .coach
+        .get(&app, &format!("/projects/{source}/adopt"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Adopt this change package"));
+    let res = app
+        .coach
+        .post(
+            &app,
+            &format!("/projects/{source}/adopt"),
+            &[("org", app.org_a.0.to_string().as_str()), ("title", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = location(&res);
+    let (_, html) = app.coach.get(&app, &to).await;
+    assert!(html.contains("Adopted from"), "{html}");
+}

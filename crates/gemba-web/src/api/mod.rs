@@ -29,6 +29,7 @@ mod progress;
 mod projects;
 mod reports;
 mod search;
+mod spread;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
@@ -156,6 +157,8 @@ api_routes! {
     put "/organisations/{id}/progress-settings" => progress::set_settings, Do(Action::ManageOrganisation);
     get "/search" => search::search, Own;
     get "/projects/{id}/similar" => search::similar, Do(Action::Read);
+    post "/projects/{id}/adopt" => spread::adopt, Do(Action::CreateProject);
+    get "/change-packages/{id}/spread" => spread::show, Do(Action::Read);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -68,6 +68,7 @@ pub fn form_name(field: Field) -> &'static str {
         Field::Kind => "kind",
         Field::ChangeIdea => "change_idea",
         Field::Follows => "follows",
+        Field::Organisation => "org",
         other => other.name(),
     }
 }
@@ -150,6 +151,9 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Idea => ("Your idea", "your idea"),
         Field::Area => ("Where", "where it applies"),
         Field::Response => ("Response", "a response"),
+        Field::Organisation => ("Organisation", "an organisation from the list"),
+        Field::Measure => ("Shared measure", "a measure from the list"),
+        Field::Periods => ("Periods in the funnel plot", "a whole number of periods"),
         Field::StallWeeks => (
             "Weeks without activity",
             "a whole number of weeks from 1 to 52",
@@ -176,6 +180,8 @@ fn chosen(field: Field) -> bool {
             | Field::Section
             | Field::Owner
             | Field::Cadence
+            | Field::Organisation
+            | Field::Measure
             | Field::Scope
             | Field::Priorities
             | Field::PatientPartner

@@ -38,7 +38,7 @@ struct LibraryQuery {
 }
 
 /// The adopted change ideas of a project with their cycles, as a list.
-fn package_list(package: &[AdoptedChange]) -> Markup {
+pub(crate) fn package_list(package: &[AdoptedChange]) -> Markup {
     html! {
         @if package.is_empty() {
             p class="hint" { "No change idea was adopted in a PDSA cycle." }
@@ -80,6 +80,10 @@ async fn library_page(
             gemba_domain::MAX_QUERY_CHARS
         )),
     })?;
+    let may_adopt = !user
+        .access(&state)
+        .orgs_where(Action::CreateProject)
+        .is_empty();
     let body = html! {
         h1 { "Learning library" }
         p {
@@ -111,6 +115,13 @@ async fn library_page(
                 }
                 h3 { "Change package" }
                 (package_list(&e.package))
+                p class="actions" {
+                    a href={ "/projects/" (e.project.id) "/spread" } { "See its spread" span class="visually-hidden" { ": " (e.project.title) } }
+                    @if may_adopt {
+                    " · "
+                    a href={ "/projects/" (e.project.id) "/adopt" } { "Adopt this change package" span class="visually-hidden" { ": " (e.project.title) } }
+                    }
+                }
             }
         }
     };

@@ -48,6 +48,7 @@ pub(crate) mod projects;
 mod reports;
 pub(crate) mod search;
 pub(crate) mod session;
+mod spread;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -78,7 +79,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 20] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 21] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -87,6 +88,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         portfolio::ROUTES,
         events::ROUTES,
         library::ROUTES,
+        spread::ROUTES,
         reports::ROUTES,
         assessment::ROUTES,
         dashboard::ROUTES,
@@ -114,6 +116,7 @@ pub fn router() -> Router<AppState> {
         .merge(portfolio::router())
         .merge(events::router())
         .merge(library::router())
+        .merge(spread::router())
         .merge(reports::router())
         .merge(assessment::router())
         .merge(dashboard::router())

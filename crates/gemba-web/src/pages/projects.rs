@@ -490,6 +490,7 @@ async fn show(
     let priorities = super::portfolio::project_section(&state, &user, &p, grant).await?;
     let event = super::events::project_section(&state, &user, &p, grant).await?;
     let closing = super::library::project_section(&state, &p, grant).await?;
+    let spread = super::spread::project_section(&state, &user, &p).await?;
     let progress = gemba_domain::project_progress(&user.access(&state), p.id, today()).await?;
     let similar = gemba_domain::similar(&user.access(&state), p.id)
         .await
@@ -533,6 +534,7 @@ async fn show(
         (paragraphs(&p.aim, "No aim yet."))
         (priorities)
         (closing)
+        (spread)
         (event)
         (super::members::team_section(&user, p.id, p.lead, &members, &organisation, grant))
         (super::progress::section(&user, &progress, grant, None, &super::form::FieldErrors::new(), None))
