@@ -418,15 +418,15 @@ pub async fn triage_idea(
         user: s.id,
         text: if triage.response.is_empty() {
             format!(
-                "Your idea \u{201c}{}\u{201d} is now {}",
+                "Your idea \u{201c}{}\u{201d}: {}",
                 quoted(&found),
-                triage.status.label().to_lowercase()
+                triage.status.label()
             )
         } else {
             format!(
-                "Your idea \u{201c}{}\u{201d} is now {}: {}",
+                "Your idea \u{201c}{}\u{201d}: {}. {}",
                 quoted(&found),
-                triage.status.label().to_lowercase(),
+                triage.status.label(),
                 triage.response
             )
         },
