@@ -1120,6 +1120,73 @@ async function adminJourney(browser, base) {
       await axeCheck(page, "The system's portfolio (/orgs/{id}/system)");
     });
 
+    let ideaUrl;
+    let phoneStorage;
+    await step('an idea is put forward from a phone, answered, and its submitter is told (axe on the ideas, the idea and the notifications)', async () => {
+      // Nia, the member added above, signs in on her phone.
+      const phone = await browser.newContext({
+        viewport: PHONE,
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+      });
+      const p = await phone.newPage();
+      try {
+        await p.goto(`${base}/login`);
+        await p.getByLabel('Email address').fill('e2e.nurse@example.nhs.uk');
+        await p.getByLabel('Password', { exact: true }).fill('a long e2e passphrase');
+        await Promise.all([
+          p.waitForURL((u) => new URL(u).pathname === '/'),
+          p.getByRole('button', { name: 'Sign in' }).click(),
+        ]);
+        await p.goto(`${base}/ideas`);
+        await p.getByRole('heading', { name: 'Put forward an idea' }).waitFor();
+        await p.getByLabel('What is the problem?').fill('Call bells are out of reach at night');
+        await p.getByLabel('Your idea').fill('Clip the call bell to the bed rail at every check');
+        await p.getByLabel('Where').fill('Ward 7');
+        await Promise.all([
+          p.waitForURL((u) => /\/ideas\/\d+$/.test(new URL(u).pathname)),
+          p.getByRole('button', { name: 'Put forward the idea' }).click(),
+        ]);
+        ideaUrl = p.url();
+        const r = await phoneWidth(p);
+        check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px the idea scrolls sideways (${r.scrollWidth} px)`);
+        await axeCheck(p, 'An idea at phone width (/ideas/{id})');
+        await p.goto(`${base}/ideas`);
+        const w = await phoneWidth(p);
+        check(w.scrollWidth <= w.clientWidth, `at ${PHONE.width} px the ideas page scrolls sideways (${w.scrollWidth} px)`);
+        await axeCheck(p, 'Ideas at phone width (/orgs/{id}/ideas)');
+        phoneStorage = await phone.storageState();
+      } finally {
+        await phone.close();
+      }
+      // The admin answers it.
+      await page.goto(ideaUrl);
+      await page.getByLabel('Status').selectOption('not_now');
+      await page.getByLabel('Response').fill('');
+      await page.getByRole('button', { name: 'Save the response' }).click();
+      await page.getByText('the submitter sees it').first().waitFor();
+      await page.getByLabel('Response').fill('The new beds in April have a fixed call bell holder.');
+      await Promise.all([
+        page.waitForURL((u) => /\/ideas\/\d+$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: 'Save the response' }).click(),
+      ]);
+      await page.getByText('The new beds in April have a fixed call bell holder.').first().waitFor();
+      await axeCheck(page, 'An idea with its response (/ideas/{id})');
+      // Nia is told, on her phone.
+      const back = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: phoneStorage });
+      try {
+        const p = await back.newPage();
+        await p.goto(`${base}/notifications`);
+        await p.getByRole('link', { name: /Not now\. The new beds in April/ }).waitFor();
+        const r = await phoneWidth(p);
+        check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px the notifications scroll sideways (${r.scrollWidth} px)`);
+        await axeCheck(p, 'Notifications at phone width (/notifications)');
+      } finally {
+        await back.close();
+      }
+    });
+
     await step(`phone size (${PHONE.width}×${PHONE.height}): the admin pages do not overflow`, async () => {
       const phone = await browser.newContext({
         viewport: PHONE,

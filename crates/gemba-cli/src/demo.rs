@@ -337,6 +337,104 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     )
     .await?;
     across_the_system(store, northfield, district, &users).await?;
+    staff_ideas(store, riverside, ward7, &users).await?;
+    Ok(())
+}
+
+/// Riverside's staff ideas, one in each state: a patient partner's new idea; a nurse's under
+/// review, supported and commented on; one being tested, one adopted, and one "not now" with its
+/// reason. Their submitters have the responses in their notifications.
+async fn staff_ideas(
+    store: &dyn Store,
+    riverside: OrgId,
+    ward7: TeamId,
+    users: &[UserId],
+) -> Result<()> {
+    let (coach, nurse, partner, board) = (users[1], users[2], users[3], users[4]);
+    let ideas: [(UserId, &str, &str, &str, Option<(&str, &str)>); 5] = [
+        (
+            partner,
+            "Visitors cannot find the day room, so patients sit by their beds all afternoon",
+            "Paint footprints from the ward entrance to the day room",
+            "Ward 7",
+            None,
+        ),
+        (
+            nurse,
+            "Call bells are out of reach at night after patients are moved",
+            "Clip the call bell to the bed rail at every intentional rounding check",
+            "Ward 7",
+            Some((
+                "under_review",
+                "We will look at this at the falls huddle on Thursday.",
+            )),
+        ),
+        (
+            nurse,
+            "Night staff cannot find the lying and standing blood pressure equipment",
+            "Keep one lying and standing BP kit on each bay's falls trolley",
+            "Ward 7",
+            Some((
+                "being_tested",
+                "Testing on bay 2 for two weeks as a PDSA cycle.",
+            )),
+        ),
+        (
+            partner,
+            "Families are not told which nurse is caring for their relative",
+            "Write the named nurse on the whiteboard above every bed at each shift change",
+            "Ward 7",
+            Some((
+                "adopted",
+                "Now part of the shift handover checklist on Ward 7.",
+            )),
+        ),
+        (
+            board,
+            "Falls data reach the board two months late",
+            "Send the board a weekly falls count by e-mail",
+            "",
+            Some((
+                "not_now",
+                "The board report shows falls monthly with their chart; a weekly count \
+                 would show noise, not signals. We will review this at the next report review.",
+            )),
+        ),
+    ];
+    let lead = gemba_domain::Access::load(store, coach).await?;
+    for (by, problem, idea, area, triage) in ideas {
+        let access = gemba_domain::Access::load(store, by).await?;
+        let draft = gemba_domain::IdeaDraft {
+            problem: Some(problem.into()),
+            idea: Some(idea.into()),
+            area: Some(area.into()),
+            team: (!area.is_empty()).then(|| ward7.to_string()),
+        };
+        let id = gemba_domain::submit_idea(&access, riverside, &draft)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo idea: {e}"))?;
+        if by == nurse && triage.is_some_and(|(s, _)| s == "under_review") {
+            let support = gemba_domain::Access::load(store, partner).await?;
+            gemba_domain::support_idea(&support, id, true).await?;
+            gemba_domain::support_idea(&lead, id, true).await?;
+            gemba_domain::comment_on_idea(
+                &support,
+                id,
+                "My dad could not reach his bell on his first night. Please do this.",
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo comment: {e}"))?;
+        }
+        if let Some((status, response)) = triage {
+            let draft = gemba_domain::TriageDraft {
+                status: Some(status.into()),
+                response: Some(response.into()),
+            };
+            gemba_domain::triage_idea(&lead, id, &draft, Version(1))
+                .await
+                .map_err(|e| anyhow::anyhow!("demo triage: {e}"))?;
+        }
+    }
     Ok(())
 }
 
@@ -1469,6 +1567,28 @@ mod tests {
         let overridden: Vec<_> = seen.iter().filter(|s| s.3.is_some()).collect();
         assert_eq!(overridden.len(), 1, "{seen:?}");
         assert_eq!(overridden[0].3, Some(4.0));
+    }
+
+    /// The demo has an idea in each state, and their submitters were told of the responses.
+    #[tokio::test]
+    async fn the_demo_has_ideas_in_each_state() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        let ideas = store.ideas(OrgId(1)).await.unwrap();
+        let mut states: Vec<&str> = ideas.iter().map(|i| i.status.name()).collect();
+        states.sort_unstable();
+        assert_eq!(
+            states,
+            ["adopted", "being_tested", "new", "not_now", "under_review"]
+        );
+        let nurse = store
+            .user_by_email(&Email::parse(DEMO_USERS[2].0).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        // Two responses and the partner's comment on the call bells.
+        assert_eq!(store.notifications(nurse.id, 10).await.unwrap().len(), 3);
     }
 
     /// The demo's projects are found by search, and someone starting "Reducing falls on Ward 9"

@@ -65,6 +65,10 @@ pub enum Action {
     /// Set a project's progress score over the one derived from its record (with a reason), or
     /// clear it.
     AssessProgress,
+    /// Put forward an idea, support ideas and comment on them.
+    ShareIdeas,
+    /// Triage ideas: their status and the response their submitters see.
+    TriageIdeas,
 }
 
 /// One row of the permission table.
@@ -98,7 +102,8 @@ const BOARD_MEMBERS: &[Role] = &[Role::Admin, Role::ImprovementLead, Role::Board
 /// measures, changing an aim or a project's lead, managing a project's team and deleting need the
 /// project's lead, an improvement lead or an admin; restoring and running the organisation need an
 /// admin; board viewers read, and rate the board's QI governance with admins and improvement
-/// leads.
+/// leads. Everyone, board viewers included, puts forward ideas; improvement leads and admins
+/// triage them.
 pub const POLICY: &[Permission] = &[
     Permission {
         action: Action::Read,
@@ -223,11 +228,23 @@ pub const POLICY: &[Permission] = &[
         roles: LEADS,
         project_lead: true,
     },
+    Permission {
+        action: Action::ShareIdeas,
+        what: "put forward an idea, support ideas and comment on them",
+        roles: &Role::ALL,
+        project_lead: false,
+    },
+    Permission {
+        action: Action::TriageIdeas,
+        what: "triage ideas and respond to them",
+        roles: LEADS,
+        project_lead: false,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -248,6 +265,8 @@ impl Action {
         Action::AssessBoard,
         Action::ManagePriorities,
         Action::AssessProgress,
+        Action::ShareIdeas,
+        Action::TriageIdeas,
     ];
 
     /// Its row of [`POLICY`].
@@ -334,8 +353,8 @@ pub fn team_change(actor: UserId, member: UserId) -> Action {
 }
 
 /// Whether someone with `role` in an organisation — and the lead of the project in question when
-/// `project_lead` — may take `action` there, by [`POLICY`]. Board viewers only read, even if
-/// named a project's lead.
+/// `project_lead` — may take `action` there, by [`POLICY`]. Board viewers change no improvement
+/// work, even if named a project's lead.
 pub fn permits(role: Role, project_lead: bool, action: Action) -> bool {
     let p = action.permission();
     p.roles.contains(&role) || (p.project_lead && project_lead && role != Role::BoardViewer)
@@ -799,10 +818,11 @@ mod tests {
             assert!(!permits(role, true, Action::ManageOrganisation));
         }
         for a in Action::ALL {
-            // Board viewers read and rate the board, even when named as a project's lead.
+            // Board viewers read, rate the board and put forward ideas (as everyone may), even
+            // when named as a project's lead.
             assert_eq!(
                 permits(BoardViewer, true, a),
-                matches!(a, Action::Read | Action::AssessBoard),
+                matches!(a, Action::Read | Action::AssessBoard | Action::ShareIdeas),
                 "{a:?}"
             );
             assert!(permits(Admin, false, a), "{a:?}");

@@ -135,6 +135,12 @@ pub enum Field {
     /// Whether a project is private to its organisation (else its system's other organisations
     /// see it too).
     Private,
+    /// An idea's idea (what to change).
+    Idea,
+    /// The area an idea concerns.
+    Area,
+    /// The response to an idea that its submitter sees.
+    Response,
     /// The organisation something is done in (adopting a change package).
     Organisation,
     /// A measure, chosen by its id (the spread view's shared measure).
@@ -145,7 +151,7 @@ pub enum Field {
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 67] = [
+    pub const ALL: [Field; 70] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -210,6 +216,9 @@ impl Field {
         Field::StallWeeks,
         Field::Scale,
         Field::Private,
+        Field::Idea,
+        Field::Area,
+        Field::Response,
         Field::Organisation,
         Field::Measure,
         Field::Periods,
@@ -283,6 +292,9 @@ impl Field {
             Field::StallWeeks => "stall_weeks",
             Field::Scale => "scale",
             Field::Private => "private",
+            Field::Idea => "idea",
+            Field::Area => "area",
+            Field::Response => "response",
             Field::Organisation => "organisation_id",
             Field::Measure => "measure_id",
             Field::Periods => "periods",

@@ -16,6 +16,7 @@ mod entry;
 mod event;
 mod field;
 pub mod history;
+mod idea;
 pub mod limits;
 mod model;
 mod period;
@@ -67,6 +68,11 @@ pub use event::{
     ReportOutState, ReportOutText, REPORT_OUT_DAYS,
 };
 pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
+pub use idea::{
+    comment_on_idea, idea, idea_comments, ideas_of, mark_notifications_read, notifications,
+    submit_idea, support_idea, triage_idea, Idea, IdeaComment, IdeaDraft, IdeaStatus, IdeaText,
+    NewNotification, Notification, Triage, TriageDraft, MAX_NOTIFICATIONS,
+};
 pub use model::*;
 pub use period::{locate, Period, Position};
 pub use portfolio::{

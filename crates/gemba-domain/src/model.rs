@@ -37,6 +37,18 @@ id!(
     RevisionId
 );
 id!(
+    /// A staff idea.
+    IdeaId
+);
+id!(
+    /// A comment on an idea.
+    IdeaCommentId
+);
+id!(
+    /// Something a user is told in the app.
+    NotificationId
+);
+id!(
     /// A team within an organisation.
     TeamId
 );

@@ -26,6 +26,7 @@ use crate::assessment::{Assessment, AssessmentFields, Rating, Submission};
 use crate::closing::{ClosingSummary, ClosingText};
 use crate::event::{ReportOut, ReportOutText};
 use crate::history::HistoryEntry;
+use crate::idea::{Idea, IdeaComment, IdeaText, NewNotification, Notification, Triage};
 use crate::model::*;
 use crate::priority::{Priority, PriorityScope, PriorityText};
 use crate::progress::{ProgressOverride, Score};
@@ -114,6 +115,56 @@ pub trait Store: Send + Sync + 'static {
     async fn org(&self, id: OrgId) -> Result<Option<Organisation>, StoreError>;
     /// The organisations of a system (integrated care system or group), by name.
     async fn orgs_in_system(&self, system: &str) -> Result<Vec<Organisation>, StoreError>;
+    // --- ideas and notifications -------------------------------------------------------------
+
+    /// Records an idea put forward by `by` in `org` for `team`.
+    async fn create_idea(
+        &self,
+        org: OrgId,
+        team: Option<TeamId>,
+        text: &IdeaText,
+        by: UserId,
+    ) -> Result<IdeaId, StoreError>;
+    /// The ideas of an organisation, newest first.
+    async fn ideas(&self, org: OrgId) -> Result<Vec<Idea>, StoreError>;
+    /// An idea.
+    async fn idea(&self, id: IdeaId) -> Result<Option<Idea>, StoreError>;
+    /// `user` supports the idea, or no longer does.
+    async fn set_idea_support(
+        &self,
+        id: IdeaId,
+        user: UserId,
+        supports: bool,
+    ) -> Result<(), StoreError>;
+    /// Adds a comment and writes `notify`, together.
+    async fn add_idea_comment(
+        &self,
+        id: IdeaId,
+        by: UserId,
+        text: &str,
+        notify: Option<&NewNotification>,
+    ) -> Result<IdeaCommentId, StoreError>;
+    /// An idea's comments, oldest first.
+    async fn idea_comments(&self, id: IdeaId) -> Result<Vec<IdeaComment>, StoreError>;
+    /// Triages an idea still at `expected` (its first response when it had none) and writes
+    /// `notify`, together; the new version.
+    async fn triage_idea(
+        &self,
+        id: IdeaId,
+        triage: &Triage,
+        expected: Version,
+        by: UserId,
+        notify: Option<&NewNotification>,
+    ) -> Result<Version, StoreError>;
+    /// A user's newest notifications, at most `limit`.
+    async fn notifications(
+        &self,
+        user: UserId,
+        limit: usize,
+    ) -> Result<Vec<Notification>, StoreError>;
+    /// Marks all of a user's notifications as seen.
+    async fn mark_notifications_read(&self, user: UserId) -> Result<(), StoreError>;
+
     /// The systems where `user` holds a system role, with the role, by name.
     async fn system_roles_of(&self, user: UserId) -> Result<Vec<(String, SystemRole)>, StoreError>;
     /// The people holding a role across `system`, by name.

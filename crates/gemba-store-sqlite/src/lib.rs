@@ -48,6 +48,7 @@ mod drivers;
 mod error;
 mod events;
 mod history;
+mod ideas;
 mod measures;
 mod members;
 mod owner;
@@ -201,6 +202,70 @@ impl Store for SqliteStore {
 
     async fn orgs_in_system(&self, system: &str) -> Result<Vec<Organisation>, StoreError> {
         accounts::orgs_in_system(&self.pool, system).await
+    }
+
+    async fn create_idea(
+        &self,
+        org: OrgId,
+        team: Option<TeamId>,
+        text: &IdeaText,
+        by: UserId,
+    ) -> Result<IdeaId, StoreError> {
+        ideas::create_idea(&self.pool, org, team, text, by).await
+    }
+
+    async fn ideas(&self, org: OrgId) -> Result<Vec<Idea>, StoreError> {
+        ideas::ideas(&self.pool, org).await
+    }
+
+    async fn idea(&self, id: IdeaId) -> Result<Option<Idea>, StoreError> {
+        ideas::idea(&self.pool, id).await
+    }
+
+    async fn set_idea_support(
+        &self,
+        id: IdeaId,
+        user: UserId,
+        supports: bool,
+    ) -> Result<(), StoreError> {
+        ideas::set_idea_support(&self.pool, id, user, supports).await
+    }
+
+    async fn add_idea_comment(
+        &self,
+        id: IdeaId,
+        by: UserId,
+        text: &str,
+        notify: Option<&NewNotification>,
+    ) -> Result<IdeaCommentId, StoreError> {
+        ideas::add_idea_comment(&self.pool, id, by, text, notify).await
+    }
+
+    async fn idea_comments(&self, id: IdeaId) -> Result<Vec<IdeaComment>, StoreError> {
+        ideas::idea_comments(&self.pool, id).await
+    }
+
+    async fn triage_idea(
+        &self,
+        id: IdeaId,
+        triage: &Triage,
+        expected: Version,
+        by: UserId,
+        notify: Option<&NewNotification>,
+    ) -> Result<Version, StoreError> {
+        ideas::triage_idea(&self.pool, id, triage, expected, by, notify).await
+    }
+
+    async fn notifications(
+        &self,
+        user: UserId,
+        limit: usize,
+    ) -> Result<Vec<Notification>, StoreError> {
+        ideas::notifications(&self.pool, user, limit).await
+    }
+
+    async fn mark_notifications_read(&self, user: UserId) -> Result<(), StoreError> {
+        ideas::mark_notifications_read(&self.pool, user).await
     }
 
     async fn system_roles_of(&self, user: UserId) -> Result<Vec<(String, SystemRole)>, StoreError> {

@@ -817,6 +817,36 @@ async fn upgrade_to_system_roles_keeps_projects_open() {
     store.close().await;
 }
 
+/// A database made before migration 0025 has no ideas and no notifications; both work after.
+#[tokio::test]
+async fn upgrade_to_ideas_starts_with_none() {
+    let (dir, _, mut conn) = database_before(25).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'member')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert!(store.ideas(OrgId(1)).await.unwrap().is_empty());
+    assert!(store.notifications(UserId(1), 10).await.unwrap().is_empty());
+    let text = IdeaText {
+        problem: "Call bells out of reach".into(),
+        idea: "Clip them to the bed rail".into(),
+        area: String::new(),
+    };
+    store
+        .create_idea(OrgId(1), None, &text, UserId(1))
+        .await
+        .unwrap();
+    assert_eq!(store.ideas(OrgId(1)).await.unwrap().len(), 1);
+    store.close().await;
+}
+
 /// A database made before migration 0017: its projects have no progress override, its
 /// organisations flag stalled work after the default 6 weeks and its cycles have no scale; an
 /// override can then be set.

@@ -77,6 +77,7 @@ macro_rules! conformance {
             search_follows_every_change,
             private_projects_and_the_system_search,
             system_roles_are_given_changed_and_taken_away,
+            ideas_supports_comments_triage_and_notifications,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -4949,4 +4950,111 @@ pub async fn adoptions(store: &dyn Store) {
         store.adopt(&new, b.user).await,
         Err(StoreError::Missing(_))
     ));
+}
+
+/// An idea is recorded, supported (once per person), commented on and triaged with a check of
+/// its version; its first response is kept; notifications go with the comment and the triage,
+/// newest first, until read.
+pub async fn ideas_supports_comments_triage_and_notifications(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Eastgate Hospitals", "ben@east.nhs.uk").await;
+    let team = store.create_team(a.org, "Ward 7").await.unwrap();
+    let text = IdeaText {
+        problem: "Call bells out of reach".into(),
+        idea: "Clip them to the bed rail".into(),
+        area: "Ward 7".into(),
+    };
+    let id = store
+        .create_idea(a.org, Some(team), &text, a.user)
+        .await
+        .unwrap();
+    store.create_idea(b.org, None, &text, b.user).await.unwrap();
+    let idea = store.idea(id).await.unwrap().unwrap();
+    assert_eq!(idea.org, a.org);
+    assert_eq!(idea.team, Some(team));
+    assert_eq!(idea.text, text);
+    assert_eq!(idea.status, IdeaStatus::New);
+    assert_eq!(idea.submitter.as_ref().map(|u| u.id), Some(a.user));
+    assert_eq!(idea.first_response_at, None);
+    assert_eq!(idea.version, Version(1));
+    // Each organisation's own.
+    assert_eq!(store.ideas(a.org).await.unwrap().len(), 1);
+    assert_eq!(store.ideas(b.org).await.unwrap().len(), 1);
+
+    for _ in 0..2 {
+        store.set_idea_support(id, b.user, true).await.unwrap();
+    }
+    store.set_idea_support(id, a.user, true).await.unwrap();
+    let mut supporters = store.idea(id).await.unwrap().unwrap().supporters;
+    supporters.sort();
+    let mut expected = vec![a.user, b.user];
+    expected.sort();
+    assert_eq!(supporters, expected);
+    store.set_idea_support(id, b.user, false).await.unwrap();
+    assert_eq!(store.ideas(a.org).await.unwrap()[0].supporters, [a.user]);
+
+    let told = |text: &str| NewNotification {
+        user: a.user,
+        text: text.into(),
+        link: format!("/ideas/{id}"),
+    };
+    store
+        .add_idea_comment(id, b.user, "Yes please", Some(&told("A comment")))
+        .await
+        .unwrap();
+    store
+        .add_idea_comment(id, a.user, "Thank you", None)
+        .await
+        .unwrap();
+    let comments = store.idea_comments(id).await.unwrap();
+    let said: Vec<&str> = comments.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(said, ["Yes please", "Thank you"]);
+    assert_eq!(comments[0].author.as_ref().map(|u| u.id), Some(b.user));
+
+    let triage = Triage {
+        status: IdeaStatus::UnderReview,
+        response: String::new(),
+    };
+    let v = store
+        .triage_idea(id, &triage, Version(1), b.user, Some(&told("Under review")))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(2));
+    let first = store.idea(id).await.unwrap().unwrap().first_response_at;
+    assert!(first.is_some());
+    // A triage based on the old version is refused and tells nobody.
+    let stale = store
+        .triage_idea(id, &triage, Version(1), b.user, Some(&told("Stale")))
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    let not_now = Triage {
+        status: IdeaStatus::NotNow,
+        response: "No budget this year".into(),
+    };
+    store
+        .triage_idea(id, &not_now, v, b.user, Some(&told("Not now")))
+        .await
+        .unwrap();
+    let idea = store.idea(id).await.unwrap().unwrap();
+    assert_eq!(idea.status, IdeaStatus::NotNow);
+    assert_eq!(idea.response, "No budget this year");
+    assert_eq!(idea.first_response_at, first, "the first response is kept");
+    assert_eq!(idea.version, Version(3));
+
+    let seen = store.notifications(a.user, 10).await.unwrap();
+    let texts: Vec<&str> = seen.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(texts, ["Not now", "Under review", "A comment"]);
+    assert!(seen
+        .iter()
+        .all(|n| !n.read && n.link == format!("/ideas/{id}")));
+    assert_eq!(store.notifications(a.user, 1).await.unwrap().len(), 1);
+    assert!(store.notifications(b.user, 10).await.unwrap().is_empty());
+    store.mark_notifications_read(a.user).await.unwrap();
+    assert!(store
+        .notifications(a.user, 10)
+        .await
+        .unwrap()
+        .iter()
+        .all(|n| n.read));
+    assert!(store.idea(IdeaId(987_654)).await.unwrap().is_none());
 }

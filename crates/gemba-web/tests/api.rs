@@ -1407,6 +1407,8 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("put", "/organisations/{id}/system-roles") => {
             Some(json!({"email": "member@b.nhs.uk", "role": "system_lead"}))
         }
+        ("patch", "/ideas/{id}") => Some(json!({"status": "adopted"})),
+        ("post", "/ideas/{id}/comments") => Some(json!({"text": "Taken over"})),
         _ => None,
     }
 }
@@ -1535,6 +1537,16 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let aid = r.body["id"].as_i64().unwrap();
+    // An idea put forward at Trust A.
+    let r = app
+        .post(
+            "/ideas",
+            &app.member,
+            json!({"problem": "Call bells out of reach", "idea": "Clip them to the bed rail"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let idea_id = r.body["id"].as_i64().unwrap();
     // A strategic priority of Trust A.
     let r = app
         .post(
@@ -1562,6 +1574,8 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             priority_id
         } else if template.starts_with("/assessments/{id}") {
             aid
+        } else if template.starts_with("/ideas/{id}") {
+            idea_id
         } else {
             assert!(
                 !template.contains('{'),

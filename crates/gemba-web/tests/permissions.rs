@@ -146,6 +146,8 @@ struct Fixture {
     priority: i64,
     /// A self-assessment of the organisation's board.
     assessment: i64,
+    /// An idea put forward by the owner.
+    idea: i64,
 }
 
 fn project_fields(title: &str) -> ProjectFields {
@@ -322,7 +324,21 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         .await
         .unwrap()
         .0;
+    let idea = store
+        .create_idea(
+            org,
+            None,
+            &gemba_domain::IdeaText {
+                problem: "Call bells out of reach".into(),
+                idea: "Clip them to the bed rail".into(),
+                area: String::new(),
+            },
+            owner,
+        )
+        .await
+        .unwrap();
     Fixture {
+        idea: idea.0,
         assessment,
         project,
         measure,
@@ -366,6 +382,8 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         f.priority.to_string()
     } else if template.starts_with("/assessments/{id}") {
         f.assessment.to_string()
+    } else if template.starts_with("/ideas/{id}") {
+        f.idea.to_string()
     } else {
         String::new()
     };
@@ -420,6 +438,10 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("reason", "Taken over"),
         ("stall_weeks", "8"),
         ("system_role", "system_viewer"),
+        ("problem", "Call bells out of reach"),
+        ("idea", "Clip them to the bed rail"),
+        ("response", "Thank you"),
+        ("support", "yes"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -597,6 +619,8 @@ fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         f.priority
     } else if template.starts_with("/assessments/{id}") {
         f.assessment
+    } else if template.starts_with("/ideas/{id}") {
+        f.idea
     } else {
         0
     };
@@ -668,6 +692,13 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
             json!({"override": {"score": 3.0, "reason": "Taken over"}})
         }
         ("put", "/organisations/{id}/progress-settings") => json!({"stall_weeks": 8}),
+        ("post", "/ideas") => json!({
+            "problem": "Call bells out of reach",
+            "idea": "Clip them to the bed rail",
+            "org_id": app.org_a.0
+        }),
+        ("patch", "/ideas/{id}") => json!({"status": "under_review"}),
+        ("post", "/ideas/{id}/comments") => json!({"text": "Yes please"}),
         ("put", "/organisations/{id}/system-roles") => {
             json!({"email": "new.person@a.nhs.uk", "role": "system_viewer"})
         }

@@ -20,6 +20,7 @@ mod drivers;
 mod error;
 mod events;
 mod extract;
+mod ideas;
 mod library;
 mod measures;
 mod members;
@@ -157,6 +158,16 @@ api_routes! {
     put "/organisations/{id}/progress-settings" => progress::set_settings, Do(Action::ManageOrganisation);
     get "/search" => search::search, Own;
     get "/projects/{id}/similar" => search::similar, Do(Action::Read);
+    get "/ideas" => ideas::list, Own;
+    post "/ideas" => ideas::create, Do(Action::ShareIdeas);
+    get "/ideas/{id}" => ideas::show, Do(Action::Read);
+    patch "/ideas/{id}" => ideas::update, Do(Action::TriageIdeas);
+    post "/ideas/{id}/support" => ideas::support, Do(Action::ShareIdeas);
+    delete "/ideas/{id}/support" => ideas::withdraw, Do(Action::ShareIdeas);
+    get "/ideas/{id}/comments" => ideas::comments, Do(Action::Read);
+    post "/ideas/{id}/comments" => ideas::comment, Do(Action::ShareIdeas);
+    get "/notifications" => ideas::list_notifications, Own;
+    post "/notifications/read" => ideas::read_notifications, Own;
     post "/projects/{id}/adopt" => spread::adopt, Do(Action::CreateProject);
     get "/change-packages/{id}/spread" => spread::show, Do(Action::Read);
 }

@@ -37,6 +37,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                                     li { a href="/projects" { "Projects" } }
                                     li { a href="/portfolio" { "Portfolio" } }
                                     li { a href="/library" { "Library" } }
+                                    li { a href="/ideas" { "Ideas" } }
                                     li { a href="/board" { "Board" } }
                                     li { a href="/search" { "Search" } }
                                     @if is_admin {

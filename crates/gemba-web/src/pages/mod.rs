@@ -37,6 +37,7 @@ mod drivers;
 pub(crate) mod error;
 mod events;
 pub(crate) mod form;
+mod ideas;
 pub(crate) mod layout;
 mod library;
 mod measures;
@@ -79,7 +80,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 21] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 22] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -87,6 +88,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         board::ROUTES,
         portfolio::ROUTES,
         events::ROUTES,
+        ideas::ROUTES,
         library::ROUTES,
         spread::ROUTES,
         reports::ROUTES,
@@ -115,6 +117,7 @@ pub fn router() -> Router<AppState> {
         .merge(board::router())
         .merge(portfolio::router())
         .merge(events::router())
+        .merge(ideas::router())
         .merge(library::router())
         .merge(spread::router())
         .merge(reports::router())

@@ -1,0 +1,246 @@
+//! Staff ideas and notifications through the API: the same use cases as the pages.
+
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use gemba_api::ideas::{
+    CommentInput, IdeaCommentJson, IdeaInput, IdeaJson, NotificationJson, TriageInput,
+};
+use gemba_domain::{
+    comment_on_idea, idea, idea_comments, ideas_of, mark_notifications_read, notifications,
+    submit_idea, support_idea, triage_idea, Access, Action, Idea, IdeaDraft, IdeaId, IdeaStatus,
+    OrgId, TriageDraft,
+};
+
+use super::{created_tagged, merge_patch, tagged, ApiError, ApiUser, Id, IfMatch, JsonBody};
+use crate::AppState;
+
+async fn access<'a>(
+    state: &'a AppState,
+    user: &gemba_domain::User,
+) -> Result<Access<'a>, ApiError> {
+    Ok(Access::load(state.store.as_ref(), user.id).await?)
+}
+
+/// The organisation a request names (`org_id`, one of the caller's), or the caller's only one.
+fn org_of(access: &Access<'_>, given: Option<i64>) -> Result<OrgId, ApiError> {
+    match (given, access.orgs().as_slice()) {
+        (Some(id), orgs) if orgs.contains(&OrgId(id)) => Ok(OrgId(id)),
+        (Some(id), _) => Err(ApiError::field(
+            "org_id",
+            format!("you are not a member of organisation {id}"),
+        )),
+        (None, [only]) => Ok(*only),
+        (None, []) => Err(ApiError::Forbidden(
+            "you are not a member of any organisation",
+        )),
+        (None, several) => {
+            let ids: Vec<String> = several.iter().map(|o| o.to_string()).collect();
+            Err(ApiError::field(
+                "org_id",
+                format!(
+                    "is required: you belong to several organisations ({})",
+                    ids.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// `GET /ideas?org_id=&status=`: the ideas of the caller's organisation (or of `org_id`),
+/// newest first, with `status` only those.
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Vec<IdeaJson>>, ApiError> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or_default())
+            .map_err(|_| ApiError::field("org_id", "the query could not be read"))?;
+    let last = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let given = match last("org_id") {
+        Some(v) => Some(
+            v.parse::<i64>()
+                .map_err(|_| ApiError::field("org_id", "must be an organisation id"))?,
+        ),
+        None => None,
+    };
+    let status = match last("status") {
+        Some(s) => Some(IdeaStatus::parse(s).ok_or_else(|| {
+            ApiError::field(
+                "status",
+                "must be one of: new, under_review, being_tested, adopted, not_now",
+            )
+        })?),
+        None => None,
+    };
+    let access = access(&state, &user).await?;
+    let org = org_of(&access, given)?;
+    let all = ideas_of(&access, org, status).await?;
+    Ok(Json(
+        all.iter().map(|i| IdeaJson::new(i, user.id)).collect(),
+    ))
+}
+
+/// `POST /ideas`: puts forward an idea (201 with its `ETag`).
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    JsonBody(input): JsonBody<IdeaInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let org = org_of(&access, input.org_id)?;
+    let draft = IdeaDraft {
+        problem: input.problem.clone(),
+        idea: input.idea.clone(),
+        area: input.area.clone(),
+        team: input.team_id.map(|t| t.to_string()),
+    };
+    let id = submit_idea(&access, org, &draft).await?;
+    let i = idea(&access, id, Action::Read).await?;
+    Ok(created_tagged(
+        format!("/api/v1/ideas/{id}"),
+        i.version,
+        IdeaJson::new(&i, user.id),
+    ))
+}
+
+/// `GET /ideas/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let i = idea(&access, IdeaId(id), Action::Read).await?;
+    Ok(tagged(i.version, IdeaJson::new(&i, user.id)))
+}
+
+/// `PATCH /ideas/{id}`: its triage, `status` and `response` (If-Match: only that version); the
+/// submitter is told.
+pub async fn update(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    IfMatch(if_match): IfMatch,
+    JsonBody(input): JsonBody<TriageInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let id = IdeaId(id);
+    let current = idea(&access, id, Action::TriageIdeas).await?;
+    let (access, input) = (&access, &input);
+    let caller = user.id;
+    let i = merge_patch(
+        if_match,
+        current,
+        |i: &Idea| i.version,
+        |i: &Idea| IdeaJson::new(i, caller),
+        || async { Ok(idea(access, id, Action::TriageIdeas).await?) },
+        |current: Idea| async move {
+            let draft = TriageDraft {
+                status: Some(
+                    input
+                        .status
+                        .clone()
+                        .unwrap_or_else(|| current.status.name().to_owned()),
+                ),
+                response: Some(input.response.clone().unwrap_or(current.response)),
+            };
+            triage_idea(access, id, &draft, current.version).await?;
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(tagged(i.version, IdeaJson::new(&i, user.id)))
+}
+
+/// `POST /ideas/{id}/support` and `DELETE …/support`: the caller supports it, or no longer.
+async fn set_support(
+    state: &AppState,
+    user: &gemba_domain::User,
+    id: i64,
+    supports: bool,
+) -> Result<Json<IdeaJson>, ApiError> {
+    let access = access(state, user).await?;
+    support_idea(&access, IdeaId(id), supports).await?;
+    let i = idea(&access, IdeaId(id), Action::Read).await?;
+    Ok(Json(IdeaJson::new(&i, user.id)))
+}
+
+/// `POST /ideas/{id}/support`.
+pub async fn support(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<IdeaJson>, ApiError> {
+    set_support(&state, &user, id, true).await
+}
+
+/// `DELETE /ideas/{id}/support`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<IdeaJson>, ApiError> {
+    set_support(&state, &user, id, false).await
+}
+
+/// `GET /ideas/{id}/comments`: oldest first.
+pub async fn comments(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<IdeaCommentJson>>, ApiError> {
+    let access = access(&state, &user).await?;
+    let all = idea_comments(&access, IdeaId(id)).await?;
+    Ok(Json(all.iter().map(IdeaCommentJson::from).collect()))
+}
+
+/// `POST /ideas/{id}/comments`: the submitter (if someone else) is told; answers with every
+/// comment (201).
+pub async fn comment(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<CommentInput>,
+) -> Result<(StatusCode, Json<Vec<IdeaCommentJson>>), ApiError> {
+    let access = access(&state, &user).await?;
+    let text = input
+        .text
+        .as_deref()
+        .ok_or_else(|| ApiError::field("text", "is required"))?;
+    comment_on_idea(&access, IdeaId(id), text).await?;
+    let all = idea_comments(&access, IdeaId(id)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(all.iter().map(IdeaCommentJson::from).collect()),
+    ))
+}
+
+/// `GET /notifications`: the caller's newest notifications.
+pub async fn list_notifications(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<NotificationJson>>, ApiError> {
+    let access = access(&state, &user).await?;
+    let all = notifications(&access).await?;
+    Ok(Json(all.iter().map(NotificationJson::from).collect()))
+}
+
+/// `POST /notifications/read`: marks them all as seen.
+pub async fn read_notifications(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<StatusCode, ApiError> {
+    let access = access(&state, &user).await?;
+    mark_notifications_read(&access).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

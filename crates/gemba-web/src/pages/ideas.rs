@@ -1,0 +1,456 @@
+//! Staff ideas (issue 13): put one forward from a phone, support and comment on others', and
+//! (improvement leads and admins) triage them with a response the submitter sees; and each
+//! user's notifications.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use gemba_domain::{
+    comment_on_idea, idea, idea_comments, ideas_of, mark_notifications_read, notifications,
+    submit_idea, support_idea, triage_idea, Action, BoardError, Idea, IdeaDraft, IdeaId,
+    IdeaStatus, OrgId, TriageDraft,
+};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::board::{board_error, org_of};
+use super::conflict;
+use super::error::PageError;
+use super::form::{self, FieldErrors};
+use super::layout::{self, csrf_field};
+use super::session::{see_other, CurrentUser};
+use crate::pages::Path;
+use crate::AppState;
+
+page_routes! {
+    get "/ideas" => ideas_home, Own;
+    get "/orgs/{org}/ideas" => ideas_page, Do(Action::Read);
+    post "/orgs/{org}/ideas" => submit, Do(Action::ShareIdeas);
+    get "/ideas/{id}" => idea_page, Do(Action::Read);
+    post "/ideas/{id}/support" => support, Do(Action::ShareIdeas);
+    post "/ideas/{id}/comments" => comment, Do(Action::ShareIdeas);
+    post "/ideas/{id}/triage" => triage, Do(Action::TriageIdeas);
+    get "/notifications" => notifications_page, Own;
+    post "/notifications/read" => mark_read, Own;
+}
+
+/// `/ideas`: the ideas of the user's organisation (a list when they have several).
+async fn ideas_home(user: CurrentUser) -> Result<Response, PageError> {
+    match user.memberships.as_slice() {
+        [only] => Ok(see_other(&format!("/orgs/{}/ideas", only.org.id))),
+        many => {
+            let body = html! {
+                h1 { "Ideas" }
+                ul class="card-list" {
+                    @for m in many {
+                        li class="card" { a href={ "/orgs/" (m.org.id) "/ideas" } { (m.org.name) } }
+                    }
+                }
+            };
+            Ok(layout::page("Ideas", Some(&user), body).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct IdeaForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    problem: String,
+    #[serde(default)]
+    idea: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    team: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct StatusQuery {
+    #[serde(default)]
+    status: String,
+}
+
+/// An idea's status as a tag.
+fn status_tag(s: IdeaStatus) -> Markup {
+    let class = match s {
+        IdeaStatus::New => "tag",
+        IdeaStatus::NotNow => "tag tag--plain",
+        _ => "tag tag--plain",
+    };
+    html! { strong class=(class) { (s.label()) } }
+}
+
+async fn ideas_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    Query(q): Query<StatusQuery>,
+) -> Result<Markup, PageError> {
+    let (org, _) = org_of(&state, &user, &org, Action::Read)?;
+    render_ideas(
+        &state,
+        &user,
+        org,
+        &q.status,
+        &IdeaForm::default(),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+async fn render_ideas(
+    state: &AppState,
+    user: &CurrentUser,
+    org: OrgId,
+    status: &str,
+    typed: &IdeaForm,
+    errors: &FieldErrors,
+) -> Result<Markup, PageError> {
+    let access = user.access(state);
+    let grant = access.org(org, Action::Read)?.grant();
+    let status = match status.trim() {
+        "" => None,
+        s => Some(
+            IdeaStatus::parse(s)
+                .ok_or_else(|| PageError::BadRequest("Choose a status from the list.".into()))?,
+        ),
+    };
+    let list = ideas_of(&access, org, status).await?;
+    let store = state.store.as_ref();
+    let name = store.org(org).await?.map(|o| o.name).unwrap_or_default();
+    let teams = store.teams(org).await?;
+    let team_ids: Vec<String> = teams.iter().map(|t| t.id.to_string()).collect();
+    let team_options: Vec<(&str, &str)> = std::iter::once(("", "Not sure"))
+        .chain(
+            teams
+                .iter()
+                .zip(&team_ids)
+                .map(|(t, id)| (id.as_str(), t.name.as_str())),
+        )
+        .collect();
+    let status_options: Vec<(&str, &str)> = std::iter::once(("", "Any status"))
+        .chain(IdeaStatus::ALL.iter().map(|s| (s.name(), s.label())))
+        .collect();
+    let team_name = |i: &Idea| {
+        i.team
+            .and_then(|t| teams.iter().find(|x| x.id == t))
+            .map(|t| t.name.clone())
+    };
+    let body = html! {
+        span class="caption" { (name) }
+        h1 { "Ideas" }
+        p { "Anyone here can put forward an idea to make care or work better. Every idea gets a response, and whoever put it forward is told of each one." }
+        @if grant.may(Action::ShareIdeas) {
+            h2 id="new" { "Put forward an idea" }
+            (form::error_summary_ordered(errors, &["problem", "idea", "area", "team"]))
+            form method="post" action={ "/orgs/" (org) "/ideas" } novalidate {
+                (csrf_field(user))
+                (form::textarea("problem", "What is the problem?", &typed.problem, Some("What gets in the way, for whom."), errors))
+                (form::textarea("idea", "Your idea", &typed.idea, Some("What would you change?"), errors))
+                (form::text_input("area", "Where", &typed.area, Some("A ward, a service or a process, if it is about one. Optional."), errors))
+                (form::select("team", "Which team should look at it?", &team_options, &typed.team, errors))
+                button type="submit" class="button" { "Put forward the idea" }
+            }
+        }
+        h2 id="all" { "Ideas put forward" }
+        form method="get" action={ "/orgs/" (org) "/ideas" } class="inline-form" {
+            (form::select("status", "Status", &status_options, status.map_or("", |s| s.name()), &FieldErrors::new()))
+            button type="submit" class="button button--secondary" { "Filter" }
+        }
+        @if list.is_empty() { p { "No ideas here yet." } }
+        ul class="card-list" {
+            @for i in &list {
+                li class="card" {
+                    h3 class="card__title" { a href={ "/ideas/" (i.id) } { (i.text.idea) } }
+                    p { (status_tag(i.status)) " " (i.supporters.len()) @if i.supporters.len() == 1 { " supporter" } @else { " supporters" } }
+                    p class="hint" {
+                        "Problem: " (i.text.problem)
+                        @if !i.text.area.is_empty() { " · Where: " (i.text.area) }
+                        @if let Some(t) = team_name(i) { " · Team: " (t) }
+                    }
+                    p class="hint" {
+                        "Put forward " (i.created_at.format("%-d %b %Y"))
+                        @if let Some(s) = &i.submitter { " by " (s.name) }
+                    }
+                }
+            }
+        }
+    };
+    let title = if errors.is_empty() {
+        "Ideas"
+    } else {
+        "Error: Ideas"
+    };
+    Ok(layout::page(title, Some(user), body))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    Form(f): Form<IdeaForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let (org, _) = org_of(&state, &user, &org, Action::ShareIdeas)?;
+    let draft = IdeaDraft {
+        problem: Some(f.problem.clone()),
+        idea: Some(f.idea.clone()),
+        area: Some(f.area.clone()),
+        team: Some(f.team.clone()),
+    };
+    match submit_idea(&user.access(&state), org, &draft).await {
+        Ok(id) => Ok(see_other(&format!("/ideas/{id}"))),
+        Err(BoardError::Invalid(problems)) => {
+            let page = render_ideas(&state, &user, org, "", &f, &problems.into()).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(board_error(e)),
+    }
+}
+
+fn idea_id(id: i64) -> IdeaId {
+    IdeaId(id)
+}
+
+async fn idea_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Markup, PageError> {
+    render_idea(&state, &user, idea_id(id), &FieldErrors::new(), None).await
+}
+
+/// What was typed into an idea's forms, shown again beside their problems.
+#[derive(Default)]
+struct Typed<'a> {
+    status: Option<&'a str>,
+    response: Option<&'a str>,
+    comment: &'a str,
+}
+
+async fn render_idea(
+    state: &AppState,
+    user: &CurrentUser,
+    id: IdeaId,
+    errors: &FieldErrors,
+    typed: Option<Typed<'_>>,
+) -> Result<Markup, PageError> {
+    let typed = typed.unwrap_or_default();
+    let access = user.access(state);
+    let i = idea(&access, id, Action::Read).await?;
+    let grant = access.org(i.org, Action::Read)?.grant();
+    let comments = idea_comments(&access, id).await?;
+    let store = state.store.as_ref();
+    let team = match i.team {
+        Some(t) => store.team(t).await?.map(|t| t.name),
+        None => None,
+    };
+    let supports = i.supporters.contains(&user.user.id);
+    let body = html! {
+        span class="caption" { "Idea" }
+        h1 { (i.text.idea) }
+        p { (status_tag(i.status)) }
+        dl class="summary-list" {
+            div { dt { "The problem" } dd { (i.text.problem) } }
+            @if !i.text.area.is_empty() { div { dt { "Where" } dd { (i.text.area) } } }
+            div { dt { "Team" } dd { (team.as_deref().unwrap_or("Not chosen")) } }
+            div { dt { "Put forward" } dd { (i.created_at.format("%-d %b %Y")) @if let Some(s) = &i.submitter { " by " (s.name) } } }
+            div { dt { "First response" } dd {
+                @match i.first_response_at {
+                    Some(at) => { (at.format("%-d %b %Y")) " (" ((at - i.created_at).num_days()) " days after it was put forward)" }
+                    None => "Waiting for a response",
+                }
+            } }
+            div { dt { "Supporters" } dd { (i.supporters.len()) } }
+        }
+        @if !i.response.is_empty() {
+            h2 { "Response" }
+            p class="prose" { (i.response) }
+        }
+        @if grant.may(Action::ShareIdeas) {
+            form method="post" action={ "/ideas/" (i.id) "/support" } {
+                (csrf_field(user))
+                input type="hidden" name="support" value=(if supports { "no" } else { "yes" });
+                button type="submit" class="button button--secondary" {
+                    @if supports { "Withdraw my support" } @else { "Support this idea" }
+                }
+            }
+        }
+        @if grant.may(Action::TriageIdeas) {
+            h2 id="triage" { "Respond" }
+            (form::error_summary_ordered(errors, &["status", "response"]))
+            form method="post" action={ "/ideas/" (i.id) "/triage" } novalidate {
+                (csrf_field(user))
+                (conflict::version_field(i.version))
+                @let options: Vec<(&str, &str)> = IdeaStatus::ALL.iter().map(|s| (s.name(), s.label())).collect();
+                (form::select("status", "Status", &options, typed.status.unwrap_or(i.status.name()), errors))
+                (form::textarea("response", "Response", typed.response.unwrap_or(&i.response), Some("What the person who put it forward will read. Give the reason for \u{201c}not now\u{201d}."), errors))
+                button type="submit" class="button" { "Save the response" }
+            }
+        }
+        h2 id="comments" { "Comments" }
+        @if comments.is_empty() { p { "No comments yet." } }
+        @for c in &comments {
+            div class="card" {
+                p class="hint" { @if let Some(a) = &c.author { (a.name) } @else { "A removed user" } " · " (c.at.format("%-d %b %Y %H:%M")) }
+                p class="prose" { (c.text) }
+            }
+        }
+        @if grant.may(Action::ShareIdeas) {
+            form method="post" action={ "/ideas/" (i.id) "/comments" } novalidate {
+                (csrf_field(user))
+                (form::textarea("text", "Add a comment", typed.comment, None, errors))
+                button type="submit" class="button button--secondary" { "Comment" }
+            }
+        }
+        p { a href={ "/orgs/" (i.org) "/ideas" } { "All ideas" } }
+    };
+    let title = if errors.is_empty() {
+        "Idea"
+    } else {
+        "Error: Idea"
+    };
+    Ok(layout::page(title, Some(user), body))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SupportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    support: String,
+}
+
+async fn support(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<SupportForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    support_idea(&user.access(&state), idea_id(id), f.support != "no").await?;
+    Ok(see_other(&format!("/ideas/{id}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn comment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CommentForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    match comment_on_idea(&user.access(&state), idea_id(id), &f.text).await {
+        Ok(_) => Ok(see_other(&format!("/ideas/{id}#comments"))),
+        Err(BoardError::Invalid(problems)) => {
+            let typed = Typed {
+                comment: &f.text,
+                ..Typed::default()
+            };
+            let page =
+                render_idea(&state, &user, idea_id(id), &problems.into(), Some(typed)).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(board_error(e)),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct TriageForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    response: String,
+    #[serde(default)]
+    version: String,
+}
+
+async fn triage(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<TriageForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let draft = TriageDraft {
+        status: Some(f.status.clone()),
+        response: Some(f.response.clone()),
+    };
+    let expected = conflict::parse(&f.version).unwrap_or(gemba_domain::Version(0));
+    match triage_idea(&user.access(&state), idea_id(id), &draft, expected).await {
+        Ok(_) => Ok(see_other(&format!("/ideas/{id}"))),
+        Err(BoardError::Invalid(problems)) => {
+            let typed = Typed {
+                status: Some(&f.status),
+                response: Some(&f.response),
+                ..Typed::default()
+            };
+            let page =
+                render_idea(&state, &user, idea_id(id), &problems.into(), Some(typed)).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(board_error(e)),
+    }
+}
+
+async fn notifications_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Markup, PageError> {
+    let list = notifications(&user.access(&state)).await?;
+    let unread = list.iter().filter(|n| !n.read).count();
+    let body = html! {
+        h1 { "Notifications" }
+        @if list.is_empty() {
+            p { "Nothing yet. When someone responds to an idea you put forward, or comments on it, you will see it here." }
+        } @else {
+            p { (unread) " new." }
+            ul class="card-list" {
+                @for n in &list {
+                    li class="card" {
+                        p {
+                            @if !n.read { strong class="tag" { "New" } " " }
+                            a href=(n.link) { (n.text) }
+                        }
+                        p class="hint" { (n.at.format("%-d %b %Y %H:%M")) }
+                    }
+                }
+            }
+            @if unread > 0 {
+                form method="post" action="/notifications/read" {
+                    (csrf_field(&user))
+                    button type="submit" class="button button--secondary" { "Mark all as seen" }
+                }
+            }
+        }
+    };
+    Ok(layout::page("Notifications", Some(&user), body))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn mark_read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    mark_notifications_read(&user.access(&state)).await?;
+    Ok(see_other("/notifications"))
+}
