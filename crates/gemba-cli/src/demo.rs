@@ -341,6 +341,15 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A demo idea: who puts it forward, the problem, the idea, where, and its status and response.
+type DemoIdea = (
+    UserId,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
+
 /// Riverside's staff ideas, one in each state: a patient partner's new idea; a nurse's under
 /// review, supported and commented on; one being tested, one adopted, and one "not now" with its
 /// reason. Their submitters have the responses in their notifications.
@@ -351,7 +360,7 @@ async fn staff_ideas(
     users: &[UserId],
 ) -> Result<()> {
     let (coach, nurse, partner, board) = (users[1], users[2], users[3], users[4]);
-    let ideas: [(UserId, &str, &str, &str, Option<(&str, &str)>); 5] = [
+    let ideas: [DemoIdea; 5] = [
         (
             partner,
             "Visitors cannot find the day room, so patients sit by their beds all afternoon",
