@@ -43,6 +43,7 @@ mod accounts;
 mod adoptions;
 mod assessments;
 mod board;
+mod bulk;
 mod closing;
 mod drivers;
 mod error;
@@ -446,6 +447,43 @@ impl Store for SqliteStore {
         org: OrgId,
     ) -> Result<Vec<(ProjectId, UserId)>, StoreError> {
         members::org_project_members(&self.pool, org).await
+    }
+
+    async fn projects_of_orgs(&self, orgs: &[OrgId]) -> Result<Vec<Project>, StoreError> {
+        bulk::projects_of_orgs(&self.pool, orgs).await
+    }
+
+    async fn org_members_of(&self, orgs: &[OrgId]) -> Result<Vec<(OrgId, User, Role)>, StoreError> {
+        bulk::org_members_of(&self.pool, orgs).await
+    }
+
+    async fn teams_of_orgs(&self, orgs: &[OrgId]) -> Result<Vec<Team>, StoreError> {
+        bulk::teams_of_orgs(&self.pool, orgs).await
+    }
+
+    async fn org_project_members_of(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<(ProjectId, UserId)>, StoreError> {
+        bulk::org_project_members_of(&self.pool, orgs).await
+    }
+
+    async fn priority_links_of(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<(ProjectId, PriorityId)>, StoreError> {
+        bulk::priority_links_of(&self.pool, orgs).await
+    }
+
+    async fn priorities_of_orgs(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<(OrgId, Priority)>, StoreError> {
+        bulk::priorities_of_orgs(&self.pool, orgs).await
+    }
+
+    async fn stall_weeks_of(&self, orgs: &[OrgId]) -> Result<Vec<(OrgId, u32)>, StoreError> {
+        bulk::stall_weeks_of(&self.pool, orgs).await
     }
 
     async fn add_project_member(
