@@ -67,6 +67,9 @@ use error::db;
 
 /// How long a connection waits for another's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Rows a query may run ahead of its reader (sqlx's default is 50): a large read (the
+/// portfolio's 10,000 projects) then hands rows over in fewer, larger batches.
+const ROW_BUFFER: usize = 1024;
 
 /// Most connections a file database keeps open (readers run in parallel under WAL; writers
 /// take turns).
@@ -111,7 +114,8 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            .row_buffer_size(ROW_BUFFER);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
@@ -126,7 +130,8 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str("sqlite::memory:")
             .map_err(db)?
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            .row_buffer_size(ROW_BUFFER);
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
