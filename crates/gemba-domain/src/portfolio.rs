@@ -385,9 +385,9 @@ struct OrgRows {
     projects: Vec<Project>,
 }
 
-/// The portfolio of `org` ([`Action::Read`], or a role across its system: then without its
-/// private projects) as of `today`, filtered; each project's icons, progress and method
-/// quality are taken from `cache` while the project is unchanged.
+/// The portfolio of `org` ([`Action::Read`](crate::Action::Read), or a role across its
+/// system: then without its private projects) as of `today`, filtered; each project's icons,
+/// progress and method quality are taken from `cache` while the project is unchanged.
 pub async fn portfolio(
     access: &Access<'_>,
     org: OrgId,
