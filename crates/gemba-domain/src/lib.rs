@@ -76,8 +76,8 @@ pub use idea::{
 pub use model::*;
 pub use period::{locate, Period, Position};
 pub use portfolio::{
-    arrange, is_active_work, portfolio, MeasureIcons, Portfolio, PortfolioCache, PortfolioFilter,
-    PortfolioProject, PriorityGroup,
+    arrange, is_active_work, portfolio, portfolios, MeasureIcons, Portfolio, PortfolioCache,
+    PortfolioFilter, PortfolioProject, PriorityGroup,
 };
 pub use priority::{
     create_priority, delete_priority, link_priorities, priority, update_priority, Priority,

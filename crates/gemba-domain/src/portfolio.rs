@@ -15,8 +15,8 @@ use crate::chart::measure_chart;
 use crate::draft::{Field, FieldProblem, Problem, Problems};
 use crate::duplicates::{likely_duplicates, LikelyDuplicate};
 use crate::model::{
-    OrgId, PriorityId, Project, ProjectId, ProjectKind, ProjectStatus, Role, TeamId, UserId,
-    Version,
+    OrgId, PriorityId, Project, ProjectId, ProjectKind, ProjectStatus, Role, Team, TeamId, User,
+    UserId, Version,
 };
 use crate::priority::Priority;
 use crate::progress::{MeasureSignal, MethodQuality};
@@ -372,9 +372,22 @@ async fn compute(
     })
 }
 
-/// The portfolio of `org` ([`Action::Read`](crate::Action::Read), or a role across its system:
-/// then without its private projects) as of `today`, filtered; each project's icons, progress
-/// and method quality are taken from `cache` while the project is unchanged.
+/// What the portfolio reads of one organisation on every request (the projects' costly part
+/// aside, which [`PortfolioCache`] keeps).
+#[derive(Default)]
+struct OrgRows {
+    people: Vec<(User, Role)>,
+    teams: Vec<Team>,
+    links: Vec<(ProjectId, PriorityId)>,
+    priorities: Vec<Priority>,
+    stall_weeks: Option<u32>,
+    members: Vec<(ProjectId, UserId)>,
+    projects: Vec<Project>,
+}
+
+/// The portfolio of `org` ([`Action::Read`](crate::Action::Read), or a role across its
+/// system: then without its private projects) as of `today`, filtered; each project's icons,
+/// progress and method quality are taken from `cache` while the project is unchanged.
 pub async fn portfolio(
     access: &Access<'_>,
     org: OrgId,
@@ -384,13 +397,111 @@ pub async fn portfolio(
 ) -> Result<Portfolio, BoardError> {
     let sees_private = crate::system::sees_private_in(access, org).await?;
     let store = access.store();
-    let people = store.org_members(org).await?;
-    let teams = store.teams(org).await?;
-    let links = store.priority_links(org).await?;
-    let priorities = store.priorities_of(org).await?;
-    let stall_weeks = store.stall_weeks(org).await?;
+    let rows = OrgRows {
+        people: store.org_members(org).await?,
+        teams: store.teams(org).await?,
+        links: store.priority_links(org).await?,
+        priorities: store.priorities_of(org).await?,
+        stall_weeks: Some(store.stall_weeks(org).await?),
+        members: store.org_project_members(org).await?,
+        projects: store.projects(org).await?,
+    };
+    Ok(gather(store, org, sees_private, rows, filter, today, cache).await?)
+}
+
+/// The portfolio of each of `orgs`, in that order, exactly as [`portfolio`] gives each (the
+/// same access rule for every one: one that the user may not see fails the whole call), but
+/// read in one query per kind of row for all of them instead of one per organisation.
+pub async fn portfolios(
+    access: &Access<'_>,
+    orgs: &[OrgId],
+    filter: &PortfolioFilter,
+    today: NaiveDate,
+    cache: &PortfolioCache,
+) -> Result<Vec<Portfolio>, BoardError> {
+    let mut sees_private = Vec::with_capacity(orgs.len());
+    for &org in orgs {
+        sees_private.push(crate::system::sees_private_in(access, org).await?);
+    }
+    let store = access.store();
+    let mut rows: HashMap<OrgId, OrgRows> = orgs.iter().map(|o| (*o, OrgRows::default())).collect();
+    let mut org_of: HashMap<ProjectId, OrgId> = HashMap::new();
+    for project in store.projects_of_orgs(orgs).await? {
+        if let Some(r) = rows.get_mut(&project.org) {
+            org_of.insert(project.id, project.org);
+            r.projects.push(project);
+        }
+    }
+    for (org, user, role) in store.org_members_of(orgs).await? {
+        if let Some(r) = rows.get_mut(&org) {
+            r.people.push((user, role));
+        }
+    }
+    for team in store.teams_of_orgs(orgs).await? {
+        if let Some(r) = rows.get_mut(&team.org) {
+            r.teams.push(team);
+        }
+    }
+    for (org, priority) in store.priorities_of_orgs(orgs).await? {
+        if let Some(r) = rows.get_mut(&org) {
+            r.priorities.push(priority);
+        }
+    }
+    for (org, weeks) in store.stall_weeks_of(orgs).await? {
+        if let Some(r) = rows.get_mut(&org) {
+            r.stall_weeks = Some(weeks);
+        }
+    }
+    // Links and team members of projects not shown (deleted ones) are not needed.
+    for (project, priority) in store.priority_links_of(orgs).await? {
+        if let Some(r) = org_of.get(&project).and_then(|o| rows.get_mut(o)) {
+            r.links.push((project, priority));
+        }
+    }
+    for (project, user) in store.org_project_members_of(orgs).await? {
+        if let Some(r) = org_of.get(&project).and_then(|o| rows.get_mut(o)) {
+            r.members.push((project, user));
+        }
+    }
+    let mut out: Vec<Portfolio> = Vec::with_capacity(orgs.len());
+    for (&org, sees_private) in orgs.iter().zip(sees_private) {
+        let p = match rows.remove(&org) {
+            Some(r) => gather(store, org, sees_private, r, filter, today, cache).await?,
+            // Named again: the same portfolio.
+            None => match out.iter().find(|p| p.org == org) {
+                Some(p) => p.clone(),
+                None => continue,
+            },
+        };
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// Arranges one organisation's portfolio from what was read of it, computing the costly part
+/// of each project missing from `cache`.
+async fn gather(
+    store: &dyn Store,
+    org: OrgId,
+    sees_private: bool,
+    rows: OrgRows,
+    filter: &PortfolioFilter,
+    today: NaiveDate,
+    cache: &PortfolioCache,
+) -> Result<Portfolio, StoreError> {
+    let OrgRows {
+        people,
+        teams,
+        links,
+        priorities,
+        stall_weeks,
+        members: pairs,
+        projects,
+    } = rows;
+    let stall_weeks =
+        stall_weeks.ok_or_else(|| StoreError::Missing(format!("the organisation {org}")))?;
     let mut members: HashMap<ProjectId, Vec<UserId>> = HashMap::new();
-    for (p, u) in store.org_project_members(org).await? {
+    for (p, u) in pairs {
         members.entry(p).or_default().push(u);
     }
     let mut priorities_of: HashMap<ProjectId, Vec<PriorityId>> = HashMap::new();
@@ -403,7 +514,7 @@ pub async fn portfolio(
         .map(|(u, _)| u.id)
         .collect();
     let mut all = Vec::new();
-    for project in store.projects(org).await? {
+    for project in projects {
         if project.kind != ProjectKind::Improvement || (project.private && !sees_private) {
             continue;
         }

@@ -374,6 +374,33 @@ pub trait Store: Send + Sync + 'static {
     /// read (the portfolio), by project.
     async fn org_project_members(&self, org: OrgId)
         -> Result<Vec<(ProjectId, UserId)>, StoreError>;
+    /// [`Store::projects`] of each of `orgs` in one read, by organisation (then as there).
+    async fn projects_of_orgs(&self, orgs: &[OrgId]) -> Result<Vec<Project>, StoreError>;
+    /// [`Store::org_members`] of each of `orgs` in one read, as `(org, user, role)`, by
+    /// organisation (then by name).
+    async fn org_members_of(&self, orgs: &[OrgId]) -> Result<Vec<(OrgId, User, Role)>, StoreError>;
+    /// [`Store::teams`] (not archived) of each of `orgs` in one read, by organisation (then by
+    /// name).
+    async fn teams_of_orgs(&self, orgs: &[OrgId]) -> Result<Vec<Team>, StoreError>;
+    /// [`Store::org_project_members`] of each of `orgs` in one read, by project.
+    async fn org_project_members_of(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<(ProjectId, UserId)>, StoreError>;
+    /// [`Store::priority_links`] of each of `orgs` in one read, by project.
+    async fn priority_links_of(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<(ProjectId, PriorityId)>, StoreError>;
+    /// [`Store::priorities_of`] each of `orgs` in one read, as `(org, priority)`: a system's
+    /// priority once for each of its organisations named; by organisation, then as there.
+    async fn priorities_of_orgs(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<(OrgId, Priority)>, StoreError>;
+    /// [`Store::stall_weeks`] of each of `orgs` in one read, by organisation; an organisation
+    /// that does not exist is left out.
+    async fn stall_weeks_of(&self, orgs: &[OrgId]) -> Result<Vec<(OrgId, u32)>, StoreError>;
     /// Puts a member of the project's organisation on its team (`Missing` for anyone else).
     async fn add_project_member(
         &self,

@@ -15,7 +15,7 @@ use crate::board::BoardError;
 use crate::draft::{FieldProblem, Problem};
 use crate::field::Field;
 use crate::model::{OrgId, Organisation, SystemPerson, SystemRole};
-use crate::portfolio::{portfolio, Portfolio, PortfolioCache, PortfolioFilter};
+use crate::portfolio::{portfolios, Portfolio, PortfolioCache, PortfolioFilter};
 use crate::priority::{Priority, PriorityScope};
 use crate::validate::Email;
 
@@ -177,11 +177,12 @@ pub async fn system_portfolio(
     let role = system_role(access, &name)
         .await?
         .ok_or(AccessError::SystemOnly)?;
-    let mut orgs = Vec::new();
-    for o in store.orgs_in_system(&name).await? {
-        let p = portfolio(access, o.id, filter, today, cache).await?;
-        orgs.push((o, p));
-    }
+    let all = store.orgs_in_system(&name).await?;
+    let ids: Vec<OrgId> = all.iter().map(|o| o.id).collect();
+    let orgs: Vec<(Organisation, Portfolio)> = all
+        .into_iter()
+        .zip(portfolios(access, &ids, filter, today, cache).await?)
+        .collect();
     let mut priorities: Vec<SystemPriority> = Vec::new();
     for (o, p) in &orgs {
         for g in &p.groups {

@@ -43,6 +43,7 @@ mod accounts;
 mod adoptions;
 mod assessments;
 mod board;
+mod bulk;
 mod closing;
 mod drivers;
 mod error;
@@ -67,6 +68,9 @@ use error::db;
 
 /// How long a connection waits for another's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Rows a query may run ahead of its reader (sqlx's default is 50): a large read (the
+/// portfolio's 10,000 projects) then hands rows over in fewer, larger batches.
+const ROW_BUFFER: usize = 1024;
 
 /// Most connections a file database keeps open (readers run in parallel under WAL; writers
 /// take turns).
@@ -111,7 +115,8 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            .row_buffer_size(ROW_BUFFER);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
@@ -126,7 +131,8 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str("sqlite::memory:")
             .map_err(db)?
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            .row_buffer_size(ROW_BUFFER);
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -511,6 +517,43 @@ impl Store for SqliteStore {
         org: OrgId,
     ) -> Result<Vec<(ProjectId, UserId)>, StoreError> {
         members::org_project_members(&self.pool, org).await
+    }
+
+    async fn projects_of_orgs(&self, orgs: &[OrgId]) -> Result<Vec<Project>, StoreError> {
+        bulk::projects_of_orgs(&self.pool, orgs).await
+    }
+
+    async fn org_members_of(&self, orgs: &[OrgId]) -> Result<Vec<(OrgId, User, Role)>, StoreError> {
+        bulk::org_members_of(&self.pool, orgs).await
+    }
+
+    async fn teams_of_orgs(&self, orgs: &[OrgId]) -> Result<Vec<Team>, StoreError> {
+        bulk::teams_of_orgs(&self.pool, orgs).await
+    }
+
+    async fn org_project_members_of(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<(ProjectId, UserId)>, StoreError> {
+        bulk::org_project_members_of(&self.pool, orgs).await
+    }
+
+    async fn priority_links_of(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<(ProjectId, PriorityId)>, StoreError> {
+        bulk::priority_links_of(&self.pool, orgs).await
+    }
+
+    async fn priorities_of_orgs(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<Vec<(OrgId, Priority)>, StoreError> {
+        bulk::priorities_of_orgs(&self.pool, orgs).await
+    }
+
+    async fn stall_weeks_of(&self, orgs: &[OrgId]) -> Result<Vec<(OrgId, u32)>, StoreError> {
+        bulk::stall_weeks_of(&self.pool, orgs).await
     }
 
     async fn add_project_member(

@@ -11,7 +11,7 @@ use crate::error::{db, missing};
 use crate::history::now;
 use crate::version::{check, next, swapped};
 
-fn priority_from(r: &SqliteRow) -> Result<Priority, StoreError> {
+pub(crate) fn priority_from(r: &SqliteRow) -> Result<Priority, StoreError> {
     let org: Option<i64> = r.try_get("org_id").map_err(db)?;
     let system: Option<String> = r.try_get("system").map_err(db)?;
     let scope = match (org, system) {

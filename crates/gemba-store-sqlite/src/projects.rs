@@ -75,7 +75,7 @@ async fn write_tags(
     Ok(())
 }
 
-fn project_from(r: &SqliteRow, tags: Vec<String>) -> Result<Project, StoreError> {
+pub(crate) fn project_from(r: &SqliteRow, tags: Vec<String>) -> Result<Project, StoreError> {
     let status: String = r.try_get("status").map_err(db)?;
     Ok(Project {
         id: ProjectId(r.try_get("id").map_err(db)?),

@@ -78,6 +78,7 @@ macro_rules! conformance {
             private_projects_and_the_system_search,
             system_roles_are_given_changed_and_taken_away,
             ideas_supports_comments_triage_and_notifications,
+            bulk_reads_of_many_organisations,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -5057,4 +5058,203 @@ pub async fn ideas_supports_comments_triage_and_notifications(store: &dyn Store)
         .iter()
         .all(|n| n.read));
     assert!(store.idea(IdeaId(987_654)).await.unwrap().is_none());
+}
+
+/// The reads of many organisations at once (the portfolio across a system) return exactly what
+/// the one-organisation reads return for each organisation named, in one list: never another
+/// organisation's rows, never deleted projects, a system's priorities for each of its
+/// organisations, each organisation once however often it is named.
+pub async fn bulk_reads_of_many_organisations(store: &dyn Store) {
+    // `world` puts A and B in Northshire ICS; C is in Southshire ICS, D in no system.
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Northshire Community", "ben@north.nhs.uk").await;
+    let c = store
+        .create_org("Southshire Trust", Some("Southshire ICS"))
+        .await
+        .unwrap();
+    let d = store.create_org("Eastgate Surgery", None).await.unwrap();
+    let carl = store
+        .create_user(&email("carl@south.nhs.uk"), "Carl Smith", "$argon2id$hash")
+        .await
+        .unwrap();
+    store.set_membership(carl, c, Role::Admin).await.unwrap();
+    store.set_membership(carl, d, Role::Member).await.unwrap();
+    let theirs = store
+        .create_project(c, &project_fields("Theirs"), carl)
+        .await
+        .unwrap();
+    store.add_project_member(theirs, carl, carl).await.unwrap();
+    store.create_team(c, "Their ward").await.unwrap();
+    // A: a second, private project with a team, members and a deleted third project.
+    let ward = store.create_team(a.org, "Ward 7").await.unwrap();
+    let old = store.create_team(a.org, "Old ward").await.unwrap();
+    store.set_team_archived(old, true).await.unwrap();
+    store.create_team(b.org, "District nurses").await.unwrap();
+    let mut private = project_fields("Private work");
+    private.private = true;
+    private.team = Some(ward);
+    let second = store.create_project(a.org, &private, a.user).await.unwrap();
+    let gone = store
+        .create_project(a.org, &project_fields("Gone"), a.user)
+        .await
+        .unwrap();
+    let pat = store
+        .create_user(&email("pat@north.nhs.uk"), "Pat Partner", "$argon2id$hash")
+        .await
+        .unwrap();
+    store
+        .set_membership(pat, a.org, Role::PatientPartner)
+        .await
+        .unwrap();
+    store
+        .set_membership(pat, b.org, Role::Member)
+        .await
+        .unwrap();
+    for (project, user) in [
+        (a.project, a.user),
+        (second, pat),
+        (second, a.user),
+        (gone, pat),
+        (b.project, b.user),
+    ] {
+        store
+            .add_project_member(project, user, a.user)
+            .await
+            .unwrap();
+    }
+    // Priorities: A's own, Northshire's, Southshire's; links of every project.
+    let text = |title: &str| PriorityText {
+        title: title.into(),
+        description: String::new(),
+    };
+    let own = store
+        .create_priority(&PriorityScope::Organisation(a.org), &text("Falls"), a.user)
+        .await
+        .unwrap();
+    let shared = store
+        .create_priority(
+            &PriorityScope::System("Northshire ICS".into()),
+            &text("Same-day emergency care"),
+            a.user,
+        )
+        .await
+        .unwrap();
+    let south = store
+        .create_priority(
+            &PriorityScope::System("Southshire ICS".into()),
+            &text("Theirs"),
+            carl,
+        )
+        .await
+        .unwrap();
+    store
+        .set_project_priorities(a.project, &[own, shared])
+        .await
+        .unwrap();
+    store
+        .set_project_priorities(b.project, &[shared])
+        .await
+        .unwrap();
+    store
+        .set_project_priorities(theirs, &[south])
+        .await
+        .unwrap();
+    store.set_stall_weeks(a.org, 12).await.unwrap();
+    store.delete_project(gone, None, a.user).await.unwrap();
+
+    // Named twice and out of order, with D (no projects, no system) and an organisation that
+    // does not exist; C is not named.
+    let named = [b.org, a.org, d, a.org, OrgId(999_999)];
+    let orgs = [a.org, b.org, d];
+    let mut projects = Vec::new();
+    let mut members = Vec::new();
+    let mut teams = Vec::new();
+    let mut team_members = Vec::new();
+    let mut links = Vec::new();
+    let mut priorities = Vec::new();
+    let mut weeks = Vec::new();
+    for org in orgs {
+        projects.extend(store.projects(org).await.unwrap());
+        members.extend(
+            store
+                .org_members(org)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(u, r)| (org, u, r)),
+        );
+        teams.extend(store.teams(org).await.unwrap());
+        team_members.extend(store.org_project_members(org).await.unwrap());
+        links.extend(store.priority_links(org).await.unwrap());
+        priorities.extend(
+            store
+                .priorities_of(org)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| (org, p)),
+        );
+        weeks.push((org, store.stall_weeks(org).await.unwrap()));
+    }
+    // The one-organisation reads themselves keep out what they should.
+    let ids: Vec<ProjectId> = projects.iter().map(|p| p.id).collect();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.contains(&second) && !ids.contains(&gone) && !ids.contains(&theirs));
+    assert!(team_members.iter().all(|(p, _)| *p != gone));
+    team_members.sort();
+    links.sort();
+
+    let bulk = store.projects_of_orgs(&named).await.unwrap();
+    assert_eq!(bulk, projects);
+    assert_eq!(
+        bulk[..2].iter().map(|p| p.org).collect::<Vec<_>>(),
+        [a.org; 2]
+    );
+    assert_eq!(bulk[1].tags, ["falls", "frailty"]);
+    assert_eq!(store.org_members_of(&named).await.unwrap(), members);
+    let teams_bulk = store.teams_of_orgs(&named).await.unwrap();
+    assert_eq!(teams_bulk, teams);
+    assert!(teams_bulk.iter().all(|t| t.id != old && t.org != c));
+    assert_eq!(
+        store.org_project_members_of(&named).await.unwrap(),
+        team_members
+    );
+    assert_eq!(store.priority_links_of(&named).await.unwrap(), links);
+    let bulk_priorities = store.priorities_of_orgs(&named).await.unwrap();
+    assert_eq!(bulk_priorities, priorities);
+    // Northshire's priority once for A and once for B; Southshire's for nobody named.
+    let of = |org: OrgId| -> Vec<PriorityId> {
+        bulk_priorities
+            .iter()
+            .filter(|(o, _)| *o == org)
+            .map(|(_, p)| p.id)
+            .collect()
+    };
+    assert_eq!(
+        (of(a.org), of(b.org), of(d)),
+        (vec![shared, own], vec![shared], vec![])
+    );
+    assert!(bulk_priorities.iter().all(|(_, p)| p.id != south));
+    assert_eq!(
+        store.stall_weeks_of(&named).await.unwrap(),
+        [
+            (a.org, 12),
+            (b.org, DEFAULT_STALL_WEEKS),
+            (d, DEFAULT_STALL_WEEKS)
+        ]
+    );
+    assert_eq!(weeks[0], (a.org, 12));
+    // C alone gets only C's rows; no organisations, nothing.
+    let c_projects = store.projects_of_orgs(&[c]).await.unwrap();
+    assert_eq!(
+        c_projects.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [theirs]
+    );
+    assert_eq!(
+        store.org_project_members_of(&[c]).await.unwrap(),
+        [(theirs, carl)]
+    );
+    assert!(store.projects_of_orgs(&[]).await.unwrap().is_empty());
+    assert!(store.org_members_of(&[]).await.unwrap().is_empty());
+    assert!(store.stall_weeks_of(&[]).await.unwrap().is_empty());
 }

@@ -1132,3 +1132,257 @@ async fn the_portfolio_shows_fresh_icons_pooled_method_quality_and_likely_duplic
         "{csv}"
     );
 }
+
+/// The portfolios of many organisations read together are exactly each organisation's portfolio
+/// read alone: for one of the organisations' people (private projects shown) and for one who
+/// sees another organisation through a system role (its private projects left out), unfiltered
+/// and filtered; an organisation the user may not see fails both ways.
+#[tokio::test]
+async fn many_portfolios_read_together_are_each_portfolio_read_alone() {
+    use chrono::NaiveDate;
+    use gemba_domain::{
+        portfolio, portfolios, AccessError, BoardError, ChartSettings, DataPoint, MeasureFields,
+        MeasureType, Multiplier, NonEmpty, Period, PortfolioCache, PortfolioFilter, PriorityScope,
+        PriorityText, ProjectFields, ProjectStatus, SystemRole,
+    };
+    let store = common::in_memory().await;
+    let s: &dyn Store = &*store;
+    let north = s
+        .create_org("North Trust", Some("Shire ICS"))
+        .await
+        .unwrap();
+    let east = s.create_org("East Trust", Some("Shire ICS")).await.unwrap();
+    let south = s
+        .create_org("South Trust", Some("Other ICS"))
+        .await
+        .unwrap();
+    let ids = common::add_users(
+        s,
+        "$argon2id$hash",
+        &[
+            (
+                "lead@north.nhs.uk",
+                "Lee Lead",
+                north,
+                Role::ImprovementLead,
+            ),
+            (
+                "pat@north.nhs.uk",
+                "Pat Partner",
+                north,
+                Role::PatientPartner,
+            ),
+            ("eve@east.nhs.uk", "Eve East", east, Role::Member),
+            ("sam@south.nhs.uk", "Sam South", south, Role::Member),
+        ],
+    )
+    .await;
+    let (lead, pat, eve, sam) = (ids[0], ids[1], ids[2], ids[3]);
+    // Eve is in both trusts; Lee sees East only through a role across the system.
+    s.set_membership(eve, north, Role::Member).await.unwrap();
+    s.set_system_role("Shire ICS", lead, Some(SystemRole::Viewer), lead)
+        .await
+        .unwrap();
+    let ward = s.create_team(north, "Ward 7").await.unwrap();
+    let east_team = s.create_team(east, "Community").await.unwrap();
+    let text = |title: &str| PriorityText {
+        title: title.into(),
+        description: String::new(),
+    };
+    let falls = s
+        .create_priority(&PriorityScope::Organisation(north), &text("Falls"), lead)
+        .await
+        .unwrap();
+    let flow = s
+        .create_priority(
+            &PriorityScope::System("Shire ICS".into()),
+            &text("Flow"),
+            lead,
+        )
+        .await
+        .unwrap();
+    s.create_priority(&PriorityScope::Organisation(east), &text("Sepsis"), eve)
+        .await
+        .unwrap();
+    s.set_stall_weeks(east, 3).await.unwrap();
+    let fields = |title: &str, status, team, private| ProjectFields {
+        title: NonEmpty::parse("title", title).unwrap(),
+        problem: String::new(),
+        aim: format!("Fewer {title} on the wards by March"),
+        method: "Model for Improvement".into(),
+        status,
+        team,
+        sponsor: String::new(),
+        tags: vec!["safety".into()],
+        private,
+    };
+    let seed = [
+        (
+            north,
+            lead,
+            "falls at night",
+            ProjectStatus::Testing,
+            Some(ward),
+            false,
+        ),
+        (
+            north,
+            lead,
+            "night falls",
+            ProjectStatus::Scoping,
+            Some(ward),
+            true,
+        ),
+        (
+            north,
+            lead,
+            "discharge letters",
+            ProjectStatus::Closed,
+            None,
+            false,
+        ),
+        (
+            east,
+            eve,
+            "sepsis screening",
+            ProjectStatus::Testing,
+            Some(east_team),
+            false,
+        ),
+        (
+            east,
+            eve,
+            "private sepsis",
+            ProjectStatus::Testing,
+            None,
+            true,
+        ),
+        (south, sam, "theirs", ProjectStatus::Testing, None, false),
+    ];
+    let mut projects = Vec::new();
+    for (org, by, title, status, team, private) in seed {
+        let id = s
+            .create_project(org, &fields(title, status, team, private), by)
+            .await
+            .unwrap();
+        projects.push(id);
+    }
+    s.add_project_member(projects[0], pat, lead).await.unwrap();
+    s.add_project_member(projects[1], eve, lead).await.unwrap();
+    s.set_project_priorities(projects[0], &[falls, flow])
+        .await
+        .unwrap();
+    s.set_project_priorities(projects[3], &[flow])
+        .await
+        .unwrap();
+    let measure = s
+        .create_measure(
+            projects[0],
+            &MeasureFields {
+                name: NonEmpty::parse("name", "Falls").unwrap(),
+                kind: MeasureType::Outcome,
+                definition: String::new(),
+                unit: String::new(),
+                data_source: String::new(),
+                denominator_label: String::new(),
+                chart: ChartSettings {
+                    chart: gemba_spc::ChartType::Xmr,
+                    improvement: gemba_spc::Improvement::Decrease,
+                    target: Some(5.0),
+                    rules: "mdc".into(),
+                    rebase: vec![],
+                    fix_after: None,
+                    period: Period::Month,
+                    multiplier: Multiplier::ONE,
+                },
+            },
+            lead,
+        )
+        .await
+        .unwrap();
+    let points: Vec<DataPoint> = (0..20u32)
+        .map(|i| DataPoint {
+            date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Months::new(i),
+            value: Some(f64::from(10 + i % 4)),
+            denominator: None,
+        })
+        .collect();
+    s.put_data(measure, &points, lead).await.unwrap();
+    // A deleted project is in neither.
+    let gone = s
+        .create_project(
+            north,
+            &fields("gone", ProjectStatus::Testing, None, false),
+            lead,
+        )
+        .await
+        .unwrap();
+    s.delete_project(gone, None, lead).await.unwrap();
+
+    let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let filters = [
+        PortfolioFilter::default(),
+        PortfolioFilter {
+            status: Some(ProjectStatus::Testing),
+            ..PortfolioFilter::default()
+        },
+    ];
+    for (user, private_in_east) in [(eve, true), (lead, false)] {
+        let access = gemba_domain::Access::load(s, user).await.unwrap();
+        for filter in &filters {
+            let (alone_cache, together_cache) =
+                (PortfolioCache::default(), PortfolioCache::default());
+            let mut alone = Vec::new();
+            for org in [east, north] {
+                alone.push(
+                    portfolio(&access, org, filter, today, &alone_cache)
+                        .await
+                        .unwrap(),
+                );
+            }
+            let together = portfolios(&access, &[east, north], filter, today, &together_cache)
+                .await
+                .unwrap();
+            assert_eq!(together, alone);
+            let titles = |p: &gemba_domain::Portfolio| -> Vec<String> {
+                p.projects.iter().map(|x| x.project.title.clone()).collect()
+            };
+            if filter.status.is_none() {
+                // The fixture shows what it should: private work only to East's own people,
+                // North's private project to all of them, priorities of the system first.
+                assert_eq!(
+                    titles(&together[0]).contains(&"private sepsis".to_owned()),
+                    private_in_east
+                );
+                assert_eq!(
+                    titles(&together[1]),
+                    ["discharge letters", "falls at night", "night falls"]
+                );
+                let falls_at_night = &together[1].projects[1];
+                assert!(falls_at_night.patient_partner);
+                assert_eq!(falls_at_night.team.as_deref(), Some("Ward 7"));
+                assert_eq!(falls_at_night.lead.as_deref(), Some("Lee Lead"));
+                assert_eq!(falls_at_night.priorities, [falls, flow]);
+                assert!(falls_at_night.measures[0].variation.is_some());
+                assert_eq!(together[1].groups[0].priority.title, "Flow");
+                assert_eq!(together[0].groups[0].priority.title, "Flow");
+                assert_eq!(together[0].groups[0].projects.len(), 1);
+            }
+            // Named twice: the same portfolio twice.
+            let twice = portfolios(&access, &[north, north], filter, today, &together_cache)
+                .await
+                .unwrap();
+            assert_eq!(twice, [alone[1].clone(), alone[1].clone()]);
+        }
+        // South is outside the system: not found, alone or among others.
+        let cache = PortfolioCache::default();
+        assert!(matches!(
+            portfolio(&access, south, &filters[0], today, &cache).await,
+            Err(BoardError::Access(AccessError::NotFound))
+        ));
+        assert!(matches!(
+            portfolios(&access, &[north, south], &filters[0], today, &cache).await,
+            Err(BoardError::Access(AccessError::NotFound))
+        ));
+    }
+}

@@ -9,8 +9,9 @@ use gemba_api::workspace::{
     ProjectPrioritiesJson,
 };
 use gemba_domain::{
-    create_priority, delete_priority, link_priorities, portfolio, priority, update_priority,
-    Access, Action, OrgId, PortfolioFilter, Priority, PriorityDraft, PriorityId, ProjectId,
+    create_priority, delete_priority, link_priorities, portfolio, portfolios, priority,
+    update_priority, Access, Action, OrgId, PortfolioFilter, Priority, PriorityDraft, PriorityId,
+    ProjectId,
 };
 
 use super::{
@@ -63,16 +64,15 @@ pub async fn show(
     };
     // The names of the user's organisations in one read, not one per organisation.
     let names = state.store.memberships(user.id).await?;
-    let mut out = Vec::with_capacity(orgs.len());
-    for org in orgs {
-        let p = portfolio(
-            &access,
-            org,
-            &filter,
-            crate::pages::today(),
-            &state.portfolios,
-        )
-        .await?;
+    let today = crate::pages::today();
+    // Many organisations are read together, in one query per kind of row.
+    let all = match orgs[..] {
+        [org] => vec![portfolio(&access, org, &filter, today, &state.portfolios).await?],
+        _ => portfolios(&access, &orgs, &filter, today, &state.portfolios).await?,
+    };
+    let mut out = Vec::with_capacity(all.len());
+    for p in all {
+        let org = p.org;
         let name = match names.iter().find(|m| m.org.id == org) {
             Some(m) => m.org.name.clone(),
             None => state
