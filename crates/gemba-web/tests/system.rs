@@ -403,3 +403,81 @@ async fn an_admin_gives_roles_across_the_system_and_they_open_its_portfolio() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
+
+/// Every page that reads something in a project opens for the system's other organisations
+/// (from the route table), and is "not found" for anyone of another system.
+#[tokio::test]
+async fn every_project_page_opens_across_the_system() {
+    let app = spawn_app().await;
+    let east_member = common::user_id(&*app.store, "member@east.nhs.uk").await;
+    let measure = app
+        .store
+        .create_measure(
+            app.open,
+            &gemba_domain::MeasureFields {
+                name: NonEmpty::parse("name", "Falls").unwrap(),
+                kind: gemba_domain::MeasureType::Outcome,
+                definition: String::new(),
+                unit: String::new(),
+                data_source: String::new(),
+                denominator_label: String::new(),
+                chart: gemba_domain::ChartSettings {
+                    chart: gemba_spc::ChartType::Xmr,
+                    improvement: gemba_spc::Improvement::Decrease,
+                    target: None,
+                    rules: "mdc".into(),
+                    rebase: Vec::new(),
+                    fix_after: None,
+                    period: gemba_domain::Period::Month,
+                    multiplier: gemba_domain::Multiplier::ONE,
+                },
+            },
+            east_member,
+        )
+        .await
+        .unwrap();
+    let cycle = app
+        .store
+        .create_pdsa(
+            app.open,
+            &gemba_domain::PdsaFields {
+                title: "Night checks".into(),
+                ..gemba_domain::PdsaFields::default()
+            },
+            east_member,
+        )
+        .await
+        .unwrap();
+    // An improvement event, so that its report-outs have pages.
+    app.store
+        .set_event_date(
+            app.open,
+            Some(chrono::NaiveDate::from_ymd_opt(2026, 1, 12).unwrap()),
+        )
+        .await
+        .unwrap();
+    let mut opened = 0;
+    for (method, template, guard) in gemba_web::pages::routes() {
+        if method != "get" || guard != gemba_web::Guard::Do(gemba_domain::Action::Read) {
+            continue;
+        }
+        let id = if template.starts_with("/projects/{id}") {
+            app.open.0
+        } else if template.starts_with("/measures/{id}") {
+            measure.0
+        } else if template.starts_with("/pdsa/{id}") {
+            cycle.0
+        } else {
+            continue;
+        };
+        let path = template
+            .replace("{id}", &id.to_string())
+            .replace("{day}", "30");
+        let (status, html) = app.coach.get(&app, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {html}");
+        let (status, _) = app.stranger.get(&app, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        opened += 1;
+    }
+    assert!(opened >= 8, "only {opened} pages opened");
+}
