@@ -439,7 +439,7 @@ pub async fn triage_idea(
         });
     Ok(access
         .store()
-        .triage_idea(id, &triage, expected, access.user(), notify.as_ref())
+        .triage_idea(id, &triage, expected, notify.as_ref())
         .await?)
 }
 

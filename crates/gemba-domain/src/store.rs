@@ -153,7 +153,6 @@ pub trait Store: Send + Sync + 'static {
         id: IdeaId,
         triage: &Triage,
         expected: Version,
-        by: UserId,
         notify: Option<&NewNotification>,
     ) -> Result<Version, StoreError>;
     /// A user's newest notifications, at most `limit`.

@@ -226,7 +226,6 @@ pub(crate) async fn triage_idea(
     id: IdeaId,
     triage: &Triage,
     expected: Version,
-    _by: UserId,
     notification: Option<&NewNotification>,
 ) -> Result<Version, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;

@@ -256,10 +256,9 @@ impl Store for SqliteStore {
         id: IdeaId,
         triage: &Triage,
         expected: Version,
-        by: UserId,
         notify: Option<&NewNotification>,
     ) -> Result<Version, StoreError> {
-        ideas::triage_idea(&self.pool, id, triage, expected, by, notify).await
+        ideas::triage_idea(&self.pool, id, triage, expected, notify).await
     }
 
     async fn notifications(

@@ -5017,7 +5017,7 @@ pub async fn ideas_supports_comments_triage_and_notifications(store: &dyn Store)
         response: String::new(),
     };
     let v = store
-        .triage_idea(id, &triage, Version(1), b.user, Some(&told("Under review")))
+        .triage_idea(id, &triage, Version(1), Some(&told("Under review")))
         .await
         .unwrap();
     assert_eq!(v, Version(2));
@@ -5025,7 +5025,7 @@ pub async fn ideas_supports_comments_triage_and_notifications(store: &dyn Store)
     assert!(first.is_some());
     // A triage based on the old version is refused and tells nobody.
     let stale = store
-        .triage_idea(id, &triage, Version(1), b.user, Some(&told("Stale")))
+        .triage_idea(id, &triage, Version(1), Some(&told("Stale")))
         .await;
     assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
     let not_now = Triage {
@@ -5033,7 +5033,7 @@ pub async fn ideas_supports_comments_triage_and_notifications(store: &dyn Store)
         response: "No budget this year".into(),
     };
     store
-        .triage_idea(id, &not_now, v, b.user, Some(&told("Not now")))
+        .triage_idea(id, &not_now, v, Some(&told("Not now")))
         .await
         .unwrap();
     let idea = store.idea(id).await.unwrap().unwrap();

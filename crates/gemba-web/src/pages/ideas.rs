@@ -73,12 +73,12 @@ struct StatusQuery {
     status: String,
 }
 
-/// An idea's status as a tag.
+/// An idea's status as a tag: a new one stands out, as it awaits its response.
 fn status_tag(s: IdeaStatus) -> Markup {
-    let class = match s {
-        IdeaStatus::New => "tag",
-        IdeaStatus::NotNow => "tag tag--plain",
-        _ => "tag tag--plain",
+    let class = if s == IdeaStatus::New {
+        "tag"
+    } else {
+        "tag tag--plain"
     };
     html! { strong class=(class) { (s.label()) } }
 }
