@@ -133,13 +133,7 @@ pub(super) fn report_query(query: Option<&str>) -> Result<(Option<ReportPeriod>,
     const MESSAGE: &str = "must be a month like 2025-03 or a quarter like 2025-Q1";
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default())
         .map_err(|_| ApiError::field("period", MESSAGE))?;
-    let last = |key: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim())
-    };
+    let last = |key: &str| super::last_value(&pairs, key);
     let period = match last("period") {
         None | Some("") => None,
         Some(v) => Some(ReportPeriod::parse(v).ok_or_else(|| ApiError::field("period", MESSAGE))?),

@@ -58,14 +58,7 @@ pub async fn list(
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or_default())
             .map_err(|_| ApiError::field("org_id", "the query could not be read"))?;
-    let last = |key: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    };
+    let last = |key: &str| super::last_value(&pairs, key).filter(|v| !v.is_empty());
     let given = match last("org_id") {
         Some(v) => Some(
             v.parse::<i64>()

@@ -95,16 +95,8 @@ pub async fn list(
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or_default())
             .map_err(|_| ApiError::field("tag", "the query could not be read"))?;
-    let tag = pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "tag")
-        .map_or("", |(_, v)| v.trim());
-    let words = pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == "q")
-        .map_or("", |(_, v)| v.trim());
+    let tag = super::last_value(&pairs, "tag").unwrap_or_default();
+    let words = super::last_value(&pairs, "q").unwrap_or_default();
     let access = Access::load(state.store.as_ref(), user.id).await?;
     let entries = library(
         &access,

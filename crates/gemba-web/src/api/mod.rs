@@ -215,6 +215,16 @@ fn created_tagged<T: serde::Serialize>(location: String, version: Version, body:
         .into_response()
 }
 
+/// The last value a query gives for `key`, trimmed (a later `key=` overrides an earlier one);
+/// `None` when it gives none.
+fn last_value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim())
+}
+
 /// 200 OK with an object and its `ETag`.
 fn tagged<T: serde::Serialize>(version: Version, body: T) -> Response {
     (StatusCode::OK, [(header::ETAG, etag(version))], Json(body)).into_response()

@@ -40,13 +40,7 @@ pub async fn show(
             .map_err(|_| ApiError::field("org", "the query could not be read"))?;
     let filter = PortfolioFilter::parse(&pairs)?;
     let access = access(&state, &user).await?;
-    let last = |key: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim())
-    };
+    let last = |key: &str| super::last_value(&pairs, key);
     let system = match last("scope") {
         None | Some("") | Some("own") => false,
         Some("system") => true,
