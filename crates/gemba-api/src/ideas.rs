@@ -1,7 +1,7 @@
 //! The JSON of staff ideas and notifications.
 
 use chrono::NaiveDateTime;
-use gemba_domain::{Idea, IdeaComment, Notification, UserId};
+use gemba_domain::{Became, Idea, IdeaComment, Notification, ResponseTimes, UserId};
 use serde::{Deserialize, Serialize};
 
 fn iso(t: NaiveDateTime) -> String {
@@ -41,6 +41,169 @@ pub struct IdeaJson {
     pub first_response_at: Option<String>,
     /// The version (also the `ETag`).
     pub version: i64,
+    /// What it became: projects started from it, then change ideas on driver diagrams.
+    #[serde(default)]
+    pub became: Vec<BecameJson>,
+}
+
+/// A project started from an idea, or a change idea made of it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BecameJson {
+    /// The project (started from the idea, or with the change idea on its driver diagram).
+    pub project_id: i64,
+    /// Its title.
+    pub project_title: String,
+    /// The change idea's id, or null when the idea became the project.
+    pub change_idea_id: Option<i64>,
+    /// The change idea's text, or null.
+    pub change_idea: Option<String>,
+}
+
+impl From<&Became> for BecameJson {
+    fn from(b: &Became) -> Self {
+        BecameJson {
+            project_id: b.project.0,
+            project_title: b.project_title.clone(),
+            change_idea_id: b.change_idea.as_ref().map(|c| c.0 .0),
+            change_idea: b.change_idea.as_ref().map(|c| c.1.clone()),
+        }
+    }
+}
+
+/// The body of `POST /ideas/{id}/convert`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ConvertInput {
+    /// `project` or `change_idea`. Required.
+    pub kind: Option<String>,
+    /// A new project's title (the idea's words when absent).
+    pub title: Option<String>,
+    /// The driver a change idea hangs from. Required for a change idea.
+    pub driver_id: Option<i64>,
+    /// A change idea's wording (the idea's words when absent).
+    pub text: Option<String>,
+}
+
+/// The body of `PUT /organisations/{id}/idea-response-target`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ResponseTargetInput {
+    /// The days within which every idea should have its first response (1 to 365).
+    pub days: Option<i64>,
+}
+
+/// An answered idea on a response-time chart.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AnsweredJson {
+    /// The idea.
+    pub idea_id: i64,
+    /// The day it was put forward.
+    pub date: String,
+    /// Days to its first response, to a tenth.
+    pub days: f64,
+}
+
+/// An idea still waiting for its first response.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WaitingJson {
+    /// The idea.
+    pub idea_id: i64,
+    /// Days waited so far, to a tenth.
+    pub days: f64,
+}
+
+/// How quickly one team's (or the organisation's) ideas were answered.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TeamResponsesJson {
+    /// `organisation` (all its ideas), `team` or `no_team`.
+    pub scope: String,
+    /// The team, for `team`.
+    pub team_id: Option<i64>,
+    /// Its name, for `team`.
+    pub team_name: Option<String>,
+    /// Answered ideas in the order put forward.
+    pub answered: Vec<AnsweredJson>,
+    /// Ideas waiting, longest first.
+    pub waiting: Vec<WaitingJson>,
+    /// Answered after more than the target's days.
+    pub late: usize,
+    /// Waiting longer than the target's days.
+    pub overdue: usize,
+    /// The XmR chart's centre line (mean days) of the latest phase, or null without answers.
+    pub mean_days: Option<f64>,
+    /// Its upper process limit, or null.
+    pub upper_limit: Option<f64>,
+    /// The Making Data Count variation icon's name, or null.
+    pub variation: Option<String>,
+    /// The assurance icon's name against the target, or null.
+    pub assurance: Option<String>,
+}
+
+/// `GET /organisations/{id}/idea-responses`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ResponseTimesJson {
+    /// The organisation's target in days, or null when not set.
+    pub target_days: Option<u32>,
+    /// The target's version (0 when not set): send it as `If-Match` to change it.
+    pub target_version: i64,
+    /// The whole organisation first, then each team with ideas, then ideas for no team.
+    pub groups: Vec<TeamResponsesJson>,
+}
+
+impl From<&ResponseTimes> for ResponseTimesJson {
+    fn from(t: &ResponseTimes) -> Self {
+        let target = t.target.map(|x| x.days);
+        ResponseTimesJson {
+            target_days: target,
+            target_version: t.target.map_or(0, |x| x.version.0),
+            groups: t
+                .groups
+                .iter()
+                .map(|g| {
+                    let last = g.chart.as_ref().and_then(|c| c.points.last());
+                    TeamResponsesJson {
+                        scope: match (&g.team, g.whole) {
+                            (_, true) => "organisation",
+                            (Some(_), _) => "team",
+                            (None, _) => "no_team",
+                        }
+                        .to_owned(),
+                        team_id: g.team.as_ref().map(|x| x.id.0),
+                        team_name: g.team.as_ref().map(|x| x.name.clone()),
+                        answered: g
+                            .answered
+                            .iter()
+                            .map(|(id, date, days)| AnsweredJson {
+                                idea_id: id.0,
+                                date: date.to_string(),
+                                days: *days,
+                            })
+                            .collect(),
+                        waiting: g
+                            .waiting
+                            .iter()
+                            .map(|(id, days)| WaitingJson {
+                                idea_id: id.0,
+                                days: *days,
+                            })
+                            .collect(),
+                        late: g.late,
+                        overdue: g.overdue(target),
+                        mean_days: last.and_then(|p| p.lines.centre),
+                        upper_limit: last.and_then(|p| p.lines.ucl),
+                        variation: g
+                            .chart
+                            .as_ref()
+                            .and_then(|c| c.variation_icon)
+                            .map(|v| v.name().to_owned()),
+                        assurance: g
+                            .chart
+                            .as_ref()
+                            .and_then(|c| c.assurance_icon)
+                            .map(|a| a.name().to_owned()),
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 impl IdeaJson {
@@ -62,6 +225,7 @@ impl IdeaJson {
             created_at: iso(i.created_at),
             first_response_at: i.first_response_at.map(iso),
             version: i.version.0,
+            became: i.became.iter().map(BecameJson::from).collect(),
         }
     }
 }

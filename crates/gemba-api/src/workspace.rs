@@ -251,6 +251,9 @@ pub struct ProjectJson {
     pub version: i64,
     /// Private to its organisation: the other organisations of its system do not see it.
     pub private: bool,
+    /// The staff idea it was started from, or null.
+    #[serde(default)]
+    pub idea_id: Option<i64>,
 }
 
 impl From<&Project> for ProjectJson {
@@ -272,6 +275,7 @@ impl From<&Project> for ProjectJson {
             updated_at: iso_datetime(p.updated_at),
             version: p.version.0,
             private: p.private,
+            idea_id: p.idea.map(|i| i.0),
         }
     }
 }
@@ -443,6 +447,9 @@ pub struct DriverNodeJson {
     /// The version: 1 when created, one more after every change. Also the `ETag` (`"3"`);
     /// send it back as `If-Match` to change or delete only what you read.
     pub version: i64,
+    /// The staff idea a change idea came from, or null.
+    #[serde(default)]
+    pub idea_id: Option<i64>,
 }
 
 impl From<&DriverNode> for DriverNodeJson {
@@ -453,6 +460,7 @@ impl From<&DriverNode> for DriverNodeJson {
             kind: n.kind.name().to_owned(),
             text: n.text.clone(),
             version: n.version.0,
+            idea_id: n.idea.map(|i| i.0),
         }
     }
 }

@@ -444,6 +444,30 @@ async fn staff_ideas(
                 .map_err(|e| anyhow::anyhow!("demo triage: {e}"))?;
         }
     }
+    // One more, taken forward as a project that names it (its lineage both ways); and
+    // Riverside's target of a first response within 7 days.
+    let access = gemba_domain::Access::load(store, nurse).await?;
+    let draft = gemba_domain::IdeaDraft {
+        problem: Some("Patients wait over an hour for a porter to take them to X-ray".into()),
+        idea: Some("A porter request button on the ward tablet, with the wait shown".into()),
+        area: Some("Ward 7".into()),
+        team: Some(ward7.to_string()),
+    };
+    let id = gemba_domain::submit_idea(&access, riverside, &draft)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo idea: {e}"))?;
+    let convert = gemba_domain::ConvertDraft {
+        kind: Some("project".into()),
+        title: Some("Porter requests from the ward tablet".into()),
+        ..gemba_domain::ConvertDraft::default()
+    };
+    gemba_domain::convert_idea(&lead, id, &convert, Version(1))
+        .await
+        .map_err(|e| anyhow::anyhow!("demo idea taken forward: {e}"))?;
+    let admin = gemba_domain::Access::load(store, users[0]).await?;
+    gemba_domain::set_response_target(&admin, riverside, "7", Version(0))
+        .await
+        .map_err(|e| anyhow::anyhow!("demo response target: {e}"))?;
     Ok(())
 }
 
@@ -1589,15 +1613,40 @@ mod tests {
         states.sort_unstable();
         assert_eq!(
             states,
-            ["adopted", "being_tested", "new", "not_now", "under_review"]
+            [
+                "adopted",
+                "being_tested",
+                "being_tested",
+                "new",
+                "not_now",
+                "under_review"
+            ]
+        );
+        // One became a project that names it; Riverside answers within 7 days.
+        let taken = ideas.iter().find(|i| !i.became.is_empty()).unwrap();
+        let project = store
+            .project(taken.became[0].project)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(project.title, "Porter requests from the ward tablet");
+        assert_eq!(project.idea, Some(taken.id));
+        assert_eq!(
+            store
+                .idea_response_target(OrgId(1))
+                .await
+                .unwrap()
+                .map(|t| t.days),
+            Some(7)
         );
         let nurse = store
             .user_by_email(&Email::parse(DEMO_USERS[2].0).unwrap())
             .await
             .unwrap()
             .unwrap();
-        // Two responses and the partner's comment on the call bells.
-        assert_eq!(store.notifications(nurse.id, 10).await.unwrap().len(), 3);
+        // Two responses, the partner's comment on the call bells and the porter idea taken
+        // forward.
+        assert_eq!(store.notifications(nurse.id, 10).await.unwrap().len(), 4);
     }
 
     /// The demo's projects are found by search, and someone starting "Reducing falls on Ward 9"

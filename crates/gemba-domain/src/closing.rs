@@ -260,6 +260,7 @@ mod tests {
             kind,
             text: text.into(),
             version: Version(1),
+            idea: None,
         }
     }
 

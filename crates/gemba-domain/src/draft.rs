@@ -1801,6 +1801,7 @@ mod tests {
             kind,
             text: format!("node {id}"),
             version: Version(1),
+            idea: None,
         }
     }
 

@@ -163,6 +163,7 @@ mod tests {
             updated_at: at,
             version: Version(1),
             private: false,
+            idea: None,
         }
     }
 

@@ -141,6 +141,8 @@ pub enum Field {
     Area,
     /// The response to an idea that its submitter sees.
     Response,
+    /// The driver a change idea hangs from (an idea turned into a change idea).
+    Driver,
     /// The organisation something is done in (adopting a change package).
     Organisation,
     /// A measure, chosen by its id (the spread view's shared measure).
@@ -151,7 +153,7 @@ pub enum Field {
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 70] = [
+    pub const ALL: [Field; 71] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -219,6 +221,7 @@ impl Field {
         Field::Idea,
         Field::Area,
         Field::Response,
+        Field::Driver,
         Field::Organisation,
         Field::Measure,
         Field::Periods,
@@ -295,6 +298,7 @@ impl Field {
             Field::Idea => "idea",
             Field::Area => "area",
             Field::Response => "response",
+            Field::Driver => "driver_id",
             Field::Organisation => "organisation_id",
             Field::Measure => "measure_id",
             Field::Periods => "periods",

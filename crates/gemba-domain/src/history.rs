@@ -566,6 +566,7 @@ mod tests {
             updated_at: NaiveDateTime::default(),
             version: Version(1),
             private: false,
+            idea: None,
         }
     }
 

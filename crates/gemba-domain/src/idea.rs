@@ -103,6 +103,9 @@ pub struct Idea {
     pub first_response_at: Option<NaiveDateTime>,
     /// Its version: one more after each triage.
     pub version: Version,
+    /// What it became: projects started from it and change ideas on driver diagrams (see
+    /// [`crate::convert_idea`]): projects first, then change ideas, each in the order made.
+    pub became: Vec<crate::idea_lineage::Became>,
 }
 
 /// A comment on an idea.
@@ -355,7 +358,7 @@ pub async fn support_idea(
 const QUOTED: usize = 60;
 
 /// The idea's words as a notification quotes them: its first [`QUOTED`] characters.
-fn quoted(i: &Idea) -> String {
+pub(crate) fn quoted(i: &Idea) -> String {
     let text = i.text.idea.trim();
     if text.chars().count() <= QUOTED {
         text.to_owned()

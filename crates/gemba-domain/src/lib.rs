@@ -17,6 +17,8 @@ mod event;
 mod field;
 pub mod history;
 mod idea;
+mod idea_lineage;
+mod idea_response;
 pub mod limits;
 mod model;
 mod period;
@@ -72,6 +74,13 @@ pub use idea::{
     comment_on_idea, idea, idea_comments, ideas_of, mark_notifications_read, notifications,
     submit_idea, support_idea, triage_idea, Idea, IdeaComment, IdeaDraft, IdeaStatus, IdeaText,
     NewNotification, Notification, Triage, TriageDraft, MAX_NOTIFICATIONS,
+};
+pub use idea_lineage::{
+    convert_idea, shortened, Became, Conversion, ConvertDraft, IdeaInto, CONVERSIONS,
+};
+pub use idea_response::{
+    days_between, response_target, response_times, responses, set_response_target, ResponseTarget,
+    ResponseTimes, TeamResponses, MAX_TARGET_DAYS, MIN_TARGET_DAYS,
 };
 pub use model::*;
 pub use period::{locate, Period, Position};

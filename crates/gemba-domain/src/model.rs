@@ -452,6 +452,8 @@ pub struct Project {
     pub version: Version,
     /// Private to its organisation: the other organisations of its system do not see it.
     pub private: bool,
+    /// The staff idea it was started from, if any (its lineage; see [`crate::convert_idea`]).
+    pub idea: Option<IdeaId>,
 }
 
 /// The fields of a project a user sets (validated).
@@ -760,6 +762,8 @@ pub struct DriverNode {
     pub text: String,
     /// Its version.
     pub version: Version,
+    /// The staff idea a change idea came from, if any (see [`crate::convert_idea`]).
+    pub idea: Option<IdeaId>,
 }
 
 /// What happened to the old value of a data point.

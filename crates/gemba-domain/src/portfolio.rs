@@ -586,6 +586,7 @@ mod tests {
                 updated_at: at,
                 version: Version(1),
                 private: false,
+                idea: None,
             },
             team: None,
             lead: None,

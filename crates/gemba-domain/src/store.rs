@@ -27,6 +27,8 @@ use crate::closing::{ClosingSummary, ClosingText};
 use crate::event::{ReportOut, ReportOutText};
 use crate::history::HistoryEntry;
 use crate::idea::{Idea, IdeaComment, IdeaText, NewNotification, Notification, Triage};
+use crate::idea_lineage::{Became, IdeaInto};
+use crate::idea_response::ResponseTarget;
 use crate::model::*;
 use crate::priority::{Priority, PriorityScope, PriorityText};
 use crate::progress::{ProgressOverride, Score};
@@ -163,6 +165,27 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Notification>, StoreError>;
     /// Marks all of a user's notifications as seen.
     async fn mark_notifications_read(&self, user: UserId) -> Result<(), StoreError>;
+    /// Turns idea `id`, still at `expected`, into a project or a change idea naming it, triages
+    /// it and writes the notification, all in one transaction; a change idea's driver must still
+    /// be a live node of the live project. Returns what it became.
+    async fn convert_idea(
+        &self,
+        id: IdeaId,
+        expected: Version,
+        into: &IdeaInto,
+        triage: &Triage,
+        notify: Option<&NewNotification>,
+        by: UserId,
+    ) -> Result<Became, StoreError>;
+    /// The organisation's target for the days to an idea's first response, if set.
+    async fn idea_response_target(&self, org: OrgId) -> Result<Option<ResponseTarget>, StoreError>;
+    /// Sets the target if it is still at `expected` (`Version(0)`: none set); the new version.
+    async fn set_idea_response_target(
+        &self,
+        org: OrgId,
+        days: u32,
+        expected: Version,
+    ) -> Result<Version, StoreError>;
 
     /// The systems where `user` holds a system role, with the role, by name.
     async fn system_roles_of(&self, user: UserId) -> Result<Vec<(String, SystemRole)>, StoreError>;

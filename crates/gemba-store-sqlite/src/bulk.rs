@@ -48,7 +48,7 @@ pub(crate) async fn projects_of_orgs(
         pool,
         orgs,
         "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-         lead_id, kind, created_at, updated_at, version, private FROM projects \
+         lead_id, kind, created_at, updated_at, version, private, idea_id FROM projects \
          WHERE org_id IN ({in}) AND deleted_at IS NULL AND kind = 'improvement' \
          ORDER BY org_id, updated_at DESC, id DESC",
     )

@@ -138,6 +138,10 @@ fn node_from(r: &SqliteRow) -> Result<DriverNode, StoreError> {
         kind: kind(&k)?,
         text: r.try_get("text").map_err(db)?,
         version: Version(r.try_get("version").map_err(db)?),
+        idea: r
+            .try_get::<Option<i64>, _>("idea_id")
+            .map_err(db)?
+            .map(gemba_domain::IdeaId),
     })
 }
 
@@ -146,7 +150,7 @@ pub(crate) async fn nodes(
     project: ProjectId,
 ) -> Result<Vec<DriverNode>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, project_id, parent_id, kind, text, version FROM driver_nodes \
+        "SELECT id, project_id, parent_id, kind, text, version, idea_id FROM driver_nodes \
          WHERE project_id = ? AND deleted_at IS NULL ORDER BY position, id",
     )
     .bind(project.0)
@@ -161,7 +165,7 @@ pub(crate) async fn node_by_id(
     id: DriverNodeId,
 ) -> Result<Option<DriverNode>, StoreError> {
     sqlx::query(
-        "SELECT id, project_id, parent_id, kind, text, version FROM driver_nodes \
+        "SELECT id, project_id, parent_id, kind, text, version, idea_id FROM driver_nodes \
          WHERE id = ? AND deleted_at IS NULL",
     )
     .bind(id.0)
@@ -178,7 +182,7 @@ pub(crate) async fn deleted(
     project: ProjectId,
 ) -> Result<Vec<DriverNode>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, project_id, parent_id, kind, text, version FROM driver_nodes \
+        "SELECT id, project_id, parent_id, kind, text, version, idea_id FROM driver_nodes \
          WHERE project_id = ? AND deleted_at IS NOT NULL \
          ORDER BY deleted_at DESC, deleted_with DESC, position, id",
     )

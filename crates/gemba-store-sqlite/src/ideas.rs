@@ -3,11 +3,12 @@
 use std::collections::HashMap;
 
 use gemba_domain::{
-    Email, Idea, IdeaComment, IdeaCommentId, IdeaId, IdeaStatus, IdeaText, NewNotification,
-    Notification, NotificationId, OrgId, StoreError, TeamId, Triage, User, UserId, Version,
+    Became, DriverKind, DriverNodeId, Email, Idea, IdeaComment, IdeaCommentId, IdeaId, IdeaInto,
+    IdeaStatus, IdeaText, NewNotification, Notification, NotificationId, OrgId, ProjectId,
+    ResponseTarget, StoreError, TeamId, Triage, User, UserId, Version,
 };
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{AssertSqlSafe, Row, SqliteConnection, SqlitePool};
 
 use crate::error::{corrupt, db, missing};
 use crate::history::now;
@@ -36,7 +37,11 @@ macro_rules! idea_columns {
     };
 }
 
-fn idea_from(r: &SqliteRow, supporters: Vec<UserId>) -> Result<Idea, StoreError> {
+fn idea_from(
+    r: &SqliteRow,
+    supporters: Vec<UserId>,
+    became: Vec<Became>,
+) -> Result<Idea, StoreError> {
     let status: String = r.try_get("status").map_err(db)?;
     Ok(Idea {
         id: IdeaId(r.try_get("id").map_err(db)?),
@@ -57,7 +62,45 @@ fn idea_from(r: &SqliteRow, supporters: Vec<UserId>) -> Result<Idea, StoreError>
         created_at: r.try_get("created_at").map_err(db)?,
         first_response_at: r.try_get("first_response_at").map_err(db)?,
         version: Version(r.try_get("version").map_err(db)?),
+        became,
     })
+}
+
+/// What ideas became (live projects naming them, then live change ideas of live projects), by
+/// idea, each in the order made; `which` is the condition on `idea_id` with one parameter (a constant of the
+/// callers below, never input).
+async fn lineage(
+    pool: &SqlitePool,
+    which: &'static str,
+    param: i64,
+) -> Result<HashMap<i64, Vec<Became>>, StoreError> {
+    let sql = format!(
+        "SELECT p.idea_id, 0 AS k, p.id AS pid, p.title, NULL AS nid, NULL AS ntext FROM projects p \
+         WHERE p.idea_id {which} AND p.deleted_at IS NULL \
+         UNION ALL \
+         SELECT n.idea_id, 1 AS k, p.id AS pid, p.title, n.id AS nid, n.text AS ntext \
+         FROM driver_nodes n JOIN projects p ON p.id = n.project_id \
+         WHERE n.idea_id {which} AND n.deleted_at IS NULL AND p.deleted_at IS NULL \
+         ORDER BY 1, 2, 3, 5"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(param)
+        .bind(param)
+        .fetch_all(pool)
+        .await
+        .map_err(db)?;
+    let mut out: HashMap<i64, Vec<Became>> = HashMap::new();
+    for r in rows {
+        let idea: i64 = r.try_get("idea_id").map_err(db)?;
+        let node: Option<i64> = r.try_get("nid").map_err(db)?;
+        let text: Option<String> = r.try_get("ntext").map_err(db)?;
+        out.entry(idea).or_default().push(Became {
+            project: ProjectId(r.try_get("pid").map_err(db)?),
+            project_title: r.try_get("title").map_err(db)?,
+            change_idea: node.map(|n| (DriverNodeId(n), text.unwrap_or_default())),
+        });
+    }
+    Ok(out)
 }
 
 pub(crate) async fn create_idea(
@@ -107,10 +150,15 @@ pub(crate) async fn ideas(pool: &SqlitePool, org: OrgId) -> Result<Vec<Idea>, St
     for (idea, user) in support_rows {
         supports.entry(idea).or_default().push(UserId(user));
     }
+    let mut became = lineage(pool, "IN (SELECT id FROM ideas WHERE org_id = ?)", org.0).await?;
     rows.iter()
         .map(|r| {
             let id: i64 = r.try_get("id").map_err(db)?;
-            idea_from(r, supports.remove(&id).unwrap_or_default())
+            idea_from(
+                r,
+                supports.remove(&id).unwrap_or_default(),
+                became.remove(&id).unwrap_or_default(),
+            )
         })
         .collect()
 }
@@ -128,9 +176,11 @@ pub(crate) async fn idea(pool: &SqlitePool, id: IdeaId) -> Result<Option<Idea>, 
             .fetch_all(pool)
             .await
             .map_err(db)?;
+    let became = lineage(pool, "= ?", id.0).await?.remove(&id.0);
     Ok(Some(idea_from(
         &r,
         supporters.into_iter().map(UserId).collect(),
+        became.unwrap_or_default(),
     )?))
 }
 
@@ -229,6 +279,20 @@ pub(crate) async fn triage_idea(
     notification: Option<&NewNotification>,
 ) -> Result<Version, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let version = triage_in(&mut tx, id, triage, expected, notification).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(version)
+}
+
+/// Triages idea `id` still at `expected` and writes the notification, in the caller's
+/// transaction; the new version.
+async fn triage_in(
+    tx: &mut SqliteConnection,
+    id: IdeaId,
+    triage: &Triage,
+    expected: Version,
+    notification: Option<&NewNotification>,
+) -> Result<Version, StoreError> {
     let stored: Option<i64> = sqlx::query_scalar("SELECT version FROM ideas WHERE id = ?")
         .bind(id.0)
         .fetch_optional(&mut *tx)
@@ -256,8 +320,128 @@ pub(crate) async fn triage_idea(
     .map_err(db)?;
     swapped(what, done.rows_affected())?;
     if let Some(n) = notification {
-        notify(&mut tx, n).await?;
+        notify(&mut *tx, n).await?;
     }
+    Ok(next(expected))
+}
+
+pub(crate) async fn convert_idea(
+    pool: &SqlitePool,
+    id: IdeaId,
+    expected: Version,
+    into: &IdeaInto,
+    triage: &Triage,
+    notification: Option<&NewNotification>,
+    by: UserId,
+) -> Result<Became, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let org: Option<i64> = sqlx::query_scalar("SELECT org_id FROM ideas WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+    let org = OrgId(org.ok_or_else(|| StoreError::Missing(format!("the idea {id}")))?);
+    let became = match into {
+        IdeaInto::Project(fields) => {
+            let project = crate::projects::insert(&mut tx, org, fields, by).await?;
+            sqlx::query("UPDATE projects SET idea_id = ? WHERE id = ?")
+                .bind(id.0)
+                .bind(project.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            Became {
+                project,
+                project_title: fields.title.as_str().to_owned(),
+                change_idea: None,
+            }
+        }
+        IdeaInto::ChangeIdea {
+            project,
+            driver,
+            text,
+        } => {
+            let project_org = crate::projects::live_project(&mut tx, *project).await?;
+            if project_org != org {
+                return Err(StoreError::Missing(format!("the project {project}")));
+            }
+            crate::drivers::check_in_project(&mut tx, *driver, *project).await?;
+            let node = crate::drivers::insert(
+                &mut tx,
+                *project,
+                Some(*driver),
+                DriverKind::ChangeIdea,
+                text,
+                by,
+            )
+            .await?;
+            sqlx::query("UPDATE driver_nodes SET idea_id = ? WHERE id = ?")
+                .bind(id.0)
+                .bind(node.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            let title: String = sqlx::query_scalar("SELECT title FROM projects WHERE id = ?")
+                .bind(project.0)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+            Became {
+                project: *project,
+                project_title: title,
+                change_idea: Some((node, text.clone())),
+            }
+        }
+    };
+    triage_in(&mut tx, id, triage, expected, notification).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(became)
+}
+
+pub(crate) async fn response_target(
+    pool: &SqlitePool,
+    org: OrgId,
+) -> Result<Option<ResponseTarget>, StoreError> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT days, version FROM idea_response_targets WHERE org_id = ?")
+            .bind(org.0)
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?;
+    row.map(|(days, version)| {
+        Ok(ResponseTarget {
+            days: u32::try_from(days)
+                .map_err(|_| corrupt("idea_response_targets.days", &days.to_string()))?,
+            version: Version(version),
+        })
+    })
+    .transpose()
+}
+
+pub(crate) async fn set_response_target(
+    pool: &SqlitePool,
+    org: OrgId,
+    days: u32,
+    expected: Version,
+) -> Result<Version, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let stored: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM idea_response_targets WHERE org_id = ?")
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+    let what = || format!("the response target of organisation {org}");
+    check(what, Version(stored.unwrap_or(0)), Some(expected))?;
+    sqlx::query(
+        "INSERT INTO idea_response_targets (org_id, days, version) VALUES (?, ?, 1) \
+         ON CONFLICT (org_id) DO UPDATE SET days = excluded.days, version = version + 1",
+    )
+    .bind(org.0)
+    .bind(i64::from(days))
+    .execute(&mut *tx)
+    .await
+    .map_err(missing(format!("the organisation {org}")))?;
     tx.commit().await.map_err(db)?;
     Ok(next(expected))
 }

@@ -273,6 +273,31 @@ impl Store for SqliteStore {
         ideas::mark_notifications_read(&self.pool, user).await
     }
 
+    async fn convert_idea(
+        &self,
+        id: IdeaId,
+        expected: Version,
+        into: &IdeaInto,
+        triage: &Triage,
+        notify: Option<&NewNotification>,
+        by: UserId,
+    ) -> Result<Became, StoreError> {
+        ideas::convert_idea(&self.pool, id, expected, into, triage, notify, by).await
+    }
+
+    async fn idea_response_target(&self, org: OrgId) -> Result<Option<ResponseTarget>, StoreError> {
+        ideas::response_target(&self.pool, org).await
+    }
+
+    async fn set_idea_response_target(
+        &self,
+        org: OrgId,
+        days: u32,
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        ideas::set_response_target(&self.pool, org, days, expected).await
+    }
+
     async fn system_roles_of(&self, user: UserId) -> Result<Vec<(String, SystemRole)>, StoreError> {
         systems::system_roles_of(&self.pool, user).await
     }

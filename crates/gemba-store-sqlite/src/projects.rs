@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use gemba_domain::{
-    OrgId, Project, ProjectFields, ProjectId, ProjectKind, ProjectStatus, StoreError, TeamId,
-    UserId, Version,
+    IdeaId, OrgId, Project, ProjectFields, ProjectId, ProjectKind, ProjectStatus, StoreError,
+    TeamId, UserId, Version,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -103,6 +103,10 @@ pub(crate) fn project_from(r: &SqliteRow, tags: Vec<String>) -> Result<Project, 
         updated_at: r.try_get("updated_at").map_err(db)?,
         version: Version(r.try_get("version").map_err(db)?),
         private: r.try_get("private").map_err(db)?,
+        idea: r
+            .try_get::<Option<i64>, _>("idea_id")
+            .map_err(db)?
+            .map(IdeaId),
     })
 }
 
@@ -113,7 +117,7 @@ async fn load(
 ) -> Result<Option<(Project, bool)>, StoreError> {
     let row = sqlx::query(
         "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-         lead_id, kind, created_at, updated_at, version, private, deleted_at IS NOT NULL AS deleted FROM projects \
+         lead_id, kind, created_at, updated_at, version, private, idea_id, deleted_at IS NOT NULL AS deleted FROM projects \
          WHERE id = ?",
     )
     .bind(id.0)
@@ -199,14 +203,14 @@ pub(crate) async fn list(
     let rows = if deleted {
         sqlx::query(
             "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-             lead_id, kind, created_at, updated_at, version, private FROM projects \
+             lead_id, kind, created_at, updated_at, version, private, idea_id FROM projects \
              WHERE org_id = ? AND deleted_at IS NOT NULL AND kind = 'improvement' \
              ORDER BY deleted_at DESC, id DESC",
         )
     } else {
         sqlx::query(
             "SELECT id, org_id, team_id, title, problem, aim, method, status, sponsor, \
-             lead_id, kind, created_at, updated_at, version, private FROM projects \
+             lead_id, kind, created_at, updated_at, version, private, idea_id FROM projects \
              WHERE org_id = ? AND deleted_at IS NULL AND kind = 'improvement' \
              ORDER BY updated_at DESC, id DESC",
         )

@@ -79,6 +79,7 @@ macro_rules! conformance {
             system_roles_are_given_changed_and_taken_away,
             ideas_supports_comments_triage_and_notifications,
             bulk_reads_of_many_organisations,
+            an_idea_becomes_a_project_or_a_change_idea_with_its_lineage,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -1169,6 +1170,7 @@ pub async fn driver_diagram(store: &dyn Store) {
         kind,
         text: text.into(),
         version: Version(1),
+        idea: None,
     };
     assert_eq!(
         store.driver_nodes(w.project).await.unwrap(),
@@ -5257,4 +5259,124 @@ pub async fn bulk_reads_of_many_organisations(store: &dyn Store) {
     assert!(store.projects_of_orgs(&[]).await.unwrap().is_empty());
     assert!(store.org_members_of(&[]).await.unwrap().is_empty());
     assert!(store.stall_weeks_of(&[]).await.unwrap().is_empty());
+}
+
+/// An idea turned into a project or a change idea: the project or node names the idea, the idea
+/// lists what it became, its triage and notification are written with it; a stale version or a
+/// driver of another project writes nothing; the organisation's response target is versioned.
+pub async fn an_idea_becomes_a_project_or_a_change_idea_with_its_lineage(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Eastgate Hospitals", "ben@east.nhs.uk").await;
+    let text = IdeaText {
+        problem: "Call bells out of reach".into(),
+        idea: "Clip them to the bed rail".into(),
+        area: "Ward 7".into(),
+    };
+    let id = store.create_idea(a.org, None, &text, a.user).await.unwrap();
+    let triage = Triage {
+        status: IdeaStatus::BeingTested,
+        response: "Now a project.".into(),
+    };
+    let told = NewNotification {
+        user: a.user,
+        text: "Your idea: being tested".into(),
+        link: format!("/ideas/{id}"),
+    };
+    let into = IdeaInto::Project(project_fields("Call bells within reach"));
+    let became = store
+        .convert_idea(id, Version(1), &into, &triage, Some(&told), b.user)
+        .await
+        .unwrap();
+    assert_eq!(became.project_title, "Call bells within reach");
+    assert_eq!(became.change_idea, None);
+    let project = store.project(became.project).await.unwrap().unwrap();
+    assert_eq!((project.org, project.idea), (a.org, Some(id)));
+    let idea = store.idea(id).await.unwrap().unwrap();
+    assert_eq!(idea.status, IdeaStatus::BeingTested);
+    assert_eq!(idea.version, Version(2));
+    assert!(idea.first_response_at.is_some());
+    assert_eq!(idea.became, std::slice::from_ref(&became));
+    assert_eq!(store.notifications(a.user, 10).await.unwrap().len(), 1);
+
+    // A change idea under a secondary driver of the world's project.
+    let primary = store
+        .add_driver_node(a.project, None, DriverKind::Primary, "Safe ward", a.user)
+        .await
+        .unwrap();
+    let secondary = store
+        .add_driver_node(
+            a.project,
+            Some(primary),
+            DriverKind::Secondary,
+            "Help at hand",
+            a.user,
+        )
+        .await
+        .unwrap();
+    let into = IdeaInto::ChangeIdea {
+        project: a.project,
+        driver: secondary,
+        text: "Clip call bells to the rail".into(),
+    };
+    // Stale: nothing written.
+    let stale = store
+        .convert_idea(id, Version(1), &into, &triage, None, a.user)
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    assert_eq!(store.driver_nodes(a.project).await.unwrap().len(), 2);
+    // A driver of another organisation's project: refused, nothing written.
+    let other = IdeaInto::ChangeIdea {
+        project: b.project,
+        driver: secondary,
+        text: "x".into(),
+    };
+    assert!(store
+        .convert_idea(id, Version(2), &other, &triage, None, a.user)
+        .await
+        .is_err());
+    assert_eq!(store.idea(id).await.unwrap().unwrap().version, Version(2));
+    let second = store
+        .convert_idea(id, Version(2), &into, &triage, None, a.user)
+        .await
+        .unwrap();
+    let (node, node_text) = second.change_idea.clone().unwrap();
+    assert_eq!(node_text, "Clip call bells to the rail");
+    let stored = store.driver_node(node).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.kind, stored.parent, stored.idea),
+        (DriverKind::ChangeIdea, Some(secondary), Some(id))
+    );
+    let listed = &store.ideas(a.org).await.unwrap()[0];
+    assert_eq!(listed.became, [became, second]);
+    // (projects first, then change ideas)
+    // A deleted project drops out of the lineage.
+    store
+        .delete_project(project.id, None, a.user)
+        .await
+        .unwrap();
+    assert_eq!(store.idea(id).await.unwrap().unwrap().became.len(), 1);
+
+    // The response target.
+    assert_eq!(store.idea_response_target(a.org).await.unwrap(), None);
+    assert_eq!(
+        store
+            .set_idea_response_target(a.org, 14, Version(0))
+            .await
+            .unwrap(),
+        Version(1)
+    );
+    let stale = store.set_idea_response_target(a.org, 7, Version(0)).await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    store
+        .set_idea_response_target(a.org, 7, Version(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.idea_response_target(a.org).await.unwrap(),
+        Some(ResponseTarget {
+            days: 7,
+            version: Version(2)
+        })
+    );
+    assert_eq!(store.idea_response_target(b.org).await.unwrap(), None);
 }

@@ -261,6 +261,7 @@ fn field_noun(f: Field) -> &'static str {
         Field::Idea => "the idea",
         Field::Area => "the area",
         Field::Response => "the response",
+        Field::Driver => "the driver",
         Field::Organisation => "the organisation",
         Field::Measure => "the measure",
         Field::Periods => "the periods",

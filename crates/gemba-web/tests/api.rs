@@ -1409,6 +1409,8 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         }
         ("patch", "/ideas/{id}") => Some(json!({"status": "adopted"})),
         ("post", "/ideas/{id}/comments") => Some(json!({"text": "Taken over"})),
+        ("post", "/ideas/{id}/convert") => Some(json!({"kind": "project"})),
+        ("put", "/organisations/{id}/idea-response-target") => Some(json!({"days": 3})),
         _ => None,
     }
 }
@@ -1648,7 +1650,7 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .await;
     assert_eq!(
         nodes.body,
-        json!([{"id": nid, "parent_id": null, "kind": "primary", "text": "Reliable night checks", "version": 1}])
+        json!([{"id": nid, "parent_id": null, "kind": "primary", "text": "Reliable night checks", "version": 1, "idea_id": null}])
     );
     let data = app.get(&format!("/measures/{mid}/data"), &app.lead).await;
     assert_eq!(data.body.as_array().unwrap().len(), 1);
@@ -3140,7 +3142,7 @@ fn the_contract_check_catches_bodies_and_statuses_the_document_does_not_allow() 
         "id": 1, "org_id": 1, "team_id": null, "title": "Falls", "problem": "", "aim": "",
         "method": "", "status": "scoping", "sponsor": "", "tags": [], "lead_id": 1, "kind": "improvement",
         "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z", "version": 1,
-        "private": false
+        "private": false, "idea_id": null
     });
     let ok = |status: u16, body: Value| {
         move || {

@@ -24,6 +24,9 @@ struct Seeds {
     coach_token: String,
     /// A member of Trust B (another system).
     outsider_token: String,
+    /// An admin of Trust A, who sets the response target.
+    admin: User,
+    admin_token: String,
 }
 
 type App = common::App<Seeds>;
@@ -51,6 +54,7 @@ async fn spawn_app() -> App {
                 Role::ImprovementLead,
             ),
             ("member@b.nhs.uk", "Sam South", orgs.org_b, Role::Member),
+            ("admin@a.nhs.uk", "Ada Admin", orgs.org_a, Role::Admin),
         ],
     )
     .await;
@@ -64,6 +68,8 @@ async fn spawn_app() -> App {
         coach: common::signed_in(&*store, &base, "coach@a.nhs.uk").await,
         coach_token: common::api_token(&*store, ids[2]).await,
         outsider_token: common::api_token(&*store, ids[3]).await,
+        admin: common::signed_in(&*store, &base, "admin@a.nhs.uk").await,
+        admin_token: common::api_token(&*store, ids[4]).await,
     };
     common::App { base, store, seeds }
 }
@@ -319,4 +325,343 @@ async fn ideas_through_the_api() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = api.get("/ideas", &app.outsider_token).await;
     assert_eq!(r.body, json!([]));
+}
+
+#[tokio::test]
+async fn an_idea_becomes_a_project_and_a_change_idea_with_its_lineage_through_the_api() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let r = api
+        .post(
+            "/ideas",
+            &app.partner_token,
+            json!({"problem": "Call bells are out of reach at night", "idea": "Clip the call bell to the bed rail"}),
+        )
+        .await;
+    let id = r.body["id"].as_i64().unwrap();
+    let convert = format!("/ideas/{id}/convert");
+    // Only improvement leads and admins take an idea forward; a bad kind or a missing driver is
+    // named.
+    let r = api
+        .post(&convert, &app.member_token, json!({"kind": "project"}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    for (body, field) in [
+        (json!({"kind": "poster"}), "type"),
+        (json!({"kind": "change_idea"}), "driver_id"),
+        (
+            json!({"kind": "change_idea", "driver_id": 987654}),
+            "driver_id",
+        ),
+    ] {
+        let r = api
+            .post_unchecked(&convert, &app.coach_token, body.clone())
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.body
+        );
+        assert_eq!(r.body["error"]["field"], field, "{body}");
+    }
+    // A stale version writes nothing.
+    let r = api
+        .send(
+            api.req(Method::POST, &convert, Some(&app.coach_token))
+                .header("If-Match", "\"7\"")
+                .json(&json!({"kind": "project"})),
+        )
+        .await;
+    assert!(
+        r.status == StatusCode::PRECONDITION_FAILED || r.status == StatusCode::CONFLICT,
+        "{}: {}",
+        r.status,
+        r.body
+    );
+    let r = api
+        .post(&convert, &app.coach_token, json!({"kind": "project"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["status"], "being_tested");
+    let project_id = r.body["became"][0]["project_id"].as_i64().unwrap();
+    assert_eq!(
+        r.body["became"][0]["project_title"],
+        "Clip the call bell to the bed rail"
+    );
+    assert_eq!(
+        r.body["became"][0]["change_idea_id"],
+        serde_json::Value::Null
+    );
+    // The project names its idea and starts from the idea's problem.
+    let p = api
+        .get(&format!("/projects/{project_id}"), &app.member_token)
+        .await;
+    assert_eq!(p.body["idea_id"], id);
+    assert_eq!(p.body["problem"], "Call bells are out of reach at night");
+    assert_eq!(p.body["status"], "scoping");
+    // A secondary driver on it; the idea also becomes a change idea under it.
+    let nodes = format!("/projects/{project_id}/driver-nodes");
+    let primary = api
+        .post(&nodes, &app.coach_token, json!({"text": "Help is at hand"}))
+        .await;
+    let secondary = api
+        .post(
+            &nodes,
+            &app.coach_token,
+            json!({"text": "Bells within reach", "parent_id": primary.body["id"]}),
+        )
+        .await;
+    let driver = secondary.body["id"].as_i64().unwrap();
+    let r = api
+        .post(
+            &convert,
+            &app.coach_token,
+            json!({"kind": "change_idea", "driver_id": driver, "text": "Bell clipped at every check"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let change = r.body["became"][1].clone();
+    assert_eq!(change["change_idea"], "Bell clipped at every check");
+    let nodes = api.get(&nodes, &app.member_token).await;
+    let node = nodes
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == change["change_idea_id"])
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (node["kind"].clone(), node["idea_id"].clone()),
+        (json!("change_idea"), json!(id))
+    );
+    // A change idea cannot be a driver.
+    let r = api
+        .post(
+            &convert,
+            &app.coach_token,
+            json!({"kind": "change_idea", "driver_id": change["change_idea_id"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // The submitter was told twice, with where it went.
+    let r = api.get("/notifications", &app.partner_token).await;
+    let texts: Vec<String> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(
+        texts[0].contains("Now a change idea on the driver diagram of"),
+        "{texts:?}"
+    );
+    assert!(texts[1].contains("Now a project"), "{texts:?}");
+    // Nobody of another organisation takes it forward.
+    let r = api
+        .post(&convert, &app.outsider_token, json!({"kind": "project"}))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+}
+
+#[tokio::test]
+async fn response_times_per_team_against_the_organisations_target() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let team = app.store.teams(app.org_a).await.unwrap()[0].id.0;
+    let mut ids = Vec::new();
+    for (idea, team) in [
+        ("Bells on the rail", Some(team)),
+        ("Quiet hours", Some(team)),
+        ("Fewer forms", None),
+    ] {
+        let mut body = json!({"problem": "p", "idea": idea});
+        if let Some(t) = team {
+            body["team_id"] = json!(t);
+        }
+        let r = api.post("/ideas", &app.member_token, body).await;
+        ids.push(r.body["id"].as_i64().unwrap());
+    }
+    // Two answered (at once: 0 days), one waiting.
+    for id in &ids[..2] {
+        let r = api
+            .patch(
+                &format!("/ideas/{id}"),
+                &app.coach_token,
+                json!({"status": "under_review"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let path = format!("/organisations/{}/idea-responses", app.org_a);
+    let r = api.get(&path, &app.member_token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["target_days"], serde_json::Value::Null);
+    let groups = r.body["groups"].as_array().unwrap();
+    let scopes: Vec<&str> = groups
+        .iter()
+        .map(|g| g["scope"].as_str().unwrap())
+        .collect();
+    assert_eq!(scopes, ["organisation", "team", "no_team"]);
+    assert_eq!(groups[0]["answered"].as_array().unwrap().len(), 2);
+    assert_eq!(groups[0]["waiting"][0]["idea_id"], ids[2]);
+    assert_eq!(groups[1]["team_name"], "Ward 7");
+    assert_eq!(groups[1]["answered"][0]["days"], 0.0);
+    assert_eq!(groups[1]["mean_days"], 0.0);
+    assert_eq!(groups[2]["answered"], json!([]));
+    assert_eq!(groups[2]["mean_days"], serde_json::Value::Null);
+    // Only admins set the target; 0 and 366 are refused.
+    let target = format!("/organisations/{}/idea-response-target", app.org_a);
+    let r = api.put(&target, &app.coach_token, json!({"days": 7})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    for days in [0, 366] {
+        let r = api
+            .call_unchecked(
+                Method::PUT,
+                &target,
+                &app.admin_token,
+                json!({"days": days}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{days}: {}",
+            r.body
+        );
+        assert_eq!(r.body["error"]["field"], "target");
+    }
+    let r = api.put(&target, &app.admin_token, json!({"days": 7})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        (
+            r.body["target_days"].clone(),
+            r.body["target_version"].clone()
+        ),
+        (json!(7), json!(1))
+    );
+    // Answered at once, well within 7 days: the limits are both 0 and the target above them, so
+    // the target is met every time (the "pass" assurance icon), and none is late.
+    assert_eq!(r.body["groups"][1]["late"], 0);
+    assert_eq!(r.body["groups"][1]["assurance"], "pass", "{}", r.body);
+    // A stale If-Match is refused.
+    let r = api
+        .send(
+            api.req(Method::PUT, &target, Some(&app.admin_token))
+                .header("If-Match", "\"5\"")
+                .json(&json!({"days": 5})),
+        )
+        .await;
+    assert!(
+        r.status == StatusCode::PRECONDITION_FAILED || r.status == StatusCode::CONFLICT,
+        "{}: {}",
+        r.status,
+        r.body
+    );
+
+    // The page: the target form for admins, a chart per team, the waiting idea.
+    let page = format!("/orgs/{}/ideas/responses", app.org_a);
+    let (status, html) = app.member.get(&app, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("The organisation\u{2019}s target is <strong>7 days</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("Ward 7"));
+    assert!(html.contains("Waiting for a response"));
+    assert!(!html.contains("Set the target"));
+    let (_, html) = app.admin.get(&app, &page).await;
+    assert!(html.contains("Set the target"));
+    let r = app
+        .admin
+        .post(
+            &app,
+            &format!("/orgs/{}/ideas/target", app.org_a),
+            &[("target", "ten"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app
+        .admin
+        .post(
+            &app,
+            &format!("/orgs/{}/ideas/target", app.org_a),
+            &[("target", "10"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = api.get(&path, &app.member_token).await;
+    assert_eq!(r.body["target_days"], 10);
+}
+
+#[tokio::test]
+async fn an_idea_is_taken_forward_from_its_page() {
+    let app = spawn_app().await;
+    let r = app
+        .partner
+        .post(
+            &app,
+            &format!("/orgs/{}/ideas", app.org_a),
+            &[
+                ("problem", "Long waits for porters"),
+                ("idea", "A porter request button on the ward tablet"),
+                ("team", ""),
+            ],
+        )
+        .await;
+    let page = location(&r);
+    let (_, html) = app.member.get(&app, &page).await;
+    assert!(
+        !html.contains("Take it forward"),
+        "only those who triage see the form"
+    );
+    let (_, html) = app.coach.get(&app, &page).await;
+    assert!(html.contains("Take it forward"));
+    let version = "1";
+    let r = app
+        .coach
+        .post(
+            &app,
+            &format!("{page}/convert"),
+            &[
+                ("kind", "change_idea"),
+                ("driver", ""),
+                ("version", version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app
+        .coach
+        .post(
+            &app,
+            &format!("{page}/convert"),
+            &[
+                ("kind", "project"),
+                ("title", "Porter requests"),
+                ("version", version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let project = location(&r);
+    let (_, html) = app.member.get(&app, &project).await;
+    assert!(html.contains("Started from"), "{html}");
+    assert!(html.contains(&format!("href=\"{page}\"")));
+    let (_, html) = app.member.get(&app, &page).await;
+    assert!(html.contains("What it became"));
+    assert!(html.contains(&format!("href=\"{project}\"")));
+    // A second save from the same (old) form is stale.
+    let r = app
+        .coach
+        .post(
+            &app,
+            &format!("{page}/convert"),
+            &[("kind", "project"), ("version", version)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
 }

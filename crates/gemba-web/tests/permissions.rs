@@ -699,6 +699,8 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         }),
         ("patch", "/ideas/{id}") => json!({"status": "under_review"}),
         ("post", "/ideas/{id}/comments") => json!({"text": "Yes please"}),
+        ("post", "/ideas/{id}/convert") => json!({"kind": "project"}),
+        ("put", "/organisations/{id}/idea-response-target") => json!({"days": 14}),
         ("put", "/organisations/{id}/system-roles") => {
             json!({"email": "new.person@a.nhs.uk", "role": "system_viewer"})
         }

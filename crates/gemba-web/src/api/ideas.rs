@@ -5,12 +5,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::ideas::{
-    CommentInput, IdeaCommentJson, IdeaInput, IdeaJson, NotificationJson, TriageInput,
+    CommentInput, ConvertInput, IdeaCommentJson, IdeaInput, IdeaJson, NotificationJson,
+    ResponseTargetInput, ResponseTimesJson, TriageInput,
 };
 use gemba_domain::{
-    comment_on_idea, idea, idea_comments, ideas_of, mark_notifications_read, notifications,
-    submit_idea, support_idea, triage_idea, Access, Action, Idea, IdeaDraft, IdeaId, IdeaStatus,
-    OrgId, TriageDraft,
+    comment_on_idea, convert_idea, idea, idea_comments, ideas_of, mark_notifications_read,
+    notifications, response_target, response_times, set_response_target, submit_idea, support_idea,
+    triage_idea, Access, Action, ConvertDraft, Idea, IdeaDraft, IdeaId, IdeaStatus, OrgId,
+    TriageDraft, Version,
 };
 
 use super::{created_tagged, merge_patch, tagged, ApiError, ApiUser, Id, IfMatch, JsonBody};
@@ -236,4 +238,76 @@ pub async fn read_notifications(
     let access = access(&state, &user).await?;
     mark_notifications_read(&access).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /ideas/{id}/convert`: the idea becomes a project (`kind` `project`) or a change idea
+/// under a driver (`kind` `change_idea`, `driver_id`), naming the idea; the idea moves to
+/// "being tested" and its submitter is told. With `If-Match`, only if the idea is still at that
+/// version. 201 with the idea (its `became` lists the new project or change idea) and the new
+/// project's (or driver diagram's) address in `Location`.
+pub async fn convert(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    IfMatch(if_match): IfMatch,
+    JsonBody(input): JsonBody<ConvertInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let id = IdeaId(id);
+    let current = idea(&access, id, Action::TriageIdeas).await?;
+    let draft = ConvertDraft {
+        kind: input.kind.clone(),
+        title: input.title.clone(),
+        driver: input.driver_id.map(|d| d.to_string()),
+        text: input.text.clone(),
+    };
+    let expected = if_match.unwrap_or(current.version);
+    let became = convert_idea(&access, id, &draft, expected).await?;
+    let i = idea(&access, id, Action::Read).await?;
+    let location = match became.change_idea {
+        Some(_) => format!("/api/v1/projects/{}/drivers", became.project),
+        None => format!("/api/v1/projects/{}", became.project),
+    };
+    Ok(created_tagged(
+        location,
+        i.version,
+        IdeaJson::new(&i, user.id),
+    ))
+}
+
+/// `GET /organisations/{id}/idea-responses`: days to each idea's first response, per team and
+/// for the organisation, with the engine's XmR chart against the organisation's target.
+pub async fn responses(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<ResponseTimesJson>, ApiError> {
+    let access = access(&state, &user).await?;
+    let now = crate::pages::session::now();
+    let times = response_times(&access, OrgId(id), now).await?;
+    Ok(Json(ResponseTimesJson::from(&times)))
+}
+
+/// `PUT /organisations/{id}/idea-response-target`: sets the days (1 to 365) within which every
+/// idea should have its first response (admins). With `If-Match`, only if the target is still
+/// at that version.
+pub async fn set_target(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    IfMatch(if_match): IfMatch,
+    JsonBody(input): JsonBody<ResponseTargetInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let org = OrgId(id);
+    access.org(org, Action::ManageOrganisation)?;
+    let current = response_target(&access, org).await?;
+    let days = input
+        .days
+        .ok_or_else(|| ApiError::field("days", "is required"))?;
+    let expected = if_match.unwrap_or(current.map_or(Version(0), |t| t.version));
+    set_response_target(&access, org, &days.to_string(), expected).await?;
+    let times = response_times(&access, org, crate::pages::session::now()).await?;
+    let version = times.target.map_or(Version(0), |t| t.version);
+    Ok(tagged(version, ResponseTimesJson::from(&times)))
 }

@@ -168,6 +168,9 @@ api_routes! {
     post "/ideas/{id}/comments" => ideas::comment, Do(Action::ShareIdeas);
     get "/notifications" => ideas::list_notifications, Own;
     post "/notifications/read" => ideas::read_notifications, Own;
+    post "/ideas/{id}/convert" => ideas::convert, Do(Action::TriageIdeas);
+    get "/organisations/{id}/idea-responses" => ideas::responses, Do(Action::Read);
+    put "/organisations/{id}/idea-response-target" => ideas::set_target, Do(Action::ManageOrganisation);
     post "/projects/{id}/adopt" => spread::adopt, Do(Action::CreateProject);
     get "/change-packages/{id}/spread" => spread::show, Do(Action::Read);
 }

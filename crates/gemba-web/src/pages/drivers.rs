@@ -74,6 +74,9 @@ pub(crate) fn diagram(project: &Project, nodes: &[DriverNode]) -> Markup {
                         li class={ "driver driver--" (n.kind.name()) } {
                             span class="driver__kind" { (kind_label(n.kind)) }
                             span class="driver__text" { (n.text) }
+                            @if let Some(idea) = n.idea {
+                                " " a class="driver__idea" href={ "/ideas/" (idea) } { "from a staff idea" }
+                            }
                             (level(nodes, Some(n.id)))
                         }
                     }

@@ -69,6 +69,7 @@ pub fn form_name(field: Field) -> &'static str {
         Field::ChangeIdea => "change_idea",
         Field::Follows => "follows",
         Field::Organisation => "org",
+        Field::Driver => "driver",
         other => other.name(),
     }
 }
@@ -151,6 +152,7 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Idea => ("Your idea", "your idea"),
         Field::Area => ("Where", "where it applies"),
         Field::Response => ("Response", "a response"),
+        Field::Driver => ("Driver", "a driver from the list"),
         Field::Organisation => ("Organisation", "an organisation from the list"),
         Field::Measure => ("Shared measure", "a measure from the list"),
         Field::Periods => ("Periods in the funnel plot", "a whole number of periods"),
@@ -185,6 +187,7 @@ fn chosen(field: Field) -> bool {
             | Field::Scope
             | Field::Priorities
             | Field::PatientPartner
+            | Field::Driver
             | Field::Dimension
             | Field::Rating
             | Field::Score

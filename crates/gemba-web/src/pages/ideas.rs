@@ -7,9 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
-    comment_on_idea, idea, idea_comments, ideas_of, mark_notifications_read, notifications,
-    submit_idea, support_idea, triage_idea, Action, BoardError, Idea, IdeaDraft, IdeaId,
-    IdeaStatus, OrgId, TriageDraft,
+    comment_on_idea, convert_idea, idea, idea_comments, ideas_of, mark_notifications_read,
+    notifications, response_times, set_response_target, submit_idea, support_idea, triage_idea,
+    Action, BoardError, ConvertDraft, DriverKind, Idea, IdeaDraft, IdeaId, IdeaStatus, OrgId,
+    TriageDraft,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -31,6 +32,9 @@ page_routes! {
     post "/ideas/{id}/support" => support, Do(Action::ShareIdeas);
     post "/ideas/{id}/comments" => comment, Do(Action::ShareIdeas);
     post "/ideas/{id}/triage" => triage, Do(Action::TriageIdeas);
+    post "/ideas/{id}/convert" => convert, Do(Action::TriageIdeas);
+    get "/orgs/{org}/ideas/responses" => responses_page, Do(Action::Read);
+    post "/orgs/{org}/ideas/target" => set_target, Do(Action::ManageOrganisation);
     get "/notifications" => notifications_page, Own;
     post "/notifications/read" => mark_read, Own;
 }
@@ -143,6 +147,7 @@ async fn render_ideas(
         span class="caption" { (name) }
         h1 { "Ideas" }
         p { "Anyone here can put forward an idea to make care or work better. Every idea gets a response, and whoever put it forward is told of each one." }
+        p { a href={ "/orgs/" (org) "/ideas/responses" } { "How quickly ideas get a response" } }
         @if grant.may(Action::ShareIdeas) {
             h2 id="new" { "Put forward an idea" }
             (form::error_summary_ordered(errors, &["problem", "idea", "area", "team"]))
@@ -229,6 +234,7 @@ struct Typed<'a> {
     status: Option<&'a str>,
     response: Option<&'a str>,
     comment: &'a str,
+    convert: Option<&'a ConvertForm>,
 }
 
 async fn render_idea(
@@ -270,6 +276,22 @@ async fn render_idea(
             h2 { "Response" }
             p class="prose" { (i.response) }
         }
+        @if !i.became.is_empty() {
+            h2 id="became" { "What it became" }
+            ul class="list" {
+                @for b in &i.became {
+                    li {
+                        @match &b.change_idea {
+                            Some((_, text)) => {
+                                "The change idea \u{201c}" (text) "\u{201d} on the driver diagram of "
+                                a href={ "/projects/" (b.project) "/drivers" } { (b.project_title) }
+                            }
+                            None => { "The project " a href={ "/projects/" (b.project) } { (b.project_title) } }
+                        }
+                    }
+                }
+            }
+        }
         @if grant.may(Action::ShareIdeas) {
             form method="post" action={ "/ideas/" (i.id) "/support" } {
                 (csrf_field(user))
@@ -290,6 +312,7 @@ async fn render_idea(
                 (form::textarea("response", "Response", typed.response.unwrap_or(&i.response), Some("What the person who put it forward will read. Give the reason for \u{201c}not now\u{201d}."), errors))
                 button type="submit" class="button" { "Save the response" }
             }
+            (convert_form(state, user, &i, errors, typed.convert).await?)
         }
         h2 id="comments" { "Comments" }
         @if comments.is_empty() { p { "No comments yet." } }
@@ -453,4 +476,267 @@ async fn mark_read(
     user.check_csrf(&f.csrf)?;
     mark_notifications_read(&user.access(&state)).await?;
     Ok(see_other("/notifications"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ConvertForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    driver: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// The most projects whose drivers the "take it forward" form lists.
+const DRIVER_PROJECTS: usize = 50;
+
+/// "Take it forward": start a project from the idea, or add it as a change idea under a driver
+/// of one of the organisation's active projects (those of the idea's team first).
+async fn convert_form(
+    state: &AppState,
+    user: &CurrentUser,
+    i: &Idea,
+    errors: &FieldErrors,
+    typed: Option<&ConvertForm>,
+) -> Result<Markup, PageError> {
+    let store = state.store.as_ref();
+    let mut projects: Vec<gemba_domain::Project> = store
+        .projects(i.org)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            p.kind == gemba_domain::ProjectKind::Improvement
+                && gemba_domain::is_active_work(p.status)
+        })
+        .collect();
+    projects.sort_by_key(|p| (p.team != i.team || i.team.is_none(), p.title.to_lowercase()));
+    projects.truncate(DRIVER_PROJECTS);
+    let mut drivers: Vec<(String, String)> = Vec::new();
+    for p in &projects {
+        for n in store.driver_nodes(p.id).await? {
+            if n.kind != DriverKind::ChangeIdea {
+                let level = if n.kind == DriverKind::Primary {
+                    "primary"
+                } else {
+                    "secondary"
+                };
+                drivers.push((
+                    n.id.to_string(),
+                    format!("{}: {} ({level} driver)", p.title, n.text),
+                ));
+            }
+        }
+    }
+    let mut options: Vec<(&str, &str)> = vec![("", "Choose a driver")];
+    options.extend(drivers.iter().map(|(v, l)| (v.as_str(), l.as_str())));
+    let blank = ConvertForm::default();
+    let typed = typed.unwrap_or(&blank);
+    let kind = if typed.kind.is_empty() {
+        "project"
+    } else {
+        typed.kind.as_str()
+    };
+    Ok(html! {
+        h2 id="take-forward" { "Take it forward" }
+        p { "Start a project from the idea, or test it as a change idea on a project\u{2019}s driver diagram. The idea moves to \u{201c}being tested\u{201d}, the project or change idea names the idea it came from, and whoever put it forward is told." }
+        (form::error_summary_ordered(errors, &["kind", "title", "driver", "text"]))
+        form method="post" action={ "/ideas/" (i.id) "/convert" } novalidate {
+            (csrf_field(user))
+            (conflict::version_field(i.version))
+            fieldset class="fieldset" {
+                legend class="label" { "It becomes" }
+                div class="radios" {
+                    div class="radio" {
+                        input type="radio" id="kind-project" name="kind" value="project" checked[kind == "project"];
+                        label for="kind-project" { "A new project" }
+                    }
+                    div class="radio" {
+                        input type="radio" id="kind-change" name="kind" value="change_idea" checked[kind == "change_idea"];
+                        label for="kind-change" { "A change idea on a driver diagram" }
+                    }
+                }
+            }
+            (form::text_input("title", "Project title", &typed.title, Some("For a new project. Optional: the idea\u{2019}s own words when left blank."), errors))
+            @if drivers.is_empty() {
+                p class="hint" { "No active project of the organisation has a primary or secondary driver yet, so the idea can only become a project." }
+            } @else {
+                (form::select_with_hint("driver", "Driver it tests", &options, &typed.driver, Some("For a change idea: the driver it hangs from."), errors))
+                (form::text_input("text", "Change idea wording", &typed.text, Some("For a change idea. Optional: the idea\u{2019}s own words when left blank."), errors))
+            }
+            button type="submit" class="button" { "Take it forward" }
+        }
+    })
+}
+
+async fn convert(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ConvertForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let draft = ConvertDraft {
+        kind: Some(f.kind.clone()),
+        title: Some(f.title.clone()),
+        driver: Some(f.driver.clone()),
+        text: Some(f.text.clone()),
+    };
+    let expected = conflict::parse(&f.version).unwrap_or(gemba_domain::Version(0));
+    match convert_idea(&user.access(&state), idea_id(id), &draft, expected).await {
+        Ok(b) => Ok(match b.change_idea {
+            Some(_) => see_other(&format!("/projects/{}/drivers", b.project)),
+            None => see_other(&format!("/projects/{}", b.project)),
+        }),
+        Err(BoardError::Invalid(problems)) => {
+            let typed = Typed {
+                convert: Some(&f),
+                ..Typed::default()
+            };
+            let page =
+                render_idea(&state, &user, idea_id(id), &problems.into(), Some(typed)).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(board_error(e)),
+    }
+}
+
+/// `/orgs/{org}/ideas/responses`: days to each idea's first response, charted per team against
+/// the organisation's target, and the ideas still waiting.
+async fn responses_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+) -> Result<Markup, PageError> {
+    let (org, _) = org_of(&state, &user, &org, Action::Read)?;
+    render_responses(&state, &user, org, &FieldErrors::new(), None).await
+}
+
+async fn render_responses(
+    state: &AppState,
+    user: &CurrentUser,
+    org: OrgId,
+    errors: &FieldErrors,
+    typed: Option<&str>,
+) -> Result<Markup, PageError> {
+    let access = user.access(state);
+    let grant = access.org(org, Action::Read)?.grant();
+    let now = super::session::now();
+    let times = response_times(&access, org, now).await?;
+    let name = state
+        .store
+        .org(org)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let target = times.target.map(|t| t.days);
+    let body = html! {
+        span class="caption" { (name) }
+        h1 { "How quickly ideas get a response" }
+        p {
+            "Each chart shows the days from an idea being put forward to its first response, one point per answered idea in the order they were put forward (an XmR chart; lower is better)."
+            @match target {
+                Some(d) => { " The organisation\u{2019}s target is " strong { (d) @if d == 1 { " day" } @else { " days" } } "." }
+                None => { " The organisation has not set a target yet." }
+            }
+        }
+        @if grant.may(Action::ManageOrganisation) {
+            (form::error_summary(errors))
+            form method="post" action={ "/orgs/" (org) "/ideas/target" } class="inline-form" novalidate {
+                (csrf_field(user))
+                (conflict::version_field(times.target.map_or(gemba_domain::Version(0), |t| t.version)))
+                @let current = typed.map(str::to_owned).or(target.map(|d| d.to_string())).unwrap_or_default();
+                (form::input_of_type("number", "target", "Target: days to a first response", &current, Some("A whole number of days from 1 to 365."), errors))
+                button type="submit" class="button button--secondary" { "Set the target" }
+            }
+        }
+        @for g in &times.groups {
+            @let label = match (&g.team, g.whole) {
+                (_, true) => "The whole organisation".to_owned(),
+                (Some(t), _) => t.name.clone(),
+                (None, _) => "Ideas for no team".to_owned(),
+            };
+            section class="card" {
+                h2 { (label) }
+                p {
+                    (g.answered.len()) " answered, " (g.waiting.len()) " waiting"
+                    @if let Some(t) = target {
+                        "; " (g.late) " answered after more than " (t) " days, " (g.overdue(Some(t))) " waiting longer than that"
+                    }
+                    "."
+                }
+                @if let Some(chart) = &g.chart {
+                    @let id = format!("responses-{}", g.team.as_ref().map_or(if g.whole { "all".to_owned() } else { "none".to_owned() }, |t| t.id.to_string()));
+                    @let labels: Vec<String> = g.answered.iter().map(|a| a.1.format("%-d %b %Y").to_string()).collect();
+                    div class="chart" role="region" aria-label={ "Days to first response, " (label) " (scrolls sideways on small screens)" } tabindex="0" {
+                        (maud::PreEscaped(gemba_chart::chart_svg(&gemba_chart::SeriesView {
+                            id: &id,
+                            title: &format!("Days to first response \u{2013} {label}"),
+                            x_labels: &labels,
+                            y_label: "Days to first response",
+                            result: chart,
+                            multiplier: 1.0,
+                            value_suffix: "",
+                            annotations: &[],
+                        })))
+                    }
+                }
+                @if !g.waiting.is_empty() {
+                    h3 { "Waiting for a response" }
+                    ul class="list" {
+                        @for (id, days) in &g.waiting {
+                            li {
+                                a href={ "/ideas/" (id) } { "Idea " (id) }
+                                " \u{2013} waiting " (days) " days"
+                                @if target.is_some_and(|t| *days > f64::from(t)) { " " strong class="tag tag--red" { "over the target" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href={ "/orgs/" (org) "/ideas" } { "All ideas" } }
+    };
+    let title = if errors.is_empty() {
+        "How quickly ideas get a response"
+    } else {
+        "Error: How quickly ideas get a response"
+    };
+    Ok(layout::page(title, Some(user), body))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct TargetForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    version: String,
+}
+
+async fn set_target(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+    Form(f): Form<TargetForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&f.csrf)?;
+    let (org, _) = org_of(&state, &user, &org, Action::ManageOrganisation)?;
+    let expected = conflict::parse(&f.version).unwrap_or(gemba_domain::Version(0));
+    match set_response_target(&user.access(&state), org, &f.target, expected).await {
+        Ok(_) => Ok(see_other(&format!("/orgs/{org}/ideas/responses"))),
+        Err(BoardError::Invalid(problems)) => {
+            let page =
+                render_responses(&state, &user, org, &problems.into(), Some(&f.target)).await?;
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(board_error(e)),
+    }
 }

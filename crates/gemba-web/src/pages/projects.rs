@@ -508,6 +508,9 @@ async fn show(
             div { dt { "Team" } dd { (team.as_deref().unwrap_or("No team")) } }
             div { dt { "Method" } dd { @if p.method.is_empty() { "Not set" } @else { (p.method) } } }
             div { dt { "Sponsor" } dd { @if p.sponsor.is_empty() { "Not set" } @else { (p.sponsor) } } }
+            @if let Some(idea) = p.idea {
+                div { dt { "Started from" } dd { a href={ "/ideas/" (idea) } { "A staff idea" } } }
+            }
             div { dt { "Tags" } dd {
                 @if p.tags.is_empty() { "None" } @else {
                     ul class="tags" { @for t in &p.tags { li class="tag tag--plain" { (t) } } }
