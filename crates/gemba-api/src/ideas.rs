@@ -1,7 +1,9 @@
 //! The JSON of staff ideas and notifications.
 
 use chrono::NaiveDateTime;
-use gemba_domain::{Became, Idea, IdeaComment, Notification, ResponseTimes, UserId};
+use gemba_domain::{
+    Became, Idea, IdeaComment, Notification, Outbox, OutboxEmail, ResponseTimes, UserId,
+};
 use serde::{Deserialize, Serialize};
 
 fn iso(t: NaiveDateTime) -> String {
@@ -311,6 +313,79 @@ impl From<&Notification> for NotificationJson {
             link: n.link.clone(),
             created_at: iso(n.at),
             read: n.read,
+        }
+    }
+}
+
+/// An e-mail in the outbox.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OutboxEmailJson {
+    /// Id.
+    pub id: i64,
+    /// Who it goes to (a user id).
+    pub to_user_id: i64,
+    /// Their name.
+    pub to_name: String,
+    /// Their address.
+    pub to_email: String,
+    /// The subject.
+    pub subject: String,
+    /// What it says.
+    pub body: String,
+    /// The path in the app it links to.
+    pub link: String,
+    /// When it was put in the outbox (UTC, ISO 8601).
+    pub created_at: String,
+    /// `sent`, `waiting` (to be sent or tried again) or `failed` (given up after the last try).
+    pub state: String,
+    /// Failed tries so far.
+    pub attempts: u32,
+    /// When it was sent, or null.
+    pub sent_at: Option<String>,
+    /// The last failure, or null.
+    pub last_error: Option<String>,
+}
+
+impl From<&OutboxEmail> for OutboxEmailJson {
+    fn from(e: &OutboxEmail) -> Self {
+        OutboxEmailJson {
+            id: e.id.0,
+            to_user_id: e.to.id.0,
+            to_name: e.to.name.clone(),
+            to_email: e.to.email.as_str().to_owned(),
+            subject: e.subject.clone(),
+            body: e.body.clone(),
+            link: e.link.clone(),
+            created_at: iso(e.created_at),
+            state: if e.sent_at.is_some() {
+                "sent"
+            } else if e.failed() {
+                "failed"
+            } else {
+                "waiting"
+            }
+            .to_owned(),
+            attempts: e.attempts,
+            sent_at: e.sent_at.map(iso),
+            last_error: e.last_error.clone(),
+        }
+    }
+}
+
+/// `GET /organisations/{id}/email-outbox`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OutboxJson {
+    /// Whether notifications go by e-mail (the server has an SMTP sender).
+    pub enabled: bool,
+    /// The newest e-mails to the organisation's people.
+    pub emails: Vec<OutboxEmailJson>,
+}
+
+impl From<&Outbox> for OutboxJson {
+    fn from(o: &Outbox) -> Self {
+        OutboxJson {
+            enabled: o.enabled,
+            emails: o.emails.iter().map(OutboxEmailJson::from).collect(),
         }
     }
 }

@@ -313,6 +313,22 @@ pub struct ServerArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<String>,
+    /// E-mail notifications through this SMTP server (off without it): smtp://host:25 for a
+    /// relay, smtp://user:password@host:587?tls=required for STARTTLS, smtps://host:465 for TLS.
+    #[arg(
+        long,
+        env = "GEMBA_SMTP_URL",
+        value_name = "URL",
+        requires = "mail_from"
+    )]
+    pub smtp_url: Option<String>,
+    /// Who e-mails are from, such as "Gemba <gemba@trust.nhs.uk>" (with --smtp-url).
+    #[arg(long, env = "GEMBA_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+    /// The address people open Gemba at, put before the links in e-mails (default: the
+    /// --bind address over http).
+    #[arg(long, env = "GEMBA_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// Arguments of `gemba demo`.

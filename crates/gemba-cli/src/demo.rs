@@ -120,6 +120,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
             &args.bind,
             !loopback,
             TrustedProxies::default(),
+            None,
         )
         .await
     })

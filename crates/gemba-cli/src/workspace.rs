@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use gemba_domain::{Email, Role, Store};
 use gemba_store_sqlite::SqliteStore;
 use gemba_web::auth::TrustedProxies;
+use gemba_web::mail::{MailSettings, Mailer};
 use gemba_web::AppState;
 
 use crate::args::{ServerArgs, TokenCommand, UserCommand};
@@ -28,12 +29,17 @@ pub async fn open_store(database: &str) -> Result<SqliteStore> {
         .with_context(|| format!("cannot open the database {database}"))
 }
 
-/// Serves the workspace on `bind` until Ctrl-C.
+/// How often the e-mail outbox is sent.
+const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves the workspace on `bind` until Ctrl-C; with `mail`, e-mails notifications through its
+/// SMTP sender (else e-mail is off).
 pub async fn serve_store(
     store: Arc<dyn Store>,
     bind: &str,
     secure_cookies: bool,
     trusted_proxies: TrustedProxies,
+    mail: Option<MailSettings>,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -41,6 +47,23 @@ pub async fn serve_store(
     let addr = listener.local_addr()?;
     // Server errors are logged (never sent to clients) through `tracing`.
     let _ = tracing_subscriber::fmt().with_target(false).try_init();
+    match mail {
+        Some(settings) => {
+            let mailer = Mailer::new(&settings).context("--smtp-url and --mail-from")?;
+            gemba_web::mail::start(Arc::clone(&store), mailer, MAIL_EVERY)
+                .await
+                .context("cannot switch e-mail on")?;
+            println!(
+                "Notifications are e-mailed through {} (links to {})",
+                redacted(&settings.smtp_url),
+                settings.public_url
+            );
+        }
+        None => store
+            .set_email_enabled(false)
+            .await
+            .context("cannot switch e-mail off")?,
+    }
     let mut state = AppState::new(store);
     state.secure_cookies = secure_cookies;
     if !trusted_proxies.is_empty() {
@@ -76,8 +99,33 @@ pub fn serve(args: &ServerArgs) -> Result<()> {
         .context("--trusted-proxy (or GEMBA_TRUSTED_PROXIES)")?;
     runtime()?.block_on(async {
         let store = open_store(&args.database).await?;
-        serve_store(Arc::new(store), &args.bind, !args.insecure_cookies, proxies).await
+        let mail = args.smtp_url.as_ref().map(|url| MailSettings {
+            smtp_url: url.clone(),
+            from: args.mail_from.clone().unwrap_or_default(),
+            public_url: args
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", args.bind)),
+        });
+        serve_store(
+            Arc::new(store),
+            &args.bind,
+            !args.insecure_cookies,
+            proxies,
+            mail,
+        )
+        .await
     })
+}
+
+/// An SMTP address without its password, for the log.
+fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// Reads a password from standard input (one line; at least 12 characters).

@@ -12,6 +12,7 @@ mod chart;
 mod closing;
 mod draft;
 mod duplicates;
+mod email;
 mod entry;
 mod event;
 mod field;
@@ -60,6 +61,10 @@ pub use draft::{
 };
 pub use duplicates::{
     likely_duplicates, LikelyDuplicate, DUPLICATE_SHARE, MAX_DUPLICATES, SHARED_WORDS,
+};
+pub use email::{
+    email_subject, outbox, retry_delay, Outbox, OutboxEmail, MAX_ATTEMPTS, OUTBOX_LIMIT,
+    SUBJECT_CHARS,
 };
 pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,

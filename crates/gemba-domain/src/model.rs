@@ -26,6 +26,10 @@ id!(
     OrgId
 );
 id!(
+    /// An e-mail in the outbox.
+    EmailId
+);
+id!(
     /// The version of an editable object (project, measure, PDSA cycle, driver diagram node):
     /// 1 when it is created and one more after every change to it, its deletion and restoring
     /// included. A write names the version it was based on; the store refuses it when the

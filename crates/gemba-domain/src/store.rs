@@ -24,6 +24,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::access::{Owner, Readable, Resource};
 use crate::assessment::{Assessment, AssessmentFields, Rating, Submission};
 use crate::closing::{ClosingSummary, ClosingText};
+use crate::email::OutboxEmail;
 use crate::event::{ReportOut, ReportOutText};
 use crate::history::HistoryEntry;
 use crate::idea::{Idea, IdeaComment, IdeaText, NewNotification, Notification, Triage};
@@ -177,6 +178,29 @@ pub trait Store: Send + Sync + 'static {
         notify: Option<&NewNotification>,
         by: UserId,
     ) -> Result<Became, StoreError>;
+    /// Switches e-mail of notifications on (every notification then also goes into the
+    /// outbox) or off.
+    async fn set_email_enabled(&self, enabled: bool) -> Result<(), StoreError>;
+    /// Whether e-mail of notifications is on.
+    async fn email_enabled(&self) -> Result<bool, StoreError>;
+    /// E-mails due at `now` (not sent, tried fewer than [`crate::MAX_ATTEMPTS`] times, their
+    /// next try due), oldest first, at most `limit`.
+    async fn emails_due(
+        &self,
+        now: NaiveDateTime,
+        limit: usize,
+    ) -> Result<Vec<OutboxEmail>, StoreError>;
+    /// Marks an e-mail sent at `at`.
+    async fn email_sent(&self, id: EmailId, at: NaiveDateTime) -> Result<(), StoreError>;
+    /// Records a failed try of an e-mail, with its error and when to try again.
+    async fn email_failed(
+        &self,
+        id: EmailId,
+        error: &str,
+        next_attempt: NaiveDateTime,
+    ) -> Result<(), StoreError>;
+    /// The newest e-mails to `org`'s members, sent or not, at most `limit`.
+    async fn email_outbox(&self, org: OrgId, limit: usize) -> Result<Vec<OutboxEmail>, StoreError>;
     /// The organisation's target for the days to an idea's first response, if set.
     async fn idea_response_target(&self, org: OrgId) -> Result<Option<ResponseTarget>, StoreError>;
     /// Sets the target if it is still at `expected` (`Version(0)`: none set); the new version.

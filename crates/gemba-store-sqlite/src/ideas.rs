@@ -209,16 +209,24 @@ pub(crate) async fn set_idea_support(
 }
 
 /// Writes a notification on `conn` (inside the caller's transaction).
-async fn notify(conn: &mut SqliteConnection, n: &NewNotification) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO notifications (user_id, text, link, created_at) VALUES (?, ?, ?, ?)")
-        .bind(n.user.0)
-        .bind(&n.text)
-        .bind(&n.link)
-        .bind(now())
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
-    Ok(())
+/// Writes a notification, and its e-mail into the outbox while e-mail is on, in the caller's
+/// transaction.
+pub(crate) async fn notify(
+    conn: &mut SqliteConnection,
+    n: &NewNotification,
+) -> Result<(), StoreError> {
+    let at = now();
+    let done = sqlx::query(
+        "INSERT INTO notifications (user_id, text, link, created_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(n.user.0)
+    .bind(&n.text)
+    .bind(&n.link)
+    .bind(at)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    crate::email::enqueue(&mut *conn, done.last_insert_rowid(), n, at).await
 }
 
 pub(crate) async fn add_idea_comment(

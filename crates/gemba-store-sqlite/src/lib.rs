@@ -46,6 +46,7 @@ mod board;
 mod bulk;
 mod closing;
 mod drivers;
+mod email;
 mod error;
 mod events;
 mod history;
@@ -283,6 +284,39 @@ impl Store for SqliteStore {
         by: UserId,
     ) -> Result<Became, StoreError> {
         ideas::convert_idea(&self.pool, id, expected, into, triage, notify, by).await
+    }
+
+    async fn set_email_enabled(&self, enabled: bool) -> Result<(), StoreError> {
+        email::set_enabled(&self.pool, enabled).await
+    }
+
+    async fn email_enabled(&self) -> Result<bool, StoreError> {
+        email::enabled(&self.pool).await
+    }
+
+    async fn emails_due(
+        &self,
+        now: NaiveDateTime,
+        limit: usize,
+    ) -> Result<Vec<OutboxEmail>, StoreError> {
+        email::due(&self.pool, now, limit).await
+    }
+
+    async fn email_sent(&self, id: EmailId, at: NaiveDateTime) -> Result<(), StoreError> {
+        email::sent(&self.pool, id, at).await
+    }
+
+    async fn email_failed(
+        &self,
+        id: EmailId,
+        error: &str,
+        next_attempt: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        email::failed(&self.pool, id, error, next_attempt).await
+    }
+
+    async fn email_outbox(&self, org: OrgId, limit: usize) -> Result<Vec<OutboxEmail>, StoreError> {
+        email::of_org(&self.pool, org, limit).await
     }
 
     async fn idea_response_target(&self, org: OrgId) -> Result<Option<ResponseTarget>, StoreError> {

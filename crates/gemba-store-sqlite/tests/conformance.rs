@@ -871,6 +871,7 @@ async fn upgrade_to_idea_lineage_starts_with_none_and_email_off() {
         None
     );
     assert_eq!(store.idea_response_target(OrgId(1)).await.unwrap(), None);
+    assert!(!store.email_enabled().await.unwrap());
     store.close().await;
 }
 

@@ -80,6 +80,7 @@ macro_rules! conformance {
             ideas_supports_comments_triage_and_notifications,
             bulk_reads_of_many_organisations,
             an_idea_becomes_a_project_or_a_change_idea_with_its_lineage,
+            notifications_go_into_the_email_outbox_only_while_email_is_on,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -5379,4 +5380,81 @@ pub async fn an_idea_becomes_a_project_or_a_change_idea_with_its_lineage(store: 
         })
     );
     assert_eq!(store.idea_response_target(b.org).await.unwrap(), None);
+}
+
+/// E-mail is off at first: notifications write no e-mail. Switched on, each notification puts
+/// one in the outbox in its transaction; a failed try waits for its next attempt, a sent one is
+/// no longer due, and each organisation sees only its own people's.
+pub async fn notifications_go_into_the_email_outbox_only_while_email_is_on(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Eastgate Hospitals", "ben@east.nhs.uk").await;
+    let text = IdeaText {
+        problem: "Call bells out of reach".into(),
+        idea: "Clip them to the bed rail".into(),
+        area: String::new(),
+    };
+    let id = store.create_idea(a.org, None, &text, a.user).await.unwrap();
+    let told = |t: &str| NewNotification {
+        user: a.user,
+        text: t.into(),
+        link: format!("/ideas/{id}"),
+    };
+    let later = NaiveDate::from_ymd_opt(2999, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    assert!(!store.email_enabled().await.unwrap());
+    store
+        .add_idea_comment(id, b.user, "Off", Some(&told("A comment while off")))
+        .await
+        .unwrap();
+    assert!(store.emails_due(later, 10).await.unwrap().is_empty());
+    store.set_email_enabled(true).await.unwrap();
+    assert!(store.email_enabled().await.unwrap());
+    store
+        .add_idea_comment(id, b.user, "On", Some(&told("A comment while on")))
+        .await
+        .unwrap();
+    let due = store.emails_due(later, 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    let e = &due[0];
+    assert_eq!(e.to.id, a.user);
+    assert_eq!(e.subject, "Gemba: A comment while on");
+    assert_eq!(
+        (e.body.as_str(), e.link.clone()),
+        ("A comment while on", format!("/ideas/{id}"))
+    );
+    assert_eq!(
+        (e.attempts, e.sent_at, e.last_error.clone()),
+        (0, None, None)
+    );
+    // A failure: tried again only from its next attempt.
+    let next = e.created_at + chrono::Duration::minutes(1);
+    store
+        .email_failed(e.id, "connection refused", next)
+        .await
+        .unwrap();
+    assert!(store.emails_due(e.created_at, 10).await.unwrap().is_empty());
+    let again = store.emails_due(next, 10).await.unwrap();
+    assert_eq!(again[0].attempts, 1);
+    assert_eq!(again[0].last_error.as_deref(), Some("connection refused"));
+    store.email_sent(e.id, next).await.unwrap();
+    assert!(store.emails_due(later, 10).await.unwrap().is_empty());
+    let outbox = store.email_outbox(a.org, 10).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].sent_at, Some(next));
+    assert!(store.email_outbox(b.org, 10).await.unwrap().is_empty());
+    // Given up on after the last attempt.
+    store
+        .add_idea_comment(id, b.user, "Again", Some(&told("Another")))
+        .await
+        .unwrap();
+    let e = store.emails_due(later, 10).await.unwrap().remove(0);
+    for _ in 0..gemba_domain::MAX_ATTEMPTS {
+        store.email_failed(e.id, "refused", next).await.unwrap();
+    }
+    assert!(store.emails_due(later, 10).await.unwrap().is_empty());
+    assert!(store.email_outbox(a.org, 10).await.unwrap()[0].failed());
+    store.set_email_enabled(false).await.unwrap();
+    assert!(!store.email_enabled().await.unwrap());
 }

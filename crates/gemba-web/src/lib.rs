@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod board_report;
 pub mod history;
+pub mod mail;
 pub mod pages;
 pub mod sheets;
 

@@ -665,3 +665,176 @@ async fn an_idea_is_taken_forward_from_its_page() {
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
 }
+
+/// A fake SMTP server on a free port: answers every command, keeps each message's data.
+async fn fake_smtp() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = got.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 fake ESMTP\r\n").await.unwrap();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(d) = data.as_mut() {
+                        if line == "." {
+                            kept.lock().unwrap().push(std::mem::take(d));
+                            data = None;
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            d.push_str(&line);
+                            d.push('\n');
+                        }
+                        continue;
+                    }
+                    let command = line.to_ascii_uppercase();
+                    let reply: &[u8] = if command.starts_with("EHLO") {
+                        b"250-fake\r\n250 8BITMIME\r\n"
+                    } else if command.starts_with("DATA") {
+                        data = Some(String::new());
+                        b"354 go on\r\n"
+                    } else if command.starts_with("QUIT") {
+                        write.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, got)
+}
+
+#[tokio::test]
+async fn notifications_are_emailed_through_the_smtp_server_while_email_is_on() {
+    use gemba_web::mail::{MailSettings, Mailer, Round};
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let r = api
+        .post(
+            "/ideas",
+            &app.partner_token,
+            json!({"problem": "Call bells out of reach", "idea": "Clip them to the bed rail"}),
+        )
+        .await;
+    let id = r.body["id"].as_i64().unwrap();
+    let outbox = format!("/organisations/{}/email-outbox", app.org_a);
+    // Off by default: a comment is notified, not e-mailed.
+    api.post(
+        &format!("/ideas/{id}/comments"),
+        &app.member_token,
+        json!({"text": "Yes"}),
+    )
+    .await;
+    let r = api.get(&outbox, &app.admin_token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body, json!({"enabled": false, "emails": []}));
+    let r = api.get(&outbox, &app.member_token).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "only admins see the outbox"
+    );
+
+    let (port, got) = fake_smtp().await;
+    let mailer = Mailer::new(&MailSettings {
+        smtp_url: format!("smtp://127.0.0.1:{port}"),
+        from: "Gemba <gemba@a.nhs.uk>".into(),
+        public_url: "https://gemba.example.nhs.uk/".into(),
+    })
+    .unwrap();
+    app.store.set_email_enabled(true).await.unwrap();
+    api.patch(
+        &format!("/ideas/{id}"),
+        &app.coach_token,
+        json!({"status": "under_review", "response": "At Thursday's huddle"}),
+    )
+    .await;
+    let r = api.get(&outbox, &app.admin_token).await;
+    assert_eq!(r.body["enabled"], true);
+    assert_eq!(r.body["emails"][0]["state"], "waiting");
+    assert_eq!(r.body["emails"][0]["to_email"], "partner@a.nhs.uk");
+    let round = mailer.send_due(&*app.store).await.unwrap();
+    assert_eq!(round, Round { sent: 1, failed: 0 });
+    let mail = got.lock().unwrap().join("\n---\n");
+    let unfolded = mail.replace("=\n", "");
+    assert!(
+        mail.contains("To: \"Pat Partner\" <partner@a.nhs.uk>")
+            || mail.contains("To: Pat Partner <partner@a.nhs.uk>"),
+        "{mail}"
+    );
+    assert!(mail.contains("From: Gemba <gemba@a.nhs.uk>"), "{mail}");
+    assert!(
+        unfolded.contains(&format!(
+            "See it in Gemba: https://gemba.example.nhs.uk/ideas/{id}"
+        )),
+        "{mail}"
+    );
+    assert!(unfolded.contains("At Thursday's huddle"), "{mail}");
+    let r = api.get(&outbox, &app.admin_token).await;
+    assert_eq!(r.body["emails"][0]["state"], "sent");
+    // Nothing more is due.
+    assert_eq!(
+        mailer.send_due(&*app.store).await.unwrap(),
+        Round::default()
+    );
+
+    // A server that does not answer: the failure is recorded, to be tried again later.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead_port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let dead = Mailer::new(&MailSettings {
+        smtp_url: format!("smtp://127.0.0.1:{dead_port}"),
+        from: "gemba@a.nhs.uk".into(),
+        public_url: "https://gemba.example.nhs.uk".into(),
+    })
+    .unwrap();
+    api.post(
+        &format!("/ideas/{id}/comments"),
+        &app.member_token,
+        json!({"text": "Again"}),
+    )
+    .await;
+    assert_eq!(
+        dead.send_due(&*app.store).await.unwrap(),
+        Round { sent: 0, failed: 1 }
+    );
+    let r = api.get(&outbox, &app.admin_token).await;
+    let e = &r.body["emails"][0];
+    assert_eq!(
+        (e["state"].clone(), e["attempts"].clone()),
+        (json!("waiting"), json!(1))
+    );
+    assert!(e["last_error"].is_string(), "{e}");
+    // Not due again at once (the next try is a minute later).
+    assert_eq!(
+        mailer.send_due(&*app.store).await.unwrap(),
+        Round::default()
+    );
+    let (status, html) = app
+        .admin
+        .get(&app, &format!("/orgs/{}/email", app.org_a))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("E-mail is <strong>on</strong>"), "{html}");
+    assert!(html.contains("Waiting to try again"), "{html}");
+    // Bad settings are named.
+    let bad = Mailer::new(&MailSettings {
+        smtp_url: "smtp://127.0.0.1".into(),
+        from: "not an address".into(),
+        public_url: String::new(),
+    });
+    assert!(bad
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("not an e-mail address"));
+}

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use gemba_api::ideas::{
-    CommentInput, ConvertInput, IdeaCommentJson, IdeaInput, IdeaJson, NotificationJson,
+    CommentInput, ConvertInput, IdeaCommentJson, IdeaInput, IdeaJson, NotificationJson, OutboxJson,
     ResponseTargetInput, ResponseTimesJson, TriageInput,
 };
 use gemba_domain::{
@@ -310,4 +310,16 @@ pub async fn set_target(
     let times = response_times(&access, org, crate::pages::session::now()).await?;
     let version = times.target.map_or(Version(0), |t| t.version);
     Ok(tagged(version, ResponseTimesJson::from(&times)))
+}
+
+/// `GET /organisations/{id}/email-outbox`: whether notifications go by e-mail, and the newest
+/// e-mails to the organisation's people (admins).
+pub async fn email_outbox(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<OutboxJson>, ApiError> {
+    let access = access(&state, &user).await?;
+    let outbox = gemba_domain::outbox(&access, OrgId(id)).await?;
+    Ok(Json(OutboxJson::from(&outbox)))
 }

@@ -171,6 +171,7 @@ api_routes! {
     post "/ideas/{id}/convert" => ideas::convert, Do(Action::TriageIdeas);
     get "/organisations/{id}/idea-responses" => ideas::responses, Do(Action::Read);
     put "/organisations/{id}/idea-response-target" => ideas::set_target, Do(Action::ManageOrganisation);
+    get "/organisations/{id}/email-outbox" => ideas::email_outbox, Do(Action::ManageOrganisation);
     post "/projects/{id}/adopt" => spread::adopt, Do(Action::CreateProject);
     get "/change-packages/{id}/spread" => spread::show, Do(Action::Read);
 }

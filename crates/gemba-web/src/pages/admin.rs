@@ -867,6 +867,8 @@ async fn organisations_page(
             (form::input_of_type("number", "stall_weeks", "Weeks without activity", &stall_value, Some("A whole number from 1 to 52. The default is 6."), errors))
             button type="submit" class="button button--secondary" { "Save" }
         }
+        h2 id="email" { "E-mail" }
+        p { "Notifications can also go by e-mail, through the SMTP server the server is started with. " a href={ "/orgs/" (org.id) "/email" } { "The e-mail outbox of " (org.name) "'s people" } }
         @if let Some(system) = &org.system {
             h2 id="system-roles" { "Roles across " (system) }
             p { "Every organisation of " (system) " reads the others' projects that are not private. A system improvement lead or a system viewer also sees the whole system's portfolio in one view; a system improvement lead sets the system's strategic priorities too." }

@@ -35,6 +35,7 @@ page_routes! {
     post "/ideas/{id}/convert" => convert, Do(Action::TriageIdeas);
     get "/orgs/{org}/ideas/responses" => responses_page, Do(Action::Read);
     post "/orgs/{org}/ideas/target" => set_target, Do(Action::ManageOrganisation);
+    get "/orgs/{org}/email" => email_outbox, Do(Action::ManageOrganisation);
     get "/notifications" => notifications_page, Own;
     post "/notifications/read" => mark_read, Own;
 }
@@ -739,4 +740,59 @@ async fn set_target(
         }
         Err(e) => Err(board_error(e)),
     }
+}
+
+/// `/orgs/{org}/email`: whether notifications go by e-mail, and the outbox of the organisation's
+/// people (admins).
+async fn email_outbox(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+) -> Result<Markup, PageError> {
+    let (org, _) = org_of(&state, &user, &org, Action::ManageOrganisation)?;
+    let access = user.access(&state);
+    let outbox = gemba_domain::outbox(&access, org).await?;
+    let name = state
+        .store
+        .org(org)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let body = html! {
+        span class="caption" { (name) }
+        h1 { "E-mail outbox" }
+        @if outbox.enabled {
+            p { "E-mail is " strong { "on" } ": every notification also goes to its person by e-mail. A failed e-mail is tried again later, up to " (gemba_domain::MAX_ATTEMPTS) " times." }
+        } @else {
+            p { "E-mail is " strong { "off" } ": notifications are shown in Gemba only. It is switched on by starting the server with an SMTP server (" code { "--smtp-url" } " and " code { "--mail-from" } ", see the README)." }
+        }
+        @if outbox.emails.is_empty() {
+            p { "No e-mails yet." }
+        } @else {
+            div class="table-scroll" {
+                table class="table" {
+                    caption class="visually-hidden" { "The newest e-mails to " (name) "'s people" }
+                    thead { tr { th scope="col" { "To" } th scope="col" { "Subject" } th scope="col" { "Put in the outbox" } th scope="col" { "State" } } }
+                    tbody {
+                        @for e in &outbox.emails {
+                            tr {
+                                td { (e.to.name) br; span class="hint" { (e.to.email.as_str()) } }
+                                td { (e.subject) }
+                                td { (e.created_at.format("%-d %b %Y %H:%M")) }
+                                td {
+                                    @if let Some(at) = e.sent_at { "Sent " (at.format("%-d %b %Y %H:%M")) }
+                                    @else if e.failed() { strong class="tag tag--red" { "Failed" } " after " (e.attempts) " tries" }
+                                    @else if e.attempts > 0 { "Waiting to try again (" (e.attempts) @if e.attempts == 1 { " try" } @else { " tries" } " failed)" }
+                                    @else { "Waiting to be sent" }
+                                    @if let Some(err) = &e.last_error { br; span class="hint" { "Last error: " (err) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href="/admin" { "Administration" } }
+    };
+    Ok(layout::page("E-mail outbox", Some(&user), body))
 }
