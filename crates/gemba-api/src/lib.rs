@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod assessment;
+pub mod for_you;
 pub mod ideas;
 pub mod progress;
 pub mod report;

@@ -16,6 +16,7 @@ mod email;
 mod entry;
 mod event;
 mod field;
+mod for_you;
 pub mod history;
 mod idea;
 mod idea_lineage;
@@ -73,6 +74,10 @@ pub use entry::{
 pub use event::{
     report_outs_due, schedule, set_event, write_report_out, ReportOut, ReportOutDraft,
     ReportOutState, ReportOutText, REPORT_OUT_DAYS,
+};
+pub use for_you::{
+    awaits_study, for_you, CycleAwaitingStudy, DataDue, ForYou, IdeaWaiting, ReportOutDue,
+    FOR_YOU_LIMIT, STUDY_AFTER_DAYS,
 };
 pub use history::{HistoryEntry, HistoryRecord, HistoryWhat};
 pub use idea::{

@@ -838,3 +838,104 @@ async fn notifications_are_emailed_through_the_smtp_server_while_email_is_on() {
         .to_string()
         .contains("not an e-mail address"));
 }
+
+#[tokio::test]
+async fn for_you_lists_data_due_cycles_to_study_ideas_waiting_and_unread_notifications() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    // The member's project (they lead it): a monthly measure last filled in January 2024, a cycle
+    // started on 8 January 2024 with no study yet.
+    let r = api
+        .post(
+            "/projects",
+            &app.member_token,
+            json!({"title": "Call bells within reach", "org_id": app.org_a.0}),
+        )
+        .await;
+    let project = r.body["id"].as_i64().unwrap();
+    let r = api
+        .post(
+            &format!("/projects/{project}/measures"),
+            &app.member_token,
+            json!({"name": "Falls at night", "type": "outcome", "chart": "xmr", "period": "month"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let measure = r.body["id"].as_i64().unwrap();
+    api.post(
+        &format!("/measures/{measure}/data"),
+        &app.member_token,
+        json!([{"date": "2023-12-01", "value": 4}, {"date": "2024-01-01", "value": 3}]),
+    )
+    .await;
+    let r = api
+        .post(
+            &format!("/projects/{project}/pdsa-cycles"),
+            &app.member_token,
+            json!({"title": "Bells on the rail, bay 2", "start_date": "2024-01-08"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // An idea from the partner, commented on by the member: the partner has one unread
+    // notification; the idea waits for the coach.
+    let r = api
+        .post(
+            "/ideas",
+            &app.partner_token,
+            json!({"problem": "Long waits for porters", "idea": "A porter button"}),
+        )
+        .await;
+    let idea = r.body["id"].as_i64().unwrap();
+    api.post(
+        &format!("/ideas/{idea}/comments"),
+        &app.member_token,
+        json!({"text": "Yes"}),
+    )
+    .await;
+
+    let mine = api.get("/for-you", &app.member_token).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+    assert_eq!(mine.body["data_due"][0]["measure_id"], measure);
+    assert_eq!(mine.body["data_due"][0]["latest"], "Jan 2024");
+    assert_eq!(mine.body["data_due"][0]["missing"], "Feb 2024");
+    assert_eq!(
+        mine.body["cycles_awaiting_study"][0]["title"],
+        "Bells on the rail, bay 2"
+    );
+    assert_eq!(
+        mine.body["ideas_waiting"],
+        json!([]),
+        "a member does not triage"
+    );
+    assert_eq!(mine.body["unread_notifications"], 0);
+    let coach = api.get("/for-you", &app.coach_token).await;
+    assert_eq!(coach.body["ideas_waiting"][0]["idea_id"], idea);
+    assert_eq!(coach.body["data_due"], json!([]), "not on the project");
+    let partner = api.get("/for-you", &app.partner_token).await;
+    assert_eq!(partner.body["unread_notifications"], 1);
+    // The study written: no longer waiting.
+    let cycle = api
+        .get(
+            &format!("/projects/{project}/pdsa-cycles"),
+            &app.member_token,
+        )
+        .await;
+    let cycle = cycle.body[0]["id"].as_i64().unwrap();
+    let r = api
+        .patch(
+            &format!("/pdsa-cycles/{cycle}"),
+            &app.member_token,
+            json!({"study": "Falls at night halved on bay 2"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mine = api.get("/for-you", &app.member_token).await;
+    assert_eq!(mine.body["cycles_awaiting_study"], json!([]));
+    // The dashboard lists the same.
+    let (_, html) = app.member.get(&app, "/").await;
+    assert!(html.contains("For you"));
+    assert!(html.contains("Data due: <a href=\"/measures/"), "{html}");
+    assert!(html.contains("nothing for Feb 2024 yet"));
+    let (_, html) = app.coach.get(&app, "/").await;
+    assert!(html.contains("An idea waiting"), "{html}");
+}

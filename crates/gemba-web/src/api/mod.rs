@@ -20,6 +20,7 @@ mod drivers;
 mod error;
 mod events;
 mod extract;
+mod for_you;
 mod ideas;
 mod library;
 mod measures;
@@ -167,6 +168,7 @@ api_routes! {
     get "/ideas/{id}/comments" => ideas::comments, Do(Action::Read);
     post "/ideas/{id}/comments" => ideas::comment, Do(Action::ShareIdeas);
     get "/notifications" => ideas::list_notifications, Own;
+    get "/for-you" => for_you::show, Own;
     post "/notifications/read" => ideas::read_notifications, Own;
     post "/ideas/{id}/convert" => ideas::convert, Do(Action::TriageIdeas);
     get "/organisations/{id}/idea-responses" => ideas::responses, Do(Action::Read);

@@ -433,8 +433,10 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
         .memberships
         .iter()
         .any(|m| gemba_domain::permits(m.role, false, gemba_domain::Action::CreateProject));
+    let waiting = gemba_domain::for_you(&user.access(&state), super::session::now()).await?;
     let body = html! {
         h1 { "Dashboard" }
+        (for_you_section(&waiting))
         @if can_create {
             p { a class="button" href="/projects/new" { "Start a project" } }
         }
@@ -444,4 +446,47 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
         @for s in sections { (s) }
     };
     Ok(layout::page("Dashboard", Some(&user), body))
+}
+
+/// "For you": what is waiting for the user, each with a link to where it is done.
+fn for_you_section(f: &gemba_domain::ForYou) -> Markup {
+    html! {
+        section class="card for-you" aria-labelledby="for-you" {
+            h2 id="for-you" { "For you" }
+            @if f.is_empty() {
+                p { "Nothing is waiting for you." }
+            } @else {
+                ul class="list" {
+                    @if f.unread > 0 {
+                        li { a href="/notifications" { (f.unread) @if f.unread == 1 { " unread notification" } @else { " unread notifications" } } }
+                    }
+                    @for d in &f.data_due {
+                        li {
+                            "Data due: " a href={ "/measures/" (d.measure) "/data" } { (d.measure_name) }
+                            " (" (d.project_title) "): nothing for " (d.missing) " yet; the latest is " (d.latest) "."
+                        }
+                    }
+                    @for r in &f.report_outs_due {
+                        li {
+                            "Report-out due: "
+                            a href={ "/projects/" (r.project) "/report-outs/" (r.day) } { "the " (r.day) "-day report-out of " (r.project_title) }
+                            ", due " (r.due.format("%-d %b %Y")) "."
+                        }
+                    }
+                    @for c in &f.cycles_awaiting_study {
+                        li {
+                            "Study the cycle " a href={ "/pdsa/" (c.cycle) } { (c.title) }
+                            " (" (c.project_title) "), started " (c.started.format("%-d %b %Y")) "."
+                        }
+                    }
+                    @for i in &f.ideas_waiting {
+                        li {
+                            "An idea waiting " (i.days) " days for a response: "
+                            a href={ "/ideas/" (i.idea) } { (i.text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
