@@ -1187,6 +1187,36 @@ async function adminJourney(browser, base) {
       }
     });
 
+    await step('the idea is taken forward as a project that names it; how quickly ideas get a response, against a target; the e-mail outbox; "for you" on the dashboard (axe on each)', async () => {
+      await page.goto(ideaUrl);
+      const ideas = await page.getByRole('link', { name: 'All ideas' }).getAttribute('href');
+      const org = ideas.split('/')[2];
+      await page.getByRole('heading', { name: 'Take it forward' }).waitFor();
+      await page.getByLabel('A new project').check();
+      await page.getByLabel('Project title').fill('Call bells within reach at night');
+      await Promise.all([
+        page.waitForURL((u) => /\/projects\/\d+$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: 'Take it forward' }).click(),
+      ]);
+      await page.getByRole('link', { name: 'A staff idea' }).click();
+      await page.getByRole('heading', { name: 'What it became' }).waitFor();
+      await axeCheck(page, 'An idea taken forward (/ideas/{id})');
+      await page.goto(`${base}/orgs/${org}/ideas/responses`);
+      await page.getByLabel('Target: days to a first response').fill('7');
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname.endsWith('/ideas/responses')),
+        page.getByRole('button', { name: 'Set the target' }).click(),
+      ]);
+      await page.getByText('target is 7 days').first().waitFor();
+      await axeCheck(page, 'How quickly ideas get a response (/orgs/{id}/ideas/responses)');
+      await page.goto(`${base}/orgs/${org}/email`);
+      await page.getByRole('heading', { name: 'E-mail outbox' }).waitFor();
+      await axeCheck(page, 'E-mail outbox (/orgs/{id}/email)');
+      await page.goto(`${base}/`);
+      await page.getByRole('heading', { name: 'For you' }).waitFor();
+      await axeCheck(page, 'Dashboard with "for you" (/)');
+    });
+
     await step(`phone size (${PHONE.width}×${PHONE.height}): the admin pages do not overflow`, async () => {
       const phone = await browser.newContext({
         viewport: PHONE,

@@ -867,7 +867,7 @@ async fn organisations_page(
             (form::input_of_type("number", "stall_weeks", "Weeks without activity", &stall_value, Some("A whole number from 1 to 52. The default is 6."), errors))
             button type="submit" class="button button--secondary" { "Save" }
         }
-        h2 id="email" { "E-mail" }
+        h2 id="email-notifications" { "E-mail" }
         p { "Notifications can also go by e-mail, through the SMTP server the server is started with. " a href={ "/orgs/" (org.id) "/email" } { "The e-mail outbox of " (org.name) "'s people" } }
         @if let Some(system) = &org.system {
             h2 id="system-roles" { "Roles across " (system) }

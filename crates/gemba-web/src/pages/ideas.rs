@@ -374,15 +374,37 @@ async fn comment(
     Form(f): Form<CommentForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
-    match comment_on_idea(&user.access(&state), idea_id(id), &f.text).await {
-        Ok(_) => Ok(see_other(&format!("/ideas/{id}#comments"))),
+    let done = comment_on_idea(&user.access(&state), idea_id(id), &f.text).await;
+    let typed = Typed {
+        comment: &f.text,
+        ..Typed::default()
+    };
+    answer_on_idea(
+        &state,
+        &user,
+        id,
+        done,
+        |_| format!("/ideas/{id}#comments"),
+        typed,
+    )
+    .await
+}
+
+/// The answer to a form on an idea's page: on success, a redirect to `to`'s address; when
+/// something sent is invalid, the page again with its problems beside what was `typed` (400);
+/// otherwise the error's own page.
+async fn answer_on_idea<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    done: Result<T, BoardError>,
+    to: impl FnOnce(T) -> String,
+    typed: Typed<'_>,
+) -> Result<Response, PageError> {
+    match done {
+        Ok(v) => Ok(see_other(&to(v))),
         Err(BoardError::Invalid(problems)) => {
-            let typed = Typed {
-                comment: &f.text,
-                ..Typed::default()
-            };
-            let page =
-                render_idea(&state, &user, idea_id(id), &problems.into(), Some(typed)).await?;
+            let page = render_idea(state, user, idea_id(id), &problems.into(), Some(typed)).await?;
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
         Err(e) => Err(board_error(e)),
@@ -413,20 +435,13 @@ async fn triage(
         response: Some(f.response.clone()),
     };
     let expected = conflict::parse(&f.version).unwrap_or(gemba_domain::Version(0));
-    match triage_idea(&user.access(&state), idea_id(id), &draft, expected).await {
-        Ok(_) => Ok(see_other(&format!("/ideas/{id}"))),
-        Err(BoardError::Invalid(problems)) => {
-            let typed = Typed {
-                status: Some(&f.status),
-                response: Some(&f.response),
-                ..Typed::default()
-            };
-            let page =
-                render_idea(&state, &user, idea_id(id), &problems.into(), Some(typed)).await?;
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
-        }
-        Err(e) => Err(board_error(e)),
-    }
+    let done = triage_idea(&user.access(&state), idea_id(id), &draft, expected).await;
+    let typed = Typed {
+        status: Some(&f.status),
+        response: Some(&f.response),
+        ..Typed::default()
+    };
+    answer_on_idea(&state, &user, id, done, |_| format!("/ideas/{id}"), typed).await
 }
 
 async fn notifications_page(
@@ -590,22 +605,16 @@ async fn convert(
         text: Some(f.text.clone()),
     };
     let expected = conflict::parse(&f.version).unwrap_or(gemba_domain::Version(0));
-    match convert_idea(&user.access(&state), idea_id(id), &draft, expected).await {
-        Ok(b) => Ok(match b.change_idea {
-            Some(_) => see_other(&format!("/projects/{}/drivers", b.project)),
-            None => see_other(&format!("/projects/{}", b.project)),
-        }),
-        Err(BoardError::Invalid(problems)) => {
-            let typed = Typed {
-                convert: Some(&f),
-                ..Typed::default()
-            };
-            let page =
-                render_idea(&state, &user, idea_id(id), &problems.into(), Some(typed)).await?;
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
-        }
-        Err(e) => Err(board_error(e)),
-    }
+    let done = convert_idea(&user.access(&state), idea_id(id), &draft, expected).await;
+    let typed = Typed {
+        convert: Some(&f),
+        ..Typed::default()
+    };
+    let to = |b: gemba_domain::Became| match b.change_idea {
+        Some(_) => format!("/projects/{}/drivers", b.project),
+        None => format!("/projects/{}", b.project),
+    };
+    answer_on_idea(&state, &user, id, done, to, typed).await
 }
 
 /// `/orgs/{org}/ideas/responses`: days to each idea's first response, charted per team against
