@@ -141,6 +141,16 @@ pub enum Field {
     Area,
     /// The response to an idea that its submitter sees.
     Response,
+    /// A value entry's kind: potential or realised.
+    ValueKind,
+    /// A value entry's amount of money, in pounds.
+    Amount,
+    /// A value entry's hours released.
+    Hours,
+    /// Whether a value entry releases cash.
+    CashReleasing,
+    /// Whether a value entry recurs every year or is one-off.
+    Recurrence,
     /// The organisation something is done in (adopting a change package).
     Organisation,
     /// A measure, chosen by its id (the spread view's shared measure).
@@ -151,7 +161,7 @@ pub enum Field {
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 70] = [
+    pub const ALL: [Field; 75] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -219,6 +229,11 @@ impl Field {
         Field::Idea,
         Field::Area,
         Field::Response,
+        Field::ValueKind,
+        Field::Amount,
+        Field::Hours,
+        Field::CashReleasing,
+        Field::Recurrence,
         Field::Organisation,
         Field::Measure,
         Field::Periods,
@@ -295,6 +310,11 @@ impl Field {
             Field::Idea => "idea",
             Field::Area => "area",
             Field::Response => "response",
+            Field::ValueKind => "kind",
+            Field::Amount => "amount",
+            Field::Hours => "hours",
+            Field::CashReleasing => "cash_releasing",
+            Field::Recurrence => "recurrence",
             Field::Organisation => "organisation_id",
             Field::Measure => "measure_id",
             Field::Periods => "periods",
