@@ -305,7 +305,7 @@ impl Action {
         if p.roles == Role::ALL {
             who.push("everyone in the organisation".to_owned());
         } else {
-            who.extend(p.roles.iter().map(|r| with_article(r.label())));
+            who.extend(p.roles.iter().map(|r| someone(*r)));
         }
         match who.split_last() {
             Some((last, [])) => last.clone(),
@@ -349,6 +349,14 @@ pub fn policy_table() -> String {
         out.push_str(&format!("| {} | {} |\n", p.what, cells.join(" | ")));
     }
     out
+}
+
+/// Someone with `role`, for people: "an admin", "someone in finance".
+fn someone(role: Role) -> String {
+    match role {
+        Role::Finance => "someone in finance".to_owned(),
+        other => with_article(other.label()),
+    }
 }
 
 /// "an admin", "a member", "an improvement lead".
@@ -881,6 +889,10 @@ mod tests {
         assert_eq!(
             Action::Restore.refusal(),
             "Only an admin can bring back something deleted."
+        );
+        assert_eq!(
+            Action::ConfirmValue.refusal(),
+            "Only someone in finance can confirm a project's realised value."
         );
         assert_eq!(
             Action::EnterData.who_may(),
