@@ -229,7 +229,7 @@ pub fn pounds(pence: i64) -> String {
     let whole = (p / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -1009,7 +1009,7 @@ mod tests {
         }
         assert_eq!(pounds(125_050), "£1,250.50");
         assert_eq!(pounds(30_000), "£300");
-        assert_eq!(pounds(123_456_789_00), "£123,456,789");
+        assert_eq!(pounds(12_345_678_900), "£123,456,789");
         assert_eq!(pounds(5), "£0.05");
     }
 
