@@ -457,8 +457,8 @@ fn totals_head(first: &str) -> Markup {
 
 fn group_table(caption: &str, first: &str, groups: &[ValueGroup]) -> Markup {
     html! {
-        div class="table-wrap" {
-            table class="table" {
+        div class="table-wrap" tabindex="0" role="region" aria-label=(caption) {
+            table class="table value-table" {
                 caption { (caption) }
                 (totals_head(first))
                 tbody {
@@ -583,8 +583,8 @@ async fn org_value_page(
             h2 { "By strategic priority" }
             (group_table("Value by strategic priority (a project under each priority it serves)", "Priority", &r.by_priority))
             h2 { "By project" }
-            div class="table-wrap" {
-                table class="table" {
+            div class="table-wrap" tabindex="0" role="region" aria-label="Value by project" {
+                table class="table value-table" {
                     caption { "Value by project" }
                     (totals_head("Project"))
                     tbody {
@@ -614,8 +614,8 @@ async fn org_value_page(
             }
             h2 { "Realised against potential over time" }
             (chart(&r.months))
-            div class="table-wrap" {
-                table class="table" {
+            div class="table-wrap" tabindex="0" role="region" aria-label="Cumulative value by month" {
+                table class="table value-table" {
                     caption { "Cumulative value by month" }
                     thead {
                         tr {
@@ -641,8 +641,8 @@ async fn org_value_page(
         @if let Some(s) = &v.system {
             h2 { (s.name) ": the system" }
             p { "Each organisation's total (without the private projects of organisations you are not in); the system's total counts each saving once." }
-            div class="table-wrap" {
-                table class="table" {
+            div class="table-wrap" tabindex="0" role="region" aria-label={ "Value by organisation of " (s.name) } {
+                table class="table value-table" {
                     caption { "Value by organisation of " (s.name) }
                     (totals_head("Organisation"))
                     tbody {
