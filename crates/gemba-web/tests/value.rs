@@ -522,3 +522,123 @@ async fn finance_confirms_in_the_browser_and_a_stale_edit_is_shown() {
     let (_, html) = app.member.get(&app, &page).await;
     assert!(html.contains("No value recorded yet."));
 }
+
+/// Worked by hand. Eastgate Community Health joins the Northshire system with two projects:
+/// an open one with a realised £1,000 (confirmed) and a private one with a potential £9,000.
+/// Northshire's falls project has a potential £2,000. The coach, a system viewer, sees each
+/// organisation's value and the system's: Northshire potential £2,000; Eastgate confirmed
+/// £1,000 and no potential (its private project is not theirs to see); the system: potential
+/// £2,000, confirmed £1,000. A member without a system role sees no system.
+#[tokio::test]
+async fn a_system_role_sees_each_organisation_s_value_without_private_work() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let store = &app.store;
+    let eastgate = store
+        .create_org("Eastgate Community Health", Some("Northshire ICS"))
+        .await
+        .unwrap();
+    let coach = common::user_id(&**store, "coach@a.nhs.uk").await;
+    let member = common::user_id(&**store, "member@a.nhs.uk").await;
+    store
+        .set_system_role(
+            "Northshire ICS",
+            coach,
+            Some(gemba_domain::SystemRole::Viewer),
+            coach,
+        )
+        .await
+        .unwrap();
+    let fields = |title: &str, private: bool| ProjectFields {
+        title: NonEmpty::parse("title", title).unwrap(),
+        problem: String::new(),
+        aim: String::new(),
+        method: String::new(),
+        status: ProjectStatus::Testing,
+        team: None,
+        sponsor: String::new(),
+        tags: vec![],
+        private,
+    };
+    let value = |kind, pence| gemba_domain::ValueFields {
+        kind,
+        pence,
+        hours: 0.0,
+        cash_releasing: false,
+        recurrence: gemba_domain::Recurrence::OneOff,
+        date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+        method: "Audit".into(),
+    };
+    let open = store
+        .create_project(eastgate, &fields("District falls", false), member)
+        .await
+        .unwrap();
+    let id = store
+        .create_value(
+            open,
+            &value(gemba_domain::ValueKind::Realised, 100_000),
+            member,
+        )
+        .await
+        .unwrap();
+    store.confirm_value(id, None, member).await.unwrap();
+    let private = store
+        .create_project(eastgate, &fields("Private pilot", true), member)
+        .await
+        .unwrap();
+    store
+        .create_value(
+            private,
+            &value(gemba_domain::ValueKind::Potential, 900_000),
+            member,
+        )
+        .await
+        .unwrap();
+    store
+        .create_value(
+            app.project,
+            &value(gemba_domain::ValueKind::Potential, 200_000),
+            member,
+        )
+        .await
+        .unwrap();
+
+    let r = api
+        .get(
+            &format!("/organisations/{}/value", app.org_a),
+            &app.coach_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let system = &r.body["system"];
+    assert_eq!(system["name"], "Northshire ICS");
+    let org = |name: &str| {
+        system["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}: {system}"))
+            .clone()
+    };
+    let amount = |v: &Value, part: &str| v["totals"][part]["amount"].as_f64().unwrap();
+    let north = org("Northshire Hospitals");
+    assert_eq!(amount(&north, "potential"), 2_000.0);
+    let east = org("Eastgate Community Health");
+    assert_eq!(amount(&east, "realised_confirmed"), 1_000.0);
+    assert_eq!(
+        amount(&east, "potential"),
+        0.0,
+        "the private project is not shown"
+    );
+    assert_eq!(amount(system, "potential"), 2_000.0);
+    assert_eq!(amount(system, "realised_confirmed"), 1_000.0);
+
+    let r = api
+        .get(
+            &format!("/organisations/{}/value", app.org_a),
+            &app.member_token,
+        )
+        .await;
+    assert_eq!(r.body["system"], Value::Null);
+}
