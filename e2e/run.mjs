@@ -36,6 +36,7 @@ const ORG = 'E2E Test Trust';
 const SYSTEM = 'E2E Integrated Care System';
 const ADMIN_EMAIL = 'e2e.admin@example.nhs.uk';
 const BOARD_EMAIL = 'e2e.board@example.nhs.uk';
+const FINANCE_EMAIL = 'e2e.finance@example.nhs.uk';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
 const FAILING_IMPACTS = new Set(['serious', 'critical']);
 const PHONE = { width: 390, height: 844 };
@@ -887,6 +888,62 @@ async function journey(browser, base) {
       }
     });
 
+    await step('value: the lead records a realised saving, finance confirms it on a phone (axe on the value pages)', async () => {
+      const valueUrl = `${projectUrl}/value`;
+      await page.goto(projectUrl);
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === new URL(valueUrl).pathname),
+        page.getByRole('link', { name: /^Value/ }).first().click(),
+      ]);
+      await page.getByLabel('Potential or realised').selectOption('realised');
+      await page.getByLabel('Amount (£)').fill('1250.50');
+      await page.getByLabel('Hours released').fill('12.5');
+      await page.getByLabel('Cash-releasing').selectOption('yes');
+      await page.getByLabel('Date').fill('2024-11-01');
+      await page.getByLabel('Method or evidence').fill('Fewer agency nurse shifts in November: ledger 4471');
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).pathname === new URL(valueUrl).pathname),
+        page.getByRole('button', { name: 'Record the value' }).click(),
+      ]);
+      await page.getByText("Awaiting finance's confirmation").first().waitFor();
+      await axeCheck(page, "A project's value (/projects/{id}/value)");
+      // Finance signs in on a phone and confirms it.
+      const phone = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+      try {
+        const p = await phone.newPage();
+        p.setDefaultTimeout(30_000);
+        await p.goto(`${base}/login`);
+        await p.getByLabel('Email address').fill(FINANCE_EMAIL);
+        await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
+        await Promise.all([
+          p.waitForURL((u) => new URL(u).pathname === '/'),
+          p.getByRole('button', { name: 'Sign in' }).click(),
+        ]);
+        await p.goto(valueUrl);
+        let r = await phoneWidth(p);
+        if (r.scrollWidth > r.clientWidth) await saveArtifacts(p, 'phone-value');
+        check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px the value page scrolls sideways (${r.scrollWidth} px)`);
+        await axeCheck(p, `A project's value at ${PHONE.width} px, as finance (/projects/{id}/value)`);
+        await Promise.all([
+          p.waitForURL((u) => new URL(u).pathname === new URL(valueUrl).pathname),
+          p.getByRole('button', { name: 'Confirm £1,250.50 as released' }).click(),
+        ]);
+        await p.getByText('Confirmed by finance').first().waitFor();
+        await Promise.all([
+          p.waitForURL((u) => /\/orgs\/\d+\/value$/.test(new URL(u).pathname)),
+          p.getByRole('link', { name: "The organisation's value" }).click(),
+        ]);
+        await p.getByRole('heading', { name: 'Realised against potential over time' }).waitFor();
+        check((await p.content()).includes('£1,250.50'), 'the roll-up does not show the confirmed £1,250.50');
+        r = await phoneWidth(p);
+        if (r.scrollWidth > r.clientWidth) await saveArtifacts(p, 'phone-org-value');
+        check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px the organisation's value scrolls sideways (${r.scrollWidth} px)`);
+        await axeCheck(p, `The organisation's value at ${PHONE.width} px (/orgs/{id}/value)`);
+      } finally {
+        await phone.close();
+      }
+    });
+
     check(pageErrors.length === 0, `the pages threw JavaScript errors: ${pageErrors.join('; ')}`);
   } catch (e) {
     await saveArtifacts(page, `failed-${slug(currentStep)}`);
@@ -1263,6 +1320,7 @@ async function main() {
       gemba(['user', 'add', '--org', ORG, '--create-org', '--system', SYSTEM, '--email', EMAIL, '--role', 'improvement_lead', '--database', database], `${PASSWORD}\n`);
       gemba(['user', 'add', '--org', ORG, '--email', ADMIN_EMAIL, '--role', 'admin', '--database', database], `${PASSWORD}\n`);
       gemba(['user', 'add', '--org', ORG, '--email', BOARD_EMAIL, '--role', 'board_viewer', '--database', database], `${PASSWORD}\n`);
+      gemba(['user', 'add', '--org', ORG, '--email', FINANCE_EMAIL, '--role', 'finance', '--database', database], `${PASSWORD}\n`);
       server = await startServer(database);
       log(`    ${server.url} on ${database}`);
     });

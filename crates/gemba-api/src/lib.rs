@@ -11,6 +11,7 @@ pub mod ideas;
 pub mod progress;
 pub mod report;
 pub mod spread;
+pub mod value;
 pub mod workspace;
 
 use gemba_spc::funnel::{FunnelGroup, FunnelLimits, FunnelResult, FunnelType, SrMethod};

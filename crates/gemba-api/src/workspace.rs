@@ -141,7 +141,7 @@ pub struct MembershipJson {
     pub org_id: i64,
     /// Organisation name.
     pub org_name: String,
-    /// `admin`, `improvement_lead`, `member`, `patient_partner` or `board_viewer`.
+    /// `admin`, `improvement_lead`, `member`, `patient_partner`, `board_viewer` or `finance`.
     pub role: String,
 }
 

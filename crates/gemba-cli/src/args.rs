@@ -370,7 +370,7 @@ pub enum UserCommand {
         /// Sign-in email.
         #[arg(long)]
         email: String,
-        /// admin, improvement_lead, member, patient_partner or board_viewer.
+        /// admin, improvement_lead, member, patient_partner, board_viewer or finance.
         #[arg(long)]
         role: String,
         /// Display name (default: the part of the email before @).

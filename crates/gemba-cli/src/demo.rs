@@ -15,7 +15,8 @@ use gemba_data::{read_chart_series, ChartColumns, Grouping, RowFilter, Source};
 use gemba_domain::{
     AssessmentFields, BoardPlace, ChartSettings, DataPoint, Dimension, DriverKind, Email, Maturity,
     MeasureFields, MeasureType, Multiplier, NonEmpty, OrgId, PdsaFields, Period, ProjectFields,
-    ProjectId, ProjectStatus, Rating, Role, Store, SystemRole, TeamId, UserId, Version,
+    ProjectId, ProjectStatus, Rating, Recurrence, Role, Store, SystemRole, TeamId, UserId,
+    ValueFields, ValueKind, Version,
 };
 use gemba_spc::{ChartType, Improvement};
 
@@ -29,7 +30,7 @@ use crate::workspace::{open_store, runtime, serve_store};
 pub const DEMO_PASSWORD: &str = "improve-together-2026";
 
 /// The demo logins: email, role, organisation.
-pub const DEMO_USERS: [(&str, &str, Role, usize); 7] = [
+pub const DEMO_USERS: [(&str, &str, Role, usize); 8] = [
     ("admin@riverside.nhs.uk", "Ade Admin", Role::Admin, 0),
     (
         "coach@riverside.nhs.uk",
@@ -52,6 +53,7 @@ pub const DEMO_USERS: [(&str, &str, Role, usize); 7] = [
         1,
     ),
     ("admin@northfield.nhs.uk", "Ash Admin", Role::Admin, 1),
+    ("finance@riverside.nhs.uk", "Fay Finance", Role::Finance, 0),
 ];
 
 /// NHS England's A&E attendances and emergency admissions, April 2016 to March 2019
@@ -339,6 +341,55 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     .await?;
     across_the_system(store, northfield, district, &users).await?;
     staff_ideas(store, riverside, ward7, &users).await?;
+    falls_value(store, falls_id, nurse, users[7]).await?;
+    Ok(())
+}
+
+/// The value of Riverside's falls work: a potential saving with its method, a realised one
+/// that finance has confirmed, and a realised one awaiting finance.
+async fn falls_value(
+    store: &dyn Store,
+    falls: ProjectId,
+    nurse: UserId,
+    finance: UserId,
+) -> Result<()> {
+    let potential = ValueFields {
+        kind: ValueKind::Potential,
+        pence: 1_840_000,
+        hours: 120.0,
+        cash_releasing: false,
+        recurrence: Recurrence::Recurrent,
+        date: date(2025, 10, 1),
+        method: "23 fewer falls with harm a year (half of last year's 46) at about £800 each in \
+                 extra bed days and treatment, plus 120 nurse hours a year of post-fall reviews."
+            .into(),
+    };
+    store.create_value(falls, &potential, nurse).await?;
+    let confirmed = ValueFields {
+        kind: ValueKind::Realised,
+        pence: 620_000,
+        hours: 0.0,
+        cash_releasing: true,
+        recurrence: Recurrence::OneOff,
+        date: date(2026, 1, 15),
+        method: "Bank shifts for one-to-one observation after falls cut from the ward's budget \
+                 for January to March (budget change 2026/117)."
+            .into(),
+    };
+    let id = store.create_value(falls, &confirmed, nurse).await?;
+    store.confirm_value(id, Some(Version(1)), finance).await?;
+    let awaiting = ValueFields {
+        kind: ValueKind::Realised,
+        pence: 310_000,
+        hours: 40.0,
+        cash_releasing: false,
+        recurrence: Recurrence::Recurrent,
+        date: date(2026, 3, 1),
+        method: "Fewer hip fracture bed days since the night checks began: 4 bed days a quarter, \
+                 from the ward's own audit; for finance to confirm."
+            .into(),
+    };
+    store.create_value(falls, &awaiting, nurse).await?;
     Ok(())
 }
 
@@ -1648,6 +1699,41 @@ mod tests {
         // Two responses, the partner's comment on the call bells and the porter idea taken
         // forward.
         assert_eq!(store.notifications(nurse.id, 10).await.unwrap().len(), 4);
+    }
+
+    /// Riverside's falls project has potential value, realised value confirmed by the demo's
+    /// finance person, and realised value awaiting finance; the organisation's roll-up counts
+    /// them: potential £18,400 (120 h), confirmed £6,200 (all cash-releasing), awaiting £3,100.
+    #[tokio::test]
+    async fn the_demo_shows_potential_and_realised_value() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        let finance = store
+            .user_by_email(&Email::parse("finance@riverside.nhs.uk").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let memberships = store.memberships(finance.id).await.unwrap();
+        assert_eq!(memberships[0].role, Role::Finance);
+        let access = gemba_domain::Access::load(&store, finance.id)
+            .await
+            .unwrap();
+        let v = gemba_domain::org_value(&access, OrgId(1)).await.unwrap();
+        let t = v.roll_up.total;
+        assert_eq!((t.potential.pence, t.potential.hours), (1_840_000, 120.0));
+        assert_eq!(
+            (t.confirmed.pence, t.confirmed.cash_pence),
+            (620_000, 620_000)
+        );
+        assert_eq!((t.unconfirmed.pence, t.unconfirmed.hours), (310_000, 40.0));
+        let entries = store.org_value_entries(OrgId(1)).await.unwrap();
+        let confirmed: Vec<_> = entries.iter().filter(|e| e.is_confirmed()).collect();
+        assert_eq!(confirmed.len(), 1);
+        assert_eq!(
+            confirmed[0].confirmed_by.as_ref().map(|u| u.id),
+            Some(finance.id)
+        );
     }
 
     /// The demo's projects are found by search, and someone starting "Reducing falls on Ward 9"

@@ -69,6 +69,10 @@ pub enum Action {
     ShareIdeas,
     /// Triage ideas: their status and the response their submitters see.
     TriageIdeas,
+    /// Record a project's value (potential or realised savings), change it or delete it.
+    RecordValue,
+    /// Confirm a project's realised value (finance).
+    ConfirmValue,
 }
 
 /// One row of the permission table.
@@ -81,11 +85,11 @@ pub struct Permission {
     /// The roles that may take it anywhere in their organisation.
     pub roles: &'static [Role],
     /// Whether a project's lead may take it in their own project (whatever their role, except a
-    /// board viewer's: board viewers only read).
+    /// board viewer's or finance's: they only read).
     pub project_lead: bool,
 }
 
-/// Roles that contribute to improvement work (everyone but board viewers).
+/// Roles that contribute to improvement work (everyone but board viewers and finance).
 const CONTRIBUTORS: &[Role] = &[
     Role::Admin,
     Role::ImprovementLead,
@@ -103,7 +107,8 @@ const BOARD_MEMBERS: &[Role] = &[Role::Admin, Role::ImprovementLead, Role::Board
 /// project's lead, an improvement lead or an admin; restoring and running the organisation need an
 /// admin; board viewers read, and rate the board's QI governance with admins and improvement
 /// leads. Everyone, board viewers included, puts forward ideas; improvement leads and admins
-/// triage them.
+/// triage them. Whoever may edit a project's work records its value; only finance confirms
+/// realised value, and otherwise reads, as board viewers do.
 pub const POLICY: &[Permission] = &[
     Permission {
         action: Action::Read,
@@ -240,11 +245,23 @@ pub const POLICY: &[Permission] = &[
         roles: LEADS,
         project_lead: false,
     },
+    Permission {
+        action: Action::RecordValue,
+        what: "record a project's potential and realised value, change it or delete it",
+        roles: CONTRIBUTORS,
+        project_lead: true,
+    },
+    Permission {
+        action: Action::ConfirmValue,
+        what: "confirm a project's realised value",
+        roles: &[Role::Finance],
+        project_lead: false,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -267,6 +284,8 @@ impl Action {
         Action::AssessProgress,
         Action::ShareIdeas,
         Action::TriageIdeas,
+        Action::RecordValue,
+        Action::ConfirmValue,
     ];
 
     /// Its row of [`POLICY`].
@@ -286,7 +305,7 @@ impl Action {
         if p.roles == Role::ALL {
             who.push("everyone in the organisation".to_owned());
         } else {
-            who.extend(p.roles.iter().map(|r| with_article(r.label())));
+            who.extend(p.roles.iter().map(|r| someone(*r)));
         }
         match who.split_last() {
             Some((last, [])) => last.clone(),
@@ -314,8 +333,8 @@ impl Action {
 /// [`POLICY`] as a Markdown table, one row per action and a column per role (with the project's
 /// lead: a member or patient partner who leads the project), as the README prints it.
 pub fn policy_table() -> String {
-    let mut out = String::from("| Who may … | Admin | Improvement lead | Project's lead ¹ | Member | Patient partner | Board viewer |\n");
-    out.push_str("|---|---|---|---|---|---|---|\n");
+    let mut out = String::from("| Who may … | Admin | Improvement lead | Project's lead ¹ | Member | Patient partner | Board viewer | Finance |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|\n");
     for p in POLICY {
         let cell = |ok: bool| if ok { "yes" } else { "no" };
         let cells = [
@@ -325,10 +344,19 @@ pub fn policy_table() -> String {
             cell(permits(Role::Member, false, p.action)),
             cell(permits(Role::PatientPartner, false, p.action)),
             cell(permits(Role::BoardViewer, false, p.action)),
+            cell(permits(Role::Finance, false, p.action)),
         ];
         out.push_str(&format!("| {} | {} |\n", p.what, cells.join(" | ")));
     }
     out
+}
+
+/// Someone with `role`, for people: "an admin", "someone in finance".
+fn someone(role: Role) -> String {
+    match role {
+        Role::Finance => "someone in finance".to_owned(),
+        other => with_article(other.label()),
+    }
 }
 
 /// "an admin", "a member", "an improvement lead".
@@ -354,10 +382,10 @@ pub fn team_change(actor: UserId, member: UserId) -> Action {
 
 /// Whether someone with `role` in an organisation — and the lead of the project in question when
 /// `project_lead` — may take `action` there, by [`POLICY`]. Board viewers change no improvement
-/// work, even if named a project's lead.
+/// work, and nor does finance, even if named a project's lead.
 pub fn permits(role: Role, project_lead: bool, action: Action) -> bool {
     let p = action.permission();
-    p.roles.contains(&role) || (p.project_lead && project_lead && role != Role::BoardViewer)
+    p.roles.contains(&role) || (p.project_lead && project_lead && !role.only_reads_work())
 }
 
 /// Something in the workspace that one organisation owns.
@@ -825,8 +853,22 @@ mod tests {
                 matches!(a, Action::Read | Action::AssessBoard | Action::ShareIdeas),
                 "{a:?}"
             );
-            assert!(permits(Admin, false, a), "{a:?}");
+            // Finance reads, puts forward ideas and confirms realised value, and nothing else,
+            // even as a project's lead.
+            assert_eq!(
+                permits(Finance, true, a),
+                matches!(a, Action::Read | Action::ShareIdeas | Action::ConfirmValue),
+                "{a:?}"
+            );
+            // Admins do everything but confirm value, which is finance's alone.
+            assert_eq!(permits(Admin, false, a), a != Action::ConfirmValue, "{a:?}");
         }
+        // Whoever may edit a project's work records its value; only finance confirms it.
+        for role in [Admin, ImprovementLead, Member, PatientPartner] {
+            assert!(permits(role, false, Action::RecordValue), "{role:?}");
+            assert!(!permits(role, true, Action::ConfirmValue), "{role:?}");
+        }
+        assert!(!permits(BoardViewer, true, Action::RecordValue));
         assert!(permits(ImprovementLead, false, Action::Delete));
         assert!(!permits(ImprovementLead, false, Action::Restore));
         // Board members rate the board's QI governance; members and patient partners do not.
@@ -847,6 +889,10 @@ mod tests {
         assert_eq!(
             Action::Restore.refusal(),
             "Only an admin can bring back something deleted."
+        );
+        assert_eq!(
+            Action::ConfirmValue.refusal(),
+            "Only someone in finance can confirm a project's realised value."
         );
         assert_eq!(
             Action::EnterData.who_may(),

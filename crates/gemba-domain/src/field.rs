@@ -143,6 +143,16 @@ pub enum Field {
     Response,
     /// The driver a change idea hangs from (an idea turned into a change idea).
     Driver,
+    /// A value entry's kind: potential or realised.
+    ValueKind,
+    /// A value entry's amount of money, in pounds.
+    Amount,
+    /// A value entry's hours released.
+    Hours,
+    /// Whether a value entry releases cash.
+    CashReleasing,
+    /// Whether a value entry recurs every year or is one-off.
+    Recurrence,
     /// The organisation something is done in (adopting a change package).
     Organisation,
     /// A measure, chosen by its id (the spread view's shared measure).
@@ -153,7 +163,7 @@ pub enum Field {
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 71] = [
+    pub const ALL: [Field; 76] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -222,6 +232,11 @@ impl Field {
         Field::Area,
         Field::Response,
         Field::Driver,
+        Field::ValueKind,
+        Field::Amount,
+        Field::Hours,
+        Field::CashReleasing,
+        Field::Recurrence,
         Field::Organisation,
         Field::Measure,
         Field::Periods,
@@ -299,6 +314,11 @@ impl Field {
             Field::Area => "area",
             Field::Response => "response",
             Field::Driver => "driver_id",
+            Field::ValueKind => "kind",
+            Field::Amount => "amount",
+            Field::Hours => "hours",
+            Field::CashReleasing => "cash_releasing",
+            Field::Recurrence => "recurrence",
             Field::Organisation => "organisation_id",
             Field::Measure => "measure_id",
             Field::Periods => "periods",

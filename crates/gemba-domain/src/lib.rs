@@ -35,6 +35,7 @@ mod store;
 mod system;
 mod units;
 mod validate;
+mod value;
 
 pub use access::{
     permits, policy_table, team_change, Access, AccessError, Action, Authorized, Grant, Owner,
@@ -138,4 +139,10 @@ pub use system::{
 pub use units::{chart_takes_multiplier, check_chart_settings, Multiplier};
 pub use validate::{
     bounded_number, optional_number, Email, FieldError, NonEmpty, FIX_AFTER_RANGE, MAX_MAGNITUDE,
+};
+pub use value::{
+    confirm_value, delete_value, org_value, parse_pence, pounds, record_value, roll_up,
+    update_value, value_entry, value_of, OrgValue, ProjectValue, Recurrence, SystemValue,
+    ValueDraft, ValueEntry, ValueFields, ValueGroup, ValueKind, ValueMonth, ValueRollUp, ValueSum,
+    ValueTotals, MAX_VALUE_MONTHS,
 };

@@ -24,3 +24,9 @@ pub const TAGS: usize = 20;
 pub const TAG: usize = 50;
 /// A board member's evidence note on one dimension of a self-assessment.
 pub const ASSESSMENT_NOTE: usize = 2_000;
+/// The method of a value entry's estimate, or the evidence of its release.
+pub const VALUE_METHOD: usize = 2_000;
+/// The largest amount of money one value entry may hold, in pence (£1,000,000,000).
+pub const VALUE_PENCE: i64 = 100_000_000_000;
+/// The most hours one value entry may release.
+pub const VALUE_HOURS: f64 = 1_000_000.0;

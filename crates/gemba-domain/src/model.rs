@@ -53,6 +53,10 @@ id!(
     NotificationId
 );
 id!(
+    /// An entry of a project's value: a potential or realised saving.
+    ValueId
+);
+id!(
     /// A team within an organisation.
     TeamId
 );
@@ -107,16 +111,20 @@ pub enum Role {
     /// Reads dashboards and reports, and rates the board's QI governance; changes no
     /// improvement work.
     BoardViewer,
+    /// Finance: reads what a board viewer reads, puts forward ideas, and is the one role that
+    /// confirms the value a project has released; changes no improvement work.
+    Finance,
 }
 
 impl Role {
     /// Every role, most powerful first.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Admin,
         Role::ImprovementLead,
         Role::Member,
         Role::PatientPartner,
         Role::BoardViewer,
+        Role::Finance,
     ];
 
     /// Stable name for storage, forms and the CLI.
@@ -127,6 +135,7 @@ impl Role {
             Role::Member => "member",
             Role::PatientPartner => "patient_partner",
             Role::BoardViewer => "board_viewer",
+            Role::Finance => "finance",
         }
     }
 
@@ -138,7 +147,14 @@ impl Role {
             Role::Member => "Member",
             Role::PatientPartner => "Patient partner",
             Role::BoardViewer => "Board viewer",
+            Role::Finance => "Finance",
         }
+    }
+
+    /// Whether the role changes no improvement work (board viewers and finance read, even when
+    /// named a project's lead).
+    pub fn only_reads_work(self) -> bool {
+        matches!(self, Role::BoardViewer | Role::Finance)
     }
 
     /// Parses [`Role::name`] (and `coach` for an improvement lead).
@@ -154,6 +170,7 @@ impl Role {
             "member" => Some(Role::Member),
             "patient_partner" | "patient" => Some(Role::PatientPartner),
             "board_viewer" | "board" | "viewer" => Some(Role::BoardViewer),
+            "finance" => Some(Role::Finance),
             _ => None,
         }
     }

@@ -39,6 +39,7 @@ use crate::report::{
 use crate::search::{SearchHit, SearchTerms};
 use crate::spread::{Adoption, NewAdoption};
 use crate::validate::Email;
+use crate::value::{ValueEntry, ValueFields};
 
 /// A storage failure. Not-found is not an error: lookups return `Option`.
 #[derive(Debug, thiserror::Error)]
@@ -855,4 +856,41 @@ pub trait Store: Send + Sync + 'static {
         ratings: &[Rating],
         expected: Option<Version>,
     ) -> Result<Version, StoreError>;
+
+    // --- value (potential and realised savings) ------------------------------------------------
+
+    /// Records a value entry in `project` by `by`, unconfirmed, at version 1 (`Missing` for a
+    /// project that is not there).
+    async fn create_value(
+        &self,
+        project: ProjectId,
+        fields: &ValueFields,
+        by: UserId,
+    ) -> Result<ValueId, StoreError>;
+    /// A project's value entries, by date then as recorded.
+    async fn value_entries(&self, project: ProjectId) -> Result<Vec<ValueEntry>, StoreError>;
+    /// A value entry (of a live project or not: access checks the project).
+    async fn value_entry(&self, id: ValueId) -> Result<Option<ValueEntry>, StoreError>;
+    /// The value entries of an organisation's live improvement projects, by project then date.
+    async fn org_value_entries(&self, org: OrgId) -> Result<Vec<ValueEntry>, StoreError>;
+    /// Changes a value entry still at `expected` (`Stale` otherwise, `Missing` when gone); its
+    /// confirmation goes unless `keep_confirmation`. Returns the new version.
+    async fn update_value(
+        &self,
+        id: ValueId,
+        fields: &ValueFields,
+        expected: Version,
+        keep_confirmation: bool,
+    ) -> Result<Version, StoreError>;
+    /// Records `by`'s confirmation of a value entry, at `expected` when given (`Stale`
+    /// otherwise). Returns the new version.
+    async fn confirm_value(
+        &self,
+        id: ValueId,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<Version, StoreError>;
+    /// Deletes a value entry for good, at `expected` when given (`Stale` otherwise, `Missing`
+    /// when gone).
+    async fn delete_value(&self, id: ValueId, expected: Option<Version>) -> Result<(), StoreError>;
 }

@@ -63,6 +63,7 @@ mod reports;
 mod search;
 mod soft_delete;
 mod systems;
+mod value;
 mod version;
 
 use error::db;
@@ -1107,6 +1108,50 @@ impl Store for SqliteStore {
         expected: Option<Version>,
     ) -> Result<Version, StoreError> {
         assessments::set_ratings(&self.pool, assessment, user, ratings, expected).await
+    }
+
+    async fn create_value(
+        &self,
+        project: ProjectId,
+        fields: &ValueFields,
+        by: UserId,
+    ) -> Result<ValueId, StoreError> {
+        value::create_value(&self.pool, project, fields, by).await
+    }
+
+    async fn value_entries(&self, project: ProjectId) -> Result<Vec<ValueEntry>, StoreError> {
+        value::value_entries(&self.pool, project).await
+    }
+
+    async fn value_entry(&self, id: ValueId) -> Result<Option<ValueEntry>, StoreError> {
+        value::value_entry(&self.pool, id).await
+    }
+
+    async fn org_value_entries(&self, org: OrgId) -> Result<Vec<ValueEntry>, StoreError> {
+        value::org_value_entries(&self.pool, org).await
+    }
+
+    async fn update_value(
+        &self,
+        id: ValueId,
+        fields: &ValueFields,
+        expected: Version,
+        keep_confirmation: bool,
+    ) -> Result<Version, StoreError> {
+        value::update_value(&self.pool, id, fields, expected, keep_confirmation).await
+    }
+
+    async fn confirm_value(
+        &self,
+        id: ValueId,
+        expected: Option<Version>,
+        by: UserId,
+    ) -> Result<Version, StoreError> {
+        value::confirm_value(&self.pool, id, expected, by).await
+    }
+
+    async fn delete_value(&self, id: ValueId, expected: Option<Version>) -> Result<(), StoreError> {
+        value::delete_value(&self.pool, id, expected).await
     }
 }
 

@@ -189,9 +189,13 @@ pub(crate) async fn set_project_lead(
             })?;
             let name: String = found.try_get("name").map_err(db)?;
             let role: String = found.try_get("role").map_err(db)?;
-            if Role::parse(&role) == Some(Role::BoardViewer) {
+            if let Some(r) = Role::parse(&role).filter(|r| r.only_reads_work()) {
                 return Err(StoreError::Refused(format!(
-                    "{name} is a board viewer, who reads but does not lead projects"
+                    "{name} is {}, who reads but does not lead projects",
+                    match r {
+                        Role::Finance => "in finance",
+                        _ => "a board viewer",
+                    }
                 )));
             }
             sqlx::query(

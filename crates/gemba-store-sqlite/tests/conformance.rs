@@ -847,6 +847,63 @@ async fn upgrade_to_ideas_starts_with_none() {
     store.close().await;
 }
 
+/// A database made before migration 0026 has no value entries; they can be recorded after, and
+/// a membership may then be finance's.
+#[tokio::test]
+async fn upgrade_to_value_starts_with_none() {
+    let (dir, _, mut conn) = database_before(26).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'member')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert!(store.org_value_entries(OrgId(1)).await.unwrap().is_empty());
+    let fields = ProjectFields {
+        title: NonEmpty::parse("title", "Falls").unwrap(),
+        problem: String::new(),
+        aim: String::new(),
+        method: String::new(),
+        status: ProjectStatus::Testing,
+        team: None,
+        sponsor: String::new(),
+        tags: vec![],
+        private: false,
+    };
+    let project = store
+        .create_project(OrgId(1), &fields, UserId(1))
+        .await
+        .unwrap();
+    let value = ValueFields {
+        kind: ValueKind::Realised,
+        pence: 250_000,
+        hours: 0.0,
+        cash_releasing: true,
+        recurrence: Recurrence::OneOff,
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        method: "Ledger 4471".into(),
+    };
+    store
+        .create_value(project, &value, UserId(1))
+        .await
+        .unwrap();
+    assert_eq!(store.value_entries(project).await.unwrap().len(), 1);
+    store
+        .set_membership(UserId(1), OrgId(1), Role::Finance)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.memberships(UserId(1)).await.unwrap()[0].role,
+        Role::Finance
+    );
+    store.close().await;
+}
+
 /// A database made before migration 0029: its projects and change ideas came from no idea, no
 /// organisation has a response target, and e-mail is off.
 #[tokio::test]

@@ -81,6 +81,7 @@ macro_rules! conformance {
             bulk_reads_of_many_organisations,
             an_idea_becomes_a_project_or_a_change_idea_with_its_lineage,
             notifications_go_into_the_email_outbox_only_while_email_is_on,
+            value_entries_confirmations_and_versions,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -5457,4 +5458,130 @@ pub async fn notifications_go_into_the_email_outbox_only_while_email_is_on(store
     assert!(store.email_outbox(a.org, 10).await.unwrap()[0].failed());
     store.set_email_enabled(false).await.unwrap();
     assert!(!store.email_enabled().await.unwrap());
+}
+
+/// A project's value entries: recorded unconfirmed, read back by project and by organisation
+/// (live projects only, each organisation its own), confirmed by someone, changed with a check of
+/// their version (a change of figures takes the confirmation away when the caller says so), and
+/// deleted with a check of their version.
+pub async fn value_entries_confirmations_and_versions(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Eastgate Hospitals", "ben@east.nhs.uk").await;
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let potential = ValueFields {
+        kind: ValueKind::Potential,
+        pence: 1_200_050,
+        hours: 37.5,
+        cash_releasing: false,
+        recurrence: Recurrence::Recurrent,
+        date: day("2026-04-01"),
+        method: "Bed days saved x £400".into(),
+    };
+    let realised = ValueFields {
+        kind: ValueKind::Realised,
+        pence: 400_000,
+        hours: 0.0,
+        cash_releasing: true,
+        recurrence: Recurrence::OneOff,
+        date: day("2026-03-01"),
+        method: "Agency spend down, ledger 4471".into(),
+    };
+    let p = store
+        .create_value(a.project, &potential, a.user)
+        .await
+        .unwrap();
+    let r = store
+        .create_value(a.project, &realised, a.user)
+        .await
+        .unwrap();
+    store
+        .create_value(b.project, &realised, b.user)
+        .await
+        .unwrap();
+    let got = store.value_entry(p).await.unwrap().unwrap();
+    assert_eq!(got.fields, potential);
+    assert_eq!(got.project, a.project);
+    assert_eq!(got.recorded_by.as_ref().map(|u| u.id), Some(a.user));
+    assert_eq!((got.confirmed_at, got.version), (None, Version(1)));
+    // By date: the realised entry of March first.
+    let ids: Vec<ValueId> = store
+        .value_entries(a.project)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(ids, [r, p]);
+    assert_eq!(store.org_value_entries(a.org).await.unwrap().len(), 2);
+    assert_eq!(store.org_value_entries(b.org).await.unwrap().len(), 1);
+    assert!(store.value_entry(ValueId(987_654)).await.unwrap().is_none());
+
+    // Confirmed, at the version read; a stale confirmation is refused.
+    assert!(matches!(
+        store.confirm_value(r, Some(Version(7)), b.user).await,
+        Err(StoreError::Stale(_))
+    ));
+    assert_eq!(
+        store
+            .confirm_value(r, Some(Version(1)), b.user)
+            .await
+            .unwrap(),
+        Version(2)
+    );
+    let confirmed = store.value_entry(r).await.unwrap().unwrap();
+    assert!(confirmed.is_confirmed());
+    assert_eq!(confirmed.confirmed_by.as_ref().map(|u| u.id), Some(b.user));
+
+    // A change that keeps the confirmation (the evidence's words), then one that does not.
+    let mut words = realised.clone();
+    words.method = "Agency spend down, ledger 4471 and 4472".into();
+    assert_eq!(
+        store
+            .update_value(r, &words, Version(2), true)
+            .await
+            .unwrap(),
+        Version(3)
+    );
+    assert!(store.value_entry(r).await.unwrap().unwrap().is_confirmed());
+    assert!(matches!(
+        store.update_value(r, &words, Version(2), false).await,
+        Err(StoreError::Stale(_))
+    ));
+    let mut more = words.clone();
+    more.pence = 450_000;
+    assert_eq!(
+        store
+            .update_value(r, &more, Version(3), false)
+            .await
+            .unwrap(),
+        Version(4)
+    );
+    let changed = store.value_entry(r).await.unwrap().unwrap();
+    assert_eq!(changed.fields, more);
+    assert!(!changed.is_confirmed());
+    assert!(changed.confirmed_by.is_none());
+
+    // Deleted at its version only; then gone.
+    assert!(matches!(
+        store.delete_value(p, Some(Version(2))).await,
+        Err(StoreError::Stale(_))
+    ));
+    store.delete_value(p, Some(Version(1))).await.unwrap();
+    assert!(store.value_entry(p).await.unwrap().is_none());
+    assert!(matches!(
+        store.delete_value(p, None).await,
+        Err(StoreError::Missing(_))
+    ));
+    assert!(matches!(
+        store.update_value(p, &potential, Version(1), false).await,
+        Err(StoreError::Missing(_))
+    ));
+
+    // A deleted project's entries leave the organisation's; none can be added to it.
+    store.delete_project(a.project, None, a.user).await.unwrap();
+    assert!(store.org_value_entries(a.org).await.unwrap().is_empty());
+    assert!(matches!(
+        store.create_value(a.project, &potential, a.user).await,
+        Err(StoreError::Missing(_))
+    ));
 }

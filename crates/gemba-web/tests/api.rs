@@ -1408,6 +1408,10 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             Some(json!({"email": "member@b.nhs.uk", "role": "system_lead"}))
         }
         ("patch", "/ideas/{id}") => Some(json!({"status": "adopted"})),
+        ("post", "/projects/{id}/value") => Some(json!({
+            "kind": "realised", "amount": 1000, "date": "2026-03-01", "method": "Taken over"
+        })),
+        ("patch", "/value/{id}") => Some(json!({"amount": 1})),
         ("post", "/ideas/{id}/comments") => Some(json!({"text": "Taken over"})),
         ("post", "/ideas/{id}/convert") => Some(json!({"kind": "project"})),
         ("put", "/organisations/{id}/idea-response-target") => Some(json!({"days": 3})),
@@ -1549,6 +1553,16 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let idea_id = r.body["id"].as_i64().unwrap();
+    // A realised value entry of Trust A's project.
+    let r = app
+        .post(
+            &format!("/projects/{pid}/value"),
+            &app.lead,
+            json!({"kind": "realised", "amount": 4000, "date": "2026-03-01", "method": "Ledger"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let value_id = r.body["id"].as_i64().unwrap();
     // A strategic priority of Trust A.
     let r = app
         .post(
@@ -1578,6 +1592,8 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             aid
         } else if template.starts_with("/ideas/{id}") {
             idea_id
+        } else if template.starts_with("/value/{id}") {
+            value_id
         } else {
             assert!(
                 !template.contains('{'),

@@ -148,6 +148,8 @@ struct Fixture {
     assessment: i64,
     /// An idea put forward by the owner.
     idea: i64,
+    /// A realised value entry of the project, not yet confirmed.
+    value: i64,
 }
 
 fn project_fields(title: &str) -> ProjectFields {
@@ -337,7 +339,24 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         )
         .await
         .unwrap();
+    let value = store
+        .create_value(
+            project,
+            &gemba_domain::ValueFields {
+                kind: gemba_domain::ValueKind::Realised,
+                pence: 400_000,
+                hours: 0.0,
+                cash_releasing: true,
+                recurrence: gemba_domain::Recurrence::OneOff,
+                date,
+                method: "Agency spend down".into(),
+            },
+            owner,
+        )
+        .await
+        .unwrap();
     Fixture {
+        value: value.0,
         idea: idea.0,
         assessment,
         project,
@@ -384,6 +403,8 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         f.assessment.to_string()
     } else if template.starts_with("/ideas/{id}") {
         f.idea.to_string()
+    } else if template.starts_with("/value/{id}") {
+        f.value.to_string()
     } else {
         String::new()
     };
@@ -442,6 +463,8 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("idea", "Clip them to the bed rail"),
         ("response", "Thank you"),
         ("support", "yes"),
+        ("amount", "1200.50"),
+        ("method", "Taken over"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -460,6 +483,7 @@ fn in_a_project(template: &str) -> bool {
         "/driver-nodes/{id}",
         "/drivers/{node}",
         "/change-packages/{id}",
+        "/value/{id}",
     ]
     .iter()
     .any(|p| template.starts_with(p))
@@ -621,6 +645,8 @@ fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         f.assessment
     } else if template.starts_with("/ideas/{id}") {
         f.idea
+    } else if template.starts_with("/value/{id}") {
+        f.value
     } else {
         0
     };
@@ -701,6 +727,10 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         ("post", "/ideas/{id}/comments") => json!({"text": "Yes please"}),
         ("post", "/ideas/{id}/convert") => json!({"kind": "project"}),
         ("put", "/organisations/{id}/idea-response-target") => json!({"days": 14}),
+        ("post", "/projects/{id}/value") => json!({
+            "kind": "potential", "amount": 1200.5, "date": "2026-04-01", "method": "Taken over"
+        }),
+        ("patch", "/value/{id}") => json!({"method": "Taken over"}),
         ("put", "/organisations/{id}/system-roles") => {
             json!({"email": "new.person@a.nhs.uk", "role": "system_viewer"})
         }

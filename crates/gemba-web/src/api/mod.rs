@@ -32,6 +32,7 @@ mod projects;
 mod reports;
 mod search;
 mod spread;
+mod value;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
@@ -176,6 +177,13 @@ api_routes! {
     get "/organisations/{id}/email-outbox" => ideas::email_outbox, Do(Action::ManageOrganisation);
     post "/projects/{id}/adopt" => spread::adopt, Do(Action::CreateProject);
     get "/change-packages/{id}/spread" => spread::show, Do(Action::Read);
+    get "/projects/{id}/value" => value::list, Do(Action::Read);
+    post "/projects/{id}/value" => value::create, Do(Action::RecordValue);
+    get "/value/{id}" => value::show, Do(Action::Read);
+    patch "/value/{id}" => value::update, Do(Action::RecordValue);
+    delete "/value/{id}" => value::remove, Do(Action::RecordValue);
+    post "/value/{id}/confirm" => value::confirm, Do(Action::ConfirmValue);
+    get "/organisations/{id}/value" => value::roll_up, Do(Action::Read);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -153,6 +153,11 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Area => ("Where", "where it applies"),
         Field::Response => ("Response", "a response"),
         Field::Driver => ("Driver", "a driver from the list"),
+        Field::ValueKind => ("Potential or realised", "potential or realised"),
+        Field::Amount => ("Amount (£)", "an amount in pounds, such as 1250 or 1250.50"),
+        Field::Hours => ("Hours released", "a number of hours, such as 37.5"),
+        Field::CashReleasing => ("Cash-releasing", "yes or no"),
+        Field::Recurrence => ("Recurrent or one-off", "recurrent or one-off"),
         Field::Organisation => ("Organisation", "an organisation from the list"),
         Field::Measure => ("Shared measure", "a measure from the list"),
         Field::Periods => ("Periods in the funnel plot", "a whole number of periods"),
@@ -191,6 +196,9 @@ fn chosen(field: Field) -> bool {
             | Field::Dimension
             | Field::Rating
             | Field::Score
+            | Field::ValueKind
+            | Field::CashReleasing
+            | Field::Recurrence
     )
 }
 

@@ -158,7 +158,7 @@ pub(crate) fn team_section(
                         @if let Some(r) = role_of(m.id) { " (" (r.label()) ")" }
                         @if lead == Some(m.id) { " – project lead" }
                         @if choose_lead && lead != Some(m.id)
-                            && role_of(m.id).is_some_and(|r| r != Role::BoardViewer) {
+                            && role_of(m.id).is_some_and(|r| !r.only_reads_work()) {
                             " "
                             form class="team-list__remove" method="post"
                                 action={ "/projects/" (project) "/lead" } {

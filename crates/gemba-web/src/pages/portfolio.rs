@@ -183,6 +183,8 @@ async fn portfolio_page(
             "Every improvement project of the organisation, grouped by the strategic priority it serves. "
             a href={ "/orgs/" (org) "/priorities" } { "Strategic priorities" }
             @if grant.is_some_and(|g| g.may(Action::ManagePriorities)) { " (set them there)" }
+            ". "
+            a href={ "/orgs/" (org) "/value" } { "Value: potential and realised savings" }
             "."
         }
         @if let Some(s) = &system {

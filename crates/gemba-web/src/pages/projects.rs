@@ -530,6 +530,8 @@ async fn show(
                 " · "
             }
             a href={ "/projects/" (p.id) "/history" } { "History" }
+            " · "
+            a href={ "/projects/" (p.id) "/value" } { "Value" span class="visually-hidden" { " of " (p.title) } }
         }
         h2 { "The problem" }
         (paragraphs(&p.problem, "Not described yet."))
