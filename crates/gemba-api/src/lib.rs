@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod assessment;
 pub mod ideas;
+pub mod involvement;
 pub mod progress;
 pub mod report;
 pub mod spread;

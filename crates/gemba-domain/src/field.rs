@@ -141,6 +141,12 @@ pub enum Field {
     Area,
     /// The response to an idea that its submitter sees.
     Response,
+    /// How far patients and carers are involved in a project (the ladder of engagement).
+    Involvement,
+    /// The roles patients and carers play in a project.
+    PatientRoles,
+    /// Since when patients and carers have been involved in a project at its level.
+    InvolvedSince,
     /// The organisation something is done in (adopting a change package).
     Organisation,
     /// A measure, chosen by its id (the spread view's shared measure).
@@ -151,7 +157,7 @@ pub enum Field {
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 70] = [
+    pub const ALL: [Field; 73] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -219,6 +225,9 @@ impl Field {
         Field::Idea,
         Field::Area,
         Field::Response,
+        Field::Involvement,
+        Field::PatientRoles,
+        Field::InvolvedSince,
         Field::Organisation,
         Field::Measure,
         Field::Periods,
@@ -295,6 +304,9 @@ impl Field {
             Field::Idea => "idea",
             Field::Area => "area",
             Field::Response => "response",
+            Field::Involvement => "level",
+            Field::PatientRoles => "patient_roles",
+            Field::InvolvedSince => "involved_since",
             Field::Organisation => "organisation_id",
             Field::Measure => "measure_id",
             Field::Periods => "periods",

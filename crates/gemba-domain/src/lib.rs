@@ -17,6 +17,7 @@ mod event;
 mod field;
 pub mod history;
 mod idea;
+mod involvement;
 pub mod limits;
 mod model;
 mod period;
@@ -72,6 +73,10 @@ pub use idea::{
     comment_on_idea, idea, idea_comments, ideas_of, mark_notifications_read, notifications,
     submit_idea, support_idea, triage_idea, Idea, IdeaComment, IdeaDraft, IdeaStatus, IdeaText,
     NewNotification, Notification, Triage, TriageDraft, MAX_NOTIFICATIONS,
+};
+pub use involvement::{
+    involvement_records, partnered, project_involvement, roles_text, set_involvement, Involvement,
+    InvolvementDraft, InvolvementFields, InvolvementLevel, PatientRole, ProjectInvolvement,
 };
 pub use model::*;
 pub use period::{locate, Period, Position};

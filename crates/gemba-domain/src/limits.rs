@@ -24,3 +24,5 @@ pub const TAGS: usize = 20;
 pub const TAG: usize = 50;
 /// A board member's evidence note on one dimension of a self-assessment.
 pub const ASSESSMENT_NOTE: usize = 2_000;
+/// The note on how patients and carers are involved in a project.
+pub const INVOLVEMENT_NOTE: usize = 2_000;

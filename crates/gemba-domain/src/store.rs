@@ -27,6 +27,7 @@ use crate::closing::{ClosingSummary, ClosingText};
 use crate::event::{ReportOut, ReportOutText};
 use crate::history::HistoryEntry;
 use crate::idea::{Idea, IdeaComment, IdeaText, NewNotification, Notification, Triage};
+use crate::involvement::{Involvement, InvolvementFields};
 use crate::model::*;
 use crate::priority::{Priority, PriorityScope, PriorityText};
 use crate::progress::{ProgressOverride, Score};
@@ -808,4 +809,26 @@ pub trait Store: Send + Sync + 'static {
         ratings: &[Rating],
         expected: Option<Version>,
     ) -> Result<Version, StoreError>;
+    /// How patients and carers are involved in a live project, once recorded (`None` before).
+    async fn involvement(&self, project: ProjectId) -> Result<Option<Involvement>, StoreError>;
+    /// Records how patients and carers are involved in a live project, by `by`, only while its
+    /// involvement is at `expected` (`Version(0)`: not recorded yet), else `Stale`; with one
+    /// history record per changed field ([`crate::involvement_records`]) in the same
+    /// transaction. Returns the new version (unchanged when nothing changed); `Missing` for a
+    /// project that is not live.
+    async fn set_involvement(
+        &self,
+        project: ProjectId,
+        fields: &InvolvementFields,
+        expected: Version,
+        by: UserId,
+    ) -> Result<Version, StoreError>;
+    /// The recorded involvement of every live project of an organisation, by project id.
+    async fn org_involvement(&self, org: OrgId) -> Result<Vec<Involvement>, StoreError>;
+    /// The team members of every live project of an organisation with when each joined, as
+    /// `(project, member, added at)`, by project then member.
+    async fn org_project_members_since(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(ProjectId, UserId, NaiveDateTime)>, StoreError>;
 }

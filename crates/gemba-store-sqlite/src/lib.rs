@@ -50,6 +50,7 @@ mod error;
 mod events;
 mod history;
 mod ideas;
+mod involvement;
 mod measures;
 mod members;
 mod owner;
@@ -1048,6 +1049,31 @@ impl Store for SqliteStore {
         expected: Option<Version>,
     ) -> Result<Version, StoreError> {
         assessments::set_ratings(&self.pool, assessment, user, ratings, expected).await
+    }
+
+    async fn involvement(&self, project: ProjectId) -> Result<Option<Involvement>, StoreError> {
+        involvement::involvement(&self.pool, project).await
+    }
+
+    async fn set_involvement(
+        &self,
+        project: ProjectId,
+        fields: &InvolvementFields,
+        expected: Version,
+        by: UserId,
+    ) -> Result<Version, StoreError> {
+        involvement::set_involvement(&self.pool, project, fields, expected, by).await
+    }
+
+    async fn org_involvement(&self, org: OrgId) -> Result<Vec<Involvement>, StoreError> {
+        involvement::org_involvement(&self.pool, org).await
+    }
+
+    async fn org_project_members_since(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(ProjectId, UserId, NaiveDateTime)>, StoreError> {
+        involvement::org_project_members_since(&self.pool, org).await
     }
 }
 

@@ -1409,6 +1409,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         }
         ("patch", "/ideas/{id}") => Some(json!({"status": "adopted"})),
         ("post", "/ideas/{id}/comments") => Some(json!({"text": "Taken over"})),
+        ("put", "/projects/{id}/involvement") => Some(json!({"level": "co_produce"})),
         _ => None,
     }
 }

@@ -442,6 +442,8 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("idea", "Clip them to the bed rail"),
         ("response", "Thank you"),
         ("support", "yes"),
+        ("level", "involve"),
+        ("patient_roles", "team_member"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -699,6 +701,9 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         }),
         ("patch", "/ideas/{id}") => json!({"status": "under_review"}),
         ("post", "/ideas/{id}/comments") => json!({"text": "Yes please"}),
+        ("put", "/projects/{id}/involvement") => {
+            json!({"level": "involve", "patient_roles": ["team_member"]})
+        }
         ("put", "/organisations/{id}/system-roles") => {
             json!({"email": "new.person@a.nhs.uk", "role": "system_viewer"})
         }

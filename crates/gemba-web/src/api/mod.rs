@@ -21,6 +21,7 @@ mod error;
 mod events;
 mod extract;
 mod ideas;
+mod involvement;
 mod library;
 mod measures;
 mod members;
@@ -170,6 +171,8 @@ api_routes! {
     post "/notifications/read" => ideas::read_notifications, Own;
     post "/projects/{id}/adopt" => spread::adopt, Do(Action::CreateProject);
     get "/change-packages/{id}/spread" => spread::show, Do(Action::Read);
+    get "/projects/{id}/involvement" => involvement::show, Do(Action::Read);
+    put "/projects/{id}/involvement" => involvement::set, Do(Action::EditProject);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -38,6 +38,7 @@ pub(crate) mod error;
 mod events;
 pub(crate) mod form;
 mod ideas;
+mod involvement;
 pub(crate) mod layout;
 mod library;
 mod measures;
@@ -80,7 +81,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 22] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 23] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -103,6 +104,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         progress::ROUTES,
         confirm::ROUTES,
         search::ROUTES,
+        involvement::ROUTES,
     ];
     tables.concat()
 }
@@ -132,6 +134,7 @@ pub fn router() -> Router<AppState> {
         .merge(progress::router())
         .merge(confirm::router())
         .merge(search::router())
+        .merge(involvement::router())
 }
 
 /// A path parameter of a page (an id): one that does not parse ("new", "12abc") is a page that

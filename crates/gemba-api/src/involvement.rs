@@ -1,0 +1,108 @@
+//! The JSON of patient and carer involvement: a project's record, a patient partner's own view
+//! of their projects, and the share of projects with patient partners.
+
+use chrono::NaiveDateTime;
+use gemba_domain::Involvement;
+use serde::{Deserialize, Serialize};
+
+fn iso(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A role patients and carers play: its name and its words.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PatientRoleJson {
+    /// `team_member`, `co_designer`, `tests_changes`, `shares_experience`,
+    /// `reviews_materials` or `carer_representative`.
+    pub name: String,
+    /// For people.
+    pub label: String,
+}
+
+/// How patients and carers are involved in a project.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct InvolvementJson {
+    /// The project.
+    pub project_id: i64,
+    /// The rung of the ladder of engagement: `none_yet`, `inform`, `consult`, `involve` or
+    /// `co_produce`.
+    pub level: String,
+    /// The rung for people ("Co-produce").
+    pub level_label: String,
+    /// The roles they play.
+    pub patient_roles: Vec<PatientRoleJson>,
+    /// A note: who, how, what came of it.
+    pub note: String,
+    /// Since when they have been involved at this rung (`YYYY-MM-DD`), or null.
+    pub involved_since: Option<String>,
+    /// The patient partners on the project's team (its members with that role), by name.
+    pub patient_partners: Vec<String>,
+    /// Whether the project counts as one with patient partners (a patient partner on its team,
+    /// or involvement at `involve` or `co_produce`).
+    pub partnered: bool,
+    /// Who recorded it last, or null.
+    pub updated_by: Option<String>,
+    /// When it was recorded last (UTC, ISO 8601), or null before it is.
+    pub updated_at: Option<String>,
+    /// The version (also the `ETag`): 0 until it is first recorded.
+    pub version: i64,
+}
+
+impl InvolvementJson {
+    /// `i` with the names of the project's patient partners.
+    pub fn new(i: &Involvement, patient_partners: Vec<String>) -> InvolvementJson {
+        InvolvementJson {
+            project_id: i.project.0,
+            level: i.fields.level.name().to_owned(),
+            level_label: i.fields.level.label().to_owned(),
+            patient_roles: i
+                .fields
+                .roles
+                .iter()
+                .map(|r| PatientRoleJson {
+                    name: r.name().to_owned(),
+                    label: r.label().to_owned(),
+                })
+                .collect(),
+            note: i.fields.note.clone(),
+            involved_since: i.fields.since.map(|d| d.to_string()),
+            partnered: gemba_domain::partnered(i.fields.level, !patient_partners.is_empty()),
+            patient_partners,
+            updated_by: i.by.as_ref().map(|u| u.name.clone()),
+            updated_at: i.at.map(iso),
+            version: i.version.0,
+        }
+    }
+}
+
+/// The body of `PUT /projects/{id}/involvement`: absent keeps the current value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvolvementInput {
+    /// The rung of the ladder.
+    pub level: Option<String>,
+    /// The roles, by name (replacing all).
+    pub patient_roles: Option<Vec<String>>,
+    /// The note.
+    pub note: Option<String>,
+    /// Since when (`YYYY-MM-DD`); null or empty for not known.
+    #[serde(default, deserialize_with = "some_or_empty")]
+    pub involved_since: Option<String>,
+}
+
+/// A `since` sent as null clears it (the empty text), as sent keeps it, absent leaves it.
+fn some_or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Some(Option::<String>::deserialize(d)?.unwrap_or_default()))
+}
+
+impl InvolvementInput {
+    /// The domain's draft.
+    pub fn draft(&self) -> gemba_domain::InvolvementDraft {
+        gemba_domain::InvolvementDraft {
+            level: self.level.clone(),
+            roles: self.patient_roles.clone(),
+            note: self.note.clone(),
+            since: self.involved_since.clone(),
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! Patient and carer involvement (issue 13 §3): how patients and carers take part in a project
+//! (the ladder of engagement and their roles), shown on the project's page and recorded on its
+//! own page by whoever may edit the project.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use gemba_domain::{
+    project_involvement, set_involvement, Action, BoardError, InvolvementDraft, InvolvementFields,
+    InvolvementLevel, PatientRole, ProjectId, ProjectInvolvement, Version,
+};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::board::board_error;
+use super::conflict;
+use super::error::PageError;
+use super::form::{self, FieldErrors};
+use super::layout::{self, csrf_field};
+use super::session::{see_other, CurrentUser};
+use crate::pages::Path;
+use crate::AppState;
+
+page_routes! {
+    get "/projects/{id}/involvement" => involvement_page, Do(Action::Read);
+    post "/projects/{id}/involvement" => save, Do(Action::EditProject);
+}
+
+/// The roles as people read them, joined ("None recorded" for none).
+fn roles_words(roles: &[PatientRole]) -> String {
+    if roles.is_empty() {
+        "None recorded".to_owned()
+    } else {
+        roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// What was recorded, as a summary list.
+fn summary(p: &ProjectInvolvement) -> Markup {
+    let f = &p.involvement.fields;
+    html! {
+        dl class="summary-list" {
+            div { dt { "Level" } dd { strong { (f.level.label()) } " – " (f.level.meaning()) } }
+            div { dt { "Roles" } dd { (roles_words(&f.roles)) } }
+            div { dt { "Patient partners on the team" } dd {
+                @if p.patient_partners.is_empty() { "None" } @else {
+                    (p.patient_partners.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "))
+                }
+            } }
+            @if let Some(d) = f.since {
+                div { dt { "At this level since" } dd { (d.format("%-d %B %Y")) } }
+            }
+            @if !f.note.is_empty() { div { dt { "Note" } dd { (f.note) } } }
+        }
+        p class="hint" {
+            @if p.partnered() { "This project counts as one with patient partners." }
+            @else { "This project does not count as one with patient partners yet: it needs a patient partner on its team, or involvement at \u{201c}Involve\u{201d} or \u{201c}Co-produce\u{201d}." }
+        }
+    }
+}
+
+/// The "Patients and carers" part of a project's page.
+pub(crate) async fn project_section(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ProjectId,
+) -> Result<Markup, PageError> {
+    let p = project_involvement(&user.access(state), id).await?;
+    Ok(html! {
+        h2 id="involvement" { "Patients and carers" }
+        (summary(&p))
+        p {
+            a href={ "/projects/" (id) "/involvement" } {
+                @if p.grant.may(Action::EditProject) { "Record how patients and carers are involved" }
+                @else { "How patients and carers are involved" }
+            }
+        }
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SavedQuery {
+    #[serde(default)]
+    saved: String,
+}
+
+/// The form as typed: its level, roles (repeated), note, date and version.
+#[derive(Debug, Default, Clone)]
+struct Typed {
+    level: String,
+    roles: Vec<String>,
+    note: String,
+    since: String,
+    version: String,
+    csrf: String,
+}
+
+impl Typed {
+    fn of(fields: &InvolvementFields) -> Typed {
+        Typed {
+            level: fields.level.name().to_owned(),
+            roles: fields.roles.iter().map(|r| r.name().to_owned()).collect(),
+            note: fields.note.clone(),
+            since: fields.since.map(|d| d.to_string()).unwrap_or_default(),
+            ..Typed::default()
+        }
+    }
+
+    fn from_pairs(pairs: Vec<(String, String)>) -> Typed {
+        let mut t = Typed::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "level" => t.level = v,
+                "patient_roles" => t.roles.push(v),
+                "note" => t.note = v,
+                "involved_since" => t.since = v,
+                "version" => t.version = v,
+                "csrf" => t.csrf = v,
+                _ => {}
+            }
+        }
+        t
+    }
+
+    fn shown(&self) -> Vec<conflict::Shown> {
+        let level = InvolvementLevel::parse(&self.level)
+            .map_or_else(|| self.level.clone(), |l| l.label().to_owned());
+        let roles: Vec<PatientRole> = self
+            .roles
+            .iter()
+            .filter_map(|r| PatientRole::parse(r))
+            .collect();
+        vec![
+            ("Level", level),
+            ("Roles", roles_words(&roles)),
+            ("At this level since", self.since.clone()),
+            ("Note", self.note.clone()),
+        ]
+    }
+}
+
+async fn involvement_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Markup, PageError> {
+    let p = project_involvement(&user.access(&state), ProjectId(id)).await?;
+    let typed = Typed::of(&p.involvement.fields);
+    let notice = (q.saved == "1").then(|| {
+        html! { div class="notice" role="status" { p { "Saved. The change is in the project's history." } } }
+    });
+    Ok(render(
+        &user,
+        &p,
+        p.involvement.version,
+        &typed,
+        &FieldErrors::new(),
+        notice,
+    ))
+}
+
+fn render(
+    user: &CurrentUser,
+    p: &ProjectInvolvement,
+    version: Version,
+    typed: &Typed,
+    errors: &FieldErrors,
+    notice: Option<Markup>,
+) -> Markup {
+    let id = p.project.id;
+    let edit = p.grant.may(Action::EditProject);
+    let levels: Vec<(&str, &str)> = InvolvementLevel::ALL
+        .iter()
+        .map(|l| (l.name(), l.label()))
+        .collect();
+    let body = html! {
+        span class="caption" { a href={ "/projects/" (id) } { (p.project.title) } }
+        h1 { "Patients and carers" }
+        @if let Some(n) = notice { (n) }
+        @if edit {
+            (form::error_summary_ordered(errors, &["level", "patient_roles", "involved_since", "note"]))
+            form method="post" action={ "/projects/" (id) "/involvement" } novalidate {
+                (csrf_field(user))
+                (conflict::version_field(version))
+                (form::select_with_hint("level", "Level of involvement", &levels, &typed.level,
+                    Some("The ladder of engagement: inform, consult, involve, co-produce."), errors))
+                details class="details" {
+                    summary { "What the levels mean" }
+                    dl {
+                        @for l in InvolvementLevel::ALL { dt { (l.label()) } dd { (l.meaning()) } }
+                    }
+                }
+                fieldset class="fieldset" aria-describedby="patient_roles-hint" {
+                    legend class="fieldset__legend" { "Roles patients and carers play" }
+                    div class="hint" id="patient_roles-hint" { "Choose every role that applies." }
+                    @if let Some(e) = errors.get("patient_roles") {
+                        p class="error-message" id="patient_roles-error" { span class="visually-hidden" { "Error: " } (e) }
+                    }
+                    div class="checkboxes" {
+                        @for r in PatientRole::ALL {
+                            div class="checkbox" {
+                                input class="checkbox__input" type="checkbox" id={ "role-" (r.name()) } name="patient_roles" value=(r.name()) checked[typed.roles.iter().any(|x| x == r.name())];
+                                label class="label checkbox__label" for={ "role-" (r.name()) } { (r.label()) }
+                            }
+                        }
+                    }
+                }
+                (form::input_of_type("date", "involved_since", "At this level since (optional)", &typed.since, Some("For example, 2026-03-01."), errors))
+                (form::textarea("note", "Note (optional)", &typed.note, Some("Who takes part, how, and what has come of it."), errors))
+                button type="submit" class="button" { "Save" }
+            }
+            p class="hint" {
+                "Patient partners on the team are the project's members with the patient partner role: "
+                a href={ "/projects/" (id) "#team" } { "the project's team" } "."
+            }
+        } @else {
+            (summary(p))
+        }
+    };
+    let title = if errors.is_empty() {
+        "Patients and carers"
+    } else {
+        "Error: Patients and carers"
+    };
+    layout::page(title, Some(user), body)
+}
+
+async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let typed = Typed::from_pairs(pairs);
+    user.check_csrf(&typed.csrf)?;
+    let access = user.access(&state);
+    access.project(ProjectId(id), Action::EditProject).await?;
+    // A missing or unreadable version is treated as stale: the save is refused with the notice.
+    let expected = typed
+        .version
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|v| *v >= 0)
+        .map_or(Version(-1), Version);
+    let draft = InvolvementDraft {
+        level: Some(typed.level.clone()),
+        roles: Some(typed.roles.clone()),
+        note: Some(typed.note.clone()),
+        since: Some(typed.since.clone()),
+    };
+    match set_involvement(&access, ProjectId(id), &draft, expected, super::today()).await {
+        Ok(_) => Ok(see_other(&format!("/projects/{id}/involvement?saved=1"))),
+        Err(BoardError::Invalid(problems)) => {
+            let p = project_involvement(&access, ProjectId(id)).await?;
+            let page = render(&user, &p, expected, &typed, &problems.into(), None);
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(BoardError::Access(gemba_domain::AccessError::Store(
+            gemba_domain::StoreError::Stale(_),
+        ))) => {
+            let p = project_involvement(&access, ProjectId(id)).await?;
+            let theirs = Typed::of(&p.involvement.fields);
+            let notice = conflict::notice(
+                "record of patient and carer involvement",
+                &theirs.shown(),
+                &typed.shown(),
+            );
+            let page = render(
+                &user,
+                &p,
+                p.involvement.version,
+                &typed,
+                &FieldErrors::new(),
+                Some(notice),
+            );
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(board_error(e)),
+    }
+}

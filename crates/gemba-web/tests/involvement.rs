@@ -1,0 +1,248 @@
+//! Patient and carer involvement end to end: recorded on a project's page (and through the
+//! API) by whoever may edit the project, versioned (a stale save is refused with a notice, 409;
+//! `If-Match` 412), in the project's history, shown on the project's page; a board viewer may
+//! not record it (403) and nobody of another organisation sees it (404).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests may fail loudly
+
+mod common;
+
+use common::{location, Api, User};
+use gemba_domain::{NonEmpty, OrgId, ProjectFields, ProjectId, ProjectStatus, Role, Store};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+struct Seeds {
+    org_a: OrgId,
+    project: ProjectId,
+    partner: User,
+    partner_token: String,
+    member: User,
+    member_token: String,
+    board: User,
+    board_token: String,
+    outsider_token: String,
+}
+
+type App = common::App<Seeds>;
+
+fn fields(title: &str) -> ProjectFields {
+    ProjectFields {
+        title: NonEmpty::parse("title", title).unwrap(),
+        problem: String::new(),
+        aim: String::new(),
+        method: "Model for Improvement".into(),
+        status: ProjectStatus::Testing,
+        team: None,
+        sponsor: String::new(),
+        tags: vec![],
+        private: false,
+    }
+}
+
+async fn spawn_app() -> App {
+    let store = common::in_memory().await;
+    let orgs = common::northshire_and_southshire(&*store).await;
+    let hash = common::password_hash();
+    let ids = common::add_users(
+        &*store,
+        &hash,
+        &[
+            (
+                "partner@a.nhs.uk",
+                "Pat Partner",
+                orgs.org_a,
+                Role::PatientPartner,
+            ),
+            ("member@a.nhs.uk", "Mo Member", orgs.org_a, Role::Member),
+            ("board@a.nhs.uk", "Bo Board", orgs.org_a, Role::BoardViewer),
+            ("member@b.nhs.uk", "Sam South", orgs.org_b, Role::Member),
+        ],
+    )
+    .await;
+    let project = store
+        .create_project(orgs.org_a, &fields("Falls on Ward 7"), ids[1])
+        .await
+        .unwrap();
+    let base = common::serve(store.clone(), |_| {}).await;
+    let seeds = Seeds {
+        org_a: orgs.org_a,
+        project,
+        partner: common::signed_in(&*store, &base, "partner@a.nhs.uk").await,
+        partner_token: common::api_token(&*store, ids[0]).await,
+        member: common::signed_in(&*store, &base, "member@a.nhs.uk").await,
+        member_token: common::api_token(&*store, ids[1]).await,
+        board: common::signed_in(&*store, &base, "board@a.nhs.uk").await,
+        board_token: common::api_token(&*store, ids[2]).await,
+        outsider_token: common::api_token(&*store, ids[3]).await,
+    };
+    common::App { base, store, seeds }
+}
+
+#[tokio::test]
+async fn involvement_is_recorded_on_the_page_versioned_and_in_the_history() {
+    let app = spawn_app().await;
+    let page = format!("/projects/{}/involvement", app.project);
+    // Before anything is recorded: "None yet", and the project page says so.
+    let (status, html) = app
+        .member
+        .get(&app, &format!("/projects/{}", app.project))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Patients and carers"));
+    assert!(html.contains("None yet"));
+    assert!(html.contains("does not count as one with patient partners yet"));
+    let (status, html) = app.member.get(&app, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"name="version" value="0""#));
+    assert!(html.contains("Carer representative"));
+
+    // A bad level and a date in the future are both named.
+    let r = app
+        .member
+        .post(
+            &app,
+            &page,
+            &[
+                ("version", "0"),
+                ("level", "devolve"),
+                ("involved_since", "2999-01-01"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("There is a problem"));
+    assert!(html.contains("Must not be in the future"), "{html}");
+
+    // A member records co-production with two roles.
+    let form = [
+        ("version", "0"),
+        ("level", "co_produce"),
+        ("patient_roles", "team_member"),
+        ("patient_roles", "carer_representative"),
+        ("involved_since", "2025-10-01"),
+        ("note", "Two carers design the changes with us"),
+    ];
+    let r = app.member.post(&app, &page, &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("{page}?saved=1"));
+    let (_, html) = app
+        .member
+        .get(&app, &format!("/projects/{}", app.project))
+        .await;
+    assert!(html.contains("Co-produce"));
+    assert!(html.contains("Member of the project team; Carer representative"));
+    assert!(html.contains("counts as one with patient partners"));
+    let (_, html) = app
+        .member
+        .get(&app, &format!("/projects/{}/history", app.project))
+        .await;
+    assert!(
+        html.contains("how patients and carers are involved from none yet to co-produce"),
+        "{html}"
+    );
+
+    // The same form again (version 0) is stale: refused with the notice, nothing lost.
+    let r = app.partner.post(&app, &page, &form).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Someone else changed this record of patient and carer involvement"));
+    assert!(html.contains(r#"name="version" value="1""#));
+
+    // A board viewer reads it but may not record it.
+    let (status, html) = app.board.get(&app, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Co-produce") && !html.contains("<form method=\"post\" action=\"/projects")
+    );
+    let r = app
+        .board
+        .post(&app, &page, &[("version", "1"), ("level", "inform")])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn involvement_through_the_api() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let path = format!("/projects/{}/involvement", app.project);
+    let r = api.get(&path, &app.member_token).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["level"], "none_yet");
+    assert_eq!(r.body["version"], 0);
+    assert_eq!(r.body["partnered"], false);
+    assert_eq!(r.etag.as_deref(), Some("\"0\""));
+
+    // Every problem by field.
+    let r = api
+        .call_unchecked(
+            Method::PUT,
+            &path,
+            &app.member_token,
+            json!({"level": "devolve", "patient_roles": ["mascot"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    let r = api
+        .put(
+            &path,
+            &app.partner_token,
+            json!({"level": "consult", "patient_roles": ["tests_changes"], "note": "Surveys"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["level"], "consult");
+    assert_eq!(r.body["level_label"], "Consult");
+    assert_eq!(r.body["patient_roles"][0]["name"], "tests_changes");
+    assert_eq!(r.body["version"], 1);
+    assert_eq!(r.body["updated_by"], "Pat Partner");
+    // Consult is not partnership, and the partner is not on the team yet.
+    assert_eq!(r.body["partnered"], false);
+
+    // Absent fields are kept; an old If-Match is 412 with the record as stored.
+    let put_if = |tag: &'static str| {
+        api.req(Method::PUT, &path, Some(&app.member_token))
+            .header("If-Match", tag)
+            .json(&json!({"level": "involve"}))
+    };
+    let r = api.send(put_if("\"1\"")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["note"], "Surveys");
+    assert_eq!(r.body["partnered"], true);
+    assert_eq!(r.body["version"], 2);
+    let stale = api.send(put_if("\"1\"")).await;
+    assert_eq!(
+        stale.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        stale.body
+    );
+
+    // The patient partner on the team is named.
+    let partner = app.partner.id;
+    app.store
+        .add_project_member(app.project, partner, partner)
+        .await
+        .unwrap();
+    let r = api.get(&path, &app.member_token).await;
+    assert_eq!(r.body["patient_partners"], json!(["Pat Partner"]));
+
+    // A board viewer: 403; another organisation: 404.
+    let r = api
+        .put(&path, &app.board_token, json!({"level": "inform"}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = api.get(&path, &app.board_token).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = api.get(&path, &app.outsider_token).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = api
+        .put(&path, &app.outsider_token, json!({"level": "inform"}))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let _ = app.org_a;
+}
