@@ -106,3 +106,103 @@ impl InvolvementInput {
         }
     }
 }
+
+/// A PDSA cycle as a person's own view lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MyCycleJson {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// When it started (`YYYY-MM-DD`), or null.
+    pub start_date: Option<String>,
+    /// What was decided (`adopt`, `adapt`, `abandon`), or null while it runs.
+    pub act: Option<String>,
+}
+
+/// A measure with what its chart says now, in plain words.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MySignalJson {
+    /// The measure's id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// `too_early`, `no_real_change`, `better`, `worse` or `changed`.
+    pub signal: String,
+    /// The signal in a sentence.
+    pub words: String,
+}
+
+/// A change to the project, in a sentence.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MyChangeJson {
+    /// When (UTC, ISO 8601).
+    pub at: String,
+    /// Who.
+    pub who: String,
+    /// What changed.
+    pub what: String,
+}
+
+/// One of the caller's projects (they are on its team), as their own view shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MyProjectJson {
+    /// The project's id.
+    pub project_id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its organisation.
+    pub org_id: i64,
+    /// Its organisation's name.
+    pub org_name: String,
+    /// Its status (`idea`, `scoping`, `testing`…).
+    pub status: String,
+    /// How patients and carers are involved (`none_yet` … `co_produce`).
+    pub involvement: String,
+    /// Its PDSA cycles, latest start first.
+    pub cycles: Vec<MyCycleJson>,
+    /// Its measures and what each chart says now.
+    pub measures: Vec<MySignalJson>,
+    /// Its latest changes, newest first.
+    pub recent: Vec<MyChangeJson>,
+}
+
+impl MyProjectJson {
+    /// `p` with its latest changes already worded.
+    pub fn new(p: &gemba_domain::MyProject, recent: Vec<MyChangeJson>) -> MyProjectJson {
+        MyProjectJson {
+            project_id: p.project.id.0,
+            title: p.project.title.clone(),
+            org_id: p.project.org.0,
+            org_name: p.org_name.clone(),
+            status: p.project.status.name().to_owned(),
+            involvement: p.level.name().to_owned(),
+            cycles: p
+                .cycles
+                .iter()
+                .map(|c| MyCycleJson {
+                    id: c.id.0,
+                    title: c.fields.title.clone(),
+                    start_date: c.fields.start_date.map(|d| d.to_string()),
+                    act: c.fields.act.map(|a| a.name().to_owned()),
+                })
+                .collect(),
+            measures: p
+                .measures
+                .iter()
+                .map(|(m, s)| MySignalJson {
+                    id: m.id.0,
+                    name: m.name.clone(),
+                    signal: s.name().to_owned(),
+                    words: s.words().to_owned(),
+                })
+                .collect(),
+            recent,
+        }
+    }
+}
+
+/// When a change was made, as the API writes times.
+pub fn at(t: NaiveDateTime) -> String {
+    iso(t)
+}

@@ -265,7 +265,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
         "Director of Midwifery",
         &["patient experience", "co-design"],
     )?;
-    store.create_project(riverside, &f, partner).await?;
+    let parents = store.create_project(riverside, &f, partner).await?;
 
     let f = fields(
         "Pressure ulcer prevention in the community",
@@ -338,6 +338,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     .await?;
     across_the_system(store, northfield, district, &users).await?;
     staff_ideas(store, riverside, ward7, &users).await?;
+    patient_involvement(store, [falls_id, ed_id, parents], &users).await?;
     Ok(())
 }
 
@@ -443,6 +444,67 @@ async fn staff_ideas(
                 .await
                 .map_err(|e| anyhow::anyhow!("demo triage: {e}"))?;
         }
+    }
+    Ok(())
+}
+
+/// How patients and carers take part in Riverside's projects: the falls project is co-produced
+/// with Pat Partner (on its team) and a carer since 14 months ago; the new parents' leaflet
+/// involves parents as co-designers and reviewers since 5 months ago; the emergency department
+/// consults patients (its surveys) since 10 months ago. The others record none yet.
+async fn patient_involvement(
+    store: &dyn Store,
+    [falls, ed, parents]: [ProjectId; 3],
+    users: &[UserId],
+) -> Result<()> {
+    let coach = gemba_domain::Access::load(store, users[1]).await?;
+    let today = chrono::Utc::now().date_naive();
+    let this_month = date(today.year(), today.month(), 1);
+    let ago = |months: u32| {
+        this_month
+            .checked_sub_months(chrono::Months::new(months))
+            .unwrap_or(this_month)
+            .to_string()
+    };
+    let records = [
+        (
+            falls,
+            "co_produce",
+            vec![
+                "team_member",
+                "co_designer",
+                "tests_changes",
+                "carer_representative",
+            ],
+            "Pat Partner, whose father fell on the ward, has been on the team from the start; a \
+             carer from the Ward 7 relatives' group co-designed the bedside falls plan with us.",
+            ago(14),
+        ),
+        (
+            ed,
+            "consult",
+            vec!["shares_experience"],
+            "Monthly waiting-room surveys and two patient stories at the launch event.",
+            ago(10),
+        ),
+        (
+            parents,
+            "involve",
+            vec!["co_designer", "reviews_materials"],
+            "Six parents from the maternity voices partnership rewrite the leaflet with us.",
+            ago(5),
+        ),
+    ];
+    for (project, level, roles, note, since) in records {
+        let draft = gemba_domain::InvolvementDraft {
+            level: Some(level.into()),
+            roles: Some(roles.into_iter().map(str::to_owned).collect()),
+            note: Some(note.into()),
+            since: Some(since),
+        };
+        gemba_domain::set_involvement(&coach, project, &draft, Version(0), today)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo involvement: {e}"))?;
     }
     Ok(())
 }

@@ -465,6 +465,160 @@ pub async fn set_involvement(
     }
 }
 
+/// The most recent changes a person's own view shows for each of their projects.
+pub const RECENT_CHANGES: usize = 5;
+
+/// What a measure's chart says now, in plain words for someone who does not read SPC charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlainSignal {
+    /// Too few values to tell.
+    TooEarly,
+    /// No real change: the ups and downs are the usual ones.
+    NoRealChange,
+    /// A real change for the better.
+    Better,
+    /// A real change for the worse.
+    Worse,
+    /// A real change, neither better nor worse (no direction set).
+    Changed,
+}
+
+impl PlainSignal {
+    /// The signal of a measure's chart: the Making Data Count variation icon of its latest
+    /// point, or, on a run chart, whether the Anhøj runs analysis found a signal (with the
+    /// median's last side and the improvement direction telling better from worse).
+    pub fn of(chart: Option<&crate::chart::MeasureChart>) -> PlainSignal {
+        use gemba_spc::{Improvement, VariationIcon as V};
+        let Some(c) = chart else {
+            return PlainSignal::TooEarly;
+        };
+        let r = &c.result;
+        if let Some(icon) = r.variation_icon {
+            return match icon {
+                V::CommonCause => PlainSignal::NoRealChange,
+                V::ImprovementHigh | V::ImprovementLow => PlainSignal::Better,
+                V::ConcernHigh | V::ConcernLow => PlainSignal::Worse,
+                V::NeitherHigh | V::NeitherLow => PlainSignal::Changed,
+            };
+        }
+        match &r.runs {
+            Some(runs) if runs.signal => {
+                let last = r.points.iter().rev().find_map(|p| {
+                    let v = p.y?;
+                    let centre = p.lines.centre?;
+                    (v != centre).then_some(v > centre)
+                });
+                match (r.improvement, last) {
+                    (Improvement::Increase, Some(true)) | (Improvement::Decrease, Some(false)) => {
+                        PlainSignal::Better
+                    }
+                    (Improvement::Increase, Some(false)) | (Improvement::Decrease, Some(true)) => {
+                        PlainSignal::Worse
+                    }
+                    _ => PlainSignal::Changed,
+                }
+            }
+            Some(runs) if runs.useful_points >= 10 => PlainSignal::NoRealChange,
+            _ => PlainSignal::TooEarly,
+        }
+    }
+
+    /// Stable name for the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlainSignal::TooEarly => "too_early",
+            PlainSignal::NoRealChange => "no_real_change",
+            PlainSignal::Better => "better",
+            PlainSignal::Worse => "worse",
+            PlainSignal::Changed => "changed",
+        }
+    }
+
+    /// In a sentence.
+    pub fn words(self) -> &'static str {
+        match self {
+            PlainSignal::TooEarly => "Too early to tell: there are not enough figures yet.",
+            PlainSignal::NoRealChange => {
+                "No real change yet: the ups and downs are the usual ones."
+            }
+            PlainSignal::Better => "Getting better: the latest figures show a real improvement.",
+            PlainSignal::Worse => {
+                "Getting worse: the latest figures show a real change for the worse."
+            }
+            PlainSignal::Changed => "Something changed: the latest figures are unusual.",
+        }
+    }
+}
+
+/// One of a person's projects as their own view shows it.
+#[derive(Debug, Clone)]
+pub struct MyProject {
+    /// The project.
+    pub project: Project,
+    /// Its organisation's name.
+    pub org_name: String,
+    /// How patients and carers are involved in it.
+    pub level: InvolvementLevel,
+    /// Its PDSA cycles, latest start first.
+    pub cycles: Vec<crate::model::PdsaCycle>,
+    /// Its measures with what each chart says now.
+    pub measures: Vec<(crate::model::Measure, PlainSignal)>,
+    /// Its latest changes, newest first, at most [`RECENT_CHANGES`].
+    pub recent: Vec<crate::history::HistoryEntry>,
+}
+
+/// The projects the user is on the team of, in every organisation they belong to (a patient
+/// partner's own view, and anyone's), most recently changed first, each with its cycles, its
+/// measures' latest signal in plain words and its latest changes.
+pub async fn my_projects(access: &Access<'_>) -> Result<Vec<MyProject>, AccessError> {
+    let store = access.store();
+    let me = access.user();
+    let mut out = Vec::new();
+    for org in access.orgs() {
+        let org_name = store.org(org).await?.map(|o| o.name).unwrap_or_default();
+        let mine: Vec<ProjectId> = store
+            .org_project_members(org)
+            .await?
+            .into_iter()
+            .filter(|(_, u)| *u == me)
+            .map(|(p, _)| p)
+            .collect();
+        for id in mine {
+            let (project, _) = access.project(id, Action::Read).await?.into_parts();
+            let level = store
+                .involvement(id)
+                .await?
+                .map(|i| i.fields.level)
+                .unwrap_or_default();
+            let mut cycles = store.pdsas(id).await?;
+            cycles.sort_by(|a, b| b.fields.start_date.cmp(&a.fields.start_date));
+            let mut measures = Vec::new();
+            for m in store.measures(id).await? {
+                let data = store.data(m.id).await?;
+                let chart = if data.iter().any(|p| p.value.is_some()) {
+                    crate::chart::measure_chart(&m, &data, &[]).ok()
+                } else {
+                    None
+                };
+                measures.push((m, PlainSignal::of(chart.as_ref())));
+            }
+            let mut recent = store.history(id).await?;
+            recent.sort_by(|a, b| b.at.cmp(&a.at));
+            recent.truncate(RECENT_CHANGES);
+            out.push(MyProject {
+                project,
+                org_name: org_name.clone(),
+                level,
+                cycles,
+                measures,
+                recent,
+            });
+        }
+    }
+    out.sort_by(|a, b| b.project.updated_at.cmp(&a.project.updated_at));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,5 +745,34 @@ mod tests {
             ]
         );
         assert!(involvement_records(ProjectId(4), "Falls", &new, &new).is_empty());
+    }
+
+    /// 12 months at 10 then 8 at `after` (a shift of 8 points on one side of the mean when
+    /// `after` differs), on an XmR chart whose improvement is a decrease.
+    fn signal_after(after: f64) -> PlainSignal {
+        let m = crate::entry::doc_example_measure(gemba_spc::ChartType::Xmr);
+        let data: Vec<crate::model::DataPoint> = (0..20u32)
+            .map(|k| crate::model::DataPoint {
+                date: d(2024 + (k / 12) as i32, k % 12 + 1, 1),
+                value: Some(if k < 12 {
+                    10.0 + f64::from(k % 3) - 1.0
+                } else {
+                    after + f64::from(k % 3) - 1.0
+                }),
+                denominator: None,
+            })
+            .collect();
+        let chart = crate::chart::measure_chart(&m, &data, &[]).unwrap();
+        PlainSignal::of(Some(&chart))
+    }
+
+    #[test]
+    fn a_chart_is_read_in_plain_words() {
+        assert_eq!(PlainSignal::of(None), PlainSignal::TooEarly);
+        // Lower is better for the example measure: a shift down is better, up is worse.
+        assert_eq!(signal_after(4.0), PlainSignal::Better);
+        assert_eq!(signal_after(16.0), PlainSignal::Worse);
+        assert_eq!(signal_after(10.0), PlainSignal::NoRealChange);
+        assert!(PlainSignal::Better.words().starts_with("Getting better"));
     }
 }

@@ -75,8 +75,9 @@ pub use idea::{
     NewNotification, Notification, Triage, TriageDraft, MAX_NOTIFICATIONS,
 };
 pub use involvement::{
-    involvement_records, partnered, project_involvement, roles_text, set_involvement, Involvement,
-    InvolvementDraft, InvolvementFields, InvolvementLevel, PatientRole, ProjectInvolvement,
+    involvement_records, my_projects, partnered, project_involvement, roles_text, set_involvement,
+    Involvement, InvolvementDraft, InvolvementFields, InvolvementLevel, MyProject, PatientRole,
+    PlainSignal, ProjectInvolvement, RECENT_CHANGES,
 };
 pub use model::*;
 pub use period::{locate, Period, Position};

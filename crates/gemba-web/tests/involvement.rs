@@ -246,3 +246,67 @@ async fn involvement_through_the_api() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let _ = app.org_a;
 }
+
+#[tokio::test]
+async fn a_patient_partner_sees_their_projects_in_plain_words() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    // Not on a team yet: nothing listed, and the dashboard links the view.
+    let (status, html) = app.partner.get(&app, "/my-projects").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("You are not on a project&#39;s team yet")
+            || html.contains("You are not on a project's team yet")
+    );
+    let (_, html) = app.partner.get(&app, "/").await;
+    assert!(html.contains(r#"href="/my-projects""#));
+    let (_, html) = app.member.get(&app, "/").await;
+    assert!(!html.contains(r#"href="/my-projects""#));
+
+    let partner = app.partner.id;
+    app.store
+        .add_project_member(app.project, partner, partner)
+        .await
+        .unwrap();
+    let cycle = gemba_domain::PdsaFields {
+        title: "Bedside falls plan on bay 2".into(),
+        start_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2),
+        ..gemba_domain::PdsaFields::default()
+    };
+    app.store
+        .create_pdsa(app.project, &cycle, partner)
+        .await
+        .unwrap();
+    let (status, html) = app.partner.get(&app, "/my-projects").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Falls on Ward 7"));
+    assert!(html.contains("Bedside falls plan on bay 2"));
+    assert!(html.contains("started 2 March 2026"));
+    assert!(html.contains("still being tested"));
+    assert!(html.contains("No measures yet."));
+    assert!(html.contains("added PDSA cycle"), "{html}");
+    assert!(
+        html.contains("added Pat Partner to the project team"),
+        "{html}"
+    );
+
+    let r = api.get("/me/projects", &app.partner_token).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mine = r.body.as_array().unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["title"], "Falls on Ward 7");
+    assert_eq!(mine[0]["involvement"], "none_yet");
+    assert_eq!(mine[0]["cycles"][0]["title"], "Bedside falls plan on bay 2");
+    assert_eq!(mine[0]["cycles"][0]["start_date"], "2026-03-02");
+    assert_eq!(mine[0]["cycles"][0]["act"], serde_json::Value::Null);
+    assert_eq!(
+        mine[0]["recent"].as_array().unwrap().len(),
+        3,
+        "created, joined, cycle added"
+    );
+    // Someone on no team sees none; another organisation's person none of these.
+    let r = api.get("/me/projects", &app.board_token).await;
+    assert_eq!(r.body, json!([]));
+    let r = api.get("/me/projects", &app.outsider_token).await;
+    assert_eq!(r.body, json!([]));
+}

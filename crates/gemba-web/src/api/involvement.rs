@@ -3,9 +3,10 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use gemba_api::involvement::{InvolvementInput, InvolvementJson};
+use axum::Json;
+use gemba_api::involvement::{InvolvementInput, InvolvementJson, MyChangeJson, MyProjectJson};
 use gemba_domain::{
-    project_involvement, set_involvement, Access, Action, BoardError, ProjectId,
+    my_projects, project_involvement, set_involvement, Access, Action, BoardError, ProjectId,
     ProjectInvolvement, StoreError,
 };
 
@@ -64,4 +65,31 @@ pub async fn set(
             Ok(tagged(p.involvement.version, json(&p)))
         }
     }
+}
+
+/// `GET /me/projects`: the projects the caller is on the team of (a patient partner's own
+/// view), each with its PDSA cycles, its measures' latest signal in plain words and its latest
+/// changes.
+pub async fn mine(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<MyProjectJson>>, ApiError> {
+    let access = access(&state, &user).await?;
+    let projects = my_projects(&access).await?;
+    Ok(Json(
+        projects
+            .iter()
+            .map(|p| {
+                let recent = crate::history::lines(&p.recent)
+                    .into_iter()
+                    .map(|l| MyChangeJson {
+                        at: gemba_api::involvement::at(l.at),
+                        who: l.who,
+                        what: l.what,
+                    })
+                    .collect();
+                MyProjectJson::new(p, recent)
+            })
+            .collect(),
+    ))
 }

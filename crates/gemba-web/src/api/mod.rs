@@ -173,6 +173,7 @@ api_routes! {
     get "/change-packages/{id}/spread" => spread::show, Do(Action::Read);
     get "/projects/{id}/involvement" => involvement::show, Do(Action::Read);
     put "/projects/{id}/involvement" => involvement::set, Do(Action::EditProject);
+    get "/me/projects" => involvement::mine, Own;
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -438,6 +438,11 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
         @if can_create {
             p { a class="button" href="/projects/new" { "Start a project" } }
         }
+        @if user.memberships.iter().any(|m| m.role == gemba_domain::Role::PatientPartner) {
+            div class="notice" {
+                p { a href="/my-projects" { "Your projects" } ": their PDSA cycles and what has changed, in plain words." }
+            }
+        }
         @if user.memberships.is_empty() {
             p { "You are not a member of any organisation yet. Ask your organisation's admin to add you." }
         }

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use gemba_domain::{
-    project_involvement, set_involvement, Action, BoardError, InvolvementDraft, InvolvementFields,
-    InvolvementLevel, PatientRole, ProjectId, ProjectInvolvement, Version,
+    my_projects, project_involvement, set_involvement, Action, BoardError, InvolvementDraft,
+    InvolvementFields, InvolvementLevel, PatientRole, ProjectId, ProjectInvolvement, Version,
 };
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -25,6 +25,7 @@ use crate::AppState;
 page_routes! {
     get "/projects/{id}/involvement" => involvement_page, Do(Action::Read);
     post "/projects/{id}/involvement" => save, Do(Action::EditProject);
+    get "/my-projects" => my_projects_page, Own;
 }
 
 /// The roles as people read them, joined ("None recorded" for none).
@@ -284,4 +285,66 @@ async fn save(
         }
         Err(e) => Err(board_error(e)),
     }
+}
+
+/// `/my-projects`: the projects the user is on the team of (a patient partner's own view, and
+/// anyone's), each with its PDSA cycles, what its charts say now and its latest changes, in
+/// plain words; one column, for a phone.
+async fn my_projects_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Markup, PageError> {
+    let projects = my_projects(&user.access(&state)).await?;
+    let body = html! {
+        h1 { "Your projects" }
+        p class="lead" { "The projects you are on the team of: what is being tested, and what has changed." }
+        @if projects.is_empty() {
+            p { "You are not on a project's team yet. The project's lead can add you to its team." }
+        }
+        @for p in &projects {
+            section class="card my-project" aria-labelledby={ "project-" (p.project.id) } {
+                h2 id={ "project-" (p.project.id) } {
+                    a href={ "/projects/" (p.project.id) } { (p.project.title) }
+                }
+                p class="hint" {
+                    (p.org_name) " · " (super::dashboard::status_label(p.project.status))
+                    " · Patients and carers: " (p.level.label())
+                }
+                h3 { "What the charts say" }
+                @if p.measures.is_empty() { p { "No measures yet." } } @else {
+                    ul {
+                        @for (m, signal) in &p.measures {
+                            li { a href={ "/measures/" (m.id) } { (m.name) } ": " (signal.words()) }
+                        }
+                    }
+                }
+                h3 { "PDSA cycles" }
+                @if p.cycles.is_empty() { p { "No PDSA cycles yet." } } @else {
+                    ul {
+                        @for c in &p.cycles {
+                            li {
+                                a href={ "/pdsa/" (c.id) } { (c.fields.title) }
+                                @if let Some(d) = c.fields.start_date { " – started " (d.format("%-d %B %Y")) }
+                                @match c.fields.act {
+                                    Some(a) => { " – decided: " (a.name()) }
+                                    None => { " – still being tested" }
+                                }
+                            }
+                        }
+                    }
+                }
+                h3 { "Latest changes" }
+                @let lines = crate::history::lines(&p.recent);
+                @if lines.is_empty() { p { "Nothing yet." } } @else {
+                    ul {
+                        @for l in &lines {
+                            li { (l.at.format("%-d %B %Y")) ": " (l.who) " " (l.what) }
+                        }
+                    }
+                }
+                p { a href={ "/projects/" (p.project.id) "/history" } { "All changes" span class="visually-hidden" { " to " (p.project.title) } } }
+            }
+        }
+    };
+    Ok(layout::page("Your projects", Some(&user), body))
 }
