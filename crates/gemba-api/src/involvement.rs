@@ -206,3 +206,134 @@ impl MyProjectJson {
 pub fn at(t: NaiveDateTime) -> String {
     iso(t)
 }
+
+/// How many of how many, and the share as a whole percentage (null of none).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct ShareJson {
+    /// How many count.
+    pub with: usize,
+    /// Of how many.
+    pub of: usize,
+    /// The share, a whole percentage; null of none.
+    pub percent: Option<u32>,
+}
+
+impl From<gemba_domain::Share> for ShareJson {
+    fn from(s: gemba_domain::Share) -> Self {
+        ShareJson {
+            with: s.with,
+            of: s.of,
+            percent: s.percent(),
+        }
+    }
+}
+
+/// A team's share now.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TeamShareJson {
+    /// The team, or null for projects without one.
+    pub team_id: Option<i64>,
+    /// Its name ("No team" for none).
+    pub team_name: String,
+    /// The share.
+    #[serde(flatten)]
+    pub share: ShareJson,
+}
+
+/// One month of a trend.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MonthShareJson {
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// The share.
+    #[serde(flatten)]
+    pub share: ShareJson,
+}
+
+/// A trend's run chart from the engine: its median and the Anhøj runs analysis.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunChartJson {
+    /// The median of the monthly percentages, or null.
+    pub median: Option<f64>,
+    /// Whether the runs analysis finds non-random variation (a shift or too few crossings).
+    pub signal: bool,
+    /// Months with a share, not on the median.
+    pub useful_points: usize,
+    /// The longest run on one side of the median.
+    pub longest_run: usize,
+    /// The longest run expected by chance.
+    pub longest_run_limit: usize,
+    /// How often the line crosses the median.
+    pub crossings: usize,
+    /// The fewest crossings expected by chance.
+    pub crossings_limit: usize,
+}
+
+impl RunChartJson {
+    /// The run chart of `r`, if the engine analysed its runs.
+    pub fn of(r: &gemba_spc::ChartResult) -> Option<RunChartJson> {
+        let runs = r.runs.as_ref()?;
+        Some(RunChartJson {
+            median: r.points.iter().find_map(|p| p.lines.centre),
+            signal: runs.signal,
+            useful_points: runs.useful_points,
+            longest_run: runs.longest_run,
+            longest_run_limit: runs.longest_run_limit,
+            crossings: runs.crossings,
+            crossings_limit: runs.crossings_limit,
+        })
+    }
+}
+
+/// The share of an organisation's projects with patient partners: now (active projects),
+/// overall and by team, and by month with its run chart.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PartnerShareJson {
+    /// The organisation.
+    pub org_id: i64,
+    /// What counts: a project has patient partners when a patient partner is on its team, or
+    /// patients and carers are involved at `involve` or `co_produce`.
+    pub rule: String,
+    /// Active projects now.
+    pub overall: ShareJson,
+    /// Active projects now, by team.
+    pub by_team: Vec<TeamShareJson>,
+    /// Every month's share, oldest first.
+    pub months: Vec<MonthShareJson>,
+    /// The monthly trend's run chart, or null without enough months.
+    pub run_chart: Option<RunChartJson>,
+}
+
+impl PartnerShareJson {
+    /// The share as the API writes it.
+    pub fn new(s: &gemba_domain::PartnerShare) -> PartnerShareJson {
+        PartnerShareJson {
+            org_id: s.org.0,
+            rule: "A project has patient partners when a patient partner is on its team, or \
+                   patients and carers are involved at involve or co_produce."
+                .to_owned(),
+            overall: s.overall.into(),
+            by_team: s
+                .by_team
+                .iter()
+                .map(|(t, share)| TeamShareJson {
+                    team_id: t.as_ref().map(|t| t.id.0),
+                    team_name: t
+                        .as_ref()
+                        .map_or_else(|| "No team".to_owned(), |t| t.name.clone()),
+                    share: (*share).into(),
+                })
+                .collect(),
+            months: s
+                .months
+                .iter()
+                .zip(&s.monthly)
+                .map(|(m, share)| MonthShareJson {
+                    month: m.format("%Y-%m").to_string(),
+                    share: (*share).into(),
+                })
+                .collect(),
+            run_chart: s.chart.as_ref().and_then(RunChartJson::of),
+        }
+    }
+}

@@ -27,6 +27,7 @@ mod progress;
 mod report;
 mod search;
 mod self_assessment;
+mod share;
 mod spread;
 mod store;
 mod system;
@@ -45,7 +46,7 @@ pub use assessment::{
     PARTNERS_STRONG, PARTNERS_WEAK, RATED_HIGH, RATED_LOW, SPC_STRONG, STAFF_STRONG, STAFF_WEAK,
 };
 pub use board::{move_on_board, place_on_board, set_report_sections, take_off_board, BoardError};
-pub use chart::{measure_chart, Annotation, MeasureChart};
+pub use chart::{measure_chart, share_run_chart, Annotation, MeasureChart};
 pub use closing::{
     change_package, library, may_sum_up, write_closing_summary, AdoptedChange, ClosingDraft,
     ClosingSummary, ClosingText, LibraryEntry,
@@ -110,6 +111,10 @@ pub use search::{
 pub use self_assessment::{
     assessment_view, compare_assessments, gather_evidence, rate_board, start_assessment,
     AssessmentError, AssessmentView, Comparison,
+};
+pub use share::{
+    current_partner_share, month_end, month_of, monthly_partner_share, months_between,
+    partner_dates, partner_share, PartnerShare, ProjectDates, Share, SHARE_MONTHS,
 };
 pub use spread::{
     adopt, adopt_choices, adopted_measure, adopted_project, adoption_links, align, funnel_type,

@@ -310,3 +310,113 @@ async fn a_patient_partner_sees_their_projects_in_plain_words() {
     let r = api.get("/me/projects", &app.outsider_token).await;
     assert_eq!(r.body, json!([]));
 }
+
+#[tokio::test]
+async fn the_share_of_projects_with_patient_partners_by_team_and_month() {
+    use chrono::Datelike;
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let today = chrono::Utc::now().date_naive();
+    let this_month = chrono::NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap();
+    let months_ago = |n: u32| {
+        this_month
+            .checked_sub_months(chrono::Months::new(n))
+            .unwrap()
+    };
+    // The first project co-produces since two months ago; a second, on Ward 7, started now
+    // without patient partners.
+    let ward7 = app.store.create_team(app.org_a, "Ward 7").await.unwrap();
+    let member = common::user_id(&*app.store, "member@a.nhs.uk").await;
+    app.store
+        .create_project(
+            app.org_a,
+            &ProjectFields {
+                team: Some(ward7),
+                ..fields("Discharge letters")
+            },
+            member,
+        )
+        .await
+        .unwrap();
+    let since = months_ago(2).to_string();
+    let r = api
+        .put(
+            &format!("/projects/{}/involvement", app.project),
+            &app.member_token,
+            json!({"level": "co_produce", "involved_since": since}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // By hand: two months ago and last month, only the first project is under way, with
+    // partners: 1 of 1 (100%); this month both: 1 of 2 (50%). Now: 1 of 2 overall; Ward 7 0 of
+    // 1; no team 1 of 1.
+    let path = format!("/organisations/{}/involvement", app.org_a);
+    let r = api.get(&path, &app.board_token).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.body["overall"],
+        json!({"with": 1, "of": 2, "percent": 50})
+    );
+    assert_eq!(
+        r.body["by_team"],
+        json!([
+            {"team_id": ward7.0, "team_name": "Ward 7", "with": 0, "of": 1, "percent": 0},
+            {"team_id": null, "team_name": "No team", "with": 1, "of": 1, "percent": 100}
+        ])
+    );
+    let months: Vec<(String, i64, i64)> = r.body["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["month"].as_str().unwrap().to_owned(),
+                m["with"].as_i64().unwrap(),
+                m["of"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let ym = |d: chrono::NaiveDate| d.format("%Y-%m").to_string();
+    assert_eq!(
+        months,
+        [
+            (ym(months_ago(2)), 1, 1),
+            (ym(months_ago(1)), 1, 1),
+            (ym(this_month), 1, 2)
+        ]
+    );
+    // Too few months for a runs analysis to find anything, but the chart is the engine's.
+    assert_eq!(r.body["run_chart"]["signal"], false);
+    assert_eq!(r.body["run_chart"]["median"], 100.0);
+
+    let (status, html) = app
+        .board
+        .get(&app, &format!("/orgs/{}/involvement", app.org_a))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("1 of 2 (50%)"));
+    assert!(html.contains("Ward 7") && html.contains("0 of 1 (0%)"));
+    assert!(html.contains("<svg"), "the run chart");
+    assert!(html.contains("<table"), "the figures as a table");
+
+    // The board self-assessment counts the co-produced project as one with patient partners.
+    let r = api
+        .post(
+            &format!("/organisations/{}/assessments", app.org_a),
+            &app.board_token,
+            json!({"title": "Board development", "date": today.to_string()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let r = api
+        .get(&format!("/assessments/{id}"), &app.board_token)
+        .await;
+    assert_eq!(r.body["evidence"]["with_patient_partner"], 1);
+    assert_eq!(r.body["evidence"]["active_projects"], 2);
+
+    // Another organisation's people: not found.
+    let r = api.get(&path, &app.outsider_token).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

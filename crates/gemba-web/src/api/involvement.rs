@@ -93,3 +93,16 @@ pub async fn mine(
             .collect(),
     ))
 }
+
+/// `GET /organisations/{id}/involvement`: the share of the organisation's projects with
+/// patient partners, now by team and overall, and by month with its run chart.
+pub async fn share(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<gemba_api::involvement::PartnerShareJson>, ApiError> {
+    let access = access(&state, &user).await?;
+    let s = gemba_domain::partner_share(&access, gemba_domain::OrgId(id), crate::pages::today())
+        .await?;
+    Ok(Json(gemba_api::involvement::PartnerShareJson::new(&s)))
+}

@@ -174,6 +174,7 @@ api_routes! {
     get "/projects/{id}/involvement" => involvement::show, Do(Action::Read);
     put "/projects/{id}/involvement" => involvement::set, Do(Action::EditProject);
     get "/me/projects" => involvement::mine, Own;
+    get "/organisations/{id}/involvement" => involvement::share, Do(Action::Read);
 }
 
 use crate::Guard::{self, Do, Own, Public};

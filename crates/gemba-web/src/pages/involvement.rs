@@ -13,7 +13,7 @@ use gemba_domain::{
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::board::board_error;
+use super::board::{board_error, org_of};
 use super::conflict;
 use super::error::PageError;
 use super::form::{self, FieldErrors};
@@ -26,6 +26,7 @@ page_routes! {
     get "/projects/{id}/involvement" => involvement_page, Do(Action::Read);
     post "/projects/{id}/involvement" => save, Do(Action::EditProject);
     get "/my-projects" => my_projects_page, Own;
+    get "/orgs/{org}/involvement" => share_page, Do(Action::Read);
 }
 
 /// The roles as people read them, joined ("None recorded" for none).
@@ -80,6 +81,8 @@ pub(crate) async fn project_section(
                 @if p.grant.may(Action::EditProject) { "Record how patients and carers are involved" }
                 @else { "How patients and carers are involved" }
             }
+            " · "
+            a href={ "/orgs/" (p.project.org) "/involvement" } { "Projects with patient partners across the organisation" }
         }
     })
 }
@@ -347,4 +350,130 @@ async fn my_projects_page(
         }
     };
     Ok(layout::page("Your projects", Some(&user), body))
+}
+
+/// A share as people read it: "2 of 3 (67%)", or "none" of none.
+pub(crate) fn share_words(s: gemba_domain::Share) -> String {
+    match s.percent() {
+        Some(p) => format!("{} of {} ({p}%)", s.with, s.of),
+        None => "none".to_owned(),
+    }
+}
+
+/// A monthly share's trend: its run chart from the engine (with what the runs analysis says)
+/// and the same figures as a table, for those who do not read charts.
+pub(crate) fn trend(
+    id: &str,
+    title: &str,
+    what: &str,
+    months: &[chrono::NaiveDate],
+    monthly: &[gemba_domain::Share],
+    chart: Option<&gemba_spc::ChartResult>,
+) -> Markup {
+    let labels: Vec<String> = months
+        .iter()
+        .map(|m| m.format("%b %Y").to_string())
+        .collect();
+    html! {
+        @if let Some(r) = chart {
+            div class="chart" role="region" aria-label={ (title) " (scrolls sideways on small screens)" } tabindex="0" {
+                // The SVG is maud markup from gemba-chart, escaped there.
+                (maud::PreEscaped(gemba_chart::chart_svg(&gemba_chart::SeriesView {
+                    id,
+                    title,
+                    x_labels: &labels,
+                    y_label: "%",
+                    result: r,
+                    multiplier: 100.0,
+                    value_suffix: "%",
+                    annotations: &[],
+                })))
+            }
+            h3 { "What the chart shows" }
+            ul class="chart-reading" {
+                @if let Some(m) = r.points.iter().find_map(|p| p.lines.centre) {
+                    li { "Median: " strong { (format!("{m:.0}%")) } }
+                }
+                @match &r.runs {
+                    Some(runs) => li {
+                        @if runs.signal { strong { "A signal of non-random change" } " (Anhøj runs analysis)" }
+                        @else { strong { "No signal" } ": the ups and downs are random (Anhøj runs analysis)" }
+                        " – longest run " (runs.longest_run) ", limit " (runs.longest_run_limit)
+                        "; crossings " (runs.crossings) ", limit " (runs.crossings_limit) "."
+                    },
+                    None => li { "Too few months for the runs analysis yet." },
+                }
+            }
+        }
+        details class="details" {
+            summary { "The figures by month" }
+            div class="table-wrap" {
+                table class="table" {
+                    caption class="visually-hidden" { (title) ", by month" }
+                    thead { tr { th scope="col" { "Month" } th scope="col" { (what) } } }
+                    tbody {
+                        @for (label, s) in labels.iter().zip(monthly) {
+                            tr { td { (label) } td { (share_words(*s)) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `/orgs/{org}/involvement`: the share of the organisation's projects with patient partners,
+/// now by team and overall, and its trend by month as a run chart.
+async fn share_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+) -> Result<Markup, PageError> {
+    let (org, _) = org_of(&state, &user, &org, Action::Read)?;
+    let s = gemba_domain::partner_share(&user.access(&state), org, super::today()).await?;
+    let name = state
+        .store
+        .org(org)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let body = html! {
+        span class="caption" { (name) }
+        h1 { "Projects with patient partners" }
+        p class="lead" { "Active projects with patient partners now: " strong { (share_words(s.overall)) } "." }
+        p class="hint" {
+            "A project counts when a patient partner is on its team, or patients and carers are involved at "
+            "\u{201c}Involve\u{201d} or \u{201c}Co-produce\u{201d} on the ladder of engagement."
+        }
+        h2 { "By team" }
+        @if s.by_team.is_empty() { p { "No active projects." } } @else {
+            div class="table-wrap" {
+                table class="table" {
+                    caption class="visually-hidden" { "Active projects with patient partners, by team" }
+                    thead { tr { th scope="col" { "Team" } th scope="col" { "With patient partners" } } }
+                    tbody {
+                        @for (t, share) in &s.by_team {
+                            tr {
+                                td { @match t { Some(t) => (t.name), None => "No team" } }
+                                td { (share_words(*share)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "By month" }
+        p class="hint" {
+            "Each month counts the projects under way that month (from their first recorded work "
+            "to their closing), and those with patient partners by the month's end."
+        }
+        @if s.months.is_empty() { p { "No projects yet." } } @else {
+            (trend("partner-share", "Share of projects with patient partners", "With patient partners", &s.months, &s.monthly, s.chart.as_ref()))
+        }
+    };
+    Ok(layout::page(
+        "Projects with patient partners",
+        Some(&user),
+        body,
+    ))
 }
