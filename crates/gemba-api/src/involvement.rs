@@ -337,3 +337,80 @@ impl PartnerShareJson {
         }
     }
 }
+
+/// One team's engagement by month.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TeamEngagementJson {
+    /// The team.
+    pub team_id: i64,
+    /// Its name.
+    pub team_name: String,
+    /// Its staff: staff on the team of one of its projects.
+    pub staff: usize,
+    /// Each month's share of them taking part.
+    pub months: Vec<MonthShareJson>,
+    /// The run chart, or null.
+    pub run_chart: Option<RunChartJson>,
+}
+
+/// An organisation's engagement: the share of its staff taking part in improvement, by month.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EngagementJson {
+    /// The organisation.
+    pub org_id: i64,
+    /// What counts as taking part, and who counts as staff.
+    pub rule: String,
+    /// The organisation's staff.
+    pub staff: usize,
+    /// Each month's share of them taking part, oldest first.
+    pub months: Vec<MonthShareJson>,
+    /// The run chart, or null.
+    pub run_chart: Option<RunChartJson>,
+    /// Each team with staff.
+    pub teams: Vec<TeamEngagementJson>,
+}
+
+fn months_json(
+    months: &[chrono::NaiveDate],
+    shares: &[gemba_domain::Share],
+) -> Vec<MonthShareJson> {
+    months
+        .iter()
+        .zip(shares)
+        .map(|(m, s)| MonthShareJson {
+            month: m.format("%Y-%m").to_string(),
+            share: (*s).into(),
+        })
+        .collect()
+}
+
+/// The rule of engagement, in words.
+pub const ENGAGEMENT_RULE: &str = "Staff are the organisation's people except patient partners. \
+    Taking part in a month: on the team of a project under way that month (from when they \
+    joined it), logging a PDSA cycle (the month it started) or changing one, putting forward \
+    an idea or commenting on one. A team's staff are the staff on the team of one of its \
+    projects.";
+
+impl EngagementJson {
+    /// The engagement as the API writes it.
+    pub fn new(e: &gemba_domain::Engagement) -> EngagementJson {
+        EngagementJson {
+            org_id: e.org.0,
+            rule: ENGAGEMENT_RULE.to_owned(),
+            staff: e.staff,
+            months: months_json(&e.months, &e.monthly),
+            run_chart: e.chart.as_ref().and_then(RunChartJson::of),
+            teams: e
+                .teams
+                .iter()
+                .map(|t| TeamEngagementJson {
+                    team_id: t.team.id.0,
+                    team_name: t.team.name.clone(),
+                    staff: t.staff,
+                    months: months_json(&e.months, &t.monthly),
+                    run_chart: t.chart.as_ref().and_then(RunChartJson::of),
+                })
+                .collect(),
+        }
+    }
+}

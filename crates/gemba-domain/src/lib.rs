@@ -12,6 +12,7 @@ mod chart;
 mod closing;
 mod draft;
 mod duplicates;
+mod engagement;
 mod entry;
 mod event;
 mod field;
@@ -61,6 +62,7 @@ pub use draft::{
 pub use duplicates::{
     likely_duplicates, LikelyDuplicate, DUPLICATE_SHARE, MAX_DUPLICATES, SHARED_WORDS,
 };
+pub use engagement::{engagement, monthly_engagement, Engagement, TeamEngagement, TookPart};
 pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,
     EntryProblem, EntryRefusal, EntryRow,

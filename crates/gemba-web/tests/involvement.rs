@@ -420,3 +420,135 @@ async fn the_share_of_projects_with_patient_partners_by_team_and_month() {
     let r = api.get(&path, &app.outsider_token).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn engagement_is_the_share_of_staff_taking_part_by_month() {
+    use chrono::Datelike;
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let today = chrono::Utc::now().date_naive();
+    let this_month = chrono::NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap();
+    let months_ago = |n: u32| {
+        this_month
+            .checked_sub_months(chrono::Months::new(n))
+            .unwrap()
+    };
+    let member = common::user_id(&*app.store, "member@a.nhs.uk").await;
+    let board = common::user_id(&*app.store, "board@a.nhs.uk").await;
+    // The member logs a cycle that started two months ago and joins the project's team now;
+    // the patient partner joins too (not staff); the board viewer is on a Ward 7 project and
+    // puts forward an idea this month.
+    app.store
+        .create_pdsa(
+            app.project,
+            &gemba_domain::PdsaFields {
+                title: "Bedside falls plan".into(),
+                start_date: Some(months_ago(2)),
+                ..gemba_domain::PdsaFields::default()
+            },
+            member,
+        )
+        .await
+        .unwrap();
+    for u in [member, app.partner.id] {
+        app.store
+            .add_project_member(app.project, u, u)
+            .await
+            .unwrap();
+    }
+    let ward7 = app.store.create_team(app.org_a, "Ward 7").await.unwrap();
+    let p2 = app
+        .store
+        .create_project(
+            app.org_a,
+            &ProjectFields {
+                team: Some(ward7),
+                ..fields("Discharge letters")
+            },
+            member,
+        )
+        .await
+        .unwrap();
+    app.store
+        .add_project_member(p2, board, board)
+        .await
+        .unwrap();
+    app.store
+        .create_idea(
+            app.org_a,
+            None,
+            &gemba_domain::IdeaText {
+                problem: "Falls data reach the board late".into(),
+                idea: "A weekly count".into(),
+                area: String::new(),
+            },
+            board,
+        )
+        .await
+        .unwrap();
+
+    // By hand: staff are the member and the board viewer (2). Two months ago the member (the
+    // cycle): 1 of 2; last month nobody: 0 of 2; this month both: 2 of 2. Ward 7's staff: the
+    // board viewer: 0 of 1, 0 of 1, 1 of 1.
+    let r = api
+        .get(
+            &format!("/organisations/{}/engagement", app.org_a),
+            &app.member_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["staff"], 2);
+    let shares = |v: &serde_json::Value| -> Vec<(String, i64, i64)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["month"].as_str().unwrap().to_owned(),
+                    m["with"].as_i64().unwrap(),
+                    m["of"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let ym = |d: chrono::NaiveDate| d.format("%Y-%m").to_string();
+    assert_eq!(
+        shares(&r.body["months"]),
+        [
+            (ym(months_ago(2)), 1, 2),
+            (ym(months_ago(1)), 0, 2),
+            (ym(this_month), 2, 2)
+        ]
+    );
+    assert_eq!(r.body["teams"].as_array().unwrap().len(), 1);
+    assert_eq!(r.body["teams"][0]["team_name"], "Ward 7");
+    assert_eq!(r.body["teams"][0]["staff"], 1);
+    assert_eq!(
+        shares(&r.body["teams"][0]["months"]),
+        [
+            (ym(months_ago(2)), 0, 1),
+            (ym(months_ago(1)), 0, 1),
+            (ym(this_month), 1, 1)
+        ]
+    );
+    assert!(r.body["run_chart"]["median"].is_number());
+
+    let (status, html) = app
+        .partner
+        .get(&app, &format!("/orgs/{}/engagement", app.org_a))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("This month: <strong>2 of 2 (100%)</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("Ward 7"));
+    assert!(html.contains("<svg"));
+    let r = api
+        .get(
+            &format!("/organisations/{}/engagement", app.org_a),
+            &app.outsider_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -106,3 +106,16 @@ pub async fn share(
         .await?;
     Ok(Json(gemba_api::involvement::PartnerShareJson::new(&s)))
 }
+
+/// `GET /organisations/{id}/engagement`: the share of the organisation's staff taking part in
+/// improvement by month, for the organisation and each team, with their run charts.
+pub async fn engagement(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<gemba_api::involvement::EngagementJson>, ApiError> {
+    let access = access(&state, &user).await?;
+    let e =
+        gemba_domain::engagement(&access, gemba_domain::OrgId(id), crate::pages::today()).await?;
+    Ok(Json(gemba_api::involvement::EngagementJson::new(&e)))
+}

@@ -175,6 +175,7 @@ api_routes! {
     put "/projects/{id}/involvement" => involvement::set, Do(Action::EditProject);
     get "/me/projects" => involvement::mine, Own;
     get "/organisations/{id}/involvement" => involvement::share, Do(Action::Read);
+    get "/organisations/{id}/engagement" => involvement::engagement, Do(Action::Read);
 }
 
 use crate::Guard::{self, Do, Own, Public};

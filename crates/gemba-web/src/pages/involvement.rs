@@ -27,6 +27,7 @@ page_routes! {
     post "/projects/{id}/involvement" => save, Do(Action::EditProject);
     get "/my-projects" => my_projects_page, Own;
     get "/orgs/{org}/involvement" => share_page, Do(Action::Read);
+    get "/orgs/{org}/engagement" => engagement_page, Do(Action::Read);
 }
 
 /// The roles as people read them, joined ("None recorded" for none).
@@ -470,9 +471,51 @@ async fn share_page(
         @if s.months.is_empty() { p { "No projects yet." } } @else {
             (trend("partner-share", "Share of projects with patient partners", "With patient partners", &s.months, &s.monthly, s.chart.as_ref()))
         }
+        p { a href={ "/orgs/" (org) "/engagement" } { "Staff taking part in improvement" } }
     };
     Ok(layout::page(
         "Projects with patient partners",
+        Some(&user),
+        body,
+    ))
+}
+
+/// `/orgs/{org}/engagement`: the share of the organisation's staff taking part in improvement
+/// by month, for the organisation and each team, as run charts with their Anhøj signals.
+async fn engagement_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(org): Path<String>,
+) -> Result<Markup, PageError> {
+    let (org, _) = org_of(&state, &user, &org, Action::Read)?;
+    let e = gemba_domain::engagement(&user.access(&state), org, super::today()).await?;
+    let name = state
+        .store
+        .org(org)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let latest = e.monthly.last().copied().unwrap_or_default();
+    let body = html! {
+        span class="caption" { (name) }
+        h1 { "Staff taking part in improvement" }
+        p class="lead" { "This month: " strong { (share_words(latest)) } " of the organisation's staff." }
+        p class="hint" { (gemba_api::involvement::ENGAGEMENT_RULE) }
+        h2 { "The organisation" }
+        @if e.months.is_empty() { p { "Nobody has taken part yet." } } @else {
+            (trend("engagement", "Share of staff taking part", "Staff taking part", &e.months, &e.monthly, e.chart.as_ref()))
+        }
+        h2 { "By team" }
+        @if e.teams.is_empty() { p { "No team has staff on its projects yet." } }
+        @for t in &e.teams {
+            h3 { (t.team.name) }
+            p { "This month: " (share_words(t.monthly.last().copied().unwrap_or_default())) "." }
+            (trend(&format!("engagement-team-{}", t.team.id), &format!("Share of {}'s staff taking part", t.team.name), "Staff taking part", &e.months, &t.monthly, t.chart.as_ref()))
+        }
+        p { a href={ "/orgs/" (org) "/involvement" } { "Projects with patient partners" } }
+    };
+    Ok(layout::page(
+        "Staff taking part in improvement",
         Some(&user),
         body,
     ))
