@@ -591,7 +591,7 @@ pub async fn my_projects(access: &Access<'_>) -> Result<Vec<MyProject>, AccessEr
                 .map(|i| i.fields.level)
                 .unwrap_or_default();
             let mut cycles = store.pdsas(id).await?;
-            cycles.sort_by(|a, b| b.fields.start_date.cmp(&a.fields.start_date));
+            cycles.sort_by_key(|c| std::cmp::Reverse(c.fields.start_date));
             let mut measures = Vec::new();
             for m in store.measures(id).await? {
                 let data = store.data(m.id).await?;
@@ -603,7 +603,7 @@ pub async fn my_projects(access: &Access<'_>) -> Result<Vec<MyProject>, AccessEr
                 measures.push((m, PlainSignal::of(chart.as_ref())));
             }
             let mut recent = store.history(id).await?;
-            recent.sort_by(|a, b| b.at.cmp(&a.at));
+            recent.sort_by_key(|e| std::cmp::Reverse(e.at));
             recent.truncate(RECENT_CHANGES);
             out.push(MyProject {
                 project,
@@ -615,7 +615,7 @@ pub async fn my_projects(access: &Access<'_>) -> Result<Vec<MyProject>, AccessEr
             });
         }
     }
-    out.sort_by(|a, b| b.project.updated_at.cmp(&a.project.updated_at));
+    out.sort_by_key(|p| std::cmp::Reverse(p.project.updated_at));
     Ok(out)
 }
 
