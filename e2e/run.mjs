@@ -1188,6 +1188,12 @@ async function adminJourney(browser, base) {
     });
 
     await step("patients and carers on a project; a team member's own view at phone width; projects with patient partners and staff taking part (axe on each)", async () => {
+      await page.goto(`${base}/projects`);
+      await Promise.all([
+        page.waitForURL(/\/projects\/\d+$/),
+        page.getByRole('link', { name: 'Fewer missed doses of time-critical medicines' }).first().click(),
+      ]);
+      const projectUrl = page.url();
       await page.goto(`${projectUrl}/involvement`);
       await page.getByLabel('Level of involvement').selectOption('co_produce');
       await page.getByLabel('Co-designer of changes').check();
