@@ -387,8 +387,8 @@ fn months_json(
 /// The rule of engagement, in words.
 pub const ENGAGEMENT_RULE: &str = "Staff are the organisation's people except patient partners. \
     Taking part in a month: on the team of a project under way that month (from when they \
-    joined it), logging a PDSA cycle (the month it started) or changing one, putting forward \
-    an idea or commenting on one. A team's staff are the staff on the team of one of its \
+    joined it), logging a PDSA cycle (the month it started) or changing one, putting forward, \
+    supporting or commenting on an idea. A team's staff are the staff on the team of one of its \
     projects.";
 
 impl EngagementJson {

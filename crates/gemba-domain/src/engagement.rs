@@ -5,8 +5,8 @@
 //! **Taking part** in a month is any of: being on the team of a project under way that month
 //! (from the month they joined it), logging a PDSA cycle (counted in the month the cycle
 //! started, else the month it was logged) or changing one (the month of the change), putting
-//! forward an idea or commenting on one (the month it was written). Supporting an idea is not
-//! counted: a support carries no date. People relate to teams through projects: a **team's
+//! forward an idea, supporting one or commenting on one (the month it was done; supports given
+//! before they were dated are left out). People relate to teams through projects: a **team's
 //! staff** are the staff on the team of one of its projects; each month's share of a team
 //! counts what they did anywhere in the organisation.
 
@@ -156,6 +156,12 @@ pub async fn engagement(
                 });
             }
         }
+    }
+    for (user, at) in store.org_idea_supports(org).await? {
+        took.push(TookPart {
+            user,
+            on: at.date(),
+        });
     }
     let months = took
         .iter()

@@ -831,4 +831,10 @@ pub trait Store: Send + Sync + 'static {
         &self,
         org: OrgId,
     ) -> Result<Vec<(ProjectId, UserId, NaiveDateTime)>, StoreError>;
+    /// Who supported the organisation's ideas and when, as `(supporter, supported at)`, oldest
+    /// first; supports given before they were dated (migration 0028) are left out.
+    async fn org_idea_supports(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(UserId, NaiveDateTime)>, StoreError>;
 }

@@ -13,3 +13,7 @@ CREATE TABLE project_involvement (
     updated_at  TEXT NOT NULL,
     version     INTEGER NOT NULL DEFAULT 1
 );
+
+-- When each idea was supported, so that supporting an idea counts as taking part in
+-- improvement in its month (issue 13 §5); supports from before this migration stay undated.
+ALTER TABLE idea_supports ADD COLUMN supported_at TEXT;

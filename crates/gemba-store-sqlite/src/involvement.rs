@@ -170,3 +170,25 @@ pub(crate) async fn org_project_members_since(
         })
         .collect()
 }
+
+pub(crate) async fn org_idea_supports(
+    pool: &SqlitePool,
+    org: OrgId,
+) -> Result<Vec<(UserId, NaiveDateTime)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT s.user_id, s.supported_at FROM idea_supports s JOIN ideas i ON i.id = s.idea_id \
+         WHERE i.org_id = ? AND s.supported_at IS NOT NULL ORDER BY s.supported_at, s.user_id",
+    )
+    .bind(org.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                UserId(r.try_get("user_id").map_err(db)?),
+                r.try_get("supported_at").map_err(db)?,
+            ))
+        })
+        .collect()
+}

@@ -1075,6 +1075,13 @@ impl Store for SqliteStore {
     ) -> Result<Vec<(ProjectId, UserId, NaiveDateTime)>, StoreError> {
         involvement::org_project_members_since(&self.pool, org).await
     }
+
+    async fn org_idea_supports(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(UserId, NaiveDateTime)>, StoreError> {
+        involvement::org_idea_supports(&self.pool, org).await
+    }
 }
 
 /// What a file that `gemba demo` would replace holds.

@@ -5349,6 +5349,26 @@ pub async fn patient_and_carer_involvement(store: &dyn Store) {
         .await
         .unwrap()
         .is_empty());
+    // Supports of each organisation's ideas, dated.
+    let idea = store
+        .create_idea(
+            a.org,
+            None,
+            &IdeaText {
+                problem: "Call bells out of reach".into(),
+                idea: "Clip them to the bed rail".into(),
+                area: String::new(),
+            },
+            a.user,
+        )
+        .await
+        .unwrap();
+    assert!(store.org_idea_supports(a.org).await.unwrap().is_empty());
+    store.set_idea_support(idea, b.user, true).await.unwrap();
+    let supports = store.org_idea_supports(a.org).await.unwrap();
+    assert_eq!(supports.len(), 1);
+    assert_eq!(supports[0].0, b.user);
+    assert!(store.org_idea_supports(b.org).await.unwrap().is_empty());
     // A deleted project's involvement is neither read nor written.
     store.delete_project(a.project, None, a.user).await.unwrap();
     assert_eq!(store.involvement(a.project).await.unwrap(), None);

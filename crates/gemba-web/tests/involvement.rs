@@ -435,9 +435,9 @@ async fn engagement_is_the_share_of_staff_taking_part_by_month() {
     };
     let member = common::user_id(&*app.store, "member@a.nhs.uk").await;
     let board = common::user_id(&*app.store, "board@a.nhs.uk").await;
-    // The member logs a cycle that started two months ago and joins the project's team now;
-    // the patient partner joins too (not staff); the board viewer is on a Ward 7 project and
-    // puts forward an idea this month.
+    // The member logs a cycle that started two months ago, joins the project's team now and is
+    // on a Ward 7 project; the patient partner joins too (not staff); the board viewer only
+    // supports an idea, this month.
     app.store
         .create_pdsa(
             app.project,
@@ -470,10 +470,11 @@ async fn engagement_is_the_share_of_staff_taking_part_by_month() {
         .await
         .unwrap();
     app.store
-        .add_project_member(p2, board, board)
+        .add_project_member(p2, member, member)
         .await
         .unwrap();
-    app.store
+    let idea = app
+        .store
         .create_idea(
             app.org_a,
             None,
@@ -482,14 +483,15 @@ async fn engagement_is_the_share_of_staff_taking_part_by_month() {
                 idea: "A weekly count".into(),
                 area: String::new(),
             },
-            board,
+            app.partner.id,
         )
         .await
         .unwrap();
+    app.store.set_idea_support(idea, board, true).await.unwrap();
 
     // By hand: staff are the member and the board viewer (2). Two months ago the member (the
-    // cycle): 1 of 2; last month nobody: 0 of 2; this month both: 2 of 2. Ward 7's staff: the
-    // board viewer: 0 of 1, 0 of 1, 1 of 1.
+    // cycle): 1 of 2; last month nobody: 0 of 2; this month both (the member on the teams, the
+    // board viewer's support): 2 of 2. Ward 7's staff: the member: 1 of 1, 0 of 1, 1 of 1.
     let r = api
         .get(
             &format!("/organisations/{}/engagement", app.org_a),
@@ -526,7 +528,7 @@ async fn engagement_is_the_share_of_staff_taking_part_by_month() {
     assert_eq!(
         shares(&r.body["teams"][0]["months"]),
         [
-            (ym(months_ago(2)), 0, 1),
+            (ym(months_ago(2)), 1, 1),
             (ym(months_ago(1)), 0, 1),
             (ym(this_month), 1, 1)
         ]
