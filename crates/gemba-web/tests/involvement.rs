@@ -175,6 +175,16 @@ async fn involvement_through_the_api() {
     assert_eq!(r.body["version"], 0);
     assert_eq!(r.body["partnered"], false);
     assert_eq!(r.etag.as_deref(), Some("\"0\""));
+    // An If-Match naming a version it never had: 412 with the record as stored, ETag "0".
+    let r = api
+        .send(
+            api.req(Method::PUT, &path, Some(&app.member_token))
+                .header("If-Match", "\"1\"")
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+    assert_eq!(r.etag.as_deref(), Some("\"0\""));
 
     // Every problem by field.
     let r = api
