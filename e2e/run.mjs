@@ -1272,6 +1272,46 @@ async function adminJourney(browser, base) {
       await page.goto(`${base}/`);
       await page.getByRole('heading', { name: 'For you' }).waitFor();
       await axeCheck(page, 'Dashboard with "for you" (/)');
+    await step("patients and carers on a project; a team member's own view at phone width; projects with patient partners and staff taking part (axe on each)", async () => {
+      await page.goto(`${base}/projects`);
+      await Promise.all([
+        page.waitForURL(/\/projects\/\d+$/),
+        page.getByRole('link', { name: 'Fewer missed doses of time-critical medicines' }).first().click(),
+      ]);
+      const projectUrl = page.url();
+      await page.goto(`${projectUrl}/involvement`);
+      await page.getByLabel('Level of involvement').selectOption('co_produce');
+      await page.getByLabel('Co-designer of changes').check();
+      await page.getByLabel('Carer representative').check();
+      await Promise.all([
+        page.waitForURL((u) => new URL(u).search === '?saved=1'),
+        page.getByRole('button', { name: 'Save', exact: true }).click(),
+      ]);
+      await axeCheck(page, 'Patients and carers (/projects/{id}/involvement)');
+      await page.goto(projectUrl);
+      await page.getByText('This project counts as one with patient partners.').waitFor();
+      await page.getByRole('link', { name: 'Projects with patient partners across the organisation' }).click();
+      await page.getByRole('heading', { name: 'Projects with patient partners', level: 1 }).waitFor();
+      await axeCheck(page, 'Projects with patient partners (/orgs/{id}/involvement)');
+      await page.getByRole('link', { name: 'Staff taking part in improvement' }).click();
+      await page.getByRole('heading', { name: 'Staff taking part in improvement', level: 1 }).waitFor();
+      await axeCheck(page, 'Staff taking part (/orgs/{id}/engagement)');
+      // Nia, on the project's team, reads her own view on her phone.
+      const phone = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: phoneStorage });
+      try {
+        const p = await phone.newPage();
+        await p.goto(`${base}/my-projects`);
+        await p.getByRole('heading', { name: 'Your projects', level: 1 }).waitFor();
+        await p.getByRole('link', { name: 'Fewer missed doses of time-critical medicines' }).first().waitFor();
+        const r = await phoneWidth(p);
+        check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px /my-projects scrolls sideways (${r.scrollWidth} px)`);
+        await axeCheck(p, 'Your projects at phone width (/my-projects)');
+        await p.goto(`${base}/orgs/${new URL(page.url()).pathname.split('/')[2]}/engagement`);
+        const e = await phoneWidth(p);
+        check(e.scrollWidth <= e.clientWidth, `at ${PHONE.width} px the engagement page scrolls sideways (${e.scrollWidth} px)`);
+      } finally {
+        await phone.close();
+      }
     });
 
     await step(`phone size (${PHONE.width}×${PHONE.height}): the admin pages do not overflow`, async () => {

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod for_you;
 pub mod ideas;
+pub mod involvement;
 pub mod progress;
 pub mod report;
 pub mod spread;

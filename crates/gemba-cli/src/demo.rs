@@ -268,7 +268,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
         "Director of Midwifery",
         &["patient experience", "co-design"],
     )?;
-    store.create_project(riverside, &f, partner).await?;
+    let parents = store.create_project(riverside, &f, partner).await?;
 
     let f = fields(
         "Pressure ulcer prevention in the community",
@@ -341,6 +341,8 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     .await?;
     across_the_system(store, northfield, district, &users).await?;
     staff_ideas(store, riverside, ward7, &users).await?;
+    patient_involvement(store, [falls_id, ed_id, parents], &users).await?;
+    hydration_rounds(store, riverside, ward7, &users).await?;
     falls_value(store, falls_id, nurse, users[7]).await?;
     Ok(())
 }
@@ -520,6 +522,147 @@ async fn staff_ideas(
     gemba_domain::set_response_target(&admin, riverside, "7", Version(0))
         .await
         .map_err(|e| anyhow::anyhow!("demo response target: {e}"))?;
+    Ok(())
+}
+
+/// How patients and carers take part in Riverside's projects: the falls project is co-produced
+/// with Pat Partner (on its team) and a carer since 14 months ago; the new parents' leaflet
+/// involves parents as co-designers and reviewers since 5 months ago; the emergency department
+/// consults patients (its surveys) since 10 months ago. The others record none yet.
+async fn patient_involvement(
+    store: &dyn Store,
+    [falls, ed, parents]: [ProjectId; 3],
+    users: &[UserId],
+) -> Result<()> {
+    let coach = gemba_domain::Access::load(store, users[1]).await?;
+    let today = chrono::Utc::now().date_naive();
+    let this_month = date(today.year(), today.month(), 1);
+    let ago = |months: u32| {
+        this_month
+            .checked_sub_months(chrono::Months::new(months))
+            .unwrap_or(this_month)
+            .to_string()
+    };
+    let records = [
+        (
+            falls,
+            "co_produce",
+            vec![
+                "team_member",
+                "co_designer",
+                "tests_changes",
+                "carer_representative",
+            ],
+            "Pat Partner, whose father fell on the ward, has been on the team from the start; a \
+             carer from the Ward 7 relatives' group co-designed the bedside falls plan with us.",
+            ago(14),
+        ),
+        (
+            ed,
+            "consult",
+            vec!["shares_experience"],
+            "Monthly waiting-room surveys and two patient stories at the launch event.",
+            ago(10),
+        ),
+        (
+            parents,
+            "involve",
+            vec!["co_designer", "reviews_materials"],
+            "Six parents from the maternity voices partnership rewrite the leaflet with us.",
+            ago(5),
+        ),
+    ];
+    for (project, level, roles, note, since) in records {
+        let draft = gemba_domain::InvolvementDraft {
+            level: Some(level.into()),
+            roles: Some(roles.into_iter().map(str::to_owned).collect()),
+            note: Some(note.into()),
+            since: Some(since),
+        };
+        gemba_domain::set_involvement(&coach, project, &draft, Version(0), today)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo involvement: {e}"))?;
+    }
+    Ok(())
+}
+
+/// A current Riverside project for engagement and involvement over the last 14 months: hydration
+/// rounds on Ward 7, a PDSA cycle started every month (logged in turn by the nurse, the coach
+/// and the admin, some months two), with Pat Partner on its team testing the changes with
+/// patients ("involve").
+async fn hydration_rounds(
+    store: &dyn Store,
+    riverside: OrgId,
+    ward7: TeamId,
+    users: &[UserId],
+) -> Result<()> {
+    let (admin, coach, nurse, partner) = (users[0], users[1], users[2], users[3]);
+    let f = fields(
+        "Hydration rounds on Ward 7",
+        "Older patients on Ward 7 drink too little between meals, and urinary infections and \
+         falls follow.",
+        "Every patient on Ward 7 offered a drink at least every 2 hours, 9 days in 10, by next \
+         spring",
+        ProjectStatus::Testing,
+        ward7,
+        "Chief Nurse",
+        &["nutrition", "harm free care"],
+    )?;
+    let project = store.create_project(riverside, &f, nurse).await?;
+    for person in [nurse, partner] {
+        store.add_project_member(project, person, coach).await?;
+    }
+    let today = chrono::Utc::now().date_naive();
+    let this_month = date(today.year(), today.month(), 1);
+    let loggers = [nurse, coach, admin];
+    for k in (1..=14u32).rev() {
+        let start = this_month
+            .checked_sub_months(chrono::Months::new(k))
+            .unwrap_or(this_month)
+            .with_day(3)
+            .unwrap_or(this_month);
+        let mut by = vec![loggers[(k % 3) as usize]];
+        if k % 4 == 0 {
+            by.push(loggers[((k + 1) % 3) as usize]);
+        }
+        for (n, who) in by.into_iter().enumerate() {
+            store
+                .create_pdsa(
+                    project,
+                    &PdsaFields {
+                        title: format!(
+                            "Drinks round test {}{}",
+                            15 - k,
+                            if n > 0 { " (night shift)" } else { "" }
+                        ),
+                        start_date: Some(start),
+                        objective: "Can every patient be offered a drink every 2 hours?".into(),
+                        prediction: "Drinks offered on 8 rounds in 10.".into(),
+                        plan: "One bay, one week, a tick sheet by the bed.".into(),
+                        scale: "One bay".into(),
+                        ..PdsaFields::default()
+                    },
+                    who,
+                )
+                .await?;
+        }
+    }
+    let coach_access = gemba_domain::Access::load(store, coach).await?;
+    let draft = gemba_domain::InvolvementDraft {
+        level: Some("involve".into()),
+        roles: Some(vec!["team_member".into(), "tests_changes".into()]),
+        note: Some(
+            "Pat Partner tries each drinks round with patients in bay 2 and tells us what \
+                    they said."
+                .into(),
+        ),
+        since: this_month
+            .checked_sub_months(chrono::Months::new(14))
+            .map(|d| d.to_string()),
+    };
+    gemba_domain::set_involvement(&coach_access, project, &draft, Version(0), today)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo involvement: {e}"))?;
     Ok(())
 }
 
@@ -1788,5 +1931,70 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(mine.len(), 1);
+    }
+
+    /// Issue 13 §3 and §5: Riverside's projects record how patients and carers take part (the
+    /// falls project co-produced with Pat Partner on its team), Pat Partner has their own view,
+    /// and the share of projects with patient partners and the engagement of staff both have at
+    /// least 12 months of trend with a run chart.
+    #[tokio::test]
+    async fn the_demo_shows_patient_involvement_and_engagement() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        let riverside = OrgId(1);
+        let today = chrono::Utc::now().date_naive();
+        let partner = store
+            .user_by_email(&Email::parse(DEMO_USERS[3].0).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let access = gemba_domain::Access::load(&store, partner.id)
+            .await
+            .unwrap();
+        let projects = store.projects(riverside).await.unwrap();
+        let falls = projects
+            .iter()
+            .find(|p| p.title == "Fewer falls on Ward 7")
+            .unwrap();
+        let falls = gemba_domain::project_involvement(&access, falls.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            falls.involvement.fields.level,
+            gemba_domain::InvolvementLevel::CoProduce
+        );
+        assert_eq!(falls.patient_partners.len(), 1);
+        let mine = gemba_domain::my_projects(&access).await.unwrap();
+        let titles: Vec<&str> = mine.iter().map(|p| p.project.title.as_str()).collect();
+        assert!(titles.contains(&"Fewer falls on Ward 7"), "{titles:?}");
+        assert!(titles.contains(&"Hydration rounds on Ward 7"), "{titles:?}");
+        assert!(mine
+            .iter()
+            .any(|p| !p.cycles.is_empty() && !p.recent.is_empty()));
+
+        let share = gemba_domain::partner_share(&access, riverside, today)
+            .await
+            .unwrap();
+        assert!(share.months.len() >= 12, "{}", share.months.len());
+        assert!(share.chart.is_some());
+        assert!(share.overall.with >= 2, "{:?}", share.overall);
+        let engaged = gemba_domain::engagement(&access, riverside, today)
+            .await
+            .unwrap();
+        assert!(engaged.months.len() >= 12);
+        let last_14: Vec<usize> = engaged
+            .monthly
+            .iter()
+            .rev()
+            .take(15)
+            .map(|s| s.with)
+            .collect();
+        assert!(last_14.iter().all(|w| *w >= 1), "{last_14:?}");
+        assert!(engaged.chart.as_ref().is_some_and(|c| c.runs.is_some()));
+        assert!(engaged
+            .teams
+            .iter()
+            .any(|t| t.team.name == "Ward 7 (Frailty)"));
     }
 }

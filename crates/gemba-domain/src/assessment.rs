@@ -411,7 +411,9 @@ pub struct BoardMeasureFacts {
 pub struct TeamFacts {
     /// Who is on the team.
     pub members: Vec<UserId>,
-    /// Whether a patient partner (someone with that role in the organisation) is on it.
+    /// Whether the project has patient partners ([`crate::partnered`]): a patient partner
+    /// (someone with that role in the organisation) is on the team, or patients and carers are
+    /// involved at "involve" or "co-produce".
     pub patient_partner: bool,
 }
 
@@ -433,7 +435,8 @@ pub struct Evidence {
     pub people_in_teams: usize,
     /// Active projects ([`is_active`]).
     pub active_projects: usize,
-    /// Active projects whose team has a patient partner.
+    /// Active projects with patient partners (a patient partner on the team, or involvement at
+    /// "involve" or "co-produce": [`crate::partnered`]).
     pub with_patient_partner: usize,
     /// Strategic priorities the organisation's projects may serve (its own and its system's).
     pub priorities: usize,
@@ -521,7 +524,7 @@ impl Evidence {
                 self.active_projects,
                 ("active project", "active projects"),
                 ("has", "have"),
-                "a patient partner in the team",
+                "patient partners (on the team, or patients involved at \u{201c}involve\u{201d} or \u{201c}co-produce\u{201d})",
             ),
             Dimension::SystematicApproach => format!(
                 "{} active {} serving {} strategic {}.",
@@ -721,8 +724,7 @@ pub fn disagreement(dimension: Dimension, median: f64, e: &Evidence) -> Option<S
                 Some(format!("{rated}, but there are no active projects"))
             } else if high && s < PARTNERS_WEAK {
                 Some(format!(
-                    "{rated}, but only {} of {} active projects ({}%) {} a patient partner \
-                     in the team",
+                    "{rated}, but only {} of {} active projects ({}%) {} patient partners",
                     e.with_patient_partner,
                     e.active_projects,
                     percent(e.with_patient_partner, e.active_projects),
@@ -730,8 +732,8 @@ pub fn disagreement(dimension: Dimension, median: f64, e: &Evidence) -> Option<S
                 ))
             } else if low && e.active_projects > 0 && s >= PARTNERS_STRONG {
                 Some(format!(
-                    "{rated}, but {} of {} active projects ({}%) {} a patient partner in \
-                     the team: the evidence suggests more",
+                    "{rated}, but {} of {} active projects ({}%) {} patient partners: the \
+                     evidence suggests more",
                     e.with_patient_partner,
                     e.active_projects,
                     percent(e.with_patient_partner, e.active_projects),
@@ -976,7 +978,7 @@ mod tests {
         // 1 of 4 = 25% < 50%.
         assert_eq!(
             disagreement(Dimension::PatientInvolvement, 4.0, &e).as_deref(),
-            Some("Rated Established, but only 1 of 4 active projects (25%) has a patient partner in the team")
+            Some("Rated Established, but only 1 of 4 active projects (25%) has patient partners")
         );
         let partnered = Evidence {
             with_patient_partner: 3,
@@ -1086,7 +1088,8 @@ mod tests {
         );
         assert_eq!(
             e.summary(Dimension::PatientInvolvement),
-            "1 of 2 active projects (50%) has a patient partner in the team."
+            "1 of 2 active projects (50%) has patient partners (on the team, or patients \
+             involved at \u{201c}involve\u{201d} or \u{201c}co-produce\u{201d})."
         );
         assert_eq!(
             e.summary(Dimension::SystematicApproach),

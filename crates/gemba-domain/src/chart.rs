@@ -94,6 +94,31 @@ pub fn measure_chart(
     })
 }
 
+/// The run chart of a share by month: `counts` holds, for each month in order, how many of how
+/// many (`(with, of)`); a month of none (`of` = 0) is a gap. The share is a proportion shown
+/// as a percentage, judged by the engine's Anhøj runs analysis around its median; a higher
+/// share is better.
+pub fn share_run_chart(counts: &[(usize, usize)]) -> Result<ChartResult, SpcError> {
+    let mut options = ChartOptions::new(gemba_spc::ChartType::Run);
+    options.improvement = gemba_spc::Improvement::Increase;
+    let numerators: Vec<Option<f64>> = counts
+        .iter()
+        .map(|&(with, of)| (of > 0).then_some(with as f64))
+        .collect();
+    let denominators: Vec<Option<f64>> = counts
+        .iter()
+        .map(|&(_, of)| (of > 0).then_some(of as f64))
+        .collect();
+    Ok(analyse(
+        Data::Ratios {
+            numerators: &numerators,
+            denominators: &denominators,
+        },
+        &options,
+    )?
+    .scaled(100.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -153,6 +153,12 @@ pub enum Field {
     CashReleasing,
     /// Whether a value entry recurs every year or is one-off.
     Recurrence,
+    /// How far patients and carers are involved in a project (the ladder of engagement).
+    Involvement,
+    /// The roles patients and carers play in a project.
+    PatientRoles,
+    /// Since when patients and carers have been involved in a project at its level.
+    InvolvedSince,
     /// The organisation something is done in (adopting a change package).
     Organisation,
     /// A measure, chosen by its id (the spread view's shared measure).
@@ -163,7 +169,7 @@ pub enum Field {
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 76] = [
+    pub const ALL: [Field; 79] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -237,6 +243,9 @@ impl Field {
         Field::Hours,
         Field::CashReleasing,
         Field::Recurrence,
+        Field::Involvement,
+        Field::PatientRoles,
+        Field::InvolvedSince,
         Field::Organisation,
         Field::Measure,
         Field::Periods,
@@ -319,6 +328,9 @@ impl Field {
             Field::Hours => "hours",
             Field::CashReleasing => "cash_releasing",
             Field::Recurrence => "recurrence",
+            Field::Involvement => "level",
+            Field::PatientRoles => "patient_roles",
+            Field::InvolvedSince => "involved_since",
             Field::Organisation => "organisation_id",
             Field::Measure => "measure_id",
             Field::Periods => "periods",

@@ -13,6 +13,7 @@ mod closing;
 mod draft;
 mod duplicates;
 mod email;
+mod engagement;
 mod entry;
 mod event;
 mod field;
@@ -21,6 +22,7 @@ pub mod history;
 mod idea;
 mod idea_lineage;
 mod idea_response;
+mod involvement;
 pub mod limits;
 mod model;
 mod period;
@@ -30,6 +32,7 @@ mod progress;
 mod report;
 mod search;
 mod self_assessment;
+mod share;
 mod spread;
 mod store;
 mod system;
@@ -49,7 +52,7 @@ pub use assessment::{
     PARTNERS_STRONG, PARTNERS_WEAK, RATED_HIGH, RATED_LOW, SPC_STRONG, STAFF_STRONG, STAFF_WEAK,
 };
 pub use board::{move_on_board, place_on_board, set_report_sections, take_off_board, BoardError};
-pub use chart::{measure_chart, Annotation, MeasureChart};
+pub use chart::{measure_chart, share_run_chart, Annotation, MeasureChart};
 pub use closing::{
     change_package, library, may_sum_up, write_closing_summary, AdoptedChange, ClosingDraft,
     ClosingSummary, ClosingText, LibraryEntry,
@@ -68,6 +71,7 @@ pub use email::{
     email_subject, outbox, retry_delay, Outbox, OutboxEmail, MAX_ATTEMPTS, OUTBOX_LIMIT,
     SUBJECT_CHARS,
 };
+pub use engagement::{engagement, monthly_engagement, Engagement, TeamEngagement, TookPart};
 pub use entry::{
     check_entries, doc_example_measure, DoubtReason, EntryCheck, EntryDoubt, EntryField,
     EntryProblem, EntryRefusal, EntryRow,
@@ -92,6 +96,11 @@ pub use idea_lineage::{
 pub use idea_response::{
     days_between, response_target, response_times, responses, set_response_target, ResponseTarget,
     ResponseTimes, TeamResponses, MAX_TARGET_DAYS, MIN_TARGET_DAYS,
+};
+pub use involvement::{
+    involvement_records, my_projects, partnered, project_involvement, roles_text, set_involvement,
+    Involvement, InvolvementDraft, InvolvementFields, InvolvementLevel, MyProject, PatientRole,
+    PlainSignal, ProjectInvolvement, RECENT_CHANGES,
 };
 pub use model::*;
 pub use period::{locate, Period, Position};
@@ -124,6 +133,10 @@ pub use search::{
 pub use self_assessment::{
     assessment_view, compare_assessments, gather_evidence, rate_board, start_assessment,
     AssessmentError, AssessmentView, Comparison,
+};
+pub use share::{
+    current_partner_share, month_end, month_of, monthly_partner_share, months_between,
+    partner_dates, partner_share, PartnerShare, ProjectDates, Share, SHARE_MONTHS,
 };
 pub use spread::{
     adopt, adopt_choices, adopted_measure, adopted_project, adoption_links, align, funnel_type,

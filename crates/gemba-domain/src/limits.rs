@@ -30,3 +30,5 @@ pub const VALUE_METHOD: usize = 2_000;
 pub const VALUE_PENCE: i64 = 100_000_000_000;
 /// The most hours one value entry may release.
 pub const VALUE_HOURS: f64 = 1_000_000.0;
+/// The note on how patients and carers are involved in a project.
+pub const INVOLVEMENT_NOTE: usize = 2_000;

@@ -122,6 +122,7 @@ pub async fn gather_evidence(
         });
     }
     let people = store.org_members(org).await?;
+    let involvement = store.org_involvement(org).await?;
     let mut teams = Vec::new();
     for p in store.projects(org).await? {
         if p.kind != ProjectKind::Improvement || !is_active(p.status) {
@@ -133,11 +134,19 @@ pub async fn gather_evidence(
             .into_iter()
             .map(|u| u.id)
             .collect();
-        let patient_partner = members.iter().any(|m| {
+        let on_team = members.iter().any(|m| {
             people
                 .iter()
                 .any(|(u, r)| u.id == *m && *r == Role::PatientPartner)
         });
+        // The share of projects with patient partners counts involvement at "involve" or
+        // "co-produce" too (issue 13 §3): the same rule here.
+        let level = involvement
+            .iter()
+            .find(|i| i.project == p.id)
+            .map(|i| i.fields.level)
+            .unwrap_or_default();
+        let patient_partner = crate::involvement::partnered(level, on_team);
         teams.push(TeamFacts {
             members,
             patient_partner,

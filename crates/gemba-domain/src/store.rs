@@ -30,6 +30,7 @@ use crate::history::HistoryEntry;
 use crate::idea::{Idea, IdeaComment, IdeaText, NewNotification, Notification, Triage};
 use crate::idea_lineage::{Became, IdeaInto};
 use crate::idea_response::ResponseTarget;
+use crate::involvement::{Involvement, InvolvementFields};
 use crate::model::*;
 use crate::priority::{Priority, PriorityScope, PriorityText};
 use crate::progress::{ProgressOverride, Score};
@@ -893,4 +894,32 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes a value entry for good, at `expected` when given (`Stale` otherwise, `Missing`
     /// when gone).
     async fn delete_value(&self, id: ValueId, expected: Option<Version>) -> Result<(), StoreError>;
+    /// How patients and carers are involved in a live project, once recorded (`None` before).
+    async fn involvement(&self, project: ProjectId) -> Result<Option<Involvement>, StoreError>;
+    /// Records how patients and carers are involved in a live project, by `by`, only while its
+    /// involvement is at `expected` (`Version(0)`: not recorded yet), else `Stale`; with one
+    /// history record per changed field ([`crate::involvement_records`]) in the same
+    /// transaction. Returns the new version (unchanged when nothing changed); `Missing` for a
+    /// project that is not live.
+    async fn set_involvement(
+        &self,
+        project: ProjectId,
+        fields: &InvolvementFields,
+        expected: Version,
+        by: UserId,
+    ) -> Result<Version, StoreError>;
+    /// The recorded involvement of every live project of an organisation, by project id.
+    async fn org_involvement(&self, org: OrgId) -> Result<Vec<Involvement>, StoreError>;
+    /// The team members of every live project of an organisation with when each joined, as
+    /// `(project, member, added at)`, by project then member.
+    async fn org_project_members_since(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(ProjectId, UserId, NaiveDateTime)>, StoreError>;
+    /// Who supported the organisation's ideas and when, as `(supporter, supported at)`, oldest
+    /// first; supports given before they were dated (migration 0028) are left out.
+    async fn org_idea_supports(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(UserId, NaiveDateTime)>, StoreError>;
 }

@@ -191,12 +191,15 @@ pub(crate) async fn set_idea_support(
     supports: bool,
 ) -> Result<(), StoreError> {
     if supports {
-        sqlx::query("INSERT OR IGNORE INTO idea_supports (idea_id, user_id) VALUES (?, ?)")
-            .bind(id.0)
-            .bind(user.0)
-            .execute(pool)
-            .await
-            .map_err(missing(format!("the idea {id}")))?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO idea_supports (idea_id, user_id, supported_at) VALUES (?, ?, ?)",
+        )
+        .bind(id.0)
+        .bind(user.0)
+        .bind(now())
+        .execute(pool)
+        .await
+        .map_err(missing(format!("the idea {id}")))?;
     } else {
         sqlx::query("DELETE FROM idea_supports WHERE idea_id = ? AND user_id = ?")
             .bind(id.0)

@@ -51,6 +51,7 @@ mod error;
 mod events;
 mod history;
 mod ideas;
+mod involvement;
 mod measures;
 mod members;
 mod owner;
@@ -1152,6 +1153,38 @@ impl Store for SqliteStore {
 
     async fn delete_value(&self, id: ValueId, expected: Option<Version>) -> Result<(), StoreError> {
         value::delete_value(&self.pool, id, expected).await
+    }
+
+    async fn involvement(&self, project: ProjectId) -> Result<Option<Involvement>, StoreError> {
+        involvement::involvement(&self.pool, project).await
+    }
+
+    async fn set_involvement(
+        &self,
+        project: ProjectId,
+        fields: &InvolvementFields,
+        expected: Version,
+        by: UserId,
+    ) -> Result<Version, StoreError> {
+        involvement::set_involvement(&self.pool, project, fields, expected, by).await
+    }
+
+    async fn org_involvement(&self, org: OrgId) -> Result<Vec<Involvement>, StoreError> {
+        involvement::org_involvement(&self.pool, org).await
+    }
+
+    async fn org_project_members_since(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(ProjectId, UserId, NaiveDateTime)>, StoreError> {
+        involvement::org_project_members_since(&self.pool, org).await
+    }
+
+    async fn org_idea_supports(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(UserId, NaiveDateTime)>, StoreError> {
+        involvement::org_idea_supports(&self.pool, org).await
     }
 }
 

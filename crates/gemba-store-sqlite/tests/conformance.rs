@@ -932,6 +932,47 @@ async fn upgrade_to_idea_lineage_starts_with_none_and_email_off() {
     store.close().await;
 }
 
+/// A database made before migration 0028: its projects have no involvement recorded ("none
+/// yet"); it can be recorded after.
+#[tokio::test]
+async fn upgrade_to_involvement_starts_with_none() {
+    let (dir, _, mut conn) = database_before(28).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'member')",
+        "INSERT INTO projects (id, org_id, title, problem, aim, method, status, sponsor, \
+         created_at, updated_at) VALUES (1, 1, 'Falls', '', '', '', 'testing', '', \
+         '2025-01-02 03:04:05', '2025-01-02 03:04:06')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert_eq!(store.involvement(ProjectId(1)).await.unwrap(), None);
+    assert!(store.org_involvement(OrgId(1)).await.unwrap().is_empty());
+    let fields = InvolvementFields {
+        level: InvolvementLevel::Involve,
+        ..InvolvementFields::default()
+    };
+    store
+        .set_involvement(ProjectId(1), &fields, Version(0), UserId(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .involvement(ProjectId(1))
+            .await
+            .unwrap()
+            .unwrap()
+            .fields,
+        fields
+    );
+    store.close().await;
+}
+
 /// A database made before migration 0017: its projects have no progress override, its
 /// organisations flag stalled work after the default 6 weeks and its cycles have no scale; an
 /// override can then be set.

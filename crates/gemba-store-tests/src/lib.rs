@@ -82,6 +82,7 @@ macro_rules! conformance {
             an_idea_becomes_a_project_or_a_change_idea_with_its_lineage,
             notifications_go_into_the_email_outbox_only_while_email_is_on,
             value_entries_confirmations_and_versions,
+            patient_and_carer_involvement,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -5584,4 +5585,123 @@ pub async fn value_entries_confirmations_and_versions(store: &dyn Store) {
         store.create_value(a.project, &potential, a.user).await,
         Err(StoreError::Missing(_))
     ));
+}
+
+/// A project's involvement: none until recorded, then written with a check of its version
+/// (0 before the first), one history record per changed field, nothing written when nothing
+/// changed; each organisation reads its own projects' involvement and members with when they
+/// joined; a deleted project's is not read.
+pub async fn patient_and_carer_involvement(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Eastgate Hospitals", "ben@east.nhs.uk").await;
+    assert_eq!(store.involvement(a.project).await.unwrap(), None);
+    let fields = InvolvementFields {
+        level: InvolvementLevel::CoProduce,
+        roles: vec![PatientRole::TeamMember, PatientRole::CarerRepresentative],
+        note: "Two carers on the team".into(),
+        since: NaiveDate::from_ymd_opt(2025, 10, 1),
+    };
+    // Not recorded yet: only version 0 may write.
+    let stale = store
+        .set_involvement(a.project, &fields, Version(1), a.user)
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    let v = store
+        .set_involvement(a.project, &fields, Version(0), a.user)
+        .await
+        .unwrap();
+    assert_eq!(v, Version(1));
+    let got = store.involvement(a.project).await.unwrap().unwrap();
+    assert_eq!(got.fields, fields);
+    assert_eq!(got.version, Version(1));
+    assert_eq!(got.by.as_ref().map(|u| u.id), Some(a.user));
+    assert!(got.at.is_some());
+    let changed: Vec<Option<Field>> = store
+        .history(a.project)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|e| match &e.what {
+            HistoryWhat::Record(r) => Some(r.field),
+            _ => None,
+        })
+        .filter(|f| {
+            matches!(
+                f,
+                Some(Field::Involvement | Field::PatientRoles | Field::Note | Field::InvolvedSince)
+            )
+        })
+        .collect();
+    assert_eq!(changed.len(), 4, "{changed:?}");
+    // The same again changes nothing and writes no history.
+    assert_eq!(
+        store
+            .set_involvement(a.project, &fields, Version(1), a.user)
+            .await
+            .unwrap(),
+        Version(1)
+    );
+    let before = store.history(a.project).await.unwrap().len();
+    let lower = InvolvementFields {
+        level: InvolvementLevel::Consult,
+        ..fields.clone()
+    };
+    assert_eq!(
+        store
+            .set_involvement(a.project, &lower, Version(1), a.user)
+            .await
+            .unwrap(),
+        Version(2)
+    );
+    assert_eq!(store.history(a.project).await.unwrap().len(), before + 1);
+    let stale = store
+        .set_involvement(a.project, &fields, Version(1), a.user)
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    // Each organisation's own.
+    let listed = store.org_involvement(a.org).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].project, a.project);
+    assert_eq!(listed[0].fields.level, InvolvementLevel::Consult);
+    assert!(store.org_involvement(b.org).await.unwrap().is_empty());
+    store
+        .add_project_member(a.project, a.user, a.user)
+        .await
+        .unwrap();
+    let members = store.org_project_members_since(a.org).await.unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!((members[0].0, members[0].1), (a.project, a.user));
+    assert!(store
+        .org_project_members_since(b.org)
+        .await
+        .unwrap()
+        .is_empty());
+    // Supports of each organisation's ideas, dated.
+    let idea = store
+        .create_idea(
+            a.org,
+            None,
+            &IdeaText {
+                problem: "Call bells out of reach".into(),
+                idea: "Clip them to the bed rail".into(),
+                area: String::new(),
+            },
+            a.user,
+        )
+        .await
+        .unwrap();
+    assert!(store.org_idea_supports(a.org).await.unwrap().is_empty());
+    store.set_idea_support(idea, b.user, true).await.unwrap();
+    let supports = store.org_idea_supports(a.org).await.unwrap();
+    assert_eq!(supports.len(), 1);
+    assert_eq!(supports[0].0, b.user);
+    assert!(store.org_idea_supports(b.org).await.unwrap().is_empty());
+    // A deleted project's involvement is neither read nor written.
+    store.delete_project(a.project, None, a.user).await.unwrap();
+    assert_eq!(store.involvement(a.project).await.unwrap(), None);
+    assert!(store.org_involvement(a.org).await.unwrap().is_empty());
+    let gone = store
+        .set_involvement(a.project, &fields, Version(2), a.user)
+        .await;
+    assert!(matches!(gone, Err(StoreError::Missing(_))), "{gone:?}");
 }

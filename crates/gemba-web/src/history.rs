@@ -267,6 +267,9 @@ fn field_noun(f: Field) -> &'static str {
         Field::Hours => "the hours released",
         Field::CashReleasing => "whether it releases cash",
         Field::Recurrence => "whether it recurs",
+        Field::Involvement => "how patients and carers are involved",
+        Field::PatientRoles => "the roles patients and carers play",
+        Field::InvolvedSince => "since when patients and carers are involved",
         Field::Organisation => "the organisation",
         Field::Measure => "the measure",
         Field::Periods => "the periods",
@@ -292,6 +295,15 @@ fn value(f: Field, v: Option<&str>) -> String {
             .ok()
             .and_then(|n| Multiplier::new(n).ok())
             .map_or_else(|| v.to_owned(), |m| m.to_string()),
+        Field::Involvement => gemba_domain::InvolvementLevel::parse(v)
+            .map_or_else(|| v.to_owned(), |l| l.label().to_lowercase()),
+        Field::PatientRoles => v
+            .split(',')
+            .map(|r| gemba_domain::PatientRole::parse(r).map_or(r, |r| r.label()))
+            .collect::<Vec<_>>()
+            .join(", ")
+            .to_lowercase(),
+        Field::InvolvedSince => v.to_owned(),
         Field::Status
         | Field::Kind
         | Field::Improvement

@@ -1415,6 +1415,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("post", "/ideas/{id}/comments") => Some(json!({"text": "Taken over"})),
         ("post", "/ideas/{id}/convert") => Some(json!({"kind": "project"})),
         ("put", "/organisations/{id}/idea-response-target") => Some(json!({"days": 3})),
+        ("put", "/projects/{id}/involvement") => Some(json!({"level": "co_produce"})),
         _ => None,
     }
 }

@@ -465,6 +465,8 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("support", "yes"),
         ("amount", "1200.50"),
         ("method", "Taken over"),
+        ("level", "involve"),
+        ("patient_roles", "team_member"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -731,6 +733,9 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
             "kind": "potential", "amount": 1200.5, "date": "2026-04-01", "method": "Taken over"
         }),
         ("patch", "/value/{id}") => json!({"method": "Taken over"}),
+        ("put", "/projects/{id}/involvement") => {
+            json!({"level": "involve", "patient_roles": ["team_member"]})
+        }
         ("put", "/organisations/{id}/system-roles") => {
             json!({"email": "new.person@a.nhs.uk", "role": "system_viewer"})
         }

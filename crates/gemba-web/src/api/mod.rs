@@ -22,6 +22,7 @@ mod events;
 mod extract;
 mod for_you;
 mod ideas;
+mod involvement;
 mod library;
 mod measures;
 mod members;
@@ -184,6 +185,11 @@ api_routes! {
     delete "/value/{id}" => value::remove, Do(Action::RecordValue);
     post "/value/{id}/confirm" => value::confirm, Do(Action::ConfirmValue);
     get "/organisations/{id}/value" => value::roll_up, Do(Action::Read);
+    get "/projects/{id}/involvement" => involvement::show, Do(Action::Read);
+    put "/projects/{id}/involvement" => involvement::set, Do(Action::EditProject);
+    get "/me/projects" => involvement::mine, Own;
+    get "/organisations/{id}/involvement" => involvement::share, Do(Action::Read);
+    get "/organisations/{id}/engagement" => involvement::engagement, Do(Action::Read);
 }
 
 use crate::Guard::{self, Do, Own, Public};

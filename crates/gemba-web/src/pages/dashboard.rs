@@ -440,6 +440,19 @@ async fn dashboard(State(state): State<AppState>, user: CurrentUser) -> Result<M
         @if can_create {
             p { a class="button" href="/projects/new" { "Start a project" } }
         }
+        @if user.memberships.iter().any(|m| m.role == gemba_domain::Role::PatientPartner) {
+            div class="notice" {
+                p { a href="/my-projects" { "Your projects" } ": their PDSA cycles and what has changed, in plain words." }
+            }
+        }
+        @for m in &user.memberships {
+            p class="hint" {
+                (m.org.name) ": "
+                a href={ "/orgs/" (m.org.id) "/engagement" } { "staff taking part in improvement" }
+                " · "
+                a href={ "/orgs/" (m.org.id) "/involvement" } { "projects with patient partners" }
+            }
+        }
         @if user.memberships.is_empty() {
             p { "You are not a member of any organisation yet. Ask your organisation's admin to add you." }
         }

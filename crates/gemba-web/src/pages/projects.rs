@@ -491,6 +491,7 @@ async fn show(
     let event = super::events::project_section(&state, &user, &p, grant).await?;
     let closing = super::library::project_section(&state, &p, grant).await?;
     let spread = super::spread::project_section(&state, &user, &p).await?;
+    let involvement = super::involvement::project_section(&state, &user, p.id).await?;
     let progress = gemba_domain::project_progress(&user.access(&state), p.id, today()).await?;
     let similar = gemba_domain::similar(&user.access(&state), p.id)
         .await
@@ -542,6 +543,7 @@ async fn show(
         (spread)
         (event)
         (super::members::team_section(&user, p.id, p.lead, &members, &organisation, grant))
+        (involvement)
         (super::progress::section(&user, &progress, grant, None, &super::form::FieldErrors::new(), None))
         h2 id="driver-diagram" { "Driver diagram" }
         (diagram(&p, &nodes))
