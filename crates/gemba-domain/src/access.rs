@@ -69,6 +69,11 @@ pub enum Action {
     ShareIdeas,
     /// Triage ideas: their status and the response their submitters see.
     TriageIdeas,
+    /// Run improvement training: courses, sessions, attendance and completion, and see
+    /// everyone's training records.
+    RunTraining,
+    /// Ask for a place on a training session, or give it up.
+    BookTraining,
 }
 
 /// One row of the permission table.
@@ -240,11 +245,24 @@ pub const POLICY: &[Permission] = &[
         roles: LEADS,
         project_lead: false,
     },
+    Permission {
+        action: Action::RunTraining,
+        what: "run improvement training: courses, sessions, attendance, completion and \
+               everyone's records",
+        roles: LEADS,
+        project_lead: false,
+    },
+    Permission {
+        action: Action::BookTraining,
+        what: "ask for a place on a training session or give it up",
+        roles: &Role::ALL,
+        project_lead: false,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -267,6 +285,8 @@ impl Action {
         Action::AssessProgress,
         Action::ShareIdeas,
         Action::TriageIdeas,
+        Action::RunTraining,
+        Action::BookTraining,
     ];
 
     /// Its row of [`POLICY`].
@@ -818,11 +838,14 @@ mod tests {
             assert!(!permits(role, true, Action::ManageOrganisation));
         }
         for a in Action::ALL {
-            // Board viewers read, rate the board and put forward ideas (as everyone may), even
-            // when named as a project's lead.
+            // Board viewers read, rate the board, put forward ideas and ask for training places
+            // (as everyone may), even when named as a project's lead.
             assert_eq!(
                 permits(BoardViewer, true, a),
-                matches!(a, Action::Read | Action::AssessBoard | Action::ShareIdeas),
+                matches!(
+                    a,
+                    Action::Read | Action::AssessBoard | Action::ShareIdeas | Action::BookTraining
+                ),
                 "{a:?}"
             );
             assert!(permits(Admin, false, a), "{a:?}");
@@ -835,6 +858,15 @@ mod tests {
         }
         for role in [Member, PatientPartner] {
             assert!(!permits(role, true, Action::AssessBoard), "{role:?}");
+        }
+        // Improvement leads and admins run training; everyone may ask for a place.
+        for role in Role::ALL {
+            assert_eq!(
+                permits(role, true, Action::RunTraining),
+                matches!(role, Admin | ImprovementLead),
+                "{role:?}"
+            );
+            assert!(permits(role, false, Action::BookTraining), "{role:?}");
         }
     }
 

@@ -141,6 +141,16 @@ pub enum Field {
     Area,
     /// The response to an idea that its submitter sees.
     Response,
+    /// A training course's level (foundation, practitioner, expert / coach).
+    Level,
+    /// How many places a training session has.
+    Places,
+    /// Where a training session is held.
+    Venue,
+    /// Whether someone attended a training session.
+    Attendance,
+    /// Whether someone completed a training course.
+    Completed,
     /// The organisation something is done in (adopting a change package).
     Organisation,
     /// A measure, chosen by its id (the spread view's shared measure).
@@ -151,7 +161,7 @@ pub enum Field {
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 70] = [
+    pub const ALL: [Field; 75] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -219,6 +229,11 @@ impl Field {
         Field::Idea,
         Field::Area,
         Field::Response,
+        Field::Level,
+        Field::Places,
+        Field::Venue,
+        Field::Attendance,
+        Field::Completed,
         Field::Organisation,
         Field::Measure,
         Field::Periods,
@@ -295,6 +310,11 @@ impl Field {
             Field::Idea => "idea",
             Field::Area => "area",
             Field::Response => "response",
+            Field::Level => "level",
+            Field::Places => "places",
+            Field::Venue => "venue",
+            Field::Attendance => "attendance",
+            Field::Completed => "completed",
             Field::Organisation => "organisation_id",
             Field::Measure => "measure_id",
             Field::Periods => "periods",

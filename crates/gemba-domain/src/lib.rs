@@ -29,6 +29,7 @@ mod self_assessment;
 mod spread;
 mod store;
 mod system;
+mod training;
 mod units;
 mod validate;
 
@@ -115,6 +116,14 @@ pub use store::{Session, Store, StoreError};
 pub use system::{
     portfolio_orgs, set_system_role, system_of, system_portfolio, system_role, SystemPortfolio,
     SystemPriority, SystemView,
+};
+pub use training::{
+    add_course, add_training_session, cancel_place, course, courses_of, edit_course,
+    edit_training_session, level_of, promotions, record_attendance, request_place, session_places,
+    state_for_new, training_record, training_session, training_sessions_of, waiting_list,
+    waiting_position, Attendance, AttendanceDraft, Course, CourseDraft, CourseText, Level, Place,
+    PlaceState, RecordEntry, TrainingRecord, TrainingSession, TrainingSessionDraft,
+    TrainingSessionFields, MAX_COURSES, MAX_PLACES, MAX_SESSIONS,
 };
 pub use units::{chart_takes_multiplier, check_chart_settings, Multiplier};
 pub use validate::{

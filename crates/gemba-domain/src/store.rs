@@ -35,6 +35,9 @@ use crate::report::{
 };
 use crate::search::{SearchHit, SearchTerms};
 use crate::spread::{Adoption, NewAdoption};
+use crate::training::{
+    Attendance, Course, CourseText, Place, PlaceState, TrainingSession, TrainingSessionFields,
+};
 use crate::validate::Email;
 
 /// A storage failure. Not-found is not an error: lookups return `Option`.
@@ -163,6 +166,78 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Notification>, StoreError>;
     /// Marks all of a user's notifications as seen.
     async fn mark_notifications_read(&self, user: UserId) -> Result<(), StoreError>;
+
+    // --- improvement training ------------------------------------------------------------------
+
+    /// Adds a training course to `org`.
+    async fn create_course(&self, org: OrgId, text: &CourseText) -> Result<CourseId, StoreError>;
+    /// The courses of an organisation, by title.
+    async fn courses(&self, org: OrgId) -> Result<Vec<Course>, StoreError>;
+    /// A course.
+    async fn course(&self, id: CourseId) -> Result<Option<Course>, StoreError>;
+    /// Changes a course still at `expected`; the new version.
+    async fn update_course(
+        &self,
+        id: CourseId,
+        text: &CourseText,
+        expected: Version,
+    ) -> Result<Version, StoreError>;
+    /// Adds a session to a course.
+    async fn create_training_session(
+        &self,
+        course: CourseId,
+        fields: &TrainingSessionFields,
+    ) -> Result<TrainingSessionId, StoreError>;
+    /// The sessions of an organisation's courses, by date (then id).
+    async fn training_sessions(&self, org: OrgId) -> Result<Vec<TrainingSession>, StoreError>;
+    /// A session.
+    async fn training_session(
+        &self,
+        id: TrainingSessionId,
+    ) -> Result<Option<TrainingSession>, StoreError>;
+    /// Changes a session still at `expected`, books the places of `promote` (from the waiting
+    /// list) and writes `notify`, together; the new version.
+    async fn update_training_session(
+        &self,
+        id: TrainingSessionId,
+        fields: &TrainingSessionFields,
+        expected: Version,
+        promote: &[UserId],
+        notify: &[NewNotification],
+    ) -> Result<Version, StoreError>;
+    /// The places of a session, in the order they were asked for.
+    async fn places(&self, session: TrainingSessionId) -> Result<Vec<Place>, StoreError>;
+    /// Every place on the sessions of an organisation's courses, in the order asked for.
+    async fn training_places(&self, org: OrgId) -> Result<Vec<Place>, StoreError>;
+    /// Gives `user` a place (`state`) on a session still at `expected` (its places unchanged
+    /// since read); the session's new version.
+    async fn add_place(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        state: PlaceState,
+        expected: Version,
+    ) -> Result<Version, StoreError>;
+    /// Takes `user`'s place off a session still at `expected`, books the places of `promote` and
+    /// writes `notify`, together; the session's new version.
+    async fn remove_place(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        expected: Version,
+        promote: &[UserId],
+        notify: &[NewNotification],
+    ) -> Result<Version, StoreError>;
+    /// Records `user`'s attendance and completion on a session, over their place at `expected`;
+    /// the place's new version.
+    async fn record_attendance(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        attendance: Option<Attendance>,
+        completed: bool,
+        expected: Version,
+    ) -> Result<Version, StoreError>;
 
     /// The systems where `user` holds a system role, with the role, by name.
     async fn system_roles_of(&self, user: UserId) -> Result<Vec<(String, SystemRole)>, StoreError>;

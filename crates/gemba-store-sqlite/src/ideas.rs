@@ -159,7 +159,10 @@ pub(crate) async fn set_idea_support(
 }
 
 /// Writes a notification on `conn` (inside the caller's transaction).
-async fn notify(conn: &mut SqliteConnection, n: &NewNotification) -> Result<(), StoreError> {
+pub(crate) async fn notify(
+    conn: &mut SqliteConnection,
+    n: &NewNotification,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO notifications (user_id, text, link, created_at) VALUES (?, ?, ?, ?)")
         .bind(n.user.0)
         .bind(&n.text)

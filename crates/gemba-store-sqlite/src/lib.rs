@@ -62,6 +62,7 @@ mod reports;
 mod search;
 mod soft_delete;
 mod systems;
+mod training;
 mod version;
 
 use error::db;
@@ -271,6 +272,98 @@ impl Store for SqliteStore {
 
     async fn mark_notifications_read(&self, user: UserId) -> Result<(), StoreError> {
         ideas::mark_notifications_read(&self.pool, user).await
+    }
+
+    async fn create_course(&self, org: OrgId, text: &CourseText) -> Result<CourseId, StoreError> {
+        training::create_course(&self.pool, org, text).await
+    }
+
+    async fn courses(&self, org: OrgId) -> Result<Vec<Course>, StoreError> {
+        training::courses(&self.pool, org).await
+    }
+
+    async fn course(&self, id: CourseId) -> Result<Option<Course>, StoreError> {
+        training::course(&self.pool, id).await
+    }
+
+    async fn update_course(
+        &self,
+        id: CourseId,
+        text: &CourseText,
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        training::update_course(&self.pool, id, text, expected).await
+    }
+
+    async fn create_training_session(
+        &self,
+        course: CourseId,
+        fields: &TrainingSessionFields,
+    ) -> Result<TrainingSessionId, StoreError> {
+        training::create_training_session(&self.pool, course, fields).await
+    }
+
+    async fn training_sessions(&self, org: OrgId) -> Result<Vec<TrainingSession>, StoreError> {
+        training::training_sessions(&self.pool, org).await
+    }
+
+    async fn training_session(
+        &self,
+        id: TrainingSessionId,
+    ) -> Result<Option<TrainingSession>, StoreError> {
+        training::training_session(&self.pool, id).await
+    }
+
+    async fn update_training_session(
+        &self,
+        id: TrainingSessionId,
+        fields: &TrainingSessionFields,
+        expected: Version,
+        promote: &[UserId],
+        notify: &[NewNotification],
+    ) -> Result<Version, StoreError> {
+        training::update_training_session(&self.pool, id, fields, expected, promote, notify).await
+    }
+
+    async fn places(&self, session: TrainingSessionId) -> Result<Vec<Place>, StoreError> {
+        training::places(&self.pool, session).await
+    }
+
+    async fn training_places(&self, org: OrgId) -> Result<Vec<Place>, StoreError> {
+        training::training_places(&self.pool, org).await
+    }
+
+    async fn add_place(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        state: PlaceState,
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        training::add_place(&self.pool, session, user, state, expected).await
+    }
+
+    async fn remove_place(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        expected: Version,
+        promote: &[UserId],
+        notify: &[NewNotification],
+    ) -> Result<Version, StoreError> {
+        training::remove_place(&self.pool, session, user, expected, promote, notify).await
+    }
+
+    async fn record_attendance(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        attendance: Option<Attendance>,
+        completed: bool,
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        training::record_attendance(&self.pool, session, user, attendance, completed, expected)
+            .await
     }
 
     async fn system_roles_of(&self, user: UserId) -> Result<Vec<(String, SystemRole)>, StoreError> {

@@ -79,6 +79,7 @@ macro_rules! conformance {
             system_roles_are_given_changed_and_taken_away,
             ideas_supports_comments_triage_and_notifications,
             bulk_reads_of_many_organisations,
+            training_courses_sessions_and_places,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -5257,4 +5258,162 @@ pub async fn bulk_reads_of_many_organisations(store: &dyn Store) {
     assert!(store.projects_of_orgs(&[]).await.unwrap().is_empty());
     assert!(store.org_members_of(&[]).await.unwrap().is_empty());
     assert!(store.stall_weeks_of(&[]).await.unwrap().is_empty());
+}
+
+/// Training courses and sessions of each organisation; places booked or waiting in the order
+/// asked; a session's places changed only at the version read (with the waiting list promoted
+/// and the promoted told, together); attendance and completion at the place's version.
+pub async fn training_courses_sessions_and_places(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Eastgate Hospitals", "ben@east.nhs.uk").await;
+    let c = store
+        .create_user(&email("cleo@north.nhs.uk"), "Cleo", "$argon2id$hash")
+        .await
+        .unwrap();
+    let text = CourseText {
+        title: "Foundations of QI".into(),
+        level: Level::Foundation,
+        description: "The model for improvement".into(),
+    };
+    let course = store.create_course(a.org, &text).await.unwrap();
+    store.create_course(b.org, &text).await.unwrap();
+    let found = store.course(course).await.unwrap().unwrap();
+    assert_eq!(
+        (found.org, &found.text, found.version),
+        (a.org, &text, Version(1))
+    );
+    assert_eq!(store.courses(a.org).await.unwrap().len(), 1);
+    let changed = CourseText {
+        level: Level::Practitioner,
+        ..text.clone()
+    };
+    let v = store
+        .update_course(course, &changed, Version(1))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(2));
+    let stale = store.update_course(course, &text, Version(1)).await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    assert_eq!(
+        store.course(course).await.unwrap().unwrap().text.level,
+        Level::Practitioner
+    );
+
+    let fields = TrainingSessionFields {
+        date: NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(),
+        places: 1,
+        venue: "Education centre".into(),
+    };
+    let id = store
+        .create_training_session(course, &fields)
+        .await
+        .unwrap();
+    let s = store.training_session(id).await.unwrap().unwrap();
+    assert_eq!((s.course, s.org, &s.fields), (course, a.org, &fields));
+    assert_eq!((s.booked, s.waiting, s.version), (0, 0, Version(1)));
+    assert_eq!(store.training_sessions(a.org).await.unwrap().len(), 1);
+    assert!(store.training_sessions(b.org).await.unwrap().is_empty());
+
+    let v = store
+        .add_place(id, a.user, PlaceState::Booked, Version(1))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(2));
+    // A request decided on the old version is refused.
+    let stale = store.add_place(id, c, PlaceState::Booked, Version(1)).await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    store
+        .add_place(id, c, PlaceState::Waiting, v)
+        .await
+        .unwrap();
+    store
+        .add_place(id, b.user, PlaceState::Waiting, Version(3))
+        .await
+        .unwrap();
+    let places = store.places(id).await.unwrap();
+    let who: Vec<(UserId, PlaceState)> = places.iter().map(|p| (p.user.id, p.state)).collect();
+    assert_eq!(
+        who,
+        [
+            (a.user, PlaceState::Booked),
+            (c, PlaceState::Waiting),
+            (b.user, PlaceState::Waiting)
+        ]
+    );
+    assert!(places[0].request_no < places[1].request_no);
+    let s = store.training_session(id).await.unwrap().unwrap();
+    assert_eq!((s.booked, s.waiting, s.version), (1, 2, Version(4)));
+
+    // A gives up their place; C is promoted and told, in the same change.
+    let told = NewNotification {
+        user: c,
+        text: "A place is yours".into(),
+        link: format!("/sessions/{id}"),
+    };
+    let v = store
+        .remove_place(id, a.user, Version(4), &[c], std::slice::from_ref(&told))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(5));
+    let places = store.places(id).await.unwrap();
+    let who: Vec<(UserId, PlaceState)> = places.iter().map(|p| (p.user.id, p.state)).collect();
+    assert_eq!(
+        who,
+        [(c, PlaceState::Booked), (b.user, PlaceState::Waiting)]
+    );
+    assert_eq!(
+        store.notifications(c, 10).await.unwrap()[0].text,
+        "A place is yours"
+    );
+    // A stale removal changes nothing and tells nobody.
+    let stale = store.remove_place(id, c, Version(4), &[b.user], &[]).await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    assert_eq!(store.places(id).await.unwrap().len(), 2);
+
+    // Two places now: B is promoted with the change.
+    let more = TrainingSessionFields {
+        places: 2,
+        ..fields.clone()
+    };
+    store
+        .update_training_session(id, &more, Version(5), &[b.user], &[])
+        .await
+        .unwrap();
+    let s = store.training_session(id).await.unwrap().unwrap();
+    assert_eq!((s.fields.places, s.booked, s.waiting), (2, 2, 0));
+    let stale = store
+        .update_training_session(id, &fields, Version(5), &[], &[])
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+
+    let place = store.places(id).await.unwrap().remove(0);
+    let v = store
+        .record_attendance(id, c, Some(Attendance::Attended), true, place.version)
+        .await
+        .unwrap();
+    let stale = store
+        .record_attendance(id, c, None, false, place.version)
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    let place = store.places(id).await.unwrap().remove(0);
+    assert_eq!(
+        (place.attendance, place.completed, place.version),
+        (Some(Attendance::Attended), true, v)
+    );
+    let all = store.training_places(a.org).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(store.training_places(b.org).await.unwrap().is_empty());
+    let missing = store
+        .record_attendance(id, a.user, None, false, Version(1))
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::Missing(_))),
+        "{missing:?}"
+    );
+    assert!(store.course(CourseId(987_654)).await.unwrap().is_none());
+    assert!(store
+        .training_session(TrainingSessionId(987_654))
+        .await
+        .unwrap()
+        .is_none());
 }
