@@ -10,6 +10,7 @@ pub mod ideas;
 pub mod progress;
 pub mod report;
 pub mod spread;
+pub mod training;
 pub mod workspace;
 
 use gemba_spc::funnel::{FunnelGroup, FunnelLimits, FunnelResult, FunnelType, SrMethod};

@@ -148,6 +148,10 @@ struct Fixture {
     assessment: i64,
     /// An idea put forward by the owner.
     idea: i64,
+    /// A training course with a session of two places: the victim's is booked.
+    course: i64,
+    /// That session.
+    session: i64,
 }
 
 fn project_fields(title: &str) -> ProjectFields {
@@ -192,7 +196,7 @@ fn pdsa_fields() -> PdsaFields {
     }
 }
 
-async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
+async fn fixture(store: &dyn Store, owner: UserId, victim: UserId, org: OrgId) -> Fixture {
     let project = store
         .create_project(org, &project_fields("Falls"), owner)
         .await
@@ -337,7 +341,40 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         )
         .await
         .unwrap();
+    let course = store
+        .create_course(
+            org,
+            &gemba_domain::CourseText {
+                title: "Foundations of QI".into(),
+                level: gemba_domain::Level::Foundation,
+                description: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let session = store
+        .create_training_session(
+            course,
+            &gemba_domain::TrainingSessionFields {
+                date: chrono::NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(),
+                places: 2,
+                venue: "Education centre".into(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .add_place(
+            session,
+            victim,
+            gemba_domain::PlaceState::Booked,
+            gemba_domain::Version(1),
+        )
+        .await
+        .unwrap();
     Fixture {
+        course: course.0,
+        session: session.0,
         idea: idea.0,
         assessment,
         project,
@@ -384,6 +421,10 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         f.assessment.to_string()
     } else if template.starts_with("/ideas/{id}") {
         f.idea.to_string()
+    } else if template.starts_with("/courses/{id}") {
+        f.course.to_string()
+    } else if template.starts_with("/sessions/{id}") {
+        f.session.to_string()
     } else {
         String::new()
     };
@@ -442,6 +483,11 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("idea", "Clip them to the bed rail"),
         ("response", "Thank you"),
         ("support", "yes"),
+        ("level", "foundation"),
+        ("places", "5"),
+        ("venue", "Education centre"),
+        ("attendance", "attended"),
+        ("completed", "yes"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -544,7 +590,7 @@ async fn system_route_answers_only_system_roles(
 #[tokio::test]
 async fn every_page_route_answers_each_role_as_the_policy_says() {
     let app = spawn_app().await;
-    let shared = fixture(&*app.store, app.owner, app.org_a).await;
+    let shared = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
     let routes = gemba_web::pages::routes();
     let mut checked = BTreeSet::new();
     for (method, template, guard) in &routes {
@@ -567,7 +613,7 @@ async fn every_page_route_answers_each_role_as_the_policy_says() {
             let f = if *method == "get" {
                 &shared
             } else {
-                own = fixture(&*app.store, app.owner, app.org_a).await;
+                own = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
                 &own
             };
             let (path, status) = ask_page(&app, asker, method, template, f).await;
@@ -621,6 +667,10 @@ fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         f.assessment
     } else if template.starts_with("/ideas/{id}") {
         f.idea
+    } else if template.starts_with("/courses/{id}") {
+        f.course
+    } else if template.starts_with("/sessions/{id}") {
+        f.session
     } else {
         0
     };
@@ -698,6 +748,15 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
             "org_id": app.org_a.0
         }),
         ("patch", "/ideas/{id}") => json!({"status": "under_review"}),
+        ("post", "/organisations/{id}/courses") | ("patch", "/courses/{id}") => {
+            json!({"title": "Taken over", "level": "practitioner"})
+        }
+        ("post", "/courses/{id}/sessions") | ("patch", "/sessions/{id}") => {
+            json!({"date": "2026-04-01", "places": 3})
+        }
+        ("put", "/sessions/{id}/places/{user_id}") => {
+            json!({"attendance": "attended", "completed": true})
+        }
         ("post", "/ideas/{id}/comments") => json!({"text": "Yes please"}),
         ("put", "/organisations/{id}/system-roles") => {
             json!({"email": "new.person@a.nhs.uk", "role": "system_viewer"})
@@ -710,7 +769,7 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
 async fn every_api_route_answers_each_role_as_the_policy_says() {
     let app = spawn_app().await;
     let api = Api::new(&app.base);
-    let shared = fixture(&*app.store, app.owner, app.org_a).await;
+    let shared = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
     let mut checked = 0;
     for (method, template, guard) in gemba_web::api::ROUTE_GUARDS {
         if *method != "get" {
@@ -726,7 +785,7 @@ async fn every_api_route_answers_each_role_as_the_policy_says() {
             let f = if *method == "get" {
                 &shared
             } else {
-                own = fixture(&*app.store, app.owner, app.org_a).await;
+                own = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
                 &own
             };
             if template.contains("/members/{user_id}") {
@@ -769,7 +828,7 @@ async fn every_api_route_answers_each_role_as_the_policy_says() {
 async fn members_join_teams_but_only_leads_manage_them() {
     let app = spawn_app().await;
     let api = Api::new(&app.base);
-    let f = fixture(&*app.store, app.owner, app.org_a).await;
+    let f = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
     let members = format!("/projects/{}/members", f.project);
     for asker in &app.askers {
         let r = api
@@ -834,7 +893,7 @@ fn asker(app: &App, role: Role, leads: bool) -> &Asker {
 async fn only_the_lead_an_improvement_lead_or_an_admin_changes_an_aim() {
     let app = spawn_app().await;
     let api = Api::new(&app.base);
-    let f = fixture(&*app.store, app.owner, app.org_a).await;
+    let f = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
     let project = format!("/projects/{}", f.project);
     let member = asker(&app, Role::Member, false);
     let r = api
@@ -917,7 +976,7 @@ async fn only_the_lead_an_improvement_lead_or_an_admin_changes_an_aim() {
 async fn a_project_lead_is_chosen_and_gains_the_leads_rights() {
     let app = spawn_app().await;
     let api = Api::new(&app.base);
-    let f = fixture(&*app.store, app.owner, app.org_a).await;
+    let f = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
     let project = format!("/projects/{}", f.project);
     let member = asker(&app, Role::Member, false);
     let coach = asker(&app, Role::ImprovementLead, false);

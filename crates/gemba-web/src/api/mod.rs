@@ -31,6 +31,7 @@ mod projects;
 mod reports;
 mod search;
 mod spread;
+mod training;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode};
@@ -170,6 +171,19 @@ api_routes! {
     post "/notifications/read" => ideas::read_notifications, Own;
     post "/projects/{id}/adopt" => spread::adopt, Do(Action::CreateProject);
     get "/change-packages/{id}/spread" => spread::show, Do(Action::Read);
+    get "/organisations/{id}/courses" => training::courses, Do(Action::Read);
+    post "/organisations/{id}/courses" => training::create_course, Do(Action::RunTraining);
+    get "/courses/{id}" => training::show_course, Do(Action::Read);
+    patch "/courses/{id}" => training::update_course, Do(Action::RunTraining);
+    get "/courses/{id}/sessions" => training::sessions, Do(Action::Read);
+    post "/courses/{id}/sessions" => training::create_session, Do(Action::RunTraining);
+    get "/sessions/{id}" => training::show_session, Do(Action::Read);
+    patch "/sessions/{id}" => training::update_session, Do(Action::RunTraining);
+    get "/sessions/{id}/places" => training::places, Do(Action::RunTraining);
+    post "/sessions/{id}/places" => training::request, Do(Action::BookTraining);
+    delete "/sessions/{id}/places" => training::cancel, Do(Action::BookTraining);
+    put "/sessions/{id}/places/{user_id}" => training::attendance, Do(Action::RunTraining);
+    get "/people/{id}/training" => training::record, Own;
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -186,6 +186,8 @@ fn chosen(field: Field) -> bool {
             | Field::Owner
             | Field::Cadence
             | Field::Organisation
+            | Field::Level
+            | Field::Attendance
             | Field::Measure
             | Field::Scope
             | Field::Priorities

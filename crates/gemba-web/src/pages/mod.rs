@@ -50,6 +50,7 @@ mod reports;
 pub(crate) mod search;
 pub(crate) mod session;
 mod spread;
+mod training;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -80,7 +81,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 22] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 23] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -103,6 +104,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         progress::ROUTES,
         confirm::ROUTES,
         search::ROUTES,
+        training::ROUTES,
     ];
     tables.concat()
 }
@@ -132,6 +134,7 @@ pub fn router() -> Router<AppState> {
         .merge(progress::router())
         .merge(confirm::router())
         .merge(search::router())
+        .merge(training::router())
 }
 
 /// A path parameter of a page (an id): one that does not parse ("new", "12abc") is a page that

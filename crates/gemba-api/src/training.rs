@@ -1,0 +1,223 @@
+//! The JSON of improvement training: courses, sessions, places and people's records.
+
+use chrono::NaiveDateTime;
+use gemba_domain::{Course, Place, TrainingRecord, TrainingSession};
+use serde::{Deserialize, Serialize};
+
+fn iso(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A training course.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CourseJson {
+    /// Id.
+    pub id: i64,
+    /// Its organisation.
+    pub org_id: i64,
+    /// Its title.
+    pub title: String,
+    /// `foundation`, `practitioner` or `expert` (expert / coach).
+    pub level: String,
+    /// What it covers.
+    pub description: String,
+    /// The version (also the `ETag`).
+    pub version: i64,
+}
+
+impl From<&Course> for CourseJson {
+    fn from(c: &Course) -> Self {
+        CourseJson {
+            id: c.id.0,
+            org_id: c.org.0,
+            title: c.text.title.clone(),
+            level: c.text.level.name().to_owned(),
+            description: c.text.description.clone(),
+            version: c.version.0,
+        }
+    }
+}
+
+/// The body of `POST /organisations/{id}/courses` and `PATCH /courses/{id}` (absent: unchanged).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CourseInput {
+    /// The title (required to add one).
+    pub title: Option<String>,
+    /// The level (required to add one).
+    pub level: Option<String>,
+    /// What it covers.
+    pub description: Option<String>,
+}
+
+/// A person's place on a session (booked or waiting).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PlaceJson {
+    /// The session.
+    pub session_id: i64,
+    /// The person (a user id).
+    pub user_id: i64,
+    /// Their name.
+    pub user_name: String,
+    /// `booked` or `waiting`.
+    pub state: String,
+    /// Their position on the waiting list (1 is next), or null when booked.
+    pub position: Option<usize>,
+    /// When they asked (UTC, ISO 8601).
+    pub requested_at: String,
+    /// `attended`, `did_not_attend`, or null while not recorded.
+    pub attendance: Option<String>,
+    /// Whether they completed the course.
+    pub completed: bool,
+    /// The place's version (also the `ETag` of its attendance).
+    pub version: i64,
+}
+
+impl PlaceJson {
+    /// `p`, with its position on the waiting list.
+    pub fn new(p: &Place, position: Option<usize>) -> PlaceJson {
+        PlaceJson {
+            session_id: p.session.0,
+            user_id: p.user.id.0,
+            user_name: p.user.name.clone(),
+            state: p.state.name().to_owned(),
+            position,
+            requested_at: iso(p.requested_at),
+            attendance: p.attendance.map(|a| a.name().to_owned()),
+            completed: p.completed,
+            version: p.version.0,
+        }
+    }
+}
+
+/// A session of a course, with the caller's own place on it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SessionJson {
+    /// Id.
+    pub id: i64,
+    /// Its course.
+    pub course_id: i64,
+    /// The course's organisation.
+    pub org_id: i64,
+    /// The day it is held (`2026-03-04`).
+    pub date: String,
+    /// How many places it has.
+    pub places: u32,
+    /// Where it is held.
+    pub venue: String,
+    /// How many places are booked.
+    pub booked: u32,
+    /// How many are on the waiting list.
+    pub waiting: u32,
+    /// How many places are free.
+    pub free: u32,
+    /// The caller's place (booked or waiting), or null.
+    pub my_place: Option<PlaceJson>,
+    /// The version (also the `ETag`); one more after each change to it or its places.
+    pub version: i64,
+}
+
+impl SessionJson {
+    /// `s`, with the caller's place `mine` and its position on the waiting list.
+    pub fn new(s: &TrainingSession, mine: Option<(&Place, Option<usize>)>) -> SessionJson {
+        SessionJson {
+            id: s.id.0,
+            course_id: s.course.0,
+            org_id: s.org.0,
+            date: s.fields.date.to_string(),
+            places: s.fields.places,
+            venue: s.fields.venue.clone(),
+            booked: s.booked,
+            waiting: s.waiting,
+            free: s.free(),
+            my_place: mine.map(|(p, position)| PlaceJson::new(p, position)),
+            version: s.version.0,
+        }
+    }
+}
+
+/// The body of `POST /courses/{id}/sessions` and `PATCH /sessions/{id}` (absent: unchanged).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SessionInput {
+    /// The day (`2026-03-04`; required to add one).
+    pub date: Option<String>,
+    /// How many places, 1 to 500 (required to add one).
+    pub places: Option<i64>,
+    /// Where it is held.
+    pub venue: Option<String>,
+}
+
+/// The body of `PUT /sessions/{id}/places/{user_id}`: attendance and completion.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AttendanceInput {
+    /// `attended`, `did_not_attend`, or null for not recorded.
+    pub attendance: Option<String>,
+    /// Whether they completed the course (needs `attended`); false when absent.
+    pub completed: Option<bool>,
+}
+
+/// One place in a person's record.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecordEntryJson {
+    /// The course.
+    pub course_id: i64,
+    /// Its title.
+    pub course_title: String,
+    /// Its level.
+    pub level: String,
+    /// The session.
+    pub session_id: i64,
+    /// Its day.
+    pub date: String,
+    /// Where.
+    pub venue: String,
+    /// `booked` or `waiting`.
+    pub state: String,
+    /// Their position on the waiting list, or null.
+    pub position: Option<usize>,
+    /// `attended`, `did_not_attend` or null.
+    pub attendance: Option<String>,
+    /// Whether they completed the course.
+    pub completed: bool,
+}
+
+/// A person's training in one organisation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TrainingRecordJson {
+    /// The organisation.
+    pub org_id: i64,
+    /// The person.
+    pub user_id: i64,
+    /// Their name.
+    pub user_name: String,
+    /// The level they hold there (the highest of the courses they completed), or null.
+    pub level: Option<String>,
+    /// Their places, the latest session first.
+    pub entries: Vec<RecordEntryJson>,
+}
+
+impl From<&TrainingRecord> for TrainingRecordJson {
+    fn from(r: &TrainingRecord) -> Self {
+        TrainingRecordJson {
+            org_id: r.org.0,
+            user_id: r.user.id.0,
+            user_name: r.user.name.clone(),
+            level: r.level.map(|l| l.name().to_owned()),
+            entries: r
+                .entries
+                .iter()
+                .map(|e| RecordEntryJson {
+                    course_id: e.course.id.0,
+                    course_title: e.course.text.title.clone(),
+                    level: e.course.text.level.name().to_owned(),
+                    session_id: e.session.id.0,
+                    date: e.session.fields.date.to_string(),
+                    venue: e.session.fields.venue.clone(),
+                    state: e.place.state.name().to_owned(),
+                    position: e.position,
+                    attendance: e.place.attendance.map(|a| a.name().to_owned()),
+                    completed: e.place.completed,
+                })
+                .collect(),
+        }
+    }
+}

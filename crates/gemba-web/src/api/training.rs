@@ -1,0 +1,283 @@
+//! Improvement training through the API: the same use cases as the pages.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use gemba_api::training::{
+    AttendanceInput, CourseInput, CourseJson, PlaceJson, SessionInput, SessionJson,
+    TrainingRecordJson,
+};
+use gemba_domain::{
+    add_course, add_training_session, cancel_place, course, courses_of, edit_course,
+    edit_training_session, record_attendance, request_place, session_places, training_record,
+    training_session, training_sessions_of, waiting_position, Access, Action, AttendanceDraft,
+    Course, CourseDraft, CourseId, OrgId, TrainingSession, TrainingSessionDraft, TrainingSessionId,
+    UserId,
+};
+
+use super::{
+    access, check_if_match, created_tagged, merge_patch, tagged, ApiError, ApiUser, Id, IdAnd,
+    IfMatch, JsonBody,
+};
+use crate::AppState;
+
+fn course_draft(input: &CourseInput) -> CourseDraft {
+    CourseDraft {
+        title: input.title.clone(),
+        level: input.level.clone(),
+        description: input.description.clone(),
+    }
+}
+
+fn session_draft(input: &SessionInput) -> TrainingSessionDraft {
+    TrainingSessionDraft {
+        date: input.date.clone(),
+        places: input.places.map(|p| p.to_string()),
+        venue: input.venue.clone(),
+    }
+}
+
+/// The session as `access`'s user sees it: with their own place and its position.
+async fn session_json(access: &Access<'_>, s: &TrainingSession) -> Result<SessionJson, ApiError> {
+    let places = session_places(access, s.id).await?;
+    let me = access.user();
+    let mine = places.iter().find(|p| p.user.id == me);
+    Ok(SessionJson::new(
+        s,
+        mine.map(|p| (p, waiting_position(&places, me))),
+    ))
+}
+
+/// `GET /organisations/{id}/courses`: by title.
+pub async fn courses(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<CourseJson>>, ApiError> {
+    let access = access(&state, &user).await?;
+    let all = courses_of(&access, OrgId(id)).await?;
+    Ok(Json(all.iter().map(CourseJson::from).collect()))
+}
+
+/// `POST /organisations/{id}/courses` (201 with its `ETag`).
+pub async fn create_course(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<CourseInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let id = add_course(&access, OrgId(id), &course_draft(&input)).await?;
+    let c = course(&access, id, Action::Read).await?;
+    Ok(created_tagged(
+        format!("/api/v1/courses/{id}"),
+        c.version,
+        CourseJson::from(&c),
+    ))
+}
+
+/// `GET /courses/{id}`.
+pub async fn show_course(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let c = course(&access, CourseId(id), Action::Read).await?;
+    Ok(tagged(c.version, CourseJson::from(&c)))
+}
+
+/// `PATCH /courses/{id}`: the fields named (If-Match: only that version).
+pub async fn update_course(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    IfMatch(if_match): IfMatch,
+    JsonBody(input): JsonBody<CourseInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let id = CourseId(id);
+    let current = course(&access, id, Action::RunTraining).await?;
+    let (access, draft) = (&access, &course_draft(&input));
+    let c = merge_patch(
+        if_match,
+        current,
+        |c: &Course| c.version,
+        |c: &Course| CourseJson::from(c),
+        || async { Ok(course(access, id, Action::RunTraining).await?) },
+        |current: Course| async move {
+            edit_course(access, id, draft, current.version).await?;
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(tagged(c.version, CourseJson::from(&c)))
+}
+
+/// `GET /courses/{id}/sessions`: by date.
+pub async fn sessions(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<SessionJson>>, ApiError> {
+    let access = access(&state, &user).await?;
+    let c = course(&access, CourseId(id), Action::Read).await?;
+    let mut out = Vec::new();
+    for s in training_sessions_of(&access, c.org)
+        .await?
+        .iter()
+        .filter(|s| s.course == c.id)
+    {
+        out.push(session_json(&access, s).await?);
+    }
+    Ok(Json(out))
+}
+
+/// `POST /courses/{id}/sessions` (201 with its `ETag`).
+pub async fn create_session(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<SessionInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let id = add_training_session(&access, CourseId(id), &session_draft(&input)).await?;
+    let s = training_session(&access, id, Action::Read).await?;
+    Ok(created_tagged(
+        format!("/api/v1/sessions/{id}"),
+        s.version,
+        session_json(&access, &s).await?,
+    ))
+}
+
+/// `GET /sessions/{id}`: with the caller's place.
+pub async fn show_session(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let s = training_session(&access, TrainingSessionId(id), Action::Read).await?;
+    Ok(tagged(s.version, session_json(&access, &s).await?))
+}
+
+/// `PATCH /sessions/{id}`: the fields named (If-Match: only that version); places added go to
+/// the waiting list in order.
+pub async fn update_session(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    IfMatch(if_match): IfMatch,
+    JsonBody(input): JsonBody<SessionInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let id = TrainingSessionId(id);
+    let current = training_session(&access, id, Action::RunTraining).await?;
+    let (access, draft) = (&access, &session_draft(&input));
+    let s = merge_patch(
+        if_match,
+        current,
+        |s: &TrainingSession| s.version,
+        |s: &TrainingSession| SessionJson::new(s, None),
+        || async { Ok(training_session(access, id, Action::RunTraining).await?) },
+        |current: TrainingSession| async move {
+            edit_training_session(access, id, draft, current.version).await?;
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(tagged(s.version, session_json(access, &s).await?))
+}
+
+/// `GET /sessions/{id}/places`: everyone booked and waiting, in the order they asked.
+pub async fn places(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<PlaceJson>>, ApiError> {
+    let access = access(&state, &user).await?;
+    let id = TrainingSessionId(id);
+    training_session(&access, id, Action::RunTraining).await?;
+    let all = session_places(&access, id).await?;
+    Ok(Json(
+        all.iter()
+            .map(|p| PlaceJson::new(p, waiting_position(&all, p.user.id)))
+            .collect(),
+    ))
+}
+
+/// `POST /sessions/{id}/places`: the caller asks for a place (201 with it): booked while places
+/// are free, else on the waiting list.
+pub async fn request(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<(StatusCode, Json<PlaceJson>), ApiError> {
+    let access = access(&state, &user).await?;
+    let id = TrainingSessionId(id);
+    let place = request_place(&access, id).await?;
+    let all = session_places(&access, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PlaceJson::new(&place, waiting_position(&all, user.id))),
+    ))
+}
+
+/// `DELETE /sessions/{id}/places`: the caller gives up their place; the first on the waiting
+/// list gets it and is told.
+pub async fn cancel(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    let access = access(&state, &user).await?;
+    cancel_place(&access, TrainingSessionId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /sessions/{id}/places/{user_id}`: attendance and completion (If-Match: only that
+/// version of the place).
+pub async fn attendance(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    IdAnd(id, person): IdAnd,
+    IfMatch(if_match): IfMatch,
+    JsonBody(input): JsonBody<AttendanceInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let id = TrainingSessionId(id);
+    training_session(&access, id, Action::RunTraining).await?;
+    let person = UserId(person.parse::<i64>().map_err(|_| ApiError::NotFound)?);
+    let all = session_places(&access, id).await?;
+    let place = all
+        .iter()
+        .find(|p| p.user.id == person)
+        .ok_or(ApiError::NotFound)?;
+    check_if_match(if_match, place.version, || {
+        PlaceJson::new(place, waiting_position(&all, person))
+    })?;
+    let draft = AttendanceDraft {
+        attendance: input.attendance.clone(),
+        completed: Some(input.completed.unwrap_or(false).to_string()),
+    };
+    let version = record_attendance(&access, id, person, &draft, Some(place.version)).await?;
+    let all = session_places(&access, id).await?;
+    let place = all
+        .iter()
+        .find(|p| p.user.id == person)
+        .ok_or(ApiError::NotFound)?;
+    Ok(tagged(version, PlaceJson::new(place, None)))
+}
+
+/// `GET /people/{id}/training`: a person's record in each organisation where the caller may
+/// see it (their own; anyone's where they run training).
+pub async fn record(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<TrainingRecordJson>>, ApiError> {
+    let access = access(&state, &user).await?;
+    let all = training_record(&access, UserId(id)).await?;
+    Ok(Json(all.iter().map(TrainingRecordJson::from).collect()))
+}
