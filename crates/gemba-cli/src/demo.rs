@@ -338,6 +338,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     .await?;
     across_the_system(store, northfield, district, &users).await?;
     staff_ideas(store, riverside, ward7, &users).await?;
+    training_cohort(store, riverside, &users).await?;
     Ok(())
 }
 
@@ -1449,6 +1450,86 @@ async fn self_assessments(store: &dyn Store, org: OrgId, board: [UserId; 3]) -> 
     Ok(())
 }
 
+/// Riverside's improvement training: a foundation course whose March session had two places,
+/// taken by the nurse and the patient partner (both attended and completed it) with the board
+/// viewer on the waiting list; the coach completed the improvement coach programme; the nurse
+/// has a place on the practitioner course in June.
+async fn training_cohort(store: &dyn Store, riverside: OrgId, users: &[UserId]) -> Result<()> {
+    let (coach, nurse, partner, board) = (users[1], users[2], users[3], users[4]);
+    let lead = gemba_domain::Access::load(store, coach).await?;
+    let fail =
+        |what: &'static str| move |e: gemba_domain::BoardError| anyhow::anyhow!("{what}: {e}");
+    let courses = [
+        (
+            "Foundations of quality improvement",
+            "foundation",
+            "The model for improvement, PDSA cycles and run charts, in one day.",
+            "2026-03-04",
+            "2",
+            "Education centre, room 2",
+        ),
+        (
+            "Measurement for improvement",
+            "practitioner",
+            "Measures, SPC charts and driver diagrams for those leading a project.",
+            "2026-06-10",
+            "8",
+            "Education centre, room 1",
+        ),
+        (
+            "Improvement coach programme",
+            "expert",
+            "Six months of coaching practice for those who will coach teams.",
+            "2025-09-15",
+            "6",
+            "Online",
+        ),
+    ];
+    let mut sessions = Vec::new();
+    for (title, level, description, day, places, venue) in courses {
+        let draft = gemba_domain::CourseDraft {
+            title: Some(title.into()),
+            level: Some(level.into()),
+            description: Some(description.into()),
+        };
+        let course = gemba_domain::add_course(&lead, riverside, &draft)
+            .await
+            .map_err(fail("demo course"))?;
+        let draft = gemba_domain::TrainingSessionDraft {
+            date: Some(day.into()),
+            places: Some(places.into()),
+            venue: Some(venue.into()),
+        };
+        let session = gemba_domain::add_training_session(&lead, course, &draft)
+            .await
+            .map_err(fail("demo session"))?;
+        sessions.push(session);
+    }
+    let [foundations, measurement, coaching] = [sessions[0], sessions[1], sessions[2]];
+    let done = gemba_domain::AttendanceDraft {
+        attendance: Some("attended".into()),
+        completed: Some("true".into()),
+    };
+    for (who, session, completes) in [
+        (nurse, foundations, true),
+        (partner, foundations, true),
+        (board, foundations, false),
+        (coach, coaching, true),
+        (nurse, measurement, false),
+    ] {
+        let access = gemba_domain::Access::load(store, who).await?;
+        gemba_domain::request_place(&access, session)
+            .await
+            .map_err(fail("demo place"))?;
+        if completes {
+            gemba_domain::record_attendance(&lead, session, who, &done, None)
+                .await
+                .map_err(fail("demo attendance"))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
@@ -1652,5 +1733,37 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(mine.len(), 1);
+    }
+
+    /// The demo's training cohort: the foundation session is full, two of its people attended
+    /// and completed it and the board viewer waits; levels follow completions.
+    #[tokio::test]
+    async fn the_demo_has_a_training_cohort() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        let sessions = store.training_sessions(OrgId(1)).await.unwrap();
+        let foundations = sessions
+            .iter()
+            .find(|s| s.fields.date == date(2026, 3, 4))
+            .unwrap();
+        assert_eq!((foundations.booked, foundations.waiting), (2, 1));
+        let places = store.places(foundations.id).await.unwrap();
+        let completed = places.iter().filter(|p| p.completed).count();
+        assert_eq!(completed, 2);
+        let waiting = gemba_domain::waiting_list(&places);
+        assert_eq!(waiting[0].user.name, "Bola Board");
+        let courses = store.courses(OrgId(1)).await.unwrap();
+        let all = store.training_places(OrgId(1)).await.unwrap();
+        let level = |i: usize| {
+            let user = all
+                .iter()
+                .find(|p| p.user.email.as_str() == DEMO_USERS[i].0);
+            user.and_then(|p| gemba_domain::level_of(p.user.id, &all, &sessions, &courses))
+        };
+        assert_eq!(level(1), Some(gemba_domain::Level::Expert));
+        assert_eq!(level(2), Some(gemba_domain::Level::Foundation));
+        assert_eq!(level(3), Some(gemba_domain::Level::Foundation));
+        assert_eq!(level(4), None);
     }
 }
