@@ -221,3 +221,112 @@ impl From<&TrainingRecord> for TrainingRecordJson {
         }
     }
 }
+
+/// An organisation's capability plan: the percentage of staff to train at each level.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PlanJson {
+    /// The organisation.
+    pub org_id: i64,
+    /// Target percentage trained at foundation level (or above).
+    pub foundation: u32,
+    /// Target percentage trained at practitioner level (or above).
+    pub practitioner: u32,
+    /// Target percentage trained at expert / coach level.
+    pub expert: u32,
+    /// The version (also the `ETag`); 0 while the organisation has set no plan.
+    pub version: i64,
+}
+
+impl PlanJson {
+    /// The plan of `org`, or a plan of nought at version 0 when it has none.
+    pub fn new(org: gemba_domain::OrgId, plan: Option<&gemba_domain::CapabilityPlan>) -> PlanJson {
+        let [foundation, practitioner, expert] = plan.map_or([0; 3], |p| p.targets);
+        PlanJson {
+            org_id: org.0,
+            foundation,
+            practitioner,
+            expert,
+            version: plan.map_or(0, |p| p.version.0),
+        }
+    }
+}
+
+/// The body of `PUT /organisations/{id}/capability-plan` (absent: unchanged).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PlanInput {
+    /// Whole percentage, 0 to 100.
+    pub foundation: Option<i64>,
+    /// Whole percentage, 0 to 100, not above foundation's.
+    pub practitioner: Option<i64>,
+    /// Whole percentage, 0 to 100, not above practitioner's.
+    pub expert: Option<i64>,
+}
+
+/// One level in one month of capability.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LevelShareJson {
+    /// `foundation`, `practitioner` or `expert`.
+    pub level: String,
+    /// How many staff were trained at this level or above by the month's end.
+    pub trained: usize,
+    /// Their share of staff (0 to 1), or null without staff.
+    pub share: Option<f64>,
+    /// The plan's target share (0 to 1), or null without a plan.
+    pub target: Option<f64>,
+}
+
+/// One month of capability.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CapabilityMonthJson {
+    /// The month, `2026-03`.
+    pub month: String,
+    /// Each level, lowest first.
+    pub levels: Vec<LevelShareJson>,
+}
+
+/// Capability of an organisation or one of its teams, by month.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CapabilityJson {
+    /// The organisation.
+    pub org_id: i64,
+    /// The team, or null for the whole organisation.
+    pub team_id: Option<i64>,
+    /// How many staff (the organisation's active members, or the team's people).
+    pub staff: usize,
+    /// The organisation's plan.
+    pub plan: PlanJson,
+    /// The months from the first completion to this month (at most 36), oldest first.
+    pub months: Vec<CapabilityMonthJson>,
+}
+
+impl CapabilityJson {
+    /// `c` of `org` (and `team`).
+    pub fn new(
+        org: gemba_domain::OrgId,
+        team: Option<gemba_domain::TeamId>,
+        c: &gemba_domain::Capability,
+    ) -> CapabilityJson {
+        CapabilityJson {
+            org_id: org.0,
+            team_id: team.map(|t| t.0),
+            staff: c.staff,
+            plan: PlanJson::new(org, c.plan.as_ref()),
+            months: c
+                .months
+                .iter()
+                .map(|m| CapabilityMonthJson {
+                    month: m.month.format("%Y-%m").to_string(),
+                    levels: gemba_domain::Level::ALL
+                        .iter()
+                        .map(|l| LevelShareJson {
+                            level: l.name().to_owned(),
+                            trained: m.trained[*l as usize],
+                            share: c.share(m, *l),
+                            target: c.plan.map(|p| f64::from(p.target(*l)) / 100.0),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}

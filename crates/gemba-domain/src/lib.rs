@@ -8,6 +8,7 @@
 mod access;
 mod assessment;
 mod board;
+mod capability;
 mod chart;
 mod closing;
 mod draft;
@@ -45,6 +46,10 @@ pub use assessment::{
     PARTNERS_STRONG, PARTNERS_WEAK, RATED_HIGH, RATED_LOW, SPC_STRONG, STAFF_STRONG, STAFF_WEAK,
 };
 pub use board::{move_on_board, place_on_board, set_report_sections, take_off_board, BoardError};
+pub use capability::{
+    capability, capability_by_month, capability_plan, set_capability_plan, Capability,
+    CapabilityMonth, CapabilityPlan, Completion, PlanDraft, CAPABILITY_MONTHS,
+};
 pub use chart::{measure_chart, Annotation, MeasureChart};
 pub use closing::{
     change_package, library, may_sum_up, write_closing_summary, AdoptedChange, ClosingDraft,

@@ -23,6 +23,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::access::{Owner, Readable, Resource};
 use crate::assessment::{Assessment, AssessmentFields, Rating, Submission};
+use crate::capability::CapabilityPlan;
 use crate::closing::{ClosingSummary, ClosingText};
 use crate::event::{ReportOut, ReportOutText};
 use crate::history::HistoryEntry;
@@ -227,6 +228,16 @@ pub trait Store: Send + Sync + 'static {
         expected: Version,
         promote: &[UserId],
         notify: &[NewNotification],
+    ) -> Result<Version, StoreError>;
+    /// An organisation's capability plan, if it has one.
+    async fn capability_plan(&self, org: OrgId) -> Result<Option<CapabilityPlan>, StoreError>;
+    /// Sets an organisation's capability plan (percentages for each level, lowest first) if it
+    /// is still at `expected` (`Version(0)`: it has none yet); the new version.
+    async fn set_capability_plan(
+        &self,
+        org: OrgId,
+        targets: [u32; 3],
+        expected: Version,
     ) -> Result<Version, StoreError>;
     /// Records `user`'s attendance and completion on a session, over their place at `expected`;
     /// the place's new version.

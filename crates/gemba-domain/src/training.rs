@@ -837,7 +837,7 @@ async fn record_in(
             position: waiting_position(&in_session, user.id),
         });
     }
-    entries.sort_by(|a, b| b.session.fields.date.cmp(&a.session.fields.date));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.session.fields.date));
     Ok(TrainingRecord {
         org,
         user,

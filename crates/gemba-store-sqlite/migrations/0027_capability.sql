@@ -33,3 +33,13 @@ CREATE TABLE training_places (
     version       INTEGER NOT NULL DEFAULT 1,
     UNIQUE (session_id, user_id)
 );
+
+-- Each organisation's capability plan: the percentage of its staff it means to have trained at
+-- each level (a higher level's never above a lower one's).
+CREATE TABLE capability_plans (
+    org_id        INTEGER PRIMARY KEY REFERENCES orgs (id) ON DELETE CASCADE,
+    foundation    INTEGER NOT NULL CHECK (foundation BETWEEN 0 AND 100),
+    practitioner  INTEGER NOT NULL CHECK (practitioner BETWEEN 0 AND 100),
+    expert        INTEGER NOT NULL CHECK (expert BETWEEN 0 AND 100),
+    version       INTEGER NOT NULL DEFAULT 1
+);

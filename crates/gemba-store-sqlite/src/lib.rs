@@ -354,6 +354,19 @@ impl Store for SqliteStore {
         training::remove_place(&self.pool, session, user, expected, promote, notify).await
     }
 
+    async fn capability_plan(&self, org: OrgId) -> Result<Option<CapabilityPlan>, StoreError> {
+        training::capability_plan(&self.pool, org).await
+    }
+
+    async fn set_capability_plan(
+        &self,
+        org: OrgId,
+        targets: [u32; 3],
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        training::set_capability_plan(&self.pool, org, targets, expected).await
+    }
+
     async fn record_attendance(
         &self,
         session: TrainingSessionId,

@@ -1,8 +1,8 @@
 //! Improvement training: courses, their sessions and people's places on them (migration 0027).
 
 use gemba_domain::{
-    Attendance, Course, CourseId, CourseText, Email, Level, NewNotification, OrgId, Place,
-    PlaceState, StoreError, TrainingSession, TrainingSessionFields, TrainingSessionId, User,
+    Attendance, CapabilityPlan, Course, CourseId, CourseText, Email, Level, NewNotification, OrgId,
+    Place, PlaceState, StoreError, TrainingSession, TrainingSessionFields, TrainingSessionId, User,
     UserId, Version,
 };
 use sqlx::sqlite::SqliteRow;
@@ -413,5 +413,71 @@ pub(crate) async fn record_attendance(
             None => StoreError::Missing(what()),
         });
     }
+    Ok(next(expected))
+}
+
+pub(crate) async fn capability_plan(
+    pool: &SqlitePool,
+    org: OrgId,
+) -> Result<Option<CapabilityPlan>, StoreError> {
+    let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT foundation, practitioner, expert, version FROM capability_plans WHERE org_id = ?",
+    )
+    .bind(org.0)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    let Some((f, p, e, v)) = row else {
+        return Ok(None);
+    };
+    let pct = |n: i64| u32::try_from(n).map_err(|_| corrupt("capability_plans", &n.to_string()));
+    Ok(Some(CapabilityPlan {
+        targets: [pct(f)?, pct(p)?, pct(e)?],
+        version: Version(v),
+    }))
+}
+
+pub(crate) async fn set_capability_plan(
+    pool: &SqlitePool,
+    org: OrgId,
+    targets: [u32; 3],
+    expected: Version,
+) -> Result<Version, StoreError> {
+    let what = || format!("the capability plan of organisation {org}");
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let stored: Option<i64> =
+        sqlx::query_scalar("SELECT version FROM capability_plans WHERE org_id = ?")
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+    check(what, Version(stored.unwrap_or(0)), Some(expected))?;
+    let [f, p, e] = targets.map(i64::from);
+    if stored.is_some() {
+        sqlx::query(
+            "UPDATE capability_plans SET foundation = ?, practitioner = ?, expert = ?, \
+             version = version + 1 WHERE org_id = ?",
+        )
+        .bind(f)
+        .bind(p)
+        .bind(e)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    } else {
+        sqlx::query(
+            "INSERT INTO capability_plans (org_id, foundation, practitioner, expert) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(org.0)
+        .bind(f)
+        .bind(p)
+        .bind(e)
+        .execute(&mut *tx)
+        .await
+        .map_err(missing(format!("the organisation {org}")))?;
+    }
+    tx.commit().await.map_err(db)?;
     Ok(next(expected))
 }

@@ -890,6 +890,11 @@ async fn upgrade_to_capability_starts_with_no_training() {
         .await
         .unwrap();
     assert_eq!(store.training_places(OrgId(1)).await.unwrap().len(), 1);
+    assert_eq!(store.capability_plan(OrgId(1)).await.unwrap(), None);
+    store
+        .set_capability_plan(OrgId(1), [60, 15, 2], Version(0))
+        .await
+        .unwrap();
     store.close().await;
 }
 

@@ -5410,6 +5410,24 @@ pub async fn training_courses_sessions_and_places(store: &dyn Store) {
         matches!(missing, Err(StoreError::Missing(_))),
         "{missing:?}"
     );
+    // The capability plan: none, then set at version 0, then only at the version read.
+    assert_eq!(store.capability_plan(a.org).await.unwrap(), None);
+    let v = store
+        .set_capability_plan(a.org, [60, 15, 2], Version(0))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(1));
+    let stale = store
+        .set_capability_plan(a.org, [50, 10, 1], Version(0))
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    store
+        .set_capability_plan(a.org, [50, 10, 1], v)
+        .await
+        .unwrap();
+    let plan = store.capability_plan(a.org).await.unwrap().unwrap();
+    assert_eq!((plan.targets, plan.version), ([50, 10, 1], Version(2)));
+    assert_eq!(store.capability_plan(b.org).await.unwrap(), None);
     assert!(store.course(CourseId(987_654)).await.unwrap().is_none());
     assert!(store
         .training_session(TrainingSessionId(987_654))

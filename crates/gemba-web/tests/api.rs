@@ -1416,6 +1416,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             Some(json!({"date": "2026-03-04", "places": 9}))
         }
         ("put", "/sessions/{id}/places/{user_id}") => Some(json!({"attendance": "attended"})),
+        ("put", "/organisations/{id}/capability-plan") => Some(json!({"foundation": 50})),
         _ => None,
     }
 }

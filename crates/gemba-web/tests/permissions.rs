@@ -488,6 +488,9 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("venue", "Education centre"),
         ("attendance", "attended"),
         ("completed", "yes"),
+        ("foundation", "50"),
+        ("practitioner", "10"),
+        ("expert", "2"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -756,6 +759,9 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         }
         ("put", "/sessions/{id}/places/{user_id}") => {
             json!({"attendance": "attended", "completed": true})
+        }
+        ("put", "/organisations/{id}/capability-plan") => {
+            json!({"foundation": 50, "practitioner": 10, "expert": 2})
         }
         ("post", "/ideas/{id}/comments") => json!({"text": "Yes please"}),
         ("put", "/organisations/{id}/system-roles") => {

@@ -31,6 +31,9 @@ struct Seeds {
     viewer_id: UserId,
     /// A member of Trust B (another system).
     outsider_token: String,
+    /// An admin of Trust A, who sets the capability plan.
+    admin: User,
+    admin_token: String,
 }
 
 type App = common::App<Seeds>;
@@ -63,6 +66,7 @@ async fn spawn_app() -> App {
                 Role::BoardViewer,
             ),
             ("member@b.nhs.uk", "Sam South", orgs.org_b, Role::Member),
+            ("admin@a.nhs.uk", "Ada Admin", orgs.org_a, Role::Admin),
         ],
     )
     .await;
@@ -80,6 +84,8 @@ async fn spawn_app() -> App {
         viewer: common::signed_in(&*store, &base, "viewer@a.nhs.uk").await,
         viewer_id: ids[3],
         outsider_token: common::api_token(&*store, ids[4]).await,
+        admin: common::signed_in(&*store, &base, "admin@a.nhs.uk").await,
+        admin_token: common::api_token(&*store, ids[5]).await,
     };
     common::App { base, store, seeds }
 }
@@ -455,4 +461,214 @@ async fn the_api_books_promotes_records_and_refuses_who_may_not() {
         let r = api.get(&path, &app.outsider_token).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
     }
+}
+
+/// Capability worked by hand: Trust A has five people (coach, member, partner, viewer, admin).
+/// The partner completes the foundation course on 4 March 2026 and the coach the expert
+/// programme on 2 April 2026: in March 1 of 5 (20%) is trained at foundation; from April 2 of 5
+/// (40%) at foundation and 1 of 5 (20%) at practitioner and expert. Ward 7's people are the
+/// partner alone (on its project's team): 100% at foundation.
+#[tokio::test]
+async fn capability_by_month_against_the_plan() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let org = app.org_a;
+    let add = |title: &'static str, level: &'static str, date: &'static str| {
+        let api = &api;
+        let token = app.coach_token.clone();
+        async move {
+            let r = api
+                .post(
+                    &format!("/organisations/{org}/courses"),
+                    &token,
+                    json!({"title": title, "level": level}),
+                )
+                .await;
+            let course = r.body["id"].as_i64().unwrap();
+            let r = api
+                .post(
+                    &format!("/courses/{course}/sessions"),
+                    &token,
+                    json!({"date": date, "places": 5}),
+                )
+                .await;
+            r.body["id"].as_i64().unwrap()
+        }
+    };
+    let foundation = add("Foundations of QI", "foundation", "2026-03-04").await;
+    let coaching = add("Improvement coach programme", "expert", "2026-04-02").await;
+    let coach_id = app
+        .store
+        .user_by_email(&gemba_domain::Email::parse("coach@a.nhs.uk").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for (session, token, who) in [
+        (foundation, &app.partner_token, app.partner_id),
+        (coaching, &app.coach_token, coach_id),
+    ] {
+        let places = format!("/sessions/{session}/places");
+        let r = api.call(Method::POST, &places, token, None).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = api
+            .put(
+                &format!("{places}/{who}"),
+                &app.coach_token,
+                json!({"attendance": "attended", "completed": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    // The plan: admins only; a practitioner target above foundation's is refused.
+    let plan = format!("/organisations/{org}/capability-plan");
+    let r = api.get(&plan, &app.member_token).await;
+    assert_eq!(
+        (r.body["version"].as_i64(), r.body["foundation"].as_i64()),
+        (Some(0), Some(0))
+    );
+    let r = api
+        .put(&plan, &app.coach_token, json!({"foundation": 60}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = api
+        .put(
+            &plan,
+            &app.admin_token,
+            json!({"foundation": 10, "practitioner": 20}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = api
+        .put(
+            &plan,
+            &app.admin_token,
+            json!({"foundation": 60, "practitioner": 15, "expert": 5}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["version"], 1);
+    let r = api
+        .send(
+            api.req(Method::PUT, &plan, Some(&app.admin_token))
+                .header("If-Match", "\"9\"")
+                .json(&json!({"expert": 2})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+
+    let r = api
+        .get(
+            &format!("/organisations/{org}/capability"),
+            &app.member_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["staff"], 5);
+    let month = |i: usize| &r.body["months"][i];
+    assert_eq!(month(0)["month"], "2026-03");
+    let level = |i: usize, l: usize, key: &str| month(i)["levels"][l][key].clone();
+    assert_eq!(level(0, 0, "trained"), 1);
+    assert_eq!(level(0, 0, "share"), 0.2);
+    assert_eq!(level(0, 0, "target"), 0.6);
+    assert_eq!(level(0, 1, "trained"), 0);
+    assert_eq!(month(1)["month"], "2026-04");
+    assert_eq!(
+        [
+            level(1, 0, "share"),
+            level(1, 1, "share"),
+            level(1, 2, "share")
+        ],
+        [json!(0.4), json!(0.2), json!(0.2)]
+    );
+    assert_eq!(level(1, 2, "target"), 0.05);
+
+    // Ward 7's people: the partner, on the team of its project.
+    let ward = app.store.create_team(org, "Ward 7").await.unwrap();
+    let r = api
+        .post(
+            "/projects",
+            &app.member_token,
+            json!({"title": "Falls", "org_id": org.0, "team_id": ward.0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let project = r.body["id"].as_i64().unwrap();
+    let r = api
+        .post(
+            &format!("/projects/{project}/members"),
+            &app.partner_token,
+            json!({"user_id": app.partner_id.0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = api
+        .get(
+            &format!("/organisations/{org}/capability?team_id={ward}"),
+            &app.member_token,
+        )
+        .await;
+    // The member started (and leads) it, so Ward 7 has two people: one trained.
+    assert_eq!(r.body["staff"], 2, "{}", r.body);
+    assert_eq!(r.body["months"][0]["levels"][0]["share"], 0.5);
+    let r = api
+        .get(
+            &format!("/organisations/{org}/capability?team_id=987654"),
+            &app.member_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+
+    // The page: chart and table, the plan form for the admin only.
+    let page = format!("/orgs/{org}/capability");
+    let (status, html) = app.member.get(&app, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<svg") && html.contains("role=\"img\""));
+    assert!(
+        html.contains("Foundation: 40% against a plan of 60%"),
+        "{html}"
+    );
+    assert!(html.contains("1 (20%)"), "March's foundation cell: {html}");
+    assert!(!html.contains("Save the plan"));
+    let (_, html) = app.admin.get(&app, &page).await;
+    let version = common::value_of(&html, "name=\"version\" value=\"");
+    let r = app
+        .admin
+        .post(
+            &app,
+            &format!("{page}/plan"),
+            &[
+                ("foundation", "50"),
+                ("practitioner", "60"),
+                ("expert", "1"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = app
+        .admin
+        .post(
+            &app,
+            &format!("{page}/plan"),
+            &[
+                ("foundation", "50"),
+                ("practitioner", "10"),
+                ("expert", "1"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .admin
+        .post(
+            &app,
+            &format!("{page}/plan"),
+            &[("foundation", "40"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = api.get(&plan, &app.outsider_token).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }

@@ -184,6 +184,9 @@ api_routes! {
     delete "/sessions/{id}/places" => training::cancel, Do(Action::BookTraining);
     put "/sessions/{id}/places/{user_id}" => training::attendance, Do(Action::RunTraining);
     get "/people/{id}/training" => training::record, Own;
+    get "/organisations/{id}/capability" => training::capability, Do(Action::Read);
+    get "/organisations/{id}/capability-plan" => training::plan, Do(Action::Read);
+    put "/organisations/{id}/capability-plan" => training::set_plan, Do(Action::ManageOrganisation);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -1,12 +1,12 @@
 //! Improvement training through the API: the same use cases as the pages.
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gemba_api::training::{
-    AttendanceInput, CourseInput, CourseJson, PlaceJson, SessionInput, SessionJson,
-    TrainingRecordJson,
+    AttendanceInput, CapabilityJson, CourseInput, CourseJson, PlaceJson, PlanInput, PlanJson,
+    SessionInput, SessionJson, TrainingRecordJson,
 };
 use gemba_domain::{
     add_course, add_training_session, cancel_place, course, courses_of, edit_course,
@@ -15,6 +15,7 @@ use gemba_domain::{
     Course, CourseDraft, CourseId, OrgId, TrainingSession, TrainingSessionDraft, TrainingSessionId,
     UserId,
 };
+use gemba_domain::{capability_plan, set_capability_plan, PlanDraft, TeamId, Version};
 
 use super::{
     access, check_if_match, created_tagged, merge_patch, tagged, ApiError, ApiUser, Id, IdAnd,
@@ -280,4 +281,65 @@ pub async fn record(
     let access = access(&state, &user).await?;
     let all = training_record(&access, UserId(id)).await?;
     Ok(Json(all.iter().map(TrainingRecordJson::from).collect()))
+}
+
+/// `GET /organisations/{id}/capability?team_id=`: the share of staff trained at each level by
+/// month, against the plan.
+pub async fn capability(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    RawQuery(query): RawQuery,
+) -> Result<Json<CapabilityJson>, ApiError> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or_default())
+            .map_err(|_| ApiError::field("team_id", "the query could not be read"))?;
+    let team = match super::last_value(&pairs, "team_id").filter(|v| !v.is_empty()) {
+        Some(v) => {
+            Some(TeamId(v.parse::<i64>().map_err(|_| {
+                ApiError::field("team_id", "must be a team id")
+            })?))
+        }
+        None => None,
+    };
+    let access = access(&state, &user).await?;
+    let today = crate::pages::today();
+    let c = gemba_domain::capability(&access, OrgId(id), team, today).await?;
+    Ok(Json(CapabilityJson::new(OrgId(id), team, &c)))
+}
+
+/// `GET /organisations/{id}/capability-plan`.
+pub async fn plan(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let p = capability_plan(&access, OrgId(id)).await?;
+    Ok(Json(PlanJson::new(OrgId(id), p.as_ref())).into_response())
+}
+
+/// `PUT /organisations/{id}/capability-plan`: the targets named (admins; If-Match: only that
+/// version).
+pub async fn set_plan(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    IfMatch(if_match): IfMatch,
+    JsonBody(input): JsonBody<PlanInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let org = OrgId(id);
+    access.org(org, Action::ManageOrganisation)?;
+    let current = capability_plan(&access, org).await?;
+    let stored = current.map_or(Version(0), |p| p.version);
+    check_if_match(if_match, stored, || PlanJson::new(org, current.as_ref()))?;
+    let draft = PlanDraft {
+        targets: [input.foundation, input.practitioner, input.expert]
+            .map(|t| t.map(|n| n.to_string())),
+    };
+    set_capability_plan(&access, org, &draft, stored).await?;
+    let p = capability_plan(&access, org).await?;
+    let json = PlanJson::new(org, p.as_ref());
+    Ok(tagged(Version(json.version), json))
 }

@@ -30,6 +30,7 @@ mod account;
 mod admin;
 mod assessment;
 mod board;
+mod capability;
 mod confirm;
 mod conflict;
 mod dashboard;
@@ -81,7 +82,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 23] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 24] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -105,6 +106,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         confirm::ROUTES,
         search::ROUTES,
         training::ROUTES,
+        capability::ROUTES,
     ];
     tables.concat()
 }
@@ -135,6 +137,7 @@ pub fn router() -> Router<AppState> {
         .merge(confirm::router())
         .merge(search::router())
         .merge(training::router())
+        .merge(capability::router())
 }
 
 /// A path parameter of a page (an id): one that does not parse ("new", "12abc") is a page that

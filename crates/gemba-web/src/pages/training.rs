@@ -207,7 +207,11 @@ async fn render_training(
         span class="caption" { (name) }
         h1 { "Improvement training" }
         p { "Courses in quality improvement, from the foundations to coaching others. Ask for a place on a session: you are booked while places are free, otherwise you join the waiting list and are told when a place is yours." }
-        p { a href="/account/training" { "Your training record" } }
+        p {
+            a href="/account/training" { "Your training record" }
+            " \u{b7} "
+            a href={ "/orgs/" (org) "/capability" } { "Capability against the plan" }
+        }
         h2 id="courses" { "Courses" }
         @if courses.is_empty() { p { "No courses yet." } }
         @for c in &courses {
