@@ -330,3 +330,74 @@ impl CapabilityJson {
         }
     }
 }
+
+/// A project's coach.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CoachJson {
+    /// The coach (a user id).
+    pub id: i64,
+    /// Their name.
+    pub name: String,
+}
+
+impl From<&gemba_domain::User> for CoachJson {
+    fn from(u: &gemba_domain::User) -> Self {
+        CoachJson {
+            id: u.id.0,
+            name: u.name.clone(),
+        }
+    }
+}
+
+/// The body of `POST /projects/{id}/coaches`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CoachInput {
+    /// One of the organisation's improvement leads. Required.
+    pub user_id: Option<i64>,
+}
+
+/// A project a coach coaches.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CoachedProjectJson {
+    /// Its id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its status.
+    pub status: String,
+}
+
+/// An improvement lead's coaching load.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CoachLoadJson {
+    /// The coach (a user id).
+    pub coach_id: i64,
+    /// Their name.
+    pub coach_name: String,
+    /// How many active projects (scoping to spreading) they coach: their load.
+    pub active: usize,
+    /// How many live projects they coach, finished and not yet started ones included.
+    pub all: usize,
+    /// The active projects, by title.
+    pub projects: Vec<CoachedProjectJson>,
+}
+
+impl From<&gemba_domain::CoachLoad> for CoachLoadJson {
+    fn from(l: &gemba_domain::CoachLoad) -> Self {
+        CoachLoadJson {
+            coach_id: l.coach.id.0,
+            coach_name: l.coach.name.clone(),
+            active: l.active.len(),
+            all: l.all,
+            projects: l
+                .active
+                .iter()
+                .map(|p| CoachedProjectJson {
+                    id: p.id.0,
+                    title: p.title.clone(),
+                    status: p.status.name().to_owned(),
+                })
+                .collect(),
+        }
+    }
+}

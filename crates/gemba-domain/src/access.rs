@@ -74,6 +74,8 @@ pub enum Action {
     RunTraining,
     /// Ask for a place on a training session, or give it up.
     BookTraining,
+    /// Assign improvement leads to projects as their coaches, or take them off.
+    AssignCoaches,
 }
 
 /// One row of the permission table.
@@ -258,11 +260,17 @@ pub const POLICY: &[Permission] = &[
         roles: &Role::ALL,
         project_lead: false,
     },
+    Permission {
+        action: Action::AssignCoaches,
+        what: "assign improvement leads to projects as coaches",
+        roles: LEADS,
+        project_lead: false,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -287,6 +295,7 @@ impl Action {
         Action::TriageIdeas,
         Action::RunTraining,
         Action::BookTraining,
+        Action::AssignCoaches,
     ];
 
     /// Its row of [`POLICY`].
@@ -859,8 +868,14 @@ mod tests {
         for role in [Member, PatientPartner] {
             assert!(!permits(role, true, Action::AssessBoard), "{role:?}");
         }
-        // Improvement leads and admins run training; everyone may ask for a place.
+        // Improvement leads and admins run training and assign coaches (a project's lead does
+        // not choose their own); everyone may ask for a place.
         for role in Role::ALL {
+            assert_eq!(
+                permits(role, true, Action::AssignCoaches),
+                matches!(role, Admin | ImprovementLead),
+                "{role:?}"
+            );
             assert_eq!(
                 permits(role, true, Action::RunTraining),
                 matches!(role, Admin | ImprovementLead),

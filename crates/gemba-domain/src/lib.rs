@@ -11,6 +11,7 @@ mod board;
 mod capability;
 mod chart;
 mod closing;
+mod coaching;
 mod draft;
 mod duplicates;
 mod entry;
@@ -54,6 +55,9 @@ pub use chart::{measure_chart, Annotation, MeasureChart};
 pub use closing::{
     change_package, library, may_sum_up, write_closing_summary, AdoptedChange, ClosingDraft,
     ClosingSummary, ClosingText, LibraryEntry,
+};
+pub use coaching::{
+    assign_coach, coaches_of, coaching_loads, loads, remove_coach, CoachLoad, MAX_COACHES,
 };
 pub use draft::{
     check_pdsa_links, check_team, grouped, measure_chart as parse_measure_chart, parse_date,

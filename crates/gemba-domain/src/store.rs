@@ -229,6 +229,18 @@ pub trait Store: Send + Sync + 'static {
         promote: &[UserId],
         notify: &[NewNotification],
     ) -> Result<Version, StoreError>;
+    /// The coaches of a project, by name.
+    async fn project_coaches(&self, project: ProjectId) -> Result<Vec<User>, StoreError>;
+    /// Every `(project, coach)` pair of an organisation's live projects, by project.
+    async fn org_project_coaches(&self, org: OrgId)
+        -> Result<Vec<(ProjectId, UserId)>, StoreError>;
+    /// Makes `coach` a coach of a project, or (`coaches` false) no longer one.
+    async fn set_project_coach(
+        &self,
+        project: ProjectId,
+        coach: UserId,
+        coaches: bool,
+    ) -> Result<(), StoreError>;
     /// An organisation's capability plan, if it has one.
     async fn capability_plan(&self, org: OrgId) -> Result<Option<CapabilityPlan>, StoreError>;
     /// Sets an organisation's capability plan (percentages for each level, lowest first) if it

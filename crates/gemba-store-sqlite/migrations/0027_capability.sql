@@ -43,3 +43,10 @@ CREATE TABLE capability_plans (
     expert        INTEGER NOT NULL CHECK (expert BETWEEN 0 AND 100),
     version       INTEGER NOT NULL DEFAULT 1
 );
+
+-- Coaching: improvement leads assigned to projects as their coaches.
+CREATE TABLE project_coaches (
+    project_id  INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    PRIMARY KEY (project_id, user_id)
+);

@@ -354,6 +354,26 @@ impl Store for SqliteStore {
         training::remove_place(&self.pool, session, user, expected, promote, notify).await
     }
 
+    async fn project_coaches(&self, project: ProjectId) -> Result<Vec<User>, StoreError> {
+        training::project_coaches(&self.pool, project).await
+    }
+
+    async fn org_project_coaches(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(ProjectId, UserId)>, StoreError> {
+        training::org_project_coaches(&self.pool, org).await
+    }
+
+    async fn set_project_coach(
+        &self,
+        project: ProjectId,
+        coach: UserId,
+        coaches: bool,
+    ) -> Result<(), StoreError> {
+        training::set_project_coach(&self.pool, project, coach, coaches).await
+    }
+
     async fn capability_plan(&self, org: OrgId) -> Result<Option<CapabilityPlan>, StoreError> {
         training::capability_plan(&self.pool, org).await
     }

@@ -2,8 +2,8 @@
 
 use gemba_domain::{
     Attendance, CapabilityPlan, Course, CourseId, CourseText, Email, Level, NewNotification, OrgId,
-    Place, PlaceState, StoreError, TrainingSession, TrainingSessionFields, TrainingSessionId, User,
-    UserId, Version,
+    Place, PlaceState, ProjectId, StoreError, TrainingSession, TrainingSessionFields,
+    TrainingSessionId, User, UserId, Version,
 };
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -480,4 +480,66 @@ pub(crate) async fn set_capability_plan(
     }
     tx.commit().await.map_err(db)?;
     Ok(next(expected))
+}
+
+pub(crate) async fn project_coaches(
+    pool: &SqlitePool,
+    project: ProjectId,
+) -> Result<Vec<User>, StoreError> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.name FROM project_coaches c JOIN users u ON u.id = c.user_id \
+         WHERE c.project_id = ? ORDER BY u.name, u.id",
+    )
+    .bind(project.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.into_iter()
+        .map(|(id, email, name)| {
+            Ok(User {
+                id: UserId(id),
+                email: Email::parse(&email).map_err(|_| corrupt("users.email", &email))?,
+                name,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn org_project_coaches(
+    pool: &SqlitePool,
+    org: OrgId,
+) -> Result<Vec<(ProjectId, UserId)>, StoreError> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT c.project_id, c.user_id FROM project_coaches c \
+         JOIN projects p ON p.id = c.project_id \
+         WHERE p.org_id = ? AND p.deleted_at IS NULL ORDER BY c.project_id, c.user_id",
+    )
+    .bind(org.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, u)| (ProjectId(p), UserId(u)))
+        .collect())
+}
+
+pub(crate) async fn set_project_coach(
+    pool: &SqlitePool,
+    project: ProjectId,
+    coach: UserId,
+    coaches: bool,
+) -> Result<(), StoreError> {
+    let sql = if coaches {
+        "INSERT OR IGNORE INTO project_coaches (project_id, user_id) VALUES (?, ?)"
+    } else {
+        "DELETE FROM project_coaches WHERE project_id = ? AND user_id = ?"
+    };
+    sqlx::query(sql)
+        .bind(project.0)
+        .bind(coach.0)
+        .execute(pool)
+        .await
+        .map_err(missing(format!("the project {project}")))?;
+    Ok(())
 }

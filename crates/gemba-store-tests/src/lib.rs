@@ -5428,6 +5428,36 @@ pub async fn training_courses_sessions_and_places(store: &dyn Store) {
     let plan = store.capability_plan(a.org).await.unwrap().unwrap();
     assert_eq!((plan.targets, plan.version), ([50, 10, 1], Version(2)));
     assert_eq!(store.capability_plan(b.org).await.unwrap(), None);
+    // Coaches: a project's, and every pair of an organisation's live projects.
+    let second = store
+        .create_project(a.org, &project_fields("Sepsis screening"), a.user)
+        .await
+        .unwrap();
+    for (p, u) in [
+        (a.project, c),
+        (a.project, a.user),
+        (second, c),
+        (second, c),
+    ] {
+        store.set_project_coach(p, u, true).await.unwrap();
+    }
+    let names: Vec<UserId> = store
+        .project_coaches(a.project)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(names, [a.user, c], "by name: Asha Patel, Cleo");
+    assert_eq!(store.org_project_coaches(a.org).await.unwrap().len(), 3);
+    store.set_project_coach(a.project, c, false).await.unwrap();
+    store.set_project_coach(a.project, c, false).await.unwrap();
+    store.delete_project(second, None, a.user).await.unwrap();
+    assert_eq!(
+        store.org_project_coaches(a.org).await.unwrap(),
+        [(a.project, a.user)]
+    );
+    assert!(store.org_project_coaches(b.org).await.unwrap().is_empty());
     assert!(store.course(CourseId(987_654)).await.unwrap().is_none());
     assert!(store
         .training_session(TrainingSessionId(987_654))

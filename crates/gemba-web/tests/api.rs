@@ -1417,6 +1417,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         }
         ("put", "/sessions/{id}/places/{user_id}") => Some(json!({"attendance": "attended"})),
         ("put", "/organisations/{id}/capability-plan") => Some(json!({"foundation": 50})),
+        ("post", "/projects/{id}/coaches") => Some(json!({"user_id": 1})),
         _ => None,
     }
 }

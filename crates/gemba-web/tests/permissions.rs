@@ -448,6 +448,7 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
 fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
     let me = asker.user.id.0.to_string();
     let owner = app.owner.0.to_string();
+    let coach = improvement_lead(app).to_string();
     [
         ("csrf", asker.user.csrf.as_str()),
         ("org", &app.org_a.0.to_string()),
@@ -491,11 +492,23 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("foundation", "50"),
         ("practitioner", "10"),
         ("expert", "2"),
+        ("coach", &coach),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
     .collect()
+}
+
+/// The id of organisation A's improvement lead (a coach).
+fn improvement_lead(app: &App) -> i64 {
+    app.askers
+        .iter()
+        .find(|a| a.role == Role::ImprovementLead && !a.leads)
+        .unwrap()
+        .user
+        .id
+        .0
 }
 
 /// Whether a route's path names something in a project (so that its lead counts), rather than
@@ -760,6 +773,7 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
         ("put", "/sessions/{id}/places/{user_id}") => {
             json!({"attendance": "attended", "completed": true})
         }
+        ("post", "/projects/{id}/coaches") => json!({"user_id": improvement_lead(app)}),
         ("put", "/organisations/{id}/capability-plan") => {
             json!({"foundation": 50, "practitioner": 10, "expert": 2})
         }

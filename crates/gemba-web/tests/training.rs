@@ -672,3 +672,113 @@ async fn capability_by_month_against_the_plan() {
     let r = api.get(&plan, &app.outsider_token).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+/// Coaching: an improvement lead is assigned to two projects (one active, one still an idea);
+/// their load counts the active one; only improvement leads coach and only leads and admins
+/// assign; the page shows each lead's load and takes a coach off.
+#[tokio::test]
+async fn coaches_are_assigned_and_their_load_is_visible() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let org = app.org_a;
+    let coach_id = app
+        .store
+        .user_by_email(&gemba_domain::Email::parse("coach@a.nhs.uk").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut ids = Vec::new();
+    for (title, status) in [("Falls", "testing"), ("Parents' leaflet", "idea")] {
+        let r = api
+            .post(
+                "/projects",
+                &app.member_token,
+                json!({"title": title, "org_id": org.0, "status": status}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        ids.push(r.body["id"].as_i64().unwrap());
+    }
+    let coaches = |p: i64| format!("/projects/{p}/coaches");
+    let r = api
+        .post(
+            &coaches(ids[0]),
+            &app.member_token,
+            json!({"user_id": coach_id.0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = api
+        .post(
+            &coaches(ids[0]),
+            &app.coach_token,
+            json!({"user_id": app.member_id.0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["error"]["field"], "user_id");
+    for p in &ids {
+        let r = api
+            .post(
+                &coaches(*p),
+                &app.admin_token,
+                json!({"user_id": coach_id.0}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.body, json!([{"id": coach_id.0, "name": "Cora Coach"}]));
+    }
+    let r = api
+        .get(&format!("/organisations/{org}/coaching"), &app.member_token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body[0]["coach_name"], "Cora Coach");
+    assert_eq!(
+        (&r.body[0]["active"], &r.body[0]["all"]),
+        (&json!(1), &json!(2))
+    );
+    assert_eq!(r.body[0]["projects"][0]["title"], "Falls");
+    let r = api
+        .get(
+            &format!("/organisations/{org}/coaching"),
+            &app.outsider_token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    let page = format!("/orgs/{org}/coaching");
+    let (status, html) = app.member.get(&app, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Cora Coach"), "{html}");
+    assert!(!html.contains("Add a coach"), "members do not assign");
+    let (_, html) = app.coach.get(&app, &page).await;
+    assert!(html.contains("Add a coach"));
+    let r = app
+        .coach
+        .post(
+            &app,
+            &format!("/projects/{}/coaches/{coach_id}/remove", ids[0]),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = api
+        .get(&format!("/organisations/{org}/coaching"), &app.member_token)
+        .await;
+    assert_eq!(
+        (&r.body[0]["active"], &r.body[0]["all"]),
+        (&json!(0), &json!(1))
+    );
+    let r = app
+        .coach
+        .post(
+            &app,
+            &format!("/projects/{}/coaches", ids[0]),
+            &[("coach", &coach_id.0.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = api.get(&coaches(ids[0]), &app.member_token).await;
+    assert_eq!(r.body.as_array().unwrap().len(), 1);
+}

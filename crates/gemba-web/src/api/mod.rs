@@ -187,6 +187,10 @@ api_routes! {
     get "/organisations/{id}/capability" => training::capability, Do(Action::Read);
     get "/organisations/{id}/capability-plan" => training::plan, Do(Action::Read);
     put "/organisations/{id}/capability-plan" => training::set_plan, Do(Action::ManageOrganisation);
+    get "/projects/{id}/coaches" => training::coaches, Do(Action::Read);
+    post "/projects/{id}/coaches" => training::add_coach, Do(Action::AssignCoaches);
+    delete "/projects/{id}/coaches/{user_id}" => training::remove_coach, Do(Action::AssignCoaches);
+    get "/organisations/{id}/coaching" => training::coaching, Do(Action::Read);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -8,6 +8,7 @@ use gemba_api::training::{
     AttendanceInput, CapabilityJson, CourseInput, CourseJson, PlaceJson, PlanInput, PlanJson,
     SessionInput, SessionJson, TrainingRecordJson,
 };
+use gemba_api::training::{CoachInput, CoachJson, CoachLoadJson};
 use gemba_domain::{
     add_course, add_training_session, cancel_place, course, courses_of, edit_course,
     edit_training_session, record_attendance, request_place, session_places, training_record,
@@ -15,7 +16,10 @@ use gemba_domain::{
     Course, CourseDraft, CourseId, OrgId, TrainingSession, TrainingSessionDraft, TrainingSessionId,
     UserId,
 };
-use gemba_domain::{capability_plan, set_capability_plan, PlanDraft, TeamId, Version};
+use gemba_domain::{
+    assign_coach, capability_plan, coaches_of, coaching_loads, set_capability_plan, PlanDraft,
+    ProjectId, TeamId, Version,
+};
 
 use super::{
     access, check_if_match, created_tagged, merge_patch, tagged, ApiError, ApiUser, Id, IdAnd,
@@ -342,4 +346,71 @@ pub async fn set_plan(
     let p = capability_plan(&access, org).await?;
     let json = PlanJson::new(org, p.as_ref());
     Ok(tagged(Version(json.version), json))
+}
+
+/// `GET /projects/{id}/coaches`: by name.
+pub async fn coaches(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<CoachJson>>, ApiError> {
+    let access = access(&state, &user).await?;
+    let all = coaches_of(&access, ProjectId(id)).await?;
+    Ok(Json(all.iter().map(CoachJson::from).collect()))
+}
+
+/// `POST /projects/{id}/coaches`: makes an improvement lead a coach of the project (201 with
+/// its coaches).
+pub async fn add_coach(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    JsonBody(input): JsonBody<CoachInput>,
+) -> Result<(StatusCode, Json<Vec<CoachJson>>), ApiError> {
+    let access = access(&state, &user).await?;
+    let project = ProjectId(id);
+    access.project(project, Action::AssignCoaches).await?;
+    let coach = input
+        .user_id
+        .ok_or_else(|| ApiError::field("user_id", "is required"))?;
+    assign_coach(&access, project, UserId(coach))
+        .await
+        .map_err(|e| match e {
+            gemba_domain::BoardError::Invalid(_) => ApiError::field(
+                "user_id",
+                "must be one of the organisation's improvement leads (at most 10 coaches)",
+            ),
+            other => other.into(),
+        })?;
+    let all = coaches_of(&access, project).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(all.iter().map(CoachJson::from).collect()),
+    ))
+}
+
+/// `DELETE /projects/{id}/coaches/{user_id}`: no longer a coach of it (not being one is no
+/// error).
+pub async fn remove_coach(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    IdAnd(id, coach): IdAnd,
+) -> Result<StatusCode, ApiError> {
+    let access = access(&state, &user).await?;
+    let project = ProjectId(id);
+    access.project(project, Action::AssignCoaches).await?;
+    let coach = coach.parse::<i64>().map_err(|_| ApiError::NotFound)?;
+    gemba_domain::remove_coach(&access, project, UserId(coach)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /organisations/{id}/coaching`: every improvement lead's load, the busiest first.
+pub async fn coaching(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<CoachLoadJson>>, ApiError> {
+    let access = access(&state, &user).await?;
+    let all = coaching_loads(&access, OrgId(id)).await?;
+    Ok(Json(all.iter().map(CoachLoadJson::from).collect()))
 }

@@ -31,6 +31,7 @@ mod admin;
 mod assessment;
 mod board;
 mod capability;
+mod coaching;
 mod confirm;
 mod conflict;
 mod dashboard;
@@ -82,7 +83,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 24] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 25] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -107,6 +108,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         search::ROUTES,
         training::ROUTES,
         capability::ROUTES,
+        coaching::ROUTES,
     ];
     tables.concat()
 }
@@ -138,6 +140,7 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(training::router())
         .merge(capability::router())
+        .merge(coaching::router())
 }
 
 /// A path parameter of a page (an id): one that does not parse ("new", "12abc") is a page that

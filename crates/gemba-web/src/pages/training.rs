@@ -211,6 +211,8 @@ async fn render_training(
             a href="/account/training" { "Your training record" }
             " \u{b7} "
             a href={ "/orgs/" (org) "/capability" } { "Capability against the plan" }
+            " \u{b7} "
+            a href={ "/orgs/" (org) "/coaching" } { "Coaching" }
         }
         h2 id="courses" { "Courses" }
         @if courses.is_empty() { p { "No courses yet." } }
