@@ -339,6 +339,7 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     across_the_system(store, northfield, district, &users).await?;
     staff_ideas(store, riverside, ward7, &users).await?;
     training_cohort(store, riverside, &users).await?;
+    plan_and_coaches(store, riverside, [ed_id, falls_id], &users).await?;
     Ok(())
 }
 
@@ -1530,6 +1531,29 @@ async fn training_cohort(store: &dyn Store, riverside: OrgId, users: &[UserId]) 
     Ok(())
 }
 
+/// Riverside's capability plan (60% of staff at foundation, 15% practitioner, 2% expert / coach)
+/// set by its admin, and its coach coaching the emergency department and falls projects.
+async fn plan_and_coaches(
+    store: &dyn Store,
+    riverside: OrgId,
+    projects: [ProjectId; 2],
+    users: &[UserId],
+) -> Result<()> {
+    let admin = gemba_domain::Access::load(store, users[0]).await?;
+    let draft = gemba_domain::PlanDraft {
+        targets: [Some("60".into()), Some("15".into()), Some("2".into())],
+    };
+    gemba_domain::set_capability_plan(&admin, riverside, &draft, Version(0))
+        .await
+        .map_err(|e| anyhow::anyhow!("demo plan: {e}"))?;
+    for p in projects {
+        gemba_domain::assign_coach(&admin, p, users[1])
+            .await
+            .map_err(|e| anyhow::anyhow!("demo coach: {e}"))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
@@ -1765,5 +1789,21 @@ mod tests {
         assert_eq!(level(2), Some(gemba_domain::Level::Foundation));
         assert_eq!(level(3), Some(gemba_domain::Level::Foundation));
         assert_eq!(level(4), None);
+    }
+
+    /// The demo's capability plan and coaching: Riverside's coach coaches two active projects.
+    #[tokio::test]
+    async fn the_demo_has_a_plan_and_coaches() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        let plan = store.capability_plan(OrgId(1)).await.unwrap().unwrap();
+        assert_eq!(plan.targets, [60, 15, 2]);
+        let coach = gemba_domain::Access::load(&store, UserId(2)).await.unwrap();
+        let loads = gemba_domain::coaching_loads(&coach, OrgId(1))
+            .await
+            .unwrap();
+        assert_eq!(loads[0].coach.name, DEMO_USERS[1].1);
+        assert_eq!(loads[0].active.len(), 2);
     }
 }
