@@ -9,7 +9,7 @@
 mod common;
 
 use common::{location, Api, User};
-use gemba_domain::{OrgId, Role, Store, UserId};
+use gemba_domain::{OrgId, Role, UserId};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
