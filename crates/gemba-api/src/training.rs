@@ -401,3 +401,105 @@ impl From<&gemba_domain::CoachLoad> for CoachLoadJson {
         }
     }
 }
+
+/// Hours planned and used by one person on one project in one month.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TimeEntryJson {
+    /// The person (a user id).
+    pub user_id: i64,
+    /// Their name.
+    pub user_name: String,
+    /// The project.
+    pub project_id: i64,
+    /// The month, `2026-03`.
+    pub month: String,
+    /// Hours planned for improvement.
+    pub planned_hours: f64,
+    /// Hours used.
+    pub used_hours: f64,
+    /// The version (also the `ETag`).
+    pub version: i64,
+}
+
+impl From<&gemba_domain::TimeEntry> for TimeEntryJson {
+    fn from(e: &gemba_domain::TimeEntry) -> Self {
+        TimeEntryJson {
+            user_id: e.user.id.0,
+            user_name: e.user.name.clone(),
+            project_id: e.project.0,
+            month: e.month.format("%Y-%m").to_string(),
+            planned_hours: e.planned,
+            used_hours: e.used,
+            version: e.version.0,
+        }
+    }
+}
+
+/// The body of `POST /projects/{id}/time`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TimeInput {
+    /// Whose hours (a user id); the caller's own when absent.
+    pub user_id: Option<i64>,
+    /// The month, `2026-03`. Required.
+    pub month: Option<String>,
+    /// Hours planned, 0 to 744 (absent: unchanged, or 0).
+    pub planned_hours: Option<f64>,
+    /// Hours used, 0 to 744 (absent: unchanged, or 0).
+    pub used_hours: Option<f64>,
+}
+
+/// One group's hours in one month.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TimeRowJson {
+    /// The group's id (user, project, team or organisation), or null for projects without a
+    /// team.
+    pub id: Option<i64>,
+    /// Its name.
+    pub name: String,
+    /// The month, `2026-03`.
+    pub month: String,
+    /// Hours planned.
+    pub planned_hours: f64,
+    /// Hours used.
+    pub used_hours: f64,
+    /// Used as a share of planned, or null when nothing was planned.
+    pub used_share: Option<f64>,
+}
+
+impl From<&gemba_domain::TimeRow> for TimeRowJson {
+    fn from(r: &gemba_domain::TimeRow) -> Self {
+        TimeRowJson {
+            id: r.id,
+            name: r.name.clone(),
+            month: r.month.format("%Y-%m").to_string(),
+            planned_hours: r.planned,
+            used_hours: r.used,
+            used_share: r.share(),
+        }
+    }
+}
+
+/// An organisation's protected time rolled up by month.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TimeRollUpJson {
+    /// By person.
+    pub by_person: Vec<TimeRowJson>,
+    /// By project.
+    pub by_project: Vec<TimeRowJson>,
+    /// By the team of each project.
+    pub by_team: Vec<TimeRowJson>,
+    /// The whole organisation.
+    pub organisation: Vec<TimeRowJson>,
+}
+
+impl From<&gemba_domain::TimeRollUp> for TimeRollUpJson {
+    fn from(t: &gemba_domain::TimeRollUp) -> Self {
+        let rows = |v: &[gemba_domain::TimeRow]| v.iter().map(TimeRowJson::from).collect();
+        TimeRollUpJson {
+            by_person: rows(&t.by_person),
+            by_project: rows(&t.by_project),
+            by_team: rows(&t.by_team),
+            organisation: rows(&t.organisation),
+        }
+    }
+}

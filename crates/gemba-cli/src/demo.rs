@@ -1551,6 +1551,27 @@ async fn plan_and_coaches(
             .await
             .map_err(|e| anyhow::anyhow!("demo coach: {e}"))?;
     }
+    // Protected time: the nurse and the patient partner on the falls project, the coach on the
+    // emergency department's, over three months; April's promise was not kept on the ward.
+    let [ed, falls] = projects;
+    for (who, project, month, planned, used) in [
+        (users[2], falls, "2026-02", "8", "8"),
+        (users[2], falls, "2026-03", "8", "6"),
+        (users[2], falls, "2026-04", "8", "2"),
+        (users[3], falls, "2026-03", "4", "4"),
+        (users[1], ed, "2026-02", "6", "6"),
+        (users[1], ed, "2026-03", "6", "5"),
+        (users[1], ed, "2026-04", "6", "6"),
+    ] {
+        let draft = gemba_domain::TimeDraft {
+            month: Some(month.into()),
+            planned: Some(planned.into()),
+            used: Some(used.into()),
+        };
+        gemba_domain::record_time(&admin, project, Some(who), &draft, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo time: {e}"))?;
+    }
     Ok(())
 }
 
@@ -1805,5 +1826,9 @@ mod tests {
             .unwrap();
         assert_eq!(loads[0].coach.name, DEMO_USERS[1].1);
         assert_eq!(loads[0].active.len(), 2);
+        // Protected time at Riverside: February 14 planned, 14 used; April 14 and 8.
+        let t = gemba_domain::org_time(&coach, OrgId(1)).await.unwrap();
+        let org: Vec<(f64, f64)> = t.organisation.iter().map(|r| (r.planned, r.used)).collect();
+        assert_eq!(org, [(14.0, 14.0), (18.0, 15.0), (14.0, 8.0)]);
     }
 }

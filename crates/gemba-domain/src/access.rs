@@ -76,6 +76,10 @@ pub enum Action {
     BookTraining,
     /// Assign improvement leads to projects as their coaches, or take them off.
     AssignCoaches,
+    /// Record one's own hours planned and used for improvement on a project.
+    RecordTime,
+    /// Record anyone's hours planned and used for improvement in the organisation.
+    ManageTime,
 }
 
 /// One row of the permission table.
@@ -266,11 +270,23 @@ pub const POLICY: &[Permission] = &[
         roles: LEADS,
         project_lead: false,
     },
+    Permission {
+        action: Action::RecordTime,
+        what: "record one's own hours planned and used for improvement",
+        roles: CONTRIBUTORS,
+        project_lead: false,
+    },
+    Permission {
+        action: Action::ManageTime,
+        what: "record anyone's hours planned and used for improvement",
+        roles: LEADS,
+        project_lead: false,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 27] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -296,6 +312,8 @@ impl Action {
         Action::RunTraining,
         Action::BookTraining,
         Action::AssignCoaches,
+        Action::RecordTime,
+        Action::ManageTime,
     ];
 
     /// Its row of [`POLICY`].

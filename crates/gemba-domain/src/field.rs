@@ -151,6 +151,12 @@ pub enum Field {
     Attendance,
     /// Whether someone completed a training course.
     Completed,
+    /// The month of an entry of protected time.
+    Month,
+    /// Hours planned for improvement.
+    Planned,
+    /// Hours used for improvement.
+    Used,
     /// The organisation something is done in (adopting a change package).
     Organisation,
     /// A measure, chosen by its id (the spread view's shared measure).
@@ -161,7 +167,7 @@ pub enum Field {
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 75] = [
+    pub const ALL: [Field; 78] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -234,6 +240,9 @@ impl Field {
         Field::Venue,
         Field::Attendance,
         Field::Completed,
+        Field::Month,
+        Field::Planned,
+        Field::Used,
         Field::Organisation,
         Field::Measure,
         Field::Periods,
@@ -315,6 +324,9 @@ impl Field {
             Field::Venue => "venue",
             Field::Attendance => "attendance",
             Field::Completed => "completed",
+            Field::Month => "month",
+            Field::Planned => "planned_hours",
+            Field::Used => "used_hours",
             Field::Organisation => "organisation_id",
             Field::Measure => "measure_id",
             Field::Periods => "periods",

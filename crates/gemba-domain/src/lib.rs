@@ -31,6 +31,7 @@ mod self_assessment;
 mod spread;
 mod store;
 mod system;
+mod time;
 mod training;
 mod units;
 mod validate;
@@ -125,6 +126,10 @@ pub use store::{Session, Store, StoreError};
 pub use system::{
     portfolio_orgs, set_system_role, system_of, system_portfolio, system_role, SystemPortfolio,
     SystemPriority, SystemView,
+};
+pub use time::{
+    org_time, project_time, record_time, roll_up, TimeDraft, TimeEntry, TimeRollUp, TimeRow,
+    MAX_HOURS,
 };
 pub use training::{
     add_course, add_training_session, cancel_place, course, courses_of, edit_course,

@@ -36,6 +36,7 @@ use crate::report::{
 };
 use crate::search::{SearchHit, SearchTerms};
 use crate::spread::{Adoption, NewAdoption};
+use crate::time::TimeEntry;
 use crate::training::{
     Attendance, Course, CourseText, Place, PlaceState, TrainingSession, TrainingSessionFields,
 };
@@ -241,6 +242,21 @@ pub trait Store: Send + Sync + 'static {
         coach: UserId,
         coaches: bool,
     ) -> Result<(), StoreError>;
+    /// Every entry of protected time of an organisation's live projects.
+    async fn time_entries(&self, org: OrgId) -> Result<Vec<TimeEntry>, StoreError>;
+    /// Sets `user`'s hours on `project` for `month` if their entry is still at `expected`
+    /// (`Version(0)`: there is none yet); the new version.
+    #[allow(clippy::too_many_arguments)] // one entry's every part, as the table holds it
+    async fn put_time(
+        &self,
+        org: OrgId,
+        user: UserId,
+        project: ProjectId,
+        month: NaiveDate,
+        planned: f64,
+        used: f64,
+        expected: Version,
+    ) -> Result<Version, StoreError>;
     /// An organisation's capability plan, if it has one.
     async fn capability_plan(&self, org: OrgId) -> Result<Option<CapabilityPlan>, StoreError>;
     /// Sets an organisation's capability plan (percentages for each level, lowest first) if it

@@ -50,3 +50,18 @@ CREATE TABLE project_coaches (
     user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     PRIMARY KEY (project_id, user_id)
 );
+
+-- Protected time: hours planned and used for improvement by one person on one project in one
+-- month (the month's first day).
+CREATE TABLE time_entries (
+    id          INTEGER PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    project_id  INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    month       TEXT NOT NULL,
+    planned     REAL NOT NULL CHECK (planned BETWEEN 0 AND 744),
+    used        REAL NOT NULL CHECK (used BETWEEN 0 AND 744),
+    version     INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (user_id, project_id, month)
+);
+CREATE INDEX time_entries_org ON time_entries (org_id, month);

@@ -374,6 +374,26 @@ impl Store for SqliteStore {
         training::set_project_coach(&self.pool, project, coach, coaches).await
     }
 
+    async fn time_entries(&self, org: OrgId) -> Result<Vec<TimeEntry>, StoreError> {
+        training::time_entries(&self.pool, org).await
+    }
+
+    async fn put_time(
+        &self,
+        org: OrgId,
+        user: UserId,
+        project: ProjectId,
+        month: NaiveDate,
+        planned: f64,
+        used: f64,
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        training::put_time(
+            &self.pool, org, user, project, month, planned, used, expected,
+        )
+        .await
+    }
+
     async fn capability_plan(&self, org: OrgId) -> Result<Option<CapabilityPlan>, StoreError> {
         training::capability_plan(&self.pool, org).await
     }

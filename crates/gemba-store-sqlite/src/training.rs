@@ -1,5 +1,6 @@
 //! Improvement training: courses, their sessions and people's places on them (migration 0027).
 
+use gemba_domain::TimeEntry;
 use gemba_domain::{
     Attendance, CapabilityPlan, Course, CourseId, CourseText, Email, Level, NewNotification, OrgId,
     Place, PlaceState, ProjectId, StoreError, TrainingSession, TrainingSessionFields,
@@ -542,4 +543,93 @@ pub(crate) async fn set_project_coach(
         .await
         .map_err(missing(format!("the project {project}")))?;
     Ok(())
+}
+
+pub(crate) async fn time_entries(
+    pool: &SqlitePool,
+    org: OrgId,
+) -> Result<Vec<TimeEntry>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT t.org_id, t.user_id, t.project_id, t.month, t.planned, t.used, t.version, \
+         u.email, u.name AS user_name FROM time_entries t JOIN users u ON u.id = t.user_id \
+         JOIN projects p ON p.id = t.project_id \
+         WHERE t.org_id = ? AND p.deleted_at IS NULL ORDER BY t.month, u.name, t.id",
+    )
+    .bind(org.0)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let email: String = r.try_get("email").map_err(db)?;
+            Ok(TimeEntry {
+                org: OrgId(r.try_get("org_id").map_err(db)?),
+                user: User {
+                    id: UserId(r.try_get("user_id").map_err(db)?),
+                    email: Email::parse(&email).map_err(|_| corrupt("users.email", &email))?,
+                    name: r.try_get("user_name").map_err(db)?,
+                },
+                project: ProjectId(r.try_get("project_id").map_err(db)?),
+                month: r.try_get("month").map_err(db)?,
+                planned: r.try_get("planned").map_err(db)?,
+                used: r.try_get("used").map_err(db)?,
+                version: Version(r.try_get("version").map_err(db)?),
+            })
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)] // one entry's every part, as the table holds it
+pub(crate) async fn put_time(
+    pool: &SqlitePool,
+    org: OrgId,
+    user: UserId,
+    project: ProjectId,
+    month: chrono::NaiveDate,
+    planned: f64,
+    used: f64,
+    expected: Version,
+) -> Result<Version, StoreError> {
+    let what = || format!("the hours of user {user} on project {project} for {month}");
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+    let stored: Option<i64> = sqlx::query_scalar(
+        "SELECT version FROM time_entries WHERE user_id = ? AND project_id = ? AND month = ?",
+    )
+    .bind(user.0)
+    .bind(project.0)
+    .bind(month)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    check(what, Version(stored.unwrap_or(0)), Some(expected))?;
+    if stored.is_some() {
+        sqlx::query(
+            "UPDATE time_entries SET planned = ?, used = ?, version = version + 1 \
+             WHERE user_id = ? AND project_id = ? AND month = ?",
+        )
+        .bind(planned)
+        .bind(used)
+        .bind(user.0)
+        .bind(project.0)
+        .bind(month)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    } else {
+        sqlx::query(
+            "INSERT INTO time_entries (org_id, user_id, project_id, month, planned, used) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(org.0)
+        .bind(user.0)
+        .bind(project.0)
+        .bind(month)
+        .bind(planned)
+        .bind(used)
+        .execute(&mut *tx)
+        .await
+        .map_err(missing(what()))?;
+    }
+    tx.commit().await.map_err(db)?;
+    Ok(next(expected))
 }

@@ -5458,6 +5458,35 @@ pub async fn training_courses_sessions_and_places(store: &dyn Store) {
         [(a.project, a.user)]
     );
     assert!(store.org_project_coaches(b.org).await.unwrap().is_empty());
+    // Protected time: an entry per person, project and month, changed only at its version.
+    let march = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let v = store
+        .put_time(a.org, c, a.project, march, 8.0, 6.5, Version(0))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(1));
+    let stale = store
+        .put_time(a.org, c, a.project, march, 8.0, 7.0, Version(0))
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    store
+        .put_time(a.org, c, a.project, march, 8.0, 7.0, v)
+        .await
+        .unwrap();
+    let t = store.time_entries(a.org).await.unwrap();
+    assert_eq!(t.len(), 1);
+    assert_eq!(
+        (
+            t[0].user.id,
+            t[0].project,
+            t[0].month,
+            t[0].planned,
+            t[0].used,
+            t[0].version
+        ),
+        (c, a.project, march, 8.0, 7.0, Version(2))
+    );
+    assert!(store.time_entries(b.org).await.unwrap().is_empty());
     assert!(store.course(CourseId(987_654)).await.unwrap().is_none());
     assert!(store
         .training_session(TrainingSessionId(987_654))

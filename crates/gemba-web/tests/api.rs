@@ -1418,6 +1418,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("put", "/sessions/{id}/places/{user_id}") => Some(json!({"attendance": "attended"})),
         ("put", "/organisations/{id}/capability-plan") => Some(json!({"foundation": 50})),
         ("post", "/projects/{id}/coaches") => Some(json!({"user_id": 1})),
+        ("post", "/projects/{id}/time") => Some(json!({"month": "2026-03", "planned_hours": 8})),
         _ => None,
     }
 }

@@ -445,10 +445,11 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
 }
 
 /// A form that passes every page's extractor, so that only access decides the answer.
-fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
+fn page_form(app: &App, asker: &Asker, f: &Fixture) -> Vec<(String, String)> {
     let me = asker.user.id.0.to_string();
     let owner = app.owner.0.to_string();
     let coach = improvement_lead(app).to_string();
+    let project = f.project.0.to_string();
     [
         ("csrf", asker.user.csrf.as_str()),
         ("org", &app.org_a.0.to_string()),
@@ -493,6 +494,10 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("practitioner", "10"),
         ("expert", "2"),
         ("coach", &coach),
+        ("project", &project),
+        ("month", "2026-03"),
+        ("planned", "8"),
+        ("used", "6"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
@@ -549,7 +554,7 @@ async fn ask_page(
     let req = if method == "get" {
         req
     } else {
-        req.form(&page_form(app, asker))
+        req.form(&page_form(app, asker, f))
     };
     (path, req.send().await.unwrap().status())
 }
@@ -774,6 +779,9 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
             json!({"attendance": "attended", "completed": true})
         }
         ("post", "/projects/{id}/coaches") => json!({"user_id": improvement_lead(app)}),
+        ("post", "/projects/{id}/time") => {
+            json!({"month": "2026-03", "planned_hours": 8, "used_hours": 6.5})
+        }
         ("put", "/organisations/{id}/capability-plan") => {
             json!({"foundation": 50, "practitioner": 10, "expert": 2})
         }

@@ -782,3 +782,163 @@ async fn coaches_are_assigned_and_their_load_is_visible() {
     let r = api.get(&coaches(ids[0]), &app.member_token).await;
     assert_eq!(r.body.as_array().unwrap().len(), 1);
 }
+
+/// Protected time worked by hand: the member plans 8 hours on Falls in March 2026 and uses 6;
+/// the coach records 4 planned and 4 used for the partner on Falls in March and 10 planned, 5
+/// used on Sepsis (Ward 7) in April. March: the organisation 12 planned, 10 used (83%);
+/// April: 10 and 5 (50%). A board viewer may not record; a member may not record for others.
+#[tokio::test]
+async fn protected_time_is_recorded_and_rolled_up() {
+    let app = spawn_app().await;
+    let api = Api::new(&app.base);
+    let org = app.org_a;
+    let ward = app.store.create_team(org, "Ward 7").await.unwrap();
+    let mut ids = Vec::new();
+    for (title, team) in [("Falls", None), ("Sepsis", Some(ward.0))] {
+        let r = api
+            .post(
+                "/projects",
+                &app.member_token,
+                json!({"title": title, "org_id": org.0, "status": "testing", "team_id": team}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        ids.push(r.body["id"].as_i64().unwrap());
+    }
+    let time = |p: i64| format!("/projects/{p}/time");
+    let r = api
+        .post(
+            &time(ids[0]),
+            &app.member_token,
+            json!({"month": "2026-03", "planned_hours": 8, "used_hours": 6}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["version"], 1);
+    let r = api
+        .post(
+            &time(ids[0]),
+            &app.member_token,
+            json!({"month": "2026-03", "planned_hours": 8, "user_id": app.partner_id.0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = api
+        .post(
+            &time(ids[0]),
+            &app.member_token,
+            json!({"month": "March", "planned_hours": 800}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    for (p, month, planned, used) in [(ids[0], "2026-03", 4, 4), (ids[1], "2026-04", 10, 5)] {
+        let r = api
+            .post(
+                &time(p),
+                &app.coach_token,
+                json!({"month": month, "planned_hours": planned, "used_hours": used,
+                       "user_id": app.partner_id.0}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    // A change from an old version is refused.
+    let r = api
+        .send(
+            api.req(Method::POST, &time(ids[0]), Some(&app.member_token))
+                .header("If-Match", "\"7\"")
+                .json(&json!({"month": "2026-03", "used_hours": 7})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+    let r = api
+        .get(&format!("/organisations/{org}/time"), &app.member_token)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let o = &r.body["organisation"];
+    assert_eq!(
+        (&o[0]["month"], &o[0]["planned_hours"], &o[0]["used_hours"]),
+        (&json!("2026-03"), &json!(12.0), &json!(10.0))
+    );
+    assert!((o[0]["used_share"].as_f64().unwrap() - 10.0 / 12.0).abs() < 1e-9);
+    assert_eq!(o[1]["used_share"], 0.5);
+    let teams: Vec<(String, String, f64)> = r.body["by_team"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_owned(),
+                t["month"].as_str().unwrap().to_owned(),
+                t["planned_hours"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        teams,
+        [
+            ("No team".to_owned(), "2026-03".to_owned(), 12.0),
+            ("Ward 7".to_owned(), "2026-04".to_owned(), 10.0)
+        ]
+    );
+    let people: Vec<(String, String, f64)> = r.body["by_person"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_owned(),
+                t["month"].as_str().unwrap().to_owned(),
+                t["used_hours"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        people,
+        [
+            ("Mo Member".to_owned(), "2026-03".to_owned(), 6.0),
+            ("Pat Partner".to_owned(), "2026-03".to_owned(), 4.0),
+            ("Pat Partner".to_owned(), "2026-04".to_owned(), 5.0)
+        ]
+    );
+    let r = api.get(&time(ids[0]), &app.outsider_token).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // The page: the viewer sees the roll-ups but records nothing; the member records and is
+    // refused a stale change.
+    let page = format!("/orgs/{org}/time");
+    let (status, html) = app.viewer.get(&app, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("83%") && html.contains("50%"), "{html}");
+    assert!(!html.contains("Save the hours"));
+    let r = app
+        .viewer
+        .post(
+            &app,
+            &page,
+            &[("project", &ids[0].to_string()), ("month", "2026-05")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, html) = app
+        .member
+        .get(&app, &format!("{page}?project={}&month=2026-03", ids[0]))
+        .await;
+    assert!(html.contains("Change the hours"), "{html}");
+    let version = common::value_of(&html, "name=\"version\" value=\"");
+    assert_eq!(version, "1");
+    let form = [
+        ("project", ids[0].to_string()),
+        ("month", "2026-03".to_owned()),
+        ("planned", "8".to_owned()),
+        ("used", "7".to_owned()),
+        ("version", version.clone()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.member.post(&app, &page, &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app.member.post(&app, &page, &form).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = api.get(&time(ids[0]), &app.member_token).await;
+    assert_eq!(r.body[0]["used_hours"], 7.0);
+}

@@ -191,6 +191,9 @@ api_routes! {
     post "/projects/{id}/coaches" => training::add_coach, Do(Action::AssignCoaches);
     delete "/projects/{id}/coaches/{user_id}" => training::remove_coach, Do(Action::AssignCoaches);
     get "/organisations/{id}/coaching" => training::coaching, Do(Action::Read);
+    get "/projects/{id}/time" => training::time, Do(Action::Read);
+    post "/projects/{id}/time" => training::record_time, Do(Action::RecordTime);
+    get "/organisations/{id}/time" => training::org_time, Do(Action::Read);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -8,7 +8,9 @@ use gemba_api::training::{
     AttendanceInput, CapabilityJson, CourseInput, CourseJson, PlaceJson, PlanInput, PlanJson,
     SessionInput, SessionJson, TrainingRecordJson,
 };
-use gemba_api::training::{CoachInput, CoachJson, CoachLoadJson};
+use gemba_api::training::{
+    CoachInput, CoachJson, CoachLoadJson, TimeEntryJson, TimeInput, TimeRollUpJson,
+};
 use gemba_domain::{
     add_course, add_training_session, cancel_place, course, courses_of, edit_course,
     edit_training_session, record_attendance, request_place, session_places, training_record,
@@ -413,4 +415,67 @@ pub async fn coaching(
     let access = access(&state, &user).await?;
     let all = coaching_loads(&access, OrgId(id)).await?;
     Ok(Json(all.iter().map(CoachLoadJson::from).collect()))
+}
+
+/// `GET /projects/{id}/time`: every entry, by month then person.
+pub async fn time(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<Vec<TimeEntryJson>>, ApiError> {
+    let access = access(&state, &user).await?;
+    let all = gemba_domain::project_time(&access, ProjectId(id)).await?;
+    Ok(Json(all.iter().map(TimeEntryJson::from).collect()))
+}
+
+/// `POST /projects/{id}/time`: records hours planned and used for a month (one's own; anyone's
+/// for improvement leads and admins); If-Match: only over that version of the entry.
+pub async fn record_time(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+    IfMatch(if_match): IfMatch,
+    JsonBody(input): JsonBody<TimeInput>,
+) -> Result<Response, ApiError> {
+    let access = access(&state, &user).await?;
+    let project = ProjectId(id);
+    access.project(project, Action::RecordTime).await?;
+    let draft = gemba_domain::TimeDraft {
+        month: input.month.clone(),
+        planned: input.planned_hours.map(|h| h.to_string()),
+        used: input.used_hours.map(|h| h.to_string()),
+    };
+    let person = input.user_id.map(UserId).unwrap_or(user.id);
+    let month_only = gemba_domain::TimeDraft {
+        month: input.month.clone(),
+        ..gemba_domain::TimeDraft::default()
+    };
+    let (month, _, _) = month_only.apply(None).map_err(ApiError::from)?;
+    if let Some(current) = gemba_domain::project_time(&access, project)
+        .await?
+        .iter()
+        .find(|e| e.user.id == person && e.month == month)
+    {
+        check_if_match(if_match, current.version, || TimeEntryJson::from(current))?;
+    }
+    let version =
+        gemba_domain::record_time(&access, project, Some(person), &draft, if_match).await?;
+    let entry = gemba_domain::project_time(&access, project)
+        .await?
+        .into_iter()
+        .find(|e| e.user.id == person && e.month == month)
+        .ok_or(ApiError::NotFound)?;
+    Ok(tagged(version, TimeEntryJson::from(&entry)))
+}
+
+/// `GET /organisations/{id}/time`: hours planned and used rolled up by person, project, team
+/// and organisation by month.
+pub async fn org_time(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Id(id): Id,
+) -> Result<Json<TimeRollUpJson>, ApiError> {
+    let access = access(&state, &user).await?;
+    let t = gemba_domain::org_time(&access, OrgId(id)).await?;
+    Ok(Json(TimeRollUpJson::from(&t)))
 }

@@ -69,6 +69,8 @@ pub fn form_name(field: Field) -> &'static str {
         Field::ChangeIdea => "change_idea",
         Field::Follows => "follows",
         Field::Organisation => "org",
+        Field::Planned => "planned",
+        Field::Used => "used",
         other => other.name(),
     }
 }
@@ -156,6 +158,9 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Venue => ("Where", "where it is held"),
         Field::Attendance => ("Attendance", "attended or did not attend"),
         Field::Completed => ("Completed", "whether the course was completed"),
+        Field::Month => ("Month", "a month, like 2026-03"),
+        Field::Planned => ("Hours planned", "hours from 0 to 744"),
+        Field::Used => ("Hours used", "hours from 0 to 744"),
         Field::Organisation => ("Organisation", "an organisation from the list"),
         Field::Measure => ("Shared measure", "a measure from the list"),
         Field::Periods => ("Periods in the funnel plot", "a whole number of periods"),

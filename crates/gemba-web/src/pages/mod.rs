@@ -52,6 +52,7 @@ mod reports;
 pub(crate) mod search;
 pub(crate) mod session;
 mod spread;
+mod time;
 mod training;
 
 use axum::extract::{FromRequestParts, Request, State};
@@ -83,7 +84,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 25] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 26] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -109,6 +110,7 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         training::ROUTES,
         capability::ROUTES,
         coaching::ROUTES,
+        time::ROUTES,
     ];
     tables.concat()
 }
@@ -141,6 +143,7 @@ pub fn router() -> Router<AppState> {
         .merge(training::router())
         .merge(capability::router())
         .merge(coaching::router())
+        .merge(time::router())
 }
 
 /// A path parameter of a page (an id): one that does not parse ("new", "12abc") is a page that

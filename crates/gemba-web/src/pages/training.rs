@@ -213,6 +213,8 @@ async fn render_training(
             a href={ "/orgs/" (org) "/capability" } { "Capability against the plan" }
             " \u{b7} "
             a href={ "/orgs/" (org) "/coaching" } { "Coaching" }
+            " \u{b7} "
+            a href={ "/orgs/" (org) "/time" } { "Protected time" }
         }
         h2 id="courses" { "Courses" }
         @if courses.is_empty() { p { "No courses yet." } }
