@@ -531,6 +531,15 @@ async fn capability_by_month_against_the_plan() {
         .put(&plan, &app.coach_token, json!({"foundation": 60}))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // No plan yet: no version to match.
+    let r = api
+        .send(
+            api.req(Method::PUT, &plan, Some(&app.admin_token))
+                .header("If-Match", "\"3\"")
+                .json(&json!({"foundation": 60})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let r = api
         .put(
             &plan,

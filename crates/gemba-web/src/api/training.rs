@@ -339,6 +339,12 @@ pub async fn set_plan(
     access.org(org, Action::ManageOrganisation)?;
     let current = capability_plan(&access, org).await?;
     let stored = current.map_or(Version(0), |p| p.version);
+    if current.is_none() && if_match.is_some() {
+        // No plan yet, so no version to match (and no ETag to send back).
+        return Err(ApiError::Conflict(
+            "The capability plan is not set yet: send it without If-Match.".into(),
+        ));
+    }
     check_if_match(if_match, stored, || PlanJson::new(org, current.as_ref()))?;
     let draft = PlanDraft {
         targets: [input.foundation, input.practitioner, input.expert]

@@ -474,7 +474,7 @@ async fn render_session(
         }
         @let words = my_place_words(me, position);
         @if !words.is_empty() { p { strong { (words) } } }
-        @if grant.may(Action::BookTraining) { (place_button(user, &s, me)) }
+        @if grant.may(Action::BookTraining) { div class="place-action" { (place_button(user, &s, me)) } }
         @if runs {
             h2 id="booked" { "Booked" }
             @if booked.is_empty() { p { "Nobody yet." } } @else {
