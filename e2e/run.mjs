@@ -1272,6 +1272,8 @@ async function adminJourney(browser, base) {
       await page.goto(`${base}/`);
       await page.getByRole('heading', { name: 'For you' }).waitFor();
       await axeCheck(page, 'Dashboard with "for you" (/)');
+    });
+
     await step("patients and carers on a project; a team member's own view at phone width; projects with patient partners and staff taking part (axe on each)", async () => {
       await page.goto(`${base}/projects`);
       await Promise.all([
@@ -1311,6 +1313,78 @@ async function adminJourney(browser, base) {
         check(e.scrollWidth <= e.clientWidth, `at ${PHONE.width} px the engagement page scrolls sideways (${e.scrollWidth} px)`);
       } finally {
         await phone.close();
+      }
+    });
+
+    await step('training: a course and a session of one place; a place asked for from a phone; attendance and completion give the level (axe on training, course, session, record, capability and coaching)', async () => {
+      await page.goto(`${base}/training`);
+      if (new URL(page.url()).pathname === '/training') {
+        await Promise.all([
+          page.waitForURL((u) => /\/orgs\/\d+\/training$/.test(new URL(u).pathname)),
+          page.getByRole('link', { name: ORG, exact: true }).click(),
+        ]);
+      }
+      const trainingUrl = page.url();
+      await page.getByLabel('Title').fill('Foundations of QI');
+      await page.getByLabel('Level').selectOption('foundation');
+      await Promise.all([
+        page.waitForURL((u) => /\/courses\/\d+$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: 'Add the course' }).click(),
+      ]);
+      await axeCheck(page, 'A training course (/courses/{id})');
+      await page.getByLabel('Date').fill('2026-03-04');
+      await page.getByLabel('Places').fill('1');
+      await page.getByLabel('Where', { exact: true }).fill('Education centre');
+      await Promise.all([
+        page.waitForURL((u) => /\/sessions\/\d+$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: 'Add the session' }).click(),
+      ]);
+      const sessionUrl = page.url();
+      await axeCheck(page, 'A training session (/sessions/{id})');
+      // Nia asks for the place on her phone.
+      const phone = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: phoneStorage });
+      try {
+        const p = await phone.newPage();
+        await p.goto(trainingUrl);
+        const w = await phoneWidth(p);
+        check(w.scrollWidth <= w.clientWidth, `at ${PHONE.width} px the training page scrolls sideways (${w.scrollWidth} px)`);
+        await axeCheck(p, 'Training at phone width (/orgs/{id}/training)');
+        await Promise.all([
+          p.waitForURL((u) => /\/sessions\/\d+$/.test(new URL(u).pathname)),
+          p.getByRole('button', { name: 'Ask for a place' }).click(),
+        ]);
+        await p.getByText('You have a place.').waitFor();
+        const r = await phoneWidth(p);
+        check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px the session scrolls sideways (${r.scrollWidth} px)`);
+        await axeCheck(p, 'A session at phone width (/sessions/{id})');
+      } finally {
+        await phone.close();
+      }
+      // The admin records her attendance and completion.
+      await page.goto(sessionUrl);
+      await page.getByLabel(/^Attendance/).selectOption('attended');
+      await page.getByLabel(/^Completed the course/).check();
+      await Promise.all([
+        page.waitForURL((u) => /\/sessions\/\d+$/.test(new URL(u).pathname)),
+        page.getByRole('button', { name: /^Save for/ }).click(),
+      ]);
+      await axeCheck(page, 'A session with its attendance (/sessions/{id})');
+      await page.goto(trainingUrl.replace(/\/training$/, '/capability'));
+      await page.getByRole('heading', { name: 'Improvement capability', level: 1 }).waitFor();
+      await axeCheck(page, 'Capability (/orgs/{id}/capability)');
+      await page.goto(trainingUrl.replace(/\/training$/, '/coaching'));
+      await page.getByRole('heading', { name: 'Coaching', level: 1 }).waitFor();
+      await axeCheck(page, 'Coaching (/orgs/{id}/coaching)');
+      const back = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: phoneStorage });
+      try {
+        const p = await back.newPage();
+        await p.goto(`${base}/account/training`);
+        await p.getByText('Foundation', { exact: true }).first().waitFor();
+        const r = await phoneWidth(p);
+        check(r.scrollWidth <= r.clientWidth, `at ${PHONE.width} px the training record scrolls sideways (${r.scrollWidth} px)`);
+        await axeCheck(p, 'Your training record at phone width (/account/training)');
+      } finally {
+        await back.close();
       }
     });
 

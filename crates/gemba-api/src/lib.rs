@@ -12,6 +12,7 @@ pub mod involvement;
 pub mod progress;
 pub mod report;
 pub mod spread;
+pub mod training;
 pub mod value;
 pub mod workspace;
 

@@ -343,6 +343,8 @@ pub async fn seed(store: &dyn Store, ae_data: &Path) -> Result<()> {
     staff_ideas(store, riverside, ward7, &users).await?;
     patient_involvement(store, [falls_id, ed_id, parents], &users).await?;
     hydration_rounds(store, riverside, ward7, &users).await?;
+    training_cohort(store, riverside, &users).await?;
+    plan_and_coaches(store, riverside, [ed_id, falls_id], &users).await?;
     falls_value(store, falls_id, nurse, users[7]).await?;
     Ok(())
 }
@@ -1668,6 +1670,130 @@ async fn self_assessments(store: &dyn Store, org: OrgId, board: [UserId; 3]) -> 
     Ok(())
 }
 
+/// Riverside's improvement training: a foundation course whose March session had two places,
+/// taken by the nurse and the patient partner (both attended and completed it) with the board
+/// viewer on the waiting list; the coach completed the improvement coach programme; the nurse
+/// has a place on the practitioner course in June.
+async fn training_cohort(store: &dyn Store, riverside: OrgId, users: &[UserId]) -> Result<()> {
+    let (coach, nurse, partner, board) = (users[1], users[2], users[3], users[4]);
+    let lead = gemba_domain::Access::load(store, coach).await?;
+    let fail =
+        |what: &'static str| move |e: gemba_domain::BoardError| anyhow::anyhow!("{what}: {e}");
+    let courses = [
+        (
+            "Foundations of quality improvement",
+            "foundation",
+            "The model for improvement, PDSA cycles and run charts, in one day.",
+            "2026-03-04",
+            "2",
+            "Education centre, room 2",
+        ),
+        (
+            "Measurement for improvement",
+            "practitioner",
+            "Measures, SPC charts and driver diagrams for those leading a project.",
+            "2026-06-10",
+            "8",
+            "Education centre, room 1",
+        ),
+        (
+            "Improvement coach programme",
+            "expert",
+            "Six months of coaching practice for those who will coach teams.",
+            "2025-09-15",
+            "6",
+            "Online",
+        ),
+    ];
+    let mut sessions = Vec::new();
+    for (title, level, description, day, places, venue) in courses {
+        let draft = gemba_domain::CourseDraft {
+            title: Some(title.into()),
+            level: Some(level.into()),
+            description: Some(description.into()),
+        };
+        let course = gemba_domain::add_course(&lead, riverside, &draft)
+            .await
+            .map_err(fail("demo course"))?;
+        let draft = gemba_domain::TrainingSessionDraft {
+            date: Some(day.into()),
+            places: Some(places.into()),
+            venue: Some(venue.into()),
+        };
+        let session = gemba_domain::add_training_session(&lead, course, &draft)
+            .await
+            .map_err(fail("demo session"))?;
+        sessions.push(session);
+    }
+    let [foundations, measurement, coaching] = [sessions[0], sessions[1], sessions[2]];
+    let done = gemba_domain::AttendanceDraft {
+        attendance: Some("attended".into()),
+        completed: Some("true".into()),
+    };
+    for (who, session, completes) in [
+        (nurse, foundations, true),
+        (partner, foundations, true),
+        (board, foundations, false),
+        (coach, coaching, true),
+        (nurse, measurement, false),
+    ] {
+        let access = gemba_domain::Access::load(store, who).await?;
+        gemba_domain::request_place(&access, session)
+            .await
+            .map_err(fail("demo place"))?;
+        if completes {
+            gemba_domain::record_attendance(&lead, session, who, &done, None)
+                .await
+                .map_err(fail("demo attendance"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Riverside's capability plan (60% of staff at foundation, 15% practitioner, 2% expert / coach)
+/// set by its admin, and its coach coaching the emergency department and falls projects.
+async fn plan_and_coaches(
+    store: &dyn Store,
+    riverside: OrgId,
+    projects: [ProjectId; 2],
+    users: &[UserId],
+) -> Result<()> {
+    let admin = gemba_domain::Access::load(store, users[0]).await?;
+    let draft = gemba_domain::PlanDraft {
+        targets: [Some("60".into()), Some("15".into()), Some("2".into())],
+    };
+    gemba_domain::set_capability_plan(&admin, riverside, &draft, Version(0))
+        .await
+        .map_err(|e| anyhow::anyhow!("demo plan: {e}"))?;
+    for p in projects {
+        gemba_domain::assign_coach(&admin, p, users[1])
+            .await
+            .map_err(|e| anyhow::anyhow!("demo coach: {e}"))?;
+    }
+    // Protected time: the nurse and the patient partner on the falls project, the coach on the
+    // emergency department's, over three months; April's promise was not kept on the ward.
+    let [ed, falls] = projects;
+    for (who, project, month, planned, used) in [
+        (users[2], falls, "2026-02", "8", "8"),
+        (users[2], falls, "2026-03", "8", "6"),
+        (users[2], falls, "2026-04", "8", "2"),
+        (users[3], falls, "2026-03", "4", "4"),
+        (users[1], ed, "2026-02", "6", "6"),
+        (users[1], ed, "2026-03", "6", "5"),
+        (users[1], ed, "2026-04", "6", "6"),
+    ] {
+        let draft = gemba_domain::TimeDraft {
+            month: Some(month.into()),
+            planned: Some(planned.into()),
+            used: Some(used.into()),
+        };
+        gemba_domain::record_time(&admin, project, Some(who), &draft, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo time: {e}"))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
@@ -1996,5 +2122,57 @@ mod tests {
             .teams
             .iter()
             .any(|t| t.team.name == "Ward 7 (Frailty)"));
+    }
+
+    /// The demo's training cohort: the foundation session is full, two of its people attended
+    /// and completed it and the board viewer waits; levels follow completions.
+    #[tokio::test]
+    async fn the_demo_has_a_training_cohort() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        let sessions = store.training_sessions(OrgId(1)).await.unwrap();
+        let foundations = sessions
+            .iter()
+            .find(|s| s.fields.date == date(2026, 3, 4))
+            .unwrap();
+        assert_eq!((foundations.booked, foundations.waiting), (2, 1));
+        let places = store.places(foundations.id).await.unwrap();
+        let completed = places.iter().filter(|p| p.completed).count();
+        assert_eq!(completed, 2);
+        let waiting = gemba_domain::waiting_list(&places);
+        assert_eq!(waiting[0].user.name, "Bola Board");
+        let courses = store.courses(OrgId(1)).await.unwrap();
+        let all = store.training_places(OrgId(1)).await.unwrap();
+        let level = |i: usize| {
+            let user = all
+                .iter()
+                .find(|p| p.user.email.as_str() == DEMO_USERS[i].0);
+            user.and_then(|p| gemba_domain::level_of(p.user.id, &all, &sessions, &courses))
+        };
+        assert_eq!(level(1), Some(gemba_domain::Level::Expert));
+        assert_eq!(level(2), Some(gemba_domain::Level::Foundation));
+        assert_eq!(level(3), Some(gemba_domain::Level::Foundation));
+        assert_eq!(level(4), None);
+    }
+
+    /// The demo's capability plan and coaching: Riverside's coach coaches two active projects.
+    #[tokio::test]
+    async fn the_demo_has_a_plan_and_coaches() {
+        let store = gemba_store_sqlite::SqliteStore::in_memory().await.unwrap();
+        let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ae_attendances.csv");
+        seed(&store, Path::new(csv)).await.unwrap();
+        let plan = store.capability_plan(OrgId(1)).await.unwrap().unwrap();
+        assert_eq!(plan.targets, [60, 15, 2]);
+        let coach = gemba_domain::Access::load(&store, UserId(2)).await.unwrap();
+        let loads = gemba_domain::coaching_loads(&coach, OrgId(1))
+            .await
+            .unwrap();
+        assert_eq!(loads[0].coach.name, DEMO_USERS[1].1);
+        assert_eq!(loads[0].active.len(), 2);
+        // Protected time at Riverside: February 14 planned, 14 used; April 14 and 8.
+        let t = gemba_domain::org_time(&coach, OrgId(1)).await.unwrap();
+        let org: Vec<(f64, f64)> = t.organisation.iter().map(|r| (r.planned, r.used)).collect();
+        assert_eq!(org, [(14.0, 14.0), (18.0, 15.0), (14.0, 8.0)]);
     }
 }

@@ -73,6 +73,17 @@ pub enum Action {
     RecordValue,
     /// Confirm a project's realised value (finance).
     ConfirmValue,
+    /// Run improvement training: courses, sessions, attendance and completion, and see
+    /// everyone's training records.
+    RunTraining,
+    /// Ask for a place on a training session, or give it up.
+    BookTraining,
+    /// Assign improvement leads to projects as their coaches, or take them off.
+    AssignCoaches,
+    /// Record one's own hours planned and used for improvement on a project.
+    RecordTime,
+    /// Record anyone's hours planned and used for improvement in the organisation.
+    ManageTime,
 }
 
 /// One row of the permission table.
@@ -257,11 +268,42 @@ pub const POLICY: &[Permission] = &[
         roles: &[Role::Finance],
         project_lead: false,
     },
+    Permission {
+        action: Action::RunTraining,
+        what: "run improvement training: courses, sessions, attendance, completion and \
+               everyone's records",
+        roles: LEADS,
+        project_lead: false,
+    },
+    Permission {
+        action: Action::BookTraining,
+        what: "ask for a place on a training session or give it up",
+        roles: &Role::ALL,
+        project_lead: false,
+    },
+    Permission {
+        action: Action::AssignCoaches,
+        what: "assign improvement leads to projects as coaches",
+        roles: LEADS,
+        project_lead: false,
+    },
+    Permission {
+        action: Action::RecordTime,
+        what: "record one's own hours planned and used for improvement",
+        roles: CONTRIBUTORS,
+        project_lead: false,
+    },
+    Permission {
+        action: Action::ManageTime,
+        what: "record anyone's hours planned and used for improvement",
+        roles: LEADS,
+        project_lead: false,
+    },
 ];
 
 impl Action {
     /// Every action, in the order of [`POLICY`].
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 29] = [
         Action::Read,
         Action::CreateProject,
         Action::EditProject,
@@ -286,6 +328,11 @@ impl Action {
         Action::TriageIdeas,
         Action::RecordValue,
         Action::ConfirmValue,
+        Action::RunTraining,
+        Action::BookTraining,
+        Action::AssignCoaches,
+        Action::RecordTime,
+        Action::ManageTime,
     ];
 
     /// Its row of [`POLICY`].
@@ -846,18 +893,24 @@ mod tests {
             assert!(!permits(role, true, Action::ManageOrganisation));
         }
         for a in Action::ALL {
-            // Board viewers read, rate the board and put forward ideas (as everyone may), even
-            // when named as a project's lead.
+            // Board viewers read, rate the board, put forward ideas and ask for training places
+            // (as everyone may), even when named as a project's lead.
             assert_eq!(
                 permits(BoardViewer, true, a),
-                matches!(a, Action::Read | Action::AssessBoard | Action::ShareIdeas),
+                matches!(
+                    a,
+                    Action::Read | Action::AssessBoard | Action::ShareIdeas | Action::BookTraining
+                ),
                 "{a:?}"
             );
-            // Finance reads, puts forward ideas and confirms realised value, and nothing else,
-            // even as a project's lead.
+            // Finance reads, puts forward ideas, asks for training places and confirms realised
+            // value, and nothing else, even as a project's lead.
             assert_eq!(
                 permits(Finance, true, a),
-                matches!(a, Action::Read | Action::ShareIdeas | Action::ConfirmValue),
+                matches!(
+                    a,
+                    Action::Read | Action::ShareIdeas | Action::BookTraining | Action::ConfirmValue
+                ),
                 "{a:?}"
             );
             // Admins do everything but confirm value, which is finance's alone.
@@ -877,6 +930,21 @@ mod tests {
         }
         for role in [Member, PatientPartner] {
             assert!(!permits(role, true, Action::AssessBoard), "{role:?}");
+        }
+        // Improvement leads and admins run training and assign coaches (a project's lead does
+        // not choose their own); everyone may ask for a place.
+        for role in Role::ALL {
+            assert_eq!(
+                permits(role, true, Action::AssignCoaches),
+                matches!(role, Admin | ImprovementLead),
+                "{role:?}"
+            );
+            assert_eq!(
+                permits(role, true, Action::RunTraining),
+                matches!(role, Admin | ImprovementLead),
+                "{role:?}"
+            );
+            assert!(permits(role, false, Action::BookTraining), "{role:?}");
         }
     }
 

@@ -153,12 +153,27 @@ pub enum Field {
     CashReleasing,
     /// Whether a value entry recurs every year or is one-off.
     Recurrence,
-    /// How far patients and carers are involved in a project (the ladder of engagement).
-    Involvement,
     /// The roles patients and carers play in a project.
     PatientRoles,
     /// Since when patients and carers have been involved in a project at its level.
     InvolvedSince,
+    /// A level: a training course's (foundation, practitioner, expert / coach), or how far
+    /// patients and carers are involved in a project (the ladder of engagement).
+    Level,
+    /// How many places a training session has.
+    Places,
+    /// Where a training session is held.
+    Venue,
+    /// Whether someone attended a training session.
+    Attendance,
+    /// Whether someone completed a training course.
+    Completed,
+    /// The month of an entry of protected time.
+    Month,
+    /// Hours planned for improvement.
+    Planned,
+    /// Hours used for improvement.
+    Used,
     /// The organisation something is done in (adopting a change package).
     Organisation,
     /// A measure, chosen by its id (the spread view's shared measure).
@@ -169,7 +184,7 @@ pub enum Field {
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 79] = [
+    pub const ALL: [Field; 86] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -243,9 +258,16 @@ impl Field {
         Field::Hours,
         Field::CashReleasing,
         Field::Recurrence,
-        Field::Involvement,
         Field::PatientRoles,
         Field::InvolvedSince,
+        Field::Level,
+        Field::Places,
+        Field::Venue,
+        Field::Attendance,
+        Field::Completed,
+        Field::Month,
+        Field::Planned,
+        Field::Used,
         Field::Organisation,
         Field::Measure,
         Field::Periods,
@@ -328,9 +350,16 @@ impl Field {
             Field::Hours => "hours",
             Field::CashReleasing => "cash_releasing",
             Field::Recurrence => "recurrence",
-            Field::Involvement => "level",
             Field::PatientRoles => "patient_roles",
             Field::InvolvedSince => "involved_since",
+            Field::Level => "level",
+            Field::Places => "places",
+            Field::Venue => "venue",
+            Field::Attendance => "attendance",
+            Field::Completed => "completed",
+            Field::Month => "month",
+            Field::Planned => "planned_hours",
+            Field::Used => "used_hours",
             Field::Organisation => "organisation_id",
             Field::Measure => "measure_id",
             Field::Periods => "periods",

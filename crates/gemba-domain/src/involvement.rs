@@ -247,7 +247,7 @@ impl InvolvementDraft {
             None => current.level,
             Some(s) => InvolvementLevel::parse(s).unwrap_or_else(|| {
                 problems.push(problem(
-                    Field::Involvement,
+                    Field::Level,
                     Problem::NotOneOf {
                         allowed: InvolvementLevel::ALL.iter().map(|l| l.name()).collect(),
                     },
@@ -327,7 +327,7 @@ pub fn roles_text(roles: &[PatientRole]) -> String {
 }
 
 /// The history records of a change of a project's involvement: one per changed field
-/// ([`Field::Involvement`] with the levels' names, [`Field::PatientRoles`] with the roles'
+/// ([`Field::Level`] with the levels' names, [`Field::PatientRoles`] with the roles'
 /// names comma-separated, [`Field::Note`], [`Field::InvolvedSince`]), none when nothing changed.
 pub fn involvement_records(
     project: ProjectId,
@@ -341,7 +341,7 @@ pub fn involvement_records(
     if old.level != new.level {
         out.push(HistoryRecord::changed(
             object(),
-            Field::Involvement,
+            Field::Level,
             Some(old.level.name().to_owned()),
             Some(new.level.name().to_owned()),
         ));
@@ -697,7 +697,7 @@ mod tests {
         assert_eq!(
             fields,
             [
-                Field::Involvement,
+                Field::Level,
                 Field::PatientRoles,
                 Field::Note,
                 Field::InvolvedSince
@@ -735,7 +735,7 @@ mod tests {
         assert_eq!(
             got,
             [
-                (Some(Field::Involvement), Some("none_yet"), Some("consult")),
+                (Some(Field::Level), Some("none_yet"), Some("consult")),
                 (
                     Some(Field::PatientRoles),
                     None,

@@ -8,8 +8,10 @@
 mod access;
 mod assessment;
 mod board;
+mod capability;
 mod chart;
 mod closing;
+mod coaching;
 mod draft;
 mod duplicates;
 mod email;
@@ -36,6 +38,8 @@ mod share;
 mod spread;
 mod store;
 mod system;
+mod time;
+mod training;
 mod units;
 mod validate;
 mod value;
@@ -52,10 +56,17 @@ pub use assessment::{
     PARTNERS_STRONG, PARTNERS_WEAK, RATED_HIGH, RATED_LOW, SPC_STRONG, STAFF_STRONG, STAFF_WEAK,
 };
 pub use board::{move_on_board, place_on_board, set_report_sections, take_off_board, BoardError};
+pub use capability::{
+    capability, capability_by_month, capability_plan, set_capability_plan, Capability,
+    CapabilityMonth, CapabilityPlan, Completion, PlanDraft, CAPABILITY_MONTHS,
+};
 pub use chart::{measure_chart, share_run_chart, Annotation, MeasureChart};
 pub use closing::{
     change_package, library, may_sum_up, write_closing_summary, AdoptedChange, ClosingDraft,
     ClosingSummary, ClosingText, LibraryEntry,
+};
+pub use coaching::{
+    assign_coach, coaches_of, coaching_loads, loads, remove_coach, CoachLoad, MAX_COACHES,
 };
 pub use draft::{
     check_pdsa_links, check_team, grouped, measure_chart as parse_measure_chart, parse_date,
@@ -148,6 +159,18 @@ pub use store::{Session, Store, StoreError};
 pub use system::{
     portfolio_orgs, set_system_role, system_of, system_portfolio, system_role, SystemPortfolio,
     SystemPriority, SystemView,
+};
+pub use time::{
+    org_time, project_time, record_time, roll_up_time, TimeDraft, TimeEntry, TimeRollUp, TimeRow,
+    MAX_HOURS,
+};
+pub use training::{
+    add_course, add_training_session, cancel_place, course, courses_of, edit_course,
+    edit_training_session, level_of, promotions, record_attendance, request_place, session_places,
+    state_for_new, training_record, training_session, training_sessions_of, waiting_list,
+    waiting_position, Attendance, AttendanceDraft, Course, CourseDraft, CourseText, Level, Place,
+    PlaceState, RecordEntry, TrainingRecord, TrainingSession, TrainingSessionDraft,
+    TrainingSessionFields, MAX_COURSES, MAX_PLACES, MAX_SESSIONS,
 };
 pub use units::{chart_takes_multiplier, check_chart_settings, Multiplier};
 pub use validate::{

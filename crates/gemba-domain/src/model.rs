@@ -57,6 +57,14 @@ id!(
     ValueId
 );
 id!(
+    /// An improvement training course of an organisation.
+    CourseId
+);
+id!(
+    /// A session (a date and a place) of a training course.
+    TrainingSessionId
+);
+id!(
     /// A team within an organisation.
     TeamId
 );

@@ -23,6 +23,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::access::{Owner, Readable, Resource};
 use crate::assessment::{Assessment, AssessmentFields, Rating, Submission};
+use crate::capability::CapabilityPlan;
 use crate::closing::{ClosingSummary, ClosingText};
 use crate::email::OutboxEmail;
 use crate::event::{ReportOut, ReportOutText};
@@ -39,6 +40,10 @@ use crate::report::{
 };
 use crate::search::{SearchHit, SearchTerms};
 use crate::spread::{Adoption, NewAdoption};
+use crate::time::TimeEntry;
+use crate::training::{
+    Attendance, Course, CourseText, Place, PlaceState, TrainingSession, TrainingSessionFields,
+};
 use crate::validate::Email;
 use crate::value::{ValueEntry, ValueFields};
 
@@ -210,6 +215,115 @@ pub trait Store: Send + Sync + 'static {
         &self,
         org: OrgId,
         days: u32,
+        expected: Version,
+    ) -> Result<Version, StoreError>;
+
+    // --- improvement training ------------------------------------------------------------------
+
+    /// Adds a training course to `org`.
+    async fn create_course(&self, org: OrgId, text: &CourseText) -> Result<CourseId, StoreError>;
+    /// The courses of an organisation, by title.
+    async fn courses(&self, org: OrgId) -> Result<Vec<Course>, StoreError>;
+    /// A course.
+    async fn course(&self, id: CourseId) -> Result<Option<Course>, StoreError>;
+    /// Changes a course still at `expected`; the new version.
+    async fn update_course(
+        &self,
+        id: CourseId,
+        text: &CourseText,
+        expected: Version,
+    ) -> Result<Version, StoreError>;
+    /// Adds a session to a course.
+    async fn create_training_session(
+        &self,
+        course: CourseId,
+        fields: &TrainingSessionFields,
+    ) -> Result<TrainingSessionId, StoreError>;
+    /// The sessions of an organisation's courses, by date (then id).
+    async fn training_sessions(&self, org: OrgId) -> Result<Vec<TrainingSession>, StoreError>;
+    /// A session.
+    async fn training_session(
+        &self,
+        id: TrainingSessionId,
+    ) -> Result<Option<TrainingSession>, StoreError>;
+    /// Changes a session still at `expected`, books the places of `promote` (from the waiting
+    /// list) and writes `notify`, together; the new version.
+    async fn update_training_session(
+        &self,
+        id: TrainingSessionId,
+        fields: &TrainingSessionFields,
+        expected: Version,
+        promote: &[UserId],
+        notify: &[NewNotification],
+    ) -> Result<Version, StoreError>;
+    /// The places of a session, in the order they were asked for.
+    async fn places(&self, session: TrainingSessionId) -> Result<Vec<Place>, StoreError>;
+    /// Every place on the sessions of an organisation's courses, in the order asked for.
+    async fn training_places(&self, org: OrgId) -> Result<Vec<Place>, StoreError>;
+    /// Gives `user` a place (`state`) on a session still at `expected` (its places unchanged
+    /// since read); the session's new version.
+    async fn add_place(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        state: PlaceState,
+        expected: Version,
+    ) -> Result<Version, StoreError>;
+    /// Takes `user`'s place off a session still at `expected`, books the places of `promote` and
+    /// writes `notify`, together; the session's new version.
+    async fn remove_place(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        expected: Version,
+        promote: &[UserId],
+        notify: &[NewNotification],
+    ) -> Result<Version, StoreError>;
+    /// The coaches of a project, by name.
+    async fn project_coaches(&self, project: ProjectId) -> Result<Vec<User>, StoreError>;
+    /// Every `(project, coach)` pair of an organisation's live projects, by project.
+    async fn org_project_coaches(&self, org: OrgId)
+        -> Result<Vec<(ProjectId, UserId)>, StoreError>;
+    /// Makes `coach` a coach of a project, or (`coaches` false) no longer one.
+    async fn set_project_coach(
+        &self,
+        project: ProjectId,
+        coach: UserId,
+        coaches: bool,
+    ) -> Result<(), StoreError>;
+    /// Every entry of protected time of an organisation's live projects.
+    async fn time_entries(&self, org: OrgId) -> Result<Vec<TimeEntry>, StoreError>;
+    /// Sets `user`'s hours on `project` for `month` if their entry is still at `expected`
+    /// (`Version(0)`: there is none yet); the new version.
+    #[allow(clippy::too_many_arguments)] // one entry's every part, as the table holds it
+    async fn put_time(
+        &self,
+        org: OrgId,
+        user: UserId,
+        project: ProjectId,
+        month: NaiveDate,
+        planned: f64,
+        used: f64,
+        expected: Version,
+    ) -> Result<Version, StoreError>;
+    /// An organisation's capability plan, if it has one.
+    async fn capability_plan(&self, org: OrgId) -> Result<Option<CapabilityPlan>, StoreError>;
+    /// Sets an organisation's capability plan (percentages for each level, lowest first) if it
+    /// is still at `expected` (`Version(0)`: it has none yet); the new version.
+    async fn set_capability_plan(
+        &self,
+        org: OrgId,
+        targets: [u32; 3],
+        expected: Version,
+    ) -> Result<Version, StoreError>;
+    /// Records `user`'s attendance and completion on a session, over their place at `expected`;
+    /// the place's new version.
+    async fn record_attendance(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        attendance: Option<Attendance>,
+        completed: bool,
         expected: Version,
     ) -> Result<Version, StoreError>;
 

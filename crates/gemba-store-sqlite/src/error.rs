@@ -7,7 +7,7 @@ use gemba_domain::StoreError;
 use sqlx::error::ErrorKind;
 
 /// What kind of constraint a database error broke, if any.
-fn kind(e: &sqlx::Error) -> Option<ErrorKind> {
+pub(crate) fn kind(e: &sqlx::Error) -> Option<ErrorKind> {
     match e {
         sqlx::Error::Database(d) => Some(d.kind()),
         _ => None,

@@ -64,6 +64,7 @@ mod reports;
 mod search;
 mod soft_delete;
 mod systems;
+mod training;
 mod value;
 mod version;
 
@@ -332,6 +333,151 @@ impl Store for SqliteStore {
         expected: Version,
     ) -> Result<Version, StoreError> {
         ideas::set_response_target(&self.pool, org, days, expected).await
+    }
+
+    async fn create_course(&self, org: OrgId, text: &CourseText) -> Result<CourseId, StoreError> {
+        training::create_course(&self.pool, org, text).await
+    }
+
+    async fn courses(&self, org: OrgId) -> Result<Vec<Course>, StoreError> {
+        training::courses(&self.pool, org).await
+    }
+
+    async fn course(&self, id: CourseId) -> Result<Option<Course>, StoreError> {
+        training::course(&self.pool, id).await
+    }
+
+    async fn update_course(
+        &self,
+        id: CourseId,
+        text: &CourseText,
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        training::update_course(&self.pool, id, text, expected).await
+    }
+
+    async fn create_training_session(
+        &self,
+        course: CourseId,
+        fields: &TrainingSessionFields,
+    ) -> Result<TrainingSessionId, StoreError> {
+        training::create_training_session(&self.pool, course, fields).await
+    }
+
+    async fn training_sessions(&self, org: OrgId) -> Result<Vec<TrainingSession>, StoreError> {
+        training::training_sessions(&self.pool, org).await
+    }
+
+    async fn training_session(
+        &self,
+        id: TrainingSessionId,
+    ) -> Result<Option<TrainingSession>, StoreError> {
+        training::training_session(&self.pool, id).await
+    }
+
+    async fn update_training_session(
+        &self,
+        id: TrainingSessionId,
+        fields: &TrainingSessionFields,
+        expected: Version,
+        promote: &[UserId],
+        notify: &[NewNotification],
+    ) -> Result<Version, StoreError> {
+        training::update_training_session(&self.pool, id, fields, expected, promote, notify).await
+    }
+
+    async fn places(&self, session: TrainingSessionId) -> Result<Vec<Place>, StoreError> {
+        training::places(&self.pool, session).await
+    }
+
+    async fn training_places(&self, org: OrgId) -> Result<Vec<Place>, StoreError> {
+        training::training_places(&self.pool, org).await
+    }
+
+    async fn add_place(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        state: PlaceState,
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        training::add_place(&self.pool, session, user, state, expected).await
+    }
+
+    async fn remove_place(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        expected: Version,
+        promote: &[UserId],
+        notify: &[NewNotification],
+    ) -> Result<Version, StoreError> {
+        training::remove_place(&self.pool, session, user, expected, promote, notify).await
+    }
+
+    async fn project_coaches(&self, project: ProjectId) -> Result<Vec<User>, StoreError> {
+        training::project_coaches(&self.pool, project).await
+    }
+
+    async fn org_project_coaches(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(ProjectId, UserId)>, StoreError> {
+        training::org_project_coaches(&self.pool, org).await
+    }
+
+    async fn set_project_coach(
+        &self,
+        project: ProjectId,
+        coach: UserId,
+        coaches: bool,
+    ) -> Result<(), StoreError> {
+        training::set_project_coach(&self.pool, project, coach, coaches).await
+    }
+
+    async fn time_entries(&self, org: OrgId) -> Result<Vec<TimeEntry>, StoreError> {
+        training::time_entries(&self.pool, org).await
+    }
+
+    async fn put_time(
+        &self,
+        org: OrgId,
+        user: UserId,
+        project: ProjectId,
+        month: NaiveDate,
+        planned: f64,
+        used: f64,
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        training::put_time(
+            &self.pool, org, user, project, month, planned, used, expected,
+        )
+        .await
+    }
+
+    async fn capability_plan(&self, org: OrgId) -> Result<Option<CapabilityPlan>, StoreError> {
+        training::capability_plan(&self.pool, org).await
+    }
+
+    async fn set_capability_plan(
+        &self,
+        org: OrgId,
+        targets: [u32; 3],
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        training::set_capability_plan(&self.pool, org, targets, expected).await
+    }
+
+    async fn record_attendance(
+        &self,
+        session: TrainingSessionId,
+        user: UserId,
+        attendance: Option<Attendance>,
+        completed: bool,
+        expected: Version,
+    ) -> Result<Version, StoreError> {
+        training::record_attendance(&self.pool, session, user, attendance, completed, expected)
+            .await
     }
 
     async fn system_roles_of(&self, user: UserId) -> Result<Vec<(String, SystemRole)>, StoreError> {

@@ -973,6 +973,57 @@ async fn upgrade_to_involvement_starts_with_none() {
     store.close().await;
 }
 
+/// A database made before migration 0027 has no training; courses, sessions and places work
+/// after.
+#[tokio::test]
+async fn upgrade_to_capability_starts_with_no_training() {
+    let (dir, _, mut conn) = database_before(27).await;
+    let path = dir.path().join("old.db");
+    for sql in [
+        "INSERT INTO orgs (id, name) VALUES (1, 'Northshire Hospitals')",
+        "INSERT INTO users (id, email, name, password_hash) VALUES (1, 'asha@nhs.net', 'Asha', 'h')",
+        "INSERT INTO memberships (user_id, org_id, role) VALUES (1, 1, 'member')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    assert!(store.courses(OrgId(1)).await.unwrap().is_empty());
+    assert!(store.training_places(OrgId(1)).await.unwrap().is_empty());
+    let text = gemba_domain::CourseText {
+        title: "Foundations of QI".into(),
+        level: gemba_domain::Level::Foundation,
+        description: String::new(),
+    };
+    let course = store.create_course(OrgId(1), &text).await.unwrap();
+    let fields = gemba_domain::TrainingSessionFields {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(),
+        places: 10,
+        venue: String::new(),
+    };
+    let session = store
+        .create_training_session(course, &fields)
+        .await
+        .unwrap();
+    store
+        .add_place(
+            session,
+            UserId(1),
+            gemba_domain::PlaceState::Booked,
+            Version(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.training_places(OrgId(1)).await.unwrap().len(), 1);
+    assert_eq!(store.capability_plan(OrgId(1)).await.unwrap(), None);
+    store
+        .set_capability_plan(OrgId(1), [60, 15, 2], Version(0))
+        .await
+        .unwrap();
+    store.close().await;
+}
+
 /// A database made before migration 0017: its projects have no progress override, its
 /// organisations flag stalled work after the default 6 weeks and its cycles have no scale; an
 /// override can then be set.

@@ -83,6 +83,7 @@ macro_rules! conformance {
             notifications_go_into_the_email_outbox_only_while_email_is_on,
             value_entries_confirmations_and_versions,
             patient_and_carer_involvement,
+            training_courses_sessions_and_places,
         );
     };
     (@cases $module:ident, $fx:ident = $setup:expr, store = $store:expr, after = $after:expr;
@@ -5628,7 +5629,7 @@ pub async fn patient_and_carer_involvement(store: &dyn Store) {
         .filter(|f| {
             matches!(
                 f,
-                Some(Field::Involvement | Field::PatientRoles | Field::Note | Field::InvolvedSince)
+                Some(Field::Level | Field::PatientRoles | Field::Note | Field::InvolvedSince)
             )
         })
         .collect();
@@ -5704,4 +5705,239 @@ pub async fn patient_and_carer_involvement(store: &dyn Store) {
         .set_involvement(a.project, &fields, Version(2), a.user)
         .await;
     assert!(matches!(gone, Err(StoreError::Missing(_))), "{gone:?}");
+}
+
+/// Training courses and sessions of each organisation; places booked or waiting in the order
+/// asked; a session's places changed only at the version read (with the waiting list promoted
+/// and the promoted told, together); attendance and completion at the place's version.
+pub async fn training_courses_sessions_and_places(store: &dyn Store) {
+    let a = world(store, "Northshire Hospitals", "asha@north.nhs.uk").await;
+    let b = world(store, "Eastgate Hospitals", "ben@east.nhs.uk").await;
+    let c = store
+        .create_user(&email("cleo@north.nhs.uk"), "Cleo", "$argon2id$hash")
+        .await
+        .unwrap();
+    let text = CourseText {
+        title: "Foundations of QI".into(),
+        level: Level::Foundation,
+        description: "The model for improvement".into(),
+    };
+    let course = store.create_course(a.org, &text).await.unwrap();
+    store.create_course(b.org, &text).await.unwrap();
+    let found = store.course(course).await.unwrap().unwrap();
+    assert_eq!(
+        (found.org, &found.text, found.version),
+        (a.org, &text, Version(1))
+    );
+    assert_eq!(store.courses(a.org).await.unwrap().len(), 1);
+    let changed = CourseText {
+        level: Level::Practitioner,
+        ..text.clone()
+    };
+    let v = store
+        .update_course(course, &changed, Version(1))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(2));
+    let stale = store.update_course(course, &text, Version(1)).await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    assert_eq!(
+        store.course(course).await.unwrap().unwrap().text.level,
+        Level::Practitioner
+    );
+
+    let fields = TrainingSessionFields {
+        date: NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(),
+        places: 1,
+        venue: "Education centre".into(),
+    };
+    let id = store
+        .create_training_session(course, &fields)
+        .await
+        .unwrap();
+    let s = store.training_session(id).await.unwrap().unwrap();
+    assert_eq!((s.course, s.org, &s.fields), (course, a.org, &fields));
+    assert_eq!((s.booked, s.waiting, s.version), (0, 0, Version(1)));
+    assert_eq!(store.training_sessions(a.org).await.unwrap().len(), 1);
+    assert!(store.training_sessions(b.org).await.unwrap().is_empty());
+
+    let v = store
+        .add_place(id, a.user, PlaceState::Booked, Version(1))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(2));
+    // A request decided on the old version is refused.
+    let stale = store.add_place(id, c, PlaceState::Booked, Version(1)).await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    store
+        .add_place(id, c, PlaceState::Waiting, v)
+        .await
+        .unwrap();
+    store
+        .add_place(id, b.user, PlaceState::Waiting, Version(3))
+        .await
+        .unwrap();
+    let places = store.places(id).await.unwrap();
+    let who: Vec<(UserId, PlaceState)> = places.iter().map(|p| (p.user.id, p.state)).collect();
+    assert_eq!(
+        who,
+        [
+            (a.user, PlaceState::Booked),
+            (c, PlaceState::Waiting),
+            (b.user, PlaceState::Waiting)
+        ]
+    );
+    assert!(places[0].request_no < places[1].request_no);
+    let s = store.training_session(id).await.unwrap().unwrap();
+    assert_eq!((s.booked, s.waiting, s.version), (1, 2, Version(4)));
+
+    // A gives up their place; C is promoted and told, in the same change.
+    let told = NewNotification {
+        user: c,
+        text: "A place is yours".into(),
+        link: format!("/sessions/{id}"),
+    };
+    let v = store
+        .remove_place(id, a.user, Version(4), &[c], std::slice::from_ref(&told))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(5));
+    let places = store.places(id).await.unwrap();
+    let who: Vec<(UserId, PlaceState)> = places.iter().map(|p| (p.user.id, p.state)).collect();
+    assert_eq!(
+        who,
+        [(c, PlaceState::Booked), (b.user, PlaceState::Waiting)]
+    );
+    assert_eq!(
+        store.notifications(c, 10).await.unwrap()[0].text,
+        "A place is yours"
+    );
+    // A stale removal changes nothing and tells nobody.
+    let stale = store.remove_place(id, c, Version(4), &[b.user], &[]).await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    assert_eq!(store.places(id).await.unwrap().len(), 2);
+
+    // Two places now: B is promoted with the change.
+    let more = TrainingSessionFields {
+        places: 2,
+        ..fields.clone()
+    };
+    store
+        .update_training_session(id, &more, Version(5), &[b.user], &[])
+        .await
+        .unwrap();
+    let s = store.training_session(id).await.unwrap().unwrap();
+    assert_eq!((s.fields.places, s.booked, s.waiting), (2, 2, 0));
+    let stale = store
+        .update_training_session(id, &fields, Version(5), &[], &[])
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+
+    let place = store.places(id).await.unwrap().remove(0);
+    let v = store
+        .record_attendance(id, c, Some(Attendance::Attended), true, place.version)
+        .await
+        .unwrap();
+    let stale = store
+        .record_attendance(id, c, None, false, place.version)
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    let place = store.places(id).await.unwrap().remove(0);
+    assert_eq!(
+        (place.attendance, place.completed, place.version),
+        (Some(Attendance::Attended), true, v)
+    );
+    let all = store.training_places(a.org).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(store.training_places(b.org).await.unwrap().is_empty());
+    let missing = store
+        .record_attendance(id, a.user, None, false, Version(1))
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::Missing(_))),
+        "{missing:?}"
+    );
+    // The capability plan: none, then set at version 0, then only at the version read.
+    assert_eq!(store.capability_plan(a.org).await.unwrap(), None);
+    let v = store
+        .set_capability_plan(a.org, [60, 15, 2], Version(0))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(1));
+    let stale = store
+        .set_capability_plan(a.org, [50, 10, 1], Version(0))
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    store
+        .set_capability_plan(a.org, [50, 10, 1], v)
+        .await
+        .unwrap();
+    let plan = store.capability_plan(a.org).await.unwrap().unwrap();
+    assert_eq!((plan.targets, plan.version), ([50, 10, 1], Version(2)));
+    assert_eq!(store.capability_plan(b.org).await.unwrap(), None);
+    // Coaches: a project's, and every pair of an organisation's live projects.
+    let second = store
+        .create_project(a.org, &project_fields("Sepsis screening"), a.user)
+        .await
+        .unwrap();
+    for (p, u) in [
+        (a.project, c),
+        (a.project, a.user),
+        (second, c),
+        (second, c),
+    ] {
+        store.set_project_coach(p, u, true).await.unwrap();
+    }
+    let names: Vec<UserId> = store
+        .project_coaches(a.project)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(names, [a.user, c], "by name: Asha Patel, Cleo");
+    assert_eq!(store.org_project_coaches(a.org).await.unwrap().len(), 3);
+    store.set_project_coach(a.project, c, false).await.unwrap();
+    store.set_project_coach(a.project, c, false).await.unwrap();
+    store.delete_project(second, None, a.user).await.unwrap();
+    assert_eq!(
+        store.org_project_coaches(a.org).await.unwrap(),
+        [(a.project, a.user)]
+    );
+    assert!(store.org_project_coaches(b.org).await.unwrap().is_empty());
+    // Protected time: an entry per person, project and month, changed only at its version.
+    let march = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let v = store
+        .put_time(a.org, c, a.project, march, 8.0, 6.5, Version(0))
+        .await
+        .unwrap();
+    assert_eq!(v, Version(1));
+    let stale = store
+        .put_time(a.org, c, a.project, march, 8.0, 7.0, Version(0))
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    store
+        .put_time(a.org, c, a.project, march, 8.0, 7.0, v)
+        .await
+        .unwrap();
+    let t = store.time_entries(a.org).await.unwrap();
+    assert_eq!(t.len(), 1);
+    assert_eq!(
+        (
+            t[0].user.id,
+            t[0].project,
+            t[0].month,
+            t[0].planned,
+            t[0].used,
+            t[0].version
+        ),
+        (c, a.project, march, 8.0, 7.0, Version(2))
+    );
+    assert!(store.time_entries(b.org).await.unwrap().is_empty());
+    assert!(store.course(CourseId(987_654)).await.unwrap().is_none());
+    assert!(store
+        .training_session(TrainingSessionId(987_654))
+        .await
+        .unwrap()
+        .is_none());
 }

@@ -267,9 +267,17 @@ fn field_noun(f: Field) -> &'static str {
         Field::Hours => "the hours released",
         Field::CashReleasing => "whether it releases cash",
         Field::Recurrence => "whether it recurs",
-        Field::Involvement => "how patients and carers are involved",
         Field::PatientRoles => "the roles patients and carers play",
         Field::InvolvedSince => "since when patients and carers are involved",
+        // Of the project's history, only the involvement has a level.
+        Field::Level => "how patients and carers are involved",
+        Field::Places => "the places",
+        Field::Venue => "where it is held",
+        Field::Attendance => "the attendance",
+        Field::Completed => "whether the course was completed",
+        Field::Month => "the month",
+        Field::Planned => "the hours planned",
+        Field::Used => "the hours used",
         Field::Organisation => "the organisation",
         Field::Measure => "the measure",
         Field::Periods => "the periods",
@@ -295,7 +303,7 @@ fn value(f: Field, v: Option<&str>) -> String {
             .ok()
             .and_then(|n| Multiplier::new(n).ok())
             .map_or_else(|| v.to_owned(), |m| m.to_string()),
-        Field::Involvement => gemba_domain::InvolvementLevel::parse(v)
+        Field::Level => gemba_domain::InvolvementLevel::parse(v)
             .map_or_else(|| v.to_owned(), |l| l.label().to_lowercase()),
         Field::PatientRoles => v
             .split(',')

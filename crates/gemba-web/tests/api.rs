@@ -1416,6 +1416,16 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("post", "/ideas/{id}/convert") => Some(json!({"kind": "project"})),
         ("put", "/organisations/{id}/idea-response-target") => Some(json!({"days": 3})),
         ("put", "/projects/{id}/involvement") => Some(json!({"level": "co_produce"})),
+        ("post", "/organisations/{id}/courses") | ("patch", "/courses/{id}") => {
+            Some(json!({"title": "Taken over", "level": "foundation"}))
+        }
+        ("post", "/courses/{id}/sessions") | ("patch", "/sessions/{id}") => {
+            Some(json!({"date": "2026-03-04", "places": 9}))
+        }
+        ("put", "/sessions/{id}/places/{user_id}") => Some(json!({"attendance": "attended"})),
+        ("put", "/organisations/{id}/capability-plan") => Some(json!({"foundation": 50})),
+        ("post", "/projects/{id}/coaches") => Some(json!({"user_id": 1})),
+        ("post", "/projects/{id}/time") => Some(json!({"month": "2026-03", "planned_hours": 8})),
         _ => None,
     }
 }
@@ -1574,6 +1584,34 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let priority_id = r.body["id"].as_i64().unwrap();
+    // A training course of Trust A with a session on which its improvement lead has a place.
+    let r = app
+        .post(
+            &format!("/organisations/{}/courses", app.org_a.0),
+            &app.admin,
+            json!({"title": "Foundations of QI", "level": "foundation"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let course_id = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/courses/{course_id}/sessions"),
+            &app.admin,
+            json!({"date": "2026-03-04", "places": 10}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let session_id = r.body["id"].as_i64().unwrap();
+    let r = app
+        .call(
+            Method::POST,
+            &format!("/sessions/{session_id}/places"),
+            &app.lead,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let fill = |template: &str, id: &str| fill_route(template, id, lead_id, rid);
     let mut checked = 0;
     for (method, template) in ROUTES {
@@ -1595,6 +1633,12 @@ async fn another_organisations_ids_answer_404_on_every_route() {
             idea_id
         } else if template.starts_with("/value/{id}") {
             value_id
+        } else if template.starts_with("/courses/{id}") {
+            course_id
+        } else if template.starts_with("/sessions/{id}") {
+            session_id
+        } else if template.starts_with("/people/{id}") {
+            lead_id
         } else {
             assert!(
                 !template.contains('{'),
@@ -1612,7 +1656,10 @@ async fn another_organisations_ids_answer_404_on_every_route() {
         // A member of both organisations sees it (an admin of Trust A for the admin routes):
         // the 404 is about access, not the route.
         if m == Method::GET {
-            let who = if template.starts_with("/organisations/") {
+            let who = if template.starts_with("/organisations/")
+                || template.ends_with("/places")
+                || template.starts_with("/people/")
+            {
                 &app.admin
             } else {
                 &app.both

@@ -150,6 +150,10 @@ struct Fixture {
     idea: i64,
     /// A realised value entry of the project, not yet confirmed.
     value: i64,
+    /// A training course with a session of two places: the victim's is booked.
+    course: i64,
+    /// That session.
+    session: i64,
 }
 
 fn project_fields(title: &str) -> ProjectFields {
@@ -194,7 +198,7 @@ fn pdsa_fields() -> PdsaFields {
     }
 }
 
-async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
+async fn fixture(store: &dyn Store, owner: UserId, victim: UserId, org: OrgId) -> Fixture {
     let project = store
         .create_project(org, &project_fields("Falls"), owner)
         .await
@@ -355,8 +359,41 @@ async fn fixture(store: &dyn Store, owner: UserId, org: OrgId) -> Fixture {
         )
         .await
         .unwrap();
+    let course = store
+        .create_course(
+            org,
+            &gemba_domain::CourseText {
+                title: "Foundations of QI".into(),
+                level: gemba_domain::Level::Foundation,
+                description: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let session = store
+        .create_training_session(
+            course,
+            &gemba_domain::TrainingSessionFields {
+                date: chrono::NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(),
+                places: 2,
+                venue: "Education centre".into(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .add_place(
+            session,
+            victim,
+            gemba_domain::PlaceState::Booked,
+            gemba_domain::Version(1),
+        )
+        .await
+        .unwrap();
     Fixture {
         value: value.0,
+        course: course.0,
+        session: session.0,
         idea: idea.0,
         assessment,
         project,
@@ -405,6 +442,10 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         f.idea.to_string()
     } else if template.starts_with("/value/{id}") {
         f.value.to_string()
+    } else if template.starts_with("/courses/{id}") {
+        f.course.to_string()
+    } else if template.starts_with("/sessions/{id}") {
+        f.session.to_string()
     } else {
         String::new()
     };
@@ -425,9 +466,11 @@ fn page_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
 }
 
 /// A form that passes every page's extractor, so that only access decides the answer.
-fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
+fn page_form(app: &App, asker: &Asker, f: &Fixture) -> Vec<(String, String)> {
     let me = asker.user.id.0.to_string();
     let owner = app.owner.0.to_string();
+    let coach = improvement_lead(app).to_string();
+    let project = f.project.0.to_string();
     [
         ("csrf", asker.user.csrf.as_str()),
         ("org", &app.org_a.0.to_string()),
@@ -467,11 +510,34 @@ fn page_form(app: &App, asker: &Asker) -> Vec<(String, String)> {
         ("method", "Taken over"),
         ("level", "involve"),
         ("patient_roles", "team_member"),
+        ("places", "5"),
+        ("venue", "Education centre"),
+        ("attendance", "attended"),
+        ("completed", "yes"),
+        ("foundation", "50"),
+        ("practitioner", "10"),
+        ("expert", "2"),
+        ("coach", &coach),
+        ("project", &project),
+        ("month", "2026-03"),
+        ("planned", "8"),
+        ("used", "6"),
         ("user", if asker.leads { &owner } else { &me }),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
     .collect()
+}
+
+/// The id of organisation A's improvement lead (a coach).
+fn improvement_lead(app: &App) -> i64 {
+    app.askers
+        .iter()
+        .find(|a| a.role == Role::ImprovementLead && !a.leads)
+        .unwrap()
+        .user
+        .id
+        .0
 }
 
 /// Whether a route's path names something in a project (so that its lead counts), rather than
@@ -513,7 +579,7 @@ async fn ask_page(
     let req = if method == "get" {
         req
     } else {
-        req.form(&page_form(app, asker))
+        req.form(&page_form(app, asker, f))
     };
     (path, req.send().await.unwrap().status())
 }
@@ -570,7 +636,7 @@ async fn system_route_answers_only_system_roles(
 #[tokio::test]
 async fn every_page_route_answers_each_role_as_the_policy_says() {
     let app = spawn_app().await;
-    let shared = fixture(&*app.store, app.owner, app.org_a).await;
+    let shared = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
     let routes = gemba_web::pages::routes();
     let mut checked = BTreeSet::new();
     for (method, template, guard) in &routes {
@@ -593,7 +659,7 @@ async fn every_page_route_answers_each_role_as_the_policy_says() {
             let f = if *method == "get" {
                 &shared
             } else {
-                own = fixture(&*app.store, app.owner, app.org_a).await;
+                own = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
                 &own
             };
             let (path, status) = ask_page(&app, asker, method, template, f).await;
@@ -649,6 +715,10 @@ fn api_path(template: &str, f: &Fixture, app: &App, asker: &Asker) -> String {
         f.idea
     } else if template.starts_with("/value/{id}") {
         f.value
+    } else if template.starts_with("/courses/{id}") {
+        f.course
+    } else if template.starts_with("/sessions/{id}") {
+        f.session
     } else {
         0
     };
@@ -726,6 +796,22 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
             "org_id": app.org_a.0
         }),
         ("patch", "/ideas/{id}") => json!({"status": "under_review"}),
+        ("post", "/organisations/{id}/courses") | ("patch", "/courses/{id}") => {
+            json!({"title": "Taken over", "level": "practitioner"})
+        }
+        ("post", "/courses/{id}/sessions") | ("patch", "/sessions/{id}") => {
+            json!({"date": "2026-04-01", "places": 3})
+        }
+        ("put", "/sessions/{id}/places/{user_id}") => {
+            json!({"attendance": "attended", "completed": true})
+        }
+        ("post", "/projects/{id}/coaches") => json!({"user_id": improvement_lead(app)}),
+        ("post", "/projects/{id}/time") => {
+            json!({"month": "2026-03", "planned_hours": 8, "used_hours": 6.5})
+        }
+        ("put", "/organisations/{id}/capability-plan") => {
+            json!({"foundation": 50, "practitioner": 10, "expert": 2})
+        }
         ("post", "/ideas/{id}/comments") => json!({"text": "Yes please"}),
         ("post", "/ideas/{id}/convert") => json!({"kind": "project"}),
         ("put", "/organisations/{id}/idea-response-target") => json!({"days": 14}),
@@ -747,7 +833,7 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
 async fn every_api_route_answers_each_role_as_the_policy_says() {
     let app = spawn_app().await;
     let api = Api::new(&app.base);
-    let shared = fixture(&*app.store, app.owner, app.org_a).await;
+    let shared = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
     let mut checked = 0;
     for (method, template, guard) in gemba_web::api::ROUTE_GUARDS {
         if *method != "get" {
@@ -763,7 +849,7 @@ async fn every_api_route_answers_each_role_as_the_policy_says() {
             let f = if *method == "get" {
                 &shared
             } else {
-                own = fixture(&*app.store, app.owner, app.org_a).await;
+                own = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
                 &own
             };
             if template.contains("/members/{user_id}") {
@@ -806,7 +892,7 @@ async fn every_api_route_answers_each_role_as_the_policy_says() {
 async fn members_join_teams_but_only_leads_manage_them() {
     let app = spawn_app().await;
     let api = Api::new(&app.base);
-    let f = fixture(&*app.store, app.owner, app.org_a).await;
+    let f = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
     let members = format!("/projects/{}/members", f.project);
     for asker in &app.askers {
         let r = api
@@ -871,7 +957,7 @@ fn asker(app: &App, role: Role, leads: bool) -> &Asker {
 async fn only_the_lead_an_improvement_lead_or_an_admin_changes_an_aim() {
     let app = spawn_app().await;
     let api = Api::new(&app.base);
-    let f = fixture(&*app.store, app.owner, app.org_a).await;
+    let f = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
     let project = format!("/projects/{}", f.project);
     let member = asker(&app, Role::Member, false);
     let r = api
@@ -954,7 +1040,7 @@ async fn only_the_lead_an_improvement_lead_or_an_admin_changes_an_aim() {
 async fn a_project_lead_is_chosen_and_gains_the_leads_rights() {
     let app = spawn_app().await;
     let api = Api::new(&app.base);
-    let f = fixture(&*app.store, app.owner, app.org_a).await;
+    let f = fixture(&*app.store, app.owner, app.victim, app.org_a).await;
     let project = format!("/projects/{}", f.project);
     let member = asker(&app, Role::Member, false);
     let coach = asker(&app, Role::ImprovementLead, false);

@@ -33,6 +33,7 @@ mod projects;
 mod reports;
 mod search;
 mod spread;
+mod training;
 mod value;
 
 use axum::extract::DefaultBodyLimit;
@@ -190,6 +191,29 @@ api_routes! {
     get "/me/projects" => involvement::mine, Own;
     get "/organisations/{id}/involvement" => involvement::share, Do(Action::Read);
     get "/organisations/{id}/engagement" => involvement::engagement, Do(Action::Read);
+    get "/organisations/{id}/courses" => training::courses, Do(Action::Read);
+    post "/organisations/{id}/courses" => training::create_course, Do(Action::RunTraining);
+    get "/courses/{id}" => training::show_course, Do(Action::Read);
+    patch "/courses/{id}" => training::update_course, Do(Action::RunTraining);
+    get "/courses/{id}/sessions" => training::sessions, Do(Action::Read);
+    post "/courses/{id}/sessions" => training::create_session, Do(Action::RunTraining);
+    get "/sessions/{id}" => training::show_session, Do(Action::Read);
+    patch "/sessions/{id}" => training::update_session, Do(Action::RunTraining);
+    get "/sessions/{id}/places" => training::places, Do(Action::RunTraining);
+    post "/sessions/{id}/places" => training::request, Do(Action::BookTraining);
+    delete "/sessions/{id}/places" => training::cancel, Do(Action::BookTraining);
+    put "/sessions/{id}/places/{user_id}" => training::attendance, Do(Action::RunTraining);
+    get "/people/{id}/training" => training::record, Own;
+    get "/organisations/{id}/capability" => training::capability, Do(Action::Read);
+    get "/organisations/{id}/capability-plan" => training::plan, Do(Action::Read);
+    put "/organisations/{id}/capability-plan" => training::set_plan, Do(Action::ManageOrganisation);
+    get "/projects/{id}/coaches" => training::coaches, Do(Action::Read);
+    post "/projects/{id}/coaches" => training::add_coach, Do(Action::AssignCoaches);
+    delete "/projects/{id}/coaches/{user_id}" => training::remove_coach, Do(Action::AssignCoaches);
+    get "/organisations/{id}/coaching" => training::coaching, Do(Action::Read);
+    get "/projects/{id}/time" => training::time, Do(Action::Read);
+    post "/projects/{id}/time" => training::record_time, Do(Action::RecordTime);
+    get "/organisations/{id}/time" => training::org_time, Do(Action::Read);
 }
 
 use crate::Guard::{self, Do, Own, Public};

@@ -70,6 +70,8 @@ pub fn form_name(field: Field) -> &'static str {
         Field::Follows => "follows",
         Field::Organisation => "org",
         Field::Driver => "driver",
+        Field::Planned => "planned",
+        Field::Used => "used",
         other => other.name(),
     }
 }
@@ -158,9 +160,16 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Hours => ("Hours released", "a number of hours, such as 37.5"),
         Field::CashReleasing => ("Cash-releasing", "yes or no"),
         Field::Recurrence => ("Recurrent or one-off", "recurrent or one-off"),
-        Field::Involvement => ("Level of involvement", "a level of involvement"),
         Field::PatientRoles => ("Roles", "the roles they play"),
         Field::InvolvedSince => ("Involved at this level since", "a date, like 2026-03-01"),
+        Field::Level => ("Level", "a level from the list"),
+        Field::Places => ("Places", "a whole number of places"),
+        Field::Venue => ("Where", "where it is held"),
+        Field::Attendance => ("Attendance", "attended or did not attend"),
+        Field::Completed => ("Completed", "whether the course was completed"),
+        Field::Month => ("Month", "a month, like 2026-03"),
+        Field::Planned => ("Hours planned", "hours from 0 to 744"),
+        Field::Used => ("Hours used", "hours from 0 to 744"),
         Field::Organisation => ("Organisation", "an organisation from the list"),
         Field::Measure => ("Shared measure", "a measure from the list"),
         Field::Periods => ("Periods in the funnel plot", "a whole number of periods"),
@@ -191,6 +200,8 @@ fn chosen(field: Field) -> bool {
             | Field::Owner
             | Field::Cadence
             | Field::Organisation
+            | Field::Level
+            | Field::Attendance
             | Field::Measure
             | Field::Scope
             | Field::Priorities

@@ -38,6 +38,7 @@ pub fn page(title: &str, user: Option<&CurrentUser>, body: Markup) -> Markup {
                                     li { a href="/portfolio" { "Portfolio" } }
                                     li { a href="/library" { "Library" } }
                                     li { a href="/ideas" { "Ideas" } }
+                                    li { a href="/training" { "Training" } }
                                     li { a href="/board" { "Board" } }
                                     li { a href="/search" { "Search" } }
                                     @if is_admin {

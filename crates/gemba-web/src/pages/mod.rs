@@ -30,6 +30,8 @@ mod account;
 mod admin;
 mod assessment;
 mod board;
+mod capability;
+mod coaching;
 mod confirm;
 mod conflict;
 mod dashboard;
@@ -51,6 +53,8 @@ mod reports;
 pub(crate) mod search;
 pub(crate) mod session;
 mod spread;
+mod time;
+mod training;
 mod value;
 
 use axum::extract::{FromRequestParts, Request, State};
@@ -82,7 +86,7 @@ const CSS: &str = include_str!("../../static/gemba.css");
 
 /// Every page route as (method, path, what it needs), from the modules' tables.
 pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
-    let tables: [&[(&str, &str, crate::Guard)]; 24] = [
+    let tables: [&[(&str, &str, crate::Guard)]; 28] = [
         &[("get", "/static/gemba.css", crate::Guard::Public)],
         session::ROUTES,
         account::ROUTES,
@@ -107,6 +111,10 @@ pub fn routes() -> Vec<(&'static str, &'static str, crate::Guard)> {
         search::ROUTES,
         value::ROUTES,
         involvement::ROUTES,
+        training::ROUTES,
+        capability::ROUTES,
+        coaching::ROUTES,
+        time::ROUTES,
     ];
     tables.concat()
 }
@@ -138,6 +146,10 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(value::router())
         .merge(involvement::router())
+        .merge(training::router())
+        .merge(capability::router())
+        .merge(coaching::router())
+        .merge(time::router())
 }
 
 /// A path parameter of a page (an id): one that does not parse ("new", "12abc") is a page that
