@@ -75,8 +75,8 @@ impl From<&Became> for BecameJson {
 /// The body of `POST /ideas/{id}/convert`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ConvertInput {
-    /// `project` or `change_idea`. Required.
-    pub kind: Option<String>,
+    /// What it becomes: `project` or `change_idea`. Required.
+    pub into: Option<String>,
     /// A new project's title (the idea's words when absent).
     pub title: Option<String>,
     /// The driver a change idea hangs from. Required for a change idea.

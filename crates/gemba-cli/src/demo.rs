@@ -513,7 +513,7 @@ async fn staff_ideas(
         .await
         .map_err(|e| anyhow::anyhow!("demo idea: {e}"))?;
     let convert = gemba_domain::ConvertDraft {
-        kind: Some("project".into()),
+        into: Some("project".into()),
         title: Some("Porter requests from the ward tablet".into()),
         ..gemba_domain::ConvertDraft::default()
     };

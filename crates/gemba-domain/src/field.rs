@@ -143,6 +143,8 @@ pub enum Field {
     Response,
     /// The driver a change idea hangs from (an idea turned into a change idea).
     Driver,
+    /// What an idea becomes: a project or a change idea.
+    Into,
     /// A value entry's kind: potential or realised.
     ValueKind,
     /// A value entry's amount of money, in pounds.
@@ -184,7 +186,7 @@ pub enum Field {
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 86] = [
+    pub const ALL: [Field; 87] = [
         Field::Title,
         Field::Problem,
         Field::Aim,
@@ -253,6 +255,7 @@ impl Field {
         Field::Area,
         Field::Response,
         Field::Driver,
+        Field::Into,
         Field::ValueKind,
         Field::Amount,
         Field::Hours,
@@ -345,6 +348,7 @@ impl Field {
             Field::Area => "area",
             Field::Response => "response",
             Field::Driver => "driver_id",
+            Field::Into => "into",
             Field::ValueKind => "kind",
             Field::Amount => "amount",
             Field::Hours => "hours",

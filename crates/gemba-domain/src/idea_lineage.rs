@@ -24,12 +24,12 @@ pub struct Became {
     pub change_idea: Option<(DriverNodeId, String)>,
 }
 
-/// What to turn an idea into, as sent: `kind` `project` (with an optional `title`) or
+/// What to turn an idea into, as sent: `into` `project` (with an optional `title`) or
 /// `change_idea` (with the `driver` it tests, and an optional `text`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConvertDraft {
-    /// `project` or `change_idea`. Required.
-    pub kind: Option<String>,
+    /// What it becomes: `project` or `change_idea`. Required.
+    pub into: Option<String>,
     /// The new project's title; the idea's own words when absent.
     pub title: Option<String>,
     /// The driver (primary or secondary) the change idea hangs from: its id. Required for a
@@ -72,7 +72,7 @@ pub enum IdeaInto {
     },
 }
 
-/// The kinds a draft's `kind` may name.
+/// What a draft's `into` may name.
 pub const CONVERSIONS: [&str; 2] = ["project", "change_idea"];
 
 fn problem(field: Field, problem: Problem) -> FieldProblem {
@@ -98,7 +98,7 @@ pub fn shortened(text: &str, max: usize) -> String {
 }
 
 impl ConvertDraft {
-    /// The checked conversion: a known kind; a change idea names a driver by a whole number; a
+    /// The checked conversion: a known `into`; a change idea names a driver by a whole number; a
     /// title at most [`limits::NAME`] characters, a change idea's text at most
     /// [`limits::DRIVER_TEXT`].
     pub fn apply(&self) -> Result<Conversion, Vec<FieldProblem>> {
@@ -123,9 +123,9 @@ impl ConvertDraft {
                 limits::DRIVER_TEXT,
             );
         }
-        let conversion = match self.kind.as_deref().map(str::trim) {
+        let conversion = match self.into.as_deref().map(str::trim) {
             None | Some("") => {
-                problems.push(problem(Field::Kind, Problem::Missing));
+                problems.push(problem(Field::Into, Problem::Missing));
                 None
             }
             Some("project") => Some(Conversion::Project { title }),
@@ -148,7 +148,7 @@ impl ConvertDraft {
             },
             Some(_) => {
                 problems.push(problem(
-                    Field::Kind,
+                    Field::Into,
                     Problem::NotOneOf {
                         allowed: CONVERSIONS.to_vec(),
                     },
@@ -263,8 +263,8 @@ mod tests {
 
     #[test]
     fn a_conversion_names_its_kind_and_a_change_idea_its_driver() {
-        let d = |kind: &str, driver: Option<&str>| ConvertDraft {
-            kind: Some(kind.into()),
+        let d = |into: &str, driver: Option<&str>| ConvertDraft {
+            into: Some(into.into()),
             driver: driver.map(str::to_owned),
             ..ConvertDraft::default()
         };
@@ -290,14 +290,14 @@ mod tests {
         );
         assert_eq!(
             fields(d("poster", None).apply().unwrap_err()),
-            [Field::Kind]
+            [Field::Into]
         );
         assert_eq!(
             fields(ConvertDraft::default().apply().unwrap_err()),
-            [Field::Kind]
+            [Field::Into]
         );
         let long = ConvertDraft {
-            kind: Some("project".into()),
+            into: Some("project".into()),
             title: Some("t".repeat(limits::NAME + 1)),
             ..ConvertDraft::default()
         };

@@ -262,6 +262,7 @@ fn field_noun(f: Field) -> &'static str {
         Field::Area => "the area",
         Field::Response => "the response",
         Field::Driver => "the driver",
+        Field::Into => "what it becomes",
         Field::ValueKind => "whether it is potential or realised",
         Field::Amount => "the amount",
         Field::Hours => "the hours released",

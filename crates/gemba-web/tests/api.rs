@@ -1413,7 +1413,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         })),
         ("patch", "/value/{id}") => Some(json!({"amount": 1})),
         ("post", "/ideas/{id}/comments") => Some(json!({"text": "Taken over"})),
-        ("post", "/ideas/{id}/convert") => Some(json!({"kind": "project"})),
+        ("post", "/ideas/{id}/convert") => Some(json!({"into": "project"})),
         ("put", "/organisations/{id}/idea-response-target") => Some(json!({"days": 3})),
         ("put", "/projects/{id}/involvement") => Some(json!({"level": "co_produce"})),
         ("post", "/organisations/{id}/courses") | ("patch", "/courses/{id}") => {

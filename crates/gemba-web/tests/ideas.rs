@@ -343,14 +343,14 @@ async fn an_idea_becomes_a_project_and_a_change_idea_with_its_lineage_through_th
     // Only improvement leads and admins take an idea forward; a bad kind or a missing driver is
     // named.
     let r = api
-        .post(&convert, &app.member_token, json!({"kind": "project"}))
+        .post(&convert, &app.member_token, json!({"into": "project"}))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     for (body, field) in [
-        (json!({"kind": "poster"}), "type"),
-        (json!({"kind": "change_idea"}), "driver_id"),
+        (json!({"into": "poster"}), "into"),
+        (json!({"into": "change_idea"}), "driver_id"),
         (
-            json!({"kind": "change_idea", "driver_id": 987654}),
+            json!({"into": "change_idea", "driver_id": 987654}),
             "driver_id",
         ),
     ] {
@@ -370,7 +370,7 @@ async fn an_idea_becomes_a_project_and_a_change_idea_with_its_lineage_through_th
         .send(
             api.req(Method::POST, &convert, Some(&app.coach_token))
                 .header("If-Match", "\"7\"")
-                .json(&json!({"kind": "project"})),
+                .json(&json!({"into": "project"})),
         )
         .await;
     assert!(
@@ -380,7 +380,7 @@ async fn an_idea_becomes_a_project_and_a_change_idea_with_its_lineage_through_th
         r.body
     );
     let r = api
-        .post(&convert, &app.coach_token, json!({"kind": "project"}))
+        .post(&convert, &app.coach_token, json!({"into": "project"}))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["status"], "being_tested");
@@ -417,7 +417,7 @@ async fn an_idea_becomes_a_project_and_a_change_idea_with_its_lineage_through_th
         .post(
             &convert,
             &app.coach_token,
-            json!({"kind": "change_idea", "driver_id": driver, "text": "Bell clipped at every check"}),
+            json!({"into": "change_idea", "driver_id": driver, "text": "Bell clipped at every check"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -441,7 +441,7 @@ async fn an_idea_becomes_a_project_and_a_change_idea_with_its_lineage_through_th
         .post(
             &convert,
             &app.coach_token,
-            json!({"kind": "change_idea", "driver_id": change["change_idea_id"]}),
+            json!({"into": "change_idea", "driver_id": change["change_idea_id"]}),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -462,7 +462,7 @@ async fn an_idea_becomes_a_project_and_a_change_idea_with_its_lineage_through_th
     assert!(texts[1].contains("Now a project"), "{texts:?}");
     // Nobody of another organisation takes it forward.
     let r = api
-        .post(&convert, &app.outsider_token, json!({"kind": "project"}))
+        .post(&convert, &app.outsider_token, json!({"into": "project"}))
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 }
@@ -627,7 +627,7 @@ async fn an_idea_is_taken_forward_from_its_page() {
             &app,
             &format!("{page}/convert"),
             &[
-                ("kind", "change_idea"),
+                ("into", "change_idea"),
                 ("driver", ""),
                 ("version", version),
             ],
@@ -640,7 +640,7 @@ async fn an_idea_is_taken_forward_from_its_page() {
             &app,
             &format!("{page}/convert"),
             &[
-                ("kind", "project"),
+                ("into", "project"),
                 ("title", "Porter requests"),
                 ("version", version),
             ],
@@ -660,7 +660,7 @@ async fn an_idea_is_taken_forward_from_its_page() {
         .post(
             &app,
             &format!("{page}/convert"),
-            &[("kind", "project"), ("version", version)],
+            &[("into", "project"), ("version", version)],
         )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);

@@ -813,7 +813,7 @@ fn api_body(method: &str, template: &str, app: &App, asker: &Asker) -> Option<Va
             json!({"foundation": 50, "practitioner": 10, "expert": 2})
         }
         ("post", "/ideas/{id}/comments") => json!({"text": "Yes please"}),
-        ("post", "/ideas/{id}/convert") => json!({"kind": "project"}),
+        ("post", "/ideas/{id}/convert") => json!({"into": "project"}),
         ("put", "/organisations/{id}/idea-response-target") => json!({"days": 14}),
         ("post", "/projects/{id}/value") => json!({
             "kind": "potential", "amount": 1200.5, "date": "2026-04-01", "method": "Taken over"

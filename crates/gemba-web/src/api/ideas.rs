@@ -240,8 +240,8 @@ pub async fn read_notifications(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /ideas/{id}/convert`: the idea becomes a project (`kind` `project`) or a change idea
-/// under a driver (`kind` `change_idea`, `driver_id`), naming the idea; the idea moves to
+/// `POST /ideas/{id}/convert`: the idea becomes a project (`into` `project`) or a change idea
+/// under a driver (`into` `change_idea`, `driver_id`), naming the idea; the idea moves to
 /// "being tested" and its submitter is told. With `If-Match`, only if the idea is still at that
 /// version. 201 with the idea (its `became` lists the new project or change idea) and the new
 /// project's (or driver diagram's) address in `Location`.
@@ -256,7 +256,7 @@ pub async fn convert(
     let id = IdeaId(id);
     let current = idea(&access, id, Action::TriageIdeas).await?;
     let draft = ConvertDraft {
-        kind: input.kind.clone(),
+        into: input.into.clone(),
         title: input.title.clone(),
         driver: input.driver_id.map(|d| d.to_string()),
         text: input.text.clone(),

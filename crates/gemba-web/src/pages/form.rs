@@ -155,6 +155,7 @@ fn words(field: Field) -> (&'static str, &'static str) {
         Field::Area => ("Where", "where it applies"),
         Field::Response => ("Response", "a response"),
         Field::Driver => ("Driver", "a driver from the list"),
+        Field::Into => ("It becomes", "a new project or a change idea"),
         Field::ValueKind => ("Potential or realised", "potential or realised"),
         Field::Amount => ("Amount (£)", "an amount in pounds, such as 1250 or 1250.50"),
         Field::Hours => ("Hours released", "a number of hours, such as 37.5"),
@@ -207,6 +208,7 @@ fn chosen(field: Field) -> bool {
             | Field::Priorities
             | Field::PatientPartner
             | Field::Driver
+            | Field::Into
             | Field::Dimension
             | Field::Rating
             | Field::Score

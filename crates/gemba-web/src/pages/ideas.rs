@@ -499,7 +499,7 @@ struct ConvertForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
-    kind: String,
+    into: String,
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -554,15 +554,15 @@ async fn convert_form(
     options.extend(drivers.iter().map(|(v, l)| (v.as_str(), l.as_str())));
     let blank = ConvertForm::default();
     let typed = typed.unwrap_or(&blank);
-    let kind = if typed.kind.is_empty() {
+    let into = if typed.into.is_empty() {
         "project"
     } else {
-        typed.kind.as_str()
+        typed.into.as_str()
     };
     Ok(html! {
         h2 id="take-forward" { "Take it forward" }
         p { "Start a project from the idea, or test it as a change idea on a project\u{2019}s driver diagram. The idea moves to \u{201c}being tested\u{201d}, the project or change idea names the idea it came from, and whoever put it forward is told." }
-        (form::error_summary_ordered(errors, &["kind", "title", "driver", "text"]))
+        (form::error_summary_ordered(errors, &["into", "title", "driver", "text"]))
         form method="post" action={ "/ideas/" (i.id) "/convert" } novalidate {
             (csrf_field(user))
             (conflict::version_field(i.version))
@@ -570,12 +570,12 @@ async fn convert_form(
                 legend class="label" { "It becomes" }
                 div class="radios" {
                     div class="radio" {
-                        input type="radio" id="kind-project" name="kind" value="project" checked[kind == "project"];
-                        label for="kind-project" { "A new project" }
+                        input type="radio" id="into" name="into" value="project" checked[into == "project"];
+                        label for="into" { "A new project" }
                     }
                     div class="radio" {
-                        input type="radio" id="kind-change" name="kind" value="change_idea" checked[kind == "change_idea"];
-                        label for="kind-change" { "A change idea on a driver diagram" }
+                        input type="radio" id="into-change" name="into" value="change_idea" checked[into == "change_idea"];
+                        label for="into-change" { "A change idea on a driver diagram" }
                     }
                 }
             }
@@ -599,7 +599,7 @@ async fn convert(
 ) -> Result<Response, PageError> {
     user.check_csrf(&f.csrf)?;
     let draft = ConvertDraft {
-        kind: Some(f.kind.clone()),
+        into: Some(f.into.clone()),
         title: Some(f.title.clone()),
         driver: Some(f.driver.clone()),
         text: Some(f.text.clone()),
