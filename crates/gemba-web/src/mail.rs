@@ -9,6 +9,7 @@ use std::time::Duration;
 use gemba_domain::{retry_delay, OutboxEmail, Store, StoreError};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Mailbox, SinglePart};
+use lettre::Address;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// How an SMTP sender is configured.
@@ -77,13 +78,13 @@ impl Mailer {
 
     /// The e-mail of an outbox entry.
     fn message(&self, e: &OutboxEmail) -> Result<Message, String> {
-        let to: Mailbox = format!(
-            "{} <{}>",
-            e.to.name.replace(['<', '>', '"'], ""),
+        // The name is quoted as needed by lettre (a comma or a quote in it is kept safely).
+        let address: Address =
             e.to.email
-        )
-        .parse()
-        .map_err(|err| format!("the address {} cannot be written to: {err}", e.to.email))?;
+                .as_str()
+                .parse()
+                .map_err(|err| format!("the address {} cannot be written to: {err}", e.to.email))?;
+        let to = Mailbox::new(Some(e.to.name.clone()), address);
         let body = format!(
             "{}\n\nSee it in Gemba: {}{}\n\n-- \nYou get this e-mail because it is one of your \
              notifications in Gemba, your organisation's quality-improvement workspace.\n",
